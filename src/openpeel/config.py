@@ -1,0 +1,38 @@
+"""Settings: where the data lives and which engine runs the queries.
+
+Order of precedence for the data directory: the ``--data-dir`` option, then the
+``OPENPEEL_DATA_DIR`` environment variable, then a per-user default.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from platformdirs import user_data_dir
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_data_dir() -> Path:
+    """The per-user data directory (for example ``~/.local/share/openpeel`` on Linux)."""
+    return Path(user_data_dir("openpeel", appauthor=False))
+
+
+class Settings(BaseSettings):
+    """openpeel settings, read from ``OPENPEEL_*`` environment variables."""
+
+    model_config = SettingsConfigDict(env_prefix="OPENPEEL_")
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    engine: Literal["duckdb"] = "duckdb"
+    duckdb_memory_limit: str = "2GB"
+    duckdb_threads: int | None = None
+
+
+def settings(data_dir: Path | str | None = None) -> Settings:
+    """Settings with an explicit data directory taking precedence over the environment."""
+    base = Settings()
+    if data_dir is not None:
+        return base.model_copy(update={"data_dir": Path(data_dir)})
+    return base

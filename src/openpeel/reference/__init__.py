@@ -1,0 +1,1 @@
+"""Reference data: forces, vocabularies, frameworks."""
