@@ -169,7 +169,8 @@ class Lake:
 
     def place(self, staged: Path, relative_dir: str, ingest_id: str) -> str:
         """Move a staged file into the lake under a unique name; returns its relative path."""
-        relative = f"{relative_dir}/part-{ingest_id}.parquet"
+        # Unique per file, not per run: one run can load two snapshots of the same partition.
+        relative = f"{relative_dir}/part-{ingest_id}-{uuid.uuid4().hex[:8]}.parquet"
         target = self.root / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staged, target)

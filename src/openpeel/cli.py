@@ -1,0 +1,371 @@
+"""The ``openpeel`` command line: a thin face over the library (parse, call, print)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, is_dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from openpeel.config import settings
+from openpeel.sources.census import PopulationError
+from openpeel.sources.policeuk_api import FetchError
+from openpeel.sources.policeuk_archive import ArchiveError, month_date
+from openpeel.store.ingest import IngestReport, ingest
+from openpeel.store.lake import LakeBusyError
+from openpeel.store.population import load_population
+from openpeel.store.status import describe_months, lake_coverage, lake_months
+
+USER_ERRORS = (ArchiveError, LakeBusyError, PopulationError, FetchError, ValueError, OSError)
+FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="How to print the results.",
+)
+
+console = Console(stderr=True)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn a library error caused by the user's input into a one-line message and exit 1."""
+    try:
+        yield
+    except USER_ERRORS as err:
+        message = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise click.ClickException(message) from None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()[:7] if value.day == 1 else value.isoformat()
+    if isinstance(value, tuple | list):
+        return " ".join(str(_plain(v)) for v in value)
+    return value
+
+
+def emit(rows: Sequence[dict[str, Any]], fmt: str, title: str | None = None) -> None:
+    """Print rows as a Rich table, CSV or JSON on standard output."""
+    if fmt == "json":
+        click.echo(json.dumps(list(rows), default=str, indent=2))
+        return
+    if not rows:
+        if fmt == "table":
+            console.print("(nothing)")
+        return
+    columns = list(rows[0])
+    if fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({k: _plain(v) for k, v in r.items()} for r in rows)
+        return
+    table = Table(title=title)
+    for c in columns:
+        table.add_column(c, overflow="fold")
+    for r in rows:
+        table.add_row(*("" if r[c] is None else str(_plain(r[c])) for c in columns))
+    Console().print(table)
+
+
+def _rows(items: Sequence[Any]) -> list[dict[str, Any]]:
+    return [asdict(i) if is_dataclass(i) else dict(i) for i in items]
+
+
+def _month(value: str | None) -> date | None:
+    return month_date(value) if value else None
+
+
+class _Ctx:
+    def __init__(self, data_dir: Path | None) -> None:
+        self.data_dir = settings(data_dir).data_dir
+
+
+@click.group()
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Data directory (default: $OPENPEEL_DATA_DIR, then a per-user folder).",
+)
+@click.version_option(package_name="openpeel")
+@click.pass_context
+def main(ctx: click.Context, data_dir: Path | None) -> None:
+    """openpeel: police effectiveness, efficiency and legitimacy, measured from data."""
+    ctx.obj = _Ctx(data_dir)
+
+
+def _progress_bar(description: str) -> tuple[Progress, Callable[[int, int], None]]:
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+    task = bar.add_task(description, total=None)
+
+    def update(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    return bar, update
+
+
+def run_ingest(
+    sources: Sequence[Path],
+    data_dir: Path,
+    force_ids: Sequence[str] = (),
+    start: date | None = None,
+    end: date | None = None,
+    snapshot: str | None = None,
+) -> IngestReport:
+    """Ingest with a progress bar on the terminal."""
+    bar, update = _progress_bar("Loading police.uk files")
+    with bar:
+        return ingest(
+            sources,
+            data_dir,
+            force_ids=list(force_ids) or None,
+            start=start,
+            end=end,
+            snapshot=snapshot,
+            progress=update,
+        )
+
+
+@main.command("ingest")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--force", "force_ids", multiple=True, help="Load only this force (repeatable).")
+@click.option("--from", "start", metavar="YYYY-MM", help="First month to load.")
+@click.option("--to", "end", metavar="YYYY-MM", help="Last month to load.")
+@click.option("--snapshot", help="Label the load with this vintage (YYYY-MM) instead of guessing.")
+@FORMAT
+@click.pass_obj
+def ingest_command(
+    obj: _Ctx,
+    sources: tuple[Path, ...],
+    force_ids: tuple[str, ...],
+    start: str | None,
+    end: str | None,
+    snapshot: str | None,
+    fmt: str,
+) -> None:
+    """Load police.uk archive zips, folders or CSV files into the lake.
+
+    Re-loading a force-month replaces it; a newer snapshot supersedes an older one.
+    """
+    with user_errors():
+        report = run_ingest(
+            sources, obj.data_dir, force_ids, _month(start), _month(end), snapshot
+        )
+    if fmt == "json":
+        click.echo(json.dumps(report.as_dict(), default=str, indent=2))
+    else:
+        rows = [{"kind": k, **v} for k, v in sorted(report.by_kind().items())]
+        emit(rows, fmt, title=f"Ingest {report.ingest_id} into {obj.data_dir}")
+        if fmt == "table":
+            for u in report.unknown:
+                console.print(
+                    f"[yellow]unknown value[/] {u.field} = {u.raw_value!r}: "
+                    f"{u.rows} rows in {u.source_file} (loaded as 'unknown')"
+                )
+    for f in report.refused:
+        console.print(f"[red]refused[/] {f.source_file}: {f.reason}")
+    if report.refused:
+        first = report.refused[0]
+        more = f" (and {len(report.refused) - 1} more files)" if len(report.refused) > 1 else ""
+        raise click.ClickException(f"{first.source_file}: {first.reason}{more}")
+    if not report.files:
+        raise click.ClickException("no police.uk files found in the sources given")
+
+
+@main.command("status")
+@click.option("--months", is_flag=True, help="One line per force-month instead of per force.")
+@FORMAT
+@click.pass_obj
+def status_command(obj: _Ctx, months: bool, fmt: str) -> None:
+    """What is loaded: forces × months per table, gaps marked, the snapshot of each."""
+    if months or fmt != "table":
+        emit(_rows(lake_months(obj.data_dir)), fmt, title="Force-months loaded")
+        return
+    coverage = lake_coverage(obj.data_dir)
+    if not coverage:
+        console.print(f"Nothing loaded in {obj.data_dir}. Try 'openpeel demo' or 'openpeel ingest'.")
+        return
+    rows = [
+        {
+            "table": c.table_name,
+            "force": c.force_id,
+            "months": describe_months([c.first_month, c.last_month]).replace(", ", ".."),
+            "loaded": c.months_loaded,
+            "missing": describe_months(c.missing_months) or "-",
+            "rows": c.rows,
+            "rejected": c.rows_rejected,
+            "snapshot": " ".join(c.snapshots) + (" (SYNTHETIC DATA)" if c.is_synthetic else ""),
+        }
+        for c in coverage
+    ]
+    emit(rows, fmt, title=f"Lake at {obj.data_dir}")
+
+
+@main.group("population")
+def population_group() -> None:
+    """Population denominators (Census 2021)."""
+
+
+@population_group.command("load")
+@click.argument("ts021_file", type=click.Path(path_type=Path))
+@click.argument("lookup_file", type=click.Path(path_type=Path))
+@FORMAT
+@click.pass_obj
+def population_load(obj: _Ctx, ts021_file: Path, lookup_file: Path, fmt: str) -> None:
+    """Build force-area denominators from ONS TS021 and the LAD->PFA lookup."""
+    with user_errors():
+        table = load_population(ts021_file, lookup_file, obj.data_dir)
+    rows = table.to_pylist()
+    wide: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        wide.setdefault(r["force_id"], {"force_id": r["force_id"]})[r["ethnic_group"]] = r[
+            "population"
+        ]
+    emit(list(wide.values()), fmt, title="Population (Census 2021)")
+
+
+@main.command("synth")
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", "force_ids", multiple=True, default=["west-midlands"], show_default=True)
+@click.option("--from", "start", default="2021-04", show_default=True, metavar="YYYY-MM")
+@click.option("--to", "end", default="2022-03", show_default=True, metavar="YYYY-MM")
+@click.option("--seed", default=1, show_default=True, type=int)
+@click.option("--scale", default=1.0, show_default=True, type=float, help="Multiply volumes.")
+@click.option("--missing-month", multiple=True, metavar="YYYY-MM", help="Leave a month out.")
+@click.option("--legacy-vocabulary", is_flag=True, help="Use the pre-2020 PACE-coded labels.")
+def synth_command(
+    out: Path,
+    force_ids: tuple[str, ...],
+    start: str,
+    end: str,
+    seed: int,
+    scale: float,
+    missing_month: tuple[str, ...],
+    legacy_vocabulary: bool,
+) -> None:
+    """Write SYNTHETIC police.uk files (street, outcomes, stop-and-search) in archive layout."""
+    from openpeel.synth import write_archive
+
+    with user_errors():
+        for m in (start, end, *missing_month):
+            month_date(m)
+        summary = write_archive(
+            out,
+            force_id=force_ids[0],
+            forces=list(force_ids),
+            start=start,
+            end=end,
+            seed=seed,
+            scale=scale,
+            missing_months=missing_month,
+            legacy_vocabulary=legacy_vocabulary,
+        )
+    click.echo(
+        f"Wrote {len(summary.files)} synthetic files to {summary.out_dir} "
+        f"({', '.join(f'{k}: {v:,} rows' for k, v in summary.rows.items())}); "
+        f"snapshot {summary.snapshot}"
+    )
+
+
+@main.command("fetch")
+@click.option("--month", required=True, metavar="YYYY-MM", help="Month to download.")
+@click.option("--api", is_flag=True, help="Pull stop and search from the API instead.")
+@click.option("--force", "force_id", help="Force id (with --api).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write (default: <data dir>/downloads).",
+)
+@click.pass_obj
+def fetch_command(obj: _Ctx, month: str, api: bool, force_id: str | None, out: Path | None) -> None:
+    """Download a police.uk bulk archive zip, or one force-month of stop and search (--api)."""
+    from openpeel.sources.policeuk_api import download_archive, fetch_stops
+
+    target = out or obj.data_dir / "downloads"
+    target.mkdir(parents=True, exist_ok=True)
+    with user_errors():
+        if api:
+            if not force_id:
+                raise click.UsageError("--api needs --force")
+            path = fetch_stops(force_id, month, target)
+        else:
+            bar = Progress(
+                TextColumn("Downloading {task.fields[month]}.zip"),
+                BarColumn(),
+                TextColumn("{task.completed:,.0f} bytes"),
+                console=console,
+                transient=True,
+            )
+            task = bar.add_task("download", total=None, month=month)
+            with bar:
+                path = download_archive(
+                    month, target, progress=lambda done, total: bar.update(task, completed=done, total=total)
+                )
+    click.echo(f"Wrote {path}. Load it with: openpeel ingest {path}")
+
+
+@main.command("demo")
+@click.option("--seed", default=1, show_default=True, type=int)
+@click.option("--scale", default=1.0, show_default=True, type=float)
+@click.pass_context
+def demo_command(ctx: click.Context, seed: int, scale: float) -> None:
+    """Synthesise a West Midlands-sized force-year, load it, and show what was loaded.
+
+    Uses ./demo-data unless --data-dir or OPENPEEL_DATA_DIR is given, so a real lake is never
+    mixed with synthetic data by accident.
+    """
+    from openpeel.synth import write_archive
+
+    explicit = ctx.parent is not None and ctx.parent.params.get("data_dir")
+    data_dir = ctx.obj.data_dir if explicit or _env_data_dir() else Path("demo-data").resolve()
+    archive = data_dir / "synthetic-archive"
+    console.print(f"Writing a SYNTHETIC West Midlands force-year (seed {seed}) to {archive}")
+    summary = write_archive(
+        archive,
+        force_id="west-midlands",
+        start="2021-04",
+        end="2022-03",
+        seed=seed,
+        scale=scale,
+    )
+    report = run_ingest([archive], data_dir)
+    emit(
+        [{"kind": k, **v} for k, v in sorted(report.by_kind().items())],
+        "table",
+        title="Ingest of the synthetic archive",
+    )
+    ctx.obj = _Ctx(data_dir)
+    ctx.invoke(status_command, months=False, fmt="table")
+    click.echo(f"\nSYNTHETIC data ({summary.snapshot}): not a real force's figures.")
+    click.echo(f"Lake: {data_dir / 'lake'}")
+    click.echo(
+        "In Python: import openpeel; con = openpeel.connect("
+        f"{str(data_dir)!r}); con.table('stop_searches')"
+    )
+
+
+def _env_data_dir() -> bool:
+    import os
+
+    return bool(os.environ.get("OPENPEEL_DATA_DIR"))
