@@ -239,7 +239,7 @@ def _read_batch(
         """CREATE OR REPLACE TEMP TABLE parse_rejects AS
         SELECT s.file_path AS filename, e.line - 1 AS record_number,
             string_agg(DISTINCT e.error_type || ': ' || e.error_message, '; ') AS reason,
-            first(e.csv_line) AS raw_row
+            regexp_replace(first(e.csv_line), '^[\r\n]+|[\r\n]+$', '', 'g') AS raw_row
         FROM csv_rejects AS e JOIN csv_scans AS s USING (scan_id, file_id)
         GROUP BY ALL"""
     )
@@ -367,25 +367,20 @@ def _commit(lake: Lake, ingest_id: str, staged: list[_Staged], now: datetime) ->
             rejects_path=rejects_path,
             loaded_at=now,
         )
-        if old is not None and not newer_exists:
+        # A snapshot loaded again replaces its earlier load, whether current or superseded.
+        for k in [k for k, p in partitions.items() if p.key == key and p.vintage == f.vintage]:
+            to_unlink += [x for x in (partitions[k].data_path, partitions[k].rejects_path) if x]
+            del partitions[k]
+        if old is not None and old.vintage < f.vintage:  # keep the older snapshot, unqueried
             del partitions[(old.key, old.status, old.data_path)]
             to_unlink += [p for p in (old.data_path, old.rejects_path) if p]
-            if old.vintage < f.vintage:  # keep the older snapshot, out of queries
-                kept = replace(
-                    old,
-                    status="superseded",
-                    data_path=_link_superseded(lake, old.data_path),
-                    rejects_path=_link_superseded(lake, old.rejects_path),
-                )
-                partitions[(kept.key, kept.status, kept.data_path)] = kept
-            else:  # the same snapshot loaded again replaces it; drop superseded twins too
-                for k in [
-                    k for k, p in partitions.items() if p.key == key and p.vintage == f.vintage
-                ]:
-                    to_unlink += [
-                        x for x in (partitions[k].data_path, partitions[k].rejects_path) if x
-                    ]
-                    del partitions[k]
+            kept = replace(
+                old,
+                status="superseded",
+                data_path=_link_superseded(lake, old.data_path),
+                rejects_path=_link_superseded(lake, old.rejects_path),
+            )
+            partitions[(kept.key, kept.status, kept.data_path)] = kept
         partitions[(new.key, new.status, new.data_path)] = new
         if new.status == "current":
             current[key] = new
@@ -407,11 +402,9 @@ def _commit(lake: Lake, ingest_id: str, staged: list[_Staged], now: datetime) ->
             )
         )
     lake.write_manifest(list(partitions.values()))
-    for relative in to_unlink:
-        if not relative.startswith("_superseded/") or relative not in {
-            p.data_path for p in partitions.values()
-        } | {p.rejects_path for p in partitions.values()}:
-            lake.path(relative).unlink(missing_ok=True)
+    listed = {x for p in partitions.values() for x in (p.data_path, p.rejects_path) if x}
+    for relative in set(to_unlink) - listed:
+        lake.path(relative).unlink(missing_ok=True)
     return results
 
 

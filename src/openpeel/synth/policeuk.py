@@ -500,6 +500,22 @@ class _Geography:
         return np.where(rng.random(n) < no_location_share, 0, points)
 
 
+def _lsoa_count(force_id: str) -> int:
+    """Number of synthetic LSOAs of a force: about one per 1,600 resident-equivalents."""
+    profile = pr.FORCE_PROFILES.get(force_id, pr.DEFAULT_PROFILE)
+    return max(4, round(profile.size_thousands * 1000 / 1600))
+
+
+def _lsoa_code_base(force_id: str) -> int:
+    """First LSOA number of a force: forces in id order take consecutive blocks from 1."""
+    base = 1
+    for other in sorted(all_forces()):
+        if other == force_id:
+            return base
+        base += _lsoa_count(other)
+    return base
+
+
 def _fixed6(values: np.ndarray) -> pa.Array:
     """Degrees formatted with six decimals, as published (e.g. ``-1.890123``)."""
     micro = np.rint(values * 1_000_000).astype(np.int64)
@@ -511,17 +527,20 @@ def _fixed6(values: np.ndarray) -> pa.Array:
 
 
 def _build_geography(
-    plan: _Plan, force_id: str, force_number: int, vocab: _Vocabularies
+    plan: _Plan, force_id: str, vocab: _Vocabularies
 ) -> _Geography:
     """Synthetic LSOAs and snap points scattered around the force area's centroid."""
     rng = _rng(plan.seed, force_id, _STREAM_GEOGRAPHY, 0)
     profile = pr.FORCE_PROFILES.get(force_id, pr.DEFAULT_PROFILE)
     meta = lookup_force(force_id)
 
-    n_lsoa = max(4, round(profile.size_thousands * 1000 / 1600))
+    n_lsoa = _lsoa_count(force_id)
     lsoa_lat = profile.latitude + rng.normal(0, profile.spread_degrees, n_lsoa)
     lon_spread = profile.spread_degrees / np.cos(np.radians(profile.latitude))
     lsoa_lon = profile.longitude + rng.normal(0, lon_spread, n_lsoa)
+    # West to east, so that each local authority below is a contiguous band of LSOAs.
+    west_to_east = np.argsort(lsoa_lon, kind="stable")
+    lsoa_lat, lsoa_lon = lsoa_lat[west_to_east], lsoa_lon[west_to_east]
 
     authorities = profile.local_authorities or (meta.pfa_name or meta.name,)
     authority = np.sort(rng.integers(0, len(authorities), n_lsoa))
@@ -542,7 +561,7 @@ def _build_geography(
         for label, r, letter in zip(names, rank, letters, strict=True)
     ]
     country = "W01" if (meta.pfa_code or "").startswith("W") else "E01"
-    base = 1000 + force_number * 6000
+    base = _lsoa_code_base(force_id)
     lsoa_codes = [f"{country}{base + i:06d}" for i in range(n_lsoa)]
 
     n_points = max(50, round(profile.size_thousands * 12))
@@ -659,9 +678,8 @@ def _write_force(plan: _Plan, force_id: str, summary: SynthSummary) -> None:
     """Write every month's files of one force."""
     meta = lookup_force(force_id)
     profile = pr.FORCE_PROFILES.get(force_id, pr.DEFAULT_PROFILE)
-    force_number = sorted(all_forces()).index(force_id)
     vocab = plan.vocab
-    geography = _build_geography(plan, force_id, force_number, vocab)
+    geography = _build_geography(plan, force_id, vocab)
     kinds = [k for k in plan.kinds if force_id not in STREET_ONLY_FORCES or k == "street"]
     wants_crimes = "street" in kinds or "outcomes" in kinds
     pending: dict[int, list[_OutcomeBatch]] = {}

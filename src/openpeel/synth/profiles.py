@@ -132,8 +132,8 @@ CRIME_TYPE_WEIGHTS: dict[str, float] = {
 # Final outcome of a crime (outcome categories as published). "Suspect charged" leads to a court
 # stage; "Status update unavailable" means no outcome row is ever published.
 FINAL_OUTCOME_WEIGHTS: dict[str, float] = {
-    "Investigation complete; no suspect identified": 40,
-    "Unable to prosecute suspect": 30,
+    "Investigation complete; no suspect identified": 50,
+    "Unable to prosecute suspect": 20,
     "Suspect charged": 7,
     "Local resolution": 5,
     "Offender given a caution": 2.5,
@@ -172,8 +172,8 @@ FINAL_OUTCOME_OVERRIDES: dict[str, dict[str, float]] = {
         "Local resolution": 8,
     },
     "Violence and sexual offences": {
-        "Investigation complete; no suspect identified": 15,
-        "Unable to prosecute suspect": 55,
+        "Investigation complete; no suspect identified": 25,
+        "Unable to prosecute suspect": 45,
         "Suspect charged": 7,
     },
 }
