@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     engine: Literal["duckdb"] = "duckdb"
     duckdb_memory_limit: str = "2GB"
     duckdb_threads: int | None = None
+    #: An ingest reads files in batches of at most this many files and bytes: it bounds memory
+    #: on national loads, and each batch is committed on its own.
+    ingest_batch_files: int = 600
+    ingest_batch_bytes: int = 256 * 1024 * 1024
 
 
 def settings(data_dir: Path | str | None = None) -> Settings:

@@ -32,10 +32,6 @@ from openpeel.sources.policeuk_archive import (
 from openpeel.sources.policeuk_tables import KIND_TABLE, TABLES
 from openpeel.store.lake import Lake, Partition, new_ingest_id, partition_dir, rejects_dir
 
-#: A batch is cut when it reaches this many bytes of CSV (bounds memory on national loads).
-BATCH_BYTES = 256 * 1024 * 1024
-BATCH_FILES = 600
-
 Progress = Callable[[int, int], None]
 
 
@@ -148,6 +144,7 @@ def plan_batches(files: Sequence[ArchiveFile]) -> list[list[ArchiveFile]]:
     A batch never holds two files for the same force-month, so a newer snapshot of a
     force-month is always committed after an older one and supersedes it.
     """
+    conf = settings()
     ordered = sorted(files, key=lambda f: (f.vintage, f.snapshot, f.schema, f.month, f.force_id))
     batches: list[list[ArchiveFile]] = []
     current: list[ArchiveFile] = []
@@ -162,8 +159,8 @@ def plan_batches(files: Sequence[ArchiveFile]) -> list[list[ArchiveFile]]:
         if current and (
             not same_group
             or (f.force_id, f.month) in keys
-            or size + fsize > BATCH_BYTES
-            or len(current) >= BATCH_FILES
+            or size + fsize > conf.ingest_batch_bytes
+            or len(current) >= conf.ingest_batch_files
         ):
             batches.append(current)
             current, keys, size = [], set(), 0
@@ -191,6 +188,9 @@ def _connect(work: Path) -> duckdb.DuckDBPyConnection:
     if conf.duckdb_threads:
         con.execute(f"SET threads = {int(conf.duckdb_threads)}")
     con.execute("SET TimeZone = 'UTC'")
+    # A partitioned COPY closes and later reopens partitions beyond this many open files, which
+    # splits a partition across files; a batch's partitions must each stay in one file.
+    con.execute(f"SET partitioned_write_max_open_files = {2 * conf.ingest_batch_files + 10}")
     return con
 
 
@@ -318,15 +318,29 @@ def _read_batch(
     for f, path in zip(files, paths, strict=True):
         loaded, rejected = counts[path]
         part = f"force_id={f.force_id}/month={f.month.isoformat()}"
-        data = next((data_dir / part).glob("*.parquet"), None)
+        data = _one_file(con, data_dir / part)
         if data is None:  # a file with no loadable rows is a supplied month with zero rows
             data = work / f"empty-{len(staged)}.parquet"
             os.link(empty, data)
-        rejects = next((rej_dir / part).glob("*.parquet"), None)
+        rejects = _one_file(con, rej_dir / part)
         staged[path] = _Staged(
             f, loaded, rejected, unknown_by_file.get(f.source_file, 0), data, rejects
         )
     return staged
+
+
+def _one_file(con: duckdb.DuckDBPyConnection, folder: Path) -> Path | None:
+    """The single Parquet file of a staged partition, merging if DuckDB wrote several."""
+    files = sorted(folder.glob("*.parquet"))
+    if len(files) <= 1:
+        return files[0] if files else None
+    merged = folder / "merged.parquet"
+    listing = "[" + ", ".join(_sql_text(str(f)) for f in files) + "]"
+    con.execute(
+        f"COPY (SELECT * FROM read_parquet({listing}) ORDER BY source_row) "
+        f"TO {_sql_text(str(merged))} (FORMAT parquet, COMPRESSION zstd)"
+    )
+    return merged
 
 
 def _commit(lake: Lake, ingest_id: str, staged: list[_Staged], now: datetime) -> list[FileResult]:

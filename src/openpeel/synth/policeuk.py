@@ -82,8 +82,14 @@ COLUMNS_BY_KIND: dict[str, tuple[str, ...]] = {
     "stop-and-search": STOP_AND_SEARCH_COLUMNS,
 }
 MARKER_FILE = "SYNTHETIC.json"
-# PSNI publishes street files only (domain.md 3.1).
-STREET_ONLY_FORCES = frozenset({"northern-ireland"})
+# Per-force publication quirks, as seen in the 2023-03 download of 2022-01 street files
+# (../shared/data/policeuk/download-2023-03): PSNI publishes street files only (domain.md 3.1),
+# with Crime IDs but no LSOA and a blank "Last outcome category"; BTP street rows have a blank
+# Crime ID and a blank "Last outcome category", so no outcomes can be linked to them.
+NO_OUTCOMES_FORCES = frozenset({"btp", "northern-ireland"})
+NO_CRIME_ID_FORCES = frozenset({"btp"})
+NO_STOP_AND_SEARCH_FORCES = frozenset({"northern-ireland"})
+NO_LSOA_FORCES = frozenset({"northern-ireland"})
 
 _NULL_STRING = pa.scalar(None, pa.string())
 _HEX_DIGITS = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
@@ -174,6 +180,10 @@ def write_archive(
             seed, or a line ending other than LF or CRLF.
         KeyError: On an unknown force id.
     """
+    # A lone string is one value, not a sequence of characters.
+    kinds = [kinds] if isinstance(kinds, str) else kinds
+    missing_months = [missing_months] if isinstance(missing_months, str) else missing_months
+    forces = [forces] if isinstance(forces, str) else forces
     start_index = _month_index(start)
     end_index = _month_index(end)
     if end_index < start_index:
@@ -526,9 +536,7 @@ def _fixed6(values: np.ndarray) -> pa.Array:
     return pc.binary_join_element_wise(sign, whole, ".", fraction, "")
 
 
-def _build_geography(
-    plan: _Plan, force_id: str, vocab: _Vocabularies
-) -> _Geography:
+def _build_geography(plan: _Plan, force_id: str, vocab: _Vocabularies) -> _Geography:
     """Synthetic LSOAs and snap points scattered around the force area's centroid."""
     rng = _rng(plan.seed, force_id, _STREAM_GEOGRAPHY, 0)
     profile = pr.FORCE_PROFILES.get(force_id, pr.DEFAULT_PROFILE)
@@ -576,6 +584,9 @@ def _build_geography(
     streets = pc.binary_join_element_wise(stems, street_kinds, " ")
     places = vocab.places.take(pa.array(rng.integers(0, len(vocab.places), n_points)))
     names_of_points = pc.if_else(pa.array(rng.random(n_points) < pr.PLACE_SHARE), places, streets)
+    if force_id == "btp":
+        # BTP locations are stations: "On or near Fishersgate (Station)".
+        names_of_points = pc.binary_join_element_wise(stems, "(Station)", " ")
     location = pc.binary_join_element_wise("On or near", names_of_points, " ")
     weights = rng.lognormal(0.0, 1.2, n_points)
 
@@ -584,7 +595,7 @@ def _build_geography(
 
     codes = pa.array(lsoa_codes, pa.string()).take(pa.array(point_lsoa))
     lsoa_name_array = pa.array(lsoa_names, pa.string()).take(pa.array(point_lsoa))
-    if force_id in STREET_ONLY_FORCES:
+    if force_id in NO_LSOA_FORCES:
         # PSNI street rows carry coordinates but no (England and Wales) LSOA.
         codes = pa.nulls(n_points, pa.string())
         lsoa_name_array = pa.nulls(n_points, pa.string())
@@ -680,7 +691,12 @@ def _write_force(plan: _Plan, force_id: str, summary: SynthSummary) -> None:
     profile = pr.FORCE_PROFILES.get(force_id, pr.DEFAULT_PROFILE)
     vocab = plan.vocab
     geography = _build_geography(plan, force_id, vocab)
-    kinds = [k for k in plan.kinds if force_id not in STREET_ONLY_FORCES or k == "street"]
+    kinds = [
+        k
+        for k in plan.kinds
+        if not (k == "outcomes" and force_id in NO_OUTCOMES_FORCES)
+        and not (k == "stop-and-search" and force_id in NO_STOP_AND_SEARCH_FORCES)
+    ]
     wants_crimes = "street" in kinds or "outcomes" in kinds
     pending: dict[int, list[_OutcomeBatch]] = {}
     available = set(plan.months)
@@ -863,13 +879,17 @@ def _generate_crimes(
     # Street rows in map order (as published: grouped by place), "No Location" last.
     order = np.argsort(np.where(points == 0, np.iinfo(np.int64).max, points), kind="stable")
     is_asb = crime_type == asb_type
+    no_id = is_asb | (force_id in NO_CRIME_ID_FORCES)
+    no_outcome = is_asb | (force_id in NO_OUTCOMES_FORCES)
+    if force_id in NO_OUTCOMES_FORCES:
+        merged = {}
     crime_id = pc.if_else(
-        pa.array(is_asb[order]),
+        pa.array(no_id[order]),
         _NULL_STRING,
         _ids_array(np.concatenate([ids, np.zeros((n_asb, 64), np.uint8)])[order]),
     )
     last_outcome = pc.if_else(
-        pa.array(is_asb[order]),
+        pa.array(no_outcome[order]),
         _NULL_STRING,
         vocab.outcome_values.take(
             pa.array(np.concatenate([last, np.zeros(n_asb, np.int64)])[order])
