@@ -81,7 +81,7 @@ def emit(rows: Sequence[dict[str, Any]], fmt: str, title: str | None = None) -> 
 
 
 def _rows(items: Sequence[Any]) -> list[dict[str, Any]]:
-    return [asdict(i) if is_dataclass(i) else dict(i) for i in items]
+    return [asdict(i) if is_dataclass(i) and not isinstance(i, type) else dict(i) for i in items]
 
 
 def _month(value: str | None) -> date | None:
@@ -168,9 +168,7 @@ def ingest_command(
     Re-loading a force-month replaces it; a newer snapshot supersedes an older one.
     """
     with user_errors():
-        report = run_ingest(
-            sources, obj.data_dir, force_ids, _month(start), _month(end), snapshot
-        )
+        report = run_ingest(sources, obj.data_dir, force_ids, _month(start), _month(end), snapshot)
     if fmt == "json":
         click.echo(json.dumps(report.as_dict(), default=str, indent=2))
     else:
@@ -203,7 +201,9 @@ def status_command(obj: _Ctx, months: bool, fmt: str) -> None:
         return
     coverage = lake_coverage(obj.data_dir)
     if not coverage:
-        console.print(f"Nothing loaded in {obj.data_dir}. Try 'openpeel demo' or 'openpeel ingest'.")
+        console.print(
+            f"Nothing loaded in {obj.data_dir}. Try 'openpeel demo' or 'openpeel ingest'."
+        )
         return
     rows = [
         {
@@ -320,7 +320,9 @@ def fetch_command(obj: _Ctx, month: str, api: bool, force_id: str | None, out: P
             task = bar.add_task("download", total=None, month=month)
             with bar:
                 path = download_archive(
-                    month, target, progress=lambda done, total: bar.update(task, completed=done, total=total)
+                    month,
+                    target,
+                    progress=lambda done, total: bar.update(task, completed=done, total=total),
                 )
     click.echo(f"Wrote {path}. Load it with: openpeel ingest {path}")
 

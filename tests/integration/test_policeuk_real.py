@@ -89,8 +89,14 @@ def test_known_quirks_of_the_real_files(loaded: tuple[Path, IngestReport]) -> No
     gm = ss.filter(ss.force_id == "greater-manchester").execute()
     assert "W1" in set(gm.self_defined_ethnicity_code)  # legacy PACE-coded vocabulary
     assert set(gm.outcome_code) <= {
-        "no_further_action", "arrest", "summons", "caution", "penalty_notice",
-        "community_resolution", "drugs_warning", "article_found",
+        "no_further_action",
+        "arrest",
+        "summons",
+        "caution",
+        "penalty_notice",
+        "community_resolution",
+        "drugs_warning",
+        "article_found",
         "psychoactive_seized_no_further_action",
     }
     crimes = con.table("crimes")
@@ -99,10 +105,16 @@ def test_known_quirks_of_the_real_files(loaded: tuple[Path, IngestReport]) -> No
     assert asb.count().execute() > 0
 
 
-def test_ingesting_again_changes_nothing(loaded: tuple[Path, IngestReport], tmp_path: Path) -> None:
-    data_dir, first = loaded
-    before = {t: openpeel.connect(data_dir).table(t).count().execute() for t in ("stop_searches", "crimes")}
+def test_ingesting_again_changes_nothing(loaded: tuple[Path, IngestReport]) -> None:
+    data_dir, _ = loaded
+    before = {
+        t: openpeel.connect(data_dir).table(t).count().execute()
+        for t in ("stop_searches", "crimes")
+    }
     again = openpeel.ingest([POLICEUK / "download-2021-12"], data_dir)
     assert again.refused == []
-    after = {t: openpeel.connect(data_dir).table(t).count().execute() for t in ("stop_searches", "crimes")}
+    after = {
+        t: openpeel.connect(data_dir).table(t).count().execute()
+        for t in ("stop_searches", "crimes")
+    }
     assert before == after

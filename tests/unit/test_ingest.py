@@ -20,7 +20,7 @@ def _ss(date: str, ethnicity: str, outcome: str = "Arrest", extra: str = ",,") -
     )
 
 
-def _table(data_dir: Path, name: str):  # noqa: ANN202 - a pandas frame
+def _table(data_dir: Path, name: str):
     return openpeel.connect(data_dir).table(name).execute()
 
 
@@ -31,16 +31,24 @@ def test_both_vocabularies_map_to_the_same_codes(tmp_path: Path, data_dir: Path)
         [
             _ss("2016-03-01T03:00:00+00:00", "White - White British (W1)", "Suspect arrested"),
             _ss("2016-03-02T03:00:00+00:00", "Chinese or other ethnic group - Chinese (O1)"),
-            _ss("2016-03-03T03:00:00+00:00", "Not Stated (NS)", "Nothing found - no further action"),
+            _ss(
+                "2016-03-03T03:00:00+00:00", "Not Stated (NS)", "Nothing found - no further action"
+            ),
         ],
     )
     write_police_csv(
         tmp_path / "a",
         "2016-03-essex-stop-and-search.csv",
         [
-            _ss("2016-03-01T03:00:00+00:00", "White - English/Welsh/Scottish/Northern Irish/British"),
+            _ss(
+                "2016-03-01T03:00:00+00:00", "White - English/Welsh/Scottish/Northern Irish/British"
+            ),
             _ss("2016-03-02T03:00:00+00:00", "Asian/Asian British - Chinese"),
-            _ss("2016-03-03T03:00:00+00:00", "Other ethnic group - Not stated", "A no further action disposal"),
+            _ss(
+                "2016-03-03T03:00:00+00:00",
+                "Other ethnic group - Not stated",
+                "A no further action disposal",
+            ),
         ],
     )
     report = openpeel.ingest([tmp_path / "a"], data_dir)
@@ -156,8 +164,10 @@ def test_street_outcomes_and_legacy_street(tmp_path: Path, data_dir: Path) -> No
     write_police_csv(
         tmp_path / "old",
         "2011-01-cumbria-street.csv",
-        ["2011-01,Cumbria Constabulary,Cumbria Constabulary,340000,560000,On or near X,"
-         "Burglary and vehicle crime,"],
+        [
+            "2011-01,Cumbria Constabulary,Cumbria Constabulary,340000,560000,On or near X,"
+            "Burglary and vehicle crime,"
+        ],
         schema="street_legacy",
     )
     report = openpeel.ingest([tmp_path], data_dir)
@@ -187,7 +197,9 @@ def test_street_outcomes_and_legacy_street(tmp_path: Path, data_dir: Path) -> No
 
 def test_reloading_replaces_and_never_duplicates(tmp_path: Path, data_dir: Path) -> None:
     write_police_csv(
-        tmp_path, "2020-01-essex-stop-and-search.csv", [_ss("2020-01-01T10:00:00+00:00", "White - Irish")]
+        tmp_path,
+        "2020-01-essex-stop-and-search.csv",
+        [_ss("2020-01-01T10:00:00+00:00", "White - Irish")],
     )
     first = openpeel.ingest([tmp_path], data_dir)
     second = openpeel.ingest([tmp_path], data_dir)
@@ -201,7 +213,9 @@ def test_newer_snapshot_supersedes_older_in_either_order(tmp_path: Path, data_di
     old = tmp_path / "download-old"
     new = tmp_path / "download-new"
     write_police_csv(
-        old, "2020-01-essex-stop-and-search.csv", [_ss("2020-01-01T10:00:00+00:00", "White - Irish", "")]
+        old,
+        "2020-01-essex-stop-and-search.csv",
+        [_ss("2020-01-01T10:00:00+00:00", "White - Irish", "")],
     )
     write_police_csv(
         new,
@@ -228,10 +242,14 @@ def test_newer_snapshot_supersedes_older_in_either_order(tmp_path: Path, data_di
         ("2020-01-essex-stop-and-search.csv", b"", "empty file"),
         ("2020-01-essex-stop-and-search.csv", b"\x89PNG\r\n\x1a\n\x00\x00", "not a CSV"),
         ("2020-01-essex-stop-and-search.csv", b"Type,When,Where\nx,y,z\n", "wrong header"),
-        ("2020-01-essex-street.csv", b"Type,Date,Part of a policing operation,Policing operation,"
-         b"Latitude,Longitude,Gender,Age range,Self-defined ethnicity,Officer-defined ethnicity,"
-         b"Legislation,Object of search,Outcome,Outcome linked to object of search,"
-         b"Removal of more than just outer clothing\n", "header is that of a stop-and-search"),
+        (
+            "2020-01-essex-street.csv",
+            b"Type,Date,Part of a policing operation,Policing operation,"
+            b"Latitude,Longitude,Gender,Age range,Self-defined ethnicity,Officer-defined ethnicity,"
+            b"Legislation,Object of search,Outcome,Outcome linked to object of search,"
+            b"Removal of more than just outer clothing\n",
+            "header is that of a stop-and-search",
+        ),
         ("notes.csv", b"a,b\n", "not a police.uk file name"),
         ("2020-01-atlantis-street.csv", b"x\n", "unknown force id"),
     ],
@@ -272,8 +290,10 @@ def test_zip_archive_and_filters(tmp_path: Path, data_dir: Path) -> None:
         for p in (tmp_path / "2020-02").rglob("*.csv"):
             zf.write(p, p.relative_to(tmp_path / "2020-02").as_posix())
     report = openpeel.ingest(
-        [archive], data_dir, force_ids=["kent"], start=openpeel.lake_months.__globals__[
-            "date"](2020, 2, 1)
+        [archive],
+        data_dir,
+        force_ids=["kent"],
+        start=openpeel.lake_months.__globals__["date"](2020, 2, 1),
     )
     assert [(f.force_id, f.month.isoformat()) for f in report.files] == [("kent", "2020-02-01")]
     assert report.files[0].snapshot == "policeuk-2020-02"

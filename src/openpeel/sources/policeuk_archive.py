@@ -92,7 +92,7 @@ SCHEMA_KIND = {
 
 
 def raw_name(header: str) -> str:
-    """The raw column name for a published header: ``Self-defined ethnicity`` -> ``self_defined_ethnicity``."""
+    """The raw column name of a header: ``Self-defined ethnicity`` -> ``self_defined_ethnicity``."""
     return re.sub(r"[^a-z0-9]+", "_", header.lower()).strip("_")
 
 
@@ -498,7 +498,11 @@ def _select_stop_search() -> tuple[str, str]:
         {_bad_number("longitude", "Longitude")}
         {_bad_boolean("part_of_a_policing_operation", "Part of a policing operation")}
         {_bad_boolean("outcome_linked_to_object_of_search", "Outcome linked to object of search")}
-        {_bad_boolean("removal_of_more_than_just_outer_clothing", "Removal of more than just outer clothing")}
+        {
+        _bad_boolean(
+            "removal_of_more_than_just_outer_clothing", "Removal of more than just outer clothing"
+        )
+    }
     END"""
     return columns, reason
 

@@ -392,7 +392,7 @@ def _commit(lake: Lake, ingest_id: str, staged: list[_Staged], now: datetime) ->
                 old,
                 status="superseded",
                 data_path=_link_superseded(lake, old.data_path),
-                rejects_path=_link_superseded(lake, old.rejects_path),
+                rejects_path=_link_superseded(lake, old.rejects_path) if old.rejects_path else None,
             )
             partitions[(kept.key, kept.status, kept.data_path)] = kept
         partitions[(new.key, new.status, new.data_path)] = new
@@ -422,8 +422,8 @@ def _commit(lake: Lake, ingest_id: str, staged: list[_Staged], now: datetime) ->
     return results
 
 
-def _link_superseded(lake: Lake, relative: str | None) -> str | None:
-    if relative is None or relative.startswith("_superseded/"):
+def _link_superseded(lake: Lake, relative: str) -> str:
+    if relative.startswith("_superseded/"):
         return relative
     target_rel = f"_superseded/{relative}"
     target = lake.path(target_rel)

@@ -30,51 +30,13 @@ import pyarrow.compute as pc
 from openpeel.reference.forces import force as lookup_force
 from openpeel.reference.forces import forces as all_forces
 from openpeel.reference.vocabularies import Term, vocabulary
+from openpeel.sources.policeuk_archive import HEADERS
 from openpeel.synth import profiles as pr
 
-STREET_COLUMNS: tuple[str, ...] = (
-    "Crime ID",
-    "Month",
-    "Reported by",
-    "Falls within",
-    "Longitude",
-    "Latitude",
-    "Location",
-    "LSOA code",
-    "LSOA name",
-    "Crime type",
-    "Last outcome category",
-    "Context",
-)
-OUTCOMES_COLUMNS: tuple[str, ...] = (
-    "Crime ID",
-    "Month",
-    "Reported by",
-    "Falls within",
-    "Longitude",
-    "Latitude",
-    "Location",
-    "LSOA code",
-    "LSOA name",
-    "Outcome type",
-)
-STOP_AND_SEARCH_COLUMNS: tuple[str, ...] = (
-    "Type",
-    "Date",
-    "Part of a policing operation",
-    "Policing operation",
-    "Latitude",
-    "Longitude",
-    "Gender",
-    "Age range",
-    "Self-defined ethnicity",
-    "Officer-defined ethnicity",
-    "Legislation",
-    "Object of search",
-    "Outcome",
-    "Outcome linked to object of search",
-    "Removal of more than just outer clothing",
-)
+# The published headers are declared once, with the reader that checks them.
+STREET_COLUMNS: tuple[str, ...] = HEADERS["street"]
+OUTCOMES_COLUMNS: tuple[str, ...] = HEADERS["outcomes"]
+STOP_AND_SEARCH_COLUMNS: tuple[str, ...] = HEADERS["stop_search"]
 KINDS: tuple[str, ...] = ("street", "outcomes", "stop-and-search")
 COLUMNS_BY_KIND: dict[str, tuple[str, ...]] = {
     "street": STREET_COLUMNS,
