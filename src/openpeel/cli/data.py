@@ -1,127 +1,35 @@
-"""The ``openpeel`` command line: a thin face over the library (parse, call, print)."""
+"""Commands that get data into the lake and say what it holds: ingest, status, fetch,
+synth, population, demo."""
 
 from __future__ import annotations
 
-import csv
 import json
-import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import asdict, is_dataclass
+import os
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.progress import BarColumn, Progress, TextColumn
 
-from openpeel.config import settings
-from openpeel.sources.census import PopulationError
-from openpeel.sources.policeuk_api import FetchError
-from openpeel.sources.policeuk_archive import ArchiveError, month_date
+from openpeel.cli.output import (
+    FORMAT,
+    Context,
+    as_rows,
+    console,
+    emit,
+    progress_bar,
+    user_errors,
+)
+from openpeel.sources.policeuk_archive import month_date
 from openpeel.store.ingest import IngestReport, ingest
-from openpeel.store.lake import LakeBusyError
 from openpeel.store.population import load_population
 from openpeel.store.status import describe_months, lake_coverage, lake_months
-
-USER_ERRORS = (ArchiveError, LakeBusyError, PopulationError, FetchError, ValueError, OSError)
-FORMAT = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-    help="How to print the results.",
-)
-
-console = Console(stderr=True)
-
-
-@contextmanager
-def user_errors() -> Iterator[None]:
-    """Turn a library error caused by the user's input into a one-line message and exit 1."""
-    try:
-        yield
-    except USER_ERRORS as err:
-        message = str(err).splitlines()[0] if str(err) else type(err).__name__
-        raise click.ClickException(message) from None
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()[:7] if value.day == 1 else value.isoformat()
-    if isinstance(value, tuple | list):
-        return " ".join(str(_plain(v)) for v in value)
-    return value
-
-
-def emit(rows: Sequence[dict[str, Any]], fmt: str, title: str | None = None) -> None:
-    """Print rows as a Rich table, CSV or JSON on standard output."""
-    if fmt == "json":
-        click.echo(json.dumps(list(rows), default=str, indent=2))
-        return
-    if not rows:
-        if fmt == "table":
-            console.print("(nothing)")
-        return
-    columns = list(rows[0])
-    if fmt == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows({k: _plain(v) for k, v in r.items()} for r in rows)
-        return
-    table = Table(title=title)
-    for c in columns:
-        table.add_column(c, overflow="fold")
-    for r in rows:
-        table.add_row(*("" if r[c] is None else str(_plain(r[c])) for c in columns))
-    Console().print(table)
-
-
-def _rows(items: Sequence[Any]) -> list[dict[str, Any]]:
-    return [asdict(i) if is_dataclass(i) and not isinstance(i, type) else dict(i) for i in items]
 
 
 def _month(value: str | None) -> date | None:
     return month_date(value) if value else None
-
-
-class _Ctx:
-    def __init__(self, data_dir: Path | None) -> None:
-        self.data_dir = settings(data_dir).data_dir
-
-
-@click.group()
-@click.option(
-    "--data-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Data directory (default: $OPENPEEL_DATA_DIR, then a per-user folder).",
-)
-@click.version_option(package_name="openpeel")
-@click.pass_context
-def main(ctx: click.Context, data_dir: Path | None) -> None:
-    """openpeel: police effectiveness, efficiency and legitimacy, measured from data."""
-    ctx.obj = _Ctx(data_dir)
-
-
-def _progress_bar(description: str) -> tuple[Progress, Callable[[int, int], None]]:
-    bar = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    )
-    task = bar.add_task(description, total=None)
-
-    def update(done: int, total: int) -> None:
-        bar.update(task, completed=done, total=total)
-
-    return bar, update
 
 
 def run_ingest(
@@ -133,7 +41,7 @@ def run_ingest(
     snapshot: str | None = None,
 ) -> IngestReport:
     """Ingest with a progress bar on the terminal."""
-    bar, update = _progress_bar("Loading police.uk files")
+    bar, update = progress_bar("Loading police.uk files")
     with bar:
         return ingest(
             sources,
@@ -146,7 +54,21 @@ def run_ingest(
         )
 
 
-@main.command("ingest")
+def kind_rows(report: IngestReport, fmt: str) -> list[dict[str, Any]]:
+    """One row per kind of file; short column names for the terminal table."""
+    rows = [{"kind": k, **v} for k, v in sorted(report.by_kind().items())]
+    if fmt != "table":
+        return rows
+    return [
+        {
+            k.removeprefix("files_").removeprefix("rows_").replace("unknown_values", "unknown"): v
+            for k, v in r.items()
+        }
+        for r in rows
+    ]
+
+
+@click.command("ingest")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--force", "force_ids", multiple=True, help="Load only this force (repeatable).")
 @click.option("--from", "start", metavar="YYYY-MM", help="First month to load.")
@@ -155,7 +77,7 @@ def run_ingest(
 @FORMAT
 @click.pass_obj
 def ingest_command(
-    obj: _Ctx,
+    obj: Context,
     sources: tuple[Path, ...],
     force_ids: tuple[str, ...],
     start: str | None,
@@ -172,8 +94,7 @@ def ingest_command(
     if fmt == "json":
         click.echo(json.dumps(report.as_dict(), default=str, indent=2))
     else:
-        rows = [{"kind": k, **v} for k, v in sorted(report.by_kind().items())]
-        emit(rows, fmt, title=f"Ingest {report.ingest_id} into {obj.data_dir}")
+        emit(kind_rows(report, fmt), fmt, title=f"Ingest {report.ingest_id} into {obj.data_dir}")
         if fmt == "table":
             for u in report.unknown:
                 console.print(
@@ -190,14 +111,14 @@ def ingest_command(
         raise click.ClickException("no police.uk files found in the sources given")
 
 
-@main.command("status")
+@click.command("status")
 @click.option("--months", is_flag=True, help="One line per force-month instead of per force.")
 @FORMAT
 @click.pass_obj
-def status_command(obj: _Ctx, months: bool, fmt: str) -> None:
+def status_command(obj: Context, months: bool, fmt: str) -> None:
     """What is loaded: forces × months per table, gaps marked, the snapshot of each."""
     if months or fmt != "table":
-        emit(_rows(lake_months(obj.data_dir)), fmt, title="Force-months loaded")
+        emit(as_rows(lake_months(obj.data_dir)), fmt, title="Force-months loaded")
         return
     coverage = lake_coverage(obj.data_dir)
     if not coverage:
@@ -214,14 +135,16 @@ def status_command(obj: _Ctx, months: bool, fmt: str) -> None:
             "missing": describe_months(c.missing_months) or "-",
             "rows": c.rows,
             "rejected": c.rows_rejected,
-            "snapshot": " ".join(c.snapshots) + (" (SYNTHETIC DATA)" if c.is_synthetic else ""),
+            "snapshot": " ".join(c.snapshots),
         }
         for c in coverage
     ]
     emit(rows, fmt, title=f"Lake at {obj.data_dir}")
+    if any(c.is_synthetic for c in coverage):
+        console.print("[bold yellow]SYNTHETIC DATA[/]: snapshots named synthetic-* are not real.")
 
 
-@main.group("population")
+@click.group("population")
 def population_group() -> None:
     """Population denominators (Census 2021)."""
 
@@ -231,7 +154,7 @@ def population_group() -> None:
 @click.argument("lookup_file", type=click.Path(path_type=Path))
 @FORMAT
 @click.pass_obj
-def population_load(obj: _Ctx, ts021_file: Path, lookup_file: Path, fmt: str) -> None:
+def population_load(obj: Context, ts021_file: Path, lookup_file: Path, fmt: str) -> None:
     """Build force-area denominators from ONS TS021 and the LAD->PFA lookup."""
     with user_errors():
         table = load_population(ts021_file, lookup_file, obj.data_dir)
@@ -244,7 +167,7 @@ def population_load(obj: _Ctx, ts021_file: Path, lookup_file: Path, fmt: str) ->
     emit(list(wide.values()), fmt, title="Population (Census 2021)")
 
 
-@main.command("synth")
+@click.command("synth")
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--force", "force_ids", multiple=True, default=["west-midlands"], show_default=True)
 @click.option("--from", "start", default="2021-04", show_default=True, metavar="YYYY-MM")
@@ -287,7 +210,7 @@ def synth_command(
     )
 
 
-@main.command("fetch")
+@click.command("fetch")
 @click.option("--month", required=True, metavar="YYYY-MM", help="Month to download.")
 @click.option("--api", is_flag=True, help="Pull stop and search from the API instead.")
 @click.option("--force", "force_id", help="Force id (with --api).")
@@ -298,7 +221,9 @@ def synth_command(
     help="Where to write (default: <data dir>/downloads).",
 )
 @click.pass_obj
-def fetch_command(obj: _Ctx, month: str, api: bool, force_id: str | None, out: Path | None) -> None:
+def fetch_command(
+    obj: Context, month: str, api: bool, force_id: str | None, out: Path | None
+) -> None:
     """Download a police.uk bulk archive zip, or one force-month of stop and search (--api)."""
     from openpeel.sources.policeuk_api import download_archive, fetch_stops
 
@@ -327,7 +252,7 @@ def fetch_command(obj: _Ctx, month: str, api: bool, force_id: str | None, out: P
     click.echo(f"Wrote {path}. Load it with: openpeel ingest {path}")
 
 
-@main.command("demo")
+@click.command("demo")
 @click.option("--seed", default=1, show_default=True, type=int)
 @click.option("--scale", default=1.0, show_default=True, type=float)
 @click.pass_context
@@ -352,12 +277,8 @@ def demo_command(ctx: click.Context, seed: int, scale: float) -> None:
         scale=scale,
     )
     report = run_ingest([archive], data_dir)
-    emit(
-        [{"kind": k, **v} for k, v in sorted(report.by_kind().items())],
-        "table",
-        title="Ingest of the synthetic archive",
-    )
-    ctx.obj = _Ctx(data_dir)
+    emit(kind_rows(report, "table"), "table", title="Ingest of the synthetic archive")
+    ctx.obj = Context(data_dir)
     ctx.invoke(status_command, months=False, fmt="table")
     click.echo(f"\nSYNTHETIC data ({summary.snapshot}): not a real force's figures.")
     click.echo(f"Lake: {data_dir / 'lake'}")
@@ -368,6 +289,14 @@ def demo_command(ctx: click.Context, seed: int, scale: float) -> None:
 
 
 def _env_data_dir() -> bool:
-    import os
-
     return bool(os.environ.get("OPENPEEL_DATA_DIR"))
+
+
+COMMANDS = (
+    ingest_command,
+    status_command,
+    population_group,
+    synth_command,
+    fetch_command,
+    demo_command,
+)
