@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from openpeel.config import settings
+from openpeel.indicators.result import IndicatorResult
 from openpeel.sources.census import PopulationError
 from openpeel.sources.policeuk_api import FetchError
 from openpeel.sources.policeuk_archive import ArchiveError
@@ -113,3 +114,23 @@ def progress_bar(description: str) -> tuple[Progress, Callable[[int, int], None]
         bar.update(task, completed=done, total=total)
 
     return bar, update
+
+
+def emit_result(result: IndicatorResult, fmt: str) -> None:
+    """Print an indicator: its table, and (on the terminal) its definition and caveats.
+
+    CSV carries a ``synthetic_data`` column when the input was synthetic; JSON carries the
+    definition, caveats and the synthetic flag beside the rows.
+    """
+    if fmt == "json":
+        click.echo(json.dumps(result.as_dict(), default=str, indent=2))
+        return
+    if fmt == "csv":
+        emit(result.records(), "csv")
+        return
+    if result.is_synthetic:
+        console.print("[bold yellow]SYNTHETIC DATA[/]: not a real force's figures.")
+    emit(result.records(), "table", title=result.title)
+    console.print(f"[dim]Definition:[/] {result.definition}")
+    for caveat in result.caveats:
+        console.print(f"[yellow]Caveat:[/] {caveat}")

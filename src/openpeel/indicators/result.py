@@ -1,0 +1,60 @@
+"""What every indicator returns: the numbers with their definition, caveats and provenance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+
+@dataclass
+class IndicatorResult:
+    """A table of results that carries what a reader needs to trust it.
+
+    Attributes:
+        name: short machine name, e.g. ``stop_search.rates``.
+        title: plain-English title for people.
+        definition: how every number is computed (formula, numerator, denominator, interval).
+        table: the results, one row per cell; intervals as ``*_low``/``*_high`` columns.
+        caveats: plain-English warnings (data quality, small numbers, method limits).
+        is_synthetic: True when any input came from synthetic data.
+        meta: anything else a face may show (period, forces, confidence level).
+    """
+
+    name: str
+    title: str
+    definition: str
+    table: pd.DataFrame
+    caveats: list[str] = field(default_factory=list)
+    is_synthetic: bool = False
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def records(self) -> list[dict[str, Any]]:
+        """Rows as dictionaries, with a ``synthetic_data`` column when the input was synthetic."""
+        df = self.table.copy()
+        if self.is_synthetic:
+            df.insert(0, "synthetic_data", True)
+        return [
+            {str(k): (None if _is_missing(v) else v) for k, v in row.items()}
+            for row in df.to_dict(orient="records")
+        ]
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: name, title, definition, caveats, synthetic flag, meta and rows."""
+        return {
+            "indicator": self.name,
+            "title": self.title,
+            "definition": self.definition,
+            "caveats": self.caveats,
+            "synthetic_data": self.is_synthetic,
+            "meta": self.meta,
+            "rows": self.records(),
+        }
+
+
+def _is_missing(value: Any) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
