@@ -30,8 +30,8 @@ class Settings(BaseSettings):
     duckdb_threads: int | None = None
     #: An ingest reads files in batches of at most this many files and bytes: it bounds memory
     #: on national loads, and each batch is committed on its own.
-    ingest_batch_files: int = 600
-    ingest_batch_bytes: int = 256 * 1024 * 1024
+    ingest_batch_files: int = 200
+    ingest_batch_bytes: int = 64 * 1024 * 1024
 
 
 def settings(data_dir: Path | str | None = None) -> Settings:

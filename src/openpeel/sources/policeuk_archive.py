@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from openpeel.reference.forces import forces
+from openpeel.reference.vocabularies import vocabulary
 from openpeel.sources.policeuk_tables import KIND_TABLE, TABLES
 
 FILE_NAME = re.compile(
@@ -381,13 +382,21 @@ def csv_columns(schema: str) -> dict[str, str]:
     return {raw_name(h): "VARCHAR" for h in HEADERS[schema]}
 
 
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
 def coded(raw: str, vocab: str, part: str = "code") -> str:
-    """A vocabulary lookup: NULL for a blank raw value, ``unknown`` for an unseen one."""
-    return f"CASE WHEN r.{raw} IS NULL THEN NULL ELSE coalesce(v_{vocab}.\"{part}\", 'unknown') END"
+    """A vocabulary lookup: NULL for a blank raw value, ``unknown`` for an unseen one.
 
-
-def _join(raw: str, vocab: str) -> str:
-    return f"LEFT JOIN vocab_{vocab} AS v_{vocab} ON v_{vocab}.raw = r.{raw}"
+    Written as a CASE over the vocabulary (at most a few dozen values) rather than a join, so
+    the transform is a pure projection that keeps the rows in the order they were read.
+    """
+    whens = " ".join(
+        f"WHEN {_sql_text(t.raw)} THEN {_sql_text(getattr(t, part))}"
+        for t in vocabulary(vocab).values()
+    )
+    return f"CASE WHEN r.{raw} IS NULL THEN NULL ELSE CASE r.{raw} {whens} ELSE 'unknown' END END"
 
 
 def _boolean(raw: str) -> str:
@@ -409,10 +418,11 @@ def _bad_number(raw: str, header: str) -> str:
 
 
 def _month_checks() -> str:
+    file_month = r"regexp_extract(r.filename, '(\d{4}-\d{2})-[a-z0-9-]+\.csv$', 1)"
     return (
         "WHEN r.month IS NULL THEN 'Month is blank' "
         "WHEN TRY_STRPTIME(r.month, '%Y-%m') IS NULL THEN 'unreadable Month: ' || r.month "
-        "WHEN CAST(TRY_STRPTIME(r.month, '%Y-%m') AS DATE) <> f.month "
+        f"WHEN r.month <> {file_month} "
         "THEN 'Month ' || r.month || ' is not the month in the file name'"
     )
 
@@ -458,8 +468,7 @@ def _select_stop_search() -> tuple[str, str]:
     columns = f"""
         r.type AS search_type_raw,
         {coded("type", "stop_search_type")} AS search_type_code,
-        CASE WHEN r.type IS NULL THEN NULL ELSE v_stop_search_type."group" = 'vehicle_only' END
-            AS is_vehicle_only,
+        {coded("type", "stop_search_type", "group")} = 'vehicle_only' AS is_vehicle_only,
         CAST(TRY_CAST(r.date AS TIMESTAMPTZ) AS TIMESTAMP) AS occurred_at,
         {_boolean("part_of_a_policing_operation")} AS is_part_of_policing_operation,
         r.policing_operation AS policing_operation,
@@ -473,8 +482,8 @@ def _select_stop_search() -> tuple[str, str]:
         {coded("self_defined_ethnicity", "self_defined_ethnicity")} AS self_defined_ethnicity_code,
         CASE
             WHEN r.self_defined_ethnicity IS NOT NULL
-                THEN coalesce(v_self_defined_ethnicity."group", 'unknown')
-            WHEN v_stop_search_type."group" = 'vehicle_only' THEN NULL
+                THEN {coded("self_defined_ethnicity", "self_defined_ethnicity", "group")}
+            WHEN {coded("type", "stop_search_type", "group")} = 'vehicle_only' THEN NULL
             ELSE 'not_stated'
         END AS ethnic_group,
         r.officer_defined_ethnicity AS officer_defined_ethnicity_raw,
@@ -599,26 +608,22 @@ _SELECTS = {
 SCHEMA_TABLE = {s: KIND_TABLE[k] for s, k in SCHEMA_KIND.items()}
 
 
-def typed_select_sql(schema: str, raw_table: str, files_table: str) -> str:
-    """SQL turning a raw table of one schema into canonical columns plus ``reject_reason``.
+def typed_select_sql(schema: str, source: str) -> str:
+    """SQL turning raw CSV fields of one schema into canonical columns.
 
-    ``raw_table`` holds the CSV fields (all text), ``filename`` and ``record_number``;
-    ``files_table`` maps ``path`` to ``force_id``, ``month``, ``source_file`` and ``snapshot``.
+    ``source`` is a relation with the CSV fields as text, ``filename`` and ``record_number``.
+    The result has ``filename``, ``record_number``, the table's data columns in declared order,
+    ``reject_reason`` (NULL for a loadable row) and ``raw_row`` (the row re-joined, for rejects).
+    It is a projection only: no joins, so it streams.
     """
     columns, reason = _SELECTS[schema]()
-    joins = "\n".join(_join(csv_col, vocab) for csv_col, vocab, _, _ in CODED_FIELDS[schema])
-    table = SCHEMA_TABLE[schema]
-    names = [c.name for c in TABLES[table]]
+    names = ", ".join(c.name for c in TABLES[SCHEMA_TABLE[schema]])
     inner = f"""
-        SELECT f.force_id, f.month, {columns},
-            f.source_file, r.record_number AS source_row, f.snapshot,
+        SELECT r.filename, r.record_number, {columns},
             {reason} AS reject_reason,
             CASE WHEN reject_reason IS NOT NULL THEN {raw_row_sql(schema)} END AS raw_row
-        FROM {raw_table} AS r
-        JOIN {files_table} AS f ON f.path = r.filename
-        {joins}"""
-    ordered = ", ".join(["force_id", "month", *names, "source_file", "source_row", "snapshot"])
-    return f"SELECT {ordered}, reject_reason, raw_row FROM ({inner})"
+        FROM {source} AS r"""
+    return f"SELECT filename, record_number, {names}, reject_reason, raw_row FROM ({inner})"
 
 
 def raw_row_sql(schema: str) -> str:

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from openpeel.config import settings
-from openpeel.reference.vocabularies import vocabulary_rows
 from openpeel.sources.policeuk_archive import (
     CODED_FIELDS,
     SCHEMA_TABLE,
@@ -29,7 +30,7 @@ from openpeel.sources.policeuk_archive import (
     discover,
     typed_select_sql,
 )
-from openpeel.sources.policeuk_tables import KIND_TABLE, TABLES
+from openpeel.sources.policeuk_tables import KIND_TABLE, TABLES, table_columns
 from openpeel.store.lake import Lake, Partition, new_ingest_id, partition_dir, rejects_dir
 
 Progress = Callable[[int, int], None]
@@ -176,7 +177,18 @@ def _sql_text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _connect(work: Path) -> duckdb.DuckDBPyConnection:
+def _stage_batch(
+    batch: list[ArchiveFile], work: Path
+) -> tuple[dict[str, _Staged], list[UnknownValue]]:
+    work.mkdir(parents=True)
+    con = _connect(work, threads=1)
+    try:
+        return _read_batch(con, batch, work)
+    finally:
+        con.close()
+
+
+def _connect(work: Path, threads: int | None = None) -> duckdb.DuckDBPyConnection:
     conf = settings()
     con = duckdb.connect(
         config={
@@ -185,8 +197,8 @@ def _connect(work: Path) -> duckdb.DuckDBPyConnection:
             "preserve_insertion_order": True,
         }
     )
-    if conf.duckdb_threads:
-        con.execute(f"SET threads = {int(conf.duckdb_threads)}")
+    if threads or conf.duckdb_threads:
+        con.execute(f"SET threads = {int(threads or conf.duckdb_threads or 1)}")
     con.execute("SET TimeZone = 'UTC'")
     # A partitioned COPY closes and later reopens partitions beyond this many open files, which
     # splits a partition across files; a batch's partitions must each stay in one file.
@@ -196,23 +208,20 @@ def _connect(work: Path) -> duckdb.DuckDBPyConnection:
 
 def _read_batch(
     con: duckdb.DuckDBPyConnection, files: list[ArchiveFile], work: Path
-) -> dict[str, _Staged]:
-    """Read one batch into staged Parquet partitions; returns results keyed by file path."""
+) -> tuple[dict[str, _Staged], list[UnknownValue]]:
+    """Read one batch into staged Parquet partitions, in two streaming passes over the CSVs.
+
+    Pass 1 aggregates per file: rows, rejected rows with reasons, unknown vocabulary values.
+    Pass 2 writes the loadable rows straight to partitioned Parquet. Nothing is materialised,
+    so memory stays flat whatever the batch size; the files are read twice (from the page cache
+    the second time), which costs less than holding them as a table.
+
+    Returns the per-file results keyed by file path, and the raw values no vocabulary knows.
+    """
     schema = files[0].schema
     table = SCHEMA_TABLE[schema]
-    for _, vocab, _, _ in CODED_FIELDS[schema]:
-        rows = vocabulary_rows(vocab)
-        con.register(
-            f"vocab_{vocab}",
-            pa.table(
-                {
-                    "raw": [r[0] for r in rows],
-                    "code": [r[1] for r in rows],
-                    "group": [r[2] for r in rows],
-                }
-            ),
-        )
     paths = [str(f.path.resolve()) for f in files]
+    by_path = dict(zip(paths, files, strict=True))
     con.register(
         "batch_files",
         pa.table(
@@ -226,93 +235,107 @@ def _read_batch(
         ),
     )
     columns = "{" + ", ".join(f"{_sql_text(c)}: 'VARCHAR'" for c in csv_columns(schema)) + "}"
-    file_list = "[" + ", ".join(_sql_text(p) for p in paths) + "]"
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE raw0 AS SELECT * FROM read_csv({file_list},
-            columns = {columns}, header = true, auto_detect = false, delim = ',',
-            quote = '"', escape = '"', filename = true, store_rejects = true,
-            rejects_table = 'csv_rejects', rejects_scan = 'csv_scans', max_line_size = 1048576)"""
+    options = f"""columns = {columns}, header = true, auto_detect = false, delim = ',',
+        quote = '"', escape = '"', filename = true, max_line_size = 1048576"""
+    # One scan per file, each numbering its rows as read. row_number() OVER () with no
+    # partition or order is DuckDB's streaming window: it numbers rows in the order the CSV
+    # reader yields them, which is file order (preserve_insertion_order).
+    source = (
+        "("
+        + " UNION ALL ".join(
+            f"SELECT *, row_number() OVER () AS record_number FROM read_csv({_sql_text(p)}, "
+            f"{options}{{rejects}})"
+            for p in paths
+        )
+        + ")"
     )
+    first = source.replace(
+        "{rejects}",
+        ", store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_scans'",
+    )
+    # The second pass skips what the first recorded as parser rejects.
+    second = source.replace("{rejects}", ", ignore_errors = true")
+    coded = CODED_FIELDS[schema]
+    unknown_lists = ",\n".join(
+        f"list({raw_col}) FILTER (WHERE reject_reason IS NULL AND {code_col} = 'unknown') AS u_{i}"
+        for i, (_, _, raw_col, code_col) in enumerate(coded)
+    )
+    per_file = con.execute(
+        f"""SELECT filename, count(*) FILTER (WHERE reject_reason IS NULL) AS loaded,
+            list({{'row': record_number, 'reason': reject_reason, 'raw': raw_row}})
+                FILTER (WHERE reject_reason IS NOT NULL) AS rejects,
+            {unknown_lists}
+        FROM ({typed_select_sql(schema, first)}) GROUP BY filename"""
+    ).fetchall()
     # Rows DuckDB's parser could not split (too many or too few fields, broken quotes, invalid
     # UTF-8). Its line number counts the header as line 1, so record = line - 1.
-    con.execute(
-        """CREATE OR REPLACE TEMP TABLE parse_rejects AS
-        SELECT s.file_path AS filename, e.line - 1 AS record_number,
-            string_agg(DISTINCT e.error_type || ': ' || e.error_message, '; ') AS reason,
-            regexp_replace(first(e.csv_line), '^[\r\n]+|[\r\n]+$', '', 'g') AS raw_row
+    parse_rejects = con.execute(
+        """SELECT s.file_path, e.line - 1,
+            string_agg(DISTINCT e.error_type || ': ' || e.error_message, '; '),
+            regexp_replace(first(e.csv_line), '^[\r\n]+|[\r\n]+$', '', 'g')
         FROM csv_rejects AS e JOIN csv_scans AS s USING (scan_id, file_id)
-        GROUP BY ALL"""
+        GROUP BY ALL ORDER BY 1, 2"""
+    ).fetchall()
+
+    # Record numbers: the streaming numbering counts only rows the parser could split; each
+    # parser reject before a row pushes that row's record number up by one.
+    shift: dict[str, list[int]] = {}
+    for filename, record, _, _ in parse_rejects:
+        done = shift.setdefault(filename, [])
+        done.append(record - len(done) - 1)
+    con.register(
+        "shift",
+        pa.table(
+            {
+                "filename": [f for f, t in shift.items() for _ in t],
+                "threshold": [x for t in shift.values() for x in t],
+            },
+            schema=pa.schema([("filename", pa.string()), ("threshold", pa.int64())]),
+        ),
     )
-    # DuckDB keeps the order of the rows as read (preserve_insertion_order), so rowid numbers
-    # the loaded rows in file order; parser rejects are slotted back in to give record numbers.
-    con.execute(
-        """CREATE OR REPLACE TEMP VIEW raw AS
-        WITH o AS (
-            SELECT *, row_number() OVER (PARTITION BY filename ORDER BY rowid) AS ordinal
-            FROM raw0
-        ), th AS (
-            SELECT filename,
-                record_number - row_number() OVER (PARTITION BY filename ORDER BY record_number)
-                    AS threshold
-            FROM parse_rejects
-        ), shift AS (
-            SELECT o.filename, o.ordinal, count(th.threshold) AS before
-            FROM o JOIN th ON th.filename = o.filename AND th.threshold < o.ordinal
-            GROUP BY ALL
-        )
-        SELECT o.* EXCLUDE (ordinal), o.ordinal + coalesce(shift.before, 0) AS record_number
-        FROM o LEFT JOIN shift USING (filename, ordinal)"""
+    record = (
+        "t.record_number + (SELECT count(*) FROM shift AS h "
+        "WHERE h.filename = t.filename AND h.threshold < t.record_number)"
+        if shift
+        else "t.record_number"
     )
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE typed AS {typed_select_sql(schema, 'raw', 'batch_files')}"
-    )
+    names = ", ".join(f"t.{c.name}" for c in TABLES[table])
     data_dir = work / "data"
-    rej_dir = work / "rejects"
     con.execute(
-        f"""COPY (SELECT * EXCLUDE (reject_reason, raw_row) FROM typed
-                  WHERE reject_reason IS NULL)
+        f"""COPY (SELECT f.force_id, f.month, {names}, f.source_file,
+                  {record} AS source_row, f.snapshot
+                  FROM ({typed_select_sql(schema, second)}) AS t
+                  JOIN batch_files AS f ON f.path = t.filename
+                  WHERE t.reject_reason IS NULL)
             TO {_sql_text(str(data_dir))}
             (FORMAT parquet, PARTITION_BY (force_id, month), COMPRESSION zstd,
              OVERWRITE_OR_IGNORE true, FILENAME_PATTERN 'part-{{i}}')"""
     )
-    con.execute(
-        f"""COPY (
-            SELECT t.force_id, t.month, t.source_file, t.source_row, t.reject_reason AS reason,
-                t.raw_row, t.snapshot
-            FROM typed AS t WHERE t.reject_reason IS NOT NULL
-            UNION ALL
-            SELECT f.force_id, f.month, f.source_file, p.record_number, p.reason, p.raw_row,
-                f.snapshot
-            FROM parse_rejects AS p JOIN batch_files AS f ON f.path = p.filename
-        ) TO {_sql_text(str(rej_dir))}
-        (FORMAT parquet, PARTITION_BY (force_id, month), COMPRESSION zstd,
-         OVERWRITE_OR_IGNORE true, FILENAME_PATTERN 'part-{{i}}')"""
-    )
-    counts = {
-        row[0]: row[1:]
-        for row in con.execute(
-            """SELECT f.path,
-                count(t.source_row) FILTER (WHERE t.reject_reason IS NULL),
-                count(t.source_row) FILTER (WHERE t.reject_reason IS NOT NULL)
-                    + (SELECT count(*) FROM parse_rejects AS p WHERE p.filename = f.path)
-            FROM batch_files AS f LEFT JOIN typed AS t ON t.source_file = f.source_file
-            GROUP BY f.path"""
-        ).fetchall()
-    }
-    unknown_sql = " UNION ALL ".join(
-        f"""SELECT source_file, '{raw_col}' AS field, {raw_col} AS raw_value, count(*) AS n
-            FROM typed WHERE reject_reason IS NULL AND {code_col} = 'unknown' GROUP BY ALL"""
-        for _, _, raw_col, code_col in CODED_FIELDS[schema]
-    )
-    unknown_rows = con.execute(unknown_sql).fetchall()
-    unknown_by_file: dict[str, int] = {}
-    for source_file, _, _, n in unknown_rows:
-        unknown_by_file[source_file] = unknown_by_file.get(source_file, 0) + n
-    con.execute("CREATE OR REPLACE TEMP TABLE unknown_values AS " + unknown_sql)
 
-    empty = work / "empty.parquet"
-    names = ", ".join(c.name for c in TABLES[table]) + ", source_file, source_row, snapshot"
-    con.execute(f"COPY (SELECT {names} FROM typed LIMIT 0) TO {_sql_text(str(empty))}")
+    counts: dict[str, list[int]] = {p: [0, 0] for p in paths}
+    rejects: dict[str, list[tuple[int, str, str]]] = {p: [] for p in paths}
+    unknown_counts: dict[tuple[str, str, str], int] = {}
+    for filename, loaded, value_rejects, *unknown_lists_found in per_file:
+        counts[filename][0] = loaded
+        for r in value_rejects or []:
+            rejects[filename].append(
+                (_shifted(r["row"], shift.get(filename, [])), r["reason"], r["raw"])
+            )
+        for (_, _, raw_col, _), values in zip(coded, unknown_lists_found, strict=True):
+            for value in values or []:
+                key = (filename, raw_col, value)
+                unknown_counts[key] = unknown_counts.get(key, 0) + 1
+    for filename, record_number, reason, raw in parse_rejects:
+        rejects[filename].append((record_number, reason, raw))
+    for filename, rows in rejects.items():
+        counts[filename][1] = len(rows)
+    unknown = [
+        UnknownValue(by_path[f].source_file, field, value, n)
+        for (f, field, value), n in sorted(unknown_counts.items())
+    ]
+    unknown_by_file: dict[str, int] = {}
+    for u in unknown:
+        unknown_by_file[u.source_file] = unknown_by_file.get(u.source_file, 0) + u.rows
 
     staged: dict[str, _Staged] = {}
     for f, path in zip(files, paths, strict=True):
@@ -321,12 +344,50 @@ def _read_batch(
         data = _one_file(con, data_dir / part)
         if data is None:  # a file with no loadable rows is a supplied month with zero rows
             data = work / f"empty-{len(staged)}.parquet"
-            os.link(empty, data)
-        rejects = _one_file(con, rej_dir / part)
+            pq.write_table(_empty_table(table), data)
+        reject_file = None
+        if rejects[path]:
+            reject_file = work / f"rejects-{len(staged)}.parquet"
+            pq.write_table(_rejects_table(f, rejects[path]), reject_file)
         staged[path] = _Staged(
-            f, loaded, rejected, unknown_by_file.get(f.source_file, 0), data, rejects
+            f, loaded, rejected, unknown_by_file.get(f.source_file, 0), data, reject_file
         )
-    return staged
+    return staged, unknown
+
+
+def _shifted(ordinal: int, thresholds: list[int]) -> int:
+    """A row's record number from its ordinal among the rows the parser could split."""
+    return ordinal + sum(1 for t in thresholds if t < ordinal)
+
+
+_ARROW_TYPES = {
+    "VARCHAR": pa.string(),
+    "DOUBLE": pa.float64(),
+    "BOOLEAN": pa.bool_(),
+    "TIMESTAMP": pa.timestamp("us"),
+    "BIGINT": pa.int64(),
+    "DATE": pa.date32(),
+}
+
+
+def _empty_table(table: str) -> pa.Table:
+    """A table with no rows and the file schema of a partition (partition columns excluded)."""
+    cols = [c for c in table_columns(table) if c.name not in ("force_id", "month")]
+    return pa.table({c.name: pa.array([], _ARROW_TYPES[c.type]) for c in cols})
+
+
+def _rejects_table(f: ArchiveFile, rows: list[tuple[int, str, str]]) -> pa.Table:
+    """One partition's rejected rows, in the rejects file schema."""
+    rows = sorted(rows)
+    return pa.table(
+        {
+            "source_file": pa.array([f.source_file] * len(rows), pa.string()),
+            "source_row": pa.array([r[0] for r in rows], pa.int64()),
+            "reason": pa.array([r[1] for r in rows], pa.string()),
+            "raw_row": pa.array([r[2] for r in rows], pa.string()),
+            "snapshot": pa.array([f.snapshot] * len(rows), pa.string()),
+        }
+    )
 
 
 def _one_file(con: duckdb.DuckDBPyConnection, folder: Path) -> Path | None:
@@ -521,25 +582,23 @@ def ingest(
         done = 0
         if progress:
             progress(done, total)
-        for number, batch in enumerate(plan_batches(found.files)):
-            batch_work = work / f"batch-{number}"
-            batch_work.mkdir(parents=True)
-            con = _connect(batch_work)
-            try:
-                staged = _read_batch(con, batch, batch_work)
-                unknown = [
-                    UnknownValue(*row)
-                    for row in con.execute("SELECT * FROM unknown_values").fetchall()
-                ]
-            finally:
-                con.close()
-            results = _commit(lake, ingest_id, list(staged.values()), datetime.now(UTC))
-            _write_logs(lake, ingest_id, results, unknown)
-            report.files += results
-            report.unknown += unknown
-            done += len(batch)
-            if progress:
-                progress(done, total)
+        # Each batch is read by its own single-threaded DuckDB connection (the streaming row
+        # numbering runs on one thread anyway), several batches at a time; batches are
+        # committed strictly in plan order so that newer snapshots supersede older ones.
+        batches = plan_batches(found.files)
+        workers = max(1, min(settings().duckdb_threads or os.cpu_count() or 1, len(batches)))
+        with ThreadPoolExecutor(workers) as pool:
+            staged_batches = pool.map(
+                lambda nb: _stage_batch(nb[1], work / f"batch-{nb[0]}"), enumerate(batches)
+            )
+            for batch, (staged, unknown) in zip(batches, staged_batches, strict=True):
+                results = _commit(lake, ingest_id, list(staged.values()), datetime.now(UTC))
+                _write_logs(lake, ingest_id, results, unknown)
+                report.files += results
+                report.unknown += unknown
+                done += len(batch)
+                if progress:
+                    progress(done, total)
         _mark_superseded_in_run(lake, report)
         lake.tidy()
     return report
