@@ -78,3 +78,39 @@ def test_every_command_has_help() -> None:
     ):
         code, out, _ = _run(*args, "--help")
         assert code == 0 and "Usage" in out
+
+
+def test_fetch_downloads_into_the_data_dir(tmp_path: Path, monkeypatch) -> None:
+    import openpeel.sources.policeuk_api as api
+
+    calls: list[tuple[str, Path]] = []
+
+    def fake_download(month: str, dest: Path, progress=None) -> Path:
+        calls.append((month, dest))
+        if progress:
+            progress(10, 10)
+        out = dest / f"{month}.zip"
+        out.write_bytes(b"zip")
+        return out
+
+    def fake_stops(force_id: str, month: str, out: Path) -> Path:
+        raise api.FetchError(f"no stop and search for {force_id} in {month} on data.police.uk")
+
+    monkeypatch.setattr(api, "download_archive", fake_download)
+    monkeypatch.setattr(api, "fetch_stops", fake_stops)
+    code, out, _ = _run("--data-dir", str(tmp_path), "fetch", "--month", "2024-04")
+    assert code == 0 and "openpeel ingest" in out
+    assert calls == [("2024-04", tmp_path / "downloads")]
+    code, _, err = _run(
+        "--data-dir", str(tmp_path), "fetch", "--api", "--force", "kent", "--month", "2024-04"
+    )
+    assert code == 1 and "no stop and search for kent" in err and "Traceback" not in err
+    code, _, err = _run("--data-dir", str(tmp_path), "fetch", "--api", "--month", "2024-04")
+    assert code == 2 and "--api needs --force" in err
+
+
+def test_population_load_needs_real_files(tmp_path: Path) -> None:
+    code, _, err = _run(
+        "--data-dir", str(tmp_path), "population", "load", str(tmp_path / "a"), str(tmp_path / "b")
+    )
+    assert code == 1 and "Traceback" not in err and len(err.strip().splitlines()) == 1

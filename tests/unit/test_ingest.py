@@ -299,3 +299,30 @@ def test_zip_archive_and_filters(tmp_path: Path, data_dir: Path) -> None:
     assert report.files[0].snapshot == "policeuk-2020-02"
     months = openpeel.lake_months(data_dir)
     assert [(m.force_id, m.status) for m in months] == [("kent", "loaded")]
+
+
+def test_every_column_is_documented() -> None:
+    from openpeel.sources.policeuk_tables import table_columns
+    from tests.conftest import REPO
+
+    docs = (REPO / "docs" / "data.md").read_text()
+    for table in ("stop_searches", "crimes", "outcomes", "rejects"):
+        for column in table_columns(table):
+            assert f"`{column.name}`" in docs, f"{table}.{column.name} is not in docs/data.md"
+
+
+def test_a_partition_split_across_files_is_merged(tmp_path: Path) -> None:
+    import duckdb
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from openpeel.store.ingest import _one_file
+
+    part = tmp_path / "part"
+    part.mkdir()
+    pq.write_table(pa.table({"source_row": [3, 4], "x": ["c", "d"]}), part / "part-1.parquet")
+    pq.write_table(pa.table({"source_row": [1, 2], "x": ["a", "b"]}), part / "part-0.parquet")
+    merged = _one_file(duckdb.connect(), part)
+    assert merged is not None
+    assert pq.read_table(merged).column("x").to_pylist() == ["a", "b", "c", "d"]
+    assert _one_file(duckdb.connect(), tmp_path / "nothing-here") is None
