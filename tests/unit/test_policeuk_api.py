@@ -629,3 +629,18 @@ def test_row_mapping_of_outcome_variants_and_missing_fields() -> None:
     assert len(stop_to_archive_row({})) == 15
     located = {"location": {"latitude": 52.48, "longitude": -1.9, "street": {}}}
     assert stop_to_archive_row(located)[4:6] == ["52.480000", "-1.900000"]
+
+
+def test_fetched_stops_load_with_ingest(tmp_path: Path) -> None:
+    import openpeel
+
+    with fake_api(routes()) as api:
+        fetch_stops("west-midlands", "2024-01", tmp_path / "api", api=api)
+    report = openpeel.ingest([tmp_path / "api"], tmp_path / "data")
+    assert report.refused == []
+    assert report.totals()["unknown_values"] == 0
+    by_kind = report.by_kind()
+    assert by_kind["stop-and-search"]["rows_loaded"] == 4
+    assert report.totals()["rows_read"] == report.totals()["rows_loaded"]
+    ss = openpeel.connect(tmp_path / "data").table("stop_searches").execute()
+    assert ss.outcome_raw.isna().sum() == 1  # "outcome": false in older JSON is no outcome
