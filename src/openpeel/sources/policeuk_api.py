@@ -33,28 +33,14 @@ from typing import IO, Any, Self
 
 import httpx
 
+from openpeel.sources.policeuk_archive import HEADERS
+
 ARCHIVE_URL = "https://data.police.uk/data/archive/{month}.zip"
 API_BASE_URL = "https://data.police.uk/api/"
 USER_AGENT = "openpeel (python-httpx)"
 
 #: Header of the bulk archive's ``-stop-and-search.csv`` files (15 columns, latitude first).
-STOP_AND_SEARCH_HEADER: tuple[str, ...] = (
-    "Type",
-    "Date",
-    "Part of a policing operation",
-    "Policing operation",
-    "Latitude",
-    "Longitude",
-    "Gender",
-    "Age range",
-    "Self-defined ethnicity",
-    "Officer-defined ethnicity",
-    "Legislation",
-    "Object of search",
-    "Outcome",
-    "Outcome linked to object of search",
-    "Removal of more than just outer clothing",
-)
+STOP_AND_SEARCH_HEADER: tuple[str, ...] = HEADERS["stop_search"]
 
 _MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _FORCE_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
