@@ -6,6 +6,7 @@ this file registers them on the ``openpeel`` group.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -21,10 +22,19 @@ from openpeel.cli.output import Context
     default=None,
     help="Data directory (default: $OPENPEEL_DATA_DIR, then a per-user folder).",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["duckdb", "spark"]),
+    default=None,
+    help="Query engine (default: $OPENPEEL_ENGINE, then duckdb). Spark needs PySpark and Java.",
+)
 @click.version_option(package_name="openpeel")
 @click.pass_context
-def main(ctx: click.Context, data_dir: Path | None) -> None:
+def main(ctx: click.Context, data_dir: Path | None, engine: str | None) -> None:
     """openpeel: police effectiveness, efficiency and legitimacy, measured from data."""
+    if engine:
+        # The option is the setting for this process: every openpeel.connect() reads it.
+        os.environ["OPENPEEL_ENGINE"] = engine
     ctx.obj = Context(data_dir)
 
 

@@ -24,12 +24,14 @@ from openpeel.sources.policeuk_api import FetchError
 from openpeel.sources.policeuk_archive import ArchiveError
 from openpeel.store.lake import LakeBusyError
 from openpeel.store.population import PopulationMissingError
+from openpeel.store.spark import SparkUnavailableError
 
 USER_ERRORS: tuple[type[Exception], ...] = (
     ArchiveError,
     LakeBusyError,
     PopulationError,
     PopulationMissingError,
+    SparkUnavailableError,
     FetchError,
     ValueError,
     OSError,

@@ -71,8 +71,8 @@ def view_sql(lake: Lake) -> dict[str, str]:
     return sql
 
 
-def connect(data_dir: Path | str | None = None, **kwargs: Any) -> Any:
-    """An Ibis connection (DuckDB) with the lake's tables registered as views.
+def connect(data_dir: Path | str | None = None, *, engine: str | None = None, **kwargs: Any) -> Any:
+    """An Ibis connection with the lake's tables registered as views.
 
     Tables: ``stop_searches``, ``crimes``, ``outcomes`` and ``rejects`` (always present, empty
     until loaded); ``lake_partitions``, ``ingest_log``, ``unknown_values`` and ``population``
@@ -80,12 +80,20 @@ def connect(data_dir: Path | str | None = None, **kwargs: Any) -> Any:
 
     Args:
         data_dir: the data directory (default: ``OPENPEEL_DATA_DIR`` or the per-user folder).
+        engine: ``duckdb`` (default) or ``spark``; default from ``OPENPEEL_ENGINE``.
         **kwargs: passed to ``ibis.duckdb.connect`` (for example ``threads``).
 
     Example:
         >>> con = openpeel.connect()                          # doctest: +SKIP
         >>> con.table("stop_searches").count().execute()      # doctest: +SKIP
     """
+    engine = engine or settings().engine
+    if engine == "spark":
+        from openpeel.store.spark import connect_spark
+
+        return connect_spark(data_dir)
+    if engine != "duckdb":
+        raise ValueError(f"unknown engine {engine!r}: choose duckdb or spark")
     lake = Lake(data_dir if data_dir is not None else settings().data_dir)
     con = ibis.duckdb.connect(**kwargs)
     con.raw_sql("SET TimeZone = 'UTC'")
