@@ -15,6 +15,7 @@ import ibis
 
 from openpeel.config import settings
 from openpeel.sources.policeuk_tables import TABLES, Column, table_columns
+from openpeel.store.calls import calls_view_sql
 from openpeel.store.lake import Lake
 
 #: Tables the connection always has (empty until loaded).
@@ -68,6 +69,8 @@ def view_sql(lake: Lake) -> dict[str, str]:
     population = lake.reference_path("population")
     if population:
         sql["population"] = f"SELECT * FROM read_parquet({_quote(str(population))})"
+    # Call handling: calls_999_monthly, call_log, incidents, calls_rejects, calls_load_log.
+    sql.update(calls_view_sql(lake))
     return sql
 
 

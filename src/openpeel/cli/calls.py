@@ -1,0 +1,486 @@
+"""Commands for answering the public: ``openpeel calls import-999|import-log|import-incidents|
+performance|staffing|synth`` and ``openpeel charter``."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import click
+
+from openpeel.cli.output import FORMAT, Context, console, emit, emit_result, user_errors
+from openpeel.indicators.period import Period
+from openpeel.reference.forces import forces
+
+CONFIDENCE = click.option(
+    "--confidence",
+    default="0.95",
+    metavar="LEVEL",
+    show_default=True,
+    help="Confidence level of the intervals.",
+)
+
+
+def _number(value: str | None, name: str, low: float, high: float, integer: bool = False) -> Any:
+    """Parse an option's number; a bad one is a one-line error with exit code 1."""
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        raise click.ClickException(f"{name}: not a number: {value!r}") from None
+    if not math.isfinite(number) or not low <= number <= high:
+        raise click.ClickException(f"{name} must be between {low:g} and {high:g}, not {value}")
+    if integer:
+        if number != int(number):
+            raise click.ClickException(f"{name} must be a whole number, not {value}")
+        return int(number)
+    return number
+
+
+def _period(obj: Context, table: str, start: str | None, end: str | None, fy: str | None,
+            force_ids: list[str] | None = None) -> Period:  # fmt: skip
+    """The period asked for, or every month loaded when none is given."""
+    if start or end or fy:
+        return Period.parse(start, end, fy)
+    import openpeel
+    from openpeel.indicators.calls import loaded_months
+
+    months = loaded_months(openpeel.connect(obj.data_dir), table, force_ids)
+    if not months:
+        raise ValueError(
+            f"nothing is loaded in {table}"
+            + (f" for {', '.join(force_ids)}" if force_ids else "")
+            + "; import a file first (openpeel calls import-999 / import-log / import-incidents)"
+        )
+    return Period(months[0], months[-1], f"{months[0]:%Y-%m} to {months[-1]:%Y-%m}")
+
+
+def _check_forces(force_ids: tuple[str, ...]) -> list[str]:
+    known = forces()
+    for f in force_ids:
+        if f not in known:
+            raise click.ClickException(f"unknown force id {f!r}; see 'openpeel status' or docs")
+    return list(force_ids)
+
+
+@click.group("calls")
+def calls_group() -> None:
+    """Answering the public: 999 figures, call logs, staffing the control room."""
+
+
+def _report_rows(report: Any, fmt: str) -> None:
+    d = report.as_dict()
+    if fmt == "json":
+        click.echo(json.dumps(d, default=str, indent=2))
+    else:
+        row = {
+            "table": d["table_name"],
+            "file": d["source_file"],
+            "forces": len(d["forces"]),
+            "snapshot": d["snapshot"],
+            "rows_read": d["rows_read"],
+            "rows_loaded": d["rows_loaded"],
+            "rows_rejected": d["rows_rejected"],
+            "rows_replaced": d["rows_replaced"],
+            "unknown_values": d["unknown_values"],
+        }
+        emit([row], fmt, title="Import")
+    if fmt == "table":
+        for u in report.unknown:
+            console.print(
+                f"[yellow]unknown value[/] {u.field} = {u.raw_value!r}: {u.rows} rows "
+                "(loaded as 'unknown')"
+            )
+        for r in report.rejects[:10]:
+            console.print(f"[red]rejected[/] row {r['source_row']}: {r['reason']}")
+        if report.rows_rejected > 10:
+            console.print(
+                f"... {report.rows_rejected - 10} more rejected rows in the calls_rejects table"
+            )
+        if report.is_synthetic:
+            console.print("[bold yellow]SYNTHETIC DATA[/]: not a real force's figures.")
+    if report.rows_read and not report.rows_loaded:
+        first = report.rejects[0]["reason"] if report.rejects else "no readable rows"
+        raise click.ClickException(
+            f"{report.source_file}: no row could be loaded (first reason: {first})"
+        )
+
+
+def _columns(items: tuple[str, ...]) -> dict[str, str]:
+    from openpeel.sources.calls_log import parse_column_mapping
+
+    return parse_column_mapping(items)
+
+
+COLUMNS = click.option(
+    "--columns",
+    "columns",
+    multiple=True,
+    metavar="FIELD=HEADER",
+    help="Read FIELD from the column headed HEADER (repeatable); see docs/calls.md.",
+)
+SNAPSHOT = click.option("--snapshot", help="Label the load (default: from the file's content).")
+
+
+@calls_group.command("import-999")
+@click.argument("file", type=click.Path(path_type=Path))
+@COLUMNS
+@SNAPSHOT
+@FORMAT
+@click.pass_obj
+def import_999(
+    obj: Context, file: Path, columns: tuple[str, ...], snapshot: str | None, fmt: str
+) -> None:
+    """Load published monthly 999 figures (all forces in one CSV).
+
+    The published download's headers are unverified: if a field is not found, map it with
+    --columns, e.g. --columns calls="Total calls" --columns force="Force".
+    """
+    from openpeel.store.calls import load_calls_999
+
+    with user_errors():
+        report = load_calls_999(file, obj.data_dir, _columns(columns), snapshot)
+    _report_rows(report, fmt)
+
+
+@calls_group.command("import-log")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--force", "force_id", required=True, help="The force the export belongs to.")
+@COLUMNS
+@SNAPSHOT
+@FORMAT
+@click.pass_obj
+def import_log(
+    obj: Context,
+    file: Path,
+    force_id: str,
+    columns: tuple[str, ...],
+    snapshot: str | None,
+    fmt: str,
+) -> None:
+    """Load a force's call-log export (call_id, line, offered/answered/abandoned times)."""
+    from openpeel.store.calls import load_call_log
+
+    with user_errors():
+        report = load_call_log(file, force_id, obj.data_dir, _columns(columns), snapshot)
+    _report_rows(report, fmt)
+
+
+@calls_group.command("import-incidents")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--force", "force_id", required=True, help="The force the export belongs to.")
+@COLUMNS
+@SNAPSHOT
+@FORMAT
+@click.pass_obj
+def import_incidents(
+    obj: Context,
+    file: Path,
+    force_id: str,
+    columns: tuple[str, ...],
+    snapshot: str | None,
+    fmt: str,
+) -> None:
+    """Load a force's incidents export (incident_id, priority, created_at, arrived_at)."""
+    from openpeel.store.calls import load_incidents
+
+    with user_errors():
+        report = load_incidents(file, force_id, obj.data_dir, _columns(columns), snapshot)
+    _report_rows(report, fmt)
+
+
+@calls_group.command("performance")
+@click.option("--force", "force_ids", multiple=True, help="Force id (repeatable); none: all.")
+@click.option("--from", "start", metavar="YYYY-MM", help="First month.")
+@click.option("--to", "end", metavar="YYYY-MM", help="Last month.")
+@click.option("--fy", metavar="YYYY/YY", help="A financial year instead of --from/--to.")
+@click.option(
+    "--source",
+    type=click.Choice(["published", "log"]),
+    default="published",
+    show_default=True,
+    help="Published monthly 999 figures, or the force's call log.",
+)
+@click.option(
+    "--by",
+    type=click.Choice(["month", "weekday", "hour"]),
+    default="month",
+    show_default=True,
+    help="With --source log: group by month, weekday or hour of the day.",
+)
+@click.option(
+    "--line",
+    "lines",
+    multiple=True,
+    type=click.Choice(["999", "101", "chat", "unknown"]),
+    help="With --source log: lines to show (default 999, 101 and chat).",
+)
+@CONFIDENCE
+@FORMAT
+@click.pass_obj
+def performance(
+    obj: Context,
+    force_ids: tuple[str, ...],
+    start: str | None,
+    end: str | None,
+    fy: str | None,
+    source: str,
+    by: str,
+    lines: tuple[str, ...],
+    confidence: str,
+    fmt: str,
+) -> None:
+    """999 calls answered within 10 s against the 90% standard, with intervals.
+
+    Published figures: with --force, month by month (months below 90% flagged); without,
+    all forces side by side. Call log (--source log --force F): share answered in time
+    (999: 10 s; 101 and chat: 3 minutes) and abandonment by month, weekday or hour.
+    """
+    import openpeel
+    from openpeel.indicators.calls import (
+        answer_performance,
+        published_999_forces,
+        published_999_trend,
+    )
+
+    conf = _number(confidence, "--confidence", 0.5, 0.9999)
+    chosen = _check_forces(force_ids)
+    with user_errors():
+        if source == "log":
+            if len(chosen) != 1:
+                raise ValueError("--source log needs exactly one --force")
+            period = _period(obj, "call_log", start, end, fy, chosen)
+            con = openpeel.connect(obj.data_dir)
+            result = answer_performance(
+                con, chosen[0], period, by, lines or ("999", "101", "chat"), conf
+            )
+        else:
+            period = _period(obj, "calls_999_monthly", start, end, fy)
+            con = openpeel.connect(obj.data_dir)
+            if chosen:
+                result = published_999_trend(con, chosen, period, conf)
+            else:
+                result = published_999_forces(con, period, conf)
+    emit_result(result, fmt)
+
+
+@calls_group.command("staffing")
+@click.option(
+    "--from-log",
+    "from_log",
+    type=click.Path(path_type=Path),
+    help="A call-log CSV: staff each hour of the week from its demand.",
+)
+@click.option("--calls-per-hour", metavar="N", help="Calls offered per hour (one interval).")
+@click.option("--aht", metavar="SECONDS", help="Mean handling time in seconds (talk plus wrap-up).")
+@click.option(
+    "--target", default="0.9", show_default=True, metavar="SHARE", help="Service level to reach."
+)
+@click.option(
+    "--within",
+    metavar="SECONDS",
+    help="Answer-time target in seconds [default: 10; with --from-log, the line's: 10 for 999, "
+    "180 for 101 and chat].",
+)
+@click.option(
+    "--patience", metavar="SECONDS", help="Mean caller patience in seconds: Erlang A (abandonment)."
+)
+@click.option(
+    "--shrinkage",
+    default="0.3",
+    metavar="SHARE",
+    show_default=True,
+    help="Share of rostered time not answering calls (breaks, training, leave, sickness).",
+)
+@click.option(
+    "--roster",
+    type=click.Path(path_type=Path),
+    help="With --from-log: a CSV of weekday,hour,staff to compare with (docs/calls.md).",
+)
+@click.option(
+    "--line",
+    type=click.Choice(["999", "101", "chat"]),
+    default="999",
+    show_default=True,
+    help="With --from-log: which line to staff.",
+)
+@click.option("--columns", "columns", multiple=True, metavar="FIELD=HEADER",
+              help="With --from-log: header mapping, as for import-log.")  # fmt: skip
+@FORMAT
+def staffing(
+    from_log: Path | None,
+    calls_per_hour: str | None,
+    aht: str | None,
+    target: str,
+    within: str | None,
+    patience: str | None,
+    shrinkage: str,
+    roster: Path | None,
+    line: str,
+    columns: tuple[str, ...],
+    fmt: str,
+) -> None:
+    """Call handlers needed to answer --target of calls within --within seconds.
+
+    Erlang C, or Erlang A with --patience. One interval (--calls-per-hour N --aht S) or each
+    hour of the week from a call log (--from-log FILE), with rostered staff after shrinkage and
+    the gap against a --roster.
+    """
+    from openpeel.indicators.calls import (
+        STAFFING_DEFINITION,
+        model_note,
+        read_roster,
+        staffing_by_hour_of_week,
+        staffing_single,
+    )
+
+    target_share = _number(target, "--target", 1e-9, 1 - 1e-9)
+    from openpeel.sources.calls_log import LINE_ANSWER_SECONDS
+
+    default_within = LINE_ANSWER_SECONDS[line] if from_log is not None else 10.0
+    within_s = _number(within, "--within", 0, 86400) if within else default_within
+    patience_s = _number(patience, "--patience", 1e-6, 1e9)
+    shrink = _number(shrinkage, "--shrinkage", 0, 0.99)
+    if patience_s is not None and patience_s <= 0:
+        raise click.ClickException("--patience must be positive")
+    if (from_log is None) == (calls_per_hour is None):
+        raise click.ClickException("give either --from-log FILE or --calls-per-hour N --aht S")
+    if from_log is None:
+        if aht is None:
+            raise click.ClickException("--calls-per-hour needs --aht SECONDS")
+        if roster is not None:
+            raise click.ClickException("--roster compares hours of the week: use --from-log")
+        lam = _number(calls_per_hour, "--calls-per-hour", 0, 1e7)
+        aht_s = _number(aht, "--aht", 1e-6, 86400)
+        if aht_s <= 0:
+            raise click.ClickException("--aht must be positive")
+        with user_errors():
+            record = staffing_single(lam, aht_s, target_share, within_s, patience_s, shrink)
+        model, ab_note = model_note(patience_s)
+        definition = STAFFING_DEFINITION.format(
+            model=model, target=target_share, within=within_s, ab_note=ab_note, shrink=shrink
+        )
+        caveats = [
+            "Erlang models assume random (Poisson) arrivals at a steady rate, handling times "
+            "with the given mean, and any handler taking any call."
+        ]
+        if fmt == "json":
+            click.echo(
+                json.dumps({**record, "definition": definition, "caveats": caveats}, indent=2)
+            )
+            return
+        shown = {k: round(v, 4) if isinstance(v, float) else v for k, v in record.items()}
+        emit([shown], fmt, title="Staffing for one interval")
+        if fmt == "table":
+            console.print(f"[dim]Definition:[/] {definition}")
+            for c in caveats:
+                console.print(f"[yellow]Caveat:[/] {c}")
+        return
+    if aht is not None:
+        raise click.ClickException("--aht is read from the log with --from-log; leave it out")
+    import ibis
+
+    from openpeel.sources.calls_log import parse_column_mapping
+    from openpeel.store.calls import read_export
+
+    with user_errors():
+        read = read_export(
+            from_log,
+            "call_log",
+            None,
+            parse_column_mapping(columns),
+            allow_no_force=True,
+        )
+        if read.report.rows_rejected:
+            console.print(
+                f"[yellow]{read.report.rows_rejected} of {read.report.rows_read} rows of "
+                f"{from_log.name} could not be read and are left out[/] (first: row "
+                f"{read.report.rejects[0]['source_row']}: {read.report.rejects[0]['reason']})"
+            )
+        roster_df = read_roster(roster) if roster is not None else None
+        result = staffing_by_hour_of_week(
+            ibis.memtable(read.data),
+            target_share,
+            within_s,
+            patience_s,
+            shrink,
+            roster_df,
+            line,
+        )
+    emit_result(result, fmt)
+
+
+@calls_group.command("synth")
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", "force_id", default="west-midlands", show_default=True)
+@click.option("--from", "start", default="2021-11", show_default=True, metavar="YYYY-MM")
+@click.option("--to", "end", default="2023-06", show_default=True, metavar="YYYY-MM")
+@click.option("--seed", default="1", show_default=True, metavar="N")
+@click.option(
+    "--scale",
+    default="0.1",
+    show_default=True,
+    metavar="X",
+    help="1.0: about West Midlands' volume.",
+)
+def synth(out: Path, force_id: str, start: str, end: str, seed: str, scale: str) -> None:
+    """Write SYNTHETIC call-handling files: 999 monthly figures, a call log, incidents, a roster."""
+    from openpeel.synth.calls import write_calls_demo
+
+    seed_i = _number(seed, "--seed", 0, 2**31, integer=True)
+    scale_f = _number(scale, "--scale", 1e-4, 10)
+    _check_forces((force_id,))
+    with user_errors():
+        Period.from_months(start, end)
+        summary = write_calls_demo(out, force_id, start, end, seed_i, scale_f)
+    for key, path in summary.files.items():
+        click.echo(f"{key}: {path} ({summary.rows[key]:,} rows)")
+    click.echo(
+        f"SYNTHETIC data ({summary.snapshot}): not a real force's figures. Load with:\n"
+        f"  openpeel calls import-999 {summary.files['calls_999_monthly']}\n"
+        f"  openpeel calls import-log {summary.files['call_log']} --force {force_id}\n"
+        f"  openpeel calls import-incidents {summary.files['incidents']} --force {force_id}"
+    )
+
+
+@click.command("charter")
+@click.option("--force", "force_id", required=True, help="Force id.")
+@click.option("--from", "start", metavar="YYYY-MM", help="First month.")
+@click.option("--to", "end", metavar="YYYY-MM", help="Last month.")
+@click.option("--fy", metavar="YYYY/YY", help="A financial year instead of --from/--to.")
+@CONFIDENCE
+@FORMAT
+@click.pass_obj
+def charter(
+    obj: Context,
+    force_id: str,
+    start: str | None,
+    end: str | None,
+    fy: str | None,
+    confidence: str,
+    fmt: str,
+) -> None:
+    """Citizens' Charter: compliance with each standard per month, with intervals.
+
+    Measured from the force's call log and incidents export (import them first).
+    """
+    import openpeel
+    from openpeel.indicators.charter import charter_compliance
+
+    conf = _number(confidence, "--confidence", 0.5, 0.9999)
+    _check_forces((force_id,))
+    with user_errors():
+        try:
+            period = _period(obj, "call_log", start, end, fy, [force_id])
+        except ValueError:
+            if start or end or fy:
+                raise
+            period = _period(obj, "incidents", start, end, fy, [force_id])
+        result = charter_compliance(openpeel.connect(obj.data_dir), force_id, period, conf)
+    emit_result(result, fmt)
+
+
+COMMANDS = (calls_group, charter)

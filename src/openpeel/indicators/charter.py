@@ -1,0 +1,351 @@
+"""The Citizens' Charter: compliance with each service standard, month by month.
+
+The standards are data (``reference/charter_standards.csv``): which table measures each, which
+rows it covers, the measure, the threshold and any target share. Compliance = rows that met the
+standard / rows measured, with a Wilson interval. Calls are counted in Ibis; the written-reply
+standard counts working days in Python (NumPy's business-day calendar with England and Wales
+bank holidays), on the few rows it covers.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from openpeel.indicators.calls import INDEPENDENCE_CAVEAT, flag, rounded
+from openpeel.indicators.period import Period
+from openpeel.indicators.result import IndicatorResult
+from openpeel.stats.intervals import wilson_interval
+
+UNIT_SECONDS = {"seconds": 1.0, "minutes": 60.0, "hours": 3600.0, "days": 86400.0}
+
+
+@dataclass(frozen=True)
+class Standard:
+    """One Charter standard, as declared in ``charter_standards.csv``."""
+
+    standard_id: str
+    title: str
+    source_table: str
+    filter_column: str
+    filter_values: tuple[str, ...]
+    measure: str
+    threshold: float
+    threshold_unit: str
+    target_share: float | None
+    denominator: str
+    reference: str
+
+    @property
+    def threshold_seconds(self) -> float | None:
+        """The threshold in seconds (None for working days)."""
+        factor = UNIT_SECONDS.get(self.threshold_unit)
+        return None if factor is None else self.threshold * factor
+
+
+@cache
+def standards() -> tuple[Standard, ...]:
+    """The Charter standards shipped with openpeel."""
+    text = (
+        resources.files("openpeel.reference")
+        .joinpath("charter_standards.csv")
+        .read_text(encoding="utf-8")
+    )
+    out = []
+    for row in csv.DictReader(text.splitlines()):
+        out.append(
+            Standard(
+                standard_id=row["standard_id"],
+                title=row["title"],
+                source_table=row["source_table"],
+                filter_column=row["filter_column"],
+                filter_values=tuple(v for v in row["filter_values"].split("|") if v),
+                measure=row["measure"],
+                threshold=float(row["threshold"]),
+                threshold_unit=row["threshold_unit"],
+                target_share=float(row["target_share"]) if row["target_share"] else None,
+                denominator=row["denominator"],
+                reference=row["reference"],
+            )
+        )
+    return tuple(out)
+
+
+# --- England and Wales bank holidays ---------------------------------------------------------
+
+
+def _easter(year: int) -> date:
+    """Western Easter Sunday (anonymous Gregorian algorithm)."""
+    a = year % 19
+    b, c = divmod(year, 100)
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    ell = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * ell) // 451
+    month, day = divmod(h + ell - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+def _first_monday(year: int, month: int) -> date:
+    d = date(year, month, 1)
+    return d + timedelta(days=(7 - d.weekday()) % 7)
+
+
+def _last_monday(year: int, month: int) -> date:
+    d = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
+    return d - timedelta(days=d.weekday())
+
+
+# Moved and one-off bank holidays announced by royal proclamation (gov.uk/bank-holidays).
+_MOVED = {
+    (1995, "early_may"): date(1995, 5, 8),
+    (2020, "early_may"): date(2020, 5, 8),
+    (2002, "spring"): date(2002, 6, 4),
+    (2012, "spring"): date(2012, 6, 4),
+    (2022, "spring"): date(2022, 6, 2),
+}
+_EXTRA = (
+    date(1999, 12, 31),
+    date(2002, 6, 3),
+    date(2011, 4, 29),
+    date(2012, 6, 5),
+    date(2022, 6, 3),
+    date(2022, 9, 19),
+    date(2023, 5, 8),
+)
+
+
+@cache
+def bank_holidays(year: int) -> tuple[date, ...]:
+    """England and Wales bank holidays of a year (with substitute days)."""
+    days = []
+    new_year = date(year, 1, 1)
+    # Saturday or Sunday: the next Monday.
+    shift = {5: 2, 6: 1}.get(new_year.weekday(), 0)
+    days.append(new_year + timedelta(days=shift))
+    easter = _easter(year)
+    days += [easter - timedelta(days=2), easter + timedelta(days=1)]
+    days.append(_MOVED.get((year, "early_may"), _first_monday(year, 5)))
+    days.append(_MOVED.get((year, "spring"), _last_monday(year, 5)))
+    days.append(_last_monday(year, 8))
+    christmas, boxing = date(year, 12, 25), date(year, 12, 26)
+    if christmas.weekday() == 5:  # Saturday: Monday 27 and Tuesday 28
+        days += [date(year, 12, 27), date(year, 12, 28)]
+    elif christmas.weekday() == 6:  # Sunday: Boxing Day Monday 26, Christmas Tuesday 27
+        days += [boxing, date(year, 12, 27)]
+    elif christmas.weekday() == 4:  # Friday: Boxing Day falls on Saturday, moved to Monday 28
+        days += [christmas, date(year, 12, 28)]
+    else:
+        days += [christmas, boxing]
+    days += [d for d in _EXTRA if d.year == year]
+    return tuple(sorted(set(days)))
+
+
+def working_days_between(received: pd.Series, replied: pd.Series) -> np.ndarray:
+    """Working days after the day of receipt up to and including the day of the reply.
+
+    A reply on the day of receipt is 0 working days; received Friday and replied Monday is 1.
+    Weekends and England and Wales bank holidays are not working days.
+    """
+    r = pd.to_datetime(received).dt.normalize()
+    s = pd.to_datetime(replied).dt.normalize()
+    ok = r.notna() & s.notna()
+    out = np.full(len(r), np.nan)
+    if ok.any():
+        years = range(int(r[ok].dt.year.min()), int(s[ok].dt.year.max()) + 1)
+        holidays = np.array([d for y in years for d in bank_holidays(y)], dtype="datetime64[D]")
+        start = (r[ok] + pd.Timedelta(days=1)).to_numpy(dtype="datetime64[D]")
+        end = (s[ok] + pd.Timedelta(days=1)).to_numpy(dtype="datetime64[D]")
+        out[ok.to_numpy()] = np.busday_count(start, end, holidays=holidays)
+    return out
+
+
+# --- compliance ------------------------------------------------------------------------------
+
+
+def _measure_calls(con: Any, std: Standard, force_id: str, period: Period) -> pd.DataFrame:
+    t = con.table("call_log")
+    t = t.filter(
+        [
+            t.force_id == force_id,
+            t.month >= period.start,
+            t.month <= period.end,
+            t[std.filter_column].isin(list(std.filter_values)),
+        ]
+    )
+    threshold = std.threshold_seconds
+    df = (
+        t.group_by("month")
+        .agg(
+            measured=t.count(),
+            met=(t[std.measure] <= threshold).sum(),
+            synthetic=t.snapshot.startswith("synthetic").any(),
+        )
+        .execute()
+    )
+    df["not_measured"] = 0
+    return df
+
+
+def _measure_incidents(con: Any, std: Standard, force_id: str, period: Period) -> pd.DataFrame:
+    t = con.table("incidents")
+    t = t.filter(
+        [
+            t.force_id == force_id,
+            t.month >= period.start,
+            t.month <= period.end,
+            t[std.filter_column].isin(list(std.filter_values)),
+        ]
+    )
+    if std.measure == "working_days":
+        rows = t.select("month", "created_at", "arrived_at", "has_arrival", "snapshot").execute()
+        rows["days"] = working_days_between(rows["created_at"], rows["arrived_at"])
+        rows["is_met"] = rows["days"] <= std.threshold
+        g = rows.groupby("month")
+        df = pd.DataFrame(
+            {
+                "measured": g["has_arrival"].sum(),
+                "met": g["is_met"].sum(),
+                "not_measured": g["has_arrival"].apply(lambda s: int((~s.astype(bool)).sum())),
+                "synthetic": g["snapshot"].apply(lambda s: s.str.startswith("synthetic").any()),
+            }
+        ).reset_index()
+        return df
+    threshold = std.threshold_seconds
+    return (
+        t.group_by("month")
+        .agg(
+            measured=t.has_arrival.sum(),
+            met=(t[std.measure] <= threshold).sum(),
+            not_measured=(~t.has_arrival).sum(),
+            synthetic=t.snapshot.startswith("synthetic").any(),
+        )
+        .execute()
+    )
+
+
+def charter_compliance(
+    con: Any, force_id: str, period: Period, confidence: float = 0.95
+) -> IndicatorResult:
+    """Compliance with each Charter standard per month, and over the whole period.
+
+    Args:
+        con: an ``openpeel.connect()`` connection with the force's call log and incidents.
+        force_id: the force.
+        period: the months to measure (by month the call was offered or the incident created).
+        confidence: interval level.
+    """
+    frames = []
+    caveats: list[str] = []
+    synthetic = False
+    for std in standards():
+        measure = _measure_calls if std.source_table == "call_log" else _measure_incidents
+        df = measure(con, std, force_id, period)
+        df["month"] = pd.to_datetime(df["month"]).dt.date
+        if len(df) and bool(df["synthetic"].fillna(False).any()):
+            synthetic = True
+        df = df.set_index("month").reindex(period.months).rename_axis("month").reset_index()
+        for c in ("measured", "met", "not_measured"):
+            df[c] = df[c].fillna(0).astype("int64")
+        df["scope"] = "month"
+        total = pd.DataFrame(
+            [
+                {
+                    "month": None,
+                    "measured": int(df["measured"].sum()),
+                    "met": int(df["met"].sum()),
+                    "not_measured": int(df["not_measured"].sum()),
+                    "scope": "period",
+                }
+            ]
+        )
+        df = pd.concat([df.drop(columns=["synthetic"]), total], ignore_index=True)
+        df.insert(0, "standard_id", std.standard_id)
+        df.insert(1, "standard", std.title)
+        df["threshold"] = std.threshold
+        df["threshold_unit"] = std.threshold_unit
+        df["target_share"] = std.target_share
+        frames.append(df)
+        measured_total = int(total["measured"].iloc[0])
+        if measured_total == 0:
+            caveats.append(
+                f"{std.title}: not measured, no {std.source_table} rows of this kind are loaded "
+                f"for {force_id} in {period.label}."
+            )
+        excluded = int(total["not_measured"].iloc[0])
+        if excluded:
+            what = "a reply time" if std.measure == "working_days" else "an arrival time"
+            caveats.append(
+                f"{std.title}: {excluded} rows without {what} are left out of the "
+                "denominator (cancelled, not attended yet, or not recorded)."
+            )
+    table = pd.concat(frames, ignore_index=True)
+    measured = table["measured"].to_numpy(dtype=float)
+    met = table["met"].to_numpy(dtype=float)
+    low, high = wilson_interval(met, measured, confidence)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        table["compliance_share"] = np.where(measured > 0, met / measured, np.nan)
+    table["compliance_low"] = low
+    table["compliance_high"] = high
+    target = table["target_share"].astype(float)
+    table["is_below_target"] = flag(
+        table["compliance_share"] < target, target.notna() & (measured > 0)
+    ).to_numpy()
+    table = table[
+        [
+            "standard_id",
+            "standard",
+            "scope",
+            "month",
+            "measured",
+            "met",
+            "compliance_share",
+            "compliance_low",
+            "compliance_high",
+            "target_share",
+            "is_below_target",
+            "not_measured",
+            "threshold",
+            "threshold_unit",
+        ]
+    ]
+    caveats = [
+        INDEPENDENCE_CAVEAT,
+        "The Charter states no target share except for 999 (90%); compliance is shown without "
+        "a pass mark for the others.",
+        *caveats,
+    ]
+    definitions = "; ".join(
+        f"{s.standard_id}: {s.title} ({s.source_table} rows with {s.filter_column} in "
+        f"{'/'.join(s.filter_values)}, {s.measure} <= {s.threshold:g} {s.threshold_unit}, "
+        f"denominator {s.denominator})"
+        for s in standards()
+    )
+    return IndicatorResult(
+        name="charter.compliance",
+        title=f"Citizens' Charter compliance, {force_id}, {period.label}",
+        definition=(
+            "compliance_share = met / measured for each standard and month (scope month) and "
+            f"for the whole period (scope period), Wilson interval at {confidence * 100:g}%. "
+            "Calls: measured = calls offered on the line (answered + abandoned; an abandoned "
+            "call did not meet the standard), met = answered within the threshold. Incidents: "
+            "measured = incidents with an arrival (or reply) time, met = arrived within the "
+            "threshold; not_measured = incidents without one. Working days count the days "
+            "after receipt up to the reply, without weekends and England and Wales bank "
+            f"holidays. Standards: {definitions}."
+        ),
+        table=rounded(table),
+        caveats=caveats,
+        is_synthetic=synthetic,
+        meta={"period": period.label, "force_id": force_id, "confidence": confidence},
+    )

@@ -1,0 +1,609 @@
+"""Load the call-handling sources into the lake: published 999 monthly figures, call logs and
+incidents exports.
+
+Each table lives in generations under ``<data_dir>/lake/calls/<table>/``::
+
+    CURRENT                          the name of the current generation (replaced atomically)
+    <generation>/data.parquet        every row of the table
+    <generation>/rejects.parquet     every row that could not be loaded, with file, row, reason
+
+A load reads one file (DuckDB, columns given, no sniffing; rows the parser cannot split go to
+the rejects with DuckDB's reason), types and checks it (rows that fail go to the rejects with
+ours), merges it with the current generation and writes a new generation; swapping ``CURRENT``
+commits it. An interrupted load leaves the previous generation, data and rejects together,
+intact. After every load rows read = rows loaded + rows rejected, printed and stored in
+``calls/load_log``.
+
+Re-loading never duplicates: a row replaces the stored row with the same key (force and month
+for the 999 figures, force and call id for call logs, force and incident id for incidents),
+and the rows and rejects an earlier load of the same file left are replaced too. The last load
+wins.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from openpeel.config import settings
+from openpeel.reference.forces import force as lookup_force
+from openpeel.sources.calls_999 import CALLS_999_COLUMNS, CALLS_999_FIELDS, parse_published_999
+from openpeel.sources.calls_log import (
+    CALL_LOG_COLUMNS,
+    CALL_LOG_FIELDS,
+    LOCAL_TZ,
+    InputField,
+    call_log_select_sql,
+    raw_row_sql,
+    read_header,
+    resolve_columns,
+)
+from openpeel.sources.incidents import INCIDENT_COLUMNS, INCIDENT_FIELDS, incidents_select_sql
+from openpeel.sources.policeuk_tables import Column
+from openpeel.store.lake import Lake, atomic_write_parquet, new_ingest_id
+
+MARKER_FILE = "SYNTHETIC.json"
+
+REJECT_COLUMNS: tuple[Column, ...] = (
+    Column("table_name", "VARCHAR", "calls_999_monthly, call_log or incidents"),
+    Column("force_id", "VARCHAR", "force id (NULL when the row's force could not be read)"),
+    Column("source_file", "VARCHAR", "file name the row was read from"),
+    Column("source_row", "BIGINT", "record number within the file (1 = first row after header)"),
+    Column("reason", "VARCHAR", "why the row could not be loaded"),
+    Column("raw_row", "VARCHAR", "the row as read"),
+    Column("snapshot", "VARCHAR", "the load's snapshot label"),
+)
+
+LOAD_LOG_SCHEMA = pa.schema(
+    [
+        ("load_id", pa.string()),
+        ("loaded_at", pa.timestamp("us", tz="UTC")),
+        ("table_name", pa.string()),
+        ("source_file", pa.string()),
+        ("forces", pa.string()),
+        ("snapshot", pa.string()),
+        ("rows_read", pa.int64()),
+        ("rows_loaded", pa.int64()),
+        ("rows_rejected", pa.int64()),
+        ("rows_replaced", pa.int64()),
+        ("unknown_values", pa.int64()),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class ExportKind:
+    """One importable source: its fields, its table and how rows are keyed."""
+
+    table: str
+    what: str
+    fields: tuple[InputField, ...]
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    snapshot_prefix: str
+    needs_force: bool
+    unknown_field: str | None = None
+
+
+KINDS: dict[str, ExportKind] = {
+    "calls_999_monthly": ExportKind(
+        "calls_999_monthly",
+        "published 999 monthly figures",
+        CALLS_999_FIELDS,
+        CALLS_999_COLUMNS,
+        ("force_id", "month"),
+        "policeuk-999",
+        needs_force=False,
+    ),
+    "call_log": ExportKind(
+        "call_log",
+        "call log",
+        CALL_LOG_FIELDS,
+        CALL_LOG_COLUMNS,
+        ("force_id", "call_id"),
+        "call-log",
+        needs_force=True,
+        unknown_field="line",
+    ),
+    "incidents": ExportKind(
+        "incidents",
+        "incidents export",
+        INCIDENT_FIELDS,
+        INCIDENT_COLUMNS,
+        ("force_id", "incident_id"),
+        "incidents",
+        needs_force=True,
+        unknown_field="priority",
+    ),
+}
+
+
+@dataclass
+class UnknownCount:
+    """A raw value no vocabulary maps, loaded as ``unknown``."""
+
+    field: str
+    raw_value: str
+    rows: int
+
+
+@dataclass
+class CallsLoadReport:
+    """What one load did. rows_read = rows_loaded + rows_rejected."""
+
+    load_id: str
+    table_name: str
+    source_file: str
+    forces: list[str]
+    snapshot: str
+    rows_read: int
+    rows_loaded: int
+    rows_rejected: int
+    rows_replaced: int = 0
+    unknown: list[UnknownCount] = field(default_factory=list)
+    rejects: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def is_synthetic(self) -> bool:
+        """The file was made by openpeel's synthetic generator."""
+        return self.snapshot.startswith("synthetic")
+
+    def as_dict(self, max_rejects: int = 20) -> dict[str, Any]:
+        """JSON-ready summary with the first rejects."""
+        out = asdict(self)
+        out["unknown_values"] = sum(u.rows for u in self.unknown)
+        out["rejects"] = self.rejects[:max_rejects]
+        out["synthetic_data"] = self.is_synthetic
+        return out
+
+
+@dataclass
+class ReadResult:
+    """A file read and checked, not yet stored."""
+
+    data: pa.Table
+    rejects: pa.Table
+    report: CallsLoadReport
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _connect() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(config={"preserve_insertion_order": True})
+    conf = settings()
+    if conf.duckdb_threads:
+        con.execute(f"SET threads = {int(conf.duckdb_threads)}")
+    # Times without an offset are UK clock time (docs/calls.md).
+    con.execute(f"SET TimeZone = '{LOCAL_TZ}'")
+    return con
+
+
+def _fetch(con: duckdb.DuckDBPyConnection, sql: str) -> pa.Table:
+    result = con.execute(sql).arrow()
+    return result.read_all() if hasattr(result, "read_all") else result
+
+
+def _synthetic_label(path: Path) -> str | None:
+    marker = path.parent / MARKER_FILE
+    if not marker.is_file():
+        return None
+    try:
+        data = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "synthetic-unknown"
+    return str(data.get("snapshot") or "synthetic-unknown")
+
+
+def _read_raw(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    kind: ExportKind,
+    columns: Mapping[str, str] | None,
+    force_id: str | None,
+) -> None:
+    """Create the temp view ``src`` (one text column per field, record_number, force_id,
+    source_file, snapshot) and the table ``parse_rejects``."""
+    header = read_header(path)
+    index = resolve_columns(header, kind.fields, columns, kind.what)
+    if kind.table == "calls_999_monthly" and not {"answered_under_10s", "share_under_10s"} & set(
+        index
+    ):
+        raise ValueError(
+            f"not a {kind.what} file: no column for answered_under_10s or share_under_10s "
+            f"(columns: {', '.join(header)}); map one with --columns FIELD=HEADER"
+        )
+    cols = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header))) + "}"
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE raw0 AS SELECT * FROM read_csv({_sql_text(str(path))},
+            columns = {cols}, header = true, auto_detect = false, delim = ',', quote = '"',
+            escape = '"', store_rejects = true, rejects_table = 'csv_rejects',
+            rejects_scan = 'csv_scans', max_line_size = 1048576)"""
+    )
+    # DuckDB numbers lines from the header (line 1): record = line - 1. Rows it could not split
+    # are slotted back in between the rows it read, so every record keeps its number.
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE parse_rejects AS
+        SELECT e.line - 1 AS record_number,
+            string_agg(DISTINCT e.error_type || ': ' || e.error_message, '; ') AS reason,
+            regexp_replace(first(e.csv_line), '^[\r\n]+|[\r\n]+$', '', 'g') AS raw_row
+        FROM csv_rejects AS e GROUP BY ALL"""
+    )
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE raw1 AS
+        WITH o AS (SELECT *, row_number() OVER (ORDER BY rowid) AS ordinal FROM raw0),
+        th AS (
+            SELECT record_number - row_number() OVER (ORDER BY record_number) AS threshold
+            FROM parse_rejects
+        ), shift AS (
+            SELECT o.ordinal, count(th.threshold) AS before
+            FROM o JOIN th ON th.threshold < o.ordinal GROUP BY ALL
+        )
+        SELECT o.* EXCLUDE (ordinal), o.ordinal + coalesce(shift.before, 0) AS record_number
+        FROM o LEFT JOIN shift USING (ordinal)"""
+    )
+    selects = [
+        f"c{index[f.name]} AS {f.name}" if f.name in index else f"CAST(NULL AS VARCHAR) AS {f.name}"
+        for f in kind.fields
+    ]
+    con.execute(
+        f"""CREATE OR REPLACE TEMP VIEW src AS SELECT {", ".join(selects)}, record_number,
+            {_sql_text(force_id) if force_id else "CAST(NULL AS VARCHAR)"} AS force_id,
+            {_sql_text(path.name)} AS source_file, CAST(NULL AS VARCHAR) AS snapshot
+        FROM raw1"""
+    )
+
+
+def _cast_select(columns: tuple[Column, ...], source: str) -> str:
+    cols = ", ".join(f"CAST({c.name} AS {c.type}) AS {c.name}" for c in columns)
+    return f"SELECT {cols} FROM {source}"
+
+
+def read_export(
+    path: Path | str,
+    table: str,
+    force_id: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    snapshot: str | None = None,
+    allow_no_force: bool = False,
+) -> ReadResult:
+    """Read and check one file without storing it.
+
+    Args:
+        path: the CSV file.
+        table: ``calls_999_monthly``, ``call_log`` or ``incidents``.
+        force_id: the force the export belongs to (call logs and incidents).
+        columns: ``{field: header}`` for headers that differ from the documented ones.
+        snapshot: label for the load (default: the synthetic label, else the newest month or
+            day in the file).
+        allow_no_force: read a call log or incidents export without a force (for staffing
+            from a file; ``force_id`` is then NULL).
+
+    Raises:
+        ValueError: the file cannot be read at all (missing, empty, wrong header, unknown force).
+    """
+    path = Path(path)
+    kind = KINDS[table]
+    if kind.needs_force and not (allow_no_force and not force_id):
+        if not force_id:
+            raise ValueError(f"a {kind.what} belongs to one force: give --force")
+        try:
+            lookup_force(force_id)
+        except KeyError as err:
+            raise ValueError(str(err).strip("\"'")) from None
+    con = _connect()
+    try:
+        _read_raw(con, path, kind, columns, force_id if kind.needs_force else None)
+        names = [f.name for f in kind.fields]
+        if table == "calls_999_monthly":
+            raw = con.execute(f"SELECT *, {raw_row_sql(names, 's')} AS raw_row FROM src AS s").df()
+            loaded, rejected = parse_published_999(raw)
+            loaded["source_file"] = path.name
+            loaded["snapshot"] = None
+            rejected["source_file"] = path.name
+            con.register("loaded_df", loaded)
+            con.register("rejected_df", rejected)
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE typed AS "
+                + _cast_select(kind.columns, "loaded_df")
+                + " ORDER BY force_id, month"
+            )
+            con.execute(
+                """CREATE OR REPLACE TEMP TABLE typed_rejects AS
+                SELECT force_id, source_file, source_row, reason, raw_row FROM rejected_df"""
+            )
+            vintage_sql = "SELECT strftime(max(month), '%Y-%m') FROM typed"
+        else:
+            select = (call_log_select_sql if table == "call_log" else incidents_select_sql)(
+                "src", names
+            )
+            con.execute(f"CREATE OR REPLACE TEMP TABLE checked AS {select}")
+            order = "offered_at" if table == "call_log" else "created_at"
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE typed AS "
+                + _cast_select(kind.columns, "(SELECT * FROM checked WHERE reject_reason IS NULL)")
+                + f" ORDER BY month, {order}"
+            )
+            con.execute(
+                """CREATE OR REPLACE TEMP TABLE typed_rejects AS
+                SELECT force_id, source_file, source_row, reject_reason AS reason, raw_row
+                FROM checked WHERE reject_reason IS NOT NULL"""
+            )
+            vintage_sql = f"SELECT strftime(max({order}), '%Y-%m-%d') FROM typed"
+        vintage = con.execute(vintage_sql).fetchone()
+        label = snapshot or _synthetic_label(path)
+        if not label:
+            label = f"{kind.snapshot_prefix}-{vintage[0] if vintage and vintage[0] else 'empty'}"
+        con.execute("UPDATE typed SET snapshot = ?", [label])
+        rejects = _fetch(
+            con,
+            f"""SELECT {_sql_text(table)} AS table_name, force_id, source_file,
+                CAST(source_row AS BIGINT) AS source_row, reason, raw_row,
+                {_sql_text(label)} AS snapshot
+            FROM typed_rejects
+            UNION ALL
+            SELECT {_sql_text(table)}, {
+                _sql_text(force_id) if kind.needs_force and force_id else "CAST(NULL AS VARCHAR)"
+            }, {_sql_text(path.name)},
+                CAST(record_number AS BIGINT), reason, raw_row, {_sql_text(label)}
+            FROM parse_rejects
+            ORDER BY source_row""",
+        )
+        data = _fetch(con, "SELECT * FROM typed")
+        unknown: list[UnknownCount] = []
+        if kind.unknown_field:
+            raw_col = f"{kind.unknown_field}_raw"
+            code_col = f"{kind.unknown_field}_code"
+            unknown = [
+                UnknownCount(kind.unknown_field, str(v), int(n))
+                for v, n in con.execute(
+                    f"SELECT {raw_col}, count(*) FROM typed WHERE {code_col} = 'unknown' "
+                    "GROUP BY ALL ORDER BY 2 DESC"
+                ).fetchall()
+            ]
+    finally:
+        con.close()
+    forces_seen = sorted({f for f in data.column("force_id").to_pylist() if f})
+    if kind.needs_force and force_id:
+        forces_seen = [force_id]
+    report = CallsLoadReport(
+        load_id=new_ingest_id(),
+        table_name=table,
+        source_file=path.name,
+        forces=forces_seen,
+        snapshot=label,
+        rows_read=data.num_rows + rejects.num_rows,
+        rows_loaded=data.num_rows,
+        rows_rejected=rejects.num_rows,
+        unknown=unknown,
+        rejects=[
+            {"source_row": r["source_row"], "reason": r["reason"]}
+            for r in rejects.select(["source_row", "reason"]).slice(0, 100).to_pylist()
+        ],
+    )
+    return ReadResult(data, rejects, report)
+
+
+# --- storing --------------------------------------------------------------------------------
+
+
+def _table_dir(lake: Lake, table: str) -> Path:
+    return lake.root / "calls" / table
+
+
+def current_generation(lake: Lake, table: str) -> Path | None:
+    """The folder of a table's current generation, or None before its first load."""
+    pointer = _table_dir(lake, table) / "CURRENT"
+    if not pointer.is_file():
+        return None
+    folder = _table_dir(lake, table) / pointer.read_text(encoding="utf-8").strip()
+    return folder if (folder / "data.parquet").is_file() else None
+
+
+def _fsync_file(path: Path) -> None:
+    with path.open("rb") as fh:
+        os.fsync(fh.fileno())
+
+
+def _commit_generation(lake: Lake, table: str, generation: str) -> None:
+    base = _table_dir(lake, table)
+    pointer = base / "CURRENT"
+    previous = pointer.read_text(encoding="utf-8").strip() if pointer.is_file() else None
+    tmp = base / f".CURRENT.{uuid.uuid4().hex[:8]}.tmp"
+    tmp.write_text(generation, encoding="utf-8")
+    _fsync_file(tmp)
+    os.replace(tmp, pointer)
+    # Keep the previous generation for readers that opened it just before the swap.
+    for child in base.iterdir():
+        if child.is_dir() and child.name not in {generation, previous}:
+            shutil.rmtree(child, ignore_errors=True)
+        elif child.name.startswith(".CURRENT.") and child.name.endswith(".tmp"):
+            child.unlink(missing_ok=True)
+
+
+def load_export(
+    path: Path | str,
+    table: str,
+    data_dir: Path | str | None = None,
+    force_id: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    snapshot: str | None = None,
+) -> CallsLoadReport:
+    """Read one file and merge it into its table in the lake (see the module docstring).
+
+    Raises:
+        ValueError: the file cannot be read at all.
+        LakeBusyError: another load holds the lake's lock.
+    """
+    lake = Lake(data_dir if data_dir is not None else settings().data_dir)
+    read = read_export(path, table, force_id, columns, snapshot)
+    kind = KINDS[table]
+    report = read.report
+    with lake.lock():
+        base = _table_dir(lake, table)
+        generation = report.load_id
+        folder = base / generation
+        folder.mkdir(parents=True, exist_ok=True)
+        old = current_generation(lake, table)
+        con = _connect()
+        try:
+            con.register("new_rows", read.data)
+            con.register("new_rejects", read.rejects)
+            same_file = f"o.source_file = {_sql_text(report.source_file)}"
+            if kind.needs_force:
+                same_file += f" AND o.force_id = {_sql_text(force_id or '')}"
+            key_match = " AND ".join(f"n.{k} = o.{k}" for k in kind.key)
+            if old is not None:
+                old_data = f"read_parquet({_sql_text(str(old / 'data.parquet'))})"
+                old_rejects = f"read_parquet({_sql_text(str(old / 'rejects.parquet'))})"
+                kept = f"""SELECT o.* FROM {old_data} AS o
+                    WHERE NOT ({same_file})
+                    AND NOT EXISTS (SELECT 1 FROM new_rows AS n WHERE {key_match})"""
+                before = con.execute(f"SELECT count(*) FROM {old_data}").fetchone()
+                report.rows_replaced = int(before[0] if before else 0) - int(
+                    (con.execute(f"SELECT count(*) FROM ({kept})").fetchone() or (0,))[0]
+                )
+                merged = f"SELECT * FROM ({kept}) UNION ALL BY NAME SELECT * FROM new_rows"
+                merged_rejects = f"""SELECT o.* FROM {old_rejects} AS o WHERE NOT ({same_file})
+                    UNION ALL BY NAME SELECT * FROM new_rejects"""
+            else:
+                merged = "SELECT * FROM new_rows"
+                merged_rejects = "SELECT * FROM new_rejects"
+            order = ", ".join(dict.fromkeys((kind.key[0], "month", *kind.key[1:])))
+            for name, select, cols, sort in (
+                ("data", merged, kind.columns, order),
+                ("rejects", merged_rejects, REJECT_COLUMNS, "table_name, source_file, source_row"),
+            ):
+                target = folder / f"{name}.parquet"
+                con.execute(
+                    f"COPY ({_cast_select(cols, f'({select})')} ORDER BY {sort}) "
+                    f"TO {_sql_text(str(target))} (FORMAT parquet, COMPRESSION zstd)"
+                )
+                _fsync_file(target)
+        finally:
+            con.close()
+        _commit_generation(lake, table, generation)
+        _write_load_log(lake, report)
+    return report
+
+
+def _write_load_log(lake: Lake, report: CallsLoadReport) -> None:
+    row = {
+        "load_id": report.load_id,
+        "loaded_at": datetime.now(UTC),
+        "table_name": report.table_name,
+        "source_file": report.source_file,
+        "forces": " ".join(report.forces),
+        "snapshot": report.snapshot,
+        "rows_read": report.rows_read,
+        "rows_loaded": report.rows_loaded,
+        "rows_rejected": report.rows_rejected,
+        "rows_replaced": report.rows_replaced,
+        "unknown_values": sum(u.rows for u in report.unknown),
+    }
+    atomic_write_parquet(
+        pa.Table.from_pylist([row], schema=LOAD_LOG_SCHEMA),
+        lake.root / "calls" / "load_log" / f"{report.load_id}.parquet",
+    )
+
+
+def load_calls_999(
+    path: Path | str,
+    data_dir: Path | str | None = None,
+    columns: Mapping[str, str] | None = None,
+    snapshot: str | None = None,
+) -> CallsLoadReport:
+    """Load a published 999 monthly CSV (all forces in one file)."""
+    return load_export(path, "calls_999_monthly", data_dir, None, columns, snapshot)
+
+
+def load_call_log(
+    path: Path | str,
+    force_id: str,
+    data_dir: Path | str | None = None,
+    columns: Mapping[str, str] | None = None,
+    snapshot: str | None = None,
+) -> CallsLoadReport:
+    """Load one force's call-log export."""
+    return load_export(path, "call_log", data_dir, force_id, columns, snapshot)
+
+
+def load_incidents(
+    path: Path | str,
+    force_id: str,
+    data_dir: Path | str | None = None,
+    columns: Mapping[str, str] | None = None,
+    snapshot: str | None = None,
+) -> CallsLoadReport:
+    """Load one force's incidents export."""
+    return load_export(path, "incidents", data_dir, force_id, columns, snapshot)
+
+
+# --- reading back ---------------------------------------------------------------------------
+
+
+def _empty_select(columns: tuple[Column, ...]) -> str:
+    cols = ", ".join(f"CAST(NULL AS {c.type}) AS {c.name}" for c in columns)
+    return f"SELECT {cols} WHERE false"
+
+
+def calls_view_sql(lake: Lake) -> dict[str, str]:
+    """The SELECT behind each call-handling view: ``calls_999_monthly``, ``call_log``,
+    ``incidents`` (empty until loaded), ``calls_rejects`` and ``calls_load_log``."""
+    sql: dict[str, str] = {}
+    rejects: list[str] = []
+    for table, kind in KINDS.items():
+        gen = current_generation(lake, table)
+        if gen is None:
+            sql[table] = _empty_select(kind.columns)
+            continue
+        sql[table] = f"SELECT * FROM read_parquet({_sql_text(str(gen / 'data.parquet'))})"
+        rejects.append(str(gen / "rejects.parquet"))
+    if rejects:
+        files = "[" + ", ".join(_sql_text(p) for p in rejects) + "]"
+        sql["calls_rejects"] = f"SELECT * FROM read_parquet({files}, union_by_name = true)"
+    else:
+        sql["calls_rejects"] = _empty_select(REJECT_COLUMNS)
+    logs = sorted((lake.root / "calls" / "load_log").glob("*.parquet"))
+    if logs:
+        files = "[" + ", ".join(_sql_text(str(p)) for p in logs) + "]"
+        sql["calls_load_log"] = f"SELECT * FROM read_parquet({files})"
+    return sql
+
+
+def stored(table: str, data_dir: Path | str | None = None) -> pd.DataFrame:
+    """A stored table as a DataFrame (empty with the declared columns before any load)."""
+    lake = Lake(data_dir if data_dir is not None else settings().data_dir)
+    if table == "calls_rejects":
+        gens = [current_generation(lake, t) for t in KINDS]
+        parts = [pq.read_table(g / "rejects.parquet").to_pandas() for g in gens if g]
+        return (
+            pd.concat(parts, ignore_index=True)
+            if parts
+            else pd.DataFrame(columns=[c.name for c in REJECT_COLUMNS])
+        )
+    gen = current_generation(lake, table)
+    if gen is None:
+        return pd.DataFrame(columns=[c.name for c in KINDS[table].columns])
+    return pq.read_table(gen / "data.parquet").to_pandas()
+
+
+def months_of(data: pa.Table) -> list[date]:
+    """The distinct months of a table, sorted."""
+    return sorted({m for m in data.column("month").to_pylist() if m is not None})
