@@ -117,6 +117,7 @@ def write_archive(
     forces: Sequence[str] | None = None,
     legacy_vocabulary: bool = False,
     line_ending: str = "\n",
+    outcome_lead_in: int = 0,
 ) -> SynthSummary:
     """Write a synthetic data.police.uk bulk archive folder.
 
@@ -133,13 +134,16 @@ def write_archive(
         legacy_vocabulary: Use legacy PACE-coded ethnicity and legacy stop-search outcome labels
             instead of the current ones.
         line_ending: ``"\\n"`` (default) or ``"\\r\\n"``.
+        outcome_lead_in: Months before ``start`` whose crimes are drawn but not written, so
+            that the outcomes files of the first months also carry outcomes of older crimes
+            (orphans, as in real files: an outcome often comes months after its crime).
 
     Returns:
         A summary of the files and rows written.
 
     Raises:
-        ValueError: On a malformed month, an empty range, an unknown kind, a negative scale or
-            seed, or a line ending other than LF or CRLF.
+        ValueError: On a malformed month, an empty range, an unknown kind, a negative scale,
+            seed or lead-in, or a line ending other than LF or CRLF.
         KeyError: On an unknown force id.
     """
     # A lone string is one value, not a sequence of characters.
@@ -157,6 +161,8 @@ def write_archive(
         raise ValueError(f"scale must be >= 0, got {scale}")
     if seed < 0:
         raise ValueError(f"seed must be >= 0, got {seed}")
+    if outcome_lead_in < 0:
+        raise ValueError(f"outcome_lead_in must be >= 0, got {outcome_lead_in}")
     if line_ending not in ("\n", "\r\n"):
         raise ValueError("line_ending must be '\\n' or '\\r\\n'")
     missing = {_month_index(m) for m in missing_months}
@@ -174,6 +180,7 @@ def write_archive(
         seed=seed,
         scale=scale,
         line_ending=line_ending.encode("ascii"),
+        lead_in=list(range(start_index - outcome_lead_in, start_index)),
         vocab=_Vocabularies.build(legacy_vocabulary),
     )
     summary = SynthSummary(
@@ -198,6 +205,7 @@ def write_archive(
         "kinds": list(plan.kinds),
         "missing_months": sorted(_month_label(m) for m in missing),
         "legacy_vocabulary": legacy_vocabulary,
+        "outcome_lead_in": outcome_lead_in,
     }
     (out_dir / MARKER_FILE).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
     return summary
@@ -586,6 +594,7 @@ class _Plan:
     scale: float
     line_ending: bytes
     vocab: _Vocabularies
+    lead_in: list[int] = field(default_factory=list)  # months drawn for their outcomes only
 
 
 def _rng(seed: int, force_id: str, stream: int, month: int) -> np.random.Generator:
@@ -662,6 +671,20 @@ def _write_force(plan: _Plan, force_id: str, summary: SynthSummary) -> None:
     wants_crimes = "street" in kinds or "outcomes" in kinds
     pending: dict[int, list[_OutcomeBatch]] = {}
     available = set(plan.months)
+
+    # Crimes of the lead-in months are drawn only for the outcomes they produce in the window.
+    if "outcomes" in kinds:
+        for month in plan.lead_in:
+            expected = (
+                profile.size_thousands
+                * pr.STREET_ROWS_PER_THOUSAND
+                * plan.scale
+                * _seasonal(month, 0.07, 7)
+            )
+            older = _generate_crimes(plan, force_id, month, expected, geography)
+            for target, batch in older.outcome_batches.items():
+                if target in available:
+                    pending.setdefault(target, []).append(batch)
 
     for month in plan.months:
         label = _month_label(month)

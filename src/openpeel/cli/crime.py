@@ -1,0 +1,368 @@
+"""Commands about crime and what happens to it: ``openpeel crime ...`` and
+``openpeel outcomes ...`` (thin faces over ``openpeel.indicators.crime`` and
+``openpeel.indicators.investigations``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from openpeel.cli.output import FORMAT, Context, console, emit_result, user_errors
+from openpeel.indicators.crime import crime_rates, crime_trend, crime_type_codes, crime_volumes
+from openpeel.indicators.investigations import (
+    COMPLETE_AFTER_MONTHS,
+    MEASURES,
+    outcome_history,
+    outcome_peers,
+    outcome_quality,
+    outcome_summary,
+    outcomes_by_type,
+    time_to_outcome,
+)
+from openpeel.indicators.period import Period
+from openpeel.indicators.result import IndicatorResult
+from openpeel.store.connection import connect
+
+
+def _period_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--from``, ``--to`` and ``--fy``, then ``--format``."""
+    for option in reversed(
+        (
+            click.option("--from", "start", metavar="YYYY-MM", help="First month of crimes."),
+            click.option("--to", "end", metavar="YYYY-MM", help="Last month of crimes."),
+            click.option("--fy", metavar="YYYY/YY", help="A financial year instead."),
+            FORMAT,
+        )
+    ):
+        func = option(func)
+    return func
+
+
+def _force_option(required: bool) -> Callable[..., Any]:
+    text = "data.police.uk force id, e.g. west-midlands."
+    return click.option(
+        "--force",
+        "force_id",
+        metavar="FORCE",
+        help=text if required else "Mark this force (all forces are shown). " + text,
+    )
+
+
+def _measure_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--measure",
+        type=click.Choice(list(MEASURES)),
+        default=None,
+        help="Show one measure only (default: all).",
+    )(func)
+
+
+def _complete_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--complete-after",
+        type=click.IntRange(min=0),
+        default=COMPLETE_AFTER_MONTHS,
+        show_default=True,
+        metavar="MONTHS",
+        help="Months of follow-up before a month's crimes count as complete.",
+    )(func)
+
+
+def _inputs(
+    obj: Context,
+    force_id: str | None,
+    start: str | None,
+    end: str | None,
+    fy: str | None,
+    force_required: bool = True,
+) -> tuple[Any, Period]:
+    """The connection and period, or a ValueError for the user (inside ``user_errors``)."""
+    if force_required and not force_id:
+        raise ValueError("give a force: --force FORCE (a data.police.uk id, e.g. west-midlands)")
+    period = Period.parse(start, end, fy)
+    return connect(obj.data_dir), period
+
+
+def _run(fmt: str, compute: Callable[[], IndicatorResult]) -> IndicatorResult:
+    with user_errors():
+        result = compute()
+    emit_result(result, fmt)
+    return result
+
+
+# --------------------------------------------------------------------------- crime
+
+
+@click.group("crime")
+def crime_group() -> None:
+    """Crime volumes, rates per 1,000 residents and trends (police.uk street files)."""
+
+
+@crime_group.command("volumes")
+@_force_option(required=True)
+@_period_options
+@click.pass_obj
+def crime_volumes_command(
+    obj: Context,
+    force_id: str | None,
+    start: str | None,
+    end: str | None,
+    fy: str | None,
+    fmt: str,
+) -> None:
+    """Street-file rows by month and crime type: force_id,month,crime_type,crimes.
+
+    Anti-social behaviour is its own type; a month with no file has empty counts.
+    """
+
+    def compute() -> IndicatorResult:
+        con, period = _inputs(obj, force_id, start, end, fy)
+        return crime_volumes(con, str(force_id), period)
+
+    _run(fmt, compute)
+
+
+@crime_group.command("rates")
+@_force_option(required=True)
+@_period_options
+@click.option(
+    "--by",
+    type=click.Choice(["period", "month"]),
+    default="period",
+    show_default=True,
+    help="One rate per crime type over the period, or one per month.",
+)
+@click.pass_obj
+def crime_rates_command(
+    obj: Context,
+    force_id: str | None,
+    start: str | None,
+    end: str | None,
+    fy: str | None,
+    fmt: str,
+    by: str,
+) -> None:
+    """Crimes per 1,000 residents a year by crime type, with exact Poisson intervals.
+
+    Needs population denominators ('openpeel population load').
+    """
+
+    def compute() -> IndicatorResult:
+        con, period = _inputs(obj, force_id, start, end, fy)
+        return crime_rates(con, str(force_id), period, by=by)
+
+    _run(fmt, compute)
+
+
+@crime_group.command("trend")
+@_force_option(required=True)
+@_period_options
+@click.option(
+    "--crime-type",
+    type=click.Choice(crime_type_codes()),
+    default=None,
+    help="One series (default: all_crime and anti_social_behaviour).",
+)
+@click.pass_obj
+def crime_trend_command(
+    obj: Context,
+    force_id: str | None,
+    start: str | None,
+    end: str | None,
+    fy: str | None,
+    fmt: str,
+    crime_type: str | None,
+) -> None:
+    """Monthly counts with Poisson control limits, partial-month flags and a trend line."""
+
+    def compute() -> IndicatorResult:
+        con, period = _inputs(obj, force_id, start, end, fy)
+        return crime_trend(con, str(force_id), period, crime_type=crime_type)
+
+    result = _run(fmt, compute)
+    if fmt == "table":
+        for series, trend in result.meta["trend"].items():
+            if trend is None:
+                continue
+            console.print(
+                f"[bold]Trend[/] {series}: {trend['percent_change_per_year']:+.1f}% a year "
+                f"(95% interval {trend['percent_change_per_year_low']:+.1f}% to "
+                f"{trend['percent_change_per_year_high']:+.1f}%), "
+                f"{trend['months_used']} months, dispersion {trend['dispersion']:.1f}"
+            )
+
+
+# --------------------------------------------------------------------------- outcomes
+
+
+@click.group("outcomes")
+def outcomes_group() -> None:
+    """What happens to reported crime: outcome rates, time to outcome, peers, data quality."""
+
+
+@outcomes_group.command("summary")
+@_force_option(required=True)
+@_period_options
+@_measure_option
+@_complete_option
+@click.pass_obj
+def outcomes_summary_command(
+    obj: Context,
+    force_id: str | None,
+    start: str | None,
+    end: str | None,
+    fy: str | None,
+    fmt: str,
+    measure: str | None,
+    complete_after: int,
+) -> None:
+    """Outcome rates by month of the crime, with Wilson intervals; recent months flagged."""
+
+    def compute() -> IndicatorResult:
+        con, period = _inputs(obj, force_id, start, end, fy)
+        return outcome_summary(
+            con, str(force_id), period, measure=measure, complete_after=complete_after
+        )
+
+    _run(fmt, compute)
+
+
+@outcomes_group.command("by-type")
+@_force_option(required=True)
+@_period_options
+@_measure_option
+@_complete_option
+@click.pass_obj
+def outcomes_by_type_command(
+    obj: Context,
+    force_id: str | None,
+    start: str | None,
+    end: str | None,
+    fy: str | None,
+    fmt: str,
+    measure: str | None,
+    complete_after: int,
+) -> None:
+    """Outcome rates by crime type over the period, with Wilson intervals."""
+
+    def compute() -> IndicatorResult:
+        con, period = _inputs(obj, force_id, start, end, fy)
+        return outcomes_by_type(
+            con, str(force_id), period, measure=measure, complete_after=complete_after
+        )
+
+    _run(fmt, compute)
+
+
+@outcomes_group.command("time-to-outcome")
+@_force_option(required=True)
+@_period_options
+@click.option(
+    "--crime-type",
+    type=click.Choice(crime_type_codes()),
+    default=None,
+    help="Only crimes of this type (default: all crime).",
+)
+@click.pass_obj
+def outcomes_time_command(
+    obj: Context,
+    force_id: str | None,
+    start: str | None,
+    end: str | None,
+    fy: str | None,
+    fmt: str,
+    crime_type: str | None,
+) -> None:
+    """Months from crime to first outcome of each class (Kaplan–Meier; open cases censored).
+
+    Needs the outcomes files of the months after the crimes.
+    """
+
+    def compute() -> IndicatorResult:
+        con, period = _inputs(obj, force_id, start, end, fy)
+        return time_to_outcome(con, str(force_id), period, crime_type=crime_type)
+
+    result = _run(fmt, compute)
+    if fmt == "table":
+        for event, facts in result.meta["events"].items():
+            median = facts.get("median_months")
+            console.print(
+                f"[bold]{event}[/]: {facts['crimes_with_event']} crimes; median "
+                + ("not reached" if median is None else f"{median:g} months")
+            )
+
+
+@outcomes_group.command("peers")
+@_force_option(required=False)
+@_period_options
+@_measure_option
+@_complete_option
+@click.pass_obj
+def outcomes_peers_command(
+    obj: Context,
+    force_id: str | None,
+    start: str | None,
+    end: str | None,
+    fy: str | None,
+    fmt: str,
+    measure: str | None,
+    complete_after: int,
+) -> None:
+    """Outcome rates of every force loaded, with funnel-plot limits around the pooled rate."""
+
+    def compute() -> IndicatorResult:
+        con, period = _inputs(obj, force_id, start, end, fy, force_required=False)
+        return outcome_peers(
+            con, period, force_id=force_id, measure=measure, complete_after=complete_after
+        )
+
+    _run(fmt, compute)
+
+
+@outcomes_group.command("history")
+@_force_option(required=True)
+@_period_options
+@click.option("--crime-id", default=None, help="Only this crime (64-hex Crime ID).")
+@click.pass_obj
+def outcomes_history_command(
+    obj: Context,
+    force_id: str | None,
+    start: str | None,
+    end: str | None,
+    fy: str | None,
+    fmt: str,
+    crime_id: str | None,
+) -> None:
+    """Every outcome row of the crimes recorded in the period, linked by Crime ID."""
+
+    def compute() -> IndicatorResult:
+        con, period = _inputs(obj, force_id, start, end, fy)
+        return outcome_history(con, str(force_id), period, crime_id=crime_id)
+
+    _run(fmt, compute)
+
+
+@outcomes_group.command("quality")
+@_force_option(required=True)
+@_period_options
+@click.pass_obj
+def outcomes_quality_command(
+    obj: Context,
+    force_id: str | None,
+    start: str | None,
+    end: str | None,
+    fy: str | None,
+    fmt: str,
+) -> None:
+    """Orphan outcomes, crimes without location or Crime ID, months missing."""
+
+    def compute() -> IndicatorResult:
+        con, period = _inputs(obj, force_id, start, end, fy)
+        return outcome_quality(con, str(force_id), period)
+
+    _run(fmt, compute)
+
+
+COMMANDS = (crime_group, outcomes_group)
