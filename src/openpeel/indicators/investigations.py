@@ -179,8 +179,13 @@ def outcome_group(raw: Column) -> Column:
 
 
 def month_index(month: Column) -> Column:
-    """A month as a running count of months (year * 12 + month)."""
-    return month.year() * 12 + month.month()
+    """A month as a running count of months (year * 12 + month), a 64-bit integer.
+
+    The casts are explicit because Ibis types ``year()`` as int64 but Spark's EXTRACT returns a
+    32-bit INT, and the sort keys built on this overflowed there (found by the engine-parity
+    suite); DuckDB widens on its own.
+    """
+    return month.year().cast("int64") * 12 + month.month().cast("int64")
 
 
 def months_between(start: Column, end: Column) -> Column:
@@ -261,7 +266,7 @@ def latest_linked_outcome(outcomes: Table) -> Table:
     preference = {raw: len(raws) - i for i, raw in enumerate(raws)}  # earlier raw: higher
     # month (~24,300) x 10 x 100 x 10^7 stays far below the int64 limit.
     key = (
-        (month_index(o.month).cast("int64") * 10 + o.outcome_rank) * 100
+        (month_index(o.month) * 10 + o.outcome_rank) * 100
         + o.outcome_type_raw.substitute(preference, else_=0)
     ) * 10_000_000 + o.source_row.fill_null(0)
     latest = o.group_by("force_id", "crime_id").agg(

@@ -1,0 +1,465 @@
+"""Commands of the scrutiny area: db, users, panels, scrutiny (import, sample, report), serve."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+from sqlalchemy import Engine, select
+
+from openpeel.cli.output import FORMAT, Context, as_rows, console, emit, user_errors
+from openpeel.config import settings
+from openpeel.scrutiny import audit, export, feedback, records, report, sampling, users
+from openpeel.scrutiny.db import (
+    DatabaseError,
+    cached_engine,
+    current_revision,
+    require_schema,
+    session_scope,
+    upgrade,
+)
+from openpeel.scrutiny.models import ROLES, Meeting, Panel
+
+SCRUTINY_ERRORS = (
+    DatabaseError,
+    users.UserError,
+    records.RecordsFileError,
+    sampling.SamplingError,
+    feedback.FeedbackError,
+)
+
+
+def _engine(ctx: Context, database_url: str | None) -> Engine:
+    url = database_url or settings(ctx.data_dir).resolved_database_url()
+    return cached_engine(url)
+
+
+def _ready(ctx: Context, database_url: str | None) -> Engine:
+    engine = _engine(ctx, database_url)
+    require_schema(engine)
+    return engine
+
+
+DATABASE = click.option(
+    "--database-url",
+    default=None,
+    envvar="OPENPEEL_DATABASE_URL",
+    help="SQLAlchemy URL of the operational database (default: SQLite in the data directory).",
+)
+
+
+def _date(value: str, name: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=name) from None
+
+
+def _password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+# ---- db -------------------------------------------------------------------------------------
+
+
+@click.group("db")
+def db_group() -> None:
+    """The operational database (users, panels, reviews, feedback)."""
+
+
+@db_group.command("upgrade")
+@DATABASE
+@click.pass_obj
+def db_upgrade(ctx: Context, database_url: str | None) -> None:
+    """Create or migrate the tables to the newest schema (safe to run again)."""
+    with user_errors():
+        engine = _engine(ctx, database_url)
+        try:
+            upgrade(engine)
+        except Exception as err:  # a driver error: unreachable server, bad URL
+            raise DatabaseError(f"cannot migrate: {str(err).splitlines()[0]}") from None
+        console.print(f"database at revision {current_revision(engine)}")
+
+
+# ---- users ----------------------------------------------------------------------------------
+
+
+@click.group("users")
+def users_group() -> None:
+    """People who log in, and their roles."""
+
+
+@users_group.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), default="administrator", show_default=True)
+@click.option("--name", "display_name", default=None, help="Display name.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@DATABASE
+@click.pass_obj
+def users_add(
+    ctx: Context,
+    username: str,
+    role: str,
+    display_name: str | None,
+    password_stdin: bool,
+    database_url: str | None,
+) -> None:
+    """Create a user (the first one is usually the administrator)."""
+    with user_errors():
+        engine = _ready(ctx, database_url)
+        password = _password(password_stdin)
+        with session_scope(engine) as session:
+            user = users.add_user(session, username, password, role, display_name)
+            console.print(f"created {user.username} ({user.role})")
+
+
+@users_group.command("list")
+@FORMAT
+@DATABASE
+@click.pass_obj
+def users_list(ctx: Context, fmt: str, database_url: str | None) -> None:
+    """List users, their roles and panels."""
+    with user_errors():
+        engine = _ready(ctx, database_url)
+        with session_scope(engine) as session:
+            emit(as_rows(users.list_users(session)), fmt, title="Users")
+
+
+@users_group.command("set-password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@DATABASE
+@click.pass_obj
+def users_set_password(
+    ctx: Context, username: str, password_stdin: bool, database_url: str | None
+) -> None:
+    """Set a user's password."""
+    with user_errors():
+        engine = _ready(ctx, database_url)
+        password = _password(password_stdin)
+        with session_scope(engine) as session:
+            users.set_password(session, users.get_user(session, username), password, None)
+            console.print(f"password of {username} changed")
+
+
+@users_group.command("disable")
+@click.argument("username")
+@click.option("--enable", is_flag=True, help="Enable the user again instead.")
+@DATABASE
+@click.pass_obj
+def users_disable(ctx: Context, username: str, enable: bool, database_url: str | None) -> None:
+    """Stop a user from logging in (or allow it again with --enable)."""
+    with user_errors():
+        engine = _ready(ctx, database_url)
+        with session_scope(engine) as session:
+            users.set_active(session, users.get_user(session, username), enable, None)
+            console.print(f"{username} {'enabled' if enable else 'disabled'}")
+
+
+# ---- panels ---------------------------------------------------------------------------------
+
+
+@click.group("panels")
+def panels_group() -> None:
+    """Scrutiny panels and their members."""
+
+
+@panels_group.command("add")
+@click.argument("name")
+@click.option("--force", "force_id", required=True, help="data.police.uk force id.")
+@DATABASE
+@click.pass_obj
+def panels_add(ctx: Context, name: str, force_id: str, database_url: str | None) -> None:
+    """Create a panel that scrutinises one force's searches."""
+    with user_errors():
+        engine = _ready(ctx, database_url)
+        with session_scope(engine) as session:
+            panel = users.add_panel(session, name, force_id)
+            console.print(f"created panel {panel.id}: {panel.name}")
+
+
+@panels_group.command("add-member")
+@click.argument("panel")
+@click.argument("usernames", nargs=-1, required=True)
+@DATABASE
+@click.pass_obj
+def panels_add_member(
+    ctx: Context, panel: str, usernames: tuple[str, ...], database_url: str | None
+) -> None:
+    """Attach coordinators, members or force liaisons to a panel (by panel name or id)."""
+    with user_errors():
+        engine = _ready(ctx, database_url)
+        with session_scope(engine) as session:
+            found = users.get_panel(session, int(panel) if panel.isdigit() else panel)
+            for username in usernames:
+                users.add_member(session, found, users.get_user(session, username))
+            console.print(f"{len(usernames)} added to {found.name}")
+
+
+@panels_group.command("list")
+@FORMAT
+@DATABASE
+@click.pass_obj
+def panels_list(ctx: Context, fmt: str, database_url: str | None) -> None:
+    """List panels and their meetings."""
+    with user_errors():
+        engine = _ready(ctx, database_url)
+        with session_scope(engine) as session:
+            rows = []
+            for p in session.scalars(select(Panel).order_by(Panel.id)):
+                meetings = session.scalars(select(Meeting).where(Meeting.panel_id == p.id)).all()
+                rows.append(
+                    {"id": p.id, "name": p.name, "force_id": p.force_id, "meetings": len(meetings)}
+                )
+            emit(rows, fmt, title="Panels")
+
+
+# ---- scrutiny -------------------------------------------------------------------------------
+
+
+@click.group("scrutiny")
+def scrutiny_group() -> None:
+    """Force-internal search records, meetings, samples and panel reports."""
+
+
+@scrutiny_group.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@FORMAT
+@DATABASE
+@click.pass_obj
+def scrutiny_import(
+    ctx: Context, files: tuple[Path, ...], fmt: str, database_url: str | None
+) -> None:
+    """Import force-internal search records (CSV, schema in docs/scrutiny.md)."""
+    failures = []
+    results: list[dict[str, Any]] = []
+    with user_errors():
+        engine = _ready(ctx, database_url)
+        for path in files:
+            try:
+                with session_scope(engine) as session:
+                    results.append(records.import_file(session, path).as_dict())
+            except records.RecordsFileError as err:
+                failures.append(str(err))
+    if fmt == "json":
+        click.echo(json.dumps({"files": results, "failed": failures}, indent=2, default=str))
+    else:
+        rows = [
+            {k: v for k, v in r.items() if k not in ("rejects", "unknown_values")} for r in results
+        ]
+        emit(rows, fmt, title="Imported")
+        if fmt == "table":
+            for r in results:
+                for rej in r["rejects"]:
+                    console.print(
+                        f"[yellow]{r['source_file']} row {rej['row']}:[/] {rej['reason']}"
+                    )
+                for value, count in r["unknown_values"].items():
+                    console.print(f"[yellow]unknown value[/] {value}: {count} row(s)")
+    if failures:
+        raise click.ClickException("; ".join(failures))
+
+
+@scrutiny_group.command("synth")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", "force_id", default="west-midlands", show_default=True)
+@click.option("--from", "start", default="2024-01-01", show_default=True)
+@click.option("--to", "end", default="2024-03-31", show_default=True)
+@click.option("--rows", default=500, show_default=True, type=click.IntRange(0, 1_000_000))
+@click.option("--seed", default=20240101, show_default=True, type=int)
+def scrutiny_synth(out: Path, force_id: str, start: str, end: str, rows: int, seed: int) -> None:
+    """Write synthetic force-internal search records (labelled synthetic) to OUT."""
+    from openpeel.synth.search_records import write_search_records
+
+    with user_errors():
+        try:
+            write_search_records(
+                out, force_id, _date(start, "--from"), _date(end, "--to"), rows, seed
+            )
+        except KeyError as err:
+            raise ValueError(f"unknown force {err.args[0]!r}") from None
+        console.print(f"wrote {rows} synthetic records to {out}")
+
+
+@scrutiny_group.command("meeting")
+@click.argument("panel")
+@click.option("--title", required=True)
+@click.option("--date", "meeting_date", required=True, help="Meeting date YYYY-MM-DD.")
+@click.option("--from", "start", required=True, help="First day of the searches to sample.")
+@click.option("--to", "end", required=True, help="Last day of the searches to sample.")
+@DATABASE
+@click.pass_obj
+def scrutiny_meeting(
+    ctx: Context,
+    panel: str,
+    title: str,
+    meeting_date: str,
+    start: str,
+    end: str,
+    database_url: str | None,
+) -> None:
+    """Create a meeting of PANEL (name or id)."""
+    with user_errors():
+        engine = _ready(ctx, database_url)
+        with session_scope(engine) as session:
+            found = users.get_panel(session, int(panel) if panel.isdigit() else panel)
+            meeting = sampling.add_meeting(
+                session,
+                found,
+                title,
+                _date(meeting_date, "--date"),
+                _date(start, "--from"),
+                _date(end, "--to"),
+            )
+            console.print(f"created meeting {meeting.id}: {meeting.title}")
+
+
+def _meeting(session: Any, meeting_id: int) -> Meeting:
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise sampling.SamplingError(f"no meeting {meeting_id}")
+    return meeting
+
+
+@scrutiny_group.command("sample")
+@click.argument("meeting_id", type=int)
+@click.option("--design", type=click.Choice(sampling.DESIGNS), default="simple", show_default=True)
+@click.option("--size", type=int, default=None, help="Records to draw (simple design).")
+@click.option("--strata", default=None, help=f"name=N,... with names from: {sampling.STRATA_HELP}")
+@click.option("--seed", type=int, default=None, help="Seed (default: a random one, stored).")
+@click.option("--verify", is_flag=True, help="Re-draw the stored sample and check it matches.")
+@FORMAT
+@DATABASE
+@click.pass_obj
+def scrutiny_sample(
+    ctx: Context,
+    meeting_id: int,
+    design: str,
+    size: int | None,
+    strata: str | None,
+    seed: int | None,
+    verify: bool,
+    fmt: str,
+    database_url: str | None,
+) -> None:
+    """Draw the sample of a meeting (or --verify the stored one)."""
+    with user_errors():
+        engine = _ready(ctx, database_url)
+        with session_scope(engine) as session:
+            meeting = _meeting(session, meeting_id)
+            if verify:
+                stored = sampling.sample_of(session, meeting_id)
+                if stored is None:
+                    raise sampling.SamplingError("this meeting has no sample")
+                if not sampling.verify_sample(session, stored):
+                    raise sampling.SamplingError("the stored sample does NOT reproduce")
+                console.print(f"sample of meeting {meeting_id} reproduces (seed {stored.seed})")
+                return
+            parsed = sampling.parse_strata(strata) if design == "stratified" and strata else None
+            sample = sampling.draw_sample(session, meeting, design, size, parsed, seed)
+            emit(as_rows(sampling.summarise_sample(sample)), fmt, title=f"Seed {sample.seed}")
+
+
+@scrutiny_group.command("close")
+@click.argument("meeting_id", type=int)
+@DATABASE
+@click.pass_obj
+def scrutiny_close(ctx: Context, meeting_id: int, database_url: str | None) -> None:
+    """Close a meeting: reviews can no longer change."""
+    from openpeel.scrutiny.reviews import ReviewError, close_meeting
+
+    with user_errors():
+        engine = _ready(ctx, database_url)
+        with session_scope(engine) as session:
+            try:
+                close_meeting(session, _meeting(session, meeting_id), None)
+            except ReviewError as err:
+                raise ValueError(str(err)) from None
+            console.print(f"meeting {meeting_id} closed")
+
+
+@scrutiny_group.command("report")
+@click.argument("meeting_id", type=int)
+@click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--pdf", "pdf_out", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--trends", is_flag=True, help="Print the panel's shares across meetings instead.")
+@FORMAT
+@DATABASE
+@click.pass_obj
+def scrutiny_report(
+    ctx: Context,
+    meeting_id: int,
+    html_out: Path | None,
+    pdf_out: Path | None,
+    trends: bool,
+    fmt: str,
+    database_url: str | None,
+) -> None:
+    """Print the published summary of a meeting; write it as HTML or PDF."""
+    with user_errors():
+        engine = _ready(ctx, database_url)
+        with session_scope(engine) as session:
+            meeting = _meeting(session, meeting_id)
+            if trends:
+                emit(report.trends(session, meeting.panel_id), fmt, title="Trends")
+                return
+            built = report.build_report(session, meeting)
+            if html_out:
+                html_out.write_text(export.summary_html(built), encoding="utf-8")
+            if pdf_out:
+                pdf_out.write_bytes(export.summary_pdf(built))
+            if fmt == "json":
+                click.echo(json.dumps(built.summary(), indent=2, default=str))
+                return
+            if built.is_synthetic and fmt == "table":
+                console.print("[bold yellow]SYNTHETIC DATA[/]: not a real force's figures.")
+            rows = built.published_rows()
+            if fmt == "table":
+                rows = [r for r in rows if r["grouping"] in ("all", "stratum")]
+            emit(rows, fmt, title=f"{built.title}: {built.records_reviewed} records reviewed")
+
+
+@scrutiny_group.command("audit")
+@click.argument("meeting_id", type=int)
+@FORMAT
+@DATABASE
+@click.pass_obj
+def scrutiny_audit(ctx: Context, meeting_id: int, fmt: str, database_url: str | None) -> None:
+    """Print the audit log of a meeting (who changed what, when)."""
+    with user_errors():
+        engine = _ready(ctx, database_url)
+        with session_scope(engine) as session:
+            rows = audit.entries(session, meeting_id=meeting_id)
+            for r in rows:
+                r["detail"] = json.dumps(r["detail"], default=str)
+            emit(rows, fmt, title=f"Audit log of meeting {meeting_id}")
+
+
+# ---- serve ----------------------------------------------------------------------------------
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--https", is_flag=True, help="Behind HTTPS: mark cookies Secure.")
+@DATABASE
+@click.pass_obj
+def serve(ctx: Context, host: str, port: int, https: bool, database_url: str | None) -> None:
+    """Run the web app (scrutiny pages, login, public feedback)."""
+    import uvicorn
+
+    from openpeel.web.app import create_app
+
+    with user_errors():
+        engine = _ready(ctx, database_url)
+        app = create_app(engine=engine, data_dir=ctx.data_dir, https_only=https)
+    uvicorn.run(app, host=host, port=port, proxy_headers=https, log_level="info")
+
+
+COMMANDS = (db_group, users_group, panels_group, scrutiny_group, serve)

@@ -1,0 +1,1 @@
+"""Alembic migrations of the operational database (shipped with the package)."""

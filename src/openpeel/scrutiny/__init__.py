@@ -1,0 +1,1 @@
+"""Scrutiny panels: force-internal search records, samples, reviews, panel reports, feedback."""

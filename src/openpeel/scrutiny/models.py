@@ -1,0 +1,324 @@
+"""Operational records of scrutiny panels, as SQLAlchemy tables.
+
+Users, panels, force-internal search records, meetings and their samples, reviews, the force
+liaison's responses, the audit log, public feedback, login attempts and web sessions. The schema
+is created by the Alembic migrations in ``openpeel/migrations``; see ``docs/scrutiny.md``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+#: Roles in order of the menu; an anonymous visitor is the public (aggregates only).
+ROLES = ("administrator", "panel_coordinator", "panel_member", "force_liaison", "analyst")
+RAG_GRADES = ("red", "amber", "green")
+YES_NO_UNCLEAR = ("yes", "no", "unclear")
+YES_NO_NA = ("yes", "no", "not_applicable")
+#: GOWISELY: the information an officer must give before a search (PACE Code A, 3.8).
+GOWISELY = (
+    ("gowisely_grounds", "Grounds for the search"),
+    ("gowisely_object", "Object of the search"),
+    ("gowisely_warrant_card", "Warrant card shown (if not in uniform)"),
+    ("gowisely_identity", "Identity of the officer"),
+    ("gowisely_station", "Station the officer is attached to"),
+    ("gowisely_entitlement", "Entitlement to a copy of the record"),
+    ("gowisely_legal_power", "Legal power used"),
+    ("gowisely_detained", "You are detained for the purpose of a search"),
+)
+
+
+def utcnow() -> datetime:
+    """Now, in UTC, without tzinfo (stored naive-UTC on every backend)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the operational database."""
+
+
+class User(Base):
+    """A person who logs in; ``role`` is one of ``ROLES``."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(32))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    password_changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Panel(Base):
+    """A scrutiny panel that examines one force's searches."""
+
+    __tablename__ = "panels"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    force_id: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    memberships: Mapped[list[PanelMembership]] = relationship(back_populates="panel")
+
+
+class PanelMembership(Base):
+    """A user attached to a panel (its coordinators, members and force liaisons)."""
+
+    __tablename__ = "panel_memberships"
+    __table_args__ = (UniqueConstraint("panel_id", "user_id", name="uq_membership"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    panel_id: Mapped[int] = mapped_column(ForeignKey("panels.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    panel: Mapped[Panel] = relationship(back_populates="memberships")
+    user: Mapped[User] = relationship()
+
+
+class SearchRecord(Base):
+    """One force-internal stop and search record (a superset of the police.uk fields)."""
+
+    __tablename__ = "search_records"
+    __table_args__ = (Index("ix_search_records_force_time", "force_id", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    search_id: Mapped[str] = mapped_column(String(64), unique=True)
+    force_id: Mapped[str] = mapped_column(String(64))
+    officer_pseudonym: Mapped[str] = mapped_column(String(64))
+    occurred_at: Mapped[datetime] = mapped_column(DateTime)
+    latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    location: Mapped[str] = mapped_column(String(200), default="")
+    type_code: Mapped[str] = mapped_column(String(32))
+    gender_code: Mapped[str] = mapped_column(String(32))
+    age_range_code: Mapped[str] = mapped_column(String(32))
+    age_group: Mapped[str] = mapped_column(String(32))
+    self_defined_ethnicity_code: Mapped[str] = mapped_column(String(32))
+    ethnic_group: Mapped[str] = mapped_column(String(32))
+    officer_defined_ethnicity_code: Mapped[str] = mapped_column(String(32))
+    legislation_code: Mapped[str] = mapped_column(String(32))
+    legislation_group: Mapped[str] = mapped_column(String(32))
+    object_of_search_code: Mapped[str] = mapped_column(String(64))
+    grounds_text: Mapped[str] = mapped_column(Text, default="")
+    outcome_code: Mapped[str] = mapped_column(String(64))
+    outcome_group: Mapped[str] = mapped_column(String(64))
+    outcome_linked: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    is_strip_search: Mapped[bool] = mapped_column(Boolean, default=False)
+    has_bwv: Mapped[bool] = mapped_column(Boolean, default=False)
+    bwv_reference: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    is_synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    source_file: Mapped[str] = mapped_column(String(500))
+    source_row: Mapped[int] = mapped_column(Integer)
+    import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"), nullable=True)
+
+
+class ImportRun(Base):
+    """One import of a force-internal CSV: rows read = rows loaded + rows rejected."""
+
+    __tablename__ = "import_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_file: Mapped[str] = mapped_column(String(500))
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    rows_read: Mapped[int] = mapped_column(Integer, default=0)
+    rows_loaded: Mapped[int] = mapped_column(Integer, default=0)
+    rows_already_present: Mapped[int] = mapped_column(Integer, default=0)
+    rows_rejected: Mapped[int] = mapped_column(Integer, default=0)
+    is_synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ImportReject(Base):
+    """A row that could not be loaded, with its row number, reason and raw text."""
+
+    __tablename__ = "import_rejects"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    import_run_id: Mapped[int] = mapped_column(ForeignKey("import_runs.id", ondelete="CASCADE"))
+    source_row: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(500))
+    raw: Mapped[str] = mapped_column(Text)
+
+
+class Meeting(Base):
+    """One panel meeting: the period its sample is drawn from; open until the coordinator
+    closes it (reviews are editable while open)."""
+
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    panel_id: Mapped[int] = mapped_column(ForeignKey("panels.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(200))
+    meeting_date: Mapped[date] = mapped_column(Date)
+    period_from: Mapped[date] = mapped_column(Date)
+    period_to: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    panel: Mapped[Panel] = relationship()
+
+
+class Sample(Base):
+    """The draw for a meeting: design, seed and frame stored so it can be reproduced."""
+
+    __tablename__ = "samples"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), unique=True
+    )
+    design: Mapped[str] = mapped_column(String(16))
+    seed: Mapped[int] = mapped_column(Integer)
+    spec_json: Mapped[str] = mapped_column(Text)
+    frame_size: Mapped[int] = mapped_column(Integer)
+    frame_json: Mapped[str] = mapped_column(Text)
+    frame_sha256: Mapped[str] = mapped_column(String(64))
+    drawn_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    drawn_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    items: Mapped[list[SampleItem]] = relationship(
+        back_populates="sample", order_by="SampleItem.position"
+    )
+
+
+class SampleItem(Base):
+    """A record drawn into a sample, with its stratum, inclusion probability and design weight."""
+
+    __tablename__ = "sample_items"
+    __table_args__ = (UniqueConstraint("sample_id", "record_id", name="uq_sample_record"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sample_id: Mapped[int] = mapped_column(ForeignKey("samples.id", ondelete="CASCADE"))
+    record_id: Mapped[int] = mapped_column(ForeignKey("search_records.id"))
+    position: Mapped[int] = mapped_column(Integer)
+    stratum: Mapped[str] = mapped_column(String(64))
+    stratum_size: Mapped[int] = mapped_column(Integer)
+    inclusion_probability: Mapped[float] = mapped_column(Float)
+    design_weight: Mapped[float] = mapped_column(Float)
+    sample: Mapped[Sample] = relationship(back_populates="items")
+    record: Mapped[SearchRecord] = relationship()
+
+
+class Review(Base):
+    """One member's review of one sampled record (one per member per record)."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (UniqueConstraint("item_id", "reviewer_id", name="uq_review_item_reviewer"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("sample_items.id", ondelete="CASCADE"))
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    grounds_recorded: Mapped[str] = mapped_column(String(16))
+    grounds_reasonable: Mapped[str] = mapped_column(String(16))
+    gowisely_grounds: Mapped[bool] = mapped_column(Boolean, default=False)
+    gowisely_object: Mapped[bool] = mapped_column(Boolean, default=False)
+    gowisely_warrant_card: Mapped[bool] = mapped_column(Boolean, default=False)
+    gowisely_identity: Mapped[bool] = mapped_column(Boolean, default=False)
+    gowisely_station: Mapped[bool] = mapped_column(Boolean, default=False)
+    gowisely_entitlement: Mapped[bool] = mapped_column(Boolean, default=False)
+    gowisely_legal_power: Mapped[bool] = mapped_column(Boolean, default=False)
+    gowisely_detained: Mapped[bool] = mapped_column(Boolean, default=False)
+    bwv_available: Mapped[str] = mapped_column(String(16))
+    bwv_whole_encounter: Mapped[str] = mapped_column(String(16))
+    respectful: Mapped[str] = mapped_column(String(16))
+    force_used: Mapped[str] = mapped_column(String(16))
+    force_justified: Mapped[str] = mapped_column(String(16))
+    rag: Mapped[str] = mapped_column(String(8))
+    comments: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class LiaisonResponse(Base):
+    """The force's answer to a record the panel graded red."""
+
+    __tablename__ = "liaison_responses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("sample_items.id", ondelete="CASCADE"), unique=True
+    )
+    responder_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    response: Mapped[str] = mapped_column(Text)
+    responded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class AuditEntry(Base):
+    """Who did what, when: every change to a review, sample, meeting, response or user."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    meeting_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    detail_json: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class Feedback(Base):
+    """A "was this page useful?" rating; name and e-mail only kept with consent."""
+
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    page: Mapped[str] = mapped_column(String(300))
+    rating: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    contact_consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    contact_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    contact_email: Mapped[str | None] = mapped_column(String(320), nullable=True)
+    client_key: Mapped[str] = mapped_column(String(64), index=True)
+
+
+class LoginAttempt(Base):
+    """A login attempt, for rate limiting (client key is a keyed hash, not the address)."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_at", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    client_key: Mapped[str] = mapped_column(String(64), index=True)
+    succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class WebSession(Base):
+    """A logged-in browser session; the cookie holds a token, the table its SHA-256."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    user: Mapped[User] = relationship()
+
+
+class AppSecret(Base):
+    """Secrets generated on first use (the key that signs CSRF tokens and hashes clients)."""
+
+    __tablename__ = "app_secrets"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))

@@ -1,0 +1,1 @@
+"""The web app: FastAPI + Jinja2 + htmx, server-rendered pages (``create_app`` in ``app.py``)."""

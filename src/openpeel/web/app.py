@@ -1,0 +1,168 @@
+"""The web app factory: ``create_app`` wires the database, templates, security and routers.
+
+Routers live one per area (``routes_auth``, ``routes_scrutiny``, ``routes_feedback``); a new area
+adds its module and one ``include_router`` line here. Pages render through ``render`` (in
+``rendering.py``), which gives every template the user, the CSRF token, the navigation and the
+synthetic-data flag.
+"""
+
+from __future__ import annotations
+
+import time
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import PlainTextResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
+
+from openpeel.config import settings
+from openpeel.scrutiny.db import cached_engine, require_schema, session_factory
+from openpeel.scrutiny.records import has_synthetic_records
+from openpeel.web import routes_auth, routes_feedback, routes_public, routes_scrutiny
+from openpeel.web.rendering import pct, render
+from openpeel.web.security import (
+    ANON_COOKIE,
+    SESSION_COOKIE,
+    LoginRequired,
+    load_secret,
+    new_token,
+    user_for_token,
+)
+
+#: Content Security Policy: scripts and styles only from this site (htmx is served locally).
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+SYNTHETIC_CACHE_SECONDS = 30.0
+
+
+def create_app(
+    engine: Engine | None = None,
+    database_url: str | None = None,
+    data_dir: Path | None = None,
+    https_only: bool = False,
+    is_synthetic: bool | None = None,
+) -> FastAPI:
+    """Build the app on a migrated database.
+
+    Args:
+        engine: the operational database engine (else one for ``database_url`` or the settings).
+        database_url: SQLAlchemy URL used when no engine is given.
+        data_dir: the data directory (default: the settings).
+        https_only: mark cookies Secure even when the request looks like plain HTTP (behind a
+            TLS-terminating proxy).
+        is_synthetic: force the synthetic-data banner on or off; None asks the database.
+    """
+    config = settings(data_dir)
+    if engine is None:
+        engine = cached_engine(database_url or config.resolved_database_url())
+    require_schema(engine)
+    app = FastAPI(title="openpeel", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.engine = engine
+    app.state.sessions = session_factory(engine)
+    app.state.data_dir = config.data_dir
+    app.state.https_only = https_only
+    app.state.synthetic_override = is_synthetic
+    app.state.synthetic_cache = (0.0, False)
+    with app.state.sessions() as session:
+        app.state.secret = load_secret(session)
+    web = resources.files("openpeel.web")
+    app.state.templates = Jinja2Templates(directory=str(web.joinpath("templates")))
+    app.state.templates.env.globals["pct"] = pct
+    app.mount("/static", StaticFiles(directory=str(web.joinpath("static"))), name="static")
+
+    @app.middleware("http")
+    async def identify(request: Request, call_next: Any) -> Response:
+        token = request.cookies.get(SESSION_COOKIE)
+        request.state.user = None
+        request.state.session_token = None
+        if token:
+            user = await run_in_threadpool(_lookup, app, token)
+            if user is not None:
+                request.state.user = user
+                request.state.session_token = token
+        anon = request.cookies.get(ANON_COOKIE)
+        request.state.anon_token_from_cookie = bool(anon)
+        request.state.anon_token = anon or new_token()
+        request.state.is_synthetic = await run_in_threadpool(_synthetic, app)
+        response: Response = await call_next(request)
+        if not anon and not getattr(request.state, "anon_cookie_set", False):
+            set_cookie(request, response, ANON_COOKIE, request.state.anon_token)
+        if token and request.state.user is None and not getattr(request.state, "cookie_set", False):
+            response.delete_cookie(SESSION_COOKIE, path="/")
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "same-origin"
+        if request.state.user is not None:
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, _exc: LoginRequired) -> Response:
+        target = request.url.path if request.method == "GET" else "/scrutiny"
+        return RedirectResponse(f"/login?next={target}", status_code=303)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if request.headers.get("HX-Request"):
+            return PlainTextResponse(str(exc.detail), status_code=exc.status_code)
+        return render(
+            request,
+            "error.html",
+            {"status": exc.status_code, "message": exc.detail, "show_feedback": False},
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        # The default answer echoes the input back as JSON: say which fields, not their values.
+        fields = sorted({str(e.get("loc", ("", "?"))[-1]) for e in exc.errors()})
+        message = "Some fields are missing, too long or of the wrong kind: " + ", ".join(fields)
+        if request.headers.get("HX-Request"):
+            return PlainTextResponse(message, status_code=400)
+        return render(
+            request,
+            "error.html",
+            {"status": 400, "message": message, "show_feedback": False},
+            status_code=400,
+        )
+
+    app.include_router(routes_public.router)
+    app.include_router(routes_auth.router)
+    app.include_router(routes_scrutiny.router)
+    app.include_router(routes_feedback.router)
+    return app
+
+
+def _lookup(app: FastAPI, token: str) -> Any:
+    with app.state.sessions() as session:
+        return user_for_token(session, token)
+
+
+def _synthetic(app: FastAPI) -> bool:
+    if app.state.synthetic_override is not None:
+        return bool(app.state.synthetic_override)
+    checked_at, value = app.state.synthetic_cache
+    if time.monotonic() - checked_at < SYNTHETIC_CACHE_SECONDS:
+        return bool(value)
+    with app.state.sessions() as session:
+        value = has_synthetic_records(session)
+    app.state.synthetic_cache = (time.monotonic(), value)
+    return bool(value)
+
+
+def set_cookie(request: Request, response: Response, name: str, value: str) -> None:
+    """Set a cookie: HttpOnly, SameSite=Lax, Secure on HTTPS."""
+    secure = request.app.state.https_only or request.url.scheme == "https"
+    response.set_cookie(
+        name, value, httponly=True, samesite="lax", secure=secure, path="/", max_age=None
+    )

@@ -1,0 +1,61 @@
+"""Rendering pages: every template gets the user, CSRF token, navigation and synthetic flag."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from openpeel.web.security import csrf_token, current_user
+
+#: Navigation links: (path, label, roles that see it; empty = everyone).
+NAV: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("/", "Home", ()),
+    ("/summaries", "Panel summaries", ()),
+    (
+        "/scrutiny",
+        "Scrutiny",
+        ("administrator", "panel_coordinator", "panel_member", "force_liaison", "analyst"),
+    ),
+    ("/scrutiny/records", "Records", ("administrator", "analyst")),
+    ("/admin/users", "Users", ("administrator",)),
+    ("/admin/feedback", "Feedback", ("administrator",)),
+)
+
+
+def nav_for(request: Request) -> list[tuple[str, str]]:
+    """The links this visitor may follow."""
+    user = current_user(request)
+    role = user.role if user else None
+    return [(path, label) for path, label, roles in NAV if not roles or role in roles]
+
+
+def render(
+    request: Request,
+    name: str,
+    context: Mapping[str, Any] | None = None,
+    status_code: int = 200,
+    headers: Mapping[str, str] | None = None,
+) -> HTMLResponse:
+    """Render a template with the common context."""
+    base = {
+        "user": current_user(request),
+        "csrf_token": csrf_token(request),
+        "nav": nav_for(request),
+        "is_synthetic": getattr(request.state, "is_synthetic", False),
+        "page_path": request.url.path,
+        "show_feedback": True,
+    }
+    response: HTMLResponse = request.app.state.templates.TemplateResponse(
+        request, name, {**base, **(context or {})}, status_code=status_code, headers=headers
+    )
+    return response
+
+
+def pct(value: float | None) -> str:
+    """A share as a percentage with one decimal ('' when missing)."""
+    if value is None or value != value:
+        return ""
+    return f"{100 * value:.1f}%"

@@ -1,0 +1,150 @@
+"""Login, logout and password change."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from openpeel.scrutiny import audit
+from openpeel.scrutiny.models import User
+from openpeel.scrutiny.users import UserError, authenticate, set_password
+from openpeel.web.rendering import render
+from openpeel.web.security import (
+    ANON_COOKIE,
+    SESSION_COOKIE,
+    client_key,
+    end_all_sessions,
+    end_session,
+    get_db,
+    login_blocked,
+    new_token,
+    note_login,
+    protected_router,
+    require,
+    safe_next,
+    start_session,
+)
+
+router = protected_router()
+DB = Annotated[Session, Depends(get_db)]
+ANY_USER = Depends(require())
+
+
+def _set(request: Request, response: Response, name: str, value: str) -> None:
+    from openpeel.web.app import set_cookie
+
+    set_cookie(request, response, name, value)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "/scrutiny") -> HTMLResponse:
+    """The login page."""
+    return render(request, "login.html", {"next": safe_next(next), "show_feedback": False})
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    db: DB,
+    username: Annotated[str, Form(max_length=200)] = "",
+    password: Annotated[str, Form(max_length=1000)] = "",
+    next: Annotated[str, Form(max_length=500)] = "/scrutiny",
+) -> Response:
+    """Check the password (rate-limited); on success start a new session."""
+    name = username.strip().lower()[:64]
+    client = client_key(request)
+    context = {"next": safe_next(next), "username": name, "show_feedback": False}
+    if login_blocked(db, name, client):
+        return render(
+            request,
+            "login.html",
+            {**context, "error": "Too many failed attempts: wait 15 minutes and try again."},
+            status_code=429,
+        )
+    user = authenticate(db, name, password)
+    note_login(db, name, client, user is not None)
+    if user is None:
+        db.commit()
+        return render(
+            request,
+            "login.html",
+            {**context, "error": "Wrong username or password."},
+            status_code=401,
+        )
+    token = start_session(db, user, request.state.session_token)
+    audit.record(db, user.id, "login", "user", user.id, {})
+    db.commit()
+    response = RedirectResponse(safe_next(next), status_code=303)
+    _set(request, response, SESSION_COOKIE, token)
+    _set(request, response, ANON_COOKIE, new_token())
+    request.state.cookie_set = True
+    request.state.anon_cookie_set = True
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, db: DB, user: User = ANY_USER) -> Response:
+    """End the session."""
+    end_session(db, request.state.session_token)
+    audit.record(db, user.id, "logout", "user", user.id, {})
+    db.commit()
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    request.state.cookie_set = True
+    return response
+
+
+@router.get("/account/password", response_class=HTMLResponse)
+def password_form(request: Request, user: User = ANY_USER) -> HTMLResponse:
+    """The password change page."""
+    return render(request, "password.html", {"show_feedback": False})
+
+
+@router.post("/account/password", response_model=None)
+def change_password(
+    request: Request,
+    db: DB,
+    user: User = ANY_USER,
+    current: Annotated[str, Form(max_length=1000)] = "",
+    new: Annotated[str, Form(max_length=1000)] = "",
+    confirm: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
+    """Change the password; every other session of the user ends and this one is renewed."""
+    error = None
+    fresh = db.get(User, user.id)
+    assert fresh is not None
+    client = client_key(request)
+    if login_blocked(db, fresh.username, client):
+        return render(
+            request,
+            "password.html",
+            {"error": "Too many failed attempts: wait 15 minutes.", "show_feedback": False},
+            status_code=429,
+        )
+    if authenticate(db, fresh.username, current) is None:
+        # A wrong current password counts as a failed login (no guessing through this form).
+        note_login(db, fresh.username, client, False)
+        db.commit()
+        error = "The current password is wrong."
+    elif new != confirm:
+        error = "The new passwords differ."
+    else:
+        try:
+            set_password(db, fresh, new, fresh.id)
+        except UserError as err:
+            error = str(err)
+    if error:
+        db.rollback()
+        return render(
+            request, "password.html", {"error": error, "show_feedback": False}, status_code=400
+        )
+    end_all_sessions(db, fresh.id)
+    token = start_session(db, fresh, None)
+    db.commit()
+    response = RedirectResponse("/scrutiny?changed=1", status_code=303)
+    _set(request, response, SESSION_COOKIE, token)
+    request.state.cookie_set = True
+    return response

@@ -1,0 +1,81 @@
+"""Public feedback ("was this page useful?") and its summary for administrators."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from openpeel.scrutiny import feedback
+from openpeel.scrutiny.models import Feedback, User
+from openpeel.web.rendering import render
+from openpeel.web.security import client_key, get_db, protected_router, require, safe_next
+
+router = protected_router()
+DB = Annotated[Session, Depends(get_db)]
+ADMIN = Depends(require("administrator"))
+
+
+@router.post("/feedback", response_model=None)
+def give_feedback(
+    request: Request,
+    db: DB,
+    page: Annotated[str, Form(max_length=300)] = "/",
+    rating: Annotated[str, Form(max_length=4)] = "",
+    comment: Annotated[str, Form(max_length=feedback.MAX_COMMENT_CHARS)] = "",
+    consent: Annotated[str, Form(max_length=10)] = "",
+    name: Annotated[str, Form(max_length=200)] = "",
+    email: Annotated[str, Form(max_length=320)] = "",
+) -> Response:
+    """Store a rating; htmx gets the thank-you fragment, plain forms a redirect back."""
+    status, message = 200, "Thank you for your feedback."
+    try:
+        feedback.add_feedback(
+            db,
+            page,
+            rating,
+            client_key(request),
+            comment=comment,
+            consent=consent in ("on", "yes", "true", "1"),
+            name=name,
+            email=email,
+        )
+        db.commit()
+    except feedback.FeedbackRateLimited as err:
+        db.rollback()
+        status, message = 429, str(err).capitalize() + "."
+    except feedback.FeedbackError as err:
+        db.rollback()
+        status, message = 400, str(err).capitalize() + "."
+    if request.headers.get("HX-Request"):
+        # htmx swaps only 2xx answers: the message itself says whether it worked.
+        return render(request, "_feedback_done.html", {"message": message, "ok": status == 200})
+    if status != 200:
+        return render(
+            request, "feedback_result.html", {"message": message, "back": safe_next(page)}, status
+        )
+    return RedirectResponse(safe_next(page) + "?feedback=thanks", status_code=303)
+
+
+@router.get("/admin/feedback", response_class=HTMLResponse)
+def feedback_summary(request: Request, db: DB, user: User = ADMIN) -> HTMLResponse:
+    """Ratings per page and the latest comments (contact details only with consent)."""
+    latest = db.scalars(select(Feedback).order_by(Feedback.id.desc()).limit(50)).all()
+    return render(
+        request,
+        "admin_feedback.html",
+        {"pages": feedback.summarise(db), "latest": feedback.export_rows(latest)},
+    )
+
+
+@router.get("/admin/feedback.csv")
+def feedback_csv(db: DB, user: User = ADMIN) -> Response:
+    """Every rating as CSV (contact details only where consent was given)."""
+    return Response(
+        feedback.export_csv(db),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="feedback.csv"'},
+    )
