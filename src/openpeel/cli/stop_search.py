@@ -1,0 +1,467 @@
+"""``openpeel stop-search ...``: the stop-and-search monitoring HMICFRS asks forces to do.
+
+Every command takes the forces (``--force``, repeatable; default every force with data) and a
+period (``--fy 2019/20`` or ``--from 2019-04 --to 2020-03``), and prints a table, CSV or JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import click
+import numpy as np
+import pandas as pd
+
+from openpeel.cli.output import FORMAT, Context, emit_result, user_errors
+from openpeel.indicators.period import Period
+from openpeel.indicators.result import IndicatorResult
+from openpeel.indicators.stop_search import CENSUS2021, peers, rates, ratios, reconcile
+from openpeel.indicators.stop_search_models import CLOCKS, POSITIVES, darkness, hit_rate
+from openpeel.indicators.stop_search_outcomes import ALL, age_sex, outcomes, s60_strip
+from openpeel.indicators.stop_search_quality import quality, trend
+from openpeel.sources.official_stop_search import (
+    OfficialFileError,
+    population_2011,
+    read_official,
+)
+from openpeel.stats.rate_ratio import METHODS
+from openpeel.store.connection import connect
+
+
+def _scope_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(
+        (
+            click.option(
+                "--force",
+                "force_ids",
+                multiple=True,
+                metavar="FORCE_ID",
+                help="Force (data.police.uk id, repeatable); default: every force with data.",
+            ),
+            click.option("--fy", metavar="YYYY/YY", help="Financial year, e.g. 2019/20."),
+            click.option("--from", "start", metavar="YYYY-MM", help="First month."),
+            click.option("--to", "end", metavar="YYYY-MM", help="Last month."),
+            click.option(
+                "--confidence",
+                type=click.FloatRange(0.5, 0.999),
+                default=0.95,
+                show_default=True,
+                help="Confidence level of the intervals.",
+            ),
+            FORMAT,
+        )
+    ):
+        command = option(command)
+    return command
+
+
+POPULATION = click.option(
+    "--population",
+    default=CENSUS2021,
+    show_default=True,
+    metavar="census2021|FILE",
+    help="Denominators: the loaded Census 2021 table, or a CSV of force_id,ethnic_group,"
+    "population (e.g. 2011 figures).",
+)
+
+
+def _run(
+    obj: Context,
+    fmt: str,
+    compute: Callable[..., IndicatorResult],
+    start: str | None,
+    end: str | None,
+    fy: str | None,
+    force_ids: tuple[str, ...],
+    **kwargs: Any,
+) -> IndicatorResult:
+    with user_errors():
+        period = Period.parse(start, end, fy)
+        con = _connect(obj)
+        result = compute(con, period, list(force_ids) or None, **kwargs)
+    return result
+
+
+def _show(result: IndicatorResult, fmt: str) -> None:
+    """Print a result; on the terminal, numbers are shortened to 4 significant digits (CSV and
+    JSON keep full precision)."""
+    if fmt == "table":
+        result = replace(result, table=_tidy(result.table))
+    emit_result(result, fmt)
+
+
+def _tidy(table: pd.DataFrame) -> pd.DataFrame:
+    out = table.copy()
+    for column in out.columns:
+        values = out[column]
+        if not pd.api.types.is_float_dtype(values):
+            continue
+        finite = values[np.isfinite(values)]
+        if len(finite) and (finite == finite.round()).all() and (finite.abs() >= 1).any():
+            out[column] = [None if pd.isna(v) else _integer(v) for v in values]
+        else:
+            out[column] = [None if pd.isna(v) else _short(v) for v in values]
+    return out
+
+
+def _integer(value: float) -> str:
+    return "inf" if np.isinf(value) else f"{value:,.0f}"
+
+
+def _short(value: float) -> str:
+    if np.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    return f"{value:,.0f}" if abs(value) >= 10_000 else f"{value:.4g}"
+
+
+def _connect(obj: Context) -> Any:
+    con = connect(obj.data_dir)
+    if getattr(con, "name", "") == "duckdb":
+        # DuckDB draws a progress bar on standard output during long queries: not in our CSV.
+        con.raw_sql("SET enable_progress_bar = false")
+    return con
+
+
+def _population(value: str) -> str | Path:
+    return value if value == CENSUS2021 else Path(value)
+
+
+@click.group("stop-search")
+def stop_search() -> None:
+    """Stop and search monitoring: quality, rates, ratios, outcomes, models, peers."""
+
+
+@stop_search.command("quality")
+@_scope_options
+@click.pass_obj
+def quality_command(
+    obj: Context,
+    force_ids: tuple[str, ...],
+    fy: str | None,
+    start: str | None,
+    end: str | None,
+    confidence: float,
+    fmt: str,
+) -> None:
+    """Data quality: months missing or partial, field completeness, the clock of times."""
+    _show(_run(obj, fmt, quality, start, end, fy, force_ids, confidence=confidence), fmt)
+
+
+@stop_search.command("rates")
+@_scope_options
+@POPULATION
+@click.option(
+    "--ethnicity",
+    type=click.Choice(["self_defined", "officer_defined"]),
+    default="self_defined",
+    show_default=True,
+    help="Which recorded ethnicity to group by.",
+)
+@click.pass_obj
+def rates_command(
+    obj: Context,
+    force_ids: tuple[str, ...],
+    fy: str | None,
+    start: str | None,
+    end: str | None,
+    confidence: float,
+    fmt: str,
+    population: str,
+    ethnicity: str,
+) -> None:
+    """Searches per 1,000 residents per year by ethnic group, with exact Poisson intervals.
+
+    Columns: group, searches, population, months, rate_per_1000, rate_low, rate_high.
+    """
+    result = _run(
+        obj,
+        fmt,
+        rates,
+        start,
+        end,
+        fy,
+        force_ids,
+        population=_population(population),
+        confidence=confidence,
+        ethnicity=ethnicity,
+    )
+    _show(result, fmt)
+
+
+@stop_search.command("ratios")
+@_scope_options
+@POPULATION
+@click.option(
+    "--method",
+    type=click.Choice(list(METHODS)),
+    default="exact",
+    show_default=True,
+    help="Interval for the ratios: exact conditional, score, or Wald on the log scale.",
+)
+@click.pass_obj
+def ratios_command(
+    obj: Context,
+    force_ids: tuple[str, ...],
+    fy: str | None,
+    start: str | None,
+    end: str | None,
+    confidence: float,
+    fmt: str,
+    population: str,
+    method: str,
+) -> None:
+    """Disproportionality ratios against White and the whole population, with not-stated
+    bounds (L, H, q*).
+
+    Columns: group, reference, ratio, ratio_low, ratio_high, not_stated, ratio_bound_low,
+    ratio_bound_high, q_star, ...
+    """
+    result = _run(
+        obj,
+        fmt,
+        ratios,
+        start,
+        end,
+        fy,
+        force_ids,
+        population=_population(population),
+        method=method,
+        confidence=confidence,
+    )
+    _show(result, fmt)
+
+
+BREAKDOWNS = {
+    "group": ("object_of_search", "legislation"),
+    "group-object": ("legislation",),
+    "group-legislation": ("object_of_search",),
+    "all": (),
+}
+
+
+@stop_search.command("outcomes")
+@_scope_options
+@click.option(
+    "--by",
+    type=click.Choice(list(BREAKDOWNS)),
+    default="group-object",
+    show_default=True,
+    help="Which rows to print: by group; group x object; group x legislation; or every cell "
+    "and margin.",
+)
+@click.pass_obj
+def outcomes_command(
+    obj: Context,
+    force_ids: tuple[str, ...],
+    fy: str | None,
+    start: str | None,
+    end: str | None,
+    confidence: float,
+    fmt: str,
+    by: str,
+) -> None:
+    """Arrest, any-action and linked-to-object rates by group, object and legislation."""
+    result = _run(obj, fmt, outcomes, start, end, fy, force_ids, confidence=confidence)
+    for column in BREAKDOWNS[by]:
+        result.table = result.table[result.table[column] == ALL].reset_index(drop=True)
+    _show(result, fmt)
+
+
+@stop_search.command("s60")
+@_scope_options
+@POPULATION
+@click.pass_obj
+def s60_command(
+    obj: Context,
+    force_ids: tuple[str, ...],
+    fy: str | None,
+    start: str | None,
+    end: str | None,
+    confidence: float,
+    fmt: str,
+    population: str,
+) -> None:
+    """Section 60 and strip searches: volumes, rates and ratios by group, children."""
+    result = _run(
+        obj,
+        fmt,
+        s60_strip,
+        start,
+        end,
+        fy,
+        force_ids,
+        population=_population(population),
+        confidence=confidence,
+    )
+    _show(result, fmt)
+
+
+@stop_search.command("age-sex")
+@_scope_options
+@click.pass_obj
+def age_sex_command(
+    obj: Context,
+    force_ids: tuple[str, ...],
+    fy: str | None,
+    start: str | None,
+    end: str | None,
+    confidence: float,
+    fmt: str,
+) -> None:
+    """Person searches by age x sex x ethnicity; cells under 100 marked too small."""
+    _show(_run(obj, fmt, age_sex, start, end, fy, force_ids, confidence=confidence), fmt)
+
+
+@stop_search.command("trend")
+@_scope_options
+@click.pass_obj
+def trend_command(
+    obj: Context,
+    force_ids: tuple[str, ...],
+    fy: str | None,
+    start: str | None,
+    end: str | None,
+    confidence: float,
+    fmt: str,
+) -> None:
+    """Monthly counts with Poisson control limits; unusual and partial months flagged."""
+    del confidence
+    _show(_run(obj, fmt, trend, start, end, fy, force_ids), fmt)
+
+
+@stop_search.command("hit-rate")
+@_scope_options
+@click.option(
+    "--positive",
+    type=click.Choice(list(POSITIVES)),
+    default="any_action",
+    show_default=True,
+    help="What counts as a positive outcome.",
+)
+@click.pass_obj
+def hit_rate_command(
+    obj: Context,
+    force_ids: tuple[str, ...],
+    fy: str | None,
+    start: str | None,
+    end: str | None,
+    confidence: float,
+    fmt: str,
+    positive: str,
+) -> None:
+    """Outcome test: find rates and odds ratios against White (object-of-search fixed effects)."""
+    result = _run(
+        obj, fmt, hit_rate, start, end, fy, force_ids, positive=positive, confidence=confidence
+    )
+    _show(result, fmt)
+
+
+@stop_search.command("darkness")
+@_scope_options
+@click.option(
+    "--clock",
+    type=click.Choice(list(CLOCKS)),
+    default="auto",
+    show_default=True,
+    help="How to read published times: infer per force, UTC, or local clock time.",
+)
+@click.pass_obj
+def darkness_command(
+    obj: Context,
+    force_ids: tuple[str, ...],
+    fy: str | None,
+    start: str | None,
+    end: str | None,
+    confidence: float,
+    fmt: str,
+    clock: str,
+) -> None:
+    """Veil of darkness: is a group a smaller share of searches after dark?"""
+    result = _run(obj, fmt, darkness, start, end, fy, force_ids, clock=clock, confidence=confidence)
+    _show(result, fmt)
+
+
+@stop_search.command("peers")
+@_scope_options
+@POPULATION
+@click.pass_obj
+def peers_command(
+    obj: Context,
+    force_ids: tuple[str, ...],
+    fy: str | None,
+    start: str | None,
+    end: str | None,
+    confidence: float,
+    fmt: str,
+    population: str,
+) -> None:
+    """Rates and ratios for every force with data, with funnel limits (--force marks focus)."""
+    result = _run(
+        obj,
+        fmt,
+        peers,
+        start,
+        end,
+        fy,
+        force_ids,
+        population=_population(population),
+        confidence=confidence,
+    )
+    _show(result, fmt)
+
+
+@stop_search.command("reconcile")
+@click.argument("official", type=click.Path(path_type=Path))
+@click.option("--force", "force_id", required=True, metavar="FORCE_ID", help="The force.")
+@click.option("--fy", required=True, metavar="YYYY/YY", help="Financial year, e.g. 2017/18.")
+@click.option(
+    "--population",
+    default=None,
+    metavar="census2021|FILE",
+    help="Denominators for the police.uk rates (default: the official file's own, when it has "
+    "them).",
+)
+@FORMAT
+@click.pass_obj
+def reconcile_command(
+    obj: Context, official: Path, force_id: str, fy: str, population: str | None, fmt: str
+) -> None:
+    """Police.uk person searches beside an official table (Ethnicity Facts and Figures, or the
+    Home Office table by force), with % differences."""
+    with user_errors():
+        if not official.is_file():
+            raise ValueError(f"no such file: {official}")
+        try:
+            table = read_official(official)
+        except OfficialFileError:
+            raise
+        except (UnicodeDecodeError, KeyError) as err:
+            raise ValueError(f"{official.name}: not an official stop-and-search table") from err
+        con = _connect(obj)
+        result = reconcile(
+            con,
+            table,
+            force_id,
+            fy,
+            None if population is None else _population(population),
+        )
+    _show(result, fmt)
+
+
+@stop_search.command("population-2011")
+@click.argument("official", type=click.Path(path_type=Path))
+@click.option("--fy", default=None, metavar="YYYY/YY", help="Which year's rows (same figures).")
+def population_2011_command(official: Path, fy: str | None) -> None:
+    """Print the 2011-Census denominators of the Ethnicity Facts and Figures file as CSV, ready
+    for ``--population FILE`` (e.g. to reproduce the Home Office rates before 2018/19)."""
+    with user_errors():
+        if not official.is_file():
+            raise ValueError(f"no such file: {official}")
+        table = population_2011(official, fy)
+    click.echo(table[["force_id", "ethnic_group", "population"]].to_csv(index=False), nl=False)
+
+
+COMMANDS = (stop_search,)

@@ -1,0 +1,974 @@
+"""Stop and search: scope, denominators, rates per 1,000 and disproportionality ratios.
+
+The analysis HMICFRS asks every force to do (domain.md 4.1), in pure functions over the
+connection's tables: Ibis expressions select and count (``searches_expr``,
+``group_counts_expr``, ``months_supplied_expr``), and the statistics run in Python on the small
+aggregates. Every public indicator returns an ``IndicatorResult`` whose ``definition`` says how
+each number is made and whose ``caveats`` say what to be careful of.
+
+Definitions shared by every stop-and-search indicator:
+
+- **Person search**: a row whose type is not "Vehicle search" (vehicle-only searches have no
+  person, so no ethnicity, and are left out of every rate per head).
+- **Group**: the self-defined broad ethnic group (Asian, Black, Mixed, White, Other), mapped
+  from the published 16+1 or 18+1 category. A search whose self-defined ethnicity is "Not
+  stated", blank or unmapped counts in the totals but in no group (``not_stated``).
+- **Months supplied**: the months of the period for which the force published a
+  stop-and-search file (a current partition in the lake). A missing month is missing data, not
+  zero searches, and adds nothing to the exposure.
+- **Exposure**: ``population x months supplied / 12`` person-years, summed over forces.
+- **Rate per 1,000**: ``1000 x searches / exposure``: searches per 1,000 residents per year.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any, cast
+
+import ibis
+import numpy as np
+import pandas as pd
+from ibis import _
+
+from openpeel.indicators.period import Period
+from openpeel.indicators.result import IndicatorResult
+from openpeel.reference.forces import forces
+from openpeel.stats.funnel import rate_funnel
+from openpeel.stats.intervals import poisson_exact_interval
+from openpeel.stats.rate_ratio import (
+    not_stated_bounds,
+    not_stated_bounds_vs_total,
+    rate_ratio,
+)
+from openpeel.store.population import HOW_TO_GET, PopulationMissingError
+from openpeel.store.status import describe_months
+
+GROUPS: tuple[str, ...] = ("asian", "black", "mixed", "white", "other")
+"""The five broad ethnic groups, in the order rows are shown."""
+NOT_STATED = "not_stated"
+ALL = "all"
+REFERENCE = "white"
+POPULATION_REFERENCE = "population"
+CENSUS2021 = "census2021"
+ETHNICITY_COLUMNS = {
+    "self_defined": "ethnic_group",
+    "officer_defined": "officer_defined_ethnic_group",
+}
+
+RATE_DEFINITION = (
+    "rate_per_1000 = 1000 x searches / (population x months / 12): person searches "
+    "(vehicle-only excluded) per 1,000 residents per year, by self-defined broad ethnic group; "
+    "months = months of the period for which the force supplied stop-and-search data (summed "
+    "over forces when several are pooled; a missing month adds no exposure); rate_low/rate_high = "
+    "exact (Garwood) Poisson interval for the count, divided by the exposure. not_stated = "
+    "searches with self-defined ethnicity 'Not stated', blank or unmapped: in the total, in no "
+    "group's rate."
+)
+
+
+# --------------------------------------------------------------------------- scope
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which forces and months an analysis covers, and what the lake holds for them.
+
+    Attributes:
+        period: the months asked for.
+        force_ids: the forces analysed (sorted).
+        months_supplied: per force, the months of the period with a stop-and-search file.
+        snapshots: the snapshots the data came from.
+        table: the stop_searches table to read (an Ibis table); None reads the lake's view.
+            ``cached_scope`` fills it with the scope's rows held in memory, so that running
+            every indicator reads the Parquet files once.
+        memo: small results shared by indicators of the same scope (the monthly trend, the
+            clock evidence, the midnight shares), so ``suite`` computes each once.
+    """
+
+    period: Period
+    force_ids: tuple[str, ...]
+    months_supplied: dict[str, tuple[date, ...]] = field(default_factory=dict)
+    snapshots: tuple[str, ...] = ()
+    table: Any = field(default=None, compare=False, repr=False)
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def is_synthetic(self) -> bool:
+        """True when any of the data came from a synthetic snapshot."""
+        return any(s.startswith("synthetic") for s in self.snapshots)
+
+    def months_missing(self, force_id: str) -> list[date]:
+        """Months of the period the force did not supply."""
+        have = set(self.months_supplied.get(force_id, ()))
+        return [m for m in self.period.months if m not in have]
+
+    def n_months(self, force_id: str) -> int:
+        """How many months the force supplied."""
+        return len(self.months_supplied.get(force_id, ()))
+
+    def caveats(self) -> list[str]:
+        """Missing months, in words."""
+        out = []
+        for f in self.force_ids:
+            missing = self.months_missing(f)
+            if missing:
+                out.append(
+                    f"{f}: no stop-and-search data for {describe_months(missing)} "
+                    f"({len(missing)} of {self.period.n_months} months); those months add "
+                    "nothing to the exposure."
+                )
+        return out
+
+    def meta(self) -> dict[str, Any]:
+        """What every result carries about its scope."""
+        return {
+            "period": self.period.label,
+            "first_month": self.period.start.isoformat()[:7],
+            "last_month": self.period.end.isoformat()[:7],
+            "forces": list(self.force_ids),
+            "months_supplied": {f: self.n_months(f) for f in self.force_ids},
+            "snapshots": list(self.snapshots),
+        }
+
+
+def months_supplied_expr(partitions: ibis.Table, period: Period) -> ibis.Table:
+    """Current stop-and-search partitions of the period: ``force_id, month, snapshot``."""
+    return partitions.filter(
+        (_.table_name == "stop_searches")
+        & (_.status == "current")
+        & _.month.between(period.start, period.end)
+    ).select("force_id", "month", "snapshot")
+
+
+def scope(con: Any, period: Period, force_ids: Sequence[str] | str | None = None) -> Scope:
+    """The forces and months to analyse, checked against what the lake holds.
+
+    Args:
+        con: an ``openpeel.connect()`` connection.
+        period: the months to analyse.
+        force_ids: one force, several, or None for every force with data in the period.
+
+    Raises:
+        ValueError: on an unknown force id, or when no stop-and-search data is loaded for it.
+    """
+    wanted = [force_ids] if isinstance(force_ids, str) else list(force_ids or [])
+    known = forces()
+    for f in wanted:
+        if f not in known:
+            raise ValueError(f"unknown force id {f!r} (see 'openpeel status' for forces loaded)")
+    if "lake_partitions" not in con.list_tables():
+        raise ValueError("no data loaded: run 'openpeel ingest' first")
+    rows = months_supplied_expr(con.table("lake_partitions"), period).execute()
+    if wanted:
+        rows = rows[rows["force_id"].isin(wanted)]
+    if rows.empty:
+        who = ", ".join(wanted) if wanted else "any force"
+        raise ValueError(f"no stop-and-search data for {who} in {period.label}")
+    months: dict[str, tuple[date, ...]] = {}
+    for f, group in rows.groupby("force_id"):
+        months[str(f)] = tuple(sorted(_as_date(m) for m in group["month"]))
+    absent = [f for f in wanted if f not in months]
+    if absent:
+        raise ValueError(f"no stop-and-search data for {', '.join(absent)} in {period.label}")
+    return Scope(
+        period=period,
+        force_ids=tuple(sorted(months)),
+        months_supplied=months,
+        snapshots=tuple(sorted(set(rows["snapshot"].astype(str)))),
+    )
+
+
+def resolve_scope(
+    con: Any, period: Period | Scope, force_ids: Sequence[str] | str | None = None
+) -> Scope:
+    """``period`` itself when it is already a Scope, else ``scope(con, period, force_ids)``."""
+    return period if isinstance(period, Scope) else scope(con, period, force_ids)
+
+
+CACHED_COLUMNS = (
+    "force_id",
+    "month",
+    "search_type_code",
+    "is_vehicle_only",
+    "occurred_at",
+    "latitude",
+    "gender_code",
+    "age_range_code",
+    "self_defined_ethnicity_code",
+    "ethnic_group",
+    "officer_defined_ethnic_group",
+    "legislation_code",
+    "object_of_search_code",
+    "outcome_code",
+    "outcome_group",
+    "is_outcome_linked_to_object",
+    "is_removal_of_more_than_outer_clothing",
+)
+CACHED_BLANK_FLAGS = (
+    "self_defined_ethnicity_raw",
+    "officer_defined_ethnicity_raw",
+    "gender_raw",
+    "age_range_raw",
+    "legislation_raw",
+    "object_of_search_raw",
+    "outcome_raw",
+)
+
+
+def cached_scope(
+    con: Any,
+    period: Period,
+    force_ids: Sequence[str] | str | None = None,
+    lookback_months: int = 12,
+) -> Scope:
+    """A scope whose rows (and ``lookback_months`` before it, for the trend's partial-month
+    rule) are read from the lake once and held in a DuckDB temporary table.
+
+    Only the columns the indicators read are kept (``CACHED_COLUMNS``); the ``*_raw`` columns
+    the quality checks test for blanks are kept as NULL (blank) or "" (``CACHED_BLANK_FLAGS``).
+    """
+    sc = scope(con, period, force_ids)
+    if getattr(con, "name", "") != "duckdb":
+        return sc  # other engines read the lake each time (their caching differs)
+    first = _month_offset(period.start, -lookback_months)
+    lake = con.table("stop_searches")
+    rows = lake.filter(
+        _.force_id.isin(list(sc.force_ids)) & _.month.between(first, period.end)
+    ).select(
+        *CACHED_COLUMNS,
+        # The indicators ask of these only whether they were blank: keep NULL or "".
+        **{c: lake[c].substr(0, 0) for c in CACHED_BLANK_FLAGS},
+    )
+    # A plain temporary table (gone with the connection), not Table.cache(): ibis drops cached
+    # tables from a finaliser, which fails noisily once the connection has closed.
+    name = f"stop_searches_scope_{uuid.uuid4().hex[:12]}"
+    return replace(sc, table=con.create_table(name, rows, temp=True), memo={})
+
+
+def stop_searches_table(con: Any, sc: Scope) -> ibis.Table:
+    """The scope's cached rows when it has them, else the lake's ``stop_searches`` view."""
+    return sc.table if sc.table is not None else con.table("stop_searches")
+
+
+def _month_offset(value: date, offset: int) -> date:
+    index = value.year * 12 + value.month - 1 + offset
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _value(frame: pd.DataFrame, row: Any, column: str) -> float:
+    """One cell as a float (pandas-stubs cannot know a cell's type)."""
+    return float(cast(Any, frame.at[row, column]))
+
+
+def _as_list(force_ids: Sequence[str] | str | None) -> list[str]:
+    return [force_ids] if isinstance(force_ids, str) else list(force_ids or [])
+
+
+def _as_date(value: Any) -> date:
+    return pd.Timestamp(value).date()
+
+
+def searches_expr(stop_searches: ibis.Table, sc: Scope) -> ibis.Table:
+    """Every search (vehicle-only included) of the scope's forces and period."""
+    return stop_searches.filter(
+        _.force_id.isin(list(sc.force_ids)) & _.month.between(sc.period.start, sc.period.end)
+    )
+
+
+def person_searches_expr(stop_searches: ibis.Table, sc: Scope) -> ibis.Table:
+    """Person searches (vehicle-only excluded) of the scope, with ``group`` for the broad group
+    (``not_stated`` for Not stated, blank or unmapped) and ``officer_group`` likewise."""
+    t = searches_expr(stop_searches, sc).filter(~_.is_vehicle_only.fill_null(False))
+    return t.mutate(
+        group=_.ethnic_group.isin(list(GROUPS)).ifelse(_.ethnic_group, NOT_STATED),
+        officer_group=_.officer_defined_ethnic_group.isin(list(GROUPS)).ifelse(
+            _.officer_defined_ethnic_group, NOT_STATED
+        ),
+    )
+
+
+def group_counts_expr(persons: ibis.Table, column: str = "group") -> ibis.Table:
+    """Searches per force and group: ``force_id, group, searches``."""
+    return persons.group_by(["force_id", persons[column].name("group")]).agg(searches=_.count())
+
+
+# --------------------------------------------------------------------------- population
+
+
+def population_frame(con: Any, population: str | Path | pd.DataFrame | None = None) -> pd.DataFrame:
+    """Denominators as ``force_id, ethnic_group, population`` (groups and ``total``).
+
+    Args:
+        con: the connection (for the Census 2021 table loaded into the lake).
+        population: ``"census2021"`` or None for the loaded Census 2021 table; a path to a CSV
+            with columns ``force_id, ethnic_group, population`` (such as the 2011 figures for
+            reconciliation; ``total`` is the sum of the groups when absent); or a DataFrame.
+
+    Raises:
+        PopulationMissingError: Census 2021 figures are asked for but were never loaded.
+        ValueError: the file or frame is not a population table.
+    """
+    if population is None or (isinstance(population, str) and population == CENSUS2021):
+        if "population" not in con.list_tables():
+            raise PopulationMissingError(HOW_TO_GET)
+        df = con.table("population").execute()
+        source = "ONS Census 2021 TS021"
+    elif isinstance(population, pd.DataFrame):
+        df, source = population.copy(), "population table given"
+    else:
+        path = Path(population)
+        if not path.is_file():
+            raise ValueError(
+                f"population: {population} is neither 'census2021' nor a readable CSV file"
+            )
+        try:
+            df = pd.read_csv(path, dtype={"force_id": str, "ethnic_group": str})
+        except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as err:
+            raise ValueError(f"population file {path.name}: not a CSV file ({err})") from None
+        source = f"population file {path.name}"
+    return _checked_population(df, source)
+
+
+def _checked_population(df: pd.DataFrame, source: str) -> pd.DataFrame:
+    needed = {"force_id", "ethnic_group", "population"}
+    if not needed <= set(df.columns):
+        raise ValueError(
+            f"{source}: needs the columns force_id, ethnic_group, population "
+            f"(found {', '.join(map(str, df.columns))})"
+        )
+    out = df[["force_id", "ethnic_group", "population"]].copy()
+    out["force_id"] = out["force_id"].astype(str).str.strip()
+    out["ethnic_group"] = out["ethnic_group"].astype(str).str.strip().str.lower()
+    unknown = sorted(set(out["ethnic_group"]) - {*GROUPS, "total"})
+    if unknown:
+        raise ValueError(
+            f"{source}: unknown ethnic_group {', '.join(unknown)} "
+            f"(expected {', '.join(GROUPS)}, total)"
+        )
+    values = pd.to_numeric(out["population"], errors="coerce")
+    if values.isna().any() or (values < 0).any():
+        raise ValueError(f"{source}: population must be a non-negative number in every row")
+    out["population"] = values.astype(float)
+    out = out.groupby(["force_id", "ethnic_group"], as_index=False).agg(
+        population=("population", "sum")
+    )
+    has_total = set(out.loc[out["ethnic_group"] == "total", "force_id"])
+    sums = out[out["ethnic_group"].isin(GROUPS) & ~out["force_id"].isin(has_total)]
+    totals = sums.groupby("force_id", as_index=False).agg(population=("population", "sum"))
+    totals["ethnic_group"] = "total"
+    out = pd.concat([out, totals], ignore_index=True)
+    out.attrs["source"] = source
+    return out
+
+
+def population_forces(sc: Scope, pop: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """The scope's forces that have a population, and a caveat naming those left out.
+
+    A force with no resident population (British Transport Police) cannot have a rate per head:
+    its searches are left out of pooled rates, with a caveat. A scope of only such forces is an
+    error.
+    """
+    have = set(pop["force_id"])
+    counting = [f for f in sc.force_ids if f in have]
+    left = [f for f in sc.force_ids if f not in have]
+    if not counting:
+        exposures(sc, pop, left[:1])  # raises, naming the force
+    caveats = (
+        [f"Left out (no resident population in the table, so no rate per head): {', '.join(left)}."]
+        if left
+        else []
+    )
+    return counting, caveats
+
+
+def exposures(sc: Scope, pop: pd.DataFrame, force_ids: Iterable[str] | None = None) -> pd.DataFrame:
+    """Person-years per force and group: ``force_id, group, population, months, person_years``.
+
+    Group ``all`` carries the total population.
+
+    Raises:
+        ValueError: a force has no population in the table (e.g. British Transport Police).
+    """
+    ids = list(force_ids) if force_ids is not None else list(sc.force_ids)
+    rows = []
+    for f in ids:
+        p = pop[pop["force_id"] == f].set_index("ethnic_group")["population"]
+        if p.empty:
+            name = forces()[f].name if f in forces() else f
+            raise ValueError(
+                f"no population for {f} ({name}) in {pop.attrs.get('source', 'the table')}"
+            )
+        months = sc.n_months(f)
+        for g in (*GROUPS, "total"):
+            value = float(p.get(g, np.nan))
+            rows.append(
+                {
+                    "force_id": f,
+                    "group": ALL if g == "total" else g,
+                    "population": value,
+                    "months": months,
+                    "person_years": value * months / 12,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- rates
+
+
+def _counts(persons: ibis.Table, column: str) -> pd.DataFrame:
+    df = group_counts_expr(persons, column).execute()
+    return df.astype({"searches": "int64"})
+
+
+def rate_table(counts: pd.DataFrame, expo: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
+    """Rates per 1,000 from per-force counts and exposures, pooled over forces.
+
+    Returns one row per group (``asian`` ... ``other``, ``not_stated``, ``all``):
+    ``group, searches, population, months, rate_per_1000, rate_low, rate_high`` and
+    ``person_years`` (dropped by ``rates`` for display).
+    """
+    by_group = counts.groupby("group")["searches"].sum()
+    total_searches = int(by_group.sum())
+    e = expo.groupby("group").agg(
+        population=("population", "sum"), person_years=("person_years", "sum")
+    )
+    months = int(expo.drop_duplicates("force_id")["months"].sum())
+    rows = []
+    for g in (*GROUPS, NOT_STATED, ALL):
+        s = total_searches if g == ALL else int(by_group.get(g, 0))
+        if g == NOT_STATED:
+            rows.append(
+                {
+                    "group": g,
+                    "searches": s,
+                    "population": np.nan,
+                    "months": months,
+                    "person_years": np.nan,
+                }
+            )
+            continue
+        rows.append(
+            {
+                "group": g,
+                "searches": s,
+                "population": _value(e, g, "population"),
+                "months": months,
+                "person_years": _value(e, g, "person_years"),
+            }
+        )
+    out = pd.DataFrame(rows)
+    low, high = poisson_exact_interval(out["searches"].to_numpy(), confidence)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        py = out["person_years"].to_numpy(dtype=float)
+        ok = py > 0
+        out["rate_per_1000"] = np.where(ok, 1000 * out["searches"] / py, np.nan)
+        out["rate_low"] = np.where(ok, 1000 * low / py, np.nan)
+        out["rate_high"] = np.where(ok, 1000 * high / py, np.nan)
+    return out
+
+
+def rates(
+    con: Any,
+    period: Period | Scope,
+    force_ids: Sequence[str] | str | None = None,
+    population: str | Path | pd.DataFrame | None = CENSUS2021,
+    confidence: float = 0.95,
+    ethnicity: str = "self_defined",
+) -> IndicatorResult:
+    """Search rates per 1,000 residents per year by broad ethnic group, and overall.
+
+    Args:
+        con: an ``openpeel.connect()`` connection.
+        period: the months to analyse.
+        force_ids: one force, several (pooled), or None for all forces with data.
+        population: ``census2021`` (default), a CSV path or a DataFrame (see
+            ``population_frame``).
+        confidence: level of the exact Poisson intervals.
+        ethnicity: ``self_defined`` (default) or ``officer_defined``.
+
+    Returns:
+        One row per group: ``group, searches, population, months, rate_per_1000, rate_low,
+        rate_high``.
+    """
+    column = _ethnicity_column(ethnicity)
+    sc = resolve_scope(con, period, force_ids)
+    pop = population_frame(con, population)
+    persons = person_searches_expr(stop_searches_table(con, sc), sc)
+    counting, left_out = population_forces(sc, pop)
+    counts = _counts(persons, column)
+    counts = counts[counts["force_id"].isin(counting)]
+    table = rate_table(counts, exposures(sc, pop, counting), confidence)
+    caveats = [*sc.caveats(), *left_out, *_not_stated_caveat(table)]
+    if ethnicity == "officer_defined":
+        caveats.append(OFFICER_CAVEAT)
+    return IndicatorResult(
+        name="stop_search.rates",
+        title=f"Stop and search rates per 1,000 by {ethnicity.replace('_', '-')} ethnic group, "
+        f"{_who(sc)} {sc.period.label}",
+        definition=RATE_DEFINITION,
+        table=table.drop(columns="person_years").reset_index(drop=True),
+        caveats=caveats,
+        is_synthetic=sc.is_synthetic,
+        meta={
+            **sc.meta(),
+            "confidence": confidence,
+            "ethnicity": ethnicity,
+            "population_source": pop.attrs.get("source"),
+        },
+    )
+
+
+SMALL_RESIDENT_POPULATION = 100_000
+"""Peers: a force area with fewer residents than this (the City of London) gets a caveat."""
+OFFICER_MAX_BLANK = 0.5
+"""Officer-defined ratios are withheld when officer-defined ethnicity is blank this often."""
+OFFICER_CAVEAT = (
+    "Officer-defined ethnicity is the officer's perception in four or five groups; officers "
+    "rarely record Mixed, so people who would self-define as Mixed are counted in other groups, "
+    "and officer-defined rates are not strictly comparable with Census (self-defined) "
+    "populations."
+)
+
+
+def _ethnicity_column(ethnicity: str) -> str:
+    if ethnicity not in ETHNICITY_COLUMNS:
+        raise ValueError(
+            f"unknown ethnicity basis {ethnicity!r}; choose self_defined or officer_defined"
+        )
+    return "group" if ethnicity == "self_defined" else "officer_group"
+
+
+def _not_stated_caveat(table: pd.DataFrame) -> list[str]:
+    total = int(table.loc[table["group"] == ALL, "searches"].iloc[0])
+    u = int(table.loc[table["group"] == NOT_STATED, "searches"].iloc[0])
+    if total == 0:
+        return ["No person searches in the period."]
+    out = []
+    share = u / total
+    if share >= 0.005:
+        out.append(
+            f"{u:,} of {total:,} person searches ({share:.1%}) have no stated ethnicity: they "
+            "are in the total but in no group's rate, so every group rate is a lower bound; see "
+            "the not-stated bounds of the ratios."
+        )
+    empty = table[
+        table["group"].isin(GROUPS) & (table["searches"] == 0) & (table["population"] > 0)
+    ]
+    if total >= 1000 and not empty.empty:
+        out.append(
+            f"No searches at all recorded for {', '.join(empty['group'])} among {total:,}: the "
+            "force probably does not use that category (its searches are in other groups or "
+            "not stated), so that rate is not a real zero."
+        )
+    return out
+
+
+def _who(sc: Scope) -> str:
+    if len(sc.force_ids) == 1:
+        return sc.force_ids[0] + ","
+    return f"{len(sc.force_ids)} forces,"
+
+
+# --------------------------------------------------------------------------- ratios
+
+RATIO_DEFINITION = (
+    "ratio = rate_group / rate_reference (disproportionality ratio), rates as in "
+    "stop_search.rates; reference 'white' = the White group's rate, 'population' = the rate of "
+    "all person searches over the whole population. ratio_low/ratio_high = {method} interval "
+    "at {confidence:.0%} (exact: conditional binomial / Clopper-Pearson on a/(a+c), mapped to the "
+    "ratio; score: inverted Poisson score test; wald_log: exp(log ratio +- z sqrt(1/a+1/c))). "
+    "not_stated = searches with no stated ethnicity on that basis; ratio_bound_low (L) and "
+    "ratio_bound_high (H) = the ratio if every not-stated search belonged to the reference side "
+    "or to the group (assumption bounds, not confidence intervals); q_star = the share of "
+    "not-stated searches that, given to the group and the rest to the reference, would make the "
+    "ratio exactly 1 (is_q_star_feasible when 0 <= q_star <= 1)."
+)
+
+
+def ratio_table(
+    table: pd.DataFrame, method: str = "exact", confidence: float = 0.95
+) -> pd.DataFrame:
+    """Disproportionality ratios from a ``rate_table`` (with ``person_years``).
+
+    One row per group against White (White itself omitted) and per group (and White) against
+    the whole population.
+    """
+    t = table.set_index("group")
+    u = _value(t, NOT_STATED, "searches")
+    ref_n, ref_e = _value(t, REFERENCE, "searches"), _value(t, REFERENCE, "person_years")
+    all_n, all_e = _value(t, ALL, "searches"), _value(t, ALL, "person_years")
+    rows = []
+    for reference in (REFERENCE, POPULATION_REFERENCE):
+        for g in GROUPS:
+            if reference == REFERENCE and g == REFERENCE:
+                continue
+            n, e = _value(t, g, "searches"), _value(t, g, "person_years")
+            if not (e > 0 and (ref_e if reference == REFERENCE else all_e) > 0):
+                rows.append({"group": g, "reference": reference, "searches": n})
+                continue
+            if reference == REFERENCE:
+                rr = rate_ratio(n, e, ref_n, ref_e, method, confidence)
+                b = not_stated_bounds(n, e, ref_n, ref_e, u)
+                ref_searches = ref_n
+            else:
+                # The whole population contains the group, so the two counts are not
+                # independent: see _ratio_vs_total.
+                rr = _ratio_vs_total(n, e, all_n, all_e, method, confidence)
+                b = not_stated_bounds_vs_total(n, e, all_n, all_e, u)
+                ref_searches = all_n
+            rows.append(
+                {
+                    "group": g,
+                    "reference": reference,
+                    "ratio": rr.ratio,
+                    "ratio_low": rr.low,
+                    "ratio_high": rr.high,
+                    "not_stated": u,
+                    "ratio_bound_low": b.low,
+                    "ratio_bound_high": b.high,
+                    "q_star": b.q_star,
+                    "is_q_star_feasible": bool(b.is_q_star_feasible),
+                    "searches": n,
+                    "reference_searches": ref_searches,
+                }
+            )
+    out = pd.DataFrame(rows, columns=RATIO_COLUMNS[:-2])
+    for column in ("not_stated", "searches", "reference_searches"):
+        out[column] = out[column].astype("Int64")
+    out["method"] = method
+    return out
+
+
+RATIO_COLUMNS = (
+    "group",
+    "reference",
+    "ratio",
+    "ratio_low",
+    "ratio_high",
+    "not_stated",
+    "ratio_bound_low",
+    "ratio_bound_high",
+    "q_star",
+    "is_q_star_feasible",
+    "searches",
+    "reference_searches",
+    "ethnicity",
+    "method",
+)
+
+
+def _ratio_vs_total(
+    n: float, e: float, all_n: float, all_e: float, method: str, confidence: float
+) -> Any:
+    """Ratio of a group's rate to the whole population's, with an interval.
+
+    The two counts are not independent (the total contains the group), so the interval is
+    computed for the ratio ``rho`` of the group's rate to everyone else's (independent counts)
+    and mapped through ``R = rho / (w rho + 1 - w)`` with ``w = e / all_e`` (the group's share of
+    the exposure): the whole population's rate is ``w rate_g + (1 - w) rate_rest``, and the map
+    increases with rho, so the interval's ends map to the ends of R's interval.
+    """
+    rest_n, rest_e = all_n - n, all_e - e
+    ratio = (n / e) / (all_n / all_e) if all_n > 0 else np.nan
+    if rest_e <= 0:
+        return _Ratio(ratio, np.nan, np.nan)
+    rr = rate_ratio(n, e, rest_n, rest_e, method, confidence)
+    w = e / all_e
+
+    def to_total(rho: float) -> float:
+        if np.isnan(rho):
+            return float("nan")
+        if np.isinf(rho):
+            return 1 / w
+        return rho / (w * rho + 1 - w)
+
+    return _Ratio(ratio, to_total(rr.low), to_total(rr.high))
+
+
+@dataclass(frozen=True)
+class _Ratio:
+    ratio: float
+    low: float
+    high: float
+
+
+def ratios(
+    con: Any,
+    period: Period | Scope,
+    force_ids: Sequence[str] | str | None = None,
+    population: str | Path | pd.DataFrame | None = CENSUS2021,
+    method: str = "exact",
+    confidence: float = 0.95,
+) -> IndicatorResult:
+    """Disproportionality ratios against White and against the whole population.
+
+    Self-defined ethnicity first; officer-defined beside it when the period has any
+    officer-defined ethnicity recorded.
+
+    Returns:
+        ``group, reference, ratio, ratio_low, ratio_high, not_stated, ratio_bound_low,
+        ratio_bound_high, q_star, is_q_star_feasible, searches, reference_searches, ethnicity,
+        method``.
+    """
+    sc = resolve_scope(con, period, force_ids)
+    pop = population_frame(con, population)
+    counting, left_out = population_forces(sc, pop)
+    expo = exposures(sc, pop, counting)
+    persons = person_searches_expr(stop_searches_table(con, sc), sc)
+    counts = persons.group_by(["force_id", "group", "officer_group"]).agg(searches=_.count())
+    df = counts.execute()
+    df = df[df["force_id"].isin(counting)]
+    parts, caveats = [], [*sc.caveats(), *left_out]
+    for basis, column in (("self_defined", "group"), ("officer_defined", "officer_group")):
+        c = df.groupby(["force_id", column], as_index=False)["searches"].sum()
+        c = c.rename(columns={column: "group"})
+        if basis == "officer_defined":
+            recorded = int(c.loc[c["group"] != NOT_STATED, "searches"].sum())
+            if recorded == 0:
+                caveats.append("No officer-defined ethnicity recorded in the period.")
+                continue
+            total = int(c["searches"].sum())
+            blank = (total - recorded) / total
+            white = int(c.loc[c["group"] == REFERENCE, "searches"].sum())
+            recorded_groups = sorted(set(c.loc[c["group"] != NOT_STATED, "group"]))
+            if blank >= OFFICER_MAX_BLANK or white == 0:
+                caveats.append(
+                    f"Officer-defined ratios not shown: officer-defined ethnicity is blank for "
+                    f"{blank:.1%} of person searches and recorded only as "
+                    f"{', '.join(recorded_groups)}; ratios built on the few recorded searches "
+                    "would compare recording practice, not searching."
+                )
+                continue
+            caveats.append(
+                f"Officer-defined ethnicity is blank for {total - recorded:,} of {total:,} "
+                f"person searches ({blank:.1%}). {OFFICER_CAVEAT}"
+            )
+        table = rate_table(c, expo, confidence)
+        if basis == "self_defined":
+            caveats += _not_stated_caveat(table)
+        r = ratio_table(table, method, confidence)
+        r["ethnicity"] = basis
+        parts.append(r)
+    out = pd.concat(parts, ignore_index=True)[list(RATIO_COLUMNS)]
+    caveats.append(
+        "A ratio above 1 says the group is searched more often per head than the reference; it "
+        "does not by itself show why (residential population is not the population available "
+        "to be searched, and the Census population is from 2021)."
+    )
+    return IndicatorResult(
+        name="stop_search.ratios",
+        title=f"Disproportionality ratios, {_who(sc)} {sc.period.label}",
+        definition=RATIO_DEFINITION.format(method=method, confidence=confidence),
+        table=out,
+        caveats=caveats,
+        is_synthetic=sc.is_synthetic,
+        meta={
+            **sc.meta(),
+            "confidence": confidence,
+            "method": method,
+            "population_source": pop.attrs.get("source"),
+        },
+    )
+
+
+# --------------------------------------------------------------------------- peers
+
+PEERS_DEFINITION = (
+    "For every force with stop-and-search data in the period (and a resident population): "
+    "rate_per_1000 by group as in stop_search.rates (months = that force's months supplied), "
+    "target = the pooled rate of all these forces for the group; funnel_low_95/funnel_high_95 "
+    "and funnel_low_99_8/funnel_high_99_8 = exact Poisson funnel limits around the target for the "
+    "force's exposure (Spiegelhalter 2005); ratio_to_white with its exact conditional interval; "
+    "is_focus marks the forces asked for."
+)
+
+
+def peers(
+    con: Any,
+    period: Period | Scope,
+    force_ids: Sequence[str] | str | None = None,
+    population: str | Path | pd.DataFrame | None = CENSUS2021,
+    confidence: float = 0.95,
+) -> IndicatorResult:
+    """Rates and ratios for every force with data in the period, with funnel limits.
+
+    Args:
+        force_ids: the forces to mark as the focus (all forces are shown).
+    """
+    if isinstance(period, Scope):
+        focus = list(period.force_ids) if force_ids is None else _as_list(force_ids)
+        period = period.period
+    else:
+        focus = _as_list(force_ids)
+        if focus:
+            scope(con, period, focus)  # checks the focus forces have data
+    sc = scope(con, period, None)
+    pop = population_frame(con, population)
+    with_pop = [f for f in sc.force_ids if (pop["force_id"] == f).any()]
+    skipped = [f for f in sc.force_ids if f not in with_pop]
+    if not with_pop:
+        raise ValueError("no force with data in the period has a population")
+    expo = exposures(sc, pop, with_pop)
+    persons = person_searches_expr(stop_searches_table(con, sc), sc)
+    counts = _counts(persons, "group")
+    parts = []
+    for f in with_pop:
+        t = rate_table(counts[counts["force_id"] == f], expo[expo["force_id"] == f], confidence)
+        ref = t.set_index("group").loc[REFERENCE]
+        valid = t["person_years"].to_numpy(dtype=float) > 0
+        ref_ok = ref["person_years"] > 0
+        rr = rate_ratio(
+            t["searches"].to_numpy(dtype=float),
+            np.where(valid, t["person_years"].to_numpy(dtype=float), 1.0),
+            float(cast(Any, ref["searches"])),
+            float(cast(Any, ref["person_years"])) if ref_ok else 1.0,
+            "exact",
+            confidence,
+        )
+        # White against itself, and everyone against White (not independent), are not ratios.
+        shown = valid & ref_ok & t["group"].isin([g for g in GROUPS if g != REFERENCE]).to_numpy()
+        t["ratio_to_white"] = np.where(shown, rr.ratio, np.nan)
+        t["ratio_low"] = np.where(shown, rr.low, np.nan)
+        t["ratio_high"] = np.where(shown, rr.high, np.nan)
+        t.insert(0, "force_id", f)
+        parts.append(t)
+    table = pd.concat(parts, ignore_index=True)
+    table = table[table["group"] != NOT_STATED].reset_index(drop=True)
+    pooled = table.groupby("group").agg(s=("searches", "sum"), e=("person_years", "sum"))
+    target = (pooled["s"] / pooled["e"]).to_dict()
+    table["target_per_1000"] = table["group"].map(lambda g: 1000 * target[g])
+    for level, suffix in ((0.95, "95"), (0.998, "99_8")):
+        low = np.full(len(table), np.nan)
+        high = np.full(len(table), np.nan)
+        for g, idx in table.groupby("group").groups.items():
+            limits = rate_funnel(target[g], table.loc[idx, "person_years"].to_numpy(), (level,))
+            low[table.index.get_indexer(idx)] = 1000 * limits.iloc[:, 2].to_numpy()
+            high[table.index.get_indexer(idx)] = 1000 * limits.iloc[:, 3].to_numpy()
+        table[f"funnel_low_{suffix}"] = low
+        table[f"funnel_high_{suffix}"] = high
+    table["is_outside_99_8"] = (table["rate_per_1000"] < table["funnel_low_99_8"]) | (
+        table["rate_per_1000"] > table["funnel_high_99_8"]
+    )
+    table["is_focus"] = table["force_id"].isin(focus)
+    table = table.drop(columns="person_years")
+    caveats = [*sc.caveats()]
+    if skipped:
+        caveats.append(f"Left out (no resident population in the table): {', '.join(skipped)}.")
+    totals = table[table["group"] == ALL]
+    small = totals[totals["population"] < SMALL_RESIDENT_POPULATION]["force_id"].tolist()
+    if small:
+        caveats.append(
+            f"{', '.join(small)}: fewer than {SMALL_RESIDENT_POPULATION:,} residents but many more "
+            "people by day (workers, visitors); rates per resident overstate how often people "
+            "there are searched and are not comparable with other forces."
+        )
+    caveats.append(
+        "Funnel limits show where a force would fall by chance alone if every force had the "
+        "pooled rate; real forces differ for many reasons (urban areas, policing priorities), so "
+        "a force outside them is worth a question, not a conclusion."
+    )
+    return IndicatorResult(
+        name="stop_search.peers",
+        title=f"Stop and search rates and ratios, every force, {sc.period.label}",
+        definition=PEERS_DEFINITION,
+        table=table,
+        caveats=caveats,
+        is_synthetic=sc.is_synthetic,
+        meta={
+            **sc.meta(),
+            "focus": focus,
+            "confidence": confidence,
+            "population_source": pop.attrs.get("source"),
+        },
+    )
+
+
+# --------------------------------------------------------------------------- reconcile
+
+RECONCILE_DEFINITION = (
+    "searches = person searches (vehicle-only excluded) from police.uk files by self-defined "
+    "broad group (not_stated = Not stated, blank or unmapped; total = all); official_searches = "
+    "the published figure for the same force, financial year and group; searches_diff_pct = "
+    "100 x (searches - official_searches) / official_searches; rate_per_1000 uses the given "
+    "population (for reconciliation, the population the official table used) and "
+    "official_rate_per_1000 is as published."
+)
+
+
+def reconcile(
+    con: Any,
+    official: pd.DataFrame,
+    force_id: str,
+    financial_year: str,
+    population: str | Path | pd.DataFrame | None = None,
+) -> IndicatorResult:
+    """Police.uk person searches beside an official table for one force and financial year.
+
+    Args:
+        official: from ``openpeel.sources.official_stop_search.read_official``.
+        population: denominators for the police.uk rates; None takes the official table's own
+            population when it has one (the 2011 Census in Ethnicity Facts and Figures).
+    """
+    period = Period.financial_year(financial_year)
+    off = official[
+        (official["force_id"] == force_id) & (official["financial_year"] == period.label)
+    ]
+    if off.empty:
+        raise ValueError(f"the official table has no {force_id} row for {period.label}")
+    if population is None and off["population"].notna().any():
+        p = off[off["population"].notna()][["ethnic_group", "population"]].copy()
+        p.insert(0, "force_id", force_id)
+        pop: str | Path | pd.DataFrame | None = p
+    else:
+        pop = population
+    sc = scope(con, period, force_id)
+    persons = person_searches_expr(stop_searches_table(con, sc), sc)
+    counts = _counts(persons, "group")
+    try:
+        table = rate_table(counts, exposures(sc, population_frame(con, pop)))
+    except (PopulationMissingError, ValueError):
+        table = counts.groupby("group", as_index=False).agg(searches=("searches", "sum"))
+        table = pd.concat(
+            [table, pd.DataFrame([{"group": ALL, "searches": table["searches"].sum()}])]
+        )
+        table["rate_per_1000"] = np.nan
+    table["group"] = table["group"].replace({ALL: "total"})
+    o = off.set_index("ethnic_group")
+    rows = []
+    for g in (*GROUPS, NOT_STATED, "total"):
+        mine = table[table["group"] == g]
+        s = int(mine["searches"].iloc[0]) if not mine.empty else 0
+        rate = float(mine["rate_per_1000"].iloc[0]) if not mine.empty else np.nan
+        os_ = _value(o, g, "searches") if g in o.index else np.nan
+        orate = _value(o, g, "rate_per_1000") if g in o.index else np.nan
+        rows.append(
+            {
+                "group": g,
+                "searches": s,
+                "official_searches": os_,
+                "searches_diff_pct": 100 * (s - os_) / os_ if os_ and os_ > 0 else np.nan,
+                "rate_per_1000": rate,
+                "official_rate_per_1000": orate,
+                "rate_diff_pct": 100 * (rate - orate) / orate if orate and orate > 0 else np.nan,
+            }
+        )
+    caveats = [*sc.caveats()]
+    caveats.append(
+        "Police.uk files and official statistics are compiled separately (different extraction "
+        "dates, later corrections, forces' own definitions of a person search); differences of a "
+        "few per cent are normal and are shown, not adjusted away."
+    )
+    return IndicatorResult(
+        name="stop_search.reconcile",
+        title=f"Police.uk vs official statistics, {force_id} {sc.period.label}",
+        definition=RECONCILE_DEFINITION,
+        table=pd.DataFrame(rows),
+        caveats=caveats,
+        is_synthetic=sc.is_synthetic,
+        meta={**sc.meta(), "official_source": str(off["source"].iloc[0])},
+    )

@@ -1,0 +1,464 @@
+"""Stop and search data quality and monthly trends: what every later number depends on.
+
+``quality`` reports, per force: searches by month (missing, suspected partial and out-of-control
+months flagged), by type, legislation and object of search; how complete the fields are
+(self-defined ethnicity not stated or blank, officer-defined blank, outcome blank, outcome link
+unknown, times at exactly midnight, ...); and which clock the times follow.
+
+``trend`` gives the monthly counts with Poisson control limits (c-chart) and the
+suspected-partial rule of domain.md 4.1.
+
+The clock of published times: police.uk labels every time ``+00:00``. Whether a force's times
+are true UTC or local clock time labelled as UTC shows in the month files of British Summer Time:
+a search at 00:30 BST on 1 June is 23:30 UTC on 31 May, so if the times are true UTC, June's file
+holds rows stamped on 31 May (and no row stamped after 23:00 on 30 June, which belongs to July);
+if they are local time, it is the other way round. West Midlands 2019/20 files hold 25 rows
+stamped before their month started, in BST months only: its times are true UTC.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any, cast
+
+import ibis
+import numpy as np
+import pandas as pd
+from ibis import _
+
+from openpeel.indicators.period import Period
+from openpeel.indicators.result import IndicatorResult
+from openpeel.indicators.stop_search import (
+    Scope,
+    resolve_scope,
+    searches_expr,
+    stop_searches_table,
+)
+from openpeel.stats.control_chart import poisson_control_limits, suspected_partial
+from openpeel.stats.intervals import wilson_interval
+from openpeel.store.status import month_range
+
+MIDNIGHT_GATE = 0.05
+"""A force-month with this share of times or more at exactly midnight fails the time-quality
+gate (domain.md 4.1): its times are dates only, not clock times."""
+BST_MONTHS = (4, 5, 6, 7, 8, 9, 10)
+"""Months whose first day always starts in British Summer Time."""
+BST_LAST_DAY_MONTHS = (4, 5, 6, 7, 8, 9)
+"""Months whose last evening is always in British Summer Time."""
+LOOKBACK_MONTHS = 12
+
+# Completeness items: (item, condition on the search, whether over person searches only).
+COMPLETENESS: tuple[tuple[str, str], ...] = (
+    ("self_defined_not_stated", "self-defined ethnicity published as 'Not stated'"),
+    ("self_defined_blank", "self-defined ethnicity blank"),
+    ("self_defined_unmapped", "self-defined ethnicity not in any vocabulary"),
+    ("officer_defined_blank", "officer-defined ethnicity blank"),
+    ("gender_blank", "gender blank"),
+    ("age_range_blank", "age range blank"),
+    ("outcome_blank", "outcome blank"),
+    ("outcome_link_unknown", "'outcome linked to object of search' blank (unknown)"),
+    ("removal_unknown", "'removal of more than outer clothing' blank (unknown)"),
+    ("legislation_blank", "legislation blank"),
+    ("object_blank", "object of search blank"),
+    ("location_blank", "no latitude/longitude"),
+    ("midnight_time", "time exactly 00:00:00 (a date without a time)"),
+)
+PERSON_ITEMS = frozenset(
+    {
+        "self_defined_not_stated",
+        "self_defined_blank",
+        "self_defined_unmapped",
+        "officer_defined_blank",
+        "gender_blank",
+        "age_range_blank",
+    }
+)
+
+QUALITY_DEFINITION = (
+    "One row per force, section and item. section 'month': searches (all types) in each month "
+    "of the period; flag = missing (no file: missing data, not zero), suspected_partial (under "
+    "20% of the median of the previous 12 supplied months) or outside_control_limits (outside "
+    "exact Poisson limits at alpha 0.0027 around the period's mean). Sections 'search_type', "
+    "'legislation', 'object_of_search': searches per value, share = searches / all searches. "
+    "Section 'completeness': searches with the item; denominator = person searches for "
+    "ethnicity, gender and age items (vehicle-only searches have no person), all searches "
+    "otherwise; share_low/share_high = Wilson interval; flag = time_quality_gate when 5% or "
+    "more of times are exactly midnight, high when a share is 10% or more. Section 'clock': "
+    "rows of BST-month files stamped before their month began (true-UTC evidence) and rows "
+    "stamped in the last hour of a BST month (local-time evidence); flag = the clock inferred "
+    "(utc, local or undetermined)."
+)
+
+
+def _month_start(value: date, offset: int) -> date:
+    index = value.year * 12 + value.month - 1 + offset
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def monthly_counts_expr(
+    stop_searches: ibis.Table, force_ids: Sequence[str], start: date, end: date
+) -> ibis.Table:
+    """Searches and person searches per force and month: ``force_id, month, searches,
+    person_searches``."""
+    t = stop_searches.filter(_.force_id.isin(list(force_ids)) & _.month.between(start, end))
+    return t.group_by(["force_id", "month"]).agg(
+        searches=_.count(),
+        person_searches=(~_.is_vehicle_only.fill_null(False)).cast("int64").sum(),
+    )
+
+
+def trend_table(con: Any, sc: Scope, alpha: float = 0.0027) -> pd.DataFrame:
+    """Monthly counts with control limits and flags, per force (see ``trend``)."""
+    key = f"trend_table:{alpha}"
+    if key not in sc.memo:
+        sc.memo[key] = _trend_table(con, sc, alpha)
+    return sc.memo[key].copy()
+
+
+def _trend_table(con: Any, sc: Scope, alpha: float) -> pd.DataFrame:
+    first = _month_start(sc.period.start, -LOOKBACK_MONTHS)
+    counts = monthly_counts_expr(stop_searches_table(con, sc), sc.force_ids, first, sc.period.end)
+    df = counts.execute()
+    df["month"] = pd.to_datetime(df["month"]).dt.date
+    parts = con.table("lake_partitions")
+    supplied = (
+        parts.filter(
+            (_.table_name == "stop_searches")
+            & (_.status == "current")
+            & _.force_id.isin(list(sc.force_ids))
+            & _.month.between(first, sc.period.end)
+        )
+        .select("force_id", "month")
+        .execute()
+    )
+    supplied["month"] = pd.to_datetime(supplied["month"]).dt.date
+    out = []
+    for f in sc.force_ids:
+        have = set(supplied.loc[supplied["force_id"] == f, "month"])
+        c = df[df["force_id"] == f].set_index("month")
+        rows = pd.DataFrame({"month": month_range(first, sc.period.end)})
+        rows["force_id"] = f
+        rows["status"] = np.where(rows["month"].isin(have), "loaded", "missing")
+        loaded = rows["status"] == "loaded"
+        rows["searches"] = rows["month"].map(c["searches"]).where(loaded).fillna(0).where(loaded)
+        rows["person_searches"] = (
+            rows["month"].map(c["person_searches"]).where(loaded).fillna(0).where(loaded)
+        )
+        rows["is_suspected_partial"] = False
+        if loaded.any():
+            rows.loc[loaded, "is_suspected_partial"] = suspected_partial(
+                rows.loc[loaded, "searches"].to_numpy()
+            )
+        rows = rows[rows["month"] >= sc.period.start].reset_index(drop=True)
+        loaded = rows["status"] == "loaded"
+        for col in ("centre", "lower", "upper"):
+            rows[col] = np.nan
+        rows["is_outside"] = False
+        if loaded.any():
+            limits = poisson_control_limits(rows.loc[loaded, "searches"].to_numpy(), alpha)
+            for col in ("centre", "lower", "upper"):
+                rows.loc[loaded, col] = limits[col].to_numpy()
+            rows.loc[loaded, "is_outside"] = limits["is_outside"].to_numpy()
+        out.append(rows)
+    table = pd.concat(out, ignore_index=True)
+    table["searches"] = table["searches"].astype("Int64")
+    table["person_searches"] = table["person_searches"].astype("Int64")
+    return table[
+        [
+            "force_id",
+            "month",
+            "status",
+            "searches",
+            "person_searches",
+            "centre",
+            "lower",
+            "upper",
+            "is_outside",
+            "is_suspected_partial",
+        ]
+    ]
+
+
+TREND_DEFINITION = (
+    "searches = all searches (vehicle-only included) in the month; person_searches = vehicle-only "
+    "excluded; status = loaded or missing (no file: missing data, not zero). centre = mean of "
+    "the period's supplied months; lower/upper = exact Poisson control limits (two-sided "
+    "alpha 0.0027, the 3-sigma equivalent); is_outside = the count is outside them; "
+    "is_suspected_partial = the count is under 20% of the median of the previous 12 supplied "
+    "months (domain.md 4.1), looking back before the period when the lake has those months."
+)
+
+
+def trend(
+    con: Any, period: Period | Scope, force_ids: Sequence[str] | str | None = None
+) -> IndicatorResult:
+    """Monthly search counts per force with Poisson control limits and partial-month flags."""
+    sc = resolve_scope(con, period, force_ids)
+    table = trend_table(con, sc)
+    caveats = [*sc.caveats()]
+    for f in sc.force_ids:
+        t = table[table["force_id"] == f]
+        outside = t.loc[t["is_outside"], "month"].tolist()
+        partial = t.loc[t["is_suspected_partial"], "month"].tolist()
+        if outside:
+            caveats.append(
+                f"{f}: {len(outside)} month(s) outside the control limits: "
+                + ", ".join(m.isoformat()[:7] for m in outside)
+                + ". Monthly search counts vary more than Poisson chance (operations, seasons), "
+                "so limits on such counts flag many months; read them as prompts."
+            )
+        if partial:
+            caveats.append(
+                f"{f}: suspected partial submission in "
+                + ", ".join(m.isoformat()[:7] for m in partial)
+                + "; rates over the period are understated if so."
+            )
+    return IndicatorResult(
+        name="stop_search.trend",
+        title=f"Stop and search per month, {sc.period.label}",
+        definition=TREND_DEFINITION,
+        table=table,
+        caveats=caveats,
+        is_synthetic=sc.is_synthetic,
+        meta=sc.meta(),
+    )
+
+
+# --------------------------------------------------------------------------- clock
+
+
+def clock_evidence_expr(searches: ibis.Table) -> ibis.Table:
+    """Per force: rows in BST-month files stamped before the month began, rows stamped in the
+    last hour of a BST month, and the rows of those months."""
+    month_no = _.month.month()
+    stamp = _.occurred_at
+    last_hour = (
+        (stamp.month() == month_no)
+        & (stamp.hour() == 23)
+        & ((stamp.date() + ibis.interval(days=1)).month() != month_no)
+    )
+    return searches.group_by("force_id").agg(
+        bst_rows=month_no.isin(list(BST_MONTHS)).cast("int64").sum(),
+        before_month_start=(month_no.isin(list(BST_MONTHS)) & (stamp.date() < _.month))
+        .cast("int64")
+        .sum(),
+        last_hour_rows=(month_no.isin(list(BST_LAST_DAY_MONTHS)) & last_hour).cast("int64").sum(),
+    )
+
+
+def infer_clock(before_month_start: int, last_hour_rows: int) -> str:
+    """``utc`` when only true-UTC evidence is seen, ``local`` when only local-time evidence,
+    ``undetermined`` otherwise (no evidence, or both)."""
+    if before_month_start > 0 and last_hour_rows == 0:
+        return "utc"
+    if last_hour_rows > 0 and before_month_start == 0:
+        return "local"
+    return "undetermined"
+
+
+def clock_basis(con: Any, sc: Scope) -> dict[str, dict[str, Any]]:
+    """Per force: the clock its times follow and the evidence (see the module docstring)."""
+    if "clock_basis" not in sc.memo:
+        sc.memo["clock_basis"] = _clock_basis(con, sc)
+    return {f: dict(v) for f, v in sc.memo["clock_basis"].items()}
+
+
+def _clock_basis(con: Any, sc: Scope) -> dict[str, dict[str, Any]]:
+    df = clock_evidence_expr(searches_expr(stop_searches_table(con, sc), sc)).execute()
+    out = {}
+    for row in df.itertuples(index=False):
+        out[str(row.force_id)] = {
+            "clock": infer_clock(int(row.before_month_start), int(row.last_hour_rows)),
+            "bst_rows": int(row.bst_rows),
+            "before_month_start": int(row.before_month_start),
+            "last_hour_rows": int(row.last_hour_rows),
+        }
+    return out
+
+
+# --------------------------------------------------------------------------- quality
+
+
+def completeness_expr(searches: ibis.Table) -> ibis.Table:
+    """Per force: counts of every completeness item, person searches and all searches."""
+    person = ~_.is_vehicle_only.fill_null(False)
+
+    def count(cond: Any) -> Any:
+        return cond.fill_null(False).cast("int64").sum()
+
+    t = searches
+    return t.group_by("force_id").agg(
+        searches=_.count(),
+        person_searches=count(person),
+        self_defined_not_stated=count(person & (_.self_defined_ethnicity_code == "NS")),
+        self_defined_blank=count(person & _.self_defined_ethnicity_raw.isnull()),
+        self_defined_unmapped=count(person & (_.ethnic_group == "unknown")),
+        officer_defined_blank=count(person & _.officer_defined_ethnicity_raw.isnull()),
+        gender_blank=count(person & _.gender_raw.isnull()),
+        age_range_blank=count(person & _.age_range_raw.isnull()),
+        outcome_blank=count(_.outcome_raw.isnull()),
+        outcome_link_unknown=count(_.is_outcome_linked_to_object.isnull()),
+        removal_unknown=count(_.is_removal_of_more_than_outer_clothing.isnull()),
+        legislation_blank=count(_.legislation_raw.isnull()),
+        object_blank=count(_.object_of_search_raw.isnull()),
+        location_blank=count(_.latitude.isnull()),
+        midnight_time=count(
+            (_.occurred_at.hour() == 0)
+            & (_.occurred_at.minute() == 0)
+            & (_.occurred_at.second() == 0)
+        ),
+    )
+
+
+def midnight_shares(con: Any, sc: Scope) -> pd.DataFrame:
+    """Per force-month: searches and the share at exactly midnight (``midnight_share_expr``)."""
+    if "midnight" not in sc.memo:
+        searches = searches_expr(stop_searches_table(con, sc), sc)
+        sc.memo["midnight"] = midnight_share_expr(searches).execute()
+    return sc.memo["midnight"].copy()
+
+
+def midnight_share_expr(searches: ibis.Table) -> ibis.Table:
+    """Per force-month: searches and the share at exactly midnight."""
+    midnight = (
+        (_.occurred_at.hour() == 0) & (_.occurred_at.minute() == 0) & (_.occurred_at.second() == 0)
+    )
+    return (
+        searches.group_by(["force_id", "month"])
+        .agg(searches=_.count(), midnight=midnight.fill_null(False).cast("int64").sum())
+        .mutate(midnight_share=_.midnight / _.searches)
+    )
+
+
+def quality(
+    con: Any,
+    period: Period | Scope,
+    force_ids: Sequence[str] | str | None = None,
+    confidence: float = 0.95,
+) -> IndicatorResult:
+    """Data quality of stop and search, per force (see ``QUALITY_DEFINITION``)."""
+    sc = resolve_scope(con, period, force_ids)
+    searches = searches_expr(stop_searches_table(con, sc), sc)
+    rows: list[dict[str, Any]] = []
+    trend_rows = trend_table(con, sc)
+    for r in trend_rows.itertuples(index=False):
+        flags = [
+            name
+            for name, on in (
+                ("missing", r.status == "missing"),
+                ("suspected_partial", bool(r.is_suspected_partial)),
+                ("outside_control_limits", bool(r.is_outside)),
+            )
+            if on
+        ]
+        rows.append(
+            {
+                "force_id": r.force_id,
+                "section": "month",
+                "item": pd.Timestamp(cast(Any, r.month)).strftime("%Y-%m"),
+                "searches": None if pd.isna(cast(Any, r.searches)) else int(cast(Any, r.searches)),
+                "denominator": None,
+                "flag": " ".join(flags),
+            }
+        )
+    totals = completeness_expr(searches).execute().set_index("force_id")
+    for section, column in (
+        ("search_type", "search_type_code"),
+        ("legislation", "legislation_code"),
+        ("object_of_search", "object_of_search_code"),
+    ):
+        df = (
+            searches.group_by(["force_id", searches[column].fill_null("blank").name("item")])
+            .agg(searches=_.count())
+            .execute()
+            .sort_values(["force_id", "searches", "item"], ascending=[True, False, True])
+        )
+        for r in df.itertuples(index=False):
+            rows.append(
+                {
+                    "force_id": r.force_id,
+                    "section": section,
+                    "item": r.item,
+                    "searches": int(r.searches),
+                    "denominator": int(totals.loc[r.force_id, "searches"]),
+                    "flag": "",
+                }
+            )
+    for f, t in totals.iterrows():
+        for item, _text in COMPLETENESS:
+            denominator = int(t["person_searches"] if item in PERSON_ITEMS else t["searches"])
+            n = int(t[item])
+            share = n / denominator if denominator else np.nan
+            flag = ""
+            if item == "midnight_time" and share >= MIDNIGHT_GATE:
+                flag = "time_quality_gate"
+            elif share >= 0.10:
+                flag = "high"
+            rows.append(
+                {
+                    "force_id": f,
+                    "section": "completeness",
+                    "item": item,
+                    "searches": n,
+                    "denominator": denominator,
+                    "flag": flag,
+                }
+            )
+    for f, ev in clock_basis(con, sc).items():
+        for item in ("before_month_start", "last_hour_rows"):
+            rows.append(
+                {
+                    "force_id": f,
+                    "section": "clock",
+                    "item": item,
+                    "searches": ev[item],
+                    "denominator": ev["bst_rows"],
+                    "flag": ev["clock"],
+                }
+            )
+    table = pd.DataFrame(rows)
+    den = pd.to_numeric(table["denominator"], errors="coerce").to_numpy(dtype=float)
+    num = pd.to_numeric(table["searches"], errors="coerce").to_numpy(dtype=float)
+    has = ~np.isnan(den) & ~np.isnan(num)
+    low, high = wilson_interval(np.where(has, num, 0), np.where(has, den, 0), confidence)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table["share"] = np.where(has & (den > 0), num / den, np.nan)
+    table["share_low"] = np.where(has, low, np.nan)
+    table["share_high"] = np.where(has, high, np.nan)
+    table["searches"] = table["searches"].astype("Int64")
+    table["denominator"] = table["denominator"].astype("Int64")
+    table = table[
+        [
+            "force_id",
+            "section",
+            "item",
+            "searches",
+            "denominator",
+            "share",
+            "share_low",
+            "share_high",
+            "flag",
+        ]
+    ]
+    caveats = [*sc.caveats()]
+    comp = table[table["section"] == "completeness"]
+    for r in comp[comp["flag"] != ""].itertuples(index=False):
+        text = dict(COMPLETENESS)[str(r.item)]
+        caveats.append(f"{r.force_id}: {text} in {r.share:.1%} of {r.denominator:,} searches.")
+    gate = midnight_shares(con, sc)
+    failing = gate[gate["midnight_share"] >= MIDNIGHT_GATE]
+    for f, g in failing.groupby("force_id"):
+        caveats.append(
+            f"{f!s}: {len(g)} month(s) with 5% or more of times at exactly midnight fail the "
+            "time-quality gate and are left out of the veil-of-darkness test."
+        )
+    return IndicatorResult(
+        name="stop_search.quality",
+        title=f"Stop and search data quality, {sc.period.label}",
+        definition=QUALITY_DEFINITION,
+        table=table,
+        caveats=caveats,
+        is_synthetic=sc.is_synthetic,
+        meta={**sc.meta(), "confidence": confidence},
+    )
