@@ -278,6 +278,7 @@ def demo_command(ctx: click.Context, seed: int, scale: float) -> None:
     )
     report = run_ingest([archive], data_dir)
     emit(kind_rows(report, "table"), "table", title="Ingest of the synthetic archive")
+    _demo_population_and_calls(data_dir, seed)
     ctx.obj = Context(data_dir)
     ctx.invoke(status_command, months=False, fmt="table")
     click.echo(f"\nSYNTHETIC data ({summary.snapshot}): not a real force's figures.")
@@ -285,6 +286,82 @@ def demo_command(ctx: click.Context, seed: int, scale: float) -> None:
     click.echo(
         "In Python: import openpeel; con = openpeel.connect("
         f"{str(data_dir)!r}); con.table('stop_searches')"
+    )
+    _demo_report(data_dir)
+
+
+#: Broad-group shares of the SYNTHETIC demo population (round numbers, not Census figures).
+DEMO_POPULATION_SHARES = {"asian": 0.18, "black": 0.06, "mixed": 0.04, "white": 0.70, "other": 0.02}
+DEMO_POPULATION_SOURCE = "SYNTHETIC demo population (round numbers, not Census 2021)"
+
+
+def demo_population() -> Any:
+    """A SYNTHETIC population table in the schema of ``openpeel.population()``.
+
+    Every force with a resident population gets its approximate size from the synthetic
+    profiles split by fixed round shares; ``source`` says SYNTHETIC so every rate made with it is
+    labelled (the project ships no copy of the real Census tables).
+    """
+    import pyarrow as pa
+
+    from openpeel.reference.forces import forces
+    from openpeel.sources.census import BROAD_GROUPS, POPULATION_SCHEMA, TOTAL
+    from openpeel.synth.profiles import DEFAULT_PROFILE, FORCE_PROFILES
+
+    out: dict[str, list[Any]] = {f.name: [] for f in POPULATION_SCHEMA}
+    for info in forces().values():
+        if not info.has_resident_population or not info.pfa_code:
+            continue
+        size = FORCE_PROFILES.get(info.force_id, DEFAULT_PROFILE).size_thousands * 1000
+        people = {g: round(size * DEMO_POPULATION_SHARES[g]) for g in BROAD_GROUPS}
+        people[TOTAL] = sum(people.values())
+        for group, count in people.items():
+            row = (info.force_id, info.pfa_code, info.pfa_name, group, count)
+            for name, value in zip(
+                ("force_id", "pfa_code", "pfa_name", "ethnic_group", "population"),
+                row,
+                strict=True,
+            ):
+                out[name].append(value)
+            out["source"].append(DEMO_POPULATION_SOURCE)
+            out["census_year"].append(2021)
+    return pa.Table.from_pydict(out, schema=POPULATION_SCHEMA)
+
+
+def _demo_population_and_calls(data_dir: Path, seed: int) -> None:
+    from openpeel.store.calls import load_call_log, load_calls_999, load_incidents
+    from openpeel.store.lake import Lake
+    from openpeel.synth.calls import write_calls_demo
+
+    Lake(data_dir).write_reference("population", demo_population())
+    click.echo("Population: a SYNTHETIC demo table (not Census 2021) written to the lake.")
+    with console.status("Writing and loading SYNTHETIC call-handling data"):
+        calls = write_calls_demo(
+            data_dir / "synthetic-calls", "west-midlands", "2021-04", "2022-03", seed, 0.1
+        )
+        load_calls_999(calls.files["calls_999_monthly"], data_dir)
+        load_call_log(calls.files["call_log"], "west-midlands", data_dir)
+        load_incidents(calls.files["incidents"], "west-midlands", data_dir)
+    click.echo(
+        f"Calls: SYNTHETIC call log ({calls.rows['call_log']:,} calls), incidents and 999 "
+        "figures loaded."
+    )
+
+
+def _demo_report(data_dir: Path) -> None:
+    from openpeel.indicators.period import Period
+    from openpeel.report import build_report, write_html, write_pdf
+
+    with console.status("Writing the PEEL report"):
+        report = build_report(data_dir, "west-midlands", Period.financial_year("2021/22"))
+        html = write_html(report, data_dir / "report-west-midlands-2021-22.html")
+        pdf = write_pdf(report, data_dir / "report-west-midlands-2021-22.pdf")
+    click.echo(f"\nReport (HTML, opens offline): {html}")
+    click.echo(f"Report (PDF): {pdf}")
+    click.echo(
+        f"Web app: .venv/bin/openpeel --data-dir {str(data_dir)!r} db upgrade && "
+        f".venv/bin/openpeel --data-dir {str(data_dir)!r} serve   (then open "
+        "http://127.0.0.1:8000/overview)"
     )
 
 

@@ -24,7 +24,14 @@ from starlette.concurrency import run_in_threadpool
 from openpeel.config import settings
 from openpeel.scrutiny.db import cached_engine, require_schema, session_factory
 from openpeel.scrutiny.records import has_synthetic_records
-from openpeel.web import routes_auth, routes_feedback, routes_public, routes_scrutiny
+from openpeel.web import (
+    routes_auth,
+    routes_feedback,
+    routes_overview,
+    routes_public,
+    routes_scrutiny,
+    routes_stop_search,
+)
 from openpeel.web.rendering import pct, render
 from openpeel.web.security import (
     ANON_COOKIE,
@@ -140,6 +147,8 @@ def create_app(
     app.include_router(routes_auth.router)
     app.include_router(routes_scrutiny.router)
     app.include_router(routes_feedback.router)
+    app.include_router(routes_overview.router)
+    app.include_router(routes_stop_search.router)
     return app
 
 

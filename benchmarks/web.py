@@ -1,0 +1,169 @@
+"""Load test of the public pages: 50 concurrent clients against ``openpeel serve`` on loopback.
+
+Starts ``openpeel serve`` on 127.0.0.1 (a free port, a throwaway SQLite database) over a data
+directory (default ./demo-data from ``make demo``), then runs two bounded phases with httpx and
+asyncio: the static page (``/static-check``, no data behind it) and the stop and search explorer
+with filters cycling through legislation, sex, ethnicity basis and outcome. Prints p50/p95/p99
+latency, errors, requests per second, and the explorer/static ratio measured in the same run.
+Target: p95 under 300 ms, no errors. Not a test: nothing here asserts.
+
+    .venv/bin/python benchmarks/web.py [--data-dir demo-data] [--clients 50] [--seconds 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import numpy as np
+
+EXPLORER_QUERIES = [
+    "",
+    "legislation=mda_s23",
+    "legislation=pace_s1&sex=male",
+    "ethnicity=officer_defined",
+    "ethnicity=officer_defined&outcome=arrest",
+    "sex=female&age=18_24",
+    "object=offensive_weapons",
+    "legislation=cjpoa_s60&outcome=no_further_action",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(data_dir: Path, port: int, db: Path) -> subprocess.Popen[bytes]:
+    exe = Path(sys.executable).with_name("openpeel")
+    env = {**os.environ, "OPENPEEL_DATABASE_URL": f"sqlite:///{db}"}
+    subprocess.run(
+        [str(exe), "--data-dir", str(data_dir), "db", "upgrade"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    return subprocess.Popen(
+        [
+            str(exe),
+            "--data-dir",
+            str(data_dir),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+async def wait_ready(base: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    async with httpx.AsyncClient() as client:
+        while time.monotonic() < deadline:
+            try:
+                if (await client.get(f"{base}/healthz")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.2)
+    raise RuntimeError("the server did not start")
+
+
+async def phase(base: str, paths: list[str], clients: int, seconds: float) -> dict[str, float]:
+    """Run clients in a closed loop for seconds; latency percentiles in ms and errors."""
+    latencies: list[float] = []
+    errors = 0
+    cycle = itertools.cycle(paths)
+    stop = time.monotonic() + seconds
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+
+    async def one(client: httpx.AsyncClient) -> None:
+        nonlocal errors
+        while time.monotonic() < stop:
+            path = next(cycle)
+            began = time.perf_counter()
+            try:
+                r = await client.get(f"{base}{path}")
+                if r.status_code != 200:
+                    errors += 1
+            except httpx.HTTPError:
+                errors += 1
+            latencies.append((time.perf_counter() - began) * 1000)
+
+    async with httpx.AsyncClient(limits=limits, timeout=30.0) as client:
+        await asyncio.gather(*(one(client) for _ in range(clients)))
+    ms = np.array(latencies)
+    return {
+        "requests": float(len(ms)),
+        "errors": float(errors),
+        "rps": len(ms) / seconds,
+        "p50": float(np.percentile(ms, 50)),
+        "p95": float(np.percentile(ms, 95)),
+        "p99": float(np.percentile(ms, 99)),
+    }
+
+
+async def main_async(args: argparse.Namespace) -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory() as tmp:
+        server = start_server(args.data_dir.resolve(), port, Path(tmp) / "bench.db")
+        try:
+            await wait_ready(base)
+            explorer = [f"/stop-search?{q}" for q in EXPLORER_QUERIES]
+            async with httpx.AsyncClient(timeout=120.0) as client:  # first views: not timed
+                cold = time.perf_counter()
+                for path in explorer:
+                    (await client.get(f"{base}{path}")).raise_for_status()
+                print(
+                    f"first (uncached) explorer views: {time.perf_counter() - cold:.2f} s "
+                    f"for {len(explorer)}"
+                )
+            static = await phase(base, ["/static-check"], args.clients, args.static_seconds)
+            filtered = await phase(base, explorer, args.clients, args.seconds)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    print(f"{args.clients} clients, loopback; latency in ms")
+    print(f"{'page':<22}{'requests':>9}{'errors':>7}{'req/s':>8}{'p50':>8}{'p95':>8}{'p99':>8}")
+    for name, s in (("static page", static), ("filtered explorer", filtered)):
+        print(
+            f"{name:<22}{s['requests']:>9.0f}{s['errors']:>7.0f}{s['rps']:>8.0f}"
+            f"{s['p50']:>8.1f}{s['p95']:>8.1f}{s['p99']:>8.1f}"
+        )
+    print(
+        f"ratio explorer/static: p50 {filtered['p50'] / static['p50']:.2f}x, "
+        f"p95 {filtered['p95'] / static['p95']:.2f}x"
+    )
+    ok = filtered["p95"] < 300 and filtered["errors"] == 0
+    print(f"target (explorer p95 < 300 ms, no errors): {'met' if ok else 'NOT met'}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
+    parser.add_argument("--data-dir", type=Path, default=Path("demo-data"))
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--static-seconds", type=float, default=10.0)
+    args = parser.parse_args()
+    if not 1 <= args.clients <= 200 or not 0 < args.seconds <= 120:
+        parser.error("--clients must be 1..200 and --seconds 0..120 (bounded)")
+    asyncio.run(main_async(args))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""``openpeel report``: the PEEL report of one force and period, as HTML (and PDF)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from openpeel.cli.output import Context, console, user_errors
+from openpeel.indicators.period import Period
+
+
+@click.command("report")
+@click.option("--force", "force_id", required=True, help="data.police.uk force id.")
+@click.option("--fy", metavar="YYYY/YY", help="A financial year (or --from and --to).")
+@click.option("--from", "start", metavar="YYYY-MM", help="First month.")
+@click.option("--to", "end", metavar="YYYY-MM", help="Last month.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The HTML file to write (self-contained: opens with no network).",
+)
+@click.option("--pdf", type=click.Path(dir_okay=False, path_type=Path), help="Also write this PDF.")
+@click.pass_obj
+def report_command(
+    obj: Context,
+    force_id: str,
+    fy: str | None,
+    start: str | None,
+    end: str | None,
+    out: Path,
+    pdf: Path | None,
+) -> None:
+    """Write the PEEL report of a force: one section per PEEL area, charts with tables."""
+    from openpeel.report import build_report, write_html, write_pdf
+
+    began = time.perf_counter()
+    with user_errors():
+        period = Period.parse(start, end, fy)
+        with console.status("Computing the indicators"):
+            report = build_report(obj.data_dir, force_id, period)
+    html = write_html(report, out)
+    click.echo(f"Report (HTML): {html.resolve()} ({html.stat().st_size / 1024:,.0f} KiB)")
+    if pdf is not None:
+        with console.status("Writing the PDF"):
+            written = write_pdf(report, pdf)
+        click.echo(f"Report (PDF): {written.resolve()} ({written.stat().st_size / 1024:,.0f} KiB)")
+    if report.is_synthetic:
+        click.echo("SYNTHETIC data: the report carries a banner saying so.")
+    console.print(f"[dim]{time.perf_counter() - began:.1f} s[/dim]")
+
+
+COMMANDS = (report_command,)

@@ -1,0 +1,76 @@
+"""Assemble a force's report: the PEEL framework in force, one section per area."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import openpeel
+from openpeel.indicators.period import Period
+from openpeel.reference.forces import force
+from openpeel.reference.peel_framework import framework, framework_for, grades
+from openpeel.report.model import AreaSection, Panel, Report
+from openpeel.report.panels import BUILDERS
+
+
+def _synthetic_population(con: Any) -> bool:
+    if "population" not in con.list_tables():
+        return False
+    table = con.table("population")
+    return any("SYNTHETIC" in str(s).upper() for s in table.source.execute().unique())
+
+
+def build_report(
+    data_dir: Path | str,
+    force_id: str,
+    period: Period,
+    framework_id: str | None = None,
+) -> Report:
+    """Compute every indicator openpeel has for a force and period, arranged by PEEL area.
+
+    Args:
+        data_dir: the data directory holding the lake.
+        force_id: a data.police.uk force id (e.g. ``west-midlands``).
+        period: the months to report on.
+        framework_id: a PEEL framework id (default: the one in force in the period's last month).
+
+    Returns:
+        A :class:`Report`; write it with :func:`write_html` or :func:`write_pdf`.
+    """
+    info = force(force_id)
+    fw = framework(framework_id) if framework_id else framework_for(period.end)
+    con = openpeel.connect(data_dir)
+    computed: dict[str, list[Panel]] = {}
+    sections: list[AreaSection] = []
+    for area in fw.areas:
+        panels: list[Panel] = []
+        for name in area.sections:
+            if name not in computed:
+                computed[name] = BUILDERS[name](con, force_id, period)
+            panels.extend(computed[name])
+        sections.append(AreaSection(area, panels))
+    results = [p.result for ps in computed.values() for p in ps if p.result is not None]
+    synthetic_population = _synthetic_population(con)
+    is_synthetic = synthetic_population or any(r.is_synthetic for r in results)
+    notes = [
+        "Every number has its definition, interval and caveats beside it. Intervals are 95% "
+        "unless the definition says otherwise.",
+        "Comparisons with peers use the forces loaded in the lake; targets are national "
+        "standards where one exists (for example 90% of 999 calls answered within 10 seconds).",
+        "Areas with no published data say so: they need force-internal data.",
+    ]
+    if synthetic_population:
+        notes.insert(0, "The population denominators are SYNTHETIC: rates are not real.")
+    return Report(
+        force_id=force_id,
+        force_name=info.name,
+        period=period,
+        framework=fw,
+        grades=grades(),
+        sections=sections,
+        is_synthetic=is_synthetic,
+        generated_at=datetime.now().replace(microsecond=0),
+        data_notes=notes,
+        meta={"data_dir": str(data_dir)},
+    )

@@ -1,0 +1,123 @@
+"""Charts as Vega-Altair specs, rendered offline to inline SVG by vl-convert.
+
+Colours are the Okabe–Ito palette (distinguishable with the common colour-vision deficiencies);
+every chart is drawn beside its table, and carries a text description for screen readers.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import vl_convert as vlc
+
+#: Okabe & Ito (2008), "Color Universal Design": black first, then the seven colours.
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442")
+TEXT_COLOUR = "#1a1a1a"
+WIDTH = 520
+FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
+
+
+def to_svg(chart: alt.TopLevelMixin, description: str) -> str:
+    """Render a chart to an SVG string ready to inline in HTML (no external reference).
+
+    The SVG gets ``role="img"`` and an ``aria-label`` with ``description``.
+    """
+    spec: dict[str, Any] = chart.to_dict()
+    svg = vlc.vegalite_to_svg(spec)
+    # The root element's xlink/xmlns declarations name XML namespaces (never fetched); drop the
+    # xlink one so the report holds no URL but the SVG namespace HTML parsers ignore anyway.
+    svg = re.sub(r'\s+xmlns:xlink="[^"]*"', "", svg, count=1)
+    label = description.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" focusable="false" ', 1)
+
+
+def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    return (
+        chart.configure(font=FONT)
+        .configure_axis(labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR, labelLimit=220)
+        .configure_view(stroke=None)
+    )
+
+
+def interval_bars(
+    df: pd.DataFrame,
+    category: str,
+    value: str,
+    low: str,
+    high: str,
+    value_title: str,
+    category_title: str,
+    reference: float | None = None,
+    percent: bool = False,
+) -> alt.TopLevelMixin:
+    """Horizontal bars with interval whiskers (and an optional reference line)."""
+    data = df[[category, value, low, high]].dropna(subset=[value]).copy()
+    fmt = ".0%" if percent else ",.1f"
+    y = alt.Y(f"{category}:N", title=category_title, sort=None)
+    base = alt.Chart(data).encode(y=y)
+    bars = base.mark_bar(color=OKABE_ITO[0]).encode(
+        x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=fmt))
+    )
+    whiskers = base.mark_rule(color=TEXT_COLOUR, strokeWidth=1.5).encode(
+        x=f"{low}:Q", x2=f"{high}:Q"
+    )
+    layers: list[Any] = [bars, whiskers]
+    if reference is not None:
+        rule = alt.Chart(pd.DataFrame({"reference": [reference]})).mark_rule(
+            color=OKABE_ITO[3], strokeDash=[6, 3], strokeWidth=2
+        )
+        layers.append(rule.encode(x="reference:Q"))
+    height = max(60, 22 * len(data))
+    return _config(alt.layer(*layers).properties(width=WIDTH - 200, height=height))
+
+
+def monthly_line(
+    df: pd.DataFrame,
+    month: str,
+    value: str,
+    value_title: str,
+    low: str | None = None,
+    high: str | None = None,
+    limits: tuple[str, str, str] | None = None,
+    target: float | None = None,
+    percent: bool = False,
+) -> alt.TopLevelMixin:
+    """A monthly series with an interval band or control limits and an optional target line."""
+    cols = [c for c in (month, value, low, high, *(limits or ())) if c]
+    data = df[cols].copy()
+    data[month] = pd.to_datetime(data[month])
+    fmt = ".0%" if percent else ",.0f"
+    x = alt.X(f"{month}:T", title="Month", axis=alt.Axis(format="%b %Y", labelAngle=-40))
+    base = alt.Chart(data).encode(x=x)
+    layers: list[Any] = []
+    if low and high:
+        layers.append(
+            base.mark_area(color=OKABE_ITO[5], opacity=0.35).encode(y=f"{low}:Q", y2=f"{high}:Q")
+        )
+    if limits:
+        centre, lower, upper = limits
+        layers.append(base.mark_line(color=TEXT_COLOUR, strokeDash=[2, 2]).encode(y=f"{centre}:Q"))
+        for col in (lower, upper):
+            layers.append(
+                base.mark_line(color=OKABE_ITO[3], strokeDash=[6, 3]).encode(y=f"{col}:Q")
+            )
+    layers.append(
+        base.mark_line(color=OKABE_ITO[0], point=True).encode(
+            y=alt.Y(
+                f"{value}:Q",
+                title=value_title,
+                axis=alt.Axis(format=fmt),
+                scale=alt.Scale(zero=False),
+            )
+        )
+    )
+    if target is not None:
+        layers.append(
+            alt.Chart(pd.DataFrame({"target": [target]}))
+            .mark_rule(color=OKABE_ITO[1], strokeDash=[6, 3], strokeWidth=2)
+            .encode(y="target:Q")
+        )
+    return _config(alt.layer(*layers).properties(width=WIDTH - 80, height=220))

@@ -1,0 +1,741 @@
+"""Panels of the report, one builder per openpeel section (calls, stop and search, crime,
+investigations). Each calls the indicators through their public functions and turns the results
+into headlines, a chart, its table, comparisons with peers and targets, and caveats."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, cast
+
+import pandas as pd
+
+from openpeel.indicators import calls, charter, crime, investigations
+from openpeel.indicators import stop_search as ss
+from openpeel.indicators import stop_search_outcomes as sso
+from openpeel.indicators import stop_search_quality as ssq
+from openpeel.indicators.period import Period
+from openpeel.indicators.result import IndicatorResult
+from openpeel.report import charts
+from openpeel.report.model import Headline, Panel
+
+Builder = Callable[[Any, str, Period], list[Panel]]
+EXPECTED_ERRORS = (LookupError, ValueError, RuntimeError)
+
+
+def share_text(value: Any) -> str:
+    """A 0–1 share as a percentage with one decimal."""
+    return "" if value is None or pd.isna(value) else f"{100 * float(value):.1f}%"
+
+
+def number_text(value: Any, decimals: int = 1) -> str:
+    """A number with thousands separators."""
+    if value is None or pd.isna(value):
+        return ""
+    if decimals == 0 or (float(value).is_integer() and decimals == 0):
+        return f"{float(value):,.0f}"
+    return f"{float(value):,.{decimals}f}"
+
+
+def interval_text(low: Any, high: Any, share: bool = False, confidence: float = 0.95) -> str:
+    """'95% interval 1.2 to 1.5' (empty when the interval is missing)."""
+    if low is None or high is None or pd.isna(low) or pd.isna(high):
+        return "no interval"
+    fmt = share_text if share else number_text
+    return f"{confidence:.0%} interval {fmt(low)} to {fmt(high)}"
+
+
+def display(df: pd.DataFrame, columns: dict[str, tuple[str, str]]) -> pd.DataFrame:
+    """A table for people: chosen columns, renamed, formatted ('share', 'int', 'num', 'text')."""
+    out = pd.DataFrame(index=df.index)
+    for col, (title, kind) in columns.items():
+        if col not in df.columns:
+            continue
+        values = df[col]
+        if kind == "share":
+            out[title] = values.map(share_text)
+        elif kind == "int":
+            out[title] = values.map(lambda v: number_text(v, 0))
+        elif kind == "num":
+            out[title] = values.map(number_text)
+        elif kind == "month":
+            out[title] = pd.to_datetime(values).dt.strftime("%b %Y")
+        else:
+            out[title] = values.map(lambda v: "" if v is None or pd.isna(v) else str(v))
+    return out.reset_index(drop=True)
+
+
+def label(code: Any) -> str:
+    """A code as words: 'no_suspect_identified' -> 'No suspect identified'."""
+    text = str(code).replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def _unavailable(panel_id: str, title: str, error: Exception) -> Panel:
+    return Panel(panel_id, title, None, unavailable=str(error).split("\n")[0])
+
+
+def _safe(panel_id: str, title: str, make: Callable[[], Panel]) -> Panel:
+    try:
+        return make()
+    except EXPECTED_ERRORS as error:
+        return _unavailable(panel_id, title, error)
+
+
+# --- stop and search -------------------------------------------------------------------------
+
+
+def _population_caveat(result: IndicatorResult, con: Any) -> list[str]:
+    if "population" not in con.list_tables():
+        return []
+    sources = con.table("population").source.execute().unique().tolist()
+    if any("SYNTHETIC" in str(s).upper() for s in sources):
+        return [
+            "The population denominators loaded are SYNTHETIC (made up for the demo), whatever "
+            "the population source named in the definition: the rates are not real."
+        ]
+    return []
+
+
+def stop_search_panels(con: Any, force_id: str, period: Period) -> list[Panel]:
+    """Rates, disproportionality ratios with peers, outcomes and the monthly trend."""
+    return [
+        _safe(
+            "stop-search-rates",
+            "Search rates by ethnic group",
+            lambda: _ss_rates(con, force_id, period),
+        ),
+        _safe(
+            "stop-search-ratios",
+            "Disproportionality ratios",
+            lambda: _ss_ratios(con, force_id, period),
+        ),
+        _safe(
+            "stop-search-outcomes",
+            "Outcomes of searches",
+            lambda: _ss_outcomes(con, force_id, period),
+        ),
+        _safe("stop-search-trend", "Searches a month", lambda: _ss_trend(con, force_id, period)),
+    ]
+
+
+def _ss_rates(con: Any, force_id: str, period: Period) -> Panel:
+    r = ss.rates(con, period, force_id)
+    t = r.table
+    overall = t[t.group == "all"].iloc[0]
+    groups = t[(t.group != "all") & t.rate_per_1000.notna()].assign(
+        group=lambda d: d.group.map(label)
+    )
+    panel = Panel("stop-search-rates", "Search rates per 1,000 residents a year by ethnic group", r)
+    panel.headlines.append(
+        Headline(
+            "Person searches per 1,000 residents a year",
+            number_text(overall.rate_per_1000),
+            interval_text(overall.rate_low, overall.rate_high),
+            f"{number_text(overall.searches, 0)} person searches over {int(overall.months)} months",
+        )
+    )
+    panel.chart_description = "Bar chart of search rates per 1,000 residents a year by group: " + (
+        "; ".join(f"{g.group} {number_text(g.rate_per_1000)}" for g in groups.itertuples())
+    )
+    panel.chart_svg = charts.to_svg(
+        charts.interval_bars(
+            groups,
+            "group",
+            "rate_per_1000",
+            "rate_low",
+            "rate_high",
+            "Searches per 1,000 a year",
+            "Self-defined group",
+        ),
+        panel.chart_description,
+    )
+    panel.table = display(
+        t.assign(group=t.group.map(label)),
+        {
+            "group": ("Group", "text"),
+            "searches": ("Searches", "int"),
+            "population": ("Population", "int"),
+            "rate_per_1000": ("Rate per 1,000", "num"),
+            "rate_low": ("Low", "num"),
+            "rate_high": ("High", "num"),
+        },
+    )
+    panel.caveats = [*r.caveats, *_population_caveat(r, con)]
+    return panel
+
+
+def _ss_ratios(con: Any, force_id: str, period: Period) -> Panel:
+    r = ss.ratios(con, period, force_id)
+    t = r.table
+    panel = Panel("stop-search-ratios", "Disproportionality ratios (each group against White)", r)
+    black = t[t.group == "black"]
+    if len(black):
+        b = black.iloc[0]
+        panel.headlines.append(
+            Headline(
+                "Black to White search-rate ratio",
+                f"{b.ratio:.2f}",
+                interval_text(b.ratio_low, b.ratio_high),
+                "How many times more often Black residents are searched per head than White "
+                "residents (1 = the same rate).",
+            )
+        )
+    shown = t.dropna(subset=["ratio"]).assign(group=lambda d: d.group.map(label))
+    panel.chart_description = "Bar chart of ratios to the White rate, with a line at 1: " + (
+        "; ".join(f"{g.group} {g.ratio:.2f}" for g in shown.itertuples())
+    )
+    panel.chart_svg = charts.to_svg(
+        charts.interval_bars(
+            shown,
+            "group",
+            "ratio",
+            "ratio_low",
+            "ratio_high",
+            "Ratio to the White rate",
+            "Self-defined group",
+            reference=1.0,
+        ),
+        panel.chart_description,
+    )
+    panel.table = display(
+        shown,
+        {
+            "group": ("Group", "text"),
+            "searches": ("Searches", "int"),
+            "ratio": ("Ratio", "num"),
+            "ratio_low": ("Low", "num"),
+            "ratio_high": ("High", "num"),
+            "ratio_bound_low": ("Bound if not-stated were all this group: low", "num"),
+            "ratio_bound_high": ("high", "num"),
+        },
+    )
+    panel.caveats = [*r.caveats, *_population_caveat(r, con)]
+    panel.comparison = _ss_peer_sentences(con, force_id, period)
+    return panel
+
+
+def _ss_peer_sentences(con: Any, force_id: str, period: Period) -> list[str]:
+    try:
+        p = ss.peers(con, period, None).table
+    except EXPECTED_ERRORS as error:
+        return [f"Peers not available: {error}"]
+    forces = sorted(p.force_id.unique())
+    mine = p[(p.force_id == force_id) & (p.group == "black")]
+    if len(forces) < 2:
+        return [
+            "Only this force's stop and search data is loaded: load other forces (openpeel "
+            "ingest) to compare with peers."
+        ]
+    out = [f"{len(forces)} forces with data in the period."]
+    if len(mine):
+        row = mine.iloc[0]
+        where = "outside" if bool(row.is_outside_99_8) else "within"
+        out.append(
+            f"The Black search rate ({number_text(row.rate_per_1000)} per 1,000) is {where} the "
+            "99.8% funnel limits around the all-force rate."
+        )
+    return out
+
+
+def _ss_outcomes(con: Any, force_id: str, period: Period) -> Panel:
+    r = sso.outcomes(con, period, force_id)
+    t = r.table
+    by_group = t[(t.object_of_search == "all") & (t.legislation == "all")]
+    overall = by_group[by_group.ethnic_group == "all"].iloc[0]
+    panel = Panel("stop-search-outcomes", "Arrests after a search, by ethnic group", r)
+    panel.headlines.append(
+        Headline(
+            "Searches ending in arrest",
+            share_text(overall.arrest_rate),
+            interval_text(overall.arrest_low, overall.arrest_high, share=True),
+            "Arrests / person searches with a known outcome.",
+        )
+    )
+    shown = by_group[by_group.ethnic_group != "all"].assign(
+        ethnic_group=lambda d: d.ethnic_group.map(label)
+    )
+    panel.chart_description = "Bar chart of arrest rates by self-defined group: " + "; ".join(
+        f"{g.ethnic_group} {share_text(g.arrest_rate)}" for g in shown.itertuples()
+    )
+    panel.chart_svg = charts.to_svg(
+        charts.interval_bars(
+            shown,
+            "ethnic_group",
+            "arrest_rate",
+            "arrest_low",
+            "arrest_high",
+            "Share of searches ending in arrest",
+            "Self-defined group",
+            reference=float(overall.arrest_rate),
+            percent=True,
+        ),
+        panel.chart_description,
+    )
+    panel.table = display(
+        by_group.assign(ethnic_group=by_group.ethnic_group.map(label)),
+        {
+            "ethnic_group": ("Group", "text"),
+            "searches": ("Searches", "int"),
+            "arrest_rate": ("Arrest rate", "share"),
+            "arrest_low": ("Low", "share"),
+            "arrest_high": ("High", "share"),
+            "any_action_rate": ("Any action", "share"),
+            "linked_rate": ("Outcome linked to object", "share"),
+        },
+    )
+    panel.comparison = ["The dashed line is the force's arrest rate over all groups."]
+    panel.caveats = list(r.caveats)
+    return panel
+
+
+def _ss_trend(con: Any, force_id: str, period: Period) -> Panel:
+    r = ssq.trend(con, period, force_id)
+    t = r.table[r.table.force_id == force_id]
+    panel = Panel("stop-search-trend", "Searches a month with control limits", r)
+    panel.headlines.append(
+        Headline(
+            "Searches in the period",
+            number_text(t.searches.sum(), 0),
+            "a count: no interval",
+            "All searches, vehicle-only included, in the months loaded.",
+        )
+    )
+    outside = int(t.is_outside.fillna(False).astype(bool).sum())
+    panel.comparison = [f"{outside} month(s) outside the control limits (3 sigma, Poisson)."]
+    panel.chart_description = (
+        f"Line chart of searches a month from {period.start:%b %Y} to {period.end:%b %Y}, "
+        f"centre {number_text(t.centre.iloc[0], 0) if len(t) else ''}; {outside} month(s) "
+        "outside the limits."
+    )
+    panel.chart_svg = charts.to_svg(
+        charts.monthly_line(
+            t, "month", "searches", "Searches", limits=("centre", "lower", "upper")
+        ),
+        panel.chart_description,
+    )
+    panel.table = display(
+        t,
+        {
+            "month": ("Month", "month"),
+            "status": ("Status", "text"),
+            "searches": ("Searches", "int"),
+            "lower": ("Lower limit", "int"),
+            "upper": ("Upper limit", "int"),
+            "is_outside": ("Outside limits", "text"),
+        },
+    )
+    quality = _safe_result(lambda: ssq.quality(con, period, force_id))
+    panel.caveats = [*r.caveats, *(quality.caveats if quality else [])]
+    return panel
+
+
+def _safe_result(make: Callable[[], IndicatorResult]) -> IndicatorResult | None:
+    try:
+        return make()
+    except EXPECTED_ERRORS:
+        return None
+
+
+# --- crime ----------------------------------------------------------------------------------
+
+
+def crime_panels(con: Any, force_id: str, period: Period) -> list[Panel]:
+    """Crime rates by type and the monthly trend with control limits."""
+    return [
+        _safe(
+            "crime-rates", "Crimes per 1,000 residents", lambda: _crime_rates(con, force_id, period)
+        ),
+        _safe("crime-trend", "Crimes a month", lambda: _crime_trend(con, force_id, period)),
+    ]
+
+
+def _crime_rates(con: Any, force_id: str, period: Period) -> Panel:
+    r = crime.crime_rates(con, force_id, period)
+    t = r.table
+    col, low, high = (
+        "rate_per_1000_per_year",
+        "rate_per_1000_per_year_low",
+        "rate_per_1000_per_year_high",
+    )
+    panel = Panel("crime-rates", "Crimes per 1,000 residents a year, by type", r)
+    allc = t[t.crime_type == "all_crime"]
+    if len(allc):
+        a = allc.iloc[0]
+        panel.headlines.append(
+            Headline(
+                "All crime per 1,000 residents a year",
+                number_text(a[col]),
+                interval_text(a[low], a[high]),
+                f"{number_text(a.crimes, 0)} crimes (anti-social behaviour excluded)",
+            )
+        )
+    shown = (
+        t[t.crime_type != "all_crime"]
+        .sort_values(col, ascending=False)
+        .assign(crime_type=lambda d: d.crime_type.map(label))
+    )
+    panel.chart_description = "Bar chart of crimes per 1,000 residents a year by type: " + (
+        "; ".join(f"{g.crime_type} {number_text(getattr(g, col))}" for g in shown.itertuples())
+    )
+    panel.chart_svg = charts.to_svg(
+        charts.interval_bars(
+            shown, "crime_type", col, low, high, "Per 1,000 residents a year", "Crime type"
+        ),
+        panel.chart_description,
+    )
+    panel.table = display(
+        t.assign(crime_type=t.crime_type.map(label)),
+        {
+            "crime_type": ("Crime type", "text"),
+            "crimes": ("Crimes", "int"),
+            col: ("Per 1,000 a year", "num"),
+            low: ("Low", "num"),
+            high: ("High", "num"),
+        },
+    )
+    panel.caveats = [*r.caveats, *_population_caveat(r, con)]
+    return panel
+
+
+def _crime_trend(con: Any, force_id: str, period: Period) -> Panel:
+    r = crime.crime_trend(con, force_id, period)
+    t = r.table[r.table.series == "all_crime"]
+    panel = Panel("crime-trend", "All crime a month with control limits", r)
+    trend = r.meta.get("trend", {}).get("all_crime", {})
+    change = trend.get("percent_change_per_year")
+    if change is not None and not pd.isna(change):
+        panel.headlines.append(
+            Headline(
+                "Trend in all crime",
+                f"{float(change):+.1f}% a year",
+                interval_text(
+                    trend.get("percent_change_per_year_low"),
+                    trend.get("percent_change_per_year_high"),
+                ),
+                "Log-linear trend over the months supplied (see the definition).",
+            )
+        )
+    outside = int(t.is_outside_limits.fillna(False).astype(bool).sum())
+    panel.comparison = [f"{outside} month(s) outside the control limits."]
+    panel.chart_description = (
+        f"Line chart of crimes a month from {period.start:%b %Y} to {period.end:%b %Y}; "
+        f"{outside} month(s) outside the control limits."
+    )
+    panel.chart_svg = charts.to_svg(
+        charts.monthly_line(
+            t, "month", "crimes", "Crimes", limits=("centre", "lower_limit", "upper_limit")
+        ),
+        panel.chart_description,
+    )
+    panel.table = display(
+        t,
+        {
+            "month": ("Month", "month"),
+            "crimes": ("Crimes", "int"),
+            "lower_limit": ("Lower limit", "int"),
+            "upper_limit": ("Upper limit", "int"),
+            "is_outside_limits": ("Outside limits", "text"),
+        },
+    )
+    panel.caveats = list(r.caveats)
+    return panel
+
+
+# --- investigations --------------------------------------------------------------------------
+
+OUTCOME_MEASURES = (
+    "charged_summonsed",
+    "out_of_court",
+    "evidential_difficulties",
+    "no_suspect_identified",
+    "other_closed",
+    "under_investigation_or_awaiting_court",
+    "no_status",
+)
+
+
+def investigation_panels(con: Any, force_id: str, period: Period) -> list[Panel]:
+    """Outcome shares with peers, and time to outcome."""
+    return [
+        _safe("outcomes", "Outcomes of crimes", lambda: _outcomes(con, force_id, period)),
+        _safe(
+            "time-to-outcome", "Time to outcome", lambda: _time_to_outcome(con, force_id, period)
+        ),
+    ]
+
+
+def _outcomes(con: Any, force_id: str, period: Period) -> Panel:
+    r = investigations.outcomes_by_type(con, force_id, period)
+    t = r.table[(r.table.crime_type == "all_crime") & r.table.measure.isin(OUTCOME_MEASURES)]
+    panel = Panel("outcomes", "Latest outcome of crimes recorded in the period", r)
+    charged = t[t.measure == "charged_summonsed"]
+    if len(charged):
+        c = charged.iloc[0]
+        panel.headlines.append(
+            Headline(
+                "Crimes charged or summonsed",
+                share_text(c.share),
+                interval_text(c.share_low, c.share_high, share=True),
+                "Crimes whose latest outcome is a charge or summons / crimes recorded.",
+            )
+        )
+    shown = t.assign(measure=t.measure.map(label))
+    panel.chart_description = "Bar chart of the share of crimes by latest outcome: " + "; ".join(
+        f"{g.measure} {share_text(g.share)}" for g in shown.itertuples()
+    )
+    panel.chart_svg = charts.to_svg(
+        charts.interval_bars(
+            shown,
+            "measure",
+            "share",
+            "share_low",
+            "share_high",
+            "Share of crimes",
+            "Latest outcome",
+            percent=True,
+        ),
+        panel.chart_description,
+    )
+    panel.table = display(
+        shown,
+        {
+            "measure": ("Latest outcome", "text"),
+            "crimes_in_measure": ("Crimes", "int"),
+            "share": ("Share", "share"),
+            "share_low": ("Low", "share"),
+            "share_high": ("High", "share"),
+        },
+    )
+    panel.caveats = list(r.caveats)
+    quality = _safe_result(lambda: investigations.outcome_quality(con, force_id, period))
+    if quality is not None:
+        panel.caveats += quality.caveats
+    panel.comparison = _outcome_peer_sentences(con, force_id, period)
+    return panel
+
+
+def _outcome_peer_sentences(con: Any, force_id: str, period: Period) -> list[str]:
+    try:
+        p = investigations.outcome_peers(con, period, force_id).table
+    except EXPECTED_ERRORS as error:
+        return [f"Peers not available: {error}"]
+    forces = p.force_id.nunique()
+    if forces < 2:
+        return ["Only this force's outcomes are loaded: load other forces to compare with peers."]
+    row = p[(p.force_id == force_id) & (p.measure == "charged_summonsed")]
+    if not len(row):
+        return [f"{forces} forces with outcomes in the period."]
+    position = label(row.iloc[0].funnel_position)
+    return [f"{forces} forces compared; charge or summons share: {position} of the funnel."]
+
+
+def _time_to_outcome(con: Any, force_id: str, period: Period) -> Panel:
+    r = investigations.time_to_outcome(con, force_id, period)
+    t = r.table[r.table.event == "any_outcome"]
+    events = r.meta.get("events", {}).get("any_outcome", {})
+    panel = Panel("time-to-outcome", "Time from crime to first outcome (Kaplan–Meier)", r)
+    within3 = events.get("share_within_3_months")
+    row3 = t[t.months_since_crime == 3]
+    if within3 is not None and len(row3):
+        x = row3.iloc[0]
+        panel.headlines.append(
+            Headline(
+                "Crimes with an outcome within 3 months",
+                share_text(within3),
+                interval_text(x.share_with_outcome_low, x.share_with_outcome_high, True),
+                "Kaplan–Meier estimate: crimes followed for less time are censored.",
+            )
+        )
+    panel.chart_description = "Line chart of the share of crimes with an outcome by months " + (
+        "since the crime: "
+        + "; ".join(
+            f"{int(cast(Any, g.months_since_crime))} months {share_text(g.share_with_outcome)}"
+            for g in t.itertuples()
+        )
+    )
+    plot = t.assign(months=t.months_since_crime.astype(int))
+    chart = charts.interval_bars(
+        plot.assign(months=plot.months.map(lambda m: f"{m} months")),
+        "months",
+        "share_with_outcome",
+        "share_with_outcome_low",
+        "share_with_outcome_high",
+        "Share with an outcome",
+        "Months since the crime",
+        percent=True,
+    )
+    panel.chart_svg = charts.to_svg(chart, panel.chart_description)
+    panel.table = display(
+        t,
+        {
+            "months_since_crime": ("Months since crime", "int"),
+            "at_risk": ("Followed", "int"),
+            "events": ("Outcomes", "int"),
+            "share_with_outcome": ("Share with outcome", "share"),
+            "share_with_outcome_low": ("Low", "share"),
+            "share_with_outcome_high": ("High", "share"),
+        },
+    )
+    panel.caveats = list(r.caveats)
+    return panel
+
+
+# --- calls ----------------------------------------------------------------------------------
+
+
+def calls_panels(con: Any, force_id: str, period: Period) -> list[Panel]:
+    """999 answering (call log, else the published figures) and Citizens' Charter compliance."""
+    return [
+        _safe("calls-999", "999 calls answered in time", lambda: _calls_999(con, force_id, period)),
+        _safe("charter", "Citizens' Charter", lambda: _charter(con, force_id, period)),
+    ]
+
+
+def _calls_999(con: Any, force_id: str, period: Period) -> Panel:
+    r = calls.answer_performance(con, force_id, period, lines=("999",))
+    t = r.table
+    panel = Panel("calls-999", "999 calls answered within 10 seconds, by month", r)
+    if t.empty:
+        return _published_999(con, force_id, period, r.caveats)
+    offered, within = float(t.offered.sum()), float(t.answered_within.sum())
+    share = within / offered if offered else float("nan")
+    panel.headlines.append(
+        Headline(
+            "999 calls answered within 10 seconds",
+            share_text(share),
+            "monthly intervals in the table",
+            f"{number_text(within, 0)} of {number_text(offered, 0)} calls offered "
+            "(abandoned calls count as not answered in time).",
+        )
+    )
+    below = int(t.is_below_standard.fillna(False).astype(bool).sum())
+    panel.comparison = [
+        f"Target: 90% within 10 seconds (the national standard); {below} month(s) below it."
+    ]
+    panel.chart_description = (
+        "Line chart of the monthly share of 999 calls answered within 10 seconds, with its "
+        "interval and the 90% target: "
+        + "; ".join(
+            f"{pd.Timestamp(cast(Any, g.month)):%b %Y} {share_text(g.share_within)}"
+            for g in t.itertuples()
+        )
+    )
+    panel.chart_svg = charts.to_svg(
+        charts.monthly_line(
+            t,
+            "month",
+            "share_within",
+            "Answered within 10 s",
+            low="share_within_low",
+            high="share_within_high",
+            target=0.9,
+            percent=True,
+        ),
+        panel.chart_description,
+    )
+    panel.table = display(
+        t,
+        {
+            "month": ("Month", "month"),
+            "offered": ("Offered", "int"),
+            "answered_within": ("Within 10 s", "int"),
+            "share_within": ("Share", "share"),
+            "share_within_low": ("Low", "share"),
+            "share_within_high": ("High", "share"),
+            "abandonment_share": ("Abandoned", "share"),
+        },
+    )
+    panel.caveats = list(r.caveats)
+    return panel
+
+
+def _published_999(con: Any, force_id: str, period: Period, earlier: Sequence[str]) -> Panel:
+    r = calls.published_999_trend(con, [force_id], period)
+    t = r.table.dropna(subset=["share_under_10s"])
+    panel = Panel("calls-999", "999 calls answered within 10 seconds (published)", r)
+    if t.empty:
+        panel.unavailable = "No 999 figures (call log or published) are loaded for this period."
+        panel.caveats = [*earlier, *r.caveats]
+        return panel
+    panel.chart_description = "Line chart of the published monthly share of 999 calls answered" + (
+        " in under 10 seconds, with the 90% target."
+    )
+    panel.chart_svg = charts.to_svg(
+        charts.monthly_line(
+            t,
+            "month",
+            "share_under_10s",
+            "Under 10 s",
+            low="share_under_10s_low",
+            high="share_under_10s_high",
+            target=0.9,
+            percent=True,
+        ),
+        panel.chart_description,
+    )
+    panel.table = display(
+        t,
+        {
+            "month": ("Month", "month"),
+            "calls": ("Calls", "int"),
+            "share_under_10s": ("Share", "share"),
+            "share_under_10s_low": ("Low", "share"),
+            "share_under_10s_high": ("High", "share"),
+        },
+    )
+    panel.caveats = list(r.caveats)
+    return panel
+
+
+def _charter(con: Any, force_id: str, period: Period) -> Panel:
+    r = charter.charter_compliance(con, force_id, period)
+    t = r.table[(r.table.scope == "period") & (r.table.measured > 0)]
+    panel = Panel("charter", "Citizens' Charter standards met over the period", r)
+    if t.empty:
+        panel.unavailable = "No records to measure the Charter standards in this period."
+        panel.caveats = list(r.caveats)
+        return panel
+    panel.chart_description = "Bar chart of the share of each Charter standard met: " + "; ".join(
+        f"{g.standard} {share_text(g.compliance_share)}" for g in t.itertuples()
+    )
+    panel.chart_svg = charts.to_svg(
+        charts.interval_bars(
+            t,
+            "standard",
+            "compliance_share",
+            "compliance_low",
+            "compliance_high",
+            "Share met",
+            "Standard",
+            percent=True,
+        ),
+        panel.chart_description,
+    )
+    panel.table = display(
+        t,
+        {
+            "standard": ("Standard", "text"),
+            "measured": ("Measured", "int"),
+            "met": ("Met", "int"),
+            "compliance_share": ("Share met", "share"),
+            "compliance_low": ("Low", "share"),
+            "compliance_high": ("High", "share"),
+            "target_share": ("Target", "share"),
+        },
+    )
+    targets = t.dropna(subset=["target_share"])
+    panel.comparison = [
+        f"{g.standard}: target {share_text(g.target_share)}, "
+        f"{'below' if bool(g.is_below_target) else 'not below'} target."
+        for g in targets.itertuples()
+    ] or ["The Charter states no target share except for 999 (90%)."]
+    panel.caveats = list(r.caveats)
+    return panel
+
+
+BUILDERS: dict[str, Builder] = {
+    "calls": calls_panels,
+    "stop_search": stop_search_panels,
+    "crime": crime_panels,
+    "investigations": investigation_panels,
+}

@@ -1,0 +1,74 @@
+"""Write a report as one self-contained HTML file (no network needed) or as a PDF."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from openpeel.report.model import Report
+
+#: What must never appear in a report: a script, style or font fetched from elsewhere.
+EXTERNAL_REFERENCE = re.compile(
+    r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//|@import""",
+    re.IGNORECASE,
+)
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("openpeel.report", "templates"),
+        autoescape=jinja2.select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["svg"] = lambda s: Markup(s)  # SVG made by vl-convert from our own data
+    return env
+
+
+def _css() -> str:
+    return resources.files("openpeel.report").joinpath("templates", "report.css").read_text()
+
+
+def render_html(report: Report, for_print: bool = False) -> str:
+    """The report as an HTML string with its styles and charts inline."""
+    html = (
+        _environment()
+        .get_template("report.html")
+        .render(report=report, css=_css(), for_print=for_print)
+    )
+    if EXTERNAL_REFERENCE.search(html):
+        raise RuntimeError("the report refers to an external resource")  # never ship one
+    return html
+
+
+def write_html(report: Report, path: Path | str) -> Path:
+    """Write the self-contained HTML report; returns the path."""
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render_html(report), encoding="utf-8")
+    return out
+
+
+def pdf_document(report: Report) -> Any:
+    """The WeasyPrint document of the report (one section per PEEL area, each on a new page)."""
+    from weasyprint import HTML
+
+    def no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        raise ValueError(f"the report may not fetch {url}")
+
+    return HTML(string=render_html(report, for_print=True), url_fetcher=no_fetch).render()
+
+
+def write_pdf(report: Report, path: Path | str) -> Path:
+    """Write the PDF report; returns the path."""
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    pdf_document(report).write_pdf(str(out))
+    return out

@@ -1,0 +1,148 @@
+"""What the public pages read: the force and period a URL asks for, and the panels and results
+they show, computed by the report library and kept in a small cache (the lake only changes when
+data is loaded; restart the app after a load)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import openpeel
+from openpeel.indicators.period import Period
+from openpeel.indicators.result import IndicatorResult
+from openpeel.reference.forces import force
+from openpeel.report.model import Panel
+from openpeel.report.panels import BUILDERS
+
+T = TypeVar("T")
+_LOCK = threading.RLock()
+_CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+CACHE_SIZE = 256
+
+
+def cached(key: tuple[Any, ...], make: Callable[[], T]) -> T:
+    """The value for key, computed once (one computation at a time: DuckDB and the caches are
+    shared between request threads)."""
+    with _LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+        value = make()
+        _CACHE[key] = value
+        while len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+        return value
+
+
+def clear_cache() -> None:
+    """Forget every cached result (after loading new data)."""
+    with _LOCK:
+        _CACHE.clear()
+
+
+def connection(data_dir: Path) -> Any:
+    """One Ibis connection per data directory."""
+    return cached(("connection", str(data_dir)), lambda: openpeel.connect(data_dir))
+
+
+def loaded_forces(data_dir: Path) -> list[str]:
+    """Forces with any police.uk data in the lake."""
+
+    def make() -> list[str]:
+        con = connection(data_dir)
+        if "lake_partitions" not in con.list_tables():
+            return []
+        parts = con.table("lake_partitions")
+        return sorted(parts.force_id.execute().unique().tolist())
+
+    return cached(("forces", str(data_dir)), make)
+
+
+def latest_month(data_dir: Path, force_id: str) -> date | None:
+    """The force's last month with crimes or stop and search loaded."""
+
+    def make() -> date | None:
+        parts = connection(data_dir).table("lake_partitions")
+        months = parts.filter(parts.force_id == force_id).month.execute()
+        if months.empty:
+            return None
+        last = months.max()
+        return last.date() if hasattr(last, "date") else last
+
+    return cached(("latest", str(data_dir), force_id), make)
+
+
+def lake_is_synthetic(data_dir: Path) -> bool:
+    """True when any data in the lake (police.uk partitions, population) is synthetic."""
+
+    def make() -> bool:
+        con = connection(data_dir)
+        tables = con.list_tables()
+        if "lake_partitions" in tables:
+            snapshots = con.table("lake_partitions").snapshot.execute().unique()
+            if any(str(s).startswith("synthetic") for s in snapshots):
+                return True
+        if "population" in tables:
+            sources = con.table("population").source.execute().unique()
+            return any("SYNTHETIC" in str(s).upper() for s in sources)
+        return False
+
+    return cached(("synthetic", str(data_dir)), make)
+
+
+class BadRequest(ValueError):
+    """The URL asks for something the app cannot show (a one-line reason)."""
+
+
+def choose(
+    data_dir: Path, force_id: str | None, fy: str | None, start: str | None, end: str | None
+) -> tuple[str, Period]:
+    """The force and period of a URL, with defaults: the first force loaded, the 12 months to
+    its latest month."""
+    forces = loaded_forces(data_dir)
+    if not forces:
+        raise BadRequest("no data is loaded: run 'openpeel demo' or 'openpeel ingest'")
+    chosen = force_id or forces[0]
+    try:
+        force(chosen)
+    except KeyError as error:
+        raise BadRequest(f"unknown force {chosen!r}") from error
+    try:
+        if fy or start or end:
+            return chosen, Period.parse(start or None, end or None, fy or None)
+    except ValueError as error:
+        raise BadRequest(str(error)) from error
+    last = latest_month(data_dir, chosen)
+    if last is None:
+        raise BadRequest(f"no data is loaded for {chosen}")
+    index = last.year * 12 + last.month - 1 - 11
+    first = date(index // 12, index % 12 + 1, 1)
+    return chosen, Period.from_months(f"{first:%Y-%m}", f"{last:%Y-%m}")
+
+
+def section_panels(data_dir: Path, section: str, force_id: str, period: Period) -> list[Panel]:
+    """The report's panels of one section (cached)."""
+    key = ("section", str(data_dir), section, force_id, period.start, period.end)
+    return cached(key, lambda: BUILDERS[section](connection(data_dir), force_id, period))
+
+
+def csv_text(result: IndicatorResult) -> str:
+    """A result as CSV (with the ``synthetic_data`` column when synthetic)."""
+    rows = result.records()
+    columns = (
+        list(rows[0])
+        if rows
+        else ((["synthetic_data"] if result.is_synthetic else []) + [str(c) for c in result.table])
+    )
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    return out.getvalue()

@@ -1,0 +1,198 @@
+"""Public pages over the report library: the force overview, one page per PEEL area, crime and
+outcomes, calls, and a CSV download of every panel. The force and period are GET parameters
+(``force``, ``fy`` or ``from``/``to``), so every view can be shared as a URL."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from openpeel.indicators.period import Period
+from openpeel.reference.forces import force
+from openpeel.reference.peel_framework import framework_for, grades, sections
+from openpeel.report.model import Panel
+from openpeel.web import public_data
+from openpeel.web.rendering import render
+from openpeel.web.security import protected_router
+
+router = protected_router()
+
+Text = Annotated[str | None, Query(max_length=40)]
+SECTION_PAGES = {"crime": ("crime", "investigations"), "calls": ("calls",)}
+
+
+def scope_of(
+    request: Request, force_id: str | None, fy: str | None, start: str | None, end: str | None
+) -> tuple[str, Period]:
+    """The force and period asked for (400 with a reason when they cannot be shown)."""
+    try:
+        return public_data.choose(request.app.state.data_dir, force_id, fy, start, end)
+    except public_data.BadRequest as error:
+        raise HTTPException(status_code=400, detail=str(error)) from error
+
+
+def query_string(force_id: str, period: Period, **extra: str) -> str:
+    """The URL parameters that reproduce a view."""
+    params = {"force": force_id, "from": f"{period.start:%Y-%m}", "to": f"{period.end:%Y-%m}"}
+    params.update({k: v for k, v in extra.items() if v})
+    return urlencode(params)
+
+
+def common(request: Request, force_id: str, period: Period) -> dict[str, Any]:
+    """What every public page shows: the force, period and the scope form."""
+    return {
+        "force_id": force_id,
+        "force_name": force(force_id).name,
+        "period": period,
+        "forces": public_data.loaded_forces(request.app.state.data_dir),
+        "qs": query_string(force_id, period),
+        "period_from": f"{period.start:%Y-%m}",
+        "period_to": f"{period.end:%Y-%m}",
+        "data_is_synthetic": public_data.lake_is_synthetic(request.app.state.data_dir),
+    }
+
+
+def panels_for(
+    request: Request, names: tuple[str, ...], force_id: str, period: Period
+) -> list[Panel]:
+    """The panels of some sections, computed by the report library (cached)."""
+    out: list[Panel] = []
+    for name in names:
+        out.extend(public_data.section_panels(request.app.state.data_dir, name, force_id, period))
+    return out
+
+
+@router.get("/overview", response_class=HTMLResponse)
+def overview(
+    request: Request,
+    force_id: Annotated[str | None, Query(alias="force", max_length=40)] = None,
+    fy: Text = None,
+    start: Annotated[str | None, Query(alias="from", max_length=7)] = None,
+    end: Annotated[str | None, Query(alias="to", max_length=7)] = None,
+) -> HTMLResponse:
+    """The force overview: every PEEL area with its headline numbers."""
+    force_id, period = scope_of(request, force_id, fy, start, end)
+    fw = framework_for(period.end)
+    areas = []
+    for area in fw.areas:
+        panels = panels_for(request, area.sections, force_id, period)
+        areas.append({"area": area, "panels": panels})
+    return render(
+        request,
+        "public/overview.html",
+        {
+            **common(request, force_id, period),
+            "framework": fw,
+            "areas": areas,
+            "grades": grades(),
+            "page_title": "Force overview",
+        },
+    )
+
+
+@router.get("/areas/{area_id}", response_class=HTMLResponse)
+def area_page(
+    request: Request,
+    area_id: str,
+    force_id: Annotated[str | None, Query(alias="force", max_length=40)] = None,
+    fy: Text = None,
+    start: Annotated[str | None, Query(alias="from", max_length=7)] = None,
+    end: Annotated[str | None, Query(alias="to", max_length=7)] = None,
+) -> HTMLResponse:
+    """One PEEL area: what the framework asks and every panel openpeel has for it."""
+    force_id, period = scope_of(request, force_id, fy, start, end)
+    fw = framework_for(period.end)
+    try:
+        area = fw.area(area_id)
+    except KeyError as error:
+        raise HTTPException(status_code=404, detail=f"no PEEL area {area_id!r}") from error
+    return render(
+        request,
+        "public/area.html",
+        {
+            **common(request, force_id, period),
+            "framework": fw,
+            "area": area,
+            "panels": panels_for(request, area.sections, force_id, period),
+            "sections": [sections()[s] for s in area.sections],
+            "page_title": area.title,
+        },
+    )
+
+
+def _section_page(
+    request: Request,
+    page: str,
+    title: str,
+    force_id: str | None,
+    fy: str | None,
+    start: str | None,
+    end: str | None,
+) -> HTMLResponse:
+    force_id, period = scope_of(request, force_id, fy, start, end)
+    return render(
+        request,
+        "public/section.html",
+        {
+            **common(request, force_id, period),
+            "page_title": title,
+            "panels": panels_for(request, SECTION_PAGES[page], force_id, period),
+            "sections": [sections()[s] for s in SECTION_PAGES[page]],
+        },
+    )
+
+
+@router.get("/crime", response_class=HTMLResponse)
+def crime_page(
+    request: Request,
+    force_id: Annotated[str | None, Query(alias="force", max_length=40)] = None,
+    fy: Text = None,
+    start: Annotated[str | None, Query(alias="from", max_length=7)] = None,
+    end: Annotated[str | None, Query(alias="to", max_length=7)] = None,
+) -> HTMLResponse:
+    """Crime and outcomes."""
+    return _section_page(request, "crime", "Crime and outcomes", force_id, fy, start, end)
+
+
+@router.get("/calls", response_class=HTMLResponse)
+def calls_page(
+    request: Request,
+    force_id: Annotated[str | None, Query(alias="force", max_length=40)] = None,
+    fy: Text = None,
+    start: Annotated[str | None, Query(alias="from", max_length=7)] = None,
+    end: Annotated[str | None, Query(alias="to", max_length=7)] = None,
+) -> HTMLResponse:
+    """Calls: 999 answering and the Citizens' Charter."""
+    return _section_page(request, "calls", "Calls from the public", force_id, fy, start, end)
+
+
+@router.get("/data/{panel_id}.csv")
+def panel_csv(
+    request: Request,
+    panel_id: str,
+    force_id: Annotated[str | None, Query(alias="force", max_length=40)] = None,
+    fy: Text = None,
+    start: Annotated[str | None, Query(alias="from", max_length=7)] = None,
+    end: Annotated[str | None, Query(alias="to", max_length=7)] = None,
+) -> Response:
+    """The full result behind a panel as CSV (a ``synthetic_data`` column when synthetic)."""
+    force_id, period = scope_of(request, force_id, fy, start, end)
+    names = tuple(sections())
+    for panel in panels_for(request, names, force_id, period):
+        if panel.panel_id == panel_id and panel.result is not None:
+            name = f"{panel_id}-{force_id}-{period.start:%Y-%m}-{period.end:%Y-%m}.csv"
+            return Response(
+                public_data.csv_text(panel.result),
+                media_type="text/csv; charset=utf-8",
+                headers={"Content-Disposition": f'attachment; filename="{name}"'},
+            )
+    raise HTTPException(status_code=404, detail=f"no data for {panel_id!r}")
+
+
+@router.get("/static-check", response_class=HTMLResponse)
+def static_page(request: Request) -> HTMLResponse:
+    """A page with no data behind it (the benchmark's baseline)."""
+    return render(request, "public/about.html", {"page_title": "About the public pages"})

@@ -1,0 +1,151 @@
+"""The public stop and search explorer: filters in the URL, a chart with its table, a CSV."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from openpeel.indicators.period import Period
+from openpeel.indicators.result import IndicatorResult
+from openpeel.report import charts
+from openpeel.report.explorer import ExplorerFilters, explore, filter_options
+from openpeel.report.panels import display, label, number_text, share_text
+from openpeel.web import public_data
+from openpeel.web.rendering import render
+from openpeel.web.routes_overview import common, query_string, scope_of
+from openpeel.web.security import protected_router
+
+router = protected_router()
+Value = Annotated[str, Query(max_length=60, pattern=r"^[a-z0-9_]*$")]
+
+
+def _filters(
+    ethnicity: str, legislation: str, object_: str, outcome: str, age: str, sex: str
+) -> ExplorerFilters:
+    try:
+        return ExplorerFilters(ethnicity or "self_defined", legislation, object_, outcome, age, sex)
+    except ValueError as error:
+        raise HTTPException(status_code=400, detail=str(error)) from error
+
+
+def _result(
+    request: Request, force_id: str, period: Period, filters: ExplorerFilters
+) -> IndicatorResult:
+    data_dir = request.app.state.data_dir
+    key = ("explore", str(data_dir), force_id, period.start, period.end, filters)
+    try:
+        return public_data.cached(
+            key, lambda: explore(public_data.connection(data_dir), force_id, period, filters)
+        )
+    except (LookupError, ValueError) as error:
+        raise HTTPException(status_code=400, detail=str(error).splitlines()[0]) from error
+
+
+def _chart(result: IndicatorResult, filters: ExplorerFilters) -> tuple[str, str]:
+    t = result.table
+    shown = t[(t.group != "all") & (t.searches > 0)].assign(group=lambda d: d.group.map(label))
+    description = "Bar chart of the share of matching searches by group: " + "; ".join(
+        f"{g.group} {share_text(g.share)} ({number_text(g.searches, 0)})"
+        for g in shown.itertuples()
+    )
+    if shown.empty:
+        return "", "No searches match these filters."
+    svg = charts.to_svg(
+        charts.interval_bars(
+            shown,
+            "group",
+            "share",
+            "share_low",
+            "share_high",
+            "Share of matching searches",
+            "Ethnic group",
+            percent=True,
+        ),
+        description,
+    )
+    return svg, description
+
+
+@router.get("/stop-search", response_class=HTMLResponse)
+def explorer(
+    request: Request,
+    force_id: Annotated[str | None, Query(alias="force", max_length=40)] = None,
+    fy: Annotated[str | None, Query(max_length=7)] = None,
+    start: Annotated[str | None, Query(alias="from", max_length=7)] = None,
+    end: Annotated[str | None, Query(alias="to", max_length=7)] = None,
+    ethnicity: Value = "self_defined",
+    legislation: Value = "",
+    object_: Annotated[str, Query(alias="object", max_length=60, pattern=r"^[a-z0-9_]*$")] = "",
+    outcome: Value = "",
+    age: Value = "",
+    sex: Value = "",
+) -> HTMLResponse:
+    """Person searches by ethnic group under the filters chosen."""
+    force_id, period = scope_of(request, force_id, fy, start, end)
+    filters = _filters(ethnicity, legislation, object_, outcome, age, sex)
+    data_dir = request.app.state.data_dir
+    result = _result(request, force_id, period, filters)
+    key = ("explore-chart", str(data_dir), force_id, period.start, period.end, filters)
+    svg, description = public_data.cached(key, lambda: _chart(result, filters))
+    options = public_data.cached(
+        ("options", str(data_dir), force_id, period.start, period.end),
+        lambda: filter_options(public_data.connection(data_dir), force_id, period),
+    )
+    table = display(
+        result.table.assign(group=result.table.group.map(label)),
+        {
+            "group": ("Group", "text"),
+            "searches": ("Searches", "int"),
+            "share": ("Share", "share"),
+            "share_low": ("Low", "share"),
+            "share_high": ("High", "share"),
+            "rate_per_1000": ("Per 1,000 a year", "num"),
+            "rate_low": ("Rate low", "num"),
+            "rate_high": ("Rate high", "num"),
+        },
+    )
+    extra = {"ethnicity": filters.ethnicity, **filters.active()}
+    return render(
+        request,
+        "public/stop_search.html",
+        {
+            **common(request, force_id, period),
+            "page_title": "Stop and search explorer",
+            "result": result,
+            "table": table,
+            "chart_svg": svg,
+            "chart_description": description,
+            "filters": filters,
+            "options": options,
+            "csv_url": "/stop-search.csv?" + query_string(force_id, period, **extra),
+            "share_url": "/stop-search?" + query_string(force_id, period, **extra),
+        },
+    )
+
+
+@router.get("/stop-search.csv")
+def explorer_csv(
+    request: Request,
+    force_id: Annotated[str | None, Query(alias="force", max_length=40)] = None,
+    fy: Annotated[str | None, Query(max_length=7)] = None,
+    start: Annotated[str | None, Query(alias="from", max_length=7)] = None,
+    end: Annotated[str | None, Query(alias="to", max_length=7)] = None,
+    ethnicity: Value = "self_defined",
+    legislation: Value = "",
+    object_: Annotated[str, Query(alias="object", max_length=60, pattern=r"^[a-z0-9_]*$")] = "",
+    outcome: Value = "",
+    age: Value = "",
+    sex: Value = "",
+) -> Response:
+    """The explorer's result as CSV."""
+    force_id, period = scope_of(request, force_id, fy, start, end)
+    filters = _filters(ethnicity, legislation, object_, outcome, age, sex)
+    result = _result(request, force_id, period, filters)
+    name = f"stop-search-{force_id}-{period.start:%Y-%m}-{period.end:%Y-%m}.csv"
+    return Response(
+        public_data.csv_text(result),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
