@@ -140,6 +140,7 @@ def main() -> None:
     from openpeel.synth import write_archive
 
     work = args.work or Path(tempfile.mkdtemp(prefix="openpeel-scale-"))
+    work.mkdir(parents=True, exist_ok=True)
     population = work / "population.csv"
     synthetic_population(population)
     territorial = [f for f, v in forces().items() if v.pfa_code]

@@ -8,6 +8,7 @@ latency, errors, requests per second, and the explorer/static ratio measured in 
 Target: p95 under 300 ms, no errors. Not a test: nothing here asserts.
 
     .venv/bin/python benchmarks/web.py [--data-dir demo-data] [--clients 50] [--seconds 30]
+        [--workers 1]
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(data_dir: Path, port: int, db: Path) -> subprocess.Popen[bytes]:
+def start_server(data_dir: Path, port: int, db: Path, workers: int = 1) -> subprocess.Popen[bytes]:
     exe = Path(sys.executable).with_name("openpeel")
     env = {**os.environ, "OPENPEEL_DATABASE_URL": f"sqlite:///{db}"}
     subprocess.run(
@@ -63,6 +64,8 @@ def start_server(data_dir: Path, port: int, db: Path) -> subprocess.Popen[bytes]
             "127.0.0.1",
             "--port",
             str(port),
+            "--workers",
+            str(workers),
         ],
         env=env,
         stdout=subprocess.DEVNULL,
@@ -121,7 +124,7 @@ async def main_async(args: argparse.Namespace) -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as tmp:
-        server = start_server(args.data_dir.resolve(), port, Path(tmp) / "bench.db")
+        server = start_server(args.data_dir.resolve(), port, Path(tmp) / "bench.db", args.workers)
         try:
             await wait_ready(base)
             explorer = [f"/stop-search?{q}" for q in EXPLORER_QUERIES]
@@ -138,7 +141,7 @@ async def main_async(args: argparse.Namespace) -> None:
         finally:
             server.terminate()
             server.wait(timeout=10)
-    print(f"{args.clients} clients, loopback; latency in ms")
+    print(f"{args.clients} clients, {args.workers} worker(s), loopback; latency in ms")
     print(f"{'page':<22}{'requests':>9}{'errors':>7}{'req/s':>8}{'p50':>8}{'p95':>8}{'p99':>8}")
     for name, s in (("static page", static), ("filtered explorer", filtered)):
         print(
@@ -159,9 +162,10 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--static-seconds", type=float, default=10.0)
+    parser.add_argument("--workers", type=int, default=1, help="openpeel serve --workers")
     args = parser.parse_args()
-    if not 1 <= args.clients <= 200 or not 0 < args.seconds <= 120:
-        parser.error("--clients must be 1..200 and --seconds 0..120 (bounded)")
+    if not 1 <= args.clients <= 200 or not 0 < args.seconds <= 120 or not 1 <= args.workers <= 8:
+        parser.error("--clients must be 1..200, --seconds 0..120, --workers 1..8 (bounded)")
     asyncio.run(main_async(args))
 
 

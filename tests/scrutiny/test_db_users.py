@@ -20,7 +20,7 @@ def test_migrations_build_exactly_the_models(engine: Engine) -> None:
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
-    assert current_revision(engine) == "0001"
+    assert current_revision(engine) == "0002_assessment"
 
 
 def test_downgrade_and_upgrade_again(engine: Engine) -> None:

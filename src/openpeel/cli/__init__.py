@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from openpeel.cli import calls, crime, data, report, scrutiny, stop_search
+from openpeel.cli import assess, calls, crime, data, report, scrutiny, stop_search
 from openpeel.cli.output import Context
 
 
@@ -38,6 +38,6 @@ def main(ctx: click.Context, data_dir: Path | None, engine: str | None) -> None:
     ctx.obj = Context(data_dir)
 
 
-for _module in (data, crime, stop_search, scrutiny, calls, report):
+for _module in (data, crime, stop_search, scrutiny, calls, report, assess):
     for _command in _module.COMMANDS:
         main.add_command(_command)

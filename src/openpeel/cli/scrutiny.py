@@ -444,22 +444,78 @@ def scrutiny_audit(ctx: Context, meeting_id: int, fmt: str, database_url: str | 
 # ---- serve ----------------------------------------------------------------------------------
 
 
+#: How ``serve --workers N`` hands its choices to the worker processes (they import the app).
+WORKER_ENV = ("OPENPEEL_DATA_DIR", "OPENPEEL_DATABASE_URL", "OPENPEEL_SERVE_HTTPS")
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--https", is_flag=True, help="Behind HTTPS: mark cookies Secure.")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 32),
+    help="Worker processes. Python runs one request at a time per process, so one worker uses "
+    "one core; use about one per core for busy public pages. Each keeps its own caches.",
+)
+@click.option(
+    "--access-log/--no-access-log", default=True, show_default=True, help="Log every request."
+)
 @DATABASE
 @click.pass_obj
-def serve(ctx: Context, host: str, port: int, https: bool, database_url: str | None) -> None:
-    """Run the web app (scrutiny pages, login, public feedback)."""
+def serve(
+    ctx: Context,
+    host: str,
+    port: int,
+    https: bool,
+    workers: int,
+    access_log: bool,
+    database_url: str | None,
+) -> None:
+    """Run the web app (public pages, scrutiny pages, login, public feedback)."""
+    import os
+
     import uvicorn
 
     from openpeel.web.app import create_app
 
     with user_errors():
         engine = _ready(ctx, database_url)
+        # Built here even with workers: checks the schema and creates the app secret once.
         app = create_app(engine=engine, data_dir=ctx.data_dir, https_only=https)
-    uvicorn.run(app, host=host, port=port, proxy_headers=https, log_level="info")
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "proxy_headers": https,
+        "log_level": "info",
+        "access_log": access_log,
+    }
+    if workers == 1:
+        uvicorn.run(app, **options)
+        return
+    engine.dispose()
+    config = settings(ctx.data_dir)
+    values = (
+        str(config.data_dir),
+        database_url or config.resolved_database_url(),
+        "1" if https else "",
+    )
+    os.environ.update(dict(zip(WORKER_ENV, values, strict=True)))
+    uvicorn.run("openpeel.cli.scrutiny:worker_app", factory=True, workers=workers, **options)
+
+
+def worker_app() -> Any:
+    """The app of one ``serve --workers`` process (settings from ``WORKER_ENV``)."""
+    import os
+
+    from openpeel.web.app import create_app
+
+    data_dir, database_url, https = (os.environ.get(name, "") for name in WORKER_ENV)
+    return create_app(
+        database_url=database_url or None, data_dir=Path(data_dir), https_only=https == "1"
+    )
 
 
 COMMANDS = (db_group, users_group, panels_group, scrutiny_group, serve)

@@ -25,6 +25,7 @@ from openpeel.config import settings
 from openpeel.scrutiny.db import cached_engine, require_schema, session_factory
 from openpeel.scrutiny.records import has_synthetic_records
 from openpeel.web import (
+    routes_assess,
     routes_auth,
     routes_feedback,
     routes_overview,
@@ -83,6 +84,7 @@ def create_app(
     web = resources.files("openpeel.web")
     app.state.templates = Jinja2Templates(directory=str(web.joinpath("templates")))
     app.state.templates.env.globals["pct"] = pct
+    app.state.templates.env.auto_reload = False  # templates ship with the package: no stat per use
     app.mount("/static", StaticFiles(directory=str(web.joinpath("static"))), name="static")
 
     @app.middleware("http")
@@ -98,7 +100,10 @@ def create_app(
         anon = request.cookies.get(ANON_COOKIE)
         request.state.anon_token_from_cookie = bool(anon)
         request.state.anon_token = anon or new_token()
-        request.state.is_synthetic = await run_in_threadpool(_synthetic, app)
+        fresh = _synthetic_cached(app)
+        request.state.is_synthetic = (
+            fresh if fresh is not None else await run_in_threadpool(_synthetic, app)
+        )
         response: Response = await call_next(request)
         if not anon and not getattr(request.state, "anon_cookie_set", False):
             set_cookie(request, response, ANON_COOKIE, request.state.anon_token)
@@ -149,6 +154,7 @@ def create_app(
     app.include_router(routes_feedback.router)
     app.include_router(routes_overview.router)
     app.include_router(routes_stop_search.router)
+    app.include_router(routes_assess.router)
     return app
 
 
@@ -157,12 +163,21 @@ def _lookup(app: FastAPI, token: str) -> Any:
         return user_for_token(session, token)
 
 
-def _synthetic(app: FastAPI) -> bool:
+def _synthetic_cached(app: FastAPI) -> bool | None:
+    """The synthetic flag when known without the database (override or fresh cache), else None:
+    most requests then need no thread hop at all."""
     if app.state.synthetic_override is not None:
         return bool(app.state.synthetic_override)
     checked_at, value = app.state.synthetic_cache
     if time.monotonic() - checked_at < SYNTHETIC_CACHE_SECONDS:
         return bool(value)
+    return None
+
+
+def _synthetic(app: FastAPI) -> bool:
+    known = _synthetic_cached(app)
+    if known is not None:
+        return known
     with app.state.sessions() as session:
         value = has_synthetic_records(session)
     app.state.synthetic_cache = (time.monotonic(), value)

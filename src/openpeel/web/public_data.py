@@ -1,14 +1,17 @@
 """What the public pages read: the force and period a URL asks for, and the panels and results
-they show, computed by the report library and kept in a small cache (the lake only changes when
-data is loaded; restart the app after a load)."""
+they show, computed by the report library and kept in a bounded cache. The cache is forgotten
+when the lake changes (a load rewrites its manifest or reference tables; checked at most every
+``STAMP_SECONDS``), so a running app picks up new data without a restart."""
 
 from __future__ import annotations
 
 import csv
 import io
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,26 +27,64 @@ T = TypeVar("T")
 _LOCK = threading.RLock()
 _CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 CACHE_SIZE = 256
+STAMP_SECONDS = 2.0
+_MISSING = object()
+#: data directory -> (when last checked, stamp of its lake files).
+_STAMPS: dict[str, tuple[float, tuple[float, ...]]] = {}
 
 
 def cached(key: tuple[Any, ...], make: Callable[[], T]) -> T:
     """The value for key, computed once (one computation at a time: DuckDB and the caches are
-    shared between request threads)."""
-    with _LOCK:
-        if key in _CACHE:
+    shared between request threads). A hit takes no lock: single OrderedDict operations are
+    atomic, and the request threads would otherwise queue on every cached lookup."""
+    value = _CACHE.get(key, _MISSING)
+    if value is not _MISSING:
+        with suppress(KeyError):  # evicted meanwhile by another thread: still a valid value
             _CACHE.move_to_end(key)
-            return _CACHE[key]
-        value = make()
-        _CACHE[key] = value
+        return value
+    with _LOCK:
+        value = _CACHE.get(key, _MISSING)
+        if value is not _MISSING:
+            return value
+        made = make()
+        _CACHE[key] = made
         while len(_CACHE) > CACHE_SIZE:
             _CACHE.popitem(last=False)
-        return value
+        return made
 
 
 def clear_cache() -> None:
     """Forget every cached result (after loading new data)."""
     with _LOCK:
         _CACHE.clear()
+        _STAMPS.clear()
+
+
+def _stamp(data_dir: Path) -> tuple[float, ...]:
+    """Modification times of what a load rewrites: the manifest and the reference and call
+    tables' folders (0 when missing)."""
+    lake = data_dir / "lake"
+    out = []
+    for path in (lake / "_manifest.parquet", lake / "reference", lake / "calls"):
+        try:
+            out.append(path.stat().st_mtime)
+        except OSError:
+            out.append(0.0)
+    return tuple(out)
+
+
+def refresh(data_dir: Path, now: float | None = None) -> None:
+    """Forget the cache when the lake changed since the last look (looks at most every
+    ``STAMP_SECONDS``; a request calls this once)."""
+    now = time.monotonic() if now is None else now
+    checked = _STAMPS.get(str(data_dir))
+    if checked is not None and now - checked[0] < STAMP_SECONDS:
+        return
+    stamp = _stamp(data_dir)
+    with _LOCK:
+        if checked is not None and stamp != checked[1]:
+            _CACHE.clear()
+        _STAMPS[str(data_dir)] = (now, stamp)
 
 
 def connection(data_dir: Path) -> Any:
@@ -105,6 +146,7 @@ def choose(
 ) -> tuple[str, Period]:
     """The force and period of a URL, with defaults: the first force loaded, the 12 months to
     its latest month."""
+    refresh(data_dir)
     forces = loaded_forces(data_dir)
     if not forces:
         raise BadRequest("no data is loaded: run 'openpeel demo' or 'openpeel ingest'")

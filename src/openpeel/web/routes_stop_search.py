@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
+import pandas as pd
 from fastapi import HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -68,27 +69,25 @@ def _chart(result: IndicatorResult, filters: ExplorerFilters) -> tuple[str, str]
     return svg, description
 
 
-@router.get("/stop-search", response_class=HTMLResponse)
-def explorer(
-    request: Request,
-    force_id: Annotated[str | None, Query(alias="force", max_length=40)] = None,
-    fy: Annotated[str | None, Query(max_length=7)] = None,
-    start: Annotated[str | None, Query(alias="from", max_length=7)] = None,
-    end: Annotated[str | None, Query(alias="to", max_length=7)] = None,
-    ethnicity: Value = "self_defined",
-    legislation: Value = "",
-    object_: Annotated[str, Query(alias="object", max_length=60, pattern=r"^[a-z0-9_]*$")] = "",
-    outcome: Value = "",
-    age: Value = "",
-    sex: Value = "",
-) -> HTMLResponse:
-    """Person searches by ethnic group under the filters chosen."""
-    force_id, period = scope_of(request, force_id, fy, start, end)
-    filters = _filters(ethnicity, legislation, object_, outcome, age, sex)
+class Rows:
+    """A display table as plain lists, made once per view: what the template iterates
+    (``columns`` and ``itertuples``, as on a DataFrame) without pandas work per request."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.columns = [str(c) for c in frame.columns]
+        self.rows = list(frame.itertuples(index=False, name=None))
+
+    def itertuples(self, index: bool = False) -> list[tuple[Any, ...]]:
+        return self.rows
+
+
+def _view(
+    request: Request, force_id: str, period: Period, filters: ExplorerFilters
+) -> dict[str, Any]:
+    """Everything the explorer page shows for one filter set (cached whole by the caller)."""
     data_dir = request.app.state.data_dir
     result = _result(request, force_id, period, filters)
-    key = ("explore-chart", str(data_dir), force_id, period.start, period.end, filters)
-    svg, description = public_data.cached(key, lambda: _chart(result, filters))
+    svg, description = _chart(result, filters)
     options = public_data.cached(
         ("options", str(data_dir), force_id, period.start, period.end),
         lambda: filter_options(public_data.connection(data_dir), force_id, period),
@@ -106,6 +105,43 @@ def explorer(
             "rate_high": ("Rate high", "num"),
         },
     )
+    return {
+        "result": result,
+        "table": Rows(table),
+        "chart_svg": svg,
+        "chart_description": description,
+        "options": options,
+    }
+
+
+@router.get("/stop-search", response_class=HTMLResponse)
+def explorer(
+    request: Request,
+    force_id: Annotated[str | None, Query(alias="force", max_length=40)] = None,
+    fy: Annotated[str | None, Query(max_length=7)] = None,
+    start: Annotated[str | None, Query(alias="from", max_length=7)] = None,
+    end: Annotated[str | None, Query(alias="to", max_length=7)] = None,
+    ethnicity: Value = "self_defined",
+    legislation: Value = "",
+    object_: Annotated[str, Query(alias="object", max_length=60, pattern=r"^[a-z0-9_]*$")] = "",
+    outcome: Value = "",
+    age: Value = "",
+    sex: Value = "",
+) -> HTMLResponse:
+    """Person searches by ethnic group under the filters chosen."""
+    force_id, period = scope_of(request, force_id, fy, start, end)
+    filters = _filters(ethnicity, legislation, object_, outcome, age, sex)
+    view = public_data.cached(
+        (
+            "explore-view",
+            str(request.app.state.data_dir),
+            force_id,
+            period.start,
+            period.end,
+            filters,
+        ),
+        lambda: _view(request, force_id, period, filters),
+    )
     extra = {"ethnicity": filters.ethnicity, **filters.active()}
     return render(
         request,
@@ -113,12 +149,8 @@ def explorer(
         {
             **common(request, force_id, period),
             "page_title": "Stop and search explorer",
-            "result": result,
-            "table": table,
-            "chart_svg": svg,
-            "chart_description": description,
+            **view,
             "filters": filters,
-            "options": options,
             "csv_url": "/stop-search.csv?" + query_string(force_id, period, **extra),
             "share_url": "/stop-search?" + query_string(force_id, period, **extra),
         },

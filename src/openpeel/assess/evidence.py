@@ -1,0 +1,335 @@
+"""Evidence for the characteristics: indicator results judged by the rules (met, not met,
+uncertain, missing), and the catalogue of indicators a rule may name.
+
+A rule reads one row of an indicator's table (``measure`` with ``low``/``high``), or sums a
+numerator and a denominator over the rows its filter keeps and puts a Wilson interval on the
+share. With ``interval_must_clear`` the whole interval must be on the right side of the threshold
+for ``met`` and on the wrong side for ``not_met``; an interval that straddles it is ``uncertain``.
+No row, an empty denominator or an indicator that could not run is ``missing``, never a guess.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from openpeel.assess.framework_rules import Rule, compare
+from openpeel.indicators.period import Period
+from openpeel.indicators.result import IndicatorResult
+from openpeel.stats.intervals import wilson_interval
+
+STATUSES = ("met", "not_met", "uncertain", "missing")
+IndicatorFn = Callable[[Any, str, Period], IndicatorResult]
+
+
+@dataclass
+class Finding:
+    """The judgment of one characteristic, with the numbers behind it."""
+
+    characteristic_id: str
+    status: str
+    reason: str
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    count: float | None = None
+    total: float | None = None
+    indicator: str = ""
+    is_exceeded: bool = False
+    source: str = "data"
+    evidence_id: int | None = None
+
+
+@dataclass
+class RecordedEvidence:
+    """Evidence that is not data (an inspector's finding, a file review, a document)."""
+
+    evidence_id: int
+    characteristic_id: str
+    finding: str
+    kind: str
+    source: str
+    evidence_date: date
+    summary: str
+    added_by: str = ""
+
+
+@dataclass
+class IndicatorCache:
+    """Runs each named indicator once per force and period; remembers failures as reasons."""
+
+    con: Any
+    force_id: str
+    period: Period
+    catalogue: Mapping[str, IndicatorFn] = field(default_factory=dict)
+    results: dict[str, IndicatorResult | str] = field(default_factory=dict)
+
+    def get(self, name: str) -> IndicatorResult | str:
+        """The result, or a one-line reason why it could not be computed."""
+        if name not in self.results:
+            fn = (self.catalogue or CATALOGUE).get(name)
+            if fn is None:
+                self.results[name] = f"no indicator named {name!r} in the catalogue"
+            else:
+                try:
+                    self.results[name] = fn(self.con, self.force_id, self.period)
+                except Exception as err:  # any failure to compute is missing evidence
+                    text = str(err).splitlines()[0] if str(err) else type(err).__name__
+                    self.results[name] = f"{name} could not be computed: {text}"
+        return self.results[name]
+
+
+def _num(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def filter_rows(table: pd.DataFrame, conditions: tuple[tuple[str, tuple[str, ...]], ...]) -> Any:
+    """Rows whose columns match the filter (values compared as text; dates as YYYY-MM-DD)."""
+    mask = pd.Series(True, index=table.index)
+    for column, values in conditions:
+        if column not in table.columns:
+            raise KeyError(column)
+        mask &= table[column].map(lambda v: "" if v is None else str(v)).isin(values)
+    return table[mask]
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return "?"
+    return f"{value:.4g}"
+
+
+def measure_rows(
+    rule: Rule, rows: pd.DataFrame
+) -> tuple[float | None, float | None, float | None, float | None, float | None, str]:
+    """(value, low, high, count, total, problem) from the rows a rule's filter kept."""
+    if rule.numerator:
+        if rows.empty:
+            return None, None, None, None, None, "no rows match the rule's filter"
+        count = _num(pd.to_numeric(rows[rule.numerator], errors="coerce").sum())
+        total = _num(pd.to_numeric(rows[rule.denominator], errors="coerce").sum())
+        if not total or count is None:
+            return None, None, None, count, total, f"{rule.denominator} is zero or empty"
+        low, high = wilson_interval(count, total)
+        return count / total, float(low), float(high), count, total, ""
+    if len(rows) != 1:
+        return (
+            None,
+            None,
+            None,
+            None,
+            None,
+            (f"expected one row matching the filter, found {len(rows)}"),
+        )
+    row = rows.iloc[0]
+    value = _num(row[rule.measure])
+    low = _num(row[rule.low]) if rule.low else None
+    high = _num(row[rule.high]) if rule.high else None
+    if value is None:
+        return None, None, None, None, None, f"{rule.measure} is empty"
+    return value, low, high, None, None, ""
+
+
+def judge(rule: Rule, value: float, low: float | None, high: float | None) -> str:
+    """met / not_met / uncertain for a value (and interval) against the rule's threshold."""
+    assert rule.threshold is not None
+    threshold = rule.threshold
+    if rule.interval_must_clear and low is not None and high is not None:
+        # For ">=" the low end must clear to be met; the high end below means not met.
+        good_end, bad_end = (low, high) if rule.comparison in (">=", ">") else (high, low)
+        if compare(good_end, rule.comparison, threshold):
+            return "met"
+        if not compare(bad_end, rule.comparison, threshold):
+            return "not_met"
+        return "uncertain"
+    return "met" if compare(value, rule.comparison, threshold) else "not_met"
+
+
+def evaluate_rows(rule: Rule, table: pd.DataFrame, indicator: str | None = None) -> Finding:
+    """Judge one indicator rule on an indicator's table (pure: no data access)."""
+    name = indicator or rule.indicator
+    try:
+        rows = filter_rows(table, rule.filter)
+        value, low, high, count, total, problem = measure_rows(rule, rows)
+    except KeyError as err:
+        return Finding(
+            rule.characteristic_id,
+            "missing",
+            f"{name} has no column {err.args[0]!r}",
+            indicator=name,
+        )
+    if value is None:
+        return Finding(
+            rule.characteristic_id,
+            "missing",
+            f"{name}: {problem}",
+            count=count,
+            total=total,
+            indicator=name,
+        )
+    status = judge(rule, value, low, high)
+    interval = f" [{_fmt(low)}, {_fmt(high)}]" if low is not None and high is not None else ""
+    counts = f" ({count:,.0f} of {total:,.0f})" if total is not None and count is not None else ""
+    what = rule.measure or f"{rule.numerator}/{rule.denominator}"
+    words = {
+        "met": "meets",
+        "not_met": "does not meet",
+        "uncertain": "straddles",
+    }[status]
+    reason = (
+        f"{what} = {_fmt(value)}{interval}{counts} {words} {rule.comparison} {rule.threshold:g}"
+    )
+    if status == "uncertain":
+        reason += " (the interval straddles the threshold)"
+    if rule.interval_must_clear and (low is None or high is None):
+        reason += " (no interval available: judged on the value alone)"
+    exceeded = False
+    if status == "met" and rule.exceed_threshold is not None:
+        end = (
+            value
+            if low is None or high is None
+            else (low if rule.comparison in (">=", ">") else high)
+        )
+        exceeded = compare(end, rule.comparison, rule.exceed_threshold)
+    return Finding(
+        rule.characteristic_id, status, reason, value, low, high, count, total, name, exceeded
+    )
+
+
+def evaluate(
+    rule: Rule, cache: IndicatorCache | None, recorded: list[RecordedEvidence] | None = None
+) -> Finding:
+    """Judge one rule: recorded evidence for ``needs_evidence`` rules, else the indicator."""
+    if rule.kind == "needs_evidence":
+        mine = [e for e in recorded or [] if e.characteristic_id == rule.characteristic_id]
+        if not mine:
+            return Finding(
+                rule.characteristic_id,
+                "missing",
+                f"needs {rule.evidence_kind or 'evidence that is not data'}: none recorded",
+                source="evidence",
+            )
+        latest = max(mine, key=lambda e: (e.evidence_date, e.evidence_id))
+        return Finding(
+            rule.characteristic_id,
+            latest.finding,
+            f"{latest.kind} ({latest.source}, {latest.evidence_date:%Y-%m-%d}): {latest.summary}",
+            source="evidence",
+            evidence_id=latest.evidence_id,
+        )
+    if cache is None:
+        return Finding(
+            rule.characteristic_id, "missing", "no data connection", indicator=rule.indicator
+        )
+    result = cache.get(rule.indicator)
+    if isinstance(result, str):
+        return Finding(rule.characteristic_id, "missing", result, indicator=rule.indicator)
+    return evaluate_rows(rule, result.table, rule.indicator)
+
+
+def trend(rule: Rule, table: pd.DataFrame, month_column: str = "month") -> pd.DataFrame:
+    """The rule's measure month by month (``trend_filter`` rows), with the judgment per month:
+    the progress of an area for improvement linked to this characteristic."""
+    columns = ["month", "value", "low", "high", "status"]
+    if not rule.trend_filter or month_column not in table.columns:
+        return pd.DataFrame(columns=columns)
+    try:
+        rows = filter_rows(table, rule.trend_filter)
+    except KeyError:
+        return pd.DataFrame(columns=columns)
+    out = []
+    for month, part in rows.groupby(month_column, sort=True):
+        value, low, high, _c, _t, _p = measure_rows(rule, part)
+        status = "missing" if value is None else judge(rule, value, low, high)
+        out.append({"month": month, "value": value, "low": low, "high": high, "status": status})
+    return pd.DataFrame(out, columns=columns)
+
+
+# --------------------------------------------------------------------------- the catalogue
+
+
+def _charter(con: Any, force_id: str, period: Period) -> IndicatorResult:
+    from openpeel.indicators.charter import charter_compliance
+
+    return charter_compliance(con, force_id, period)
+
+
+def _answers(con: Any, force_id: str, period: Period) -> IndicatorResult:
+    from openpeel.indicators.calls import answer_performance
+
+    return answer_performance(con, force_id, period)
+
+
+def _stop_search(which: str) -> IndicatorFn:
+    def run(con: Any, force_id: str, period: Period) -> IndicatorResult:
+        from openpeel.indicators import stop_search, stop_search_outcomes, stop_search_quality
+
+        sc = stop_search.cached_scope(con, period, force_id)
+        if which == "quality":
+            return stop_search_quality.quality(con, sc)
+        if which == "outcomes":
+            return stop_search_outcomes.outcomes(con, sc)
+        pop = stop_search.population_frame(con, stop_search.CENSUS2021)
+        return stop_search.ratios(con, sc, population=pop)
+
+    return run
+
+
+def _crime_trend(con: Any, force_id: str, period: Period) -> IndicatorResult:
+    from openpeel.indicators.crime import crime_trend
+
+    result = crime_trend(con, force_id, period)
+    rows = [{"series": k, **v} for k, v in (result.meta.get("trend") or {}).items()]
+    return IndicatorResult(
+        name="crime.trend_estimate",
+        title="Trend in recorded crime (% a year)",
+        definition=result.definition,
+        table=pd.DataFrame(rows),
+        caveats=result.caveats,
+        is_synthetic=result.is_synthetic,
+        meta={k: v for k, v in result.meta.items() if k != "trend"},
+    )
+
+
+def _outcome_summary(con: Any, force_id: str, period: Period) -> IndicatorResult:
+    from openpeel.indicators.investigations import outcome_summary
+
+    return outcome_summary(con, force_id, period)
+
+
+def _outcome_quality(con: Any, force_id: str, period: Period) -> IndicatorResult:
+    from openpeel.indicators.investigations import outcome_quality
+
+    return outcome_quality(con, force_id, period)
+
+
+#: The indicators a rule may name, and the CLI command or page that shows each in full.
+CATALOGUE: dict[str, IndicatorFn] = {
+    "charter.compliance": _charter,
+    "calls.answer_performance": _answers,
+    "stop_search.quality": _stop_search("quality"),
+    "stop_search.ratios": _stop_search("ratios"),
+    "stop_search.outcomes": _stop_search("outcomes"),
+    "crime.trend_estimate": _crime_trend,
+    "outcomes.summary": _outcome_summary,
+    "outcomes.quality": _outcome_quality,
+}
+WHERE_SHOWN: dict[str, str] = {
+    "charter.compliance": "openpeel charter",
+    "calls.answer_performance": "openpeel calls performance",
+    "stop_search.quality": "openpeel stop-search quality",
+    "stop_search.ratios": "openpeel stop-search ratios",
+    "stop_search.outcomes": "openpeel stop-search outcomes",
+    "crime.trend_estimate": "openpeel crime trend",
+    "outcomes.summary": "openpeel outcomes summary",
+    "outcomes.quality": "openpeel outcomes quality",
+}

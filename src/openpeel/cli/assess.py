@@ -1,0 +1,494 @@
+"""Commands of the PEEL assessment: ``openpeel assess``, ``openpeel afi ...``,
+``openpeel grade ...`` and ``openpeel evidence ...`` (thin faces over ``openpeel.assess``)."""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+from sqlalchemy import Engine, inspect
+from sqlalchemy.orm import Session
+
+from openpeel.assess import records
+from openpeel.assess.assessment import assess
+from openpeel.assess.framework_rules import RulesError
+from openpeel.assess.models import IMPROVEMENT_KINDS, MONITORING_PHASES
+from openpeel.cli.output import FORMAT, Context, console, emit, user_errors
+from openpeel.config import settings
+from openpeel.indicators.period import Period
+from openpeel.scrutiny.db import cached_engine, require_schema, session_scope
+
+DATABASE = click.option(
+    "--database-url",
+    default=None,
+    envvar="OPENPEEL_DATABASE_URL",
+    help="SQLAlchemy URL of the operational database (default: SQLite in the data directory).",
+)
+BY = click.option("--by", "by", default=None, help="Your name for the history (default: login).")
+FRAMEWORK = click.option(
+    "--framework", default="peel-2021-22", show_default=True, help="PEEL framework id."
+)
+
+
+def _engine(ctx: Context, database_url: str | None) -> Engine:
+    return cached_engine(database_url or settings(ctx.data_dir).resolved_database_url())
+
+
+@contextmanager
+def _session(ctx: Context, database_url: str | None) -> Iterator[Session]:
+    engine = _engine(ctx, database_url)
+    require_schema(engine)
+    with session_scope(engine) as session:
+        yield session
+
+
+def _actor(by: str | None) -> records.Actor:
+    try:
+        who = by or getpass.getuser()
+    except OSError:
+        who = "command line"
+    return records.Actor(f"{who} (command line)")
+
+
+def _date(value: str | None, name: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=name) from None
+
+
+def _has_records(engine: Engine) -> bool:
+    try:
+        return inspect(engine).has_table("improvements")
+    except Exception:  # an unreachable database: assess from data alone
+        return False
+
+
+@click.command("assess")
+@click.option(
+    "--force",
+    "force_id",
+    required=True,
+    metavar="FORCE",
+    help="data.police.uk force id, e.g. west-midlands.",
+)
+@click.option("--from", "start", metavar="YYYY-MM", help="First month.")
+@click.option("--to", "end", metavar="YYYY-MM", help="Last month.")
+@click.option("--fy", metavar="YYYY/YY", help="A financial year instead.")
+@FRAMEWORK
+@click.option(
+    "--characteristics",
+    is_flag=True,
+    help="Print one row per characteristic (rule, status, numbers, reason) instead.",
+)
+@click.option(
+    "--rules-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder with edited rules-*.csv / grading.csv (default: <data dir>/assess).",
+)
+@DATABASE
+@FORMAT
+@click.pass_obj
+def assess_command(
+    obj: Context,
+    force_id: str,
+    start: str | None,
+    end: str | None,
+    fy: str | None,
+    framework: str,
+    characteristics: bool,
+    rules_dir: Path | None,
+    database_url: str | None,
+    fmt: str,
+) -> None:
+    """One row per PEEL area: area,grade_suggested,grade_recorded,characteristics_met,
+    characteristics_total,uncertain,not_assessed_reason.
+
+    Each characteristic is judged by a rule held as data; an area without enough evidence is
+    "not assessed" with the reason. Recorded grades, evidence and open areas for improvement
+    come from the operational database when it has been migrated.
+    """
+    with user_errors():
+        try:
+            period = Period.parse(start, end, fy)
+            engine = _engine(obj, database_url)
+            db = engine if _has_records(engine) else None
+            result = assess(obj.data_dir, force_id, period, framework, db=db, rules_dir=rules_dir)
+        except (RulesError, KeyError) as err:
+            raise ValueError(str(err).strip("'\"")) from None
+    if result.is_synthetic and fmt == "table":
+        console.print("[bold yellow]SYNTHETIC DATA[/]: not a real force's figures.")
+    if characteristics:
+        table = result.characteristics_table()
+        chars: list[dict[str, Any]] = [
+            {str(k): (None if v != v else v) for k, v in r.items()}  # NaN -> empty
+            for r in table.to_dict(orient="records")
+        ]
+        emit(chars, fmt, title=f"Characteristics, {force_id}, {period.label}")
+        return
+    rows = result.summary_rows()
+    if result.is_synthetic and fmt == "csv":
+        rows = [{"synthetic_data": True, **r} for r in rows]
+    emit(rows, fmt, title=f"PEEL assessment ({framework}), {force_id}, {period.label}")
+    if fmt == "table":
+        console.print(
+            "[dim]Characteristics marked 'project' are openpeel's own rules, not "
+            "HMICFRS's; --characteristics shows every reason.[/]"
+        )
+
+
+# --------------------------------------------------------------------------- afi
+
+
+@click.group("afi")
+def afi_group() -> None:
+    """Areas for improvement, causes of concern and recommendations, tracked to closure."""
+
+
+@afi_group.command("add")
+@click.option("--force", "force_id", required=True, metavar="FORCE")
+@click.option("--area", "area_id", required=True, help="Area id, e.g. victims.")
+@click.option("--title", default="", help="What must improve (default: from the characteristic).")
+@click.option(
+    "--characteristic",
+    "characteristic_id",
+    default="",
+    help="The unmet characteristic it comes from (links its indicator).",
+)
+@click.option(
+    "--kind",
+    type=click.Choice(IMPROVEMENT_KINDS),
+    default="area_for_improvement",
+    show_default=True,
+)
+@click.option("--owner", default="")
+@click.option("--due", default=None, metavar="YYYY-MM-DD")
+@click.option("--phase", type=click.Choice(MONITORING_PHASES), default="scan", show_default=True)
+@click.option(
+    "--parent",
+    "parent_id",
+    type=int,
+    default=None,
+    help="The cause of concern a recommendation answers.",
+)
+@FRAMEWORK
+@BY
+@DATABASE
+@FORMAT
+@click.pass_obj
+def afi_add(
+    obj: Context,
+    force_id: str,
+    area_id: str,
+    title: str,
+    characteristic_id: str,
+    kind: str,
+    owner: str,
+    due: str | None,
+    phase: str,
+    parent_id: int | None,
+    framework: str,
+    by: str | None,
+    database_url: str | None,
+    fmt: str,
+) -> None:
+    """Create an improvement (by hand, or from an unmet characteristic)."""
+    due_date = _date(due, "--due")
+    with user_errors(), _session(obj, database_url) as s:
+        if not title and characteristic_id:
+            imp = records.suggest_from_finding(
+                s, _actor(by), force_id, framework, characteristic_id
+            )
+            records.update_improvement(
+                s,
+                _actor(by),
+                imp.id,
+                owner=owner or None,
+                due_date=due_date,
+                monitoring_phase=phase,
+            )
+        else:
+            imp = records.create_improvement(
+                s,
+                _actor(by),
+                force_id,
+                framework,
+                area_id,
+                title,
+                kind,
+                characteristic_id,
+                owner=owner,
+                due_date=due_date,
+                monitoring_phase=phase,
+                parent_id=parent_id,
+            )
+        emit([records.as_row(imp)], fmt)
+
+
+@afi_group.command("list")
+@click.option("--force", "force_id", default=None, metavar="FORCE")
+@click.option(
+    "--status",
+    type=click.Choice(["active", "open", "in_progress", "closed"]),
+    default=None,
+    help="active = open or in progress.",
+)
+@DATABASE
+@FORMAT
+@click.pass_obj
+def afi_list(
+    obj: Context, force_id: str | None, status: str | None, database_url: str | None, fmt: str
+) -> None:
+    """List improvements, newest first."""
+    with user_errors(), _session(obj, database_url) as s:
+        emit([records.as_row(i) for i in records.improvements(s, force_id, status)], fmt)
+
+
+@afi_group.command("show")
+@click.argument("improvement_id", type=int)
+@DATABASE
+@FORMAT
+@click.pass_obj
+def afi_show(obj: Context, improvement_id: int, database_url: str | None, fmt: str) -> None:
+    """An improvement's actions and its whole history (who, when, before, after)."""
+    with user_errors(), _session(obj, database_url) as s:
+        imp = records.get_improvement(s, improvement_id)
+        if fmt == "table":
+            emit([records.as_row(imp)], fmt)
+            emit(
+                [
+                    {
+                        "id": a.id,
+                        "description": a.description,
+                        "owner": a.owner,
+                        "due_date": a.due_date,
+                        "status": a.status,
+                    }
+                    for a in records.actions(s, improvement_id)
+                ],
+                fmt,
+                title="Actions",
+            )
+        emit(
+            [
+                {
+                    "at": h.at.isoformat(timespec="seconds"),
+                    "by": h.user_name,
+                    "action": h.action,
+                    "field": h.field,
+                    "before": h.before,
+                    "after": h.after,
+                }
+                for h in records.history(s, improvement_id)
+            ],
+            fmt,
+            title="History",
+        )
+
+
+@afi_group.command("update")
+@click.argument("improvement_id", type=int)
+@click.option("--title", default=None)
+@click.option("--owner", default=None)
+@click.option("--status", type=click.Choice(["open", "in_progress"]), default=None)
+@click.option("--phase", type=click.Choice(MONITORING_PHASES), default=None)
+@click.option("--due", default=None, metavar="YYYY-MM-DD")
+@click.option("--indicators", default=None, help="Linked indicators, ';'-separated.")
+@click.option("--action", "action_text", default=None, help="Add an action.")
+@click.option("--action-owner", default="")
+@click.option("--action-due", default=None, metavar="YYYY-MM-DD")
+@click.option(
+    "--action-done",
+    "action_done",
+    type=int,
+    default=None,
+    metavar="ACTION_ID",
+    help="Mark an action done.",
+)
+@BY
+@DATABASE
+@FORMAT
+@click.pass_obj
+def afi_update(
+    obj: Context,
+    improvement_id: int,
+    title: str | None,
+    owner: str | None,
+    status: str | None,
+    phase: str | None,
+    due: str | None,
+    indicators: str | None,
+    action_text: str | None,
+    action_owner: str,
+    action_due: str | None,
+    action_done: int | None,
+    by: str | None,
+    database_url: str | None,
+    fmt: str,
+) -> None:
+    """Change an improvement or add an action; every change goes into the history."""
+    due_date, action_date = _date(due, "--due"), _date(action_due, "--action-due")
+    actor = _actor(by)
+    with user_errors(), _session(obj, database_url) as s:
+        imp = records.update_improvement(
+            s,
+            actor,
+            improvement_id,
+            title=title,
+            owner=owner,
+            status=status,
+            monitoring_phase=phase,
+            due_date=due_date,
+            linked_indicators=indicators,
+        )
+        if action_text:
+            records.add_action(s, actor, improvement_id, action_text, action_owner, action_date)
+        if action_done is not None:
+            records.update_action(s, actor, action_done, "done")
+        emit([records.as_row(imp)], fmt)
+
+
+@afi_group.command("close")
+@click.argument("improvement_id", type=int)
+@click.option("--evidence", required=True, help="What shows the improvement is made.")
+@BY
+@DATABASE
+@FORMAT
+@click.pass_obj
+def afi_close(
+    obj: Context,
+    improvement_id: int,
+    evidence: str,
+    by: str | None,
+    database_url: str | None,
+    fmt: str,
+) -> None:
+    """Close an improvement; evidence is required and kept."""
+    with user_errors(), _session(obj, database_url) as s:
+        imp = records.close_improvement(s, _actor(by), improvement_id, evidence)
+        emit([records.as_row(imp)], fmt)
+
+
+# --------------------------------------------------------------------------- grades, evidence
+
+
+@click.group("grade")
+def grade_group() -> None:
+    """Grades given by people: the inspectorate's recorded grades and assessors' grades."""
+
+
+@grade_group.command("set")
+@click.option("--force", "force_id", required=True, metavar="FORCE")
+@click.option("--area", "area_id", required=True)
+@click.option("--grade", required=True)
+@click.option("--reason", required=True)
+@click.option(
+    "--kind", type=click.Choice(["recorded", "assessor"]), default="assessor", show_default=True
+)
+@click.option("--source", default="")
+@FRAMEWORK
+@BY
+@DATABASE
+@click.pass_obj
+def grade_set(
+    obj: Context,
+    force_id: str,
+    area_id: str,
+    grade: str,
+    reason: str,
+    kind: str,
+    source: str,
+    framework: str,
+    by: str | None,
+    database_url: str | None,
+) -> None:
+    """Record a grade with its reason (the suggested grade stays beside it)."""
+    with user_errors(), _session(obj, database_url) as s:
+        records.set_grade(s, _actor(by), force_id, framework, area_id, kind, grade, reason, source)
+    console.print(f"{kind} grade for {area_id}: {grade}")
+
+
+@grade_group.command("wmp-2021-22")
+@BY
+@DATABASE
+@click.pass_obj
+def grade_wmp(obj: Context, by: str | None, database_url: str | None) -> None:
+    """Enter West Midlands' PEEL 2021/22 grades as the inspectorate's recorded judgments."""
+    with user_errors(), _session(obj, database_url) as s:
+        rows = records.record_wmp_2021_22(s, _actor(by))
+    console.print(f"{len(rows)} recorded grades entered for west-midlands (peel-2021-22)")
+
+
+@click.group("evidence")
+def evidence_group() -> None:
+    """Evidence that is not data (inspection findings, file reviews, documents)."""
+
+
+@evidence_group.command("add")
+@click.option("--force", "force_id", required=True, metavar="FORCE")
+@click.option("--characteristic", "characteristic_id", required=True)
+@click.option("--finding", type=click.Choice(["met", "not_met", "uncertain"]), required=True)
+@click.option("--kind", required=True, help="e.g. file review, inspection finding, document.")
+@click.option("--source", required=True, help="Where it comes from (document, reference).")
+@click.option("--date", "evidence_date", required=True, metavar="YYYY-MM-DD")
+@click.option("--summary", default="")
+@FRAMEWORK
+@BY
+@DATABASE
+@click.pass_obj
+def evidence_add(
+    obj: Context,
+    force_id: str,
+    characteristic_id: str,
+    finding: str,
+    kind: str,
+    source: str,
+    evidence_date: str,
+    summary: str,
+    framework: str,
+    by: str | None,
+    database_url: str | None,
+) -> None:
+    """Record evidence for a characteristic that needs it."""
+    when = _date(evidence_date, "--date")
+    assert when is not None
+    with user_errors(), _session(obj, database_url) as s:
+        row = records.add_evidence(
+            s,
+            _actor(by),
+            force_id,
+            framework,
+            characteristic_id,
+            finding,
+            kind,
+            source,
+            when,
+            summary,
+        )
+    console.print(f"evidence {row.id} recorded for {characteristic_id}")
+
+
+@evidence_group.command("list")
+@click.option("--force", "force_id", required=True, metavar="FORCE")
+@FRAMEWORK
+@DATABASE
+@FORMAT
+@click.pass_obj
+def evidence_list(
+    obj: Context, force_id: str, framework: str, database_url: str | None, fmt: str
+) -> None:
+    """Evidence recorded for a force."""
+    with user_errors(), _session(obj, database_url) as s:
+        rows = [vars(e) for e in records.recorded_evidence(s, force_id, framework)]
+    emit(rows, fmt)
+
+
+COMMANDS = [assess_command, afi_group, grade_group, evidence_group]

@@ -1,0 +1,390 @@
+"""Assessment pages under /assess: the areas with suggested, recorded and assessor grades and
+their reasons, evidence that is not data, and improvements (areas for improvement, causes of
+concern, recommendations) from creation to closure with their history.
+
+Readers: administrators, analysts, panel coordinators and force liaisons. Evidence and
+improvements: administrators and analysts. Grades: administrators.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+from fastapi import Depends, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from openpeel.assess import records
+from openpeel.assess.assessment import Assessment, assess
+from openpeel.assess.evidence import IndicatorCache, trend
+from openpeel.assess.framework_rules import load_rules
+from openpeel.assess.models import (
+    ASSESS_READERS,
+    ASSESSORS,
+    GRADERS,
+    IMPROVEMENT_KINDS,
+    MONITORING_PHASES,
+)
+from openpeel.indicators.period import Period
+from openpeel.reference.peel_framework import framework, grades
+from openpeel.scrutiny.models import User
+from openpeel.web.rendering import render
+from openpeel.web.security import get_db, protected_router, require
+
+router = protected_router()
+DB = Annotated[Session, Depends(get_db)]
+READERS = Depends(require(*ASSESS_READERS))
+EDITORS = Depends(require(*ASSESSORS))
+GRADER = Depends(require(*GRADERS))
+FRAMEWORK = "peel-2021-22"
+DEFAULT_FORCE = "west-midlands"
+DEFAULT_FY = "2021/22"
+CACHE_SECONDS = 300.0
+_CACHES: dict[tuple[str, str, str], tuple[float, IndicatorCache | None]] = {}
+
+
+def _cache(data_dir: Path, force_id: str, period: Period) -> IndicatorCache | None:
+    """Indicator results per data directory, force and period, kept a few minutes (the
+    indicators take seconds; evidence and grades are read fresh on every request)."""
+    key = (str(data_dir), force_id, period.label)
+    hit = _CACHES.get(key)
+    if hit and time.monotonic() - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    try:
+        from openpeel.store.connection import connect
+
+        cache: IndicatorCache | None = IndicatorCache(connect(data_dir), force_id, period)
+    except Exception:  # no lake yet: every data rule is missing
+        cache = None
+    _CACHES[key] = (time.monotonic(), cache)
+    return cache
+
+
+def _period(fy: str) -> Period:
+    try:
+        return Period.financial_year(fy)
+    except ValueError as err:
+        raise HTTPException(status_code=400, detail=str(err)) from None
+
+
+def run_assessment(request: Request, db: Session, force_id: str, period: Period) -> Assessment:
+    """The assessment shown on the pages, on the cached indicator results (a hook for other
+    pages, such as the report, to call)."""
+    cache = _cache(request.app.state.data_dir, force_id, period)
+    return assess(cache, force_id, period, FRAMEWORK, db=db)
+
+
+def _actor(user: User) -> records.Actor:
+    return records.Actor(f"{user.display_name} ({user.username})", user.id)
+
+
+def _bad(message: str) -> HTTPException:
+    return HTTPException(status_code=400, detail=message)
+
+
+def _date(value: str) -> date | None:
+    if not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise _bad(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _back(force_id: str, fy: str, anchor: str = "") -> RedirectResponse:
+    target = f"/assess?force={force_id}&fy={fy}" + (f"#{anchor}" if anchor else "")
+    return RedirectResponse(target, status_code=303)
+
+
+@router.get("/assess", response_class=HTMLResponse)
+def assess_page(
+    request: Request, db: DB, user: User = READERS, force: str = DEFAULT_FORCE, fy: str = DEFAULT_FY
+) -> Response:
+    """Every area: grades with reasons, the characteristics, open improvements."""
+    period = _period(fy)
+    result = run_assessment(request, db, force, period)
+    return render(
+        request,
+        "assess/home.html",
+        {
+            "assessment": result,
+            "force": force,
+            "fy": fy,
+            "grades": [g.grade for g in grades()],
+            "can_edit": user.role in ASSESSORS,
+            "can_grade": user.role in GRADERS,
+            "history": records.grade_history(db, force, FRAMEWORK),
+        },
+    )
+
+
+@router.post("/assess/grades")
+def set_grade(
+    request: Request,
+    db: DB,
+    user: User = GRADER,
+    force: Annotated[str, Form()] = DEFAULT_FORCE,
+    fy: Annotated[str, Form()] = DEFAULT_FY,
+    area_id: Annotated[str, Form()] = "",
+    kind: Annotated[str, Form()] = "assessor",
+    grade: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+    source: Annotated[str, Form()] = "",
+    suggested: Annotated[str, Form()] = "",
+) -> Response:
+    """Record an assessor's (or the inspectorate's) grade with its reason."""
+    try:
+        records.set_grade(
+            db, _actor(user), force, FRAMEWORK, area_id, kind, grade, reason, source, suggested
+        )
+    except ValueError as err:
+        raise _bad(str(err)) from None
+    db.commit()
+    return _back(force, fy, f"area-{area_id}")
+
+
+@router.post("/assess/evidence")
+def add_evidence(
+    request: Request,
+    db: DB,
+    user: User = EDITORS,
+    force: Annotated[str, Form()] = DEFAULT_FORCE,
+    fy: Annotated[str, Form()] = DEFAULT_FY,
+    characteristic_id: Annotated[str, Form()] = "",
+    finding: Annotated[str, Form()] = "",
+    kind: Annotated[str, Form()] = "",
+    source: Annotated[str, Form()] = "",
+    evidence_date: Annotated[str, Form()] = "",
+    summary: Annotated[str, Form()] = "",
+) -> Response:
+    """Record evidence that is not data for a characteristic."""
+    when = _date(evidence_date)
+    if when is None:
+        raise _bad("evidence needs its date")
+    try:
+        row = records.add_evidence(
+            db,
+            _actor(user),
+            force,
+            FRAMEWORK,
+            characteristic_id,
+            finding,
+            kind,
+            source,
+            when,
+            summary,
+        )
+    except ValueError as err:
+        raise _bad(str(err)) from None
+    db.commit()
+    return _back(force, fy, f"ch-{row.characteristic_id}")
+
+
+@router.get("/assess/afis", response_class=HTMLResponse)
+def afi_list(
+    request: Request, db: DB, user: User = READERS, force: str = "", status: str = ""
+) -> Response:
+    """Every improvement, newest first."""
+    try:
+        items = records.improvements(db, force or None, status or None)
+    except ValueError as err:
+        raise _bad(str(err)) from None
+    return render(
+        request,
+        "assess/afis.html",
+        {
+            "items": items,
+            "force": force,
+            "status": status,
+            "can_edit": user.role in ASSESSORS,
+            "kinds": IMPROVEMENT_KINDS,
+            "phases": MONITORING_PHASES,
+            "areas": framework(FRAMEWORK).areas,
+            "default_force": DEFAULT_FORCE,
+        },
+    )
+
+
+@router.post("/assess/afis")
+def afi_create(
+    request: Request,
+    db: DB,
+    user: User = EDITORS,
+    force: Annotated[str, Form()] = DEFAULT_FORCE,
+    area_id: Annotated[str, Form()] = "",
+    characteristic_id: Annotated[str, Form()] = "",
+    title: Annotated[str, Form()] = "",
+    kind: Annotated[str, Form()] = "area_for_improvement",
+    owner: Annotated[str, Form()] = "",
+    due_date: Annotated[str, Form()] = "",
+    monitoring_phase: Annotated[str, Form()] = "scan",
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    """Create an improvement: from an unmet characteristic (suggested) or by hand."""
+    due = _date(due_date)
+    try:
+        if characteristic_id and not title:
+            imp = records.suggest_from_finding(
+                db, _actor(user), force, FRAMEWORK, characteristic_id, reason
+            )
+        else:
+            imp = records.create_improvement(
+                db,
+                _actor(user),
+                force,
+                FRAMEWORK,
+                area_id,
+                title,
+                kind,
+                characteristic_id,
+                owner=owner,
+                due_date=due,
+                monitoring_phase=monitoring_phase,
+            )
+    except ValueError as err:
+        raise _bad(str(err)) from None
+    db.commit()
+    return RedirectResponse(f"/assess/afis/{imp.id}", status_code=303)
+
+
+def _progress(request: Request, imp: Any, fy: str) -> dict[str, Any]:
+    """The linked characteristic's measure month by month (the trend that shows progress)."""
+    if not imp.characteristic_id:
+        return {"rows": [], "note": "Not linked to a characteristic with an indicator."}
+    rule = next(
+        (r for r in load_rules(imp.framework_id) if r.characteristic_id == imp.characteristic_id),
+        None,
+    )
+    if rule is None or rule.kind != "indicator":
+        return {"rows": [], "note": "The linked characteristic needs evidence, not data."}
+    cache = _cache(request.app.state.data_dir, imp.force_id, _period(fy))
+    result = cache.get(rule.indicator) if cache else "no data loaded"
+    if isinstance(result, str):
+        return {"rows": [], "note": result}
+    table: pd.DataFrame = trend(rule, result.table)
+    if table.empty:
+        return {"rows": [], "note": f"{rule.indicator} has no monthly series for this rule."}
+    rows = [
+        {k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
+        for r in table.to_dict(orient="records")
+    ]
+    return {
+        "rows": rows,
+        "rule": rule.condition,
+        "note": "",
+        "is_synthetic": result.is_synthetic,
+    }
+
+
+def _improvement(db: Session, afi_id: int) -> Any:
+    try:
+        return records.get_improvement(db, afi_id)
+    except ValueError:
+        raise HTTPException(status_code=404, detail="Not found.") from None
+
+
+@router.get("/assess/afis/{afi_id}", response_class=HTMLResponse)
+def afi_page(
+    request: Request, afi_id: int, db: DB, user: User = READERS, fy: str = DEFAULT_FY
+) -> Response:
+    """One improvement: fields, actions, progress from its indicator, history."""
+    imp = _improvement(db, afi_id)
+    return render(
+        request,
+        "assess/afi.html",
+        {
+            "imp": imp,
+            "actions": records.actions(db, afi_id),
+            "history": records.history(db, afi_id),
+            "progress": _progress(request, imp, fy),
+            "fy": fy,
+            "can_edit": user.role in ASSESSORS,
+            "phases": MONITORING_PHASES,
+            "kinds": IMPROVEMENT_KINDS,
+        },
+    )
+
+
+@router.post("/assess/afis/{afi_id}")
+def afi_update(
+    request: Request,
+    afi_id: int,
+    db: DB,
+    user: User = EDITORS,
+    title: Annotated[str, Form()] = "",
+    owner: Annotated[str, Form()] = "",
+    status: Annotated[str, Form()] = "open",
+    monitoring_phase: Annotated[str, Form()] = "scan",
+    due_date: Annotated[str, Form()] = "",
+    linked_indicators: Annotated[str, Form()] = "",
+    description: Annotated[str, Form()] = "",
+) -> Response:
+    """Change an improvement (each changed field goes into the history)."""
+    _improvement(db, afi_id)
+    try:
+        records.update_improvement(
+            db,
+            _actor(user),
+            afi_id,
+            title=title,
+            owner=owner,
+            status=status,
+            monitoring_phase=monitoring_phase,
+            due_date=_date(due_date),
+            linked_indicators=linked_indicators,
+            description=description,
+        )
+    except ValueError as err:
+        raise _bad(str(err)) from None
+    db.commit()
+    return RedirectResponse(f"/assess/afis/{afi_id}", status_code=303)
+
+
+@router.post("/assess/afis/{afi_id}/actions")
+def afi_action(
+    request: Request,
+    afi_id: int,
+    db: DB,
+    user: User = EDITORS,
+    description: Annotated[str, Form()] = "",
+    owner: Annotated[str, Form()] = "",
+    due_date: Annotated[str, Form()] = "",
+    action_id: Annotated[str, Form()] = "",
+    status: Annotated[str, Form()] = "",
+) -> Response:
+    """Add an action, or change an action's status."""
+    _improvement(db, afi_id)
+    try:
+        if action_id:
+            action = records.update_action(db, _actor(user), int(action_id), status)
+            if action.improvement_id != afi_id:
+                raise ValueError("that action belongs to another improvement")
+        else:
+            records.add_action(db, _actor(user), afi_id, description, owner, _date(due_date))
+    except ValueError as err:
+        db.rollback()
+        raise _bad(str(err)) from None
+    db.commit()
+    return RedirectResponse(f"/assess/afis/{afi_id}#actions", status_code=303)
+
+
+@router.post("/assess/afis/{afi_id}/close")
+def afi_close(
+    request: Request,
+    afi_id: int,
+    db: DB,
+    user: User = EDITORS,
+    evidence: Annotated[str, Form()] = "",
+) -> Response:
+    """Close an improvement: evidence required."""
+    _improvement(db, afi_id)
+    try:
+        records.close_improvement(db, _actor(user), afi_id, evidence)
+    except ValueError as err:
+        raise _bad(str(err)) from None
+    db.commit()
+    return RedirectResponse(f"/assess/afis/{afi_id}", status_code=303)
