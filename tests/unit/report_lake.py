@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from openpeel.cli.data import demo_population
 from openpeel.store.calls import load_call_log, load_calls_999, load_incidents
 from openpeel.store.ingest import ingest
 from openpeel.store.lake import Lake
 from openpeel.synth import write_archive
 from openpeel.synth.calls import write_calls_demo
+from openpeel.synth.population import demo_population
 
 FORCE = "west-midlands"
 START, END = "2021-10", "2022-03"

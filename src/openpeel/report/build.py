@@ -21,6 +21,37 @@ def _synthetic_population(con: Any) -> bool:
     return any("SYNTHETIC" in str(s).upper() for s in table.source.execute().unique())
 
 
+def _operational_db() -> Any:
+    """The operational database when it exists and is migrated (recorded grades, improvements);
+    None otherwise: the report then shows suggested grades only."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from openpeel.config import settings
+    from openpeel.scrutiny.db import DatabaseError, cached_engine, require_schema
+
+    conf = settings()
+    url = conf.resolved_database_url()
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return None
+    try:
+        engine = cached_engine(url)
+        require_schema(engine)
+    except (DatabaseError, SQLAlchemyError):
+        return None
+    return engine
+
+
+def _assessment(con: Any, force_id: str, period: Period, framework_id: str) -> Any:
+    """The PEEL assessment for the report, or None when the framework has no rules yet."""
+    from openpeel.assess.assessment import assess
+    from openpeel.assess.framework_rules import RulesError
+
+    try:
+        return assess(con, force_id, period, framework=framework_id, db=_operational_db())
+    except (RulesError, KeyError, FileNotFoundError):
+        return None
+
+
 def build_report(
     data_dir: Path | str,
     force_id: str,
@@ -50,6 +81,11 @@ def build_report(
                 computed[name] = BUILDERS[name](con, force_id, period)
             panels.extend(computed[name])
         sections.append(AreaSection(area, panels))
+    assessment = _assessment(con, force_id, period, fw.framework_id)
+    if assessment is not None:
+        by_area = {a.area.area_id: a for a in assessment.areas}
+        for section in sections:
+            section.assessment = by_area.get(section.area.area_id)
     results = [p.result for ps in computed.values() for p in ps if p.result is not None]
     synthetic_population = _synthetic_population(con)
     is_synthetic = synthetic_population or any(r.is_synthetic for r in results)

@@ -68,6 +68,9 @@ class AreaSection:
 
     area: Area
     panels: list[Panel] = field(default_factory=list)
+    #: The PEEL assessment of this area (suggested and recorded grades, reasons, improvements)
+    #: when the framework has rules; None otherwise.
+    assessment: Any = None
 
     @property
     def needs_internal(self) -> bool:

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from openpeel.assess.models import ASSESS_READERS
 from openpeel.web.security import csrf_token, current_user
 
 #: Navigation links: (path, label, roles that see it; empty = everyone).
@@ -20,6 +21,7 @@ NAV: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         ("administrator", "panel_coordinator", "panel_member", "force_liaison", "analyst"),
     ),
     ("/scrutiny/records", "Records", ("administrator", "analyst")),
+    ("/assess", "Assessment", ASSESS_READERS),
     ("/admin/users", "Users", ("administrator",)),
     ("/admin/feedback", "Feedback", ("administrator",)),
 )
