@@ -114,3 +114,23 @@ def test_population_load_needs_real_files(tmp_path: Path) -> None:
         "--data-dir", str(tmp_path), "population", "load", str(tmp_path / "a"), str(tmp_path / "b")
     )
     assert code == 1 and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_every_command_module_is_mapped() -> None:
+    import importlib
+
+    from openpeel.cli import COMMAND_MODULES
+
+    found: dict[str, str] = {}
+    for module in set(COMMAND_MODULES.values()):
+        for command in importlib.import_module(f"openpeel.cli.{module}").COMMANDS:
+            found[command.name] = module
+    assert found == COMMAND_MODULES
+
+
+def test_the_public_api_names_resolve() -> None:
+    import openpeel
+
+    assert set(openpeel.__all__) - {"__version__"} == set(openpeel._EXPORTS)
+    for name in openpeel._EXPORTS:
+        assert callable(getattr(openpeel, name))

@@ -1,21 +1,63 @@
 """The ``openpeel`` command line: thin faces over the library (parse, call, print).
 
-Each module in this package holds the commands of one noun and lists them in ``COMMANDS``;
-this file registers them on the ``openpeel`` group.
+Each module in this package holds the commands of one noun and lists them in ``COMMANDS``.
+Modules are imported only when one of their commands runs (``openpeel --help`` should not wait
+for every analytics library to load); ``COMMAND_MODULES`` says where each command lives, and a
+test checks it against every module's ``COMMANDS``.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 
 import click
 
-from openpeel.cli import assess, calls, crime, data, report, scrutiny, stop_search
 from openpeel.cli.output import Context
 
+#: Command name -> the module (in this package) that defines it.
+COMMAND_MODULES: dict[str, str] = {
+    "ingest": "data",
+    "status": "data",
+    "population": "data",
+    "synth": "data",
+    "fetch": "data",
+    "demo": "data",
+    "crime": "crime",
+    "outcomes": "crime",
+    "stop-search": "stop_search",
+    "calls": "calls",
+    "charter": "calls",
+    "report": "report",
+    "assess": "assess",
+    "afi": "assess",
+    "grade": "assess",
+    "evidence": "assess",
+    "db": "scrutiny",
+    "users": "scrutiny",
+    "panels": "scrutiny",
+    "scrutiny": "scrutiny",
+    "serve": "scrutiny",
+}
 
-@click.group()
+
+class LazyGroup(click.Group):
+    """A group that imports a command's module the first time the command is needed."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMAND_MODULES, *super().list_commands(ctx)})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands or cmd_name not in COMMAND_MODULES:
+            return super().get_command(ctx, cmd_name)
+        module = importlib.import_module(f"openpeel.cli.{COMMAND_MODULES[cmd_name]}")
+        for command in module.COMMANDS:
+            self.add_command(command)
+        return self.commands.get(cmd_name)
+
+
+@click.group(cls=LazyGroup)
 @click.option(
     "--data-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -36,8 +78,3 @@ def main(ctx: click.Context, data_dir: Path | None, engine: str | None) -> None:
         # The option is the setting for this process: every openpeel.connect() reads it.
         os.environ["OPENPEEL_ENGINE"] = engine
     ctx.obj = Context(data_dir)
-
-
-for _module in (data, crime, stop_search, scrutiny, calls, report, assess):
-    for _command in _module.COMMANDS:
-        main.add_command(_command)
