@@ -202,58 +202,46 @@ def outcomes_group() -> None:
     """What happens to reported crime: outcome rates, time to outcome, peers, data quality."""
 
 
-@outcomes_group.command("summary")
-@_force_option(required=True)
-@_period_options
-@_measure_option
-@_complete_option
-@click.pass_obj
-def outcomes_summary_command(
-    obj: Context,
-    force_id: str | None,
-    start: str | None,
-    end: str | None,
-    fy: str | None,
-    fmt: str,
-    measure: str | None,
-    complete_after: int,
-) -> None:
-    """Outcome rates by month of the crime, with Wilson intervals; recent months flagged."""
+def _outcome_rates_command(
+    name: str, rates: Callable[..., IndicatorResult], doc: str
+) -> click.Command:
+    """``outcomes summary`` and ``outcomes by-type``: the same options over two indicators."""
 
-    def compute() -> IndicatorResult:
-        con, period = _inputs(obj, force_id, start, end, fy)
-        return outcome_summary(
-            con, str(force_id), period, measure=measure, complete_after=complete_after
-        )
+    @_force_option(required=True)
+    @_period_options
+    @_measure_option
+    @_complete_option
+    @click.pass_obj
+    def command(
+        obj: Context,
+        force_id: str | None,
+        start: str | None,
+        end: str | None,
+        fy: str | None,
+        fmt: str,
+        measure: str | None,
+        complete_after: int,
+    ) -> None:
+        def compute() -> IndicatorResult:
+            con, period = _inputs(obj, force_id, start, end, fy)
+            return rates(con, str(force_id), period, measure=measure, complete_after=complete_after)
 
-    _run(fmt, compute)
+        _run(fmt, compute)
+
+    command.__doc__ = doc
+    return outcomes_group.command(name)(command)
 
 
-@outcomes_group.command("by-type")
-@_force_option(required=True)
-@_period_options
-@_measure_option
-@_complete_option
-@click.pass_obj
-def outcomes_by_type_command(
-    obj: Context,
-    force_id: str | None,
-    start: str | None,
-    end: str | None,
-    fy: str | None,
-    fmt: str,
-    measure: str | None,
-    complete_after: int,
-) -> None:
-    """Outcome rates by crime type over the period, with Wilson intervals."""
-
-    def compute() -> IndicatorResult:
-        con, period = _inputs(obj, force_id, start, end, fy)
-        return outcomes_by_type(
-            con, str(force_id), period, measure=measure, complete_after=complete_after
-        )
-
-    _run(fmt, compute)
+outcomes_summary_command = _outcome_rates_command(
+    "summary",
+    outcome_summary,
+    "Outcome rates by month of the crime, with Wilson intervals; recent months flagged.",
+)
+outcomes_by_type_command = _outcome_rates_command(
+    "by-type",
+    outcomes_by_type,
+    "Outcome rates by crime type over the period, with Wilson intervals.",
+)
 
 
 @outcomes_group.command("time-to-outcome")
