@@ -1,0 +1,34 @@
+"""The errors openpeel raises on purpose, and what a face does with each.
+
+Three kinds of expected failure, all under :class:`OpenpeelError`:
+
+- :class:`UserInputError`: the person asked for something that cannot be done as asked (an
+  unknown force, a malformed period, a missing option). Faces print the message and stop (CLI
+  exit 1, web 400/404).
+- :class:`DataUnavailableError`: the request is fine but the data to answer it is not loaded or
+  not sufficient (no population, a period with no months supplied, too few forces for a funnel).
+  Faces show "not available" with the message as the reason.
+- :class:`SourceFormatError`: a file is not in the format its publication declares (wrong header,
+  not a spreadsheet, a sheet missing). Faces name the file and the reason.
+
+Anything else is a bug: faces let it propagate with its traceback so that it is seen and fixed,
+never shown as missing data.
+"""
+
+from __future__ import annotations
+
+
+class OpenpeelError(Exception):
+    """Base class of every error openpeel raises on purpose (its message is for people)."""
+
+
+class UserInputError(OpenpeelError, ValueError):
+    """A request that cannot be done as asked: the message says what to change."""
+
+
+class DataUnavailableError(OpenpeelError, LookupError):
+    """The data needed to answer is not loaded or not sufficient: the message says which."""
+
+
+class SourceFormatError(OpenpeelError, ValueError):
+    """A file is not in the format its source declares: the message names the file and why."""
