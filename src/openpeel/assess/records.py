@@ -31,8 +31,8 @@ from openpeel.assess.models import (
     ImprovementAction,
     ImprovementChange,
 )
+from openpeel.database.base import utcnow
 from openpeel.reference.peel_framework import framework, grades
-from openpeel.scrutiny.models import utcnow
 
 #: Fields of an improvement that ``update_improvement`` may change.
 EDITABLE = (

@@ -20,8 +20,9 @@ from openpeel.assess.framework_rules import RulesError
 from openpeel.assess.models import IMPROVEMENT_KINDS, MONITORING_PHASES
 from openpeel.cli.output import FORMAT, Context, console, emit, user_errors
 from openpeel.config import settings
+from openpeel.database.engine import cached_engine, session_scope
+from openpeel.database.migrate import require_schema
 from openpeel.indicators.period import Period
-from openpeel.scrutiny.db import cached_engine, require_schema, session_scope
 
 DATABASE = click.option(
     "--database-url",

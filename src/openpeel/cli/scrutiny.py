@@ -13,15 +13,9 @@ from sqlalchemy import Engine, select
 
 from openpeel.cli.output import FORMAT, Context, as_rows, console, emit, user_errors
 from openpeel.config import settings
+from openpeel.database.engine import cached_engine, session_scope
+from openpeel.database.migrate import DatabaseError, current_revision, require_schema, upgrade
 from openpeel.scrutiny import audit, export, feedback, records, report, sampling, users
-from openpeel.scrutiny.db import (
-    DatabaseError,
-    cached_engine,
-    current_revision,
-    require_schema,
-    session_scope,
-    upgrade,
-)
 from openpeel.scrutiny.models import ROLES, Meeting, Panel
 
 SCRUTINY_ERRORS = (

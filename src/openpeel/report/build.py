@@ -27,7 +27,8 @@ def _operational_db() -> Any:
     from sqlalchemy.exc import SQLAlchemyError
 
     from openpeel.config import settings
-    from openpeel.scrutiny.db import DatabaseError, cached_engine, require_schema
+    from openpeel.database.engine import cached_engine
+    from openpeel.database.migrate import DatabaseError, require_schema
 
     conf = settings()
     url = conf.resolved_database_url()

@@ -22,7 +22,8 @@ from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from openpeel.config import settings
-from openpeel.scrutiny.db import cached_engine, require_schema, session_factory
+from openpeel.database.engine import cached_engine, session_factory
+from openpeel.database.migrate import require_schema
 from openpeel.scrutiny.records import has_synthetic_records
 from openpeel.web import (
     routes_assess,
