@@ -2,12 +2,18 @@
 
 Order of precedence for the data directory: the ``--data-dir`` option, then the
 ``OPENPEEL_DATA_DIR`` environment variable, then a per-user default.
+
+Settings are resolved once, at a face (the CLI's context object, ``create_app``, the public
+``openpeel.connect``), into a :class:`Workspace` that is passed down. A library function that is
+handed a data directory instead (a notebook user's call) resolves it through
+:func:`workspace_for`, the one place that reads the environment.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeAlias
 
 from platformdirs import user_data_dir
 from pydantic import Field
@@ -52,3 +58,58 @@ def settings(data_dir: Path | str | None = None) -> Settings:
     if data_dir is not None:
         return base.model_copy(update={"data_dir": Path(data_dir)})
     return base
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """Where openpeel works, resolved once at a face and passed down to the library.
+
+    Attributes:
+        settings: every setting, resolved (options over environment over defaults).
+    """
+
+    settings: Settings
+
+    @property
+    def data_dir(self) -> Path:
+        """The data directory holding the lake and (by default) the operational database."""
+        return self.settings.data_dir
+
+    @property
+    def engine(self) -> str:
+        """The query engine: ``duckdb`` or ``spark``."""
+        return self.settings.engine
+
+    @property
+    def database_url(self) -> str:
+        """The SQLAlchemy URL of the operational database."""
+        return self.settings.resolved_database_url()
+
+
+#: What a library function accepts for "where": a resolved workspace, a data directory, or
+#: None for the configured one.
+Where: TypeAlias = Workspace | Path | str | None
+
+
+def workspace(
+    data_dir: Path | str | None = None,
+    *,
+    engine: str | None = None,
+    database_url: str | None = None,
+) -> Workspace:
+    """Resolve the settings once: explicit values (a face's options) over the environment."""
+    update: dict[str, object] = {}
+    if data_dir is not None:
+        update["data_dir"] = Path(data_dir)
+    if engine is not None:
+        update["engine"] = engine
+    if database_url:
+        update["database_url"] = database_url
+    base = Settings()
+    return Workspace(base.model_copy(update=update) if update else base)
+
+
+def workspace_for(where: Where) -> Workspace:
+    """The workspace a library function runs in: the one it was handed, else one resolved from
+    a data directory (or the configured one)."""
+    return where if isinstance(where, Workspace) else workspace(where)

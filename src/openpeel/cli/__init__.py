@@ -9,7 +9,6 @@ test checks it against every module's ``COMMANDS``.
 from __future__ import annotations
 
 import importlib
-import os
 from pathlib import Path
 
 import click
@@ -74,7 +73,4 @@ class LazyGroup(click.Group):
 @click.pass_context
 def main(ctx: click.Context, data_dir: Path | None, engine: str | None) -> None:
     """openpeel: police effectiveness, efficiency and legitimacy, measured from data."""
-    if engine:
-        # The option is the setting for this process: every openpeel.connect() reads it.
-        os.environ["OPENPEEL_ENGINE"] = engine
-    ctx.obj = Context(data_dir)
+    ctx.obj = Context(data_dir, engine=engine)

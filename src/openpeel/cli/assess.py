@@ -19,7 +19,6 @@ from openpeel.assess.assessment import assess
 from openpeel.assess.framework_rules import RulesError
 from openpeel.assess.models import IMPROVEMENT_KINDS, MONITORING_PHASES
 from openpeel.cli.output import FORMAT, Context, console, emit, user_errors
-from openpeel.config import settings
 from openpeel.database.engine import cached_engine, session_scope
 from openpeel.database.migrate import require_schema
 from openpeel.indicators.period import Period
@@ -37,7 +36,7 @@ FRAMEWORK = click.option(
 
 
 def _engine(ctx: Context, database_url: str | None) -> Engine:
-    return cached_engine(database_url or settings(ctx.data_dir).resolved_database_url())
+    return cached_engine(ctx.database_url(database_url))
 
 
 @contextmanager
@@ -122,7 +121,7 @@ def assess_command(
             period = Period.parse(start, end, fy)
             engine = _engine(obj, database_url)
             db = engine if _has_records(engine) else None
-            result = assess(obj.data_dir, force_id, period, framework, db=db, rules_dir=rules_dir)
+            result = assess(obj.workspace, force_id, period, framework, db=db, rules_dir=rules_dir)
         except (RulesError, KeyError) as err:
             raise ValueError(str(err).strip("'\"")) from None
     if result.is_synthetic and fmt == "table":

@@ -48,7 +48,7 @@ def _period(obj: Context, table: str, start: str | None, end: str | None, fy: st
     import openpeel
     from openpeel.indicators.calls import loaded_months
 
-    months = loaded_months(openpeel.connect(obj.data_dir), table, force_ids)
+    months = loaded_months(openpeel.connect(obj.workspace), table, force_ids)
     if not months:
         raise ValueError(
             f"nothing is loaded in {table}"
@@ -142,7 +142,7 @@ def import_999(
     from openpeel.store.calls import load_calls_999
 
     with user_errors():
-        report = load_calls_999(file, obj.data_dir, _columns(columns), snapshot)
+        report = load_calls_999(file, obj.workspace, _columns(columns), snapshot)
     _report_rows(report, fmt)
 
 
@@ -165,7 +165,7 @@ def import_log(
     from openpeel.store.calls import load_call_log
 
     with user_errors():
-        report = load_call_log(file, force_id, obj.data_dir, _columns(columns), snapshot)
+        report = load_call_log(file, force_id, obj.workspace, _columns(columns), snapshot)
     _report_rows(report, fmt)
 
 
@@ -188,7 +188,7 @@ def import_incidents(
     from openpeel.store.calls import load_incidents
 
     with user_errors():
-        report = load_incidents(file, force_id, obj.data_dir, _columns(columns), snapshot)
+        report = load_incidents(file, force_id, obj.workspace, _columns(columns), snapshot)
     _report_rows(report, fmt)
 
 
@@ -253,13 +253,13 @@ def performance(
             if len(chosen) != 1:
                 raise ValueError("--source log needs exactly one --force")
             period = _period(obj, "call_log", start, end, fy, chosen)
-            con = openpeel.connect(obj.data_dir)
+            con = openpeel.connect(obj.workspace)
             result = answer_performance(
                 con, chosen[0], period, by, lines or ("999", "101", "chat"), conf
             )
         else:
             period = _period(obj, "calls_999_monthly", start, end, fy)
-            con = openpeel.connect(obj.data_dir)
+            con = openpeel.connect(obj.workspace)
             if chosen:
                 result = published_999_trend(con, chosen, period, conf)
             else:
@@ -479,7 +479,7 @@ def charter(
             if start or end or fy:
                 raise
             period = _period(obj, "incidents", start, end, fy, [force_id])
-        result = charter_compliance(openpeel.connect(obj.data_dir), force_id, period, conf)
+        result = charter_compliance(openpeel.connect(obj.workspace), force_id, period, conf)
     emit_result(result, fmt)
 
 

@@ -82,7 +82,7 @@ def _inputs(
     if force_required and not force_id:
         raise ValueError("give a force: --force FORCE (a data.police.uk id, e.g. west-midlands)")
     period = Period.parse(start, end, fy)
-    return connect(obj.data_dir), period
+    return connect(obj.workspace), period
 
 
 def _run(fmt: str, compute: Callable[[], IndicatorResult]) -> IndicatorResult:

@@ -40,7 +40,7 @@ def report_command(
     with user_errors():
         period = Period.parse(start, end, fy)
         with console.status("Computing the indicators"):
-            report = build_report(obj.data_dir, force_id, period)
+            report = build_report(obj.workspace, force_id, period)
     html = write_html(report, out)
     click.echo(f"Report (HTML): {html.resolve()} ({html.stat().st_size / 1024:,.0f} KiB)")
     if pdf is not None:

@@ -12,7 +12,6 @@ import click
 from sqlalchemy import Engine, select
 
 from openpeel.cli.output import FORMAT, Context, as_rows, console, emit, user_errors
-from openpeel.config import settings
 from openpeel.database.engine import cached_engine, session_scope
 from openpeel.database.migrate import DatabaseError, current_revision, require_schema, upgrade
 from openpeel.scrutiny import audit, export, feedback, records, report, sampling, users
@@ -28,7 +27,7 @@ SCRUTINY_ERRORS = (
 
 
 def _engine(ctx: Context, database_url: str | None) -> Engine:
-    url = database_url or settings(ctx.data_dir).resolved_database_url()
+    url = ctx.database_url(database_url)
     return cached_engine(url)
 
 
@@ -490,10 +489,9 @@ def serve(
         uvicorn.run(app, **options)
         return
     engine.dispose()
-    config = settings(ctx.data_dir)
     values = (
-        str(config.data_dir),
-        database_url or config.resolved_database_url(),
+        str(ctx.data_dir),
+        ctx.database_url(database_url),
         "1" if https else "",
     )
     os.environ.update(dict(zip(WORKER_ENV, values, strict=True)))

@@ -118,7 +118,7 @@ def _short(value: float) -> str:
 
 
 def _connect(obj: Context) -> Any:
-    con = connect(obj.data_dir)
+    con = connect(obj.workspace)
     if getattr(con, "name", "") == "duckdb":
         # DuckDB draws a progress bar on standard output during long queries: not in our CSV.
         con.raw_sql("SET enable_progress_bar = false")

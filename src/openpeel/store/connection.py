@@ -13,7 +13,7 @@ from typing import Any
 
 import ibis
 
-from openpeel.config import settings
+from openpeel.config import Where, workspace_for
 from openpeel.sources.policeuk_tables import TABLES, Column, table_columns
 from openpeel.store.calls import calls_view_sql
 from openpeel.store.lake import Lake
@@ -74,7 +74,7 @@ def view_sql(lake: Lake) -> dict[str, str]:
     return sql
 
 
-def connect(data_dir: Path | str | None = None, *, engine: str | None = None, **kwargs: Any) -> Any:
+def connect(data_dir: Where = None, *, engine: str | None = None, **kwargs: Any) -> Any:
     """An Ibis connection with the lake's tables registered as views.
 
     Tables: ``stop_searches``, ``crimes``, ``outcomes`` and ``rejects`` (always present, empty
@@ -82,22 +82,24 @@ def connect(data_dir: Path | str | None = None, *, engine: str | None = None, **
     once something has been loaded.
 
     Args:
-        data_dir: the data directory (default: ``OPENPEEL_DATA_DIR`` or the per-user folder).
-        engine: ``duckdb`` (default) or ``spark``; default from ``OPENPEEL_ENGINE``.
+        data_dir: a :class:`~openpeel.config.Workspace` resolved by a face, or a data
+            directory (default: ``OPENPEEL_DATA_DIR`` or the per-user folder).
+        engine: ``duckdb`` or ``spark`` (default: the workspace's engine).
         **kwargs: passed to ``ibis.duckdb.connect`` (for example ``threads``).
 
     Example:
         >>> con = openpeel.connect()                          # doctest: +SKIP
         >>> con.table("stop_searches").count().execute()      # doctest: +SKIP
     """
-    engine = engine or settings().engine
+    where = workspace_for(data_dir)
+    engine = engine or where.engine
     if engine == "spark":
         from openpeel.store.spark import connect_spark
 
-        return connect_spark(data_dir)
+        return connect_spark(where)
     if engine != "duckdb":
         raise ValueError(f"unknown engine {engine!r}: choose duckdb or spark")
-    lake = Lake(data_dir if data_dir is not None else settings().data_dir)
+    lake = Lake(where.data_dir)
     con = ibis.duckdb.connect(**kwargs)
     con.raw_sql("SET TimeZone = 'UTC'")
     for name, select in view_sql(lake).items():
