@@ -28,6 +28,7 @@ from openpeel.assess.framework_rules import (
     NOT_ASSESSED,
     USER_FOLDER,
     Rule,
+    assessed_framework_id,
     load_grading,
     load_rules,
 )
@@ -211,7 +212,7 @@ def assess(
     con_or_data_dir: Any,
     force_id: str,
     period: Period | str,
-    framework: str = "peel-2021-22",
+    framework: str | None = None,
     db: Session | Engine | None = None,
     rules_dir: Path | None = None,
 ) -> Assessment:
@@ -223,13 +224,14 @@ def assess(
             rule missing).
         force_id: data.police.uk force id.
         period: a ``Period`` or a financial year such as ``"2021/22"``.
-        framework: framework id (rules exist for ``peel-2021-22``).
+        framework: framework id (default: ``assessed_framework_id`` of the period's last month).
         db: the operational database (session or engine) for recorded evidence, grades and
             improvements; None leaves them out.
         rules_dir: a folder holding edited copies of ``rules-*.csv``/``grading.csv``
             (default: ``<data dir>/assess`` when it exists, else the packaged files).
     """
     per = _period(period)
+    framework = framework or assessed_framework_id(per.end)
     if rules_dir is None:
         rules_dir = _default_rules_dir(con_or_data_dir)
     rules = load_rules(framework, rules_dir)

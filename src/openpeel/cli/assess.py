@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from openpeel.assess import records
 from openpeel.assess.assessment import assess
-from openpeel.assess.framework_rules import RulesError
+from openpeel.assess.framework_rules import RulesError, assessed_framework_id
 from openpeel.assess.models import IMPROVEMENT_KINDS, MONITORING_PHASES
 from openpeel.cli.output import FORMAT, Context, console, emit, user_errors
 from openpeel.database.engine import cached_engine, session_scope
@@ -30,8 +30,19 @@ DATABASE = click.option(
     help="SQLAlchemy URL of the operational database (default: SQLite in the data directory).",
 )
 BY = click.option("--by", "by", default=None, help="Your name for the history (default: login).")
+#: The framework of an assessment: by default the one ``assessed_framework_id`` chooses for the
+#: period; commands without a period default to the latest framework that has rules.
+PERIOD_FRAMEWORK = click.option(
+    "--framework",
+    default=None,
+    help="PEEL framework id (default: the one in force in the period's last month, if it has "
+    "assessment rules, else the latest earlier one with rules).",
+)
 FRAMEWORK = click.option(
-    "--framework", default="peel-2021-22", show_default=True, help="PEEL framework id."
+    "--framework",
+    default=lambda: assessed_framework_id(),
+    show_default="the latest framework with assessment rules",
+    help="PEEL framework id.",
 )
 
 
@@ -82,7 +93,7 @@ def _has_records(engine: Engine) -> bool:
 @click.option("--from", "start", metavar="YYYY-MM", help="First month.")
 @click.option("--to", "end", metavar="YYYY-MM", help="Last month.")
 @click.option("--fy", metavar="YYYY/YY", help="A financial year instead.")
-@FRAMEWORK
+@PERIOD_FRAMEWORK
 @click.option(
     "--characteristics",
     is_flag=True,
@@ -103,7 +114,7 @@ def assess_command(
     start: str | None,
     end: str | None,
     fy: str | None,
-    framework: str,
+    framework: str | None,
     characteristics: bool,
     rules_dir: Path | None,
     database_url: str | None,
@@ -137,7 +148,7 @@ def assess_command(
     rows = result.summary_rows()
     if result.is_synthetic and fmt == "csv":
         rows = [{"synthetic_data": True, **r} for r in rows]
-    emit(rows, fmt, title=f"PEEL assessment ({framework}), {force_id}, {period.label}")
+    emit(rows, fmt, title=f"PEEL assessment ({result.framework_id}), {force_id}, {period.label}")
     if fmt == "table":
         console.print(
             "[dim]Characteristics marked 'project' are openpeel's own rules, not "
@@ -424,7 +435,7 @@ def grade_wmp(obj: Context, by: str | None, database_url: str | None) -> None:
     """Enter West Midlands' PEEL 2021/22 grades as the inspectorate's recorded judgments."""
     with user_errors(), _session(obj, database_url) as s:
         rows = records.record_wmp_2021_22(s, _actor(by))
-    console.print(f"{len(rows)} recorded grades entered for west-midlands (peel-2021-22)")
+    console.print(f"{len(rows)} recorded grades entered for west-midlands ({rows[0].framework_id})")
 
 
 @click.group("evidence")

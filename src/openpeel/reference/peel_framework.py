@@ -183,3 +183,25 @@ def framework_for(last_month: date) -> Framework:
         if fw.first_month <= last_month:
             chosen = fw
     return chosen
+
+
+@dataclass(frozen=True)
+class PublishedGrade:
+    """A grade the inspectorate published for one area of one force (``recorded-grades.csv``);
+    ``note`` says when a grade was inferred rather than read."""
+
+    force_id: str
+    framework_id: str
+    area_id: str
+    grade: str
+    note: str
+    source: str
+
+
+def published_grades(force_id: str, framework_id: str) -> list[PublishedGrade]:
+    """The inspectorate's published grades for a force under a framework, in file order."""
+    return [
+        PublishedGrade(**r)
+        for r in _rows("recorded-grades.csv")
+        if r["force_id"] == force_id and r["framework_id"] == framework_id
+    ]
