@@ -38,6 +38,7 @@ COMMAND_MODULES: dict[str, str] = {
     "panels": "scrutiny",
     "scrutiny": "scrutiny",
     "serve": "scrutiny",
+    "config": "config",
 }
 
 
