@@ -40,36 +40,39 @@ class Settings(BaseSettings):
         "database. The --data-dir option overrides it.",
     )
     engine: Literal["duckdb", "spark"] = Field(
-        "duckdb",
+        default="duckdb",
         description="Query engine: duckdb (embedded) or spark (PySpark and Java 17). The "
         "--engine option overrides it.",
     )
     spark_master: str = Field(
-        "local[2]",
+        default="local[2]",
         description="Spark master URL: local[2] runs on this machine; spark://host:7077 a cluster.",
     )
     spark_shuffle_partitions: int = Field(
-        4, description="Spark shuffle partitions (kept small: the aggregated results are small)."
+        default=4,
+        description="Spark shuffle partitions (kept small: the aggregated results are small).",
     )
-    spark_driver_memory: str = Field("2g", description="Memory of the Spark driver.")
+    spark_driver_memory: str = Field(default="2g", description="Memory of the Spark driver.")
     duckdb_memory_limit: str = Field(
-        "2GB", description="Memory limit of each DuckDB connection an ingest opens (spills over)."
+        default="2GB",
+        description="Memory limit of each DuckDB connection an ingest opens (spills over).",
     )
     duckdb_threads: int | None = Field(
-        None,
+        default=None,
         description="DuckDB threads, and how many ingest batches are read at once "
         "(default: one per core).",
     )
     ingest_batch_files: int = Field(
-        200,
+        default=200,
         description="An ingest reads files in batches of at most this many files; each batch is "
         "committed on its own (bounds memory on national loads).",
     )
     ingest_batch_bytes: int = Field(
-        64 * 1024 * 1024, description="An ingest batch holds at most this many bytes of files."
+        default=64 * 1024 * 1024,
+        description="An ingest batch holds at most this many bytes of files.",
     )
     database_url: str | None = Field(
-        None,
+        default=None,
         description="SQLAlchemy URL of the operational database (users, panels, reviews, "
         "assessments); empty means a SQLite file openpeel.db in the data directory. The "
         "--database-url option overrides it.",
