@@ -24,6 +24,7 @@ import pandas as pd
 from ibis.expr.types import Table
 from numpy.typing import ArrayLike
 
+from openpeel.calendar import months_between
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.forces import force as lookup_force
@@ -405,7 +406,7 @@ def trend_estimate(months: Sequence[date], counts: ArrayLike) -> dict[str, Any] 
     y = np.asarray(counts, dtype=float)
     if len(y) < MIN_TREND_MONTHS or y.sum() == 0:
         return None
-    t = np.array([(m.year - months[0].year) * 12 + m.month - months[0].month for m in months])
+    t = np.array([months_between(months[0], m) for m in months])
     # Imported here: statsmodels takes seconds to import, and every command loads this module.
     from statsmodels.genmod.families import Poisson
     from statsmodels.genmod.generalized_linear_model import GLM

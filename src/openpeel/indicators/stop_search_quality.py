@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from ibis import _
 
+from openpeel.calendar import add_months, month_range
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.indicators.stop_search import (
@@ -37,7 +38,6 @@ from openpeel.indicators.stop_search import (
 )
 from openpeel.stats.control_chart import poisson_control_limits, suspected_partial
 from openpeel.stats.intervals import wilson_interval
-from openpeel.store.status import month_range
 
 MIDNIGHT_GATE = 0.05
 """A force-month with this share of times or more at exactly midnight fails the time-quality
@@ -91,11 +91,6 @@ QUALITY_DEFINITION = (
 )
 
 
-def _month_start(value: date, offset: int) -> date:
-    index = value.year * 12 + value.month - 1 + offset
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def monthly_counts_expr(
     stop_searches: ibis.Table, force_ids: Sequence[str], start: date, end: date
 ) -> ibis.Table:
@@ -117,7 +112,7 @@ def trend_table(con: Any, sc: Scope, alpha: float = 0.0027) -> pd.DataFrame:
 
 
 def _trend_table(con: Any, sc: Scope, alpha: float) -> pd.DataFrame:
-    first = _month_start(sc.period.start, -LOOKBACK_MONTHS)
+    first = add_months(sc.period.start, -LOOKBACK_MONTHS)
     counts = monthly_counts_expr(stop_searches_table(con, sc), sc.force_ids, first, sc.period.end)
     df = counts.execute()
     df["month"] = pd.to_datetime(df["month"]).dt.date

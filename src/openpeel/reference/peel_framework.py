@@ -18,6 +18,8 @@ from datetime import date
 from functools import cache
 from importlib import resources
 
+from openpeel.calendar import parse_month
+
 TEXT_STATUSES = ("verbatim", "as_reported", "paraphrase", "not_available", "project")
 NOT_AVAILABLE = "Text not available to this project."
 SECTIONS = ("calls", "stop_search", "crime", "investigations")
@@ -103,8 +105,7 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 
 def _month(value: str) -> date:
-    year, month = value.split("-")[:2]
-    return date(int(year), int(month), 1)
+    return parse_month(value[:7])
 
 
 @cache

@@ -5,17 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from openpeel.calendar import month_range
 from openpeel.config import Where, workspace_for
 from openpeel.store.lake import Lake
-
-
-def month_range(first: date, last: date) -> list[date]:
-    """Every first-of-month from ``first`` to ``last`` inclusive."""
-    months, y, m = [], first.year, first.month
-    while (y, m) <= (last.year, last.month):
-        months.append(date(y, m, 1))
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return months
 
 
 @dataclass(frozen=True)
