@@ -18,17 +18,12 @@ from openpeel.assess import records
 from openpeel.assess.assessment import assess
 from openpeel.assess.framework_rules import RulesError, assessed_framework_id
 from openpeel.assess.models import IMPROVEMENT_KINDS, MONITORING_PHASES
+from openpeel.cli.options import DATABASE_URL, PERIOD
 from openpeel.cli.output import FORMAT, Context, console, emit, user_errors
 from openpeel.database.engine import cached_engine, session_scope
 from openpeel.database.migrate import require_schema
 from openpeel.indicators.period import Period
 
-DATABASE = click.option(
-    "--database-url",
-    default=None,
-    envvar="OPENPEEL_DATABASE_URL",
-    help="SQLAlchemy URL of the operational database (default: SQLite in the data directory).",
-)
 BY = click.option("--by", "by", default=None, help="Your name for the history (default: login).")
 #: The framework of an assessment: by default the one ``assessed_framework_id`` chooses for the
 #: period; commands without a period default to the latest framework that has rules.
@@ -90,9 +85,7 @@ def _has_records(engine: Engine) -> bool:
     metavar="FORCE",
     help="data.police.uk force id, e.g. west-midlands.",
 )
-@click.option("--from", "start", metavar="YYYY-MM", help="First month.")
-@click.option("--to", "end", metavar="YYYY-MM", help="Last month.")
-@click.option("--fy", metavar="YYYY/YY", help="A financial year instead.")
+@PERIOD
 @PERIOD_FRAMEWORK
 @click.option(
     "--characteristics",
@@ -105,7 +98,7 @@ def _has_records(engine: Engine) -> bool:
     default=None,
     help="Folder with edited rules-*.csv / grading.csv (default: <data dir>/assess).",
 )
-@DATABASE
+@DATABASE_URL
 @FORMAT
 @click.pass_obj
 def assess_command(
@@ -192,7 +185,7 @@ def afi_group() -> None:
 )
 @FRAMEWORK
 @BY
-@DATABASE
+@DATABASE_URL
 @FORMAT
 @click.pass_obj
 def afi_add(
@@ -252,7 +245,7 @@ def afi_add(
     default=None,
     help="active = open or in progress.",
 )
-@DATABASE
+@DATABASE_URL
 @FORMAT
 @click.pass_obj
 def afi_list(
@@ -265,7 +258,7 @@ def afi_list(
 
 @afi_group.command("show")
 @click.argument("improvement_id", type=int)
-@DATABASE
+@DATABASE_URL
 @FORMAT
 @click.pass_obj
 def afi_show(obj: Context, improvement_id: int, database_url: str | None, fmt: str) -> None:
@@ -325,7 +318,7 @@ def afi_show(obj: Context, improvement_id: int, database_url: str | None, fmt: s
     help="Mark an action done.",
 )
 @BY
-@DATABASE
+@DATABASE_URL
 @FORMAT
 @click.pass_obj
 def afi_update(
@@ -371,7 +364,7 @@ def afi_update(
 @click.argument("improvement_id", type=int)
 @click.option("--evidence", required=True, help="What shows the improvement is made.")
 @BY
-@DATABASE
+@DATABASE_URL
 @FORMAT
 @click.pass_obj
 def afi_close(
@@ -407,7 +400,7 @@ def grade_group() -> None:
 @click.option("--source", default="")
 @FRAMEWORK
 @BY
-@DATABASE
+@DATABASE_URL
 @click.pass_obj
 def grade_set(
     obj: Context,
@@ -429,7 +422,7 @@ def grade_set(
 
 @grade_group.command("wmp-2021-22")
 @BY
-@DATABASE
+@DATABASE_URL
 @click.pass_obj
 def grade_wmp(obj: Context, by: str | None, database_url: str | None) -> None:
     """Enter West Midlands' PEEL 2021/22 grades as the inspectorate's recorded judgments."""
@@ -453,7 +446,7 @@ def evidence_group() -> None:
 @click.option("--summary", default="")
 @FRAMEWORK
 @BY
-@DATABASE
+@DATABASE_URL
 @click.pass_obj
 def evidence_add(
     obj: Context,
@@ -490,7 +483,7 @@ def evidence_add(
 @evidence_group.command("list")
 @click.option("--force", "force_id", required=True, metavar="FORCE")
 @FRAMEWORK
-@DATABASE
+@DATABASE_URL
 @FORMAT
 @click.pass_obj
 def evidence_list(

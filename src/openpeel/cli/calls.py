@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from openpeel.cli.options import PERIOD, force_option
 from openpeel.cli.output import FORMAT, Context, console, emit, emit_result, user_errors
 from openpeel.indicators.period import Period
 from openpeel.reference.forces import forces
@@ -193,10 +194,8 @@ def import_incidents(
 
 
 @calls_group.command("performance")
-@click.option("--force", "force_ids", multiple=True, help="Force id (repeatable); none: all.")
-@click.option("--from", "start", metavar="YYYY-MM", help="First month.")
-@click.option("--to", "end", metavar="YYYY-MM", help="Last month.")
-@click.option("--fy", metavar="YYYY/YY", help="A financial year instead of --from/--to.")
+@force_option(multiple=True, help="Force id (repeatable); none: all.")
+@PERIOD
 @click.option(
     "--source",
     type=click.Choice(["published", "log"]),
@@ -447,10 +446,8 @@ def synth(out: Path, force_id: str, start: str, end: str, seed: str, scale: str)
 
 
 @click.command("charter")
-@click.option("--force", "force_id", required=True, help="Force id.")
-@click.option("--from", "start", metavar="YYYY-MM", help="First month.")
-@click.option("--to", "end", metavar="YYYY-MM", help="Last month.")
-@click.option("--fy", metavar="YYYY/YY", help="A financial year instead of --from/--to.")
+@force_option()
+@PERIOD
 @CONFIDENCE
 @FORMAT
 @click.pass_obj
