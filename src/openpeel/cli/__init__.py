@@ -3,7 +3,9 @@
 Each module in this package holds the commands of one noun and lists them in ``COMMANDS``.
 Modules are imported only when one of their commands runs (``openpeel --help`` should not wait
 for every analytics library to load); ``COMMAND_MODULES`` says where each command lives, and a
-test checks it against every module's ``COMMANDS``.
+test checks it against every module's ``COMMANDS``. Options several commands share are declared
+once in ``options.py``. May import every layer (it is the top one, beside ``migrations``); nothing
+imports it but the ``openpeel`` script and tests.
 """
 
 from __future__ import annotations
