@@ -34,3 +34,20 @@ def test_the_layers_contract_names_every_package_and_module_of_the_top_level() -
         p.stem for p in SOURCE.glob("*.py") if p.stem != "__init__"
     }
     assert top_level == named, f"not in a layer: {sorted(top_level - named)}"
+
+
+def test_docs_and_code_cite_only_files_in_the_repository() -> None:
+    """No citation of a document outside the repository (the project explains in its own words,
+    in docs/method.md); every ``docs/*.md`` a page names exists."""
+    import re
+
+    texts = {p: p.read_text(encoding="utf-8") for p in (ROOT / "docs").glob("*.md")}
+    texts |= {p: p.read_text(encoding="utf-8") for p in SOURCE.rglob("*.py")}
+    texts |= {p: p.read_text(encoding="utf-8") for p in SOURCE.rglob("*.csv")}
+    texts[ROOT / "README.md"] = (ROOT / "README.md").read_text(encoding="utf-8")
+    for path, text in texts.items():
+        assert "domain.md" not in text, f"{path} cites domain.md"
+        for name in re.findall(r"\b(?:docs/)?([a-z_]+\.md)\b", text):
+            if name in ("README.md",):
+                continue
+            assert (ROOT / "docs" / name).exists(), f"{path} cites {name}, not in docs/"

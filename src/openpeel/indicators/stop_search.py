@@ -1,6 +1,6 @@
 """Stop and search: scope, denominators, rates per 1,000 and disproportionality ratios.
 
-The analysis HMICFRS asks every force to do (domain.md 4.1), in pure functions over the
+The analysis HMICFRS asks every force to do (method.md §4), in pure functions over the
 connection's tables: Ibis expressions select and count (``searches_expr``,
 ``group_counts_expr``, ``months_supplied_expr``), and the statistics run in Python on the small
 aggregates. Every public indicator returns an ``IndicatorResult`` whose ``definition`` says how

@@ -6,7 +6,7 @@ months flagged), by type, legislation and object of search; how complete the fie
 unknown, times at exactly midnight, ...); and which clock the times follow.
 
 ``trend`` gives the monthly counts with Poisson control limits (c-chart) and the
-suspected-partial rule of domain.md 4.1.
+suspected-partial rule of method.md §4.
 
 The clock of published times: police.uk labels every time ``+00:00``. Whether a force's times
 are true UTC or local clock time labelled as UTC shows in the month files of British Summer Time:
@@ -41,7 +41,7 @@ from openpeel.stats.intervals import wilson_interval
 
 MIDNIGHT_GATE = 0.05
 """A force-month with this share of times or more at exactly midnight fails the time-quality
-gate (domain.md 4.1): its times are dates only, not clock times."""
+gate (method.md §4): its times are dates only, not clock times."""
 BST_MONTHS = (4, 5, 6, 7, 8, 9, 10)
 """Months whose first day always starts in British Summer Time."""
 BST_LAST_DAY_MONTHS = (4, 5, 6, 7, 8, 9)
@@ -181,7 +181,7 @@ TREND_DEFINITION = (
     "the period's supplied months; lower/upper = exact Poisson control limits (two-sided "
     "alpha 0.0027, the 3-sigma equivalent); is_outside = the count is outside them; "
     "is_suspected_partial = the count is under 20% of the median of the previous 12 supplied "
-    "months (domain.md 4.1), looking back before the period when the lake has those months."
+    "months (method.md §4), looking back before the period when the lake has those months."
 )
 
 

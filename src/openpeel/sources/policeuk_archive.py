@@ -59,7 +59,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "Last outcome category",
         "Context",
     ),
-    # Street files of 2010-12..2011-?? had eight columns and OS grid references (domain.md 3.1).
+    # Street files of 2010-12..2011-?? had eight columns and OS grid references (method.md §1).
     "street_legacy": (
         "Month",
         "Reported by",
