@@ -51,3 +51,16 @@ def test_docs_and_code_cite_only_files_in_the_repository() -> None:
             if name in ("README.md",):
                 continue
             assert (ROOT / "docs" / name).exists(), f"{path} cites {name}, not in docs/"
+
+
+def test_sql_literals_are_quoted_in_one_place() -> None:
+    from openpeel.sql import sql_list, sql_text
+
+    assert sql_text("O'Brien") == "'O''Brien'"
+    assert sql_list(["a", "b'c"]) == "['a', 'b''c']"
+    quoting = [
+        p.relative_to(SOURCE).as_posix()
+        for p in SOURCE.rglob("*.py")
+        if """.replace("'", "''")""" in p.read_text(encoding="utf-8")
+    ]
+    assert quoting == ["sql.py"]

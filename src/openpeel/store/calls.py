@@ -52,6 +52,7 @@ from openpeel.sources.calls_log import (
 )
 from openpeel.sources.incidents import INCIDENT_COLUMNS, INCIDENT_FIELDS, incidents_select_sql
 from openpeel.sources.policeuk_tables import Column
+from openpeel.sql import sql_text as _sql_text
 from openpeel.store.lake import Lake, atomic_write_parquet, new_ingest_id
 
 MARKER_FILE = "SYNTHETIC.json"
@@ -179,10 +180,6 @@ class ReadResult:
 
 
 # --- reading --------------------------------------------------------------------------------
-
-
-def _sql_text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def _connect() -> duckdb.DuckDBPyConnection:

@@ -15,15 +15,13 @@ import ibis
 
 from openpeel.config import Where, workspace_for
 from openpeel.sources.policeuk_tables import TABLES, Column, table_columns
+from openpeel.sql import sql_list
+from openpeel.sql import sql_text as _quote
 from openpeel.store.calls import calls_view_sql
 from openpeel.store.lake import Lake
 
 #: Tables the connection always has (empty until loaded).
 LAKE_TABLES = (*TABLES, "rejects")
-
-
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _empty_select(columns: tuple[Column, ...]) -> str:
@@ -32,7 +30,7 @@ def _empty_select(columns: tuple[Column, ...]) -> str:
 
 
 def _parquet_select(paths: list[Path], columns: tuple[Column, ...], hive: dict[str, str]) -> str:
-    files = "[" + ", ".join(_quote(str(p)) for p in paths) + "]"
+    files = sql_list(str(p) for p in paths)
     types = "{" + ", ".join(f"{_quote(k)}: {_quote(v)}" for k, v in hive.items()) + "}"
     cols = ", ".join(f"CAST({c.name} AS {c.type}) AS {c.name}" for c in columns)
     return (
@@ -64,7 +62,7 @@ def view_sql(lake: Lake) -> dict[str, str]:
     for kind, name in (("files", "ingest_log"), ("unknown", "unknown_values")):
         logs = lake.log_paths(kind)
         if logs:
-            files = "[" + ", ".join(_quote(str(p)) for p in logs) + "]"
+            files = sql_list(str(p) for p in logs)
             sql[name] = f"SELECT * FROM read_parquet({files}, union_by_name = true)"
     population = lake.reference_path("population")
     if population:

@@ -31,6 +31,7 @@ from openpeel.sources.policeuk_archive import (
     typed_select_sql,
 )
 from openpeel.sources.policeuk_tables import KIND_TABLE, TABLES, table_columns
+from openpeel.sql import sql_text as _sql_text
 from openpeel.store.lake import Lake, Partition, new_ingest_id, partition_dir, rejects_dir
 
 Progress = Callable[[int, int], None]
@@ -173,10 +174,6 @@ def plan_batches(
     if current:
         batches.append(current)
     return batches
-
-
-def _sql_text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def _stage_batch(
