@@ -8,10 +8,10 @@ import pandas as pd
 from fastapi import HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from openpeel.indicators.explorer import ExplorerFilters, explore, filter_options
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.report import charts
-from openpeel.report.explorer import ExplorerFilters, explore, filter_options
 from openpeel.report.panels import display, label, number_text, share_text
 from openpeel.web import public_data
 from openpeel.web.rendering import render
