@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 import openpeel
+from openpeel.exports import strip_notes
 from openpeel.indicators.period import Period
 from openpeel.reference.peel_framework import framework_for
 from openpeel.report.explorer import ExplorerFilters, explore
@@ -71,7 +72,7 @@ def page(context: Any) -> Iterator[Any]:
 
 
 def rows_of(text: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(text)))
+    return list(csv.DictReader(io.StringIO(strip_notes(text))))
 
 
 def as_text(records: list[dict[str, Any]]) -> list[dict[str, str]]:

@@ -20,7 +20,10 @@ from openpeel.assess.framework_rules import RulesError
 from openpeel.assess.models import IMPROVEMENT_KINDS, MONITORING_PHASES
 from openpeel.cli.output import FORMAT, Context, console, emit, user_errors
 from openpeel.config import settings
+from openpeel.errors import UserInputError
+from openpeel.exports import note_lines
 from openpeel.indicators.period import Period
+from openpeel.provenance import SYNTHETIC_MARK
 from openpeel.scrutiny.db import cached_engine, require_schema, session_scope
 
 DATABASE = click.option(
@@ -69,6 +72,12 @@ def _has_records(engine: Engine) -> bool:
         return inspect(engine).has_table("improvements")
     except Exception:  # an unreachable database: assess from data alone
         return False
+
+
+ASSESS_CAVEAT = (
+    "A suggested grade is openpeel's reading of the data, not an HMICFRS judgment; "
+    "characteristics marked 'project' are openpeel's own rules, not HMICFRS's."
+)
 
 
 @click.command("assess")
@@ -123,26 +132,25 @@ def assess_command(
             db = engine if _has_records(engine) else None
             result = assess(obj.data_dir, force_id, period, framework, db=db, rules_dir=rules_dir)
         except (RulesError, KeyError) as err:
-            raise ValueError(str(err).strip("'\"")) from None
+            raise UserInputError(str(err).strip("'\"")) from None
     if result.is_synthetic and fmt == "table":
-        console.print("[bold yellow]SYNTHETIC DATA[/]: not a real force's figures.")
+        console.print(f"[bold yellow]{SYNTHETIC_MARK}[/]: not a real force's figures.")
     if characteristics:
         table = result.characteristics_table()
         chars: list[dict[str, Any]] = [
             {str(k): (None if v != v else v) for k, v in r.items()}  # NaN -> empty
             for r in table.to_dict(orient="records")
         ]
-        emit(chars, fmt, title=f"Characteristics, {force_id}, {period.label}")
-        return
-    rows = result.summary_rows()
+        title = f"Characteristics, {force_id}, {period.label}"
+    else:
+        chars = result.summary_rows()
+        title = f"PEEL assessment ({framework}), {force_id}, {period.label}"
     if result.is_synthetic and fmt == "csv":
-        rows = [{"synthetic_data": True, **r} for r in rows]
-    emit(rows, fmt, title=f"PEEL assessment ({framework}), {force_id}, {period.label}")
-    if fmt == "table":
-        console.print(
-            "[dim]Characteristics marked 'project' are openpeel's own rules, not "
-            "HMICFRS's; --characteristics shows every reason.[/]"
-        )
+        chars = [{"synthetic_data": True, **r} for r in chars]
+    notes = note_lines(title=title, is_synthetic=result.is_synthetic, caveats=[ASSESS_CAVEAT])
+    emit(chars, fmt, title=title, notes=notes, is_synthetic=result.is_synthetic)
+    if fmt == "table" and not characteristics:
+        console.print(f"[dim]{ASSESS_CAVEAT} --characteristics shows every reason.[/]")
 
 
 # --------------------------------------------------------------------------- afi

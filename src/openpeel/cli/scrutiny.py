@@ -13,6 +13,7 @@ from sqlalchemy import Engine, select
 
 from openpeel.cli.output import FORMAT, Context, as_rows, console, emit, user_errors
 from openpeel.config import settings
+from openpeel.errors import UserInputError
 from openpeel.scrutiny import audit, export, feedback, records, report, sampling, users
 from openpeel.scrutiny.db import (
     DatabaseError,
@@ -283,7 +284,7 @@ def scrutiny_synth(out: Path, force_id: str, start: str, end: str, rows: int, se
                 out, force_id, _date(start, "--from"), _date(end, "--to"), rows, seed
             )
         except KeyError as err:
-            raise ValueError(f"unknown force {err.args[0]!r}") from None
+            raise UserInputError(f"unknown force {err.args[0]!r}") from None
         console.print(f"wrote {rows} synthetic records to {out}")
 
 
@@ -380,7 +381,7 @@ def scrutiny_close(ctx: Context, meeting_id: int, database_url: str | None) -> N
             try:
                 close_meeting(session, _meeting(session, meeting_id), None)
             except ReviewError as err:
-                raise ValueError(str(err)) from None
+                raise UserInputError(str(err)) from None
             console.print(f"meeting {meeting_id} closed")
 
 

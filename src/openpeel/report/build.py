@@ -8,17 +8,11 @@ from typing import Any
 
 import openpeel
 from openpeel.indicators.period import Period
+from openpeel.provenance import lake_provenance
 from openpeel.reference.forces import force
 from openpeel.reference.peel_framework import framework, framework_for, grades
 from openpeel.report.model import AreaSection, Panel, Report
-from openpeel.report.panels import BUILDERS
-
-
-def _synthetic_population(con: Any) -> bool:
-    if "population" not in con.list_tables():
-        return False
-    table = con.table("population")
-    return any("SYNTHETIC" in str(s).upper() for s in table.source.execute().unique())
+from openpeel.report.panels import section_panels
 
 
 def _operational_db() -> Any:
@@ -78,7 +72,7 @@ def build_report(
         panels: list[Panel] = []
         for name in area.sections:
             if name not in computed:
-                computed[name] = BUILDERS[name](con, force_id, period)
+                computed[name] = section_panels(con, name, force_id, period)
             panels.extend(computed[name])
         sections.append(AreaSection(area, panels))
     assessment = _assessment(con, force_id, period, fw.framework_id)
@@ -87,8 +81,9 @@ def build_report(
         for section in sections:
             section.assessment = by_area.get(section.area.area_id)
     results = [p.result for ps in computed.values() for p in ps if p.result is not None]
-    synthetic_population = _synthetic_population(con)
-    is_synthetic = synthetic_population or any(r.is_synthetic for r in results)
+    provenance = lake_provenance(con, [force_id])
+    synthetic_population = "population" in provenance.synthetic_tables
+    is_synthetic = provenance.is_synthetic or any(r.is_synthetic for r in results)
     notes = [
         "Every number has its definition, interval and caveats beside it. Intervals are 95% "
         "unless the definition says otherwise.",

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from openpeel.errors import UserInputError
 from openpeel.indicators import stop_search as ss
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
@@ -41,7 +42,7 @@ class ExplorerFilters:
 
     def __post_init__(self) -> None:
         if self.ethnicity not in ETHNICITY_BASES:
-            raise ValueError(f"ethnicity must be one of {', '.join(ETHNICITY_BASES)}")
+            raise UserInputError(f"ethnicity must be one of {', '.join(ETHNICITY_BASES)}")
 
     def active(self) -> dict[str, str]:
         """The filters set (name -> value)."""

@@ -12,8 +12,10 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
+from openpeel.errors import UserInputError
 
-class DatabaseError(ValueError):
+
+class DatabaseError(UserInputError):
     """The database cannot be used as asked (not migrated, bad URL): a user error."""
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 
 from jinja2 import Environment, select_autoescape
 
+from openpeel.formatting import percent_text as pct
 from openpeel.scrutiny.report import GROUPINGS, MEASURES, SMALL_CELL, PanelReport
 
 CSV_COLUMNS = (
@@ -27,12 +27,6 @@ CSV_COLUMNS = (
     "suppressed",
     "synthetic_data",
 )
-
-
-def _pct(value: float | None) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return f"{100 * value:.1f}%"
 
 
 def summary_csv(report: PanelReport) -> str:
@@ -89,7 +83,7 @@ def summary_html(report: PanelReport) -> str:
     """The published summary as one self-contained HTML page (no scripts, no CDN)."""
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
     return env.from_string(_HTML).render(
-        r=report, groupings=GROUPINGS, measures=MEASURES, pct=_pct, small=SMALL_CELL
+        r=report, groupings=GROUPINGS, measures=MEASURES, pct=pct, small=SMALL_CELL
     )
 
 
@@ -116,7 +110,7 @@ def summary_lines(report: PanelReport) -> list[str]:
             value = (
                 "suppressed"
                 if row.suppressed
-                else f"{_pct(row.share)} ({_pct(row.low)} to {_pct(row.high)})"
+                else f"{pct(row.share)} ({pct(row.low)} to {pct(row.high)})"
             )
             n = f"<{SMALL_CELL}" if row.suppressed else str(row.records)
             lines.append(f"  {row.group:<22} {MEASURES[row.measure]:<36} n={n:<4} {value}")

@@ -38,6 +38,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from openpeel.config import settings
+from openpeel.errors import SourceFormatError, UserInputError
 from openpeel.reference.forces import force as lookup_force
 from openpeel.sources.calls_999 import CALLS_999_COLUMNS, CALLS_999_FIELDS, parse_published_999
 from openpeel.sources.calls_log import (
@@ -225,7 +226,7 @@ def _read_raw(
     if kind.table == "calls_999_monthly" and not {"answered_under_10s", "share_under_10s"} & set(
         index
     ):
-        raise ValueError(
+        raise SourceFormatError(
             f"not a {kind.what} file: no column for answered_under_10s or share_under_10s "
             f"(columns: {', '.join(header)}); map one with --columns FIELD=HEADER"
         )
@@ -302,11 +303,11 @@ def read_export(
     kind = KINDS[table]
     if kind.needs_force and not (allow_no_force and not force_id):
         if not force_id:
-            raise ValueError(f"a {kind.what} belongs to one force: give --force")
+            raise UserInputError(f"a {kind.what} belongs to one force: give --force")
         try:
             lookup_force(force_id)
         except KeyError as err:
-            raise ValueError(str(err).strip("\"'")) from None
+            raise UserInputError(str(err).strip("\"'")) from None
     con = _connect()
     try:
         _read_raw(con, path, kind, columns, force_id if kind.needs_force else None)

@@ -14,6 +14,7 @@ from typing import Any
 import ibis
 
 from openpeel.config import settings
+from openpeel.errors import UserInputError
 from openpeel.sources.policeuk_tables import TABLES, Column, table_columns
 from openpeel.store.calls import calls_view_sql
 from openpeel.store.lake import Lake
@@ -96,7 +97,7 @@ def connect(data_dir: Path | str | None = None, *, engine: str | None = None, **
 
         return connect_spark(data_dir)
     if engine != "duckdb":
-        raise ValueError(f"unknown engine {engine!r}: choose duckdb or spark")
+        raise UserInputError(f"unknown engine {engine!r}: choose duckdb or spark")
     lake = Lake(data_dir if data_dir is not None else settings().data_dir)
     con = ibis.duckdb.connect(**kwargs)
     con.raw_sql("SET TimeZone = 'UTC'")

@@ -29,6 +29,7 @@ from openpeel.assess.models import (
     IMPROVEMENT_KINDS,
     MONITORING_PHASES,
 )
+from openpeel.errors import UserInputError
 from openpeel.indicators.period import Period
 from openpeel.reference.peel_framework import framework, grades
 from openpeel.scrutiny.models import User
@@ -362,7 +363,7 @@ def afi_action(
         if action_id:
             action = records.update_action(db, _actor(user), int(action_id), status)
             if action.improvement_id != afi_id:
-                raise ValueError("that action belongs to another improvement")
+                raise UserInputError("that action belongs to another improvement")
         else:
             records.add_action(db, _actor(user), afi_id, description, owner, _date(due_date))
     except ValueError as err:

@@ -51,7 +51,7 @@ def common(request: Request, force_id: str, period: Period) -> dict[str, Any]:
         "qs": query_string(force_id, period),
         "period_from": f"{period.start:%Y-%m}",
         "period_to": f"{period.end:%Y-%m}",
-        "data_is_synthetic": public_data.lake_is_synthetic(request.app.state.data_dir),
+        "data_is_synthetic": public_data.lake_is_synthetic(request.app.state.data_dir, force_id),
     }
 
 
