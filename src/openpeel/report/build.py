@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import openpeel
+from openpeel.errors import DataUnavailableError
 from openpeel.indicators.period import Period
 from openpeel.provenance import lake_provenance
 from openpeel.reference.forces import force
@@ -15,15 +16,16 @@ from openpeel.report.model import AreaSection, Panel, Report
 from openpeel.report.panels import section_panels
 
 
-def _operational_db() -> Any:
-    """The operational database when it exists and is migrated (recorded grades, improvements);
-    None otherwise: the report then shows suggested grades only."""
+def _operational_db(data_dir: Path | str) -> Any:
+    """The operational database of the data directory (or the configured database URL) when
+    it exists and is migrated (recorded grades, improvements); None otherwise: the report then
+    shows suggested grades only."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from openpeel.config import settings
     from openpeel.scrutiny.db import DatabaseError, cached_engine, require_schema
 
-    conf = settings()
+    conf = settings(data_dir)
     url = conf.resolved_database_url()
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
         return None
@@ -35,13 +37,15 @@ def _operational_db() -> Any:
     return engine
 
 
-def _assessment(con: Any, force_id: str, period: Period, framework_id: str) -> Any:
+def _assessment(
+    con: Any, data_dir: Path | str, force_id: str, period: Period, framework_id: str
+) -> Any:
     """The PEEL assessment for the report, or None when the framework has no rules yet."""
     from openpeel.assess.assessment import assess
     from openpeel.assess.framework_rules import RulesError
 
     try:
-        return assess(con, force_id, period, framework=framework_id, db=_operational_db())
+        return assess(con, force_id, period, framework=framework_id, db=_operational_db(data_dir))
     except (RulesError, KeyError, FileNotFoundError):
         return None
 
@@ -62,6 +66,10 @@ def build_report(
 
     Returns:
         A :class:`Report`; write it with :func:`write_html` or :func:`write_pdf`.
+
+    Raises:
+        UnknownIdError: the force id is not a data.police.uk force (the message lists them).
+        DataUnavailableError: no indicator has any data for the force and period.
     """
     info = force(force_id)
     fw = framework(framework_id) if framework_id else framework_for(period.end)
@@ -75,12 +83,18 @@ def build_report(
                 computed[name] = section_panels(con, name, force_id, period)
             panels.extend(computed[name])
         sections.append(AreaSection(area, panels))
-    assessment = _assessment(con, force_id, period, fw.framework_id)
+    results = [p.result for ps in computed.values() for p in ps if p.result is not None]
+    if all(p.unavailable or p.result is None for ps in computed.values() for p in ps):
+        reasons = sorted({p.unavailable for ps in computed.values() for p in ps if p.unavailable})
+        raise DataUnavailableError(
+            f"no data for {force_id} in {period.label}: nothing to report"
+            + (f" ({reasons[0]})" if reasons else "")
+        )
+    assessment = _assessment(con, data_dir, force_id, period, fw.framework_id)
     if assessment is not None:
         by_area = {a.area.area_id: a for a in assessment.areas}
         for section in sections:
             section.assessment = by_area.get(section.area.area_id)
-    results = [p.result for ps in computed.values() for p in ps if p.result is not None]
     provenance = lake_provenance(con, [force_id])
     synthetic_population = "population" in provenance.synthetic_tables
     is_synthetic = provenance.is_synthetic or any(r.is_synthetic for r in results)

@@ -39,6 +39,7 @@ import pyarrow.parquet as pq
 
 from openpeel.config import settings
 from openpeel.errors import SourceFormatError, UserInputError
+from openpeel.provenance import is_synthetic_label
 from openpeel.reference.forces import force as lookup_force
 from openpeel.sources.calls_999 import CALLS_999_COLUMNS, CALLS_999_FIELDS, parse_published_999
 from openpeel.sources.calls_log import (
@@ -159,7 +160,7 @@ class CallsLoadReport:
     @property
     def is_synthetic(self) -> bool:
         """The file was made by openpeel's synthetic generator."""
-        return self.snapshot.startswith("synthetic")
+        return is_synthetic_label(self.snapshot)
 
     def as_dict(self, max_rejects: int = 20) -> dict[str, Any]:
         """JSON-ready summary with the first rejects."""

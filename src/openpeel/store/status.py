@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from openpeel.config import settings
+from openpeel.provenance import any_synthetic
 from openpeel.store.lake import Lake
 
 
@@ -88,7 +89,7 @@ def lake_coverage(data_dir: Path | str | None = None) -> list[ForceCoverage]:
                 sum(m.rows or 0 for m in loaded),
                 sum(m.rows_rejected or 0 for m in loaded),
                 snapshots,
-                any(s.startswith("synthetic") for s in snapshots),
+                any_synthetic(snapshots),
             )
         )
     return out
