@@ -7,12 +7,11 @@ text-only PDF 1.4 generator (Helvetica, A4), so no PDF library is needed.
 
 from __future__ import annotations
 
-import csv
-import io
-
 from jinja2 import Environment, select_autoescape
 
+from openpeel.exports import csv_text, note_lines
 from openpeel.formatting import percent_text as pct
+from openpeel.provenance import SYNTHETIC_MARK_ASCII
 from openpeel.scrutiny.report import GROUPINGS, MEASURES, SMALL_CELL, PanelReport
 
 CSV_COLUMNS = (
@@ -29,14 +28,35 @@ CSV_COLUMNS = (
 )
 
 
+#: What every number of the summary means (the CSV's definition note).
+DEFINITION = (
+    "share = design-weighted share of the reviewed records with the measure "
+    "(sum of w_i y_i / sum of w_i, w_i the record's design weight); low, high = 95% Wilson "
+    "interval on the Kish effective sample size effective_records = (sum w_i)^2 / sum w_i^2; "
+    "records = reviewed records in the group."
+)
+
+
 def summary_csv(report: PanelReport) -> str:
-    """The published summary as CSV text."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
-    for row in report.published_rows():
-        writer.writerow(row)
-    return out.getvalue()
+    """The published summary as CSV text: notes (marking, definition, caveats, scope) as ``#``
+    lines, then the rows (the convention of :mod:`openpeel.exports`)."""
+    notes = note_lines(
+        title=f"Scrutiny panel summary: {report.title}",
+        is_synthetic=report.is_synthetic,
+        definition=DEFINITION,
+        caveats=[
+            f"Groups with fewer than {SMALL_CELL} reviewed records are suppressed: their "
+            "counts and shares are left empty.",
+            "The panel's judgements are of a sample of records, not of every search.",
+        ],
+        scope={
+            "panel": report.panel_name,
+            "force_id": report.force_id,
+            "meeting_date": report.meeting_date,
+            "period": report.period,
+        },
+    )
+    return csv_text(report.published_rows(), notes, CSV_COLUMNS)
 
 
 _HTML = """<!doctype html>
@@ -123,9 +143,13 @@ def _pdf_text(text: str) -> str:
     return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
 
-def text_pdf(lines: list[str], lines_per_page: int = 60) -> bytes:
-    """A minimal PDF 1.4 document of monospaced text lines on A4 pages."""
-    pages = [lines[i : i + lines_per_page] for i in range(0, max(len(lines), 1), lines_per_page)]
+def text_pdf(lines: list[str], lines_per_page: int = 60, header: str = "") -> bytes:
+    """A minimal PDF 1.4 document of monospaced text lines on A4 pages (``header``, when given,
+    is the first line of every page)."""
+    per_page = lines_per_page - 2 if header else lines_per_page
+    pages = [lines[i : i + per_page] for i in range(0, max(len(lines), 1), per_page)]
+    if header:
+        pages = [[header, "", *page] for page in pages]
     objects: list[bytes] = []
     # 1: catalog, 2: pages, 3: font, then a page and a content stream per page.
     kids = " ".join(f"{4 + 2 * i} 0 R" for i in range(len(pages)))
@@ -160,5 +184,8 @@ def text_pdf(lines: list[str], lines_per_page: int = 60) -> bytes:
 
 
 def summary_pdf(report: PanelReport) -> bytes:
-    """The published summary as a PDF."""
-    return text_pdf(summary_lines(report))
+    """The published summary as a PDF (synthetic: the marking heads every page)."""
+    lines = summary_lines(report)
+    if report.is_synthetic:
+        return text_pdf(lines[1:], header=f"{SYNTHETIC_MARK_ASCII}: not a real force's figures.")
+    return text_pdf(lines)

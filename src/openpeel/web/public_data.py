@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import openpeel
 from openpeel import exports
-from openpeel.errors import UserInputError
+from openpeel.errors import UnknownIdError, UserInputError
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.provenance import lake_provenance
@@ -147,12 +147,12 @@ def choose(
     chosen = force_id or forces[0]
     try:
         force(chosen)
-    except KeyError as error:
+    except UnknownIdError as error:
         raise BadRequest(f"unknown force {chosen!r}") from error
     try:
         if fy or start or end:
             return chosen, Period.parse(start or None, end or None, fy or None)
-    except ValueError as error:
+    except UserInputError as error:
         raise BadRequest(str(error)) from error
     last = latest_month(data_dir, chosen)
     if last is None:

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from fastapi import HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from openpeel.errors import UnknownIdError
 from openpeel.indicators.period import Period
 from openpeel.reference.forces import force
 from openpeel.reference.peel_framework import framework_for, grades, sections
@@ -107,7 +108,7 @@ def area_page(
     fw = framework_for(period.end)
     try:
         area = fw.area(area_id)
-    except KeyError as error:
+    except UnknownIdError as error:
         raise HTTPException(status_code=404, detail=f"no PEEL area {area_id!r}") from error
     return render(
         request,

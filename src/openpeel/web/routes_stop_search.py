@@ -8,6 +8,7 @@ import pandas as pd
 from fastapi import HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from openpeel.errors import OpenpeelError, UserInputError
 from openpeel.formatting import number_text
 from openpeel.formatting import percent_text as share_text
 from openpeel.indicators.period import Period
@@ -29,7 +30,7 @@ def _filters(
 ) -> ExplorerFilters:
     try:
         return ExplorerFilters(ethnicity or "self_defined", legislation, object_, outcome, age, sex)
-    except ValueError as error:
+    except UserInputError as error:
         raise HTTPException(status_code=400, detail=str(error)) from error
 
 
@@ -42,7 +43,7 @@ def _result(
         return public_data.cached(
             key, lambda: explore(public_data.connection(data_dir), force_id, period, filters)
         )
-    except (LookupError, ValueError) as error:
+    except OpenpeelError as error:
         raise HTTPException(status_code=400, detail=str(error).splitlines()[0]) from error
 
 
