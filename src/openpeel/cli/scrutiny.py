@@ -14,6 +14,7 @@ from sqlalchemy import Engine, select
 from openpeel.cli.output import FORMAT, Context, as_rows, console, emit, user_errors
 from openpeel.config import settings
 from openpeel.errors import UserInputError
+from openpeel.provenance import SYNTHETIC_MARK
 from openpeel.scrutiny import audit, export, feedback, records, report, sampling, users
 from openpeel.scrutiny.db import (
     DatabaseError,
@@ -418,12 +419,14 @@ def scrutiny_report(
             if fmt == "json":
                 click.echo(json.dumps(built.summary(), indent=2, default=str))
                 return
-            if built.is_synthetic and fmt == "table":
-                console.print("[bold yellow]SYNTHETIC DATA[/]: not a real force's figures.")
-            rows = built.published_rows()
-            if fmt == "table":
-                rows = [r for r in rows if r["grouping"] in ("all", "stratum")]
-            emit(rows, fmt, title=f"{built.title}: {built.records_reviewed} records reviewed")
+            if fmt == "csv":  # the same file as the web download, notes first
+                click.echo(export.summary_csv(built), nl=False)
+                return
+            if built.is_synthetic:
+                console.print(f"[bold yellow]{SYNTHETIC_MARK}[/]: not a real force's figures.")
+            rows = [r for r in built.published_rows() if r["grouping"] in ("all", "stratum")]
+            title = f"{built.title}: {built.records_reviewed} records reviewed"
+            emit(rows, fmt, title=title, is_synthetic=built.is_synthetic)
 
 
 @scrutiny_group.command("audit")

@@ -12,7 +12,14 @@ from jinja2 import Environment, select_autoescape
 from openpeel.exports import csv_text, note_lines
 from openpeel.formatting import percent_text as pct
 from openpeel.provenance import SYNTHETIC_MARK_ASCII
-from openpeel.scrutiny.report import GROUPINGS, MEASURES, SMALL_CELL, PanelReport
+from openpeel.scrutiny.report import (
+    GROUPINGS,
+    MEASURES,
+    SMALL_CELL,
+    SUMMARY_CAVEATS,
+    SUMMARY_DEFINITION,
+    PanelReport,
+)
 
 CSV_COLUMNS = (
     "measure",
@@ -28,27 +35,14 @@ CSV_COLUMNS = (
 )
 
 
-#: What every number of the summary means (the CSV's definition note).
-DEFINITION = (
-    "share = design-weighted share of the reviewed records with the measure "
-    "(sum of w_i y_i / sum of w_i, w_i the record's design weight); low, high = 95% Wilson "
-    "interval on the Kish effective sample size effective_records = (sum w_i)^2 / sum w_i^2; "
-    "records = reviewed records in the group."
-)
-
-
 def summary_csv(report: PanelReport) -> str:
     """The published summary as CSV text: notes (marking, definition, caveats, scope) as ``#``
     lines, then the rows (the convention of :mod:`openpeel.exports`)."""
     notes = note_lines(
         title=f"Scrutiny panel summary: {report.title}",
         is_synthetic=report.is_synthetic,
-        definition=DEFINITION,
-        caveats=[
-            f"Groups with fewer than {SMALL_CELL} reviewed records are suppressed: their "
-            "counts and shares are left empty.",
-            "The panel's judgements are of a sample of records, not of every search.",
-        ],
+        definition=SUMMARY_DEFINITION,
+        caveats=SUMMARY_CAVEATS,
         scope={
             "panel": report.panel_name,
             "force_id": report.force_id,
