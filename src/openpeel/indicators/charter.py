@@ -20,6 +20,7 @@ from openpeel.calendar import last_day
 from openpeel.indicators.calls import INDEPENDENCE_CAVEAT, flag, rounded
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
+from openpeel.provenance import any_synthetic, synthetic_expr
 from openpeel.reference.standards import Standard, standards
 from openpeel.stats.intervals import wilson_interval
 
@@ -134,7 +135,7 @@ def _measure_calls(con: Any, std: Standard, force_id: str, period: Period) -> pd
         .agg(
             measured=t.count(),
             met=(t[std.measure] <= threshold).sum(),
-            synthetic=t.snapshot.startswith("synthetic").any(),
+            synthetic=synthetic_expr(t.snapshot).any(),
         )
         .execute()
     )
@@ -162,7 +163,7 @@ def _measure_incidents(con: Any, std: Standard, force_id: str, period: Period) -
                 "measured": g["has_arrival"].sum(),
                 "met": g["is_met"].sum(),
                 "not_measured": g["has_arrival"].apply(lambda s: int((~s.astype(bool)).sum())),
-                "synthetic": g["snapshot"].apply(lambda s: s.str.startswith("synthetic").any()),
+                "synthetic": g["snapshot"].apply(any_synthetic),
             }
         ).reset_index()
         return df
@@ -173,7 +174,7 @@ def _measure_incidents(con: Any, std: Standard, force_id: str, period: Period) -
             measured=t.has_arrival.sum(),
             met=(t[std.measure] <= threshold).sum(),
             not_measured=(~t.has_arrival).sum(),
-            synthetic=t.snapshot.startswith("synthetic").any(),
+            synthetic=synthetic_expr(t.snapshot).any(),
         )
         .execute()
     )

@@ -25,8 +25,10 @@ from ibis.expr.types import Table
 from numpy.typing import ArrayLike
 
 from openpeel.calendar import months_between
+from openpeel.errors import DataUnavailableError, UserInputError
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
+from openpeel.provenance import any_synthetic
 from openpeel.reference.forces import force as lookup_force
 from openpeel.reference.vocabularies import vocabulary
 from openpeel.stats.control_chart import poisson_control_limits, suspected_partial
@@ -77,7 +79,7 @@ def require_force(force_id: str) -> str:
     try:
         lookup_force(fid)
     except KeyError:
-        raise ValueError(
+        raise UserInputError(
             f"unknown force {force_id!r}: use a data.police.uk force id such as west-midlands"
         ) from None
     return fid
@@ -86,7 +88,9 @@ def require_force(force_id: str) -> str:
 def current_partitions(con: Any) -> Table:
     """The manifest rows that queries read (``status = 'current'``)."""
     if "lake_partitions" not in con.list_tables():
-        raise ValueError("nothing is loaded yet: run 'openpeel ingest' with police.uk files first")
+        raise DataUnavailableError(
+            "nothing is loaded yet: run 'openpeel ingest' with police.uk files first"
+        )
     parts = con.table("lake_partitions")
     return parts.filter(parts.status == "current")
 
@@ -135,7 +139,7 @@ def require_months(con: Any, table_name: str, force_id: str, period: Period) -> 
     coverage = month_coverage(con, table_name, period, [force_id])
     if coverage.empty:
         kind = {"crimes": "street", "outcomes": "outcomes"}.get(table_name, table_name)
-        raise ValueError(
+        raise DataUnavailableError(
             f"no {kind} files loaded for {force_id} in {period.start:%Y-%m}..{period.end:%Y-%m} "
             f"(loaded: {loaded_range(con, table_name, force_id)})"
         )
@@ -143,8 +147,8 @@ def require_months(con: Any, table_name: str, force_id: str, period: Period) -> 
 
 
 def is_synthetic(snapshots: Iterable[str]) -> bool:
-    """True when any snapshot label says the data are synthetic."""
-    return any(str(s).startswith("synthetic") for s in snapshots)
+    """True when any snapshot label says the data are synthetic (the provenance rule)."""
+    return any_synthetic(snapshots)
 
 
 def snapshot_caveats(coverage: pd.DataFrame, what: str = "street files") -> list[str]:
@@ -334,7 +338,7 @@ def crime_rates(
         rate_per_1000_per_year, rate_per_1000_per_year_low, rate_per_1000_per_year_high``.
     """
     if by not in ("period", "month"):
-        raise ValueError(f"by must be 'period' or 'month', not {by!r}")
+        raise UserInputError(f"by must be 'period' or 'month', not {by!r}")
     force_id = require_force(force_id)
     coverage = require_months(con, "crimes", force_id, period)
     population = resident_population(con, force_id)
@@ -457,7 +461,7 @@ def crime_trend(
     """
     force_id = require_force(force_id)
     if crime_type is not None and crime_type not in crime_type_codes():
-        raise ValueError(
+        raise UserInputError(
             f"unknown crime type {crime_type!r}; use one of: {', '.join(crime_type_codes())}"
         )
     coverage = require_months(con, "crimes", force_id, period)

@@ -38,6 +38,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from openpeel.config import Where, settings, workspace_for
+from openpeel.errors import SourceFormatError, UserInputError
+from openpeel.provenance import is_synthetic_label
 from openpeel.reference.forces import force as lookup_force
 from openpeel.sources.calls_999 import CALLS_999_COLUMNS, CALLS_999_FIELDS, parse_published_999
 from openpeel.sources.calls_log import (
@@ -159,7 +161,7 @@ class CallsLoadReport:
     @property
     def is_synthetic(self) -> bool:
         """The file was made by openpeel's synthetic generator."""
-        return self.snapshot.startswith("synthetic")
+        return is_synthetic_label(self.snapshot)
 
     def as_dict(self, max_rejects: int = 20) -> dict[str, Any]:
         """JSON-ready summary with the first rejects."""
@@ -222,7 +224,7 @@ def _read_raw(
     if kind.table == "calls_999_monthly" and not {"answered_under_10s", "share_under_10s"} & set(
         index
     ):
-        raise ValueError(
+        raise SourceFormatError(
             f"not a {kind.what} file: no column for answered_under_10s or share_under_10s "
             f"(columns: {', '.join(header)}); map one with --columns FIELD=HEADER"
         )
@@ -299,11 +301,11 @@ def read_export(
     kind = KINDS[table]
     if kind.needs_force and not (allow_no_force and not force_id):
         if not force_id:
-            raise ValueError(f"a {kind.what} belongs to one force: give --force")
+            raise UserInputError(f"a {kind.what} belongs to one force: give --force")
         try:
             lookup_force(force_id)
         except KeyError as err:
-            raise ValueError(str(err).strip("\"'")) from None
+            raise UserInputError(str(err).strip("\"'")) from None
     con = _connect()
     try:
         _read_raw(con, path, kind, columns, force_id if kind.needs_force else None)

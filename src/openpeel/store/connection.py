@@ -14,6 +14,7 @@ from typing import Any
 import ibis
 
 from openpeel.config import Where, workspace_for
+from openpeel.errors import UserInputError
 from openpeel.sources.policeuk_tables import TABLES, Column, table_columns
 from openpeel.sql import sql_list
 from openpeel.sql import sql_text as _quote
@@ -96,7 +97,7 @@ def connect(data_dir: Where = None, *, engine: str | None = None, **kwargs: Any)
 
         return connect_spark(where)
     if engine != "duckdb":
-        raise ValueError(f"unknown engine {engine!r}: choose duckdb or spark")
+        raise UserInputError(f"unknown engine {engine!r}: choose duckdb or spark")
     lake = Lake(where.data_dir)
     con = ibis.duckdb.connect(**kwargs)
     con.raw_sql("SET TimeZone = 'UTC'")
