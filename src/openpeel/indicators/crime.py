@@ -26,6 +26,8 @@ from numpy.typing import ArrayLike
 
 from openpeel.calendar import months_between
 from openpeel.errors import DataUnavailableError, UserInputError
+from openpeel.indicators.coverage import missing_months
+from openpeel.indicators.coverage import snapshot_caveats as coverage_snapshot_caveats
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.provenance import any_synthetic
@@ -152,21 +154,8 @@ def is_synthetic(snapshots: Iterable[str]) -> bool:
 
 
 def snapshot_caveats(coverage: pd.DataFrame, what: str = "street files") -> list[str]:
-    """Caveats about mixed vintages in the months used."""
-    snapshots = sorted(set(coverage["snapshot"]))
-    if len(snapshots) <= 1:
-        return []
-    return [
-        f"The {what} used come from {len(snapshots)} downloads ({', '.join(snapshots)}): later "
-        "downloads carry corrections, so months from different downloads are not strictly "
-        "comparable."
-    ]
-
-
-def missing_months(period: Period, supplied: Iterable[date]) -> list[date]:
-    """Months of the period with no file."""
-    have = set(supplied)
-    return [m for m in period.months if m not in have]
+    """Caveats about mixed vintages in the months used (the coverage rule)."""
+    return coverage_snapshot_caveats(coverage["snapshot"], what)
 
 
 def crime_type_codes() -> list[str]:

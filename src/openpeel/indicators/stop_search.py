@@ -36,9 +36,9 @@ from ibis import _
 
 from openpeel.calendar import add_months
 from openpeel.errors import DataUnavailableError, SourceFormatError, UserInputError
+from openpeel.indicators.coverage import Coverage, coverage
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
-from openpeel.provenance import any_synthetic
 from openpeel.reference.forces import forces
 from openpeel.stats.funnel import rate_funnel
 from openpeel.stats.intervals import poisson_exact_interval
@@ -48,7 +48,6 @@ from openpeel.stats.rate_ratio import (
     rate_ratio,
 )
 from openpeel.store.population import HOW_TO_GET, PopulationMissingError
-from openpeel.store.status import describe_months
 
 GROUPS: tuple[str, ...] = ("asian", "black", "mixed", "white", "other")
 """The five broad ethnic groups, in the order rows are shown."""
@@ -77,14 +76,10 @@ RATE_DEFINITION = (
 
 
 @dataclass(frozen=True)
-class Scope:
-    """Which forces and months an analysis covers, and what the lake holds for them.
+class Scope(Coverage):
+    """The coverage of a stop and search analysis (``stop_searches``), and its cached rows.
 
-    Attributes:
-        period: the months asked for.
-        force_ids: the forces analysed (sorted).
-        months_supplied: per force, the months of the period with a stop-and-search file.
-        snapshots: the snapshots the data came from.
+    Attributes (beyond :class:`~openpeel.indicators.coverage.Coverage`'s):
         table: the stop_searches table to read (an Ibis table); None reads the lake's view.
             ``cached_scope`` fills it with the scope's rows held in memory, so that running
             every indicator reads the Parquet files once.
@@ -92,50 +87,8 @@ class Scope:
             clock evidence, the midnight shares), so ``suite`` computes each once.
     """
 
-    period: Period
-    force_ids: tuple[str, ...]
-    months_supplied: dict[str, tuple[date, ...]] = field(default_factory=dict)
-    snapshots: tuple[str, ...] = ()
     table: Any = field(default=None, compare=False, repr=False)
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-
-    @property
-    def is_synthetic(self) -> bool:
-        """True when any of the data came from a synthetic snapshot."""
-        return any_synthetic(self.snapshots)
-
-    def months_missing(self, force_id: str) -> list[date]:
-        """Months of the period the force did not supply."""
-        have = set(self.months_supplied.get(force_id, ()))
-        return [m for m in self.period.months if m not in have]
-
-    def n_months(self, force_id: str) -> int:
-        """How many months the force supplied."""
-        return len(self.months_supplied.get(force_id, ()))
-
-    def caveats(self) -> list[str]:
-        """Missing months, in words."""
-        out = []
-        for f in self.force_ids:
-            missing = self.months_missing(f)
-            if missing:
-                out.append(
-                    f"{f}: no stop-and-search data for {describe_months(missing)} "
-                    f"({len(missing)} of {self.period.n_months} months); those months add "
-                    "nothing to the exposure."
-                )
-        return out
-
-    def meta(self) -> dict[str, Any]:
-        """What every result carries about its scope."""
-        return {
-            "period": self.period.label,
-            "first_month": self.period.start.isoformat()[:7],
-            "last_month": self.period.end.isoformat()[:7],
-            "forces": list(self.force_ids),
-            "months_supplied": {f: self.n_months(f) for f in self.force_ids},
-            "snapshots": list(self.snapshots),
-        }
 
 
 def months_supplied_expr(partitions: ibis.Table, period: Period) -> ibis.Table:
@@ -148,7 +101,8 @@ def months_supplied_expr(partitions: ibis.Table, period: Period) -> ibis.Table:
 
 
 def scope(con: Any, period: Period, force_ids: Sequence[str] | str | None = None) -> Scope:
-    """The forces and months to analyse, checked against what the lake holds.
+    """The forces and months to analyse, checked against what the lake holds
+    (:func:`~openpeel.indicators.coverage.coverage` of ``stop_searches``).
 
     Args:
         con: an ``openpeel.connect()`` connection.
@@ -156,37 +110,11 @@ def scope(con: Any, period: Period, force_ids: Sequence[str] | str | None = None
         force_ids: one force, several, or None for every force with data in the period.
 
     Raises:
-        ValueError: on an unknown force id, or when no stop-and-search data is loaded for it.
+        UserInputError: an unknown force id.
+        DataUnavailableError: no stop-and-search data is loaded for the forces in the period.
     """
-    wanted = [force_ids] if isinstance(force_ids, str) else list(force_ids or [])
-    known = forces()
-    for f in wanted:
-        if f not in known:
-            raise UserInputError(
-                f"unknown force id {f!r} (see 'openpeel status' for forces loaded)"
-            )
-    if "lake_partitions" not in con.list_tables():
-        raise DataUnavailableError("no data loaded: run 'openpeel ingest' first")
-    rows = months_supplied_expr(con.table("lake_partitions"), period).execute()
-    if wanted:
-        rows = rows[rows["force_id"].isin(wanted)]
-    if rows.empty:
-        who = ", ".join(wanted) if wanted else "any force"
-        raise DataUnavailableError(f"no stop-and-search data for {who} in {period.label}")
-    months: dict[str, tuple[date, ...]] = {}
-    for f, group in rows.groupby("force_id"):
-        months[str(f)] = tuple(sorted(_as_date(m) for m in group["month"]))
-    absent = [f for f in wanted if f not in months]
-    if absent:
-        raise DataUnavailableError(
-            f"no stop-and-search data for {', '.join(absent)} in {period.label}"
-        )
-    return Scope(
-        period=period,
-        force_ids=tuple(sorted(months)),
-        months_supplied=months,
-        snapshots=tuple(sorted(set(rows["snapshot"].astype(str)))),
-    )
+    cov = coverage(con, "stop_searches", period, force_ids)
+    return Scope(cov.period, cov.force_ids, cov.months_supplied, cov.snapshots, cov.table_name)
 
 
 def resolve_scope(
