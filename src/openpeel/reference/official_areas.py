@@ -20,11 +20,12 @@ from importlib import resources
 from openpeel.reference.forces import forces
 
 #: Footnote markers glued to a name: ``Greater Manchester8,9``, ``ENGLAND AND WALES7,8``.
-_FOOTNOTE = re.compile(
-    r"(?:(?<=[A-Za-z\)\]\.])\d{1,2}(?:\s*,\s*\d{1,2})*|(?<=[A-Za-z])\s\d{1,2}(?:,\d{1,2})*)\s*$"
-)
+_FOOTNOTE = re.compile(r"(?<=[A-Za-z\)\]\.])\d{1,2}(?:\s*,\s*\d{1,2})*\s*$")
+#: A footnote number after a space (``London 10``): stripped from area names only, since a
+#: category label may end in a number (``Aged 18 to 24``).
+_SPACED_FOOTNOTE = re.compile(r"(?<=[A-Za-z])\s\d{1,2}(?:,\d{1,2})*\s*$")
 #: Footnote digits inside a closing bracket: ``Total recorded crime (excluding fraud3)``.
-_INNER_FOOTNOTE = re.compile(r"(?<=[a-z])\d+(?:,\d+)*(?=\))")
+_INNER_FOOTNOTE = re.compile(r"(?<=[a-z])\d{1,2}(?:,\d{1,2})*(?=\))|(?<=[a-z\)])\d{1,2}(?=\s)")
 #: An ONS area code, perhaps with a footnote digit glued on (``E230000118``).
 _CODE = re.compile(r"^([EWKNS]\d{8})\d{0,2}$")
 _TOTAL = re.compile(r"^\*?\s*total\s+(?:of\s+)?", re.IGNORECASE)
@@ -49,16 +50,22 @@ class Area:
         return self.area_id if self.is_force else None
 
 
-def strip_footnotes(text: str) -> str:
-    """A published label without its glued footnote digits and padding."""
+def strip_footnotes(text: str, spaced: bool = False) -> str:
+    """A published label without its glued footnote digits and padding.
+
+    With ``spaced``, a number after a space at the end goes too (for area names).
+    """
     text = _INNER_FOOTNOTE.sub("", " ".join(str(text).split()))
-    return _FOOTNOTE.sub("", text).strip()
+    text = _FOOTNOTE.sub("", text).strip()
+    return _SPACED_FOOTNOTE.sub("", text).strip() if spaced else text
 
 
 def normalise_name(text: str) -> str:
     """A comparable form of an area name: no footnotes, case, padding, '*' or '&' spelling."""
     # "(R)" marks a revised figure (Home Office use of force, Hampshire 2017/18).
-    name = re.sub(r"\s*\(r\)\s*$", "", strip_footnotes(text).lower().lstrip("*").strip())
+    name = re.sub(
+        r"\s*\(r\)\s*$", "", strip_footnotes(text, spaced=True).lower().lstrip("*").strip()
+    )
     name = name.replace("&", " & ").replace(" and ", " & ")
     name = re.sub(r"[,\-]", " ", name)
     return " ".join(name.replace(" & ", " and ").replace("&", " and ").split())
