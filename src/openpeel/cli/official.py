@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from openpeel.cli.output import FORMAT, Context, console, emit, progress_bar
+from openpeel.cli.output import FORMAT, Context, console, emit, emit_result, progress_bar
 from openpeel.errors import OpenpeelError
 from openpeel.store.official import load_official
 
@@ -66,6 +66,67 @@ def official_load(obj: Context, files: tuple[Path, ...], publication: str | None
         for f in report.files:
             for replaced in f.replaced:
                 console.print(f"[yellow]replaced[/] {f.publication} {replaced}")
+
+
+@official_group.command("crime")
+@click.option(
+    "--force", "force_id", required=True, metavar="FORCE", help="Force id, e.g. west-midlands."
+)
+@click.option(
+    "--year",
+    "period",
+    metavar="PERIOD",
+    help="The ONS period as loaded, e.g. 'December 2019' (year ending); default: the latest.",
+)
+@FORMAT
+@click.pass_obj
+def official_crime(obj: Context, force_id: str, period: str | None, fmt: str) -> None:
+    """Police recorded crime by offence group for one force (ONS police force area tables)."""
+    from openpeel.indicators.official_crime import PUBLICATION, crime_periods, recorded_crime
+    from openpeel.store.official import official_figures
+
+    try:
+        figures = official_figures(obj.data_dir, PUBLICATION)
+        chosen = period or _latest(crime_periods(figures))
+        result = recorded_crime(figures, force_id, chosen)
+    except OpenpeelError as err:
+        raise click.ClickException(str(err).splitlines()[0]) from None
+    emit_result(result, fmt)
+
+
+def _latest(periods: list[str]) -> str:
+    from datetime import datetime
+
+    return max(periods, key=lambda p: datetime.strptime(p, "%B %Y"))
+
+
+@official_group.command("figures")
+@click.option("--publication", required=True, metavar="NAME", help="e.g. home-office-use-of-force.")
+@click.option("--force", "force_id", metavar="FORCE", help="Only this force (default: every area).")
+@click.option("--period", metavar="PERIOD", help="Only this period, as loaded (e.g. 2019/20).")
+@click.option("--table", "table_id", metavar="ID", help="Only this table (e.g. 12, P1, H1).")
+@click.option("--measure", metavar="TEXT", help="Only measures containing this text.")
+@FORMAT
+@click.pass_obj
+def official_figures_command(
+    obj: Context,
+    publication: str,
+    force_id: str | None,
+    period: str | None,
+    table_id: str | None,
+    measure: str | None,
+    fmt: str,
+) -> None:
+    """Figures as published (no computation), with their status and source cell."""
+    from openpeel.store.official import select_figures
+
+    try:
+        rows = select_figures(obj.data_dir, publication, force_id, period, table_id, measure)
+    except OpenpeelError as err:
+        raise click.ClickException(str(err).splitlines()[0]) from None
+    emit(rows, fmt, title=f"{publication}: figures as published")
+    if not rows:
+        raise click.ClickException("no figures match; try fewer filters")
 
 
 COMMANDS = (official_group,)

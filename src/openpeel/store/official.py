@@ -280,3 +280,39 @@ def official_status(data_dir: Path | str) -> list[dict[str, object]]:
         for e in manifest(data_dir)
         if e["status"] == "current"
     ]
+
+
+def select_figures(
+    data_dir: Path | str,
+    publication: str,
+    force_id: str | None = None,
+    period: str | None = None,
+    table_id: str | None = None,
+    measure: str | None = None,
+) -> list[dict[str, object]]:
+    """Current figures of one publication, filtered, as published (for ``official figures``)."""
+    figures = official_figures(data_dir, publication)
+    mask = pc.is_valid(figures["publication"])
+    for column, value in (("force_id", force_id), ("period", period), ("table_id", table_id)):
+        if value is not None:
+            mask = pc.and_(mask, pc.equal(figures[column], value))
+    if measure:
+        mask = pc.and_(mask, pc.match_substring(figures["measure"], measure, ignore_case=True))
+    chosen = figures.filter(mask).sort_by(
+        [("source_sheet", "ascending"), ("source_row", "ascending")]
+    )
+    return [
+        {
+            "period": r["period"],
+            "table": r["table_id"],
+            "area": r["area_id"],
+            "measure": r["measure"],
+            "dimensions": r["dimensions"],
+            "value": r["value"],
+            "status": r["value_status"],
+            "unit": r["unit"],
+            "source": f"{r['source_file']} {r['source_sheet'].strip()} "
+            f"{r['source_column']}{r['source_row']}",
+        }
+        for r in chosen.to_pylist()
+    ]
