@@ -155,3 +155,67 @@ def test_value_for_money_wide_tables() -> None:
     assert stray and all("reordering tool" in str(t.skipped_reason) for t in stray)
     calls = [r for r in adr.tidy.to_pylist() if "ADR 441" in str(r["measure"])]
     assert len({r["force_id"] for r in calls}) >= 43
+
+
+@needs_data
+@pytest.mark.slow
+def test_check_values_from_the_cli(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from openpeel.cli import main
+
+    files = [
+        OFFICIAL / "ons-recorded-crime" / "pfatablesdec19.xlsx",
+        OFFICIAL
+        / "home-office-use-of-force"
+        / "police-use-of-force-apr2019-mar2020-hosb3720-tables.ods",
+        OFFICIAL / "home-office-workforce" / "police-workforce-tabs-jul17.ods",
+    ]
+    runner = CliRunner()
+    base = ["--data-dir", str(tmp_path)]
+    loaded = runner.invoke(main, [*base, "official", "load", *map(str, files), "--format", "csv"])
+    assert loaded.exit_code == 0, loaded.output
+    again = runner.invoke(main, [*base, "official", "load", *map(str, files), "--format", "csv"])
+    assert again.stdout.count(",unchanged,") == 3
+
+    crime = runner.invoke(
+        main,
+        [
+            *base,
+            "official",
+            "crime",
+            "--force",
+            "west-midlands",
+            "--year",
+            "December 2019",
+            "--format",
+            "csv",
+        ],
+    )
+    assert "Total recorded crime (excluding fraud),259638.0,reported" in crime.stdout
+    gmp = runner.invoke(
+        main, [*base, "official", "crime", "--force", "greater-manchester", "--format", "csv"]
+    )
+    assert "Total recorded crime (excluding fraud),,not_available" in gmp.stdout
+
+    def figures(*args: str) -> str:
+        out = runner.invoke(main, [*base, "official", "figures", *args, "--format", "csv"])
+        assert out.exit_code == 0, out.output
+        return out.stdout
+
+    incidents = figures(
+        "--publication", "home-office-use-of-force", "--force", "west-midlands", "--table", "12"
+    )
+    assert ",11187.0,reported," in incidents
+    h1 = figures(
+        "--publication",
+        "home-office-workforce-bulletin",
+        "--force",
+        "west-midlands",
+        "--table",
+        "H1",
+        "--measure",
+        "All officers",
+    )
+    for value in ("4722.19", "2033.77", "6755.96"):
+        assert f",{value},reported,fte," in h1

@@ -308,7 +308,9 @@ def select_figures(
             "area": r["area_id"],
             "measure": r["measure"],
             "dimensions": r["dimensions"],
-            "value": r["value"],
+            # Spreadsheet arithmetic leaves float noise (6755.960000000001): six decimals is
+            # finer than any published figure.
+            "value": None if r["value"] is None else round(r["value"], 6),
             "status": r["value_status"],
             "unit": r["unit"],
             "source": f"{r['source_file']} {r['source_sheet'].strip()} "
