@@ -9,11 +9,12 @@ Rows whose force is not recognised, or that carry no force at all, go to the rej
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from openpeel.errors import SourceFormatError
@@ -64,74 +65,143 @@ def read_long(
         ),
     )
     areas = _area_table(data, code, name, spec)
-    con = duckdb.connect()
-    con.register("src", data)
-    con.register("areas", areas)
-    empty = ", ".join(f"'{v}'" for v in spec.empty_values)
-    dims_sql = (
-        "json_object("
-        + ", ".join(f"'{header_key(d).replace(' ', '_')}', trim({_quote(d)})" for d in dimensions)
-        + ")"
-        if dimensions
-        else "'{}'"
-    )
-    code_sql = f"trim(s.{_quote(code)})" if code else "''"
-    base = f"""
-        SELECT row_number() OVER () + 1 AS source_row, s.*,
-               {code_sql} AS code_key, trim(s.{_quote(name)}) AS name_key
-        FROM src s
-    """
-    con.execute(f"CREATE TEMP TABLE numbered AS {base}")
-    marker_sql = (
-        "CASE "
-        + " ".join(f"WHEN trim(v) = '{k}' THEN '{s}'" for k, s in markers.items() if k)
-        + f" WHEN trim(v) IN ({empty}) THEN 'not_available'"
-        + " WHEN try_cast(replace(trim(v), ',', '') AS DOUBLE) IS NOT NULL THEN 'reported'"
-        + " ELSE NULL END"
-    )
-    unions = " UNION ALL ".join(
-        f"SELECT source_row, {_quote(col)} AS v, '{measure}' AS measure, "
-        f"'{spec.units.get(measure, 'count')}' AS unit, '{col}' AS source_column, * "
-        f"EXCLUDE (source_row) FROM numbered"
-        for measure, col in measures.items()
-    )
-    tidy_sql = f"""
-        WITH long AS ({unions}), typed AS (
-            SELECT *, {marker_sql} AS value_status FROM long
+    n = data.num_rows
+    # Lineage: the file's line number (the header is line 1).
+    source_row = pa.array(range(2, n + 2), pa.int64())
+    if code:
+        keys = pc.binary_join_element_wise(data.column(code), data.column(name), "\x1f")
+    else:
+        keys = pc.binary_join_element_wise("", data.column(name), "\x1f")
+    area_keys = pc.binary_join_element_wise(areas["code_key"], areas["name_key"], "\x1f")
+    index = _per_distinct(keys, lambda distinct: pc.index_in(distinct, value_set=area_keys))
+    joined = {c: pc.take(areas[c], index) for c in areas.column_names}
+    known = pc.is_valid(joined["area_id"])
+    dims = _dimensions_json(data, dimensions)
+    period_raw = _per_distinct(data.column(period), pc.utf8_trim_whitespace)
+    name_raw = _per_distinct(data.column(name), pc.utf8_trim_whitespace)
+    parts, bad = [], []
+    for measure, column in measures.items():
+        raw = data.column(column)
+        status, value = _typed(raw, markers, spec.empty_values)
+        part = pa.table(
+            {
+                "table_id": pa.array(["csv"] * n),
+                "area_type": joined["area_type"],
+                "area_id": joined["area_id"],
+                "area_code": joined["area_code"],
+                "area_name_raw": name_raw,
+                "force_id": joined["force_id"],
+                "period_raw": period_raw,
+                "measure": pa.array([measure] * n),
+                "dimensions": dims,
+                "value": value,
+                "value_status": status,
+                "value_raw": raw,
+                "unit": pa.array([spec.units.get(measure, "count")] * n),
+                "source_sheet": pa.array([""] * n),
+                "source_row": source_row,
+                "source_column": pa.array([column] * n),
+            }
         )
-        SELECT 'csv' AS table_id, a.area_type, a.area_id, a.area_code,
-               t.name_key AS area_name_raw, a.force_id,
-               trim(t.{_quote(period)}) AS period_raw,
-               t.measure, {dims_sql.replace("trim(", "trim(t.")} AS dimensions,
-               CASE WHEN t.value_status = 'reported'
-                    THEN CAST(replace(trim(t.v), ',', '') AS DOUBLE) END AS value,
-               t.value_status, t.v AS value_raw, t.unit,
-               '' AS source_sheet, t.source_row, t.source_column
-        FROM typed t JOIN areas a ON a.code_key = t.code_key AND a.name_key = t.name_key
-        WHERE a.area_id IS NOT NULL AND t.value_status IS NOT NULL
-        ORDER BY t.source_row, t.measure
-    """
-    tidy = con.execute(tidy_sql).to_arrow_table()
-    bad_cells = con.execute(
-        f"""
-        WITH long AS ({unions})
-        SELECT '' AS source_sheet, source_row, source_column,
-               'not a number or a declared missing-value marker' AS reason, v AS raw
-        FROM long l JOIN areas a ON a.code_key = l.code_key AND a.name_key = l.name_key
-        WHERE a.area_id IS NOT NULL AND ({marker_sql.replace("trim(v)", "trim(l.v)")}) IS NULL
-        """
-    ).to_arrow_table()
-    rejected_rows = con.execute(
-        f"""
-        SELECT '' AS source_sheet, n.source_row, '{name}' AS source_column,
-               CASE WHEN a.reason IS NOT NULL THEN a.reason END AS reason,
-               concat_ws(' ', nullif(n.code_key, ''), n.name_key) AS raw
-        FROM numbered n JOIN areas a ON a.code_key = n.code_key AND a.name_key = n.name_key
-        WHERE a.area_id IS NULL ORDER BY n.source_row
-        """
-    ).to_arrow_table()
+        parts.append(part.filter(pc.and_(known, pc.is_valid(status))))
+        bad.append(
+            part.filter(pc.and_(known, pc.is_null(status))).select(
+                ["source_sheet", "source_row", "source_column", "value_raw"]
+            )
+        )
+    tidy = pa.concat_tables(parts)
+    unknown = pc.invert(known)
+    rejected_rows = pa.table(
+        {
+            "source_sheet": pa.array([""] * n),
+            "source_row": source_row,
+            "source_column": pa.array([name] * n),
+            "reason": joined["reason"],
+            "raw": pc.utf8_trim_whitespace(keys),
+        }
+    ).filter(unknown)
+    rejected_rows = rejected_rows.set_column(
+        4, "raw", pc.replace_substring(rejected_rows["raw"], "\x1f", " ")
+    )
+    bad_cells = pa.concat_tables(bad)
+    bad_cells = pa.table(
+        {
+            "source_sheet": bad_cells["source_sheet"],
+            "source_row": bad_cells["source_row"],
+            "source_column": bad_cells["source_column"],
+            "reason": pa.array(
+                ["not a number or a declared missing-value marker"] * bad_cells.num_rows,
+                pa.string(),
+            ),
+            "raw": bad_cells["value_raw"],
+        }
+    )
     rejects = pa.concat_tables([rejected_rows, bad_cells.cast(rejected_rows.schema)])
-    return tidy, rejects, data.num_rows
+    return tidy, rejects, n
+
+
+_NUMBER = r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$"
+
+
+def _per_distinct(column: pa.ChunkedArray, compute: Any) -> Any:
+    """``compute`` applied to each distinct value once, spread back to every row.
+
+    Published long tables repeat a few hundred category names and counts over hundreds of
+    thousands of rows: trimming, escaping and typing the distinct values is much cheaper.
+    """
+    encoded = pc.dictionary_encode(column.combine_chunks())
+    results = compute(encoded.dictionary)
+    if isinstance(results, tuple):
+        return tuple(pc.take(r, encoded.indices) for r in results)
+    return pc.take(results, encoded.indices)
+
+
+def _typed(
+    raw: pa.ChunkedArray, markers: dict[str, str], empty: tuple[str, ...]
+) -> tuple[pa.Array, pa.Array]:
+    """Each cell's value status and value (computed once per distinct cell text)."""
+    return _per_distinct(raw, lambda values: _typed_values(values, markers, empty))  # type: ignore[no-any-return]
+
+
+def _typed_values(
+    raw: pa.Array, markers: dict[str, str], empty: tuple[str, ...]
+) -> tuple[pa.Array, pa.Array]:
+    """Value status and value: markers by their declared meaning, numbers (padded,
+    comma-grouped) as numbers, anything else null (a rejected cell)."""
+    trimmed = pc.utf8_trim_whitespace(raw)
+    is_number = pc.and_(
+        pc.match_substring_regex(trimmed, _NUMBER), pc.match_substring_regex(trimmed, r"\d")
+    )
+    status = pc.if_else(is_number, "reported", pa.scalar(None, pa.string()))
+    for text in empty:
+        status = pc.if_else(pc.equal(trimmed, text), markers.get(text, "not_available"), status)
+    for text, meaning in markers.items():
+        status = pc.if_else(pc.equal(trimmed, text), meaning, status)
+    cleaned = pc.replace_substring(trimmed, ",", "")
+    value = pc.cast(pc.if_else(is_number, cleaned, pa.scalar(None, pa.string())), pa.float64())
+    return status, value
+
+
+def _json_escaped(values: pa.Array) -> pa.Array:
+    text = pc.utf8_trim_whitespace(values)
+    for old, new in (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r")):
+        text = pc.replace_substring(text, old, new)
+    return text
+
+
+def _dimensions_json(data: pa.Table, dimensions: list[str]) -> pa.ChunkedArray:
+    """The dimension columns of each row as a JSON object with sorted keys (as the
+    spreadsheet reader writes them), built column-wise."""
+    n = data.num_rows
+    if not dimensions:
+        return pa.chunked_array([pa.array(["{}"] * n)])
+    named = sorted((header_key(d).replace(" ", "_"), d) for d in dimensions)
+    pieces: list[object] = []
+    for i, (key, column) in enumerate(named):
+        text = _per_distinct(data.column(column), _json_escaped)
+        pieces += [("{" if i == 0 else ", ") + json.dumps(key) + ': "', text, '"']
+    pieces.append("}")
+    return pc.binary_join_element_wise(*pieces, "")
 
 
 def _area_table(data: pa.Table, code: str | None, name: str, spec: LongSpec) -> pa.Table:
@@ -154,8 +224,8 @@ def _area_table(data: pa.Table, code: str | None, name: str, spec: LongSpec) -> 
             )
         rows.append(
             {
-                "code_key": ck,
-                "name_key": nk,
+                "code_key": c or "",
+                "name_key": n or "",
                 "area_type": area.area_type if area else None,
                 "area_id": area.area_id if area else None,
                 "area_code": area.area_code if area else None,
