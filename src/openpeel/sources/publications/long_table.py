@@ -160,7 +160,7 @@ def _typed(
     raw: pa.ChunkedArray, markers: dict[str, str], empty: tuple[str, ...]
 ) -> tuple[pa.Array, pa.Array]:
     """Each cell's value status and value (computed once per distinct cell text)."""
-    return _per_distinct(raw, lambda values: _typed_values(values, markers, empty))  # type: ignore[no-any-return]
+    return _per_distinct(raw, lambda values: _typed_values(values, markers, empty))
 
 
 def _typed_values(
