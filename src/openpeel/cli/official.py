@@ -129,4 +129,32 @@ def official_figures_command(
         raise click.ClickException("no figures match; try fewer filters")
 
 
+@official_group.command("use-of-force")
+@click.option(
+    "--force", "force_id", required=True, metavar="FORCE", help="Force id, e.g. west-midlands."
+)
+@click.option(
+    "--year", "period", metavar="YYYY/YY", help="Financial year as loaded; default: the latest."
+)
+@FORMAT
+@click.pass_obj
+def official_use_of_force(obj: Context, force_id: str, period: str | None, fmt: str) -> None:
+    """Use of force incidents and tactics by perceived ethnicity, with rates per 1,000."""
+    from openpeel.indicators.official_use_of_force import PUBLICATION, use_of_force
+    from openpeel.store.official import official_figures
+    from openpeel.store.population import PopulationMissingError, population
+
+    try:
+        figures = official_figures(obj.data_dir, PUBLICATION)
+        chosen = period or max(set(figures["period"].to_pylist()))
+        try:
+            residents = population(obj.data_dir)
+        except PopulationMissingError:
+            residents = None
+        result = use_of_force(figures, force_id, chosen, residents)
+    except OpenpeelError as err:
+        raise click.ClickException(str(err).splitlines()[0]) from None
+    emit_result(result, fmt)
+
+
 COMMANDS = (official_group,)
