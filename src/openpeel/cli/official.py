@@ -157,4 +157,30 @@ def official_use_of_force(obj: Context, force_id: str, period: str | None, fmt: 
     emit_result(result, fmt)
 
 
+@official_group.command("outcomes")
+@click.option(
+    "--force", "force_id", required=True, metavar="FORCE", help="Force id, e.g. west-midlands."
+)
+@click.option(
+    "--year", "period", metavar="YYYY/YY", help="Financial year as loaded; default: the latest."
+)
+@click.option("--offence-group", metavar="GROUP", help="e.g. 'Violence against the person'.")
+@FORMAT
+@click.pass_obj
+def official_outcomes(
+    obj: Context, force_id: str, period: str | None, offence_group: str | None, fmt: str
+) -> None:
+    """Share of recorded crimes with each outcome group, against every force."""
+    from openpeel.indicators.official_outcomes import PUBLICATION, outcome_shares
+    from openpeel.store.official import official_figures
+
+    try:
+        figures = official_figures(obj.data_dir, PUBLICATION)
+        chosen = period or max(set(figures["period"].to_pylist()))
+        result = outcome_shares(figures, force_id, chosen, offence_group)
+    except OpenpeelError as err:
+        raise click.ClickException(str(err).splitlines()[0]) from None
+    emit_result(result, fmt)
+
+
 COMMANDS = (official_group,)
