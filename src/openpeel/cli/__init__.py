@@ -27,6 +27,7 @@ COMMAND_MODULES: dict[str, str] = {
     "demo": "data",
     "crime": "crime",
     "outcomes": "crime",
+    "official": "official",
     "stop-search": "stop_search",
     "calls": "calls",
     "charter": "calls",

@@ -25,6 +25,7 @@ from openpeel.cli.output import (
 from openpeel.config import Where
 from openpeel.sources.policeuk_archive import month_date
 from openpeel.store.ingest import IngestReport, ingest
+from openpeel.store.official import official_status
 from openpeel.store.population import load_population
 from openpeel.store.status import describe_months, lake_coverage, lake_months
 from openpeel.synth.population import demo_population
@@ -123,6 +124,11 @@ def status_command(obj: Context, months: bool, fmt: str) -> None:
         emit(as_rows(lake_months(obj.workspace)), fmt, title="Force-months loaded")
         return
     coverage = lake_coverage(obj.workspace)
+    official = official_status(obj.data_dir)
+    if official:
+        emit(official, fmt, title="Official statistics (openpeel official load)")
+    if not coverage and official:
+        return
     if not coverage:
         console.print(
             f"Nothing loaded in {obj.data_dir}. Try 'openpeel demo' or 'openpeel ingest'."
