@@ -37,7 +37,7 @@ ARMS_MONTHS: dict[str, int] = {"very_high": 6, "high": 6, "medium": 12, "low": 1
 #: Days after registration that the first ARMS and the first visit are planned.
 FIRST_ITEM_DAYS = 28
 #: Work items (a visit or an assessment) one FTE completes in a month.
-ITEMS_PER_FTE_MONTH = 13.0
+ITEMS_PER_FTE_MONTH = 14.0
 #: Yearly probabilities of each event for an offender in the community.
 EVENT_RATES: dict[str, float] = {
     "breach_of_order": 0.05,  # of offenders with an order
@@ -103,10 +103,10 @@ def _ids(rng: np.random.Generator, prefix: str, n: int) -> list[str]:
 
 
 def _fte_profile(months: int) -> np.ndarray:
-    """Unit FTE by month: 27, down to 23 for a year from month 6, then 31 after recruitment."""
+    """Unit FTE by month: 27, down to 24 for a year from month 6, then 31 after recruitment."""
     fte = np.full(months, 27.0)
     dip_start, dip_end = min(6, months), min(18, months)
-    fte[dip_start:dip_end] = 23.0
+    fte[dip_start:dip_end] = 24.0
     fte[dip_end:] = 31.0
     return fte
 
@@ -224,13 +224,13 @@ def write_offender_extract(
     # --- assessments and visits: a month-by-month work queue ------------------------------
     assessments: list[dict[str, Any]] = []
     visits: list[dict[str, Any]] = []
-    risk_bonus = {"very_high": 90, "high": 45, "medium": 10, "low": 0}
+    risk_bonus = {"very_high": 365, "high": 90, "medium": 20, "low": 0}
     queue: list[_Item] = []
     for i, p in enumerate(people):
         if p.registered_on < first:
             # The last assessment before the window; about 6% are already overdue.
             cadence = ARMS_MONTHS[p.risk]
-            if rng.random() < 0.06:
+            if rng.random() < 0.12:
                 due = first - timedelta(days=int(rng.integers(1, 150)))
                 due = max(due, p.registered_on + timedelta(FIRST_ITEM_DAYS))
             else:
@@ -251,20 +251,14 @@ def write_offender_extract(
             queue.append(_Item("arms", i, p.registered_on + timedelta(FIRST_ITEM_DAYS), 0.0))
             queue.append(_Item("visit", i, p.registered_on + timedelta(FIRST_ITEM_DAYS), 0.0))
 
-    for m, month in enumerate(month_starts):
-        month_end = _add_months(month, 1) - timedelta(days=1)
-        capacity = int(rng.poisson(fte[m] * ITEMS_PER_FTE_MONTH))
-        workable = [
-            it
-            for it in queue
-            if it.due <= month_end and in_community(people[it.offender], max(it.due, month))
-        ]
-        for it in workable:
-            it.priority = (
-                it.due.toordinal() - risk_bonus[people[it.offender].risk] + float(rng.normal(0, 25))
-            )
-        workable.sort(key=lambda it: it.priority)
-        done = workable[:capacity]
+    def workable_in(it: _Item, month: date) -> bool:
+        p = people[it.offender]
+        if in_community(p, max(it.due, month)):
+            return True
+        # Assessments continue while an offender is in custody; visits do not.
+        return it.kind == "arms" and p.status == "custody" and it.due >= p.registered_on
+
+    def complete(done: list[_Item], month: date, month_end: date) -> None:
         for it in done:
             p = people[it.offender]
             low = max(month, it.due - timedelta(days=7), p.registered_on)
@@ -299,10 +293,25 @@ def write_offender_extract(
                     queue.append(
                         _Item("visit", it.offender, _add_months(it.due, VISIT_MONTHS[p.risk]), 0.0)
                     )
+
+    for m, month in enumerate(month_starts):
+        month_end = _add_months(month, 1) - timedelta(days=1)
+        capacity = int(rng.poisson(fte[m] * ITEMS_PER_FTE_MONTH))
+        # Two passes: a late item done this month can make its successor due this month too.
+        for _ in range(2):
+            workable = [it for it in queue if it.due <= month_end and workable_in(it, month)]
+            for it in workable:
+                it.priority = (
+                    it.due.toordinal() - risk_bonus[people[it.offender].risk] + rng.normal(0, 25)
+                )
+            workable.sort(key=lambda it: it.priority)
+            done = workable[:capacity]
+            capacity -= len(done)
+            complete(done, month, month_end)
     # Visits still planned and not done (overdue or due later) are part of the extract.
     for it in queue:
         p = people[it.offender]
-        if it.kind == "visit" and it.due <= as_at and in_community(p, it.due):
+        if it.kind == "visit" and it.due <= as_at and in_community(p, as_at):
             visits.append(
                 {"offender": it.offender, "planned_on": it.due, "done_on": None, "manager": None}
             )
