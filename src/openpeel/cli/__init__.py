@@ -29,6 +29,7 @@ COMMAND_MODULES: dict[str, str] = {
     "stop-search": "stop_search",
     "calls": "calls",
     "charter": "calls",
+    "offenders": "offenders",
     "report": "report",
     "assess": "assess",
     "afi": "assess",

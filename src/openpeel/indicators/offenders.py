@@ -453,6 +453,7 @@ def wanted_missing(con: Any, force_id: str, as_at: date | None = None) -> Indica
         .order_by([ibis.desc("days_since"), "offender_id"])
         .execute()
     )
+    df["status_since"] = pd.to_datetime(df["status_since"]).dt.date
     summary = {
         status: {
             "offenders": int((df["status"] == status).sum()),
