@@ -348,6 +348,7 @@ def _check_column(column: ExtractColumn, values: pd.Series) -> tuple[pd.Series, 
         fractional = present & number.notna() & (number != np.floor(number))
         for i in np.flatnonzero(fractional.to_numpy()):
             problems[int(i)] = f"{name} is not a whole number"
+        number = number.where(~fractional)
     if column.minimum is not None:
         for i in np.flatnonzero((number < column.minimum).to_numpy()):
             problems[int(i)] = f"{name} is below {column.minimum:g}"
