@@ -103,9 +103,10 @@ def _ids(rng: np.random.Generator, prefix: str, n: int) -> list[str]:
 
 
 def _fte_profile(months: int) -> np.ndarray:
-    """Unit FTE by month: 27, down to 24 for a year from month 6, then 31 after recruitment."""
+    """Unit FTE by month: 27; 24 from a sixth to a half of the way through (vacancies); then 31
+    (recruitment). Over three years: the dip lasts a year from the seventh month."""
     fte = np.full(months, 27.0)
-    dip_start, dip_end = min(6, months), min(18, months)
+    dip_start, dip_end = months // 6, months // 2
     fte[dip_start:dip_end] = 24.0
     fte[dip_end:] = 31.0
     return fte
@@ -199,11 +200,11 @@ def write_offender_extract(
     in_post: list[dict[str, Any]] = []
     for m, month in enumerate(month_starts):
         total = sum(float(x["fte"]) for x in in_post)
-        while total > fte[m] + 0.5 and in_post:
+        while total > fte[m] + 0.4 and in_post:
             leaver = in_post.pop(int(rng.integers(0, len(in_post))))
             leaver["ended_on"] = month - timedelta(days=1)
             total -= float(leaver["fte"])
-        while total < fte[m] - 0.5:
+        while total < fte[m] - 0.4:
             share = float(rng.choice([1.0, 1.0, 1.0, 0.8, 0.5]))
             joined = (
                 month - timedelta(days=int(rng.integers(30, 3000)))
