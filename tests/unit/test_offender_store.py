@@ -161,3 +161,18 @@ def test_synth_offenders_writes_a_labelled_extract(tmp_path: Path) -> None:
     police = runner.invoke(main, ["synth", str(tmp_path / "archive"), "--from", "2021-04",
                                   "--to", "2021-04", "--scale", "0.01"])  # fmt: skip
     assert police.exit_code == 0, police.output
+
+
+def test_the_documentation_declares_every_file_column_and_code() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "offenders.md").read_text("utf-8")
+    missing = [
+        f"{spec.file_name}:{item}"
+        for spec in EXTRACT_FILES
+        for item in (
+            spec.file_name,
+            *(f"`{c.name}`" for c in spec.columns),
+            *(f"`{code}`" for c in spec.columns for code in c.codes),
+        )
+        if item not in docs
+    ]
+    assert not missing, f"not in docs/offenders.md: {missing}"
