@@ -277,3 +277,30 @@ def test_month_ends_end_at_the_extract_date() -> None:
         date(2024, 1, 31),
         date(2024, 2, 10),
     ]
+
+
+def test_report_panels_are_aggregate_with_small_cells_suppressed(
+    loaded: tuple[Any, dict[str, pd.DataFrame]],
+) -> None:
+    from openpeel.indicators.period import Period
+    from openpeel.report.offender_panels import count_text, offender_panels, suppressed
+
+    con, _ = loaded
+    panels = offender_panels(con, FORCE, Period.financial_year("2023/24"))
+    assert [p.unavailable for p in panels] == [""] * len(panels)
+    shown = " ".join(
+        [p.table.to_csv() for p in panels]
+        + [f"{h.label} {h.value} {h.definition}" for p in panels for h in p.headlines]
+    )
+    assert "rso-" not in shown and "om-" not in shown
+    assert [count_text(n) for n in (0, 1, 4, 5, 1234)] == [
+        "0",
+        "fewer than 5",
+        "fewer than 5",
+        "5",
+        "1,234",
+    ]
+    table = suppressed(pd.DataFrame({"n": [3, 12]}), ["n"])
+    assert list(table["n"]) == ["fewer than 5", "12"]
+    backlog = next(p for p in panels if p.panel_id == "offenders-backlog")
+    assert backlog.headlines[0].value.endswith("%") and "interval" in backlog.headlines[0].interval

@@ -142,8 +142,9 @@ def backlog_forecast(
     }
     assumptions = [
         f"Backlog: {backlog} overdue items (ARMS assessments plus home visits) on {as_at}.",
-        f"Net clearance: the backlog has fallen by {clearance:.1f} items a month over the last "
-        f"{window_months} months (least-squares slope; {confidence * 100:g}% interval "
+        f"Net clearance: the backlog has {'fallen' if clearance >= 0 else 'grown'} by "
+        f"{abs(clearance):.1f} items a month over the last "
+        f"{window_months} months (least-squares slope; {confidence * 100:g}% interval of the fall "
         f"{clearance_low:.1f} to {clearance_high:.1f}); it is assumed to go on at that pace, "
         "with new items falling due at their recent rate.",
         f"Capacity: {capacity:.2f} items completed per FTE per month ({items_done} ARMS and "
