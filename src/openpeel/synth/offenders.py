@@ -72,7 +72,7 @@ class _Offender:
     status_since: date | None
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: the work queue removes exactly this item
 class _Item:
     kind: str  # arms | visit
     offender: int
