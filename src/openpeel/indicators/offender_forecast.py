@@ -177,5 +177,9 @@ def backlog_forecast(
             "as_at": as_at.isoformat(),
             "window_months": window_months,
             "assumptions": assumptions,
+            "recent_backlog": [
+                {"month": m, "backlog_items": int(b)}
+                for m, b in zip(recent["month"], recent["backlog_items"], strict=True)
+            ],
         },
     )

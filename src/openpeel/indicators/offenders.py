@@ -280,7 +280,18 @@ def overdue(
         }
 
     by_risk = items.group_by(["day", "risk_level"]).aggregate(**summary(items)).execute()
-    overall = items.group_by("day").aggregate(**summary(items)).execute()
+    # Every level together: counts add up and the oldest is the oldest of any level.
+    overall = by_risk.groupby("day", as_index=False).agg(
+        {
+            "offenders_registered": "sum",
+            "arms_overdue": "sum",
+            "visits_overdue": "sum",
+            "offenders_visit_overdue": "sum",
+            "offenders_any_overdue": "sum",
+            "oldest_arms_overdue_days": "max",
+            "oldest_visit_overdue_days": "max",
+        }
+    )
     overall["risk_level"] = "all"
     df = pd.concat([overall, by_risk], ignore_index=True)
     order = {r: i for i, r in enumerate(("all", *RISK_LEVELS))}
@@ -503,31 +514,54 @@ def orders_and_breaches(
     orders = _force(con, "offender_orders", force_id)
     events = _force(con, "offender_events", force_id)
     checks = _force(con, "offender_device_checks", force_id)
-    in_force = orders.filter(
-        [orders.granted_on <= as_at, orders.ends_on.isnull() | (orders.ends_on > as_at)]
+    is_in_force = (orders.granted_on <= as_at) & (
+        orders.ends_on.isnull() | (orders.ends_on > as_at)
     )
-    granted = orders.filter(orders.granted_on.between(start, as_at))
-    in_period = events.filter(events.occurred_on.between(start, as_at))
-    checked = checks.filter(checks.checked_on.between(start, as_at))
-    measures: list[tuple[str, Any]] = [
-        ("shpo_in_force", in_force.filter(in_force.order_type == "shpo").count()),
-        ("sro_in_force", in_force.filter(in_force.order_type == "sro").count()),
-        ("orders_granted", granted.count()),
-        ("breaches_of_order", in_period.filter(in_period.event_type == "breach_of_order").count()),
-        (
-            "breaches_of_notification",
-            in_period.filter(in_period.event_type == "breach_of_notification").count(),
-        ),
-        ("device_checks", checked.count()),
-        ("device_checks_with_concern", checked.filter(checked.outcome == "concern").count()),
+    in_period = events.occurred_on.between(start, as_at)
+    checked = checks.checked_on.between(start, as_at)
+
+    def total(condition: Any) -> Any:
+        return condition.cast("int64").sum().fill_null(0)
+
+    sums = (
+        orders.aggregate(
+            shpo_in_force=total(is_in_force & (orders.order_type == "shpo")),
+            sro_in_force=total(is_in_force & (orders.order_type == "sro")),
+            orders_granted=total(orders.granted_on.between(start, as_at)),
+        )
+        .cross_join(
+            events.aggregate(
+                breaches_of_order=total(in_period & (events.event_type == "breach_of_order")),
+                breaches_of_notification=total(
+                    in_period & (events.event_type == "breach_of_notification")
+                ),
+            )
+        )
+        .cross_join(
+            checks.aggregate(
+                device_checks=total(checked),
+                device_checks_with_concern=total(checked & (checks.outcome == "concern")),
+            )
+        )
+        .execute()
+        .iloc[0]
+    )
+    measures = [
+        "shpo_in_force",
+        "sro_in_force",
+        "orders_granted",
+        "breaches_of_order",
+        "breaches_of_notification",
+        "device_checks",
+        "device_checks_with_concern",
     ]
-    counts = np.array([int(expr.execute()) for _, expr in measures])
+    counts = np.array([int(sums[m]) for m in measures])
     low, high = poisson_exact_interval(counts, confidence)
     with np.errstate(divide="ignore", invalid="ignore"):
         scale = 100 / denominator if denominator else np.nan
     df = pd.DataFrame(
         {
-            "measure": [m for m, _ in measures],
+            "measure": measures,
             "count": counts,
             "offenders_registered": denominator,
             "per_100_offenders": np.round(counts * scale, 2),
@@ -591,10 +625,12 @@ def further_offending(
         [ev.event_type == "further_sexual_offence", ev.occurred_on.between(start, as_at)]
     )
     j = managed.join(ev, managed.offender_id == ev.offender_id)
-    offences = int(j.count().execute())
-    offenders_with = int(j.select(managed.offender_id).distinct().count().execute())
-    n = int(managed.count().execute())
-    years = float(managed.exposure_days.sum().execute() or 0) / 365.25
+    found = j.aggregate(offences=j.count(), offenders_with=j.offender_id.nunique()).cross_join(
+        managed.aggregate(n=managed.count(), days=managed.exposure_days.sum())
+    )
+    got = found.execute().iloc[0]
+    offences, offenders_with, n = int(got["offences"]), int(got["offenders_with"]), int(got["n"])
+    years = float(0 if pd.isna(got["days"]) else got["days"]) / 365.25
     share_low, share_high = clopper_pearson_interval(offenders_with, n, confidence)
     count_low, count_high = poisson_exact_interval(offences, confidence)
     df = pd.DataFrame(

@@ -217,8 +217,7 @@ def _forecast(con: Any, force_id: str, period: Period) -> Panel:
         )
     )
     panel.comparison = list(r.meta["assumptions"])
-    curve = ind.overdue(con, force_id, as_at).table
-    curve = curve[curve["risk_level"] == "all"].tail(int(r.meta["window_months"]) + 1)
+    curve = pd.DataFrame(r.meta["recent_backlog"])
     panel.chart_description = (
         "Line chart of overdue items (ARMS plus visits) at each month end over the months the "
         "clearance is measured on: "
