@@ -31,6 +31,7 @@ COMMAND_MODULES: dict[str, str] = {
     "stop-search": "stop_search",
     "calls": "calls",
     "charter": "calls",
+    "offenders": "offenders",
     "report": "report",
     "assess": "assess",
     "afi": "assess",

@@ -724,11 +724,19 @@ def _charter(con: Any, force_id: str, period: Period) -> Panel:
     return panel
 
 
+def offender_panels(con: Any, force_id: str, period: Period) -> list[Panel]:
+    """Managing offenders, from the force's own extract (openpeel.report.offender_panels)."""
+    from openpeel.report.offender_panels import offender_panels as build
+
+    return build(con, force_id, period)
+
+
 BUILDERS: dict[str, Builder] = {
     "calls": calls_panels,
     "stop_search": stop_search_panels,
     "crime": crime_panels,
     "investigations": investigation_panels,
+    "offenders": offender_panels,
 }
 
 
