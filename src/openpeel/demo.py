@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from openpeel.calendar import Period
@@ -17,8 +18,10 @@ from openpeel.config import Where, workspace_for
 from openpeel.store.calls import load_call_log, load_calls_999, load_incidents
 from openpeel.store.ingest import IngestReport, ingest
 from openpeel.store.lake import Lake
+from openpeel.store.offenders import load_offender_extract
 from openpeel.synth import SynthSummary, write_archive
 from openpeel.synth.calls import write_calls_demo
+from openpeel.synth.offenders import write_offender_extract
 from openpeel.synth.population import demo_population
 
 DEMO_FORCE = "west-midlands"
@@ -35,6 +38,8 @@ class DemoLake:
     archive: SynthSummary
     ingest: IngestReport
     call_rows: dict[str, int]
+    offender_rows: dict[str, int]
+    offenders_as_at: date
     reports: dict[str, Path] = field(default_factory=dict)
 
 
@@ -47,6 +52,8 @@ def build_demo(
     seed: int = 1,
     scale: float = 1.0,
     calls_scale: float = 0.1,
+    offenders: int = 1500,
+    offenders_period: tuple[str, str] = ("2021-04", "2024-03"),
     progress: Callable[[int, int], None] | None = None,
 ) -> DemoLake:
     """Write and load a SYNTHETIC lake: police.uk files for ``forces`` (the first one is the
@@ -60,6 +67,8 @@ def build_demo(
         seed: the random seed (the same seed writes the same files).
         scale: size of the police.uk files relative to the real force.
         calls_scale: size of the call log relative to the real force.
+        offenders: registered sex offenders in the offender management extract.
+        offenders_period: first and last month of the offender management extract.
         progress: called with (files done, files in all) during the ingest.
     """
     ws = workspace_for(where)
@@ -90,7 +99,20 @@ def build_demo(
     load_calls_999(calls.files["calls_999_monthly"], ws)
     load_call_log(calls.files["call_log"], force_id, ws)
     load_incidents(calls.files["incidents"], force_id, ws)
-    return DemoLake(data_dir, force_id, _period(start, end), summary, report, dict(calls.rows))
+    extract = write_offender_extract(
+        data_dir / "synthetic-offenders", force_id, *offenders_period, seed, offenders
+    )
+    load_offender_extract(extract.out_dir, force_id, ws)
+    return DemoLake(
+        data_dir,
+        force_id,
+        _period(start, end),
+        summary,
+        report,
+        dict(calls.rows),
+        dict(extract.rows),
+        extract.as_at,
+    )
 
 
 def _period(start: str, end: str) -> Period:

@@ -1,5 +1,5 @@
 """A small synthetic lake for the report and public-page tests (two forces, six months, the demo
-population and a little call data), built once per test session."""
+population, a little call data and an offender extract), built once per test session."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ def build_lake(folder: Path) -> Path:
         seed=3,
         scale=0.02,
         calls_scale=0.01,
+        offenders=150,
+        offenders_period=("2021-04", END),
     )
     return folder
 

@@ -13,6 +13,7 @@ from typing import Any
 import click
 from rich.progress import BarColumn, Progress, TextColumn
 
+from openpeel.cli.offenders import synth_offenders
 from openpeel.cli.output import (
     FORMAT,
     Context,
@@ -25,6 +26,7 @@ from openpeel.cli.output import (
 from openpeel.config import Where, workspace
 from openpeel.sources.policeuk_archive import month_date
 from openpeel.store.ingest import IngestReport, ingest
+from openpeel.store.official import official_status
 from openpeel.store.population import load_population
 from openpeel.store.status import describe_months, lake_coverage, lake_months
 
@@ -122,6 +124,11 @@ def status_command(obj: Context, months: bool, fmt: str) -> None:
         emit(as_rows(lake_months(obj.workspace)), fmt, title="Force-months loaded")
         return
     coverage = lake_coverage(obj.workspace)
+    official = official_status(obj.data_dir)
+    if official:
+        emit(official, fmt, title="Official statistics (openpeel official load)")
+    if not coverage and official:
+        return
     if not coverage:
         console.print(
             f"Nothing loaded in {obj.data_dir}. Try 'openpeel demo' or 'openpeel ingest'."
@@ -168,7 +175,23 @@ def population_load(obj: Context, ts021_file: Path, lookup_file: Path, fmt: str)
     emit(list(wide.values()), fmt, title="Population (Census 2021)")
 
 
-@click.command("synth")
+class SynthGroup(click.Group):
+    """``openpeel synth OUT`` writes police.uk files; ``openpeel synth offenders OUT`` (and any
+    other subcommand) writes another source's SYNTHETIC files."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
+            args = ["police-uk", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group("synth", cls=SynthGroup)
+def synth_group() -> None:
+    """Write SYNTHETIC data: police.uk files (the default: openpeel synth OUT ...) or another
+    source's extract (openpeel synth offenders OUT ...)."""
+
+
+@synth_group.command("police-uk")
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--force", "force_ids", multiple=True, default=["west-midlands"], show_default=True)
 @click.option("--from", "start", default="2021-04", show_default=True, metavar="YYYY-MM")
@@ -209,6 +232,9 @@ def synth_command(
         f"({', '.join(f'{k}: {v:,} rows' for k, v in summary.rows.items())}); "
         f"snapshot {summary.snapshot}"
     )
+
+
+synth_group.add_command(synth_offenders, "offenders")
 
 
 @click.command("fetch")
@@ -284,6 +310,10 @@ def demo_command(ctx: click.Context, seed: int, scale: float) -> None:
         f"Calls: SYNTHETIC call log ({demo.call_rows['call_log']:,} calls), incidents and 999 "
         "figures loaded."
     )
+    click.echo(
+        f"Offenders: SYNTHETIC extract ({demo.offender_rows['offenders']:,} registered sex "
+        f"offenders, as at {demo.offenders_as_at}) loaded; see 'openpeel offenders overdue'."
+    )
     ctx.obj = Context(data_dir, engine=where.engine)
     ctx.invoke(status_command, months=False, fmt="table")
     click.echo(f"\nSYNTHETIC data ({demo.archive.snapshot}): not a real force's figures.")
@@ -311,7 +341,7 @@ COMMANDS = (
     ingest_command,
     status_command,
     population_group,
-    synth_command,
+    synth_group,
     fetch_command,
     demo_command,
 )
