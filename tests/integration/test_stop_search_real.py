@@ -149,10 +149,10 @@ def test_west_midlands_2019_20_whole_suite(con: Any) -> None:
     ratios = results["ratios"].table
     _show(
         "Disproportionality ratios (exact conditional intervals) and not-stated bounds",
-        ratios[ratios["ethnicity"] == "self_defined"],
+        ratios[ratios["basis"] == "self_defined"],
     )
     # Officer-defined ethnicity is blank for about 72% of West Midlands 2019/20 searches.
-    assert set(ratios["ethnicity"]) == {"self_defined"}
+    assert set(ratios["basis"]) == {"self_defined"}
     assert any("Officer-defined ratios not shown" in c for c in results["ratios"].caveats)
     hit = results["hit_rate"].table
     _show("Outcome test (any action; object-of-search fixed effects)", hit)

@@ -38,12 +38,12 @@ from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.forces import forces
 from openpeel.stats.funnel import rate_funnel
-from openpeel.stats.intervals import poisson_exact_interval
 from openpeel.stats.rate_ratio import (
     not_stated_bounds,
     not_stated_bounds_vs_total,
     rate_ratio,
 )
+from openpeel.stats.rates import annual_rate_per_1000, person_years
 from openpeel.store.population import HOW_TO_GET, PopulationMissingError
 from openpeel.store.status import describe_months
 
@@ -60,14 +60,76 @@ ETHNICITY_COLUMNS = {
 }
 
 RATE_DEFINITION = (
-    "rate_per_1000 = 1000 x searches / (population x months / 12): person searches "
-    "(vehicle-only excluded) per 1,000 residents per year, by self-defined broad ethnic group; "
-    "months = months of the period for which the force supplied stop-and-search data (summed "
-    "over forces when several are pooled; a missing month adds no exposure); rate_low/rate_high = "
-    "exact (Garwood) Poisson interval for the count, divided by the exposure. not_stated = "
-    "searches with self-defined ethnicity 'Not stated', blank or unmapped: in the total, in no "
-    "group's rate."
+    "basis = {basis} ethnicity ({basis_text}). rate_per_1000 = 1000 x searches / (population x "
+    "months / 12): person searches (vehicle-only excluded) per 1,000 residents per year, by "
+    "{basis_words} broad ethnic group; months = months of the period for which the force "
+    "supplied stop-and-search data (summed over forces when several are pooled; a missing month "
+    "adds no exposure); rate_low/rate_high = exact (Garwood) Poisson interval for the count, "
+    "divided by the exposure. not_stated = searches with {basis_words} ethnicity {not_stated}: "
+    "in the total, in no group's rate. A group the force does not record (no searches at all "
+    "among {min_searches:,} or more, or officer-defined Mixed, a category officers rarely use) is "
+    "empty, with the reason, never a zero."
 )
+BASIS_TEXT = {
+    "self_defined": "what the person searched said",
+    "officer_defined": "the officer's perception of the person, in four or five groups",
+}
+BASIS_NOT_STATED = {
+    "self_defined": "'Not stated', blank or unmapped",
+    "officer_defined": "blank or unmapped",
+}
+NOT_RECORDED_MIN_SEARCHES = 1000
+"""A group with no searches at all among this many person searches is a category the force does
+not use (its people are counted in other groups or not stated): not recorded, not zero."""
+
+
+def rate_definition(basis: str) -> str:
+    """``RATE_DEFINITION`` for one ethnicity basis."""
+    return RATE_DEFINITION.format(
+        basis=basis,
+        basis_text=BASIS_TEXT[basis],
+        basis_words=basis.replace("_", "-"),
+        not_stated=BASIS_NOT_STATED[basis],
+        min_searches=NOT_RECORDED_MIN_SEARCHES,
+    )
+
+
+def not_recorded_groups(table: pd.DataFrame, basis: str) -> dict[str, str]:
+    """Groups of a ``rate_table`` the force does not record on this basis, with the reason.
+
+    Officer-defined Mixed with no searches is a category officers rarely use; any group with no
+    searches at all among ``NOT_RECORDED_MIN_SEARCHES`` or more person searches is a category the
+    force does not use. Either way the group's rate and ratios are empty, never zero.
+    """
+    t = table.set_index("group")
+    total = int(_value(t, ALL, "searches"))
+    out: dict[str, str] = {}
+    for g in GROUPS:
+        n = int(_value(t, g, "searches"))
+        if n:
+            continue
+        if basis == "officer_defined" and g == "mixed":
+            out[g] = (
+                "not recorded: officer-defined ethnicity has no Mixed category in practice "
+                "(officers record four groups)"
+            )
+        elif total >= NOT_RECORDED_MIN_SEARCHES:
+            out[g] = (
+                f"not recorded: no {basis.replace('_', '-')} {g.title()} searches at all among "
+                f"{total:,}; the force does not use that category"
+            )
+    return out
+
+
+def mark_not_recorded(table: pd.DataFrame, not_recorded: dict[str, str]) -> pd.DataFrame:
+    """A rate table with the not-recorded groups' numbers emptied and ``reason`` filled."""
+    out = table.copy()
+    out["searches"] = out["searches"].astype("Int64")
+    out["reason"] = out["group"].map(lambda g: not_recorded.get(g, ""))
+    rows = out["group"].isin(list(not_recorded))
+    out.loc[rows, "searches"] = pd.NA
+    out.loc[rows, ["rate_per_1000", "rate_low", "rate_high"]] = np.nan
+    return out
 
 
 # --------------------------------------------------------------------------- scope
@@ -411,7 +473,7 @@ def exposures(sc: Scope, pop: pd.DataFrame, force_ids: Iterable[str] | None = No
                     "group": ALL if g == "total" else g,
                     "population": value,
                     "months": months,
-                    "person_years": value * months / 12,
+                    "person_years": person_years(value, months),
                 }
             )
     return pd.DataFrame(rows)
@@ -462,13 +524,8 @@ def rate_table(counts: pd.DataFrame, expo: pd.DataFrame, confidence: float = 0.9
             }
         )
     out = pd.DataFrame(rows)
-    low, high = poisson_exact_interval(out["searches"].to_numpy(), confidence)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        py = out["person_years"].to_numpy(dtype=float)
-        ok = py > 0
-        out["rate_per_1000"] = np.where(ok, 1000 * out["searches"] / py, np.nan)
-        out["rate_low"] = np.where(ok, 1000 * low / py, np.nan)
-        out["rate_high"] = np.where(ok, 1000 * high / py, np.nan)
+    r = annual_rate_per_1000(out["searches"], out["person_years"], confidence)
+    out["rate_per_1000"], out["rate_low"], out["rate_high"] = r.rate, r.low, r.high
     return out
 
 
@@ -503,14 +560,17 @@ def rates(
     counts = _counts(persons, column)
     counts = counts[counts["force_id"].isin(counting)]
     table = rate_table(counts, exposures(sc, pop, counting), confidence)
-    caveats = [*sc.caveats(), *left_out, *_not_stated_caveat(table)]
+    caveats = [*sc.caveats(), *left_out, *_not_stated_caveat(table, ethnicity)]
     if ethnicity == "officer_defined":
         caveats.append(OFFICER_CAVEAT)
+    not_recorded = not_recorded_groups(table, ethnicity)
+    table = mark_not_recorded(table, not_recorded)
+    table.insert(0, "basis", ethnicity)
     return IndicatorResult(
         name="stop_search.rates",
         title=f"Stop and search rates per 1,000 by {ethnicity.replace('_', '-')} ethnic group, "
         f"{_who(sc)} {sc.period.label}",
-        definition=RATE_DEFINITION,
+        definition=rate_definition(ethnicity),
         table=table.drop(columns="person_years").reset_index(drop=True),
         caveats=caveats,
         is_synthetic=sc.is_synthetic,
@@ -543,27 +603,28 @@ def _ethnicity_column(ethnicity: str) -> str:
     return "group" if ethnicity == "self_defined" else "officer_group"
 
 
-def _not_stated_caveat(table: pd.DataFrame) -> list[str]:
+def _not_stated_caveat(
+    table: pd.DataFrame, basis: str = "self_defined", blank_share: bool = True
+) -> list[str]:
     total = int(table.loc[table["group"] == ALL, "searches"].iloc[0])
     u = int(table.loc[table["group"] == NOT_STATED, "searches"].iloc[0])
     if total == 0:
         return ["No person searches in the period."]
     out = []
     share = u / total
-    if share >= 0.005:
+    words = basis.replace("_", "-")
+    if blank_share and share >= 0.005:
         out.append(
-            f"{u:,} of {total:,} person searches ({share:.1%}) have no stated ethnicity: they "
+            f"{u:,} of {total:,} person searches ({share:.1%}) have no {words} ethnicity: they "
             "are in the total but in no group's rate, so every group rate is a lower bound; see "
             "the not-stated bounds of the ratios."
         )
-    empty = table[
-        table["group"].isin(GROUPS) & (table["searches"] == 0) & (table["population"] > 0)
-    ]
-    if total >= 1000 and not empty.empty:
+    not_recorded = not_recorded_groups(table, basis)
+    if not_recorded:
         out.append(
-            f"No searches at all recorded for {', '.join(empty['group'])} among {total:,}: the "
-            "force probably does not use that category (its searches are in other groups or "
-            "not stated), so that rate is not a real zero."
+            f"Not recorded ({words}): {', '.join(g.title() for g in not_recorded)}: no searches "
+            "at all in that category, which the force does not use; shown empty, not as a zero "
+            "rate."
         )
     return out
 
@@ -586,18 +647,27 @@ RATIO_DEFINITION = (
     "ratio_bound_high (H) = the ratio if every not-stated search belonged to the reference side "
     "or to the group (assumption bounds, not confidence intervals); q_star = the share of "
     "not-stated searches that, given to the group and the rest to the reference, would make the "
-    "ratio exactly 1 (is_q_star_feasible when 0 <= q_star <= 1)."
+    "ratio exactly 1 (is_q_star_feasible when 0 <= q_star <= 1). basis = self_defined (what the "
+    "person said) or officer_defined (the officer's perception). reason = why a ratio is empty: "
+    "a group the force does not record on that basis, or an undefined ratio (no searches or no "
+    "population in the reference)."
 )
 
 
 def ratio_table(
-    table: pd.DataFrame, method: str = "exact", confidence: float = 0.95
+    table: pd.DataFrame,
+    method: str = "exact",
+    confidence: float = 0.95,
+    not_recorded: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """Disproportionality ratios from a ``rate_table`` (with ``person_years``).
 
     One row per group against White (White itself omitted) and per group (and White) against
-    the whole population.
+    the whole population. A group in ``not_recorded`` (and any group when White is not
+    recorded), or a ratio with no searches or no population in its reference, is a row with an
+    empty ratio and the ``reason``.
     """
+    not_recorded = not_recorded or {}
     t = table.set_index("group")
     u = _value(t, NOT_STATED, "searches")
     ref_n, ref_e = _value(t, REFERENCE, "searches"), _value(t, REFERENCE, "person_years")
@@ -608,8 +678,24 @@ def ratio_table(
             if reference == REFERENCE and g == REFERENCE:
                 continue
             n, e = _value(t, g, "searches"), _value(t, g, "person_years")
-            if not (e > 0 and (ref_e if reference == REFERENCE else all_e) > 0):
-                rows.append({"group": g, "reference": reference, "searches": n})
+            reason = not_recorded.get(g, "")
+            if not reason and reference == REFERENCE and REFERENCE in not_recorded:
+                reason = f"undefined: White (the reference) {not_recorded[REFERENCE]}"
+            elif not reason and reference == REFERENCE and ref_n == 0:
+                reason = "undefined: no searches of White people (the reference) in the period"
+            elif not reason and not (e > 0 and (ref_e if reference == REFERENCE else all_e) > 0):
+                reason = "undefined: no resident population for the group or its reference"
+            elif not reason and reference == POPULATION_REFERENCE and all_n == 0:
+                reason = "undefined: no person searches in the period"
+            if reason:
+                rows.append(
+                    {
+                        "group": g,
+                        "reference": reference,
+                        "searches": pd.NA if g in not_recorded else n,
+                        "reason": reason,
+                    }
+                )
                 continue
             if reference == REFERENCE:
                 rr = rate_ratio(n, e, ref_n, ref_e, method, confidence)
@@ -635,9 +721,10 @@ def ratio_table(
                     "is_q_star_feasible": bool(b.is_q_star_feasible),
                     "searches": n,
                     "reference_searches": ref_searches,
+                    "reason": "",
                 }
             )
-    out = pd.DataFrame(rows, columns=RATIO_COLUMNS[:-2])
+    out = pd.DataFrame(rows, columns=[c for c in RATIO_COLUMNS if c not in ("basis", "method")])
     for column in ("not_stated", "searches", "reference_searches"):
         out[column] = out[column].astype("Int64")
     out["method"] = method
@@ -645,8 +732,9 @@ def ratio_table(
 
 
 RATIO_COLUMNS = (
-    "group",
+    "basis",
     "reference",
+    "group",
     "ratio",
     "ratio_low",
     "ratio_high",
@@ -657,8 +745,8 @@ RATIO_COLUMNS = (
     "is_q_star_feasible",
     "searches",
     "reference_searches",
-    "ethnicity",
     "method",
+    "reason",
 )
 
 
@@ -711,9 +799,9 @@ def ratios(
     officer-defined ethnicity recorded.
 
     Returns:
-        ``group, reference, ratio, ratio_low, ratio_high, not_stated, ratio_bound_low,
-        ratio_bound_high, q_star, is_q_star_feasible, searches, reference_searches, ethnicity,
-        method``.
+        ``basis, reference, group, ratio, ratio_low, ratio_high, not_stated, ratio_bound_low,
+        ratio_bound_high, q_star, is_q_star_feasible, searches, reference_searches, method,
+        reason``.
     """
     sc = resolve_scope(con, period, force_ids)
     pop = population_frame(con, population)
@@ -749,10 +837,9 @@ def ratios(
                 f"person searches ({blank:.1%}). {OFFICER_CAVEAT}"
             )
         table = rate_table(c, expo, confidence)
-        if basis == "self_defined":
-            caveats += _not_stated_caveat(table)
-        r = ratio_table(table, method, confidence)
-        r["ethnicity"] = basis
+        caveats += _not_stated_caveat(table, basis, blank_share=basis == "self_defined")
+        r = ratio_table(table, method, confidence, not_recorded_groups(table, basis))
+        r["basis"] = basis
         parts.append(r)
     out = pd.concat(parts, ignore_index=True)[list(RATIO_COLUMNS)]
     caveats.append(
