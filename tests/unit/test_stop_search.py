@@ -386,9 +386,13 @@ def test_peers_and_funnel(synthetic: Any) -> None:
     assert not t.loc[t["force_id"] == "west-midlands", "is_focus"].any()
     white = t[t["group"] == "white"]
     assert white["ratio_to_white"].isna().all()
-    for _, x in t[t["group"] == "all"].iterrows():
-        assert x["funnel_low_99_8"] <= x["funnel_low_95"] <= x["target_per_1000"]
-        assert x["target_per_1000"] <= x["funnel_high_95"] <= x["funnel_high_99_8"]
+    # Two forces are too few for a funnel: the limits are withheld and the result says how many
+    # forces are compared (before: limits drawn around a target made of the two forces).
+    assert (t["forces_compared"] == 2).all() and r.meta["forces_compared"] == 2
+    assert "2 forces compared" in r.title
+    assert (t["funnel_position"] == "withheld").all()
+    assert t[["lower_95", "upper_95", "lower_99_8", "upper_99_8"]].isna().all().all()
+    assert any("at least 5 forces" in c for c in r.caveats)
 
 
 def test_trend_flags_missing_and_partial(synthetic: Any) -> None:

@@ -37,7 +37,7 @@ from ibis import _
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.forces import forces
-from openpeel.stats.funnel import rate_funnel
+from openpeel.stats.funnel import MIN_FUNNEL_UNITS, funnel_position, rate_funnel
 from openpeel.stats.rate_ratio import (
     not_stated_bounds,
     not_stated_bounds_vs_total,
@@ -867,11 +867,14 @@ def ratios(
 
 PEERS_DEFINITION = (
     "For every force with stop-and-search data in the period (and a resident population): "
-    "rate_per_1000 by group as in stop_search.rates (months = that force's months supplied), "
-    "target = the pooled rate of all these forces for the group; funnel_low_95/funnel_high_95 "
-    "and funnel_low_99_8/funnel_high_99_8 = exact Poisson funnel limits around the target for the "
-    "force's exposure (Spiegelhalter 2005); ratio_to_white with its exact conditional interval; "
-    "is_focus marks the forces asked for."
+    "rate_per_1000 by self-defined group as in stop_search.rates (months = that force's months "
+    "supplied), target_per_1000 = the pooled rate of all these forces for the group; "
+    "lower_95/upper_95 and lower_99_8/upper_99_8 = exact Poisson funnel limits around the target "
+    "for the force's exposure (Spiegelhalter 2005); funnel_position = above_99_8, above_95, "
+    "within_95, below_95 or below_99_8 (withheld when fewer than {min_forces} forces are "
+    "compared: the target would be little more than the force itself); forces_compared = how "
+    "many forces the target pools; ratio_to_white with its exact conditional interval; reason = "
+    "why a row is empty (a group the force does not record); is_focus marks the forces asked for."
 )
 
 
@@ -919,31 +922,51 @@ def peers(
         )
         # White against itself, and everyone against White (not independent), are not ratios.
         shown = valid & ref_ok & t["group"].isin([g for g in GROUPS if g != REFERENCE]).to_numpy()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            shown &= np.isfinite(np.asarray(rr.ratio, dtype=float))
         t["ratio_to_white"] = np.where(shown, rr.ratio, np.nan)
         t["ratio_low"] = np.where(shown, rr.low, np.nan)
         t["ratio_high"] = np.where(shown, rr.high, np.nan)
+        not_recorded = not_recorded_groups(t, "self_defined")
+        t = mark_not_recorded(t, not_recorded)
+        t.loc[
+            t["group"].isin(list(not_recorded)), ["ratio_to_white", "ratio_low", "ratio_high"]
+        ] = np.nan
         t.insert(0, "force_id", f)
         parts.append(t)
     table = pd.concat(parts, ignore_index=True)
     table = table[table["group"] != NOT_STATED].reset_index(drop=True)
-    pooled = table.groupby("group").agg(s=("searches", "sum"), e=("person_years", "sum"))
-    target = (pooled["s"] / pooled["e"]).to_dict()
-    table["target_per_1000"] = table["group"].map(lambda g: 1000 * target[g])
-    for level, suffix in ((0.95, "95"), (0.998, "99_8")):
-        low = np.full(len(table), np.nan)
-        high = np.full(len(table), np.nan)
+    # A force that does not record a group adds nothing to that group's target.
+    recorded = table[table["reason"] == ""]
+    pooled = recorded.groupby("group").agg(s=("searches", "sum"), e=("person_years", "sum"))
+    target = (pooled["s"].astype(float) / pooled["e"]).to_dict()
+    table["target_per_1000"] = table["group"].map(lambda g: 1000 * target.get(g, np.nan))
+    n_forces = len(with_pop)
+    limit_columns = ("lower_95", "upper_95", "lower_99_8", "upper_99_8")
+    for column in limit_columns:
+        table[column] = np.nan
+    if n_forces >= MIN_FUNNEL_UNITS:
         for g, idx in table.groupby("group").groups.items():
-            limits = rate_funnel(target[g], table.loc[idx, "person_years"].to_numpy(), (level,))
-            low[table.index.get_indexer(idx)] = 1000 * limits.iloc[:, 2].to_numpy()
-            high[table.index.get_indexer(idx)] = 1000 * limits.iloc[:, 3].to_numpy()
-        table[f"funnel_low_{suffix}"] = low
-        table[f"funnel_high_{suffix}"] = high
-    table["is_outside_99_8"] = (table["rate_per_1000"] < table["funnel_low_99_8"]) | (
-        table["rate_per_1000"] > table["funnel_high_99_8"]
-    )
+            limits = rate_funnel(target.get(g, np.nan), table.loc[idx, "person_years"].to_numpy())
+            rows = table.index.get_indexer(idx)
+            for column in limit_columns:
+                table.loc[table.index[rows], column] = 1000 * limits[column].to_numpy()
+        table["funnel_position"] = funnel_position(
+            table["rate_per_1000"], *(table[c] for c in limit_columns)
+        )
+    else:
+        table["funnel_position"] = "withheld"
+    table["forces_compared"] = n_forces
     table["is_focus"] = table["force_id"].isin(focus)
     table = table.drop(columns="person_years")
     caveats = [*sc.caveats()]
+    if n_forces < MIN_FUNNEL_UNITS:
+        caveats.append(
+            f"Only {n_forces} force{'s' if n_forces != 1 else ''} with stop-and-search data and a "
+            f"population in the period: no funnel limits (at least {MIN_FUNNEL_UNITS} forces are "
+            "needed for the pooled rate to say anything about peers). Load other forces' files "
+            "(openpeel ingest) to compare."
+        )
     if skipped:
         caveats.append(f"Left out (no resident population in the table): {', '.join(skipped)}.")
     totals = table[table["group"] == ALL]
@@ -961,14 +984,17 @@ def peers(
     )
     return IndicatorResult(
         name="stop_search.peers",
-        title=f"Stop and search rates and ratios, every force, {sc.period.label}",
-        definition=PEERS_DEFINITION,
+        title=f"Stop and search rates and ratios, {n_forces} force"
+        f"{'s' if n_forces != 1 else ''} compared, {sc.period.label}",
+        definition=PEERS_DEFINITION.format(min_forces=MIN_FUNNEL_UNITS),
         table=table,
         caveats=caveats,
         is_synthetic=sc.is_synthetic,
         meta={
             **sc.meta(),
             "focus": focus,
+            "forces_compared": n_forces,
+            "min_funnel_forces": MIN_FUNNEL_UNITS,
             "confidence": confidence,
             "population_source": pop.attrs.get("source"),
         },
