@@ -18,10 +18,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 import openpeel
 from openpeel.assess import assess
+from openpeel.cli import main
 from openpeel.errors import DataUnavailableError
 from openpeel.indicators import stop_search as ss
 from openpeel.indicators import stop_search_models as sm
@@ -300,3 +302,12 @@ def test_arrest_rate_is_over_all_searches_with_the_known_outcome_rate_beside(
     assert row["arrest_rate"] == pytest.approx(arrests / len(persons))  # 13.70%
     assert row["arrest_known_outcome_rate"] == pytest.approx(3157 / 21456)
     assert row["arrest_rate"] < row["arrest_known_outcome_rate"]
+
+
+def test_cli_refuses_linked_hit_rate_in_one_line(data_dir: Path) -> None:
+    args = ["--data-dir", str(data_dir), "stop-search", "hit-rate", "--positive", "linked"]
+    r = CliRunner().invoke(main, [*args, "--force", WM, "--fy", "2019/20"])
+    assert r.exit_code == 1 and "fills the link only for" in r.output
+    assert "Traceback" not in r.output
+    ok = CliRunner().invoke(main, [*args, "--force", WY, "--fy", "2020/21", "--format", "csv"])
+    assert ok.exit_code == 0 and ok.output.startswith("group,searches,positives")

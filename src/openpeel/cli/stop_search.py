@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from openpeel.cli.output import FORMAT, Context, emit_result, user_errors
+from openpeel.errors import OpenpeelError
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.indicators.stop_search import CENSUS2021, peers, rates, ratios, reconcile
@@ -81,7 +82,10 @@ def _run(
     with user_errors():
         period = Period.parse(start, end, fy)
         con = _connect(obj)
-        result = compute(con, period, list(force_ids) or None, **kwargs)
+        try:
+            result = compute(con, period, list(force_ids) or None, **kwargs)
+        except OpenpeelError as err:  # data that cannot answer: one line, no traceback
+            raise click.ClickException(str(err).splitlines()[0]) from None
     return result
 
 
@@ -263,7 +267,9 @@ def outcomes_command(
     fmt: str,
     by: str,
 ) -> None:
-    """Arrest, any-action and linked-to-object rates by group, object and legislation."""
+    """Arrest rates (over all searches, the Home Office convention, and over known outcomes),
+    any-action rates and finds (positive outcomes linked to the object) by group, object and
+    legislation."""
     result = _run(obj, fmt, outcomes, start, end, fy, force_ids, confidence=confidence)
     for column in BREAKDOWNS[by]:
         result.table = result.table[result.table[column] == ALL].reset_index(drop=True)
@@ -339,7 +345,9 @@ def trend_command(
     type=click.Choice(list(POSITIVES)),
     default="any_action",
     show_default=True,
-    help="What counts as a positive outcome.",
+    help="What counts as a positive outcome: any_action (not no further action), arrest, or "
+    "linked (a find: a positive outcome linked to the object of search; refused with the reason "
+    "when the force fills the link for some outcomes only).",
 )
 @click.pass_obj
 def hit_rate_command(
