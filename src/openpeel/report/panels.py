@@ -588,13 +588,20 @@ def _outcome_peer_sentences(con: Any, force_id: str, period: Period) -> list[str
     except EXPECTED_ERRORS as error:
         return [f"Peers not available: {error}"]
     forces = p.force_id.nunique()
-    if forces < 2:
-        return ["Only this force's outcomes are loaded: load other forces to compare with peers."]
+    if forces < MIN_FUNNEL_UNITS:
+        return [
+            f"{forces} force{'s' if forces != 1 else ''} with outcomes in the period: at least "
+            f"{MIN_FUNNEL_UNITS} are needed to compare with peers (load other forces' files)."
+        ]
     row = p[(p.force_id == force_id) & (p.measure == "charged_summonsed")]
     if not len(row):
         return [f"{forces} forces with outcomes in the period."]
-    position = label(row.iloc[0].funnel_position)
-    return [f"{forces} forces compared; charge or summons share: {position} of the funnel."]
+    r = row.iloc[0]
+    side = "above" if r.share > r.target else "below" if r.share < r.target else "equal to"
+    return [
+        f"{forces} forces compared; charge or summons share {share_text(r.share)}, {side} the "
+        f"all-force share of {share_text(r.target)}; {position_words(r.funnel_position)}."
+    ]
 
 
 def _time_to_outcome(con: Any, force_id: str, period: Period) -> Panel:
