@@ -123,14 +123,7 @@ def measure_rows(
         low, high = wilson_interval(count, total)
         return count / total, float(low), float(high), count, total, ""
     if len(rows) != 1:
-        return (
-            None,
-            None,
-            None,
-            None,
-            None,
-            (f"expected one row matching the filter, found {len(rows)}"),
-        )
+        return _no_value(f"expected one row matching the filter, found {len(rows)}")
     row = rows.iloc[0]
     value = _num(row[rule.measure])
     low = _num(row[rule.low]) if rule.low else None
@@ -144,15 +137,14 @@ def measure_rows(
             ),
             "",
         )
-        return (
-            None,
-            None,
-            None,
-            None,
-            None,
-            f"{rule.measure} is empty" + (f" ({why})" if why else ""),
-        )
+        return _no_value(f"{rule.measure} is empty" + (f" ({why})" if why else ""))
     return value, low, high, None, None, ""
+
+
+def _no_value(
+    problem: str,
+) -> tuple[float | None, float | None, float | None, float | None, float | None, str]:
+    return None, None, None, None, None, problem
 
 
 STATUS_ORDER = {"not_met": 0, "uncertain": 1, "met": 2, "missing": 3}

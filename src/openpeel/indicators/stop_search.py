@@ -952,7 +952,11 @@ def peers(
             for column in limit_columns:
                 table.loc[table.index[rows], column] = 1000 * limits[column].to_numpy()
         table["funnel_position"] = funnel_position(
-            table["rate_per_1000"], *(table[c] for c in limit_columns)
+            table["rate_per_1000"],
+            table["lower_95"],
+            table["upper_95"],
+            table["lower_99_8"],
+            table["upper_99_8"],
         )
     else:
         table["funnel_position"] = "withheld"

@@ -388,11 +388,11 @@ def s60_strip(
     for _name, idx in t.groupby("measure").groups.items():
         sub = t.loc[idx]
         white = int(sub.loc[sub["group"] == REFERENCE, "searches"].iloc[0])
-        rows = sub.index[sub["group"].isin([g for g in GROUPS if g != REFERENCE])]
+        others = sub.index[sub["group"].isin([g for g in GROUPS if g != REFERENCE])]
         if white == 0:
             words = str(_name).replace("_", " ")
-            t.loc[rows, ["ratio_to_white", "ratio_low", "ratio_high"]] = np.nan
-            t.loc[rows, "reason"] = (
+            t.loc[others, ["ratio_to_white", "ratio_low", "ratio_high"]] = np.nan
+            t.loc[others, "reason"] = (
                 f"undefined: no {words} searches of White people (the reference), so no ratio"
             )
     total = int(by_group.loc[ALL, "all_searches"])

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
+import numpy as np
 import pandas as pd
 
 from openpeel.indicators import calls, charter, crime, investigations
@@ -181,7 +182,9 @@ def largest_ratio(table: pd.DataFrame, basis: str = "self_defined") -> Any:
     """The row with the largest ratio against White on a basis (None when no ratio is defined):
     the headline names it with its group, whichever group it is."""
     rows = table[(table.basis == basis) & (table.reference == ss.REFERENCE) & table.ratio.notna()]
-    return None if rows.empty else rows.loc[rows.ratio.astype(float).idxmax()]
+    if rows.empty:
+        return None
+    return rows.iloc[int(np.argmax(rows.ratio.to_numpy(dtype=float)))]
 
 
 def _ss_ratios(con: Any, force_id: str, period: Period) -> Panel:
@@ -268,16 +271,21 @@ def _ss_peer_sentences(con: Any, force_id: str, period: Period) -> list[str]:
         ]
     out = [f"{n} forces compared (every force with data and a resident population)."]
     mine = p[(p.force_id == force_id) & p.rate_per_1000.notna()]
-    for row in mine.itertuples():
-        who = "All person searches" if row.group == ss.ALL else f"{label(row.group)} (self-defined)"
-        side = "above" if row.rate_per_1000 > row.target_per_1000 else "below"
-        if row.rate_per_1000 == row.target_per_1000:
-            side = "equal to"
+    for group, rate, target, position in zip(
+        mine.group, mine.rate_per_1000, mine.target_per_1000, mine.funnel_position, strict=True
+    ):
+        who = "All person searches" if group == ss.ALL else f"{label(group)} (self-defined)"
+        side = _side(float(rate), float(target))
         out.append(
-            f"{who}: {number_text(row.rate_per_1000)} per 1,000 a year, {side} the all-force "
-            f"rate of {number_text(row.target_per_1000)}; {position_words(row.funnel_position)}."
+            f"{who}: {number_text(rate)} per 1,000 a year, {side} the all-force rate of "
+            f"{number_text(target)}; {position_words(str(position))}."
         )
     return out
+
+
+def _side(value: float, target: float) -> str:
+    """'above', 'below' or 'equal to': where a force's figure sits against the all-force one."""
+    return "above" if value > target else "below" if value < target else "equal to"
 
 
 def _ss_outcomes(con: Any, force_id: str, period: Period) -> Panel:
@@ -596,11 +604,11 @@ def _outcome_peer_sentences(con: Any, force_id: str, period: Period) -> list[str
     row = p[(p.force_id == force_id) & (p.measure == "charged_summonsed")]
     if not len(row):
         return [f"{forces} forces with outcomes in the period."]
-    r = row.iloc[0]
-    side = "above" if r.share > r.target else "below" if r.share < r.target else "equal to"
+    share, target = float(row.share.iloc[0]), float(row.target.iloc[0])
     return [
-        f"{forces} forces compared; charge or summons share {share_text(r.share)}, {side} the "
-        f"all-force share of {share_text(r.target)}; {position_words(r.funnel_position)}."
+        f"{forces} forces compared; charge or summons share {share_text(share)}, "
+        f"{_side(share, target)} the all-force share of {share_text(target)}; "
+        f"{position_words(str(row.funnel_position.iloc[0]))}."
     ]
 
 
