@@ -11,9 +11,11 @@ from typing import Any
 
 import pandas as pd
 
+from openpeel.errors import DataUnavailableError, UserInputError
 from openpeel.indicators import stop_search as ss
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
+from openpeel.provenance import any_synthetic
 from openpeel.stats.intervals import wilson_interval
 from openpeel.stats.rates import annual_rate_per_1000, person_years
 
@@ -42,7 +44,7 @@ class ExplorerFilters:
 
     def __post_init__(self) -> None:
         if self.ethnicity not in ETHNICITY_BASES:
-            raise ValueError(f"ethnicity must be one of {', '.join(ETHNICITY_BASES)}")
+            raise UserInputError(f"ethnicity must be one of {', '.join(ETHNICITY_BASES)}")
 
     def active(self) -> dict[str, str]:
         """The filters set (name -> value)."""
@@ -113,9 +115,9 @@ def explore(
         r = annual_rate_per_1000(table["searches"], exposure, confidence)
         table["rate_per_1000"], table["rate_low"], table["rate_high"] = r.rate, r.low, r.high
         sources = con.table("population").source.execute().unique()
-        if any("SYNTHETIC" in str(s).upper() for s in sources):
+        if any_synthetic(sources):
             caveats.append("The population denominators are SYNTHETIC: rates are not real.")
-    except (LookupError, ValueError) as error:  # no population loaded: shares only
+    except DataUnavailableError as error:  # no population loaded: shares only
         caveats.append(f"No rates: {str(error).splitlines()[0]}")
     if filters.ethnicity == "officer_defined":
         caveats.append(
