@@ -37,7 +37,7 @@ from ibis import _
 from openpeel.errors import DataUnavailableError, SourceFormatError, UserInputError
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
-from openpeel.provenance import any_synthetic
+from openpeel.provenance import any_synthetic, is_synthetic_label
 from openpeel.reference.forces import forces
 from openpeel.stats.funnel import rate_funnel
 from openpeel.stats.intervals import poisson_exact_interval
@@ -322,9 +322,11 @@ def population_frame(con: Any, population: str | Path | pd.DataFrame | None = No
         if "population" not in con.list_tables():
             raise PopulationMissingError(HOW_TO_GET)
         df = con.table("population").execute()
-        source = "ONS Census 2021 TS021"
+        labels = df["source"].dropna().unique() if "source" in df.columns else []
+        synthetic = sorted(str(label) for label in labels if is_synthetic_label(label))
+        source = synthetic[0] if synthetic else "ONS Census 2021 TS021"
     elif isinstance(population, pd.DataFrame):
-        df, source = population.copy(), "population table given"
+        df, source = population.copy(), population.attrs.get("source", "population table given")
     else:
         path = Path(population)
         if not path.is_file():
@@ -370,6 +372,7 @@ def _checked_population(df: pd.DataFrame, source: str) -> pd.DataFrame:
     totals["ethnic_group"] = "total"
     out = pd.concat([out, totals], ignore_index=True)
     out.attrs["source"] = source
+    out.attrs["is_synthetic"] = is_synthetic_label(source)
     return out
 
 
@@ -521,7 +524,7 @@ def rates(
         definition=RATE_DEFINITION,
         table=table.drop(columns="person_years").reset_index(drop=True),
         caveats=caveats,
-        is_synthetic=sc.is_synthetic,
+        is_synthetic=sc.is_synthetic or bool(pop.attrs.get("is_synthetic")),
         meta={
             **sc.meta(),
             "confidence": confidence,
@@ -774,7 +777,7 @@ def ratios(
         definition=RATIO_DEFINITION.format(method=method, confidence=confidence),
         table=out,
         caveats=caveats,
-        is_synthetic=sc.is_synthetic,
+        is_synthetic=sc.is_synthetic or bool(pop.attrs.get("is_synthetic")),
         meta={
             **sc.meta(),
             "confidence": confidence,
@@ -886,7 +889,7 @@ def peers(
         definition=PEERS_DEFINITION,
         table=table,
         caveats=caveats,
-        is_synthetic=sc.is_synthetic,
+        is_synthetic=sc.is_synthetic or bool(pop.attrs.get("is_synthetic")),
         meta={
             **sc.meta(),
             "focus": focus,
