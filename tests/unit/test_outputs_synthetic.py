@@ -252,6 +252,7 @@ def test_web_pages_charts_and_downloads_are_marked(lake: Path, tmp_path: Path) -
             page = client.get(f"{path}?{qs}")
             assert page.status_code == 200, path
             assert 'id="data-synthetic-banner"' in page.text, path
+            assert SYNTHETIC_MARK in page.text, path
             charts_on_page = page.text.count('role="img"')
             assert page.text.count('class="synthetic-mark"') == charts_on_page, path
             charted += charts_on_page

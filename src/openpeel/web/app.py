@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from openpeel.config import settings
+from openpeel.provenance import SYNTHETIC_MARK
 from openpeel.scrutiny.db import cached_engine, require_schema, session_factory
 from openpeel.scrutiny.records import has_synthetic_records
 from openpeel.web import (
@@ -84,6 +85,7 @@ def create_app(
     web = resources.files("openpeel.web")
     app.state.templates = Jinja2Templates(directory=str(web.joinpath("templates")))
     app.state.templates.env.globals["pct"] = pct
+    app.state.templates.env.globals["synthetic_mark"] = SYNTHETIC_MARK
     app.state.templates.env.auto_reload = False  # templates ship with the package: no stat per use
     app.mount("/static", StaticFiles(directory=str(web.joinpath("static"))), name="static")
 
