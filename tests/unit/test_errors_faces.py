@@ -160,3 +160,14 @@ def test_report_reads_recorded_grades_from_the_data_dir(
     assert result.exit_code == 0, result.output
     html = out.read_text()
     assert "<dt>Recorded (inspectorate)</dt>" in html
+
+
+def test_synth_bad_options_are_one_line(tmp_path: Path) -> None:
+    for args, message in (
+        (["--from", "2022-05", "--to", "2022-01"], "before it starts"),
+        (["--force", "gotham"], "unknown force id 'gotham'"),
+        (["--scale", "-1"], "must not be negative"),
+    ):
+        result = run("synth", str(tmp_path / "out"), *args)
+        assert result.exit_code == 1 and isinstance(result.exception, SystemExit), args
+        assert message in result.stderr and "Traceback" not in result.stderr
