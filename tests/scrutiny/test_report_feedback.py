@@ -13,10 +13,10 @@ import pytest
 from sqlalchemy import Engine
 from statsmodels.stats.proportion import proportion_confint
 
+from openpeel.database.engine import session_scope
 from openpeel.exports import read_notes, strip_notes
 from openpeel.provenance import SYNTHETIC_MARK, SYNTHETIC_MARK_ASCII
 from openpeel.scrutiny import export, feedback, report
-from openpeel.scrutiny.db import session_scope
 from openpeel.scrutiny.models import Meeting, SampleItem, utcnow
 from tests.scrutiny.world import World
 

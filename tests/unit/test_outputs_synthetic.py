@@ -238,7 +238,8 @@ def test_cli_assess_csv_is_marked(lake: Path, tmp_path: Path) -> None:
 def test_web_pages_charts_and_downloads_are_marked(lake: Path, tmp_path: Path) -> None:
     from fastapi.testclient import TestClient
 
-    from openpeel.scrutiny.db import make_engine, upgrade
+    from openpeel.database.engine import make_engine
+    from openpeel.database.migrate import upgrade
     from openpeel.web import public_data
     from openpeel.web.app import create_app
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from openpeel.cli.options import PERIOD, force_option
 from openpeel.cli.output import Context, console, user_errors
 from openpeel.errors import UserInputError
 from openpeel.indicators.period import Period
@@ -16,10 +17,8 @@ from openpeel.provenance import SYNTHETIC_MARK
 
 
 @click.command("report")
-@click.option("--force", "force_id", required=True, help="data.police.uk force id.")
-@click.option("--fy", metavar="YYYY/YY", help="A financial year (or --from and --to).")
-@click.option("--from", "start", metavar="YYYY-MM", help="First month.")
-@click.option("--to", "end", metavar="YYYY-MM", help="Last month.")
+@force_option()
+@PERIOD
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -44,7 +43,7 @@ def report_command(
     with user_errors():
         period = Period.parse(start, end, fy)
         with console.status("Computing the indicators"):
-            report = build_report(obj.data_dir, force_id, period)
+            report = build_report(obj.workspace, force_id, period)
     with user_errors(), _writing(out):
         html = write_html(report, out)
     click.echo(f"Report (HTML): {html.resolve()} ({html.stat().st_size / 1024:,.0f} KiB)")

@@ -2,7 +2,7 @@
 
 police.uk publishes each crime once, in the street file of the month it was recorded, with its
 ``Last outcome category`` as known when the file was made; and every outcome again in the
-outcomes file of the month the outcome happened, under the same Crime ID (domain.md 3.1, 4.3).
+outcomes file of the month the outcome happened, under the same Crime ID (method.md §1, §5).
 This module links the two by ``(force_id, crime_id)``:
 
 - ``link_outcomes``: every outcome row with its crime's month and type (orphans have none);
