@@ -24,6 +24,9 @@ from openpeel.cli.output import (
     user_errors,
 )
 from openpeel.config import Where, workspace
+from openpeel.errors import UserInputError
+from openpeel.indicators.period import Period
+from openpeel.reference.forces import force
 from openpeel.sources.policeuk_archive import month_date
 from openpeel.store.ingest import IngestReport, ingest
 from openpeel.store.official import official_status
@@ -216,6 +219,11 @@ def synth_command(
     with user_errors():
         for m in (start, end, *missing_month):
             month_date(m)
+        Period.from_months(start, end)  # the period runs forwards
+        for force_id in force_ids:
+            force(force_id)
+        if scale < 0 or seed < 0:
+            raise UserInputError("--scale and --seed must not be negative")
         summary = write_archive(
             out,
             force_id=force_ids[0],

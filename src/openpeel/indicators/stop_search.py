@@ -39,6 +39,7 @@ from openpeel.errors import DataUnavailableError, SourceFormatError, UserInputEr
 from openpeel.indicators.coverage import Coverage, coverage
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
+from openpeel.provenance import is_synthetic_label
 from openpeel.reference.forces import forces
 from openpeel.stats.funnel import MIN_FUNNEL_UNITS, funnel_position, rate_funnel
 from openpeel.stats.rate_ratio import (
@@ -308,9 +309,11 @@ def population_frame(con: Any, population: str | Path | pd.DataFrame | None = No
         if "population" not in con.list_tables():
             raise PopulationMissingError(HOW_TO_GET)
         df = con.table("population").execute()
-        source = "ONS Census 2021 TS021"
+        labels = df["source"].dropna().unique() if "source" in df.columns else []
+        synthetic = sorted(str(label) for label in labels if is_synthetic_label(label))
+        source = synthetic[0] if synthetic else "ONS Census 2021 TS021"
     elif isinstance(population, pd.DataFrame):
-        df, source = population.copy(), "population table given"
+        df, source = population.copy(), population.attrs.get("source", "population table given")
     else:
         path = Path(population)
         if not path.is_file():
@@ -356,6 +359,7 @@ def _checked_population(df: pd.DataFrame, source: str) -> pd.DataFrame:
     totals["ethnic_group"] = "total"
     out = pd.concat([out, totals], ignore_index=True)
     out.attrs["source"] = source
+    out.attrs["is_synthetic"] = is_synthetic_label(source)
     return out
 
 
@@ -505,7 +509,7 @@ def rates(
         definition=rate_definition(ethnicity),
         table=table.drop(columns="person_years").reset_index(drop=True),
         caveats=caveats,
-        is_synthetic=sc.is_synthetic,
+        is_synthetic=sc.is_synthetic or bool(pop.attrs.get("is_synthetic")),
         meta={
             **sc.meta(),
             "confidence": confidence,
@@ -785,7 +789,7 @@ def ratios(
         definition=RATIO_DEFINITION.format(method=method, confidence=confidence),
         table=out,
         caveats=caveats,
-        is_synthetic=sc.is_synthetic,
+        is_synthetic=sc.is_synthetic or bool(pop.attrs.get("is_synthetic")),
         meta={
             **sc.meta(),
             "confidence": confidence,
@@ -925,7 +929,7 @@ def peers(
         definition=PEERS_DEFINITION.format(min_forces=MIN_FUNNEL_UNITS),
         table=table,
         caveats=caveats,
-        is_synthetic=sc.is_synthetic,
+        is_synthetic=sc.is_synthetic or bool(pop.attrs.get("is_synthetic")),
         meta={
             **sc.meta(),
             "focus": focus,

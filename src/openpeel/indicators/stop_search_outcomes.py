@@ -468,7 +468,7 @@ def s60_strip(
         definition=S60_DEFINITION,
         table=table.reset_index(drop=True),
         caveats=caveats,
-        is_synthetic=sc.is_synthetic,
+        is_synthetic=sc.is_synthetic or bool(pop.attrs.get("is_synthetic")),
         meta={**sc.meta(), "confidence": confidence, "population_source": pop.attrs.get("source")},
     )
 
