@@ -4,13 +4,14 @@ Each module in this package holds the commands of one noun and lists them in ``C
 Modules are imported only when one of their commands runs (``openpeel --help`` should not wait
 for every analytics library to load); ``COMMAND_MODULES`` says where each command lives and
 ``COMMAND_HELP`` the one line ``openpeel --help`` shows for it, and tests check both against
-every module's ``COMMANDS`` and that ``--help`` imports no analytics library.
+every module's ``COMMANDS`` and that ``--help`` imports no analytics library. Options several
+commands share are declared once in ``options.py``. May import every layer (it is the top one,
+beside ``migrations``); nothing imports it but the ``openpeel`` script and tests.
 """
 
 from __future__ import annotations
 
 import importlib
-import os
 from pathlib import Path
 
 import click
@@ -38,6 +39,7 @@ COMMAND_MODULES: dict[str, str] = {
     "panels": "scrutiny",
     "scrutiny": "scrutiny",
     "serve": "scrutiny",
+    "config": "config",
 }
 
 
@@ -51,6 +53,7 @@ COMMAND_HELP: dict[str, str] = {
     ),
     "calls": "Answering the public: 999 figures, call logs, staffing the control room.",
     "charter": "Citizens' Charter: compliance with each standard per month, with intervals.",
+    "config": "List every setting: name, environment variable, default, current value, meaning.",
     "crime": "Crime volumes, rates per 1,000 residents and trends (police.uk street files).",
     "db": "The operational database (users, panels, reviews, feedback).",
     "demo": "Synthesise a West Midlands-sized force-year, load it, and show what was loaded.",
@@ -125,10 +128,7 @@ class LazyGroup(click.Group):
 @click.pass_context
 def main(ctx: click.Context, data_dir: Path | None, engine: str | None) -> None:
     """openpeel: police effectiveness, efficiency and legitimacy, measured from data."""
-    if engine:
-        # The option is the setting for this process: every openpeel.connect() reads it.
-        os.environ["OPENPEEL_ENGINE"] = engine
     # Imported here: the output helpers load the analytics libraries, which --help never needs.
     from openpeel.cli.output import Context
 
-    ctx.obj = Context(data_dir)
+    ctx.obj = Context(data_dir, engine=engine)

@@ -18,7 +18,7 @@ Two kinds of limits:
   The limits used are the wider of these and the exact Poisson limits, so a chart never claims
   more precision than Poisson chance allows (a short run can give sigma_z < 1 by chance).
 
-domain.md 4.1: a force-month whose count is under 20% of its trailing 12-month median is flagged
+method.md §4: a force-month whose count is under 20% of its trailing 12-month median is flagged
 as a suspected partial submission.
 """
 
