@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from openpeel.cli.options import force_option
 from openpeel.cli.output import FORMAT, Context, console, emit, emit_result, progress_bar
 from openpeel.errors import OpenpeelError
 from openpeel.store.official import load_official
@@ -69,9 +70,7 @@ def official_load(obj: Context, files: tuple[Path, ...], publication: str | None
 
 
 @official_group.command("crime")
-@click.option(
-    "--force", "force_id", required=True, metavar="FORCE", help="Force id, e.g. west-midlands."
-)
+@force_option()
 @click.option(
     "--year",
     "period",
@@ -102,7 +101,7 @@ def _latest(periods: list[str]) -> str:
 
 @official_group.command("figures")
 @click.option("--publication", required=True, metavar="NAME", help="e.g. home-office-use-of-force.")
-@click.option("--force", "force_id", metavar="FORCE", help="Only this force (default: every area).")
+@force_option(required=False, help="Only this force (default: every area).")
 @click.option("--period", metavar="PERIOD", help="Only this period, as loaded (e.g. 2019/20).")
 @click.option("--table", "table_id", metavar="ID", help="Only this table (e.g. 12, P1, H1).")
 @click.option("--measure", metavar="TEXT", help="Only measures containing this text.")
@@ -130,9 +129,7 @@ def official_figures_command(
 
 
 @official_group.command("use-of-force")
-@click.option(
-    "--force", "force_id", required=True, metavar="FORCE", help="Force id, e.g. west-midlands."
-)
+@force_option()
 @click.option(
     "--year", "period", metavar="YYYY/YY", help="Financial year as loaded; default: the latest."
 )
@@ -158,9 +155,7 @@ def official_use_of_force(obj: Context, force_id: str, period: str | None, fmt: 
 
 
 @official_group.command("outcomes")
-@click.option(
-    "--force", "force_id", required=True, metavar="FORCE", help="Force id, e.g. west-midlands."
-)
+@force_option()
 @click.option(
     "--year", "period", metavar="YYYY/YY", help="Financial year as loaded; default: the latest."
 )

@@ -18,7 +18,7 @@ nor dark) are dropped; ``dark`` = after civil dusk. The model is
 searches of the group and of White people; ``beta < 0`` means the group is a smaller share of
 searches when it is dark, which suggests it is searched more when officers can see ethnicity.
 Force-months with 5% or more of times at exactly midnight (dates without times) fail the
-time-quality gate and are dropped (domain.md 4.1). England and Wales data hold searches, not
+time-quality gate and are dropped (method.md §4). England and Wales data hold searches, not
 stops, so the threshold test (which needs stops without a search) cannot be run.
 """
 
@@ -35,6 +35,7 @@ import pandas as pd
 import patsy
 from ibis import _
 
+from openpeel.errors import UserInputError
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.indicators.stop_search import (
@@ -52,7 +53,7 @@ from openpeel.stats.logistic import Design, dummies, fit_logistic, sparse_dummie
 from openpeel.stats.twilight import LOCAL_TIME_ZONE, twilight_times
 
 MIN_GROUP_SEARCHES = 50
-"""Outcome test: a group needs this many searches with a known outcome (domain.md 4.1)."""
+"""Outcome test: a group needs this many searches with a known outcome (method.md §4)."""
 MIN_DARKNESS_GROUP = 100
 MIN_DARKNESS_PERIOD = 50
 MINORITY = "minority"
@@ -107,7 +108,7 @@ def hit_rate(
 ) -> IndicatorResult:
     """The outcome (hit-rate) test: find rates and adjusted odds ratios against White."""
     if positive not in POSITIVES:
-        raise ValueError(
+        raise UserInputError(
             f"unknown positive outcome {positive!r}; choose one of {', '.join(POSITIVES)}"
         )
     sc = resolve_scope(con, period, force_ids)
@@ -256,7 +257,7 @@ def darkness_sample(
     """The inter-twilight sample of person searches with ``dark``, clock time and calendar
     covariates, and a description of what was kept and dropped."""
     if clock not in CLOCKS:
-        raise ValueError(f"unknown clock {clock!r}; choose one of {', '.join(CLOCKS)}")
+        raise UserInputError(f"unknown clock {clock!r}; choose one of {', '.join(CLOCKS)}")
     sc = resolve_scope(con, period, force_ids)
     info: dict[str, Any] = {"scope": sc, "forces": {}}
     gate = midnight_shares(con, sc)
@@ -408,7 +409,7 @@ def darkness(
             caveats.append(f"{f}: left out ({fi['skipped']}).")
     for g in groups:
         if (g != MINORITY and g not in GROUPS) or g == REFERENCE:
-            raise ValueError(f"unknown comparison group {g!r}")
+            raise UserInputError(f"unknown comparison group {g!r}")
     base = _darkness_design(sample, spline_df, sc.force_ids[0])
     dark = sample["dark"].to_numpy(dtype=float)
     rows = []

@@ -9,31 +9,22 @@ from typing import Any, cast
 
 import pandas as pd
 
+from openpeel.errors import OpenpeelError
+from openpeel.formatting import number_text, percent_text
 from openpeel.indicators import calls, charter, crime, investigations
 from openpeel.indicators import stop_search as ss
 from openpeel.indicators import stop_search_outcomes as sso
 from openpeel.indicators import stop_search_quality as ssq
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
+from openpeel.provenance import any_synthetic, lake_provenance
 from openpeel.report import charts
 from openpeel.report.model import Headline, Panel
 
 Builder = Callable[[Any, str, Period], list[Panel]]
-EXPECTED_ERRORS = (LookupError, ValueError, RuntimeError)
-
-
-def share_text(value: Any) -> str:
-    """A 0–1 share as a percentage with one decimal."""
-    return "" if value is None or pd.isna(value) else f"{100 * float(value):.1f}%"
-
-
-def number_text(value: Any, decimals: int = 1) -> str:
-    """A number with thousands separators."""
-    if value is None or pd.isna(value):
-        return ""
-    if decimals == 0 or (float(value).is_integer() and decimals == 0):
-        return f"{float(value):,.0f}"
-    return f"{float(value):,.{decimals}f}"
+#: What a panel shows as "not available" with the reason. Anything else is a bug and propagates.
+EXPECTED_ERRORS: tuple[type[Exception], ...] = (OpenpeelError,)
+share_text = percent_text
 
 
 def interval_text(low: Any, high: Any, share: bool = False, confidence: float = 0.95) -> str:
@@ -88,7 +79,7 @@ def _population_caveat(result: IndicatorResult, con: Any) -> list[str]:
     if "population" not in con.list_tables():
         return []
     sources = con.table("population").source.execute().unique().tolist()
-    if any("SYNTHETIC" in str(s).upper() for s in sources):
+    if any_synthetic(sources):
         return [
             "The population denominators loaded are SYNTHETIC (made up for the demo), whatever "
             "the population source named in the definition: the rates are not real."
@@ -739,3 +730,14 @@ BUILDERS: dict[str, Builder] = {
     "crime": crime_panels,
     "investigations": investigation_panels,
 }
+
+
+def section_panels(con: Any, section: str, force_id: str, period: Period) -> list[Panel]:
+    """The panels of one section (report and web pages alike), every chart marked as synthetic
+    when the data behind it is (the force's lake rows, or the indicator's own inputs)."""
+    panels = BUILDERS[section](con, force_id, period)
+    lake_is_synthetic = lake_provenance(con, [force_id]).is_synthetic
+    for panel in panels:
+        if lake_is_synthetic or (panel.result is not None and panel.result.is_synthetic):
+            panel.chart_svg = charts.mark_synthetic(panel.chart_svg)
+    return panels
