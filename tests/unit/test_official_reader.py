@@ -332,3 +332,13 @@ def test_workforce_bulletin_tables(tmp_path: Path) -> None:
     assert reject["source_sheet"] == "Table_JL1" and "no column" in reject["reason"]
     jl1 = next(t for t in read.tables if t.sheet == "Table_JL1")
     assert jl1.rows_read == 0
+
+
+def shared_data_file(relative: str) -> Path:
+    """A file of the real official statistics; skips the test when it is absent."""
+    from tests.conftest import shared_data
+
+    path = shared_data() / "official" / relative
+    if not path.is_file():
+        pytest.skip(f"real official statistics not found at {path}")
+    return path

@@ -178,4 +178,25 @@ def official_outcomes(
     emit_result(result, fmt)
 
 
+@official_group.command("workforce")
+@force_option()
+@click.option(
+    "--year", "period", metavar="DATE", help="As loaded, e.g. '31 March 2017'; default: latest."
+)
+@FORMAT
+@click.pass_obj
+def official_workforce(obj: Context, force_id: str, period: str | None, fmt: str) -> None:
+    """Ethnic-minority share of officers, joiners and leavers against the population."""
+    from openpeel.indicators.official_workforce import PUBLICATION, workforce_representation
+    from openpeel.store.official import official_figures
+
+    try:
+        figures = official_figures(obj.data_dir, PUBLICATION)
+        chosen = period or max(set(figures["period"].to_pylist()), key=lambda p: p[-4:])
+        result = workforce_representation(figures, force_id, chosen)
+    except OpenpeelError as err:
+        raise click.ClickException(str(err).splitlines()[0]) from None
+    emit_result(result, fmt)
+
+
 COMMANDS = (official_group,)
