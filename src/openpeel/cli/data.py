@@ -13,6 +13,7 @@ from typing import Any
 import click
 from rich.progress import BarColumn, Progress, TextColumn
 
+from openpeel.cli.offenders import synth_offenders
 from openpeel.cli.output import (
     FORMAT,
     Context,
@@ -175,7 +176,23 @@ def population_load(obj: Context, ts021_file: Path, lookup_file: Path, fmt: str)
     emit(list(wide.values()), fmt, title="Population (Census 2021)")
 
 
-@click.command("synth")
+class SynthGroup(click.Group):
+    """``openpeel synth OUT`` writes police.uk files; ``openpeel synth offenders OUT`` (and any
+    other subcommand) writes another source's SYNTHETIC files."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
+            args = ["police-uk", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group("synth", cls=SynthGroup)
+def synth_group() -> None:
+    """Write SYNTHETIC data: police.uk files (the default: openpeel synth OUT ...) or another
+    source's extract (openpeel synth offenders OUT ...)."""
+
+
+@synth_group.command("police-uk")
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--force", "force_ids", multiple=True, default=["west-midlands"], show_default=True)
 @click.option("--from", "start", default="2021-04", show_default=True, metavar="YYYY-MM")
@@ -216,6 +233,9 @@ def synth_command(
         f"({', '.join(f'{k}: {v:,} rows' for k, v in summary.rows.items())}); "
         f"snapshot {summary.snapshot}"
     )
+
+
+synth_group.add_command(synth_offenders, "offenders")
 
 
 @click.command("fetch")
@@ -287,6 +307,7 @@ def demo_command(ctx: click.Context, seed: int, scale: float) -> None:
     report = run_ingest([archive], data_dir)
     emit(kind_rows(report, "table"), "table", title="Ingest of the synthetic archive")
     _demo_population_and_calls(data_dir, seed)
+    _demo_offenders(data_dir, seed)
     ctx.obj = Context(data_dir)
     ctx.invoke(status_command, months=False, fmt="table")
     click.echo(f"\nSYNTHETIC data ({summary.snapshot}): not a real force's figures.")
@@ -319,6 +340,21 @@ def _demo_population_and_calls(data_dir: Path, seed: int) -> None:
     )
 
 
+def _demo_offenders(data_dir: Path, seed: int) -> None:
+    from openpeel.store.offenders import load_offender_extract
+    from openpeel.synth.offenders import write_offender_extract
+
+    with console.status("Writing and loading a SYNTHETIC offender management extract"):
+        extract = write_offender_extract(
+            data_dir / "synthetic-offenders", "west-midlands", "2021-04", "2024-03", seed
+        )
+        load_offender_extract(extract.out_dir, "west-midlands", data_dir)
+    click.echo(
+        f"Offenders: SYNTHETIC extract ({extract.rows['offenders']:,} registered sex offenders, "
+        f"as at {extract.as_at}) loaded; see 'openpeel offenders overdue'."
+    )
+
+
 def _demo_report(data_dir: Path) -> None:
     from openpeel.indicators.period import Period
     from openpeel.report import build_report, write_html, write_pdf
@@ -344,7 +380,7 @@ COMMANDS = (
     ingest_command,
     status_command,
     population_group,
-    synth_command,
+    synth_group,
     fetch_command,
     demo_command,
 )

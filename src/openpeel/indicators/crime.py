@@ -31,7 +31,11 @@ from openpeel.indicators.result import IndicatorResult
 from openpeel.provenance import any_synthetic
 from openpeel.reference.forces import force as lookup_force
 from openpeel.reference.vocabularies import vocabulary
-from openpeel.stats.control_chart import poisson_control_limits, suspected_partial
+from openpeel.stats.control_chart import (
+    OUTSIDE_MEANING,
+    overdispersed_control_limits,
+    suspected_partial,
+)
 from openpeel.stats.intervals import poisson_exact_interval
 from openpeel.store.population import HOW_TO_GET, PopulationMissingError
 from openpeel.store.status import describe_months
@@ -40,8 +44,6 @@ ALL_CRIME = "all_crime"
 ANTI_SOCIAL_BEHAVIOUR = "anti_social_behaviour"
 #: Fewer supplied months than this and no trend line is fitted.
 MIN_TREND_MONTHS = 6
-#: Above this Pearson dispersion (variance / mean of the residuals) Poisson limits are too narrow.
-OVERDISPERSION_WARNING = 2.0
 
 VOLUMES_DEFINITION = (
     "crimes: the number of rows of the police.uk street file of that force and month with that "
@@ -61,9 +63,13 @@ RATES_DEFINITION = (
 TREND_DEFINITION = (
     "crimes: street-file rows a month (all_crime excludes anti-social behaviour). centre: the "
     "mean of the supplied months that are not suspected partial submissions; lower_limit and "
-    "upper_limit: exact Poisson quantiles around the centre at two-sided alpha = 0.0027 (a "
-    "3-sigma c-chart); is_outside_limits: the count is below the lower or above the upper "
-    "limit. is_suspected_partial: the count is under 20% of the median of the previous 12 "
+    "upper_limit: control limits that allow for months varying more than Poisson chance "
+    "(Laney c' chart: centre +/- 3 * sqrt(centre) * sigma_z, sigma_z = mean moving range of "
+    "(crimes - centre) / sqrt(centre) over consecutive baseline months / 1.128; never narrower "
+    "than the exact Poisson quantiles at two-sided alpha = 0.0027); is_outside_limits: the count "
+    "is below the lower or above the upper limit (a prompt to ask what happened that month, "
+    "not a finding); sigma_z: 1 for a Poisson process, larger when months vary more. "
+    "is_suspected_partial: the count is under 20% of the median of the previous 12 "
     "supplied months (method.md §4). Trend (meta): log-linear Poisson regression of monthly "
     "counts on time, the standard error widened by the Pearson dispersion when above 1 "
     "(quasi-Poisson), reported as percent change a year with its 95% interval."
@@ -446,7 +452,7 @@ def _series(counts: pd.DataFrame, series: str) -> pd.Series:
 def crime_trend(
     con: Any, force_id: str, period: Period, crime_type: str | None = None
 ) -> IndicatorResult:
-    """Monthly counts with Poisson control limits, partial-month flags and a trend line.
+    """Monthly counts with control limits, partial-month flags and a trend line.
 
     Args:
         con: connection from ``openpeel.connect``.
@@ -457,7 +463,8 @@ def crime_trend(
 
     Returns:
         ``force_id, series, month, is_supplied, crimes, centre, lower_limit, upper_limit,
-        is_outside_limits, is_suspected_partial``; ``meta["trend"]`` holds the trend per series.
+        sigma_z, is_outside_limits, is_suspected_partial``; ``meta["trend"]`` holds the trend
+        per series.
     """
     force_id = require_force(force_id)
     if crime_type is not None and crime_type not in crime_type_codes():
@@ -474,9 +481,8 @@ def crime_trend(
     for name in names:
         values = _series(counts, name).reindex(supplied, fill_value=0).astype(float)
         partial = suspected_partial(values.to_numpy())
-        base = values.to_numpy()[~partial]
-        centre = float(base.mean()) if len(base) else 0.0
-        limits = poisson_control_limits(values.to_numpy(), centre=centre)
+        limits = overdispersed_control_limits(values.to_numpy(), baseline=~partial)
+        centre = float(limits["centre"].iloc[0]) if len(limits) else 0.0
         part = pd.DataFrame(
             {
                 "month": supplied,
@@ -484,6 +490,7 @@ def crime_trend(
                 "centre": round(centre, 2),
                 "lower_limit": limits["lower"].to_numpy(),
                 "upper_limit": limits["upper"].to_numpy(),
+                "sigma_z": limits["sigma_z"].to_numpy(),
                 "is_outside_limits": limits["is_outside"].to_numpy(),
                 "is_suspected_partial": partial,
             }
@@ -499,11 +506,19 @@ def crime_trend(
             caveats.append(
                 f"{name}: fewer than {MIN_TREND_MONTHS} usable months, so no trend is fitted."
             )
-        elif estimate["dispersion"] > OVERDISPERSION_WARNING:
+        sigma_z = float(limits["sigma_z"].iloc[0]) if len(limits) else float("nan")
+        if sigma_z > 1:
             caveats.append(
-                f"{name}: months vary {estimate['dispersion']:.1f} times more than a Poisson "
-                "process would (seasonality, real change): expect more months outside the "
-                "Poisson limits than the nominal 0.27%, and read the limits as a guide."
+                f"{name}: the month-to-month spread is {sigma_z:.1f} times what Poisson chance "
+                "alone would give (seasons, operations, real change); the control limits are "
+                "widened by that factor (Laney c' chart), so only a month unusual for this "
+                "force is flagged."
+            )
+        outside = [m for m, o in zip(supplied, limits["is_outside"], strict=True) if o]
+        if outside:
+            caveats.append(
+                f"{name}: {len(outside)} month(s) outside the control limits "
+                f"({describe_months(outside)}). {OUTSIDE_MEANING}"
             )
         if partial.any():
             flagged = [m for m, p in zip(supplied, partial, strict=True) if p]

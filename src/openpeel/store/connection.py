@@ -20,6 +20,7 @@ from openpeel.sql import sql_list
 from openpeel.sql import sql_text as _quote
 from openpeel.store.calls import calls_view_sql
 from openpeel.store.lake import Lake
+from openpeel.store.offenders import offender_view_sql
 
 #: Tables the connection always has (empty until loaded).
 LAKE_TABLES = (*TABLES, "rejects")
@@ -70,6 +71,8 @@ def view_sql(lake: Lake) -> dict[str, str]:
         sql["population"] = f"SELECT * FROM read_parquet({_quote(str(population))})"
     # Call handling: calls_999_monthly, call_log, incidents, calls_rejects, calls_load_log.
     sql.update(calls_view_sql(lake))
+    # Offender management: offenders, offender_assessments, ... offender_rejects, offender_loads.
+    sql.update(offender_view_sql(lake))
     return sql
 
 
