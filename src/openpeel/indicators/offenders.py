@@ -89,7 +89,7 @@ def month_ends(first: date, as_at: date) -> list[date]:
     return out
 
 
-def _activity_start(con: Any, force_id: str, as_at: date) -> date:
+def activity_start(con: Any, force_id: str, as_at: date) -> date:
     """First month of recorded activity: the earliest visit done (else ARMS completed)."""
     visits = _force(con, "offender_visits", force_id)
     first = visits.done_on.min().execute()
@@ -145,7 +145,7 @@ def caseload(
         guide_per_fte: the guide caseload (default: the project's assumption of 50).
     """
     as_at = as_at or extract_as_at(con, force_id)
-    days = month_ends(start or _activity_start(con, force_id, as_at), as_at)
+    days = month_ends(start or activity_start(con, force_id, as_at), as_at)
     months = _months_table(days)
     reg = _registered(_force(con, "offenders", force_id), months)
     counts = reg.group_by("day").aggregate(
@@ -265,7 +265,7 @@ def overdue(
     Rows: one per month and risk level, plus ``all`` for every level together.
     """
     as_at = as_at or extract_as_at(con, force_id)
-    days = month_ends(start or _activity_start(con, force_id, as_at), as_at)
+    days = month_ends(start or activity_start(con, force_id, as_at), as_at)
     items = overdue_items(con, force_id, days, first_arms_days)
 
     def summary(t: Any) -> Any:
@@ -399,7 +399,7 @@ def time_to_first(
     at the end of their registration), so that recent registrations do not bias the median.
     """
     as_at = as_at or extract_as_at(con, force_id)
-    registered_from = registered_from or _activity_start(con, force_id, as_at)
+    registered_from = registered_from or activity_start(con, force_id, as_at)
     durations = first_item_durations(con, force_id, as_at, registered_from)
     rows: list[dict[str, Any]] = []
     for measure in ("first_arms", "first_visit"):
