@@ -452,7 +452,7 @@ def wanted_missing(con: Any, force_id: str, as_at: date | None = None) -> Indica
     """Registered offenders wanted or missing on the extract date, with days since."""
     as_at = as_at or extract_as_at(con, force_id)
     t = _registered(_force(con, "offenders", force_id), _months_table([as_at]))
-    t = t.filter(t.status.isin(["wanted", "missing"]))
+    t = t.filter(t.status.isin(["wanted", "missing"]), t.status_since <= t.day)
     df = (
         t.select(
             "offender_id",
@@ -484,7 +484,9 @@ def wanted_missing(con: Any, force_id: str, as_at: date | None = None) -> Indica
         table=df,
         caveats=[
             "Pseudonymous ids only: for the public protection unit, never for public pages.",
-            "The status is as at the extract date; someone found the day after is still listed.",
+            "The status is as at the extract date; someone found the day after is still listed. "
+            "Measured at an earlier date, only those whose status began by then are listed, and "
+            "someone found since then is missed.",
         ],
         is_synthetic=is_synthetic(con, force_id),
         meta=_meta(force_id, as_at, summary=summary),
