@@ -72,7 +72,7 @@ def simulate_fcfs(
     svc = np.asarray(services, dtype=float)
     if arr.shape != svc.shape or arr.ndim != 2:
         raise ValueError("arrivals and services must be (replications, customers) arrays")
-    reps, n = arr.shape
+    reps = arr.shape[0]
     c = np.broadcast_to(np.asarray(servers, dtype=np.int64), (reps,))
     if np.any(c < 1):
         raise ValueError("every replication needs at least one server")
@@ -82,15 +82,70 @@ def simulate_fcfs(
         raise ValueError("initial_free must have a row per replication and a column per server")
     free = free[:, :width].copy()
     free[np.arange(width)[None, :] >= c[:, None]] = np.inf
-    rows = np.arange(reps)
+    if width <= _SCAN_WIDTH:
+        return _scan(arr, svc, free, server_ids)
+    return _heap(arr, svc, free, server_ids)
+
+
+#: Up to this many servers a scan for the earliest free one is faster than a heap.
+_SCAN_WIDTH = 64
+
+
+def _scan(
+    arr: FloatArray, svc: FloatArray, free: FloatArray, server_ids: NDArray[np.int64] | None
+) -> FloatArray:
+    rows = np.arange(arr.shape[0])
     starts = np.empty_like(arr)
-    for i in range(n):
+    for i in range(arr.shape[1]):
         k = free.argmin(axis=1)
         start = np.maximum(arr[:, i], free[rows, k])
         starts[:, i] = start
         free[rows, k] = start + svc[:, i]
         if server_ids is not None:
             server_ids[:, i] = k
+    return starts
+
+
+def _heap(
+    arr: FloatArray, svc: FloatArray, free: FloatArray, server_ids: NDArray[np.int64] | None
+) -> FloatArray:
+    """The same recursion with a binary heap of free times per row (``heapq``, in C).
+
+    Each customer replaces the root (the earliest free time) with its own completion time:
+    ``O(log c)`` per customer, where a scan is ``O(c)``. Rows (replications) run one after the
+    other: past a few dozen servers this beats stepping every row together in NumPy.
+    """
+    starts = np.empty_like(arr)
+    replace = heapq.heapreplace
+    for r in range(arr.shape[0]):
+        finite = np.isfinite(free[r])
+        n = int(np.isfinite(arr[r]).sum())
+        out = np.full(arr.shape[1], np.inf)
+        a_list = arr[r, :n].tolist()
+        s_list = svc[r, :n].tolist()
+        if server_ids is None:
+            heap = free[r, finite].tolist()
+            heapq.heapify(heap)
+            row = []
+            append = row.append
+            for a, sv in zip(a_list, s_list, strict=True):
+                top = heap[0]
+                if a > top:
+                    top = a
+                append(top)
+                replace(heap, top + sv)
+        else:
+            pairs = [(t, k) for k, t in enumerate(free[r].tolist()) if t != np.inf]
+            heapq.heapify(pairs)
+            row = [0.0] * n
+            for i in range(n):
+                top, k = pairs[0]
+                start = max(a_list[i], top)
+                row[i] = start
+                server_ids[r, i] = k
+                replace(pairs, (start + s_list[i], k))
+        out[:n] = row
+        starts[r] = out
     return starts
 
 
