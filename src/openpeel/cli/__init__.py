@@ -39,7 +39,12 @@ COMMAND_MODULES: dict[str, str] = {
     "panels": "scrutiny",
     "scrutiny": "scrutiny",
     "serve": "scrutiny",
+    "vulnerability": "vulnerability",
 }
+
+#: ``openpeel synth KIND ...`` -> the module whose ``SYNTH_COMMANDS[KIND]`` runs it (plain
+#: ``openpeel synth OUT`` still writes the police.uk archive).
+SYNTH_MODULES: dict[str, str] = {"vulnerability": "vulnerability"}
 
 
 class LazyGroup(click.Group):
@@ -55,6 +60,14 @@ class LazyGroup(click.Group):
         for command in module.COMMANDS:
             self.add_command(command)
         return self.commands.get(cmd_name)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        if len(args) > 1 and args[0] == "synth" and args[1] in SYNTH_MODULES:
+            module = importlib.import_module(f"openpeel.cli.{SYNTH_MODULES[args[1]]}")
+            return f"synth {args[1]}", module.SYNTH_COMMANDS[args[1]], args[2:]
+        return super().resolve_command(ctx, args)
 
 
 @click.group(cls=LazyGroup)
