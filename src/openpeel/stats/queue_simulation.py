@@ -126,7 +126,7 @@ def _heap(
         if server_ids is None:
             heap = free[r, finite].tolist()
             heapq.heapify(heap)
-            row = []
+            row: list[float] = []
             append = row.append
             for a, sv in zip(a_list, s_list, strict=True):
                 top = heap[0]
