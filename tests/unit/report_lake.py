@@ -1,5 +1,5 @@
 """A small synthetic lake for the report and public-page tests (two forces, six months, the demo
-population and a little call data), built once per test session."""
+population, a little call data and an offender extract), built once per test session."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from pathlib import Path
 from openpeel.store.calls import load_call_log, load_calls_999, load_incidents
 from openpeel.store.ingest import ingest
 from openpeel.store.lake import Lake
+from openpeel.store.offenders import load_offender_extract
 from openpeel.synth import write_archive
 from openpeel.synth.calls import write_calls_demo
+from openpeel.synth.offenders import write_offender_extract
 from openpeel.synth.population import demo_population
 
 FORCE = "west-midlands"
@@ -28,6 +30,8 @@ def build_lake(folder: Path) -> Path:
     load_calls_999(calls.files["calls_999_monthly"], folder)
     load_call_log(calls.files["call_log"], FORCE, folder)
     load_incidents(calls.files["incidents"], FORCE, folder)
+    offenders = write_offender_extract(folder / "offenders", FORCE, "2021-04", END, 3, 150)
+    load_offender_extract(offenders.out_dir, FORCE, folder)
     return folder
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import click
 from rich.progress import BarColumn, Progress, TextColumn
 
+from openpeel.cli.offenders import synth_offenders
 from openpeel.cli.output import (
     FORMAT,
     Context,
@@ -22,8 +23,11 @@ from openpeel.cli.output import (
     progress_bar,
     user_errors,
 )
+from openpeel.cli.vulnerability import synth_vulnerability
+from openpeel.config import Where
 from openpeel.sources.policeuk_archive import month_date
 from openpeel.store.ingest import IngestReport, ingest
+from openpeel.store.official import official_status
 from openpeel.store.population import load_population
 from openpeel.store.status import describe_months, lake_coverage, lake_months
 from openpeel.synth.population import demo_population
@@ -35,7 +39,7 @@ def _month(value: str | None) -> date | None:
 
 def run_ingest(
     sources: Sequence[Path],
-    data_dir: Path,
+    data_dir: Where,
     force_ids: Sequence[str] = (),
     start: date | None = None,
     end: date | None = None,
@@ -91,7 +95,7 @@ def ingest_command(
     Re-loading a force-month replaces it; a newer snapshot supersedes an older one.
     """
     with user_errors():
-        report = run_ingest(sources, obj.data_dir, force_ids, _month(start), _month(end), snapshot)
+        report = run_ingest(sources, obj.workspace, force_ids, _month(start), _month(end), snapshot)
     if fmt == "json":
         click.echo(json.dumps(report.as_dict(), default=str, indent=2))
     else:
@@ -119,9 +123,14 @@ def ingest_command(
 def status_command(obj: Context, months: bool, fmt: str) -> None:
     """What is loaded: forces × months per table, gaps marked, the snapshot of each."""
     if months or fmt != "table":
-        emit(as_rows(lake_months(obj.data_dir)), fmt, title="Force-months loaded")
+        emit(as_rows(lake_months(obj.workspace)), fmt, title="Force-months loaded")
         return
-    coverage = lake_coverage(obj.data_dir)
+    coverage = lake_coverage(obj.workspace)
+    official = official_status(obj.data_dir)
+    if official:
+        emit(official, fmt, title="Official statistics (openpeel official load)")
+    if not coverage and official:
+        return
     if not coverage:
         console.print(
             f"Nothing loaded in {obj.data_dir}. Try 'openpeel demo' or 'openpeel ingest'."
@@ -158,7 +167,7 @@ def population_group() -> None:
 def population_load(obj: Context, ts021_file: Path, lookup_file: Path, fmt: str) -> None:
     """Build force-area denominators from ONS TS021 and the LAD->PFA lookup."""
     with user_errors():
-        table = load_population(ts021_file, lookup_file, obj.data_dir)
+        table = load_population(ts021_file, lookup_file, obj.workspace)
     rows = table.to_pylist()
     wide: dict[str, dict[str, Any]] = {}
     for r in rows:
@@ -168,7 +177,23 @@ def population_load(obj: Context, ts021_file: Path, lookup_file: Path, fmt: str)
     emit(list(wide.values()), fmt, title="Population (Census 2021)")
 
 
-@click.command("synth")
+class SynthGroup(click.Group):
+    """``openpeel synth OUT`` writes police.uk files; ``openpeel synth offenders OUT`` (and any
+    other subcommand) writes another source's SYNTHETIC files."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
+            args = ["police-uk", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group("synth", cls=SynthGroup)
+def synth_group() -> None:
+    """Write SYNTHETIC data: police.uk files (the default: openpeel synth OUT ...) or another
+    source's extract (openpeel synth offenders|vulnerability OUT ...)."""
+
+
+@synth_group.command("police-uk")
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--force", "force_ids", multiple=True, default=["west-midlands"], show_default=True)
 @click.option("--from", "start", default="2021-04", show_default=True, metavar="YYYY-MM")
@@ -209,6 +234,10 @@ def synth_command(
         f"({', '.join(f'{k}: {v:,} rows' for k, v in summary.rows.items())}); "
         f"snapshot {summary.snapshot}"
     )
+
+
+synth_group.add_command(synth_offenders, "offenders")
+synth_group.add_command(synth_vulnerability, "vulnerability")
 
 
 @click.command("fetch")
@@ -280,6 +309,7 @@ def demo_command(ctx: click.Context, seed: int, scale: float) -> None:
     report = run_ingest([archive], data_dir)
     emit(kind_rows(report, "table"), "table", title="Ingest of the synthetic archive")
     _demo_population_and_calls(data_dir, seed)
+    _demo_offenders(data_dir, seed)
     ctx.obj = Context(data_dir)
     ctx.invoke(status_command, months=False, fmt="table")
     click.echo(f"\nSYNTHETIC data ({summary.snapshot}): not a real force's figures.")
@@ -312,6 +342,21 @@ def _demo_population_and_calls(data_dir: Path, seed: int) -> None:
     )
 
 
+def _demo_offenders(data_dir: Path, seed: int) -> None:
+    from openpeel.store.offenders import load_offender_extract
+    from openpeel.synth.offenders import write_offender_extract
+
+    with console.status("Writing and loading a SYNTHETIC offender management extract"):
+        extract = write_offender_extract(
+            data_dir / "synthetic-offenders", "west-midlands", "2021-04", "2024-03", seed
+        )
+        load_offender_extract(extract.out_dir, "west-midlands", data_dir)
+    click.echo(
+        f"Offenders: SYNTHETIC extract ({extract.rows['offenders']:,} registered sex offenders, "
+        f"as at {extract.as_at}) loaded; see 'openpeel offenders overdue'."
+    )
+
+
 def _demo_report(data_dir: Path) -> None:
     from openpeel.indicators.period import Period
     from openpeel.report import build_report, write_html, write_pdf
@@ -337,7 +382,7 @@ COMMANDS = (
     ingest_command,
     status_command,
     population_group,
-    synth_command,
+    synth_group,
     fetch_command,
     demo_command,
 )

@@ -19,9 +19,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from openpeel.calendar import last_day
 from openpeel.indicators.calls import INDEPENDENCE_CAVEAT, flag, rounded
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
+from openpeel.provenance import any_synthetic, synthetic_expr
 from openpeel.stats.intervals import wilson_interval
 
 UNIT_SECONDS = {"seconds": 1.0, "minutes": 60.0, "hours": 3600.0, "days": 86400.0}
@@ -102,7 +104,7 @@ def _first_monday(year: int, month: int) -> date:
 
 
 def _last_monday(year: int, month: int) -> date:
-    d = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
+    d = last_day(date(year, month, 1))
     return d - timedelta(days=d.weekday())
 
 
@@ -189,7 +191,7 @@ def _measure_calls(con: Any, std: Standard, force_id: str, period: Period) -> pd
         .agg(
             measured=t.count(),
             met=(t[std.measure] <= threshold).sum(),
-            synthetic=t.snapshot.startswith("synthetic").any(),
+            synthetic=synthetic_expr(t.snapshot).any(),
         )
         .execute()
     )
@@ -217,7 +219,7 @@ def _measure_incidents(con: Any, std: Standard, force_id: str, period: Period) -
                 "measured": g["has_arrival"].sum(),
                 "met": g["is_met"].sum(),
                 "not_measured": g["has_arrival"].apply(lambda s: int((~s.astype(bool)).sum())),
-                "synthetic": g["snapshot"].apply(lambda s: s.str.startswith("synthetic").any()),
+                "synthetic": g["snapshot"].apply(any_synthetic),
             }
         ).reset_index()
         return df
@@ -228,7 +230,7 @@ def _measure_incidents(con: Any, std: Standard, force_id: str, period: Period) -
             measured=t.has_arrival.sum(),
             met=(t[std.measure] <= threshold).sum(),
             not_measured=(~t.has_arrival).sum(),
-            synthetic=t.snapshot.startswith("synthetic").any(),
+            synthetic=synthetic_expr(t.snapshot).any(),
         )
         .execute()
     )

@@ -1,6 +1,6 @@
 """Stop and search: scope, denominators, rates per 1,000 and disproportionality ratios.
 
-The analysis HMICFRS asks every force to do (domain.md 4.1), in pure functions over the
+The analysis HMICFRS asks every force to do (method.md §4), in pure functions over the
 connection's tables: Ibis expressions select and count (``searches_expr``,
 ``group_counts_expr``, ``months_supplied_expr``), and the statistics run in Python on the small
 aggregates. Every public indicator returns an ``IndicatorResult`` whose ``definition`` says how
@@ -34,8 +34,11 @@ import numpy as np
 import pandas as pd
 from ibis import _
 
+from openpeel.calendar import add_months
+from openpeel.errors import DataUnavailableError, SourceFormatError, UserInputError
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
+from openpeel.provenance import any_synthetic
 from openpeel.reference.forces import forces
 from openpeel.stats.funnel import rate_funnel
 from openpeel.stats.intervals import poisson_exact_interval
@@ -99,7 +102,7 @@ class Scope:
     @property
     def is_synthetic(self) -> bool:
         """True when any of the data came from a synthetic snapshot."""
-        return any(s.startswith("synthetic") for s in self.snapshots)
+        return any_synthetic(self.snapshots)
 
     def months_missing(self, force_id: str) -> list[date]:
         """Months of the period the force did not supply."""
@@ -159,21 +162,25 @@ def scope(con: Any, period: Period, force_ids: Sequence[str] | str | None = None
     known = forces()
     for f in wanted:
         if f not in known:
-            raise ValueError(f"unknown force id {f!r} (see 'openpeel status' for forces loaded)")
+            raise UserInputError(
+                f"unknown force id {f!r} (see 'openpeel status' for forces loaded)"
+            )
     if "lake_partitions" not in con.list_tables():
-        raise ValueError("no data loaded: run 'openpeel ingest' first")
+        raise DataUnavailableError("no data loaded: run 'openpeel ingest' first")
     rows = months_supplied_expr(con.table("lake_partitions"), period).execute()
     if wanted:
         rows = rows[rows["force_id"].isin(wanted)]
     if rows.empty:
         who = ", ".join(wanted) if wanted else "any force"
-        raise ValueError(f"no stop-and-search data for {who} in {period.label}")
+        raise DataUnavailableError(f"no stop-and-search data for {who} in {period.label}")
     months: dict[str, tuple[date, ...]] = {}
     for f, group in rows.groupby("force_id"):
         months[str(f)] = tuple(sorted(_as_date(m) for m in group["month"]))
     absent = [f for f in wanted if f not in months]
     if absent:
-        raise ValueError(f"no stop-and-search data for {', '.join(absent)} in {period.label}")
+        raise DataUnavailableError(
+            f"no stop-and-search data for {', '.join(absent)} in {period.label}"
+        )
     return Scope(
         period=period,
         force_ids=tuple(sorted(months)),
@@ -234,7 +241,7 @@ def cached_scope(
     sc = scope(con, period, force_ids)
     if getattr(con, "name", "") != "duckdb":
         return sc  # other engines read the lake each time (their caching differs)
-    first = _month_offset(period.start, -lookback_months)
+    first = add_months(period.start, -lookback_months)
     lake = con.table("stop_searches")
     rows = lake.filter(
         _.force_id.isin(list(sc.force_ids)) & _.month.between(first, period.end)
@@ -252,11 +259,6 @@ def cached_scope(
 def stop_searches_table(con: Any, sc: Scope) -> ibis.Table:
     """The scope's cached rows when it has them, else the lake's ``stop_searches`` view."""
     return sc.table if sc.table is not None else con.table("stop_searches")
-
-
-def _month_offset(value: date, offset: int) -> date:
-    index = value.year * 12 + value.month - 1 + offset
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def _value(frame: pd.DataFrame, row: Any, column: str) -> float:
@@ -322,13 +324,15 @@ def population_frame(con: Any, population: str | Path | pd.DataFrame | None = No
     else:
         path = Path(population)
         if not path.is_file():
-            raise ValueError(
+            raise UserInputError(
                 f"population: {population} is neither 'census2021' nor a readable CSV file"
             )
         try:
             df = pd.read_csv(path, dtype={"force_id": str, "ethnic_group": str})
         except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as err:
-            raise ValueError(f"population file {path.name}: not a CSV file ({err})") from None
+            raise SourceFormatError(
+                f"population file {path.name}: not a CSV file ({err})"
+            ) from None
         source = f"population file {path.name}"
     return _checked_population(df, source)
 
@@ -336,7 +340,7 @@ def population_frame(con: Any, population: str | Path | pd.DataFrame | None = No
 def _checked_population(df: pd.DataFrame, source: str) -> pd.DataFrame:
     needed = {"force_id", "ethnic_group", "population"}
     if not needed <= set(df.columns):
-        raise ValueError(
+        raise SourceFormatError(
             f"{source}: needs the columns force_id, ethnic_group, population "
             f"(found {', '.join(map(str, df.columns))})"
         )
@@ -345,13 +349,13 @@ def _checked_population(df: pd.DataFrame, source: str) -> pd.DataFrame:
     out["ethnic_group"] = out["ethnic_group"].astype(str).str.strip().str.lower()
     unknown = sorted(set(out["ethnic_group"]) - {*GROUPS, "total"})
     if unknown:
-        raise ValueError(
+        raise SourceFormatError(
             f"{source}: unknown ethnic_group {', '.join(unknown)} "
             f"(expected {', '.join(GROUPS)}, total)"
         )
     values = pd.to_numeric(out["population"], errors="coerce")
     if values.isna().any() or (values < 0).any():
-        raise ValueError(f"{source}: population must be a non-negative number in every row")
+        raise SourceFormatError(f"{source}: population must be a non-negative number in every row")
     out["population"] = values.astype(float)
     out = out.groupby(["force_id", "ethnic_group"], as_index=False).agg(
         population=("population", "sum")
@@ -399,7 +403,7 @@ def exposures(sc: Scope, pop: pd.DataFrame, force_ids: Iterable[str] | None = No
         p = pop[pop["force_id"] == f].set_index("ethnic_group")["population"]
         if p.empty:
             name = forces()[f].name if f in forces() else f
-            raise ValueError(
+            raise DataUnavailableError(
                 f"no population for {f} ({name}) in {pop.attrs.get('source', 'the table')}"
             )
         months = sc.n_months(f)
@@ -537,7 +541,7 @@ OFFICER_CAVEAT = (
 
 def _ethnicity_column(ethnicity: str) -> str:
     if ethnicity not in ETHNICITY_COLUMNS:
-        raise ValueError(
+        raise UserInputError(
             f"unknown ethnicity basis {ethnicity!r}; choose self_defined or officer_defined"
         )
     return "group" if ethnicity == "self_defined" else "officer_group"
@@ -812,7 +816,7 @@ def peers(
     with_pop = [f for f in sc.force_ids if (pop["force_id"] == f).any()]
     skipped = [f for f in sc.force_ids if f not in with_pop]
     if not with_pop:
-        raise ValueError("no force with data in the period has a population")
+        raise DataUnavailableError("no force with data in the period has a population")
     expo = exposures(sc, pop, with_pop)
     persons = person_searches_expr(stop_searches_table(con, sc), sc)
     counts = _counts(persons, "group")
@@ -919,7 +923,7 @@ def reconcile(
         (official["force_id"] == force_id) & (official["financial_year"] == period.label)
     ]
     if off.empty:
-        raise ValueError(f"the official table has no {force_id} row for {period.label}")
+        raise DataUnavailableError(f"the official table has no {force_id} row for {period.label}")
     if population is None and off["population"].notna().any():
         p = off[off["population"].notna()][["ethnic_group", "population"]].copy()
         p.insert(0, "force_id", force_id)
