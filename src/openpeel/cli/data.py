@@ -310,6 +310,7 @@ def demo_command(ctx: click.Context, seed: int, scale: float) -> None:
     emit(kind_rows(report, "table"), "table", title="Ingest of the synthetic archive")
     _demo_population_and_calls(data_dir, seed)
     _demo_offenders(data_dir, seed)
+    _demo_vulnerability(data_dir, seed)
     ctx.obj = Context(data_dir)
     ctx.invoke(status_command, months=False, fmt="table")
     click.echo(f"\nSYNTHETIC data ({summary.snapshot}): not a real force's figures.")
@@ -354,6 +355,22 @@ def _demo_offenders(data_dir: Path, seed: int) -> None:
     click.echo(
         f"Offenders: SYNTHETIC extract ({extract.rows['offenders']:,} registered sex offenders, "
         f"as at {extract.as_at}) loaded; see 'openpeel offenders overdue'."
+    )
+
+
+def _demo_vulnerability(data_dir: Path, seed: int) -> None:
+    from openpeel.store.vulnerability import load_folder
+    from openpeel.synth.vulnerability import write_vulnerability_extract
+
+    with console.status("Writing and loading a SYNTHETIC vulnerability extract"):
+        extract = write_vulnerability_extract(
+            data_dir / "synthetic-vulnerability", "west-midlands", "2021-04", 24, seed, 0.1
+        )
+        load_folder(extract.out_dir, "west-midlands", data_dir)
+    click.echo(
+        f"Vulnerability: SYNTHETIC extract ({extract.rows['cases']:,} cases, "
+        f"{extract.rows['investigations']:,} investigations) loaded; see 'openpeel "
+        "vulnerability capacity'."
     )
 
 
