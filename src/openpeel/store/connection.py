@@ -21,6 +21,7 @@ from openpeel.sql import sql_text as _quote
 from openpeel.store.calls import calls_view_sql
 from openpeel.store.lake import Lake
 from openpeel.store.offenders import offender_view_sql
+from openpeel.store.vulnerability import vulnerability_view_sql
 
 #: Tables the connection always has (empty until loaded).
 LAKE_TABLES = (*TABLES, "rejects")
@@ -73,6 +74,8 @@ def view_sql(lake: Lake) -> dict[str, str]:
     sql.update(calls_view_sql(lake))
     # Offender management: offenders, offender_assessments, ... offender_rejects, offender_loads.
     sql.update(offender_view_sql(lake))
+    # Protecting vulnerable people: vulnerability_cases, ..._investigations, ..._capacity, ...
+    sql.update(vulnerability_view_sql(lake))
     return sql
 
 
