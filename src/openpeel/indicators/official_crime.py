@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 from openpeel.errors import DataUnavailableError, UserInputError
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.forces import forces
-from openpeel.stats.intervals import poisson_exact_interval
+from openpeel.stats.rates import annual_rate_per_1000, person_years
 
 PUBLICATION = "ons-recorded-crime"
 COUNTS_TABLE = "P1"
@@ -67,8 +67,9 @@ def recorded_crime(
         offences = c["value"] if pd.notna(c["value"]) else None
         low = high = rate = None
         if offences is not None and population:
-            lo, hi = poisson_exact_interval(offences, confidence)
-            rate, low, high = (1000 * x / population for x in (offences, lo, hi))
+            # The tables cover 12 months: the exposure is the population (person-years).
+            r = annual_rate_per_1000(offences, person_years(population, 12), confidence)
+            rate, low, high = r.rate, r.low, r.high
         published = rates[rates["measure"] == c["measure"]]["value"]
         pct = change[change["measure"] == c["measure"]]["value"]
         nat = national[national["measure"] == c["measure"]]["value"]

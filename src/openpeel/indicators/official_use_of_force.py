@@ -19,8 +19,9 @@ import pyarrow.compute as pc
 from openpeel.errors import DataUnavailableError, UserInputError
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.forces import forces
-from openpeel.stats.intervals import poisson_exact_interval, wilson_interval
+from openpeel.stats.intervals import wilson_interval
 from openpeel.stats.rate_ratio import rate_ratio
+from openpeel.stats.rates import annual_rate_per_1000, person_years
 
 PUBLICATION = "home-office-use-of-force"
 INCIDENTS_TABLE = "12"
@@ -128,10 +129,13 @@ def use_of_force(
         }
         people = pop.get(group)
         if people:
-            lo, hi = poisson_exact_interval(count, confidence)
-            row["rate_per_1000"] = 1000 * count / people
-            row["rate_per_1000_low"] = 1000 * lo / people
-            row["rate_per_1000_high"] = 1000 * hi / people
+            # A financial year of figures: the exposure is the group's residents.
+            r = annual_rate_per_1000(count, person_years(people, 12), confidence)
+            row["rate_per_1000"], row["rate_per_1000_low"], row["rate_per_1000_high"] = (
+                r.rate,
+                r.low,
+                r.high,
+            )
             if group != "white" and white is not None and pop.get("white"):
                 ratio = rate_ratio(count, people, white, pop["white"], "exact", confidence)
                 row["ratio_to_white"], row["ratio_low"], row["ratio_high"] = (
