@@ -8,6 +8,7 @@ from pathlib import Path
 
 from openpeel.config import settings
 from openpeel.store.lake import Lake
+from openpeel.store.tables import force_month_tables
 
 
 def month_range(first: date, last: date) -> list[date]:
@@ -55,7 +56,10 @@ def lake_months(data_dir: Path | str | None = None) -> list[MonthStatus]:
     """
     lake = Lake(data_dir if data_dir is not None else settings().data_dir)
     by_key: dict[tuple[str, str], dict[date, MonthStatus]] = {}
+    police = set(force_month_tables())
     for p in lake.current():
+        if p.table_name not in police or p.force_id is None or p.month is None:
+            continue
         by_key.setdefault((p.table_name, p.force_id), {})[p.month] = MonthStatus(
             p.table_name, p.force_id, p.month, "loaded", p.rows_loaded, p.rows_rejected, p.snapshot
         )
