@@ -45,7 +45,7 @@ from openpeel.indicators.crime import (
 )
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
-from openpeel.reference.vocabularies import vocabulary
+from openpeel.reference.vocabularies import lookup, vocabulary
 from openpeel.stats.funnel import proportion_funnel
 from openpeel.stats.intervals import wilson_interval
 from openpeel.stats.survival import kaplan_meier, survival_at, survival_quantile
@@ -166,16 +166,32 @@ def outcome_code(raw: Column) -> Column:
     """Canonical code of a published outcome category, from the current vocabulary.
 
     Mapping the raw text at query time (not the code stored at ingest) means a refined
-    ``crime_outcome.csv`` applies to data already loaded. Unmapped: ``unknown``; blank: NULL.
+    ``crime_outcome.csv`` applies to data already loaded. The text is normalised as at ingest
+    (whitespace and case). Unmapped: ``unknown``; blank: NULL.
     """
-    codes = {t.raw: t.code for t in vocabulary("crime_outcome").values()}
-    return ibis.ifelse(raw.isnull(), ibis.null("string"), raw.substitute(codes, else_="unknown"))
+    codes = {k: t.code for k, t in lookup("crime_outcome").items()}
+    value = _normalised(raw)
+    return ibis.ifelse(
+        value.isnull() | (value == ""),
+        ibis.null("string"),
+        value.substitute(codes, else_="unknown"),
+    )
 
 
 def outcome_group(raw: Column) -> Column:
     """Home Office outcome group of a published outcome category (current vocabulary)."""
-    groups = {t.raw: t.group for t in vocabulary("crime_outcome").values()}
-    return ibis.ifelse(raw.isnull(), ibis.null("string"), raw.substitute(groups, else_="unknown"))
+    groups = {k: t.group for k, t in lookup("crime_outcome").items()}
+    value = _normalised(raw)
+    return ibis.ifelse(
+        value.isnull() | (value == ""),
+        ibis.null("string"),
+        value.substitute(groups, else_="unknown"),
+    )
+
+
+def _normalised(raw: Column) -> Column:
+    """``vocabularies.normalise`` as an Ibis expression."""
+    return raw.re_replace(r"\s+", " ").strip().lower()
 
 
 def month_index(month: Column) -> Column:
@@ -262,12 +278,12 @@ def latest_linked_outcome(outcomes: Table) -> Table:
     (about twice as fast as a window with ``row_number`` on a force-year).
     """
     o = _coded_outcomes(outcomes)
-    raws = list(vocabulary("crime_outcome"))
+    raws = list(lookup("crime_outcome"))
     preference = {raw: len(raws) - i for i, raw in enumerate(raws)}  # earlier raw: higher
     # month (~24,300) x 10 x 100 x 10^7 stays far below the int64 limit.
     key = (
         (month_index(o.month) * 10 + o.outcome_rank) * 100
-        + o.outcome_type_raw.substitute(preference, else_=0)
+        + _normalised(o.outcome_type_raw).substitute(preference, else_=0)
     ) * 10_000_000 + o.source_row.fill_null(0)
     latest = o.group_by("force_id", "crime_id").agg(
         outcome_rows=o.count(),

@@ -36,6 +36,11 @@ from ibis import _
 
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
+from openpeel.indicators.unknown_codes import (
+    STOP_SEARCH_FIELDS,
+    unknown_code_caveats,
+    unknown_code_counts,
+)
 from openpeel.reference.forces import forces
 from openpeel.stats.funnel import rate_funnel
 from openpeel.stats.intervals import poisson_exact_interval
@@ -87,12 +92,14 @@ class Scope:
             every indicator reads the Parquet files once.
         memo: small results shared by indicators of the same scope (the monthly trend, the
             clock evidence, the midnight shares), so ``suite`` computes each once.
+        unknown_codes: per published field, rows whose value no vocabulary recognises.
     """
 
     period: Period
     force_ids: tuple[str, ...]
     months_supplied: dict[str, tuple[date, ...]] = field(default_factory=dict)
     snapshots: tuple[str, ...] = ()
+    unknown_codes: dict[str, int] = field(default_factory=dict)
     table: Any = field(default=None, compare=False, repr=False)
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -111,7 +118,7 @@ class Scope:
         return len(self.months_supplied.get(force_id, ()))
 
     def caveats(self) -> list[str]:
-        """Missing months, in words."""
+        """Missing months and unrecognised values, in words."""
         out = []
         for f in self.force_ids:
             missing = self.months_missing(f)
@@ -121,7 +128,7 @@ class Scope:
                     f"({len(missing)} of {self.period.n_months} months); those months add "
                     "nothing to the exposure."
                 )
-        return out
+        return [*out, *unknown_code_caveats(self.unknown_codes)]
 
     def meta(self) -> dict[str, Any]:
         """What every result carries about its scope."""
@@ -179,6 +186,13 @@ def scope(con: Any, period: Period, force_ids: Sequence[str] | str | None = None
         force_ids=tuple(sorted(months)),
         months_supplied=months,
         snapshots=tuple(sorted(set(rows["snapshot"].astype(str)))),
+        unknown_codes=unknown_code_counts(
+            con.table("stop_searches"),
+            sorted(months),
+            period.start,
+            period.end,
+            STOP_SEARCH_FIELDS,
+        ),
     )
 
 
