@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
+from openpeel.database.engine import make_engine, session_scope
+from openpeel.database.migrate import upgrade
 from openpeel.scrutiny import records, users
-from openpeel.scrutiny.db import make_engine, session_scope, upgrade
 from openpeel.synth.search_records import write_search_records
 from openpeel.web.app import create_app
 from tests.scrutiny.server import serve

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import Engine
 from statsmodels.stats.proportion import proportion_confint
 
+from openpeel.database.engine import session_scope
 from openpeel.scrutiny import export, feedback, report
-from openpeel.scrutiny.db import session_scope
 from openpeel.scrutiny.models import Meeting, SampleItem, utcnow
 from tests.scrutiny.world import World
 

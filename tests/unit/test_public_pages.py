@@ -13,10 +13,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 import openpeel
+from openpeel.database.engine import make_engine
+from openpeel.database.migrate import upgrade
 from openpeel.indicators.period import Period
 from openpeel.report.explorer import ExplorerFilters, explore
 from openpeel.report.panels import BUILDERS
-from openpeel.scrutiny.db import make_engine, upgrade
 from openpeel.web import public_data
 from openpeel.web.app import create_app
 from tests.unit.report_lake import END, FORCE, START, shared_lake

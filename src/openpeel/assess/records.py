@@ -31,8 +31,8 @@ from openpeel.assess.models import (
     ImprovementAction,
     ImprovementChange,
 )
-from openpeel.reference.peel_framework import framework, grades
-from openpeel.scrutiny.models import utcnow
+from openpeel.database.base import utcnow
+from openpeel.reference.peel_framework import framework, grades, published_grades
 
 #: Fields of an improvement that ``update_improvement`` may change.
 EDITABLE = (
@@ -231,44 +231,33 @@ def grade_history(session: Session, force_id: str, framework_id: str) -> list[Ar
     return list(session.scalars(query))
 
 
-#: West Midlands' 2021/22 grades as reported (domain.md §2); "(inferred)" grades say so.
-WMP_2021_22 = {
-    "victims": ("Requires improvement", ""),
-    "crime_data_integrity": ("Good", ""),
-    "fairness": ("Good", ""),
-    "prevention": ("Good", ""),
-    "responding": ("Adequate", "inferred: the report graded 11 areas, 3 of them Adequate"),
-    "investigating": ("Requires improvement", ""),
-    "vulnerable": ("Requires improvement", ""),
-    "offenders": ("Adequate", "inferred: the report graded 11 areas, 3 of them Adequate"),
-    "serious_organised_crime": ("Good", ""),
-    "workforce": ("Adequate", "inferred: the report graded 11 areas, 3 of them Adequate"),
-    "strategic_planning": ("Good", ""),
-    "strategic_policing_requirement": ("not graded", ""),
-    "armed_threats": ("not graded", ""),
-}
-WMP_SOURCE = "HMICFRS PEEL 2021/22 inspection of West Midlands Police, as reported (domain.md §2)"
-
-
-def record_wmp_2021_22(session: Session, actor: Actor) -> list[AreaGrade]:
-    """Enter West Midlands' 2021/22 grades as the inspectorate's recorded judgments."""
+def record_published_grades(
+    session: Session, actor: Actor, force_id: str, framework_id: str
+) -> list[AreaGrade]:
+    """Enter the inspectorate's published grades of a force (``reference/peel/recorded-grades.csv``)
+    as its recorded judgments."""
     out = []
-    for area_id, (grade, note) in WMP_2021_22.items():
-        reason = "As reported by HMICFRS" + (f" ({note})" if note else "")
+    for row in published_grades(force_id, framework_id):
+        reason = "As reported by HMICFRS" + (f" ({row.note})" if row.note else "")
         out.append(
             set_grade(
                 session,
                 actor,
-                "west-midlands",
-                "peel-2021-22",
-                area_id,
+                row.force_id,
+                row.framework_id,
+                row.area_id,
                 "recorded",
-                grade,
+                row.grade,
                 reason,
-                WMP_SOURCE,
+                row.source,
             )
         )
     return out
+
+
+def record_wmp_2021_22(session: Session, actor: Actor) -> list[AreaGrade]:
+    """Enter West Midlands' 2021/22 grades as the inspectorate's recorded judgments."""
+    return record_published_grades(session, actor, "west-midlands", "peel-2021-22")
 
 
 # --------------------------------------------------------------------------- improvements

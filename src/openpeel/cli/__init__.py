@@ -3,13 +3,14 @@
 Each module in this package holds the commands of one noun and lists them in ``COMMANDS``.
 Modules are imported only when one of their commands runs (``openpeel --help`` should not wait
 for every analytics library to load); ``COMMAND_MODULES`` says where each command lives, and a
-test checks it against every module's ``COMMANDS``.
+test checks it against every module's ``COMMANDS``. Options several commands share are declared
+once in ``options.py``. May import every layer (it is the top one, beside ``migrations``); nothing
+imports it but the ``openpeel`` script and tests.
 """
 
 from __future__ import annotations
 
 import importlib
-import os
 from pathlib import Path
 
 import click
@@ -39,6 +40,7 @@ COMMAND_MODULES: dict[str, str] = {
     "panels": "scrutiny",
     "scrutiny": "scrutiny",
     "serve": "scrutiny",
+    "config": "config",
 }
 
 
@@ -74,7 +76,4 @@ class LazyGroup(click.Group):
 @click.pass_context
 def main(ctx: click.Context, data_dir: Path | None, engine: str | None) -> None:
     """openpeel: police effectiveness, efficiency and legitimacy, measured from data."""
-    if engine:
-        # The option is the setting for this process: every openpeel.connect() reads it.
-        os.environ["OPENPEEL_ENGINE"] = engine
-    ctx.obj = Context(data_dir)
+    ctx.obj = Context(data_dir, engine=engine)

@@ -22,6 +22,7 @@ from openpeel.cli.output import (
     progress_bar,
     user_errors,
 )
+from openpeel.config import Where
 from openpeel.sources.policeuk_archive import month_date
 from openpeel.store.ingest import IngestReport, ingest
 from openpeel.store.population import load_population
@@ -35,7 +36,7 @@ def _month(value: str | None) -> date | None:
 
 def run_ingest(
     sources: Sequence[Path],
-    data_dir: Path,
+    data_dir: Where,
     force_ids: Sequence[str] = (),
     start: date | None = None,
     end: date | None = None,
@@ -91,7 +92,7 @@ def ingest_command(
     Re-loading a force-month replaces it; a newer snapshot supersedes an older one.
     """
     with user_errors():
-        report = run_ingest(sources, obj.data_dir, force_ids, _month(start), _month(end), snapshot)
+        report = run_ingest(sources, obj.workspace, force_ids, _month(start), _month(end), snapshot)
     if fmt == "json":
         click.echo(json.dumps(report.as_dict(), default=str, indent=2))
     else:
@@ -119,9 +120,9 @@ def ingest_command(
 def status_command(obj: Context, months: bool, fmt: str) -> None:
     """What is loaded: forces × months per table, gaps marked, the snapshot of each."""
     if months or fmt != "table":
-        emit(as_rows(lake_months(obj.data_dir)), fmt, title="Force-months loaded")
+        emit(as_rows(lake_months(obj.workspace)), fmt, title="Force-months loaded")
         return
-    coverage = lake_coverage(obj.data_dir)
+    coverage = lake_coverage(obj.workspace)
     if not coverage:
         console.print(
             f"Nothing loaded in {obj.data_dir}. Try 'openpeel demo' or 'openpeel ingest'."
@@ -158,7 +159,7 @@ def population_group() -> None:
 def population_load(obj: Context, ts021_file: Path, lookup_file: Path, fmt: str) -> None:
     """Build force-area denominators from ONS TS021 and the LAD->PFA lookup."""
     with user_errors():
-        table = load_population(ts021_file, lookup_file, obj.data_dir)
+        table = load_population(ts021_file, lookup_file, obj.workspace)
     rows = table.to_pylist()
     wide: dict[str, dict[str, Any]] = {}
     for r in rows:

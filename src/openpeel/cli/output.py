@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from openpeel.config import settings
+from openpeel.config import Workspace, workspace
 from openpeel.indicators.result import IndicatorResult
 from openpeel.sources.census import PopulationError
 from openpeel.sources.policeuk_api import FetchError
@@ -94,10 +94,16 @@ def as_rows(items: Sequence[Any]) -> list[dict[str, Any]]:
 
 
 class Context:
-    """What every command gets: the data directory chosen by --data-dir or the settings."""
+    """What every command gets: the workspace resolved once from the global options
+    (``--data-dir``, ``--engine``) over the environment, and its data directory."""
 
-    def __init__(self, data_dir: Path | None) -> None:
-        self.data_dir = settings(data_dir).data_dir
+    def __init__(self, data_dir: Path | None, engine: str | None = None) -> None:
+        self.workspace: Workspace = workspace(data_dir, engine=engine)
+        self.data_dir = self.workspace.data_dir
+
+    def database_url(self, option: str | None = None) -> str:
+        """The operational database: the command's ``--database-url``, else the workspace's."""
+        return option or self.workspace.database_url
 
 
 def progress_bar(description: str) -> tuple[Progress, Callable[[int, int], None]]:

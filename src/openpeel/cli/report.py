@@ -7,15 +7,14 @@ from pathlib import Path
 
 import click
 
+from openpeel.cli.options import PERIOD, force_option
 from openpeel.cli.output import Context, console, user_errors
 from openpeel.indicators.period import Period
 
 
 @click.command("report")
-@click.option("--force", "force_id", required=True, help="data.police.uk force id.")
-@click.option("--fy", metavar="YYYY/YY", help="A financial year (or --from and --to).")
-@click.option("--from", "start", metavar="YYYY-MM", help="First month.")
-@click.option("--to", "end", metavar="YYYY-MM", help="Last month.")
+@force_option()
+@PERIOD
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -40,7 +39,7 @@ def report_command(
     with user_errors():
         period = Period.parse(start, end, fy)
         with console.status("Computing the indicators"):
-            report = build_report(obj.data_dir, force_id, period)
+            report = build_report(obj.workspace, force_id, period)
     html = write_html(report, out)
     click.echo(f"Report (HTML): {html.resolve()} ({html.stat().st_size / 1024:,.0f} KiB)")
     if pdf is not None:

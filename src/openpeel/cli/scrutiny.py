@@ -11,17 +11,11 @@ from typing import Any
 import click
 from sqlalchemy import Engine, select
 
+from openpeel.cli.options import DATABASE_URL
 from openpeel.cli.output import FORMAT, Context, as_rows, console, emit, user_errors
-from openpeel.config import settings
+from openpeel.database.engine import cached_engine, session_scope
+from openpeel.database.migrate import DatabaseError, current_revision, require_schema, upgrade
 from openpeel.scrutiny import audit, export, feedback, records, report, sampling, users
-from openpeel.scrutiny.db import (
-    DatabaseError,
-    cached_engine,
-    current_revision,
-    require_schema,
-    session_scope,
-    upgrade,
-)
 from openpeel.scrutiny.models import ROLES, Meeting, Panel
 
 SCRUTINY_ERRORS = (
@@ -34,7 +28,7 @@ SCRUTINY_ERRORS = (
 
 
 def _engine(ctx: Context, database_url: str | None) -> Engine:
-    url = database_url or settings(ctx.data_dir).resolved_database_url()
+    url = ctx.database_url(database_url)
     return cached_engine(url)
 
 
@@ -42,14 +36,6 @@ def _ready(ctx: Context, database_url: str | None) -> Engine:
     engine = _engine(ctx, database_url)
     require_schema(engine)
     return engine
-
-
-DATABASE = click.option(
-    "--database-url",
-    default=None,
-    envvar="OPENPEEL_DATABASE_URL",
-    help="SQLAlchemy URL of the operational database (default: SQLite in the data directory).",
-)
 
 
 def _date(value: str, name: str) -> date:
@@ -74,7 +60,7 @@ def db_group() -> None:
 
 
 @db_group.command("upgrade")
-@DATABASE
+@DATABASE_URL
 @click.pass_obj
 def db_upgrade(ctx: Context, database_url: str | None) -> None:
     """Create or migrate the tables to the newest schema (safe to run again)."""
@@ -100,7 +86,7 @@ def users_group() -> None:
 @click.option("--role", type=click.Choice(ROLES), default="administrator", show_default=True)
 @click.option("--name", "display_name", default=None, help="Display name.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-@DATABASE
+@DATABASE_URL
 @click.pass_obj
 def users_add(
     ctx: Context,
@@ -121,7 +107,7 @@ def users_add(
 
 @users_group.command("list")
 @FORMAT
-@DATABASE
+@DATABASE_URL
 @click.pass_obj
 def users_list(ctx: Context, fmt: str, database_url: str | None) -> None:
     """List users, their roles and panels."""
@@ -134,7 +120,7 @@ def users_list(ctx: Context, fmt: str, database_url: str | None) -> None:
 @users_group.command("set-password")
 @click.argument("username")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-@DATABASE
+@DATABASE_URL
 @click.pass_obj
 def users_set_password(
     ctx: Context, username: str, password_stdin: bool, database_url: str | None
@@ -151,7 +137,7 @@ def users_set_password(
 @users_group.command("disable")
 @click.argument("username")
 @click.option("--enable", is_flag=True, help="Enable the user again instead.")
-@DATABASE
+@DATABASE_URL
 @click.pass_obj
 def users_disable(ctx: Context, username: str, enable: bool, database_url: str | None) -> None:
     """Stop a user from logging in (or allow it again with --enable)."""
@@ -173,7 +159,7 @@ def panels_group() -> None:
 @panels_group.command("add")
 @click.argument("name")
 @click.option("--force", "force_id", required=True, help="data.police.uk force id.")
-@DATABASE
+@DATABASE_URL
 @click.pass_obj
 def panels_add(ctx: Context, name: str, force_id: str, database_url: str | None) -> None:
     """Create a panel that scrutinises one force's searches."""
@@ -187,7 +173,7 @@ def panels_add(ctx: Context, name: str, force_id: str, database_url: str | None)
 @panels_group.command("add-member")
 @click.argument("panel")
 @click.argument("usernames", nargs=-1, required=True)
-@DATABASE
+@DATABASE_URL
 @click.pass_obj
 def panels_add_member(
     ctx: Context, panel: str, usernames: tuple[str, ...], database_url: str | None
@@ -204,7 +190,7 @@ def panels_add_member(
 
 @panels_group.command("list")
 @FORMAT
-@DATABASE
+@DATABASE_URL
 @click.pass_obj
 def panels_list(ctx: Context, fmt: str, database_url: str | None) -> None:
     """List panels and their meetings."""
@@ -231,7 +217,7 @@ def scrutiny_group() -> None:
 @scrutiny_group.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @FORMAT
-@DATABASE
+@DATABASE_URL
 @click.pass_obj
 def scrutiny_import(
     ctx: Context, files: tuple[Path, ...], fmt: str, database_url: str | None
@@ -293,7 +279,7 @@ def scrutiny_synth(out: Path, force_id: str, start: str, end: str, rows: int, se
 @click.option("--date", "meeting_date", required=True, help="Meeting date YYYY-MM-DD.")
 @click.option("--from", "start", required=True, help="First day of the searches to sample.")
 @click.option("--to", "end", required=True, help="Last day of the searches to sample.")
-@DATABASE
+@DATABASE_URL
 @click.pass_obj
 def scrutiny_meeting(
     ctx: Context,
@@ -335,7 +321,7 @@ def _meeting(session: Any, meeting_id: int) -> Meeting:
 @click.option("--seed", type=int, default=None, help="Seed (default: a random one, stored).")
 @click.option("--verify", is_flag=True, help="Re-draw the stored sample and check it matches.")
 @FORMAT
-@DATABASE
+@DATABASE_URL
 @click.pass_obj
 def scrutiny_sample(
     ctx: Context,
@@ -368,7 +354,7 @@ def scrutiny_sample(
 
 @scrutiny_group.command("close")
 @click.argument("meeting_id", type=int)
-@DATABASE
+@DATABASE_URL
 @click.pass_obj
 def scrutiny_close(ctx: Context, meeting_id: int, database_url: str | None) -> None:
     """Close a meeting: reviews can no longer change."""
@@ -390,7 +376,7 @@ def scrutiny_close(ctx: Context, meeting_id: int, database_url: str | None) -> N
 @click.option("--pdf", "pdf_out", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @click.option("--trends", is_flag=True, help="Print the panel's shares across meetings instead.")
 @FORMAT
-@DATABASE
+@DATABASE_URL
 @click.pass_obj
 def scrutiny_report(
     ctx: Context,
@@ -428,7 +414,7 @@ def scrutiny_report(
 @scrutiny_group.command("audit")
 @click.argument("meeting_id", type=int)
 @FORMAT
-@DATABASE
+@DATABASE_URL
 @click.pass_obj
 def scrutiny_audit(ctx: Context, meeting_id: int, fmt: str, database_url: str | None) -> None:
     """Print the audit log of a meeting (who changed what, when)."""
@@ -463,7 +449,7 @@ WORKER_ENV = ("OPENPEEL_DATA_DIR", "OPENPEEL_DATABASE_URL", "OPENPEEL_SERVE_HTTP
 @click.option(
     "--access-log/--no-access-log", default=True, show_default=True, help="Log every request."
 )
-@DATABASE
+@DATABASE_URL
 @click.pass_obj
 def serve(
     ctx: Context,
@@ -496,10 +482,9 @@ def serve(
         uvicorn.run(app, **options)
         return
     engine.dispose()
-    config = settings(ctx.data_dir)
     values = (
-        str(config.data_dir),
-        database_url or config.resolved_database_url(),
+        str(ctx.data_dir),
+        ctx.database_url(database_url),
         "1" if https else "",
     )
     os.environ.update(dict(zip(WORKER_ENV, values, strict=True)))

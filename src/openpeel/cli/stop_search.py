@@ -15,6 +15,7 @@ import click
 import numpy as np
 import pandas as pd
 
+from openpeel.cli.options import PERIOD, force_option
 from openpeel.cli.output import FORMAT, Context, emit_result, user_errors
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
@@ -34,16 +35,11 @@ from openpeel.store.connection import connect
 def _scope_options(command: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed(
         (
-            click.option(
-                "--force",
-                "force_ids",
+            force_option(
                 multiple=True,
-                metavar="FORCE_ID",
                 help="Force (data.police.uk id, repeatable); default: every force with data.",
             ),
-            click.option("--fy", metavar="YYYY/YY", help="Financial year, e.g. 2019/20."),
-            click.option("--from", "start", metavar="YYYY-MM", help="First month."),
-            click.option("--to", "end", metavar="YYYY-MM", help="Last month."),
+            PERIOD,
             click.option(
                 "--confidence",
                 type=click.FloatRange(0.5, 0.999),
@@ -118,7 +114,7 @@ def _short(value: float) -> str:
 
 
 def _connect(obj: Context) -> Any:
-    con = connect(obj.data_dir)
+    con = connect(obj.workspace)
     if getattr(con, "name", "") == "duckdb":
         # DuckDB draws a progress bar on standard output during long queries: not in our CSV.
         con.raw_sql("SET enable_progress_bar = false")

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from openpeel.calendar import last_day
 from openpeel.indicators.calls import INDEPENDENCE_CAVEAT, flag, rounded
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
@@ -102,7 +103,7 @@ def _first_monday(year: int, month: int) -> date:
 
 
 def _last_monday(year: int, month: int) -> date:
-    d = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
+    d = last_day(date(year, month, 1))
     return d - timedelta(days=d.weekday())
 
 

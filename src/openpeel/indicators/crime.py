@@ -1,6 +1,6 @@
 """Crime volumes and rates per 1,000 residents by crime type and month, with trends.
 
-The counts are rows of the police.uk street files (domain.md 3.1): one row per crime or
+The counts are rows of the police.uk street files (method.md §1): one row per crime or
 anti-social behaviour (ASB) incident, in the month it was recorded. ASB is not a crime: it is
 counted as its own type and never in ``all_crime``. A force-month with no street file is
 missing, not zero: it gets empty counts, it is left out of exposures and control limits, and it
@@ -24,6 +24,7 @@ import pandas as pd
 from ibis.expr.types import Table
 from numpy.typing import ArrayLike
 
+from openpeel.calendar import months_between
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.forces import force as lookup_force
@@ -61,7 +62,7 @@ TREND_DEFINITION = (
     "upper_limit: exact Poisson quantiles around the centre at two-sided alpha = 0.0027 (a "
     "3-sigma c-chart); is_outside_limits: the count is below the lower or above the upper "
     "limit. is_suspected_partial: the count is under 20% of the median of the previous 12 "
-    "supplied months (domain.md 4.1). Trend (meta): log-linear Poisson regression of monthly "
+    "supplied months (method.md §4). Trend (meta): log-linear Poisson regression of monthly "
     "counts on time, the standard error widened by the Pearson dispersion when above 1 "
     "(quasi-Poisson), reported as percent change a year with its 95% interval."
 )
@@ -405,7 +406,7 @@ def trend_estimate(months: Sequence[date], counts: ArrayLike) -> dict[str, Any] 
     y = np.asarray(counts, dtype=float)
     if len(y) < MIN_TREND_MONTHS or y.sum() == 0:
         return None
-    t = np.array([(m.year - months[0].year) * 12 + m.month - months[0].month for m in months])
+    t = np.array([months_between(months[0], m) for m in months])
     # Imported here: statsmodels takes seconds to import, and every command loads this module.
     from statsmodels.genmod.families import Poisson
     from statsmodels.genmod.generalized_linear_model import GLM

@@ -1,6 +1,6 @@
 """Stop and search: scope, denominators, rates per 1,000 and disproportionality ratios.
 
-The analysis HMICFRS asks every force to do (domain.md 4.1), in pure functions over the
+The analysis HMICFRS asks every force to do (method.md §4), in pure functions over the
 connection's tables: Ibis expressions select and count (``searches_expr``,
 ``group_counts_expr``, ``months_supplied_expr``), and the statistics run in Python on the small
 aggregates. Every public indicator returns an ``IndicatorResult`` whose ``definition`` says how
@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 from ibis import _
 
+from openpeel.calendar import add_months
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.indicators.unknown_codes import (
@@ -248,7 +249,7 @@ def cached_scope(
     sc = scope(con, period, force_ids)
     if getattr(con, "name", "") != "duckdb":
         return sc  # other engines read the lake each time (their caching differs)
-    first = _month_offset(period.start, -lookback_months)
+    first = add_months(period.start, -lookback_months)
     lake = con.table("stop_searches")
     rows = lake.filter(
         _.force_id.isin(list(sc.force_ids)) & _.month.between(first, period.end)
@@ -266,11 +267,6 @@ def cached_scope(
 def stop_searches_table(con: Any, sc: Scope) -> ibis.Table:
     """The scope's cached rows when it has them, else the lake's ``stop_searches`` view."""
     return sc.table if sc.table is not None else con.table("stop_searches")
-
-
-def _month_offset(value: date, offset: int) -> date:
-    index = value.year * 12 + value.month - 1 + offset
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def _value(frame: pd.DataFrame, row: Any, column: str) -> float:

@@ -18,7 +18,7 @@ nor dark) are dropped; ``dark`` = after civil dusk. The model is
 searches of the group and of White people; ``beta < 0`` means the group is a smaller share of
 searches when it is dark, which suggests it is searched more when officers can see ethnicity.
 Force-months with 5% or more of times at exactly midnight (dates without times) fail the
-time-quality gate and are dropped (domain.md 4.1). England and Wales data hold searches, not
+time-quality gate and are dropped (method.md §4). England and Wales data hold searches, not
 stops, so the threshold test (which needs stops without a search) cannot be run.
 """
 
@@ -52,7 +52,7 @@ from openpeel.stats.logistic import Design, dummies, fit_logistic, sparse_dummie
 from openpeel.stats.twilight import LOCAL_TIME_ZONE, twilight_times
 
 MIN_GROUP_SEARCHES = 50
-"""Outcome test: a group needs this many searches with a known outcome (domain.md 4.1)."""
+"""Outcome test: a group needs this many searches with a known outcome (method.md §4)."""
 MIN_DARKNESS_GROUP = 100
 MIN_DARKNESS_PERIOD = 50
 MINORITY = "minority"

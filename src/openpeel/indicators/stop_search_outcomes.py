@@ -2,7 +2,7 @@
 
 All three work on person searches (vehicle-only searches have no person, so no ethnicity, age
 or sex) and give proportions with Wilson intervals. Cells under the minimum counts of
-domain.md 4.1 are marked rather than hidden: 50 searches for an outcome rate, 100 for an
+method.md §4 are marked rather than hidden: 50 searches for an outcome rate, 100 for an
 age x sex x ethnicity cell.
 """
 
@@ -370,7 +370,7 @@ AGE_SEX_DEFINITION = (
     "Person searches by age range x gender x self-defined group, and every margin ('all'); "
     "'not_recorded' where the field is blank. share = the cell's searches / all person searches "
     "(Wilson interval). is_too_small = fewer than 100 searches: too few to compare rates "
-    "(domain.md 4.1). No rates: the open data has no age x sex x ethnicity population at "
+    "(method.md §4). No rates: the open data has no age x sex x ethnicity population at "
     "force level here (Census RM032 would give it)."
 )
 

@@ -6,7 +6,7 @@ months flagged), by type, legislation and object of search; how complete the fie
 unknown, times at exactly midnight, ...); and which clock the times follow.
 
 ``trend`` gives the monthly counts with Poisson control limits (c-chart) and the
-suspected-partial rule of domain.md 4.1.
+suspected-partial rule of method.md §4.
 
 The clock of published times: police.uk labels every time ``+00:00``. Whether a force's times
 are true UTC or local clock time labelled as UTC shows in the month files of British Summer Time:
@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from ibis import _
 
+from openpeel.calendar import add_months, month_range
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.indicators.stop_search import (
@@ -37,11 +38,10 @@ from openpeel.indicators.stop_search import (
 )
 from openpeel.stats.control_chart import poisson_control_limits, suspected_partial
 from openpeel.stats.intervals import wilson_interval
-from openpeel.store.status import month_range
 
 MIDNIGHT_GATE = 0.05
 """A force-month with this share of times or more at exactly midnight fails the time-quality
-gate (domain.md 4.1): its times are dates only, not clock times."""
+gate (method.md §4): its times are dates only, not clock times."""
 BST_MONTHS = (4, 5, 6, 7, 8, 9, 10)
 """Months whose first day always starts in British Summer Time."""
 BST_LAST_DAY_MONTHS = (4, 5, 6, 7, 8, 9)
@@ -91,11 +91,6 @@ QUALITY_DEFINITION = (
 )
 
 
-def _month_start(value: date, offset: int) -> date:
-    index = value.year * 12 + value.month - 1 + offset
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def monthly_counts_expr(
     stop_searches: ibis.Table, force_ids: Sequence[str], start: date, end: date
 ) -> ibis.Table:
@@ -117,7 +112,7 @@ def trend_table(con: Any, sc: Scope, alpha: float = 0.0027) -> pd.DataFrame:
 
 
 def _trend_table(con: Any, sc: Scope, alpha: float) -> pd.DataFrame:
-    first = _month_start(sc.period.start, -LOOKBACK_MONTHS)
+    first = add_months(sc.period.start, -LOOKBACK_MONTHS)
     counts = monthly_counts_expr(stop_searches_table(con, sc), sc.force_ids, first, sc.period.end)
     df = counts.execute()
     df["month"] = pd.to_datetime(df["month"]).dt.date
@@ -186,7 +181,7 @@ TREND_DEFINITION = (
     "the period's supplied months; lower/upper = exact Poisson control limits (two-sided "
     "alpha 0.0027, the 3-sigma equivalent); is_outside = the count is outside them; "
     "is_suspected_partial = the count is under 20% of the median of the previous 12 supplied "
-    "months (domain.md 4.1), looking back before the period when the lake has those months."
+    "months (method.md §4), looking back before the period when the lake has those months."
 )
 
 

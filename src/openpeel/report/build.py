@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import openpeel
+from openpeel.config import Workspace, workspace_for
 from openpeel.indicators.period import Period
 from openpeel.reference.forces import force
 from openpeel.reference.peel_framework import framework, framework_for, grades
@@ -21,16 +22,15 @@ def _synthetic_population(con: Any) -> bool:
     return any("SYNTHETIC" in str(s).upper() for s in table.source.execute().unique())
 
 
-def _operational_db() -> Any:
+def _operational_db(where: Workspace) -> Any:
     """The operational database when it exists and is migrated (recorded grades, improvements);
     None otherwise: the report then shows suggested grades only."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from openpeel.config import settings
-    from openpeel.scrutiny.db import DatabaseError, cached_engine, require_schema
+    from openpeel.database.engine import cached_engine
+    from openpeel.database.migrate import DatabaseError, require_schema
 
-    conf = settings()
-    url = conf.resolved_database_url()
+    url = where.database_url
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
         return None
     try:
@@ -41,19 +41,21 @@ def _operational_db() -> Any:
     return engine
 
 
-def _assessment(con: Any, force_id: str, period: Period, framework_id: str) -> Any:
+def _assessment(
+    con: Any, where: Workspace, force_id: str, period: Period, framework_id: str
+) -> Any:
     """The PEEL assessment for the report, or None when the framework has no rules yet."""
     from openpeel.assess.assessment import assess
     from openpeel.assess.framework_rules import RulesError
 
     try:
-        return assess(con, force_id, period, framework=framework_id, db=_operational_db())
+        return assess(con, force_id, period, framework=framework_id, db=_operational_db(where))
     except (RulesError, KeyError, FileNotFoundError):
         return None
 
 
 def build_report(
-    data_dir: Path | str,
+    data_dir: Workspace | Path | str,
     force_id: str,
     period: Period,
     framework_id: str | None = None,
@@ -61,7 +63,8 @@ def build_report(
     """Compute every indicator openpeel has for a force and period, arranged by PEEL area.
 
     Args:
-        data_dir: the data directory holding the lake.
+        data_dir: the workspace (or its data directory) holding the lake and the operational
+            database.
         force_id: a data.police.uk force id (e.g. ``west-midlands``).
         period: the months to report on.
         framework_id: a PEEL framework id (default: the one in force in the period's last month).
@@ -71,7 +74,8 @@ def build_report(
     """
     info = force(force_id)
     fw = framework(framework_id) if framework_id else framework_for(period.end)
-    con = openpeel.connect(data_dir)
+    where = workspace_for(data_dir)
+    con = openpeel.connect(where)
     computed: dict[str, list[Panel]] = {}
     sections: list[AreaSection] = []
     for area in fw.areas:
@@ -81,7 +85,7 @@ def build_report(
                 computed[name] = BUILDERS[name](con, force_id, period)
             panels.extend(computed[name])
         sections.append(AreaSection(area, panels))
-    assessment = _assessment(con, force_id, period, fw.framework_id)
+    assessment = _assessment(con, where, force_id, period, fw.framework_id)
     if assessment is not None:
         by_area = {a.area.area_id: a for a in assessment.areas}
         for section in sections:
@@ -108,5 +112,5 @@ def build_report(
         is_synthetic=is_synthetic,
         generated_at=datetime.now().replace(microsecond=0),
         data_notes=notes,
-        meta={"data_dir": str(data_dir)},
+        meta={"data_dir": str(where.data_dir)},
     )

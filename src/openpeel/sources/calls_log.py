@@ -1,6 +1,6 @@
 """A force's call-level telephony export: one row per call offered to the control room.
 
-The schema is ours (there is no national format; domain.md 3.3), documented in
+The schema is ours (there is no national format; method.md §2), documented in
 ``docs/calls.md`` and declared once here: the fields a file must supply, the canonical columns
 the store writes, and the SQL that turns the raw text into them. Column names in the file may
 differ: ``--columns FIELD=HEADER`` maps them. This module also holds the header handling that
@@ -240,7 +240,7 @@ LINE_CODES: dict[str, str] = {
     "online chat": "chat",
 }
 
-#: The answer-time thresholds of the lines (domain.md 3.3 and 4.4), in seconds.
+#: The answer-time thresholds of the lines (method.md §2 and §6), in seconds.
 LINE_ANSWER_SECONDS: dict[str, float] = {"999": 10.0, "101": 180.0, "chat": 180.0}
 
 CALL_LOG_COLUMNS: tuple[Column, ...] = (

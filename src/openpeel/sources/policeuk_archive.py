@@ -20,6 +20,7 @@ from pathlib import Path
 from openpeel.reference.forces import forces
 from openpeel.reference.vocabularies import lookup, normalise_sql
 from openpeel.sources.policeuk_tables import KIND_TABLE, TABLES
+from openpeel.sql import sql_text as _sql_text
 
 FILE_NAME = re.compile(
     r"^(?P<month>\d{4}-\d{2})-(?P<force>[a-z0-9-]+?)-(?P<kind>street|outcomes|stop-and-search)\.csv$"
@@ -59,7 +60,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "Last outcome category",
         "Context",
     ),
-    # Street files of 2010-12..2011-?? had eight columns and OS grid references (domain.md 3.1).
+    # Street files of 2010-12..2011-?? had eight columns and OS grid references (method.md §1).
     "street_legacy": (
         "Month",
         "Reported by",
@@ -380,10 +381,6 @@ def discover(
 def csv_columns(schema: str) -> dict[str, str]:
     """Columns to give DuckDB's CSV reader: every field as text, named after its header."""
     return {raw_name(h): "VARCHAR" for h in HEADERS[schema]}
-
-
-def _sql_text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def coded(raw: str, vocab: str, part: str = "code") -> str:

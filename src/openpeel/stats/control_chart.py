@@ -5,7 +5,7 @@ A month is flagged when its count falls outside exact Poisson limits around the 
 ``1 - alpha`` level (alpha = 0.0027 matches the usual 3-sigma chart), not the normal
 approximation, so small counts get honest asymmetric limits.
 
-domain.md 4.1: a force-month whose count is under 20% of its trailing 12-month median is flagged
+method.md §4: a force-month whose count is under 20% of its trailing 12-month median is flagged
 as a suspected partial submission.
 """
 

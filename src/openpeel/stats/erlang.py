@@ -1,6 +1,6 @@
 """Erlang B, Erlang C and Erlang A (callers who abandon), in log space, vectorised.
 
-Notation (domain.md 4.4): arrivals ``λ`` per second (``calls_per_hour / 3600``), mean handling
+Notation (method.md §6): arrivals ``λ`` per second (``calls_per_hour / 3600``), mean handling
 time ``AHT`` seconds, offered load ``A = λ · AHT`` Erlangs, ``N`` call handlers, answer-time
 target ``T`` seconds, mean patience ``1/θ`` seconds (Erlang A only).
 

@@ -3,7 +3,7 @@
 A disproportionality ratio compares the search rate of one group with that of a reference group:
 ``ratio = (a / Ea) / (c / Ec)`` with ``a``, ``c`` the searches and ``Ea``, ``Ec`` the exposures
 (person-years). Searches are events, not people (a person can be searched more than once), so the
-counts are treated as Poisson (domain.md 4.1). Three intervals, all vectorised over arrays:
+counts are treated as Poisson (method.md §4). Three intervals, all vectorised over arrays:
 
 - ``exact`` (default): the exact conditional interval. Given ``N = a + c``,
   ``a ~ Binomial(N, pi)`` with ``pi = R Ea / (R Ea + Ec)``; the Clopper-Pearson interval for ``pi``
@@ -160,7 +160,7 @@ def not_stated_bounds(
     ref_exposure: ArrayLike,
     unknown: ArrayLike,
 ) -> NotStatedBounds:
-    """Bounds L, H and q* for a ratio against a reference group (domain.md 4.1).
+    """Bounds L, H and q* for a ratio against a reference group (method.md §4).
 
     ``L = (Nc/Ec) / ((Nr+U)/Er)``, ``H = ((Nc+U)/Ec) / (Nr/Er)`` and
     ``q* = [Ec(Nr+U) - Er Nc] / [U (Er+Ec)]``.

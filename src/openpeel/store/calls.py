@@ -32,7 +32,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from openpeel.config import settings
+from openpeel.config import Where, settings, workspace_for
 from openpeel.reference.forces import force as lookup_force
 from openpeel.sources.calls_999 import CALLS_999_COLUMNS, CALLS_999_FIELDS, parse_published_999
 from openpeel.sources.calls_log import (
@@ -47,6 +47,7 @@ from openpeel.sources.calls_log import (
 )
 from openpeel.sources.incidents import INCIDENT_COLUMNS, INCIDENT_FIELDS, incidents_select_sql
 from openpeel.sources.policeuk_tables import Column
+from openpeel.sql import sql_text as _sql_text
 from openpeel.store.commit import StagedPart, commit
 from openpeel.store.lake import REJECT_COLUMNS as LAKE_REJECT_COLUMNS
 from openpeel.store.lake import (
@@ -185,10 +186,6 @@ class ReadResult:
 
 
 # --- reading --------------------------------------------------------------------------------
-
-
-def _sql_text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def _connect() -> duckdb.DuckDBPyConnection:
@@ -412,7 +409,7 @@ def read_export(
 def load_export(
     path: Path | str,
     table: str,
-    data_dir: Path | str | None = None,
+    data_dir: Where = None,
     force_id: str | None = None,
     columns: Mapping[str, str] | None = None,
     snapshot: str | None = None,
@@ -423,7 +420,7 @@ def load_export(
         ValueError: the file cannot be read at all.
         LakeBusyError: another load holds the lake's lock.
     """
-    lake = Lake(data_dir if data_dir is not None else settings().data_dir)
+    lake = Lake(workspace_for(data_dir).data_dir)
     read = read_export(path, table, force_id, columns, snapshot)
     kind = KINDS[table]
     report = read.report
@@ -531,7 +528,7 @@ def next_generation(vintage: str | None) -> str:
 
 def load_calls_999(
     path: Path | str,
-    data_dir: Path | str | None = None,
+    data_dir: Where = None,
     columns: Mapping[str, str] | None = None,
     snapshot: str | None = None,
 ) -> CallsLoadReport:
@@ -542,7 +539,7 @@ def load_calls_999(
 def load_call_log(
     path: Path | str,
     force_id: str,
-    data_dir: Path | str | None = None,
+    data_dir: Where = None,
     columns: Mapping[str, str] | None = None,
     snapshot: str | None = None,
 ) -> CallsLoadReport:
@@ -553,7 +550,7 @@ def load_call_log(
 def load_incidents(
     path: Path | str,
     force_id: str,
-    data_dir: Path | str | None = None,
+    data_dir: Where = None,
     columns: Mapping[str, str] | None = None,
     snapshot: str | None = None,
 ) -> CallsLoadReport:
@@ -564,12 +561,12 @@ def load_incidents(
 # --- reading back ---------------------------------------------------------------------------
 
 
-def stored(table: str, data_dir: Path | str | None = None) -> pd.DataFrame:
+def stored(table: str, data_dir: Where = None) -> pd.DataFrame:
     """A stored table as a DataFrame (empty with the declared columns before any load).
 
     ``calls_rejects`` gives the rejected rows of the three call-handling tables.
     """
-    lake = Lake(data_dir if data_dir is not None else settings().data_dir)
+    lake = Lake(workspace_for(data_dir).data_dir)
     if table == "calls_rejects":
         parts = [
             pq.read_table(lake.path(p.rejects_path)).to_pandas().assign(table_name=p.table_name)

@@ -13,8 +13,10 @@ from typing import Any
 
 import ibis
 
-from openpeel.config import settings
+from openpeel.config import Where, workspace_for
 from openpeel.sources.policeuk_tables import Column
+from openpeel.sql import sql_list
+from openpeel.sql import sql_text as _quote
 from openpeel.store.calls import KINDS
 from openpeel.store.calls import LOAD_LOG_SCHEMA as CALLS_LOAD_LOG
 from openpeel.store.calls import REJECT_COLUMNS as CALLS_REJECT_COLUMNS
@@ -32,17 +34,13 @@ CALLS_TABLES = tuple(KINDS)
 HIVE_TYPES = {"table": "VARCHAR", "force_id": "VARCHAR", "month": "DATE", "vintage": "VARCHAR"}
 
 
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _empty_select(columns: tuple[Column, ...]) -> str:
     cols = ", ".join(f"CAST(NULL AS {c.type}) AS {c.name}" for c in columns)
     return f"SELECT {cols} WHERE false"
 
 
 def _parquet_select(paths: list[Path], columns: tuple[Column, ...], hive: dict[str, str]) -> str:
-    files = "[" + ", ".join(_quote(str(p)) for p in paths) + "]"
+    files = sql_list(str(p) for p in paths)
     cols = ", ".join(f"CAST({c.name} AS {c.type}) AS {c.name}" for c in columns)
     if not hive:  # a table held in one partition: no partition columns in its path
         return f"SELECT {cols} FROM read_parquet({files}, union_by_name = true)"
@@ -124,7 +122,7 @@ def view_sql(lake: Lake) -> dict[str, str]:
         )
     logs = lake.log_paths("files")
     if logs:
-        files = "[" + ", ".join(_quote(str(p)) for p in logs) + "]"
+        files = sql_list(str(p) for p in logs)
         sql["load_log"] = f"SELECT * FROM read_parquet({files}, union_by_name = true)"
         sql["ingest_log"] = (
             "SELECT load_id AS ingest_id, logged_at, source_file, kind, force_id, month, "
@@ -139,7 +137,7 @@ def view_sql(lake: Lake) -> dict[str, str]:
         )
     unknown = lake.log_paths("unknown")
     if unknown:
-        files = "[" + ", ".join(_quote(str(p)) for p in unknown) + "]"
+        files = sql_list(str(p) for p in unknown)
         sql["unknown_values"] = (
             f"SELECT load_id AS ingest_id, * FROM read_parquet({files}, union_by_name = true)"
         )
@@ -149,7 +147,7 @@ def view_sql(lake: Lake) -> dict[str, str]:
     return sql
 
 
-def connect(data_dir: Path | str | None = None, *, engine: str | None = None, **kwargs: Any) -> Any:
+def connect(data_dir: Where = None, *, engine: str | None = None, **kwargs: Any) -> Any:
     """An Ibis connection with the lake's tables registered as views.
 
     Tables: ``stop_searches``, ``crimes``, ``outcomes``, ``calls_999_monthly``, ``call_log``,
@@ -158,22 +156,24 @@ def connect(data_dir: Path | str | None = None, *, engine: str | None = None, **
     ``unknown_values`` and ``population`` once something has been loaded.
 
     Args:
-        data_dir: the data directory (default: ``OPENPEEL_DATA_DIR`` or the per-user folder).
-        engine: ``duckdb`` (default) or ``spark``; default from ``OPENPEEL_ENGINE``.
+        data_dir: a :class:`~openpeel.config.Workspace` resolved by a face, or a data
+            directory (default: ``OPENPEEL_DATA_DIR`` or the per-user folder).
+        engine: ``duckdb`` or ``spark`` (default: the workspace's engine).
         **kwargs: passed to ``ibis.duckdb.connect`` (for example ``threads``).
 
     Example:
         >>> con = openpeel.connect()                          # doctest: +SKIP
         >>> con.table("stop_searches").count().execute()      # doctest: +SKIP
     """
-    engine = engine or settings().engine
+    where = workspace_for(data_dir)
+    engine = engine or where.engine
     if engine == "spark":
         from openpeel.store.spark import connect_spark
 
-        return connect_spark(data_dir)
+        return connect_spark(where)
     if engine != "duckdb":
         raise ValueError(f"unknown engine {engine!r}: choose duckdb or spark")
-    lake = Lake(data_dir if data_dir is not None else settings().data_dir)
+    lake = Lake(where.data_dir)
     migrate_if_idle(lake)
     con = ibis.duckdb.connect(**kwargs)
     con.raw_sql("SET TimeZone = 'UTC'")

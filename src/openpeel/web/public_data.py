@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import openpeel
+from openpeel.calendar import default_period
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.forces import force
@@ -105,18 +106,21 @@ def loaded_forces(data_dir: Path) -> list[str]:
     return cached(("forces", str(data_dir)), make)
 
 
-def latest_month(data_dir: Path, force_id: str) -> date | None:
-    """The force's last month with crimes or stop and search loaded."""
+def loaded_months(data_dir: Path, force_id: str) -> list[date]:
+    """The force's months with crimes or stop and search loaded, in order."""
 
-    def make() -> date | None:
+    def make() -> list[date]:
         parts = connection(data_dir).table("lake_partitions")
         months = parts.filter(parts.force_id == force_id).month.execute()
-        if months.empty:
-            return None
-        last = months.max()
-        return last.date() if hasattr(last, "date") else last
+        return sorted({m.date() if hasattr(m, "date") else m for m in months})
 
-    return cached(("latest", str(data_dir), force_id), make)
+    return cached(("months", str(data_dir), force_id), make)
+
+
+def latest_month(data_dir: Path, force_id: str) -> date | None:
+    """The force's last month with crimes or stop and search loaded."""
+    months = loaded_months(data_dir, force_id)
+    return months[-1] if months else None
 
 
 def lake_is_synthetic(data_dir: Path) -> bool:
@@ -144,8 +148,8 @@ class BadRequest(ValueError):
 def choose(
     data_dir: Path, force_id: str | None, fy: str | None, start: str | None, end: str | None
 ) -> tuple[str, Period]:
-    """The force and period of a URL, with defaults: the first force loaded, the 12 months to
-    its latest month."""
+    """The force and period of a URL, with defaults: the first force loaded, and the default
+    period (``default_period``) of its months loaded."""
     refresh(data_dir)
     forces = loaded_forces(data_dir)
     if not forces:
@@ -163,9 +167,7 @@ def choose(
     last = latest_month(data_dir, chosen)
     if last is None:
         raise BadRequest(f"no data is loaded for {chosen}")
-    index = last.year * 12 + last.month - 1 - 11
-    first = date(index // 12, index % 12 + 1, 1)
-    return chosen, Period.from_months(f"{first:%Y-%m}", f"{last:%Y-%m}")
+    return chosen, default_period(last)
 
 
 def section_panels(data_dir: Path, section: str, force_id: str, period: Period) -> list[Panel]:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from openpeel.assess import records
 from openpeel.assess.assessment import Assessment, assess
 from openpeel.assess.evidence import IndicatorCache, trend
-from openpeel.assess.framework_rules import load_rules
+from openpeel.assess.framework_rules import assessed_framework_id, load_rules
 from openpeel.assess.models import (
     ASSESS_READERS,
     ASSESSORS,
@@ -40,7 +40,6 @@ DB = Annotated[Session, Depends(get_db)]
 READERS = Depends(require(*ASSESS_READERS))
 EDITORS = Depends(require(*ASSESSORS))
 GRADER = Depends(require(*GRADERS))
-FRAMEWORK = "peel-2021-22"
 DEFAULT_FORCE = "west-midlands"
 DEFAULT_FY = "2021/22"
 CACHE_SECONDS = 300.0
@@ -75,7 +74,7 @@ def run_assessment(request: Request, db: Session, force_id: str, period: Period)
     """The assessment shown on the pages, on the cached indicator results (a hook for other
     pages, such as the report, to call)."""
     cache = _cache(request.app.state.data_dir, force_id, period)
-    return assess(cache, force_id, period, FRAMEWORK, db=db)
+    return assess(cache, force_id, period, assessed_framework_id(period.end), db=db)
 
 
 def _actor(user: User) -> records.Actor:
@@ -117,7 +116,7 @@ def assess_page(
             "grades": [g.grade for g in grades()],
             "can_edit": user.role in ASSESSORS,
             "can_grade": user.role in GRADERS,
-            "history": records.grade_history(db, force, FRAMEWORK),
+            "history": records.grade_history(db, force, result.framework_id),
         },
     )
 
@@ -139,7 +138,16 @@ def set_grade(
     """Record an assessor's (or the inspectorate's) grade with its reason."""
     try:
         records.set_grade(
-            db, _actor(user), force, FRAMEWORK, area_id, kind, grade, reason, source, suggested
+            db,
+            _actor(user),
+            force,
+            assessed_framework_id(_period(fy).end),
+            area_id,
+            kind,
+            grade,
+            reason,
+            source,
+            suggested,
         )
     except ValueError as err:
         raise _bad(str(err)) from None
@@ -170,7 +178,7 @@ def add_evidence(
             db,
             _actor(user),
             force,
-            FRAMEWORK,
+            assessed_framework_id(_period(fy).end),
             characteristic_id,
             finding,
             kind,
@@ -203,7 +211,7 @@ def afi_list(
             "can_edit": user.role in ASSESSORS,
             "kinds": IMPROVEMENT_KINDS,
             "phases": MONITORING_PHASES,
-            "areas": framework(FRAMEWORK).areas,
+            "areas": framework(assessed_framework_id()).areas,
             "default_force": DEFAULT_FORCE,
         },
     )
@@ -229,14 +237,14 @@ def afi_create(
     try:
         if characteristic_id and not title:
             imp = records.suggest_from_finding(
-                db, _actor(user), force, FRAMEWORK, characteristic_id, reason
+                db, _actor(user), force, assessed_framework_id(), characteristic_id, reason
             )
         else:
             imp = records.create_improvement(
                 db,
                 _actor(user),
                 force,
-                FRAMEWORK,
+                assessed_framework_id(),
                 area_id,
                 title,
                 kind,

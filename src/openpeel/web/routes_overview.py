@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import HTTPException, Query, Request
+from fastapi import Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from openpeel.indicators.period import Period
@@ -32,6 +32,23 @@ def scope_of(
         return public_data.choose(request.app.state.data_dir, force_id, fy, start, end)
     except public_data.BadRequest as error:
         raise HTTPException(status_code=400, detail=str(error)) from error
+
+
+def public_scope(
+    request: Request,
+    force_id: Annotated[str | None, Query(alias="force", max_length=40)] = None,
+    fy: Text = None,
+    start: Annotated[str | None, Query(alias="from", max_length=7)] = None,
+    end: Annotated[str | None, Query(alias="to", max_length=7)] = None,
+) -> tuple[str, Period]:
+    """The query parameters every public page takes (``force``, ``fy``, ``from``, ``to``),
+    declared once: a FastAPI dependency giving the force and period (400 when they cannot be
+    shown; the defaults are ``public_data.choose``'s)."""
+    return scope_of(request, force_id, fy, start, end)
+
+
+#: A route parameter holding the force and period of the URL.
+PublicScope = Annotated[tuple[str, Period], Depends(public_scope)]
 
 
 def query_string(force_id: str, period: Period, **extra: str) -> str:
@@ -68,13 +85,10 @@ def panels_for(
 @router.get("/overview", response_class=HTMLResponse)
 def overview(
     request: Request,
-    force_id: Annotated[str | None, Query(alias="force", max_length=40)] = None,
-    fy: Text = None,
-    start: Annotated[str | None, Query(alias="from", max_length=7)] = None,
-    end: Annotated[str | None, Query(alias="to", max_length=7)] = None,
+    scope: PublicScope,
 ) -> HTMLResponse:
     """The force overview: every PEEL area with its headline numbers."""
-    force_id, period = scope_of(request, force_id, fy, start, end)
+    force_id, period = scope
     fw = framework_for(period.end)
     areas = []
     for area in fw.areas:
@@ -97,13 +111,10 @@ def overview(
 def area_page(
     request: Request,
     area_id: str,
-    force_id: Annotated[str | None, Query(alias="force", max_length=40)] = None,
-    fy: Text = None,
-    start: Annotated[str | None, Query(alias="from", max_length=7)] = None,
-    end: Annotated[str | None, Query(alias="to", max_length=7)] = None,
+    scope: PublicScope,
 ) -> HTMLResponse:
     """One PEEL area: what the framework asks and every panel openpeel has for it."""
-    force_id, period = scope_of(request, force_id, fy, start, end)
+    force_id, period = scope
     fw = framework_for(period.end)
     try:
         area = fw.area(area_id)
@@ -124,15 +135,9 @@ def area_page(
 
 
 def _section_page(
-    request: Request,
-    page: str,
-    title: str,
-    force_id: str | None,
-    fy: str | None,
-    start: str | None,
-    end: str | None,
+    request: Request, page: str, title: str, scope: tuple[str, Period]
 ) -> HTMLResponse:
-    force_id, period = scope_of(request, force_id, fy, start, end)
+    force_id, period = scope
     return render(
         request,
         "public/section.html",
@@ -148,38 +153,29 @@ def _section_page(
 @router.get("/crime", response_class=HTMLResponse)
 def crime_page(
     request: Request,
-    force_id: Annotated[str | None, Query(alias="force", max_length=40)] = None,
-    fy: Text = None,
-    start: Annotated[str | None, Query(alias="from", max_length=7)] = None,
-    end: Annotated[str | None, Query(alias="to", max_length=7)] = None,
+    scope: PublicScope,
 ) -> HTMLResponse:
     """Crime and outcomes."""
-    return _section_page(request, "crime", "Crime and outcomes", force_id, fy, start, end)
+    return _section_page(request, "crime", "Crime and outcomes", scope)
 
 
 @router.get("/calls", response_class=HTMLResponse)
 def calls_page(
     request: Request,
-    force_id: Annotated[str | None, Query(alias="force", max_length=40)] = None,
-    fy: Text = None,
-    start: Annotated[str | None, Query(alias="from", max_length=7)] = None,
-    end: Annotated[str | None, Query(alias="to", max_length=7)] = None,
+    scope: PublicScope,
 ) -> HTMLResponse:
     """Calls: 999 answering and the Citizens' Charter."""
-    return _section_page(request, "calls", "Calls from the public", force_id, fy, start, end)
+    return _section_page(request, "calls", "Calls from the public", scope)
 
 
 @router.get("/data/{panel_id}.csv")
 def panel_csv(
     request: Request,
     panel_id: str,
-    force_id: Annotated[str | None, Query(alias="force", max_length=40)] = None,
-    fy: Text = None,
-    start: Annotated[str | None, Query(alias="from", max_length=7)] = None,
-    end: Annotated[str | None, Query(alias="to", max_length=7)] = None,
+    scope: PublicScope,
 ) -> Response:
     """The full result behind a panel as CSV (a ``synthetic_data`` column when synthetic)."""
-    force_id, period = scope_of(request, force_id, fy, start, end)
+    force_id, period = scope
     names = tuple(sections())
     for panel in panels_for(request, names, force_id, period):
         if panel.panel_id == panel_id and panel.result is not None:

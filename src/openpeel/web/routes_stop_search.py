@@ -15,7 +15,7 @@ from openpeel.report.explorer import ExplorerFilters, explore, filter_options
 from openpeel.report.panels import display, label, number_text, share_text
 from openpeel.web import public_data
 from openpeel.web.rendering import render
-from openpeel.web.routes_overview import common, query_string, scope_of
+from openpeel.web.routes_overview import PublicScope, common, query_string
 from openpeel.web.security import protected_router
 
 router = protected_router()
@@ -117,10 +117,7 @@ def _view(
 @router.get("/stop-search", response_class=HTMLResponse)
 def explorer(
     request: Request,
-    force_id: Annotated[str | None, Query(alias="force", max_length=40)] = None,
-    fy: Annotated[str | None, Query(max_length=7)] = None,
-    start: Annotated[str | None, Query(alias="from", max_length=7)] = None,
-    end: Annotated[str | None, Query(alias="to", max_length=7)] = None,
+    scope: PublicScope,
     ethnicity: Value = "self_defined",
     legislation: Value = "",
     object_: Annotated[str, Query(alias="object", max_length=60, pattern=r"^[a-z0-9_]*$")] = "",
@@ -129,7 +126,7 @@ def explorer(
     sex: Value = "",
 ) -> HTMLResponse:
     """Person searches by ethnic group under the filters chosen."""
-    force_id, period = scope_of(request, force_id, fy, start, end)
+    force_id, period = scope
     filters = _filters(ethnicity, legislation, object_, outcome, age, sex)
     view = public_data.cached(
         (
@@ -160,10 +157,7 @@ def explorer(
 @router.get("/stop-search.csv")
 def explorer_csv(
     request: Request,
-    force_id: Annotated[str | None, Query(alias="force", max_length=40)] = None,
-    fy: Annotated[str | None, Query(max_length=7)] = None,
-    start: Annotated[str | None, Query(alias="from", max_length=7)] = None,
-    end: Annotated[str | None, Query(alias="to", max_length=7)] = None,
+    scope: PublicScope,
     ethnicity: Value = "self_defined",
     legislation: Value = "",
     object_: Annotated[str, Query(alias="object", max_length=60, pattern=r"^[a-z0-9_]*$")] = "",
@@ -172,7 +166,7 @@ def explorer_csv(
     sex: Value = "",
 ) -> Response:
     """The explorer's result as CSV."""
-    force_id, period = scope_of(request, force_id, fy, start, end)
+    force_id, period = scope
     filters = _filters(ethnicity, legislation, object_, outcome, age, sex)
     result = _result(request, force_id, period, filters)
     name = f"stop-search-{force_id}-{period.start:%Y-%m}-{period.end:%Y-%m}.csv"

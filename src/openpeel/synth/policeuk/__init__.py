@@ -1,6 +1,6 @@
 """Synthetic data.police.uk bulk archives: street, outcomes and stop-and-search CSV files.
 
-The files have the exact layout of the published archive (domain.md 3.1):
+The files have the exact layout of the published archive (method.md §1):
 ``out_dir/YYYY-MM/YYYY-MM-<force>-street.csv``, ``-outcomes.csv`` and ``-stop-and-search.csv``,
 with the published headers, raw vocabulary strings taken from ``openpeel.reference`` and the
 quirks of real files (blank fields, "No Location" rows, midnight times, fractional seconds,

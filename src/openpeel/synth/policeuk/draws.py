@@ -39,7 +39,7 @@ MARKER_FILE = "SYNTHETIC.json"
 
 
 # Per-force publication quirks, as seen in the 2023-03 download of 2022-01 street files
-# (../shared/data/policeuk/download-2023-03): PSNI publishes street files only (domain.md 3.1),
+# (../shared/data/policeuk/download-2023-03): PSNI publishes street files only (method.md §1),
 # with Crime IDs but no LSOA and a blank "Last outcome category"; BTP street rows have a blank
 # Crime ID and a blank "Last outcome category", so no outcomes can be linked to them.
 NO_OUTCOMES_FORCES = frozenset({"btp", "northern-ireland"})

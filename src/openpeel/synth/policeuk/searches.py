@@ -29,7 +29,7 @@ def _generate_searches(
     n = int(rng.poisson(expected))
 
     # Dates: clock times to the minute (some with seconds), a few exactly midnight (date only),
-    # a few with fractional seconds; always +00:00 (domain.md 3.1).
+    # a few with fractional seconds; always +00:00 (method.md §1).
     day = rng.integers(0, _days_in_month(month), n)
     hour = rng.choice(24, size=n, p=vocab.hours)
     minute = rng.integers(0, 60, n)
