@@ -188,11 +188,7 @@ def scope(con: Any, period: Period, force_ids: Sequence[str] | str | None = None
         months_supplied=months,
         snapshots=tuple(sorted(set(rows["snapshot"].astype(str)))),
         unknown_codes=unknown_code_counts(
-            con.table("stop_searches"),
-            sorted(months),
-            period.start,
-            period.end,
-            STOP_SEARCH_FIELDS,
+            con, "stop_searches", sorted(months), period.start, period.end, STOP_SEARCH_FIELDS
         ),
     )
 
