@@ -5,7 +5,7 @@ once (an index counts months since year 0, so adding and subtracting months is i
 arithmetic); so does :class:`Period`, the closed range of whole months an analysis covers, and
 the one rule for the period shown when none is asked for (:func:`default_period`).
 
-May import: the standard library only.
+May import: the standard library and ``openpeel.errors`` only.
 """
 
 from __future__ import annotations
@@ -14,15 +14,17 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from openpeel.errors import UserInputError
+
 MONTH_PATTERN = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 #: Months in the period shown when none is asked for (the latest year of data).
 DEFAULT_SPAN_MONTHS = 12
 
 
 def parse_month(text: str) -> date:
-    """``"2021-04"`` -> ``date(2021, 4, 1)``; ValueError naming the expected form."""
+    """``"2021-04"`` -> ``date(2021, 4, 1)``; UserInputError naming the expected form."""
     if not MONTH_PATTERN.fullmatch(text):
-        raise ValueError(f"not a month: {text!r} (expected YYYY-MM)")
+        raise UserInputError(f"not a month: {text!r} (expected YYYY-MM)")
     return date(int(text[:4]), int(text[5:7]), 1)
 
 
@@ -66,9 +68,11 @@ class Period:
 
     def __post_init__(self) -> None:
         if self.start.day != 1 or self.end.day != 1:
-            raise ValueError("a period runs from the first day of a month to the first of a month")
+            raise UserInputError(
+                "a period runs from the first day of a month to the first of a month"
+            )
         if self.end < self.start:
-            raise ValueError(
+            raise UserInputError(
                 f"the period ends ({self.end:%Y-%m}) before it starts ({self.start:%Y-%m})"
             )
 
@@ -92,11 +96,11 @@ class Period:
         """``Period.financial_year("2019/20")``: April 2019 to March 2020."""
         m = re.fullmatch(r"(\d{4})/(\d{2}|\d{4})", text.strip())
         if not m:
-            raise ValueError(f"not a financial year: {text!r} (expected e.g. 2019/20)")
+            raise UserInputError(f"not a financial year: {text!r} (expected e.g. 2019/20)")
         first = int(m.group(1))
         second = int(m.group(2))
         if second % 100 != (first + 1) % 100:
-            raise ValueError(f"not a financial year: {text!r} (the years must be consecutive)")
+            raise UserInputError(f"not a financial year: {text!r} (the years must be consecutive)")
         return cls(date(first, 4, 1), date(first + 1, 3, 1), f"{first}/{(first + 1) % 100:02d}")
 
     @classmethod
@@ -104,10 +108,10 @@ class Period:
         """From command-line options: ``--fy`` or both ``--from`` and ``--to``."""
         if fy:
             if start or end:
-                raise ValueError("give either --fy or --from/--to, not both")
+                raise UserInputError("give either --fy or --from/--to, not both")
             return cls.financial_year(fy)
         if not (start and end):
-            raise ValueError("give a period: --fy YYYY/YY, or --from YYYY-MM and --to YYYY-MM")
+            raise UserInputError("give a period: --fy YYYY/YY, or --from YYYY-MM and --to YYYY-MM")
         return cls.from_months(start, end)
 
 

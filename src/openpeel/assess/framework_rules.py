@@ -22,6 +22,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from openpeel.errors import SourceFormatError
 from openpeel.reference.peel_framework import Area, framework, framework_for, frameworks
 
 RULE_KINDS = ("indicator", "needs_evidence")
@@ -45,7 +46,7 @@ GRADING_FILE = "grading.csv"
 USER_FOLDER = "assess"
 
 
-class RulesError(ValueError):
+class RulesError(SourceFormatError):
     """The rules or grading data cannot be used (a user error: names the file and row)."""
 
 

@@ -22,7 +22,10 @@ from openpeel.cli.options import DATABASE_URL, PERIOD
 from openpeel.cli.output import FORMAT, Context, console, emit, user_errors
 from openpeel.database.engine import cached_engine, session_scope
 from openpeel.database.migrate import require_schema
+from openpeel.errors import UserInputError
+from openpeel.exports import note_lines
 from openpeel.indicators.period import Period
+from openpeel.provenance import SYNTHETIC_MARK
 
 BY = click.option("--by", "by", default=None, help="Your name for the history (default: login).")
 #: The framework of an assessment: by default the one ``assessed_framework_id`` chooses for the
@@ -77,6 +80,12 @@ def _has_records(engine: Engine) -> bool:
         return False
 
 
+ASSESS_CAVEAT = (
+    "A suggested grade is openpeel's reading of the data, not an HMICFRS judgment; "
+    "characteristics marked 'project' are openpeel's own rules, not HMICFRS's."
+)
+
+
 @click.command("assess")
 @click.option(
     "--force",
@@ -127,26 +136,25 @@ def assess_command(
             db = engine if _has_records(engine) else None
             result = assess(obj.workspace, force_id, period, framework, db=db, rules_dir=rules_dir)
         except (RulesError, KeyError) as err:
-            raise ValueError(str(err).strip("'\"")) from None
+            raise UserInputError(str(err).strip("'\"")) from None
     if result.is_synthetic and fmt == "table":
-        console.print("[bold yellow]SYNTHETIC DATA[/]: not a real force's figures.")
+        console.print(f"[bold yellow]{SYNTHETIC_MARK}[/]: not a real force's figures.")
     if characteristics:
         table = result.characteristics_table()
         chars: list[dict[str, Any]] = [
             {str(k): (None if v != v else v) for k, v in r.items()}  # NaN -> empty
             for r in table.to_dict(orient="records")
         ]
-        emit(chars, fmt, title=f"Characteristics, {force_id}, {period.label}")
-        return
-    rows = result.summary_rows()
+        title = f"Characteristics, {force_id}, {period.label}"
+    else:
+        chars = result.summary_rows()
+        title = f"PEEL assessment ({result.framework_id}), {force_id}, {period.label}"
     if result.is_synthetic and fmt == "csv":
-        rows = [{"synthetic_data": True, **r} for r in rows]
-    emit(rows, fmt, title=f"PEEL assessment ({result.framework_id}), {force_id}, {period.label}")
-    if fmt == "table":
-        console.print(
-            "[dim]Characteristics marked 'project' are openpeel's own rules, not "
-            "HMICFRS's; --characteristics shows every reason.[/]"
-        )
+        chars = [{"synthetic_data": True, **r} for r in chars]
+    notes = note_lines(title=title, is_synthetic=result.is_synthetic, caveats=[ASSESS_CAVEAT])
+    emit(chars, fmt, title=title, notes=notes, is_synthetic=result.is_synthetic)
+    if fmt == "table" and not characteristics:
+        console.print(f"[dim]{ASSESS_CAVEAT} --characteristics shows every reason.[/]")
 
 
 # --------------------------------------------------------------------------- afi

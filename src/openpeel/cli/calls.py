@@ -12,6 +12,7 @@ import click
 
 from openpeel.cli.options import PERIOD, force_option
 from openpeel.cli.output import FORMAT, Context, console, emit, emit_result, user_errors
+from openpeel.errors import DataUnavailableError, UserInputError
 from openpeel.indicators.period import Period
 from openpeel.reference.forces import forces
 
@@ -51,7 +52,7 @@ def _period(obj: Context, table: str, start: str | None, end: str | None, fy: st
 
     months = loaded_months(openpeel.connect(obj.workspace), table, force_ids)
     if not months:
-        raise ValueError(
+        raise DataUnavailableError(
             f"nothing is loaded in {table}"
             + (f" for {', '.join(force_ids)}" if force_ids else "")
             + "; import a file first (openpeel calls import-999 / import-log / import-incidents)"
@@ -250,7 +251,7 @@ def performance(
     with user_errors():
         if source == "log":
             if len(chosen) != 1:
-                raise ValueError("--source log needs exactly one --force")
+                raise UserInputError("--source log needs exactly one --force")
             period = _period(obj, "call_log", start, end, fy, chosen)
             con = openpeel.connect(obj.workspace)
             result = answer_performance(

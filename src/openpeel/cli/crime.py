@@ -11,6 +11,7 @@ import click
 
 from openpeel.cli.options import FORCE_HELP, PERIOD, force_option
 from openpeel.cli.output import FORMAT, Context, console, emit_result, user_errors
+from openpeel.errors import UserInputError
 from openpeel.indicators.crime import crime_rates, crime_trend, crime_type_codes, crime_volumes
 from openpeel.indicators.investigations import (
     COMPLETE_AFTER_MONTHS,
@@ -69,7 +70,9 @@ def _inputs(
 ) -> tuple[Any, Period]:
     """The connection and period, or a ValueError for the user (inside ``user_errors``)."""
     if force_required and not force_id:
-        raise ValueError("give a force: --force FORCE (a data.police.uk id, e.g. west-midlands)")
+        raise UserInputError(
+            "give a force: --force FORCE (a data.police.uk id, e.g. west-midlands)"
+        )
     period = Period.parse(start, end, fy)
     return connect(obj.workspace), period
 

@@ -13,6 +13,7 @@ from typing import Any
 import click
 from rich.progress import BarColumn, Progress, TextColumn
 
+from openpeel.cli.offenders import synth_offenders
 from openpeel.cli.output import (
     FORMAT,
     Context,
@@ -22,12 +23,12 @@ from openpeel.cli.output import (
     progress_bar,
     user_errors,
 )
-from openpeel.config import Where
+from openpeel.config import Where, workspace
 from openpeel.sources.policeuk_archive import month_date
 from openpeel.store.ingest import IngestReport, ingest
+from openpeel.store.official import official_status
 from openpeel.store.population import load_population
 from openpeel.store.status import describe_months, lake_coverage, lake_months
-from openpeel.synth.population import demo_population
 
 
 def _month(value: str | None) -> date | None:
@@ -123,6 +124,11 @@ def status_command(obj: Context, months: bool, fmt: str) -> None:
         emit(as_rows(lake_months(obj.workspace)), fmt, title="Force-months loaded")
         return
     coverage = lake_coverage(obj.workspace)
+    official = official_status(obj.data_dir)
+    if official:
+        emit(official, fmt, title="Official statistics (openpeel official load)")
+    if not coverage and official:
+        return
     if not coverage:
         console.print(
             f"Nothing loaded in {obj.data_dir}. Try 'openpeel demo' or 'openpeel ingest'."
@@ -169,7 +175,23 @@ def population_load(obj: Context, ts021_file: Path, lookup_file: Path, fmt: str)
     emit(list(wide.values()), fmt, title="Population (Census 2021)")
 
 
-@click.command("synth")
+class SynthGroup(click.Group):
+    """``openpeel synth OUT`` writes police.uk files; ``openpeel synth offenders OUT`` (and any
+    other subcommand) writes another source's SYNTHETIC files."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
+            args = ["police-uk", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group("synth", cls=SynthGroup)
+def synth_group() -> None:
+    """Write SYNTHETIC data: police.uk files (the default: openpeel synth OUT ...) or another
+    source's extract (openpeel synth offenders OUT ...)."""
+
+
+@synth_group.command("police-uk")
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--force", "force_ids", multiple=True, default=["west-midlands"], show_default=True)
 @click.option("--from", "start", default="2021-04", show_default=True, metavar="YYYY-MM")
@@ -210,6 +232,9 @@ def synth_command(
         f"({', '.join(f'{k}: {v:,} rows' for k, v in summary.rows.items())}); "
         f"snapshot {summary.snapshot}"
     )
+
+
+synth_group.add_command(synth_offenders, "offenders")
 
 
 @click.command("fetch")
@@ -264,65 +289,43 @@ def demo_command(ctx: click.Context, seed: int, scale: float) -> None:
     Uses ./demo-data unless --data-dir or OPENPEEL_DATA_DIR is given, so a real lake is never
     mixed with synthetic data by accident.
     """
-    from openpeel.synth import write_archive
+    from openpeel.demo import DEMO_END, DEMO_START, build_demo, write_demo_report
 
     explicit = ctx.parent is not None and ctx.parent.params.get("data_dir")
-    data_dir = ctx.obj.data_dir if explicit or _env_data_dir() else Path("demo-data").resolve()
-    archive = data_dir / "synthetic-archive"
-    console.print(f"Writing a SYNTHETIC West Midlands force-year (seed {seed}) to {archive}")
-    summary = write_archive(
-        archive,
-        force_id="west-midlands",
-        start="2021-04",
-        end="2022-03",
-        seed=seed,
-        scale=scale,
+    where = ctx.obj.workspace
+    if not (explicit or _env_data_dir()):
+        where = workspace(Path("demo-data").resolve(), engine=ctx.obj.workspace.engine)
+    data_dir = where.data_dir
+    console.print(
+        f"Writing a SYNTHETIC West Midlands force-year (seed {seed}) to "
+        f"{data_dir / 'synthetic-archive'}"
     )
-    report = run_ingest([archive], data_dir)
-    emit(kind_rows(report, "table"), "table", title="Ingest of the synthetic archive")
-    _demo_population_and_calls(data_dir, seed)
-    ctx.obj = Context(data_dir)
+    bar, update = progress_bar("Loading police.uk files")
+    with bar:
+        demo = build_demo(where, start=DEMO_START, end=DEMO_END, seed=seed, scale=scale,
+                          progress=update)  # fmt: skip
+    emit(kind_rows(demo.ingest, "table"), "table", title="Ingest of the synthetic archive")
+    click.echo("Population: a SYNTHETIC demo table (not Census 2021) written to the lake.")
+    click.echo(
+        f"Calls: SYNTHETIC call log ({demo.call_rows['call_log']:,} calls), incidents and 999 "
+        "figures loaded."
+    )
+    click.echo(
+        f"Offenders: SYNTHETIC extract ({demo.offender_rows['offenders']:,} registered sex "
+        f"offenders, as at {demo.offenders_as_at}) loaded; see 'openpeel offenders overdue'."
+    )
+    ctx.obj = Context(data_dir, engine=where.engine)
     ctx.invoke(status_command, months=False, fmt="table")
-    click.echo(f"\nSYNTHETIC data ({summary.snapshot}): not a real force's figures.")
+    click.echo(f"\nSYNTHETIC data ({demo.archive.snapshot}): not a real force's figures.")
     click.echo(f"Lake: {data_dir / 'lake'}")
     click.echo(
         "In Python: import openpeel; con = openpeel.connect("
         f"{str(data_dir)!r}); con.table('stop_searches')"
     )
-    _demo_report(data_dir)
-
-
-#: Broad-group shares of the SYNTHETIC demo population (round numbers, not Census figures).
-def _demo_population_and_calls(data_dir: Path, seed: int) -> None:
-    from openpeel.store.calls import load_call_log, load_calls_999, load_incidents
-    from openpeel.store.lake import Lake
-    from openpeel.synth.calls import write_calls_demo
-
-    Lake(data_dir).write_reference("population", demo_population())
-    click.echo("Population: a SYNTHETIC demo table (not Census 2021) written to the lake.")
-    with console.status("Writing and loading SYNTHETIC call-handling data"):
-        calls = write_calls_demo(
-            data_dir / "synthetic-calls", "west-midlands", "2021-04", "2022-03", seed, 0.1
-        )
-        load_calls_999(calls.files["calls_999_monthly"], data_dir)
-        load_call_log(calls.files["call_log"], "west-midlands", data_dir)
-        load_incidents(calls.files["incidents"], "west-midlands", data_dir)
-    click.echo(
-        f"Calls: SYNTHETIC call log ({calls.rows['call_log']:,} calls), incidents and 999 "
-        "figures loaded."
-    )
-
-
-def _demo_report(data_dir: Path) -> None:
-    from openpeel.indicators.period import Period
-    from openpeel.report import build_report, write_html, write_pdf
-
     with console.status("Writing the PEEL report"):
-        report = build_report(data_dir, "west-midlands", Period.financial_year("2021/22"))
-        html = write_html(report, data_dir / "report-west-midlands-2021-22.html")
-        pdf = write_pdf(report, data_dir / "report-west-midlands-2021-22.pdf")
-    click.echo(f"\nReport (HTML, opens offline): {html}")
-    click.echo(f"Report (PDF): {pdf}")
+        reports = write_demo_report(demo, where)
+    click.echo(f"\nReport (HTML, opens offline): {reports['html']}")
+    click.echo(f"Report (PDF): {reports['pdf']}")
     click.echo(
         f"Web app: .venv/bin/openpeel --data-dir {str(data_dir)!r} db upgrade && "
         f".venv/bin/openpeel --data-dir {str(data_dir)!r} serve   (then open "
@@ -338,7 +341,7 @@ COMMANDS = (
     ingest_command,
     status_command,
     population_group,
-    synth_command,
+    synth_group,
     fetch_command,
     demo_command,
 )

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from openpeel.cli.options import PERIOD, force_option
 from openpeel.cli.output import Context, console, user_errors
+from openpeel.errors import UserInputError
 from openpeel.indicators.period import Period
+from openpeel.provenance import SYNTHETIC_MARK
 
 
 @click.command("report")
@@ -40,15 +44,25 @@ def report_command(
         period = Period.parse(start, end, fy)
         with console.status("Computing the indicators"):
             report = build_report(obj.workspace, force_id, period)
-    html = write_html(report, out)
+    with user_errors(), _writing(out):
+        html = write_html(report, out)
     click.echo(f"Report (HTML): {html.resolve()} ({html.stat().st_size / 1024:,.0f} KiB)")
     if pdf is not None:
-        with console.status("Writing the PDF"):
+        with console.status("Writing the PDF"), user_errors(), _writing(pdf):
             written = write_pdf(report, pdf)
         click.echo(f"Report (PDF): {written.resolve()} ({written.stat().st_size / 1024:,.0f} KiB)")
     if report.is_synthetic:
-        click.echo("SYNTHETIC data: the report carries a banner saying so.")
+        click.echo(f"{SYNTHETIC_MARK}: every page of the report says so.")
     console.print(f"[dim]{time.perf_counter() - began:.1f} s[/dim]")
+
+
+@contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """A file the user named that cannot be written is their mistake (one line, exit 1)."""
+    try:
+        yield
+    except (PermissionError, IsADirectoryError, NotADirectoryError, FileExistsError) as err:
+        raise UserInputError(f"cannot write {path}: {err.strerror or err}") from None
 
 
 COMMANDS = (report_command,)

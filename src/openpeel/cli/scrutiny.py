@@ -15,6 +15,8 @@ from openpeel.cli.options import DATABASE_URL
 from openpeel.cli.output import FORMAT, Context, as_rows, console, emit, user_errors
 from openpeel.database.engine import cached_engine, session_scope
 from openpeel.database.migrate import DatabaseError, current_revision, require_schema, upgrade
+from openpeel.errors import UserInputError
+from openpeel.provenance import SYNTHETIC_MARK
 from openpeel.scrutiny import audit, export, feedback, records, report, sampling, users
 from openpeel.scrutiny.models import ROLES, Meeting, Panel
 
@@ -269,7 +271,7 @@ def scrutiny_synth(out: Path, force_id: str, start: str, end: str, rows: int, se
                 out, force_id, _date(start, "--from"), _date(end, "--to"), rows, seed
             )
         except KeyError as err:
-            raise ValueError(f"unknown force {err.args[0]!r}") from None
+            raise UserInputError(f"unknown force {err.args[0]!r}") from None
         console.print(f"wrote {rows} synthetic records to {out}")
 
 
@@ -366,7 +368,7 @@ def scrutiny_close(ctx: Context, meeting_id: int, database_url: str | None) -> N
             try:
                 close_meeting(session, _meeting(session, meeting_id), None)
             except ReviewError as err:
-                raise ValueError(str(err)) from None
+                raise UserInputError(str(err)) from None
             console.print(f"meeting {meeting_id} closed")
 
 
@@ -403,12 +405,14 @@ def scrutiny_report(
             if fmt == "json":
                 click.echo(json.dumps(built.summary(), indent=2, default=str))
                 return
-            if built.is_synthetic and fmt == "table":
-                console.print("[bold yellow]SYNTHETIC DATA[/]: not a real force's figures.")
-            rows = built.published_rows()
-            if fmt == "table":
-                rows = [r for r in rows if r["grouping"] in ("all", "stratum")]
-            emit(rows, fmt, title=f"{built.title}: {built.records_reviewed} records reviewed")
+            if fmt == "csv":  # the same file as the web download, notes first
+                click.echo(export.summary_csv(built), nl=False)
+                return
+            if built.is_synthetic:
+                console.print(f"[bold yellow]{SYNTHETIC_MARK}[/]: not a real force's figures.")
+            rows = [r for r in built.published_rows() if r["grouping"] in ("all", "stratum")]
+            title = f"{built.title}: {built.records_reviewed} records reviewed"
+            emit(rows, fmt, title=title, is_synthetic=built.is_synthetic)
 
 
 @scrutiny_group.command("audit")

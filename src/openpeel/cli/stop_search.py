@@ -17,6 +17,7 @@ import pandas as pd
 
 from openpeel.cli.options import PERIOD, force_option
 from openpeel.cli.output import FORMAT, Context, emit_result, user_errors
+from openpeel.errors import SourceFormatError, UserInputError
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.indicators.stop_search import CENSUS2021, peers, rates, ratios, reconcile
@@ -429,13 +430,15 @@ def reconcile_command(
     Home Office table by force), with % differences."""
     with user_errors():
         if not official.is_file():
-            raise ValueError(f"no such file: {official}")
+            raise UserInputError(f"no such file: {official}")
         try:
             table = read_official(official)
         except OfficialFileError:
             raise
         except (UnicodeDecodeError, KeyError) as err:
-            raise ValueError(f"{official.name}: not an official stop-and-search table") from err
+            raise SourceFormatError(
+                f"{official.name}: not an official stop-and-search table"
+            ) from err
         con = _connect(obj)
         result = reconcile(
             con,
@@ -455,7 +458,7 @@ def population_2011_command(official: Path, fy: str | None) -> None:
     for ``--population FILE`` (e.g. to reproduce the Home Office rates before 2018/19)."""
     with user_errors():
         if not official.is_file():
-            raise ValueError(f"no such file: {official}")
+            raise UserInputError(f"no such file: {official}")
         table = population_2011(official, fy)
     click.echo(table[["force_id", "ethnic_group", "population"]].to_csv(index=False), nl=False)
 

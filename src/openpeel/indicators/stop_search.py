@@ -35,13 +35,10 @@ import pandas as pd
 from ibis import _
 
 from openpeel.calendar import add_months
+from openpeel.errors import DataUnavailableError, SourceFormatError, UserInputError
+from openpeel.indicators.coverage import Coverage, coverage
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
-from openpeel.indicators.unknown_codes import (
-    STOP_SEARCH_FIELDS,
-    unknown_code_caveats,
-    unknown_code_counts,
-)
 from openpeel.reference.forces import forces
 from openpeel.stats.funnel import rate_funnel
 from openpeel.stats.intervals import poisson_exact_interval
@@ -51,7 +48,6 @@ from openpeel.stats.rate_ratio import (
     rate_ratio,
 )
 from openpeel.store.population import HOW_TO_GET, PopulationMissingError
-from openpeel.store.status import describe_months
 
 GROUPS: tuple[str, ...] = ("asian", "black", "mixed", "white", "other")
 """The five broad ethnic groups, in the order rows are shown."""
@@ -80,14 +76,10 @@ RATE_DEFINITION = (
 
 
 @dataclass(frozen=True)
-class Scope:
-    """Which forces and months an analysis covers, and what the lake holds for them.
+class Scope(Coverage):
+    """The coverage of a stop and search analysis (``stop_searches``), and its cached rows.
 
-    Attributes:
-        period: the months asked for.
-        force_ids: the forces analysed (sorted).
-        months_supplied: per force, the months of the period with a stop-and-search file.
-        snapshots: the snapshots the data came from.
+    Attributes (beyond :class:`~openpeel.indicators.coverage.Coverage`'s):
         table: the stop_searches table to read (an Ibis table); None reads the lake's view.
             ``cached_scope`` fills it with the scope's rows held in memory, so that running
             every indicator reads the Parquet files once.
@@ -96,51 +88,8 @@ class Scope:
         unknown_codes: per published field, rows whose value no vocabulary recognises.
     """
 
-    period: Period
-    force_ids: tuple[str, ...]
-    months_supplied: dict[str, tuple[date, ...]] = field(default_factory=dict)
-    snapshots: tuple[str, ...] = ()
-    unknown_codes: dict[str, int] = field(default_factory=dict)
     table: Any = field(default=None, compare=False, repr=False)
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-
-    @property
-    def is_synthetic(self) -> bool:
-        """True when any of the data came from a synthetic snapshot."""
-        return any(s.startswith("synthetic") for s in self.snapshots)
-
-    def months_missing(self, force_id: str) -> list[date]:
-        """Months of the period the force did not supply."""
-        have = set(self.months_supplied.get(force_id, ()))
-        return [m for m in self.period.months if m not in have]
-
-    def n_months(self, force_id: str) -> int:
-        """How many months the force supplied."""
-        return len(self.months_supplied.get(force_id, ()))
-
-    def caveats(self) -> list[str]:
-        """Missing months and unrecognised values, in words."""
-        out = []
-        for f in self.force_ids:
-            missing = self.months_missing(f)
-            if missing:
-                out.append(
-                    f"{f}: no stop-and-search data for {describe_months(missing)} "
-                    f"({len(missing)} of {self.period.n_months} months); those months add "
-                    "nothing to the exposure."
-                )
-        return [*out, *unknown_code_caveats(self.unknown_codes)]
-
-    def meta(self) -> dict[str, Any]:
-        """What every result carries about its scope."""
-        return {
-            "period": self.period.label,
-            "first_month": self.period.start.isoformat()[:7],
-            "last_month": self.period.end.isoformat()[:7],
-            "forces": list(self.force_ids),
-            "months_supplied": {f: self.n_months(f) for f in self.force_ids},
-            "snapshots": list(self.snapshots),
-        }
 
 
 def months_supplied_expr(partitions: ibis.Table, period: Period) -> ibis.Table:
@@ -153,7 +102,8 @@ def months_supplied_expr(partitions: ibis.Table, period: Period) -> ibis.Table:
 
 
 def scope(con: Any, period: Period, force_ids: Sequence[str] | str | None = None) -> Scope:
-    """The forces and months to analyse, checked against what the lake holds.
+    """The forces and months to analyse, checked against what the lake holds
+    (:func:`~openpeel.indicators.coverage.coverage` of ``stop_searches``).
 
     Args:
         con: an ``openpeel.connect()`` connection.
@@ -161,35 +111,17 @@ def scope(con: Any, period: Period, force_ids: Sequence[str] | str | None = None
         force_ids: one force, several, or None for every force with data in the period.
 
     Raises:
-        ValueError: on an unknown force id, or when no stop-and-search data is loaded for it.
+        UserInputError: an unknown force id.
+        DataUnavailableError: no stop-and-search data is loaded for the forces in the period.
     """
-    wanted = [force_ids] if isinstance(force_ids, str) else list(force_ids or [])
-    known = forces()
-    for f in wanted:
-        if f not in known:
-            raise ValueError(f"unknown force id {f!r} (see 'openpeel status' for forces loaded)")
-    if "lake_partitions" not in con.list_tables():
-        raise ValueError("no data loaded: run 'openpeel ingest' first")
-    rows = months_supplied_expr(con.table("lake_partitions"), period).execute()
-    if wanted:
-        rows = rows[rows["force_id"].isin(wanted)]
-    if rows.empty:
-        who = ", ".join(wanted) if wanted else "any force"
-        raise ValueError(f"no stop-and-search data for {who} in {period.label}")
-    months: dict[str, tuple[date, ...]] = {}
-    for f, group in rows.groupby("force_id"):
-        months[str(f)] = tuple(sorted(_as_date(m) for m in group["month"]))
-    absent = [f for f in wanted if f not in months]
-    if absent:
-        raise ValueError(f"no stop-and-search data for {', '.join(absent)} in {period.label}")
+    cov = coverage(con, "stop_searches", period, force_ids)
     return Scope(
-        period=period,
-        force_ids=tuple(sorted(months)),
-        months_supplied=months,
-        snapshots=tuple(sorted(set(rows["snapshot"].astype(str)))),
-        unknown_codes=unknown_code_counts(
-            con, "stop_searches", sorted(months), period.start, period.end, STOP_SEARCH_FIELDS
-        ),
+        cov.period,
+        cov.force_ids,
+        cov.months_supplied,
+        cov.snapshots,
+        cov.table_name,
+        cov.unknown_codes,
     )
 
 
@@ -328,13 +260,15 @@ def population_frame(con: Any, population: str | Path | pd.DataFrame | None = No
     else:
         path = Path(population)
         if not path.is_file():
-            raise ValueError(
+            raise UserInputError(
                 f"population: {population} is neither 'census2021' nor a readable CSV file"
             )
         try:
             df = pd.read_csv(path, dtype={"force_id": str, "ethnic_group": str})
         except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as err:
-            raise ValueError(f"population file {path.name}: not a CSV file ({err})") from None
+            raise SourceFormatError(
+                f"population file {path.name}: not a CSV file ({err})"
+            ) from None
         source = f"population file {path.name}"
     return _checked_population(df, source)
 
@@ -342,7 +276,7 @@ def population_frame(con: Any, population: str | Path | pd.DataFrame | None = No
 def _checked_population(df: pd.DataFrame, source: str) -> pd.DataFrame:
     needed = {"force_id", "ethnic_group", "population"}
     if not needed <= set(df.columns):
-        raise ValueError(
+        raise SourceFormatError(
             f"{source}: needs the columns force_id, ethnic_group, population "
             f"(found {', '.join(map(str, df.columns))})"
         )
@@ -351,13 +285,13 @@ def _checked_population(df: pd.DataFrame, source: str) -> pd.DataFrame:
     out["ethnic_group"] = out["ethnic_group"].astype(str).str.strip().str.lower()
     unknown = sorted(set(out["ethnic_group"]) - {*GROUPS, "total"})
     if unknown:
-        raise ValueError(
+        raise SourceFormatError(
             f"{source}: unknown ethnic_group {', '.join(unknown)} "
             f"(expected {', '.join(GROUPS)}, total)"
         )
     values = pd.to_numeric(out["population"], errors="coerce")
     if values.isna().any() or (values < 0).any():
-        raise ValueError(f"{source}: population must be a non-negative number in every row")
+        raise SourceFormatError(f"{source}: population must be a non-negative number in every row")
     out["population"] = values.astype(float)
     out = out.groupby(["force_id", "ethnic_group"], as_index=False).agg(
         population=("population", "sum")
@@ -405,7 +339,7 @@ def exposures(sc: Scope, pop: pd.DataFrame, force_ids: Iterable[str] | None = No
         p = pop[pop["force_id"] == f].set_index("ethnic_group")["population"]
         if p.empty:
             name = forces()[f].name if f in forces() else f
-            raise ValueError(
+            raise DataUnavailableError(
                 f"no population for {f} ({name}) in {pop.attrs.get('source', 'the table')}"
             )
         months = sc.n_months(f)
@@ -543,7 +477,7 @@ OFFICER_CAVEAT = (
 
 def _ethnicity_column(ethnicity: str) -> str:
     if ethnicity not in ETHNICITY_COLUMNS:
-        raise ValueError(
+        raise UserInputError(
             f"unknown ethnicity basis {ethnicity!r}; choose self_defined or officer_defined"
         )
     return "group" if ethnicity == "self_defined" else "officer_group"
@@ -818,7 +752,7 @@ def peers(
     with_pop = [f for f in sc.force_ids if (pop["force_id"] == f).any()]
     skipped = [f for f in sc.force_ids if f not in with_pop]
     if not with_pop:
-        raise ValueError("no force with data in the period has a population")
+        raise DataUnavailableError("no force with data in the period has a population")
     expo = exposures(sc, pop, with_pop)
     persons = person_searches_expr(stop_searches_table(con, sc), sc)
     counts = _counts(persons, "group")
@@ -925,7 +859,7 @@ def reconcile(
         (official["force_id"] == force_id) & (official["financial_year"] == period.label)
     ]
     if off.empty:
-        raise ValueError(f"the official table has no {force_id} row for {period.label}")
+        raise DataUnavailableError(f"the official table has no {force_id} row for {period.label}")
     if population is None and off["population"].notna().any():
         p = off[off["population"].notna()][["ethnic_group", "population"]].copy()
         p.insert(0, "force_id", force_id)

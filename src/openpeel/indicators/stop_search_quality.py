@@ -36,7 +36,11 @@ from openpeel.indicators.stop_search import (
     searches_expr,
     stop_searches_table,
 )
-from openpeel.stats.control_chart import poisson_control_limits, suspected_partial
+from openpeel.stats.control_chart import (
+    OUTSIDE_MEANING,
+    overdispersed_control_limits,
+    suspected_partial,
+)
 from openpeel.stats.intervals import wilson_interval
 
 MIDNIGHT_GATE = 0.05
@@ -147,12 +151,16 @@ def _trend_table(con: Any, sc: Scope, alpha: float) -> pd.DataFrame:
             )
         rows = rows[rows["month"] >= sc.period.start].reset_index(drop=True)
         loaded = rows["status"] == "loaded"
-        for col in ("centre", "lower", "upper"):
+        for col in ("centre", "lower", "upper", "sigma_z"):
             rows[col] = np.nan
         rows["is_outside"] = False
         if loaded.any():
-            limits = poisson_control_limits(rows.loc[loaded, "searches"].to_numpy(), alpha)
-            for col in ("centre", "lower", "upper"):
+            limits = overdispersed_control_limits(
+                rows.loc[loaded, "searches"].to_numpy(),
+                alpha,
+                baseline=~rows.loc[loaded, "is_suspected_partial"].to_numpy(dtype=bool),
+            )
+            for col in ("centre", "lower", "upper", "sigma_z"):
                 rows.loc[loaded, col] = limits[col].to_numpy()
             rows.loc[loaded, "is_outside"] = limits["is_outside"].to_numpy()
         out.append(rows)
@@ -169,6 +177,7 @@ def _trend_table(con: Any, sc: Scope, alpha: float) -> pd.DataFrame:
             "centre",
             "lower",
             "upper",
+            "sigma_z",
             "is_outside",
             "is_suspected_partial",
         ]
@@ -178,8 +187,13 @@ def _trend_table(con: Any, sc: Scope, alpha: float) -> pd.DataFrame:
 TREND_DEFINITION = (
     "searches = all searches (vehicle-only included) in the month; person_searches = vehicle-only "
     "excluded; status = loaded or missing (no file: missing data, not zero). centre = mean of "
-    "the period's supplied months; lower/upper = exact Poisson control limits (two-sided "
-    "alpha 0.0027, the 3-sigma equivalent); is_outside = the count is outside them; "
+    "the period's supplied months that are not suspected partial submissions; lower/upper = "
+    "control limits that allow for months varying more than Poisson chance (Laney c' chart: "
+    "centre +/- 3 * sqrt(centre) * sigma_z, where sigma_z = mean moving range of "
+    "(searches - centre) / sqrt(centre) over consecutive baseline months / 1.128; never "
+    "narrower than the exact Poisson limits at two-sided alpha 0.0027); sigma_z = 1 for a "
+    "Poisson process, larger when months vary more; is_outside = the count is outside the "
+    "limits (a prompt to ask what happened that month, not a finding); "
     "is_suspected_partial = the count is under 20% of the median of the previous 12 supplied "
     "months (method.md §4), looking back before the period when the lake has those months."
 )
@@ -196,12 +210,20 @@ def trend(
         t = table[table["force_id"] == f]
         outside = t.loc[t["is_outside"], "month"].tolist()
         partial = t.loc[t["is_suspected_partial"], "month"].tolist()
+        sigma = t["sigma_z"].dropna()
+        if len(sigma) and float(sigma.iloc[0]) > 1:
+            caveats.append(
+                f"{f}: the month-to-month spread of searches is {float(sigma.iloc[0]):.1f} "
+                "times what Poisson chance alone would give (operations, seasons, policy); the "
+                "control limits are widened by that factor (Laney c' chart), so only a month "
+                "unusual for this force is flagged."
+            )
         if outside:
             caveats.append(
                 f"{f}: {len(outside)} month(s) outside the control limits: "
                 + ", ".join(m.isoformat()[:7] for m in outside)
-                + ". Monthly search counts vary more than Poisson chance (operations, seasons), "
-                "so limits on such counts flag many months; read them as prompts."
+                + ". "
+                + OUTSIDE_MEANING
             )
         if partial:
             caveats.append(

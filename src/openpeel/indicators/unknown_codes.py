@@ -27,6 +27,19 @@ def _field_names(schema: str) -> dict[str, str]:
 #: Stop and search: raw column -> the published field it comes from.
 STOP_SEARCH_FIELDS = _field_names("stop_search")
 
+#: Per lake table: raw column -> the published field (the crimes table reads both street
+#: generations; the current one names every coded field).
+FIELDS_BY_TABLE = {
+    "stop_searches": STOP_SEARCH_FIELDS,
+    "crimes": _field_names("street"),
+    "outcomes": _field_names("outcomes"),
+}
+
+
+def fields_of(table_name: str) -> dict[str, str]:
+    """The coded fields of a lake table (none for a table without vocabularies)."""
+    return FIELDS_BY_TABLE.get(table_name, {})
+
 
 def unknown_code_counts(
     con: Any,
@@ -48,7 +61,7 @@ def unknown_code_counts(
         Field name -> rows, only for fields with at least one unrecognised value.
     """
     tables = con.list_tables()
-    if "unknown_values" not in tables or "lake_partitions" not in tables:
+    if not fields or "unknown_values" not in tables or "lake_partitions" not in tables:
         return {}
     parts = con.table("lake_partitions")
     parts = parts.filter(

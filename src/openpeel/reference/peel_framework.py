@@ -19,10 +19,11 @@ from functools import cache
 from importlib import resources
 
 from openpeel.calendar import parse_month
+from openpeel.errors import UnknownIdError
 
 TEXT_STATUSES = ("verbatim", "as_reported", "paraphrase", "not_available", "project")
 NOT_AVAILABLE = "Text not available to this project."
-SECTIONS = ("calls", "stop_search", "crime", "investigations")
+SECTIONS = ("calls", "stop_search", "crime", "investigations", "offenders")
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ class Framework:
         for area in self.areas:
             if area.area_id == area_id:
                 return area
-        raise KeyError(f"{self.framework_id} has no area {area_id!r}")
+        raise UnknownIdError(f"{self.framework_id} has no area {area_id!r}")
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -173,7 +174,7 @@ def framework(framework_id: str) -> Framework:
     """One framework by id (KeyError naming the known ids)."""
     known = frameworks()
     if framework_id not in known:
-        raise KeyError(f"unknown PEEL framework {framework_id!r}; known: {', '.join(known)}")
+        raise UnknownIdError(f"unknown PEEL framework {framework_id!r}; known: {', '.join(known)}")
     return known[framework_id]
 
 

@@ -8,23 +8,19 @@ from typing import Any
 
 import openpeel
 from openpeel.config import Workspace, workspace_for
+from openpeel.errors import DataUnavailableError
 from openpeel.indicators.period import Period
+from openpeel.provenance import lake_provenance
 from openpeel.reference.forces import force
 from openpeel.reference.peel_framework import framework, framework_for, grades
 from openpeel.report.model import AreaSection, Panel, Report
-from openpeel.report.panels import BUILDERS
-
-
-def _synthetic_population(con: Any) -> bool:
-    if "population" not in con.list_tables():
-        return False
-    table = con.table("population")
-    return any("SYNTHETIC" in str(s).upper() for s in table.source.execute().unique())
+from openpeel.report.panels import section_panels
 
 
 def _operational_db(where: Workspace) -> Any:
-    """The operational database when it exists and is migrated (recorded grades, improvements);
-    None otherwise: the report then shows suggested grades only."""
+    """The operational database of the workspace (its data directory's, or the configured
+    database URL) when it exists and is migrated (recorded grades, improvements); None
+    otherwise: the report then shows suggested grades only."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from openpeel.database.engine import cached_engine
@@ -50,7 +46,7 @@ def _assessment(
 
     try:
         return assess(con, force_id, period, framework=framework_id, db=_operational_db(where))
-    except (RulesError, KeyError, FileNotFoundError):
+    except RulesError:  # the framework has no rules yet: no assessment boxes
         return None
 
 
@@ -71,6 +67,10 @@ def build_report(
 
     Returns:
         A :class:`Report`; write it with :func:`write_html` or :func:`write_pdf`.
+
+    Raises:
+        UnknownIdError: the force id is not a data.police.uk force (the message lists them).
+        DataUnavailableError: no indicator has any data for the force and period.
     """
     info = force(force_id)
     fw = framework(framework_id) if framework_id else framework_for(period.end)
@@ -82,17 +82,24 @@ def build_report(
         panels: list[Panel] = []
         for name in area.sections:
             if name not in computed:
-                computed[name] = BUILDERS[name](con, force_id, period)
+                computed[name] = section_panels(con, name, force_id, period)
             panels.extend(computed[name])
         sections.append(AreaSection(area, panels))
+    results = [p.result for ps in computed.values() for p in ps if p.result is not None]
+    if all(p.unavailable or p.result is None for ps in computed.values() for p in ps):
+        reasons = sorted({p.unavailable for ps in computed.values() for p in ps if p.unavailable})
+        raise DataUnavailableError(
+            f"no data for {force_id} in {period.label}: nothing to report"
+            + (f" ({reasons[0]})" if reasons else "")
+        )
     assessment = _assessment(con, where, force_id, period, fw.framework_id)
     if assessment is not None:
         by_area = {a.area.area_id: a for a in assessment.areas}
         for section in sections:
             section.assessment = by_area.get(section.area.area_id)
-    results = [p.result for ps in computed.values() for p in ps if p.result is not None]
-    synthetic_population = _synthetic_population(con)
-    is_synthetic = synthetic_population or any(r.is_synthetic for r in results)
+    provenance = lake_provenance(con, [force_id])
+    synthetic_population = "population" in provenance.synthetic_tables
+    is_synthetic = provenance.is_synthetic or any(r.is_synthetic for r in results)
     notes = [
         "Every number has its definition, interval and caveats beside it. Intervals are 95% "
         "unless the definition says otherwise.",

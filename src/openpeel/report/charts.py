@@ -13,6 +13,8 @@ import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
+from openpeel.provenance import SYNTHETIC_MARK
+
 #: Okabe & Ito (2008), "Color Universal Design": black first, then the seven colours.
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442")
 TEXT_COLOUR = "#1a1a1a"
@@ -121,3 +123,39 @@ def monthly_line(
             .encode(y="target:Q")
         )
     return _config(alt.layer(*layers).properties(width=WIDTH - 80, height=220))
+
+
+#: Height of the band :func:`mark_synthetic` adds above a chart.
+MARK_BAND = 24
+_ROOT = re.compile(r"<svg\b([^>]*)>")
+
+
+def mark_synthetic(svg: str, mark: str = SYNTHETIC_MARK) -> str:
+    """The chart with a yellow band above it reading ``mark``, part of the image itself (so a
+    copied or saved chart keeps it). Marking twice changes nothing."""
+    if not svg or 'class="synthetic-mark"' in svg:
+        return svg
+    root = _ROOT.search(svg)
+    if root is None:
+        return svg
+    attrs = root.group(1)
+    width = float(re.search(r'\bwidth="([\d.]+)"', attrs).group(1))  # type: ignore[union-attr]
+    height = float(re.search(r'\bheight="([\d.]+)"', attrs).group(1))  # type: ignore[union-attr]
+    width = max(width, 8.0 * len(mark))
+    new_attrs = re.sub(r'\bwidth="[\d.]+"', f'width="{width:g}"', attrs, count=1)
+    new_attrs = re.sub(r'\bheight="[\d.]+"', f'height="{height + MARK_BAND:g}"', new_attrs, count=1)
+    new_attrs = re.sub(
+        r'\bviewBox="[^"]*"', f'viewBox="0 0 {width:g} {height + MARK_BAND:g}"', new_attrs, count=1
+    )
+    text = mark.replace("&", "&amp;").replace("<", "&lt;")
+    band = (
+        f'<g class="synthetic-mark"><rect width="{width:g}" height="{MARK_BAND - 2}" '
+        f'fill="#F0E442" stroke="#000"/><text x="6" y="{MARK_BAND - 8}" font-family="{FONT}" '
+        f'font-size="13" font-weight="bold" fill="#000">{text}</text></g>'
+    )
+    body = svg[root.end() : svg.rindex("</svg>")]
+    return (
+        f"<svg{new_attrs}>{band}"
+        f'<g transform="translate(0,{MARK_BAND})">{body}</g></svg>'
+        + svg[svg.rindex("</svg>") + 6 :]
+    )

@@ -9,31 +9,23 @@ from typing import Any, cast
 
 import pandas as pd
 
+from openpeel.errors import OpenpeelError
+from openpeel.formatting import number_text, percent_text
 from openpeel.indicators import calls, charter, crime, investigations
 from openpeel.indicators import stop_search as ss
 from openpeel.indicators import stop_search_outcomes as sso
 from openpeel.indicators import stop_search_quality as ssq
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
+from openpeel.provenance import any_synthetic, lake_provenance
 from openpeel.report import charts
 from openpeel.report.model import Headline, Panel
+from openpeel.stats.control_chart import OUTSIDE_MEANING
 
 Builder = Callable[[Any, str, Period], list[Panel]]
-EXPECTED_ERRORS = (LookupError, ValueError, RuntimeError)
-
-
-def share_text(value: Any) -> str:
-    """A 0–1 share as a percentage with one decimal."""
-    return "" if value is None or pd.isna(value) else f"{100 * float(value):.1f}%"
-
-
-def number_text(value: Any, decimals: int = 1) -> str:
-    """A number with thousands separators."""
-    if value is None or pd.isna(value):
-        return ""
-    if decimals == 0 or (float(value).is_integer() and decimals == 0):
-        return f"{float(value):,.0f}"
-    return f"{float(value):,.{decimals}f}"
+#: What a panel shows as "not available" with the reason. Anything else is a bug and propagates.
+EXPECTED_ERRORS: tuple[type[Exception], ...] = (OpenpeelError,)
+share_text = percent_text
 
 
 def interval_text(low: Any, high: Any, share: bool = False, confidence: float = 0.95) -> str:
@@ -59,9 +51,18 @@ def display(df: pd.DataFrame, columns: dict[str, tuple[str, str]]) -> pd.DataFra
             out[title] = values.map(number_text)
         elif kind == "month":
             out[title] = pd.to_datetime(values).dt.strftime("%b %Y")
+        elif kind == "limits":
+            out[title] = values.map(limits_text)
         else:
             out[title] = values.map(lambda v: "" if v is None or pd.isna(v) else str(v))
     return out.reset_index(drop=True)
+
+
+def limits_text(is_outside: Any) -> str:
+    """A control-limit flag in words: a lay reader does not know what "True" means."""
+    if is_outside is None or pd.isna(is_outside):
+        return ""
+    return "Outside: unusual month" if bool(is_outside) else "Within"
 
 
 def label(code: Any) -> str:
@@ -88,7 +89,7 @@ def _population_caveat(result: IndicatorResult, con: Any) -> list[str]:
     if "population" not in con.list_tables():
         return []
     sources = con.table("population").source.execute().unique().tolist()
-    if any("SYNTHETIC" in str(s).upper() for s in sources):
+    if any_synthetic(sources):
         return [
             "The population denominators loaded are SYNTHETIC (made up for the demo), whatever "
             "the population source named in the definition: the rates are not real."
@@ -301,7 +302,10 @@ def _ss_trend(con: Any, force_id: str, period: Period) -> Panel:
         )
     )
     outside = int(t.is_outside.fillna(False).astype(bool).sum())
-    panel.comparison = [f"{outside} month(s) outside the control limits (3 sigma, Poisson)."]
+    panel.comparison = [
+        f"{outside} month(s) outside the control limits, which allow for how much this "
+        f"force's searches usually vary from month to month. {OUTSIDE_MEANING}"
+    ]
     panel.chart_description = (
         f"Line chart of searches a month from {period.start:%b %Y} to {period.end:%b %Y}, "
         f"centre {number_text(t.centre.iloc[0], 0) if len(t) else ''}; {outside} month(s) "
@@ -321,7 +325,7 @@ def _ss_trend(con: Any, force_id: str, period: Period) -> Panel:
             "searches": ("Searches", "int"),
             "lower": ("Lower limit", "int"),
             "upper": ("Upper limit", "int"),
-            "is_outside": ("Outside limits", "text"),
+            "is_outside": ("Against the limits", "limits"),
         },
     )
     quality = _safe_result(lambda: ssq.quality(con, period, force_id))
@@ -416,7 +420,10 @@ def _crime_trend(con: Any, force_id: str, period: Period) -> Panel:
             )
         )
     outside = int(t.is_outside_limits.fillna(False).astype(bool).sum())
-    panel.comparison = [f"{outside} month(s) outside the control limits."]
+    panel.comparison = [
+        f"{outside} month(s) outside the control limits, which allow for how much this "
+        f"force's crime usually varies from month to month. {OUTSIDE_MEANING}"
+    ]
     panel.chart_description = (
         f"Line chart of crimes a month from {period.start:%b %Y} to {period.end:%b %Y}; "
         f"{outside} month(s) outside the control limits."
@@ -434,7 +441,7 @@ def _crime_trend(con: Any, force_id: str, period: Period) -> Panel:
             "crimes": ("Crimes", "int"),
             "lower_limit": ("Lower limit", "int"),
             "upper_limit": ("Upper limit", "int"),
-            "is_outside_limits": ("Outside limits", "text"),
+            "is_outside_limits": ("Against the limits", "limits"),
         },
     )
     panel.caveats = list(r.caveats)
@@ -733,9 +740,28 @@ def _charter(con: Any, force_id: str, period: Period) -> Panel:
     return panel
 
 
+def offender_panels(con: Any, force_id: str, period: Period) -> list[Panel]:
+    """Managing offenders, from the force's own extract (openpeel.report.offender_panels)."""
+    from openpeel.report.offender_panels import offender_panels as build
+
+    return build(con, force_id, period)
+
+
 BUILDERS: dict[str, Builder] = {
     "calls": calls_panels,
     "stop_search": stop_search_panels,
     "crime": crime_panels,
     "investigations": investigation_panels,
+    "offenders": offender_panels,
 }
+
+
+def section_panels(con: Any, section: str, force_id: str, period: Period) -> list[Panel]:
+    """The panels of one section (report and web pages alike), every chart marked as synthetic
+    when the data behind it is (the force's lake rows, or the indicator's own inputs)."""
+    panels = BUILDERS[section](con, force_id, period)
+    lake_is_synthetic = lake_provenance(con, [force_id]).is_synthetic
+    for panel in panels:
+        if lake_is_synthetic or (panel.result is not None and panel.result.is_synthetic):
+            panel.chart_svg = charts.mark_synthetic(panel.chart_svg)
+    return panels

@@ -30,6 +30,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from openpeel.errors import SourceFormatError
 from openpeel.reference.forces import force_id_for_pfa_code
 
 SOURCE = "ONS Census 2021 TS021"
@@ -73,7 +74,7 @@ POPULATION_SCHEMA = pa.schema(
 _MAX_LISTED = 5
 
 
-class PopulationError(ValueError):
+class PopulationError(SourceFormatError):
     """The census or lookup file cannot be used; the message is a one-line reason."""
 
 

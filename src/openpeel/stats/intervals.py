@@ -2,6 +2,7 @@
 
 - Proportions (arrest rate, share answered in 10 s, share graded green): Wilson score interval.
 - Counts of events (searches, crimes) and rates built on them: exact (Garwood) Poisson interval.
+- Rare proportions (further offending among registered offenders): exact (Clopper-Pearson).
 
 Both are checked against statsmodels in the tests. They are written here, not called from
 statsmodels, because they must take whole arrays (one call per table, not per cell) and must
@@ -16,12 +17,14 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
+from openpeel.errors import UserInputError
+
 FloatArray = NDArray[np.float64]
 
 
 def _z(confidence: float) -> float:
     if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be between 0 and 1, not {confidence}")
+        raise UserInputError(f"confidence must be between 0 and 1, not {confidence}")
     return float(stats.norm.ppf(0.5 + confidence / 2))
 
 
@@ -70,6 +73,30 @@ def poisson_exact_interval(count: ArrayLike, confidence: float = 0.95) -> tuple[
     with np.errstate(invalid="ignore"):
         low = np.where(k > 0, stats.chi2.ppf(alpha / 2, 2 * k) / 2, 0.0)
         high = stats.chi2.ppf(1 - alpha / 2, 2 * k + 2) / 2
+    return _unwrap(low), _unwrap(high)
+
+
+def clopper_pearson_interval(
+    successes: ArrayLike, trials: ArrayLike, confidence: float = 0.95
+) -> tuple[Any, Any]:
+    """Exact (Clopper-Pearson) interval for a proportion successes / trials.
+
+    ``low = beta.ppf(a/2, x, n - x + 1)`` (0 when x = 0) and ``high = beta.ppf(1 - a/2, x + 1,
+    n - x)`` (1 when x = n). Conservative: used where events are rare (a few further offences
+    among a thousand offenders), where Wilson's approximation is least reliable. n = 0 gives
+    (nan, nan).
+    """
+    x = np.asarray(successes, dtype=float)
+    n = np.asarray(trials, dtype=float)
+    if np.any(x < 0) or np.any(x > n):
+        raise ValueError("successes must be between 0 and the number of trials")
+    alpha = 1 - confidence
+    _z(confidence)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        low = np.where(x > 0, stats.beta.ppf(alpha / 2, x, n - x + 1), 0.0)
+        high = np.where(x < n, stats.beta.ppf(1 - alpha / 2, x + 1, n - x), 1.0)
+    low = np.where(n > 0, low, np.nan)
+    high = np.where(n > 0, high, np.nan)
     return _unwrap(low), _unwrap(high)
 
 

@@ -28,6 +28,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
+from openpeel.errors import UserInputError
+
 FloatArray = NDArray[np.float64]
 METHODS = ("exact", "score", "wald_log")
 
@@ -45,7 +47,7 @@ class RateRatio:
 
 def _z(confidence: float) -> float:
     if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be between 0 and 1, not {confidence}")
+        raise UserInputError(f"confidence must be between 0 and 1, not {confidence}")
     return float(stats.norm.ppf(0.5 + confidence / 2))
 
 
@@ -84,7 +86,7 @@ def rate_ratio(
         ValueError: on negative counts, non-positive exposures, an unknown method or confidence.
     """
     if method not in METHODS:
-        raise ValueError(
+        raise UserInputError(
             f"unknown rate-ratio method {method!r}; choose one of {', '.join(METHODS)}"
         )
     a, ea, c, ec = _arrays(count, exposure, ref_count, ref_exposure)

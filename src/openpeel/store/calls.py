@@ -32,7 +32,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from openpeel.config import Where, settings, workspace_for
+from openpeel.config import Where, workspace_for
+from openpeel.errors import SourceFormatError, UserInputError
+from openpeel.provenance import is_synthetic_label
 from openpeel.reference.forces import force as lookup_force
 from openpeel.sources.calls_999 import CALLS_999_COLUMNS, CALLS_999_FIELDS, parse_published_999
 from openpeel.sources.calls_log import (
@@ -165,7 +167,7 @@ class CallsLoadReport:
     @property
     def is_synthetic(self) -> bool:
         """The file was made by openpeel's synthetic generator."""
-        return self.snapshot.startswith("synthetic")
+        return is_synthetic_label(self.snapshot)
 
     def as_dict(self, max_rejects: int = 20) -> dict[str, Any]:
         """JSON-ready summary with the first rejects."""
@@ -188,11 +190,10 @@ class ReadResult:
 # --- reading --------------------------------------------------------------------------------
 
 
-def _connect() -> duckdb.DuckDBPyConnection:
+def _connect(threads: int | None = None) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(config={"preserve_insertion_order": True})
-    conf = settings()
-    if conf.duckdb_threads:
-        con.execute(f"SET threads = {int(conf.duckdb_threads)}")
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
     # Times without an offset are UK clock time (docs/calls.md).
     con.execute(f"SET TimeZone = '{LOCAL_TZ}'")
     return con
@@ -228,7 +229,7 @@ def _read_raw(
     if kind.table == "calls_999_monthly" and not {"answered_under_10s", "share_under_10s"} & set(
         index
     ):
-        raise ValueError(
+        raise SourceFormatError(
             f"not a {kind.what} file: no column for answered_under_10s or share_under_10s "
             f"(columns: {', '.join(header)}); map one with --columns FIELD=HEADER"
         )
@@ -285,6 +286,7 @@ def read_export(
     columns: Mapping[str, str] | None = None,
     snapshot: str | None = None,
     allow_no_force: bool = False,
+    threads: int | None = None,
 ) -> ReadResult:
     """Read and check one file without storing it.
 
@@ -297,6 +299,7 @@ def read_export(
             day in the file).
         allow_no_force: read a call log or incidents export without a force (for staffing
             from a file; ``force_id`` is then NULL).
+        threads: DuckDB threads (the workspace's ``duckdb_threads``; None: DuckDB's default).
 
     Raises:
         ValueError: the file cannot be read at all (missing, empty, wrong header, unknown force).
@@ -305,12 +308,12 @@ def read_export(
     kind = KINDS[table]
     if kind.needs_force and not (allow_no_force and not force_id):
         if not force_id:
-            raise ValueError(f"a {kind.what} belongs to one force: give --force")
+            raise UserInputError(f"a {kind.what} belongs to one force: give --force")
         try:
             lookup_force(force_id)
         except KeyError as err:
-            raise ValueError(str(err).strip("\"'")) from None
-    con = _connect()
+            raise UserInputError(str(err).strip("\"'")) from None
+    con = _connect(threads)
     try:
         _read_raw(con, path, kind, columns, force_id if kind.needs_force else None)
         names = [f.name for f in kind.fields]
@@ -420,8 +423,10 @@ def load_export(
         ValueError: the file cannot be read at all.
         LakeBusyError: another load holds the lake's lock.
     """
-    lake = Lake(workspace_for(data_dir).data_dir)
-    read = read_export(path, table, force_id, columns, snapshot)
+    where = workspace_for(data_dir)
+    threads = where.settings.duckdb_threads
+    lake = Lake(where.data_dir)
+    read = read_export(path, table, force_id, columns, snapshot, threads=threads)
     kind = KINDS[table]
     report = read.report
     with lake.lock():
@@ -429,7 +434,7 @@ def load_export(
         lake.tidy(LAKE_TABLES)
         work = lake.staging(report.load_id)
         old = next(iter(lake.current(table)), None)
-        con = _connect()
+        con = _connect(threads)
         try:
             con.register("new_rows", read.data)
             n = read.rejects.num_rows

@@ -14,6 +14,7 @@ from typing import Any
 import ibis
 
 from openpeel.config import Where, workspace_for
+from openpeel.errors import UserInputError
 from openpeel.sources.policeuk_tables import Column
 from openpeel.sql import sql_list
 from openpeel.sql import sql_text as _quote
@@ -22,6 +23,7 @@ from openpeel.store.calls import LOAD_LOG_SCHEMA as CALLS_LOAD_LOG
 from openpeel.store.calls import REJECT_COLUMNS as CALLS_REJECT_COLUMNS
 from openpeel.store.lake import REJECT_COLUMNS, Lake, Partition
 from openpeel.store.migrate import migrate_if_idle
+from openpeel.store.offenders import offender_view_sql
 from openpeel.store.tables import LAKE_TABLES, force_month_tables
 
 #: Tables the connection always has (empty until loaded).
@@ -144,6 +146,8 @@ def view_sql(lake: Lake) -> dict[str, str]:
     population = lake.reference_path("population")
     if population:
         sql["population"] = f"SELECT * FROM read_parquet({_quote(str(population))})"
+    # Offender management: offenders, offender_assessments, ... offender_rejects, offender_loads.
+    sql.update(offender_view_sql(lake))
     return sql
 
 
@@ -172,7 +176,7 @@ def connect(data_dir: Where = None, *, engine: str | None = None, **kwargs: Any)
 
         return connect_spark(where)
     if engine != "duckdb":
-        raise ValueError(f"unknown engine {engine!r}: choose duckdb or spark")
+        raise UserInputError(f"unknown engine {engine!r}: choose duckdb or spark")
     lake = Lake(where.data_dir)
     migrate_if_idle(lake)
     con = ibis.duckdb.connect(**kwargs)

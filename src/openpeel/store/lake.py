@@ -35,6 +35,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from openpeel.errors import OpenpeelError
 from openpeel.sources.policeuk_tables import table_columns
 
 MANIFEST_SCHEMA = pa.schema(
@@ -154,7 +155,7 @@ def rejects_table(rows: Sequence[Mapping[str, object]]) -> pa.Table:
     )
 
 
-class LakeBusyError(RuntimeError):
+class LakeBusyError(OpenpeelError, RuntimeError):
     """Another ingest holds the lake's lock."""
 
 

@@ -8,6 +8,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from openpeel.config import Where, workspace_for
+from openpeel.errors import DataUnavailableError
 from openpeel.sources.census import read_population
 from openpeel.store.lake import Lake
 
@@ -18,7 +19,7 @@ HOW_TO_GET = (
 )
 
 
-class PopulationMissingError(LookupError):
+class PopulationMissingError(DataUnavailableError):
     """A command needs population data that has not been loaded."""
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import ibis
 
 from openpeel.config import Settings, Where, workspace_for
+from openpeel.errors import OpenpeelError
 from openpeel.sources.policeuk_tables import TABLES, Column, table_columns
 from openpeel.store.lake import Lake
 from openpeel.store.migrate import migrate_if_idle
@@ -34,7 +35,7 @@ _lock = threading.Lock()
 _session: Any = None
 
 
-class SparkUnavailableError(RuntimeError):
+class SparkUnavailableError(OpenpeelError, RuntimeError):
     """PySpark or a Java runtime is missing."""
 
 

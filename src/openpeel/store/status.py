@@ -7,6 +7,7 @@ from datetime import date
 
 from openpeel.calendar import month_range
 from openpeel.config import Where, workspace_for
+from openpeel.provenance import any_synthetic
 from openpeel.store.lake import Lake
 from openpeel.store.tables import force_month_tables
 
@@ -83,7 +84,7 @@ def lake_coverage(data_dir: Where = None) -> list[ForceCoverage]:
                 sum(m.rows or 0 for m in loaded),
                 sum(m.rows_rejected or 0 for m in loaded),
                 snapshots,
-                any(s.startswith("synthetic") for s in snapshots),
+                any_synthetic(snapshots),
             )
         )
     return out

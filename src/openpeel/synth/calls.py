@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from openpeel.errors import UserInputError
 from openpeel.reference.forces import force as lookup_force
 from openpeel.reference.forces import forces as all_forces
 from openpeel.stats.erlang import required_agents
@@ -406,9 +407,9 @@ def write_calls_demo(
     """
     lookup_force(force_id)
     if scale <= 0:
-        raise ValueError("scale must be positive")
+        raise UserInputError("scale must be positive")
     if pd.Period(end, "M") < pd.Period(start, "M"):
-        raise ValueError(f"the period ends ({end}) before it starts ({start})")
+        raise UserInputError(f"the period ends ({end}) before it starts ({start})")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     snapshot = f"synthetic-calls-{end}"

@@ -29,6 +29,7 @@ from openpeel.assess.models import (
     IMPROVEMENT_KINDS,
     MONITORING_PHASES,
 )
+from openpeel.errors import UserInputError
 from openpeel.indicators.period import Period
 from openpeel.reference.peel_framework import framework, grades
 from openpeel.scrutiny.models import User
@@ -66,7 +67,7 @@ def _cache(data_dir: Path, force_id: str, period: Period) -> IndicatorCache | No
 def _period(fy: str) -> Period:
     try:
         return Period.financial_year(fy)
-    except ValueError as err:
+    except UserInputError as err:
         raise HTTPException(status_code=400, detail=str(err)) from None
 
 
@@ -149,7 +150,7 @@ def set_grade(
             source,
             suggested,
         )
-    except ValueError as err:
+    except UserInputError as err:
         raise _bad(str(err)) from None
     db.commit()
     return _back(force, fy, f"area-{area_id}")
@@ -186,7 +187,7 @@ def add_evidence(
             when,
             summary,
         )
-    except ValueError as err:
+    except UserInputError as err:
         raise _bad(str(err)) from None
     db.commit()
     return _back(force, fy, f"ch-{row.characteristic_id}")
@@ -199,7 +200,7 @@ def afi_list(
     """Every improvement, newest first."""
     try:
         items = records.improvements(db, force or None, status or None)
-    except ValueError as err:
+    except UserInputError as err:
         raise _bad(str(err)) from None
     return render(
         request,
@@ -253,7 +254,7 @@ def afi_create(
                 due_date=due,
                 monitoring_phase=monitoring_phase,
             )
-    except ValueError as err:
+    except UserInputError as err:
         raise _bad(str(err)) from None
     db.commit()
     return RedirectResponse(f"/assess/afis/{imp.id}", status_code=303)
@@ -291,7 +292,7 @@ def _progress(request: Request, imp: Any, fy: str) -> dict[str, Any]:
 def _improvement(db: Session, afi_id: int) -> Any:
     try:
         return records.get_improvement(db, afi_id)
-    except ValueError:
+    except UserInputError:
         raise HTTPException(status_code=404, detail="Not found.") from None
 
 
@@ -346,7 +347,7 @@ def afi_update(
             linked_indicators=linked_indicators,
             description=description,
         )
-    except ValueError as err:
+    except UserInputError as err:
         raise _bad(str(err)) from None
     db.commit()
     return RedirectResponse(f"/assess/afis/{afi_id}", status_code=303)
@@ -370,10 +371,10 @@ def afi_action(
         if action_id:
             action = records.update_action(db, _actor(user), int(action_id), status)
             if action.improvement_id != afi_id:
-                raise ValueError("that action belongs to another improvement")
+                raise UserInputError("that action belongs to another improvement")
         else:
             records.add_action(db, _actor(user), afi_id, description, owner, _date(due_date))
-    except ValueError as err:
+    except UserInputError as err:
         db.rollback()
         raise _bad(str(err)) from None
     db.commit()
@@ -392,7 +393,7 @@ def afi_close(
     _improvement(db, afi_id)
     try:
         records.close_improvement(db, _actor(user), afi_id, evidence)
-    except ValueError as err:
+    except UserInputError as err:
         raise _bad(str(err)) from None
     db.commit()
     return RedirectResponse(f"/assess/afis/{afi_id}", status_code=303)

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from fastapi import Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from openpeel.errors import UnknownIdError
 from openpeel.indicators.period import Period
 from openpeel.reference.forces import force
 from openpeel.reference.peel_framework import framework_for, grades, sections
@@ -68,7 +69,7 @@ def common(request: Request, force_id: str, period: Period) -> dict[str, Any]:
         "qs": query_string(force_id, period),
         "period_from": f"{period.start:%Y-%m}",
         "period_to": f"{period.end:%Y-%m}",
-        "data_is_synthetic": public_data.lake_is_synthetic(request.app.state.data_dir),
+        "data_is_synthetic": public_data.lake_is_synthetic(request.app.state.data_dir, force_id),
     }
 
 
@@ -118,7 +119,7 @@ def area_page(
     fw = framework_for(period.end)
     try:
         area = fw.area(area_id)
-    except KeyError as error:
+    except UnknownIdError as error:
         raise HTTPException(status_code=404, detail=f"no PEEL area {area_id!r}") from error
     return render(
         request,

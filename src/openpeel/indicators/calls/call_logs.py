@@ -9,6 +9,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
+from openpeel.errors import UserInputError
 from openpeel.indicators.calls.common import (
     INDEPENDENCE_CAVEAT,
     WEEKDAYS,
@@ -46,7 +47,7 @@ def answer_performance(
         confidence: interval level.
     """
     if by not in BY_COLUMNS:
-        raise ValueError(f"--by must be one of {', '.join(BY_COLUMNS)}, not {by!r}")
+        raise UserInputError(f"--by must be one of {', '.join(BY_COLUMNS)}, not {by!r}")
     t = in_period(con.table("call_log"), period)
     t = t.filter([t.force_id == force_id, t.line_code.isin(list(lines))])
     threshold = ibis.cases(

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from openpeel.indicators.period import Period
+from openpeel.provenance import synthetic_expr
 from openpeel.stats.intervals import wilson_interval
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -48,7 +49,7 @@ def pct(confidence: float) -> str:
 
 
 def is_synthetic_table(table: Any) -> bool:
-    value = table.snapshot.startswith("synthetic").any().execute()
+    value = synthetic_expr(table.snapshot).any().execute()
     return bool(value) if value is not None and not pd.isna(value) else False
 
 

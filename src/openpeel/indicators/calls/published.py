@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from openpeel.errors import UserInputError
 from openpeel.indicators.calls.common import (
     INDEPENDENCE_CAVEAT,
     add_share_columns,
@@ -54,7 +55,7 @@ def published_999_trend(
         confidence: interval level.
     """
     if not force_ids:
-        raise ValueError("give at least one force")
+        raise UserInputError("give at least one force")
     df, synthetic = _published(con, period)
     national = df.groupby("month")[["answered_under_10s", "calls"]].sum()
     national_share = national["answered_under_10s"] / national["calls"]

@@ -12,6 +12,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
+from openpeel.errors import DataUnavailableError, SourceFormatError, UserInputError
 from openpeel.indicators.calls.common import (
     WEEKDAYS,
     is_synthetic_table,
@@ -34,7 +35,7 @@ def staffing_single(
 ) -> dict[str, Any]:
     """Handlers for one interval, with the model's figures, as one flat record."""
     if calls_per_hour < 0 or aht_seconds <= 0:
-        raise ValueError("--calls-per-hour must be >= 0 and --aht > 0")
+        raise UserInputError("--calls-per-hour must be >= 0 and --aht > 0")
     s = erlang.staff(
         calls_per_hour, aht_seconds, target_share, within_seconds, patience_seconds, shrinkage
     )
@@ -114,7 +115,7 @@ def staffing_interval(
     """:func:`staffing_single` with the definition and caveats a reader needs.
 
     Raises:
-        ValueError: a negative demand or a handling time that is not positive.
+        UserInputError: a negative demand or a handling time that is not positive.
     """
     record = staffing_single(
         calls_per_hour, aht_seconds, target_share, within_seconds, patience_seconds, shrinkage
@@ -149,7 +150,7 @@ def staffing_from_log(
         The result, and the file's read report (rows read, rejected and the first reasons).
 
     Raises:
-        ValueError: the file or the roster cannot be read, or the log has no calls of the line.
+        OpenpeelError: the file or the roster cannot be read, or the log has no calls of the line.
     """
     read = read_export(path, "call_log", None, columns, allow_no_force=True)
     roster_df = read_roster(roster) if roster is not None else None
@@ -189,7 +190,7 @@ def staffing_by_hour_of_week(
     t = calls.filter(calls.line_code == line)
     span = t.agg(first=t.offered_at.min(), last=t.offered_at.max()).execute()
     if span.empty or pd.isna(span["first"].iloc[0]):
-        raise ValueError(f"the call log has no {line} calls to staff for")
+        raise DataUnavailableError(f"the call log has no {line} calls to staff for")
     first = pd.Timestamp(span["first"].iloc[0]).normalize()
     last = pd.Timestamp(span["last"].iloc[0]).normalize()
     days = pd.date_range(first, last, freq="D")
@@ -207,7 +208,9 @@ def staffing_by_hour_of_week(
     )
     totals = agg[["offered", "handled", "handling_total", "abandoned", "wait_total"]].sum()
     if not totals["handled"]:
-        raise ValueError(f"the call log has no handling_seconds for {line} calls: cannot staff")
+        raise DataUnavailableError(
+            f"the call log has no handling_seconds for {line} calls: cannot staff"
+        )
     overall_aht = float(totals["handling_total"] / totals["handled"])
     grid = pd.DataFrame(
         [(d, h) for d in range(7) for h in range(24)], columns=["weekday", "hour"]
@@ -349,11 +352,13 @@ def read_roster(path: Any) -> pd.DataFrame:
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False)
     except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
-        raise ValueError(f"cannot read the roster {path}: {str(err).splitlines()[0]}") from None
+        raise SourceFormatError(
+            f"cannot read the roster {path}: {str(err).splitlines()[0]}"
+        ) from None
     raw.columns = [str(c).strip().lower() for c in raw.columns]
     missing = [c for c in ("weekday", "hour", "staff") if c not in raw.columns]
     if missing:
-        raise ValueError(
+        raise SourceFormatError(
             f"the roster needs columns weekday, hour, staff (missing {', '.join(missing)})"
         )
     rows = []
@@ -363,19 +368,23 @@ def read_roster(path: Any) -> pd.DataFrame:
         hour_text = str(r["hour"]).strip()
         staff_text = str(r["staff"]).strip()
         if wd is None or not 0 <= wd <= 6:
-            raise ValueError(f"roster row {i}: unreadable weekday {r['weekday']!r}")
+            raise SourceFormatError(f"roster row {i}: unreadable weekday {r['weekday']!r}")
         if not hour_text.isdigit() or not 0 <= int(hour_text) <= 23:
-            raise ValueError(f"roster row {i}: unreadable hour {r['hour']!r} (0-23)")
+            raise SourceFormatError(f"roster row {i}: unreadable hour {r['hour']!r} (0-23)")
         try:
             staff_value = float(staff_text)
         except ValueError:
-            raise ValueError(f"roster row {i}: unreadable staff {r['staff']!r}") from None
+            raise SourceFormatError(f"roster row {i}: unreadable staff {r['staff']!r}") from None
         if staff_value < 0 or staff_value != np.floor(staff_value):
-            raise ValueError(f"roster row {i}: staff must be a whole number, not {staff_text}")
+            raise SourceFormatError(
+                f"roster row {i}: staff must be a whole number, not {staff_text}"
+            )
         rows.append((wd, int(hour_text), int(staff_value)))
     df = pd.DataFrame(rows, columns=["weekday", "hour", "staff"])
     dup = df.duplicated(["weekday", "hour"])
     if dup.any():
         i = int(np.argmax(dup.to_numpy())) + 1
-        raise ValueError(f"roster row {i}: weekday {df.weekday[i - 1]} hour {df.hour[i - 1]} again")
+        raise SourceFormatError(
+            f"roster row {i}: weekday {df.weekday[i - 1]} hour {df.hour[i - 1]} again"
+        )
     return df

@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from openpeel.errors import UserInputError
 from openpeel.indicators.crime import (
     current_partitions,
     frame,
@@ -60,7 +61,7 @@ def complete_caveat(table: pd.DataFrame, complete_after: int) -> list[str]:
 
 def check_measure(measure: str | None) -> None:
     if measure is not None and measure not in MEASURES:
-        raise ValueError(f"unknown measure {measure!r}; use one of: {', '.join(MEASURES)}")
+        raise UserInputError(f"unknown measure {measure!r}; use one of: {', '.join(MEASURES)}")
 
 
 def snapshots_read(con: Any, force_ids: Sequence[str], period: Period) -> list[str]:

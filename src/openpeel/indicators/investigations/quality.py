@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from openpeel.errors import DataUnavailableError
 from openpeel.indicators.crime import (
     current_partitions,
     frame,
@@ -51,7 +52,7 @@ def outcome_quality(con: Any, force_id: str, period: Period) -> IndicatorResult:
     street = month_coverage(con, "crimes", period, [force_id])
     outcome_months = month_coverage(con, "outcomes", period, [force_id])
     if street.empty and outcome_months.empty:
-        raise ValueError(
+        raise DataUnavailableError(
             f"no street or outcomes files loaded for {force_id} in "
             f"{period.start:%Y-%m}..{period.end:%Y-%m} "
             f"(street: {loaded_range(con, 'crimes', force_id)}; "

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from openpeel.errors import DataUnavailableError
 from openpeel.indicators.crime import (
     ALL_CRIME,
     crime_type_codes,
@@ -139,7 +140,7 @@ def outcome_summary(
     rows = crime_outcome_rows(con, [force_id], period)
     counts = frame(outcome_counts(rows, ["force_id", "month"], complete_after))
     if counts.empty:
-        raise ValueError(f"no crimes (other than anti-social behaviour) for {force_id}")
+        raise DataUnavailableError(f"no crimes (other than anti-social behaviour) for {force_id}")
     table = rate_table(counts, ["force_id", "month"], confidence)
     observed = counts.groupby("month")["months_observed"].min()
     table.insert(2, "months_observed", table["month"].map(observed).astype("int64"))
@@ -189,7 +190,7 @@ def outcomes_by_type(
     rows = crime_outcome_rows(con, [force_id], period)
     counts = frame(outcome_counts(rows, ["force_id", "crime_type_code"], complete_after))
     if counts.empty:
-        raise ValueError(f"no crimes (other than anti-social behaviour) for {force_id}")
+        raise DataUnavailableError(f"no crimes (other than anti-social behaviour) for {force_id}")
     total = counts.assign(crime_type_code=ALL_CRIME)
     both = pd.concat([total, counts], ignore_index=True)
     both = both.rename(columns={"crime_type_code": "crime_type"})
@@ -255,11 +256,11 @@ def outcome_peers(
     check_measure(measure)
     coverage = month_coverage(con, "crimes", period)
     if coverage.empty:
-        raise ValueError(
+        raise DataUnavailableError(
             f"no street files loaded for any force in {period.start:%Y-%m}..{period.end:%Y-%m}"
         )
     if selected and selected not in set(coverage["force_id"]):
-        raise ValueError(
+        raise DataUnavailableError(
             f"no street files loaded for {selected} in {period.start:%Y-%m}..{period.end:%Y-%m} "
             f"(loaded: {loaded_range(con, 'crimes', selected)})"
         )

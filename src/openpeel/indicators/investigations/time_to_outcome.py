@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from ibis.expr.types import Table
 
+from openpeel.errors import DataUnavailableError, UserInputError
 from openpeel.indicators.crime import (
     ALL_CRIME,
     crime_type_codes,
@@ -139,13 +140,13 @@ def time_to_outcome(
     """
     force_id = require_force(force_id)
     if crime_type is not None and crime_type not in crime_type_codes():
-        raise ValueError(
+        raise UserInputError(
             f"unknown crime type {crime_type!r}; use one of: {', '.join(crime_type_codes())}"
         )
     coverage = require_months(con, "crimes", force_id, period)
     outcome_months = month_coverage(con, "outcomes", ALL_MONTHS, [force_id])
     if outcome_months.empty:
-        raise ValueError(
+        raise DataUnavailableError(
             f"no outcomes files loaded for {force_id}: time to outcome needs them "
             "(load the -outcomes.csv files of the months after the crimes)"
         )
@@ -157,7 +158,7 @@ def time_to_outcome(
     cohort = frame(cohort_q)
     events = frame(events_q)
     if cohort.empty:
-        raise ValueError(
+        raise DataUnavailableError(
             f"no crimes of {force_id} in {period.label} were recorded within the outcomes "
             f"months loaded ({first:%Y-%m}..{last:%Y-%m})"
         )

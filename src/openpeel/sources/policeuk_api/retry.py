@@ -14,6 +14,8 @@ from pathlib import Path
 
 import httpx
 
+from openpeel.errors import OpenpeelError
+
 ProgressCallback = Callable[[int, int | None], None]
 Sleep = Callable[[float], None]
 
@@ -26,7 +28,7 @@ _MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _FORCE_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-class FetchError(Exception):
+class FetchError(OpenpeelError):
     """A download or API call that cannot give what was asked for; the message is one line."""
 
 

@@ -11,9 +11,11 @@ from typing import Any
 
 import pandas as pd
 
+from openpeel.errors import DataUnavailableError, UserInputError
 from openpeel.indicators import stop_search as ss
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
+from openpeel.provenance import any_synthetic
 from openpeel.stats.intervals import poisson_exact_interval, wilson_interval
 
 #: Filter name -> column of the person-search rows it filters.
@@ -41,7 +43,7 @@ class ExplorerFilters:
 
     def __post_init__(self) -> None:
         if self.ethnicity not in ETHNICITY_BASES:
-            raise ValueError(f"ethnicity must be one of {', '.join(ETHNICITY_BASES)}")
+            raise UserInputError(f"ethnicity must be one of {', '.join(ETHNICITY_BASES)}")
 
     def active(self) -> dict[str, str]:
         """The filters set (name -> value)."""
@@ -115,9 +117,9 @@ def explore(
         table["rate_low"] = 1000 * rate_low / exposure
         table["rate_high"] = 1000 * rate_high / exposure
         sources = con.table("population").source.execute().unique()
-        if any("SYNTHETIC" in str(s).upper() for s in sources):
+        if any_synthetic(sources):
             caveats.append("The population denominators are SYNTHETIC: rates are not real.")
-    except (LookupError, ValueError) as error:  # no population loaded: shares only
+    except DataUnavailableError as error:  # no population loaded: shares only
         caveats.append(f"No rates: {str(error).splitlines()[0]}")
     if filters.ethnicity == "officer_defined":
         caveats.append(

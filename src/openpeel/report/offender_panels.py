@@ -1,0 +1,365 @@
+"""The report's *Managing offenders* panels, from the force's own offender management extract.
+
+Aggregates only (these panels also appear on public pages): no pseudonymous id is shown, and a
+count from 1 to 4 is shown as "fewer than 5" (small cells suppressed). The extract is measured at
+the end of the report's period, or at the extract date when that comes first.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from openpeel.calendar import last_day
+from openpeel.indicators import offenders as ind
+from openpeel.indicators.offender_forecast import backlog_forecast
+from openpeel.indicators.period import Period
+from openpeel.report import charts
+from openpeel.report.model import Headline, Panel
+from openpeel.report.panels import _safe, display, interval_text, number_text, share_text
+
+#: A count below this (and above zero) is not shown on its own.
+SMALL_CELL = 5
+
+EXTRACT_CAVEAT = (
+    "From the force's own pseudonymised offender management extract, not from published data; "
+    "figures are as good as the records behind them."
+)
+
+
+def count_text(value: Any) -> str:
+    """A count for a public page: 'fewer than 5' for 1 to 4."""
+    if value is None or pd.isna(value):
+        return ""
+    n = int(value)
+    return f"fewer than {SMALL_CELL}" if 0 < n < SMALL_CELL else f"{n:,}"
+
+
+def suppressed(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The table with small counts in ``columns`` replaced by 'fewer than 5'."""
+    out = df.copy()
+    for c in columns:
+        if c in out.columns:
+            out[c] = out[c].map(count_text)
+    return out
+
+
+def _as_at(con: Any, force_id: str, period: Period) -> date:
+    extract = ind.extract_as_at(con, force_id)
+    end = period.end
+    return min(extract, last_day(end))
+
+
+def offender_panels(con: Any, force_id: str, period: Period) -> list[Panel]:
+    """Backlog of overdue ARMS and visits, caseload, forecast, time to first contact, orders."""
+    return [
+        _safe(
+            "offenders-backlog",
+            "Overdue risk assessments and home visits",
+            lambda: _backlog(con, force_id, period),
+        ),
+        _safe(
+            "offenders-caseload",
+            "Caseload per offender manager",
+            lambda: _caseload(con, force_id, period),
+        ),
+        _safe(
+            "offenders-forecast",
+            "When the backlog clears",
+            lambda: _forecast(con, force_id, period),
+        ),
+        _safe(
+            "offenders-first",
+            "Time to the first assessment and visit",
+            lambda: _first(con, force_id, period),
+        ),
+        _safe(
+            "offenders-orders",
+            "Orders, breaches and further offending",
+            lambda: _orders(con, force_id, period),
+        ),
+    ]
+
+
+def _backlog(con: Any, force_id: str, period: Period) -> Panel:
+    as_at = _as_at(con, force_id, period)
+    r = ind.overdue(con, force_id, as_at, start=period.start)
+    t = r.table[r.table["risk_level"] == "all"].reset_index(drop=True)
+    if t.empty:
+        raise ind.DataUnavailableError("the extract holds no months in this period")
+    panel = Panel("offenders-backlog", "Offenders with an overdue ARMS assessment or visit", r)
+    last = t.iloc[-1]
+    panel.headlines.append(
+        Headline(
+            f"Registered offenders with an overdue ARMS or home visit on {as_at:%-d %b %Y}",
+            share_text(last["share_any_overdue"]),
+            interval_text(last["share_any_overdue_low"], last["share_any_overdue_high"], True),
+            f"{count_text(last['offenders_any_overdue'])} of "
+            f"{count_text(last['offenders_registered'])} registered offenders; "
+            f"{count_text(last['backlog_items'])} overdue items; the oldest ARMS overdue "
+            f"{number_text(last['oldest_arms_overdue_days'], 0)} days.",
+        )
+    )
+    peak = t.iloc[int(t["backlog_items"].to_numpy().argmax())]
+    panel.comparison = [
+        f"The backlog was {count_text(t['backlog_items'].iloc[0])} items at the end of "
+        f"{t['month'].iloc[0]:%B %Y}, peaked at {count_text(peak['backlog_items'])} in "
+        f"{peak['month']:%B %Y} and stands at {count_text(last['backlog_items'])}."
+    ]
+    panel.chart_description = (
+        "Line chart of the monthly share of registered offenders with an overdue ARMS or home "
+        "visit, with its interval: "
+        + "; ".join(
+            f"{m:%b %Y} {share_text(s)}"
+            for m, s in zip(t["month"], t["share_any_overdue"], strict=True)
+        )
+    )
+    panel.chart_svg = charts.to_svg(
+        charts.monthly_line(
+            t,
+            "month",
+            "share_any_overdue",
+            "Offenders with an overdue item",
+            "share_any_overdue_low",
+            "share_any_overdue_high",
+            percent=True,
+        ),
+        panel.chart_description,
+    )
+    shown = suppressed(
+        t, ["offenders_registered", "arms_overdue", "visits_overdue", "offenders_any_overdue"]
+    )
+    panel.table = display(
+        shown,
+        {
+            "month": ("Month", "month"),
+            "offenders_registered": ("Registered", "text"),
+            "arms_overdue": ("ARMS overdue", "text"),
+            "visits_overdue": ("Visits overdue", "text"),
+            "offenders_any_overdue": ("Offenders with either", "text"),
+            "share_any_overdue": ("Share", "share"),
+            "oldest_visit_overdue_days": ("Oldest visit (days)", "int"),
+        },
+    )
+    panel.caveats = [EXTRACT_CAVEAT, *r.caveats]
+    return panel
+
+
+def _caseload(con: Any, force_id: str, period: Period) -> Panel:
+    as_at = _as_at(con, force_id, period)
+    r = ind.caseload(con, force_id, as_at, start=period.start)
+    t = r.table
+    last = t.iloc[-1]
+    panel = Panel("offenders-caseload", "Registered offenders per offender manager (FTE)", r)
+    guide = float(r.meta["guide_per_fte"])
+    panel.headlines.append(
+        Headline(
+            "Registered offenders per offender manager FTE",
+            number_text(last["offenders_per_fte"]),
+            "no interval (a ratio of two known counts)",
+            f"{count_text(last['offenders_registered'])} offenders, "
+            f"{number_text(last['manager_fte'])} FTE on {last['day']:%-d %b %Y}.",
+        )
+    )
+    above = int((t["offenders_per_fte"] > guide).sum())
+    panel.comparison = [
+        f"Guide: {guide:g} per FTE (the project's assumption, not a national standard); "
+        f"{above} of {len(t)} month(s) above it."
+    ]
+    panel.chart_description = "Line chart of registered offenders per manager FTE by month: " + (
+        "; ".join(
+            f"{m:%b %Y} {number_text(v)}"
+            for m, v in zip(t["month"], t["offenders_per_fte"], strict=True)
+        )
+    )
+    panel.chart_svg = charts.to_svg(
+        charts.monthly_line(t, "month", "offenders_per_fte", "Offenders per FTE", target=guide),
+        panel.chart_description,
+    )
+    panel.table = display(
+        suppressed(t, ["offenders_registered"]),
+        {
+            "month": ("Month", "month"),
+            "offenders_registered": ("Registered", "text"),
+            "manager_fte": ("Manager FTE", "num"),
+            "offenders_per_fte": ("Per FTE", "num"),
+        },
+    )
+    panel.caveats = [EXTRACT_CAVEAT, *r.caveats]
+    return panel
+
+
+def _forecast(con: Any, force_id: str, period: Period) -> Panel:
+    as_at = _as_at(con, force_id, period)
+    r = backlog_forecast(con, force_id, as_at)
+    row = r.table.iloc[0]
+    panel = Panel("offenders-forecast", "When the backlog of overdue ARMS and visits clears", r)
+    clears = row["clears_on"]
+    panel.headlines.append(
+        Headline(
+            "Backlog clears at the recent pace on",
+            f"{clears:%B %Y}" if clears is not None and not pd.isna(clears) else "not clearing",
+            f"net clearance {number_text(row['net_clearance_per_month'])} items a month "
+            f"(95% interval {number_text(row['net_clearance_low'])} to "
+            f"{number_text(row['net_clearance_high'])})",
+            f"{count_text(row['backlog_items'])} overdue items on {as_at:%-d %b %Y}.",
+        )
+    )
+    panel.headlines.append(
+        Headline(
+            f"Extra offender manager FTE to clear it by {row['target_date']:%B %Y}",
+            number_text(row["extra_fte_to_clear_by_target"]),
+            "a projection (see the assumptions)",
+            f"Measured capacity {number_text(row['items_per_fte_month'], 1)} items per FTE a "
+            f"month; {number_text(row['manager_fte'])} FTE in post.",
+        )
+    )
+    panel.comparison = list(r.meta["assumptions"])
+    curve = pd.DataFrame(r.meta["recent_backlog"])
+    panel.chart_description = (
+        "Line chart of overdue items (ARMS plus visits) at each month end over the months the "
+        "clearance is measured on: "
+        + "; ".join(
+            f"{m:%b %Y} {count_text(v)}"
+            for m, v in zip(curve["month"], curve["backlog_items"], strict=True)
+        )
+    )
+    panel.chart_svg = charts.to_svg(
+        charts.monthly_line(curve, "month", "backlog_items", "Overdue items"),
+        panel.chart_description,
+    )
+    panel.table = pd.DataFrame(
+        {
+            "Quantity": [
+                "Overdue items",
+                "Net clearance a month",
+                "Clears on",
+                "Items per FTE a month",
+                "Manager FTE",
+                "Target date",
+                "Extra FTE to clear by the target",
+            ],
+            "Value": [
+                count_text(row["backlog_items"]),
+                number_text(row["net_clearance_per_month"]),
+                f"{clears:%d %b %Y}"
+                if clears is not None and not pd.isna(clears)
+                else "not clearing",
+                number_text(row["items_per_fte_month"]),
+                number_text(row["manager_fte"]),
+                f"{row['target_date']:%d %b %Y}",
+                number_text(row["extra_fte_to_clear_by_target"]),
+            ],
+        }
+    )
+    panel.caveats = [EXTRACT_CAVEAT, *r.caveats]
+    return panel
+
+
+def _first(con: Any, force_id: str, period: Period) -> Panel:
+    as_at = _as_at(con, force_id, period)
+    r = ind.time_to_first(con, force_id, as_at)
+    t = r.table
+    panel = Panel("offenders-first", "Days from registration to the first ARMS and visit", r)
+    for row in t.itertuples():
+        what = "ARMS assessment" if row.measure == "first_arms" else "home visit"
+        panel.headlines.append(
+            Headline(
+                f"Newly registered offenders with a first {what} within 56 days",
+                share_text(row.share_within_56_days),
+                interval_text(row.share_within_56_days_low, row.share_within_56_days_high, True),
+                f"{count_text(row.offenders)} offenders registered; median "
+                f"{number_text(row.median_days, 0) or 'not reached'} days (Kaplan-Meier).",
+            )
+        )
+    bars = t.assign(
+        measure=t["measure"].map({"first_arms": "First ARMS", "first_visit": "First visit"})
+    )
+    panel.chart_description = "Bar chart of the share done within 56 days of registration: " + (
+        "; ".join(
+            f"{m} {share_text(v)}"
+            for m, v in zip(bars["measure"], bars["share_within_56_days"], strict=True)
+        )
+    )
+    panel.chart_svg = charts.to_svg(
+        charts.interval_bars(
+            bars,
+            "measure",
+            "share_within_56_days",
+            "share_within_56_days_low",
+            "share_within_56_days_high",
+            "Done within 56 days",
+            "Measure",
+            percent=True,
+        ),
+        panel.chart_description,
+    )
+    panel.table = display(
+        suppressed(t.assign(measure=t["measure"].str.replace("_", " ")), ["offenders", "done"]),
+        {
+            "measure": ("Measure", "text"),
+            "offenders": ("Offenders", "text"),
+            "done": ("Done", "text"),
+            "median_days": ("Median days", "int"),
+            "share_within_28_days": ("Within 28 days", "share"),
+            "share_within_91_days": ("Within 91 days", "share"),
+        },
+    )
+    panel.caveats = [EXTRACT_CAVEAT, *r.caveats]
+    return panel
+
+
+def _orders(con: Any, force_id: str, period: Period) -> Panel:
+    as_at = _as_at(con, force_id, period)
+    r = ind.orders_and_breaches(con, force_id, as_at)
+    further = ind.further_offending(con, force_id, as_at).table.iloc[0]
+    t = r.table
+    panel = Panel("offenders-orders", "Orders, breaches and device checks per 100 offenders", r)
+    panel.headlines.append(
+        Headline(
+            "Registered offenders with a further sexual offence in the last 12 months",
+            share_text(further["share"]),
+            interval_text(further["share_low"], further["share_high"], True)
+            + " (exact, Clopper-Pearson)",
+            f"{count_text(further['offenders_with_further_sexual_offence'])} of "
+            f"{count_text(further['offenders_managed'])} offenders managed in the period.",
+        )
+    )
+    small = t["count"].between(1, SMALL_CELL - 1)
+    shown = t.assign(
+        measure=t["measure"].map(lambda m: str(m).replace("_", " ")),
+        count=t["count"].map(count_text),
+        per_100_offenders=t["per_100_offenders"].where(~small),
+    )
+    panel.table = display(
+        shown,
+        {
+            "measure": ("Measure", "text"),
+            "count": ("Count", "text"),
+            "per_100_offenders": ("Per 100 offenders", "num"),
+            "per_100_low": ("Low", "num"),
+            "per_100_high": ("High", "num"),
+        },
+    )
+    panel.table.loc[small.to_numpy(), ["Low", "High"]] = ""
+    bars = shown[~small & (t["count"] > 0)]
+    panel.chart_description = "Bar chart per 100 registered offenders: " + "; ".join(
+        f"{m} {number_text(v)}"
+        for m, v in zip(bars["measure"], bars["per_100_offenders"], strict=True)
+    )
+    panel.chart_svg = charts.to_svg(
+        charts.interval_bars(
+            bars,
+            "measure",
+            "per_100_offenders",
+            "per_100_low",
+            "per_100_high",
+            "Per 100 registered offenders",
+            "Measure",
+        ),
+        panel.chart_description,
+    )
+    panel.caveats = [EXTRACT_CAVEAT, *r.caveats]
+    return panel

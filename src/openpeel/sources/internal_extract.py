@@ -1,0 +1,408 @@
+"""Reading a force-internal extract against a schema declared as data.
+
+Force-internal extracts (offender management, vulnerability, audits) arrive as CSV files whose
+columns openpeel declares: name, kind, whether required, the codes allowed. This module reads one
+such file and sorts every row into *loaded* (typed, with its lineage) or *rejected* (with every
+reason), so that rows read = rows loaded + rows rejected, always.
+
+What is refused, and how:
+
+- **The whole file** (:class:`~openpeel.errors.SourceFormatError`, one line): missing, empty, not
+  UTF-8 text, a required column absent, or a column the schema does not declare. Undeclared
+  columns are refused rather than ignored because an extra column is the usual way a name or a
+  date of birth slips into an export.
+- **A row** (a reject with its reasons): a required value empty, a value of the wrong kind (a
+  date not in ``YYYY-MM-DD``, a number out of range, a code not in the list), a value that looks
+  like personal data (:func:`openpeel.sources.personal_data.personal_data_reason`: a name, a
+  date of birth or a PNC number where an opaque id or code is expected), a row-level rule broken
+  (an end before a start), or a key already seen earlier in the file. A rejected row is kept
+  with the values that look like personal data replaced by ``[withheld]``, so the rejects table
+  never holds what it refused.
+
+The reader is generic: a source module (for example :mod:`openpeel.sources.offenders`) declares
+its files with :class:`ExtractFile` and :class:`ExtractColumn` and calls
+:func:`read_extract_file`.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from openpeel.errors import SourceFormatError
+from openpeel.sources.personal_data import personal_data_reason
+
+#: Column kinds and the Arrow type each is loaded as.
+KIND_TYPES: dict[str, pa.DataType] = {
+    "pseudonym": pa.string(),
+    "code": pa.string(),
+    "date": pa.date32(),
+    "number": pa.float64(),
+    "integer": pa.int64(),
+}
+
+#: Written in place of a rejected value that looks like personal data.
+WITHHELD = "[withheld]"
+
+#: Lineage columns every loaded row carries (added by the reader, not in the file).
+LINEAGE_FIELDS: tuple[pa.Field, ...] = (
+    pa.field("source_file", pa.string()),
+    pa.field("source_row", pa.int64()),
+)
+
+REJECT_SCHEMA = pa.schema(
+    [
+        ("table_name", pa.string()),
+        ("source_file", pa.string()),
+        ("source_row", pa.int64()),
+        ("reason", pa.string()),
+        ("raw_row", pa.string()),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class ExtractColumn:
+    """One declared column of an extract file.
+
+    Attributes:
+        name: the header, exactly.
+        kind: ``pseudonym`` (an opaque id: checked against every personal-data pattern),
+            ``code`` (one of ``codes``), ``date`` (``YYYY-MM-DD``), ``number`` or ``integer``.
+        definition: what the column holds, for the documentation.
+        required: an empty value rejects the row.
+        codes: the allowed values of a ``code`` column.
+        minimum: smallest allowed value of a number (inclusive).
+        maximum: largest allowed value of a number (inclusive).
+    """
+
+    name: str
+    kind: str
+    definition: str
+    required: bool = True
+    codes: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in KIND_TYPES:
+            raise ValueError(f"unknown column kind {self.kind!r} for {self.name}")
+        if self.kind == "code" and not self.codes:
+            raise ValueError(f"code column {self.name} declares no codes")
+
+
+@dataclass(frozen=True)
+class RowRule:
+    """A rule over several columns of a row; ``holds`` returns True where a row is fine.
+
+    ``holds`` gets the typed columns (dates as ``datetime64``, NaT/NaN where empty); a
+    comparison with a missing value is False, so write rules as ``a.isna() | (a >= b)``.
+    """
+
+    reason: str
+    holds: Callable[[pd.DataFrame], pd.Series]
+
+
+@dataclass(frozen=True)
+class ExtractFile:
+    """One file of an extract: its name, the table it loads into, its columns and key."""
+
+    file_name: str
+    table: str
+    description: str
+    columns: tuple[ExtractColumn, ...]
+    key: tuple[str, ...]
+    rules: tuple[RowRule, ...] = ()
+    required_file: bool = True
+
+    def column(self, name: str) -> ExtractColumn:
+        """The declared column called ``name``."""
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    @property
+    def schema(self) -> pa.Schema:
+        """Arrow schema of the loaded table (declared columns, then lineage)."""
+        return pa.schema(
+            [pa.field(c.name, KIND_TYPES[c.kind]) for c in self.columns] + list(LINEAGE_FIELDS)
+        )
+
+
+@dataclass
+class ExtractRead:
+    """One file read: typed rows loaded and rows rejected with reasons."""
+
+    spec: ExtractFile
+    source_file: str
+    data: pd.DataFrame
+    rejects: pd.DataFrame
+    rows_read: int
+
+    @property
+    def rows_loaded(self) -> int:
+        """Rows that passed every check."""
+        return len(self.data)
+
+    @property
+    def rows_rejected(self) -> int:
+        """Rows refused, each with its reason."""
+        return len(self.rejects)
+
+    def reject_rows(self, mask: pd.Series, reason: str) -> None:
+        """Move loaded rows where ``mask`` is True to the rejects (a check across files)."""
+        mask = mask.reindex(self.data.index, fill_value=False).astype(bool)
+        if not mask.any():
+            return
+        moved = self.data[mask]
+        extra = pd.DataFrame(
+            {
+                "table_name": self.spec.table,
+                "source_file": self.source_file,
+                "source_row": moved["source_row"].astype("int64"),
+                "reason": reason,
+                "raw_row": [
+                    _raw_row([_text(moved[c.name].iloc[i]) for c in self.spec.columns])
+                    for i in range(len(moved))
+                ],
+            }
+        )
+        self.rejects = (
+            pd.concat([self.rejects, extra], ignore_index=True)
+            .sort_values("source_row", kind="stable")
+            .reset_index(drop=True)
+        )
+        self.data = self.data[~mask].reset_index(drop=True)
+
+    def data_arrow(self) -> pa.Table:
+        """Loaded rows as Arrow in the declared schema."""
+        return pa.Table.from_pandas(self.data, schema=self.spec.schema, preserve_index=False)
+
+    def rejects_arrow(self) -> pa.Table:
+        """Rejected rows as Arrow in :data:`REJECT_SCHEMA`."""
+        return pa.Table.from_pandas(self.rejects, schema=REJECT_SCHEMA, preserve_index=False)
+
+
+def _text(value: object) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    return str(value)
+
+
+def _raw_row(values: list[str]) -> str:
+    return ",".join(v if "," not in v else f'"{v}"' for v in values)
+
+
+def read_header(path: Path, spec: ExtractFile) -> tuple[list[str], list[list[str]]]:
+    """The header and the records of a file, or SourceFormatError naming what is wrong."""
+    name = path.name
+    if not path.is_file():
+        raise SourceFormatError(f"{name}: file not found")
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            records = list(csv.reader(fh))
+    except UnicodeDecodeError:
+        raise SourceFormatError(f"{name}: not UTF-8 text (is it a spreadsheet?)") from None
+    except csv.Error as err:
+        raise SourceFormatError(f"{name}: not a readable CSV file ({err})") from None
+    if not records or not any(h.strip() for h in records[0]):
+        raise SourceFormatError(f"{name}: empty file (expected a header row)")
+    header = [h.strip() for h in records[0]]
+    declared = [c.name for c in spec.columns]
+    undeclared = [h for h in header if h not in declared]
+    if undeclared:
+        raise SourceFormatError(
+            f"{name}: undeclared column(s) {', '.join(undeclared)}: only "
+            f"{', '.join(declared)} may be exported"
+        )
+    missing = [c.name for c in spec.columns if c.required and c.name not in header]
+    if missing:
+        raise SourceFormatError(f"{name}: missing column(s) {', '.join(missing)}")
+    duplicated = sorted({h for h in header if header.count(h) > 1})
+    if duplicated:
+        raise SourceFormatError(f"{name}: column(s) {', '.join(duplicated)} appear twice")
+    return header, records[1:]
+
+
+def read_extract_file(path: Path | str, spec: ExtractFile) -> ExtractRead:
+    """Read one extract file and sort every row into loaded or rejected.
+
+    Args:
+        path: the CSV file (UTF-8, comma separated, a header row).
+        spec: the file's declared schema.
+
+    Returns:
+        :class:`ExtractRead` with typed rows (declared columns plus ``source_file`` and
+        ``source_row``, 1 = the first row after the header) and rejects with their reasons.
+
+    Raises:
+        SourceFormatError: the file cannot be read as declared (one-line message).
+    """
+    path = Path(path)
+    header, records = read_header(path, spec)
+    width = len(header)
+    source_rows = np.arange(1, len(records) + 1, dtype=np.int64)
+    # Blank lines are not rows; rows with the wrong number of fields are rejected as such.
+    kept = [i for i, r in enumerate(records) if any(v.strip() for v in r)]
+    records = [records[i] for i in kept]
+    source_rows = source_rows[kept]
+    reasons: list[list[str]] = [[] for _ in records]
+    withheld: list[set[int]] = [set() for _ in records]
+    cells: list[list[str]] = []
+    for i, r in enumerate(records):
+        if len(r) != width:
+            reasons[i].append(f"row has {len(r)} fields, the header has {width}")
+        cells.append([v.strip() for v in (r + [""] * width)[:width]])
+    raw = (
+        pd.DataFrame(cells, columns=header, dtype=object)
+        if cells
+        else pd.DataFrame({h: pd.Series(dtype=object) for h in header})
+    )
+    typed: dict[str, pd.Series] = {}
+    for column in spec.columns:
+        values = raw[column.name] if column.name in raw else pd.Series([""] * len(raw))
+        values = values.reset_index(drop=True)
+        typed[column.name], problems = _check_column(column, values)
+        position = header.index(column.name) if column.name in header else None
+        for i, problem in problems.items():
+            reasons[i].append(problem)
+            if position is not None and "looks like" in problem:
+                withheld[i].add(position)
+    frame = pd.DataFrame(typed)
+    for rule in spec.rules:
+        if not len(frame):
+            continue
+        holds = rule.holds(frame).fillna(True).to_numpy(dtype=bool)
+        for row in np.flatnonzero(~holds):
+            reasons[int(row)].append(rule.reason)
+    _check_duplicates(frame, spec, source_rows, reasons)
+    is_rejected = np.array([bool(r) for r in reasons], dtype=bool)
+    data = frame[~is_rejected].copy() if len(frame) else frame
+    data["source_file"] = path.name
+    data["source_row"] = source_rows[~is_rejected] if len(frame) else np.array([], np.int64)
+    rejects = pd.DataFrame(
+        {
+            "table_name": spec.table,
+            "source_file": path.name,
+            "source_row": source_rows[is_rejected],
+            "reason": ["; ".join(reasons[i]) for i in np.flatnonzero(is_rejected)],
+            "raw_row": [
+                _raw_row([WITHHELD if j in withheld[i] else v for j, v in enumerate(cells[i])])
+                for i in np.flatnonzero(is_rejected)
+            ],
+        }
+    )
+    return ExtractRead(spec, path.name, data.reset_index(drop=True), rejects, len(records))
+
+
+def _check_column(column: ExtractColumn, values: pd.Series) -> tuple[pd.Series, dict[int, str]]:
+    """Typed values (None/NaT/NaN where empty or invalid) and a problem per bad row."""
+    problems: dict[int, str] = {}
+    empty = values.eq("") | values.isna()
+    if column.required:
+        for i in np.flatnonzero(empty.to_numpy()):
+            problems[int(i)] = f"{column.name} is empty"
+    present = ~empty
+    name = column.name
+    if column.kind in ("pseudonym", "code"):
+        # Codes are checked against their list first; an id against every personal-data pattern.
+        reasons: dict[str, str | None] = {}
+        for value in values[present].unique():
+            if column.kind == "code":
+                reasons[value] = (
+                    None
+                    if value in column.codes
+                    else f"{name} {value!r} is not one of {', '.join(column.codes)}"
+                )
+                if reasons[value] is not None and personal_data_reason(value):
+                    reasons[value] = f"{name} {personal_data_reason(value)}"
+            else:
+                why = personal_data_reason(value)
+                reasons[value] = f"{name} {why}" if why else None
+        for i in np.flatnonzero(present.to_numpy()):
+            why = reasons[values.iloc[i]]
+            if why:
+                problems[int(i)] = why
+        out = values.where(present, None).astype(object)
+        bad = pd.Series(False, index=values.index)
+        bad.iloc[list(problems)] = True
+        return out.where(~bad, None), problems
+    if column.kind == "date":
+        parsed = pd.to_datetime(values.where(present, None), format="%Y-%m-%d", errors="coerce")
+        for i in np.flatnonzero((present & parsed.isna()).to_numpy()):
+            problems[int(i)] = f"{name} is not a date in YYYY-MM-DD form"
+        return parsed, problems
+    number = pd.to_numeric(values.where(present, None), errors="coerce")
+    for i in np.flatnonzero((present & number.isna()).to_numpy()):
+        problems[int(i)] = f"{name} is not a number"
+    if column.kind == "integer":
+        fractional = present & number.notna() & (number != np.floor(number))
+        for i in np.flatnonzero(fractional.to_numpy()):
+            problems[int(i)] = f"{name} is not a whole number"
+        number = number.where(~fractional)
+    if column.minimum is not None:
+        for i in np.flatnonzero((number < column.minimum).to_numpy()):
+            problems[int(i)] = f"{name} is below {column.minimum:g}"
+    if column.maximum is not None:
+        for i in np.flatnonzero((number > column.maximum).to_numpy()):
+            problems[int(i)] = f"{name} is above {column.maximum:g}"
+    if column.kind == "integer":
+        return number.astype("Int64"), problems
+    return number.astype(float), problems
+
+
+def _check_duplicates(
+    frame: pd.DataFrame,
+    spec: ExtractFile,
+    source_rows: np.ndarray,
+    reasons: list[list[str]],
+) -> None:
+    if not len(frame):
+        return
+    keys = frame[list(spec.key)]
+    usable = keys.notna().all(axis=1).to_numpy()
+    first_row: dict[tuple[object, ...], int] = {}
+    for i, key in enumerate(keys.itertuples(index=False, name=None)):
+        if not usable[i]:
+            continue
+        if key in first_row:
+            label = ", ".join(f"{k}={v}" for k, v in zip(spec.key, key, strict=True))
+            reasons[i].append(f"duplicate key {label} (first at row {first_row[key]})")
+        else:
+            first_row[key] = int(source_rows[i])
+
+
+@dataclass
+class ExtractCounts:
+    """Rows read, loaded and rejected for one file (what a load report prints)."""
+
+    table_name: str
+    source_file: str
+    rows_read: int
+    rows_loaded: int
+    rows_rejected: int
+    first_reasons: list[str] = field(default_factory=list)
+
+
+def counts(read: ExtractRead, max_reasons: int = 5) -> ExtractCounts:
+    """The counts of one read file, with its first few reject reasons."""
+    return ExtractCounts(
+        read.spec.table,
+        read.source_file,
+        read.rows_read,
+        read.rows_loaded,
+        read.rows_rejected,
+        [
+            f"row {r.source_row}: {r.reason}"
+            for r in read.rejects.head(max_reasons).itertuples(index=False)
+        ],
+    )
