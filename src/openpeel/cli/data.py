@@ -23,7 +23,11 @@ from openpeel.cli.output import (
     progress_bar,
     user_errors,
 )
+from openpeel.cli.vulnerability import synth_vulnerability
 from openpeel.config import Where, workspace
+from openpeel.errors import UserInputError
+from openpeel.indicators.period import Period
+from openpeel.reference.forces import force
 from openpeel.sources.policeuk_archive import month_date
 from openpeel.store.ingest import IngestReport, ingest
 from openpeel.store.official import official_status
@@ -188,7 +192,7 @@ class SynthGroup(click.Group):
 @click.group("synth", cls=SynthGroup)
 def synth_group() -> None:
     """Write SYNTHETIC data: police.uk files (the default: openpeel synth OUT ...) or another
-    source's extract (openpeel synth offenders OUT ...)."""
+    source's extract (openpeel synth offenders|vulnerability OUT ...)."""
 
 
 @synth_group.command("police-uk")
@@ -216,6 +220,11 @@ def synth_command(
     with user_errors():
         for m in (start, end, *missing_month):
             month_date(m)
+        Period.from_months(start, end)  # the period runs forwards
+        for force_id in force_ids:
+            force(force_id)
+        if scale < 0 or seed < 0:
+            raise UserInputError("--scale and --seed must not be negative")
         summary = write_archive(
             out,
             force_id=force_ids[0],
@@ -235,6 +244,7 @@ def synth_command(
 
 
 synth_group.add_command(synth_offenders, "offenders")
+synth_group.add_command(synth_vulnerability, "vulnerability")
 
 
 @click.command("fetch")
@@ -313,6 +323,11 @@ def demo_command(ctx: click.Context, seed: int, scale: float) -> None:
     click.echo(
         f"Offenders: SYNTHETIC extract ({demo.offender_rows['offenders']:,} registered sex "
         f"offenders, as at {demo.offenders_as_at}) loaded; see 'openpeel offenders overdue'."
+    )
+    click.echo(
+        f"Vulnerability: SYNTHETIC extract ({demo.vulnerability_rows['cases']:,} cases, "
+        f"{demo.vulnerability_rows['investigations']:,} investigations) loaded; see 'openpeel "
+        "vulnerability capacity'."
     )
     ctx.obj = Context(data_dir, engine=where.engine)
     ctx.invoke(status_command, months=False, fmt="table")

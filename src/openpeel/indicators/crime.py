@@ -38,7 +38,7 @@ from openpeel.stats.control_chart import (
     overdispersed_control_limits,
     suspected_partial,
 )
-from openpeel.stats.intervals import poisson_exact_interval
+from openpeel.stats.rates import annual_rate_per_1000, person_years
 from openpeel.store.population import HOW_TO_GET, PopulationMissingError
 from openpeel.store.status import describe_months
 
@@ -303,15 +303,13 @@ def _rate_columns(
     exposure = (
         np.full(len(df), np.nan)
         if population is None
-        else population * months.astype(float).to_numpy() / 12 / 1000
+        else person_years(population, months.astype(float).to_numpy())
     )
-    low, high = poisson_exact_interval(np.nan_to_num(crimes), confidence)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ok = np.isfinite(crimes) & (exposure > 0)
-        df["population"] = pd.array([population] * len(df), dtype="Int64")
-        df["rate_per_1000_per_year"] = np.where(ok, crimes / exposure, np.nan)
-        df["rate_per_1000_per_year_low"] = np.where(ok, np.asarray(low) / exposure, np.nan)
-        df["rate_per_1000_per_year_high"] = np.where(ok, np.asarray(high) / exposure, np.nan)
+    r = annual_rate_per_1000(crimes, exposure, confidence)
+    df["population"] = pd.array([population] * len(df), dtype="Int64")
+    df["rate_per_1000_per_year"] = r.rate
+    df["rate_per_1000_per_year_low"] = r.low
+    df["rate_per_1000_per_year_high"] = r.high
     return df
 
 

@@ -25,6 +25,7 @@ from openpeel.store.lake import REJECT_COLUMNS, Lake, Partition
 from openpeel.store.migrate import migrate_if_idle
 from openpeel.store.offenders import offender_view_sql
 from openpeel.store.tables import LAKE_TABLES, force_month_tables
+from openpeel.store.vulnerability import vulnerability_view_sql
 
 #: Tables the connection always has (empty until loaded).
 VIEWS = (*LAKE_TABLES, "rejects", "calls_rejects")
@@ -148,6 +149,8 @@ def view_sql(lake: Lake) -> dict[str, str]:
         sql["population"] = f"SELECT * FROM read_parquet({_quote(str(population))})"
     # Offender management: offenders, offender_assessments, ... offender_rejects, offender_loads.
     sql.update(offender_view_sql(lake))
+    # Protecting vulnerable people: vulnerability_cases, ..._investigations, ..._capacity, ...
+    sql.update(vulnerability_view_sql(lake))
     return sql
 
 

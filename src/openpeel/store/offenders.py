@@ -32,6 +32,7 @@ import pyarrow.parquet as pq
 
 from openpeel.config import Where, workspace_for
 from openpeel.errors import SourceFormatError, UserInputError
+from openpeel.provenance import is_synthetic_label
 from openpeel.reference.forces import force as lookup_force
 from openpeel.sources.internal_extract import (
     REJECT_SCHEMA,
@@ -105,7 +106,7 @@ class OffenderLoadReport:
     @property
     def is_synthetic(self) -> bool:
         """The extract was made by openpeel's synthetic generator."""
-        return self.snapshot.startswith("synthetic")
+        return is_synthetic_label(self.snapshot)
 
     @property
     def rows_rejected(self) -> int:
@@ -149,7 +150,7 @@ def _snapshot_label(marker: dict[str, Any] | None, as_at: date) -> str:
     if marker is None:
         return f"offenders-{as_at.isoformat()}"
     label = str(marker.get("snapshot") or "")
-    return label if label.startswith("synthetic") else "synthetic-unknown"
+    return label if is_synthetic_label(label) else "synthetic-unknown"
 
 
 def read_extract(folder: Path | str) -> tuple[dict[str, ExtractRead], list[str]]:
@@ -225,7 +226,7 @@ def load_offender_extract(
         as_at = date.fromisoformat(str(marker["as_at"]))
     as_at = as_at or _extract_as_at(reads)
     label = snapshot or _snapshot_label(marker, as_at)
-    if marker is not None and not label.startswith("synthetic"):
+    if marker is not None and not is_synthetic_label(label):
         label = f"synthetic-{label}"  # a synthetic extract is never relabelled as real
     lake = Lake(workspace_for(data_dir).data_dir)
     load_id = new_ingest_id()
