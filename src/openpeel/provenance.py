@@ -30,6 +30,7 @@ LABEL_COLUMNS: dict[str, str] = {
     "calls_999_monthly": "snapshot",
     "call_log": "snapshot",
     "incidents": "snapshot",
+    "offenders": "snapshot",
 }
 
 

@@ -80,4 +80,6 @@ def test_calendar_is_the_bottom_layer() -> None:
     import openpeel.calendar as module
 
     source = Path(module.__file__).read_text(encoding="utf-8")
-    assert "from openpeel" not in source and "import openpeel" not in source
+    imported = {line.split()[1] for line in source.splitlines() if line.startswith("from openpeel")}
+    assert imported <= {"openpeel.errors"}
+    assert "import openpeel" not in source

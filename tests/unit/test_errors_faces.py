@@ -128,13 +128,15 @@ def test_report_wrong_force_is_one_line_listing_ids(lake: Path, tmp_path: Path) 
 
 
 def test_report_period_without_data_exits_1_with_the_reason(lake: Path, tmp_path: Path) -> None:
+    # West Mercia has police.uk and published 999 data in the lake, none of it in 2015 (and,
+    # unlike West Midlands, no offender extract, which is reported as at its own date).
     out = tmp_path / "empty.html"
     result = run(
-        "--data-dir", str(lake), "report", "--force", FORCE, "--from", "2015-01",
+        "--data-dir", str(lake), "report", "--force", "west-mercia", "--from", "2015-01",
         "--to", "2015-03", "--out", str(out),
     )  # fmt: skip
     assert result.exit_code == 1, result.output
-    assert "no data for west-midlands in 2015-01 to 2015-03" in result.stderr
+    assert "no data for west-mercia in 2015-01 to 2015-03" in result.stderr
     assert "Traceback" not in result.stderr
     assert not out.exists()
 
@@ -160,3 +162,25 @@ def test_report_reads_recorded_grades_from_the_data_dir(
     assert result.exit_code == 0, result.output
     html = out.read_text()
     assert "<dt>Recorded (inspectorate)</dt>" in html
+
+
+def test_synth_bad_options_are_one_line(tmp_path: Path) -> None:
+    for args, message in (
+        (["--from", "2022-05", "--to", "2022-01"], "before it starts"),
+        (["--force", "gotham"], "unknown force id 'gotham'"),
+        (["--scale", "-1"], "must not be negative"),
+    ):
+        result = run("synth", str(tmp_path / "out"), *args)
+        assert result.exit_code == 1 and isinstance(result.exception, SystemExit), args
+        assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_offender_panels_of_a_period_with_no_registrations(lake: Path) -> None:
+    # Found by letting bugs through: with nobody registered in the window, the time-to-first
+    # table lacked its interval columns and the panel failed with an AttributeError.
+    panels = section_panels(
+        openpeel.connect(lake), "offenders", FORCE, Period.from_months("2015-01", "2015-03")
+    )
+    first = next(p for p in panels if p.panel_id == "offenders-first")
+    assert first.result is not None
+    assert {"share_within_56_days_low", "share_within_56_days_high"} <= set(first.result.table)

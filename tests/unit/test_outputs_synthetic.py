@@ -253,6 +253,7 @@ def test_web_pages_charts_and_downloads_are_marked(lake: Path, tmp_path: Path) -
             page = client.get(f"{path}?{qs}")
             assert page.status_code == 200, path
             assert 'id="data-synthetic-banner"' in page.text, path
+            assert SYNTHETIC_MARK in page.text, path
             charts_on_page = page.text.count('role="img"')
             assert page.text.count('class="synthetic-mark"') == charts_on_page, path
             charted += charts_on_page
@@ -279,3 +280,17 @@ def test_one_percent_formatter_for_every_face() -> None:
     assert percent_text(pd.NA) == ""
     assert number_text(12345.678) == "12,345.7" and number_text(12345.678, 0) == "12,346"
     assert "percent_text" in Path(export.__file__).read_text()
+
+
+def test_real_searches_over_a_synthetic_population_are_marked(lake: Path) -> None:
+    # The demo population's source label is synthetic: rates made with it are not real figures,
+    # whatever the search data, and the population source says which table was used.
+    from openpeel.indicators import stop_search as ss
+
+    con = openpeel.connect(lake)
+    pop = ss.population_frame(con)
+    assert pop.attrs["is_synthetic"] and is_synthetic_label(pop.attrs["source"])
+    result = ss.rates(con, PERIOD, FORCE)
+    assert result.is_synthetic and is_synthetic_label(result.meta["population_source"])
+    shared = ss.rates(con, PERIOD, FORCE, population=pop)  # as the suite passes it
+    assert shared.is_synthetic and shared.meta["population_source"] == pop.attrs["source"]

@@ -71,9 +71,11 @@ def test_rates_csv_has_exactly_the_documented_columns(loaded: tuple[str, Path]) 
     )
     assert code == 0, err
     lines = strip_notes(out).strip().splitlines()
-    assert lines[0] == "group,searches,population,months,rate_per_1000,rate_low,rate_high"
-    white = next(line for line in lines if line.startswith("white,"))
-    assert white.startswith("white,7,5000.0,2,8.4")  # 1000 x 7 / (5000 x 2/12) = 8.4
+    assert lines[0] == (
+        "basis,group,searches,population,months,rate_per_1000,rate_low,rate_high,reason"
+    )
+    white = next(line for line in lines if line.startswith("self_defined,white,"))
+    assert white.startswith("self_defined,white,7,5000.0,2,8.4")  # 1000 x 7 / (5000 x 2/12) = 8.4
 
 
 def test_ratios_columns_and_json(loaded: tuple[str, Path]) -> None:
@@ -98,7 +100,7 @@ def test_ratios_columns_and_json(loaded: tuple[str, Path]) -> None:
     )
     assert code == 0
     header = strip_notes(out).splitlines()[0].split(",")
-    assert header[:5] == ["group", "reference", "ratio", "ratio_low", "ratio_high"]
+    assert header[:5] == ["basis", "reference", "group", "ratio", "ratio_low"]
     assert {"ratio_bound_low", "ratio_bound_high", "q_star"} <= set(header)
     code, out, _ = _run(
         "--data-dir",

@@ -260,7 +260,9 @@ def outcomes_command(
     fmt: str,
     by: str,
 ) -> None:
-    """Arrest, any-action and linked-to-object rates by group, object and legislation."""
+    """Arrest rates (over all searches, the Home Office convention, and over known outcomes),
+    any-action rates and finds (positive outcomes linked to the object) by group, object and
+    legislation."""
     result = _run(obj, fmt, outcomes, start, end, fy, force_ids, confidence=confidence)
     for column in BREAKDOWNS[by]:
         result.table = result.table[result.table[column] == ALL].reset_index(drop=True)
@@ -336,7 +338,9 @@ def trend_command(
     type=click.Choice(list(POSITIVES)),
     default="any_action",
     show_default=True,
-    help="What counts as a positive outcome.",
+    help="What counts as a positive outcome: any_action (not no further action), arrest, or "
+    "linked (a find: a positive outcome linked to the object of search; refused with the reason "
+    "when the force fills the link for some outcomes only).",
 )
 @click.pass_obj
 def hit_rate_command(

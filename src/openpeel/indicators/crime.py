@@ -26,6 +26,8 @@ from numpy.typing import ArrayLike
 
 from openpeel.calendar import months_between
 from openpeel.errors import DataUnavailableError, UserInputError
+from openpeel.indicators.coverage import missing_months
+from openpeel.indicators.coverage import snapshot_caveats as coverage_snapshot_caveats
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.provenance import any_synthetic
@@ -36,7 +38,7 @@ from openpeel.stats.control_chart import (
     overdispersed_control_limits,
     suspected_partial,
 )
-from openpeel.stats.intervals import poisson_exact_interval
+from openpeel.stats.rates import annual_rate_per_1000, person_years
 from openpeel.store.population import HOW_TO_GET, PopulationMissingError
 from openpeel.store.status import describe_months
 
@@ -158,21 +160,8 @@ def is_synthetic(snapshots: Iterable[str]) -> bool:
 
 
 def snapshot_caveats(coverage: pd.DataFrame, what: str = "street files") -> list[str]:
-    """Caveats about mixed vintages in the months used."""
-    snapshots = sorted(set(coverage["snapshot"]))
-    if len(snapshots) <= 1:
-        return []
-    return [
-        f"The {what} used come from {len(snapshots)} downloads ({', '.join(snapshots)}): later "
-        "downloads carry corrections, so months from different downloads are not strictly "
-        "comparable."
-    ]
-
-
-def missing_months(period: Period, supplied: Iterable[date]) -> list[date]:
-    """Months of the period with no file."""
-    have = set(supplied)
-    return [m for m in period.months if m not in have]
+    """Caveats about mixed vintages in the months used (the coverage rule)."""
+    return coverage_snapshot_caveats(coverage["snapshot"], what)
 
 
 def crime_type_codes() -> list[str]:
@@ -314,15 +303,13 @@ def _rate_columns(
     exposure = (
         np.full(len(df), np.nan)
         if population is None
-        else population * months.astype(float).to_numpy() / 12 / 1000
+        else person_years(population, months.astype(float).to_numpy())
     )
-    low, high = poisson_exact_interval(np.nan_to_num(crimes), confidence)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ok = np.isfinite(crimes) & (exposure > 0)
-        df["population"] = pd.array([population] * len(df), dtype="Int64")
-        df["rate_per_1000_per_year"] = np.where(ok, crimes / exposure, np.nan)
-        df["rate_per_1000_per_year_low"] = np.where(ok, np.asarray(low) / exposure, np.nan)
-        df["rate_per_1000_per_year_high"] = np.where(ok, np.asarray(high) / exposure, np.nan)
+    r = annual_rate_per_1000(crimes, exposure, confidence)
+    df["population"] = pd.array([population] * len(df), dtype="Int64")
+    df["rate_per_1000_per_year"] = r.rate
+    df["rate_per_1000_per_year_low"] = r.low
+    df["rate_per_1000_per_year_high"] = r.high
     return df
 
 

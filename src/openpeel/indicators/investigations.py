@@ -47,7 +47,7 @@ from openpeel.indicators.crime import (
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.vocabularies import vocabulary
-from openpeel.stats.funnel import proportion_funnel
+from openpeel.stats.funnel import funnel_position, proportion_funnel
 from openpeel.stats.intervals import wilson_interval
 from openpeel.stats.survival import kaplan_meier, survival_at, survival_quantile
 from openpeel.store.status import describe_months
@@ -683,7 +683,14 @@ def outcome_peers(
         part = part.reset_index(drop=True)
         for column in ("target", "lower_95", "upper_95", "lower_99_8", "upper_99_8"):
             part[column] = funnel[column].to_numpy()
-        part["funnel_position"] = _funnel_position(part)
+        part["funnel_position"] = funnel_position(
+            part["share"],
+            part["lower_95"],
+            part["upper_95"],
+            part["lower_99_8"],
+            part["upper_99_8"],
+            empty="no_crimes",
+        )
         part.loc[part["force_id"].isin(silent), "funnel_position"] = "no_outcomes_published"
         frames.append(part)
     out = pd.concat(frames, ignore_index=True)
@@ -737,31 +744,6 @@ def outcome_peers(
             "confidence": confidence,
         },
     )
-
-
-def _funnel_position(part: pd.DataFrame) -> list[str]:
-    out = []
-    for share, lo95, hi95, lo998, hi998 in zip(
-        part["share"],
-        part["lower_95"],
-        part["upper_95"],
-        part["lower_99_8"],
-        part["upper_99_8"],
-        strict=True,
-    ):
-        if pd.isna(share) or pd.isna(lo95):
-            out.append("no_crimes")
-        elif share > hi998:
-            out.append("above_99_8")
-        elif share > hi95:
-            out.append("above_95")
-        elif share < lo998:
-            out.append("below_99_8")
-        elif share < lo95:
-            out.append("below_95")
-        else:
-            out.append("within_95")
-    return out
 
 
 # --------------------------------------------------------------------------- time to outcome

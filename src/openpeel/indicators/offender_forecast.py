@@ -70,6 +70,8 @@ def backlog_forecast(
     window_months: int = 6,
     confidence: float = 0.95,
     first_arms_days: int = FIRST_ARMS_DAYS,
+    backlog_curve: pd.DataFrame | None = None,
+    staff_by_month: pd.DataFrame | None = None,
 ) -> IndicatorResult:
     """Projected clearance of the overdue-item backlog and the FTE to clear it by ``target``.
 
@@ -81,6 +83,8 @@ def backlog_forecast(
         window_months: recent months the clearance and capacity are measured over (at least 3).
         confidence: level of the interval on the clearance date.
         first_arms_days: days after registration the first ARMS is due (see ``overdue``).
+        backlog_curve: ``overdue(...).table`` already computed up to ``as_at`` (saves a query).
+        staff_by_month: ``caseload(...).table`` already computed up to ``as_at``.
 
     Raises:
         UserInputError: a target not after the extract date, or a window under 3 months.
@@ -92,7 +96,12 @@ def backlog_forecast(
         raise UserInputError(f"the target date {target} must be after the extract date {as_at}")
     if window_months < 3:
         raise UserInputError("the window must be at least 3 months")
-    curve = overdue(con, force_id, as_at, first_arms_days=first_arms_days).table
+    curve = (
+        backlog_curve
+        if backlog_curve is not None
+        else overdue(con, force_id, as_at, first_arms_days=first_arms_days).table
+    )
+    curve = curve[curve["day"] <= as_at]
     curve = curve[curve["risk_level"] == "all"].reset_index(drop=True)
     if len(curve) < window_months + 1:
         raise DataUnavailableError(
@@ -110,7 +119,12 @@ def backlog_forecast(
     first_month = window["month"].iloc[0]
     done = monthly_completions(con, force_id, first_month, as_at)
     items_done = int(done["arms_completed"].sum() + done["visits_done"].sum())
-    staff = caseload(con, force_id, as_at, start=first_month).table
+    staff = (
+        staff_by_month
+        if staff_by_month is not None
+        else caseload(con, force_id, as_at, start=first_month).table
+    )
+    staff = staff[(staff["month"] >= first_month) & (staff["day"] <= as_at)]
     fte_months = float(staff["manager_fte"].sum())
     fte_now = float(staff["manager_fte"].iloc[-1])
     capacity = items_done / fte_months if fte_months else math.nan

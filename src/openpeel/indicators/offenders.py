@@ -25,8 +25,10 @@ import ibis
 import numpy as np
 import pandas as pd
 
+from openpeel.calendar import add_months
 from openpeel.errors import DataUnavailableError
 from openpeel.indicators.result import IndicatorResult
+from openpeel.provenance import synthetic_expr
 from openpeel.sources.offenders import RISK_LEVELS
 from openpeel.stats.intervals import (
     clopper_pearson_interval,
@@ -74,7 +76,7 @@ def extract_as_at(con: Any, force_id: str) -> date:
 def is_synthetic(con: Any, force_id: str) -> bool:
     """True when the force's offender data came from the synthetic generator."""
     t = _force(con, "offenders", force_id)
-    value = t.snapshot.startswith("synthetic").any().execute()
+    value = synthetic_expr(t.snapshot).any().execute()
     return bool(value) if value is not None and not pd.isna(value) else False
 
 
@@ -83,13 +85,13 @@ def month_ends(first: date, as_at: date) -> list[date]:
     out: list[date] = []
     month = date(first.year, first.month, 1)
     while month <= as_at:
-        following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        following = add_months(month, 1)
         out.append(min(following - timedelta(days=1), as_at))
         month = following
     return out
 
 
-def _activity_start(con: Any, force_id: str, as_at: date) -> date:
+def activity_start(con: Any, force_id: str, as_at: date) -> date:
     """First month of recorded activity: the earliest visit done (else ARMS completed)."""
     visits = _force(con, "offender_visits", force_id)
     first = visits.done_on.min().execute()
@@ -145,7 +147,7 @@ def caseload(
         guide_per_fte: the guide caseload (default: the project's assumption of 50).
     """
     as_at = as_at or extract_as_at(con, force_id)
-    days = month_ends(start or _activity_start(con, force_id, as_at), as_at)
+    days = month_ends(start or activity_start(con, force_id, as_at), as_at)
     months = _months_table(days)
     reg = _registered(_force(con, "offenders", force_id), months)
     counts = reg.group_by("day").aggregate(
@@ -265,7 +267,7 @@ def overdue(
     Rows: one per month and risk level, plus ``all`` for every level together.
     """
     as_at = as_at or extract_as_at(con, force_id)
-    days = month_ends(start or _activity_start(con, force_id, as_at), as_at)
+    days = month_ends(start or activity_start(con, force_id, as_at), as_at)
     items = overdue_items(con, force_id, days, first_arms_days)
 
     def summary(t: Any) -> Any:
@@ -399,7 +401,7 @@ def time_to_first(
     at the end of their registration), so that recent registrations do not bias the median.
     """
     as_at = as_at or extract_as_at(con, force_id)
-    registered_from = registered_from or _activity_start(con, force_id, as_at)
+    registered_from = registered_from or activity_start(con, force_id, as_at)
     durations = first_item_durations(con, force_id, as_at, registered_from)
     rows: list[dict[str, Any]] = []
     for measure in ("first_arms", "first_visit"):
@@ -414,8 +416,9 @@ def time_to_first(
         }
         at = survival_at(curve, FIRST_ITEM_CHECKPOINTS) if len(d) else None
         for k, day in enumerate(FIRST_ITEM_CHECKPOINTS):
-            if at is None:
-                row[f"share_within_{day}_days"] = None
+            if at is None:  # nobody registered in the window: every column, empty
+                for suffix in ("", "_low", "_high"):
+                    row[f"share_within_{day}_days{suffix}"] = None
                 continue
             # Share done within t = 1 - S(t); the interval bounds swap.
             row[f"share_within_{day}_days"] = round(1 - float(at["survival"].iloc[k]), 4)
@@ -452,7 +455,7 @@ def wanted_missing(con: Any, force_id: str, as_at: date | None = None) -> Indica
     """Registered offenders wanted or missing on the extract date, with days since."""
     as_at = as_at or extract_as_at(con, force_id)
     t = _registered(_force(con, "offenders", force_id), _months_table([as_at]))
-    t = t.filter(t.status.isin(["wanted", "missing"]))
+    t = t.filter(t.status.isin(["wanted", "missing"]), t.status_since <= t.day)
     df = (
         t.select(
             "offender_id",
@@ -484,7 +487,9 @@ def wanted_missing(con: Any, force_id: str, as_at: date | None = None) -> Indica
         table=df,
         caveats=[
             "Pseudonymous ids only: for the public protection unit, never for public pages.",
-            "The status is as at the extract date; someone found the day after is still listed.",
+            "The status is as at the extract date; someone found the day after is still listed. "
+            "Measured at an earlier date, only those whose status began by then are listed, and "
+            "someone found since then is missed.",
         ],
         is_synthetic=is_synthetic(con, force_id),
         meta=_meta(force_id, as_at, summary=summary),

@@ -37,7 +37,7 @@ import pandas as pd
 import patsy
 from ibis import _
 
-from openpeel.errors import UserInputError
+from openpeel.errors import DataUnavailableError, UserInputError
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.indicators.stop_search import (
@@ -49,6 +49,7 @@ from openpeel.indicators.stop_search import (
     resolve_scope,
     stop_searches_table,
 )
+from openpeel.indicators.stop_search_outcomes import linked_withheld_reason, positive_outcome
 from openpeel.indicators.stop_search_quality import MIDNIGHT_GATE, clock_basis, midnight_shares
 from openpeel.stats.intervals import wilson_interval
 from openpeel.stats.logistic import Design, dummies, fit_logistic, sparse_dummies
@@ -62,7 +63,9 @@ MINORITY = "minority"
 POSITIVES = {
     "any_action": "an outcome other than no further action (over searches with an outcome)",
     "arrest": "arrest (over searches with an outcome)",
-    "linked": "an outcome linked to the object of search (over searches where the link is known)",
+    "linked": "a find: a positive outcome (not no further action) recorded as linked to the "
+    "object of search (over searches with an outcome; withheld when the force fills the link "
+    "for some outcomes only)",
 }
 CLOCKS = ("auto", "utc", "local")
 
@@ -72,16 +75,13 @@ CLOCKS = ("auto", "utc", "local")
 
 def hit_rate_cells_expr(persons: Any, positive: str) -> Any:
     """Trials and successes per force x group x object of search."""
+    rows = persons.filter(_.outcome_group.notnull())
     if positive == "linked":
-        rows = persons.filter(_.is_outcome_linked_to_object.notnull())
-        success = _.is_outcome_linked_to_object
+        success = positive_outcome() & _.is_outcome_linked_to_object.fill_null(False)
+    elif positive == "arrest":
+        success = _.outcome_group == "arrest"
     else:
-        rows = persons.filter(_.outcome_group.notnull())
-        success = (
-            _.outcome_group == "arrest"
-            if positive == "arrest"
-            else _.outcome_group != "no_further_action"
-        )
+        success = positive_outcome()
     rows = rows.filter(_.group.isin(list(GROUPS)))
     return rows.group_by(
         ["force_id", "group", _.object_of_search_code.fill_null("blank").name("object")]
@@ -114,6 +114,12 @@ def hit_rate(
             f"unknown positive outcome {positive!r}; choose one of {', '.join(POSITIVES)}"
         )
     sc = resolve_scope(con, period, force_ids)
+    if positive == "linked":
+        withheld = linked_withheld_reason(con, sc)
+        if withheld:
+            raise DataUnavailableError(
+                f"no outcome test on linked finds: {withheld} (use --positive any_action or arrest)"
+            )
     persons = person_searches_expr(stop_searches_table(con, sc), sc)
     cells = hit_rate_cells_expr(persons, positive).execute()
     cells = cells.astype({"trials": "int64", "successes": "int64"})

@@ -62,6 +62,11 @@ COMPLETENESS: tuple[tuple[str, str], ...] = (
     ("age_range_blank", "age range blank"),
     ("outcome_blank", "outcome blank"),
     ("outcome_link_unknown", "'outcome linked to object of search' blank (unknown)"),
+    (
+        "link_true_on_no_further_action",
+        "'outcome linked to object of search' True on a no-further-action outcome (a recording "
+        "error: nothing was found to link)",
+    ),
     ("removal_unknown", "'removal of more than outer clothing' blank (unknown)"),
     ("legislation_blank", "legislation blank"),
     ("object_blank", "object of search blank"),
@@ -316,6 +321,9 @@ def completeness_expr(searches: ibis.Table) -> ibis.Table:
         age_range_blank=count(person & _.age_range_raw.isnull()),
         outcome_blank=count(_.outcome_raw.isnull()),
         outcome_link_unknown=count(_.is_outcome_linked_to_object.isnull()),
+        link_true_on_no_further_action=count(
+            (_.outcome_group == "no_further_action") & _.is_outcome_linked_to_object
+        ),
         removal_unknown=count(_.is_removal_of_more_than_outer_clothing.isnull()),
         legislation_blank=count(_.legislation_raw.isnull()),
         object_blank=count(_.object_of_search_raw.isnull()),

@@ -54,26 +54,46 @@ def interval_bars(
     category_title: str,
     reference: float | None = None,
     percent: bool = False,
+    facet: str | None = None,
 ) -> alt.TopLevelMixin:
-    """Horizontal bars with interval whiskers (and an optional reference line)."""
-    data = df[[category, value, low, high]].dropna(subset=[value]).copy()
+    """Horizontal bars with interval whiskers (and an optional reference line).
+
+    Bars are never stacked: each bar is one row of ``df``. With ``facet``, one small chart per
+    value of that column (in the order the values first appear), each titled with the value, so
+    rows of different kinds (bases, references) are never drawn on one bar.
+    """
+    columns = [category, value, low, high, *([facet] if facet else [])]
+    data = df[columns].dropna(subset=[value]).copy()
+    keys = [category, *([facet] if facet else [])]
+    if data.duplicated(keys).any():
+        raise ValueError(f"interval_bars: several rows share one bar ({', '.join(keys)})")
     fmt = ".0%" if percent else ",.1f"
     y = alt.Y(f"{category}:N", title=category_title, sort=None)
-    base = alt.Chart(data).encode(y=y)
+    base = alt.Chart().encode(y=y)
     bars = base.mark_bar(color=OKABE_ITO[0]).encode(
-        x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=fmt))
+        x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=fmt), stack=None)
     )
     whiskers = base.mark_rule(color=TEXT_COLOUR, strokeWidth=1.5).encode(
         x=f"{low}:Q", x2=f"{high}:Q"
     )
     layers: list[Any] = [bars, whiskers]
     if reference is not None:
-        rule = alt.Chart(pd.DataFrame({"reference": [reference]})).mark_rule(
-            color=OKABE_ITO[3], strokeDash=[6, 3], strokeWidth=2
-        )
-        layers.append(rule.encode(x="reference:Q"))
-    height = max(60, 22 * len(data))
-    return _config(alt.layer(*layers).properties(width=WIDTH - 200, height=height))
+        rule = alt.Chart().mark_rule(color=OKABE_ITO[3], strokeDash=[6, 3], strokeWidth=2)
+        layers.append(rule.encode(x=alt.datum(reference)))
+    if facet is None:
+        height = max(60, 22 * len(data))
+        layered = alt.layer(*layers, data=data).properties(width=WIDTH - 200, height=height)
+        return _config(layered)
+    per_facet = int(data.groupby(facet).size().max()) if len(data) else 1
+    inner = alt.layer(*layers).properties(width=WIDTH - 200, height=max(60, 22 * per_facet))
+    order = list(dict.fromkeys(data[facet]))
+    return _config(
+        inner.facet(
+            facet=alt.Facet(f"{facet}:N", title=None, sort=order, header=alt.Header(labelAngle=0)),
+            columns=1,
+            data=data,
+        ).resolve_scale(y="independent")
+    )
 
 
 def monthly_line(

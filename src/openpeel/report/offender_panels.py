@@ -7,17 +7,27 @@ the end of the report's period, or at the extract date when that comes first.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pandas as pd
 
+from openpeel.calendar import last_day
 from openpeel.indicators import offenders as ind
 from openpeel.indicators.offender_forecast import backlog_forecast
 from openpeel.indicators.period import Period
+from openpeel.indicators.result import IndicatorResult
 from openpeel.report import charts
 from openpeel.report.model import Headline, Panel
-from openpeel.report.panels import _safe, display, interval_text, number_text, share_text
+from openpeel.report.panels import (
+    EXPECTED_ERRORS,
+    _safe,
+    display,
+    interval_text,
+    number_text,
+    share_text,
+)
 
 #: A count below this (and above zero) is not shown on its own.
 SMALL_CELL = 5
@@ -48,45 +58,77 @@ def suppressed(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 def _as_at(con: Any, force_id: str, period: Period) -> date:
     extract = ind.extract_as_at(con, force_id)
     end = period.end
-    following = date(end.year + end.month // 12, end.month % 12 + 1, 1)
-    return min(extract, following - timedelta(days=1))
+    return min(extract, last_day(end))
+
+
+@dataclass
+class _Extract:
+    """What several panels share, computed once: the extract date, the backlog curve and the
+    caseload from the earlier of the period's start and seven months before the extract date."""
+
+    as_at: date
+    start: date
+    overdue: IndicatorResult
+    caseload: IndicatorResult
+
+
+def _shared(con: Any, force_id: str, period: Period) -> _Extract:
+    as_at = _as_at(con, force_id, period)
+    active = ind.activity_start(con, force_id, as_at)
+    start = max(period.start, active)
+    if start > as_at:
+        raise ind.DataUnavailableError("the extract holds no months in this period")
+    window = (pd.Timestamp(as_at) - pd.DateOffset(months=7)).date()
+    first = max(min(start, date(window.year, window.month, 1)), active)
+    return _Extract(
+        as_at,
+        start,
+        ind.overdue(con, force_id, as_at, start=first),
+        ind.caseload(con, force_id, as_at, start=first),
+    )
 
 
 def offender_panels(con: Any, force_id: str, period: Period) -> list[Panel]:
     """Backlog of overdue ARMS and visits, caseload, forecast, time to first contact, orders."""
+    try:
+        shared = _shared(con, force_id, period)
+    except EXPECTED_ERRORS as error:
+        return [Panel("offenders-backlog", "Managing offenders", None, unavailable=str(error))]
     return [
         _safe(
             "offenders-backlog",
             "Overdue risk assessments and home visits",
-            lambda: _backlog(con, force_id, period),
+            lambda: _backlog(shared),
         ),
-        _safe(
-            "offenders-caseload",
-            "Caseload per offender manager",
-            lambda: _caseload(con, force_id, period),
-        ),
+        _safe("offenders-caseload", "Caseload per offender manager", lambda: _caseload(shared)),
         _safe(
             "offenders-forecast",
             "When the backlog clears",
-            lambda: _forecast(con, force_id, period),
+            lambda: _forecast(con, force_id, shared),
         ),
         _safe(
             "offenders-first",
             "Time to the first assessment and visit",
-            lambda: _first(con, force_id, period),
+            lambda: _first(con, force_id, shared.as_at),
         ),
         _safe(
             "offenders-orders",
             "Orders, breaches and further offending",
-            lambda: _orders(con, force_id, period),
+            lambda: _orders(con, force_id, shared.as_at),
         ),
     ]
 
 
-def _backlog(con: Any, force_id: str, period: Period) -> Panel:
-    as_at = _as_at(con, force_id, period)
-    r = ind.overdue(con, force_id, as_at, start=period.start)
-    t = r.table[r.table["risk_level"] == "all"].reset_index(drop=True)
+def _in_period(result: IndicatorResult, shared: _Extract) -> pd.DataFrame:
+    t = result.table
+    return t[t["month"] >= date(shared.start.year, shared.start.month, 1)].reset_index(drop=True)
+
+
+def _backlog(shared: _Extract) -> Panel:
+    as_at = shared.as_at
+    r = shared.overdue
+    t = _in_period(r, shared)
+    t = t[t["risk_level"] == "all"].reset_index(drop=True)
     if t.empty:
         raise ind.DataUnavailableError("the extract holds no months in this period")
     panel = Panel("offenders-backlog", "Offenders with an overdue ARMS assessment or visit", r)
@@ -147,10 +189,9 @@ def _backlog(con: Any, force_id: str, period: Period) -> Panel:
     return panel
 
 
-def _caseload(con: Any, force_id: str, period: Period) -> Panel:
-    as_at = _as_at(con, force_id, period)
-    r = ind.caseload(con, force_id, as_at, start=period.start)
-    t = r.table
+def _caseload(shared: _Extract) -> Panel:
+    r = shared.caseload
+    t = _in_period(r, shared)
     last = t.iloc[-1]
     panel = Panel("offenders-caseload", "Registered offenders per offender manager (FTE)", r)
     guide = float(r.meta["guide_per_fte"])
@@ -191,9 +232,15 @@ def _caseload(con: Any, force_id: str, period: Period) -> Panel:
     return panel
 
 
-def _forecast(con: Any, force_id: str, period: Period) -> Panel:
-    as_at = _as_at(con, force_id, period)
-    r = backlog_forecast(con, force_id, as_at)
+def _forecast(con: Any, force_id: str, shared: _Extract) -> Panel:
+    as_at = shared.as_at
+    r = backlog_forecast(
+        con,
+        force_id,
+        as_at,
+        backlog_curve=shared.overdue.table,
+        staff_by_month=shared.caseload.table,
+    )
     row = r.table.iloc[0]
     panel = Panel("offenders-forecast", "When the backlog of overdue ARMS and visits clears", r)
     clears = row["clears_on"]
@@ -258,8 +305,7 @@ def _forecast(con: Any, force_id: str, period: Period) -> Panel:
     return panel
 
 
-def _first(con: Any, force_id: str, period: Period) -> Panel:
-    as_at = _as_at(con, force_id, period)
+def _first(con: Any, force_id: str, as_at: date) -> Panel:
     r = ind.time_to_first(con, force_id, as_at)
     t = r.table
     panel = Panel("offenders-first", "Days from registration to the first ARMS and visit", r)
@@ -311,8 +357,7 @@ def _first(con: Any, force_id: str, period: Period) -> Panel:
     return panel
 
 
-def _orders(con: Any, force_id: str, period: Period) -> Panel:
-    as_at = _as_at(con, force_id, period)
+def _orders(con: Any, force_id: str, as_at: date) -> Panel:
     r = ind.orders_and_breaches(con, force_id, as_at)
     further = ind.further_offending(con, force_id, as_at).table.iloc[0]
     t = r.table

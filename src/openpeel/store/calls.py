@@ -37,7 +37,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from openpeel.config import Where, settings, workspace_for
+from openpeel.config import Where, workspace_for
 from openpeel.errors import SourceFormatError, UserInputError
 from openpeel.provenance import is_synthetic_label
 from openpeel.reference.forces import force as lookup_force
@@ -184,11 +184,10 @@ class ReadResult:
 # --- reading --------------------------------------------------------------------------------
 
 
-def _connect() -> duckdb.DuckDBPyConnection:
+def _connect(threads: int | None = None) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(config={"preserve_insertion_order": True})
-    conf = settings()
-    if conf.duckdb_threads:
-        con.execute(f"SET threads = {int(conf.duckdb_threads)}")
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
     # Times without an offset are UK clock time (docs/calls.md).
     con.execute(f"SET TimeZone = '{LOCAL_TZ}'")
     return con
@@ -281,6 +280,7 @@ def read_export(
     columns: Mapping[str, str] | None = None,
     snapshot: str | None = None,
     allow_no_force: bool = False,
+    threads: int | None = None,
 ) -> ReadResult:
     """Read and check one file without storing it.
 
@@ -293,6 +293,7 @@ def read_export(
             day in the file).
         allow_no_force: read a call log or incidents export without a force (for staffing
             from a file; ``force_id`` is then NULL).
+        threads: DuckDB threads (the workspace's ``duckdb_threads``; None: DuckDB's default).
 
     Raises:
         ValueError: the file cannot be read at all (missing, empty, wrong header, unknown force).
@@ -306,7 +307,7 @@ def read_export(
             lookup_force(force_id)
         except KeyError as err:
             raise UserInputError(str(err).strip("\"'")) from None
-    con = _connect()
+    con = _connect(threads)
     try:
         _read_raw(con, path, kind, columns, force_id if kind.needs_force else None)
         names = [f.name for f in kind.fields]
@@ -450,8 +451,10 @@ def load_export(
         ValueError: the file cannot be read at all.
         LakeBusyError: another load holds the lake's lock.
     """
-    lake = Lake(workspace_for(data_dir).data_dir)
-    read = read_export(path, table, force_id, columns, snapshot)
+    where = workspace_for(data_dir)
+    threads = where.settings.duckdb_threads
+    lake = Lake(where.data_dir)
+    read = read_export(path, table, force_id, columns, snapshot, threads=threads)
     kind = KINDS[table]
     report = read.report
     with lake.lock():
@@ -460,7 +463,7 @@ def load_export(
         folder = base / generation
         folder.mkdir(parents=True, exist_ok=True)
         old = current_generation(lake, table)
-        con = _connect()
+        con = _connect(threads)
         try:
             con.register("new_rows", read.data)
             con.register("new_rejects", read.rejects)

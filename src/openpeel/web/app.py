@@ -24,6 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from openpeel.config import workspace
 from openpeel.database.engine import cached_engine, session_factory
 from openpeel.database.migrate import require_schema
+from openpeel.provenance import SYNTHETIC_MARK
 from openpeel.scrutiny.records import has_synthetic_records
 from openpeel.web import (
     routes_assess,
@@ -86,6 +87,7 @@ def create_app(
     web = resources.files("openpeel.web")
     app.state.templates = Jinja2Templates(directory=str(web.joinpath("templates")))
     app.state.templates.env.globals["pct"] = pct
+    app.state.templates.env.globals["synthetic_mark"] = SYNTHETIC_MARK
     app.state.templates.env.auto_reload = False  # templates ship with the package: no stat per use
     app.mount("/static", StaticFiles(directory=str(web.joinpath("static"))), name="static")
 

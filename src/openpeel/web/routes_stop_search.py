@@ -11,10 +11,10 @@ from fastapi.responses import HTMLResponse, Response
 from openpeel.errors import OpenpeelError, UserInputError
 from openpeel.formatting import number_text
 from openpeel.formatting import percent_text as share_text
+from openpeel.indicators.explorer import ExplorerFilters, explore, filter_options
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.report import charts
-from openpeel.report.explorer import ExplorerFilters, explore, filter_options
 from openpeel.report.panels import display, label
 from openpeel.web import public_data
 from openpeel.web.rendering import render

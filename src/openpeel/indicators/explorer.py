@@ -16,7 +16,8 @@ from openpeel.indicators import stop_search as ss
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.provenance import any_synthetic
-from openpeel.stats.intervals import poisson_exact_interval, wilson_interval
+from openpeel.stats.intervals import wilson_interval
+from openpeel.stats.rates import annual_rate_per_1000, person_years
 
 #: Filter name -> column of the person-search rows it filters.
 FILTER_COLUMNS = {
@@ -110,12 +111,9 @@ def explore(
             lambda g: float(mine.get("total" if g == "all" else g, float("nan")))
         )
         table.loc[table.group == ss.NOT_STATED, "population"] = float("nan")
-        years = len(sc.months_supplied.get(force_id, ())) / 12
-        exposure = table["population"] * years
-        rate_low, rate_high = poisson_exact_interval(table["searches"], confidence)
-        table["rate_per_1000"] = 1000 * table["searches"] / exposure
-        table["rate_low"] = 1000 * rate_low / exposure
-        table["rate_high"] = 1000 * rate_high / exposure
+        exposure = person_years(table["population"], len(sc.months_supplied.get(force_id, ())))
+        r = annual_rate_per_1000(table["searches"], exposure, confidence)
+        table["rate_per_1000"], table["rate_low"], table["rate_high"] = r.rate, r.low, r.high
         sources = con.table("population").source.execute().unique()
         if any_synthetic(sources):
             caveats.append("The population denominators are SYNTHETIC: rates are not real.")
