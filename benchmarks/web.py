@@ -1,7 +1,8 @@
 """Load test of the public pages: 50 concurrent clients against ``openpeel serve`` on loopback.
 
 Starts ``openpeel serve`` on 127.0.0.1 (a free port, a throwaway SQLite database) over a data
-directory (default ./demo-data from ``make demo``), then runs two bounded phases with httpx and
+directory (default ./demo-data; built with ``openpeel.demo.build_demo`` when it holds no lake),
+then runs two bounded phases with httpx and
 asyncio: the static page (``/static-check``, no data behind it) and the stop and search explorer
 with filters cycling through legislation, sex, ethnicity basis and outcome. Prints p50/p95/p99
 latency, errors, requests per second, and the explorer/static ratio measured in the same run.
@@ -166,6 +167,11 @@ def main() -> None:
     args = parser.parse_args()
     if not 1 <= args.clients <= 200 or not 0 < args.seconds <= 120 or not 1 <= args.workers <= 8:
         parser.error("--clients must be 1..200, --seconds 0..120, --workers 1..8 (bounded)")
+    if not (args.data_dir / "lake").exists():
+        from openpeel.demo import build_demo
+
+        print(f"no lake in {args.data_dir}: building the SYNTHETIC demo there first")
+        build_demo(args.data_dir)
     asyncio.run(main_async(args))
 
 

@@ -2,12 +2,18 @@
 
 Order of precedence for the data directory: the ``--data-dir`` option, then the
 ``OPENPEEL_DATA_DIR`` environment variable, then a per-user default.
+
+Settings are resolved once, at a face (the CLI's context object, ``create_app``, the public
+``openpeel.connect``), into a :class:`Workspace` that is passed down. A library function that is
+handed a data directory instead (a notebook user's call) resolves it through
+:func:`workspace_for`, the one place that reads the environment.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeAlias
 
 from platformdirs import user_data_dir
 from pydantic import Field
@@ -20,26 +26,57 @@ def default_data_dir() -> Path:
 
 
 class Settings(BaseSettings):
-    """openpeel settings, read from ``OPENPEEL_*`` environment variables."""
+    """openpeel settings, read from ``OPENPEEL_*`` environment variables.
+
+    Every setting has a description: ``openpeel config`` lists them with their environment
+    variable, default and current value, and ``docs/configuration.md`` is tested against them.
+    """
 
     model_config = SettingsConfigDict(env_prefix="OPENPEEL_")
 
-    data_dir: Path = Field(default_factory=default_data_dir)
-    #: The query engine: DuckDB (embedded, the default) or Spark (see README: when to switch).
-    engine: Literal["duckdb", "spark"] = "duckdb"
-    #: The Spark master URL: ``local[2]`` runs on this machine; ``spark://host:7077`` a cluster.
-    spark_master: str = "local[2]"
-    spark_shuffle_partitions: int = 4
-    spark_driver_memory: str = "2g"
-    duckdb_memory_limit: str = "2GB"
-    duckdb_threads: int | None = None
-    #: An ingest reads files in batches of at most this many files and bytes: it bounds memory
-    #: on national loads, and each batch is committed on its own.
-    ingest_batch_files: int = 200
-    ingest_batch_bytes: int = 64 * 1024 * 1024
-    #: SQLAlchemy URL of the operational database (users, panels, reviews, feedback);
-    #: empty means a SQLite file ``openpeel.db`` in the data directory.
-    database_url: str | None = None
+    data_dir: Path = Field(
+        default_factory=default_data_dir,
+        description="Data directory: the lake, downloads and (by default) the operational "
+        "database. The --data-dir option overrides it.",
+    )
+    engine: Literal["duckdb", "spark"] = Field(
+        default="duckdb",
+        description="Query engine: duckdb (embedded) or spark (PySpark and Java 17). The "
+        "--engine option overrides it.",
+    )
+    spark_master: str = Field(
+        default="local[2]",
+        description="Spark master URL: local[2] runs on this machine; spark://host:7077 a cluster.",
+    )
+    spark_shuffle_partitions: int = Field(
+        default=4,
+        description="Spark shuffle partitions (kept small: the aggregated results are small).",
+    )
+    spark_driver_memory: str = Field(default="2g", description="Memory of the Spark driver.")
+    duckdb_memory_limit: str = Field(
+        default="2GB",
+        description="Memory limit of each DuckDB connection an ingest opens (spills over).",
+    )
+    duckdb_threads: int | None = Field(
+        default=None,
+        description="DuckDB threads, and how many ingest batches are read at once "
+        "(default: one per core).",
+    )
+    ingest_batch_files: int = Field(
+        default=200,
+        description="An ingest reads files in batches of at most this many files; each batch is "
+        "committed on its own (bounds memory on national loads).",
+    )
+    ingest_batch_bytes: int = Field(
+        default=64 * 1024 * 1024,
+        description="An ingest batch holds at most this many bytes of files.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the operational database (users, panels, reviews, "
+        "assessments); empty means a SQLite file openpeel.db in the data directory. The "
+        "--database-url option overrides it.",
+    )
 
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to a SQLite file in the data directory."""
@@ -52,3 +89,105 @@ def settings(data_dir: Path | str | None = None) -> Settings:
     if data_dir is not None:
         return base.model_copy(update={"data_dir": Path(data_dir)})
     return base
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """Where openpeel works, resolved once at a face and passed down to the library.
+
+    Attributes:
+        settings: every setting, resolved (options over environment over defaults).
+    """
+
+    settings: Settings
+
+    @property
+    def data_dir(self) -> Path:
+        """The data directory holding the lake and (by default) the operational database."""
+        return self.settings.data_dir
+
+    @property
+    def engine(self) -> str:
+        """The query engine: ``duckdb`` or ``spark``."""
+        return self.settings.engine
+
+    @property
+    def database_url(self) -> str:
+        """The SQLAlchemy URL of the operational database."""
+        return self.settings.resolved_database_url()
+
+
+#: What a library function accepts for "where": a resolved workspace, a data directory, or
+#: None for the configured one.
+Where: TypeAlias = Workspace | Path | str | None
+
+
+def workspace(
+    data_dir: Path | str | None = None,
+    *,
+    engine: str | None = None,
+    database_url: str | None = None,
+) -> Workspace:
+    """Resolve the settings once: explicit values (a face's options) over the environment."""
+    update: dict[str, object] = {}
+    if data_dir is not None:
+        update["data_dir"] = Path(data_dir)
+    if engine is not None:
+        update["engine"] = engine
+    if database_url:
+        update["database_url"] = database_url
+    base = Settings()
+    return Workspace(base.model_copy(update=update) if update else base)
+
+
+def workspace_for(where: Where) -> Workspace:
+    """The workspace a library function runs in: the one it was handed, else one resolved from
+    a data directory (or the configured one)."""
+    return where if isinstance(where, Workspace) else workspace(where)
+
+
+@dataclass(frozen=True)
+class SettingInfo:
+    """One setting as ``openpeel config`` lists it."""
+
+    name: str
+    env_var: str
+    default: str
+    value: str
+    description: str
+
+
+def _shown(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _database_url_shown(where: Workspace) -> str:
+    """The database URL in use, with any password hidden."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(where.database_url).render_as_string(hide_password=True)
+
+
+def describe_settings(where: Workspace | None = None) -> list[SettingInfo]:
+    """Every setting: its environment variable, default, value in ``where`` and description."""
+    where = where or workspace()
+    current = where.settings
+    prefix = str(Settings.model_config.get("env_prefix", ""))
+    out = []
+    for name, info in Settings.model_fields.items():
+        if info.default_factory is not None:
+            default = "per-user data folder (platformdirs)"
+        else:
+            default = _shown(info.default)
+        out.append(
+            SettingInfo(
+                name=name,
+                env_var=(prefix + name).upper(),
+                default=default,
+                value=_database_url_shown(where)
+                if name == "database_url"
+                else _shown(getattr(current, name)),
+                description=info.description or "",
+            )
+        )
+    return out

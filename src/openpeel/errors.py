@@ -26,8 +26,19 @@ class UserInputError(OpenpeelError, ValueError):
     """A request that cannot be done as asked: the message says what to change."""
 
 
-class DataUnavailableError(OpenpeelError, LookupError):
-    """The data needed to answer is not loaded or not sufficient: the message says which."""
+class DataUnavailableError(OpenpeelError, LookupError, ValueError):
+    """The data needed to answer is not loaded or not sufficient: the message says which.
+
+    Also a ValueError: the library raised ValueError for "no data for this force and period"
+    before this hierarchy existed, and callers that catch it keep working.
+    """
+
+
+class UnknownIdError(UserInputError, KeyError):
+    """An id that is not in a reference list (a force, a framework, an area): the message lists
+    the known ids. Also a KeyError, for code that looks ids up in a mapping."""
+
+    __str__ = Exception.__str__  # the message as written, not KeyError's quoted repr
 
 
 class SourceFormatError(OpenpeelError, ValueError):

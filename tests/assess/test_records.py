@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import Engine
 
 from openpeel.assess import assess, records
-from openpeel.scrutiny.db import downgrade, session_scope, upgrade
+from openpeel.database.engine import session_scope
+from openpeel.database.migrate import downgrade, upgrade
 from tests.scrutiny.world import database_urls, fresh_engine
 
 FW = "peel-2021-22"

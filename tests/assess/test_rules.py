@@ -21,7 +21,9 @@ from openpeel.assess.evidence import (
 )
 from openpeel.assess.framework_rules import (
     GRADING_FILE,
+    RULES_FILES,
     RulesError,
+    assessed_framework_id,
     load_grading,
     load_rules,
     parse_filter,
@@ -241,3 +243,27 @@ def test_assessment_without_data_says_not_assessed_everywhere() -> None:
     for r in rows:
         assert r["grade_suggested"] in ("not assessed", "not graded")
         assert r["not_assessed_reason"]
+
+
+@pytest.mark.parametrize(
+    ("last_month", "expected"),
+    [
+        (date(2022, 3, 1), "peel-2021-22"),  # in force, with rules
+        (date(2020, 3, 1), "peel-2021-22"),  # before the first framework: the first with rules
+        (None, "peel-2021-22"),  # no period: the latest with rules
+    ],
+)
+def test_one_rule_chooses_the_framework_of_an_assessment(
+    last_month: date | None, expected: str
+) -> None:
+    assert assessed_framework_id(last_month) == expected
+
+
+def test_a_framework_without_rules_falls_back_to_the_latest_earlier_one_with_rules(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert assessed_framework_id(date(2024, 3, 1)) == "peel-2021-22"  # 2023-25 has no rules yet
+    monkeypatch.setitem(RULES_FILES, "peel-2023-25", "rules-2021-22.csv")
+    assert assessed_framework_id(date(2024, 3, 1)) == "peel-2023-25"
+    assert assessed_framework_id(date(2022, 3, 1)) == "peel-2021-22"
+    assert assessed_framework_id(None) == "peel-2023-25"

@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
+from openpeel.database.engine import make_engine, session_scope
+from openpeel.database.migrate import upgrade
 from openpeel.scrutiny import users
-from openpeel.scrutiny.db import make_engine, session_scope, upgrade
 from openpeel.web.app import create_app
 from tests.scrutiny.server import serve
 from tests.unit.report_lake import shared_lake

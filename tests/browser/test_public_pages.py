@@ -15,11 +15,13 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 import openpeel
+from openpeel.database.engine import make_engine
+from openpeel.database.migrate import upgrade
+from openpeel.exports import strip_notes
+from openpeel.indicators.explorer import ExplorerFilters, explore
 from openpeel.indicators.period import Period
 from openpeel.reference.peel_framework import framework_for
-from openpeel.report.explorer import ExplorerFilters, explore
 from openpeel.report.panels import BUILDERS
-from openpeel.scrutiny.db import make_engine, upgrade
 from openpeel.web import public_data
 from openpeel.web.app import create_app
 from tests.scrutiny.server import serve
@@ -71,7 +73,7 @@ def page(context: Any) -> Iterator[Any]:
 
 
 def rows_of(text: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(text)))
+    return list(csv.DictReader(io.StringIO(strip_notes(text))))
 
 
 def as_text(records: list[dict[str, Any]]) -> list[dict[str, str]]:

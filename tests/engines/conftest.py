@@ -1,5 +1,8 @@
 """One test, two engines: a ``backend`` fixture that yields an Ibis connection per engine.
 
+Each engine's results are compared with tables computed independently by pandas from the raw
+CSV files of the same synthetic archive (``expected.py``), so the suite can fail on DuckDB too.
+
 The Spark session is created once per test run (``local[2]``, small shuffles) and shared; the
 Spark cases skip cleanly where PySpark or Java is missing. Known gaps are marked per test with
 ``pytest.mark.notimpl(["spark"], reason=...)``, in the style of Ibis's own suite.
@@ -19,6 +22,9 @@ import openpeel
 from openpeel.synth import write_archive
 
 ENGINES = ("duckdb", "spark")
+FORCES = ("west-midlands", "city-of-london")
+START, END = "2021-01", "2021-06"
+MISSING_MONTHS = ("2021-04",)
 
 
 def spark_missing() -> str | None:
@@ -31,20 +37,28 @@ def spark_missing() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def engine_lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small synthetic lake: two forces, six months, every kind of file."""
-    root = tmp_path_factory.mktemp("engines")
+def engine_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small synthetic police.uk archive: two forces, six months (one missing), every kind
+    of file. The expected tables are computed from these CSV files."""
+    archive = tmp_path_factory.mktemp("engines") / "archive"
     write_archive(
-        root / "archive",
-        forces=["west-midlands", "city-of-london"],
-        start="2021-01",
-        end="2021-06",
+        archive,
+        forces=list(FORCES),
+        start=START,
+        end=END,
         seed=3,
         scale=0.05,
-        missing_months=["2021-04"],
+        missing_months=list(MISSING_MONTHS),
     )
-    openpeel.ingest([root / "archive"], root / "data")
-    return root / "data"
+    return archive
+
+
+@pytest.fixture(scope="session")
+def engine_lake(engine_archive: Path) -> Path:
+    """The archive loaded into a lake."""
+    data = engine_archive.parent / "data"
+    openpeel.ingest([engine_archive], data)
+    return data
 
 
 @pytest.fixture(scope="session", params=ENGINES)

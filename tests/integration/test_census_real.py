@@ -41,7 +41,7 @@ def by_force_group(table: pa.Table) -> dict[tuple[str, str], int]:
 
 
 def test_west_midlands_check_figures(population: pa.Table) -> None:
-    # domain.md §3.4: Birmingham, Coventry, Dudley, Sandwell, Solihull, Walsall, Wolverhampton.
+    # method.md §3: Birmingham, Coventry, Dudley, Sandwell, Solihull, Walsall, Wolverhampton.
     got = by_force_group(population)
     assert {g: got[("west-midlands", g)] for g in ETHNIC_GROUPS} == {
         "asian": 667_315,

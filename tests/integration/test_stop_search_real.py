@@ -149,10 +149,10 @@ def test_west_midlands_2019_20_whole_suite(con: Any) -> None:
     ratios = results["ratios"].table
     _show(
         "Disproportionality ratios (exact conditional intervals) and not-stated bounds",
-        ratios[ratios["ethnicity"] == "self_defined"],
+        ratios[ratios["basis"] == "self_defined"],
     )
     # Officer-defined ethnicity is blank for about 72% of West Midlands 2019/20 searches.
-    assert set(ratios["ethnicity"]) == {"self_defined"}
+    assert set(ratios["basis"]) == {"self_defined"}
     assert any("Officer-defined ratios not shown" in c for c in results["ratios"].caveats)
     hit = results["hit_rate"].table
     _show("Outcome test (any action; object-of-search fixed effects)", hit)
@@ -185,16 +185,20 @@ def test_peers_for_every_force_in_january_2019(con: Any) -> None:
                 "ratio_to_white",
                 "ratio_low",
                 "ratio_high",
-                "funnel_low_99_8",
-                "funnel_high_99_8",
-                "is_outside_99_8",
+                "lower_99_8",
+                "upper_99_8",
+                "funnel_position",
             ]
         ],
     )
     everyone = t[t["group"] == "all"]
-    print(
-        f"forces outside the 99.8% funnel (all groups): {int(everyone['is_outside_99_8'].sum())}"
-        f" of {len(everyone)}"
-    )
+    outside = everyone["funnel_position"].isin(["above_99_8", "below_99_8"])
+    print(f"forces outside the 99.8% funnel (all groups): {int(outside.sum())} of {len(everyone)}")
+    assert (t["forces_compared"] == t["force_id"].nunique()).all()
+    for x in everyone.itertuples():
+        assert x.lower_99_8 <= x.lower_95 <= x.target_per_1000 <= x.upper_95 <= x.upper_99_8
+        side = "above" if x.rate_per_1000 > x.upper_99_8 else "below"
+        if x.rate_per_1000 > x.upper_99_8 or x.rate_per_1000 < x.lower_99_8:
+            assert x.funnel_position == f"{side}_99_8"
     wm = t[(t["force_id"] == "west-midlands") & (t["group"] == "all")].iloc[0]
     assert bool(wm["is_focus"]) and wm["months"] == 1

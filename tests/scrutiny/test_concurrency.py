@@ -12,8 +12,8 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from openpeel.database.engine import session_scope
 from openpeel.scrutiny import users
-from openpeel.scrutiny.db import session_scope
 from openpeel.scrutiny.models import AuditEntry, Panel, Review
 from openpeel.web.app import create_app
 from tests.scrutiny.server import serve

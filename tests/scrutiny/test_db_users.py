@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -10,17 +11,40 @@ from alembic.migration import MigrationContext
 from click.testing import CliRunner
 from sqlalchemy import Engine, inspect
 
+import openpeel
 from openpeel.cli import main
+from openpeel.database.engine import session_scope
+from openpeel.database.migrate import current_revision, downgrade, upgrade
+from openpeel.database.models import MODEL_MODULES, metadata
 from openpeel.scrutiny import users
-from openpeel.scrutiny.db import current_revision, downgrade, session_scope, upgrade
-from openpeel.scrutiny.models import AuditEntry, Base, User
+from openpeel.scrutiny.models import AuditEntry, User
 
 
 def test_migrations_build_exactly_the_models(engine: Engine) -> None:
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn), metadata())
     assert diff == []
     assert current_revision(engine) == "0002_assessment"
+
+
+def test_migrations_create_every_models_table(engine: Engine) -> None:
+    tables = set(inspect(engine).get_table_names())
+    models = set(metadata().tables)
+    assert {"users", "reviews", "assess_evidence", "assess_grades", "improvements"} <= models
+    assert models <= tables, f"no migration creates {sorted(models - tables)}"
+
+
+def test_every_module_defining_models_is_registered() -> None:
+    """A module with a class on the operational ``Base`` is in the declared list (else the
+    migrations would not see its tables when it happens not to be imported first)."""
+    source = Path(openpeel.__file__).parent
+    defining = {
+        "openpeel." + ".".join(path.relative_to(source).with_suffix("").parts)
+        for path in source.rglob("*.py")
+        if re.search(r"^class \w+\(Base\):", path.read_text(encoding="utf-8"), re.M)
+    }
+    assert defining, "no model found: the scan is broken"
+    assert defining <= set(MODEL_MODULES)
 
 
 def test_downgrade_and_upgrade_again(engine: Engine) -> None:

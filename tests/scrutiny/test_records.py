@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from sqlalchemy import Engine, func, select
 
 from openpeel.cli import main
+from openpeel.database.engine import session_scope
 from openpeel.scrutiny import records
-from openpeel.scrutiny.db import session_scope
 from openpeel.scrutiny.models import ImportReject, SearchRecord
 from openpeel.synth.search_records import write_search_records
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 from datetime import timedelta
 
 import numpy as np
@@ -12,8 +13,10 @@ import pytest
 from sqlalchemy import Engine
 from statsmodels.stats.proportion import proportion_confint
 
+from openpeel.database.engine import session_scope
+from openpeel.exports import read_notes, strip_notes
+from openpeel.provenance import SYNTHETIC_MARK, SYNTHETIC_MARK_ASCII
 from openpeel.scrutiny import export, feedback, report
-from openpeel.scrutiny.db import session_scope
 from openpeel.scrutiny.models import Meeting, SampleItem, utcnow
 from tests.scrutiny.world import World
 
@@ -109,7 +112,7 @@ def test_published_exports_hold_no_personal_data(world: World) -> None:
     for secret in secrets:
         for output in (csv_text, html, summary, pdf.decode("latin-1")):
             assert secret not in output
-    assert csv_text.splitlines()[0].split(",") == list(export.CSV_COLUMNS)
+    assert strip_notes(csv_text).splitlines()[0].split(",") == list(export.CSV_COLUMNS)
     suppressed = [r for r in built.published_rows() if r["suppressed"]]
     assert suppressed and all(r["records"] is None and r["share"] is None for r in suppressed)
     assert "fewer than 5" in html
@@ -121,6 +124,23 @@ def test_published_exports_hold_no_personal_data(world: World) -> None:
     offsets = [int(m) for m in re.findall(rb"(\d{10}) 00000 n", pdf[xref_at:])]
     for number, offset in enumerate(offsets, start=1):
         assert pdf[offset:].startswith(f"{number} 0 obj".encode())
+
+
+def test_synthetic_summary_exports_are_marked_and_carry_definitions(world: World) -> None:
+    with session_scope(world.engine) as s:
+        meeting = s.get(Meeting, world.open_meeting_id)
+        assert meeting is not None
+        built = report.build_report(s, meeting)
+    assert built.is_synthetic
+    notes = read_notes(export.summary_csv(built))
+    assert notes[0].startswith(SYNTHETIC_MARK)
+    assert any(n.startswith("definition: share = design-weighted") for n in notes)
+    assert any("fewer than 5" in n for n in notes)
+    long = replace(built, rows=built.rows * 8)  # enough rows for several pages
+    pdf = export.summary_pdf(long)
+    pages = pdf.count(b"/Type /Page ")
+    assert pages >= 2
+    assert pdf.count(f"({SYNTHETIC_MARK_ASCII}".encode()) == pages  # every page, once
 
 
 def test_pdf_escapes_and_pages() -> None:

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from sqlalchemy import Engine, select
 
 from openpeel.cli import main
+from openpeel.database.engine import session_scope
 from openpeel.scrutiny import audit, records, reviews, sampling, users
-from openpeel.scrutiny.db import session_scope
 from openpeel.scrutiny.models import Meeting, Review, Sample, SampleItem
 from openpeel.synth.search_records import write_search_records
 from tests.scrutiny.world import REVIEW

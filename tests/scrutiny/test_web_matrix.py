@@ -113,7 +113,7 @@ def fill(case: Case, world: World) -> str:
 def _afi_id(world: World) -> int:
     """An area for improvement in the world's database (created on first use)."""
     from openpeel.assess import records
-    from openpeel.scrutiny.db import session_scope
+    from openpeel.database.engine import session_scope
 
     with session_scope(world.engine) as s:
         found = records.improvements(s, "west-midlands")

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from openpeel.cli import main
-from openpeel.scrutiny.db import make_engine
+from openpeel.database.engine import make_engine
 from openpeel.web.app import create_app
 from tests.scrutiny.web_helpers import TestClient, app_for, client_for
 from tests.scrutiny.world import World, csrf_from

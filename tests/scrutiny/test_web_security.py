@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import func, select
 
+from openpeel.database.engine import session_scope
 from openpeel.scrutiny import records
-from openpeel.scrutiny.db import session_scope
 from openpeel.scrutiny.models import Feedback, LiaisonResponse, Review, SearchRecord, User
 from openpeel.web.security import ANON_COOKIE, SESSION_COOKIE
 from tests.scrutiny.test_web_matrix import CASES, fill

@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
+from openpeel.database.engine import make_engine, session_scope
+from openpeel.database.migrate import upgrade
+from openpeel.database.models import metadata
 from openpeel.scrutiny import records, reviews, sampling, users
-from openpeel.scrutiny.db import make_engine, session_scope, upgrade
-from openpeel.scrutiny.models import Base, Meeting, SampleItem
+from openpeel.scrutiny.models import Meeting, SampleItem
 from openpeel.synth.search_records import write_search_records
 
 PASSWORD = "correct horse battery"
@@ -153,4 +155,4 @@ def login(client: object, username: str, password: str = PASSWORD) -> None:
 
 def drop_all(engine: Engine) -> None:
     """Remove every table (used by tests that exercise downgrade)."""
-    Base.metadata.drop_all(engine)
+    metadata().drop_all(engine)

@@ -5,33 +5,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from openpeel.store.calls import load_call_log, load_calls_999, load_incidents
-from openpeel.store.ingest import ingest
-from openpeel.store.lake import Lake
-from openpeel.store.offenders import load_offender_extract
-from openpeel.synth import write_archive
-from openpeel.synth.calls import write_calls_demo
-from openpeel.synth.offenders import write_offender_extract
-from openpeel.synth.population import demo_population
+from openpeel.demo import build_demo
 
 FORCE = "west-midlands"
 START, END = "2021-10", "2022-03"
 
 
 def build_lake(folder: Path) -> Path:
-    """Write and load the lake into folder; returns the data directory."""
-    archive = folder / "archive"
-    write_archive(archive, start=START, end=END, seed=3, scale=0.02, forces=[FORCE, "west-mercia"])
-    ingest([archive], folder)
-    Lake(folder).write_reference("population", demo_population())
-    calls = write_calls_demo(
-        folder / "calls", FORCE, START, END, seed=3, scale=0.01, force_ids=[FORCE, "west-mercia"]
+    """Write and load the lake into folder (through the demo library); returns the data
+    directory."""
+    build_demo(
+        folder,
+        forces=(FORCE, "west-mercia"),
+        start=START,
+        end=END,
+        seed=3,
+        scale=0.02,
+        calls_scale=0.01,
+        offenders=150,
+        offenders_period=("2021-04", END),
     )
-    load_calls_999(calls.files["calls_999_monthly"], folder)
-    load_call_log(calls.files["call_log"], FORCE, folder)
-    load_incidents(calls.files["incidents"], FORCE, folder)
-    offenders = write_offender_extract(folder / "offenders", FORCE, "2021-04", END, 3, 150)
-    load_offender_extract(offenders.out_dir, FORCE, folder)
     return folder
 
 

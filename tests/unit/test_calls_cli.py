@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from openpeel.cli import main
+from openpeel.exports import strip_notes
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -107,7 +108,7 @@ def test_performance_and_charter_in_every_format(demo: tuple[Path, Path], fmt: s
         if fmt == "json":
             assert json.loads(out)["synthetic_data"] is True
         elif fmt == "csv":
-            assert out.splitlines()[0].startswith("synthetic_data,")
+            assert strip_notes(out).splitlines()[0].startswith("synthetic_data,")
         else:
             assert "SYNTHETIC DATA" in err
 

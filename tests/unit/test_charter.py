@@ -138,3 +138,15 @@ def test_unmeasured_standards_say_so(tmp_path: Path) -> None:
     result = charter.charter_compliance(openpeel.connect(tmp_path), "kent", PERIOD)
     assert (result.table["measured"] == 0).all()
     assert sum("not measured" in c for c in result.caveats) == 5
+
+
+def test_the_999_standard_is_reference_data_read_once() -> None:
+    from openpeel.reference.standards import national_999_standard, standard
+    from openpeel.sources import calls_999
+
+    row = standard("999_answer")
+    assert (row.target_share, row.threshold_seconds) == (0.9, 10.0)
+    assert national_999_standard() == (0.9, 10.0)
+    assert (calls_999.STANDARD_SHARE, calls_999.STANDARD_SECONDS) == (0.9, 10.0)
+    with pytest.raises(KeyError, match="known"):
+        standard("no-such-standard")

@@ -17,7 +17,7 @@ from openpeel.stats import erlang as E
 
 
 def reference_erlang_c(n: int, a: float) -> float:
-    """Erlang C from Σ_{k≤N} A^k/k! summed in log space with lgamma (domain.md 4.4)."""
+    """Erlang C from Σ_{k≤N} A^k/k! summed in log space with lgamma (method.md §6)."""
     k = np.arange(n + 1)
     log_terms = k * math.log(a) - special.gammaln(k + 1)
     log_b = log_terms[-1] - special.logsumexp(log_terms)

@@ -108,6 +108,7 @@ def test_rates_by_hand(tiny: Any) -> None:
     r = ss.rates(tiny, PERIOD, "west-midlands", POPULATION)
     t = r.table.set_index("group")
     assert list(r.table.columns) == [
+        "basis",
         "group",
         "searches",
         "population",
@@ -115,6 +116,7 @@ def test_rates_by_hand(tiny: Any) -> None:
         "rate_per_1000",
         "rate_low",
         "rate_high",
+        "reason",
     ]
     assert list(t.index) == ["asian", "black", "mixed", "white", "other", "not_stated", "all"]
     # Two months supplied (February missing): exposure = population x 2 / 12.
@@ -137,9 +139,9 @@ def test_rates_by_hand(tiny: Any) -> None:
 def test_ratios_by_hand(tiny: Any) -> None:
     r = ss.ratios(tiny, PERIOD, "west-midlands", POPULATION)
     t = r.table
-    assert list(t.columns[:5]) == ["group", "reference", "ratio", "ratio_low", "ratio_high"]
+    assert list(t.columns[:5]) == ["basis", "reference", "group", "ratio", "ratio_low"]
     black = t[
-        (t["group"] == "black") & (t["reference"] == "white") & (t["ethnicity"] == "self_defined")
+        (t["group"] == "black") & (t["reference"] == "white") & (t["basis"] == "self_defined")
     ].iloc[0]
     e_black, e_white = 500 * 2 / 12, 5000 * 2 / 12
     expected = rate_ratio(4, e_black, 6, e_white, "exact")
@@ -150,15 +152,13 @@ def test_ratios_by_hand(tiny: Any) -> None:
     assert black["ratio_bound_low"] == pytest.approx((4 / e_black) / (8 / e_white))
     assert black["ratio_bound_high"] == pytest.approx((6 / e_black) / (6 / e_white))
     whole = t[
-        (t["group"] == "black")
-        & (t["reference"] == "population")
-        & (t["ethnicity"] == "self_defined")
+        (t["group"] == "black") & (t["reference"] == "population") & (t["basis"] == "self_defined")
     ].iloc[0]
     e_all = 7000 * 2 / 12
     assert whole["ratio"] == pytest.approx((4 / e_black) / (14 / e_all))
     assert whole["ratio_low"] < whole["ratio"] < whole["ratio_high"]
     # Officer-defined ethnicity is blank for 3 of 14 (under half): shown beside self-defined.
-    assert set(t["ethnicity"]) == {"self_defined", "officer_defined"}
+    assert set(t["basis"]) == {"self_defined", "officer_defined"}
     score = ss.ratios(tiny, PERIOD, "west-midlands", POPULATION, method="score").table
     assert (score["method"] == "score").all()
 
@@ -249,7 +249,11 @@ def test_outcomes_by_hand(tiny: Any) -> None:
     black = t.loc[("black", "all", "all")]
     assert (black["searches"], black["outcome_known"], black["arrests"]) == (4, 4, 1)
     assert black["arrest_rate"] == pytest.approx(0.25)
-    assert black["link_known"] == 1 and black["linked_rate"] == 1.0
+    # One arrest records its link; the other positive outcomes leave it blank: the force fills
+    # the link for some outcomes only, so no linked (find) rate is shown, with the reason.
+    assert black["link_known"] == 1 and black["linked"] == 1
+    assert np.isnan(black["linked_rate"]) and "blank" in black["linked_reason"]
+    assert black["arrest_rate"] == black["arrests"] / black["searches"]
     assert black["link_unknown_share"] == pytest.approx(0.75)
     assert bool(black["is_small"])
     white = t.loc[("white", "controlled_drugs", "mda_s23")]
@@ -382,9 +386,13 @@ def test_peers_and_funnel(synthetic: Any) -> None:
     assert not t.loc[t["force_id"] == "west-midlands", "is_focus"].any()
     white = t[t["group"] == "white"]
     assert white["ratio_to_white"].isna().all()
-    for _, x in t[t["group"] == "all"].iterrows():
-        assert x["funnel_low_99_8"] <= x["funnel_low_95"] <= x["target_per_1000"]
-        assert x["target_per_1000"] <= x["funnel_high_95"] <= x["funnel_high_99_8"]
+    # Two forces are too few for a funnel: the limits are withheld and the result says how many
+    # forces are compared (before: limits drawn around a target made of the two forces).
+    assert (t["forces_compared"] == 2).all() and r.meta["forces_compared"] == 2
+    assert "2 forces compared" in r.title
+    assert (t["funnel_position"] == "withheld").all()
+    assert t[["lower_95", "upper_95", "lower_99_8", "upper_99_8"]].isna().all().all()
+    assert any("at least 5 forces" in c for c in r.caveats)
 
 
 def test_trend_flags_missing_and_partial(synthetic: Any) -> None:

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from openpeel.cli import main
+from openpeel.exports import strip_notes
 from openpeel.sources.official_stop_search import (
     OfficialFileError,
     force_id_for_area_name,
@@ -69,10 +70,12 @@ def test_rates_csv_has_exactly_the_documented_columns(loaded: tuple[str, Path]) 
         "csv",
     )
     assert code == 0, err
-    lines = out.strip().splitlines()
-    assert lines[0] == "group,searches,population,months,rate_per_1000,rate_low,rate_high"
-    white = next(line for line in lines if line.startswith("white,"))
-    assert white.startswith("white,7,5000.0,2,8.4")  # 1000 x 7 / (5000 x 2/12) = 8.4
+    lines = strip_notes(out).strip().splitlines()
+    assert lines[0] == (
+        "basis,group,searches,population,months,rate_per_1000,rate_low,rate_high,reason"
+    )
+    white = next(line for line in lines if line.startswith("self_defined,white,"))
+    assert white.startswith("self_defined,white,7,5000.0,2,8.4")  # 1000 x 7 / (5000 x 2/12) = 8.4
 
 
 def test_ratios_columns_and_json(loaded: tuple[str, Path]) -> None:
@@ -96,8 +99,8 @@ def test_ratios_columns_and_json(loaded: tuple[str, Path]) -> None:
         "score",
     )
     assert code == 0
-    header = out.splitlines()[0].split(",")
-    assert header[:5] == ["group", "reference", "ratio", "ratio_low", "ratio_high"]
+    header = strip_notes(out).splitlines()[0].split(",")
+    assert header[:5] == ["basis", "reference", "group", "ratio", "ratio_low"]
     assert {"ratio_bound_low", "ratio_bound_high", "q_star"} <= set(header)
     code, out, _ = _run(
         "--data-dir",
@@ -207,7 +210,7 @@ def test_reconcile_against_an_official_table(loaded: tuple[str, Path], tmp_path:
         "csv",
     )
     assert code == 0, err
-    rows = {r.split(",")[0]: r.split(",") for r in out.strip().splitlines()[1:]}
+    rows = {r.split(",")[0]: r.split(",") for r in strip_notes(out).strip().splitlines()[1:]}
     # 7 White searches in January-February 2020 against 8 published: -12.5%.
     assert rows["white"][1:4] == ["7", "8.0", "-12.5"]
     assert rows["total"][1:3] == ["11", "12.0"]

@@ -3,6 +3,7 @@ on synthetic data, including a simulated darkness effect that the test must reco
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -14,6 +15,7 @@ import statsmodels.formula.api as smf
 import openpeel
 from openpeel.indicators import stop_search_models as sm_models
 from openpeel.indicators.period import Period
+from openpeel.indicators.stop_search import Scope
 from openpeel.stats.logistic import dummies, fit_logistic
 from openpeel.stats.twilight import twilight_times
 from openpeel.synth import write_archive
@@ -226,6 +228,50 @@ def test_darkness_sample_and_model_match_statsmodels(darkness_con: Any) -> None:
     assert row["searches"] == len(sample)
     assert row["beta"] == pytest.approx(ref.params["dark"], rel=1e-6)
     assert row["beta_se"] == pytest.approx(ref.bse["dark"], rel=1e-5)
+
+
+@pytest.fixture(scope="module")
+def part_year_con(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """FY 2019/20 with only September to March supplied (a part year)."""
+    src = tmp_path_factory.mktemp("vod-part")
+    for month, rows in _darkness_rows(22).items():
+        if month >= "2019-09":
+            write_police_csv(src, f"{month}-west-midlands-stop-and-search.csv", rows)
+    data = tmp_path_factory.mktemp("vod-part-data")
+    openpeel.ingest([src], data)
+    return openpeel.connect(data)
+
+
+def test_darkness_window_over_a_part_year_uses_only_days_with_data(part_year_con: Any) -> None:
+    period = Period.financial_year("2019/20")
+    sample, info = sm_models.darkness_sample(part_year_con, period, "west-midlands", "utc")
+    supplied = twilight_times(*WM, pd.date_range("2019-09-01", "2020-03-31").date)
+    nominal = twilight_times(*WM, pd.date_range("2019-04-01", "2020-03-31").date)
+    lo, hi = supplied["dusk_clock_hours"].min(), supplied["dusk_clock_hours"].max()
+    assert hi < nominal["dusk_clock_hours"].max() - 1  # the part year's latest dusk is earlier
+    detail = info["forces"]["west-midlands"]
+    assert detail["window"] == [sm_models._hhmm(lo), sm_models._hhmm(hi)]
+    # Nothing after the latest dusk of the supplied days: such times were dark on every day
+    # with data and carry no light/dark contrast.
+    assert sample["clock_hours"].between(lo, hi).all()
+    assert (sample["dark"] == 0).sum() > 0 and (sample["dark"] == 1).sum() > 0
+    r = sm_models.darkness(part_year_con, period, "west-midlands", clock="utc", groups=("black",))
+    row = r.table.iloc[0]
+    assert row["status"] == "estimated", row["reason"]
+    assert row["searches"] == len(sample)
+    assert row["beta_low"] < BETA < row["beta_high"]
+
+
+def test_days_with_data_leaves_out_unsupplied_and_excluded_months() -> None:
+    sc = Scope(
+        period=Period.financial_year("2019/20"),
+        force_ids=("west-midlands",),
+        months_supplied={"west-midlands": (date(2019, 9, 1), date(2020, 2, 1), date(2019, 10, 1))},
+    )
+    days = sm_models.days_with_data(sc, "west-midlands", ["2019-10"])
+    assert len(days) == 30 + 29  # September 2019 and February 2020 (a leap year)
+    assert days[0] == date(2019, 9, 1) and days[-1] == date(2020, 2, 29)
+    assert sm_models.days_with_data(sc, "west-yorkshire") == []
 
 
 def test_darkness_rejects_bad_options(darkness_con: Any) -> None:

@@ -3,6 +3,9 @@ improvement tracked to closure (see ``docs/assess.md``).
 
 ``assess(con_or_data_dir, force_id, period)`` returns an ``Assessment``;
 ``assessment_result`` turns it into an ``IndicatorResult`` for reports.
+
+May import: ``indicators``, ``store``, ``sources``, ``database``, ``stats``, ``reference``,
+``config``, ``calendar``, ``errors``; not ``scrutiny`` (a sibling) nor any face.
 """
 
 from openpeel.assess.assessment import (

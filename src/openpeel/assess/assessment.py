@@ -28,10 +28,12 @@ from openpeel.assess.framework_rules import (
     NOT_ASSESSED,
     USER_FOLDER,
     Rule,
+    assessed_framework_id,
     load_grading,
     load_rules,
 )
 from openpeel.assess.grading import Suggestion, suggest
+from openpeel.config import Workspace, workspace_for
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.peel_framework import Area, framework
@@ -200,8 +202,8 @@ def _period(period: Period | str) -> Period:
 
 
 def _default_rules_dir(con_or_data_dir: Any) -> Path | None:
-    if isinstance(con_or_data_dir, str | Path):
-        folder = Path(con_or_data_dir) / USER_FOLDER
+    if isinstance(con_or_data_dir, str | Path | Workspace):
+        folder = workspace_for(con_or_data_dir).data_dir / USER_FOLDER
         return folder if folder.is_dir() else None
     return None
 
@@ -210,31 +212,33 @@ def assess(
     con_or_data_dir: Any,
     force_id: str,
     period: Period | str,
-    framework: str = "peel-2021-22",
+    framework: str | None = None,
     db: Session | Engine | None = None,
     rules_dir: Path | None = None,
 ) -> Assessment:
     """Assess a force for a period.
 
     Args:
-        con_or_data_dir: an Ibis connection from ``openpeel.connect``, a data directory, an
-            ``IndicatorCache`` (results reused across calls) or None (every data rule missing).
+        con_or_data_dir: an Ibis connection from ``openpeel.connect``, a workspace or a data
+            directory, an ``IndicatorCache`` (results reused across calls) or None (every data
+            rule missing).
         force_id: data.police.uk force id.
         period: a ``Period`` or a financial year such as ``"2021/22"``.
-        framework: framework id (rules exist for ``peel-2021-22``).
+        framework: framework id (default: ``assessed_framework_id`` of the period's last month).
         db: the operational database (session or engine) for recorded evidence, grades and
             improvements; None leaves them out.
         rules_dir: a folder holding edited copies of ``rules-*.csv``/``grading.csv``
             (default: ``<data dir>/assess`` when it exists, else the packaged files).
     """
     per = _period(period)
+    framework = framework or assessed_framework_id(per.end)
     if rules_dir is None:
         rules_dir = _default_rules_dir(con_or_data_dir)
     rules = load_rules(framework, rules_dir)
     steps = load_grading(framework, rules_dir)
     fw = _framework(framework)
     con = con_or_data_dir
-    if isinstance(con_or_data_dir, str | Path):
+    if isinstance(con_or_data_dir, str | Path | Workspace):
         from openpeel.store.connection import connect
 
         con = connect(con_or_data_dir)

@@ -1,7 +1,8 @@
 """Evidence for the characteristics: indicator results judged by the rules (met, not met,
 uncertain, missing), and the catalogue of indicators a rule may name.
 
-A rule reads one row of an indicator's table (``measure`` with ``low``/``high``), or sums a
+A rule reads one row of an indicator's table (``measure`` with ``low``/``high``; when its filter
+keeps several rows, each is judged and the least favourable decides, named), or sums a
 numerator and a denominator over the rows its filter keeps and puts a Wilson interval on the
 share. With ``interval_must_clear`` the whole interval must be on the right side of the threshold
 for ``met`` and on the wrong side for ``not_met``; an interval that straddles it is ``uncertain``.
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -122,21 +123,63 @@ def measure_rows(
         low, high = wilson_interval(count, total)
         return count / total, float(low), float(high), count, total, ""
     if len(rows) != 1:
-        return (
-            None,
-            None,
-            None,
-            None,
-            None,
-            (f"expected one row matching the filter, found {len(rows)}"),
-        )
+        return _no_value(f"expected one row matching the filter, found {len(rows)}")
     row = rows.iloc[0]
     value = _num(row[rule.measure])
     low = _num(row[rule.low]) if rule.low else None
     high = _num(row[rule.high]) if rule.high else None
     if value is None:
-        return None, None, None, None, None, f"{rule.measure} is empty"
+        why = next(
+            (
+                str(row[c])
+                for c in (rule.measure.replace("_rate", "_reason"), "reason")
+                if c in rows.columns and isinstance(row[c], str) and row[c]
+            ),
+            "",
+        )
+        return _no_value(f"{rule.measure} is empty" + (f" ({why})" if why else ""))
     return value, low, high, None, None, ""
+
+
+def _no_value(
+    problem: str,
+) -> tuple[float | None, float | None, float | None, float | None, float | None, str]:
+    return None, None, None, None, None, problem
+
+
+STATUS_ORDER = {"not_met": 0, "uncertain": 1, "met": 2, "missing": 3}
+
+
+def _least_favourable(rule: Rule, rows: pd.DataFrame, name: str) -> Finding:
+    """A measure rule whose filter keeps several rows (every group against White, say): each
+    row is judged and the least favourable one decides, named in the reason, so that no row is
+    picked in advance. Rows with an empty value are skipped while any other row has one."""
+    filtered = {column for column, _values in rule.filter}
+    varying = [
+        c
+        for c in rows.columns
+        if c not in filtered
+        and not pd.api.types.is_numeric_dtype(rows[c])
+        and not pd.api.types.is_bool_dtype(rows[c])
+        and rows[c].nunique() == len(rows)
+    ]
+    findings = []
+    for i in range(len(rows)):
+        one = rows.iloc[[i]]
+        f = evaluate_rows(replace(rule, filter=()), one, name)
+        label = ", ".join(f"{c}={one[c].iloc[0]}" for c in varying[:1])
+        findings.append((f, label))
+    sign = -1 if rule.comparison in ("<=", "<") else 1
+    f, label = min(
+        findings,
+        key=lambda x: (
+            STATUS_ORDER[x[0].status],
+            sign * x[0].value if x[0].value is not None else 0.0,
+        ),
+    )
+    judged = sum(1 for x, _label in findings if x.status != "missing")
+    f.reason = f"{label}: {f.reason} (the least favourable of {judged} rows judged)"
+    return f
 
 
 def judge(rule: Rule, value: float, low: float | None, high: float | None) -> str:
@@ -159,6 +202,8 @@ def evaluate_rows(rule: Rule, table: pd.DataFrame, indicator: str | None = None)
     name = indicator or rule.indicator
     try:
         rows = filter_rows(table, rule.filter)
+        if not rule.numerator and len(rows) > 1:
+            return _least_favourable(rule, rows, name)
         value, low, high, count, total, problem = measure_rows(rule, rows)
     except KeyError as err:
         return Finding(

@@ -17,11 +17,13 @@ import csv
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from openpeel.reference.peel_framework import Area, framework
+from openpeel.errors import SourceFormatError
+from openpeel.reference.peel_framework import Area, framework, framework_for, frameworks
 
 RULE_KINDS = ("indicator", "needs_evidence")
 COMPARISONS = (">=", "<=", ">", "<")
@@ -44,7 +46,7 @@ GRADING_FILE = "grading.csv"
 USER_FOLDER = "assess"
 
 
-class RulesError(ValueError):
+class RulesError(SourceFormatError):
     """The rules or grading data cannot be used (a user error: names the file and row)."""
 
 
@@ -144,6 +146,24 @@ def _chosen(rules_dir: Path | None, name: str) -> Path | None:
     if rules_dir is not None and (rules_dir / name).is_file():
         return rules_dir / name
     return None
+
+
+def assessed_framework_id(last_month: date | None = None) -> str:
+    """The PEEL framework an assessment uses: the one rule every face (CLI, web, report) asks.
+
+    The framework in force in the period's last month (``framework_for``) when the project has
+    rules for it; otherwise the latest framework before it that has rules (rules are written one
+    framework at a time). With no period (recording a grade, an improvement), the latest
+    framework that has rules.
+    """
+    with_rules = [fid for fid in frameworks() if fid in RULES_FILES]
+    if last_month is None:
+        return with_rules[-1]
+    in_force = framework_for(last_month).framework_id
+    if in_force in RULES_FILES:
+        return in_force
+    earlier = [fid for fid in with_rules if framework(fid).first_month <= last_month]
+    return (earlier or with_rules)[-1]
 
 
 def rules_file(framework_id: str) -> str:

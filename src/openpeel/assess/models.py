@@ -1,4 +1,4 @@
-"""Operational records of the assessment, as SQLAlchemy tables on the scrutiny ``Base``.
+"""Operational records of the assessment, as SQLAlchemy tables on the operational ``Base``.
 
 - ``assess_evidence``: evidence that is not data (an inspector's finding, a file review, a
   document) for one characteristic of one force, with its source and date;
@@ -21,7 +21,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from openpeel.scrutiny.models import Base, utcnow
+from openpeel.database.base import Base, utcnow
 
 EVIDENCE_FINDINGS = ("met", "not_met", "uncertain")
 GRADE_KINDS = ("recorded", "assessor")

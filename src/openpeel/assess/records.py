@@ -31,8 +31,9 @@ from openpeel.assess.models import (
     ImprovementAction,
     ImprovementChange,
 )
-from openpeel.reference.peel_framework import framework, grades
-from openpeel.scrutiny.models import utcnow
+from openpeel.database.base import utcnow
+from openpeel.errors import UserInputError
+from openpeel.reference.peel_framework import framework, grades, published_grades
 
 #: Fields of an improvement that ``update_improvement`` may change.
 EDITABLE = (
@@ -57,21 +58,21 @@ class Actor:
 
 def _check(value: str, allowed: Sequence[str], what: str) -> str:
     if value not in allowed:
-        raise ValueError(f"{what} must be one of {', '.join(allowed)}, not {value!r}")
+        raise UserInputError(f"{what} must be one of {', '.join(allowed)}, not {value!r}")
     return value
 
 
 def _area(framework_id: str, area_id: str) -> None:
     fw = framework(framework_id)
     if area_id not in {a.area_id for a in fw.areas}:
-        raise ValueError(f"{framework_id} has no area {area_id!r}")
+        raise UserInputError(f"{framework_id} has no area {area_id!r}")
 
 
 def _characteristic(framework_id: str, characteristic_id: str) -> Any:
     for rule in load_rules(framework_id):
         if rule.characteristic_id == characteristic_id:
             return rule
-    raise ValueError(f"{framework_id} has no characteristic {characteristic_id!r} in its rules")
+    raise UserInputError(f"{framework_id} has no characteristic {characteristic_id!r} in its rules")
 
 
 def _text(value: Any) -> str | None:
@@ -124,7 +125,7 @@ def add_evidence(
     _characteristic(framework_id, characteristic_id)
     _check(finding, EVIDENCE_FINDINGS, "finding")
     if not kind.strip() or not source.strip():
-        raise ValueError("evidence needs its kind and its source")
+        raise UserInputError("evidence needs its kind and its source")
     row = Evidence(
         force_id=force_id,
         framework_id=framework_id,
@@ -188,7 +189,7 @@ def set_grade(
     _check(kind, GRADE_KINDS, "kind")
     _check(grade, [g.grade for g in grades()] + ["not graded"], "grade")
     if not reason.strip():
-        raise ValueError("a grade needs its reason")
+        raise UserInputError("a grade needs its reason")
     row = AreaGrade(
         force_id=force_id,
         framework_id=framework_id,
@@ -231,44 +232,33 @@ def grade_history(session: Session, force_id: str, framework_id: str) -> list[Ar
     return list(session.scalars(query))
 
 
-#: West Midlands' 2021/22 grades as reported (domain.md §2); "(inferred)" grades say so.
-WMP_2021_22 = {
-    "victims": ("Requires improvement", ""),
-    "crime_data_integrity": ("Good", ""),
-    "fairness": ("Good", ""),
-    "prevention": ("Good", ""),
-    "responding": ("Adequate", "inferred: the report graded 11 areas, 3 of them Adequate"),
-    "investigating": ("Requires improvement", ""),
-    "vulnerable": ("Requires improvement", ""),
-    "offenders": ("Adequate", "inferred: the report graded 11 areas, 3 of them Adequate"),
-    "serious_organised_crime": ("Good", ""),
-    "workforce": ("Adequate", "inferred: the report graded 11 areas, 3 of them Adequate"),
-    "strategic_planning": ("Good", ""),
-    "strategic_policing_requirement": ("not graded", ""),
-    "armed_threats": ("not graded", ""),
-}
-WMP_SOURCE = "HMICFRS PEEL 2021/22 inspection of West Midlands Police, as reported (domain.md §2)"
-
-
-def record_wmp_2021_22(session: Session, actor: Actor) -> list[AreaGrade]:
-    """Enter West Midlands' 2021/22 grades as the inspectorate's recorded judgments."""
+def record_published_grades(
+    session: Session, actor: Actor, force_id: str, framework_id: str
+) -> list[AreaGrade]:
+    """Enter the inspectorate's published grades of a force (``reference/peel/recorded-grades.csv``)
+    as its recorded judgments."""
     out = []
-    for area_id, (grade, note) in WMP_2021_22.items():
-        reason = "As reported by HMICFRS" + (f" ({note})" if note else "")
+    for row in published_grades(force_id, framework_id):
+        reason = "As reported by HMICFRS" + (f" ({row.note})" if row.note else "")
         out.append(
             set_grade(
                 session,
                 actor,
-                "west-midlands",
-                "peel-2021-22",
-                area_id,
+                row.force_id,
+                row.framework_id,
+                row.area_id,
                 "recorded",
-                grade,
+                row.grade,
                 reason,
-                WMP_SOURCE,
+                row.source,
             )
         )
     return out
+
+
+def record_wmp_2021_22(session: Session, actor: Actor) -> list[AreaGrade]:
+    """Enter West Midlands' 2021/22 grades as the inspectorate's recorded judgments."""
+    return record_published_grades(session, actor, "west-midlands", "peel-2021-22")
 
 
 # --------------------------------------------------------------------------- improvements
@@ -302,13 +292,13 @@ def create_improvement(
     if characteristic_id:
         rule = _characteristic(framework_id, characteristic_id)
         if rule.area_id != area_id:
-            raise ValueError(f"characteristic {characteristic_id} belongs to {rule.area_id}")
+            raise UserInputError(f"characteristic {characteristic_id} belongs to {rule.area_id}")
         if not linked_indicators and rule.indicator:
             linked_indicators = rule.indicator
     if not title.strip():
-        raise ValueError("an improvement needs a title")
+        raise UserInputError("an improvement needs a title")
     if parent_id is not None and session.get(Improvement, parent_id) is None:
-        raise ValueError(f"no improvement {parent_id}")
+        raise UserInputError(f"no improvement {parent_id}")
     imp = Improvement(
         force_id=force_id,
         framework_id=framework_id,
@@ -362,7 +352,7 @@ def get_improvement(session: Session, improvement_id: int) -> Improvement:
     """One improvement (ValueError when there is none)."""
     imp = session.get(Improvement, improvement_id)
     if imp is None:
-        raise ValueError(f"no improvement {improvement_id}")
+        raise UserInputError(f"no improvement {improvement_id}")
     return imp
 
 
@@ -375,10 +365,10 @@ def update_improvement(
     """
     imp = get_improvement(session, improvement_id)
     if imp.status == "closed":
-        raise ValueError(f"improvement {improvement_id} is closed; reopen it first")
+        raise UserInputError(f"improvement {improvement_id} is closed; reopen it first")
     for field, value in changes.items():
         if field not in EDITABLE:
-            raise ValueError(f"cannot change {field!r}")
+            raise UserInputError(f"cannot change {field!r}")
         if value is None:
             continue
         if field == "status":
@@ -388,7 +378,7 @@ def update_improvement(
         if field == "kind":
             _check(value, IMPROVEMENT_KINDS, "kind")
         if field == "title" and not str(value).strip():
-            raise ValueError("an improvement needs a title")
+            raise UserInputError("an improvement needs a title")
         before = getattr(imp, field)
         if before != value:
             setattr(imp, field, value)
@@ -403,9 +393,9 @@ def close_improvement(
     """Close an improvement: the evidence that it is done is required and kept."""
     imp = get_improvement(session, improvement_id)
     if imp.status == "closed":
-        raise ValueError(f"improvement {improvement_id} is already closed")
+        raise UserInputError(f"improvement {improvement_id} is already closed")
     if not evidence.strip():
-        raise ValueError("closing needs evidence that the improvement is made")
+        raise UserInputError("closing needs evidence that the improvement is made")
     before = imp.status
     imp.status = "closed"
     imp.closure_evidence = evidence.strip()
@@ -422,9 +412,9 @@ def reopen_improvement(
     """Reopen a closed improvement (the reason goes into the history)."""
     imp = get_improvement(session, improvement_id)
     if imp.status != "closed":
-        raise ValueError(f"improvement {improvement_id} is not closed")
+        raise UserInputError(f"improvement {improvement_id} is not closed")
     if not reason.strip():
-        raise ValueError("reopening needs a reason")
+        raise UserInputError("reopening needs a reason")
     imp.status = "open"
     imp.closed_at = None
     _log(session, imp, actor, "reopened", "status", "closed", f"open ({reason.strip()})")
@@ -443,9 +433,9 @@ def add_action(
     """Add an action to an open improvement."""
     imp = get_improvement(session, improvement_id)
     if imp.status == "closed":
-        raise ValueError(f"improvement {improvement_id} is closed")
+        raise UserInputError(f"improvement {improvement_id} is closed")
     if not description.strip():
-        raise ValueError("an action needs a description")
+        raise UserInputError("an action needs a description")
     action = ImprovementAction(
         improvement_id=imp.id,
         description=description.strip(),
@@ -472,7 +462,7 @@ def update_action(session: Session, actor: Actor, action_id: int, status: str) -
     """Change an action's status (planned, in_progress, done)."""
     action = session.get(ImprovementAction, action_id)
     if action is None:
-        raise ValueError(f"no action {action_id}")
+        raise UserInputError(f"no action {action_id}")
     _check(status, ACTION_STATUSES, "action status")
     imp = get_improvement(session, action.improvement_id)
     if action.status != status:

@@ -16,27 +16,36 @@ from sqlalchemy.orm import Session
 
 from openpeel.assess import records
 from openpeel.assess.assessment import assess
-from openpeel.assess.framework_rules import RulesError
+from openpeel.assess.framework_rules import RulesError, assessed_framework_id
 from openpeel.assess.models import IMPROVEMENT_KINDS, MONITORING_PHASES
+from openpeel.cli.options import DATABASE_URL, PERIOD
 from openpeel.cli.output import FORMAT, Context, console, emit, user_errors
-from openpeel.config import settings
+from openpeel.database.engine import cached_engine, session_scope
+from openpeel.database.migrate import require_schema
+from openpeel.errors import UserInputError
+from openpeel.exports import note_lines
 from openpeel.indicators.period import Period
-from openpeel.scrutiny.db import cached_engine, require_schema, session_scope
+from openpeel.provenance import SYNTHETIC_MARK
 
-DATABASE = click.option(
-    "--database-url",
-    default=None,
-    envvar="OPENPEEL_DATABASE_URL",
-    help="SQLAlchemy URL of the operational database (default: SQLite in the data directory).",
-)
 BY = click.option("--by", "by", default=None, help="Your name for the history (default: login).")
+#: The framework of an assessment: by default the one ``assessed_framework_id`` chooses for the
+#: period; commands without a period default to the latest framework that has rules.
+PERIOD_FRAMEWORK = click.option(
+    "--framework",
+    default=None,
+    help="PEEL framework id (default: the one in force in the period's last month, if it has "
+    "assessment rules, else the latest earlier one with rules).",
+)
 FRAMEWORK = click.option(
-    "--framework", default="peel-2021-22", show_default=True, help="PEEL framework id."
+    "--framework",
+    default=lambda: assessed_framework_id(),
+    show_default="the latest framework with assessment rules",
+    help="PEEL framework id.",
 )
 
 
 def _engine(ctx: Context, database_url: str | None) -> Engine:
-    return cached_engine(database_url or settings(ctx.data_dir).resolved_database_url())
+    return cached_engine(ctx.database_url(database_url))
 
 
 @contextmanager
@@ -71,6 +80,12 @@ def _has_records(engine: Engine) -> bool:
         return False
 
 
+ASSESS_CAVEAT = (
+    "A suggested grade is openpeel's reading of the data, not an HMICFRS judgment; "
+    "characteristics marked 'project' are openpeel's own rules, not HMICFRS's."
+)
+
+
 @click.command("assess")
 @click.option(
     "--force",
@@ -79,10 +94,8 @@ def _has_records(engine: Engine) -> bool:
     metavar="FORCE",
     help="data.police.uk force id, e.g. west-midlands.",
 )
-@click.option("--from", "start", metavar="YYYY-MM", help="First month.")
-@click.option("--to", "end", metavar="YYYY-MM", help="Last month.")
-@click.option("--fy", metavar="YYYY/YY", help="A financial year instead.")
-@FRAMEWORK
+@PERIOD
+@PERIOD_FRAMEWORK
 @click.option(
     "--characteristics",
     is_flag=True,
@@ -94,7 +107,7 @@ def _has_records(engine: Engine) -> bool:
     default=None,
     help="Folder with edited rules-*.csv / grading.csv (default: <data dir>/assess).",
 )
-@DATABASE
+@DATABASE_URL
 @FORMAT
 @click.pass_obj
 def assess_command(
@@ -103,7 +116,7 @@ def assess_command(
     start: str | None,
     end: str | None,
     fy: str | None,
-    framework: str,
+    framework: str | None,
     characteristics: bool,
     rules_dir: Path | None,
     database_url: str | None,
@@ -121,28 +134,27 @@ def assess_command(
             period = Period.parse(start, end, fy)
             engine = _engine(obj, database_url)
             db = engine if _has_records(engine) else None
-            result = assess(obj.data_dir, force_id, period, framework, db=db, rules_dir=rules_dir)
+            result = assess(obj.workspace, force_id, period, framework, db=db, rules_dir=rules_dir)
         except (RulesError, KeyError) as err:
-            raise ValueError(str(err).strip("'\"")) from None
+            raise UserInputError(str(err).strip("'\"")) from None
     if result.is_synthetic and fmt == "table":
-        console.print("[bold yellow]SYNTHETIC DATA[/]: not a real force's figures.")
+        console.print(f"[bold yellow]{SYNTHETIC_MARK}[/]: not a real force's figures.")
     if characteristics:
         table = result.characteristics_table()
         chars: list[dict[str, Any]] = [
             {str(k): (None if v != v else v) for k, v in r.items()}  # NaN -> empty
             for r in table.to_dict(orient="records")
         ]
-        emit(chars, fmt, title=f"Characteristics, {force_id}, {period.label}")
-        return
-    rows = result.summary_rows()
+        title = f"Characteristics, {force_id}, {period.label}"
+    else:
+        chars = result.summary_rows()
+        title = f"PEEL assessment ({result.framework_id}), {force_id}, {period.label}"
     if result.is_synthetic and fmt == "csv":
-        rows = [{"synthetic_data": True, **r} for r in rows]
-    emit(rows, fmt, title=f"PEEL assessment ({framework}), {force_id}, {period.label}")
-    if fmt == "table":
-        console.print(
-            "[dim]Characteristics marked 'project' are openpeel's own rules, not "
-            "HMICFRS's; --characteristics shows every reason.[/]"
-        )
+        chars = [{"synthetic_data": True, **r} for r in chars]
+    notes = note_lines(title=title, is_synthetic=result.is_synthetic, caveats=[ASSESS_CAVEAT])
+    emit(chars, fmt, title=title, notes=notes, is_synthetic=result.is_synthetic)
+    if fmt == "table" and not characteristics:
+        console.print(f"[dim]{ASSESS_CAVEAT} --characteristics shows every reason.[/]")
 
 
 # --------------------------------------------------------------------------- afi
@@ -181,7 +193,7 @@ def afi_group() -> None:
 )
 @FRAMEWORK
 @BY
-@DATABASE
+@DATABASE_URL
 @FORMAT
 @click.pass_obj
 def afi_add(
@@ -241,7 +253,7 @@ def afi_add(
     default=None,
     help="active = open or in progress.",
 )
-@DATABASE
+@DATABASE_URL
 @FORMAT
 @click.pass_obj
 def afi_list(
@@ -254,7 +266,7 @@ def afi_list(
 
 @afi_group.command("show")
 @click.argument("improvement_id", type=int)
-@DATABASE
+@DATABASE_URL
 @FORMAT
 @click.pass_obj
 def afi_show(obj: Context, improvement_id: int, database_url: str | None, fmt: str) -> None:
@@ -314,7 +326,7 @@ def afi_show(obj: Context, improvement_id: int, database_url: str | None, fmt: s
     help="Mark an action done.",
 )
 @BY
-@DATABASE
+@DATABASE_URL
 @FORMAT
 @click.pass_obj
 def afi_update(
@@ -360,7 +372,7 @@ def afi_update(
 @click.argument("improvement_id", type=int)
 @click.option("--evidence", required=True, help="What shows the improvement is made.")
 @BY
-@DATABASE
+@DATABASE_URL
 @FORMAT
 @click.pass_obj
 def afi_close(
@@ -396,7 +408,7 @@ def grade_group() -> None:
 @click.option("--source", default="")
 @FRAMEWORK
 @BY
-@DATABASE
+@DATABASE_URL
 @click.pass_obj
 def grade_set(
     obj: Context,
@@ -418,13 +430,13 @@ def grade_set(
 
 @grade_group.command("wmp-2021-22")
 @BY
-@DATABASE
+@DATABASE_URL
 @click.pass_obj
 def grade_wmp(obj: Context, by: str | None, database_url: str | None) -> None:
     """Enter West Midlands' PEEL 2021/22 grades as the inspectorate's recorded judgments."""
     with user_errors(), _session(obj, database_url) as s:
         rows = records.record_wmp_2021_22(s, _actor(by))
-    console.print(f"{len(rows)} recorded grades entered for west-midlands (peel-2021-22)")
+    console.print(f"{len(rows)} recorded grades entered for west-midlands ({rows[0].framework_id})")
 
 
 @click.group("evidence")
@@ -442,7 +454,7 @@ def evidence_group() -> None:
 @click.option("--summary", default="")
 @FRAMEWORK
 @BY
-@DATABASE
+@DATABASE_URL
 @click.pass_obj
 def evidence_add(
     obj: Context,
@@ -479,7 +491,7 @@ def evidence_add(
 @evidence_group.command("list")
 @click.option("--force", "force_id", required=True, metavar="FORCE")
 @FRAMEWORK
-@DATABASE
+@DATABASE_URL
 @FORMAT
 @click.pass_obj
 def evidence_list(

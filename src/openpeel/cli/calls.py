@@ -10,7 +10,9 @@ from typing import Any
 
 import click
 
+from openpeel.cli.options import PERIOD, force_option
 from openpeel.cli.output import FORMAT, Context, console, emit, emit_result, user_errors
+from openpeel.errors import DataUnavailableError, UserInputError
 from openpeel.indicators.period import Period
 from openpeel.reference.forces import forces
 
@@ -48,9 +50,9 @@ def _period(obj: Context, table: str, start: str | None, end: str | None, fy: st
     import openpeel
     from openpeel.indicators.calls import loaded_months
 
-    months = loaded_months(openpeel.connect(obj.data_dir), table, force_ids)
+    months = loaded_months(openpeel.connect(obj.workspace), table, force_ids)
     if not months:
-        raise ValueError(
+        raise DataUnavailableError(
             f"nothing is loaded in {table}"
             + (f" for {', '.join(force_ids)}" if force_ids else "")
             + "; import a file first (openpeel calls import-999 / import-log / import-incidents)"
@@ -142,7 +144,7 @@ def import_999(
     from openpeel.store.calls import load_calls_999
 
     with user_errors():
-        report = load_calls_999(file, obj.data_dir, _columns(columns), snapshot)
+        report = load_calls_999(file, obj.workspace, _columns(columns), snapshot)
     _report_rows(report, fmt)
 
 
@@ -165,7 +167,7 @@ def import_log(
     from openpeel.store.calls import load_call_log
 
     with user_errors():
-        report = load_call_log(file, force_id, obj.data_dir, _columns(columns), snapshot)
+        report = load_call_log(file, force_id, obj.workspace, _columns(columns), snapshot)
     _report_rows(report, fmt)
 
 
@@ -188,15 +190,13 @@ def import_incidents(
     from openpeel.store.calls import load_incidents
 
     with user_errors():
-        report = load_incidents(file, force_id, obj.data_dir, _columns(columns), snapshot)
+        report = load_incidents(file, force_id, obj.workspace, _columns(columns), snapshot)
     _report_rows(report, fmt)
 
 
 @calls_group.command("performance")
-@click.option("--force", "force_ids", multiple=True, help="Force id (repeatable); none: all.")
-@click.option("--from", "start", metavar="YYYY-MM", help="First month.")
-@click.option("--to", "end", metavar="YYYY-MM", help="Last month.")
-@click.option("--fy", metavar="YYYY/YY", help="A financial year instead of --from/--to.")
+@force_option(multiple=True, help="Force id (repeatable); none: all.")
+@PERIOD
 @click.option(
     "--source",
     type=click.Choice(["published", "log"]),
@@ -251,15 +251,15 @@ def performance(
     with user_errors():
         if source == "log":
             if len(chosen) != 1:
-                raise ValueError("--source log needs exactly one --force")
+                raise UserInputError("--source log needs exactly one --force")
             period = _period(obj, "call_log", start, end, fy, chosen)
-            con = openpeel.connect(obj.data_dir)
+            con = openpeel.connect(obj.workspace)
             result = answer_performance(
                 con, chosen[0], period, by, lines or ("999", "101", "chat"), conf
             )
         else:
             period = _period(obj, "calls_999_monthly", start, end, fy)
-            con = openpeel.connect(obj.data_dir)
+            con = openpeel.connect(obj.workspace)
             if chosen:
                 result = published_999_trend(con, chosen, period, conf)
             else:
@@ -447,10 +447,8 @@ def synth(out: Path, force_id: str, start: str, end: str, seed: str, scale: str)
 
 
 @click.command("charter")
-@click.option("--force", "force_id", required=True, help="Force id.")
-@click.option("--from", "start", metavar="YYYY-MM", help="First month.")
-@click.option("--to", "end", metavar="YYYY-MM", help="Last month.")
-@click.option("--fy", metavar="YYYY/YY", help="A financial year instead of --from/--to.")
+@force_option()
+@PERIOD
 @CONFIDENCE
 @FORMAT
 @click.pass_obj
@@ -479,7 +477,7 @@ def charter(
             if start or end or fy:
                 raise
             period = _period(obj, "incidents", start, end, fy, [force_id])
-        result = charter_compliance(openpeel.connect(obj.data_dir), force_id, period, conf)
+        result = charter_compliance(openpeel.connect(obj.workspace), force_id, period, conf)
     emit_result(result, fmt)
 
 

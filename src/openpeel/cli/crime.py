@@ -9,7 +9,9 @@ from typing import Any
 
 import click
 
+from openpeel.cli.options import FORCE_HELP, PERIOD, force_option
 from openpeel.cli.output import FORMAT, Context, console, emit_result, user_errors
+from openpeel.errors import UserInputError
 from openpeel.indicators.crime import crime_rates, crime_trend, crime_type_codes, crime_volumes
 from openpeel.indicators.investigations import (
     COMPLETE_AFTER_MONTHS,
@@ -28,25 +30,13 @@ from openpeel.store.connection import connect
 
 def _period_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--from``, ``--to`` and ``--fy``, then ``--format``."""
-    for option in reversed(
-        (
-            click.option("--from", "start", metavar="YYYY-MM", help="First month of crimes."),
-            click.option("--to", "end", metavar="YYYY-MM", help="Last month of crimes."),
-            click.option("--fy", metavar="YYYY/YY", help="A financial year instead."),
-            FORMAT,
-        )
-    ):
-        func = option(func)
-    return func
+    return PERIOD(FORMAT(func))
 
 
 def _force_option(required: bool) -> Callable[..., Any]:
-    text = "data.police.uk force id, e.g. west-midlands."
-    return click.option(
-        "--force",
-        "force_id",
-        metavar="FORCE",
-        help=text if required else "Mark this force (all forces are shown). " + text,
+    return force_option(
+        required=False,
+        help=FORCE_HELP if required else "Mark this force (all forces are shown). " + FORCE_HELP,
     )
 
 
@@ -80,9 +70,11 @@ def _inputs(
 ) -> tuple[Any, Period]:
     """The connection and period, or a ValueError for the user (inside ``user_errors``)."""
     if force_required and not force_id:
-        raise ValueError("give a force: --force FORCE (a data.police.uk id, e.g. west-midlands)")
+        raise UserInputError(
+            "give a force: --force FORCE (a data.police.uk id, e.g. west-midlands)"
+        )
     period = Period.parse(start, end, fy)
-    return connect(obj.data_dir), period
+    return connect(obj.workspace), period
 
 
 def _run(fmt: str, compute: Callable[[], IndicatorResult]) -> IndicatorResult:

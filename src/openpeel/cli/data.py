@@ -23,11 +23,15 @@ from openpeel.cli.output import (
     progress_bar,
     user_errors,
 )
+from openpeel.config import Where, workspace
+from openpeel.errors import UserInputError
+from openpeel.indicators.period import Period
+from openpeel.reference.forces import force
 from openpeel.sources.policeuk_archive import month_date
 from openpeel.store.ingest import IngestReport, ingest
+from openpeel.store.official import official_status
 from openpeel.store.population import load_population
 from openpeel.store.status import describe_months, lake_coverage, lake_months
-from openpeel.synth.population import demo_population
 
 
 def _month(value: str | None) -> date | None:
@@ -36,7 +40,7 @@ def _month(value: str | None) -> date | None:
 
 def run_ingest(
     sources: Sequence[Path],
-    data_dir: Path,
+    data_dir: Where,
     force_ids: Sequence[str] = (),
     start: date | None = None,
     end: date | None = None,
@@ -92,7 +96,7 @@ def ingest_command(
     Re-loading a force-month replaces it; a newer snapshot supersedes an older one.
     """
     with user_errors():
-        report = run_ingest(sources, obj.data_dir, force_ids, _month(start), _month(end), snapshot)
+        report = run_ingest(sources, obj.workspace, force_ids, _month(start), _month(end), snapshot)
     if fmt == "json":
         click.echo(json.dumps(report.as_dict(), default=str, indent=2))
     else:
@@ -120,9 +124,14 @@ def ingest_command(
 def status_command(obj: Context, months: bool, fmt: str) -> None:
     """What is loaded: forces × months per table, gaps marked, the snapshot of each."""
     if months or fmt != "table":
-        emit(as_rows(lake_months(obj.data_dir)), fmt, title="Force-months loaded")
+        emit(as_rows(lake_months(obj.workspace)), fmt, title="Force-months loaded")
         return
-    coverage = lake_coverage(obj.data_dir)
+    coverage = lake_coverage(obj.workspace)
+    official = official_status(obj.data_dir)
+    if official:
+        emit(official, fmt, title="Official statistics (openpeel official load)")
+    if not coverage and official:
+        return
     if not coverage:
         console.print(
             f"Nothing loaded in {obj.data_dir}. Try 'openpeel demo' or 'openpeel ingest'."
@@ -159,7 +168,7 @@ def population_group() -> None:
 def population_load(obj: Context, ts021_file: Path, lookup_file: Path, fmt: str) -> None:
     """Build force-area denominators from ONS TS021 and the LAD->PFA lookup."""
     with user_errors():
-        table = load_population(ts021_file, lookup_file, obj.data_dir)
+        table = load_population(ts021_file, lookup_file, obj.workspace)
     rows = table.to_pylist()
     wide: dict[str, dict[str, Any]] = {}
     for r in rows:
@@ -210,6 +219,11 @@ def synth_command(
     with user_errors():
         for m in (start, end, *missing_month):
             month_date(m)
+        Period.from_months(start, end)  # the period runs forwards
+        for force_id in force_ids:
+            force(force_id)
+        if scale < 0 or seed < 0:
+            raise UserInputError("--scale and --seed must not be negative")
         summary = write_archive(
             out,
             force_id=force_ids[0],
@@ -283,81 +297,43 @@ def demo_command(ctx: click.Context, seed: int, scale: float) -> None:
     Uses ./demo-data unless --data-dir or OPENPEEL_DATA_DIR is given, so a real lake is never
     mixed with synthetic data by accident.
     """
-    from openpeel.synth import write_archive
+    from openpeel.demo import DEMO_END, DEMO_START, build_demo, write_demo_report
 
     explicit = ctx.parent is not None and ctx.parent.params.get("data_dir")
-    data_dir = ctx.obj.data_dir if explicit or _env_data_dir() else Path("demo-data").resolve()
-    archive = data_dir / "synthetic-archive"
-    console.print(f"Writing a SYNTHETIC West Midlands force-year (seed {seed}) to {archive}")
-    summary = write_archive(
-        archive,
-        force_id="west-midlands",
-        start="2021-04",
-        end="2022-03",
-        seed=seed,
-        scale=scale,
+    where = ctx.obj.workspace
+    if not (explicit or _env_data_dir()):
+        where = workspace(Path("demo-data").resolve(), engine=ctx.obj.workspace.engine)
+    data_dir = where.data_dir
+    console.print(
+        f"Writing a SYNTHETIC West Midlands force-year (seed {seed}) to "
+        f"{data_dir / 'synthetic-archive'}"
     )
-    report = run_ingest([archive], data_dir)
-    emit(kind_rows(report, "table"), "table", title="Ingest of the synthetic archive")
-    _demo_population_and_calls(data_dir, seed)
-    _demo_offenders(data_dir, seed)
-    ctx.obj = Context(data_dir)
+    bar, update = progress_bar("Loading police.uk files")
+    with bar:
+        demo = build_demo(where, start=DEMO_START, end=DEMO_END, seed=seed, scale=scale,
+                          progress=update)  # fmt: skip
+    emit(kind_rows(demo.ingest, "table"), "table", title="Ingest of the synthetic archive")
+    click.echo("Population: a SYNTHETIC demo table (not Census 2021) written to the lake.")
+    click.echo(
+        f"Calls: SYNTHETIC call log ({demo.call_rows['call_log']:,} calls), incidents and 999 "
+        "figures loaded."
+    )
+    click.echo(
+        f"Offenders: SYNTHETIC extract ({demo.offender_rows['offenders']:,} registered sex "
+        f"offenders, as at {demo.offenders_as_at}) loaded; see 'openpeel offenders overdue'."
+    )
+    ctx.obj = Context(data_dir, engine=where.engine)
     ctx.invoke(status_command, months=False, fmt="table")
-    click.echo(f"\nSYNTHETIC data ({summary.snapshot}): not a real force's figures.")
+    click.echo(f"\nSYNTHETIC data ({demo.archive.snapshot}): not a real force's figures.")
     click.echo(f"Lake: {data_dir / 'lake'}")
     click.echo(
         "In Python: import openpeel; con = openpeel.connect("
         f"{str(data_dir)!r}); con.table('stop_searches')"
     )
-    _demo_report(data_dir)
-
-
-#: Broad-group shares of the SYNTHETIC demo population (round numbers, not Census figures).
-def _demo_population_and_calls(data_dir: Path, seed: int) -> None:
-    from openpeel.store.calls import load_call_log, load_calls_999, load_incidents
-    from openpeel.store.lake import Lake
-    from openpeel.synth.calls import write_calls_demo
-
-    Lake(data_dir).write_reference("population", demo_population())
-    click.echo("Population: a SYNTHETIC demo table (not Census 2021) written to the lake.")
-    with console.status("Writing and loading SYNTHETIC call-handling data"):
-        calls = write_calls_demo(
-            data_dir / "synthetic-calls", "west-midlands", "2021-04", "2022-03", seed, 0.1
-        )
-        load_calls_999(calls.files["calls_999_monthly"], data_dir)
-        load_call_log(calls.files["call_log"], "west-midlands", data_dir)
-        load_incidents(calls.files["incidents"], "west-midlands", data_dir)
-    click.echo(
-        f"Calls: SYNTHETIC call log ({calls.rows['call_log']:,} calls), incidents and 999 "
-        "figures loaded."
-    )
-
-
-def _demo_offenders(data_dir: Path, seed: int) -> None:
-    from openpeel.store.offenders import load_offender_extract
-    from openpeel.synth.offenders import write_offender_extract
-
-    with console.status("Writing and loading a SYNTHETIC offender management extract"):
-        extract = write_offender_extract(
-            data_dir / "synthetic-offenders", "west-midlands", "2021-04", "2024-03", seed
-        )
-        load_offender_extract(extract.out_dir, "west-midlands", data_dir)
-    click.echo(
-        f"Offenders: SYNTHETIC extract ({extract.rows['offenders']:,} registered sex offenders, "
-        f"as at {extract.as_at}) loaded; see 'openpeel offenders overdue'."
-    )
-
-
-def _demo_report(data_dir: Path) -> None:
-    from openpeel.indicators.period import Period
-    from openpeel.report import build_report, write_html, write_pdf
-
     with console.status("Writing the PEEL report"):
-        report = build_report(data_dir, "west-midlands", Period.financial_year("2021/22"))
-        html = write_html(report, data_dir / "report-west-midlands-2021-22.html")
-        pdf = write_pdf(report, data_dir / "report-west-midlands-2021-22.pdf")
-    click.echo(f"\nReport (HTML, opens offline): {html}")
-    click.echo(f"Report (PDF): {pdf}")
+        reports = write_demo_report(demo, where)
+    click.echo(f"\nReport (HTML, opens offline): {reports['html']}")
+    click.echo(f"Report (PDF): {reports['pdf']}")
     click.echo(
         f"Web app: .venv/bin/openpeel --data-dir {str(data_dir)!r} db upgrade && "
         f".venv/bin/openpeel --data-dir {str(data_dir)!r} serve   (then open "

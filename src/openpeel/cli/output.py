@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -17,25 +16,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from openpeel.config import settings
+from openpeel.config import Workspace, workspace
+from openpeel.errors import OpenpeelError
+from openpeel.exports import csv_text
 from openpeel.indicators.result import IndicatorResult
-from openpeel.sources.census import PopulationError
-from openpeel.sources.policeuk_api import FetchError
-from openpeel.sources.policeuk_archive import ArchiveError
-from openpeel.store.lake import LakeBusyError
-from openpeel.store.population import PopulationMissingError
-from openpeel.store.spark import SparkUnavailableError
+from openpeel.provenance import SYNTHETIC_MARK
 
-USER_ERRORS: tuple[type[Exception], ...] = (
-    ArchiveError,
-    LakeBusyError,
-    PopulationError,
-    PopulationMissingError,
-    SparkUnavailableError,
-    FetchError,
-    ValueError,
-    OSError,
-)
+#: What a command reports as a one-line error (exit 1). Anything else is a bug: its traceback
+#: is shown so that it is seen and fixed, never passed off as the user's mistake.
+USER_ERRORS: tuple[type[Exception], ...] = (OpenpeelError,)
 FORMAT = click.option(
     "--format",
     "fmt",
@@ -66,26 +55,36 @@ def plain(value: Any) -> Any:
     return value
 
 
-def emit(rows: Sequence[dict[str, Any]], fmt: str, title: str | None = None) -> None:
-    """Print rows as a Rich table, CSV or JSON on standard output."""
+def emit(
+    rows: Sequence[dict[str, Any]],
+    fmt: str,
+    title: str | None = None,
+    notes: Sequence[str] = (),
+    is_synthetic: bool = False,
+    columns: Sequence[str] | None = None,
+) -> None:
+    """Print rows as a Rich table, CSV or JSON on standard output.
+
+    CSV starts with ``notes`` as ``#`` lines (the convention of :mod:`openpeel.exports`); a
+    table made from synthetic data carries the synthetic marking in its title.
+    """
     if fmt == "json":
         click.echo(json.dumps(list(rows), default=str, indent=2))
         return
-    if not rows:
-        if fmt == "table":
-            console.print("(nothing)")
-        return
-    columns = list(rows[0])
     if fmt == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows({k: plain(v) for k, v in r.items()} for r in rows)
+        plain_rows = [{k: plain(v) for k, v in r.items()} for r in rows]
+        click.echo(csv_text(plain_rows, notes, columns), nl=False)
         return
-    table = Table(title=title)
-    for c in columns:
+    if is_synthetic:
+        title = f"{SYNTHETIC_MARK}: {title}" if title else SYNTHETIC_MARK
+    if not rows:
+        console.print(f"{title}: (nothing)" if title else "(nothing)")
+        return
+    table = Table(title=title, caption=SYNTHETIC_MARK if is_synthetic else None)
+    for c in rows[0]:
         table.add_column(c, overflow="fold")
     for r in rows:
-        table.add_row(*("" if r[c] is None else str(plain(r[c])) for c in columns))
+        table.add_row(*("" if r[c] is None else str(plain(r[c])) for c in rows[0]))
     Console(width=None if sys.stdout.isatty() else 160).print(table)
 
 
@@ -94,10 +93,16 @@ def as_rows(items: Sequence[Any]) -> list[dict[str, Any]]:
 
 
 class Context:
-    """What every command gets: the data directory chosen by --data-dir or the settings."""
+    """What every command gets: the workspace resolved once from the global options
+    (``--data-dir``, ``--engine``) over the environment, and its data directory."""
 
-    def __init__(self, data_dir: Path | None) -> None:
-        self.data_dir = settings(data_dir).data_dir
+    def __init__(self, data_dir: Path | None, engine: str | None = None) -> None:
+        self.workspace: Workspace = workspace(data_dir, engine=engine)
+        self.data_dir = self.workspace.data_dir
+
+    def database_url(self, option: str | None = None) -> str:
+        """The operational database: the command's ``--database-url``, else the workspace's."""
+        return option or self.workspace.database_url
 
 
 def progress_bar(description: str) -> tuple[Progress, Callable[[int, int], None]]:
@@ -119,20 +124,22 @@ def progress_bar(description: str) -> tuple[Progress, Callable[[int, int], None]
 
 
 def emit_result(result: IndicatorResult, fmt: str) -> None:
-    """Print an indicator: its table, and (on the terminal) its definition and caveats.
+    """Print an indicator with its definition and caveats, in every format.
 
-    CSV carries a ``synthetic_data`` column when the input was synthetic; JSON carries the
-    definition, caveats and the synthetic flag beside the rows.
+    CSV: the notes (synthetic marking, title, definition, caveats, scope) as ``#`` lines, then a
+    ``synthetic_data`` column when the input was synthetic; JSON: the definition, caveats, the
+    synthetic flag and notice beside the rows; table: the marking in the title, then the
+    definition and caveats on standard error.
     """
     if fmt == "json":
         click.echo(json.dumps(result.as_dict(), default=str, indent=2))
         return
     if fmt == "csv":
-        emit(result.records(), "csv")
+        emit(result.records(), "csv", notes=result.notes(), columns=result.columns())
         return
     if result.is_synthetic:
-        console.print("[bold yellow]SYNTHETIC DATA[/]: not a real force's figures.")
-    emit(result.records(), "table", title=result.title)
+        console.print(f"[bold yellow]{SYNTHETIC_MARK}[/]: not a real force's figures.")
+    emit(result.records(), "table", title=result.title, is_synthetic=result.is_synthetic)
     console.print(f"[dim]Definition:[/] {result.definition}")
     for caveat in result.caveats:
         console.print(f"[yellow]Caveat:[/] {caveat}")

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
+from openpeel.cli.options import PERIOD, force_option
 from openpeel.cli.output import Context, console, user_errors
+from openpeel.errors import UserInputError
 from openpeel.indicators.period import Period
+from openpeel.provenance import SYNTHETIC_MARK
 
 
 @click.command("report")
-@click.option("--force", "force_id", required=True, help="data.police.uk force id.")
-@click.option("--fy", metavar="YYYY/YY", help="A financial year (or --from and --to).")
-@click.option("--from", "start", metavar="YYYY-MM", help="First month.")
-@click.option("--to", "end", metavar="YYYY-MM", help="Last month.")
+@force_option()
+@PERIOD
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -40,16 +43,26 @@ def report_command(
     with user_errors():
         period = Period.parse(start, end, fy)
         with console.status("Computing the indicators"):
-            report = build_report(obj.data_dir, force_id, period)
-    html = write_html(report, out)
+            report = build_report(obj.workspace, force_id, period)
+    with user_errors(), _writing(out):
+        html = write_html(report, out)
     click.echo(f"Report (HTML): {html.resolve()} ({html.stat().st_size / 1024:,.0f} KiB)")
     if pdf is not None:
-        with console.status("Writing the PDF"):
+        with console.status("Writing the PDF"), user_errors(), _writing(pdf):
             written = write_pdf(report, pdf)
         click.echo(f"Report (PDF): {written.resolve()} ({written.stat().st_size / 1024:,.0f} KiB)")
     if report.is_synthetic:
-        click.echo("SYNTHETIC data: the report carries a banner saying so.")
+        click.echo(f"{SYNTHETIC_MARK}: every page of the report says so.")
     console.print(f"[dim]{time.perf_counter() - began:.1f} s[/dim]")
+
+
+@contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """A file the user named that cannot be written is their mistake (one line, exit 1)."""
+    try:
+        yield
+    except (PermissionError, IsADirectoryError, NotADirectoryError, FileExistsError) as err:
+        raise UserInputError(f"cannot write {path}: {err.strerror or err}") from None
 
 
 COMMANDS = (report_command,)

@@ -11,17 +11,13 @@ from typing import Any
 import click
 from sqlalchemy import Engine, select
 
+from openpeel.cli.options import DATABASE_URL
 from openpeel.cli.output import FORMAT, Context, as_rows, console, emit, user_errors
-from openpeel.config import settings
+from openpeel.database.engine import cached_engine, session_scope
+from openpeel.database.migrate import DatabaseError, current_revision, require_schema, upgrade
+from openpeel.errors import UserInputError
+from openpeel.provenance import SYNTHETIC_MARK
 from openpeel.scrutiny import audit, export, feedback, records, report, sampling, users
-from openpeel.scrutiny.db import (
-    DatabaseError,
-    cached_engine,
-    current_revision,
-    require_schema,
-    session_scope,
-    upgrade,
-)
 from openpeel.scrutiny.models import ROLES, Meeting, Panel
 
 SCRUTINY_ERRORS = (
@@ -34,7 +30,7 @@ SCRUTINY_ERRORS = (
 
 
 def _engine(ctx: Context, database_url: str | None) -> Engine:
-    url = database_url or settings(ctx.data_dir).resolved_database_url()
+    url = ctx.database_url(database_url)
     return cached_engine(url)
 
 
@@ -42,14 +38,6 @@ def _ready(ctx: Context, database_url: str | None) -> Engine:
     engine = _engine(ctx, database_url)
     require_schema(engine)
     return engine
-
-
-DATABASE = click.option(
-    "--database-url",
-    default=None,
-    envvar="OPENPEEL_DATABASE_URL",
-    help="SQLAlchemy URL of the operational database (default: SQLite in the data directory).",
-)
 
 
 def _date(value: str, name: str) -> date:
@@ -74,7 +62,7 @@ def db_group() -> None:
 
 
 @db_group.command("upgrade")
-@DATABASE
+@DATABASE_URL
 @click.pass_obj
 def db_upgrade(ctx: Context, database_url: str | None) -> None:
     """Create or migrate the tables to the newest schema (safe to run again)."""
@@ -100,7 +88,7 @@ def users_group() -> None:
 @click.option("--role", type=click.Choice(ROLES), default="administrator", show_default=True)
 @click.option("--name", "display_name", default=None, help="Display name.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-@DATABASE
+@DATABASE_URL
 @click.pass_obj
 def users_add(
     ctx: Context,
@@ -121,7 +109,7 @@ def users_add(
 
 @users_group.command("list")
 @FORMAT
-@DATABASE
+@DATABASE_URL
 @click.pass_obj
 def users_list(ctx: Context, fmt: str, database_url: str | None) -> None:
     """List users, their roles and panels."""
@@ -134,7 +122,7 @@ def users_list(ctx: Context, fmt: str, database_url: str | None) -> None:
 @users_group.command("set-password")
 @click.argument("username")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-@DATABASE
+@DATABASE_URL
 @click.pass_obj
 def users_set_password(
     ctx: Context, username: str, password_stdin: bool, database_url: str | None
@@ -151,7 +139,7 @@ def users_set_password(
 @users_group.command("disable")
 @click.argument("username")
 @click.option("--enable", is_flag=True, help="Enable the user again instead.")
-@DATABASE
+@DATABASE_URL
 @click.pass_obj
 def users_disable(ctx: Context, username: str, enable: bool, database_url: str | None) -> None:
     """Stop a user from logging in (or allow it again with --enable)."""
@@ -173,7 +161,7 @@ def panels_group() -> None:
 @panels_group.command("add")
 @click.argument("name")
 @click.option("--force", "force_id", required=True, help="data.police.uk force id.")
-@DATABASE
+@DATABASE_URL
 @click.pass_obj
 def panels_add(ctx: Context, name: str, force_id: str, database_url: str | None) -> None:
     """Create a panel that scrutinises one force's searches."""
@@ -187,7 +175,7 @@ def panels_add(ctx: Context, name: str, force_id: str, database_url: str | None)
 @panels_group.command("add-member")
 @click.argument("panel")
 @click.argument("usernames", nargs=-1, required=True)
-@DATABASE
+@DATABASE_URL
 @click.pass_obj
 def panels_add_member(
     ctx: Context, panel: str, usernames: tuple[str, ...], database_url: str | None
@@ -204,7 +192,7 @@ def panels_add_member(
 
 @panels_group.command("list")
 @FORMAT
-@DATABASE
+@DATABASE_URL
 @click.pass_obj
 def panels_list(ctx: Context, fmt: str, database_url: str | None) -> None:
     """List panels and their meetings."""
@@ -231,7 +219,7 @@ def scrutiny_group() -> None:
 @scrutiny_group.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @FORMAT
-@DATABASE
+@DATABASE_URL
 @click.pass_obj
 def scrutiny_import(
     ctx: Context, files: tuple[Path, ...], fmt: str, database_url: str | None
@@ -283,7 +271,7 @@ def scrutiny_synth(out: Path, force_id: str, start: str, end: str, rows: int, se
                 out, force_id, _date(start, "--from"), _date(end, "--to"), rows, seed
             )
         except KeyError as err:
-            raise ValueError(f"unknown force {err.args[0]!r}") from None
+            raise UserInputError(f"unknown force {err.args[0]!r}") from None
         console.print(f"wrote {rows} synthetic records to {out}")
 
 
@@ -293,7 +281,7 @@ def scrutiny_synth(out: Path, force_id: str, start: str, end: str, rows: int, se
 @click.option("--date", "meeting_date", required=True, help="Meeting date YYYY-MM-DD.")
 @click.option("--from", "start", required=True, help="First day of the searches to sample.")
 @click.option("--to", "end", required=True, help="Last day of the searches to sample.")
-@DATABASE
+@DATABASE_URL
 @click.pass_obj
 def scrutiny_meeting(
     ctx: Context,
@@ -335,7 +323,7 @@ def _meeting(session: Any, meeting_id: int) -> Meeting:
 @click.option("--seed", type=int, default=None, help="Seed (default: a random one, stored).")
 @click.option("--verify", is_flag=True, help="Re-draw the stored sample and check it matches.")
 @FORMAT
-@DATABASE
+@DATABASE_URL
 @click.pass_obj
 def scrutiny_sample(
     ctx: Context,
@@ -368,7 +356,7 @@ def scrutiny_sample(
 
 @scrutiny_group.command("close")
 @click.argument("meeting_id", type=int)
-@DATABASE
+@DATABASE_URL
 @click.pass_obj
 def scrutiny_close(ctx: Context, meeting_id: int, database_url: str | None) -> None:
     """Close a meeting: reviews can no longer change."""
@@ -380,7 +368,7 @@ def scrutiny_close(ctx: Context, meeting_id: int, database_url: str | None) -> N
             try:
                 close_meeting(session, _meeting(session, meeting_id), None)
             except ReviewError as err:
-                raise ValueError(str(err)) from None
+                raise UserInputError(str(err)) from None
             console.print(f"meeting {meeting_id} closed")
 
 
@@ -390,7 +378,7 @@ def scrutiny_close(ctx: Context, meeting_id: int, database_url: str | None) -> N
 @click.option("--pdf", "pdf_out", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @click.option("--trends", is_flag=True, help="Print the panel's shares across meetings instead.")
 @FORMAT
-@DATABASE
+@DATABASE_URL
 @click.pass_obj
 def scrutiny_report(
     ctx: Context,
@@ -417,18 +405,20 @@ def scrutiny_report(
             if fmt == "json":
                 click.echo(json.dumps(built.summary(), indent=2, default=str))
                 return
-            if built.is_synthetic and fmt == "table":
-                console.print("[bold yellow]SYNTHETIC DATA[/]: not a real force's figures.")
-            rows = built.published_rows()
-            if fmt == "table":
-                rows = [r for r in rows if r["grouping"] in ("all", "stratum")]
-            emit(rows, fmt, title=f"{built.title}: {built.records_reviewed} records reviewed")
+            if fmt == "csv":  # the same file as the web download, notes first
+                click.echo(export.summary_csv(built), nl=False)
+                return
+            if built.is_synthetic:
+                console.print(f"[bold yellow]{SYNTHETIC_MARK}[/]: not a real force's figures.")
+            rows = [r for r in built.published_rows() if r["grouping"] in ("all", "stratum")]
+            title = f"{built.title}: {built.records_reviewed} records reviewed"
+            emit(rows, fmt, title=title, is_synthetic=built.is_synthetic)
 
 
 @scrutiny_group.command("audit")
 @click.argument("meeting_id", type=int)
 @FORMAT
-@DATABASE
+@DATABASE_URL
 @click.pass_obj
 def scrutiny_audit(ctx: Context, meeting_id: int, fmt: str, database_url: str | None) -> None:
     """Print the audit log of a meeting (who changed what, when)."""
@@ -463,7 +453,7 @@ WORKER_ENV = ("OPENPEEL_DATA_DIR", "OPENPEEL_DATABASE_URL", "OPENPEEL_SERVE_HTTP
 @click.option(
     "--access-log/--no-access-log", default=True, show_default=True, help="Log every request."
 )
-@DATABASE
+@DATABASE_URL
 @click.pass_obj
 def serve(
     ctx: Context,
@@ -496,10 +486,9 @@ def serve(
         uvicorn.run(app, **options)
         return
     engine.dispose()
-    config = settings(ctx.data_dir)
     values = (
-        str(config.data_dir),
-        database_url or config.resolved_database_url(),
+        str(ctx.data_dir),
+        ctx.database_url(database_url),
         "1" if https else "",
     )
     os.environ.update(dict(zip(WORKER_ENV, values, strict=True)))

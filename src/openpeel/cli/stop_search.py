@@ -15,7 +15,9 @@ import click
 import numpy as np
 import pandas as pd
 
+from openpeel.cli.options import PERIOD, force_option
 from openpeel.cli.output import FORMAT, Context, emit_result, user_errors
+from openpeel.errors import SourceFormatError, UserInputError
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.indicators.stop_search import CENSUS2021, peers, rates, ratios, reconcile
@@ -34,16 +36,11 @@ from openpeel.store.connection import connect
 def _scope_options(command: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed(
         (
-            click.option(
-                "--force",
-                "force_ids",
+            force_option(
                 multiple=True,
-                metavar="FORCE_ID",
                 help="Force (data.police.uk id, repeatable); default: every force with data.",
             ),
-            click.option("--fy", metavar="YYYY/YY", help="Financial year, e.g. 2019/20."),
-            click.option("--from", "start", metavar="YYYY-MM", help="First month."),
-            click.option("--to", "end", metavar="YYYY-MM", help="Last month."),
+            PERIOD,
             click.option(
                 "--confidence",
                 type=click.FloatRange(0.5, 0.999),
@@ -118,7 +115,7 @@ def _short(value: float) -> str:
 
 
 def _connect(obj: Context) -> Any:
-    con = connect(obj.data_dir)
+    con = connect(obj.workspace)
     if getattr(con, "name", "") == "duckdb":
         # DuckDB draws a progress bar on standard output during long queries: not in our CSV.
         con.raw_sql("SET enable_progress_bar = false")
@@ -263,7 +260,9 @@ def outcomes_command(
     fmt: str,
     by: str,
 ) -> None:
-    """Arrest, any-action and linked-to-object rates by group, object and legislation."""
+    """Arrest rates (over all searches, the Home Office convention, and over known outcomes),
+    any-action rates and finds (positive outcomes linked to the object) by group, object and
+    legislation."""
     result = _run(obj, fmt, outcomes, start, end, fy, force_ids, confidence=confidence)
     for column in BREAKDOWNS[by]:
         result.table = result.table[result.table[column] == ALL].reset_index(drop=True)
@@ -339,7 +338,9 @@ def trend_command(
     type=click.Choice(list(POSITIVES)),
     default="any_action",
     show_default=True,
-    help="What counts as a positive outcome.",
+    help="What counts as a positive outcome: any_action (not no further action), arrest, or "
+    "linked (a find: a positive outcome linked to the object of search; refused with the reason "
+    "when the force fills the link for some outcomes only).",
 )
 @click.pass_obj
 def hit_rate_command(
@@ -433,13 +434,15 @@ def reconcile_command(
     Home Office table by force), with % differences."""
     with user_errors():
         if not official.is_file():
-            raise ValueError(f"no such file: {official}")
+            raise UserInputError(f"no such file: {official}")
         try:
             table = read_official(official)
         except OfficialFileError:
             raise
         except (UnicodeDecodeError, KeyError) as err:
-            raise ValueError(f"{official.name}: not an official stop-and-search table") from err
+            raise SourceFormatError(
+                f"{official.name}: not an official stop-and-search table"
+            ) from err
         con = _connect(obj)
         result = reconcile(
             con,
@@ -459,7 +462,7 @@ def population_2011_command(official: Path, fy: str | None) -> None:
     for ``--population FILE`` (e.g. to reproduce the Home Office rates before 2018/19)."""
     with user_errors():
         if not official.is_file():
-            raise ValueError(f"no such file: {official}")
+            raise UserInputError(f"no such file: {official}")
         table = population_2011(official, fy)
     click.echo(table[["force_id", "ethnic_group", "population"]].to_csv(index=False), nl=False)
 

@@ -15,8 +15,10 @@ import ibis
 import numpy as np
 import pandas as pd
 
+from openpeel.errors import DataUnavailableError, SourceFormatError, UserInputError
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
+from openpeel.provenance import synthetic_expr
 from openpeel.sources.calls_999 import STANDARD_SECONDS, STANDARD_SHARE
 from openpeel.sources.calls_log import LINE_ANSWER_SECONDS
 from openpeel.stats import erlang
@@ -58,7 +60,7 @@ def _pct(confidence: float) -> str:
 
 
 def _is_synthetic(table: Any) -> bool:
-    value = table.snapshot.startswith("synthetic").any().execute()
+    value = synthetic_expr(table.snapshot).any().execute()
     return bool(value) if value is not None and not pd.isna(value) else False
 
 
@@ -119,7 +121,7 @@ def published_999_trend(
         confidence: interval level.
     """
     if not force_ids:
-        raise ValueError("give at least one force")
+        raise UserInputError("give at least one force")
     df, synthetic = _published(con, period)
     national = df.groupby("month")[["answered_under_10s", "calls"]].sum()
     national_share = national["answered_under_10s"] / national["calls"]
@@ -327,7 +329,7 @@ def answer_performance(
         confidence: interval level.
     """
     if by not in BY_COLUMNS:
-        raise ValueError(f"--by must be one of {', '.join(BY_COLUMNS)}, not {by!r}")
+        raise UserInputError(f"--by must be one of {', '.join(BY_COLUMNS)}, not {by!r}")
     t = _in_period(con.table("call_log"), period)
     t = t.filter([t.force_id == force_id, t.line_code.isin(list(lines))])
     threshold = ibis.cases(
@@ -425,7 +427,7 @@ def staffing_single(
 ) -> dict[str, Any]:
     """Handlers for one interval, with the model's figures, as one flat record."""
     if calls_per_hour < 0 or aht_seconds <= 0:
-        raise ValueError("--calls-per-hour must be >= 0 and --aht > 0")
+        raise UserInputError("--calls-per-hour must be >= 0 and --aht > 0")
     s = erlang.staff(
         calls_per_hour, aht_seconds, target_share, within_seconds, patience_seconds, shrinkage
     )
@@ -498,7 +500,7 @@ def staffing_by_hour_of_week(
     t = calls.filter(calls.line_code == line)
     span = t.agg(first=t.offered_at.min(), last=t.offered_at.max()).execute()
     if span.empty or pd.isna(span["first"].iloc[0]):
-        raise ValueError(f"the call log has no {line} calls to staff for")
+        raise DataUnavailableError(f"the call log has no {line} calls to staff for")
     first = pd.Timestamp(span["first"].iloc[0]).normalize()
     last = pd.Timestamp(span["last"].iloc[0]).normalize()
     days = pd.date_range(first, last, freq="D")
@@ -516,7 +518,9 @@ def staffing_by_hour_of_week(
     )
     totals = agg[["offered", "handled", "handling_total", "abandoned", "wait_total"]].sum()
     if not totals["handled"]:
-        raise ValueError(f"the call log has no handling_seconds for {line} calls: cannot staff")
+        raise DataUnavailableError(
+            f"the call log has no handling_seconds for {line} calls: cannot staff"
+        )
     overall_aht = float(totals["handling_total"] / totals["handled"])
     grid = pd.DataFrame(
         [(d, h) for d in range(7) for h in range(24)], columns=["weekday", "hour"]
@@ -658,11 +662,13 @@ def read_roster(path: Any) -> pd.DataFrame:
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False)
     except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
-        raise ValueError(f"cannot read the roster {path}: {str(err).splitlines()[0]}") from None
+        raise SourceFormatError(
+            f"cannot read the roster {path}: {str(err).splitlines()[0]}"
+        ) from None
     raw.columns = [str(c).strip().lower() for c in raw.columns]
     missing = [c for c in ("weekday", "hour", "staff") if c not in raw.columns]
     if missing:
-        raise ValueError(
+        raise SourceFormatError(
             f"the roster needs columns weekday, hour, staff (missing {', '.join(missing)})"
         )
     rows = []
@@ -672,19 +678,23 @@ def read_roster(path: Any) -> pd.DataFrame:
         hour_text = str(r["hour"]).strip()
         staff_text = str(r["staff"]).strip()
         if wd is None or not 0 <= wd <= 6:
-            raise ValueError(f"roster row {i}: unreadable weekday {r['weekday']!r}")
+            raise SourceFormatError(f"roster row {i}: unreadable weekday {r['weekday']!r}")
         if not hour_text.isdigit() or not 0 <= int(hour_text) <= 23:
-            raise ValueError(f"roster row {i}: unreadable hour {r['hour']!r} (0-23)")
+            raise SourceFormatError(f"roster row {i}: unreadable hour {r['hour']!r} (0-23)")
         try:
             staff_value = float(staff_text)
         except ValueError:
-            raise ValueError(f"roster row {i}: unreadable staff {r['staff']!r}") from None
+            raise SourceFormatError(f"roster row {i}: unreadable staff {r['staff']!r}") from None
         if staff_value < 0 or staff_value != np.floor(staff_value):
-            raise ValueError(f"roster row {i}: staff must be a whole number, not {staff_text}")
+            raise SourceFormatError(
+                f"roster row {i}: staff must be a whole number, not {staff_text}"
+            )
         rows.append((wd, int(hour_text), int(staff_value)))
     df = pd.DataFrame(rows, columns=["weekday", "hour", "staff"])
     dup = df.duplicated(["weekday", "hour"])
     if dup.any():
         i = int(np.argmax(dup.to_numpy())) + 1
-        raise ValueError(f"roster row {i}: weekday {df.weekday[i - 1]} hour {df.hour[i - 1]} again")
+        raise SourceFormatError(
+            f"roster row {i}: weekday {df.weekday[i - 1]} hour {df.hour[i - 1]} again"
+        )
     return df

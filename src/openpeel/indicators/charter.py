@@ -9,74 +9,20 @@ bank holidays), on the few rows it covers.
 
 from __future__ import annotations
 
-import csv
-from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from openpeel.calendar import last_day
 from openpeel.indicators.calls import INDEPENDENCE_CAVEAT, flag, rounded
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
+from openpeel.provenance import any_synthetic, synthetic_expr
+from openpeel.reference.standards import Standard, standards
 from openpeel.stats.intervals import wilson_interval
-
-UNIT_SECONDS = {"seconds": 1.0, "minutes": 60.0, "hours": 3600.0, "days": 86400.0}
-
-
-@dataclass(frozen=True)
-class Standard:
-    """One Charter standard, as declared in ``charter_standards.csv``."""
-
-    standard_id: str
-    title: str
-    source_table: str
-    filter_column: str
-    filter_values: tuple[str, ...]
-    measure: str
-    threshold: float
-    threshold_unit: str
-    target_share: float | None
-    denominator: str
-    reference: str
-
-    @property
-    def threshold_seconds(self) -> float | None:
-        """The threshold in seconds (None for working days)."""
-        factor = UNIT_SECONDS.get(self.threshold_unit)
-        return None if factor is None else self.threshold * factor
-
-
-@cache
-def standards() -> tuple[Standard, ...]:
-    """The Charter standards shipped with openpeel."""
-    text = (
-        resources.files("openpeel.reference")
-        .joinpath("charter_standards.csv")
-        .read_text(encoding="utf-8")
-    )
-    out = []
-    for row in csv.DictReader(text.splitlines()):
-        out.append(
-            Standard(
-                standard_id=row["standard_id"],
-                title=row["title"],
-                source_table=row["source_table"],
-                filter_column=row["filter_column"],
-                filter_values=tuple(v for v in row["filter_values"].split("|") if v),
-                measure=row["measure"],
-                threshold=float(row["threshold"]),
-                threshold_unit=row["threshold_unit"],
-                target_share=float(row["target_share"]) if row["target_share"] else None,
-                denominator=row["denominator"],
-                reference=row["reference"],
-            )
-        )
-    return tuple(out)
-
 
 # --- England and Wales bank holidays ---------------------------------------------------------
 
@@ -102,7 +48,7 @@ def _first_monday(year: int, month: int) -> date:
 
 
 def _last_monday(year: int, month: int) -> date:
-    d = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
+    d = last_day(date(year, month, 1))
     return d - timedelta(days=d.weekday())
 
 
@@ -189,7 +135,7 @@ def _measure_calls(con: Any, std: Standard, force_id: str, period: Period) -> pd
         .agg(
             measured=t.count(),
             met=(t[std.measure] <= threshold).sum(),
-            synthetic=t.snapshot.startswith("synthetic").any(),
+            synthetic=synthetic_expr(t.snapshot).any(),
         )
         .execute()
     )
@@ -217,7 +163,7 @@ def _measure_incidents(con: Any, std: Standard, force_id: str, period: Period) -
                 "measured": g["has_arrival"].sum(),
                 "met": g["is_met"].sum(),
                 "not_measured": g["has_arrival"].apply(lambda s: int((~s.astype(bool)).sum())),
-                "synthetic": g["snapshot"].apply(lambda s: s.str.startswith("synthetic").any()),
+                "synthetic": g["snapshot"].apply(any_synthetic),
             }
         ).reset_index()
         return df
@@ -228,7 +174,7 @@ def _measure_incidents(con: Any, std: Standard, force_id: str, period: Period) -
             measured=t.has_arrival.sum(),
             met=(t[std.measure] <= threshold).sum(),
             not_measured=(~t.has_arrival).sum(),
-            synthetic=t.snapshot.startswith("synthetic").any(),
+            synthetic=synthetic_expr(t.snapshot).any(),
         )
         .execute()
     )

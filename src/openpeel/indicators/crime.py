@@ -1,6 +1,6 @@
 """Crime volumes and rates per 1,000 residents by crime type and month, with trends.
 
-The counts are rows of the police.uk street files (domain.md 3.1): one row per crime or
+The counts are rows of the police.uk street files (method.md §1): one row per crime or
 anti-social behaviour (ASB) incident, in the month it was recorded. ASB is not a crime: it is
 counted as its own type and never in ``all_crime``. A force-month with no street file is
 missing, not zero: it gets empty counts, it is left out of exposures and control limits, and it
@@ -24,12 +24,21 @@ import pandas as pd
 from ibis.expr.types import Table
 from numpy.typing import ArrayLike
 
+from openpeel.calendar import months_between
+from openpeel.errors import DataUnavailableError, UserInputError
+from openpeel.indicators.coverage import missing_months
+from openpeel.indicators.coverage import snapshot_caveats as coverage_snapshot_caveats
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
+from openpeel.provenance import any_synthetic
 from openpeel.reference.forces import force as lookup_force
 from openpeel.reference.vocabularies import vocabulary
-from openpeel.stats.control_chart import poisson_control_limits, suspected_partial
-from openpeel.stats.intervals import poisson_exact_interval
+from openpeel.stats.control_chart import (
+    OUTSIDE_MEANING,
+    overdispersed_control_limits,
+    suspected_partial,
+)
+from openpeel.stats.rates import annual_rate_per_1000, person_years
 from openpeel.store.population import HOW_TO_GET, PopulationMissingError
 from openpeel.store.status import describe_months
 
@@ -37,8 +46,6 @@ ALL_CRIME = "all_crime"
 ANTI_SOCIAL_BEHAVIOUR = "anti_social_behaviour"
 #: Fewer supplied months than this and no trend line is fitted.
 MIN_TREND_MONTHS = 6
-#: Above this Pearson dispersion (variance / mean of the residuals) Poisson limits are too narrow.
-OVERDISPERSION_WARNING = 2.0
 
 VOLUMES_DEFINITION = (
     "crimes: the number of rows of the police.uk street file of that force and month with that "
@@ -58,10 +65,14 @@ RATES_DEFINITION = (
 TREND_DEFINITION = (
     "crimes: street-file rows a month (all_crime excludes anti-social behaviour). centre: the "
     "mean of the supplied months that are not suspected partial submissions; lower_limit and "
-    "upper_limit: exact Poisson quantiles around the centre at two-sided alpha = 0.0027 (a "
-    "3-sigma c-chart); is_outside_limits: the count is below the lower or above the upper "
-    "limit. is_suspected_partial: the count is under 20% of the median of the previous 12 "
-    "supplied months (domain.md 4.1). Trend (meta): log-linear Poisson regression of monthly "
+    "upper_limit: control limits that allow for months varying more than Poisson chance "
+    "(Laney c' chart: centre +/- 3 * sqrt(centre) * sigma_z, sigma_z = mean moving range of "
+    "(crimes - centre) / sqrt(centre) over consecutive baseline months / 1.128; never narrower "
+    "than the exact Poisson quantiles at two-sided alpha = 0.0027); is_outside_limits: the count "
+    "is below the lower or above the upper limit (a prompt to ask what happened that month, "
+    "not a finding); sigma_z: 1 for a Poisson process, larger when months vary more. "
+    "is_suspected_partial: the count is under 20% of the median of the previous 12 "
+    "supplied months (method.md §4). Trend (meta): log-linear Poisson regression of monthly "
     "counts on time, the standard error widened by the Pearson dispersion when above 1 "
     "(quasi-Poisson), reported as percent change a year with its 95% interval."
 )
@@ -76,7 +87,7 @@ def require_force(force_id: str) -> str:
     try:
         lookup_force(fid)
     except KeyError:
-        raise ValueError(
+        raise UserInputError(
             f"unknown force {force_id!r}: use a data.police.uk force id such as west-midlands"
         ) from None
     return fid
@@ -85,7 +96,9 @@ def require_force(force_id: str) -> str:
 def current_partitions(con: Any) -> Table:
     """The manifest rows that queries read (``status = 'current'``)."""
     if "lake_partitions" not in con.list_tables():
-        raise ValueError("nothing is loaded yet: run 'openpeel ingest' with police.uk files first")
+        raise DataUnavailableError(
+            "nothing is loaded yet: run 'openpeel ingest' with police.uk files first"
+        )
     parts = con.table("lake_partitions")
     return parts.filter(parts.status == "current")
 
@@ -134,7 +147,7 @@ def require_months(con: Any, table_name: str, force_id: str, period: Period) -> 
     coverage = month_coverage(con, table_name, period, [force_id])
     if coverage.empty:
         kind = {"crimes": "street", "outcomes": "outcomes"}.get(table_name, table_name)
-        raise ValueError(
+        raise DataUnavailableError(
             f"no {kind} files loaded for {force_id} in {period.start:%Y-%m}..{period.end:%Y-%m} "
             f"(loaded: {loaded_range(con, table_name, force_id)})"
         )
@@ -142,26 +155,13 @@ def require_months(con: Any, table_name: str, force_id: str, period: Period) -> 
 
 
 def is_synthetic(snapshots: Iterable[str]) -> bool:
-    """True when any snapshot label says the data are synthetic."""
-    return any(str(s).startswith("synthetic") for s in snapshots)
+    """True when any snapshot label says the data are synthetic (the provenance rule)."""
+    return any_synthetic(snapshots)
 
 
 def snapshot_caveats(coverage: pd.DataFrame, what: str = "street files") -> list[str]:
-    """Caveats about mixed vintages in the months used."""
-    snapshots = sorted(set(coverage["snapshot"]))
-    if len(snapshots) <= 1:
-        return []
-    return [
-        f"The {what} used come from {len(snapshots)} downloads ({', '.join(snapshots)}): later "
-        "downloads carry corrections, so months from different downloads are not strictly "
-        "comparable."
-    ]
-
-
-def missing_months(period: Period, supplied: Iterable[date]) -> list[date]:
-    """Months of the period with no file."""
-    have = set(supplied)
-    return [m for m in period.months if m not in have]
+    """Caveats about mixed vintages in the months used (the coverage rule)."""
+    return coverage_snapshot_caveats(coverage["snapshot"], what)
 
 
 def crime_type_codes() -> list[str]:
@@ -303,15 +303,13 @@ def _rate_columns(
     exposure = (
         np.full(len(df), np.nan)
         if population is None
-        else population * months.astype(float).to_numpy() / 12 / 1000
+        else person_years(population, months.astype(float).to_numpy())
     )
-    low, high = poisson_exact_interval(np.nan_to_num(crimes), confidence)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ok = np.isfinite(crimes) & (exposure > 0)
-        df["population"] = pd.array([population] * len(df), dtype="Int64")
-        df["rate_per_1000_per_year"] = np.where(ok, crimes / exposure, np.nan)
-        df["rate_per_1000_per_year_low"] = np.where(ok, np.asarray(low) / exposure, np.nan)
-        df["rate_per_1000_per_year_high"] = np.where(ok, np.asarray(high) / exposure, np.nan)
+    r = annual_rate_per_1000(crimes, exposure, confidence)
+    df["population"] = pd.array([population] * len(df), dtype="Int64")
+    df["rate_per_1000_per_year"] = r.rate
+    df["rate_per_1000_per_year_low"] = r.low
+    df["rate_per_1000_per_year_high"] = r.high
     return df
 
 
@@ -333,7 +331,7 @@ def crime_rates(
         rate_per_1000_per_year, rate_per_1000_per_year_low, rate_per_1000_per_year_high``.
     """
     if by not in ("period", "month"):
-        raise ValueError(f"by must be 'period' or 'month', not {by!r}")
+        raise UserInputError(f"by must be 'period' or 'month', not {by!r}")
     force_id = require_force(force_id)
     coverage = require_months(con, "crimes", force_id, period)
     population = resident_population(con, force_id)
@@ -405,7 +403,7 @@ def trend_estimate(months: Sequence[date], counts: ArrayLike) -> dict[str, Any] 
     y = np.asarray(counts, dtype=float)
     if len(y) < MIN_TREND_MONTHS or y.sum() == 0:
         return None
-    t = np.array([(m.year - months[0].year) * 12 + m.month - months[0].month for m in months])
+    t = np.array([months_between(months[0], m) for m in months])
     # Imported here: statsmodels takes seconds to import, and every command loads this module.
     from statsmodels.genmod.families import Poisson
     from statsmodels.genmod.generalized_linear_model import GLM
@@ -441,7 +439,7 @@ def _series(counts: pd.DataFrame, series: str) -> pd.Series:
 def crime_trend(
     con: Any, force_id: str, period: Period, crime_type: str | None = None
 ) -> IndicatorResult:
-    """Monthly counts with Poisson control limits, partial-month flags and a trend line.
+    """Monthly counts with control limits, partial-month flags and a trend line.
 
     Args:
         con: connection from ``openpeel.connect``.
@@ -452,11 +450,12 @@ def crime_trend(
 
     Returns:
         ``force_id, series, month, is_supplied, crimes, centre, lower_limit, upper_limit,
-        is_outside_limits, is_suspected_partial``; ``meta["trend"]`` holds the trend per series.
+        sigma_z, is_outside_limits, is_suspected_partial``; ``meta["trend"]`` holds the trend
+        per series.
     """
     force_id = require_force(force_id)
     if crime_type is not None and crime_type not in crime_type_codes():
-        raise ValueError(
+        raise UserInputError(
             f"unknown crime type {crime_type!r}; use one of: {', '.join(crime_type_codes())}"
         )
     coverage = require_months(con, "crimes", force_id, period)
@@ -469,9 +468,8 @@ def crime_trend(
     for name in names:
         values = _series(counts, name).reindex(supplied, fill_value=0).astype(float)
         partial = suspected_partial(values.to_numpy())
-        base = values.to_numpy()[~partial]
-        centre = float(base.mean()) if len(base) else 0.0
-        limits = poisson_control_limits(values.to_numpy(), centre=centre)
+        limits = overdispersed_control_limits(values.to_numpy(), baseline=~partial)
+        centre = float(limits["centre"].iloc[0]) if len(limits) else 0.0
         part = pd.DataFrame(
             {
                 "month": supplied,
@@ -479,6 +477,7 @@ def crime_trend(
                 "centre": round(centre, 2),
                 "lower_limit": limits["lower"].to_numpy(),
                 "upper_limit": limits["upper"].to_numpy(),
+                "sigma_z": limits["sigma_z"].to_numpy(),
                 "is_outside_limits": limits["is_outside"].to_numpy(),
                 "is_suspected_partial": partial,
             }
@@ -494,11 +493,19 @@ def crime_trend(
             caveats.append(
                 f"{name}: fewer than {MIN_TREND_MONTHS} usable months, so no trend is fitted."
             )
-        elif estimate["dispersion"] > OVERDISPERSION_WARNING:
+        sigma_z = float(limits["sigma_z"].iloc[0]) if len(limits) else float("nan")
+        if sigma_z > 1:
             caveats.append(
-                f"{name}: months vary {estimate['dispersion']:.1f} times more than a Poisson "
-                "process would (seasonality, real change): expect more months outside the "
-                "Poisson limits than the nominal 0.27%, and read the limits as a guide."
+                f"{name}: the month-to-month spread is {sigma_z:.1f} times what Poisson chance "
+                "alone would give (seasons, operations, real change); the control limits are "
+                "widened by that factor (Laney c' chart), so only a month unusual for this "
+                "force is flagged."
+            )
+        outside = [m for m, o in zip(supplied, limits["is_outside"], strict=True) if o]
+        if outside:
+            caveats.append(
+                f"{name}: {len(outside)} month(s) outside the control limits "
+                f"({describe_months(outside)}). {OUTSIDE_MEANING}"
             )
         if partial.any():
             flagged = [m for m, p in zip(supplied, partial, strict=True) if p]

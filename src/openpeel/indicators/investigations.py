@@ -2,7 +2,7 @@
 
 police.uk publishes each crime once, in the street file of the month it was recorded, with its
 ``Last outcome category`` as known when the file was made; and every outcome again in the
-outcomes file of the month the outcome happened, under the same Crime ID (domain.md 3.1, 4.3).
+outcomes file of the month the outcome happened, under the same Crime ID (method.md §1, §5).
 This module links the two by ``(force_id, crime_id)``:
 
 - ``link_outcomes``: every outcome row with its crime's month and type (orphans have none);
@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 from ibis.expr.types import Column, Table
 
+from openpeel.errors import DataUnavailableError, UserInputError
 from openpeel.indicators.crime import (
     ALL_CRIME,
     crime_type_codes,
@@ -46,7 +47,7 @@ from openpeel.indicators.crime import (
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.vocabularies import vocabulary
-from openpeel.stats.funnel import proportion_funnel
+from openpeel.stats.funnel import funnel_position, proportion_funnel
 from openpeel.stats.intervals import wilson_interval
 from openpeel.stats.survival import kaplan_meier, survival_at, survival_quantile
 from openpeel.store.status import describe_months
@@ -505,7 +506,7 @@ def _complete_caveat(table: pd.DataFrame, complete_after: int) -> list[str]:
 
 def _check_measure(measure: str | None) -> None:
     if measure is not None and measure not in MEASURES:
-        raise ValueError(f"unknown measure {measure!r}; use one of: {', '.join(MEASURES)}")
+        raise UserInputError(f"unknown measure {measure!r}; use one of: {', '.join(MEASURES)}")
 
 
 # --------------------------------------------------------------------------- rates
@@ -531,7 +532,7 @@ def outcome_summary(
     rows = crime_outcome_rows(con, [force_id], period)
     counts = frame(outcome_counts(rows, ["force_id", "month"], complete_after))
     if counts.empty:
-        raise ValueError(f"no crimes (other than anti-social behaviour) for {force_id}")
+        raise DataUnavailableError(f"no crimes (other than anti-social behaviour) for {force_id}")
     table = rate_table(counts, ["force_id", "month"], confidence)
     observed = counts.groupby("month")["months_observed"].min()
     table.insert(2, "months_observed", table["month"].map(observed).astype("int64"))
@@ -581,7 +582,7 @@ def outcomes_by_type(
     rows = crime_outcome_rows(con, [force_id], period)
     counts = frame(outcome_counts(rows, ["force_id", "crime_type_code"], complete_after))
     if counts.empty:
-        raise ValueError(f"no crimes (other than anti-social behaviour) for {force_id}")
+        raise DataUnavailableError(f"no crimes (other than anti-social behaviour) for {force_id}")
     total = counts.assign(crime_type_code=ALL_CRIME)
     both = pd.concat([total, counts], ignore_index=True)
     both = both.rename(columns={"crime_type_code": "crime_type"})
@@ -647,11 +648,11 @@ def outcome_peers(
     _check_measure(measure)
     coverage = month_coverage(con, "crimes", period)
     if coverage.empty:
-        raise ValueError(
+        raise DataUnavailableError(
             f"no street files loaded for any force in {period.start:%Y-%m}..{period.end:%Y-%m}"
         )
     if selected and selected not in set(coverage["force_id"]):
-        raise ValueError(
+        raise DataUnavailableError(
             f"no street files loaded for {selected} in {period.start:%Y-%m}..{period.end:%Y-%m} "
             f"(loaded: {loaded_range(con, 'crimes', selected)})"
         )
@@ -682,7 +683,14 @@ def outcome_peers(
         part = part.reset_index(drop=True)
         for column in ("target", "lower_95", "upper_95", "lower_99_8", "upper_99_8"):
             part[column] = funnel[column].to_numpy()
-        part["funnel_position"] = _funnel_position(part)
+        part["funnel_position"] = funnel_position(
+            part["share"],
+            part["lower_95"],
+            part["upper_95"],
+            part["lower_99_8"],
+            part["upper_99_8"],
+            empty="no_crimes",
+        )
         part.loc[part["force_id"].isin(silent), "funnel_position"] = "no_outcomes_published"
         frames.append(part)
     out = pd.concat(frames, ignore_index=True)
@@ -736,31 +744,6 @@ def outcome_peers(
             "confidence": confidence,
         },
     )
-
-
-def _funnel_position(part: pd.DataFrame) -> list[str]:
-    out = []
-    for share, lo95, hi95, lo998, hi998 in zip(
-        part["share"],
-        part["lower_95"],
-        part["upper_95"],
-        part["lower_99_8"],
-        part["upper_99_8"],
-        strict=True,
-    ):
-        if pd.isna(share) or pd.isna(lo95):
-            out.append("no_crimes")
-        elif share > hi998:
-            out.append("above_99_8")
-        elif share > hi95:
-            out.append("above_95")
-        elif share < lo998:
-            out.append("below_99_8")
-        elif share < lo95:
-            out.append("below_95")
-        else:
-            out.append("within_95")
-    return out
 
 
 # --------------------------------------------------------------------------- time to outcome
@@ -851,13 +834,13 @@ def time_to_outcome(
     """
     force_id = require_force(force_id)
     if crime_type is not None and crime_type not in crime_type_codes():
-        raise ValueError(
+        raise UserInputError(
             f"unknown crime type {crime_type!r}; use one of: {', '.join(crime_type_codes())}"
         )
     coverage = require_months(con, "crimes", force_id, period)
     outcome_months = month_coverage(con, "outcomes", ALL_MONTHS, [force_id])
     if outcome_months.empty:
-        raise ValueError(
+        raise DataUnavailableError(
             f"no outcomes files loaded for {force_id}: time to outcome needs them "
             "(load the -outcomes.csv files of the months after the crimes)"
         )
@@ -869,7 +852,7 @@ def time_to_outcome(
     cohort = frame(cohort_q)
     events = frame(events_q)
     if cohort.empty:
-        raise ValueError(
+        raise DataUnavailableError(
             f"no crimes of {force_id} in {period.label} were recorded within the outcomes "
             f"months loaded ({first:%Y-%m}..{last:%Y-%m})"
         )
@@ -1072,7 +1055,7 @@ def outcome_quality(con: Any, force_id: str, period: Period) -> IndicatorResult:
     street = month_coverage(con, "crimes", period, [force_id])
     outcome_months = month_coverage(con, "outcomes", period, [force_id])
     if street.empty and outcome_months.empty:
-        raise ValueError(
+        raise DataUnavailableError(
             f"no street or outcomes files loaded for {force_id} in "
             f"{period.start:%Y-%m}..{period.end:%Y-%m} "
             f"(street: {loaded_range(con, 'crimes', force_id)}; "

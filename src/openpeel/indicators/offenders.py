@@ -25,8 +25,10 @@ import ibis
 import numpy as np
 import pandas as pd
 
+from openpeel.calendar import add_months
 from openpeel.errors import DataUnavailableError
 from openpeel.indicators.result import IndicatorResult
+from openpeel.provenance import synthetic_expr
 from openpeel.sources.offenders import RISK_LEVELS
 from openpeel.stats.intervals import (
     clopper_pearson_interval,
@@ -74,7 +76,7 @@ def extract_as_at(con: Any, force_id: str) -> date:
 def is_synthetic(con: Any, force_id: str) -> bool:
     """True when the force's offender data came from the synthetic generator."""
     t = _force(con, "offenders", force_id)
-    value = t.snapshot.startswith("synthetic").any().execute()
+    value = synthetic_expr(t.snapshot).any().execute()
     return bool(value) if value is not None and not pd.isna(value) else False
 
 
@@ -83,7 +85,7 @@ def month_ends(first: date, as_at: date) -> list[date]:
     out: list[date] = []
     month = date(first.year, first.month, 1)
     while month <= as_at:
-        following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        following = add_months(month, 1)
         out.append(min(following - timedelta(days=1), as_at))
         month = following
     return out
@@ -414,8 +416,9 @@ def time_to_first(
         }
         at = survival_at(curve, FIRST_ITEM_CHECKPOINTS) if len(d) else None
         for k, day in enumerate(FIRST_ITEM_CHECKPOINTS):
-            if at is None:
-                row[f"share_within_{day}_days"] = None
+            if at is None:  # nobody registered in the window: every column, empty
+                for suffix in ("", "_low", "_high"):
+                    row[f"share_within_{day}_days{suffix}"] = None
                 continue
             # Share done within t = 1 - S(t); the interval bounds swap.
             row[f"share_within_{day}_days"] = round(1 - float(at["survival"].iloc[k]), 4)

@@ -7,6 +7,9 @@ from typing import Any
 
 import pandas as pd
 
+from openpeel.exports import note_lines
+from openpeel.provenance import SYNTHETIC_MARK
+
 
 @dataclass
 class IndicatorResult:
@@ -40,14 +43,29 @@ class IndicatorResult:
             for row in df.to_dict(orient="records")
         ]
 
+    def columns(self) -> list[str]:
+        """The columns of :meth:`records`, in order (also when there are no rows)."""
+        return (["synthetic_data"] if self.is_synthetic else []) + [str(c) for c in self.table]
+
+    def notes(self) -> list[str]:
+        """What a CSV of the result says above its header (see :mod:`openpeel.exports`)."""
+        return note_lines(
+            title=self.title,
+            is_synthetic=self.is_synthetic,
+            definition=self.definition,
+            caveats=self.caveats,
+            scope={"indicator": self.name, **self.meta},
+        )
+
     def as_dict(self) -> dict[str, Any]:
-        """JSON-ready: name, title, definition, caveats, synthetic flag, meta and rows."""
+        """JSON-ready: name, title, definition, caveats, synthetic flag and notice, meta, rows."""
         return {
             "indicator": self.name,
             "title": self.title,
             "definition": self.definition,
             "caveats": self.caveats,
             "synthetic_data": self.is_synthetic,
+            "notice": SYNTHETIC_MARK if self.is_synthetic else None,
             "meta": self.meta,
             "rows": self.records(),
         }

@@ -1,6 +1,6 @@
 """Stop and search: scope, denominators, rates per 1,000 and disproportionality ratios.
 
-The analysis HMICFRS asks every force to do (domain.md 4.1), in pure functions over the
+The analysis HMICFRS asks every force to do (method.md §4), in pure functions over the
 connection's tables: Ibis expressions select and count (``searches_expr``,
 ``group_counts_expr``, ``months_supplied_expr``), and the statistics run in Python on the small
 aggregates. Every public indicator returns an ``IndicatorResult`` whose ``definition`` says how
@@ -34,18 +34,21 @@ import numpy as np
 import pandas as pd
 from ibis import _
 
+from openpeel.calendar import add_months
+from openpeel.errors import DataUnavailableError, SourceFormatError, UserInputError
+from openpeel.indicators.coverage import Coverage, coverage
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
+from openpeel.provenance import is_synthetic_label
 from openpeel.reference.forces import forces
-from openpeel.stats.funnel import rate_funnel
-from openpeel.stats.intervals import poisson_exact_interval
+from openpeel.stats.funnel import MIN_FUNNEL_UNITS, funnel_position, rate_funnel
 from openpeel.stats.rate_ratio import (
     not_stated_bounds,
     not_stated_bounds_vs_total,
     rate_ratio,
 )
+from openpeel.stats.rates import annual_rate_per_1000, person_years
 from openpeel.store.population import HOW_TO_GET, PopulationMissingError
-from openpeel.store.status import describe_months
 
 GROUPS: tuple[str, ...] = ("asian", "black", "mixed", "white", "other")
 """The five broad ethnic groups, in the order rows are shown."""
@@ -60,28 +63,86 @@ ETHNICITY_COLUMNS = {
 }
 
 RATE_DEFINITION = (
-    "rate_per_1000 = 1000 x searches / (population x months / 12): person searches "
-    "(vehicle-only excluded) per 1,000 residents per year, by self-defined broad ethnic group; "
-    "months = months of the period for which the force supplied stop-and-search data (summed "
-    "over forces when several are pooled; a missing month adds no exposure); rate_low/rate_high = "
-    "exact (Garwood) Poisson interval for the count, divided by the exposure. not_stated = "
-    "searches with self-defined ethnicity 'Not stated', blank or unmapped: in the total, in no "
-    "group's rate."
+    "basis = {basis} ethnicity ({basis_text}). rate_per_1000 = 1000 x searches / (population x "
+    "months / 12): person searches (vehicle-only excluded) per 1,000 residents per year, by "
+    "{basis_words} broad ethnic group; months = months of the period for which the force "
+    "supplied stop-and-search data (summed over forces when several are pooled; a missing month "
+    "adds no exposure); rate_low/rate_high = exact (Garwood) Poisson interval for the count, "
+    "divided by the exposure. not_stated = searches with {basis_words} ethnicity {not_stated}: "
+    "in the total, in no group's rate. A group the force does not record (no searches at all "
+    "among {min_searches:,} or more, or officer-defined Mixed, a category officers rarely use) is "
+    "empty, with the reason, never a zero."
 )
+BASIS_TEXT = {
+    "self_defined": "what the person searched said",
+    "officer_defined": "the officer's perception of the person, in four or five groups",
+}
+BASIS_NOT_STATED = {
+    "self_defined": "'Not stated', blank or unmapped",
+    "officer_defined": "blank or unmapped",
+}
+NOT_RECORDED_MIN_SEARCHES = 1000
+"""A group with no searches at all among this many person searches is a category the force does
+not use (its people are counted in other groups or not stated): not recorded, not zero."""
+
+
+def rate_definition(basis: str) -> str:
+    """``RATE_DEFINITION`` for one ethnicity basis."""
+    return RATE_DEFINITION.format(
+        basis=basis,
+        basis_text=BASIS_TEXT[basis],
+        basis_words=basis.replace("_", "-"),
+        not_stated=BASIS_NOT_STATED[basis],
+        min_searches=NOT_RECORDED_MIN_SEARCHES,
+    )
+
+
+def not_recorded_groups(table: pd.DataFrame, basis: str) -> dict[str, str]:
+    """Groups of a ``rate_table`` the force does not record on this basis, with the reason.
+
+    Officer-defined Mixed with no searches is a category officers rarely use; any group with no
+    searches at all among ``NOT_RECORDED_MIN_SEARCHES`` or more person searches is a category the
+    force does not use. Either way the group's rate and ratios are empty, never zero.
+    """
+    t = table.set_index("group")
+    total = int(_value(t, ALL, "searches"))
+    out: dict[str, str] = {}
+    for g in GROUPS:
+        n = int(_value(t, g, "searches"))
+        if n:
+            continue
+        if basis == "officer_defined" and g == "mixed":
+            out[g] = (
+                "not recorded: officer-defined ethnicity has no Mixed category in practice "
+                "(officers record four groups)"
+            )
+        elif total >= NOT_RECORDED_MIN_SEARCHES:
+            out[g] = (
+                f"not recorded: no {basis.replace('_', '-')} {g.title()} searches at all among "
+                f"{total:,}; the force does not use that category"
+            )
+    return out
+
+
+def mark_not_recorded(table: pd.DataFrame, not_recorded: dict[str, str]) -> pd.DataFrame:
+    """A rate table with the not-recorded groups' numbers emptied and ``reason`` filled."""
+    out = table.copy()
+    out["searches"] = out["searches"].astype("Int64")
+    out["reason"] = out["group"].map(lambda g: not_recorded.get(g, ""))
+    rows = out["group"].isin(list(not_recorded))
+    out.loc[rows, "searches"] = pd.NA
+    out.loc[rows, ["rate_per_1000", "rate_low", "rate_high"]] = np.nan
+    return out
 
 
 # --------------------------------------------------------------------------- scope
 
 
 @dataclass(frozen=True)
-class Scope:
-    """Which forces and months an analysis covers, and what the lake holds for them.
+class Scope(Coverage):
+    """The coverage of a stop and search analysis (``stop_searches``), and its cached rows.
 
-    Attributes:
-        period: the months asked for.
-        force_ids: the forces analysed (sorted).
-        months_supplied: per force, the months of the period with a stop-and-search file.
-        snapshots: the snapshots the data came from.
+    Attributes (beyond :class:`~openpeel.indicators.coverage.Coverage`'s):
         table: the stop_searches table to read (an Ibis table); None reads the lake's view.
             ``cached_scope`` fills it with the scope's rows held in memory, so that running
             every indicator reads the Parquet files once.
@@ -89,50 +150,8 @@ class Scope:
             clock evidence, the midnight shares), so ``suite`` computes each once.
     """
 
-    period: Period
-    force_ids: tuple[str, ...]
-    months_supplied: dict[str, tuple[date, ...]] = field(default_factory=dict)
-    snapshots: tuple[str, ...] = ()
     table: Any = field(default=None, compare=False, repr=False)
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-
-    @property
-    def is_synthetic(self) -> bool:
-        """True when any of the data came from a synthetic snapshot."""
-        return any(s.startswith("synthetic") for s in self.snapshots)
-
-    def months_missing(self, force_id: str) -> list[date]:
-        """Months of the period the force did not supply."""
-        have = set(self.months_supplied.get(force_id, ()))
-        return [m for m in self.period.months if m not in have]
-
-    def n_months(self, force_id: str) -> int:
-        """How many months the force supplied."""
-        return len(self.months_supplied.get(force_id, ()))
-
-    def caveats(self) -> list[str]:
-        """Missing months, in words."""
-        out = []
-        for f in self.force_ids:
-            missing = self.months_missing(f)
-            if missing:
-                out.append(
-                    f"{f}: no stop-and-search data for {describe_months(missing)} "
-                    f"({len(missing)} of {self.period.n_months} months); those months add "
-                    "nothing to the exposure."
-                )
-        return out
-
-    def meta(self) -> dict[str, Any]:
-        """What every result carries about its scope."""
-        return {
-            "period": self.period.label,
-            "first_month": self.period.start.isoformat()[:7],
-            "last_month": self.period.end.isoformat()[:7],
-            "forces": list(self.force_ids),
-            "months_supplied": {f: self.n_months(f) for f in self.force_ids},
-            "snapshots": list(self.snapshots),
-        }
 
 
 def months_supplied_expr(partitions: ibis.Table, period: Period) -> ibis.Table:
@@ -145,7 +164,8 @@ def months_supplied_expr(partitions: ibis.Table, period: Period) -> ibis.Table:
 
 
 def scope(con: Any, period: Period, force_ids: Sequence[str] | str | None = None) -> Scope:
-    """The forces and months to analyse, checked against what the lake holds.
+    """The forces and months to analyse, checked against what the lake holds
+    (:func:`~openpeel.indicators.coverage.coverage` of ``stop_searches``).
 
     Args:
         con: an ``openpeel.connect()`` connection.
@@ -153,33 +173,11 @@ def scope(con: Any, period: Period, force_ids: Sequence[str] | str | None = None
         force_ids: one force, several, or None for every force with data in the period.
 
     Raises:
-        ValueError: on an unknown force id, or when no stop-and-search data is loaded for it.
+        UserInputError: an unknown force id.
+        DataUnavailableError: no stop-and-search data is loaded for the forces in the period.
     """
-    wanted = [force_ids] if isinstance(force_ids, str) else list(force_ids or [])
-    known = forces()
-    for f in wanted:
-        if f not in known:
-            raise ValueError(f"unknown force id {f!r} (see 'openpeel status' for forces loaded)")
-    if "lake_partitions" not in con.list_tables():
-        raise ValueError("no data loaded: run 'openpeel ingest' first")
-    rows = months_supplied_expr(con.table("lake_partitions"), period).execute()
-    if wanted:
-        rows = rows[rows["force_id"].isin(wanted)]
-    if rows.empty:
-        who = ", ".join(wanted) if wanted else "any force"
-        raise ValueError(f"no stop-and-search data for {who} in {period.label}")
-    months: dict[str, tuple[date, ...]] = {}
-    for f, group in rows.groupby("force_id"):
-        months[str(f)] = tuple(sorted(_as_date(m) for m in group["month"]))
-    absent = [f for f in wanted if f not in months]
-    if absent:
-        raise ValueError(f"no stop-and-search data for {', '.join(absent)} in {period.label}")
-    return Scope(
-        period=period,
-        force_ids=tuple(sorted(months)),
-        months_supplied=months,
-        snapshots=tuple(sorted(set(rows["snapshot"].astype(str)))),
-    )
+    cov = coverage(con, "stop_searches", period, force_ids)
+    return Scope(cov.period, cov.force_ids, cov.months_supplied, cov.snapshots, cov.table_name)
 
 
 def resolve_scope(
@@ -234,7 +232,7 @@ def cached_scope(
     sc = scope(con, period, force_ids)
     if getattr(con, "name", "") != "duckdb":
         return sc  # other engines read the lake each time (their caching differs)
-    first = _month_offset(period.start, -lookback_months)
+    first = add_months(period.start, -lookback_months)
     lake = con.table("stop_searches")
     rows = lake.filter(
         _.force_id.isin(list(sc.force_ids)) & _.month.between(first, period.end)
@@ -252,11 +250,6 @@ def cached_scope(
 def stop_searches_table(con: Any, sc: Scope) -> ibis.Table:
     """The scope's cached rows when it has them, else the lake's ``stop_searches`` view."""
     return sc.table if sc.table is not None else con.table("stop_searches")
-
-
-def _month_offset(value: date, offset: int) -> date:
-    index = value.year * 12 + value.month - 1 + offset
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def _value(frame: pd.DataFrame, row: Any, column: str) -> float:
@@ -316,19 +309,23 @@ def population_frame(con: Any, population: str | Path | pd.DataFrame | None = No
         if "population" not in con.list_tables():
             raise PopulationMissingError(HOW_TO_GET)
         df = con.table("population").execute()
-        source = "ONS Census 2021 TS021"
+        labels = df["source"].dropna().unique() if "source" in df.columns else []
+        synthetic = sorted(str(label) for label in labels if is_synthetic_label(label))
+        source = synthetic[0] if synthetic else "ONS Census 2021 TS021"
     elif isinstance(population, pd.DataFrame):
-        df, source = population.copy(), "population table given"
+        df, source = population.copy(), population.attrs.get("source", "population table given")
     else:
         path = Path(population)
         if not path.is_file():
-            raise ValueError(
+            raise UserInputError(
                 f"population: {population} is neither 'census2021' nor a readable CSV file"
             )
         try:
             df = pd.read_csv(path, dtype={"force_id": str, "ethnic_group": str})
         except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as err:
-            raise ValueError(f"population file {path.name}: not a CSV file ({err})") from None
+            raise SourceFormatError(
+                f"population file {path.name}: not a CSV file ({err})"
+            ) from None
         source = f"population file {path.name}"
     return _checked_population(df, source)
 
@@ -336,7 +333,7 @@ def population_frame(con: Any, population: str | Path | pd.DataFrame | None = No
 def _checked_population(df: pd.DataFrame, source: str) -> pd.DataFrame:
     needed = {"force_id", "ethnic_group", "population"}
     if not needed <= set(df.columns):
-        raise ValueError(
+        raise SourceFormatError(
             f"{source}: needs the columns force_id, ethnic_group, population "
             f"(found {', '.join(map(str, df.columns))})"
         )
@@ -345,13 +342,13 @@ def _checked_population(df: pd.DataFrame, source: str) -> pd.DataFrame:
     out["ethnic_group"] = out["ethnic_group"].astype(str).str.strip().str.lower()
     unknown = sorted(set(out["ethnic_group"]) - {*GROUPS, "total"})
     if unknown:
-        raise ValueError(
+        raise SourceFormatError(
             f"{source}: unknown ethnic_group {', '.join(unknown)} "
             f"(expected {', '.join(GROUPS)}, total)"
         )
     values = pd.to_numeric(out["population"], errors="coerce")
     if values.isna().any() or (values < 0).any():
-        raise ValueError(f"{source}: population must be a non-negative number in every row")
+        raise SourceFormatError(f"{source}: population must be a non-negative number in every row")
     out["population"] = values.astype(float)
     out = out.groupby(["force_id", "ethnic_group"], as_index=False).agg(
         population=("population", "sum")
@@ -362,6 +359,7 @@ def _checked_population(df: pd.DataFrame, source: str) -> pd.DataFrame:
     totals["ethnic_group"] = "total"
     out = pd.concat([out, totals], ignore_index=True)
     out.attrs["source"] = source
+    out.attrs["is_synthetic"] = is_synthetic_label(source)
     return out
 
 
@@ -399,7 +397,7 @@ def exposures(sc: Scope, pop: pd.DataFrame, force_ids: Iterable[str] | None = No
         p = pop[pop["force_id"] == f].set_index("ethnic_group")["population"]
         if p.empty:
             name = forces()[f].name if f in forces() else f
-            raise ValueError(
+            raise DataUnavailableError(
                 f"no population for {f} ({name}) in {pop.attrs.get('source', 'the table')}"
             )
         months = sc.n_months(f)
@@ -411,7 +409,7 @@ def exposures(sc: Scope, pop: pd.DataFrame, force_ids: Iterable[str] | None = No
                     "group": ALL if g == "total" else g,
                     "population": value,
                     "months": months,
-                    "person_years": value * months / 12,
+                    "person_years": person_years(value, months),
                 }
             )
     return pd.DataFrame(rows)
@@ -462,13 +460,8 @@ def rate_table(counts: pd.DataFrame, expo: pd.DataFrame, confidence: float = 0.9
             }
         )
     out = pd.DataFrame(rows)
-    low, high = poisson_exact_interval(out["searches"].to_numpy(), confidence)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        py = out["person_years"].to_numpy(dtype=float)
-        ok = py > 0
-        out["rate_per_1000"] = np.where(ok, 1000 * out["searches"] / py, np.nan)
-        out["rate_low"] = np.where(ok, 1000 * low / py, np.nan)
-        out["rate_high"] = np.where(ok, 1000 * high / py, np.nan)
+    r = annual_rate_per_1000(out["searches"], out["person_years"], confidence)
+    out["rate_per_1000"], out["rate_low"], out["rate_high"] = r.rate, r.low, r.high
     return out
 
 
@@ -503,17 +496,20 @@ def rates(
     counts = _counts(persons, column)
     counts = counts[counts["force_id"].isin(counting)]
     table = rate_table(counts, exposures(sc, pop, counting), confidence)
-    caveats = [*sc.caveats(), *left_out, *_not_stated_caveat(table)]
+    caveats = [*sc.caveats(), *left_out, *_not_stated_caveat(table, ethnicity)]
     if ethnicity == "officer_defined":
         caveats.append(OFFICER_CAVEAT)
+    not_recorded = not_recorded_groups(table, ethnicity)
+    table = mark_not_recorded(table, not_recorded)
+    table.insert(0, "basis", ethnicity)
     return IndicatorResult(
         name="stop_search.rates",
         title=f"Stop and search rates per 1,000 by {ethnicity.replace('_', '-')} ethnic group, "
         f"{_who(sc)} {sc.period.label}",
-        definition=RATE_DEFINITION,
+        definition=rate_definition(ethnicity),
         table=table.drop(columns="person_years").reset_index(drop=True),
         caveats=caveats,
-        is_synthetic=sc.is_synthetic,
+        is_synthetic=sc.is_synthetic or bool(pop.attrs.get("is_synthetic")),
         meta={
             **sc.meta(),
             "confidence": confidence,
@@ -537,33 +533,34 @@ OFFICER_CAVEAT = (
 
 def _ethnicity_column(ethnicity: str) -> str:
     if ethnicity not in ETHNICITY_COLUMNS:
-        raise ValueError(
+        raise UserInputError(
             f"unknown ethnicity basis {ethnicity!r}; choose self_defined or officer_defined"
         )
     return "group" if ethnicity == "self_defined" else "officer_group"
 
 
-def _not_stated_caveat(table: pd.DataFrame) -> list[str]:
+def _not_stated_caveat(
+    table: pd.DataFrame, basis: str = "self_defined", blank_share: bool = True
+) -> list[str]:
     total = int(table.loc[table["group"] == ALL, "searches"].iloc[0])
     u = int(table.loc[table["group"] == NOT_STATED, "searches"].iloc[0])
     if total == 0:
         return ["No person searches in the period."]
     out = []
     share = u / total
-    if share >= 0.005:
+    words = basis.replace("_", "-")
+    if blank_share and share >= 0.005:
         out.append(
-            f"{u:,} of {total:,} person searches ({share:.1%}) have no stated ethnicity: they "
+            f"{u:,} of {total:,} person searches ({share:.1%}) have no {words} ethnicity: they "
             "are in the total but in no group's rate, so every group rate is a lower bound; see "
             "the not-stated bounds of the ratios."
         )
-    empty = table[
-        table["group"].isin(GROUPS) & (table["searches"] == 0) & (table["population"] > 0)
-    ]
-    if total >= 1000 and not empty.empty:
+    not_recorded = not_recorded_groups(table, basis)
+    if not_recorded:
         out.append(
-            f"No searches at all recorded for {', '.join(empty['group'])} among {total:,}: the "
-            "force probably does not use that category (its searches are in other groups or "
-            "not stated), so that rate is not a real zero."
+            f"Not recorded ({words}): {', '.join(g.title() for g in not_recorded)}: no searches "
+            "at all in that category, which the force does not use; shown empty, not as a zero "
+            "rate."
         )
     return out
 
@@ -586,18 +583,27 @@ RATIO_DEFINITION = (
     "ratio_bound_high (H) = the ratio if every not-stated search belonged to the reference side "
     "or to the group (assumption bounds, not confidence intervals); q_star = the share of "
     "not-stated searches that, given to the group and the rest to the reference, would make the "
-    "ratio exactly 1 (is_q_star_feasible when 0 <= q_star <= 1)."
+    "ratio exactly 1 (is_q_star_feasible when 0 <= q_star <= 1). basis = self_defined (what the "
+    "person said) or officer_defined (the officer's perception). reason = why a ratio is empty: "
+    "a group the force does not record on that basis, or an undefined ratio (no searches or no "
+    "population in the reference)."
 )
 
 
 def ratio_table(
-    table: pd.DataFrame, method: str = "exact", confidence: float = 0.95
+    table: pd.DataFrame,
+    method: str = "exact",
+    confidence: float = 0.95,
+    not_recorded: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """Disproportionality ratios from a ``rate_table`` (with ``person_years``).
 
     One row per group against White (White itself omitted) and per group (and White) against
-    the whole population.
+    the whole population. A group in ``not_recorded`` (and any group when White is not
+    recorded), or a ratio with no searches or no population in its reference, is a row with an
+    empty ratio and the ``reason``.
     """
+    not_recorded = not_recorded or {}
     t = table.set_index("group")
     u = _value(t, NOT_STATED, "searches")
     ref_n, ref_e = _value(t, REFERENCE, "searches"), _value(t, REFERENCE, "person_years")
@@ -608,8 +614,24 @@ def ratio_table(
             if reference == REFERENCE and g == REFERENCE:
                 continue
             n, e = _value(t, g, "searches"), _value(t, g, "person_years")
-            if not (e > 0 and (ref_e if reference == REFERENCE else all_e) > 0):
-                rows.append({"group": g, "reference": reference, "searches": n})
+            reason = not_recorded.get(g, "")
+            if not reason and reference == REFERENCE and REFERENCE in not_recorded:
+                reason = f"undefined: White (the reference) {not_recorded[REFERENCE]}"
+            elif not reason and reference == REFERENCE and ref_n == 0:
+                reason = "undefined: no searches of White people (the reference) in the period"
+            elif not reason and not (e > 0 and (ref_e if reference == REFERENCE else all_e) > 0):
+                reason = "undefined: no resident population for the group or its reference"
+            elif not reason and reference == POPULATION_REFERENCE and all_n == 0:
+                reason = "undefined: no person searches in the period"
+            if reason:
+                rows.append(
+                    {
+                        "group": g,
+                        "reference": reference,
+                        "searches": pd.NA if g in not_recorded else n,
+                        "reason": reason,
+                    }
+                )
                 continue
             if reference == REFERENCE:
                 rr = rate_ratio(n, e, ref_n, ref_e, method, confidence)
@@ -635,9 +657,10 @@ def ratio_table(
                     "is_q_star_feasible": bool(b.is_q_star_feasible),
                     "searches": n,
                     "reference_searches": ref_searches,
+                    "reason": "",
                 }
             )
-    out = pd.DataFrame(rows, columns=RATIO_COLUMNS[:-2])
+    out = pd.DataFrame(rows, columns=[c for c in RATIO_COLUMNS if c not in ("basis", "method")])
     for column in ("not_stated", "searches", "reference_searches"):
         out[column] = out[column].astype("Int64")
     out["method"] = method
@@ -645,8 +668,9 @@ def ratio_table(
 
 
 RATIO_COLUMNS = (
-    "group",
+    "basis",
     "reference",
+    "group",
     "ratio",
     "ratio_low",
     "ratio_high",
@@ -657,8 +681,8 @@ RATIO_COLUMNS = (
     "is_q_star_feasible",
     "searches",
     "reference_searches",
-    "ethnicity",
     "method",
+    "reason",
 )
 
 
@@ -711,9 +735,9 @@ def ratios(
     officer-defined ethnicity recorded.
 
     Returns:
-        ``group, reference, ratio, ratio_low, ratio_high, not_stated, ratio_bound_low,
-        ratio_bound_high, q_star, is_q_star_feasible, searches, reference_searches, ethnicity,
-        method``.
+        ``basis, reference, group, ratio, ratio_low, ratio_high, not_stated, ratio_bound_low,
+        ratio_bound_high, q_star, is_q_star_feasible, searches, reference_searches, method,
+        reason``.
     """
     sc = resolve_scope(con, period, force_ids)
     pop = population_frame(con, population)
@@ -749,10 +773,9 @@ def ratios(
                 f"person searches ({blank:.1%}). {OFFICER_CAVEAT}"
             )
         table = rate_table(c, expo, confidence)
-        if basis == "self_defined":
-            caveats += _not_stated_caveat(table)
-        r = ratio_table(table, method, confidence)
-        r["ethnicity"] = basis
+        caveats += _not_stated_caveat(table, basis, blank_share=basis == "self_defined")
+        r = ratio_table(table, method, confidence, not_recorded_groups(table, basis))
+        r["basis"] = basis
         parts.append(r)
     out = pd.concat(parts, ignore_index=True)[list(RATIO_COLUMNS)]
     caveats.append(
@@ -766,7 +789,7 @@ def ratios(
         definition=RATIO_DEFINITION.format(method=method, confidence=confidence),
         table=out,
         caveats=caveats,
-        is_synthetic=sc.is_synthetic,
+        is_synthetic=sc.is_synthetic or bool(pop.attrs.get("is_synthetic")),
         meta={
             **sc.meta(),
             "confidence": confidence,
@@ -780,11 +803,14 @@ def ratios(
 
 PEERS_DEFINITION = (
     "For every force with stop-and-search data in the period (and a resident population): "
-    "rate_per_1000 by group as in stop_search.rates (months = that force's months supplied), "
-    "target = the pooled rate of all these forces for the group; funnel_low_95/funnel_high_95 "
-    "and funnel_low_99_8/funnel_high_99_8 = exact Poisson funnel limits around the target for the "
-    "force's exposure (Spiegelhalter 2005); ratio_to_white with its exact conditional interval; "
-    "is_focus marks the forces asked for."
+    "rate_per_1000 by self-defined group as in stop_search.rates (months = that force's months "
+    "supplied), target_per_1000 = the pooled rate of all these forces for the group; "
+    "lower_95/upper_95 and lower_99_8/upper_99_8 = exact Poisson funnel limits around the target "
+    "for the force's exposure (Spiegelhalter 2005); funnel_position = above_99_8, above_95, "
+    "within_95, below_95 or below_99_8 (withheld when fewer than {min_forces} forces are "
+    "compared: the target would be little more than the force itself); forces_compared = how "
+    "many forces the target pools; ratio_to_white with its exact conditional interval; reason = "
+    "why a row is empty (a group the force does not record); is_focus marks the forces asked for."
 )
 
 
@@ -812,7 +838,7 @@ def peers(
     with_pop = [f for f in sc.force_ids if (pop["force_id"] == f).any()]
     skipped = [f for f in sc.force_ids if f not in with_pop]
     if not with_pop:
-        raise ValueError("no force with data in the period has a population")
+        raise DataUnavailableError("no force with data in the period has a population")
     expo = exposures(sc, pop, with_pop)
     persons = person_searches_expr(stop_searches_table(con, sc), sc)
     counts = _counts(persons, "group")
@@ -832,31 +858,55 @@ def peers(
         )
         # White against itself, and everyone against White (not independent), are not ratios.
         shown = valid & ref_ok & t["group"].isin([g for g in GROUPS if g != REFERENCE]).to_numpy()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            shown &= np.isfinite(np.asarray(rr.ratio, dtype=float))
         t["ratio_to_white"] = np.where(shown, rr.ratio, np.nan)
         t["ratio_low"] = np.where(shown, rr.low, np.nan)
         t["ratio_high"] = np.where(shown, rr.high, np.nan)
+        not_recorded = not_recorded_groups(t, "self_defined")
+        t = mark_not_recorded(t, not_recorded)
+        t.loc[
+            t["group"].isin(list(not_recorded)), ["ratio_to_white", "ratio_low", "ratio_high"]
+        ] = np.nan
         t.insert(0, "force_id", f)
         parts.append(t)
     table = pd.concat(parts, ignore_index=True)
     table = table[table["group"] != NOT_STATED].reset_index(drop=True)
-    pooled = table.groupby("group").agg(s=("searches", "sum"), e=("person_years", "sum"))
-    target = (pooled["s"] / pooled["e"]).to_dict()
-    table["target_per_1000"] = table["group"].map(lambda g: 1000 * target[g])
-    for level, suffix in ((0.95, "95"), (0.998, "99_8")):
-        low = np.full(len(table), np.nan)
-        high = np.full(len(table), np.nan)
+    # A force that does not record a group adds nothing to that group's target.
+    recorded = table[table["reason"] == ""]
+    pooled = recorded.groupby("group").agg(s=("searches", "sum"), e=("person_years", "sum"))
+    target = (pooled["s"].astype(float) / pooled["e"]).to_dict()
+    table["target_per_1000"] = table["group"].map(lambda g: 1000 * target.get(g, np.nan))
+    n_forces = len(with_pop)
+    limit_columns = ("lower_95", "upper_95", "lower_99_8", "upper_99_8")
+    for column in limit_columns:
+        table[column] = np.nan
+    if n_forces >= MIN_FUNNEL_UNITS:
         for g, idx in table.groupby("group").groups.items():
-            limits = rate_funnel(target[g], table.loc[idx, "person_years"].to_numpy(), (level,))
-            low[table.index.get_indexer(idx)] = 1000 * limits.iloc[:, 2].to_numpy()
-            high[table.index.get_indexer(idx)] = 1000 * limits.iloc[:, 3].to_numpy()
-        table[f"funnel_low_{suffix}"] = low
-        table[f"funnel_high_{suffix}"] = high
-    table["is_outside_99_8"] = (table["rate_per_1000"] < table["funnel_low_99_8"]) | (
-        table["rate_per_1000"] > table["funnel_high_99_8"]
-    )
+            limits = rate_funnel(target.get(g, np.nan), table.loc[idx, "person_years"].to_numpy())
+            rows = table.index.get_indexer(idx)
+            for column in limit_columns:
+                table.loc[table.index[rows], column] = 1000 * limits[column].to_numpy()
+        table["funnel_position"] = funnel_position(
+            table["rate_per_1000"],
+            table["lower_95"],
+            table["upper_95"],
+            table["lower_99_8"],
+            table["upper_99_8"],
+        )
+    else:
+        table["funnel_position"] = "withheld"
+    table["forces_compared"] = n_forces
     table["is_focus"] = table["force_id"].isin(focus)
     table = table.drop(columns="person_years")
     caveats = [*sc.caveats()]
+    if n_forces < MIN_FUNNEL_UNITS:
+        caveats.append(
+            f"Only {n_forces} force{'s' if n_forces != 1 else ''} with stop-and-search data and a "
+            f"population in the period: no funnel limits (at least {MIN_FUNNEL_UNITS} forces are "
+            "needed for the pooled rate to say anything about peers). Load other forces' files "
+            "(openpeel ingest) to compare."
+        )
     if skipped:
         caveats.append(f"Left out (no resident population in the table): {', '.join(skipped)}.")
     totals = table[table["group"] == ALL]
@@ -874,14 +924,17 @@ def peers(
     )
     return IndicatorResult(
         name="stop_search.peers",
-        title=f"Stop and search rates and ratios, every force, {sc.period.label}",
-        definition=PEERS_DEFINITION,
+        title=f"Stop and search rates and ratios, {n_forces} force"
+        f"{'s' if n_forces != 1 else ''} compared, {sc.period.label}",
+        definition=PEERS_DEFINITION.format(min_forces=MIN_FUNNEL_UNITS),
         table=table,
         caveats=caveats,
-        is_synthetic=sc.is_synthetic,
+        is_synthetic=sc.is_synthetic or bool(pop.attrs.get("is_synthetic")),
         meta={
             **sc.meta(),
             "focus": focus,
+            "forces_compared": n_forces,
+            "min_funnel_forces": MIN_FUNNEL_UNITS,
             "confidence": confidence,
             "population_source": pop.attrs.get("source"),
         },
@@ -919,7 +972,7 @@ def reconcile(
         (official["force_id"] == force_id) & (official["financial_year"] == period.label)
     ]
     if off.empty:
-        raise ValueError(f"the official table has no {force_id} row for {period.label}")
+        raise DataUnavailableError(f"the official table has no {force_id} row for {period.label}")
     if population is None and off["population"].notna().any():
         p = off[off["population"].notna()][["ethnic_group", "population"]].copy()
         p.insert(0, "force_id", force_id)

@@ -12,13 +12,14 @@ Ayres 2002; Simoiu, Corbett-Davies and Goel 2017), so this is a screen, not proo
 person's ethnicity less well after dark. Comparing the same clock times on days when it is light
 and days when it is dark (because dusk moves through the year) isolates darkness from the time
 of day. Only searches in the inter-twilight window (between the earliest and the latest civil
-dusk of the period, in local clock time) are kept; those between sunset and dusk (neither light
-nor dark) are dropped; ``dark`` = after civil dusk. The model is
+dusk over the days with data, in local clock time; over a part year the nominal year's window
+would add times that were dark on every day with data) are kept; those between sunset and dusk
+(neither light nor dark) are dropped; ``dark`` = after civil dusk. The model is
 ``logit P(group | search) = beta * dark + spline(clock time) + weekday + month (+ force)`` over
 searches of the group and of White people; ``beta < 0`` means the group is a smaller share of
 searches when it is dark, which suggests it is searched more when officers can see ethnicity.
 Force-months with 5% or more of times at exactly midnight (dates without times) fail the
-time-quality gate and are dropped (domain.md 4.1). England and Wales data hold searches, not
+time-quality gate and are dropped (method.md §4). England and Wales data hold searches, not
 stops, so the threshold test (which needs stops without a search) cannot be run.
 """
 
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Sequence
+from datetime import date
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -35,6 +37,7 @@ import pandas as pd
 import patsy
 from ibis import _
 
+from openpeel.errors import DataUnavailableError, UserInputError
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.indicators.stop_search import (
@@ -46,20 +49,23 @@ from openpeel.indicators.stop_search import (
     resolve_scope,
     stop_searches_table,
 )
+from openpeel.indicators.stop_search_outcomes import linked_withheld_reason, positive_outcome
 from openpeel.indicators.stop_search_quality import MIDNIGHT_GATE, clock_basis, midnight_shares
 from openpeel.stats.intervals import wilson_interval
 from openpeel.stats.logistic import Design, dummies, fit_logistic, sparse_dummies
 from openpeel.stats.twilight import LOCAL_TIME_ZONE, twilight_times
 
 MIN_GROUP_SEARCHES = 50
-"""Outcome test: a group needs this many searches with a known outcome (domain.md 4.1)."""
+"""Outcome test: a group needs this many searches with a known outcome (method.md §4)."""
 MIN_DARKNESS_GROUP = 100
 MIN_DARKNESS_PERIOD = 50
 MINORITY = "minority"
 POSITIVES = {
     "any_action": "an outcome other than no further action (over searches with an outcome)",
     "arrest": "arrest (over searches with an outcome)",
-    "linked": "an outcome linked to the object of search (over searches where the link is known)",
+    "linked": "a find: a positive outcome (not no further action) recorded as linked to the "
+    "object of search (over searches with an outcome; withheld when the force fills the link "
+    "for some outcomes only)",
 }
 CLOCKS = ("auto", "utc", "local")
 
@@ -69,16 +75,13 @@ CLOCKS = ("auto", "utc", "local")
 
 def hit_rate_cells_expr(persons: Any, positive: str) -> Any:
     """Trials and successes per force x group x object of search."""
+    rows = persons.filter(_.outcome_group.notnull())
     if positive == "linked":
-        rows = persons.filter(_.is_outcome_linked_to_object.notnull())
-        success = _.is_outcome_linked_to_object
+        success = positive_outcome() & _.is_outcome_linked_to_object.fill_null(False)
+    elif positive == "arrest":
+        success = _.outcome_group == "arrest"
     else:
-        rows = persons.filter(_.outcome_group.notnull())
-        success = (
-            _.outcome_group == "arrest"
-            if positive == "arrest"
-            else _.outcome_group != "no_further_action"
-        )
+        success = positive_outcome()
     rows = rows.filter(_.group.isin(list(GROUPS)))
     return rows.group_by(
         ["force_id", "group", _.object_of_search_code.fill_null("blank").name("object")]
@@ -107,10 +110,16 @@ def hit_rate(
 ) -> IndicatorResult:
     """The outcome (hit-rate) test: find rates and adjusted odds ratios against White."""
     if positive not in POSITIVES:
-        raise ValueError(
+        raise UserInputError(
             f"unknown positive outcome {positive!r}; choose one of {', '.join(POSITIVES)}"
         )
     sc = resolve_scope(con, period, force_ids)
+    if positive == "linked":
+        withheld = linked_withheld_reason(con, sc)
+        if withheld:
+            raise DataUnavailableError(
+                f"no outcome test on linked finds: {withheld} (use --positive any_action or arrest)"
+            )
     persons = person_searches_expr(stop_searches_table(con, sc), sc)
     cells = hit_rate_cells_expr(persons, positive).execute()
     cells = cells.astype({"trials": "int64", "successes": "int64"})
@@ -233,17 +242,18 @@ def force_centroids() -> dict[str, tuple[float, float]]:
 
 DARKNESS_DEFINITION = (
     "Person searches of the group and of White people in the inter-twilight window (local clock "
-    "time between the earliest and the latest civil dusk of the period at the force's centroid; "
-    "civil dusk = sun 6 degrees below the horizon), without those between sunset and civil "
-    "dusk. dark = searched after civil dusk that day. beta = coefficient of dark in "
-    "logit P(group | search) = beta*dark + natural cubic spline of clock time (6 df) + weekday "
-    "+ month (+ force); beta_low/beta_high = Wald interval; odds_ratio = exp(beta). beta < 0: "
-    "the group is a smaller share of searches after dark (consistent with selection by "
+    "time between the earliest and the latest civil dusk at the force's centroid over the days "
+    "the force supplied data for: months with no file, or failing the time-quality gate, do not "
+    "widen the window; civil dusk = sun 6 degrees below the horizon), without those between "
+    "sunset and civil dusk. dark = searched after civil dusk that day. beta = coefficient of dark"
+    " in logit P(group | search) = beta*dark + natural cubic spline of clock time (6 df) + "
+    "weekday + month (+ force); beta_low/beta_high = Wald interval; odds_ratio = exp(beta). beta "
+    "< 0: the group is a smaller share of searches after dark (consistent with selection by "
     "visible ethnicity). searches = rows in the model; group_searches, dark_searches, "
-    "light_searches describe them. 'minority' = all groups other than White. status = "
-    "estimated or withheld (reason says why: fewer than 100 group searches, fewer than 50 dark "
-    "or light searches, or an unstable fit). Force-months with 5% or more of times at exactly "
-    "midnight are dropped (time-quality gate)."
+    "light_searches describe them. 'minority' = all groups other than White. status = estimated "
+    "or withheld (reason says why: fewer than 100 group searches, fewer than 50 dark or light "
+    "searches, or an unstable fit). Force-months with 5% or more of times at exactly midnight are"
+    " dropped (time-quality gate)."
 )
 
 
@@ -256,7 +266,7 @@ def darkness_sample(
     """The inter-twilight sample of person searches with ``dark``, clock time and calendar
     covariates, and a description of what was kept and dropped."""
     if clock not in CLOCKS:
-        raise ValueError(f"unknown clock {clock!r}; choose one of {', '.join(CLOCKS)}")
+        raise UserInputError(f"unknown clock {clock!r}; choose one of {', '.join(CLOCKS)}")
     sc = resolve_scope(con, period, force_ids)
     info: dict[str, Any] = {"scope": sc, "forces": {}}
     gate = midnight_shares(con, sc)
@@ -305,7 +315,14 @@ def darkness_sample(
             f_info["skipped"] = "no centroid for this force"
             continue
         day = local.dt.date
-        tw = twilight_times(lat, lon, _period_days(sc.period), LOCAL_TIME_ZONE)
+        days = days_with_data(sc, fid, info["months_failing_gate"].get(fid, ()))
+        if not days:
+            f_info["skipped"] = "no month with data passes the time-quality gate"
+            continue
+        # The window comes from the days the force supplied, not the nominal period: over a
+        # part year (say September to March) the nominal year's latest dusk (June) would add
+        # clock times that were dark on every day with data, which carry no light/dark contrast.
+        tw = twilight_times(lat, lon, days, LOCAL_TIME_ZONE)
         earliest, latest = float(tw["dusk_clock_hours"].min()), float(tw["dusk_clock_hours"].max())
         tw = tw.set_index("day")
         clock_hours = (local.dt.hour + local.dt.minute / 60 + local.dt.second / 3600).to_numpy()
@@ -317,6 +334,7 @@ def darkness_sample(
         f_info.update(
             {
                 "window": [_hhmm(earliest), _hhmm(latest)],
+                "days": len(days),
                 "in_window": int(in_window.sum()),
                 "dropped_sunset_to_dusk": int((in_window & twilight).sum()),
                 "kept": int(keep.sum()),
@@ -343,9 +361,17 @@ def darkness_sample(
     return sample, info
 
 
-def _period_days(period: Period) -> list[Any]:
-    days = pd.date_range(period.start, pd.Timestamp(period.end) + pd.offsets.MonthEnd(0), freq="D")
-    return list(days.date)
+def days_with_data(scope: Scope, force_id: str, excluded_months: Sequence[str] = ()) -> list[date]:
+    """Every calendar day of the months the force supplied in the scope, leaving out
+    ``excluded_months`` (``YYYY-MM``, e.g. months failing the time-quality gate)."""
+    excluded = set(excluded_months)
+    days: list[date] = []
+    for month in sorted(scope.months_supplied.get(force_id, ())):
+        if f"{month:%Y-%m}" in excluded:
+            continue
+        last = pd.Timestamp(month) + pd.offsets.MonthEnd(0)
+        days += list(pd.date_range(pd.Timestamp(month), last, freq="D").date)
+    return days
 
 
 def _hhmm(hours: float) -> str:
@@ -401,14 +427,15 @@ def darkness(
             caveats.append(
                 f"{f}: times read as {fi['clock'].upper()}{why}; inter-twilight window "
                 f"{fi['window'][0]}-{fi['window'][1]} local time at ({fi['centroid'][0]:.3f}, "
-                f"{fi['centroid'][1]:.3f}); {fi['in_window']:,} searches in the window, "
+                f"{fi['centroid'][1]:.3f}) over the {fi['days']} days with data; "
+                f"{fi['in_window']:,} searches in the window, "
                 f"{fi['dropped_sunset_to_dusk']:,} dropped between sunset and dusk."
             )
         elif "skipped" in fi:
             caveats.append(f"{f}: left out ({fi['skipped']}).")
     for g in groups:
         if (g != MINORITY and g not in GROUPS) or g == REFERENCE:
-            raise ValueError(f"unknown comparison group {g!r}")
+            raise UserInputError(f"unknown comparison group {g!r}")
     base = _darkness_design(sample, spline_df, sc.force_ids[0])
     dark = sample["dark"].to_numpy(dtype=float)
     rows = []

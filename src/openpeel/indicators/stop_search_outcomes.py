@@ -2,7 +2,7 @@
 
 All three work on person searches (vehicle-only searches have no person, so no ethnicity, age
 or sex) and give proportions with Wilson intervals. Cells under the minimum counts of
-domain.md 4.1 are marked rather than hidden: 50 searches for an outcome rate, 100 for an
+method.md §4 are marked rather than hidden: 50 searches for an outcome rate, 100 for an
 age x sex x ethnicity cell.
 """
 
@@ -24,6 +24,7 @@ from openpeel.indicators.stop_search import (
     ALL,
     CENSUS2021,
     GROUPS,
+    NOT_RECORDED_MIN_SEARCHES,
     NOT_STATED,
     REFERENCE,
     Scope,
@@ -35,8 +36,9 @@ from openpeel.indicators.stop_search import (
     resolve_scope,
     stop_searches_table,
 )
-from openpeel.stats.intervals import poisson_exact_interval, wilson_interval
+from openpeel.stats.intervals import wilson_interval
 from openpeel.stats.rate_ratio import rate_ratio
+from openpeel.stats.rates import annual_rate_per_1000
 
 MIN_OUTCOME_SEARCHES = 50
 MIN_CELL_SEARCHES = 100
@@ -59,19 +61,76 @@ def outcome_cells_expr(persons: ibis.Table) -> ibis.Table:
         searches=_.count(),
         outcome_known=_count(_.outcome_group.notnull()),
         arrests=_count(_.outcome_group == "arrest"),
-        any_action=_count(_.outcome_group.notnull() & (_.outcome_group != "no_further_action")),
+        any_action=_count(positive_outcome()),
         cannabis_warnings=_count(_.outcome_code == "drugs_warning"),
         link_known=_count(_.is_outcome_linked_to_object.notnull()),
-        linked=_count(_.is_outcome_linked_to_object),
+        linked=_count(positive_outcome() & _.is_outcome_linked_to_object.fill_null(False)),
+        link_errors=_count(
+            (_.outcome_group == "no_further_action")
+            & _.is_outcome_linked_to_object.fill_null(False)
+        ),
     )
+
+
+def positive_outcome() -> Any:
+    """A search whose outcome is known and is not no further action (something was done)."""
+    return _.outcome_group.notnull() & (_.outcome_group != "no_further_action")
+
+
+MAX_POSITIVE_LINK_BLANK = 0.10
+"""The linked (find) rate is withheld when 'outcome linked to object' is blank for more than
+this share of one force's positive outcomes: the force fills the link for some outcomes only."""
+
+
+def link_recording_expr(persons: ibis.Table) -> ibis.Table:
+    """Per force and outcome: positive-outcome person searches and how many have the link blank."""
+    return (
+        persons.filter(positive_outcome())
+        .group_by(["force_id", "outcome_code"])
+        .agg(positives=_.count(), link_blank=_count(_.is_outcome_linked_to_object.isnull()))
+    )
+
+
+def linked_withheld_reason(con: Any, sc: Scope) -> str:
+    """Why the linked (find) rate cannot be read for the scope ('' when it can).
+
+    A find is a positive outcome linked to the object searched for. A force that fills the link
+    for some outcomes only (West Midlands in 2019/20 filled it for cautions and cannabis warnings
+    and some arrests) makes any rate built on it an artefact of that recording practice.
+    """
+    memo_key = "linked_withheld_reason"
+    if memo_key in sc.memo:
+        return str(sc.memo[memo_key])
+    persons = person_searches_expr(stop_searches_table(con, sc), sc)
+    df = link_recording_expr(persons).execute()
+    reasons = []
+    for force_id, part in df.groupby("force_id"):
+        positives = int(part["positives"].sum())
+        blank = int(part["link_blank"].sum())
+        if positives and blank / positives > MAX_POSITIVE_LINK_BLANK:
+            filled = part[part["link_blank"] < part["positives"]].sort_values("outcome_code")
+            named = ", ".join(
+                f"{r.outcome_code} ({(r.positives - r.link_blank) / r.positives:.0%})"
+                for r in filled.itertuples()
+            )
+            reasons.append(
+                f"{force_id} leaves 'outcome linked to object' blank for {blank:,} of "
+                f"{positives:,} positive outcomes ({blank / positives:.0%}); it fills the link "
+                f"only for {named or 'no outcome'}, so a linked (find) rate would measure its "
+                "recording practice, not what searches found"
+            )
+    reason = "; ".join(reasons)
+    sc.memo[memo_key] = reason
+    return reason
 
 
 def _with_rates(df: pd.DataFrame, confidence: float) -> pd.DataFrame:
     out = df.copy()
     for name, num, den in (
-        ("arrest", "arrests", "outcome_known"),
+        ("arrest", "arrests", "searches"),
+        ("arrest_known_outcome", "arrests", "outcome_known"),
         ("any_action", "any_action", "outcome_known"),
-        ("linked", "linked", "link_known"),
+        ("linked", "linked", "searches"),
         ("cannabis_warning", "cannabis_warnings", "outcome_known"),
     ):
         x = out[num].to_numpy(dtype=float)
@@ -91,12 +150,18 @@ OUTCOMES_DEFINITION = (
     "legislation, and every margin ('all' = summed over that dimension). share = the cell's "
     "searches / all searches of its ethnic_group (so the controlled_drugs rows give the drug "
     "searches' share of all searches). outcome_known = searches with an outcome published. "
-    "arrest_rate = arrests / outcome_known; any_action_rate = outcomes other than no further "
-    "action / outcome_known; cannabis_warning_rate = Khat or Cannabis warnings (a disposal for "
-    "simple possession) / outcome_known; linked_rate = searches whose outcome was linked to the "
-    "object of search / searches where that link is known (link_known), with "
-    "link_unknown_share = 1 - link_known / searches beside it. *_low/*_high = Wilson intervals. "
-    "is_small = fewer than 50 searches (too few for an outcome comparison)."
+    "arrest_rate = arrests / searches (all person searches: the Home Office convention, "
+    "comparable with published figures); arrest_known_outcome_rate = arrests / outcome_known "
+    "(searches with an outcome published) beside it; any_action_rate = outcomes other than no "
+    "further action / outcome_known; cannabis_warning_rate = Khat or Cannabis warnings (a "
+    "disposal for simple possession) / outcome_known; linked = finds: searches with a positive "
+    "outcome (not no further action) recorded as linked to the object of search; linked_rate = "
+    "linked / searches (empty, with linked_reason, when the force fills the link for some "
+    "outcomes only); link_errors = searches with no further action yet the link recorded True "
+    "(nothing was found to link: a recording error, counted in stop_search.quality, never a "
+    "find); link_known = searches with the link recorded, link_unknown_share = 1 - link_known / "
+    "searches. *_low/*_high = Wilson intervals. is_small = fewer than 50 searches (too few for "
+    "an outcome comparison)."
 )
 
 
@@ -132,6 +197,10 @@ def outcomes(
         table["share"] = x / share_den
     table["share_low"], table["share_high"] = low, high
     table = _with_rates(table, confidence)
+    withheld = linked_withheld_reason(con, sc)
+    if withheld:
+        table[["linked_rate", "linked_low", "linked_high"]] = np.nan
+    table["linked_reason"] = withheld
     table["is_small"] = table["searches"] < MIN_OUTCOME_SEARCHES
     order = {g: i for i, g in enumerate((ALL, *GROUPS, NOT_STATED))}
     table["_o"] = table["ethnic_group"].map(order)
@@ -150,6 +219,9 @@ def outcomes(
         "arrest_rate",
         "arrest_low",
         "arrest_high",
+        "arrest_known_outcome_rate",
+        "arrest_known_outcome_low",
+        "arrest_known_outcome_high",
         "any_action",
         "any_action_rate",
         "any_action_low",
@@ -163,6 +235,8 @@ def outcomes(
         "linked_rate",
         "linked_low",
         "linked_high",
+        "linked_reason",
+        "link_errors",
         "link_unknown_share",
         "is_small",
     ]
@@ -175,6 +249,7 @@ def outcomes(
         "cannabis_warnings",
         "link_known",
         "linked",
+        "link_errors",
     ):
         table[c] = table[c].astype("int64")
     overall = table[
@@ -183,12 +258,18 @@ def outcomes(
         & (table["legislation"] == ALL)
     ].iloc[0]
     caveats = [*sc.caveats()]
-    if overall["link_unknown_share"] >= 0.1:
+    caveats.append(
+        "Arrest rate = arrests / all person searches, as the Home Office publishes it; the rate "
+        "over searches with a known outcome (arrest_known_outcome_rate) is shown beside it and is "
+        "higher whenever outcomes are missing."
+    )
+    if withheld:
+        caveats.append(f"Linked (find) rate not shown: {withheld}.")
+    if int(overall["link_errors"]):
         caveats.append(
-            f"'Outcome linked to object of search' is unknown for "
-            f"{overall['link_unknown_share']:.1%} of searches; forces often leave it blank after "
-            "no further action, so linked_rate (over known links) overstates the share of all "
-            "searches that found what was looked for."
+            f"{int(overall['link_errors']):,} searches ended in no further action yet record the "
+            "outcome as linked to the object of search: nothing was found to link, so these are "
+            "recording errors (see stop_search.quality), not finds."
         )
     caveats.append(
         "police.uk does not say whether a drug search was for possession or supply (the Home "
@@ -221,7 +302,8 @@ S60_DEFINITION = (
     "interval; share = searches / all person searches of the group (Wilson); children = the "
     "searches of people under 18 (age range under 10 or 10-17), children_share = children / "
     "searches with an age recorded (Wilson); unknown = person searches of the group whose "
-    "strip-search field is blank (strip_search only)."
+    "strip-search field is blank (strip_search only). reason = why a row's numbers are empty: a "
+    "group the force does not record, or a ratio with no searches of White people (undefined)."
 )
 
 
@@ -283,12 +365,8 @@ def s60_strip(
     t["population"] = t["group"].map(expo.groupby("group")["population"].sum())
     s = t["searches"].to_numpy(dtype=float)
     e = t["person_years"].to_numpy(dtype=float)
-    low, high = poisson_exact_interval(s, confidence)
-    ok = e > 0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t["rate_per_1000"] = np.where(ok, 1000 * s / e, np.nan)
-        t["rate_low"] = np.where(ok, 1000 * low / e, np.nan)
-        t["rate_high"] = np.where(ok, 1000 * high / e, np.nan)
+    r = annual_rate_per_1000(s, e, confidence)
+    t["rate_per_1000"], t["rate_low"], t["rate_high"] = r.rate, r.low, r.high
     ratio, r_low, r_high = (np.full(len(t), np.nan) for _i in range(3))
     for _name, idx in t.groupby("measure").groups.items():
         sub = t.loc[idx]
@@ -306,6 +384,32 @@ def s60_strip(
             pos = t.index.get_indexer(sub.index[shown])
             ratio[pos], r_low[pos], r_high[pos] = rr.ratio, rr.low, rr.high
     t["ratio_to_white"], t["ratio_low"], t["ratio_high"] = ratio, r_low, r_high
+    t["reason"] = ""
+    for _name, idx in t.groupby("measure").groups.items():
+        sub = t.loc[idx]
+        white = int(sub.loc[sub["group"] == REFERENCE, "searches"].iloc[0])
+        others = sub.index[sub["group"].isin([g for g in GROUPS if g != REFERENCE])]
+        if white == 0:
+            words = str(_name).replace("_", " ")
+            t.loc[others, ["ratio_to_white", "ratio_low", "ratio_high"]] = np.nan
+            t.loc[others, "reason"] = (
+                f"undefined: no {words} searches of White people (the reference), so no ratio"
+            )
+    total = int(by_group.loc[ALL, "all_searches"])
+    not_recorded = [
+        g
+        for g in GROUPS
+        if int(t.loc[(t["measure"] == "section_60") & (t["group"] == g), "all_searches"].iloc[0])
+        == 0
+        and total >= NOT_RECORDED_MIN_SEARCHES
+    ]
+    gone = t["group"].isin(not_recorded)
+    t.loc[gone, "reason"] = t.loc[gone, "group"].map(
+        lambda g: (
+            f"not recorded: no self-defined {g.title()} searches at all among {total:,}; "
+            "the force does not use that category"
+        )
+    )
     for name, num, den in (
         ("share", "searches", "all_searches"),
         ("children_share", "children", "aged"),
@@ -335,8 +439,13 @@ def s60_strip(
             "children_share_low",
             "children_share_high",
             "unknown",
+            "reason",
         ]
-    ]
+    ].copy()
+    for column in ("searches", "children"):
+        table[column] = table[column].astype("Int64")
+    numbers = [c for c in table.columns if c not in ("measure", "group", "population", "reason")]
+    table.loc[gone, numbers] = pd.NA
     caveats = [*sc.caveats(), *left_out]
     total_s60 = int(by_group.loc[ALL, "section_60"])
     if total_s60 < MIN_OUTCOME_SEARCHES:
@@ -359,7 +468,7 @@ def s60_strip(
         definition=S60_DEFINITION,
         table=table.reset_index(drop=True),
         caveats=caveats,
-        is_synthetic=sc.is_synthetic,
+        is_synthetic=sc.is_synthetic or bool(pop.attrs.get("is_synthetic")),
         meta={**sc.meta(), "confidence": confidence, "population_source": pop.attrs.get("source")},
     )
 
@@ -370,7 +479,7 @@ AGE_SEX_DEFINITION = (
     "Person searches by age range x gender x self-defined group, and every margin ('all'); "
     "'not_recorded' where the field is blank. share = the cell's searches / all person searches "
     "(Wilson interval). is_too_small = fewer than 100 searches: too few to compare rates "
-    "(domain.md 4.1). No rates: the open data has no age x sex x ethnicity population at "
+    "(method.md §4). No rates: the open data has no age x sex x ethnicity population at "
     "force level here (Census RM032 would give it)."
 )
 

@@ -6,7 +6,7 @@ months flagged), by type, legislation and object of search; how complete the fie
 unknown, times at exactly midnight, ...); and which clock the times follow.
 
 ``trend`` gives the monthly counts with Poisson control limits (c-chart) and the
-suspected-partial rule of domain.md 4.1.
+suspected-partial rule of method.md §4.
 
 The clock of published times: police.uk labels every time ``+00:00``. Whether a force's times
 are true UTC or local clock time labelled as UTC shows in the month files of British Summer Time:
@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from ibis import _
 
+from openpeel.calendar import add_months, month_range
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.indicators.stop_search import (
@@ -35,13 +36,16 @@ from openpeel.indicators.stop_search import (
     searches_expr,
     stop_searches_table,
 )
-from openpeel.stats.control_chart import poisson_control_limits, suspected_partial
+from openpeel.stats.control_chart import (
+    OUTSIDE_MEANING,
+    overdispersed_control_limits,
+    suspected_partial,
+)
 from openpeel.stats.intervals import wilson_interval
-from openpeel.store.status import month_range
 
 MIDNIGHT_GATE = 0.05
 """A force-month with this share of times or more at exactly midnight fails the time-quality
-gate (domain.md 4.1): its times are dates only, not clock times."""
+gate (method.md §4): its times are dates only, not clock times."""
 BST_MONTHS = (4, 5, 6, 7, 8, 9, 10)
 """Months whose first day always starts in British Summer Time."""
 BST_LAST_DAY_MONTHS = (4, 5, 6, 7, 8, 9)
@@ -58,6 +62,11 @@ COMPLETENESS: tuple[tuple[str, str], ...] = (
     ("age_range_blank", "age range blank"),
     ("outcome_blank", "outcome blank"),
     ("outcome_link_unknown", "'outcome linked to object of search' blank (unknown)"),
+    (
+        "link_true_on_no_further_action",
+        "'outcome linked to object of search' True on a no-further-action outcome (a recording "
+        "error: nothing was found to link)",
+    ),
     ("removal_unknown", "'removal of more than outer clothing' blank (unknown)"),
     ("legislation_blank", "legislation blank"),
     ("object_blank", "object of search blank"),
@@ -91,11 +100,6 @@ QUALITY_DEFINITION = (
 )
 
 
-def _month_start(value: date, offset: int) -> date:
-    index = value.year * 12 + value.month - 1 + offset
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def monthly_counts_expr(
     stop_searches: ibis.Table, force_ids: Sequence[str], start: date, end: date
 ) -> ibis.Table:
@@ -117,7 +121,7 @@ def trend_table(con: Any, sc: Scope, alpha: float = 0.0027) -> pd.DataFrame:
 
 
 def _trend_table(con: Any, sc: Scope, alpha: float) -> pd.DataFrame:
-    first = _month_start(sc.period.start, -LOOKBACK_MONTHS)
+    first = add_months(sc.period.start, -LOOKBACK_MONTHS)
     counts = monthly_counts_expr(stop_searches_table(con, sc), sc.force_ids, first, sc.period.end)
     df = counts.execute()
     df["month"] = pd.to_datetime(df["month"]).dt.date
@@ -152,12 +156,16 @@ def _trend_table(con: Any, sc: Scope, alpha: float) -> pd.DataFrame:
             )
         rows = rows[rows["month"] >= sc.period.start].reset_index(drop=True)
         loaded = rows["status"] == "loaded"
-        for col in ("centre", "lower", "upper"):
+        for col in ("centre", "lower", "upper", "sigma_z"):
             rows[col] = np.nan
         rows["is_outside"] = False
         if loaded.any():
-            limits = poisson_control_limits(rows.loc[loaded, "searches"].to_numpy(), alpha)
-            for col in ("centre", "lower", "upper"):
+            limits = overdispersed_control_limits(
+                rows.loc[loaded, "searches"].to_numpy(),
+                alpha,
+                baseline=~rows.loc[loaded, "is_suspected_partial"].to_numpy(dtype=bool),
+            )
+            for col in ("centre", "lower", "upper", "sigma_z"):
                 rows.loc[loaded, col] = limits[col].to_numpy()
             rows.loc[loaded, "is_outside"] = limits["is_outside"].to_numpy()
         out.append(rows)
@@ -174,6 +182,7 @@ def _trend_table(con: Any, sc: Scope, alpha: float) -> pd.DataFrame:
             "centre",
             "lower",
             "upper",
+            "sigma_z",
             "is_outside",
             "is_suspected_partial",
         ]
@@ -183,10 +192,15 @@ def _trend_table(con: Any, sc: Scope, alpha: float) -> pd.DataFrame:
 TREND_DEFINITION = (
     "searches = all searches (vehicle-only included) in the month; person_searches = vehicle-only "
     "excluded; status = loaded or missing (no file: missing data, not zero). centre = mean of "
-    "the period's supplied months; lower/upper = exact Poisson control limits (two-sided "
-    "alpha 0.0027, the 3-sigma equivalent); is_outside = the count is outside them; "
+    "the period's supplied months that are not suspected partial submissions; lower/upper = "
+    "control limits that allow for months varying more than Poisson chance (Laney c' chart: "
+    "centre +/- 3 * sqrt(centre) * sigma_z, where sigma_z = mean moving range of "
+    "(searches - centre) / sqrt(centre) over consecutive baseline months / 1.128; never "
+    "narrower than the exact Poisson limits at two-sided alpha 0.0027); sigma_z = 1 for a "
+    "Poisson process, larger when months vary more; is_outside = the count is outside the "
+    "limits (a prompt to ask what happened that month, not a finding); "
     "is_suspected_partial = the count is under 20% of the median of the previous 12 supplied "
-    "months (domain.md 4.1), looking back before the period when the lake has those months."
+    "months (method.md §4), looking back before the period when the lake has those months."
 )
 
 
@@ -201,12 +215,20 @@ def trend(
         t = table[table["force_id"] == f]
         outside = t.loc[t["is_outside"], "month"].tolist()
         partial = t.loc[t["is_suspected_partial"], "month"].tolist()
+        sigma = t["sigma_z"].dropna()
+        if len(sigma) and float(sigma.iloc[0]) > 1:
+            caveats.append(
+                f"{f}: the month-to-month spread of searches is {float(sigma.iloc[0]):.1f} "
+                "times what Poisson chance alone would give (operations, seasons, policy); the "
+                "control limits are widened by that factor (Laney c' chart), so only a month "
+                "unusual for this force is flagged."
+            )
         if outside:
             caveats.append(
                 f"{f}: {len(outside)} month(s) outside the control limits: "
                 + ", ".join(m.isoformat()[:7] for m in outside)
-                + ". Monthly search counts vary more than Poisson chance (operations, seasons), "
-                "so limits on such counts flag many months; read them as prompts."
+                + ". "
+                + OUTSIDE_MEANING
             )
         if partial:
             caveats.append(
@@ -299,6 +321,9 @@ def completeness_expr(searches: ibis.Table) -> ibis.Table:
         age_range_blank=count(person & _.age_range_raw.isnull()),
         outcome_blank=count(_.outcome_raw.isnull()),
         outcome_link_unknown=count(_.is_outcome_linked_to_object.isnull()),
+        link_true_on_no_further_action=count(
+            (_.outcome_group == "no_further_action") & _.is_outcome_linked_to_object
+        ),
         removal_unknown=count(_.is_removal_of_more_than_outer_clothing.isnull()),
         legislation_blank=count(_.legislation_raw.isnull()),
         object_blank=count(_.object_of_search_raw.isnull()),

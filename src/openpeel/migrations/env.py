@@ -1,4 +1,8 @@
-"""Alembic environment: runs on the engine handed over by ``openpeel.scrutiny.db``."""
+"""Alembic environment: runs on the engine handed over by ``openpeel.database.migrate``.
+
+The target metadata is every operational model (``openpeel.database.models.metadata``), so a
+migration sees the scrutiny and assessment tables whichever module was imported first.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,10 @@ from alembic import context
 from sqlalchemy import Engine
 
 from openpeel.config import settings
-from openpeel.scrutiny.db import make_engine
-from openpeel.scrutiny.models import Base
+from openpeel.database.engine import make_engine
+from openpeel.database.models import metadata
 
-target_metadata = Base.metadata
+target_metadata = metadata()
 
 
 def run_migrations_online() -> None:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from openpeel.errors import UnknownIdError
+
 
 @dataclass(frozen=True)
 class Force:
@@ -43,7 +45,9 @@ def force(force_id: str) -> Force:
     """Look up one force; raises KeyError with the known ids listed when unknown."""
     known = forces()
     if force_id not in known:
-        raise KeyError(f"unknown force id {force_id!r}; known ids: {', '.join(sorted(known))}")
+        raise UnknownIdError(
+            f"unknown force id {force_id!r}; known ids: {', '.join(sorted(known))}"
+        )
     return known[force_id]
 
 

@@ -18,6 +18,9 @@ from datetime import date
 from functools import cache
 from importlib import resources
 
+from openpeel.calendar import parse_month
+from openpeel.errors import UnknownIdError
+
 TEXT_STATUSES = ("verbatim", "as_reported", "paraphrase", "not_available", "project")
 NOT_AVAILABLE = "Text not available to this project."
 SECTIONS = ("calls", "stop_search", "crime", "investigations", "offenders")
@@ -94,7 +97,7 @@ class Framework:
         for area in self.areas:
             if area.area_id == area_id:
                 return area
-        raise KeyError(f"{self.framework_id} has no area {area_id!r}")
+        raise UnknownIdError(f"{self.framework_id} has no area {area_id!r}")
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -103,8 +106,7 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 
 def _month(value: str) -> date:
-    year, month = value.split("-")[:2]
-    return date(int(year), int(month), 1)
+    return parse_month(value[:7])
 
 
 @cache
@@ -172,7 +174,7 @@ def framework(framework_id: str) -> Framework:
     """One framework by id (KeyError naming the known ids)."""
     known = frameworks()
     if framework_id not in known:
-        raise KeyError(f"unknown PEEL framework {framework_id!r}; known: {', '.join(known)}")
+        raise UnknownIdError(f"unknown PEEL framework {framework_id!r}; known: {', '.join(known)}")
     return known[framework_id]
 
 
@@ -183,3 +185,25 @@ def framework_for(last_month: date) -> Framework:
         if fw.first_month <= last_month:
             chosen = fw
     return chosen
+
+
+@dataclass(frozen=True)
+class PublishedGrade:
+    """A grade the inspectorate published for one area of one force (``recorded-grades.csv``);
+    ``note`` says when a grade was inferred rather than read."""
+
+    force_id: str
+    framework_id: str
+    area_id: str
+    grade: str
+    note: str
+    source: str
+
+
+def published_grades(force_id: str, framework_id: str) -> list[PublishedGrade]:
+    """The inspectorate's published grades for a force under a framework, in file order."""
+    return [
+        PublishedGrade(**r)
+        for r in _rows("recorded-grades.csv")
+        if r["force_id"] == force_id and r["framework_id"] == framework_id
+    ]

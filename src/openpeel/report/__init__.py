@@ -1,8 +1,13 @@
 """The PEEL report: ``build_report`` computes, ``write_html`` and ``write_pdf`` write.
 
+Panels are built from the indicators (and the assessment) for one force and period and arranged
+by the PEEL framework in force. May import: ``assess``, ``scrutiny`` and every layer below
+(``indicators``, ``store``, ``database``, ``stats``, ``reference``, ``config``, ``calendar``,
+``errors``); never ``web`` or ``cli``.
+
 Example::
 
-    from openpeel.indicators.period import Period
+    from openpeel.calendar import Period
     report = build_report("demo-data", "west-midlands", Period.financial_year("2021/22"))
     write_html(report, "report.html")
     write_pdf(report, "report.pdf")

@@ -7,30 +7,26 @@ from pathlib import Path
 from typing import Any
 
 import openpeel
+from openpeel.config import Workspace, workspace_for
+from openpeel.errors import DataUnavailableError
 from openpeel.indicators.period import Period
+from openpeel.provenance import lake_provenance
 from openpeel.reference.forces import force
 from openpeel.reference.peel_framework import framework, framework_for, grades
 from openpeel.report.model import AreaSection, Panel, Report
-from openpeel.report.panels import BUILDERS
+from openpeel.report.panels import section_panels
 
 
-def _synthetic_population(con: Any) -> bool:
-    if "population" not in con.list_tables():
-        return False
-    table = con.table("population")
-    return any("SYNTHETIC" in str(s).upper() for s in table.source.execute().unique())
-
-
-def _operational_db() -> Any:
-    """The operational database when it exists and is migrated (recorded grades, improvements);
-    None otherwise: the report then shows suggested grades only."""
+def _operational_db(where: Workspace) -> Any:
+    """The operational database of the workspace (its data directory's, or the configured
+    database URL) when it exists and is migrated (recorded grades, improvements); None
+    otherwise: the report then shows suggested grades only."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from openpeel.config import settings
-    from openpeel.scrutiny.db import DatabaseError, cached_engine, require_schema
+    from openpeel.database.engine import cached_engine
+    from openpeel.database.migrate import DatabaseError, require_schema
 
-    conf = settings()
-    url = conf.resolved_database_url()
+    url = where.database_url
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
         return None
     try:
@@ -41,19 +37,21 @@ def _operational_db() -> Any:
     return engine
 
 
-def _assessment(con: Any, force_id: str, period: Period, framework_id: str) -> Any:
+def _assessment(
+    con: Any, where: Workspace, force_id: str, period: Period, framework_id: str
+) -> Any:
     """The PEEL assessment for the report, or None when the framework has no rules yet."""
     from openpeel.assess.assessment import assess
     from openpeel.assess.framework_rules import RulesError
 
     try:
-        return assess(con, force_id, period, framework=framework_id, db=_operational_db())
-    except (RulesError, KeyError, FileNotFoundError):
+        return assess(con, force_id, period, framework=framework_id, db=_operational_db(where))
+    except RulesError:  # the framework has no rules yet: no assessment boxes
         return None
 
 
 def build_report(
-    data_dir: Path | str,
+    data_dir: Workspace | Path | str,
     force_id: str,
     period: Period,
     framework_id: str | None = None,
@@ -61,34 +59,47 @@ def build_report(
     """Compute every indicator openpeel has for a force and period, arranged by PEEL area.
 
     Args:
-        data_dir: the data directory holding the lake.
+        data_dir: the workspace (or its data directory) holding the lake and the operational
+            database.
         force_id: a data.police.uk force id (e.g. ``west-midlands``).
         period: the months to report on.
         framework_id: a PEEL framework id (default: the one in force in the period's last month).
 
     Returns:
         A :class:`Report`; write it with :func:`write_html` or :func:`write_pdf`.
+
+    Raises:
+        UnknownIdError: the force id is not a data.police.uk force (the message lists them).
+        DataUnavailableError: no indicator has any data for the force and period.
     """
     info = force(force_id)
     fw = framework(framework_id) if framework_id else framework_for(period.end)
-    con = openpeel.connect(data_dir)
+    where = workspace_for(data_dir)
+    con = openpeel.connect(where)
     computed: dict[str, list[Panel]] = {}
     sections: list[AreaSection] = []
     for area in fw.areas:
         panels: list[Panel] = []
         for name in area.sections:
             if name not in computed:
-                computed[name] = BUILDERS[name](con, force_id, period)
+                computed[name] = section_panels(con, name, force_id, period)
             panels.extend(computed[name])
         sections.append(AreaSection(area, panels))
-    assessment = _assessment(con, force_id, period, fw.framework_id)
+    results = [p.result for ps in computed.values() for p in ps if p.result is not None]
+    if all(p.unavailable or p.result is None for ps in computed.values() for p in ps):
+        reasons = sorted({p.unavailable for ps in computed.values() for p in ps if p.unavailable})
+        raise DataUnavailableError(
+            f"no data for {force_id} in {period.label}: nothing to report"
+            + (f" ({reasons[0]})" if reasons else "")
+        )
+    assessment = _assessment(con, where, force_id, period, fw.framework_id)
     if assessment is not None:
         by_area = {a.area.area_id: a for a in assessment.areas}
         for section in sections:
             section.assessment = by_area.get(section.area.area_id)
-    results = [p.result for ps in computed.values() for p in ps if p.result is not None]
-    synthetic_population = _synthetic_population(con)
-    is_synthetic = synthetic_population or any(r.is_synthetic for r in results)
+    provenance = lake_provenance(con, [force_id])
+    synthetic_population = "population" in provenance.synthetic_tables
+    is_synthetic = provenance.is_synthetic or any(r.is_synthetic for r in results)
     notes = [
         "Every number has its definition, interval and caveats beside it. Intervals are 95% "
         "unless the definition says otherwise.",
@@ -108,5 +119,5 @@ def build_report(
         is_synthetic=is_synthetic,
         generated_at=datetime.now().replace(microsecond=0),
         data_notes=notes,
-        meta={"data_dir": str(data_dir)},
+        meta={"data_dir": str(where.data_dir)},
     )

@@ -13,6 +13,8 @@ import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
+from openpeel.provenance import SYNTHETIC_MARK
+
 #: Okabe & Ito (2008), "Color Universal Design": black first, then the seven colours.
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442")
 TEXT_COLOUR = "#1a1a1a"
@@ -52,26 +54,46 @@ def interval_bars(
     category_title: str,
     reference: float | None = None,
     percent: bool = False,
+    facet: str | None = None,
 ) -> alt.TopLevelMixin:
-    """Horizontal bars with interval whiskers (and an optional reference line)."""
-    data = df[[category, value, low, high]].dropna(subset=[value]).copy()
+    """Horizontal bars with interval whiskers (and an optional reference line).
+
+    Bars are never stacked: each bar is one row of ``df``. With ``facet``, one small chart per
+    value of that column (in the order the values first appear), each titled with the value, so
+    rows of different kinds (bases, references) are never drawn on one bar.
+    """
+    columns = [category, value, low, high, *([facet] if facet else [])]
+    data = df[columns].dropna(subset=[value]).copy()
+    keys = [category, *([facet] if facet else [])]
+    if data.duplicated(keys).any():
+        raise ValueError(f"interval_bars: several rows share one bar ({', '.join(keys)})")
     fmt = ".0%" if percent else ",.1f"
     y = alt.Y(f"{category}:N", title=category_title, sort=None)
-    base = alt.Chart(data).encode(y=y)
+    base = alt.Chart().encode(y=y)
     bars = base.mark_bar(color=OKABE_ITO[0]).encode(
-        x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=fmt))
+        x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=fmt), stack=None)
     )
     whiskers = base.mark_rule(color=TEXT_COLOUR, strokeWidth=1.5).encode(
         x=f"{low}:Q", x2=f"{high}:Q"
     )
     layers: list[Any] = [bars, whiskers]
     if reference is not None:
-        rule = alt.Chart(pd.DataFrame({"reference": [reference]})).mark_rule(
-            color=OKABE_ITO[3], strokeDash=[6, 3], strokeWidth=2
-        )
-        layers.append(rule.encode(x="reference:Q"))
-    height = max(60, 22 * len(data))
-    return _config(alt.layer(*layers).properties(width=WIDTH - 200, height=height))
+        rule = alt.Chart().mark_rule(color=OKABE_ITO[3], strokeDash=[6, 3], strokeWidth=2)
+        layers.append(rule.encode(x=alt.datum(reference)))
+    if facet is None:
+        height = max(60, 22 * len(data))
+        layered = alt.layer(*layers, data=data).properties(width=WIDTH - 200, height=height)
+        return _config(layered)
+    per_facet = int(data.groupby(facet).size().max()) if len(data) else 1
+    inner = alt.layer(*layers).properties(width=WIDTH - 200, height=max(60, 22 * per_facet))
+    order = list(dict.fromkeys(data[facet]))
+    return _config(
+        inner.facet(
+            facet=alt.Facet(f"{facet}:N", title=None, sort=order, header=alt.Header(labelAngle=0)),
+            columns=1,
+            data=data,
+        ).resolve_scale(y="independent")
+    )
 
 
 def monthly_line(
@@ -121,3 +143,39 @@ def monthly_line(
             .encode(y="target:Q")
         )
     return _config(alt.layer(*layers).properties(width=WIDTH - 80, height=220))
+
+
+#: Height of the band :func:`mark_synthetic` adds above a chart.
+MARK_BAND = 24
+_ROOT = re.compile(r"<svg\b([^>]*)>")
+
+
+def mark_synthetic(svg: str, mark: str = SYNTHETIC_MARK) -> str:
+    """The chart with a yellow band above it reading ``mark``, part of the image itself (so a
+    copied or saved chart keeps it). Marking twice changes nothing."""
+    if not svg or 'class="synthetic-mark"' in svg:
+        return svg
+    root = _ROOT.search(svg)
+    if root is None:
+        return svg
+    attrs = root.group(1)
+    width = float(re.search(r'\bwidth="([\d.]+)"', attrs).group(1))  # type: ignore[union-attr]
+    height = float(re.search(r'\bheight="([\d.]+)"', attrs).group(1))  # type: ignore[union-attr]
+    width = max(width, 8.0 * len(mark))
+    new_attrs = re.sub(r'\bwidth="[\d.]+"', f'width="{width:g}"', attrs, count=1)
+    new_attrs = re.sub(r'\bheight="[\d.]+"', f'height="{height + MARK_BAND:g}"', new_attrs, count=1)
+    new_attrs = re.sub(
+        r'\bviewBox="[^"]*"', f'viewBox="0 0 {width:g} {height + MARK_BAND:g}"', new_attrs, count=1
+    )
+    text = mark.replace("&", "&amp;").replace("<", "&lt;")
+    band = (
+        f'<g class="synthetic-mark"><rect width="{width:g}" height="{MARK_BAND - 2}" '
+        f'fill="#F0E442" stroke="#000"/><text x="6" y="{MARK_BAND - 8}" font-family="{FONT}" '
+        f'font-size="13" font-weight="bold" fill="#000">{text}</text></g>'
+    )
+    body = svg[root.end() : svg.rindex("</svg>")]
+    return (
+        f"<svg{new_attrs}>{band}"
+        f'<g transform="translate(0,{MARK_BAND})">{body}</g></svg>'
+        + svg[svg.rindex("</svg>") + 6 :]
+    )

@@ -38,6 +38,8 @@ class Panel:
         result: the library's result (the CSV download is ``result.records()``).
         headlines: the headline numbers.
         chart_svg: the chart as inline SVG ('' when there is nothing to draw).
+        chart_spec: the chart's Vega-Lite specification, data included (empty when the panel
+            does not keep it), so that tests and exports can read what each mark shows.
         chart_description: the text alternative of the chart.
         table: the table shown beside the chart (formatted strings).
         comparison: sentences comparing with peers and targets.
@@ -50,6 +52,7 @@ class Panel:
     result: IndicatorResult | None
     headlines: list[Headline] = field(default_factory=list)
     chart_svg: str = ""
+    chart_spec: dict[str, Any] = field(default_factory=dict)
     chart_description: str = ""
     table: pd.DataFrame = field(default_factory=pd.DataFrame)
     comparison: list[str] = field(default_factory=list)

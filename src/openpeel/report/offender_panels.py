@@ -8,11 +8,12 @@ the end of the report's period, or at the extract date when that comes first.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import pandas as pd
 
+from openpeel.calendar import last_day
 from openpeel.indicators import offenders as ind
 from openpeel.indicators.offender_forecast import backlog_forecast
 from openpeel.indicators.period import Period
@@ -57,8 +58,7 @@ def suppressed(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 def _as_at(con: Any, force_id: str, period: Period) -> date:
     extract = ind.extract_as_at(con, force_id)
     end = period.end
-    following = date(end.year + end.month // 12, end.month % 12 + 1, 1)
-    return min(extract, following - timedelta(days=1))
+    return min(extract, last_day(end))
 
 
 @dataclass

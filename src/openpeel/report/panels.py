@@ -7,33 +7,27 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
+import numpy as np
 import pandas as pd
 
+from openpeel.errors import OpenpeelError
+from openpeel.formatting import number_text, percent_text
 from openpeel.indicators import calls, charter, crime, investigations
 from openpeel.indicators import stop_search as ss
 from openpeel.indicators import stop_search_outcomes as sso
 from openpeel.indicators import stop_search_quality as ssq
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
+from openpeel.provenance import any_synthetic, lake_provenance
 from openpeel.report import charts
 from openpeel.report.model import Headline, Panel
+from openpeel.stats.control_chart import OUTSIDE_MEANING
+from openpeel.stats.funnel import MIN_FUNNEL_UNITS, position_words
 
 Builder = Callable[[Any, str, Period], list[Panel]]
-EXPECTED_ERRORS = (LookupError, ValueError, RuntimeError)
-
-
-def share_text(value: Any) -> str:
-    """A 0–1 share as a percentage with one decimal."""
-    return "" if value is None or pd.isna(value) else f"{100 * float(value):.1f}%"
-
-
-def number_text(value: Any, decimals: int = 1) -> str:
-    """A number with thousands separators."""
-    if value is None or pd.isna(value):
-        return ""
-    if decimals == 0 or (float(value).is_integer() and decimals == 0):
-        return f"{float(value):,.0f}"
-    return f"{float(value):,.{decimals}f}"
+#: What a panel shows as "not available" with the reason. Anything else is a bug and propagates.
+EXPECTED_ERRORS: tuple[type[Exception], ...] = (OpenpeelError,)
+share_text = percent_text
 
 
 def interval_text(low: Any, high: Any, share: bool = False, confidence: float = 0.95) -> str:
@@ -59,9 +53,18 @@ def display(df: pd.DataFrame, columns: dict[str, tuple[str, str]]) -> pd.DataFra
             out[title] = values.map(number_text)
         elif kind == "month":
             out[title] = pd.to_datetime(values).dt.strftime("%b %Y")
+        elif kind == "limits":
+            out[title] = values.map(limits_text)
         else:
             out[title] = values.map(lambda v: "" if v is None or pd.isna(v) else str(v))
     return out.reset_index(drop=True)
+
+
+def limits_text(is_outside: Any) -> str:
+    """A control-limit flag in words: a lay reader does not know what "True" means."""
+    if is_outside is None or pd.isna(is_outside):
+        return ""
+    return "Outside: unusual month" if bool(is_outside) else "Within"
 
 
 def label(code: Any) -> str:
@@ -88,7 +91,7 @@ def _population_caveat(result: IndicatorResult, con: Any) -> list[str]:
     if "population" not in con.list_tables():
         return []
     sources = con.table("population").source.execute().unique().tolist()
-    if any("SYNTHETIC" in str(s).upper() for s in sources):
+    if any_synthetic(sources):
         return [
             "The population denominators loaded are SYNTHETIC (made up for the demo), whatever "
             "the population source named in the definition: the rates are not real."
@@ -125,7 +128,9 @@ def _ss_rates(con: Any, force_id: str, period: Period) -> Panel:
     groups = t[(t.group != "all") & t.rate_per_1000.notna()].assign(
         group=lambda d: d.group.map(label)
     )
-    panel = Panel("stop-search-rates", "Search rates per 1,000 residents a year by ethnic group", r)
+    panel = Panel(
+        "stop-search-rates", "Search rates per 1,000 residents a year by self-defined group", r
+    )
     panel.headlines.append(
         Headline(
             "Person searches per 1,000 residents a year",
@@ -158,55 +163,93 @@ def _ss_rates(con: Any, force_id: str, period: Period) -> Panel:
             "rate_per_1000": ("Rate per 1,000", "num"),
             "rate_low": ("Low", "num"),
             "rate_high": ("High", "num"),
+            "reason": ("Why empty", "text"),
         },
     )
     panel.caveats = [*r.caveats, *_population_caveat(r, con)]
     return panel
 
 
+BASIS_LABELS = {"self_defined": "Self-defined", "officer_defined": "Officer-defined"}
+REFERENCE_LABELS = {"white": "against White", "population": "against the whole population"}
+
+
+def ratio_facet(basis: Any, reference: Any) -> str:
+    """The title of one small chart of ratios: 'Self-defined, against White'."""
+    return f"{BASIS_LABELS.get(str(basis), label(basis))}, {REFERENCE_LABELS[str(reference)]}"
+
+
+def largest_ratio(table: pd.DataFrame, basis: str = "self_defined") -> Any:
+    """The row with the largest ratio against White on a basis (None when no ratio is defined):
+    the headline names it with its group, whichever group it is."""
+    rows = table[(table.basis == basis) & (table.reference == ss.REFERENCE) & table.ratio.notna()]
+    if rows.empty:
+        return None
+    return rows.iloc[int(np.argmax(rows.ratio.to_numpy(dtype=float)))]
+
+
 def _ss_ratios(con: Any, force_id: str, period: Period) -> Panel:
     r = ss.ratios(con, period, force_id)
-    t = r.table
-    panel = Panel("stop-search-ratios", "Disproportionality ratios (each group against White)", r)
-    black = t[t.group == "black"]
-    if len(black):
-        b = black.iloc[0]
+    t = r.table.assign(
+        panel=lambda d: [ratio_facet(b, x) for b, x in zip(d.basis, d.reference, strict=True)]
+    )
+    panel = Panel(
+        "stop-search-ratios",
+        "Disproportionality ratios, by ethnicity basis and reference",
+        r,
+    )
+    top = largest_ratio(t)
+    if top is not None:
+        group = label(top.group)
         panel.headlines.append(
             Headline(
-                "Black to White search-rate ratio",
-                f"{b.ratio:.2f}",
-                interval_text(b.ratio_low, b.ratio_high),
-                "How many times more often Black residents are searched per head than White "
-                "residents (1 = the same rate).",
+                "Largest disproportionality ratio (self-defined, against White)",
+                f"{group} {top.ratio:.2f}",
+                interval_text(top.ratio_low, top.ratio_high),
+                f"{group} residents are searched {top.ratio:.2f} times as often per head as "
+                "White residents (1 = the same rate); the largest of every group's ratio to "
+                "White, whichever group it is.",
             )
         )
     shown = t.dropna(subset=["ratio"]).assign(group=lambda d: d.group.map(label))
-    panel.chart_description = "Bar chart of ratios to the White rate, with a line at 1: " + (
-        "; ".join(f"{g.group} {g.ratio:.2f}" for g in shown.itertuples())
+    panel.chart_description = (
+        "Bar charts of disproportionality ratios, one per ethnicity basis and reference, with a "
+        "line at 1: "
+        + "; ".join(
+            f"{facet}: " + ", ".join(f"{g.group} {g.ratio:.2f}" for g in rows.itertuples())
+            for facet, rows in shown.groupby("panel", sort=False)
+        )
     )
-    panel.chart_svg = charts.to_svg(
-        charts.interval_bars(
-            shown,
-            "group",
-            "ratio",
-            "ratio_low",
-            "ratio_high",
-            "Ratio to the White rate",
-            "Self-defined group",
-            reference=1.0,
-        ),
-        panel.chart_description,
-    )
-    panel.table = display(
+    chart = charts.interval_bars(
         shown,
+        "group",
+        "ratio",
+        "ratio_low",
+        "ratio_high",
+        "Ratio (1 = the same rate per head)",
+        "Group",
+        reference=1.0,
+        facet="panel",
+    )
+    panel.chart_spec = chart.to_dict()
+    panel.chart_svg = charts.to_svg(chart, panel.chart_description)
+    panel.table = display(
+        t.assign(
+            basis=t.basis.map(lambda b: BASIS_LABELS.get(str(b), label(b))),
+            reference=t.reference.map(lambda x: REFERENCE_LABELS[str(x)]),
+            group=t.group.map(label),
+        ),
         {
+            "basis": ("Basis", "text"),
+            "reference": ("Reference", "text"),
             "group": ("Group", "text"),
             "searches": ("Searches", "int"),
             "ratio": ("Ratio", "num"),
             "ratio_low": ("Low", "num"),
             "ratio_high": ("High", "num"),
-            "ratio_bound_low": ("Bound if not-stated were all this group: low", "num"),
-            "ratio_bound_high": ("high", "num"),
+            "ratio_bound_low": ("Bound if no not-stated search were this group", "num"),
+            "ratio_bound_high": ("Bound if every not-stated search were this group", "num"),
+            "reason": ("Why empty", "text"),
         },
     )
     panel.caveats = [*r.caveats, *_population_caveat(r, con)]
@@ -216,25 +259,34 @@ def _ss_ratios(con: Any, force_id: str, period: Period) -> Panel:
 
 def _ss_peer_sentences(con: Any, force_id: str, period: Period) -> list[str]:
     try:
-        p = ss.peers(con, period, None).table
+        result = ss.peers(con, period, None)
     except EXPECTED_ERRORS as error:
         return [f"Peers not available: {error}"]
-    forces = sorted(p.force_id.unique())
-    mine = p[(p.force_id == force_id) & (p.group == "black")]
-    if len(forces) < 2:
+    p = result.table
+    n = int(result.meta.get("forces_compared", p.force_id.nunique()))
+    if n < MIN_FUNNEL_UNITS:
         return [
-            "Only this force's stop and search data is loaded: load other forces (openpeel "
-            "ingest) to compare with peers."
+            f"{n} force{'s' if n != 1 else ''} with stop and search data in the period: at "
+            f"least {MIN_FUNNEL_UNITS} are needed to compare with peers (load other forces with "
+            "openpeel ingest)."
         ]
-    out = [f"{len(forces)} forces with data in the period."]
-    if len(mine):
-        row = mine.iloc[0]
-        where = "outside" if bool(row.is_outside_99_8) else "within"
+    out = [f"{n} forces compared (every force with data and a resident population)."]
+    mine = p[(p.force_id == force_id) & p.rate_per_1000.notna()]
+    for group, rate, target, position in zip(
+        mine.group, mine.rate_per_1000, mine.target_per_1000, mine.funnel_position, strict=True
+    ):
+        who = "All person searches" if group == ss.ALL else f"{label(group)} (self-defined)"
+        side = _side(float(rate), float(target))
         out.append(
-            f"The Black search rate ({number_text(row.rate_per_1000)} per 1,000) is {where} the "
-            "99.8% funnel limits around the all-force rate."
+            f"{who}: {number_text(rate)} per 1,000 a year, {side} the all-force rate of "
+            f"{number_text(target)}; {position_words(str(position))}."
         )
     return out
+
+
+def _side(value: float, target: float) -> str:
+    """'above', 'below' or 'equal to': where a force's figure sits against the all-force one."""
+    return "above" if value > target else "below" if value < target else "equal to"
 
 
 def _ss_outcomes(con: Any, force_id: str, period: Period) -> Panel:
@@ -248,14 +300,38 @@ def _ss_outcomes(con: Any, force_id: str, period: Period) -> Panel:
             "Searches ending in arrest",
             share_text(overall.arrest_rate),
             interval_text(overall.arrest_low, overall.arrest_high, share=True),
-            "Arrests / person searches with a known outcome.",
+            "Arrests / all person searches (the Home Office convention, comparable with its "
+            f"published figures). Over searches with a known outcome only: "
+            f"{share_text(overall.arrest_known_outcome_rate)}.",
         )
     )
+    if pd.isna(overall.linked_rate):
+        finds = f"not shown: {overall.linked_reason}" if overall.linked_reason else "no searches"
+        panel.headlines.append(
+            Headline(
+                "Searches that found what was looked for",
+                "not available",
+                "no interval",
+                "A find = a positive outcome (not no further action) linked to the object of "
+                f"search; {finds}.",
+            )
+        )
+    else:
+        panel.headlines.append(
+            Headline(
+                "Searches that found what was looked for",
+                share_text(overall.linked_rate),
+                interval_text(overall.linked_low, overall.linked_high, share=True),
+                "Positive outcomes (not no further action) linked to the object of search / all "
+                "person searches.",
+            )
+        )
     shown = by_group[by_group.ethnic_group != "all"].assign(
         ethnic_group=lambda d: d.ethnic_group.map(label)
     )
-    panel.chart_description = "Bar chart of arrest rates by self-defined group: " + "; ".join(
-        f"{g.ethnic_group} {share_text(g.arrest_rate)}" for g in shown.itertuples()
+    panel.chart_description = (
+        "Bar chart of arrest rates (over all searches) by self-defined group: "
+        + "; ".join(f"{g.ethnic_group} {share_text(g.arrest_rate)}" for g in shown.itertuples())
     )
     panel.chart_svg = charts.to_svg(
         charts.interval_bars(
@@ -264,7 +340,7 @@ def _ss_outcomes(con: Any, force_id: str, period: Period) -> Panel:
             "arrest_rate",
             "arrest_low",
             "arrest_high",
-            "Share of searches ending in arrest",
+            "Share of all searches ending in arrest",
             "Self-defined group",
             reference=float(overall.arrest_rate),
             percent=True,
@@ -276,11 +352,12 @@ def _ss_outcomes(con: Any, force_id: str, period: Period) -> Panel:
         {
             "ethnic_group": ("Group", "text"),
             "searches": ("Searches", "int"),
-            "arrest_rate": ("Arrest rate", "share"),
+            "arrest_rate": ("Arrest rate (all searches)", "share"),
             "arrest_low": ("Low", "share"),
             "arrest_high": ("High", "share"),
-            "any_action_rate": ("Any action", "share"),
-            "linked_rate": ("Outcome linked to object", "share"),
+            "arrest_known_outcome_rate": ("Arrest rate (known outcome)", "share"),
+            "any_action_rate": ("Any action (known outcome)", "share"),
+            "linked_rate": ("Finds: positive outcome linked to object (all searches)", "share"),
         },
     )
     panel.comparison = ["The dashed line is the force's arrest rate over all groups."]
@@ -301,7 +378,10 @@ def _ss_trend(con: Any, force_id: str, period: Period) -> Panel:
         )
     )
     outside = int(t.is_outside.fillna(False).astype(bool).sum())
-    panel.comparison = [f"{outside} month(s) outside the control limits (3 sigma, Poisson)."]
+    panel.comparison = [
+        f"{outside} month(s) outside the control limits, which allow for how much this "
+        f"force's searches usually vary from month to month. {OUTSIDE_MEANING}"
+    ]
     panel.chart_description = (
         f"Line chart of searches a month from {period.start:%b %Y} to {period.end:%b %Y}, "
         f"centre {number_text(t.centre.iloc[0], 0) if len(t) else ''}; {outside} month(s) "
@@ -321,7 +401,7 @@ def _ss_trend(con: Any, force_id: str, period: Period) -> Panel:
             "searches": ("Searches", "int"),
             "lower": ("Lower limit", "int"),
             "upper": ("Upper limit", "int"),
-            "is_outside": ("Outside limits", "text"),
+            "is_outside": ("Against the limits", "limits"),
         },
     )
     quality = _safe_result(lambda: ssq.quality(con, period, force_id))
@@ -416,7 +496,10 @@ def _crime_trend(con: Any, force_id: str, period: Period) -> Panel:
             )
         )
     outside = int(t.is_outside_limits.fillna(False).astype(bool).sum())
-    panel.comparison = [f"{outside} month(s) outside the control limits."]
+    panel.comparison = [
+        f"{outside} month(s) outside the control limits, which allow for how much this "
+        f"force's crime usually varies from month to month. {OUTSIDE_MEANING}"
+    ]
     panel.chart_description = (
         f"Line chart of crimes a month from {period.start:%b %Y} to {period.end:%b %Y}; "
         f"{outside} month(s) outside the control limits."
@@ -434,7 +517,7 @@ def _crime_trend(con: Any, force_id: str, period: Period) -> Panel:
             "crimes": ("Crimes", "int"),
             "lower_limit": ("Lower limit", "int"),
             "upper_limit": ("Upper limit", "int"),
-            "is_outside_limits": ("Outside limits", "text"),
+            "is_outside_limits": ("Against the limits", "limits"),
         },
     )
     panel.caveats = list(r.caveats)
@@ -520,13 +603,20 @@ def _outcome_peer_sentences(con: Any, force_id: str, period: Period) -> list[str
     except EXPECTED_ERRORS as error:
         return [f"Peers not available: {error}"]
     forces = p.force_id.nunique()
-    if forces < 2:
-        return ["Only this force's outcomes are loaded: load other forces to compare with peers."]
+    if forces < MIN_FUNNEL_UNITS:
+        return [
+            f"{forces} force{'s' if forces != 1 else ''} with outcomes in the period: at least "
+            f"{MIN_FUNNEL_UNITS} are needed to compare with peers (load other forces' files)."
+        ]
     row = p[(p.force_id == force_id) & (p.measure == "charged_summonsed")]
     if not len(row):
         return [f"{forces} forces with outcomes in the period."]
-    position = label(row.iloc[0].funnel_position)
-    return [f"{forces} forces compared; charge or summons share: {position} of the funnel."]
+    share, target = float(row.share.iloc[0]), float(row.target.iloc[0])
+    return [
+        f"{forces} forces compared; charge or summons share {share_text(share)}, "
+        f"{_side(share, target)} the all-force share of {share_text(target)}; "
+        f"{position_words(str(row.funnel_position.iloc[0]))}."
+    ]
 
 
 def _time_to_outcome(con: Any, force_id: str, period: Period) -> Panel:
@@ -747,3 +837,14 @@ BUILDERS: dict[str, Builder] = {
     "investigations": investigation_panels,
     "offenders": offender_panels,
 }
+
+
+def section_panels(con: Any, section: str, force_id: str, period: Period) -> list[Panel]:
+    """The panels of one section (report and web pages alike), every chart marked as synthetic
+    when the data behind it is (the force's lake rows, or the indicator's own inputs)."""
+    panels = BUILDERS[section](con, force_id, period)
+    lake_is_synthetic = lake_provenance(con, [force_id]).is_synthetic
+    for panel in panels:
+        if lake_is_synthetic or (panel.result is not None and panel.result.is_synthetic):
+            panel.chart_svg = charts.mark_synthetic(panel.chart_svg)
+    return panels

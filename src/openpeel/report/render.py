@@ -11,6 +11,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from openpeel.provenance import SYNTHETIC_MARK
 from openpeel.report.model import Report
 
 #: What must never appear in a report: a script, style or font fetched from elsewhere.
@@ -41,7 +42,7 @@ def render_html(report: Report, for_print: bool = False) -> str:
     html = (
         _environment()
         .get_template("report.html")
-        .render(report=report, css=_css(), for_print=for_print)
+        .render(report=report, css=_css(), for_print=for_print, synthetic_mark=SYNTHETIC_MARK)
     )
     if EXTERNAL_REFERENCE.search(html):
         raise RuntimeError("the report refers to an external resource")  # never ship one

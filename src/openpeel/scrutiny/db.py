@@ -1,103 +1,25 @@
-"""The operational database: engine, sessions and migrations (SQLite or PostgreSQL)."""
+"""Moved to :mod:`openpeel.database` (kept so that branches written before the move still import).
 
-from __future__ import annotations
+Import from ``openpeel.database.engine`` and ``openpeel.database.migrate`` in new code.
+"""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from functools import cache
-from importlib import resources
-from pathlib import Path
-from typing import Any
+from openpeel.database.engine import cached_engine, make_engine, session_factory, session_scope
+from openpeel.database.migrate import (
+    DatabaseError,
+    current_revision,
+    downgrade,
+    require_schema,
+    upgrade,
+)
 
-from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.orm import Session, sessionmaker
-
-
-class DatabaseError(ValueError):
-    """The database cannot be used as asked (not migrated, bad URL): a user error."""
-
-
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets WAL, a busy timeout and foreign keys."""
-    if url.startswith("sqlite"):
-        path = url.split("///", 1)[1] if "///" in url else ""
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
-
-        @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA busy_timeout=30000")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.close()
-
-        return engine
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://") :]
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
-
-
-@cache
-def cached_engine(url: str) -> Engine:
-    """One engine per URL per process."""
-    return make_engine(url)
-
-
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Sessions that keep loaded attributes after commit (pages render after the commit)."""
-    return sessionmaker(engine, expire_on_commit=False)
-
-
-@contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """A session that commits on success and rolls back on error."""
-    with session_factory(engine)() as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-
-
-def _alembic_config(engine: Engine) -> Any:
-    from alembic.config import Config
-
-    config = Config()
-    location = resources.files("openpeel").joinpath("migrations")
-    config.set_main_option("script_location", str(location))
-    config.attributes["engine"] = engine
-    return config
-
-
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Apply the Alembic migrations up to ``revision`` (``openpeel db upgrade``)."""
-    from alembic import command
-
-    command.upgrade(_alembic_config(engine), revision)
-
-
-def downgrade(engine: Engine, revision: str) -> None:
-    """Undo migrations down to ``revision`` (``base`` removes every table)."""
-    from alembic import command
-
-    command.downgrade(_alembic_config(engine), revision)
-
-
-def current_revision(engine: Engine) -> str | None:
-    """The revision the database is at, or None when it was never migrated."""
-    from alembic.runtime.migration import MigrationContext
-
-    with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
-
-
-def require_schema(engine: Engine) -> None:
-    """Raise a one-line error when the database has not been migrated yet."""
-    if not inspect(engine).has_table("users"):
-        raise DatabaseError(
-            f"the database at {engine.url.render_as_string(hide_password=True)} has no tables: "
-            "run `openpeel db upgrade` first"
-        )
+__all__ = [
+    "DatabaseError",
+    "cached_engine",
+    "current_revision",
+    "downgrade",
+    "make_engine",
+    "require_schema",
+    "session_factory",
+    "session_scope",
+    "upgrade",
+]

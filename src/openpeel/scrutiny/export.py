@@ -7,13 +7,19 @@ text-only PDF 1.4 generator (Helvetica, A4), so no PDF library is needed.
 
 from __future__ import annotations
 
-import csv
-import io
-import math
-
 from jinja2 import Environment, select_autoescape
 
-from openpeel.scrutiny.report import GROUPINGS, MEASURES, SMALL_CELL, PanelReport
+from openpeel.exports import csv_text, note_lines
+from openpeel.formatting import percent_text as pct
+from openpeel.provenance import SYNTHETIC_MARK_ASCII
+from openpeel.scrutiny.report import (
+    GROUPINGS,
+    MEASURES,
+    SMALL_CELL,
+    SUMMARY_CAVEATS,
+    SUMMARY_DEFINITION,
+    PanelReport,
+)
 
 CSV_COLUMNS = (
     "measure",
@@ -29,20 +35,22 @@ CSV_COLUMNS = (
 )
 
 
-def _pct(value: float | None) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return f"{100 * value:.1f}%"
-
-
 def summary_csv(report: PanelReport) -> str:
-    """The published summary as CSV text."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
-    for row in report.published_rows():
-        writer.writerow(row)
-    return out.getvalue()
+    """The published summary as CSV text: notes (marking, definition, caveats, scope) as ``#``
+    lines, then the rows (the convention of :mod:`openpeel.exports`)."""
+    notes = note_lines(
+        title=f"Scrutiny panel summary: {report.title}",
+        is_synthetic=report.is_synthetic,
+        definition=SUMMARY_DEFINITION,
+        caveats=SUMMARY_CAVEATS,
+        scope={
+            "panel": report.panel_name,
+            "force_id": report.force_id,
+            "meeting_date": report.meeting_date,
+            "period": report.period,
+        },
+    )
+    return csv_text(report.published_rows(), notes, CSV_COLUMNS)
 
 
 _HTML = """<!doctype html>
@@ -89,7 +97,7 @@ def summary_html(report: PanelReport) -> str:
     """The published summary as one self-contained HTML page (no scripts, no CDN)."""
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
     return env.from_string(_HTML).render(
-        r=report, groupings=GROUPINGS, measures=MEASURES, pct=_pct, small=SMALL_CELL
+        r=report, groupings=GROUPINGS, measures=MEASURES, pct=pct, small=SMALL_CELL
     )
 
 
@@ -116,7 +124,7 @@ def summary_lines(report: PanelReport) -> list[str]:
             value = (
                 "suppressed"
                 if row.suppressed
-                else f"{_pct(row.share)} ({_pct(row.low)} to {_pct(row.high)})"
+                else f"{pct(row.share)} ({pct(row.low)} to {pct(row.high)})"
             )
             n = f"<{SMALL_CELL}" if row.suppressed else str(row.records)
             lines.append(f"  {row.group:<22} {MEASURES[row.measure]:<36} n={n:<4} {value}")
@@ -129,9 +137,13 @@ def _pdf_text(text: str) -> str:
     return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
 
-def text_pdf(lines: list[str], lines_per_page: int = 60) -> bytes:
-    """A minimal PDF 1.4 document of monospaced text lines on A4 pages."""
-    pages = [lines[i : i + lines_per_page] for i in range(0, max(len(lines), 1), lines_per_page)]
+def text_pdf(lines: list[str], lines_per_page: int = 60, header: str = "") -> bytes:
+    """A minimal PDF 1.4 document of monospaced text lines on A4 pages (``header``, when given,
+    is the first line of every page)."""
+    per_page = lines_per_page - 2 if header else lines_per_page
+    pages = [lines[i : i + per_page] for i in range(0, max(len(lines), 1), per_page)]
+    if header:
+        pages = [[header, "", *page] for page in pages]
     objects: list[bytes] = []
     # 1: catalog, 2: pages, 3: font, then a page and a content stream per page.
     kids = " ".join(f"{4 + 2 * i} 0 R" for i in range(len(pages)))
@@ -166,5 +178,8 @@ def text_pdf(lines: list[str], lines_per_page: int = 60) -> bytes:
 
 
 def summary_pdf(report: PanelReport) -> bytes:
-    """The published summary as a PDF."""
-    return text_pdf(summary_lines(report))
+    """The published summary as a PDF (synthetic: the marking heads every page)."""
+    lines = summary_lines(report)
+    if report.is_synthetic:
+        return text_pdf(lines[1:], header=f"{SYNTHETIC_MARK_ASCII}: not a real force's figures.")
+    return text_pdf(lines)

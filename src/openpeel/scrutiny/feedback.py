@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from openpeel.errors import UserInputError
 from openpeel.scrutiny.models import Feedback, utcnow
 
 MAX_COMMENT_CHARS = 2000
@@ -36,7 +37,7 @@ EXPORT_COLUMNS = (
 )
 
 
-class FeedbackError(ValueError):
+class FeedbackError(UserInputError):
     """Feedback that cannot be stored (bad rating, too long): a user error."""
 
 

@@ -7,7 +7,7 @@ is created by the Alembic migrations in ``openpeel/migrations``; see ``docs/scru
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
@@ -21,7 +21,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from openpeel.database.base import Base, utcnow
 
 #: Roles in order of the menu; an anonymous visitor is the public (aggregates only).
 ROLES = ("administrator", "panel_coordinator", "panel_member", "force_liaison", "analyst")
@@ -39,15 +41,6 @@ GOWISELY = (
     ("gowisely_legal_power", "Legal power used"),
     ("gowisely_detained", "You are detained for the purpose of a search"),
 )
-
-
-def utcnow() -> datetime:
-    """Now, in UTC, without tzinfo (stored naive-UTC on every backend)."""
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-class Base(DeclarativeBase):
-    """Declarative base of the operational database."""
 
 
 class User(Base):

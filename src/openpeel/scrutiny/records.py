@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from openpeel.errors import SourceFormatError
 from openpeel.reference.forces import forces
 from openpeel.reference.vocabularies import UNKNOWN, vocabulary
 from openpeel.scrutiny.models import ImportReject, ImportRun, SearchRecord
@@ -85,11 +86,11 @@ _TRUE = {"true", "yes", "y", "1", "t"}
 _FALSE = {"false", "no", "n", "0", "f"}
 
 
-class RecordsFileError(ValueError):
+class RecordsFileError(SourceFormatError):
     """A file that cannot be imported at all (not CSV, empty, missing columns)."""
 
 
-class RowError(ValueError):
+class RowError(SourceFormatError):
     """A row that cannot be loaded; the message is the reject reason."""
 
 

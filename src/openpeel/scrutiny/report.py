@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from openpeel.provenance import SYNTHETIC_MARK
 from openpeel.scrutiny.models import (
     LiaisonResponse,
     Meeting,
@@ -34,6 +35,18 @@ from openpeel.stats.intervals import wilson_interval
 
 #: A published cell needs at least this many reviewed records (else it is suppressed).
 SMALL_CELL = 5
+#: What every number of a published summary means (CSV notes, JSON field).
+SUMMARY_DEFINITION = (
+    "share = design-weighted share of the reviewed records with the measure "
+    "(sum of w_i y_i / sum of w_i, w_i the record's design weight); low, high = 95% Wilson "
+    "interval on the Kish effective sample size effective_records = (sum w_i)^2 / sum w_i^2; "
+    "records = reviewed records in the group."
+)
+SUMMARY_CAVEATS = [
+    f"Groups with fewer than {SMALL_CELL} reviewed records are suppressed: their counts and "
+    "shares are left empty.",
+    "The panel's judgements are of a sample of records, not of every search.",
+]
 MEASURES: dict[str, str] = {
     "red": "graded red",
     "amber": "graded amber",
@@ -150,6 +163,9 @@ class PanelReport:
             "period": self.period,
             "status": self.status,
             "synthetic_data": self.is_synthetic,
+            "notice": SYNTHETIC_MARK if self.is_synthetic else None,
+            "definition": SUMMARY_DEFINITION,
+            "caveats": SUMMARY_CAVEATS,
             "sample_design": self.sample.get("design"),
             "records_sampled": self.records_sampled,
             "records_reviewed": self.records_reviewed,

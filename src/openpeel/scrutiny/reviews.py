@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from openpeel.errors import UserInputError
 from openpeel.scrutiny import audit
 from openpeel.scrutiny.models import (
     GOWISELY,
@@ -41,7 +42,7 @@ FLAGS = tuple(name for name, _ in GOWISELY)
 FIELDS = (*CHOICES, *FLAGS, "comments")
 
 
-class ReviewError(ValueError):
+class ReviewError(UserInputError):
     """A review that cannot be stored as asked (closed meeting, bad value): a user error."""
 
 

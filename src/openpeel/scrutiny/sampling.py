@@ -21,6 +21,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from openpeel.errors import UserInputError
 from openpeel.scrutiny import audit
 from openpeel.scrutiny.models import Meeting, Panel, Sample, SampleItem, SearchRecord
 
@@ -28,7 +29,7 @@ DESIGNS = ("simple", "stratified")
 MAX_SAMPLE_SIZE = 500
 
 
-class SamplingError(ValueError):
+class SamplingError(UserInputError):
     """A sample that cannot be drawn as asked: a user error."""
 
 

@@ -11,6 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from openpeel.errors import UserInputError
 from openpeel.reference.forces import forces
 from openpeel.scrutiny import audit
 from openpeel.scrutiny.models import ROLES, Panel, PanelMembership, User, utcnow
@@ -25,7 +26,7 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not-a-real-password-0000")
 
 
-class UserError(ValueError):
+class UserError(UserInputError):
     """A bad username, role, password or membership: a user error."""
 
 

@@ -1,6 +1,6 @@
 """A force's call-level telephony export: one row per call offered to the control room.
 
-The schema is ours (there is no national format; domain.md 3.3), documented in
+The schema is ours (there is no national format; method.md §2), documented in
 ``docs/calls.md`` and declared once here: the fields a file must supply, the canonical columns
 the store writes, and the SQL that turns the raw text into them. Column names in the file may
 differ: ``--columns FIELD=HEADER`` maps them. This module also holds the header handling that
@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from openpeel.errors import SourceFormatError, UserInputError
 from openpeel.sources.policeuk_tables import LINEAGE, Column
 
 #: The time zone of naive timestamps and of the hour and weekday columns.
@@ -57,7 +58,7 @@ def parse_column_mapping(items: Iterable[str]) -> dict[str, str]:
     for item in items:
         field, sep, header = item.partition("=")
         if not sep or not field.strip() or not header.strip():
-            raise ValueError(f"--columns takes FIELD=HEADER, not {item!r}")
+            raise UserInputError(f"--columns takes FIELD=HEADER, not {item!r}")
         mapping[field.strip()] = header.strip()
     return mapping
 
@@ -65,23 +66,23 @@ def parse_column_mapping(items: Iterable[str]) -> dict[str, str]:
 def read_header(path: Path) -> list[str]:
     """The header of a CSV file; raises ValueError with a one-line reason."""
     if not path.is_file():
-        raise ValueError(f"{path}: no such file")
+        raise UserInputError(f"{path}: no such file")
     with path.open("rb") as fh:
         head = fh.read(65536)
     if not head.strip():
-        raise ValueError(f"{path.name}: empty file")
+        raise SourceFormatError(f"{path.name}: empty file")
     if b"\x00" in head:
-        raise ValueError(f"{path.name}: not a CSV text file (binary content)")
+        raise SourceFormatError(f"{path.name}: not a CSV text file (binary content)")
     try:
         text = head.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         text = head[: err.start].decode("utf-8-sig") if err.start > 0 else ""
         if "\n" not in text:
-            raise ValueError(f"{path.name}: not a UTF-8 CSV text file") from None
+            raise SourceFormatError(f"{path.name}: not a UTF-8 CSV text file") from None
     first = text.splitlines()[0] if text.splitlines() else ""
     header = [h.strip() for h in next(csv.reader([first]), [])]
     if len(header) < 2:
-        raise ValueError(f"{path.name}: not a CSV file (no comma-separated header)")
+        raise SourceFormatError(f"{path.name}: not a CSV file (no comma-separated header)")
     return header
 
 
@@ -104,7 +105,7 @@ def resolve_columns(
     known = {f.name for f in fields}
     for field in mapping:
         if field not in known:
-            raise ValueError(
+            raise UserInputError(
                 f"--columns names {field!r}, which is not a field of the {what} "
                 f"(fields: {', '.join(f.name for f in fields)})"
             )
@@ -117,7 +118,7 @@ def resolve_columns(
             wanted = mapping[f.name]
             index = exact.get(wanted, normal.get(normalise_header(wanted)))
             if index is None:
-                raise ValueError(
+                raise UserInputError(
                     f"--columns maps {f.name} to {wanted!r}, which is not a column of the file "
                     f"(columns: {', '.join(header)})"
                 )
@@ -132,14 +133,14 @@ def resolve_columns(
             if f.required:
                 missing.append(f.name)
     if missing:
-        raise ValueError(
+        raise SourceFormatError(
             f"not a {what} file: no column for {', '.join(missing)} "
             f"(columns: {', '.join(header)}); map them with --columns FIELD=HEADER"
         )
     taken: dict[int, str] = {}
     for name, index in out.items():
         if index in taken:
-            raise ValueError(
+            raise SourceFormatError(
                 f"column {header[index]!r} is used for both {taken[index]} and {name}; "
                 "map them with --columns FIELD=HEADER"
             )
@@ -240,7 +241,7 @@ LINE_CODES: dict[str, str] = {
     "online chat": "chat",
 }
 
-#: The answer-time thresholds of the lines (domain.md 3.3 and 4.4), in seconds.
+#: The answer-time thresholds of the lines (method.md §2 and §6), in seconds.
 LINE_ANSWER_SECONDS: dict[str, float] = {"999": 10.0, "101": 180.0, "chat": 180.0}
 
 CALL_LOG_COLUMNS: tuple[Column, ...] = (

@@ -10,12 +10,12 @@ Two ONS files are combined:
   (2022 boundaries), ``LAD22CD,LAD22NM,CSP22CD,CSP22NM,PFA22CD,PFA22NM,ObjectId``.
 
 The 19 categories are mapped to the ONS five broad groups by the prefix of their label (Roma and
-Gypsy or Irish Traveller are White, Arab is Other; domain.md §3.4) and summed over the local
+Gypsy or Irish Traveller are White, Arab is Other; method.md §3) and summed over the local
 authorities of each police force area. ``total`` is the sum of the five groups, not the published
 all-usual-residents figure: ONS disclosure control makes those differ slightly, and a rate's
 denominators must add up to the total they are compared with.
 
-Check figure (domain.md §3.4), West Midlands PFA: Asian 667,315; Black 236,047; Mixed 121,685;
+Check figure (method.md §3), West Midlands PFA: Asian 667,315; Black 236,047; Mixed 121,685;
 Other 101,435; White 1,793,173; total 2,919,655.
 """
 
@@ -30,6 +30,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from openpeel.errors import SourceFormatError
 from openpeel.reference.forces import force_id_for_pfa_code
 
 SOURCE = "ONS Census 2021 TS021"
@@ -73,7 +74,7 @@ POPULATION_SCHEMA = pa.schema(
 _MAX_LISTED = 5
 
 
-class PopulationError(ValueError):
+class PopulationError(SourceFormatError):
     """The census or lookup file cannot be used; the message is a one-line reason."""
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from openpeel.errors import SourceFormatError
 from openpeel.reference.forces import forces
 
 BROAD_GROUPS = ("asian", "black", "mixed", "white", "other")
@@ -58,7 +59,7 @@ _EFF_COLUMNS = {
 _EXTRA_NAMES = {"british transport police": "btp"}
 
 
-class OfficialFileError(ValueError):
+class OfficialFileError(SourceFormatError):
     """A file is not one of the official tables this module reads."""
 
 

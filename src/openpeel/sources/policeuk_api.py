@@ -33,6 +33,7 @@ from typing import IO, Any, Self
 
 import httpx
 
+from openpeel.errors import OpenpeelError
 from openpeel.sources.policeuk_archive import HEADERS
 
 ARCHIVE_URL = "https://data.police.uk/data/archive/{month}.zip"
@@ -54,7 +55,7 @@ ProgressCallback = Callable[[int, int | None], None]
 Sleep = Callable[[float], None]
 
 
-class FetchError(Exception):
+class FetchError(OpenpeelError):
     """A download or API call that cannot give what was asked for; the message is one line."""
 
 

@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from openpeel.errors import SourceFormatError, UserInputError
 from openpeel.reference.forces import forces
 from openpeel.reference.vocabularies import vocabulary
 from openpeel.sources.policeuk_tables import KIND_TABLE, TABLES
+from openpeel.sql import sql_text as _sql_text
 
 FILE_NAME = re.compile(
     r"^(?P<month>\d{4}-\d{2})-(?P<force>[a-z0-9-]+?)-(?P<kind>street|outcomes|stop-and-search)\.csv$"
@@ -59,7 +61,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "Last outcome category",
         "Context",
     ),
-    # Street files of 2010-12..2011-?? had eight columns and OS grid references (domain.md 3.1).
+    # Street files of 2010-12..2011-?? had eight columns and OS grid references (method.md §1).
     "street_legacy": (
         "Month",
         "Reported by",
@@ -97,7 +99,7 @@ def raw_name(header: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", header.lower()).strip("_")
 
 
-class ArchiveError(ValueError):
+class ArchiveError(SourceFormatError):
     """A source that cannot be read at all (missing path, unreadable zip)."""
 
 
@@ -153,7 +155,7 @@ def snapshot_vintage(snapshot: str) -> str:
 def month_date(text: str) -> date:
     """``2021-04`` -> ``date(2021, 4, 1)``; raises ValueError with a clear message."""
     if not MONTH.match(text):
-        raise ValueError(f"not a month: {text!r} (expected YYYY-MM)")
+        raise UserInputError(f"not a month: {text!r} (expected YYYY-MM)")
     return date(int(text[:4]), int(text[5:7]), 1)
 
 
@@ -162,23 +164,23 @@ def check_header(path: Path) -> str:
     with path.open("rb") as fh:
         head = fh.read(65536)
     if not head.strip():
-        raise ValueError("empty file")
+        raise SourceFormatError("empty file")
     if b"\x00" in head:
-        raise ValueError("not a CSV text file (binary content)")
+        raise SourceFormatError("not a CSV text file (binary content)")
     try:
         text = head.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         # The cut at 64 KiB can split a character; only the first line matters.
         text = head[: err.start].decode("utf-8-sig") if err.start > 200 else ""
         if not text:
-            raise ValueError("not a UTF-8 CSV text file") from None
+            raise SourceFormatError("not a UTF-8 CSV text file") from None
     first_line = text.splitlines()[0] if text.splitlines() else ""
     header = tuple(h.strip() for h in next(csv.reader([first_line]), []))
     for schema, expected in HEADERS.items():
         if header == expected:
             return schema
     if len(header) <= 1:
-        raise ValueError("not a police.uk CSV file (no comma-separated header)")
+        raise SourceFormatError("not a police.uk CSV file (no comma-separated header)")
     best = min(HEADERS, key=lambda s: len(set(HEADERS[s]) ^ set(header)))
     missing = [h for h in HEADERS[best] if h not in header]
     extra = [h for h in header if h not in HEADERS[best]]
@@ -191,7 +193,7 @@ def check_header(path: Path) -> str:
         )
         if part
     )
-    raise ValueError(f"wrong header for a {SCHEMA_KIND[best]} file: {detail}")
+    raise SourceFormatError(f"wrong header for a {SCHEMA_KIND[best]} file: {detail}")
 
 
 def _archive_root_vintage(root: Path) -> str | None:
@@ -380,10 +382,6 @@ def discover(
 def csv_columns(schema: str) -> dict[str, str]:
     """Columns to give DuckDB's CSV reader: every field as text, named after its header."""
     return {raw_name(h): "VARCHAR" for h in HEADERS[schema]}
-
-
-def _sql_text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def coded(raw: str, vocab: str, part: str = "code") -> str:

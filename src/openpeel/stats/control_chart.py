@@ -1,11 +1,24 @@
-"""Control limits for monthly counts (c-chart) and the suspected-partial-month rule.
+"""Control limits for monthly counts and the suspected-partial-month rule.
 
-A month is flagged when its count falls outside exact Poisson limits around the centre line
-(the mean of the baseline months). The limits are the Poisson quantiles at the two-sided
-``1 - alpha`` level (alpha = 0.0027 matches the usual 3-sigma chart), not the normal
-approximation, so small counts get honest asymmetric limits.
+Two kinds of limits:
 
-domain.md 4.1: a force-month whose count is under 20% of its trailing 12-month median is flagged
+- ``poisson_control_limits``: exact Poisson limits around the centre line (a c-chart), the
+  Poisson quantiles at the two-sided ``1 - alpha`` level (alpha = 0.0027 matches the usual
+  3-sigma chart), not the normal approximation, so small counts get honest asymmetric limits.
+  Right only when months vary no more than Poisson chance.
+- ``overdispersed_control_limits``: Laney's c' chart (Laney 2002, "Improved control charts for
+  attributes", Quality Engineering 14(4)). Real monthly counts of searches or crimes vary several
+  times more than Poisson chance (operations, seasons, policy), so Poisson limits flag most months
+  and mean nothing. Each count is standardised, z = (count - centre) / sqrt(centre); the spread
+  of z from month to month is estimated by the average moving range, sigma_z = mean|z_t -
+  z_(t-1)| / d2 (d2 = 2/sqrt(pi) = 1.128, the bias constant for ranges of two); the limits are
+  centre +/- k * sqrt(centre) * sigma_z with k the normal quantile for ``alpha`` (3.0 at 0.0027).
+  sigma_z = 1 for a Poisson process; sigma_z^2 estimates the same dispersion as a quasi-Poisson
+  model, but the moving range is less inflated by a slow drift than the overall spread.
+  The limits used are the wider of these and the exact Poisson limits, so a chart never claims
+  more precision than Poisson chance allows (a short run can give sigma_z < 1 by chance).
+
+method.md §4: a force-month whose count is under 20% of its trailing 12-month median is flagged
 as a suspected partial submission.
 """
 
@@ -18,6 +31,14 @@ from scipy import stats
 
 THREE_SIGMA_ALPHA = 0.0027
 PARTIAL_SHARE = 0.2
+MOVING_RANGE_D2 = 2 / np.sqrt(np.pi)
+"""Expected range of two independent standard normal values (Shewhart's d2 for n = 2)."""
+OUTSIDE_MEANING = (
+    "A month outside the limits varied more than the force's other months usually do from one "
+    "month to the next: a prompt to ask what happened that month (an operation, a recording "
+    "change, a partial file), not a finding in itself."
+)
+"""What "outside the limits" means, in words a lay reader can use."""
 
 
 def poisson_control_limits(
@@ -45,6 +66,53 @@ def poisson_control_limits(
             "lower": lower,
             "upper": upper,
             "is_outside": (c < lower) | (c > upper),
+        }
+    )
+
+
+def overdispersed_control_limits(
+    counts: ArrayLike, alpha: float = THREE_SIGMA_ALPHA, baseline: ArrayLike | None = None
+) -> pd.DataFrame:
+    """Laney c' limits for monthly counts that vary more than Poisson chance (module docstring).
+
+    Args:
+        counts: monthly counts in time order.
+        alpha: two-sided probability outside the limits under a stable process.
+        baseline: True for the months that set the centre line and sigma_z (e.g. not suspected
+            partial submissions); by default every month. The moving ranges are taken between
+            consecutive baseline months.
+
+    Returns:
+        A frame with ``count``, ``centre`` (mean of the baseline months), ``lower``, ``upper``
+        (the wider of the Laney and the exact Poisson limits; lower never below 0),
+        ``is_outside``, ``sigma_z`` (the estimated spread of standardised counts; NaN with fewer
+        than two baseline months, when the Poisson limits are used) and ``is_overdispersed``
+        (sigma_z > 1, so the Laney limits are the wider).
+    """
+    c = np.asarray(counts, dtype=float)
+    keep = np.ones(len(c), dtype=bool) if baseline is None else np.asarray(baseline, dtype=bool)
+    if keep.shape != c.shape:
+        raise ValueError("baseline must have one value per count")
+    base = c[keep]
+    mu = float(base.mean()) if len(base) else 0.0
+    poisson = poisson_control_limits(c, alpha, centre=mu)
+    sigma_z = float("nan")
+    lower, upper = float(poisson["lower"].iloc[0]), float(poisson["upper"].iloc[0])
+    if len(base) >= 2 and mu > 0:
+        z = (base - mu) / np.sqrt(mu)
+        sigma_z = float(np.mean(np.abs(np.diff(z))) / MOVING_RANGE_D2)
+        half_width = float(stats.norm.isf(alpha / 2)) * np.sqrt(mu) * sigma_z
+        lower = min(lower, max(mu - half_width, 0.0))
+        upper = max(upper, mu + half_width)
+    return pd.DataFrame(
+        {
+            "count": c,
+            "centre": mu,
+            "lower": lower,
+            "upper": upper,
+            "is_outside": (c < lower) | (c > upper),
+            "sigma_z": sigma_z,
+            "is_overdispersed": bool(sigma_z > 1),
         }
     )
 

@@ -1,6 +1,6 @@
 """Erlang B, Erlang C and Erlang A (callers who abandon), in log space, vectorised.
 
-Notation (domain.md 4.4): arrivals ``λ`` per second (``calls_per_hour / 3600``), mean handling
+Notation (method.md §6): arrivals ``λ`` per second (``calls_per_hour / 3600``), mean handling
 time ``AHT`` seconds, offered load ``A = λ · AHT`` Erlangs, ``N`` call handlers, answer-time
 target ``T`` seconds, mean patience ``1/θ`` seconds (Erlang A only).
 
@@ -44,6 +44,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
+
+from openpeel.errors import UserInputError
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -341,7 +343,7 @@ def erlang_a_metrics(
     n, lam, aht, t = _inputs(agents, calls_per_hour, aht_seconds, within_seconds)
     patience = np.broadcast_to(np.asarray(patience_seconds, dtype=float), n.shape)
     if np.any(~(patience > 0)) or np.any(np.isinf(patience)):
-        raise ValueError("patience must be a positive, finite number of seconds")
+        raise UserInputError("patience must be a positive, finite number of seconds")
     return _erlang_a(n, lam, aht, t, patience, full=True)
 
 
@@ -460,7 +462,7 @@ def required_agents(
         patience_seconds: mean patience; Erlang A when given, else Erlang C.
     """
     if not 0 < target_share < 1:
-        raise ValueError(f"the target share must be between 0 and 1 (not {target_share})")
+        raise UserInputError(f"the target share must be between 0 and 1 (not {target_share})")
     lam_b, aht_b = np.broadcast_arrays(
         np.asarray(calls_per_hour, dtype=float), np.asarray(aht_seconds, dtype=float)
     )
@@ -469,10 +471,10 @@ def required_agents(
     aht = aht_b.ravel()
     _check_rates(lam, aht)
     if within_seconds < 0 or not np.isfinite(within_seconds):
-        raise ValueError("the answer-time target must be a non-negative number of seconds")
+        raise UserInputError("the answer-time target must be a non-negative number of seconds")
 
     if patience_seconds is not None and not (0 < patience_seconds < np.inf):
-        raise ValueError("patience must be a positive, finite number of seconds")
+        raise UserInputError("patience must be a positive, finite number of seconds")
 
     def meets(n: FloatArray, idx: IntArray) -> NDArray[np.bool_]:
         t = np.full(n.shape, float(within_seconds))
@@ -498,7 +500,7 @@ def required_agents(
         hi[bad] = old + (old - np.floor(a[bad])) + 2
         pending = bad
         if np.any(hi[pending] > 1e9):
-            raise ValueError("no staffing reaches the target for these inputs")
+            raise UserInputError("no staffing reaches the target for these inputs")
     active = idx[hi[idx] - lo[idx] > 1]
     while active.size:
         mid = np.floor((lo[active] + hi[active]) / 2)
@@ -513,7 +515,7 @@ def required_agents(
 def rostered_staff(agents: ArrayLike, shrinkage: float) -> IntArray:
     """Staff to roster so that ``agents`` are answering after shrinkage: ``⌈N / (1 − s)⌉``."""
     if not 0 <= shrinkage < 1:
-        raise ValueError(f"shrinkage must be at least 0 and below 1 (not {shrinkage})")
+        raise UserInputError(f"shrinkage must be at least 0 and below 1 (not {shrinkage})")
     n = np.asarray(agents, dtype=float)
     # The small tolerance keeps 7 / 0.7 = 10.000000000000002 at 10.
     return np.ceil(n / (1 - shrinkage) - 1e-9).astype(np.int64)
@@ -522,7 +524,7 @@ def rostered_staff(agents: ArrayLike, shrinkage: float) -> IntArray:
 def effective_agents(staff: ArrayLike, shrinkage: float) -> IntArray:
     """Handlers answering calls out of ``staff`` rostered: ``⌊staff · (1 − s)⌋``."""
     if not 0 <= shrinkage < 1:
-        raise ValueError(f"shrinkage must be at least 0 and below 1 (not {shrinkage})")
+        raise UserInputError(f"shrinkage must be at least 0 and below 1 (not {shrinkage})")
     s = np.asarray(staff, dtype=float)
     return np.floor(s * (1 - shrinkage) + 1e-9).astype(np.int64)
 
@@ -581,14 +583,14 @@ def _check_non_negative(**values: ArrayLike) -> None:
     for name, value in values.items():
         arr = np.asarray(value, dtype=float)
         if np.any(~np.isfinite(arr)) or np.any(arr < 0):
-            raise ValueError(f"{name} must be finite and not negative")
+            raise UserInputError(f"{name} must be finite and not negative")
 
 
 def _check_rates(lam: FloatArray, aht: FloatArray) -> None:
     if np.any(~np.isfinite(lam)) or np.any(lam < 0):
-        raise ValueError("calls per hour must be finite and not negative")
+        raise UserInputError("calls per hour must be finite and not negative")
     if np.any(~np.isfinite(aht)) or np.any(aht <= 0):
-        raise ValueError("the handling time must be a positive number of seconds")
+        raise UserInputError("the handling time must be a positive number of seconds")
 
 
 def _inputs(
@@ -605,7 +607,7 @@ def _inputs(
     )
     _check_rates(lam, aht)
     if np.any(n < 0) or np.any(n != np.floor(n)) or np.any(~np.isfinite(n)):
-        raise ValueError("the number of handlers must be a whole number, not negative")
+        raise UserInputError("the number of handlers must be a whole number, not negative")
     if np.any(t < 0) or np.any(np.isnan(t)):
-        raise ValueError("the answer-time target must be a non-negative number of seconds")
+        raise UserInputError("the answer-time target must be a non-negative number of seconds")
     return n.copy(), lam.copy(), aht.copy(), t.copy()

@@ -17,12 +17,14 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
+from openpeel.errors import UserInputError
+
 FloatArray = NDArray[np.float64]
 
 
 def _z(confidence: float) -> float:
     if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be between 0 and 1, not {confidence}")
+        raise UserInputError(f"confidence must be between 0 and 1, not {confidence}")
     return float(stats.norm.ppf(0.5 + confidence / 2))
 
 

@@ -3,7 +3,7 @@
 A disproportionality ratio compares the search rate of one group with that of a reference group:
 ``ratio = (a / Ea) / (c / Ec)`` with ``a``, ``c`` the searches and ``Ea``, ``Ec`` the exposures
 (person-years). Searches are events, not people (a person can be searched more than once), so the
-counts are treated as Poisson (domain.md 4.1). Three intervals, all vectorised over arrays:
+counts are treated as Poisson (method.md §4). Three intervals, all vectorised over arrays:
 
 - ``exact`` (default): the exact conditional interval. Given ``N = a + c``,
   ``a ~ Binomial(N, pi)`` with ``pi = R Ea / (R Ea + Ec)``; the Clopper-Pearson interval for ``pi``
@@ -28,6 +28,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
+from openpeel.errors import UserInputError
+
 FloatArray = NDArray[np.float64]
 METHODS = ("exact", "score", "wald_log")
 
@@ -45,7 +47,7 @@ class RateRatio:
 
 def _z(confidence: float) -> float:
     if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be between 0 and 1, not {confidence}")
+        raise UserInputError(f"confidence must be between 0 and 1, not {confidence}")
     return float(stats.norm.ppf(0.5 + confidence / 2))
 
 
@@ -84,7 +86,7 @@ def rate_ratio(
         ValueError: on negative counts, non-positive exposures, an unknown method or confidence.
     """
     if method not in METHODS:
-        raise ValueError(
+        raise UserInputError(
             f"unknown rate-ratio method {method!r}; choose one of {', '.join(METHODS)}"
         )
     a, ea, c, ec = _arrays(count, exposure, ref_count, ref_exposure)
@@ -160,7 +162,7 @@ def not_stated_bounds(
     ref_exposure: ArrayLike,
     unknown: ArrayLike,
 ) -> NotStatedBounds:
-    """Bounds L, H and q* for a ratio against a reference group (domain.md 4.1).
+    """Bounds L, H and q* for a ratio against a reference group (method.md §4).
 
     ``L = (Nc/Ec) / ((Nr+U)/Er)``, ``H = ((Nc+U)/Ec) / (Nr/Er)`` and
     ``q* = [Ec(Nr+U) - Er Nc] / [U (Er+Ec)]``.

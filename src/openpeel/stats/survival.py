@@ -22,6 +22,8 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import stats
 
+from openpeel.errors import UserInputError
+
 KM_COLUMNS = (
     "time",
     "at_risk",
@@ -65,7 +67,7 @@ def kaplan_meier(
     if np.any(w < 0):
         raise ValueError("counts must not be negative")
     if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be between 0 and 1, not {confidence}")
+        raise UserInputError(f"confidence must be between 0 and 1, not {confidence}")
     keep = w > 0
     t, e, w = t[keep], e[keep], w[keep]
     if len(t) == 0:
@@ -131,6 +133,6 @@ def survival_quantile(curve: pd.DataFrame, share: float) -> float | None:
     (not reached within the follow-up).
     """
     if not 0 < share < 1:
-        raise ValueError(f"share must be between 0 and 1, not {share}")
+        raise UserInputError(f"share must be between 0 and 1, not {share}")
     reached = curve.loc[curve["survival"] <= 1 - share + 1e-12, "time"]
     return None if reached.empty else float(reached.iloc[0])

@@ -37,7 +37,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from openpeel.config import settings
+from openpeel.config import Where, workspace_for
+from openpeel.errors import SourceFormatError, UserInputError
+from openpeel.provenance import is_synthetic_label
 from openpeel.reference.forces import force as lookup_force
 from openpeel.sources.calls_999 import CALLS_999_COLUMNS, CALLS_999_FIELDS, parse_published_999
 from openpeel.sources.calls_log import (
@@ -52,6 +54,7 @@ from openpeel.sources.calls_log import (
 )
 from openpeel.sources.incidents import INCIDENT_COLUMNS, INCIDENT_FIELDS, incidents_select_sql
 from openpeel.sources.policeuk_tables import Column
+from openpeel.sql import sql_text as _sql_text
 from openpeel.store.lake import Lake, atomic_write_parquet, new_ingest_id
 
 MARKER_FILE = "SYNTHETIC.json"
@@ -158,7 +161,7 @@ class CallsLoadReport:
     @property
     def is_synthetic(self) -> bool:
         """The file was made by openpeel's synthetic generator."""
-        return self.snapshot.startswith("synthetic")
+        return is_synthetic_label(self.snapshot)
 
     def as_dict(self, max_rejects: int = 20) -> dict[str, Any]:
         """JSON-ready summary with the first rejects."""
@@ -181,15 +184,10 @@ class ReadResult:
 # --- reading --------------------------------------------------------------------------------
 
 
-def _sql_text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-def _connect() -> duckdb.DuckDBPyConnection:
+def _connect(threads: int | None = None) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(config={"preserve_insertion_order": True})
-    conf = settings()
-    if conf.duckdb_threads:
-        con.execute(f"SET threads = {int(conf.duckdb_threads)}")
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
     # Times without an offset are UK clock time (docs/calls.md).
     con.execute(f"SET TimeZone = '{LOCAL_TZ}'")
     return con
@@ -225,7 +223,7 @@ def _read_raw(
     if kind.table == "calls_999_monthly" and not {"answered_under_10s", "share_under_10s"} & set(
         index
     ):
-        raise ValueError(
+        raise SourceFormatError(
             f"not a {kind.what} file: no column for answered_under_10s or share_under_10s "
             f"(columns: {', '.join(header)}); map one with --columns FIELD=HEADER"
         )
@@ -282,6 +280,7 @@ def read_export(
     columns: Mapping[str, str] | None = None,
     snapshot: str | None = None,
     allow_no_force: bool = False,
+    threads: int | None = None,
 ) -> ReadResult:
     """Read and check one file without storing it.
 
@@ -294,6 +293,7 @@ def read_export(
             day in the file).
         allow_no_force: read a call log or incidents export without a force (for staffing
             from a file; ``force_id`` is then NULL).
+        threads: DuckDB threads (the workspace's ``duckdb_threads``; None: DuckDB's default).
 
     Raises:
         ValueError: the file cannot be read at all (missing, empty, wrong header, unknown force).
@@ -302,12 +302,12 @@ def read_export(
     kind = KINDS[table]
     if kind.needs_force and not (allow_no_force and not force_id):
         if not force_id:
-            raise ValueError(f"a {kind.what} belongs to one force: give --force")
+            raise UserInputError(f"a {kind.what} belongs to one force: give --force")
         try:
             lookup_force(force_id)
         except KeyError as err:
-            raise ValueError(str(err).strip("\"'")) from None
-    con = _connect()
+            raise UserInputError(str(err).strip("\"'")) from None
+    con = _connect(threads)
     try:
         _read_raw(con, path, kind, columns, force_id if kind.needs_force else None)
         names = [f.name for f in kind.fields]
@@ -440,7 +440,7 @@ def _commit_generation(lake: Lake, table: str, generation: str) -> None:
 def load_export(
     path: Path | str,
     table: str,
-    data_dir: Path | str | None = None,
+    data_dir: Where = None,
     force_id: str | None = None,
     columns: Mapping[str, str] | None = None,
     snapshot: str | None = None,
@@ -451,8 +451,10 @@ def load_export(
         ValueError: the file cannot be read at all.
         LakeBusyError: another load holds the lake's lock.
     """
-    lake = Lake(data_dir if data_dir is not None else settings().data_dir)
-    read = read_export(path, table, force_id, columns, snapshot)
+    where = workspace_for(data_dir)
+    threads = where.settings.duckdb_threads
+    lake = Lake(where.data_dir)
+    read = read_export(path, table, force_id, columns, snapshot, threads=threads)
     kind = KINDS[table]
     report = read.report
     with lake.lock():
@@ -461,7 +463,7 @@ def load_export(
         folder = base / generation
         folder.mkdir(parents=True, exist_ok=True)
         old = current_generation(lake, table)
-        con = _connect()
+        con = _connect(threads)
         try:
             con.register("new_rows", read.data)
             con.register("new_rejects", read.rejects)
@@ -525,7 +527,7 @@ def _write_load_log(lake: Lake, report: CallsLoadReport) -> None:
 
 def load_calls_999(
     path: Path | str,
-    data_dir: Path | str | None = None,
+    data_dir: Where = None,
     columns: Mapping[str, str] | None = None,
     snapshot: str | None = None,
 ) -> CallsLoadReport:
@@ -536,7 +538,7 @@ def load_calls_999(
 def load_call_log(
     path: Path | str,
     force_id: str,
-    data_dir: Path | str | None = None,
+    data_dir: Where = None,
     columns: Mapping[str, str] | None = None,
     snapshot: str | None = None,
 ) -> CallsLoadReport:
@@ -547,7 +549,7 @@ def load_call_log(
 def load_incidents(
     path: Path | str,
     force_id: str,
-    data_dir: Path | str | None = None,
+    data_dir: Where = None,
     columns: Mapping[str, str] | None = None,
     snapshot: str | None = None,
 ) -> CallsLoadReport:
@@ -587,9 +589,9 @@ def calls_view_sql(lake: Lake) -> dict[str, str]:
     return sql
 
 
-def stored(table: str, data_dir: Path | str | None = None) -> pd.DataFrame:
+def stored(table: str, data_dir: Where = None) -> pd.DataFrame:
     """A stored table as a DataFrame (empty with the declared columns before any load)."""
-    lake = Lake(data_dir if data_dir is not None else settings().data_dir)
+    lake = Lake(workspace_for(data_dir).data_dir)
     if table == "calls_rejects":
         gens = [current_generation(lake, t) for t in KINDS]
         parts = [pq.read_table(g / "rejects.parquet").to_pandas() for g in gens if g]

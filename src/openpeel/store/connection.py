@@ -13,8 +13,11 @@ from typing import Any
 
 import ibis
 
-from openpeel.config import settings
+from openpeel.config import Where, workspace_for
+from openpeel.errors import UserInputError
 from openpeel.sources.policeuk_tables import TABLES, Column, table_columns
+from openpeel.sql import sql_list
+from openpeel.sql import sql_text as _quote
 from openpeel.store.calls import calls_view_sql
 from openpeel.store.lake import Lake
 from openpeel.store.offenders import offender_view_sql
@@ -23,17 +26,13 @@ from openpeel.store.offenders import offender_view_sql
 LAKE_TABLES = (*TABLES, "rejects")
 
 
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _empty_select(columns: tuple[Column, ...]) -> str:
     cols = ", ".join(f"CAST(NULL AS {c.type}) AS {c.name}" for c in columns)
     return f"SELECT {cols} WHERE false"
 
 
 def _parquet_select(paths: list[Path], columns: tuple[Column, ...], hive: dict[str, str]) -> str:
-    files = "[" + ", ".join(_quote(str(p)) for p in paths) + "]"
+    files = sql_list(str(p) for p in paths)
     types = "{" + ", ".join(f"{_quote(k)}: {_quote(v)}" for k, v in hive.items()) + "}"
     cols = ", ".join(f"CAST({c.name} AS {c.type}) AS {c.name}" for c in columns)
     return (
@@ -65,7 +64,7 @@ def view_sql(lake: Lake) -> dict[str, str]:
     for kind, name in (("files", "ingest_log"), ("unknown", "unknown_values")):
         logs = lake.log_paths(kind)
         if logs:
-            files = "[" + ", ".join(_quote(str(p)) for p in logs) + "]"
+            files = sql_list(str(p) for p in logs)
             sql[name] = f"SELECT * FROM read_parquet({files}, union_by_name = true)"
     population = lake.reference_path("population")
     if population:
@@ -77,7 +76,7 @@ def view_sql(lake: Lake) -> dict[str, str]:
     return sql
 
 
-def connect(data_dir: Path | str | None = None, *, engine: str | None = None, **kwargs: Any) -> Any:
+def connect(data_dir: Where = None, *, engine: str | None = None, **kwargs: Any) -> Any:
     """An Ibis connection with the lake's tables registered as views.
 
     Tables: ``stop_searches``, ``crimes``, ``outcomes`` and ``rejects`` (always present, empty
@@ -85,22 +84,24 @@ def connect(data_dir: Path | str | None = None, *, engine: str | None = None, **
     once something has been loaded.
 
     Args:
-        data_dir: the data directory (default: ``OPENPEEL_DATA_DIR`` or the per-user folder).
-        engine: ``duckdb`` (default) or ``spark``; default from ``OPENPEEL_ENGINE``.
+        data_dir: a :class:`~openpeel.config.Workspace` resolved by a face, or a data
+            directory (default: ``OPENPEEL_DATA_DIR`` or the per-user folder).
+        engine: ``duckdb`` or ``spark`` (default: the workspace's engine).
         **kwargs: passed to ``ibis.duckdb.connect`` (for example ``threads``).
 
     Example:
         >>> con = openpeel.connect()                          # doctest: +SKIP
         >>> con.table("stop_searches").count().execute()      # doctest: +SKIP
     """
-    engine = engine or settings().engine
+    where = workspace_for(data_dir)
+    engine = engine or where.engine
     if engine == "spark":
         from openpeel.store.spark import connect_spark
 
-        return connect_spark(data_dir)
+        return connect_spark(where)
     if engine != "duckdb":
-        raise ValueError(f"unknown engine {engine!r}: choose duckdb or spark")
-    lake = Lake(data_dir if data_dir is not None else settings().data_dir)
+        raise UserInputError(f"unknown engine {engine!r}: choose duckdb or spark")
+    lake = Lake(where.data_dir)
     con = ibis.duckdb.connect(**kwargs)
     con.raw_sql("SET TimeZone = 'UTC'")
     for name, select in view_sql(lake).items():

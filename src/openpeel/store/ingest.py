@@ -19,7 +19,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from openpeel.config import settings
+from openpeel.config import Settings, Where, workspace_for
 from openpeel.sources.policeuk_archive import (
     CODED_FIELDS,
     SCHEMA_TABLE,
@@ -31,6 +31,7 @@ from openpeel.sources.policeuk_archive import (
     typed_select_sql,
 )
 from openpeel.sources.policeuk_tables import KIND_TABLE, TABLES, table_columns
+from openpeel.sql import sql_text as _sql_text
 from openpeel.store.lake import Lake, Partition, new_ingest_id, partition_dir, rejects_dir
 
 Progress = Callable[[int, int], None]
@@ -139,13 +140,15 @@ class _Staged:
     rejects: Path | None
 
 
-def plan_batches(files: Sequence[ArchiveFile]) -> list[list[ArchiveFile]]:
+def plan_batches(
+    files: Sequence[ArchiveFile], conf: Settings | None = None
+) -> list[list[ArchiveFile]]:
     """Group files into batches of one schema and snapshot, oldest snapshot first.
 
     A batch never holds two files for the same force-month, so a newer snapshot of a
     force-month is always committed after an older one and supersedes it.
     """
-    conf = settings()
+    conf = conf or workspace_for(None).settings
     ordered = sorted(files, key=lambda f: (f.vintage, f.snapshot, f.schema, f.month, f.force_id))
     batches: list[list[ArchiveFile]] = []
     current: list[ArchiveFile] = []
@@ -173,23 +176,18 @@ def plan_batches(files: Sequence[ArchiveFile]) -> list[list[ArchiveFile]]:
     return batches
 
 
-def _sql_text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def _stage_batch(
-    batch: list[ArchiveFile], work: Path
+    batch: list[ArchiveFile], work: Path, conf: Settings
 ) -> tuple[dict[str, _Staged], list[UnknownValue]]:
     work.mkdir(parents=True)
-    con = _connect(work, threads=1)
+    con = _connect(work, conf, threads=1)
     try:
         return _read_batch(con, batch, work)
     finally:
         con.close()
 
 
-def _connect(work: Path, threads: int | None = None) -> duckdb.DuckDBPyConnection:
-    conf = settings()
+def _connect(work: Path, conf: Settings, threads: int | None = None) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(
         config={
             "memory_limit": conf.duckdb_memory_limit,
@@ -537,7 +535,7 @@ def _write_logs(
 
 def ingest(
     sources: Sequence[Path | str],
-    data_dir: Path | str | None = None,
+    data_dir: Where = None,
     *,
     force_ids: Sequence[str] | None = None,
     start: date | None = None,
@@ -549,7 +547,7 @@ def ingest(
 
     Args:
         sources: archive zips, archive folders or CSV files.
-        data_dir: the data directory (default from settings).
+        data_dir: the workspace or data directory (default from settings).
         force_ids: load only these forces.
         start: first month to load.
         end: last month to load.
@@ -563,7 +561,9 @@ def ingest(
         ArchiveError: a source path does not exist or a zip cannot be read.
         LakeBusyError: another ingest is writing to the same lake.
     """
-    lake = Lake(data_dir if data_dir is not None else settings().data_dir)
+    where = workspace_for(data_dir)
+    conf = where.settings
+    lake = Lake(where.data_dir)
     with lake.lock():
         lake.tidy()
         ingest_id = new_ingest_id()
@@ -585,11 +585,11 @@ def ingest(
         # Each batch is read by its own single-threaded DuckDB connection (the streaming row
         # numbering runs on one thread anyway), several batches at a time; batches are
         # committed strictly in plan order so that newer snapshots supersede older ones.
-        batches = plan_batches(found.files)
-        workers = max(1, min(settings().duckdb_threads or os.cpu_count() or 1, len(batches)))
+        batches = plan_batches(found.files, conf)
+        workers = max(1, min(conf.duckdb_threads or os.cpu_count() or 1, len(batches)))
         with ThreadPoolExecutor(workers) as pool:
             staged_batches = pool.map(
-                lambda nb: _stage_batch(nb[1], work / f"batch-{nb[0]}"), enumerate(batches)
+                lambda nb: _stage_batch(nb[1], work / f"batch-{nb[0]}", conf), enumerate(batches)
             )
             for batch, (staged, unknown) in zip(batches, staged_batches, strict=True):
                 results = _commit(lake, ingest_id, list(staged.values()), datetime.now(UTC))

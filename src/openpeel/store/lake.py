@@ -34,6 +34,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from openpeel.errors import OpenpeelError
+
 MANIFEST_SCHEMA = pa.schema(
     [
         ("table_name", pa.string()),
@@ -55,7 +57,7 @@ MANIFEST_SCHEMA = pa.schema(
 )
 
 
-class LakeBusyError(RuntimeError):
+class LakeBusyError(OpenpeelError, RuntimeError):
     """Another ingest holds the lake's lock."""
 
 

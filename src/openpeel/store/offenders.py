@@ -30,8 +30,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from openpeel.config import settings
+from openpeel.config import Where, workspace_for
 from openpeel.errors import SourceFormatError, UserInputError
+from openpeel.provenance import is_synthetic_label
 from openpeel.reference.forces import force as lookup_force
 from openpeel.sources.internal_extract import (
     REJECT_SCHEMA,
@@ -46,6 +47,7 @@ from openpeel.sources.offenders import (
     OFFENDERS,
     REFERS_TO_OFFENDERS,
 )
+from openpeel.sql import sql_list
 from openpeel.store.lake import Lake, atomic_write_parquet, new_ingest_id
 
 #: Extra columns every stored row carries besides the declared ones and the file lineage.
@@ -104,7 +106,7 @@ class OffenderLoadReport:
     @property
     def is_synthetic(self) -> bool:
         """The extract was made by openpeel's synthetic generator."""
-        return self.snapshot.startswith("synthetic")
+        return is_synthetic_label(self.snapshot)
 
     @property
     def rows_rejected(self) -> int:
@@ -148,7 +150,7 @@ def _snapshot_label(marker: dict[str, Any] | None, as_at: date) -> str:
     if marker is None:
         return f"offenders-{as_at.isoformat()}"
     label = str(marker.get("snapshot") or "")
-    return label if label.startswith("synthetic") else "synthetic-unknown"
+    return label if is_synthetic_label(label) else "synthetic-unknown"
 
 
 def read_extract(folder: Path | str) -> tuple[dict[str, ExtractRead], list[str]]:
@@ -194,7 +196,7 @@ def _extract_as_at(reads: dict[str, ExtractRead]) -> date:
 def load_offender_extract(
     folder: Path | str,
     force_id: str,
-    data_dir: Path | str | None = None,
+    data_dir: Where = None,
     as_at: date | None = None,
     snapshot: str | None = None,
 ) -> OffenderLoadReport:
@@ -224,9 +226,9 @@ def load_offender_extract(
         as_at = date.fromisoformat(str(marker["as_at"]))
     as_at = as_at or _extract_as_at(reads)
     label = snapshot or _snapshot_label(marker, as_at)
-    if marker is not None and not label.startswith("synthetic"):
+    if marker is not None and not is_synthetic_label(label):
         label = f"synthetic-{label}"  # a synthetic extract is never relabelled as real
-    lake = Lake(data_dir if data_dir is not None else settings().data_dir)
+    lake = Lake(workspace_for(data_dir).data_dir)
     load_id = new_ingest_id()
     with lake.lock():
         old = current_generation(lake, force_id)
@@ -357,10 +359,6 @@ def _write_log(lake: Lake, report: OffenderLoadReport) -> None:
 # --- reading back ---------------------------------------------------------------------------
 
 
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _empty_select(schema: pa.Schema) -> str:
     types = {
         pa.string(): "VARCHAR",
@@ -405,12 +403,12 @@ def _current_of(force_dir: Path) -> Path | None:
 def _parquet_or_empty(files: list[str], schema: pa.Schema) -> str:
     if not files:
         return _empty_select(schema)
-    listed = "[" + ", ".join(_quote(f) for f in files) + "]"
+    listed = sql_list(files)
     return f"SELECT * FROM read_parquet({listed}, union_by_name = true)"
 
 
-def stored_table(table: str, force_id: str, data_dir: Path | str | None = None) -> pa.Table:
+def stored_table(table: str, force_id: str, data_dir: Where = None) -> pa.Table:
     """One stored table of one force (empty with its schema before any load)."""
-    lake = Lake(data_dir if data_dir is not None else settings().data_dir)
+    lake = Lake(workspace_for(data_dir).data_dir)
     schema = STORED_REJECT_SCHEMA if table == "rejects" else table_schema(table)
     return _read_stored(current_generation(lake, force_id), table, schema)

@@ -7,7 +7,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from openpeel.config import settings
+from openpeel.config import Where, workspace_for
+from openpeel.errors import DataUnavailableError
 from openpeel.sources.census import read_population
 from openpeel.store.lake import Lake
 
@@ -18,26 +19,22 @@ HOW_TO_GET = (
 )
 
 
-class PopulationMissingError(LookupError):
+class PopulationMissingError(DataUnavailableError):
     """A command needs population data that has not been loaded."""
 
 
 def load_population(
-    ts021_path: Path | str, lookup_path: Path | str, data_dir: Path | str | None = None
+    ts021_path: Path | str, lookup_path: Path | str, data_dir: Where = None
 ) -> pa.Table:
     """Build force-area denominators from ONS files and store them in the lake."""
     table = read_population(Path(ts021_path), Path(lookup_path))
-    Lake(data_dir if data_dir is not None else settings().data_dir).write_reference(
-        "population", table
-    )
+    Lake(workspace_for(data_dir).data_dir).write_reference("population", table)
     return table
 
 
-def population(data_dir: Path | str | None = None) -> pa.Table:
+def population(data_dir: Where = None) -> pa.Table:
     """The stored denominators; raises PopulationMissingError saying how to load them."""
-    path = Lake(data_dir if data_dir is not None else settings().data_dir).reference_path(
-        "population"
-    )
+    path = Lake(workspace_for(data_dir).data_dir).reference_path("population")
     if path is None:
         raise PopulationMissingError(HOW_TO_GET)
     return pq.read_table(path)

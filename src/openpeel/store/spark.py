@@ -14,7 +14,8 @@ from typing import Any
 
 import ibis
 
-from openpeel.config import settings
+from openpeel.config import Settings, Where, workspace_for
+from openpeel.errors import OpenpeelError
 from openpeel.sources.policeuk_tables import TABLES, Column, table_columns
 from openpeel.store.lake import Lake
 
@@ -33,12 +34,13 @@ _lock = threading.Lock()
 _session: Any = None
 
 
-class SparkUnavailableError(RuntimeError):
+class SparkUnavailableError(OpenpeelError, RuntimeError):
     """PySpark or a Java runtime is missing."""
 
 
-def spark_session() -> Any:
-    """The process's SparkSession, created on first use from the settings.
+def spark_session(conf: Settings | None = None) -> Any:
+    """The process's SparkSession, created on first use from the settings (``conf``, else the
+    configured ones).
 
     ``OPENPEEL_SPARK_MASTER`` (default ``local[2]``) names the cluster; shuffle partitions are
     kept small because the aggregated results are small.
@@ -53,7 +55,7 @@ def spark_session() -> Any:
             raise SparkUnavailableError(
                 "the Spark engine needs PySpark: pip install 'openpeel[spark]' (and Java 17)"
             ) from None
-        conf = settings()
+        conf = conf or workspace_for(None).settings
         builder = (
             SparkSession.builder.master(conf.spark_master)
             .appName("openpeel")
@@ -134,9 +136,10 @@ def register_lake(session: Any, lake: Lake) -> list[str]:
     return names
 
 
-def connect_spark(data_dir: Path | str | None = None) -> Any:
+def connect_spark(data_dir: Where = None) -> Any:
     """An Ibis PySpark connection with the lake's tables registered as views."""
-    lake = Lake(data_dir if data_dir is not None else settings().data_dir)
-    session = spark_session()
+    where = workspace_for(data_dir)
+    lake = Lake(where.data_dir)
+    session = spark_session(where.settings)
     register_lake(session, lake)
     return ibis.pyspark.connect(session)

@@ -4,19 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
-from openpeel.config import settings
+from openpeel.calendar import month_range
+from openpeel.config import Where, workspace_for
+from openpeel.provenance import any_synthetic
 from openpeel.store.lake import Lake
-
-
-def month_range(first: date, last: date) -> list[date]:
-    """Every first-of-month from ``first`` to ``last`` inclusive."""
-    months, y, m = [], first.year, first.month
-    while (y, m) <= (last.year, last.month):
-        months.append(date(y, m, 1))
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return months
 
 
 @dataclass(frozen=True)
@@ -48,12 +40,12 @@ class MonthStatus:
     snapshot: str | None
 
 
-def lake_months(data_dir: Path | str | None = None) -> list[MonthStatus]:
+def lake_months(data_dir: Where = None) -> list[MonthStatus]:
     """Every force-month per table between each force's first and last loaded month.
 
     A month with no file is reported as ``missing`` (missing data, never zero).
     """
-    lake = Lake(data_dir if data_dir is not None else settings().data_dir)
+    lake = Lake(workspace_for(data_dir).data_dir)
     by_key: dict[tuple[str, str], dict[date, MonthStatus]] = {}
     for p in lake.current():
         by_key.setdefault((p.table_name, p.force_id), {})[p.month] = MonthStatus(
@@ -68,7 +60,7 @@ def lake_months(data_dir: Path | str | None = None) -> list[MonthStatus]:
     return out
 
 
-def lake_coverage(data_dir: Path | str | None = None) -> list[ForceCoverage]:
+def lake_coverage(data_dir: Where = None) -> list[ForceCoverage]:
     """One line per table and force: the months covered, gaps, rows and snapshots."""
     groups: dict[tuple[str, str], list[MonthStatus]] = {}
     for m in lake_months(data_dir):
@@ -88,7 +80,7 @@ def lake_coverage(data_dir: Path | str | None = None) -> list[ForceCoverage]:
                 sum(m.rows or 0 for m in loaded),
                 sum(m.rows_rejected or 0 for m in loaded),
                 snapshots,
-                any(s.startswith("synthetic") for s in snapshots),
+                any_synthetic(snapshots),
             )
         )
     return out

@@ -1,4 +1,8 @@
-"""Synthetic data in the exact formats of the real sources, always labelled synthetic."""
+"""Synthetic data in the exact formats of the real sources (police.uk archives, call logs and
+999 figures, force-internal search records), always labelled synthetic. May import every layer
+below it (``assess``, ``scrutiny``, ``indicators``, ``store``, ``sources``, ...); only the faces
+and tests import it.
+"""
 
 from openpeel.synth.policeuk import (
     KINDS,

@@ -6,7 +6,7 @@ weekly cycles, a summer peak, demand growth and a surge like the one of spring a
 2022; a roster of call handlers answers them first come, first served; callers hang up when
 their patience runs out. The roster is planned on the demand the force expected, a little
 short of the 90% standard until March 2023 and enough to meet it from April 2023 (the story of
-domain.md 3.3), so the surge shows as a fall in calls answered within 10 s and a rise in
+method.md §2), so the surge shows as a fall in calls answered within 10 s and a rise in
 abandonment. Numbers are demo-grade, not statistics: nothing here is a real force's figures.
 
 Files written to ``out_dir`` (the store reads ``SYNTHETIC.json`` beside them as the snapshot)::
@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from openpeel.errors import UserInputError
 from openpeel.reference.forces import force as lookup_force
 from openpeel.reference.forces import forces as all_forces
 from openpeel.stats.erlang import required_agents
@@ -40,7 +41,7 @@ from openpeel.synth.profiles import DEFAULT_PROFILE, FORCE_PROFILES
 MARKER_FILE = "SYNTHETIC.json"
 TZ = "Europe/London"
 
-#: Calls a day at scale 1 for West Midlands (domain.md 3.3: 732,440 999 calls in 2024/25);
+#: Calls a day at scale 1 for West Midlands (method.md §2: 732,440 999 calls in 2024/25);
 #: 101 and chat volumes are demo guesses.
 DAILY_CALLS = {"999": 2000.0, "101": 1800.0, "chat": 350.0}
 REFERENCE_SIZE = 2920.0
@@ -406,9 +407,9 @@ def write_calls_demo(
     """
     lookup_force(force_id)
     if scale <= 0:
-        raise ValueError("scale must be positive")
+        raise UserInputError("scale must be positive")
     if pd.Period(end, "M") < pd.Period(start, "M"):
-        raise ValueError(f"the period ends ({end}) before it starts ({start})")
+        raise UserInputError(f"the period ends ({end}) before it starts ({start})")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     snapshot = f"synthetic-calls-{end}"

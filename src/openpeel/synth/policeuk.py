@@ -1,6 +1,6 @@
 """Synthetic data.police.uk bulk archives: street, outcomes and stop-and-search CSV files.
 
-The files have the exact layout of the published archive (domain.md 3.1):
+The files have the exact layout of the published archive (method.md §1):
 ``out_dir/YYYY-MM/YYYY-MM-<force>-street.csv``, ``-outcomes.csv`` and ``-stop-and-search.csv``,
 with the published headers, raw vocabulary strings taken from ``openpeel.reference`` and the
 quirks of real files (blank fields, "No Location" rows, midnight times, fractional seconds,
@@ -45,7 +45,7 @@ COLUMNS_BY_KIND: dict[str, tuple[str, ...]] = {
 }
 MARKER_FILE = "SYNTHETIC.json"
 # Per-force publication quirks, as seen in the 2023-03 download of 2022-01 street files
-# (../shared/data/policeuk/download-2023-03): PSNI publishes street files only (domain.md 3.1),
+# (../shared/data/policeuk/download-2023-03): PSNI publishes street files only (method.md §1),
 # with Crime IDs but no LSOA and a blank "Last outcome category"; BTP street rows have a blank
 # Crime ID and a blank "Last outcome category", so no outcomes can be linked to them.
 NO_OUTCOMES_FORCES = frozenset({"btp", "northern-ireland"})
@@ -901,7 +901,7 @@ def _generate_searches(
     n = int(rng.poisson(expected))
 
     # Dates: clock times to the minute (some with seconds), a few exactly midnight (date only),
-    # a few with fractional seconds; always +00:00 (domain.md 3.1).
+    # a few with fractional seconds; always +00:00 (method.md §1).
     day = rng.integers(0, _days_in_month(month), n)
     hour = rng.choice(24, size=n, p=vocab.hours)
     minute = rng.integers(0, 60, n)

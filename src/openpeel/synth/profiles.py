@@ -4,7 +4,7 @@ These are demo-grade figures chosen to make synthetic archives look and weigh li
 They are not statistics: no indicator may read them, and every figure here is approximate.
 
 Volumes are calibrated on West Midlands at scale 1 (about 25,000 street rows and 2,300
-stop-and-search rows a month, domain.md 3.1 brief) and scaled to other forces by a *size* in
+stop-and-search rows a month, the scale of the real files) and scaled to other forces by a *size* in
 thousands of resident-equivalents: the mid-2021 resident population, rounded, except where a
 force's demand does not follow its residents (City of London: commuters; British Transport
 Police: the railways; sizes set so monthly volumes come out near their published scale).

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from openpeel.errors import UserInputError
 from openpeel.reference.forces import force as lookup_force
 from openpeel.scrutiny.records import KNOWN
 
@@ -84,9 +85,9 @@ def write_search_records(
     """Write ``rows`` synthetic records for one force between two dates to ``path``."""
     lookup_force(force_id)
     if end < start:
-        raise ValueError("the end date is before the start date")
+        raise UserInputError("the end date is before the start date")
     if rows < 0:
-        raise ValueError("rows must not be negative")
+        raise UserInputError("rows must not be negative")
     rng = np.random.default_rng(seed)
     span_seconds = int((end - start).days + 1) * 86400
     seconds = np.sort(rng.integers(0, span_seconds, size=rows))

@@ -21,8 +21,10 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
-from openpeel.config import settings
-from openpeel.scrutiny.db import cached_engine, require_schema, session_factory
+from openpeel.config import workspace
+from openpeel.database.engine import cached_engine, session_factory
+from openpeel.database.migrate import require_schema
+from openpeel.provenance import SYNTHETIC_MARK
 from openpeel.scrutiny.records import has_synthetic_records
 from openpeel.web import (
     routes_assess,
@@ -68,14 +70,15 @@ def create_app(
             TLS-terminating proxy).
         is_synthetic: force the synthetic-data banner on or off; None asks the database.
     """
-    config = settings(data_dir)
+    where = workspace(data_dir, database_url=database_url)
     if engine is None:
-        engine = cached_engine(database_url or config.resolved_database_url())
+        engine = cached_engine(where.database_url)
     require_schema(engine)
     app = FastAPI(title="openpeel", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
-    app.state.data_dir = config.data_dir
+    app.state.workspace = where
+    app.state.data_dir = where.data_dir
     app.state.https_only = https_only
     app.state.synthetic_override = is_synthetic
     app.state.synthetic_cache = (0.0, False)
@@ -84,6 +87,7 @@ def create_app(
     web = resources.files("openpeel.web")
     app.state.templates = Jinja2Templates(directory=str(web.joinpath("templates")))
     app.state.templates.env.globals["pct"] = pct
+    app.state.templates.env.globals["synthetic_mark"] = SYNTHETIC_MARK
     app.state.templates.env.auto_reload = False  # templates ship with the package: no stat per use
     app.mount("/static", StaticFiles(directory=str(web.joinpath("static"))), name="static")
 

@@ -5,8 +5,6 @@ when the lake changes (a load rewrites its manifest or reference tables; checked
 
 from __future__ import annotations
 
-import csv
-import io
 import threading
 import time
 from collections import OrderedDict
@@ -17,11 +15,15 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import openpeel
+from openpeel import exports
+from openpeel.calendar import default_period
+from openpeel.errors import UnknownIdError, UserInputError
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
+from openpeel.provenance import lake_provenance
 from openpeel.reference.forces import force
+from openpeel.report import panels
 from openpeel.report.model import Panel
-from openpeel.report.panels import BUILDERS
 
 T = TypeVar("T")
 _LOCK = threading.RLock()
@@ -105,47 +107,43 @@ def loaded_forces(data_dir: Path) -> list[str]:
     return cached(("forces", str(data_dir)), make)
 
 
-def latest_month(data_dir: Path, force_id: str) -> date | None:
-    """The force's last month with crimes or stop and search loaded."""
+def loaded_months(data_dir: Path, force_id: str) -> list[date]:
+    """The force's months with crimes or stop and search loaded, in order."""
 
-    def make() -> date | None:
+    def make() -> list[date]:
         parts = connection(data_dir).table("lake_partitions")
         months = parts.filter(parts.force_id == force_id).month.execute()
-        if months.empty:
-            return None
-        last = months.max()
-        return last.date() if hasattr(last, "date") else last
+        return sorted({m.date() if hasattr(m, "date") else m for m in months})
 
-    return cached(("latest", str(data_dir), force_id), make)
+    return cached(("months", str(data_dir), force_id), make)
 
 
-def lake_is_synthetic(data_dir: Path) -> bool:
-    """True when any data in the lake (police.uk partitions, population) is synthetic."""
+def latest_month(data_dir: Path, force_id: str) -> date | None:
+    """The force's last month with crimes or stop and search loaded."""
+    months = loaded_months(data_dir, force_id)
+    return months[-1] if months else None
+
+
+def lake_is_synthetic(data_dir: Path, force_id: str | None = None) -> bool:
+    """True when any data in the lake (of one force, or of any) is synthetic: the provenance
+    rule over every table's snapshot or source labels."""
 
     def make() -> bool:
-        con = connection(data_dir)
-        tables = con.list_tables()
-        if "lake_partitions" in tables:
-            snapshots = con.table("lake_partitions").snapshot.execute().unique()
-            if any(str(s).startswith("synthetic") for s in snapshots):
-                return True
-        if "population" in tables:
-            sources = con.table("population").source.execute().unique()
-            return any("SYNTHETIC" in str(s).upper() for s in sources)
-        return False
+        forces = None if force_id is None else [force_id]
+        return lake_provenance(connection(data_dir), forces).is_synthetic
 
-    return cached(("synthetic", str(data_dir)), make)
+    return cached(("synthetic", str(data_dir), force_id), make)
 
 
-class BadRequest(ValueError):
+class BadRequest(UserInputError):
     """The URL asks for something the app cannot show (a one-line reason)."""
 
 
 def choose(
     data_dir: Path, force_id: str | None, fy: str | None, start: str | None, end: str | None
 ) -> tuple[str, Period]:
-    """The force and period of a URL, with defaults: the first force loaded, the 12 months to
-    its latest month."""
+    """The force and period of a URL, with defaults: the first force loaded, and the default
+    period (``default_period``) of its months loaded."""
     refresh(data_dir)
     forces = loaded_forces(data_dir)
     if not forces:
@@ -153,38 +151,28 @@ def choose(
     chosen = force_id or forces[0]
     try:
         force(chosen)
-    except KeyError as error:
+    except UnknownIdError as error:
         raise BadRequest(f"unknown force {chosen!r}") from error
     try:
         if fy or start or end:
             return chosen, Period.parse(start or None, end or None, fy or None)
-    except ValueError as error:
+    except UserInputError as error:
         raise BadRequest(str(error)) from error
     last = latest_month(data_dir, chosen)
     if last is None:
         raise BadRequest(f"no data is loaded for {chosen}")
-    index = last.year * 12 + last.month - 1 - 11
-    first = date(index // 12, index % 12 + 1, 1)
-    return chosen, Period.from_months(f"{first:%Y-%m}", f"{last:%Y-%m}")
+    return chosen, default_period(last)
 
 
 def section_panels(data_dir: Path, section: str, force_id: str, period: Period) -> list[Panel]:
     """The report's panels of one section (cached)."""
     key = ("section", str(data_dir), section, force_id, period.start, period.end)
-    return cached(key, lambda: BUILDERS[section](connection(data_dir), force_id, period))
+    return cached(
+        key, lambda: panels.section_panels(connection(data_dir), section, force_id, period)
+    )
 
 
 def csv_text(result: IndicatorResult) -> str:
-    """A result as CSV (with the ``synthetic_data`` column when synthetic)."""
-    rows = result.records()
-    columns = (
-        list(rows[0])
-        if rows
-        else ((["synthetic_data"] if result.is_synthetic else []) + [str(c) for c in result.table])
-    )
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
-    return out.getvalue()
+    """A result as CSV: its notes as ``#`` lines, then the rows (with the ``synthetic_data``
+    column when synthetic); the convention of :mod:`openpeel.exports`."""
+    return exports.csv_text(result.records(), result.notes(), result.columns())

@@ -9,6 +9,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from openpeel.assess.models import ASSESS_READERS
+from openpeel.formatting import percent_text
 from openpeel.web.security import csrf_token, current_user
 
 #: Navigation links: (path, label, roles that see it; empty = everyone).
@@ -57,7 +58,5 @@ def render(
 
 
 def pct(value: float | None) -> str:
-    """A share as a percentage with one decimal ('' when missing)."""
-    if value is None or value != value:
-        return ""
-    return f"{100 * value:.1f}%"
+    """A share as a percentage with one decimal ('' when missing): the shared formatter."""
+    return percent_text(value)

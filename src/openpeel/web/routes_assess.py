@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from openpeel.assess import records
 from openpeel.assess.assessment import Assessment, assess
 from openpeel.assess.evidence import IndicatorCache, trend
-from openpeel.assess.framework_rules import load_rules
+from openpeel.assess.framework_rules import assessed_framework_id, load_rules
 from openpeel.assess.models import (
     ASSESS_READERS,
     ASSESSORS,
@@ -29,6 +29,7 @@ from openpeel.assess.models import (
     IMPROVEMENT_KINDS,
     MONITORING_PHASES,
 )
+from openpeel.errors import UserInputError
 from openpeel.indicators.period import Period
 from openpeel.reference.peel_framework import framework, grades
 from openpeel.scrutiny.models import User
@@ -40,7 +41,6 @@ DB = Annotated[Session, Depends(get_db)]
 READERS = Depends(require(*ASSESS_READERS))
 EDITORS = Depends(require(*ASSESSORS))
 GRADER = Depends(require(*GRADERS))
-FRAMEWORK = "peel-2021-22"
 DEFAULT_FORCE = "west-midlands"
 DEFAULT_FY = "2021/22"
 CACHE_SECONDS = 300.0
@@ -67,7 +67,7 @@ def _cache(data_dir: Path, force_id: str, period: Period) -> IndicatorCache | No
 def _period(fy: str) -> Period:
     try:
         return Period.financial_year(fy)
-    except ValueError as err:
+    except UserInputError as err:
         raise HTTPException(status_code=400, detail=str(err)) from None
 
 
@@ -75,7 +75,7 @@ def run_assessment(request: Request, db: Session, force_id: str, period: Period)
     """The assessment shown on the pages, on the cached indicator results (a hook for other
     pages, such as the report, to call)."""
     cache = _cache(request.app.state.data_dir, force_id, period)
-    return assess(cache, force_id, period, FRAMEWORK, db=db)
+    return assess(cache, force_id, period, assessed_framework_id(period.end), db=db)
 
 
 def _actor(user: User) -> records.Actor:
@@ -117,7 +117,7 @@ def assess_page(
             "grades": [g.grade for g in grades()],
             "can_edit": user.role in ASSESSORS,
             "can_grade": user.role in GRADERS,
-            "history": records.grade_history(db, force, FRAMEWORK),
+            "history": records.grade_history(db, force, result.framework_id),
         },
     )
 
@@ -139,9 +139,18 @@ def set_grade(
     """Record an assessor's (or the inspectorate's) grade with its reason."""
     try:
         records.set_grade(
-            db, _actor(user), force, FRAMEWORK, area_id, kind, grade, reason, source, suggested
+            db,
+            _actor(user),
+            force,
+            assessed_framework_id(_period(fy).end),
+            area_id,
+            kind,
+            grade,
+            reason,
+            source,
+            suggested,
         )
-    except ValueError as err:
+    except UserInputError as err:
         raise _bad(str(err)) from None
     db.commit()
     return _back(force, fy, f"area-{area_id}")
@@ -170,7 +179,7 @@ def add_evidence(
             db,
             _actor(user),
             force,
-            FRAMEWORK,
+            assessed_framework_id(_period(fy).end),
             characteristic_id,
             finding,
             kind,
@@ -178,7 +187,7 @@ def add_evidence(
             when,
             summary,
         )
-    except ValueError as err:
+    except UserInputError as err:
         raise _bad(str(err)) from None
     db.commit()
     return _back(force, fy, f"ch-{row.characteristic_id}")
@@ -191,7 +200,7 @@ def afi_list(
     """Every improvement, newest first."""
     try:
         items = records.improvements(db, force or None, status or None)
-    except ValueError as err:
+    except UserInputError as err:
         raise _bad(str(err)) from None
     return render(
         request,
@@ -203,7 +212,7 @@ def afi_list(
             "can_edit": user.role in ASSESSORS,
             "kinds": IMPROVEMENT_KINDS,
             "phases": MONITORING_PHASES,
-            "areas": framework(FRAMEWORK).areas,
+            "areas": framework(assessed_framework_id()).areas,
             "default_force": DEFAULT_FORCE,
         },
     )
@@ -229,14 +238,14 @@ def afi_create(
     try:
         if characteristic_id and not title:
             imp = records.suggest_from_finding(
-                db, _actor(user), force, FRAMEWORK, characteristic_id, reason
+                db, _actor(user), force, assessed_framework_id(), characteristic_id, reason
             )
         else:
             imp = records.create_improvement(
                 db,
                 _actor(user),
                 force,
-                FRAMEWORK,
+                assessed_framework_id(),
                 area_id,
                 title,
                 kind,
@@ -245,7 +254,7 @@ def afi_create(
                 due_date=due,
                 monitoring_phase=monitoring_phase,
             )
-    except ValueError as err:
+    except UserInputError as err:
         raise _bad(str(err)) from None
     db.commit()
     return RedirectResponse(f"/assess/afis/{imp.id}", status_code=303)
@@ -283,7 +292,7 @@ def _progress(request: Request, imp: Any, fy: str) -> dict[str, Any]:
 def _improvement(db: Session, afi_id: int) -> Any:
     try:
         return records.get_improvement(db, afi_id)
-    except ValueError:
+    except UserInputError:
         raise HTTPException(status_code=404, detail="Not found.") from None
 
 
@@ -338,7 +347,7 @@ def afi_update(
             linked_indicators=linked_indicators,
             description=description,
         )
-    except ValueError as err:
+    except UserInputError as err:
         raise _bad(str(err)) from None
     db.commit()
     return RedirectResponse(f"/assess/afis/{afi_id}", status_code=303)
@@ -362,10 +371,10 @@ def afi_action(
         if action_id:
             action = records.update_action(db, _actor(user), int(action_id), status)
             if action.improvement_id != afi_id:
-                raise ValueError("that action belongs to another improvement")
+                raise UserInputError("that action belongs to another improvement")
         else:
             records.add_action(db, _actor(user), afi_id, description, owner, _date(due_date))
-    except ValueError as err:
+    except UserInputError as err:
         db.rollback()
         raise _bad(str(err)) from None
     db.commit()
@@ -384,7 +393,7 @@ def afi_close(
     _improvement(db, afi_id)
     try:
         records.close_improvement(db, _actor(user), afi_id, evidence)
-    except ValueError as err:
+    except UserInputError as err:
         raise _bad(str(err)) from None
     db.commit()
     return RedirectResponse(f"/assess/afis/{afi_id}", status_code=303)

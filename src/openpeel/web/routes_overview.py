@@ -7,9 +7,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import HTTPException, Query, Request
+from fastapi import Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from openpeel.errors import UnknownIdError
 from openpeel.indicators.period import Period
 from openpeel.reference.forces import force
 from openpeel.reference.peel_framework import framework_for, grades, sections
@@ -34,6 +35,23 @@ def scope_of(
         raise HTTPException(status_code=400, detail=str(error)) from error
 
 
+def public_scope(
+    request: Request,
+    force_id: Annotated[str | None, Query(alias="force", max_length=40)] = None,
+    fy: Text = None,
+    start: Annotated[str | None, Query(alias="from", max_length=7)] = None,
+    end: Annotated[str | None, Query(alias="to", max_length=7)] = None,
+) -> tuple[str, Period]:
+    """The query parameters every public page takes (``force``, ``fy``, ``from``, ``to``),
+    declared once: a FastAPI dependency giving the force and period (400 when they cannot be
+    shown; the defaults are ``public_data.choose``'s)."""
+    return scope_of(request, force_id, fy, start, end)
+
+
+#: A route parameter holding the force and period of the URL.
+PublicScope = Annotated[tuple[str, Period], Depends(public_scope)]
+
+
 def query_string(force_id: str, period: Period, **extra: str) -> str:
     """The URL parameters that reproduce a view."""
     params = {"force": force_id, "from": f"{period.start:%Y-%m}", "to": f"{period.end:%Y-%m}"}
@@ -51,7 +69,7 @@ def common(request: Request, force_id: str, period: Period) -> dict[str, Any]:
         "qs": query_string(force_id, period),
         "period_from": f"{period.start:%Y-%m}",
         "period_to": f"{period.end:%Y-%m}",
-        "data_is_synthetic": public_data.lake_is_synthetic(request.app.state.data_dir),
+        "data_is_synthetic": public_data.lake_is_synthetic(request.app.state.data_dir, force_id),
     }
 
 
@@ -68,13 +86,10 @@ def panels_for(
 @router.get("/overview", response_class=HTMLResponse)
 def overview(
     request: Request,
-    force_id: Annotated[str | None, Query(alias="force", max_length=40)] = None,
-    fy: Text = None,
-    start: Annotated[str | None, Query(alias="from", max_length=7)] = None,
-    end: Annotated[str | None, Query(alias="to", max_length=7)] = None,
+    scope: PublicScope,
 ) -> HTMLResponse:
     """The force overview: every PEEL area with its headline numbers."""
-    force_id, period = scope_of(request, force_id, fy, start, end)
+    force_id, period = scope
     fw = framework_for(period.end)
     areas = []
     for area in fw.areas:
@@ -97,17 +112,14 @@ def overview(
 def area_page(
     request: Request,
     area_id: str,
-    force_id: Annotated[str | None, Query(alias="force", max_length=40)] = None,
-    fy: Text = None,
-    start: Annotated[str | None, Query(alias="from", max_length=7)] = None,
-    end: Annotated[str | None, Query(alias="to", max_length=7)] = None,
+    scope: PublicScope,
 ) -> HTMLResponse:
     """One PEEL area: what the framework asks and every panel openpeel has for it."""
-    force_id, period = scope_of(request, force_id, fy, start, end)
+    force_id, period = scope
     fw = framework_for(period.end)
     try:
         area = fw.area(area_id)
-    except KeyError as error:
+    except UnknownIdError as error:
         raise HTTPException(status_code=404, detail=f"no PEEL area {area_id!r}") from error
     return render(
         request,
@@ -124,15 +136,9 @@ def area_page(
 
 
 def _section_page(
-    request: Request,
-    page: str,
-    title: str,
-    force_id: str | None,
-    fy: str | None,
-    start: str | None,
-    end: str | None,
+    request: Request, page: str, title: str, scope: tuple[str, Period]
 ) -> HTMLResponse:
-    force_id, period = scope_of(request, force_id, fy, start, end)
+    force_id, period = scope
     return render(
         request,
         "public/section.html",
@@ -148,38 +154,29 @@ def _section_page(
 @router.get("/crime", response_class=HTMLResponse)
 def crime_page(
     request: Request,
-    force_id: Annotated[str | None, Query(alias="force", max_length=40)] = None,
-    fy: Text = None,
-    start: Annotated[str | None, Query(alias="from", max_length=7)] = None,
-    end: Annotated[str | None, Query(alias="to", max_length=7)] = None,
+    scope: PublicScope,
 ) -> HTMLResponse:
     """Crime and outcomes."""
-    return _section_page(request, "crime", "Crime and outcomes", force_id, fy, start, end)
+    return _section_page(request, "crime", "Crime and outcomes", scope)
 
 
 @router.get("/calls", response_class=HTMLResponse)
 def calls_page(
     request: Request,
-    force_id: Annotated[str | None, Query(alias="force", max_length=40)] = None,
-    fy: Text = None,
-    start: Annotated[str | None, Query(alias="from", max_length=7)] = None,
-    end: Annotated[str | None, Query(alias="to", max_length=7)] = None,
+    scope: PublicScope,
 ) -> HTMLResponse:
     """Calls: 999 answering and the Citizens' Charter."""
-    return _section_page(request, "calls", "Calls from the public", force_id, fy, start, end)
+    return _section_page(request, "calls", "Calls from the public", scope)
 
 
 @router.get("/data/{panel_id}.csv")
 def panel_csv(
     request: Request,
     panel_id: str,
-    force_id: Annotated[str | None, Query(alias="force", max_length=40)] = None,
-    fy: Text = None,
-    start: Annotated[str | None, Query(alias="from", max_length=7)] = None,
-    end: Annotated[str | None, Query(alias="to", max_length=7)] = None,
+    scope: PublicScope,
 ) -> Response:
     """The full result behind a panel as CSV (a ``synthetic_data`` column when synthetic)."""
-    force_id, period = scope_of(request, force_id, fy, start, end)
+    force_id, period = scope
     names = tuple(sections())
     for panel in panels_for(request, names, force_id, period):
         if panel.panel_id == panel_id and panel.result is not None:

@@ -8,14 +8,17 @@ import pandas as pd
 from fastapi import HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from openpeel.errors import OpenpeelError, UserInputError
+from openpeel.formatting import number_text
+from openpeel.formatting import percent_text as share_text
+from openpeel.indicators.explorer import ExplorerFilters, explore, filter_options
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.report import charts
-from openpeel.report.explorer import ExplorerFilters, explore, filter_options
-from openpeel.report.panels import display, label, number_text, share_text
+from openpeel.report.panels import display, label
 from openpeel.web import public_data
 from openpeel.web.rendering import render
-from openpeel.web.routes_overview import common, query_string, scope_of
+from openpeel.web.routes_overview import PublicScope, common, query_string
 from openpeel.web.security import protected_router
 
 router = protected_router()
@@ -27,7 +30,7 @@ def _filters(
 ) -> ExplorerFilters:
     try:
         return ExplorerFilters(ethnicity or "self_defined", legislation, object_, outcome, age, sex)
-    except ValueError as error:
+    except UserInputError as error:
         raise HTTPException(status_code=400, detail=str(error)) from error
 
 
@@ -40,7 +43,7 @@ def _result(
         return public_data.cached(
             key, lambda: explore(public_data.connection(data_dir), force_id, period, filters)
         )
-    except (LookupError, ValueError) as error:
+    except OpenpeelError as error:
         raise HTTPException(status_code=400, detail=str(error).splitlines()[0]) from error
 
 
@@ -88,6 +91,8 @@ def _view(
     data_dir = request.app.state.data_dir
     result = _result(request, force_id, period, filters)
     svg, description = _chart(result, filters)
+    if result.is_synthetic or public_data.lake_is_synthetic(data_dir, force_id):
+        svg = charts.mark_synthetic(svg)
     options = public_data.cached(
         ("options", str(data_dir), force_id, period.start, period.end),
         lambda: filter_options(public_data.connection(data_dir), force_id, period),
@@ -117,10 +122,7 @@ def _view(
 @router.get("/stop-search", response_class=HTMLResponse)
 def explorer(
     request: Request,
-    force_id: Annotated[str | None, Query(alias="force", max_length=40)] = None,
-    fy: Annotated[str | None, Query(max_length=7)] = None,
-    start: Annotated[str | None, Query(alias="from", max_length=7)] = None,
-    end: Annotated[str | None, Query(alias="to", max_length=7)] = None,
+    scope: PublicScope,
     ethnicity: Value = "self_defined",
     legislation: Value = "",
     object_: Annotated[str, Query(alias="object", max_length=60, pattern=r"^[a-z0-9_]*$")] = "",
@@ -129,7 +131,7 @@ def explorer(
     sex: Value = "",
 ) -> HTMLResponse:
     """Person searches by ethnic group under the filters chosen."""
-    force_id, period = scope_of(request, force_id, fy, start, end)
+    force_id, period = scope
     filters = _filters(ethnicity, legislation, object_, outcome, age, sex)
     view = public_data.cached(
         (
@@ -160,10 +162,7 @@ def explorer(
 @router.get("/stop-search.csv")
 def explorer_csv(
     request: Request,
-    force_id: Annotated[str | None, Query(alias="force", max_length=40)] = None,
-    fy: Annotated[str | None, Query(max_length=7)] = None,
-    start: Annotated[str | None, Query(alias="from", max_length=7)] = None,
-    end: Annotated[str | None, Query(alias="to", max_length=7)] = None,
+    scope: PublicScope,
     ethnicity: Value = "self_defined",
     legislation: Value = "",
     object_: Annotated[str, Query(alias="object", max_length=60, pattern=r"^[a-z0-9_]*$")] = "",
@@ -172,7 +171,7 @@ def explorer_csv(
     sex: Value = "",
 ) -> Response:
     """The explorer's result as CSV."""
-    force_id, period = scope_of(request, force_id, fy, start, end)
+    force_id, period = scope
     filters = _filters(ethnicity, legislation, object_, outcome, age, sex)
     result = _result(request, force_id, period, filters)
     name = f"stop-search-{force_id}-{period.start:%Y-%m}-{period.end:%Y-%m}.csv"

@@ -11,10 +11,13 @@ from typing import Any
 
 import pandas as pd
 
+from openpeel.errors import DataUnavailableError, UserInputError
 from openpeel.indicators import stop_search as ss
 from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
-from openpeel.stats.intervals import poisson_exact_interval, wilson_interval
+from openpeel.provenance import any_synthetic
+from openpeel.stats.intervals import wilson_interval
+from openpeel.stats.rates import annual_rate_per_1000, person_years
 
 #: Filter name -> column of the person-search rows it filters.
 FILTER_COLUMNS = {
@@ -41,7 +44,7 @@ class ExplorerFilters:
 
     def __post_init__(self) -> None:
         if self.ethnicity not in ETHNICITY_BASES:
-            raise ValueError(f"ethnicity must be one of {', '.join(ETHNICITY_BASES)}")
+            raise UserInputError(f"ethnicity must be one of {', '.join(ETHNICITY_BASES)}")
 
     def active(self) -> dict[str, str]:
         """The filters set (name -> value)."""
@@ -108,16 +111,13 @@ def explore(
             lambda g: float(mine.get("total" if g == "all" else g, float("nan")))
         )
         table.loc[table.group == ss.NOT_STATED, "population"] = float("nan")
-        years = len(sc.months_supplied.get(force_id, ())) / 12
-        exposure = table["population"] * years
-        rate_low, rate_high = poisson_exact_interval(table["searches"], confidence)
-        table["rate_per_1000"] = 1000 * table["searches"] / exposure
-        table["rate_low"] = 1000 * rate_low / exposure
-        table["rate_high"] = 1000 * rate_high / exposure
+        exposure = person_years(table["population"], len(sc.months_supplied.get(force_id, ())))
+        r = annual_rate_per_1000(table["searches"], exposure, confidence)
+        table["rate_per_1000"], table["rate_low"], table["rate_high"] = r.rate, r.low, r.high
         sources = con.table("population").source.execute().unique()
-        if any("SYNTHETIC" in str(s).upper() for s in sources):
+        if any_synthetic(sources):
             caveats.append("The population denominators are SYNTHETIC: rates are not real.")
-    except (LookupError, ValueError) as error:  # no population loaded: shares only
+    except DataUnavailableError as error:  # no population loaded: shares only
         caveats.append(f"No rates: {str(error).splitlines()[0]}")
     if filters.ethnicity == "officer_defined":
         caveats.append(

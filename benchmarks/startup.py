@@ -1,0 +1,68 @@
+"""Command start-up: ``openpeel --help`` and a subcommand's ``--help`` against ``python -c pass``.
+
+Each command runs in a fresh interpreter, interleaved with the baseline, ``--repeat`` times;
+the table gives the median wall time, the peak resident memory of the child process and both as
+ratios to the baseline (the same interpreter doing nothing), plus the same for importing every
+command module at once: what ``openpeel --help`` cost when listing the commands imported them.
+
+Targets (issue "Fast where people wait"): ``--help`` <= 0.3 s and <= 80 MB resident.
+
+Usage: ``python benchmarks/startup.py [--repeat 5]``. Not a test: nothing here asserts on time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+from openpeel.cli import COMMAND_MODULES
+
+EVERY_MODULE = "; ".join(f"import openpeel.cli.{m}" for m in sorted(set(COMMAND_MODULES.values())))
+RUN_CLI = (
+    "import sys; from openpeel.cli import main; sys.argv = ['openpeel', *sys.argv[1:]]; main()"
+)
+CASES: dict[str, list[str]] = {
+    "python -c pass (baseline)": [sys.executable, "-c", "pass"],
+    "openpeel --help": [sys.executable, "-c", RUN_CLI, "--help"],
+    "openpeel stop-search --help": [sys.executable, "-c", RUN_CLI, "stop-search", "--help"],
+    "openpeel report --help": [sys.executable, "-c", RUN_CLI, "report", "--help"],
+    "import every command module": [sys.executable, "-c", EVERY_MODULE],
+}
+
+
+def measure(argv: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak resident MB of one run of ``argv`` in a child process."""
+    start = time.perf_counter()
+    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} exited {child.returncode}")
+    return seconds, usage.ru_maxrss / 1024  # Linux reports KB
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in CASES}
+    for _ in range(args.repeat):
+        for name, argv in CASES.items():  # interleaved: load on the machine hits all alike
+            runs[name].append(measure(argv))
+    base_s = statistics.median(s for s, _ in runs["python -c pass (baseline)"])
+    base_mb = statistics.median(m for _, m in runs["python -c pass (baseline)"])
+    print(f"{'command':32} {'median s':>9} {'x base':>7} {'peak MB':>8} {'x base':>7}")
+    for name, values in runs.items():
+        s = statistics.median(v for v, _ in values)
+        mb = statistics.median(m for _, m in values)
+        print(f"{name:32} {s:9.3f} {s / base_s:7.1f} {mb:8.1f} {mb / base_mb:7.1f}")
+    print(f"(median of {args.repeat} interleaved runs; load average {os.getloadavg()[0]:.1f})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+"""The demo as a library function: synthesise a force-year in the real formats, load it, and
+(optionally) write the PEEL report. The ``openpeel demo`` command, the report and public-page
+tests and the benchmarks all build their synthetic lakes through :func:`build_demo`.
+
+Everything it writes is SYNTHETIC and labelled so (archive snapshot, population source, call
+files). May import every layer below the faces (``report``, ``synth``, ``store``, ...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from openpeel.calendar import Period
+from openpeel.config import Where, workspace_for
+from openpeel.store.calls import load_call_log, load_calls_999, load_incidents
+from openpeel.store.ingest import IngestReport, ingest
+from openpeel.store.lake import Lake
+from openpeel.store.offenders import load_offender_extract
+from openpeel.synth import SynthSummary, write_archive
+from openpeel.synth.calls import write_calls_demo
+from openpeel.synth.offenders import write_offender_extract
+from openpeel.synth.population import demo_population
+
+DEMO_FORCE = "west-midlands"
+DEMO_START, DEMO_END = "2021-04", "2022-03"
+
+
+@dataclass
+class DemoLake:
+    """What :func:`build_demo` wrote and loaded."""
+
+    data_dir: Path
+    force_id: str
+    period: Period
+    archive: SynthSummary
+    ingest: IngestReport
+    call_rows: dict[str, int]
+    offender_rows: dict[str, int]
+    offenders_as_at: date
+    reports: dict[str, Path] = field(default_factory=dict)
+
+
+def build_demo(
+    where: Where,
+    *,
+    forces: Sequence[str] = (DEMO_FORCE,),
+    start: str = DEMO_START,
+    end: str = DEMO_END,
+    seed: int = 1,
+    scale: float = 1.0,
+    calls_scale: float = 0.1,
+    offenders: int = 1500,
+    offenders_period: tuple[str, str] = ("2021-04", "2024-03"),
+    progress: Callable[[int, int], None] | None = None,
+) -> DemoLake:
+    """Write and load a SYNTHETIC lake: police.uk files for ``forces`` (the first one is the
+    force the call-handling files and the report are for), the demo population and call data.
+
+    Args:
+        where: the workspace or data directory to build in (created).
+        forces: data.police.uk force ids; the first is the demo's force.
+        start: first month (``YYYY-MM``).
+        end: last month.
+        seed: the random seed (the same seed writes the same files).
+        scale: size of the police.uk files relative to the real force.
+        calls_scale: size of the call log relative to the real force.
+        offenders: registered sex offenders in the offender management extract.
+        offenders_period: first and last month of the offender management extract.
+        progress: called with (files done, files in all) during the ingest.
+    """
+    ws = workspace_for(where)
+    data_dir = ws.data_dir
+    data_dir.mkdir(parents=True, exist_ok=True)
+    force_id = forces[0]
+    archive_dir = data_dir / "synthetic-archive"
+    summary = write_archive(
+        archive_dir,
+        force_id=force_id,
+        start=start,
+        end=end,
+        seed=seed,
+        scale=scale,
+        forces=list(forces) if len(forces) > 1 else None,
+    )
+    report = ingest([archive_dir], ws, progress=progress)
+    Lake(data_dir).write_reference("population", demo_population())
+    calls = write_calls_demo(
+        data_dir / "synthetic-calls",
+        force_id,
+        start,
+        end,
+        seed,
+        calls_scale,
+        force_ids=list(forces) if len(forces) > 1 else None,
+    )
+    load_calls_999(calls.files["calls_999_monthly"], ws)
+    load_call_log(calls.files["call_log"], force_id, ws)
+    load_incidents(calls.files["incidents"], force_id, ws)
+    extract = write_offender_extract(
+        data_dir / "synthetic-offenders", force_id, *offenders_period, seed, offenders
+    )
+    load_offender_extract(extract.out_dir, force_id, ws)
+    return DemoLake(
+        data_dir,
+        force_id,
+        _period(start, end),
+        summary,
+        report,
+        dict(calls.rows),
+        dict(extract.rows),
+        extract.as_at,
+    )
+
+
+def _period(start: str, end: str) -> Period:
+    """The demo's period: a financial year when the months are one, else the month range."""
+    period = Period.from_months(start, end)
+    if period.start.month == 4 and period.n_months == 12:
+        return Period.financial_year(f"{period.start.year}/{(period.start.year + 1) % 100:02d}")
+    return period
+
+
+def write_demo_report(demo: DemoLake, where: Where | None = None) -> dict[str, Path]:
+    """Write the demo force's PEEL report for the demo's period, as HTML and PDF."""
+    from openpeel.report import build_report, write_html, write_pdf
+
+    ws = workspace_for(where if where is not None else demo.data_dir)
+    report = build_report(ws, demo.force_id, demo.period)
+    stem = f"report-{demo.force_id}-{demo.period.label.replace('/', '-')}"
+    demo.reports = {
+        "html": write_html(report, demo.data_dir / f"{stem}.html"),
+        "pdf": write_pdf(report, demo.data_dir / f"{stem}.pdf"),
+    }
+    return demo.reports

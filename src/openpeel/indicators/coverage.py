@@ -1,0 +1,175 @@
+"""What an analysis covers: one :class:`Coverage` for every indicator family.
+
+A coverage is the period asked for, the forces analysed, the months each force supplied for the
+table the indicator reads (a current partition in the lake's manifest), the snapshots those
+months came from, whether any of them is synthetic, and the caveats that follow (months missing,
+months from several downloads). Stop and search's ``Scope`` is a coverage of
+``stop_searches``; crime and outcomes use the same missing-month and snapshot rules.
+
+A missing month is missing data, never zero: it adds nothing to an exposure and is named in a
+caveat.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from openpeel.calendar import Period
+from openpeel.errors import DataUnavailableError, UserInputError
+from openpeel.provenance import any_synthetic
+from openpeel.reference.forces import forces
+from openpeel.store.status import describe_months
+
+#: How a table's files are named in the caveats.
+TABLE_WORDS = {
+    "stop_searches": "stop-and-search",
+    "crimes": "street",
+    "outcomes": "outcomes",
+}
+
+
+def missing_months(period: Period, supplied: Iterable[date]) -> list[date]:
+    """Months of the period with no file."""
+    have = set(supplied)
+    return [m for m in period.months if m not in have]
+
+
+def snapshot_caveats(snapshots: Iterable[str], what: str = "street files") -> list[str]:
+    """A caveat when the months used come from several downloads."""
+    distinct = sorted(set(snapshots))
+    if len(distinct) <= 1:
+        return []
+    return [
+        f"The {what} used come from {len(distinct)} downloads ({', '.join(distinct)}): later "
+        "downloads carry corrections, so months from different downloads are not strictly "
+        "comparable."
+    ]
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Which forces and months an analysis covers, and what the lake holds for them.
+
+    Attributes:
+        period: the months asked for.
+        force_ids: the forces analysed (sorted).
+        months_supplied: per force, the months of the period with a file of the table.
+        snapshots: the snapshots the data came from.
+        table_name: the lake table the months were looked up in.
+    """
+
+    period: Period
+    force_ids: tuple[str, ...]
+    months_supplied: dict[str, tuple[date, ...]] = field(default_factory=dict)
+    snapshots: tuple[str, ...] = ()
+    table_name: str = "stop_searches"
+
+    @property
+    def is_synthetic(self) -> bool:
+        """True when any of the data came from a synthetic snapshot."""
+        return any_synthetic(self.snapshots)
+
+    def months_missing(self, force_id: str) -> list[date]:
+        """Months of the period the force did not supply."""
+        return missing_months(self.period, self.months_supplied.get(force_id, ()))
+
+    def n_months(self, force_id: str) -> int:
+        """How many months the force supplied."""
+        return len(self.months_supplied.get(force_id, ()))
+
+    def caveats(self) -> list[str]:
+        """Missing months, in words (one caveat per force with a gap)."""
+        what = TABLE_WORDS.get(self.table_name, self.table_name)
+        out = []
+        for f in self.force_ids:
+            missing = self.months_missing(f)
+            if missing:
+                out.append(
+                    f"{f}: no {what} data for {describe_months(missing)} "
+                    f"({len(missing)} of {self.period.n_months} months); those months add "
+                    "nothing to the exposure."
+                )
+        return out
+
+    def meta(self) -> dict[str, Any]:
+        """What every result carries about what it covers."""
+        return {
+            "period": self.period.label,
+            "first_month": self.period.start.isoformat()[:7],
+            "last_month": self.period.end.isoformat()[:7],
+            "forces": list(self.force_ids),
+            "months_supplied": {f: self.n_months(f) for f in self.force_ids},
+            "snapshots": list(self.snapshots),
+        }
+
+
+def supplied_frame(con: Any, table_name: str, period: Period) -> pd.DataFrame:
+    """Current partitions of one table in the period: ``force_id, month, snapshot``."""
+    if "lake_partitions" not in con.list_tables():
+        raise DataUnavailableError("no data loaded: run 'openpeel ingest' first")
+    parts = con.table("lake_partitions")
+    return (
+        parts.filter(
+            (parts.table_name == table_name)
+            & (parts.status == "current")
+            & parts.month.between(period.start, period.end)
+        )
+        .select("force_id", "month", "snapshot")
+        .execute()
+    )
+
+
+def coverage(
+    con: Any,
+    table_name: str,
+    period: Period,
+    force_ids: Sequence[str] | str | None = None,
+) -> Coverage:
+    """The forces and months of one table to analyse, checked against what the lake holds.
+
+    Args:
+        con: an ``openpeel.connect()`` connection.
+        table_name: the lake table (``stop_searches``, ``crimes``, ``outcomes``).
+        period: the months to analyse.
+        force_ids: one force, several, or None for every force with data in the period.
+
+    Raises:
+        UserInputError: an unknown force id.
+        DataUnavailableError: nothing of the table is loaded for the forces in the period.
+    """
+    wanted = [force_ids] if isinstance(force_ids, str) else list(force_ids or [])
+    known = forces()
+    for f in wanted:
+        if f not in known:
+            raise UserInputError(
+                f"unknown force id {f!r} (see 'openpeel status' for forces loaded)"
+            )
+    rows = supplied_frame(con, table_name, period)
+    if wanted:
+        rows = rows[rows["force_id"].isin(wanted)]
+    what = TABLE_WORDS.get(table_name, table_name)
+    if rows.empty:
+        who = ", ".join(wanted) if wanted else "any force"
+        raise DataUnavailableError(f"no {what} data for {who} in {period.label}")
+    months: dict[str, tuple[date, ...]] = {}
+    for force_key, group in rows.groupby("force_id"):
+        months[str(force_key)] = tuple(sorted(_as_date(m) for m in group["month"]))
+    absent = [f for f in wanted if f not in months]
+    if absent:
+        raise DataUnavailableError(f"no {what} data for {', '.join(absent)} in {period.label}")
+    return Coverage(
+        period=period,
+        force_ids=tuple(sorted(months)),
+        months_supplied=months,
+        snapshots=tuple(sorted(set(rows["snapshot"].astype(str)))),
+        table_name=table_name,
+    )
+
+
+def _as_date(value: Any) -> date:
+    return pd.Timestamp(value).date()

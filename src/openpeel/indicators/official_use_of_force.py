@@ -1,0 +1,183 @@
+"""Use of force for every force from the Home Office use of force statistics (Treating the
+public fairly): incidents, and tactics by the officer-perceived ethnicity of the person, as
+rates per 1,000 residents of each group with the ratio to White (the statistics stop and search
+uses: exact Poisson intervals, exact conditional rate ratios).
+
+Inputs: the tidy official figures and, optionally, Census population by force area and broad
+ethnic group (``openpeel population load``). Without population the counts and shares are shown
+and the rates are not available.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from openpeel.errors import DataUnavailableError, UserInputError
+from openpeel.indicators.result import IndicatorResult
+from openpeel.reference.forces import forces
+from openpeel.stats.intervals import poisson_exact_interval, wilson_interval
+from openpeel.stats.rate_ratio import rate_ratio
+
+PUBLICATION = "home-office-use-of-force"
+INCIDENTS_TABLE = "12"
+ETHNICITY_TABLE = "16"
+ALL_TACTICS = "Total Tactics"
+#: Published column label (start, lower case) -> broad group. "Chinese or Other" in early
+#: editions; from 2019/20 Chinese is counted under Asian.
+GROUP_OF_LABEL: tuple[tuple[str, str], ...] = (
+    ("white", "white"),
+    ("black", "black"),
+    ("asian", "asian"),
+    ("mixed", "mixed"),
+    ("chinese", "other"),
+    ("other", "other"),
+    ("not reported", "not_reported"),
+    ("not stated", "not_reported"),
+    ("number of times", "total"),
+    ("total", "total"),
+)
+GROUPS = ("white", "black", "asian", "mixed", "other")
+
+
+def group_of(label: str) -> str | None:
+    """The broad group of a published perceived-ethnicity column label."""
+    text = label.strip().lower()
+    return next((g for prefix, g in GROUP_OF_LABEL if text.startswith(prefix)), None)
+
+
+def use_of_force(
+    figures: pa.Table,
+    force_id: str,
+    period: str,
+    population: pa.Table | None = None,
+    confidence: float = 0.95,
+) -> IndicatorResult:
+    """Incidents and tactics by perceived ethnicity for one force and financial year.
+
+    Raises:
+        UserInputError: unknown force.
+        DataUnavailableError: the period is not loaded, or the force is not in its tables.
+    """
+    if force_id not in forces():
+        raise UserInputError(f"unknown force id {force_id!r}; try 'west-midlands'")
+    mine = figures.filter(pc.equal(figures["publication"], PUBLICATION))
+    periods = sorted(set(mine["period"].to_pylist()))
+    if period not in periods:
+        raise DataUnavailableError(
+            f"use of force statistics for {period!r} are not loaded; loaded: "
+            f"{', '.join(periods) or 'none'} (load with 'openpeel official load FILE')"
+        )
+    df = mine.filter(
+        pc.and_(pc.equal(mine["period"], period), pc.equal(mine["force_id"], force_id))
+    ).to_pandas()
+    incidents_rows = df[df["table_id"] == INCIDENTS_TABLE]
+    if incidents_rows.empty:
+        raise DataUnavailableError(f"{force_id} is not in table 12 of the {period} tables")
+    incidents = incidents_rows["value"].iloc[0]
+    tactics = df[df["table_id"] == ETHNICITY_TABLE].copy()
+    tactics["dims"] = tactics["dimensions"].map(json.loads)
+    tactics = tactics[tactics["dims"].map(lambda d: d.get("Tactic") == ALL_TACTICS)]
+    counts: dict[str, float] = {}
+    for _, row in tactics.iterrows():
+        group = group_of(row["dims"].get("perceived_ethnicity", ""))
+        if group and pd.notna(row["value"]):
+            counts[group] = counts.get(group, 0.0) + float(row["value"])
+    pop = _population(population, force_id)
+    total = counts.get("total") or sum(v for k, v in counts.items() if k != "total")
+    rows = [
+        {
+            "perceived_ethnicity": "all",
+            "incidents": incidents,
+            "tactics": total,
+            "share": None,
+            "share_low": None,
+            "share_high": None,
+            "population": pop.get("total"),
+            "rate_per_1000": None,
+            "rate_per_1000_low": None,
+            "rate_per_1000_high": None,
+            "ratio_to_white": None,
+            "ratio_low": None,
+            "ratio_high": None,
+        }
+    ]
+    white = counts.get("white")
+    for group in (*GROUPS, "not_reported"):
+        if group not in counts:
+            continue
+        count = counts[group]
+        low, high = wilson_interval(count, total, confidence) if total else (None, None)
+        row = {
+            "perceived_ethnicity": group,
+            "incidents": None,
+            "tactics": count,
+            "share": count / total if total else None,
+            "share_low": low,
+            "share_high": high,
+            "population": pop.get(group),
+            "rate_per_1000": None,
+            "rate_per_1000_low": None,
+            "rate_per_1000_high": None,
+            "ratio_to_white": None,
+            "ratio_low": None,
+            "ratio_high": None,
+        }
+        people = pop.get(group)
+        if people:
+            lo, hi = poisson_exact_interval(count, confidence)
+            row["rate_per_1000"] = 1000 * count / people
+            row["rate_per_1000_low"] = 1000 * lo / people
+            row["rate_per_1000_high"] = 1000 * hi / people
+            if group != "white" and white is not None and pop.get("white"):
+                ratio = rate_ratio(count, people, white, pop["white"], "exact", confidence)
+                row["ratio_to_white"], row["ratio_low"], row["ratio_high"] = (
+                    ratio.ratio,
+                    ratio.low,
+                    ratio.high,
+                )
+        rows.append(row)
+    caveats = [
+        "Ethnicity is as perceived by the officer, not self-defined.",
+        "Counts are uses of tactics, not people or incidents: one incident can involve several "
+        "tactics (tactical communication and unreported tactics are excluded from the total).",
+    ]
+    if pop:
+        caveats.append(
+            "Rates use Census 2021 residents of the force area; people subject to force need not "
+            "live there, and the Census date may differ from the year of the figures."
+        )
+    else:
+        caveats.append(
+            "No population loaded: rates and ratios to White are not available "
+            "('openpeel population load')."
+        )
+    if counts.get("not_reported"):
+        caveats.append(
+            "Tactics whose subject's ethnicity was not reported are in no group's rate: each "
+            "group's rate is a lower bound."
+        )
+    return IndicatorResult(
+        name="official.use_of_force",
+        title=f"Use of force, {forces()[force_id].name}, {period}",
+        definition=(
+            "Incidents in which force was used (Home Office use of force statistics, table 12) "
+            "and uses of tactics by the officer-perceived ethnicity of the person (table 16, all "
+            f"tactics). Share: tactics in the group / all tactics, Wilson {confidence:.0%} "
+            "interval. Rate per 1,000 residents of the group, exact Poisson interval; ratio to "
+            "the White rate with an exact conditional interval."
+        ),
+        table=pd.DataFrame(rows),
+        caveats=caveats,
+        meta={"force_id": force_id, "period": period, "confidence": confidence},
+    )
+
+
+def _population(population: pa.Table | None, force_id: str) -> dict[str, float]:
+    if population is None:
+        return {}
+    rows = population.filter(pc.equal(population["force_id"], force_id)).to_pylist()
+    return {str(r["ethnic_group"]): float(r["population"]) for r in rows}

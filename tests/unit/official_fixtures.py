@@ -1,0 +1,186 @@
+"""Small published-statistics files in each documented shape, written at test time.
+
+The figures are copied from the published tables (aggregate statistics, public under the Open
+Government Licence); the layouts (title rows, two-row headers, footnote digits glued to names,
+regions between forces, '..' for not supplied) are those of the real files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+Row = list[Any]
+
+
+def write_workbook(path: Path, sheets: dict[str, list[Row]]) -> Path:
+    """An XLSX file with these sheets (rows from A1)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+def ons_p1_rows(west_midlands: float = 259638.0) -> list[Row]:
+    """Table P1 of the ONS police force area tables, year ending December 2019 (abridged)."""
+    return [
+        [
+            "Table P1: Police recorded crime by offence group and police force area, English "
+            "regions and Wales, number of offences, year ending December 20191,2"
+        ],
+        [],
+        ["England and Wales (excluding Greater Manchester Police)"],
+        ["", "", "Total recorded crime (excluding fraud3)", "", "Victim-based crime", ""],
+        ["Area Code", "Area Name", "", "", "Violence against the person4", "Homicide"],
+        ["", "", "Numbers"],
+        ["K04000001", "ENGLAND AND WALES7,8", 5013284.0, "", 1658478.0, 670.0],
+        ["E12000002", "North West8", 418811.0, "", 158758.0, 57.0],
+        ["E23000005", "Greater Manchester8,9", "..", "", "..", ".."],
+        ["E12000005", "West Midlands ", 466132.0, "", 164497.0, 71.0],
+        ["E23000014", "West Midlands", west_midlands, "", 87770.0, 38.0],
+        ["E23000034", "City of London14", 8638.0, "", 1143.0, "-"],
+        ["E99999999", "Atlantis", 12.0, "", 3.0, 0.0],
+        [],
+        ["Source: Home Office - Police recorded crime"],
+        ["11. '..'  indicates data not available."],
+    ]
+
+
+def ons_workbook(path: Path, west_midlands: float = 259638.0) -> Path:
+    """An ONS police force area tables workbook with notes, P1 and P3."""
+    p3 = [
+        [
+            "Table P3: Police recorded crime by offence group and police force area, English "
+            "regions and Wales, rate of offences, year ending December 20191,2"
+        ],
+        [],
+        [],
+        ["", "", "", "", "", ""],
+        [
+            "Area Code",
+            "Area Name",
+            "Population figures (mid-2018)3 rounded to 100",
+            "",
+            "Total recorded crime (excluding fraud5)",
+        ],
+        ["", "", "", "", "Rate per 1,000 population"],
+        ["E23000013", "Cleveland", 567700.0, "", 121.88622],
+        ["E23000014", "West Midlands", 2916500.0, "", 89.02511],
+        ["E23000034", "City of London14", 8700.0, "", "+"],
+    ]
+    return write_workbook(
+        path,
+        {
+            "Notes": [["Crime in England and Wales, year ending December 2019 - PFA tables"]],
+            "Table P1": ons_p1_rows(west_midlands),
+            "Table P3": p3,
+        },
+    )
+
+
+def use_of_force_table_12() -> list[Row]:
+    """Home Office use of force Table 12 (no area codes; regions as 'Total …' rows)."""
+    return [
+        ["Table 12. Incidents by police force, year ending March 2020"],
+        ["Contents"],
+        [],
+        ["Region", "Police force", "Total"],
+        ["England and Wales", "Total England and Wales", 491984.0],
+        ["West Midlands", "Total West Midlands", 28000.0],
+        ["West Midlands", "Staffordshire", 3500.0],
+        ["West Midlands", "West Midlands", 11187.0],
+        ["London", "London, City of", 900.0],
+        ["South West", "Avon & Somerset", 11331.0],
+        [],
+        ["Notes"],
+        [": = not available."],
+    ]
+
+
+def use_of_force_table_16() -> list[Row]:
+    """Table 16: tactics by force and perceived ethnicity (force repeated on each tactic row)."""
+    return [
+        [
+            "Table 16. Number of times tactics were used, by police force and officer perceived "
+            "ethnicity of person involved, year ending March 2020"
+        ],
+        ["Contents"],
+        [],
+        ["Total number of incidents involving group", "", "", "Perceived ethnicity"],
+        [
+            "Police force",
+            "Type of force",
+            "Tactic",
+            "White",
+            "Black (or Black British)",
+            "Asian (or Asian British)",
+            "Mixed",
+            "Other",
+            "Not reported",
+            "Number of times tactic reported",
+        ],
+        [
+            "West Midlands",
+            "Total (excluding not reported and tactical communication)",
+            "*Total Tactics",
+            10868.0,
+            3512.0,
+            2540.0,
+            982.0,
+            272.0,
+            284.0,
+            18458.0,
+        ],
+        ["West Midlands", "Other equipment", "Baton drawn", ":", ":", ":", ":", ":", ":", ":"],
+        ["Wiltshire", "Restraint", "*Total Restraint", 900.0, 50.0, 20.0, 10.0, 5.0, 30.0, 1015.0],
+    ]
+
+
+def use_of_force_workbook(path: Path) -> Path:
+    """A use of force tables workbook (named as the Home Office names the 2019/20 file)."""
+    return write_workbook(
+        path,
+        {
+            "Cover_sheet": [["Police use of force statistics"]],
+            "Contents": [["Police use of force statistics, England and Wales"]],
+            "Table_12": use_of_force_table_12(),
+            "Table_16": use_of_force_table_16(),
+        },
+    )
+
+
+def vfm_adr_rows() -> list[Row]:
+    """HMICFRS value for money ADR sheet: one column per force, headings between measures."""
+    return [
+        ["Home Office ADR data"],
+        [],
+        [
+            "",
+            "Avon and Somerset",
+            "Bedfordshire",
+            "Cambridgeshire",
+            "Cheshire",
+            "City of London",
+            "West Midlands",
+            "Narnia",
+        ],
+        ["Population"],
+        [
+            "Population (1000s) [ONS mid-2016 estimates]",
+            1680.715,
+            664.479,
+            849.035,
+            1048.087,
+            7.4,
+            2864.9,
+            1.0,
+        ],
+        ["999 calls"],
+        ["999 calls received [ADR 441]", 200000.0, 80000.0, "..", 110000.0, 5000.0, 600000.0, 1.0],
+    ]
