@@ -19,10 +19,12 @@ from openpeel.store.calls import load_call_log, load_calls_999, load_incidents
 from openpeel.store.ingest import IngestReport, ingest
 from openpeel.store.lake import Lake
 from openpeel.store.offenders import load_offender_extract
+from openpeel.store.vulnerability import load_folder as load_vulnerability_folder
 from openpeel.synth import SynthSummary, write_archive
 from openpeel.synth.calls import write_calls_demo
 from openpeel.synth.offenders import write_offender_extract
 from openpeel.synth.population import demo_population
+from openpeel.synth.vulnerability import write_vulnerability_extract
 
 DEMO_FORCE = "west-midlands"
 DEMO_START, DEMO_END = "2021-04", "2022-03"
@@ -40,6 +42,7 @@ class DemoLake:
     call_rows: dict[str, int]
     offender_rows: dict[str, int]
     offenders_as_at: date
+    vulnerability_rows: dict[str, int] = field(default_factory=dict)
     reports: dict[str, Path] = field(default_factory=dict)
 
 
@@ -54,6 +57,8 @@ def build_demo(
     calls_scale: float = 0.1,
     offenders: int = 1500,
     offenders_period: tuple[str, str] = ("2021-04", "2024-03"),
+    vulnerability_months: int = 24,
+    vulnerability_scale: float = 0.1,
     progress: Callable[[int, int], None] | None = None,
 ) -> DemoLake:
     """Write and load a SYNTHETIC lake: police.uk files for ``forces`` (the first one is the
@@ -69,6 +74,8 @@ def build_demo(
         calls_scale: size of the call log relative to the real force.
         offenders: registered sex offenders in the offender management extract.
         offenders_period: first and last month of the offender management extract.
+        vulnerability_months: months of the vulnerability extract (from ``start``).
+        vulnerability_scale: size of the vulnerability extract relative to the real force.
         progress: called with (files done, files in all) during the ingest.
     """
     ws = workspace_for(where)
@@ -103,6 +110,15 @@ def build_demo(
         data_dir / "synthetic-offenders", force_id, *offenders_period, seed, offenders
     )
     load_offender_extract(extract.out_dir, force_id, ws)
+    vulnerability = write_vulnerability_extract(
+        data_dir / "synthetic-vulnerability",
+        force_id,
+        start,
+        vulnerability_months,
+        seed,
+        vulnerability_scale,
+    )
+    load_vulnerability_folder(vulnerability.out_dir, force_id, data_dir)
     return DemoLake(
         data_dir,
         force_id,
@@ -112,6 +128,7 @@ def build_demo(
         dict(calls.rows),
         dict(extract.rows),
         extract.as_at,
+        dict(vulnerability.rows),
     )
 
 

@@ -184,3 +184,72 @@ def vfm_adr_rows() -> list[Row]:
         ["999 calls"],
         ["999 calls received [ADR 441]", 200000.0, 80000.0, "..", 110000.0, 5000.0, 600000.0, 1.0],
     ]
+
+
+def workforce_bulletin_workbook(path: Path) -> Path:
+    """Police workforce 31 March 2017 tables H1 and D2 (West Midlands rows as published) and a
+    functions table with one column per force (F1 layout)."""
+    h1 = [
+        ["Table H1  Police officers, by police force area, as at 31 March 2017"],
+        [],
+        ["England and Wales"],
+        [
+            "Police force",
+            "All officers (full-time equivalent)",
+            "",
+            "",
+            "",
+            "Officers available for duty1\n(full-time equivalent)",
+            "",
+            "",
+        ],
+        ["", "Male", "Female", "Total", "", "Male", "Female", "Total"],
+        ["Warwickshire", 560.0, 240.0, 800.0, "", 550.0, 230.0, 780.0],
+        ["West Mercia", 1500.0, 560.0, 2060.0, "", 1480.0, 540.0, 2020.0],
+        ["West Midlands", 4722.19, 2033.77, 6755.96, "", 4651.73, 1913.09, 6564.82],
+        ["Central service secondments", 30.0, 10.0, 40.0, "", 30.0, 10.0, 40.0],
+        ["Total of 43 forces", 100000.0, 30000.0, 130000.0, "", 98000.0, 29000.0, 127000.0],
+        [],
+        ["1. Officers available for duty excludes those on career breaks."],
+    ]
+    d2 = [
+        [
+            "Table D2  Police officers, by police force area, ethnicity and gender, as at 31 March "
+            "2017"
+        ],
+        [],
+        ["England and Wales", "", "", "", "", "", "", "", "Full-time equivalents"],
+        ["Police force", "Male", "", "", "", "", "", "", "Total all officers"],
+        [
+            "",
+            "White",
+            "Black or Black British",
+            "Asian or Asian British",
+            "Chinese or Other ethnic group",
+            "Mixed",
+            "Not stated",
+            "Total male",
+            "",
+        ],
+        ["Warwickshire", 500.0, 5.0, 20.0, 5.0, 10.0, 20.0, 560.0, 800.0],
+        ["West Mercia", 1400.0, 10.0, 30.0, 10.0, 20.0, 30.0, 1500.0, 2060.0],
+        ["West Midlands", 4206.09, 73.0, 274.19, 11.0, 86.0, 71.91, 4722.19, 6755.96],
+    ]
+    f1 = [
+        ["Table F1  Police officer functions (full-time equivalents), as at 31 March 2017"],
+        [],
+        ["Function", "Warwickshire", "West Mercia", "West Midlands", "Total"],
+        ["Local policing"],
+        ["Neighbourhood policing", 100.0, 300.0, 1200.0, 1600.0],
+        ["Incident (response) management", 200.0, 500.0, 1500.0, 2200.0],
+    ]
+    return write_workbook(
+        path,
+        {
+            "Index": [["Police workforce, England and Wales, 31 March 2017"]],
+            "Table_H1": h1,
+            "Table_D2": d2,
+            "Table_JL1": [["Table JL1 (not in this fixture)"]],
+            "Table_F1": f1,
+        },
+    )

@@ -295,3 +295,50 @@ def test_undeclared_sheet_is_rejected_whole(tmp_path: Path) -> None:
     assert (
         table.rows_rejected == 1 and table.skipped_reason == "sheet not declared in the publication"
     )
+
+
+def test_workforce_bulletin_tables(tmp_path: Path) -> None:
+    from tests.unit.official_fixtures import workforce_bulletin_workbook
+
+    read = read_publication(
+        workforce_bulletin_workbook(tmp_path / "police-workforce-tabs.ods.xlsx")
+    )
+    assert read.publication.name == "home-office-workforce-bulletin"
+    assert read.period == "31 March 2017"
+    _balanced(read)
+    h1 = {r["measure"]: r["value"] for r in _rows(read, table_id="H1", force_id="west-midlands")}
+    assert h1["All officers (full-time equivalent) | Total"] == 6755.96
+    assert h1["Officers available for duty (full-time equivalent) | Male"] == 4651.73
+    # Secondments and the 43-force total are loaded, never as forces.
+    others = {r["area_id"] for r in _rows(read, table_id="H1") if r["force_id"] is None}
+    assert others == {"central-service-secondments", "england-and-wales-43-forces"}
+    d2 = {r["measure"]: r["value"] for r in _rows(read, table_id="D2", force_id="west-midlands")}
+    assert d2["Male | Asian or Asian British"] == 274.19
+    assert d2["Male | Chinese or Other ethnic group"] == 11.0
+    f1 = _rows(read, table_id="Table_F1", force_id="west-midlands")
+    assert {r["measure"]: r["value"] for r in f1} == {
+        "Neighbourhood policing": 1200.0,
+        "Incident (response) management": 1500.0,
+    }
+    assert all(json.loads(r["dimensions"]) == {"section": "Local policing"} for r in f1)
+    (total,) = [
+        r
+        for r in _rows(read, table_id="Table_F1", area_id="table-total")
+        if r["measure"] == "Neighbourhood policing"
+    ]
+    assert total["value"] == 1600.0 and total["force_id"] is None
+    # The placeholder JL1 sheet has no force column: rejected as a sheet, with no rows.
+    (reject,) = read.rejects.to_pylist()
+    assert reject["source_sheet"] == "Table_JL1" and "no column" in reject["reason"]
+    jl1 = next(t for t in read.tables if t.sheet == "Table_JL1")
+    assert jl1.rows_read == 0
+
+
+def shared_data_file(relative: str) -> Path:
+    """A file of the real official statistics; skips the test when it is absent."""
+    from tests.conftest import shared_data
+
+    path = shared_data() / "official" / relative
+    if not path.is_file():
+        pytest.skip(f"real official statistics not found at {path}")
+    return path

@@ -87,4 +87,5 @@ def test_cli(data_dir: Path) -> None:
         ],
     )
     assert out.exit_code == 0, out.output
-    assert out.stdout.splitlines()[1].startswith("all,11187.0,18458.0")
+    rows = [line for line in out.stdout.splitlines() if not line.startswith("#")]
+    assert rows[1].startswith("all,11187.0,18458.0")

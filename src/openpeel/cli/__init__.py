@@ -42,6 +42,7 @@ COMMAND_MODULES: dict[str, str] = {
     "scrutiny": "scrutiny",
     "serve": "scrutiny",
     "config": "config",
+    "vulnerability": "vulnerability",
 }
 
 
@@ -82,9 +83,10 @@ COMMAND_HELP: dict[str, str] = {
     "stop-search": "Stop and search monitoring: quality, rates, ratios, outcomes, models, peers.",
     "synth": (
         "Write SYNTHETIC data: police.uk files (the default: openpeel synth OUT ...) or another "
-        "source's extract (openpeel synth offenders OUT ...)."
+        "source's extract (openpeel synth offenders|vulnerability OUT ...)."
     ),
     "users": "People who log in, and their roles.",
+    "vulnerability": "Protecting vulnerable people: demand, timeliness, demand against capacity.",
 }
 
 

@@ -23,6 +23,7 @@ from openpeel.cli.output import (
     progress_bar,
     user_errors,
 )
+from openpeel.cli.vulnerability import synth_vulnerability
 from openpeel.config import Where, workspace
 from openpeel.errors import UserInputError
 from openpeel.indicators.period import Period
@@ -191,7 +192,7 @@ class SynthGroup(click.Group):
 @click.group("synth", cls=SynthGroup)
 def synth_group() -> None:
     """Write SYNTHETIC data: police.uk files (the default: openpeel synth OUT ...) or another
-    source's extract (openpeel synth offenders OUT ...)."""
+    source's extract (openpeel synth offenders|vulnerability OUT ...)."""
 
 
 @synth_group.command("police-uk")
@@ -243,6 +244,7 @@ def synth_command(
 
 
 synth_group.add_command(synth_offenders, "offenders")
+synth_group.add_command(synth_vulnerability, "vulnerability")
 
 
 @click.command("fetch")
@@ -321,6 +323,11 @@ def demo_command(ctx: click.Context, seed: int, scale: float) -> None:
     click.echo(
         f"Offenders: SYNTHETIC extract ({demo.offender_rows['offenders']:,} registered sex "
         f"offenders, as at {demo.offenders_as_at}) loaded; see 'openpeel offenders overdue'."
+    )
+    click.echo(
+        f"Vulnerability: SYNTHETIC extract ({demo.vulnerability_rows['cases']:,} cases, "
+        f"{demo.vulnerability_rows['investigations']:,} investigations) loaded; see 'openpeel "
+        "vulnerability capacity'."
     )
     ctx.obj = Context(data_dir, engine=where.engine)
     ctx.invoke(status_command, months=False, fmt="table")

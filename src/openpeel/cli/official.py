@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from openpeel.cli.options import force_option
 from openpeel.cli.output import FORMAT, Context, console, emit, emit_result, progress_bar
 from openpeel.errors import OpenpeelError
 from openpeel.store.official import load_official
@@ -69,9 +70,7 @@ def official_load(obj: Context, files: tuple[Path, ...], publication: str | None
 
 
 @official_group.command("crime")
-@click.option(
-    "--force", "force_id", required=True, metavar="FORCE", help="Force id, e.g. west-midlands."
-)
+@force_option()
 @click.option(
     "--year",
     "period",
@@ -102,7 +101,7 @@ def _latest(periods: list[str]) -> str:
 
 @official_group.command("figures")
 @click.option("--publication", required=True, metavar="NAME", help="e.g. home-office-use-of-force.")
-@click.option("--force", "force_id", metavar="FORCE", help="Only this force (default: every area).")
+@force_option(required=False, help="Only this force (default: every area).")
 @click.option("--period", metavar="PERIOD", help="Only this period, as loaded (e.g. 2019/20).")
 @click.option("--table", "table_id", metavar="ID", help="Only this table (e.g. 12, P1, H1).")
 @click.option("--measure", metavar="TEXT", help="Only measures containing this text.")
@@ -130,9 +129,7 @@ def official_figures_command(
 
 
 @official_group.command("use-of-force")
-@click.option(
-    "--force", "force_id", required=True, metavar="FORCE", help="Force id, e.g. west-midlands."
-)
+@force_option()
 @click.option(
     "--year", "period", metavar="YYYY/YY", help="Financial year as loaded; default: the latest."
 )
@@ -158,9 +155,7 @@ def official_use_of_force(obj: Context, force_id: str, period: str | None, fmt: 
 
 
 @official_group.command("outcomes")
-@click.option(
-    "--force", "force_id", required=True, metavar="FORCE", help="Force id, e.g. west-midlands."
-)
+@force_option()
 @click.option(
     "--year", "period", metavar="YYYY/YY", help="Financial year as loaded; default: the latest."
 )
@@ -178,6 +173,27 @@ def official_outcomes(
         figures = official_figures(obj.data_dir, PUBLICATION)
         chosen = period or max(set(figures["period"].to_pylist()))
         result = outcome_shares(figures, force_id, chosen, offence_group)
+    except OpenpeelError as err:
+        raise click.ClickException(str(err).splitlines()[0]) from None
+    emit_result(result, fmt)
+
+
+@official_group.command("workforce")
+@force_option()
+@click.option(
+    "--year", "period", metavar="DATE", help="As loaded, e.g. '31 March 2017'; default: latest."
+)
+@FORMAT
+@click.pass_obj
+def official_workforce(obj: Context, force_id: str, period: str | None, fmt: str) -> None:
+    """Ethnic-minority share of officers, joiners and leavers against the population."""
+    from openpeel.indicators.official_workforce import PUBLICATION, workforce_representation
+    from openpeel.store.official import official_figures
+
+    try:
+        figures = official_figures(obj.data_dir, PUBLICATION)
+        chosen = period or max(set(figures["period"].to_pylist()), key=lambda p: p[-4:])
+        result = workforce_representation(figures, force_id, chosen)
     except OpenpeelError as err:
         raise click.ClickException(str(err).splitlines()[0]) from None
     emit_result(result, fmt)

@@ -20,7 +20,7 @@ from importlib import resources
 from openpeel.reference.forces import forces
 
 #: Footnote markers glued to a name: ``Greater Manchester8,9``, ``ENGLAND AND WALES7,8``.
-_FOOTNOTE = re.compile(r"(?<=[A-Za-z\)\]\.])\d{1,2}(?:\s*,\s*\d{1,2})*\s*$")
+_FOOTNOTE = re.compile(r"(?<=[A-Za-z\)\]])\d{1,2}(?:\s*,\s*\d{1,2})*\s*$")
 #: A footnote number after a space (``London 10``): stripped from area names only, since a
 #: category label may end in a number (``Aged 18 to 24``).
 _SPACED_FOOTNOTE = re.compile(r"(?<=[A-Za-z])\s\d{1,2}(?:,\d{1,2})*\s*$")

@@ -830,12 +830,21 @@ def offender_panels(con: Any, force_id: str, period: Period) -> list[Panel]:
     return build(con, force_id, period)
 
 
+def vulnerability_panels(con: Any, force_id: str, period: Period) -> list[Panel]:
+    """Protecting vulnerable people, from the force's own extract
+    (openpeel.report.vulnerability_panels)."""
+    from openpeel.report.vulnerability_panels import vulnerability_panels as build
+
+    return build(con, force_id, period)
+
+
 BUILDERS: dict[str, Builder] = {
     "calls": calls_panels,
     "stop_search": stop_search_panels,
     "crime": crime_panels,
     "investigations": investigation_panels,
     "offenders": offender_panels,
+    "vulnerability": vulnerability_panels,
 }
 
 

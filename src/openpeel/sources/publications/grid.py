@@ -7,7 +7,7 @@ Three layouts are declared (see :mod:`spec`):
   header is the band of rows above the first area row with figures; columns between the area
   and the figures (``Type of force``, ``Tactic``) become dimensions.
 - ``areas_in_columns``: one column per force (HMICFRS value for money): the header row is the
-  first naming at least five forces; heading rows with no figures name a section.
+  first naming at least three forces; heading rows with no figures name a section.
 - ``national``: England and Wales tables with categories in rows.
 
 Rows read = rows loaded + rows rejected, counted over rows that carry at least one figure; rows
@@ -306,7 +306,7 @@ def read_areas_in_columns(
         (
             i
             for i, r in enumerate(grid)
-            if sum((a := recognise_area(_text(c))) is not None and a.is_force for c in r[1:]) >= 5
+            if sum((a := recognise_area(_text(c))) is not None and a.is_force for c in r[1:]) >= 3
         ),
         None,
     )
