@@ -168,7 +168,14 @@ def section_panels(data_dir: Path, section: str, force_id: str, period: Period) 
     """The report's panels of one section (cached)."""
     key = ("section", str(data_dir), section, force_id, period.start, period.end)
     return cached(
-        key, lambda: panels.section_panels(connection(data_dir), section, force_id, period)
+        key,
+        lambda: panels.section_panels(
+            connection(data_dir),
+            section,
+            force_id,
+            period,
+            lake_is_synthetic(data_dir, force_id),
+        ),
     )
 
 
