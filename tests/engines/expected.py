@@ -133,7 +133,7 @@ def ratios_counts(rows: pd.DataFrame) -> pd.DataFrame:
                     continue
                 out.append(
                     {
-                        "ethnicity": basis,
+                        "basis": basis,
                         "group": g,
                         "reference": reference,
                         "searches": int(counts.get(g, 0)),

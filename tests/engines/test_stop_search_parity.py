@@ -65,8 +65,12 @@ def _peers(archive: Path, rows: pd.DataFrame) -> pd.DataFrame:
 # name -> (expected from the archive and the force's rows, key columns, compare only those keys)
 EXPECTED: dict[str, tuple[Callable[[Path, pd.DataFrame], pd.DataFrame], list[str], bool]] = {
     "trend": (lambda a, r: ex.trend(r), ["force_id", "month"], False),
-    "rates": (lambda a, r: ex.group_searches(r).drop(columns="force_id"), ["group"], False),
-    "ratios": (lambda a, r: ex.ratios_counts(r), ["ethnicity", "group", "reference"], False),
+    "rates": (
+        lambda a, r: ex.group_searches(r).drop(columns="force_id").assign(basis="self_defined"),
+        ["basis", "group"],
+        False,
+    ),
+    "ratios": (lambda a, r: ex.ratios_counts(r), ["basis", "group", "reference"], False),
     "hit_rate": (lambda a, r: ex.hit_rate_counts(r), ["group"], False),
     "outcomes": (
         lambda a, r: ex.outcome_cells(r),

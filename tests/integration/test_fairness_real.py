@@ -277,6 +277,24 @@ def test_groups_not_recorded_are_empty_with_a_reason(con: Any) -> None:
     assert wm_s60.loc[wm_s60["group"] == "other", "reason"].str.startswith("not recorded").all()
 
 
+def test_explorer_shows_groups_not_recorded_as_empty(con: Any) -> None:
+    from openpeel.indicators.explorer import ExplorerFilters, explore
+
+    # Before: officer-defined Mixed printed as 0 searches, share 0 and rate 0 in the explorer.
+    t = explore(con, WY, WY_YEAR, ExplorerFilters(ethnicity="officer_defined")).table
+    mixed = t.set_index("group").loc["mixed"]
+    assert pd.isna(mixed["searches"]) and np.isnan(mixed["rate_per_1000"])
+    assert mixed["reason"].startswith("not recorded")
+    white = t.set_index("group").loc["white"]
+    assert white["searches"] > 0 and white["reason"] == ""
+
+
+def test_web_explorer_shows_not_recorded_with_its_reason(client: TestClient) -> None:
+    page = client.get(f"/stop-search?force={WY}&fy=2020/21&ethnicity=officer_defined")
+    assert page.status_code == 200
+    assert "Why empty" in page.text and "not recorded" in page.text
+
+
 # --------------------------------------------------------------------------- items 6 and 7
 
 

@@ -24,6 +24,7 @@ def build_lake(folder: Path) -> Path:
         calls_scale=0.01,
         offenders=150,
         offenders_period=("2021-04", END),
+        vulnerability_scale=0.01,
     )
     return folder
 

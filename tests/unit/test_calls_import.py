@@ -209,7 +209,7 @@ def test_an_interrupted_load_leaves_the_previous_state(
     def crash(*args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(store, "_commit_generation", crash)
+    monkeypatch.setattr(store.Lake, "write_manifest", crash)
     other = write(tmp_path, "other.csv", LOG.replace("\n1,999", "\n99,999"))
     with pytest.raises(KeyboardInterrupt):
         store.load_call_log(other, "west-midlands", data_dir)

@@ -186,3 +186,20 @@ def test_every_output_column_is_documented(lake: tuple[Path, Path], tmp_path: Pa
     docs = (Path(__file__).resolve().parents[2] / "docs" / "calls.md").read_text("utf-8")
     missing = sorted(c for c in columns if f"`{c}`" not in docs)
     assert not missing, f"not in docs/calls.md: {missing}"
+
+
+def test_staffing_from_a_log_file_equals_staffing_from_its_rows(lake: tuple[Path, Path]) -> None:
+    files, _ = lake
+    log = files / "call-log-west-midlands.csv"
+    roster = files / "roster-west-midlands-999.csv"
+    result, report = ic.staffing_from_log(log, "101", patience_seconds=300, roster=roster)
+    read = store.read_export(log, "call_log", None, allow_no_force=True)
+    expected = ic.staffing_by_hour_of_week(
+        ibis.memtable(read.data), within_seconds=180, patience_seconds=300,
+        roster=ic.read_roster(roster), line="101",
+    )  # fmt: skip
+    pd.testing.assert_frame_equal(result.table, expected.table)
+    assert report.rows_read == read.report.rows_read and ic.default_within("101") == 180
+    one = ic.staffing_interval(4500, 120, patience_seconds=180)
+    assert one.record == ic.staffing_single(4500, 120, patience_seconds=180)
+    assert one.definition.startswith("Erlang A") and one.caveats

@@ -175,12 +175,15 @@ def test_synth_bad_options_are_one_line(tmp_path: Path) -> None:
         assert message in result.stderr and "Traceback" not in result.stderr
 
 
-def test_offender_panels_of_a_period_with_no_registrations(lake: Path) -> None:
+def test_offender_time_to_first_with_no_registrations(lake: Path) -> None:
     # Found by letting bugs through: with nobody registered in the window, the time-to-first
-    # table lacked its interval columns and the panel failed with an AttributeError.
-    panels = section_panels(
-        openpeel.connect(lake), "offenders", FORCE, Period.from_months("2015-01", "2015-03")
-    )
-    first = next(p for p in panels if p.panel_id == "offenders-first")
-    assert first.result is not None
-    assert {"share_within_56_days_low", "share_within_56_days_high"} <= set(first.result.table)
+    # table lacked its interval columns and the report panel failed with an AttributeError.
+    from datetime import timedelta
+
+    from openpeel.indicators import offenders
+
+    con = openpeel.connect(lake)
+    as_at = offenders.extract_as_at(con, FORCE)
+    result = offenders.time_to_first(con, FORCE, as_at, registered_from=as_at + timedelta(1))
+    assert set(result.table["offenders"]) == {0}
+    assert {"share_within_56_days_low", "share_within_56_days_high"} <= set(result.table)

@@ -329,19 +329,11 @@ def staffing(
     hour of the week from a call log (--from-log FILE), with rostered staff after shrinkage and
     the gap against a --roster.
     """
-    from openpeel.indicators.calls import (
-        STAFFING_DEFINITION,
-        model_note,
-        read_roster,
-        staffing_by_hour_of_week,
-        staffing_single,
-    )
+    from openpeel.indicators.calls import default_within, staffing_from_log, staffing_interval
 
     target_share = _number(target, "--target", 1e-9, 1 - 1e-9)
-    from openpeel.sources.calls_log import LINE_ANSWER_SECONDS
-
-    default_within = LINE_ANSWER_SECONDS[line] if from_log is not None else 10.0
-    within_s = _number(within, "--within", 0, 86400) if within else default_within
+    default = default_within(line if from_log is not None else None)
+    within_s = _number(within, "--within", 0, 86400) if within else default
     patience_s = _number(patience, "--patience", 1e-6, 1e9)
     shrink = _number(shrinkage, "--shrinkage", 0, 0.99)
     if patience_s is not None and patience_s <= 0:
@@ -358,57 +350,38 @@ def staffing(
         if aht_s <= 0:
             raise click.ClickException("--aht must be positive")
         with user_errors():
-            record = staffing_single(lam, aht_s, target_share, within_s, patience_s, shrink)
-        model, ab_note = model_note(patience_s)
-        definition = STAFFING_DEFINITION.format(
-            model=model, target=target_share, within=within_s, ab_note=ab_note, shrink=shrink
-        )
-        caveats = [
-            "Erlang models assume random (Poisson) arrivals at a steady rate, handling times "
-            "with the given mean, and any handler taking any call."
-        ]
+            one = staffing_interval(lam, aht_s, target_share, within_s, patience_s, shrink)
         if fmt == "json":
-            click.echo(
-                json.dumps({**record, "definition": definition, "caveats": caveats}, indent=2)
-            )
+            out = {**one.record, "definition": one.definition, "caveats": one.caveats}
+            click.echo(json.dumps(out, indent=2))
             return
-        shown = {k: round(v, 4) if isinstance(v, float) else v for k, v in record.items()}
+        shown = {k: round(v, 4) if isinstance(v, float) else v for k, v in one.record.items()}
         emit([shown], fmt, title="Staffing for one interval")
         if fmt == "table":
-            console.print(f"[dim]Definition:[/] {definition}")
-            for c in caveats:
+            console.print(f"[dim]Definition:[/] {one.definition}")
+            for c in one.caveats:
                 console.print(f"[yellow]Caveat:[/] {c}")
         return
     if aht is not None:
         raise click.ClickException("--aht is read from the log with --from-log; leave it out")
-    import ibis
-
     from openpeel.sources.calls_log import parse_column_mapping
-    from openpeel.store.calls import read_export
 
     with user_errors():
-        read = read_export(
+        result, read = staffing_from_log(
             from_log,
-            "call_log",
-            None,
-            parse_column_mapping(columns),
-            allow_no_force=True,
-        )
-        if read.report.rows_rejected:
-            console.print(
-                f"[yellow]{read.report.rows_rejected} of {read.report.rows_read} rows of "
-                f"{from_log.name} could not be read and are left out[/] (first: row "
-                f"{read.report.rejects[0]['source_row']}: {read.report.rejects[0]['reason']})"
-            )
-        roster_df = read_roster(roster) if roster is not None else None
-        result = staffing_by_hour_of_week(
-            ibis.memtable(read.data),
+            line,
             target_share,
             within_s,
             patience_s,
             shrink,
-            roster_df,
-            line,
+            roster,
+            parse_column_mapping(columns),
+        )
+    if read.rows_rejected:
+        console.print(
+            f"[yellow]{read.rows_rejected} of {read.rows_read} rows of "
+            f"{from_log.name} could not be read and are left out[/] (first: row "
+            f"{read.rejects[0]['source_row']}: {read.rejects[0]['reason']})"
         )
     emit_result(result, fmt)
 

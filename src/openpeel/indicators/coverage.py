@@ -21,6 +21,7 @@ import pandas as pd
 
 from openpeel.calendar import Period
 from openpeel.errors import DataUnavailableError, UserInputError
+from openpeel.indicators.unknown_codes import fields_of, unknown_code_caveats, unknown_code_counts
 from openpeel.provenance import any_synthetic
 from openpeel.reference.forces import forces
 from openpeel.store.status import describe_months
@@ -61,6 +62,7 @@ class Coverage:
         months_supplied: per force, the months of the period with a file of the table.
         snapshots: the snapshots the data came from.
         table_name: the lake table the months were looked up in.
+        unknown_codes: per published field, rows whose value no vocabulary recognises.
     """
 
     period: Period
@@ -68,6 +70,7 @@ class Coverage:
     months_supplied: dict[str, tuple[date, ...]] = field(default_factory=dict)
     snapshots: tuple[str, ...] = ()
     table_name: str = "stop_searches"
+    unknown_codes: dict[str, int] = field(default_factory=dict)
 
     @property
     def is_synthetic(self) -> bool:
@@ -83,7 +86,7 @@ class Coverage:
         return len(self.months_supplied.get(force_id, ()))
 
     def caveats(self) -> list[str]:
-        """Missing months, in words (one caveat per force with a gap)."""
+        """Missing months (one caveat per force with a gap) and unrecognised values, in words."""
         what = TABLE_WORDS.get(self.table_name, self.table_name)
         out = []
         for f in self.force_ids:
@@ -94,7 +97,7 @@ class Coverage:
                     f"({len(missing)} of {self.period.n_months} months); those months add "
                     "nothing to the exposure."
                 )
-        return out
+        return [*out, *unknown_code_caveats(self.unknown_codes)]
 
     def meta(self) -> dict[str, Any]:
         """What every result carries about what it covers."""
@@ -168,6 +171,9 @@ def coverage(
         months_supplied=months,
         snapshots=tuple(sorted(set(rows["snapshot"].astype(str)))),
         table_name=table_name,
+        unknown_codes=unknown_code_counts(
+            con, table_name, sorted(months), period.start, period.end, fields_of(table_name)
+        ),
     )
 
 

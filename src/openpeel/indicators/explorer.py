@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from openpeel.errors import DataUnavailableError, UserInputError
@@ -85,10 +86,11 @@ def explore(
     filters = filters or ExplorerFilters()
     sc = ss.scope(con, period, force_id)
     persons = ss.person_searches_expr(ss.stop_searches_table(con, sc), sc)
+    key = ETHNICITY_BASES[filters.ethnicity]
+    not_recorded = _not_recorded(persons, key, filters.ethnicity)
     for name, value in filters.active().items():
         column = persons[FILTER_COLUMNS[name]]
         persons = persons.filter(column.isnull() if value == NOT_RECORDED else column == value)
-    key = ETHNICITY_BASES[filters.ethnicity]
     counts = persons.group_by(key).agg(searches=persons.count()).execute()
     counts = counts.rename(columns={key: "group"})
     groups = [*ss.GROUPS, ss.NOT_STATED]
@@ -119,6 +121,13 @@ def explore(
             caveats.append("The population denominators are SYNTHETIC: rates are not real.")
     except DataUnavailableError as error:  # no population loaded: shares only
         caveats.append(f"No rates: {str(error).splitlines()[0]}")
+    if not_recorded:
+        table = _mark_not_recorded(table, not_recorded)
+        caveats.append(
+            "Groups the force does not record on this basis ("
+            + ", ".join(sorted(not_recorded))
+            + ") are empty with the reason, never zero."
+        )
     if filters.ethnicity == "officer_defined":
         caveats.append(
             "Officer-defined ethnicity is the officer's perception of the person, not what the "
@@ -144,3 +153,29 @@ def explore(
         is_synthetic=sc.is_synthetic,
         meta={"force_id": force_id, "period": period.label, "filters": asdict(filters)},
     )
+
+
+def _not_recorded(persons: Any, key: str, basis: str) -> dict[str, str]:
+    """Groups the force does not record on ``basis`` over all its person searches in the
+    period (before any filter: a filtered zero is a real zero, a category never used is not)."""
+    counts = persons.group_by(key).agg(searches=persons.count()).execute()
+    counts = counts.rename(columns={key: "group"})
+    table = pd.DataFrame({"group": list(ss.GROUPS)}).merge(counts, on="group", how="left")
+    table = pd.concat(
+        [table, pd.DataFrame({"group": [ss.ALL], "searches": [counts["searches"].sum()]})],
+        ignore_index=True,
+    )
+    table["searches"] = table["searches"].fillna(0).astype("int64")
+    return ss.not_recorded_groups(table, basis)
+
+
+def _mark_not_recorded(table: pd.DataFrame, not_recorded: dict[str, str]) -> pd.DataFrame:
+    """The explorer table with the not-recorded groups' numbers emptied and ``reason`` filled."""
+    out = table.copy()
+    out["reason"] = out["group"].map(lambda g: not_recorded.get(g, ""))
+    rows = out["group"].isin(list(not_recorded))
+    out["searches"] = out["searches"].astype("Int64")
+    out.loc[rows, "searches"] = pd.NA
+    numbers = ["share", "share_low", "share_high", "rate_per_1000", "rate_low", "rate_high"]
+    out.loc[rows, [c for c in numbers if c in out]] = np.nan
+    return out

@@ -32,9 +32,9 @@ from openpeel.provenance import synthetic_expr
 from openpeel.sources.offenders import RISK_LEVELS
 from openpeel.stats.intervals import (
     clopper_pearson_interval,
-    poisson_exact_interval,
     wilson_interval,
 )
+from openpeel.stats.rates import annual_rate_per_1000
 from openpeel.stats.survival import kaplan_meier, survival_at, survival_quantile
 
 CASELOAD_GUIDE_PER_FTE = 50.0
@@ -561,17 +561,16 @@ def orders_and_breaches(
         "device_checks_with_concern",
     ]
     counts = np.array([int(sums[m]) for m in measures])
-    low, high = poisson_exact_interval(counts, confidence)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        scale = 100 / denominator if denominator else np.nan
+    # Per 1,000 of the exposure (offenders registered), divided by 10: per 100 offenders.
+    rate = annual_rate_per_1000(counts, np.full(len(counts), float(denominator)), confidence)
     df = pd.DataFrame(
         {
             "measure": measures,
             "count": counts,
             "offenders_registered": denominator,
-            "per_100_offenders": np.round(counts * scale, 2),
-            "per_100_low": np.round(np.asarray(low) * scale, 2),
-            "per_100_high": np.round(np.asarray(high) * scale, 2),
+            "per_100_offenders": np.round(np.asarray(rate.rate) / 10, 2),
+            "per_100_low": np.round(np.asarray(rate.low) / 10, 2),
+            "per_100_high": np.round(np.asarray(rate.high) / 10, 2),
         }
     )
     return IndicatorResult(
@@ -637,7 +636,7 @@ def further_offending(
     offences, offenders_with, n = int(got["offences"]), int(got["offenders_with"]), int(got["n"])
     years = float(0 if pd.isna(got["days"]) else got["days"]) / 365.25
     share_low, share_high = clopper_pearson_interval(offenders_with, n, confidence)
-    count_low, count_high = poisson_exact_interval(offences, confidence)
+    per_year = annual_rate_per_1000(offences, years, confidence)  # per 1,000 offender-years
     df = pd.DataFrame(
         [
             {
@@ -648,11 +647,9 @@ def further_offending(
                 "share_high": round(share_high, 4) if n else None,
                 "further_sexual_offences": offences,
                 "offender_years": round(years, 1),
-                "per_100_offender_years": round(100 * offences / years, 2) if years else None,
-                "per_100_offender_years_low": round(100 * count_low / years, 2) if years else None,
-                "per_100_offender_years_high": round(100 * count_high / years, 2)
-                if years
-                else None,
+                "per_100_offender_years": round(per_year.rate / 10, 2) if years else None,
+                "per_100_offender_years_low": round(per_year.low / 10, 2) if years else None,
+                "per_100_offender_years_high": round(per_year.high / 10, 2) if years else None,
             }
         ]
     )
@@ -702,15 +699,15 @@ def per_100k_residents(
     registered = int(
         _registered(_force(con, "offenders", force_id), _months_table([as_at])).count().execute()
     )
-    low, high = poisson_exact_interval(registered, confidence)
+    per_resident = annual_rate_per_1000(registered, residents, confidence)  # x 100: per 100k
     df = pd.DataFrame(
         [
             {
                 "offenders_registered": registered,
                 "residents": residents,
-                "per_100k": round(registered / residents * 1e5, 1),
-                "per_100k_low": round(low / residents * 1e5, 1),
-                "per_100k_high": round(high / residents * 1e5, 1),
+                "per_100k": round(per_resident.rate * 100, 1),
+                "per_100k_low": round(per_resident.low * 100, 1),
+                "per_100k_high": round(per_resident.high * 100, 1),
                 "national_per_100k": NATIONAL_RATE_PER_100K,
             }
         ]

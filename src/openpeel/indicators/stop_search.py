@@ -148,6 +148,7 @@ class Scope(Coverage):
             every indicator reads the Parquet files once.
         memo: small results shared by indicators of the same scope (the monthly trend, the
             clock evidence, the midnight shares), so ``suite`` computes each once.
+        unknown_codes: per published field, rows whose value no vocabulary recognises.
     """
 
     table: Any = field(default=None, compare=False, repr=False)
@@ -177,7 +178,14 @@ def scope(con: Any, period: Period, force_ids: Sequence[str] | str | None = None
         DataUnavailableError: no stop-and-search data is loaded for the forces in the period.
     """
     cov = coverage(con, "stop_searches", period, force_ids)
-    return Scope(cov.period, cov.force_ids, cov.months_supplied, cov.snapshots, cov.table_name)
+    return Scope(
+        cov.period,
+        cov.force_ids,
+        cov.months_supplied,
+        cov.snapshots,
+        cov.table_name,
+        cov.unknown_codes,
+    )
 
 
 def resolve_scope(

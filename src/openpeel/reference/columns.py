@@ -21,6 +21,7 @@ UNITS = (
     "ratio",
     "seconds",
     "days",
+    "hours",
     "months",
     "fte",
     "offenders per fte",

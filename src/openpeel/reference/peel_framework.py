@@ -23,7 +23,7 @@ from openpeel.errors import UnknownIdError
 
 TEXT_STATUSES = ("verbatim", "as_reported", "paraphrase", "not_available", "project")
 NOT_AVAILABLE = "Text not available to this project."
-SECTIONS = ("calls", "stop_search", "crime", "investigations", "offenders")
+SECTIONS = ("calls", "stop_search", "crime", "investigations", "offenders", "vulnerability")
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,16 @@
 """Vocabularies of data.police.uk fields: every raw value seen in the wild, its code and group.
 
 The maps are data (CSV files beside this module) so that a new raw value is one line to add.
-A raw value not in its map is loaded with code ``unknown`` and counted in the ingest report.
+A raw value is looked up after :func:`normalise` (surrounding and repeated whitespace, case), so
+``"Vehicle search "`` and ``"VEHICLE SEARCH"`` find ``Vehicle search``; the raw value itself is
+kept as published. A value still not in its map is loaded with code ``unknown`` and counted in
+the ingest report.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -35,6 +39,38 @@ class Term:
     code: str
     group: str
     note: str
+
+
+def normalise(raw: str) -> str:
+    """The lookup form of a raw value: trimmed, inner whitespace runs as one space, lower case.
+
+    ``normalise_sql`` is the same rule in DuckDB SQL.
+    """
+    return re.sub(r"[ \t\n\r\f\v]+", " ", raw).strip(" ").lower()
+
+
+def normalise_sql(expr: str) -> str:
+    """:func:`normalise` as a DuckDB expression over ``expr`` (NULL stays NULL)."""
+    return rf"lower(trim(regexp_replace({expr}, '\s+', ' ', 'g')))"
+
+
+@cache
+def lookup(name: str) -> dict[str, Term]:
+    """The map of one vocabulary, keyed by the normalised raw value.
+
+    Raises:
+        ValueError: two raw values normalise alike but map to different codes or groups.
+    """
+    out: dict[str, Term] = {}
+    for term in vocabulary(name).values():
+        key = normalise(term.raw)
+        seen = out.get(key)
+        if seen is not None and (seen.code, seen.group) != (term.code, term.group):
+            raise ValueError(
+                f"{name}: {seen.raw!r} and {term.raw!r} differ only in spacing or case"
+            )
+        out.setdefault(key, term)
+    return out
 
 
 @cache

@@ -76,13 +76,16 @@ def build_report(
     fw = framework(framework_id) if framework_id else framework_for(period.end)
     where = workspace_for(data_dir)
     con = openpeel.connect(where)
+    provenance = lake_provenance(con, [force_id])
     computed: dict[str, list[Panel]] = {}
     sections: list[AreaSection] = []
     for area in fw.areas:
         panels: list[Panel] = []
         for name in area.sections:
             if name not in computed:
-                computed[name] = section_panels(con, name, force_id, period)
+                computed[name] = section_panels(
+                    con, name, force_id, period, provenance.is_synthetic
+                )
             panels.extend(computed[name])
         sections.append(AreaSection(area, panels))
     results = [p.result for ps in computed.values() for p in ps if p.result is not None]
@@ -97,7 +100,6 @@ def build_report(
         by_area = {a.area.area_id: a for a in assessment.areas}
         for section in sections:
             section.assessment = by_area.get(section.area.area_id)
-    provenance = lake_provenance(con, [force_id])
     synthetic_population = "population" in provenance.synthetic_tables
     is_synthetic = provenance.is_synthetic or any(r.is_synthetic for r in results)
     notes = [

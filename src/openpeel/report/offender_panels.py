@@ -91,9 +91,32 @@ def _shared(con: Any, force_id: str, period: Period) -> _Extract:
 def offender_panels(con: Any, force_id: str, period: Period) -> list[Panel]:
     """Backlog of overdue ARMS and visits, caseload, forecast, time to first contact, orders."""
     try:
-        shared = _shared(con, force_id, period)
+        as_at = _as_at(con, force_id, period)
     except EXPECTED_ERRORS as error:
         return [Panel("offenders-backlog", "Managing offenders", None, unavailable=str(error))]
+    try:
+        shared = _shared(con, force_id, period)
+    except EXPECTED_ERRORS as error:
+        # No months of activity in the period: the backlog panels say why; the others still run.
+        reason = str(error).split("\n")[0]
+        return [
+            Panel(
+                "offenders-backlog",
+                "Overdue risk assessments and home visits",
+                None,
+                unavailable=reason,
+            ),
+            _safe(
+                "offenders-first",
+                "Time to the first assessment and visit",
+                lambda: _first(con, force_id, as_at),
+            ),
+            _safe(
+                "offenders-orders",
+                "Orders, breaches and further offending",
+                lambda: _orders(con, force_id, as_at),
+            ),
+        ]
     return [
         _safe(
             "offenders-backlog",

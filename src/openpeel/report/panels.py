@@ -848,11 +848,18 @@ BUILDERS: dict[str, Builder] = {
 }
 
 
-def section_panels(con: Any, section: str, force_id: str, period: Period) -> list[Panel]:
+def section_panels(
+    con: Any, section: str, force_id: str, period: Period, lake_is_synthetic: bool | None = None
+) -> list[Panel]:
     """The panels of one section (report and web pages alike), every chart marked as synthetic
-    when the data behind it is (the force's lake rows, or the indicator's own inputs)."""
+    when the data behind it is (the force's lake rows, or the indicator's own inputs).
+
+    ``lake_is_synthetic``: the force's lake provenance when the caller already knows it (it is
+    looked up otherwise).
+    """
     panels = BUILDERS[section](con, force_id, period)
-    lake_is_synthetic = lake_provenance(con, [force_id]).is_synthetic
+    if lake_is_synthetic is None:
+        lake_is_synthetic = lake_provenance(con, [force_id]).is_synthetic
     for panel in panels:
         if lake_is_synthetic or (panel.result is not None and panel.result.is_synthetic):
             panel.chart_svg = charts.mark_synthetic(panel.chart_svg)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from openpeel.errors import SourceFormatError, UserInputError
 from openpeel.reference.forces import forces
-from openpeel.reference.vocabularies import vocabulary
+from openpeel.reference.vocabularies import lookup, normalise_sql
 from openpeel.sources.policeuk_tables import KIND_TABLE, TABLES
 from openpeel.sql import sql_text as _sql_text
 
@@ -387,14 +387,20 @@ def csv_columns(schema: str) -> dict[str, str]:
 def coded(raw: str, vocab: str, part: str = "code") -> str:
     """A vocabulary lookup: NULL for a blank raw value, ``unknown`` for an unseen one.
 
-    Written as a CASE over the vocabulary (at most a few dozen values) rather than a join, so
-    the transform is a pure projection that keeps the rows in the order they were read.
+    The raw value is normalised first (whitespace and case, ``vocabularies.normalise``); a value
+    that is only whitespace is blank. Written as a CASE over the vocabulary (at most a few dozen
+    values) rather than a join, so the transform is a pure projection that keeps the rows in the
+    order they were read.
     """
     whens = " ".join(
-        f"WHEN {_sql_text(t.raw)} THEN {_sql_text(getattr(t, part))}"
-        for t in vocabulary(vocab).values()
+        f"WHEN {_sql_text(key)} THEN {_sql_text(getattr(t, part))}"
+        for key, t in lookup(vocab).items()
     )
-    return f"CASE WHEN r.{raw} IS NULL THEN NULL ELSE CASE r.{raw} {whens} ELSE 'unknown' END END"
+    value = normalise_sql(f"r.{raw}")
+    return (
+        f"CASE WHEN nullif({value}, '') IS NULL THEN NULL "
+        f"ELSE CASE {value} {whens} ELSE 'unknown' END END"
+    )
 
 
 def _boolean(raw: str) -> str:

@@ -114,6 +114,7 @@ REJECTS = (
     Column("reason", "VARCHAR", "why the row could not be loaded"),
     Column("raw_row", "VARCHAR", "the row as read"),
     Column("snapshot", "VARCHAR", "download vintage"),
+    Column("load_id", "VARCHAR", "the load that read the file"),
 )
 
 TABLES: dict[str, tuple[Column, ...]] = {

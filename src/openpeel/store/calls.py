@@ -1,18 +1,16 @@
 """Load the call-handling sources into the lake: published 999 monthly figures, call logs and
 incidents exports.
 
-Each table lives in generations under ``<data_dir>/lake/calls/<table>/``::
-
-    CURRENT                          the name of the current generation (replaced atomically)
-    <generation>/data.parquet        every row of the table
-    <generation>/rejects.parquet     every row that could not be loaded, with file, row, reason
+Each table is one partition of the lake (``store/tables.py``: keyed, no partition columns),
+committed through the lake's one commit path (``store/commit.py``) with its rejected rows in the
+lake's one ``rejects`` table and each load in the one load log.
 
 A load reads one file (DuckDB, columns given, no sniffing; rows the parser cannot split go to
 the rejects with DuckDB's reason), types and checks it (rows that fail go to the rejects with
-ours), merges it with the current generation and writes a new generation; swapping ``CURRENT``
-commits it. An interrupted load leaves the previous generation, data and rejects together,
-intact. After every load rows read = rows loaded + rows rejected, printed and stored in
-``calls/load_log``.
+ours), merges it with the table's current partition and stages the merged whole; the manifest
+swap commits it. An interrupted load leaves the previous state, data and rejects together,
+intact. After every load rows read = rows loaded + rows rejected, printed and stored in the load
+log.
 
 Re-loading never duplicates: a row replaces the stored row with the same key (force and month
 for the 999 figures, force and call id for call logs, force and incident id for incidents),
@@ -23,12 +21,9 @@ wins.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import uuid
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +50,16 @@ from openpeel.sources.calls_log import (
 from openpeel.sources.incidents import INCIDENT_COLUMNS, INCIDENT_FIELDS, incidents_select_sql
 from openpeel.sources.policeuk_tables import Column
 from openpeel.sql import sql_text as _sql_text
-from openpeel.store.lake import Lake, atomic_write_parquet, new_ingest_id
+from openpeel.store.commit import StagedPart, commit
+from openpeel.store.lake import REJECT_COLUMNS as LAKE_REJECT_COLUMNS
+from openpeel.store.lake import (
+    Lake,
+    LoggedFile,
+    LoggedUnknown,
+    new_load_id,
+)
+from openpeel.store.migrate import migrate
+from openpeel.store.tables import LAKE_TABLES
 
 MARKER_FILE = "SYNTHETIC.json"
 
@@ -69,6 +73,8 @@ REJECT_COLUMNS: tuple[Column, ...] = (
     Column("snapshot", "VARCHAR", "the load's snapshot label"),
 )
 
+
+#: Columns of ``calls_load_log``: the call-handling rows of the lake's one load log.
 LOAD_LOG_SCHEMA = pa.schema(
     [
         ("load_id", pa.string()),
@@ -383,7 +389,7 @@ def read_export(
     if kind.needs_force and force_id:
         forces_seen = [force_id]
     report = CallsLoadReport(
-        load_id=new_ingest_id(),
+        load_id=new_load_id(),
         table_name=table,
         source_file=path.name,
         forces=forces_seen,
@@ -401,40 +407,6 @@ def read_export(
 
 
 # --- storing --------------------------------------------------------------------------------
-
-
-def _table_dir(lake: Lake, table: str) -> Path:
-    return lake.root / "calls" / table
-
-
-def current_generation(lake: Lake, table: str) -> Path | None:
-    """The folder of a table's current generation, or None before its first load."""
-    pointer = _table_dir(lake, table) / "CURRENT"
-    if not pointer.is_file():
-        return None
-    folder = _table_dir(lake, table) / pointer.read_text(encoding="utf-8").strip()
-    return folder if (folder / "data.parquet").is_file() else None
-
-
-def _fsync_file(path: Path) -> None:
-    with path.open("rb") as fh:
-        os.fsync(fh.fileno())
-
-
-def _commit_generation(lake: Lake, table: str, generation: str) -> None:
-    base = _table_dir(lake, table)
-    pointer = base / "CURRENT"
-    previous = pointer.read_text(encoding="utf-8").strip() if pointer.is_file() else None
-    tmp = base / f".CURRENT.{uuid.uuid4().hex[:8]}.tmp"
-    tmp.write_text(generation, encoding="utf-8")
-    _fsync_file(tmp)
-    os.replace(tmp, pointer)
-    # Keep the previous generation for readers that opened it just before the swap.
-    for child in base.iterdir():
-        if child.is_dir() and child.name not in {generation, previous}:
-            shutil.rmtree(child, ignore_errors=True)
-        elif child.name.startswith(".CURRENT.") and child.name.endswith(".tmp"):
-            child.unlink(missing_ok=True)
 
 
 def load_export(
@@ -458,22 +430,28 @@ def load_export(
     kind = KINDS[table]
     report = read.report
     with lake.lock():
-        base = _table_dir(lake, table)
-        generation = report.load_id
-        folder = base / generation
-        folder.mkdir(parents=True, exist_ok=True)
-        old = current_generation(lake, table)
+        migrate(lake)
+        lake.tidy(LAKE_TABLES)
+        work = lake.staging(report.load_id)
+        old = next(iter(lake.current(table)), None)
         con = _connect(threads)
         try:
             con.register("new_rows", read.data)
-            con.register("new_rejects", read.rejects)
+            n = read.rejects.num_rows
+            con.register(
+                "new_rejects",
+                read.rejects.append_column("month", pa.nulls(n, pa.date32())).append_column(
+                    "load_id", pa.array([report.load_id] * n, pa.string())
+                ),
+            )
             same_file = f"o.source_file = {_sql_text(report.source_file)}"
             if kind.needs_force:
                 same_file += f" AND o.force_id = {_sql_text(force_id or '')}"
             key_match = " AND ".join(f"n.{k} = o.{k}" for k in kind.key)
+            merged = "SELECT * FROM new_rows"
+            merged_rejects = "SELECT * FROM new_rejects"
             if old is not None:
-                old_data = f"read_parquet({_sql_text(str(old / 'data.parquet'))})"
-                old_rejects = f"read_parquet({_sql_text(str(old / 'rejects.parquet'))})"
+                old_data = f"read_parquet({_sql_text(str(lake.path(old.data_path)))})"
                 kept = f"""SELECT o.* FROM {old_data} AS o
                     WHERE NOT ({same_file})
                     AND NOT EXISTS (SELECT 1 FROM new_rows AS n WHERE {key_match})"""
@@ -482,47 +460,75 @@ def load_export(
                     (con.execute(f"SELECT count(*) FROM ({kept})").fetchone() or (0,))[0]
                 )
                 merged = f"SELECT * FROM ({kept}) UNION ALL BY NAME SELECT * FROM new_rows"
-                merged_rejects = f"""SELECT o.* FROM {old_rejects} AS o WHERE NOT ({same_file})
-                    UNION ALL BY NAME SELECT * FROM new_rejects"""
-            else:
-                merged = "SELECT * FROM new_rows"
-                merged_rejects = "SELECT * FROM new_rejects"
+                if old.rejects_path:
+                    old_rejects = (
+                        f"read_parquet({_sql_text(str(lake.path(old.rejects_path)))}, "
+                        "union_by_name = true)"
+                    )
+                    merged_rejects = f"""SELECT {_sql_text(table)} AS table_name, o.*
+                        FROM {old_rejects} AS o WHERE NOT ({same_file})
+                        UNION ALL BY NAME SELECT * FROM new_rejects"""
             order = ", ".join(dict.fromkeys((kind.key[0], "month", *kind.key[1:])))
-            for name, select, cols, sort in (
-                ("data", merged, kind.columns, order),
-                ("rejects", merged_rejects, REJECT_COLUMNS, "table_name, source_file, source_row"),
-            ):
-                target = folder / f"{name}.parquet"
-                con.execute(
-                    f"COPY ({_cast_select(cols, f'({select})')} ORDER BY {sort}) "
-                    f"TO {_sql_text(str(target))} (FORMAT parquet, COMPRESSION zstd)"
-                )
-                _fsync_file(target)
+            data_file = work / "data.parquet"
+            con.execute(
+                f"COPY ({_cast_select(kind.columns, f'({merged})')} ORDER BY {order}) "
+                f"TO {_sql_text(str(data_file))} (FORMAT parquet, COMPRESSION zstd)"
+            )
+            rejects = _fetch(
+                con,
+                _cast_select(LAKE_REJECT_COLUMNS, f"({merged_rejects})")
+                + " ORDER BY table_name, source_file, source_row",
+            )
+            rows = int((con.execute(f"SELECT count(*) FROM ({merged})").fetchone() or (0,))[0])
         finally:
             con.close()
-        _commit_generation(lake, table, generation)
-        _write_load_log(lake, report)
+        part = StagedPart(
+            table=table,
+            data=data_file,
+            rejects=rejects,
+            snapshot=report.snapshot,
+            vintage=next_generation(old.vintage if old else None),
+            source_file=report.source_file,
+            rows_read=rows + rejects.num_rows,
+            rows_loaded=rows,
+            rows_rejected=rejects.num_rows,
+            unknown_values=sum(u.rows for u in report.unknown),
+            force_id=force_id if kind.needs_force else None,
+        )
+        commit(lake, report.load_id, [part])
+        lake.log_load(
+            report.load_id,
+            [
+                LoggedFile(
+                    table_name=table,
+                    kind=None,
+                    source_file=report.source_file,
+                    force_id=report.forces[0] if len(report.forces) == 1 else None,
+                    forces=" ".join(report.forces),
+                    month=None,
+                    snapshot=report.snapshot,
+                    status="loaded",
+                    reason=None,
+                    rows_read=report.rows_read,
+                    rows_loaded=report.rows_loaded,
+                    rows_rejected=report.rows_rejected,
+                    rows_replaced=report.rows_replaced,
+                    unknown_values=sum(u.rows for u in report.unknown),
+                )
+            ],
+            [
+                LoggedUnknown(table, report.source_file, u.field, u.raw_value, u.rows)
+                for u in report.unknown
+            ],
+        )
+        lake.tidy(LAKE_TABLES)
     return report
 
 
-def _write_load_log(lake: Lake, report: CallsLoadReport) -> None:
-    row = {
-        "load_id": report.load_id,
-        "loaded_at": datetime.now(UTC),
-        "table_name": report.table_name,
-        "source_file": report.source_file,
-        "forces": " ".join(report.forces),
-        "snapshot": report.snapshot,
-        "rows_read": report.rows_read,
-        "rows_loaded": report.rows_loaded,
-        "rows_rejected": report.rows_rejected,
-        "rows_replaced": report.rows_replaced,
-        "unknown_values": sum(u.rows for u in report.unknown),
-    }
-    atomic_write_parquet(
-        pa.Table.from_pylist([row], schema=LOAD_LOG_SCHEMA),
-        lake.root / "calls" / "load_log" / f"{report.load_id}.parquet",
-    )
+def next_generation(vintage: str | None) -> str:
+    """The vintage of a keyed table's next state: a zero-padded counter (every load replaces
+    the whole table, so the counter, not the clock, orders them)."""
+    return f"{int(vintage) + 1 if vintage and vintage.isdigit() else 1:012d}"
 
 
 def load_calls_999(
@@ -560,50 +566,25 @@ def load_incidents(
 # --- reading back ---------------------------------------------------------------------------
 
 
-def _empty_select(columns: tuple[Column, ...]) -> str:
-    cols = ", ".join(f"CAST(NULL AS {c.type}) AS {c.name}" for c in columns)
-    return f"SELECT {cols} WHERE false"
-
-
-def calls_view_sql(lake: Lake) -> dict[str, str]:
-    """The SELECT behind each call-handling view: ``calls_999_monthly``, ``call_log``,
-    ``incidents`` (empty until loaded), ``calls_rejects`` and ``calls_load_log``."""
-    sql: dict[str, str] = {}
-    rejects: list[str] = []
-    for table, kind in KINDS.items():
-        gen = current_generation(lake, table)
-        if gen is None:
-            sql[table] = _empty_select(kind.columns)
-            continue
-        sql[table] = f"SELECT * FROM read_parquet({_sql_text(str(gen / 'data.parquet'))})"
-        rejects.append(str(gen / "rejects.parquet"))
-    if rejects:
-        files = "[" + ", ".join(_sql_text(p) for p in rejects) + "]"
-        sql["calls_rejects"] = f"SELECT * FROM read_parquet({files}, union_by_name = true)"
-    else:
-        sql["calls_rejects"] = _empty_select(REJECT_COLUMNS)
-    logs = sorted((lake.root / "calls" / "load_log").glob("*.parquet"))
-    if logs:
-        files = "[" + ", ".join(_sql_text(str(p)) for p in logs) + "]"
-        sql["calls_load_log"] = f"SELECT * FROM read_parquet({files})"
-    return sql
-
-
 def stored(table: str, data_dir: Where = None) -> pd.DataFrame:
-    """A stored table as a DataFrame (empty with the declared columns before any load)."""
+    """A stored table as a DataFrame (empty with the declared columns before any load).
+
+    ``calls_rejects`` gives the rejected rows of the three call-handling tables.
+    """
     lake = Lake(workspace_for(data_dir).data_dir)
     if table == "calls_rejects":
-        gens = [current_generation(lake, t) for t in KINDS]
-        parts = [pq.read_table(g / "rejects.parquet").to_pandas() for g in gens if g]
-        return (
-            pd.concat(parts, ignore_index=True)
-            if parts
-            else pd.DataFrame(columns=[c.name for c in REJECT_COLUMNS])
-        )
-    gen = current_generation(lake, table)
-    if gen is None:
+        parts = [
+            pq.read_table(lake.path(p.rejects_path)).to_pandas().assign(table_name=p.table_name)
+            for t in KINDS
+            for p in lake.current(t)
+            if p.rejects_path
+        ]
+        names = [c.name for c in REJECT_COLUMNS]
+        return pd.concat(parts, ignore_index=True)[names] if parts else pd.DataFrame(columns=names)
+    current = lake.current(table)
+    if not current:
         return pd.DataFrame(columns=[c.name for c in KINDS[table].columns])
-    return pq.read_table(gen / "data.parquet").to_pandas()
+    return pq.read_table(lake.path(current[0].data_path)).to_pandas()
 
 
 def months_of(data: pa.Table) -> list[date]:

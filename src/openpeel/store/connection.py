@@ -15,16 +15,26 @@ import ibis
 
 from openpeel.config import Where, workspace_for
 from openpeel.errors import UserInputError
-from openpeel.sources.policeuk_tables import TABLES, Column, table_columns
+from openpeel.sources.policeuk_tables import Column
 from openpeel.sql import sql_list
 from openpeel.sql import sql_text as _quote
-from openpeel.store.calls import calls_view_sql
-from openpeel.store.lake import Lake
+from openpeel.store.calls import KINDS
+from openpeel.store.calls import LOAD_LOG_SCHEMA as CALLS_LOAD_LOG
+from openpeel.store.calls import REJECT_COLUMNS as CALLS_REJECT_COLUMNS
+from openpeel.store.lake import REJECT_COLUMNS, Lake, Partition
+from openpeel.store.migrate import migrate_if_idle
 from openpeel.store.offenders import offender_view_sql
+from openpeel.store.tables import LAKE_TABLES, force_month_tables
 from openpeel.store.vulnerability import vulnerability_view_sql
 
 #: Tables the connection always has (empty until loaded).
-LAKE_TABLES = (*TABLES, "rejects")
+VIEWS = (*LAKE_TABLES, "rejects", "calls_rejects")
+
+#: The call-handling tables (their own views of the rejects and the load log).
+CALLS_TABLES = tuple(KINDS)
+
+#: Types of the columns a hive-style path names.
+HIVE_TYPES = {"table": "VARCHAR", "force_id": "VARCHAR", "month": "DATE", "vintage": "VARCHAR"}
 
 
 def _empty_select(columns: tuple[Column, ...]) -> str:
@@ -34,44 +44,109 @@ def _empty_select(columns: tuple[Column, ...]) -> str:
 
 def _parquet_select(paths: list[Path], columns: tuple[Column, ...], hive: dict[str, str]) -> str:
     files = sql_list(str(p) for p in paths)
-    types = "{" + ", ".join(f"{_quote(k)}: {_quote(v)}" for k, v in hive.items()) + "}"
     cols = ", ".join(f"CAST({c.name} AS {c.type}) AS {c.name}" for c in columns)
+    if not hive:  # a table held in one partition: no partition columns in its path
+        return f"SELECT {cols} FROM read_parquet({files}, union_by_name = true)"
+    types = "{" + ", ".join(f"{_quote(k)}: {_quote(v)}" for k, v in hive.items()) + "}"
     return (
         f"SELECT {cols} FROM read_parquet({files}, hive_partitioning = true, "
         f"hive_types = {types}, union_by_name = true)"
     )
 
 
+def _in(names: list[str] | tuple[str, ...]) -> str:
+    return "(" + ", ".join(_quote(n) for n in names) + ")"
+
+
+def _rejects_select(lake: Lake, current: list[Partition]) -> str:
+    """The one rejects table: the rejects files of every current partition.
+
+    The path of a rejects file names its table and partition (``rejects/table=<t>/...``); files
+    of tables partitioned alike are read together, hive-style. The load id is in the file
+    (older police.uk files: in its name, ``part-<load_id>-<id>.parquet``).
+    """
+    layouts: dict[tuple[str, ...], list[str]] = {}
+    for t in LAKE_TABLES.values():
+        layouts.setdefault(t.partition_by, []).append(t.name)
+    selects = []
+    for partition_by, names in layouts.items():
+        files = [
+            lake.path(p.rejects_path) for p in current if p.rejects_path and p.table_name in names
+        ]
+        if not files:
+            continue
+        listing = "[" + ", ".join(_quote(str(f)) for f in files) + "]"
+        hive = (
+            "{"
+            + ", ".join(f"{_quote(k)}: {_quote(HIVE_TYPES[k])}" for k in ("table", *partition_by))
+            + "}"
+        )
+        load_id = (
+            r"regexp_extract(filename, 'part-(\d{8}T\d{6}-[0-9a-f]{8})', 1)"
+            if partition_by
+            else "load_id"
+        )
+        cols = ", ".join(
+            'CAST("table" AS VARCHAR) AS table_name'
+            if c.name == "table_name"
+            else f"CAST({load_id} AS VARCHAR) AS load_id"
+            if c.name == "load_id"
+            else f"CAST({c.name} AS {c.type}) AS {c.name}"
+            for c in REJECT_COLUMNS
+        )
+        selects.append(
+            f"SELECT {cols} FROM read_parquet({listing}, hive_partitioning = true, "
+            f"hive_types = {hive}, union_by_name = true, filename = true)"
+        )
+    return " UNION ALL ".join(selects) if selects else _empty_select(REJECT_COLUMNS)
+
+
 def view_sql(lake: Lake) -> dict[str, str]:
     """The SELECT behind each view, from the lake's manifest."""
     current = lake.current()
-    hive = {"force_id": "VARCHAR", "month": "DATE"}
     sql: dict[str, str] = {}
-    for table in TABLES:
-        paths = [lake.path(p.data_path) for p in current if p.table_name == table]
-        columns = table_columns(table)
-        sql[table] = _parquet_select(paths, columns, hive) if paths else _empty_select(columns)
-    rejects = [lake.path(p.rejects_path) for p in current if p.rejects_path]
-    columns = table_columns("rejects")
-    sql["rejects"] = (
-        _parquet_select(rejects, columns, {"table": "VARCHAR", **hive}).replace(
-            "CAST(table_name AS VARCHAR)", 'CAST("table" AS VARCHAR)'
+    for table in LAKE_TABLES.values():
+        paths = [lake.path(p.data_path) for p in current if p.table_name == table.name]
+        hive = {k: HIVE_TYPES[k] for k in table.partition_by}
+        sql[table.name] = (
+            _parquet_select(paths, table.columns, hive) if paths else _empty_select(table.columns)
         )
-        if rejects
-        else _empty_select(columns)
+    sql["rejects"] = _rejects_select(lake, current)
+    calls = _in(CALLS_TABLES)
+    sql["calls_rejects"] = (
+        f"SELECT {', '.join(c.name for c in CALLS_REJECT_COLUMNS)} "
+        f"FROM ({sql['rejects']}) WHERE table_name IN {calls}"
     )
+    police = _in(force_month_tables())
     if lake.manifest_path.exists():
-        sql["lake_partitions"] = f"SELECT * FROM read_parquet({_quote(str(lake.manifest_path))})"
-    for kind, name in (("files", "ingest_log"), ("unknown", "unknown_values")):
-        logs = lake.log_paths(kind)
-        if logs:
-            files = sql_list(str(p) for p in logs)
-            sql[name] = f"SELECT * FROM read_parquet({files}, union_by_name = true)"
+        sql["lake_partitions"] = (
+            f"SELECT * FROM read_parquet({_quote(str(lake.manifest_path))}) "
+            f"WHERE table_name IN {police}"
+        )
+    logs = lake.log_paths("files")
+    if logs:
+        files = sql_list(str(p) for p in logs)
+        sql["load_log"] = f"SELECT * FROM read_parquet({files}, union_by_name = true)"
+        sql["ingest_log"] = (
+            "SELECT load_id AS ingest_id, logged_at, source_file, kind, force_id, month, "
+            "snapshot, status, reason, rows_read, rows_loaded, rows_rejected, unknown_values "
+            f"FROM ({sql['load_log']}) WHERE table_name IS NULL OR table_name IN {police}"
+        )
+        log_cols = ", ".join(
+            "logged_at AS loaded_at" if n == "loaded_at" else n for n in CALLS_LOAD_LOG.names
+        )
+        sql["calls_load_log"] = (
+            f"SELECT {log_cols} FROM ({sql['load_log']}) WHERE table_name IN {calls}"
+        )
+    unknown = lake.log_paths("unknown")
+    if unknown:
+        files = sql_list(str(p) for p in unknown)
+        sql["unknown_values"] = (
+            f"SELECT load_id AS ingest_id, * FROM read_parquet({files}, union_by_name = true)"
+        )
     population = lake.reference_path("population")
     if population:
         sql["population"] = f"SELECT * FROM read_parquet({_quote(str(population))})"
-    # Call handling: calls_999_monthly, call_log, incidents, calls_rejects, calls_load_log.
-    sql.update(calls_view_sql(lake))
     # Offender management: offenders, offender_assessments, ... offender_rejects, offender_loads.
     sql.update(offender_view_sql(lake))
     # Protecting vulnerable people: vulnerability_cases, ..._investigations, ..._capacity, ...
@@ -82,9 +157,10 @@ def view_sql(lake: Lake) -> dict[str, str]:
 def connect(data_dir: Where = None, *, engine: str | None = None, **kwargs: Any) -> Any:
     """An Ibis connection with the lake's tables registered as views.
 
-    Tables: ``stop_searches``, ``crimes``, ``outcomes`` and ``rejects`` (always present, empty
-    until loaded); ``lake_partitions``, ``ingest_log``, ``unknown_values`` and ``population``
-    once something has been loaded.
+    Tables: ``stop_searches``, ``crimes``, ``outcomes``, ``calls_999_monthly``, ``call_log``,
+    ``incidents``, ``rejects`` and ``calls_rejects`` (always present, empty until loaded);
+    ``lake_partitions``, ``load_log`` (with its views ``ingest_log`` and ``calls_load_log``),
+    ``unknown_values`` and ``population`` once something has been loaded.
 
     Args:
         data_dir: a :class:`~openpeel.config.Workspace` resolved by a face, or a data
@@ -105,6 +181,7 @@ def connect(data_dir: Where = None, *, engine: str | None = None, **kwargs: Any)
     if engine != "duckdb":
         raise UserInputError(f"unknown engine {engine!r}: choose duckdb or spark")
     lake = Lake(where.data_dir)
+    migrate_if_idle(lake)
     con = ibis.duckdb.connect(**kwargs)
     con.raw_sql("SET TimeZone = 'UTC'")
     for name, select in view_sql(lake).items():

@@ -2,8 +2,9 @@
 
 One DuckDB pass per batch of files of one schema: the CSV reader is given the columns (no
 sniffing), rows the parser cannot split go to the rejects with DuckDB's reason, rows whose values
-cannot be read go to the rejects with ours, and the rest are written as Parquet partitions. For
-every file: rows read = rows loaded + rows rejected.
+cannot be read go to the rejects with ours, and the rest are written as Parquet partitions (one
+per force-month) through the lake's one commit path (``store/commit.py``). For every file: rows
+read = rows loaded + rows rejected.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field, replace
-from datetime import UTC, date, datetime
+from dataclasses import asdict, dataclass, field
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -32,7 +33,17 @@ from openpeel.sources.policeuk_archive import (
 )
 from openpeel.sources.policeuk_tables import KIND_TABLE, TABLES, table_columns
 from openpeel.sql import sql_text as _sql_text
-from openpeel.store.lake import Lake, Partition, new_ingest_id, partition_dir, rejects_dir
+from openpeel.store.commit import StagedPart, commit
+from openpeel.store.lake import (
+    ARROW_TYPES,
+    Lake,
+    LoggedFile,
+    LoggedUnknown,
+    new_load_id,
+    rejects_table,
+)
+from openpeel.store.migrate import migrate
+from openpeel.store.tables import LAKE_TABLES
 
 Progress = Callable[[int, int], None]
 
@@ -128,18 +139,6 @@ class IngestReport:
         }
 
 
-@dataclass
-class _Staged:
-    """One file's result from a batch, with its staged Parquet files."""
-
-    file: ArchiveFile
-    rows_loaded: int
-    rows_rejected: int
-    unknown_values: int
-    data: Path
-    rejects: Path | None
-
-
 def plan_batches(
     files: Sequence[ArchiveFile], conf: Settings | None = None
 ) -> list[list[ArchiveFile]]:
@@ -178,7 +177,7 @@ def plan_batches(
 
 def _stage_batch(
     batch: list[ArchiveFile], work: Path, conf: Settings
-) -> tuple[dict[str, _Staged], list[UnknownValue]]:
+) -> tuple[list[tuple[ArchiveFile, StagedPart]], list[UnknownValue]]:
     work.mkdir(parents=True)
     con = _connect(work, conf, threads=1)
     try:
@@ -206,7 +205,7 @@ def _connect(work: Path, conf: Settings, threads: int | None = None) -> duckdb.D
 
 def _read_batch(
     con: duckdb.DuckDBPyConnection, files: list[ArchiveFile], work: Path
-) -> tuple[dict[str, _Staged], list[UnknownValue]]:
+) -> tuple[list[tuple[ArchiveFile, StagedPart]], list[UnknownValue]]:
     """Read one batch into staged Parquet partitions, in two streaming passes over the CSVs.
 
     Pass 1 aggregates per file: rows, rejected rows with reasons, unknown vocabulary values.
@@ -214,7 +213,7 @@ def _read_batch(
     so memory stays flat whatever the batch size; the files are read twice (from the page cache
     the second time), which costs less than holding them as a table.
 
-    Returns the per-file results keyed by file path, and the raw values no vocabulary knows.
+    Returns each file with its staged partition, and the raw values no vocabulary knows.
     """
     schema = files[0].schema
     table = SCHEMA_TABLE[schema]
@@ -335,7 +334,7 @@ def _read_batch(
     for u in unknown:
         unknown_by_file[u.source_file] = unknown_by_file.get(u.source_file, 0) + u.rows
 
-    staged: dict[str, _Staged] = {}
+    staged: list[tuple[ArchiveFile, StagedPart]] = []
     for f, path in zip(files, paths, strict=True):
         loaded, rejected = counts[path]
         part = f"force_id={f.force_id}/month={f.month.isoformat()}"
@@ -343,13 +342,21 @@ def _read_batch(
         if data is None:  # a file with no loadable rows is a supplied month with zero rows
             data = work / f"empty-{len(staged)}.parquet"
             pq.write_table(_empty_table(table), data)
-        reject_file = None
-        if rejects[path]:
-            reject_file = work / f"rejects-{len(staged)}.parquet"
-            pq.write_table(_rejects_table(f, rejects[path]), reject_file)
-        staged[path] = _Staged(
-            f, loaded, rejected, unknown_by_file.get(f.source_file, 0), data, reject_file
+        staged_part = StagedPart(
+            table=f.table,
+            data=data,
+            rejects=_rejects_table(f, rejects[path]) if rejects[path] else None,
+            snapshot=f.snapshot,
+            vintage=f.vintage,
+            source_file=f.source_file,
+            rows_read=loaded + rejected,
+            rows_loaded=loaded,
+            rows_rejected=rejected,
+            unknown_values=unknown_by_file.get(f.source_file, 0),
+            force_id=f.force_id,
+            month=f.month,
         )
+        staged.append((f, staged_part))
     return staged, unknown
 
 
@@ -358,33 +365,28 @@ def _shifted(ordinal: int, thresholds: list[int]) -> int:
     return ordinal + sum(1 for t in thresholds if t < ordinal)
 
 
-_ARROW_TYPES = {
-    "VARCHAR": pa.string(),
-    "DOUBLE": pa.float64(),
-    "BOOLEAN": pa.bool_(),
-    "TIMESTAMP": pa.timestamp("us"),
-    "BIGINT": pa.int64(),
-    "DATE": pa.date32(),
-}
-
-
 def _empty_table(table: str) -> pa.Table:
     """A table with no rows and the file schema of a partition (partition columns excluded)."""
     cols = [c for c in table_columns(table) if c.name not in ("force_id", "month")]
-    return pa.table({c.name: pa.array([], _ARROW_TYPES[c.type]) for c in cols})
+    return pa.table({c.name: pa.array([], ARROW_TYPES[c.type]) for c in cols})
 
 
 def _rejects_table(f: ArchiveFile, rows: list[tuple[int, str, str]]) -> pa.Table:
-    """One partition's rejected rows, in the rejects file schema."""
-    rows = sorted(rows)
-    return pa.table(
-        {
-            "source_file": pa.array([f.source_file] * len(rows), pa.string()),
-            "source_row": pa.array([r[0] for r in rows], pa.int64()),
-            "reason": pa.array([r[1] for r in rows], pa.string()),
-            "raw_row": pa.array([r[2] for r in rows], pa.string()),
-            "snapshot": pa.array([f.snapshot] * len(rows), pa.string()),
-        }
+    """One partition's rejected rows, in the lake's rejects schema."""
+    return rejects_table(
+        [
+            {
+                "table_name": f.table,
+                "force_id": f.force_id,
+                "month": f.month,
+                "source_file": f.source_file,
+                "source_row": row,
+                "reason": reason,
+                "raw_row": raw,
+                "snapshot": f.snapshot,
+            }
+            for row, reason, raw in sorted(rows)
+        ]
     )
 
 
@@ -402,94 +404,27 @@ def _one_file(con: duckdb.DuckDBPyConnection, folder: Path) -> Path | None:
     return merged
 
 
-def _commit(lake: Lake, ingest_id: str, staged: list[_Staged], now: datetime) -> list[FileResult]:
-    """Move staged files into the lake and swap the manifest; returns per-file results.
-
-    Older files are hard-linked into ``_superseded`` before the manifest swap and unlinked
-    from the query tree after it, so a crash at any point leaves every listed file in place.
-    """
-    partitions = {(p.key, p.status, p.data_path): p for p in lake.partitions()}
-    current = {p.key: p for p in partitions.values() if p.status == "current"}
-    to_unlink: list[str] = []
-    results: list[FileResult] = []
-    for s in staged:
-        f = s.file
-        key = (f.table, f.force_id, f.month)
-        old = current.get(key)
-        newer_exists = old is not None and old.vintage > f.vintage
-        dir_data = partition_dir(f.table, f.force_id, f.month)
-        dir_rej = rejects_dir(f.table, f.force_id, f.month)
-        if newer_exists:
-            dir_data, dir_rej = f"_superseded/{dir_data}", f"_superseded/{dir_rej}"
-        data_path = lake.place(s.data, dir_data, ingest_id)
-        rejects_path = lake.place(s.rejects, dir_rej, ingest_id) if s.rejects else None
-        new = Partition(
-            table_name=f.table,
-            force_id=f.force_id,
-            month=f.month,
-            snapshot=f.snapshot,
-            vintage=f.vintage,
-            status="superseded" if newer_exists else "current",
-            ingest_id=ingest_id,
-            source_file=f.source_file,
-            rows_read=s.rows_loaded + s.rows_rejected,
-            rows_loaded=s.rows_loaded,
-            rows_rejected=s.rows_rejected,
-            unknown_values=s.unknown_values,
-            data_path=data_path,
-            rejects_path=rejects_path,
-            loaded_at=now,
+def _commit(
+    lake: Lake, ingest_id: str, staged: list[tuple[ArchiveFile, StagedPart]]
+) -> list[FileResult]:
+    """Commit one batch's partitions; returns per-file results."""
+    rows = commit(lake, ingest_id, [part for _, part in staged])
+    return [
+        FileResult(
+            f.source_file,
+            f.kind,
+            f.force_id,
+            f.month,
+            f.snapshot,
+            "loaded" if p.status == "current" else "superseded",
+            None if p.status == "current" else "a newer snapshot of this force-month is loaded",
+            p.rows_read,
+            p.rows_loaded,
+            p.rows_rejected,
+            p.unknown_values,
         )
-        # A snapshot loaded again replaces its earlier load, whether current or superseded.
-        for k in [k for k, p in partitions.items() if p.key == key and p.vintage == f.vintage]:
-            to_unlink += [x for x in (partitions[k].data_path, partitions[k].rejects_path) if x]
-            del partitions[k]
-        if old is not None and old.vintage < f.vintage:  # keep the older snapshot, unqueried
-            del partitions[(old.key, old.status, old.data_path)]
-            to_unlink += [p for p in (old.data_path, old.rejects_path) if p]
-            kept = replace(
-                old,
-                status="superseded",
-                data_path=_link_superseded(lake, old.data_path),
-                rejects_path=_link_superseded(lake, old.rejects_path) if old.rejects_path else None,
-            )
-            partitions[(kept.key, kept.status, kept.data_path)] = kept
-        partitions[(new.key, new.status, new.data_path)] = new
-        if new.status == "current":
-            current[key] = new
-        results.append(
-            FileResult(
-                f.source_file,
-                f.kind,
-                f.force_id,
-                f.month,
-                f.snapshot,
-                "loaded" if new.status == "current" else "superseded",
-                None
-                if new.status == "current"
-                else "a newer snapshot of this force-month is loaded",
-                new.rows_read,
-                new.rows_loaded,
-                new.rows_rejected,
-                new.unknown_values,
-            )
-        )
-    lake.write_manifest(list(partitions.values()))
-    listed = {x for p in partitions.values() for x in (p.data_path, p.rejects_path) if x}
-    for relative in set(to_unlink) - listed:
-        lake.path(relative).unlink(missing_ok=True)
-    return results
-
-
-def _link_superseded(lake: Lake, relative: str) -> str:
-    if relative.startswith("_superseded/"):
-        return relative
-    target_rel = f"_superseded/{relative}"
-    target = lake.path(target_rel)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.unlink(missing_ok=True)
-    os.link(lake.path(relative), target)
-    return target_rel
+        for (f, _), p in zip(staged, rows, strict=True)
+    ]
 
 
 def _refused_result(r: RefusedFile) -> FileResult:
@@ -499,38 +434,39 @@ def _refused_result(r: RefusedFile) -> FileResult:
 def _write_logs(
     lake: Lake, ingest_id: str, results: list[FileResult], unknown: list[UnknownValue]
 ) -> None:
-    now = datetime.now(UTC)
-    if results:
-        lake.write_log(
-            f"{ingest_id}-{now.strftime('%H%M%S%f')}",
-            "files",
-            pa.Table.from_pylist(
-                [{"ingest_id": ingest_id, "logged_at": now, **asdict(r)} for r in results],
-                schema=pa.schema(
-                    [
-                        ("ingest_id", pa.string()),
-                        ("logged_at", pa.timestamp("us", tz="UTC")),
-                        ("source_file", pa.string()),
-                        ("kind", pa.string()),
-                        ("force_id", pa.string()),
-                        ("month", pa.date32()),
-                        ("snapshot", pa.string()),
-                        ("status", pa.string()),
-                        ("reason", pa.string()),
-                        ("rows_read", pa.int64()),
-                        ("rows_loaded", pa.int64()),
-                        ("rows_rejected", pa.int64()),
-                        ("unknown_values", pa.int64()),
-                    ]
-                ),
-            ),
-        )
-    if unknown:
-        lake.write_log(
-            f"{ingest_id}-{now.strftime('%H%M%S%f')}",
-            "unknown",
-            pa.Table.from_pylist([{"ingest_id": ingest_id, **asdict(u)} for u in unknown]),
-        )
+    kinds = {r.source_file: r.kind for r in results}
+    lake.log_load(
+        ingest_id,
+        [
+            LoggedFile(
+                table_name=KIND_TABLE.get(r.kind or ""),
+                kind=r.kind,
+                source_file=r.source_file,
+                force_id=r.force_id,
+                forces=r.force_id,
+                month=r.month,
+                snapshot=r.snapshot,
+                status=r.status,
+                reason=r.reason,
+                rows_read=r.rows_read,
+                rows_loaded=r.rows_loaded,
+                rows_rejected=r.rows_rejected,
+                rows_replaced=0,
+                unknown_values=r.unknown_values,
+            )
+            for r in results
+        ],
+        [
+            LoggedUnknown(
+                KIND_TABLE.get(kinds.get(u.source_file) or "", ""),
+                u.source_file,
+                u.field,
+                u.raw_value,
+                u.rows,
+            )
+            for u in unknown
+        ],
+    )
 
 
 def ingest(
@@ -565,8 +501,9 @@ def ingest(
     conf = where.settings
     lake = Lake(where.data_dir)
     with lake.lock():
-        lake.tidy()
-        ingest_id = new_ingest_id()
+        migrate(lake)
+        lake.tidy(LAKE_TABLES)
+        ingest_id = new_load_id()
         work = lake.staging(ingest_id)
         found: Discovery = discover(
             [Path(s) for s in sources],
@@ -592,7 +529,7 @@ def ingest(
                 lambda nb: _stage_batch(nb[1], work / f"batch-{nb[0]}", conf), enumerate(batches)
             )
             for batch, (staged, unknown) in zip(batches, staged_batches, strict=True):
-                results = _commit(lake, ingest_id, list(staged.values()), datetime.now(UTC))
+                results = _commit(lake, ingest_id, staged)
                 _write_logs(lake, ingest_id, results, unknown)
                 report.files += results
                 report.unknown += unknown
@@ -600,7 +537,7 @@ def ingest(
                 if progress:
                     progress(done, total)
         _mark_superseded_in_run(lake, report)
-        lake.tidy()
+        lake.tidy(LAKE_TABLES)
     return report
 
 

@@ -1,22 +1,23 @@
-"""The lake: Parquet files partitioned by table, force and month, and the manifest that says
-which of them are current.
+"""The lake: Parquet files listed in one manifest that says which of them are current.
 
 Layout under ``<data_dir>/lake``::
 
-    stop_searches/force_id=west-midlands/month=2021-04-01/part-<ingest_id>.parquet
-    crimes/..., outcomes/...                      (same layout)
-    rejects/table=<table>/force_id=.../month=.../part-<ingest_id>.parquet
-    reference/<name>.parquet                      (population and other small tables)
-    ingest_log/<ingest_id>-files.parquet          (one row per file read)
-    ingest_log/<ingest_id>-unknown.parquet        (raw values not in a vocabulary)
-    _superseded/...                               (older snapshots, kept out of queries)
-    _staging/<ingest_id>/                         (work in progress; removed on the next run)
-    _manifest.parquet                             (one row per partition: current or superseded)
+    <table>/<partition>/part-<load_id>-<id>.parquet     data (``store/tables.py`` names the
+                                                        partitions: force_id=.../month=... for
+                                                        police.uk, none for keyed tables)
+    rejects/table=<table>/<partition>/part-....parquet  rejected rows, one schema for all tables
+    reference/<name>.parquet                            population and other small tables
+    load_log/<load_id>-<n>-files.parquet                one row per file a load read or refused
+    load_log/<load_id>-<n>-unknown.parquet              raw values not in a vocabulary
+    _superseded/...                                     older snapshots, kept out of queries
+    _staging/<load_id>/                                 work in progress; removed on the next load
+    _manifest.parquet                                   one row per partition: current or superseded
 
-Every data file has a unique name and is never overwritten. An ingest writes new files, then
-swaps the manifest in one atomic rename, then tidies the files the manifest no longer points
-to. Killing the process at any moment leaves the previous manifest, and every file it names,
-intact: queries read only the files the manifest lists.
+Every data file has a unique name and is never overwritten. A load stages its files, then
+``store.commit.commit`` moves them in and swaps the manifest in one atomic rename, then tidies the
+files the manifest no longer points to. Killing the process at any moment leaves the previous
+manifest, and every file it names, intact: queries read only the files the manifest lists.
+Lakes written before this layout are brought to it once by ``store.migrate``.
 """
 
 from __future__ import annotations
@@ -25,9 +26,9 @@ import fcntl
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -35,10 +36,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from openpeel.errors import OpenpeelError
+from openpeel.sources.policeuk_tables import table_columns
 
 MANIFEST_SCHEMA = pa.schema(
     [
         ("table_name", pa.string()),
+        ("partition", pa.string()),
         ("force_id", pa.string()),
         ("month", pa.date32()),
         ("snapshot", pa.string()),
@@ -57,17 +60,113 @@ MANIFEST_SCHEMA = pa.schema(
 )
 
 
+#: Arrow types of the lake's column types.
+ARROW_TYPES = {
+    "VARCHAR": pa.string(),
+    "DOUBLE": pa.float64(),
+    "BOOLEAN": pa.bool_(),
+    "TIMESTAMP": pa.timestamp("us"),
+    "BIGINT": pa.int64(),
+    "DATE": pa.date32(),
+    "SMALLINT": pa.int16(),
+    "INTEGER": pa.int32(),
+}
+
+#: The one rejects table: every row of every table that could not be loaded, with its file,
+#: record number, reason and load.
+REJECT_COLUMNS = table_columns("rejects")
+REJECT_SCHEMA = pa.schema([(c.name, ARROW_TYPES[c.type]) for c in REJECT_COLUMNS])
+
+#: The one load log: one row per file a load read or refused.
+LOAD_LOG_SCHEMA = pa.schema(
+    [
+        ("load_id", pa.string()),
+        ("logged_at", pa.timestamp("us", tz="UTC")),
+        ("table_name", pa.string()),
+        ("kind", pa.string()),
+        ("source_file", pa.string()),
+        ("force_id", pa.string()),
+        ("forces", pa.string()),
+        ("month", pa.date32()),
+        ("snapshot", pa.string()),
+        ("status", pa.string()),
+        ("reason", pa.string()),
+        ("rows_read", pa.int64()),
+        ("rows_loaded", pa.int64()),
+        ("rows_rejected", pa.int64()),
+        ("rows_replaced", pa.int64()),
+        ("unknown_values", pa.int64()),
+    ]
+)
+
+#: Raw values no vocabulary knows, per load and file.
+UNKNOWN_LOG_SCHEMA = pa.schema(
+    [
+        ("load_id", pa.string()),
+        ("table_name", pa.string()),
+        ("source_file", pa.string()),
+        ("field", pa.string()),
+        ("raw_value", pa.string()),
+        ("rows", pa.int64()),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class LoggedFile:
+    """One load-log row: what a load did with one file.
+
+    ``status`` is ``loaded``, ``superseded`` (a newer snapshot of its partition is current) or
+    ``refused`` (not read; ``reason`` says why). ``forces`` lists the forces the file held,
+    space-separated; ``force_id`` is set when it held one.
+    """
+
+    table_name: str | None
+    kind: str | None
+    source_file: str
+    force_id: str | None
+    forces: str | None
+    month: date | None
+    snapshot: str | None
+    status: str
+    reason: str | None
+    rows_read: int
+    rows_loaded: int
+    rows_rejected: int
+    rows_replaced: int
+    unknown_values: int
+
+
+@dataclass(frozen=True)
+class LoggedUnknown:
+    """A raw value no vocabulary knows, loaded as ``unknown``."""
+
+    table_name: str
+    source_file: str
+    field: str
+    raw_value: str
+    rows: int
+
+
+def rejects_table(rows: Sequence[Mapping[str, object]]) -> pa.Table:
+    """Rejected rows in the one rejects schema (missing columns are NULL)."""
+    return pa.Table.from_pylist(
+        [{n: r.get(n) for n in REJECT_SCHEMA.names} for r in rows], schema=REJECT_SCHEMA
+    )
+
+
 class LakeBusyError(OpenpeelError, RuntimeError):
     """Another ingest holds the lake's lock."""
 
 
 @dataclass(frozen=True)
 class Partition:
-    """One force-month of one table, as the manifest records it."""
+    """One partition of one table, as the manifest records it."""
 
     table_name: str
-    force_id: str
-    month: date
+    partition: str
+    force_id: str | None
+    month: date | None
     snapshot: str
     vintage: str
     status: str
@@ -82,24 +181,18 @@ class Partition:
     loaded_at: datetime
 
     @property
-    def key(self) -> tuple[str, str, date]:
-        """(table, force, month): the unit that a load replaces."""
-        return (self.table_name, self.force_id, self.month)
+    def key(self) -> tuple[str, str]:
+        """(table, partition): the unit that a load replaces."""
+        return (self.table_name, self.partition)
 
 
-def new_ingest_id() -> str:
-    """A sortable unique id for one ingest run: UTC time plus a random suffix."""
+def new_load_id() -> str:
+    """A sortable unique id for one load: UTC time plus a random suffix."""
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
 
 
-def partition_dir(table: str, force_id: str, month: date) -> str:
-    """Hive-style relative folder of a partition (Spark and DuckDB read it directly)."""
-    return f"{table}/force_id={force_id}/month={month.isoformat()}"
-
-
-def rejects_dir(table: str, force_id: str, month: date) -> str:
-    """Relative folder of a partition's rejected rows."""
-    return f"rejects/table={table}/force_id={force_id}/month={month.isoformat()}"
+#: The former name of :func:`new_load_id`.
+new_ingest_id = new_load_id
 
 
 class Lake:
@@ -150,8 +243,11 @@ class Lake:
         """Every partition the manifest records, current and superseded."""
         if not self.manifest_path.exists():
             return []
-        table = pq.read_table(self.manifest_path, schema=MANIFEST_SCHEMA)
-        return [Partition(**row) for row in table.to_pylist()]
+        rows = pq.read_table(self.manifest_path).to_pylist()
+        for row in rows:
+            if "partition" not in row:  # a manifest written before tables chose partitions
+                row["partition"] = f"force_id={row['force_id']}/month={row['month'].isoformat()}"
+        return [Partition(**{f: row.get(f) for f in MANIFEST_SCHEMA.names}) for row in rows]
 
     def current(self, table: str | None = None) -> list[Partition]:
         """Current partitions, optionally of one table."""
@@ -163,7 +259,7 @@ class Lake:
 
     def write_manifest(self, partitions: list[Partition]) -> None:
         """Replace the manifest atomically (write a temporary file, fsync, rename)."""
-        rows = sorted(partitions, key=lambda p: (p.table_name, p.force_id, p.month, p.vintage))
+        rows = sorted(partitions, key=lambda p: (p.table_name, p.partition, p.vintage, p.status))
         table = pa.Table.from_pylist([p.__dict__ for p in rows], schema=MANIFEST_SCHEMA)
         atomic_write_parquet(table, self.manifest_path)
 
@@ -191,8 +287,11 @@ class Lake:
             os.replace(source, target)
         return target_rel
 
-    def tidy(self) -> int:
-        """Remove what an interrupted ingest left: staging folders and unlisted part files.
+    def tidy(self, tables: Iterable[str] = ()) -> int:
+        """Remove what an interrupted load left: staging folders and unlisted part files.
+
+        Args:
+            tables: the table folders to look in (with ``rejects`` and ``_superseded``).
 
         Returns the number of files removed. Call only while holding the lock.
         """
@@ -203,7 +302,7 @@ class Lake:
                 listed.add(p.rejects_path)
         removed = 0
         shutil.rmtree(self.root / "_staging", ignore_errors=True)
-        for top in ("stop_searches", "crimes", "outcomes", "rejects", "_superseded"):
+        for top in (*tables, "rejects", "_superseded"):
             base = self.root / top
             if not base.exists():
                 continue
@@ -226,16 +325,40 @@ class Lake:
         path = self.root / "reference" / f"{name}.parquet"
         return path if path.exists() else None
 
+    # -- the load log ------------------------------------------------------------------------
+
     def log_paths(self, kind: str) -> list[Path]:
-        """Ingest log files of one kind (``files`` or ``unknown``), oldest first."""
-        base = self.root / "ingest_log"
+        """Load log files of one kind (``files`` or ``unknown``), oldest first."""
+        base = self.root / "load_log"
         return sorted(base.glob(f"*-{kind}.parquet")) if base.exists() else []
 
-    def write_log(self, ingest_id: str, kind: str, table: pa.Table) -> Path:
-        """Write one ingest log file atomically."""
-        path = self.root / "ingest_log" / f"{ingest_id}-{kind}.parquet"
-        atomic_write_parquet(table, path)
-        return path
+    def log_load(
+        self,
+        load_id: str,
+        files: Sequence[LoggedFile],
+        unknown: Sequence[LoggedUnknown] = (),
+    ) -> None:
+        """Append what one load (or one step of it) did to the load log.
+
+        Args:
+            load_id: the load.
+            files: one row per file read or refused.
+            unknown: raw values no vocabulary knows, with their row counts.
+        """
+        now = datetime.now(UTC)
+        stamp = f"{load_id}-{now.strftime('%H%M%S%f')}"
+        if files:
+            rows = [{"load_id": load_id, "logged_at": now, **asdict(f)} for f in files]
+            atomic_write_parquet(
+                pa.Table.from_pylist(rows, schema=LOAD_LOG_SCHEMA),
+                self.root / "load_log" / f"{stamp}-files.parquet",
+            )
+        if unknown:
+            rows = [{"load_id": load_id, **asdict(u)} for u in unknown]
+            atomic_write_parquet(
+                pa.Table.from_pylist(rows, schema=UNKNOWN_LOG_SCHEMA),
+                self.root / "load_log" / f"{stamp}-unknown.parquet",
+            )
 
 
 def atomic_write_parquet(table: pa.Table, path: Path) -> None:

@@ -5,7 +5,7 @@ Layout under ``<data_dir>/lake``::
     official/publication=<name>/period=<slug>/part-<ingest_id>-<uid>.parquet   tidy figures
     official_rejects/publication=<name>/period=<slug>/part-….parquet           rejected rows
     official/_manifest.parquet          one row per (publication, period, load): current or not
-    ingest_log/<ingest_id>-official.parquet                                     one row per file
+    load_log/<ingest_id>-<n>-files.parquet        one row per file (the lake's one load log)
 
 A load writes new files, then swaps the manifest in one atomic rename: killed at any moment, the
 previous manifest and every file it names are intact. Loading a publication and period again
@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 from openpeel.errors import DataUnavailableError
 from openpeel.sources.publications import PublicationRead, read_publication
 from openpeel.sources.publications.reader import REJECTS_SCHEMA, TIDY_SCHEMA
-from openpeel.store.lake import Lake, atomic_write_parquet, new_ingest_id
+from openpeel.store.lake import Lake, LoggedFile, atomic_write_parquet, new_ingest_id
 
 TABLE = "official"
 REJECTS = "official_rejects"
@@ -149,25 +149,27 @@ def load_official(
             ),
             manifest_path(lake),
         )
-        lake.write_log(
+        lake.log_load(
             report.ingest_id,
-            "official",
-            pa.Table.from_pylist(
-                [
-                    {
-                        "ingest_id": report.ingest_id,
-                        "source_file": f.source_file,
-                        "publication": f.publication,
-                        "periods": ", ".join(f.periods),
-                        "status": f.status,
-                        "rows_read": f.rows_read,
-                        "rows_loaded": f.rows_loaded,
-                        "rows_rejected": f.rows_rejected,
-                        "figures": f.figures,
-                    }
-                    for f in report.files
-                ]
-            ),
+            [
+                LoggedFile(
+                    table_name=TABLE,
+                    kind=f.publication,
+                    source_file=f.source_file,
+                    force_id=None,
+                    forces=None,
+                    month=None,
+                    snapshot=", ".join(f.periods),
+                    status=f.status,
+                    reason=None,
+                    rows_read=f.rows_read,
+                    rows_loaded=f.rows_loaded,
+                    rows_rejected=f.rows_rejected,
+                    rows_replaced=0,
+                    unknown_values=0,
+                )
+                for f in report.files
+            ],
         )
         for old in [e for e in entries if e["status"] == "superseded"]:
             for key in ("data_path", "rejects_path"):

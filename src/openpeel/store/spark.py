@@ -18,6 +18,7 @@ from openpeel.config import Settings, Where, workspace_for
 from openpeel.errors import OpenpeelError
 from openpeel.sources.policeuk_tables import TABLES, Column, table_columns
 from openpeel.store.lake import Lake
+from openpeel.store.migrate import migrate_if_idle
 
 #: DuckDB column types of the table declarations, as Spark SQL types.
 SPARK_TYPES = {
@@ -88,6 +89,8 @@ def _register(session: Any, name: str, frame: Any, columns: tuple[Column, ...]) 
 
 def register_lake(session: Any, lake: Lake) -> list[str]:
     """Register the lake's current tables as temporary views; returns their names."""
+    from pyspark.sql import functions as sf
+
     current = lake.current()
     names = []
     for table in TABLES:
@@ -100,13 +103,20 @@ def register_lake(session: Any, lake: Lake) -> list[str]:
         )
         _register(session, table, frame, columns)
         names.append(table)
-    rejects = [str(lake.path(p.rejects_path)) for p in current if p.rejects_path]
+    rejects = [
+        str(lake.path(p.rejects_path)) for p in current if p.rejects_path and p.table_name in TABLES
+    ]
     columns = table_columns("rejects")
     if rejects:
         frame = (
             session.read.option("basePath", str(lake.root / "rejects"))
+            .option("mergeSchema", "true")
             .parquet(*rejects)
             .withColumnRenamed("table", "table_name")
+            .withColumn(
+                "load_id",
+                sf.regexp_extract(sf.input_file_name(), r"part-(\d{8}T\d{6}-[0-9a-f]{8})", 1),
+            )
         )
     else:
         frame = session.createDataFrame([], _schema(columns))
@@ -118,10 +128,11 @@ def register_lake(session: Any, lake: Lake) -> list[str]:
         import pyarrow.parquet as pq
 
         manifest = pq.read_table(lake.manifest_path).to_pandas()
+        manifest = manifest[manifest["table_name"].isin(list(TABLES))]
         session.createDataFrame(manifest).createOrReplaceTempView("lake_partitions")
         names.append("lake_partitions")
     extra: dict[str, list[Path]] = {
-        "ingest_log": lake.log_paths("files"),
+        "load_log": lake.log_paths("files"),
         "unknown_values": lake.log_paths("unknown"),
     }
     population = lake.reference_path("population")
@@ -133,6 +144,11 @@ def register_lake(session: Any, lake: Lake) -> list[str]:
                 *[str(f) for f in files]
             ).createOrReplaceTempView(name)
             names.append(name)
+    if "load_log" in names:
+        session.sql("SELECT load_id AS ingest_id, * FROM load_log").createOrReplaceTempView(
+            "ingest_log"
+        )
+        names.append("ingest_log")
     return names
 
 
@@ -140,6 +156,7 @@ def connect_spark(data_dir: Where = None) -> Any:
     """An Ibis PySpark connection with the lake's tables registered as views."""
     where = workspace_for(data_dir)
     lake = Lake(where.data_dir)
+    migrate_if_idle(lake)
     session = spark_session(where.settings)
     register_lake(session, lake)
     return ibis.pyspark.connect(session)

@@ -9,6 +9,7 @@ from openpeel.calendar import month_range
 from openpeel.config import Where, workspace_for
 from openpeel.provenance import any_synthetic
 from openpeel.store.lake import Lake
+from openpeel.store.tables import force_month_tables
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,10 @@ def lake_months(data_dir: Where = None) -> list[MonthStatus]:
     """
     lake = Lake(workspace_for(data_dir).data_dir)
     by_key: dict[tuple[str, str], dict[date, MonthStatus]] = {}
+    police = set(force_month_tables())
     for p in lake.current():
+        if p.table_name not in police or p.force_id is None or p.month is None:
+            continue
         by_key.setdefault((p.table_name, p.force_id), {})[p.month] = MonthStatus(
             p.table_name, p.force_id, p.month, "loaded", p.rows_loaded, p.rows_rejected, p.snapshot
         )

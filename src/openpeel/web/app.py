@@ -1,9 +1,9 @@
 """The web app factory: ``create_app`` wires the database, templates, security and routers.
 
-Routers live one per area (``routes_auth``, ``routes_scrutiny``, ``routes_feedback``); a new area
-adds its module and one ``include_router`` line here. Pages render through ``render`` (in
-``rendering.py``), which gives every template the user, the CSRF token, the navigation and the
-synthetic-data flag.
+Routers live one per area (``routes_auth``, ``routes_scrutiny`` gathering the scrutiny areas,
+``routes_feedback``); a new area adds its module and one ``include_router`` line here. Pages
+render through ``render`` (in ``rendering.py``), which gives every template the user, the CSRF
+token, the navigation and the synthetic-data flag.
 """
 
 from __future__ import annotations

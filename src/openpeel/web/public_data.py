@@ -63,11 +63,11 @@ def clear_cache() -> None:
 
 
 def _stamp(data_dir: Path) -> tuple[float, ...]:
-    """Modification times of what a load rewrites: the manifest and the reference and call
-    tables' folders (0 when missing)."""
+    """Modification times of what a load rewrites: the manifest and the reference
+    table folder (0 when missing)."""
     lake = data_dir / "lake"
     out = []
-    for path in (lake / "_manifest.parquet", lake / "reference", lake / "calls"):
+    for path in (lake / "_manifest.parquet", lake / "reference"):
         try:
             out.append(path.stat().st_mtime)
         except OSError:
@@ -168,7 +168,14 @@ def section_panels(data_dir: Path, section: str, force_id: str, period: Period) 
     """The report's panels of one section (cached)."""
     key = ("section", str(data_dir), section, force_id, period.start, period.end)
     return cached(
-        key, lambda: panels.section_panels(connection(data_dir), section, force_id, period)
+        key,
+        lambda: panels.section_panels(
+            connection(data_dir),
+            section,
+            force_id,
+            period,
+            lake_is_synthetic(data_dir, force_id),
+        ),
     )
 
 

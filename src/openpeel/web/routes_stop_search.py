@@ -49,7 +49,9 @@ def _result(
 
 def _chart(result: IndicatorResult, filters: ExplorerFilters) -> tuple[str, str]:
     t = result.table
-    shown = t[(t.group != "all") & (t.searches > 0)].assign(group=lambda d: d.group.map(label))
+    shown = t[(t.group != "all") & (t.searches.fillna(0) > 0)].assign(
+        group=lambda d: d.group.map(label)
+    )
     description = "Bar chart of the share of matching searches by group: " + "; ".join(
         f"{g.group} {share_text(g.share)} ({number_text(g.searches, 0)})"
         for g in shown.itertuples()
@@ -108,6 +110,7 @@ def _view(
             "rate_per_1000": ("Per 1,000 a year", "num"),
             "rate_low": ("Rate low", "num"),
             "rate_high": ("Rate high", "num"),
+            "reason": ("Why empty", "text"),
         },
     )
     return {

@@ -1,0 +1,106 @@
+"""The tables the lake holds, each registered once with its columns and partitioning.
+
+A table's partitioning decides what one load replaces:
+
+- ``("force_id", "month")`` — police.uk files: one partition per force-month; a newer snapshot
+  of a force-month supersedes the older one.
+- ``("vintage",)`` (or any other manifest columns) — e.g. an official spreadsheet by edition:
+  each edition its own partition, all current.
+- ``()`` — a keyed table (call logs, incidents, published 999 figures): one partition holding the
+  whole table; a load merges its rows into it by ``key`` and commits the merged whole.
+
+Every table shares the one commit path (``store/commit.py``), the one ``rejects`` table and the
+one load log (``store/lake.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from openpeel.sources.calls_999 import CALLS_999_COLUMNS
+from openpeel.sources.calls_log import CALL_LOG_COLUMNS
+from openpeel.sources.incidents import INCIDENT_COLUMNS
+from openpeel.sources.policeuk_tables import TABLES, Column, table_columns
+
+#: Manifest columns a table may be partitioned by.
+PARTITION_KEYS = ("force_id", "month", "vintage")
+
+
+@dataclass(frozen=True)
+class LakeTable:
+    """One table of the lake.
+
+    Attributes:
+        name: the view name queries use.
+        columns: every column, in storage order, with its type and definition.
+        partition_by: manifest columns that name a partition (see the module docstring).
+        key: for a keyed table, the columns that identify a row (a load replaces stored rows
+            with the same key).
+        keep_superseded: keep an older snapshot of a partition (out of queries) when a newer
+            one replaces it, rather than deleting it.
+    """
+
+    name: str
+    columns: tuple[Column, ...]
+    partition_by: tuple[str, ...]
+    key: tuple[str, ...] = ()
+    keep_superseded: bool = True
+
+    def __post_init__(self) -> None:
+        unknown = set(self.partition_by) - set(PARTITION_KEYS)
+        if unknown:
+            raise ValueError(f"{self.name}: cannot partition by {sorted(unknown)}")
+        if not self.partition_by and not self.key:
+            raise ValueError(f"{self.name}: a table with one partition needs a key")
+
+    def partition(self, values: Mapping[str, object]) -> str:
+        """The partition's hive-style folder name, e.g. ``force_id=kent/month=2021-04-01``
+        (empty for a table held in one partition)."""
+        parts = []
+        for name in self.partition_by:
+            value = values.get(name)
+            if value is None:
+                raise ValueError(f"{self.name}: a partition needs {name}")
+            parts.append(f"{name}={value.isoformat() if isinstance(value, date) else value}")
+        return "/".join(parts)
+
+    def data_dir(self, partition: str) -> str:
+        """Folder of a partition's data files, relative to the lake."""
+        return f"{self.name}/{partition}" if partition else self.name
+
+    def rejects_dir(self, partition: str) -> str:
+        """Folder of a partition's rejected rows, relative to the lake."""
+        base = f"rejects/table={self.name}"
+        return f"{base}/{partition}" if partition else base
+
+
+FORCE_MONTH = ("force_id", "month")
+
+#: Every table, by name. A new source adds its tables here.
+LAKE_TABLES: dict[str, LakeTable] = {
+    **{name: LakeTable(name, table_columns(name), FORCE_MONTH) for name in TABLES},
+    "calls_999_monthly": LakeTable(
+        "calls_999_monthly", CALLS_999_COLUMNS, (), ("force_id", "month"), keep_superseded=False
+    ),
+    "call_log": LakeTable(
+        "call_log", CALL_LOG_COLUMNS, (), ("force_id", "call_id"), keep_superseded=False
+    ),
+    "incidents": LakeTable(
+        "incidents", INCIDENT_COLUMNS, (), ("force_id", "incident_id"), keep_superseded=False
+    ),
+}
+
+
+def lake_table(name: str) -> LakeTable:
+    """A registered table by name."""
+    try:
+        return LAKE_TABLES[name]
+    except KeyError:
+        raise KeyError(f"no lake table {name!r}") from None
+
+
+def force_month_tables() -> list[str]:
+    """Tables partitioned by force and month (the police.uk tables)."""
+    return [t.name for t in LAKE_TABLES.values() if t.partition_by == FORCE_MONTH]

@@ -1,0 +1,120 @@
+"""Panel reports (page, CSV, HTML, PDF) and the meeting's audit log for staff, and the published
+summaries of closed meetings for everyone (aggregates only, small cells suppressed)."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
+
+from openpeel.scrutiny import audit, export, queries, report, sampling
+from openpeel.scrutiny.models import User
+from openpeel.web.rendering import render
+from openpeel.web.scrutiny_access import (
+    AUDITORS,
+    DB,
+    READERS,
+    download,
+    meeting_for,
+    not_found,
+)
+from openpeel.web.security import protected_router
+
+router = protected_router()
+
+
+@router.get("/scrutiny/meetings/{meeting_id}/report", response_class=HTMLResponse)
+def report_page(request: Request, meeting_id: int, db: DB, user: User = READERS) -> HTMLResponse:
+    """The panel report: weighted shares by group, red records and the force's responses."""
+    meeting = meeting_for(db, user, meeting_id)
+    built = report.build_report(db, meeting)
+    return render(
+        request,
+        "scrutiny/report.html",
+        {
+            "meeting": meeting,
+            "report": built,
+            "measures": report.MEASURES,
+            "groupings": report.GROUPINGS,
+            "small_cell": report.SMALL_CELL,
+        },
+    )
+
+
+@router.get("/scrutiny/meetings/{meeting_id}/report.csv")
+def report_csv(meeting_id: int, db: DB, user: User = READERS) -> Response:
+    """The published summary as CSV."""
+    built = report.build_report(db, meeting_for(db, user, meeting_id))
+    return download(
+        export.summary_csv(built), "text/csv; charset=utf-8", f"meeting-{meeting_id}.csv"
+    )
+
+
+@router.get("/scrutiny/meetings/{meeting_id}/report.html")
+def report_html(meeting_id: int, db: DB, user: User = READERS) -> Response:
+    """The published summary as one self-contained HTML file."""
+    built = report.build_report(db, meeting_for(db, user, meeting_id))
+    return download(
+        export.summary_html(built), "text/html; charset=utf-8", f"meeting-{meeting_id}.html"
+    )
+
+
+@router.get("/scrutiny/meetings/{meeting_id}/report.pdf")
+def report_pdf(meeting_id: int, db: DB, user: User = READERS) -> Response:
+    """The published summary as PDF."""
+    built = report.build_report(db, meeting_for(db, user, meeting_id))
+    return download(export.summary_pdf(built), "application/pdf", f"meeting-{meeting_id}.pdf")
+
+
+@router.get("/scrutiny/meetings/{meeting_id}/audit", response_class=HTMLResponse)
+def audit_page(request: Request, meeting_id: int, db: DB, user: User = AUDITORS) -> HTMLResponse:
+    """Who changed what in this meeting, when."""
+    meeting = meeting_for(db, user, meeting_id)
+    sample = sampling.sample_of(db, meeting_id)
+    return render(
+        request,
+        "scrutiny/audit.html",
+        {
+            "meeting": meeting,
+            "entries": audit.entries(db, meeting_id=meeting_id),
+            "names": queries.usernames(db),
+            "sample_info": sampling.sample_info(sample) if sample else None,
+            "reproduces": sampling.verify_sample(db, sample) if sample else None,
+        },
+    )
+
+
+@router.get("/summaries", response_class=HTMLResponse)
+def summaries(request: Request, db: DB) -> HTMLResponse:
+    """Published summaries of closed meetings (public: aggregates only)."""
+    return render(request, "summaries.html", {"meetings": queries.closed_meetings(db)})
+
+
+@router.get("/summaries/{meeting_id}", response_class=HTMLResponse)
+def summary_page(request: Request, meeting_id: int, db: DB) -> HTMLResponse:
+    """One published summary (public: aggregates only, small cells suppressed)."""
+    meeting = queries.closed_meeting(db, meeting_id)
+    if meeting is None:
+        raise not_found()
+    built = report.build_report(db, meeting)
+    return render(
+        request,
+        "summary.html",
+        {
+            "report": built,
+            "measures": report.MEASURES,
+            "groupings": report.GROUPINGS,
+            "small_cell": report.SMALL_CELL,
+        },
+    )
+
+
+@router.get("/summaries/{meeting_id}/summary.csv")
+def summary_csv(meeting_id: int, db: DB) -> Response:
+    """One published summary as CSV (public)."""
+    meeting = queries.closed_meeting(db, meeting_id)
+    if meeting is None:
+        raise not_found()
+    built = report.build_report(db, meeting)
+    return download(
+        export.summary_csv(built), "text/csv; charset=utf-8", f"summary-{meeting_id}.csv"
+    )

@@ -1,0 +1,94 @@
+"""A sampled record: the member's review form, every review (for report readers) and the force
+liaison's response to a record graded red."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from openpeel.scrutiny import queries, reviews
+from openpeel.scrutiny.models import GOWISELY, User
+from openpeel.web.rendering import render
+from openpeel.web.scrutiny_access import (
+    ANY_STAFF,
+    DB,
+    LIAISON,
+    MEMBER,
+    REPORT_READERS,
+    bad_request,
+    item_for,
+)
+from openpeel.web.security import protected_router
+
+router = protected_router()
+
+
+@router.get("/scrutiny/items/{item_id}", response_class=HTMLResponse)
+def item_page(request: Request, item_id: int, db: DB, user: User = ANY_STAFF) -> HTMLResponse:
+    """A sampled record with the member's review form (or the liaison's response form)."""
+    item, meeting = item_for(db, user, item_id)
+    all_reviews = reviews.reviews_of_item(db, item.id) if user.role in REPORT_READERS else []
+    return render(
+        request,
+        "scrutiny/item.html",
+        {
+            "item": item,
+            "record": item.record,
+            "meeting": meeting,
+            "review": queries.review_by(db, item.id, user.id),
+            "all_reviews": all_reviews,
+            "reviewer_names": queries.display_names(db, (r.reviewer_id for r in all_reviews)),
+            "gowisely": GOWISELY,
+            "choices": reviews.CHOICES,
+            "is_red": reviews.is_red(db, item.id),
+            "response": queries.liaison_response(db, item.id),
+            "saved": "saved" in request.query_params,
+        },
+    )
+
+
+@router.post("/scrutiny/items/{item_id}/review", response_model=None)
+async def submit_review(request: Request, item_id: int, user: User = MEMBER) -> Response:
+    """Store the member's review (one per member per record; audited)."""
+    form = await request.form()
+    values = {k: v for k, v in form.items() if isinstance(v, str)}
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(_save_review, request, item_id, user, values)
+
+
+def _save_review(request: Request, item_id: int, user: User, form: dict[str, str]) -> Response:
+    with request.app.state.sessions() as db:
+        item, _meeting = item_for(db, user, item_id)
+        try:
+            review = reviews.submit_review(db, item, user, form)
+            db.commit()
+        except reviews.ReviewError as err:
+            db.rollback()
+            if request.headers.get("HX-Request"):
+                return render(request, "scrutiny/_saved.html", {"error": str(err)})
+            return bad_request(request, str(err), f"/scrutiny/items/{item_id}")
+        if request.headers.get("HX-Request"):
+            return render(request, "scrutiny/_saved.html", {"review": review})
+        return RedirectResponse(f"/scrutiny/items/{item_id}?saved=1", status_code=303)
+
+
+@router.post("/scrutiny/items/{item_id}/response", response_model=None)
+def liaison_response(
+    request: Request,
+    item_id: int,
+    db: DB,
+    user: User = LIAISON,
+    response: Annotated[str, Form(max_length=reviews.MAX_COMMENT_CHARS)] = "",
+) -> Response:
+    """Record the force's response to a record graded red (force liaison of the panel)."""
+    item, _meeting_found = item_for(db, user, item_id)
+    try:
+        reviews.respond(db, item, user, response)
+    except reviews.ReviewError as err:
+        db.rollback()
+        return bad_request(request, str(err), f"/scrutiny/items/{item_id}")
+    db.commit()
+    return RedirectResponse(f"/scrutiny/items/{item_id}?saved=1", status_code=303)

@@ -1,0 +1,88 @@
+"""What every scrutiny route shares: the database session, the roles each kind of page admits,
+and the lookups that answer 404 when the user may not see a panel, meeting or record (so ids
+cannot be probed)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
+
+from openpeel.scrutiny import reviews, sampling, users
+from openpeel.scrutiny.models import Meeting, Panel, SampleItem, User
+from openpeel.web.rendering import render
+from openpeel.web.security import get_db, require
+
+DB = Annotated[Session, Depends(get_db)]
+
+STAFF = ("administrator", "panel_coordinator", "panel_member", "force_liaison", "analyst")
+REPORT_READERS = ("administrator", "panel_coordinator", "force_liaison", "analyst")
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+ANY_STAFF = Depends(require(*STAFF))
+ADMIN = Depends(require("administrator"))
+COORDINATOR = Depends(require("panel_coordinator"))
+MEMBER = Depends(require("panel_member"))
+LIAISON = Depends(require("force_liaison"))
+READERS = Depends(require(*REPORT_READERS))
+AUDITORS = Depends(require("administrator", "panel_coordinator"))
+RECORD_VIEWERS = Depends(require("administrator", "analyst"))
+
+
+def not_found() -> HTTPException:
+    """The one answer for anything missing or not the user's to see."""
+    return HTTPException(status_code=404, detail="Not found.")
+
+
+def panel_for(db: Session, user: User, panel_id: int) -> Panel:
+    """A panel the user may see, else 404."""
+    panel = db.get(Panel, panel_id)
+    if panel is None or not users.can_see_panel(db, user, panel_id):
+        raise not_found()
+    return panel
+
+
+def meeting_for(db: Session, user: User, meeting_id: int) -> Meeting:
+    """A meeting of a panel the user may see, else 404."""
+    meeting = db.get(Meeting, meeting_id)
+    if meeting is None or not users.can_see_panel(db, user, meeting.panel_id):
+        raise not_found()
+    return meeting
+
+
+def item_for(db: Session, user: User, item_id: int) -> tuple[SampleItem, Meeting]:
+    """A sampled record of a panel the user may see, with its meeting, else 404."""
+    item = db.get(SampleItem, item_id)
+    if item is None:
+        raise not_found()
+    meeting = reviews.meeting_of_item(db, item)
+    if not users.can_see_panel(db, user, meeting.panel_id):
+        raise not_found()
+    return item, meeting
+
+
+def bad_request(request: Request, message: str, back: str) -> HTMLResponse:
+    """The error page for a form the user can correct (400, with a way back)."""
+    return render(
+        request, "error.html", {"status": 400, "message": message, "back": back}, status_code=400
+    )
+
+
+def form_date(value: str, name: str) -> date:
+    """A form's ``YYYY-MM-DD`` field, or a SamplingError naming it."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise sampling.SamplingError(f"{name} is not a date (YYYY-MM-DD)") from None
+
+
+def download(content: bytes | str, media_type: str, filename: str) -> Response:
+    """A file the browser saves rather than shows."""
+    return Response(
+        content,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
