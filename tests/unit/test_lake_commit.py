@@ -179,7 +179,8 @@ def _write_legacy_layout(lake: Lake, source: Path) -> None:
     )
     pq.write_table(manifest.drop_columns(["partition"]), lake.manifest_path)
     (lake.root / "ingest_log").mkdir()
-    files = pq.read_table(new.log_paths("files")[0]).to_pandas()
+    # Every load log of the new lake (their order by name is not the order of the loads).
+    files = pd.concat([pq.read_table(p).to_pandas() for p in new.log_paths("files")])
     files = files[files.table_name == "stop_searches"].rename(columns={"load_id": "ingest_id"})
     files = files.drop(columns=["table_name", "forces", "rows_replaced"])
     pq.write_table(
