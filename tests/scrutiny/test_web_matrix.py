@@ -80,6 +80,8 @@ CASES = (
     Case("GET", "/stop-search.csv", EVERYONE, needs_data=True),
     Case("GET", "/data/{panel_id}.csv", EVERYONE, needs_data=True),
     Case("GET", "/static-check", EVERYONE),
+    Case("GET", "/staff/offenders", (A, L, N), needs_data=True),
+    Case("GET", "/staff/offenders/data/{panel_id}.csv", (A, L, N), needs_data=True),
     Case("GET", "/assess", (A, C, L, N)),
     Case("POST", "/assess/grades", (A,), (("area_id", "victims"), ("reason", ""))),
     Case("POST", "/assess/evidence", (A, N), (("characteristic_id", "P1.2"),)),

@@ -357,6 +357,31 @@ def _outcome_quality(con: Any, force_id: str, period: Period) -> IndicatorResult
     return outcome_quality(con, force_id, period)
 
 
+def _offender_as_at(con: Any, force_id: str, period: Period) -> date:
+    from openpeel.calendar import last_day
+    from openpeel.indicators.offenders import extract_as_at
+
+    return min(extract_as_at(con, force_id), last_day(period.end))
+
+
+def _offender_overdue(con: Any, force_id: str, period: Period) -> IndicatorResult:
+    """The backlog curve over the period, measured at its end (or the extract date); the rows of
+    the last month measured are marked ``is_latest`` (a rule's filter picks them)."""
+    from openpeel.indicators.offenders import activity_start, overdue
+
+    as_at = _offender_as_at(con, force_id, period)
+    start = max(period.start, activity_start(con, force_id, as_at))
+    result = overdue(con, force_id, as_at, start=start)
+    table = result.table
+    return replace(result, table=table.assign(is_latest=table["day"] == table["day"].max()))
+
+
+def _offender_forecast(con: Any, force_id: str, period: Period) -> IndicatorResult:
+    from openpeel.indicators.offender_forecast import backlog_forecast
+
+    return backlog_forecast(con, force_id, _offender_as_at(con, force_id, period))
+
+
 #: The indicators a rule may name, and the CLI command or page that shows each in full.
 CATALOGUE: dict[str, IndicatorFn] = {
     "charter.compliance": _charter,
@@ -367,6 +392,8 @@ CATALOGUE: dict[str, IndicatorFn] = {
     "crime.trend_estimate": _crime_trend,
     "outcomes.summary": _outcome_summary,
     "outcomes.quality": _outcome_quality,
+    "offenders.overdue": _offender_overdue,
+    "offenders.backlog_forecast": _offender_forecast,
 }
 WHERE_SHOWN: dict[str, str] = {
     "charter.compliance": "openpeel charter",
@@ -377,4 +404,6 @@ WHERE_SHOWN: dict[str, str] = {
     "crime.trend_estimate": "openpeel crime trend",
     "outcomes.summary": "openpeel outcomes summary",
     "outcomes.quality": "openpeel outcomes quality",
+    "offenders.overdue": "openpeel offenders overdue",
+    "offenders.backlog_forecast": "openpeel offenders forecast",
 }

@@ -431,3 +431,42 @@ def _orders(con: Any, force_id: str, as_at: date) -> Panel:
     )
     panel.caveats = [EXTRACT_CAVEAT, *r.caveats]
     return panel
+
+
+def wanted_missing_panel(con: Any, force_id: str, period: Period) -> Panel:
+    """Staff only (pseudonymous ids, no small-cell suppression): registered offenders wanted or
+    missing at the end of the period (or the extract date), longest first. Never on public pages."""
+    return _safe(
+        "offenders-wanted-missing",
+        "Wanted and missing registered offenders",
+        lambda: _wanted_missing(con, force_id, _as_at(con, force_id, period)),
+    )
+
+
+def _wanted_missing(con: Any, force_id: str, as_at: date) -> Panel:
+    r = ind.wanted_missing(con, force_id, as_at)
+    panel = Panel("offenders-wanted-missing", "Registered offenders wanted or missing", r)
+    for status, info in r.meta["summary"].items():
+        longest = info["longest_days"]
+        panel.headlines.append(
+            Headline(
+                f"Registered offenders {status} on {as_at:%-d %b %Y}",
+                f"{info['offenders']:,}",
+                "no interval (a count of records)",
+                f"The longest {status} for {longest:,} days."
+                if longest is not None
+                else f"No registered offender is {status}.",
+            )
+        )
+    panel.table = display(
+        r.table,
+        {
+            "offender_id": ("Pseudonymous id", "text"),
+            "status": ("Status", "text"),
+            "risk_level": ("Risk level", "text"),
+            "status_since": ("Since", "text"),
+            "days_since": ("Days", "int"),
+        },
+    )
+    panel.caveats = [EXTRACT_CAVEAT, *r.caveats]
+    return panel

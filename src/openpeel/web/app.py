@@ -30,6 +30,7 @@ from openpeel.web import (
     routes_assess,
     routes_auth,
     routes_feedback,
+    routes_offenders,
     routes_overview,
     routes_public,
     routes_scrutiny,
@@ -159,6 +160,7 @@ def create_app(
     app.include_router(routes_overview.router)
     app.include_router(routes_stop_search.router)
     app.include_router(routes_assess.router)
+    app.include_router(routes_offenders.router)
     return app
 
 

@@ -12,6 +12,9 @@ from openpeel.assess.models import ASSESS_READERS
 from openpeel.formatting import percent_text
 from openpeel.web.security import csrf_token, current_user
 
+#: Who may open the public protection unit's offender page (pseudonymous ids on it).
+OFFENDER_READERS = ("administrator", "force_liaison", "analyst")
+
 #: Navigation links: (path, label, roles that see it; empty = everyone).
 NAV: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("/", "Home", ()),
@@ -23,6 +26,7 @@ NAV: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ),
     ("/scrutiny/records", "Records", ("administrator", "analyst")),
     ("/assess", "Assessment", ASSESS_READERS),
+    ("/staff/offenders", "Offenders", OFFENDER_READERS),
     ("/admin/users", "Users", ("administrator",)),
     ("/admin/feedback", "Feedback", ("administrator",)),
 )
