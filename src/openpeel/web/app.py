@@ -36,6 +36,7 @@ from openpeel.web import (
     routes_stop_search,
 )
 from openpeel.web.rendering import pct, render
+from openpeel.web.routes_vulnerability import router as vulnerability_router
 from openpeel.web.security import (
     ANON_COOKIE,
     SESSION_COOKIE,
@@ -152,6 +153,7 @@ def create_app(
             status_code=400,
         )
 
+    app.include_router(vulnerability_router)
     app.include_router(routes_public.router)
     app.include_router(routes_auth.router)
     app.include_router(routes_scrutiny.router)
