@@ -79,6 +79,8 @@ CASES = (
     Case("GET", "/stop-search", EVERYONE, needs_data=True),
     Case("GET", "/stop-search.csv", EVERYONE, needs_data=True),
     Case("GET", "/data/{panel_id}.csv", EVERYONE, needs_data=True),
+    Case("GET", "/staff/vulnerability", READERS, needs_data=True),
+    Case("GET", "/staff/vulnerability.csv", READERS, needs_data=True),
     Case("GET", "/static-check", EVERYONE),
     Case("GET", "/staff/offenders", (A, L, N), needs_data=True),
     Case("GET", "/staff/offenders/data/{panel_id}.csv", (A, L, N), needs_data=True),

@@ -35,6 +35,7 @@ from openpeel.web import (
     routes_public,
     routes_scrutiny,
     routes_stop_search,
+    routes_vulnerability,
 )
 from openpeel.web.rendering import pct, render
 from openpeel.web.security import (
@@ -153,6 +154,7 @@ def create_app(
             status_code=400,
         )
 
+    app.include_router(routes_vulnerability.router)
     app.include_router(routes_public.router)
     app.include_router(routes_auth.router)
     app.include_router(routes_scrutiny.router)

@@ -27,6 +27,11 @@ NAV: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("/scrutiny/records", "Records", ("administrator", "analyst")),
     ("/assess", "Assessment", ASSESS_READERS),
     ("/staff/offenders", "Offenders", OFFENDER_READERS),
+    (
+        "/staff/vulnerability",
+        "Vulnerability",
+        ("administrator", "panel_coordinator", "force_liaison", "analyst"),
+    ),
     ("/admin/users", "Users", ("administrator",)),
     ("/admin/feedback", "Feedback", ("administrator",)),
 )
