@@ -35,13 +35,13 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 import openpeel
+from openpeel.calendar import Period
 from openpeel.indicators.investigations import (
     CLASS_OF_GROUP,
     CLOSING_CLASSES,
     latest_outcomes,
     outcome_summary,
 )
-from openpeel.indicators.period import Period
 from openpeel.reference.vocabularies import vocabulary
 from openpeel.store.lake import Lake
 from openpeel.synth import write_archive

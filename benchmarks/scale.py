@@ -28,7 +28,7 @@ from pathlib import Path
 SUITE = """
 import json, sys, time
 import openpeel
-from openpeel.indicators.period import Period
+from openpeel.calendar import Period
 from openpeel.indicators.stop_search_suite import suite
 data_dir, engine, scope = sys.argv[1], sys.argv[2], sys.argv[3]
 t = time.perf_counter()

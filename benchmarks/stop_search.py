@@ -41,7 +41,7 @@ import pyarrow as pa
 from scipy import stats
 
 import openpeel
-from openpeel.indicators.period import Period
+from openpeel.calendar import Period
 from openpeel.indicators.stop_search import GROUPS, rates, ratios
 from openpeel.indicators.stop_search_suite import suite
 from openpeel.sources.census import POPULATION_SCHEMA

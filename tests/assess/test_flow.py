@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from openpeel.assess import assess, assessment_result, characteristics_result
+from openpeel.calendar import Period
 from openpeel.cli import main
 from openpeel.exports import strip_notes
-from openpeel.indicators.period import Period
 from tests.unit.report_lake import END, FORCE, START, shared_lake
 
 PERIOD = Period.from_months(START, END)

@@ -15,10 +15,9 @@ import openpeel
 from openpeel.assess import assess
 from openpeel.assess.evidence import CATALOGUE, evaluate_rows, trend
 from openpeel.assess.framework_rules import load_rules
-from openpeel.calendar import last_day
+from openpeel.calendar import Period, last_day
 from openpeel.indicators import offenders as ind
 from openpeel.indicators.offender_forecast import backlog_forecast
-from openpeel.indicators.period import Period
 from tests.unit.report_lake import END, FORCE, START, shared_lake
 
 PERIOD = Period.from_months(START, END)

@@ -9,7 +9,7 @@ import pytest
 
 import openpeel
 from openpeel.assess import assess, assessment_result
-from openpeel.indicators.period import Period
+from openpeel.calendar import Period
 from tests.conftest import shared_data
 
 DATA = shared_data()

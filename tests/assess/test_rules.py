@@ -29,7 +29,7 @@ from openpeel.assess.framework_rules import (
     parse_filter,
 )
 from openpeel.assess.grading import suggest
-from openpeel.indicators.period import Period
+from openpeel.calendar import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.peel_framework import framework
 

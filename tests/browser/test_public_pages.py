@@ -15,11 +15,11 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 import openpeel
+from openpeel.calendar import Period
 from openpeel.database.engine import make_engine
 from openpeel.database.migrate import upgrade
 from openpeel.exports import strip_notes
 from openpeel.indicators.explorer import ExplorerFilters, explore
-from openpeel.indicators.period import Period
 from openpeel.reference.peel_framework import framework_for
 from openpeel.report.panels import BUILDERS
 from openpeel.web import public_data

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from openpeel.indicators.period import Period
+from openpeel.calendar import Period
 from openpeel.report import build_report, write_html
 from tests.unit.report_lake import END, FORCE, START, shared_lake
 

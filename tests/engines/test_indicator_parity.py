@@ -17,8 +17,8 @@ import pandas as pd
 import pytest
 
 import openpeel
+from openpeel.calendar import Period
 from openpeel.indicators import crime, investigations
-from openpeel.indicators.period import Period
 from tests.engines import expected as ex
 from tests.engines.conftest import END, MISSING_MONTHS, START
 

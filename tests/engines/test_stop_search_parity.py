@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 import openpeel
-from openpeel.indicators.period import Period
+from openpeel.calendar import Period
 from openpeel.indicators.stop_search_suite import suite
 from tests.engines import expected as ex
 from tests.engines.conftest import END, MISSING_MONTHS, START

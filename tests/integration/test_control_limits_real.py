@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import openpeel
-from openpeel.indicators.period import Period
+from openpeel.calendar import Period
 from openpeel.indicators.stop_search_quality import trend
 from openpeel.report.panels import stop_search_panels
 from openpeel.stats.control_chart import OUTSIDE_MEANING, poisson_control_limits

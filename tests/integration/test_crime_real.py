@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 import openpeel
+from openpeel.calendar import Period
 from openpeel.indicators.crime import crime_volumes
 from openpeel.indicators.investigations import (
     CLASS_OF_GROUP,
@@ -26,7 +27,6 @@ from openpeel.indicators.investigations import (
     outcome_summary,
     time_to_outcome,
 )
-from openpeel.indicators.period import Period
 from tests.conftest import shared_data
 
 POLICEUK = shared_data() / "policeuk"

@@ -23,18 +23,19 @@ from fastapi.testclient import TestClient
 
 import openpeel
 from openpeel.assess import assess
+from openpeel.calendar import Period
 from openpeel.cli import main
+from openpeel.database.engine import make_engine
+from openpeel.database.migrate import upgrade
 from openpeel.errors import DataUnavailableError
 from openpeel.exports import strip_notes
 from openpeel.indicators import stop_search as ss
 from openpeel.indicators import stop_search_models as sm
 from openpeel.indicators import stop_search_outcomes as so
 from openpeel.indicators import stop_search_quality as sq
-from openpeel.indicators.period import Period
 from openpeel.report import panels
 from openpeel.report.build import build_report
 from openpeel.report.render import render_html
-from openpeel.scrutiny.db import make_engine, upgrade
 from openpeel.web import public_data
 from openpeel.web.app import create_app
 from tests.conftest import shared_data

@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 
 import openpeel
-from openpeel.indicators.period import Period
+from openpeel.calendar import Period
 from openpeel.indicators.stop_search import peers, reconcile
 from openpeel.indicators.stop_search_suite import suite
 from openpeel.sources.official_stop_search import read_official

@@ -11,8 +11,8 @@ import pytest
 from statsmodels.stats.proportion import proportion_confint
 
 import openpeel
+from openpeel.calendar import Period
 from openpeel.indicators import calls as ic
-from openpeel.indicators.period import Period
 from openpeel.stats import erlang
 from openpeel.store import calls as store
 from openpeel.synth.calls import write_calls_demo

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import openpeel
-from openpeel.indicators.period import Period
+from openpeel.calendar import Period
 from openpeel.indicators.stop_search import scope
 from openpeel.indicators.stop_search_quality import trend
 from openpeel.reference.vocabularies import VOCABULARIES, lookup, normalise

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 import openpeel
+from openpeel.calendar import Period
 from openpeel.indicators import charter
-from openpeel.indicators.period import Period
 from openpeel.store import calls as store
 from openpeel.synth.calls import write_calls_demo
 

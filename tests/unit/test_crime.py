@@ -14,10 +14,10 @@ from click.testing import CliRunner
 from scipy import stats
 
 import openpeel
+from openpeel.calendar import Period
 from openpeel.cli import main
 from openpeel.exports import strip_notes
 from openpeel.indicators.crime import crime_rates, crime_trend, crime_volumes, trend_estimate
-from openpeel.indicators.period import Period
 from openpeel.sources.census import POPULATION_SCHEMA
 from openpeel.store.lake import Lake
 from openpeel.store.population import PopulationMissingError

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 import openpeel
+from openpeel.calendar import Period
 from openpeel.cli import main
 from openpeel.errors import (
     DataUnavailableError,
@@ -20,7 +21,6 @@ from openpeel.errors import (
     UserInputError,
 )
 from openpeel.indicators import stop_search as ss
-from openpeel.indicators.period import Period
 from openpeel.reference.forces import force
 from openpeel.report.panels import section_panels
 from tests.unit.report_lake import END, FORCE, START, shared_lake

@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 import openpeel
+from openpeel.calendar import Period
 from openpeel.cli import main
 from openpeel.exports import strip_notes
 from openpeel.indicators.investigations import (
@@ -31,7 +32,6 @@ from openpeel.indicators.investigations import (
     outcomes_by_type,
     time_to_outcome,
 )
-from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.vocabularies import vocabulary
 from openpeel.stats.funnel import proportion_funnel

@@ -282,7 +282,7 @@ def test_month_ends_end_at_the_extract_date() -> None:
 def test_report_panels_are_aggregate_with_small_cells_suppressed(
     loaded: tuple[Any, dict[str, pd.DataFrame]],
 ) -> None:
-    from openpeel.indicators.period import Period
+    from openpeel.calendar import Period
     from openpeel.report.offender_panels import count_text, offender_panels, suppressed
 
     con, _ = loaded

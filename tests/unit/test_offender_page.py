@@ -17,12 +17,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 import openpeel
-from openpeel.calendar import last_day
+from openpeel.calendar import Period, last_day
 from openpeel.database.engine import make_engine
 from openpeel.database.migrate import upgrade
 from openpeel.exports import strip_notes
 from openpeel.indicators import offenders as ind
-from openpeel.indicators.period import Period
 from openpeel.report.offender_panels import offender_panels, wanted_missing_panel
 from openpeel.scrutiny import users
 from openpeel.web import public_data

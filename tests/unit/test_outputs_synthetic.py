@@ -17,10 +17,10 @@ import vl_convert as vlc
 from click.testing import CliRunner
 
 import openpeel
+from openpeel.calendar import Period
 from openpeel.cli import main
 from openpeel.exports import csv_text, note_lines, read_notes, strip_notes
 from openpeel.formatting import number_text, percent_text
-from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.provenance import (
     SYNTHETIC_MARK,

@@ -13,11 +13,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 import openpeel
+from openpeel.calendar import Period
 from openpeel.database.engine import make_engine
 from openpeel.database.migrate import upgrade
 from openpeel.exports import strip_notes
 from openpeel.indicators.explorer import ExplorerFilters, explore
-from openpeel.indicators.period import Period
 from openpeel.report.panels import BUILDERS
 from openpeel.web import public_data
 from openpeel.web.app import create_app

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from openpeel.indicators.period import Period
+from openpeel.calendar import Period
 from openpeel.report import Report, build_report, pdf_document, render_html, write_html
 from openpeel.report.render import EXTERNAL_REFERENCE
 from tests.unit.report_lake import END, FORCE, START, shared_lake

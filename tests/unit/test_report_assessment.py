@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from openpeel.indicators.period import Period
+from openpeel.calendar import Period
 from openpeel.report import build_report, write_html
 from tests.unit.report_lake import shared_lake
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import openpeel
-from openpeel.indicators.period import Period
+from openpeel.calendar import Period
 from openpeel.report.panels import crime_panels, limits_text, stop_search_panels
 from openpeel.stats.control_chart import OUTSIDE_MEANING
 from tests.unit.report_lake import END, FORCE, START, shared_lake

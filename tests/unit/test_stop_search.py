@@ -12,10 +12,10 @@ import pyarrow as pa
 import pytest
 
 import openpeel
+from openpeel.calendar import Period
 from openpeel.indicators import stop_search as ss
 from openpeel.indicators import stop_search_outcomes as so
 from openpeel.indicators import stop_search_quality as sq
-from openpeel.indicators.period import Period
 from openpeel.sources.census import POPULATION_SCHEMA
 from openpeel.stats.intervals import poisson_exact_interval
 from openpeel.stats.rate_ratio import rate_ratio

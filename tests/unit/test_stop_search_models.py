@@ -13,8 +13,8 @@ import statsmodels.api as sm
 import statsmodels.formula.api as smf
 
 import openpeel
+from openpeel.calendar import Period
 from openpeel.indicators import stop_search_models as sm_models
-from openpeel.indicators.period import Period
 from openpeel.indicators.stop_search import Scope
 from openpeel.stats.logistic import dummies, fit_logistic
 from openpeel.stats.twilight import twilight_times

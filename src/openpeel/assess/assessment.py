@@ -33,8 +33,8 @@ from openpeel.assess.framework_rules import (
     load_rules,
 )
 from openpeel.assess.grading import Suggestion, suggest
+from openpeel.calendar import Period
 from openpeel.config import Workspace, workspace_for
-from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.peel_framework import Area, framework
 

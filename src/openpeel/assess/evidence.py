@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from openpeel.assess.framework_rules import Rule, compare
-from openpeel.indicators.period import Period
+from openpeel.calendar import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.stats.intervals import wilson_interval
 

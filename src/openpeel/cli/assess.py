@@ -18,13 +18,13 @@ from openpeel.assess import records
 from openpeel.assess.assessment import assess
 from openpeel.assess.framework_rules import RulesError, assessed_framework_id
 from openpeel.assess.models import IMPROVEMENT_KINDS, MONITORING_PHASES
+from openpeel.calendar import Period
 from openpeel.cli.options import DATABASE_URL, PERIOD
 from openpeel.cli.output import FORMAT, Context, console, emit, user_errors
 from openpeel.database.engine import cached_engine, session_scope
 from openpeel.database.migrate import require_schema
 from openpeel.errors import UserInputError
 from openpeel.exports import note_lines
-from openpeel.indicators.period import Period
 from openpeel.provenance import SYNTHETIC_MARK
 
 BY = click.option("--by", "by", default=None, help="Your name for the history (default: login).")

@@ -10,10 +10,10 @@ from typing import Any
 
 import click
 
+from openpeel.calendar import Period
 from openpeel.cli.options import PERIOD, force_option
 from openpeel.cli.output import FORMAT, Context, console, emit, emit_result, user_errors
 from openpeel.errors import DataUnavailableError, UserInputError
-from openpeel.indicators.period import Period
 from openpeel.reference.forces import forces
 
 CONFIDENCE = click.option(

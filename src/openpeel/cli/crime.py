@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from openpeel.calendar import Period
 from openpeel.cli.options import FORCE_HELP, PERIOD, force_option
 from openpeel.cli.output import FORMAT, Context, console, emit_result, user_errors
 from openpeel.errors import UserInputError
@@ -23,7 +24,6 @@ from openpeel.indicators.investigations import (
     outcomes_by_type,
     time_to_outcome,
 )
-from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.store.connection import connect
 

@@ -13,6 +13,7 @@ from typing import Any
 import click
 from rich.progress import BarColumn, Progress, TextColumn
 
+from openpeel.calendar import Period
 from openpeel.cli.offenders import synth_offenders
 from openpeel.cli.output import (
     FORMAT,
@@ -26,7 +27,6 @@ from openpeel.cli.output import (
 from openpeel.cli.vulnerability import synth_vulnerability
 from openpeel.config import Where, workspace
 from openpeel.errors import UserInputError
-from openpeel.indicators.period import Period
 from openpeel.reference.forces import force
 from openpeel.sources.policeuk_archive import month_date
 from openpeel.store.ingest import IngestReport, ingest

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import click
 
+from openpeel.calendar import Period
 from openpeel.cli.options import PERIOD, force_option
 from openpeel.cli.output import Context, console, user_errors
 from openpeel.errors import UserInputError
-from openpeel.indicators.period import Period
 from openpeel.provenance import SYNTHETIC_MARK
 
 

@@ -15,10 +15,10 @@ import click
 import numpy as np
 import pandas as pd
 
+from openpeel.calendar import Period
 from openpeel.cli.options import PERIOD, force_option
 from openpeel.cli.output import FORMAT, Context, emit_result, user_errors
 from openpeel.errors import SourceFormatError, UserInputError
-from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.indicators.stop_search import CENSUS2021, peers, rates, ratios, reconcile
 from openpeel.indicators.stop_search_models import CLOCKS, POSITIVES, darkness, hit_rate

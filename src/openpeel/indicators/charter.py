@@ -16,9 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from openpeel.calendar import last_day
+from openpeel.calendar import Period, last_day
 from openpeel.indicators.calls import INDEPENDENCE_CAVEAT, flag, rounded
-from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.provenance import any_synthetic, synthetic_expr
 from openpeel.reference.standards import Standard, standards

@@ -24,11 +24,10 @@ import pandas as pd
 from ibis.expr.types import Table
 from numpy.typing import ArrayLike
 
-from openpeel.calendar import months_between
+from openpeel.calendar import Period, months_between
 from openpeel.errors import DataUnavailableError, UserInputError
 from openpeel.indicators.coverage import missing_months
 from openpeel.indicators.coverage import snapshot_caveats as coverage_snapshot_caveats
-from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.provenance import any_synthetic
 from openpeel.reference.forces import force as lookup_force

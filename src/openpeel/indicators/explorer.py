@@ -12,9 +12,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from openpeel.calendar import Period
 from openpeel.errors import DataUnavailableError, UserInputError
 from openpeel.indicators import stop_search as ss
-from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.provenance import any_synthetic
 from openpeel.stats.intervals import wilson_interval

@@ -34,10 +34,9 @@ import numpy as np
 import pandas as pd
 from ibis import _
 
-from openpeel.calendar import add_months
+from openpeel.calendar import Period, add_months
 from openpeel.errors import DataUnavailableError, SourceFormatError, UserInputError
 from openpeel.indicators.coverage import Coverage, coverage
-from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.provenance import is_synthetic_label
 from openpeel.reference.forces import forces

@@ -37,8 +37,8 @@ import pandas as pd
 import patsy
 from ibis import _
 
+from openpeel.calendar import Period
 from openpeel.errors import DataUnavailableError, UserInputError
-from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.indicators.stop_search import (
     GROUPS,

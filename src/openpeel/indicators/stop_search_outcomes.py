@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from ibis import _
 
-from openpeel.indicators.period import Period
+from openpeel.calendar import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.indicators.stop_search import (
     ALL,

@@ -27,8 +27,7 @@ import numpy as np
 import pandas as pd
 from ibis import _
 
-from openpeel.calendar import add_months, month_range
-from openpeel.indicators.period import Period
+from openpeel.calendar import Period, add_months, month_range
 from openpeel.indicators.result import IndicatorResult
 from openpeel.indicators.stop_search import (
     Scope,

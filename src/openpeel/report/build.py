@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import openpeel
+from openpeel.calendar import Period
 from openpeel.config import Workspace, workspace_for
 from openpeel.errors import DataUnavailableError
-from openpeel.indicators.period import Period
 from openpeel.provenance import lake_provenance
 from openpeel.reference.forces import force
 from openpeel.reference.peel_framework import framework, framework_for, grades

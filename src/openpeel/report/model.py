@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from openpeel.indicators.period import Period
+from openpeel.calendar import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.peel_framework import Area, Framework, Grade
 

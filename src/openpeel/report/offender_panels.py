@@ -13,10 +13,9 @@ from typing import Any
 
 import pandas as pd
 
-from openpeel.calendar import last_day
+from openpeel.calendar import Period, last_day
 from openpeel.indicators import offenders as ind
 from openpeel.indicators.offender_forecast import backlog_forecast
-from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.report import charts
 from openpeel.report.model import Headline, Panel

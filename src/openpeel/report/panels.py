@@ -10,13 +10,13 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
+from openpeel.calendar import Period
 from openpeel.errors import OpenpeelError
 from openpeel.formatting import number_text, percent_text
 from openpeel.indicators import calls, charter, crime, investigations
 from openpeel.indicators import stop_search as ss
 from openpeel.indicators import stop_search_outcomes as sso
 from openpeel.indicators import stop_search_quality as ssq
-from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.provenance import any_synthetic, lake_provenance
 from openpeel.report import charts

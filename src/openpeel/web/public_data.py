@@ -16,9 +16,8 @@ from typing import Any, TypeVar
 
 import openpeel
 from openpeel import exports
-from openpeel.calendar import default_period
+from openpeel.calendar import Period, default_period
 from openpeel.errors import UnknownIdError, UserInputError
-from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.provenance import lake_provenance
 from openpeel.reference.forces import force

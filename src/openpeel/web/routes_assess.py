@@ -29,8 +29,8 @@ from openpeel.assess.models import (
     IMPROVEMENT_KINDS,
     MONITORING_PHASES,
 )
+from openpeel.calendar import Period
 from openpeel.errors import UserInputError
-from openpeel.indicators.period import Period
 from openpeel.reference.peel_framework import framework, grades
 from openpeel.scrutiny.models import User
 from openpeel.web.rendering import render

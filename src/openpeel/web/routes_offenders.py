@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
-from openpeel.indicators.period import Period
+from openpeel.calendar import Period
 from openpeel.report.model import Panel
 from openpeel.report.offender_panels import wanted_missing_panel
 from openpeel.scrutiny.models import User

@@ -10,8 +10,8 @@ from urllib.parse import urlencode
 from fastapi import Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from openpeel.calendar import Period
 from openpeel.errors import UnknownIdError
-from openpeel.indicators.period import Period
 from openpeel.reference.forces import force
 from openpeel.reference.peel_framework import framework_for, grades, sections
 from openpeel.report.model import Panel

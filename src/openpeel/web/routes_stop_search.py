@@ -8,11 +8,11 @@ import pandas as pd
 from fastapi import HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from openpeel.calendar import Period
 from openpeel.errors import OpenpeelError, UserInputError
 from openpeel.formatting import number_text
 from openpeel.formatting import percent_text as share_text
 from openpeel.indicators.explorer import ExplorerFilters, explore, filter_options
-from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.report import charts
 from openpeel.report.panels import display, label

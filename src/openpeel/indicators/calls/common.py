@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from openpeel.indicators.period import Period
+from openpeel.calendar import Period
 from openpeel.provenance import synthetic_expr
 from openpeel.stats.intervals import wilson_interval
 

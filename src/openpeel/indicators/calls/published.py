@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from openpeel.calendar import Period
 from openpeel.errors import UserInputError
 from openpeel.indicators.calls.common import (
     INDEPENDENCE_CAVEAT,
@@ -19,7 +20,6 @@ from openpeel.indicators.calls.common import (
     pct,
     rounded,
 )
-from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.sources.calls_999 import STANDARD_SHARE
 from openpeel.stats.funnel import proportion_funnel

@@ -8,7 +8,7 @@ from datetime import date
 import ibis
 from ibis.expr.types import Column
 
-from openpeel.indicators.period import Period
+from openpeel.calendar import Period
 from openpeel.reference.vocabularies import lookup, vocabulary
 
 #: Home Office outcome group (vocabulary ``crime_outcome``) -> the outcome class reported.

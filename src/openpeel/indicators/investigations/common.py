@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from openpeel.calendar import Period
 from openpeel.errors import UserInputError
 from openpeel.indicators.crime import (
     current_partitions,
@@ -19,7 +20,6 @@ from openpeel.indicators.investigations.classes import (
     ALL_MONTHS,
     MEASURES,
 )
-from openpeel.indicators.period import Period
 from openpeel.store.status import describe_months
 
 

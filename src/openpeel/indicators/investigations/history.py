@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from openpeel.calendar import Period
 from openpeel.indicators.crime import (
     frame,
     is_synthetic,
@@ -24,7 +25,6 @@ from openpeel.indicators.investigations.linkage import (
 from openpeel.indicators.investigations.rates import (
     RATES_DEFINITION,
 )
-from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import ibis
 from ibis.expr.types import Table
 
+from openpeel.calendar import Period
 from openpeel.indicators.crime import (
     current_partitions,
 )
@@ -23,7 +24,6 @@ from openpeel.indicators.investigations.classes import (
     outcome_group,
     outcome_rank_of_code,
 )
-from openpeel.indicators.period import Period
 from openpeel.reference.vocabularies import lookup
 
 

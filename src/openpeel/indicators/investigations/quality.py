@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from openpeel.calendar import Period
 from openpeel.errors import DataUnavailableError
 from openpeel.indicators.crime import (
     current_partitions,
@@ -30,7 +31,6 @@ from openpeel.indicators.investigations.linkage import (
     link_outcomes,
     outcomes_runs,
 )
-from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.store.status import describe_months
 

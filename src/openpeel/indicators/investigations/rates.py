@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from openpeel.calendar import Period
 from openpeel.errors import DataUnavailableError
 from openpeel.indicators.crime import (
     ALL_CRIME,
@@ -38,7 +39,6 @@ from openpeel.indicators.investigations.linkage import (
     crime_outcome_rows,
     outcome_counts,
 )
-from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.stats.funnel import funnel_position, proportion_funnel
 from openpeel.stats.intervals import wilson_interval

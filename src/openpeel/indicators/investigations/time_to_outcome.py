@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from ibis.expr.types import Table
 
+from openpeel.calendar import Period
 from openpeel.errors import DataUnavailableError, UserInputError
 from openpeel.indicators.crime import (
     ALL_CRIME,
@@ -35,7 +36,6 @@ from openpeel.indicators.investigations.linkage import (
     crime_rows,
     outcome_rows,
 )
-from openpeel.indicators.period import Period
 from openpeel.indicators.result import IndicatorResult
 from openpeel.stats.survival import kaplan_meier, survival_at, survival_quantile
 from openpeel.store.status import describe_months
