@@ -16,7 +16,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from openpeel.errors import DataUnavailableError, UserInputError
+from openpeel.errors import DataUnavailableError
+from openpeel.indicators.official_figures import force_figures
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.forces import forces
 from openpeel.stats.intervals import wilson_interval
@@ -63,18 +64,7 @@ def use_of_force(
         UserInputError: unknown force.
         DataUnavailableError: the period is not loaded, or the force is not in its tables.
     """
-    if force_id not in forces():
-        raise UserInputError(f"unknown force id {force_id!r}; try 'west-midlands'")
-    mine = figures.filter(pc.equal(figures["publication"], PUBLICATION))
-    periods = sorted(set(mine["period"].to_pylist()))
-    if period not in periods:
-        raise DataUnavailableError(
-            f"use of force statistics for {period!r} are not loaded; loaded: "
-            f"{', '.join(periods) or 'none'} (load with 'openpeel official load FILE')"
-        )
-    df = mine.filter(
-        pc.and_(pc.equal(mine["period"], period), pc.equal(mine["force_id"], force_id))
-    ).to_pandas()
+    df = force_figures(figures, PUBLICATION, "use of force statistics", force_id, period)
     incidents_rows = df[df["table_id"] == INCIDENTS_TABLE]
     if incidents_rows.empty:
         raise DataUnavailableError(f"{force_id} is not in table 12 of the {period} tables")
@@ -83,10 +73,10 @@ def use_of_force(
     tactics["dims"] = tactics["dimensions"].map(json.loads)
     tactics = tactics[tactics["dims"].map(lambda d: d.get("Tactic") == ALL_TACTICS)]
     counts: dict[str, float] = {}
-    for _, row in tactics.iterrows():
-        group = group_of(row["dims"].get("perceived_ethnicity", ""))
-        if group and pd.notna(row["value"]):
-            counts[group] = counts.get(group, 0.0) + float(row["value"])
+    for _, cell in tactics.iterrows():
+        group = group_of(cell["dims"].get("perceived_ethnicity", ""))
+        if group and pd.notna(cell["value"]):
+            counts[group] = counts.get(group, 0.0) + float(cell["value"])
     pop = _population(population, force_id)
     total = counts.get("total") or sum(v for k, v in counts.items() if k != "total")
     rows = [

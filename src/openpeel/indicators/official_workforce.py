@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from openpeel.errors import DataUnavailableError, UserInputError
+from openpeel.errors import DataUnavailableError
+from openpeel.indicators.official_figures import force_figures
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.forces import forces
 from openpeel.stats.intervals import wilson_interval
@@ -40,18 +40,7 @@ def workforce_representation(
         UserInputError: unknown force.
         DataUnavailableError: the period is not loaded, or the force is not in its tables.
     """
-    if force_id not in forces():
-        raise UserInputError(f"unknown force id {force_id!r}; try 'west-midlands'")
-    mine = figures.filter(pc.equal(figures["publication"], PUBLICATION))
-    periods = sorted(set(mine["period"].to_pylist()))
-    if period not in periods:
-        raise DataUnavailableError(
-            f"police workforce tables for {period!r} are not loaded; loaded: "
-            f"{', '.join(periods) or 'none'} (load with 'openpeel official load FILE')"
-        )
-    df = mine.filter(
-        pc.and_(pc.equal(mine["period"], period), pc.equal(mine["force_id"], force_id))
-    ).to_pandas()
+    df = force_figures(figures, PUBLICATION, "police workforce tables", force_id, period)
     d2 = df[df["table_id"] == "D2"]
     if d2.empty:
         raise DataUnavailableError(f"{force_id} is not in table D2 of the {period} tables")

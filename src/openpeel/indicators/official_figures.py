@@ -1,0 +1,41 @@
+"""The loaded figures of one publication, one period and one force: the lookup every official
+statistics indicator starts from, with its two refusals (unknown force, period not loaded)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from openpeel.errors import DataUnavailableError, UserInputError
+from openpeel.reference.forces import forces
+
+
+def force_figures(
+    figures: pa.Table, publication: str, what: str, force_id: str, period: str
+) -> pd.DataFrame:
+    """The rows of ``publication`` for ``force_id`` in ``period``.
+
+    Args:
+        figures: the loaded official figures (one row per published cell).
+        publication: the publication id.
+        what: the publication in words, for the error ("use of force statistics").
+        force_id: a data.police.uk force id.
+        period: the publication's period label.
+
+    Raises:
+        UserInputError: unknown force.
+        DataUnavailableError: the period is not loaded (the message lists those that are).
+    """
+    if force_id not in forces():
+        raise UserInputError(f"unknown force id {force_id!r}; try 'west-midlands'")
+    mine = figures.filter(pc.equal(figures["publication"], publication))
+    periods = sorted(set(mine["period"].to_pylist()))
+    if period not in periods:
+        raise DataUnavailableError(
+            f"{what} for {period!r} are not loaded; loaded: "
+            f"{', '.join(periods) or 'none'} (load with 'openpeel official load FILE')"
+        )
+    return mine.filter(
+        pc.and_(pc.equal(mine["period"], period), pc.equal(mine["force_id"], force_id))
+    ).to_pandas()
