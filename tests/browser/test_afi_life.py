@@ -63,6 +63,10 @@ def test_afi_whole_life(browser: Any, site: str, artifacts: Path) -> None:
     assert "Letters and e-mails" in page.locator("#afi-title").inner_text()
     assert page.locator("#afi-status").inner_text() == "open"
 
+    # The linked measures now, with a verdict from their months.
+    assert page.locator("#measures-table tbody tr").count() >= 1
+    verdict = page.locator("#measures-verdict").inner_text()
+    assert any(v in verdict for v in ("Resolved", "Progressing", "Worsening", "No clear change"))
     # Progress from the linked indicator, month by month.
     assert page.locator("#progress-table tbody tr").count() >= 3
     progress = page.locator("#progress-table tbody").inner_text()

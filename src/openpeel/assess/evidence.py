@@ -435,14 +435,15 @@ def _vulnerability(con: Any, force_id: str, period: Period) -> Any:
 
 
 #: The standard the capacity rule judges: investigations allocated within 24 hours in 95% of
-#: cases (the example the vulnerability issue states; openpeel's choice, not a national one).
-VULNERABILITY_STANDARD = {"within_hours": 24.0, "target": 0.95}
+#: cases (openpeel's choice, not a national standard).
+VULNERABILITY_WITHIN_HOURS, VULNERABILITY_TARGET = 24.0, 0.95
 
 
 def _vulnerability_capacity(con: Any, force_id: str, period: Period) -> IndicatorResult:
     from openpeel.indicators.vulnerability_capacity import capacity
 
-    return capacity(_vulnerability(con, force_id, period), **VULNERABILITY_STANDARD)
+    data = _vulnerability(con, force_id, period)
+    return capacity(data, within_hours=VULNERABILITY_WITHIN_HOURS, target=VULNERABILITY_TARGET)
 
 
 def _vulnerability_timeliness(con: Any, force_id: str, period: Period) -> IndicatorResult:
