@@ -22,7 +22,7 @@ from openpeel.calendar import Period
 from openpeel.cli.options import DATABASE_URL, FORCE_ID, PERIOD
 from openpeel.cli.output import FORMAT, Context, console, emit, user_errors
 from openpeel.database.engine import cached_engine, session_scope
-from openpeel.database.migrate import require_schema
+from openpeel.database.migrate import ensure_schema
 from openpeel.errors import UserInputError
 from openpeel.exports import note_lines
 from openpeel.provenance import SYNTHETIC_MARK
@@ -51,7 +51,7 @@ def _engine(ctx: Context, database_url: str | None) -> Engine:
 @contextmanager
 def _session(ctx: Context, database_url: str | None) -> Iterator[Session]:
     engine = _engine(ctx, database_url)
-    require_schema(engine)
+    ensure_schema(engine)  # the embedded SQLite default is created and migrated here
     with session_scope(engine) as session:
         yield session
 

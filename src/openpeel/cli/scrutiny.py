@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select
 from openpeel.cli.options import DATABASE_URL, FORCE_ID
 from openpeel.cli.output import FORMAT, Context, as_rows, console, emit, user_errors
 from openpeel.database.engine import cached_engine, session_scope
-from openpeel.database.migrate import DatabaseError, current_revision, require_schema, upgrade
+from openpeel.database.migrate import DatabaseError, current_revision, ensure_schema, upgrade
 from openpeel.errors import UserInputError
 from openpeel.provenance import SYNTHETIC_MARK
 from openpeel.scrutiny import audit, export, feedback, records, report, sampling, users
@@ -35,8 +35,10 @@ def _engine(ctx: Context, database_url: str | None) -> Engine:
 
 
 def _ready(ctx: Context, database_url: str | None) -> Engine:
+    """The operational database, ready: the embedded SQLite default is created and migrated
+    here; a server database must have been migrated with ``openpeel db upgrade``."""
     engine = _engine(ctx, database_url)
-    require_schema(engine)
+    ensure_schema(engine)
     return engine
 
 
