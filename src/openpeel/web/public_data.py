@@ -155,7 +155,7 @@ def choose(
     try:
         force(chosen)
     except UnknownIdError as error:
-        raise BadRequest(f"unknown force {chosen!r}") from error
+        raise BadRequest(str(error)) from error
     try:
         if fy or start or end:
             return chosen, Period.parse(start or None, end or None, fy or None)
