@@ -295,6 +295,25 @@ def _progress(request: Request, imp: Any, fy: str) -> dict[str, Any]:
     }
 
 
+def _measures(request: Request, imp: Any, fy: str) -> dict[str, Any]:
+    """Every measure linked to the improvement now, and the verdict from their months."""
+    from openpeel.assess.progress import improvement_progress
+
+    progress = improvement_progress(
+        imp, _cache(request.app.state.data_dir, imp.force_id, _period(fy))
+    )
+    rows = [
+        {k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
+        for r in progress.table().to_dict(orient="records")
+    ]
+    return {
+        "verdict": progress.verdict,
+        "reason": progress.reason,
+        "rows": rows,
+        "is_synthetic": progress.is_synthetic,
+    }
+
+
 def _improvement(db: Session, afi_id: int) -> Any:
     try:
         return records.get_improvement(db, afi_id)
@@ -313,6 +332,7 @@ def afi_page(
         "assess/afi.html",
         {
             "imp": imp,
+            "measures": _measures(request, imp, fy),
             "actions": records.actions(db, afi_id),
             "history": records.history(db, afi_id),
             "progress": _progress(request, imp, fy),
