@@ -382,6 +382,12 @@ def _offender_forecast(con: Any, force_id: str, period: Period) -> IndicatorResu
     return backlog_forecast(con, force_id, _offender_as_at(con, force_id, period))
 
 
+def _crime_recording_audit(con: Any, force_id: str, period: Period) -> IndicatorResult:
+    from openpeel.indicators.crime_recording import audit_figures
+
+    return audit_figures(con, force_id, period)
+
+
 #: The indicators a rule may name, and the CLI command or page that shows each in full.
 CATALOGUE: dict[str, IndicatorFn] = {
     "charter.compliance": _charter,
@@ -394,6 +400,7 @@ CATALOGUE: dict[str, IndicatorFn] = {
     "outcomes.quality": _outcome_quality,
     "offenders.overdue": _offender_overdue,
     "offenders.backlog_forecast": _offender_forecast,
+    "crime_recording.audit": _crime_recording_audit,
 }
 WHERE_SHOWN: dict[str, str] = {
     "charter.compliance": "openpeel charter",
@@ -406,4 +413,5 @@ WHERE_SHOWN: dict[str, str] = {
     "outcomes.quality": "openpeel outcomes quality",
     "offenders.overdue": "openpeel offenders overdue",
     "offenders.backlog_forecast": "openpeel offenders forecast",
+    "crime_recording.audit": "openpeel audit estimate",
 }
