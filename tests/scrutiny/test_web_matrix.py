@@ -93,6 +93,18 @@ CASES = (
     Case("POST", "/assess/afis/{afi_id}", (A, N), (("title", ""),)),
     Case("POST", "/assess/afis/{afi_id}/actions", (A, N), (("description", ""),)),
     Case("POST", "/assess/afis/{afi_id}/close", (A, N), (("evidence", ""),)),
+    # Crime data integrity audits: auditors decide (no matrix user has that role), administrators
+    # manage, analysts read. The audit filled in is open with no sample, so managing POSTs fail
+    # validation after the role check.
+    Case("GET", "/staff/audits", (A, N)),
+    Case("POST", "/staff/audits", (A,), (("title", ""),)),
+    Case("GET", "/staff/audits/{audit_id}", (A, N)),
+    Case("POST", "/staff/audits/{audit_id}/sample", (A,), (("half_width", "x"),)),
+    Case("GET", "/staff/audits/{audit_id}/records/{record_id}", (A, N), needs_data=True),
+    Case("POST", "/staff/audits/{audit_id}/records/{record_id}/decision", ()),
+    Case("POST", "/staff/audits/{audit_id}/close", (A,)),
+    Case("GET", "/staff/audits/{audit_id}/estimate", (A, N)),
+    Case("GET", "/staff/audits/{audit_id}/estimate.csv", (A, N)),
 )
 
 
@@ -111,7 +123,25 @@ def fill(case: Case, world: World) -> str:
         meeting_id=meeting,
         item_id=item,
         afi_id=_afi_id(world),
+        audit_id=_audit_id(world),
+        record_id=0,
     )
+
+
+def _audit_id(world: World) -> int:
+    """An open crime data integrity audit in the world's database (created on first use)."""
+    from datetime import date
+
+    from openpeel.crime_audit import audits
+    from openpeel.database.engine import session_scope
+
+    with session_scope(world.engine) as s:
+        found = audits.audits_of(s, "west-midlands")
+        if found:
+            return found[0].id
+        return audits.create_audit(
+            s, "west-midlands", "Matrix audit", date(2021, 4, 1), date(2021, 4, 30)
+        ).id
 
 
 def _afi_id(world: World) -> int:

@@ -482,6 +482,12 @@ def _vulnerability_marac(con: Any, force_id: str, period: Period) -> IndicatorRe
     return replace(result, table=table.assign(is_latest=table.index == 0))
 
 
+def _crime_recording_audit(con: Any, force_id: str, period: Period) -> IndicatorResult:
+    from openpeel.indicators.crime_recording import audit_figures
+
+    return audit_figures(con, force_id, period)
+
+
 #: The indicators a rule may name, and the CLI command or page that shows each in full.
 CATALOGUE: dict[str, IndicatorFn] = {
     "charter.compliance": _charter,
@@ -501,6 +507,7 @@ CATALOGUE: dict[str, IndicatorFn] = {
     "vulnerability.risk_assessment": _vulnerability_risk_assessment,
     "vulnerability.backlog_trend": _vulnerability_backlog,
     "vulnerability.marac": _vulnerability_marac,
+    "crime_recording.audit": _crime_recording_audit,
 }
 WHERE_SHOWN: dict[str, str] = {
     "charter.compliance": "openpeel charter",
@@ -520,4 +527,5 @@ WHERE_SHOWN: dict[str, str] = {
     "vulnerability.risk_assessment": "openpeel vulnerability timeliness",
     "vulnerability.backlog_trend": "openpeel vulnerability backlog",
     "vulnerability.marac": "openpeel vulnerability protection",
+    "crime_recording.audit": "openpeel audit estimate",
 }

@@ -28,6 +28,7 @@ from openpeel.provenance import SYNTHETIC_MARK
 from openpeel.scrutiny.records import has_synthetic_records
 from openpeel.web import (
     routes_assess,
+    routes_audits,
     routes_auth,
     routes_feedback,
     routes_offenders,
@@ -163,6 +164,7 @@ def create_app(
     app.include_router(routes_stop_search.router)
     app.include_router(routes_assess.router)
     app.include_router(routes_offenders.router)
+    app.include_router(routes_audits.router)
     return app
 
 
