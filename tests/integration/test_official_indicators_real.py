@@ -1,0 +1,132 @@
+"""The official indicators on the published files: peers, Taser, injuries and representation give
+the published figures and agree between tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from openpeel.indicators.official_crime import recorded_crime_peers
+from openpeel.indicators.official_injuries import use_of_force_injuries
+from openpeel.indicators.official_taser import taser_by_ethnicity, taser_peers, taser_use
+from openpeel.indicators.official_use_of_force import use_of_force_peers
+from openpeel.indicators.official_workforce import (
+    representation_by_group,
+    representation_outlook,
+    representation_peers,
+)
+from openpeel.reference.peer_groups import region_of
+from openpeel.sources.publications import read_publication
+from openpeel.store.official import load_official, official_figures
+from openpeel.store.population import load_population, population
+from tests.conftest import shared_data
+
+pytestmark = [pytest.mark.realdata, pytest.mark.slow]
+
+DATA = shared_data()
+OFFICIAL = DATA / "official"
+FILES = (
+    "ons-recorded-crime/pfatablesdec19.xlsx",
+    "home-office-use-of-force/police-use-of-force-apr2018-mar2019-hosb3319-tables.ods",
+    "home-office-use-of-force/police-use-of-force-apr2019-mar2020-hosb3720-tables.ods",
+    "home-office-workforce/police-workforce-tabs-jul17.ods",
+)
+CENSUS = (
+    DATA / "census2021" / "ts021-ethnic-group-by-ltla.csv",
+    DATA / "census2021" / "lad22-csp22-pfa22-lookup.csv",
+)
+
+needs_data = pytest.mark.skipif(
+    not all((OFFICIAL / f).is_file() for f in FILES) or not all(p.is_file() for p in CENSUS),
+    reason=f"real official statistics or Census files not found under {DATA}",
+)
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    where = tmp_path_factory.mktemp("official-real")
+    load_official([OFFICIAL / f for f in FILES], where)
+    load_population(*CENSUS, where)
+    return where
+
+
+@needs_data
+def test_regions_are_those_the_ons_lists_forces_under() -> None:
+    read = read_publication(OFFICIAL / "ons-recorded-crime" / "pfatablesdec19.xlsx")
+    rows = sorted(
+        {
+            (r["source_row"], r["area_type"], r["area_id"], r["force_id"])
+            for r in read.tidy.to_pylist()
+            if r["table_id"] == "P1"
+        }
+    )
+    region = None
+    checked = 0
+    for _, area_type, area_id, force_id in rows:
+        if area_type in ("region", "country") and area_id != "england":
+            region = area_id
+        elif force_id and force_id != "btp":
+            assert region_of(force_id) is not None
+            assert region_of(force_id)[0] == region, force_id  # type: ignore[index]
+            checked += 1
+    assert checked == 43
+
+
+@needs_data
+def test_peers_of_west_midlands(data_dir: Path) -> None:
+    figures = official_figures(data_dir)
+    crime = recorded_crime_peers(figures, "west-midlands", "December 2019")
+    t = crime.table.set_index("force_id")
+    assert t.loc["west-midlands", "count"] == 259638
+    assert t.loc["west-midlands", "value"] == pytest.approx(89.02, abs=0.01)  # ONS: 89.03
+    assert t.loc["greater-manchester", "funnel_position"] == "no_value"  # '..' is not zero
+    assert crime.meta["forces_compared"] == 42  # 43 less Greater Manchester (BTP: no residents)
+    uof = use_of_force_peers(figures, "west-midlands", "2019/20", population(data_dir))
+    u = uof.table.set_index("force_id")
+    assert u.loc["west-midlands", "count"] == 11187
+    assert u.loc["west-midlands", "rank_low"] <= u.loc["west-midlands", "rank"]
+    assert u.loc["west-midlands", "rank"] <= u.loc["west-midlands", "rank_high"]
+    assert uof.meta["forces_compared"] >= 40
+    staff = representation_peers(figures, "west-midlands", "31 March 2017")
+    w = staff.table.set_index("force_id")
+    assert w.loc["west-midlands", "value"] == pytest.approx(0.0929, abs=0.0005)  # D1: 9.29%
+
+
+@needs_data
+def test_taser_tables_agree(data_dir: Path) -> None:
+    figures = official_figures(data_dir)
+    residents = population(data_dir)
+    for period in ("2018/19", "2019/20"):
+        by_type = taser_use(figures, "west-midlands", period, residents).table
+        total = by_type.set_index("ced_use_type").loc["Total", "uses"]
+        by_group = taser_by_ethnicity(figures, "west-midlands", period, residents).table
+        # Table 16's CED row (by perceived ethnicity) adds up to table 13's total.
+        assert by_group.set_index("perceived_ethnicity").loc["all", "tactics"] == total
+    assert total == 2427  # 2019/20, table 13
+    peers = taser_peers(figures, "west-midlands", "2019/20", residents)
+    assert peers.meta["forces_compared"] >= 40
+
+
+@needs_data
+def test_injuries_as_published(data_dir: Path) -> None:
+    t = use_of_force_injuries(official_figures(data_dir), "2019/20").table.set_index("measure")
+    assert t.loc["person_injured", "incidents"] == 27224
+    assert t.loc["person_injured", "all_incidents"] == 491984
+    assert t.loc["officer_injured", "incidents"] == 10711 + 8976 + 3556
+
+
+@needs_data
+def test_representation_of_west_midlands(data_dir: Path) -> None:
+    figures = official_figures(data_dir)
+    groups = representation_by_group(
+        figures, "west-midlands", "31 March 2017", population(data_dir)
+    ).table
+    assert groups["share"].sum() == pytest.approx(1.0)
+    assert groups["residents_share"].sum() == pytest.approx(1.0)
+    white = groups.set_index("ethnic_group").loc["white"]
+    assert white["officers_fte"] == pytest.approx(4206.09 + 1837.89)
+    assert white["representation_ratio"] > 1 > groups["representation_ratio"].min()
+    outlook = representation_outlook(figures, "west-midlands", "31 March 2017").table.iloc[0]
+    assert outlook["officers_ethnic_minority_share"] == pytest.approx(0.09287, abs=1e-4)
+    assert outlook["steady_state_share"] < outlook["residents_ethnic_minority_share"]
