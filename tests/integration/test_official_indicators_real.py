@@ -130,3 +130,29 @@ def test_representation_of_west_midlands(data_dir: Path) -> None:
     outlook = representation_outlook(figures, "west-midlands", "31 March 2017").table.iloc[0]
     assert outlook["officers_ethnic_minority_share"] == pytest.approx(0.09287, abs=1e-4)
     assert outlook["steady_state_share"] < outlook["residents_ethnic_minority_share"]
+
+
+OUTCOMES = OFFICIAL / "home-office-outcomes" / "detection-rates-data-2017-18.csv.gz"
+CITY_STREET = DATA / "policeuk" / "download-2021-05"
+
+
+@pytest.mark.skipif(
+    not OUTCOMES.is_file() or not CITY_STREET.is_dir(),
+    reason="real Home Office outcomes or City of London street files not found",
+)
+def test_reconciliation_on_the_real_files_says_what_does_not_overlap(tmp_path: Path) -> None:
+    """The real Home Office outcomes cover 2017/18 and City of London's street files start in
+    April 2018: no force-year is in both, and the reconciliation says so from each side."""
+    import openpeel
+    from openpeel.errors import DataUnavailableError
+    from openpeel.indicators.official_reconciliation import reconcile_outcomes
+
+    street = sorted(CITY_STREET.glob("2018-0[4-9]/*city-of-london-street.csv"))
+    assert street, "City of London street files for 2018 expected in download-2021-05"
+    openpeel.ingest(street, tmp_path)
+    load_official([OUTCOMES], tmp_path)
+    con, figures = openpeel.connect(tmp_path), official_figures(tmp_path)
+    with pytest.raises(DataUnavailableError, match=r"no street files .* \(loaded: 2018-04"):
+        reconcile_outcomes(con, figures, "city-of-london", "2017/18")
+    with pytest.raises(DataUnavailableError, match=r"loaded years: 2017/18"):
+        reconcile_outcomes(con, figures, "city-of-london", "2018/19")

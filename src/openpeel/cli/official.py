@@ -383,6 +383,26 @@ def official_injuries(obj: Context, period: str | None, fmt: str) -> None:
     emit_result(result, fmt)
 
 
+@official_group.command("reconcile")
+@force_option()
+@click.option("--year", "period", required=True, metavar="YYYY/YY", help="Financial year.")
+@FORMAT
+@click.pass_obj
+def official_reconcile(obj: Context, force_id: str, period: str, fmt: str) -> None:
+    """police.uk street-level outcomes against the Home Office's for the same force and year."""
+    import openpeel
+    from openpeel.indicators.official_outcomes import PUBLICATION
+    from openpeel.indicators.official_reconciliation import reconcile_outcomes
+    from openpeel.store.official import official_figures
+
+    try:
+        figures = official_figures(obj.data_dir, PUBLICATION)
+        result = reconcile_outcomes(openpeel.connect(obj.data_dir), figures, force_id, period)
+    except OpenpeelError as err:
+        raise click.ClickException(str(err).splitlines()[0]) from None
+    emit_result(result, fmt)
+
+
 def _residents(obj: Context) -> Any:
     """The Census population if loaded (rates need it; counts and shares do not)."""
     from openpeel.store.population import PopulationMissingError, population
