@@ -156,3 +156,79 @@ def test_reconciliation_on_the_real_files_says_what_does_not_overlap(tmp_path: P
         reconcile_outcomes(con, figures, "city-of-london", "2017/18")
     with pytest.raises(DataUnavailableError, match=r"loaded years: 2017/18"):
         reconcile_outcomes(con, figures, "city-of-london", "2018/19")
+
+
+VFM = OFFICIAL / "hmicfrs-vfm"
+
+
+@pytest.fixture(scope="module")
+def vfm_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    where = tmp_path_factory.mktemp("vfm-real")
+    load_official(
+        [
+            VFM / "HMICFRS-VFM-2017-open-data-ADR.ods",
+            VFM / "HMICFRS-VFM-2017-open-data-POA.ods",
+            OFFICIAL / "home-office-workforce" / "police-workforce-tabs-jul17.ods",
+        ],
+        where,
+    )
+    return where
+
+
+needs_vfm = pytest.mark.skipif(
+    not (VFM / "HMICFRS-VFM-2017-open-data-POA.ods").is_file()
+    or not (OFFICIAL / "home-office-workforce" / "police-workforce-tabs-jul17.ods").is_file(),
+    reason=f"HMICFRS value for money or workforce files not found under {OFFICIAL}",
+)
+
+
+@needs_vfm
+def test_resources_agree_with_the_home_office_workforce_tables(vfm_dir: Path) -> None:
+    from openpeel.indicators.official_resources import workforce_resources
+
+    figures = official_figures(vfm_dir)
+    t = workforce_resources(figures, "west-midlands", "VFM profiles 2017").table
+    t = t.set_index("measure")
+    officers = t.loc["officers_per_1000"]
+    assert officers["workforce_fte"] == pytest.approx(6755.96)  # = table H1, 31 March 2017
+    assert officers["base_year"] == 2010 and officers["base_fte"] == pytest.approx(8626.17)
+    assert officers["change_fte"] == pytest.approx(-1870.21)
+    assert officers["change_percent"] == pytest.approx(-21.68, abs=0.01)
+    # The Home Office's own joiner and wastage rates (tables JL1, JL3): 3.246911%, 5.905844%,
+    # 5.167488% excluding transfers.
+    assert t.loc["officer_joiners_share", "value"] == pytest.approx(0.03246911, rel=1e-5)
+    assert t.loc["officer_leavers_share", "value"] == pytest.approx(0.05905844, rel=1e-5)
+    assert t.loc["officer_leavers_excluding_transfers_share", "value"] == pytest.approx(
+        0.05167488, rel=1e-5
+    )
+    # Long-term sick officers = table W2 'Sick leave' (90.92 FTE).
+    assert t.loc["officers_long_term_sick_share", "workforce_fte"] == pytest.approx(90.92)
+
+
+@needs_vfm
+def test_demand_and_money_of_west_midlands(vfm_dir: Path) -> None:
+    from openpeel.indicators.official_demand import demand, demand_peers
+    from openpeel.indicators.official_money import money, money_peers
+
+    figures = official_figures(vfm_dir)
+    d = demand(figures, "west-midlands", "VFM profiles 2017").table.set_index("measure")
+    assert d.loc["calls_999", "count"] == 665331 and d.loc["calls_999", "year_to_31_march"] == 2017
+    assert d.loc["calls_999", "rate_per_1000"] == pytest.approx(665331 / 2864.925)
+    graded = d.drop(index="calls_999")
+    assert graded["share"].sum() == pytest.approx(1.0)
+    peers = demand_peers(figures, "west-midlands", "VFM profiles 2017")
+    assert peers.meta["forces_compared"] >= 40
+    m = money(figures, "west-midlands", "VFM profiles 2017").table
+    funding = m[m["section"] == "funding"].set_index("item")["amount"]
+    # Central + local funding = total funding, as published (in pounds).
+    assert funding["Central Funding"] + funding["Local Funding"] == pytest.approx(
+        funding["Total funding"]
+    )
+    assert funding["Total funding"] == pytest.approx(596_051_900)
+    spending = m[m["section"] == "spending"].set_index("item")
+    assert spending.loc["TOTAL excl NATIONAL POLICING", "amount"] + spending.loc[
+        "TOTAL NATIONAL POLICING", "amount"
+    ] == pytest.approx(spending.loc["TOTAL", "amount"], rel=1e-6)
+    ranked = money_peers(figures, "west-midlands", "VFM profiles 2017", "funding", "Total funding")
+    assert set(ranked.table["funnel_position"]) <= {"withheld", "no_value"}  # amounts: no funnel
+    assert ranked.table["rank"].notna().sum() == ranked.meta["forces_compared"] >= 40

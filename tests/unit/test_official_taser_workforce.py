@@ -18,6 +18,8 @@ from openpeel.indicators.official_workforce import (
     representation_by_group,
     representation_outlook,
 )
+from openpeel.indicators.result import IndicatorResult
+from openpeel.reference.columns import output_columns
 from openpeel.stats.rate_ratio import rate_ratio
 
 UOF = "home-office-use-of-force"
@@ -262,3 +264,20 @@ def test_outlook_matches_the_closed_form() -> None:
     # After 100 years the projection has all but reached its steady state (closed form).
     assert never["share_after_projection"] == pytest.approx(never["steady_state_share"], abs=1e-3)
     assert never["share_after_projection"] < target
+
+
+def catalogued(result: IndicatorResult) -> IndicatorResult:
+    missing = set(map(str, result.table.columns)) - set(output_columns())
+    assert not missing, f"add to reference/columns.csv: {sorted(missing)}"
+    return result
+
+
+def test_every_column_is_catalogued() -> None:
+    uof, residents = uof_figures(), population(FORCES)
+    catalogued(taser_use(uof, "west-midlands", "2019/20", residents))
+    catalogued(taser_by_ethnicity(uof, "west-midlands", "2019/20", residents))
+    catalogued(taser_peers(uof, "kent", "2019/20", residents))
+    catalogued(use_of_force_injuries(uof, "2019/20"))
+    staff = workforce_figures((165.36, 41.0), (368.09, 39.0))
+    catalogued(representation_by_group(staff, "west-midlands", "31 March 2017", population()))
+    catalogued(representation_outlook(staff, "west-midlands", "31 March 2017"))

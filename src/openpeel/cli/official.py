@@ -12,7 +12,7 @@ import click
 
 from openpeel.cli.options import force_option
 from openpeel.cli.output import FORMAT, Context, console, emit, emit_result, progress_bar
-from openpeel.errors import OpenpeelError
+from openpeel.errors import DataUnavailableError, OpenpeelError
 from openpeel.store.official import load_official
 
 
@@ -271,12 +271,20 @@ def official_outcomes(
 )
 @click.option(
     "--view",
-    type=click.Choice(["representation", "groups", "outlook"]),
+    type=click.Choice(["representation", "groups", "outlook", "resources"]),
     default="representation",
     show_default=True,
     help="representation: ethnic-minority share of officers, joiners, leavers; groups: each "
     "ethnic group against Census 2021 residents; outlook: years at the year's joining and "
-    "leaving until officers reflect residents.",
+    "leaving until officers reflect residents; resources: officers, staff and PCSOs per 1,000 "
+    "residents and their change, sickness, joining and leaving (HMICFRS value for money "
+    "profiles).",
+)
+@click.option(
+    "--base-year",
+    type=int,
+    metavar="YYYY",
+    help="With --view resources: the 31 March to measure change from (default: the earliest).",
 )
 @compare_options
 @FORMAT
@@ -286,6 +294,7 @@ def official_workforce(
     force_id: str,
     period: str | None,
     view: str,
+    base_year: int | None,
     compare: bool,
     peers_file: Path | None,
     fmt: str,
@@ -301,6 +310,13 @@ def official_workforce(
     from openpeel.store.official import official_figures
 
     try:
+        if view == "resources" and not (compare or peers_file):
+            from openpeel.indicators.official_resources import workforce_resources
+
+            vfm = official_figures(obj.data_dir, "hmicfrs-vfm-adr")
+            result = workforce_resources(vfm, force_id, _vfm_period(vfm, period), base_year)
+            emit_result(result, fmt)
+            return
         figures = official_figures(obj.data_dir, PUBLICATION)
         chosen = period or max(set(figures["period"].to_pylist()), key=lambda p: p[-4:])
         if compare or peers_file:
@@ -401,6 +417,126 @@ def official_reconcile(obj: Context, force_id: str, period: str, fmt: str) -> No
     except OpenpeelError as err:
         raise click.ClickException(str(err).splitlines()[0]) from None
     emit_result(result, fmt)
+
+
+@official_group.command("demand")
+@force_option()
+@click.option(
+    "--year",
+    "period",
+    metavar="YEAR",
+    help="The value for money profiles year as loaded (e.g. 2017); default: the latest.",
+)
+@click.option(
+    "--measure",
+    type=click.Choice(
+        ["calls_999", "emergency", "priority", "scheduled", "resolved_without_deployment"]
+    ),
+    default="calls_999",
+    show_default=True,
+    help="With --compare: the demand measure compared.",
+)
+@compare_options
+@FORMAT
+@click.pass_obj
+def official_demand(
+    obj: Context,
+    force_id: str,
+    period: str | None,
+    measure: str,
+    compare: bool,
+    peers_file: Path | None,
+    fmt: str,
+) -> None:
+    """999 calls received and incidents by grade per 1,000 residents (HMICFRS ADR)."""
+    from openpeel.indicators.official_demand import demand, demand_peers
+    from openpeel.store.official import official_figures
+
+    try:
+        figures = official_figures(obj.data_dir, "hmicfrs-vfm-adr")
+        chosen = _vfm_period(figures, period)
+        if compare or peers_file:
+            result = demand_peers(
+                figures, force_id, chosen, measure, _peer_group(peers_file, force_id)
+            )
+        else:
+            result = demand(figures, force_id, chosen)
+    except OpenpeelError as err:
+        raise click.ClickException(str(err).splitlines()[0]) from None
+    emit_result(result, fmt)
+
+
+@official_group.command("money")
+@force_option()
+@click.option(
+    "--year",
+    "period",
+    metavar="YEAR",
+    help="The value for money profiles year as loaded (e.g. 2017); default: the latest.",
+)
+@click.option(
+    "--section",
+    type=click.Choice(["funding", "spending", "officers", "staff"]),
+    default="spending",
+    show_default=True,
+    help="With --compare: what is compared.",
+)
+@click.option(
+    "--item",
+    default="TOTAL",
+    show_default=True,
+    metavar="ITEM",
+    help="With --compare: the item of the section, e.g. 'Total funding', 'TOTAL LOCAL POLICING'.",
+)
+@compare_options
+@FORMAT
+@click.pass_obj
+def official_money(
+    obj: Context,
+    force_id: str,
+    period: str | None,
+    section: str,
+    item: str,
+    compare: bool,
+    peers_file: Path | None,
+    fmt: str,
+) -> None:
+    """Funding, spending, officers and staff by function per resident (HMICFRS POA)."""
+    from openpeel.indicators.official_money import money, money_peers
+    from openpeel.store.official import official_figures
+
+    try:
+        figures = official_figures(obj.data_dir)
+        chosen = _vfm_period(figures, period)
+        if compare or peers_file:
+            result = money_peers(
+                figures, force_id, chosen, section, item, _peer_group(peers_file, force_id)
+            )
+        else:
+            result = money(figures, force_id, chosen)
+    except OpenpeelError as err:
+        raise click.ClickException(str(err).splitlines()[0]) from None
+    emit_result(result, fmt)
+
+
+def _vfm_period(figures: Any, period: str | None) -> str:
+    """A value for money period label from what the user typed ('2017', '31 March 2017',
+    'VFM profiles 2017'); the latest loaded when None."""
+    import re
+
+    from openpeel.indicators.official_vfm import vfm_periods
+
+    loaded = vfm_periods(figures)
+    if period is None:
+        if not loaded:
+            raise DataUnavailableError(
+                "no HMICFRS value for money figures loaded (openpeel official load FILE)"
+            )
+        return max(loaded, key=lambda p: p[-4:])
+    if period in loaded:
+        return period
+    year = re.search(r"(\d{4})\s*$", period.strip())
+    return f"VFM profiles {year.group(1)}" if year else period
 
 
 def _residents(obj: Context) -> Any:
