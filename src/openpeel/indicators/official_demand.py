@@ -14,7 +14,7 @@ from openpeel.errors import DataUnavailableError, UserInputError
 from openpeel.indicators.official_peers import compare_forces
 from openpeel.indicators.official_vfm import ADR, by_force, population_by_force, vfm_rows, year_of
 from openpeel.indicators.result import IndicatorResult
-from openpeel.reference.forces import forces
+from openpeel.reference.forces import forces, unknown_force_message
 from openpeel.reference.peer_groups import PeerGroup
 from openpeel.stats.intervals import wilson_interval
 from openpeel.stats.rates import annual_rate_per_1000, person_years
@@ -85,7 +85,7 @@ def demand(
         DataUnavailableError: the period is not loaded or the force has no figures in it.
     """
     if force_id not in forces():
-        raise UserInputError(f"unknown force id {force_id!r}; try 'west-midlands'")
+        raise UserInputError(unknown_force_message(force_id))
     rows = vfm_rows(figures, ADR, period)
     population = population_by_force(rows)
     if pd.isna(population.get(force_id)):

@@ -15,7 +15,7 @@ from openpeel.errors import DataUnavailableError, UserInputError
 from openpeel.indicators.official_peers import compare_forces
 from openpeel.indicators.official_vfm import ADR, POA, population_by_force, vfm_rows
 from openpeel.indicators.result import IndicatorResult
-from openpeel.reference.forces import forces
+from openpeel.reference.forces import forces, unknown_force_message
 from openpeel.reference.peer_groups import PeerGroup
 
 FUNDING_TABLE = "3_Funding"
@@ -102,7 +102,7 @@ def money(figures: pa.Table, force_id: str, period: str) -> IndicatorResult:
             in them.
     """
     if force_id not in forces():
-        raise UserInputError(f"unknown force id {force_id!r}; try 'west-midlands'")
+        raise UserInputError(unknown_force_message(force_id))
     rows = vfm_rows(figures, POA, period)
     population = population_by_force(vfm_rows(figures, ADR, period))
     if pd.isna(population.get(force_id)):

@@ -15,7 +15,7 @@ import pyarrow as pa
 from openpeel.errors import DataUnavailableError, UserInputError
 from openpeel.indicators.official_vfm import ADR, by_force, population_by_force, vfm_rows
 from openpeel.indicators.result import IndicatorResult
-from openpeel.reference.forces import forces
+from openpeel.reference.forces import forces, unknown_force_message
 from openpeel.stats.intervals import wilson_interval
 
 #: Historic workforce series of the ADR: label start, row name.
@@ -69,7 +69,7 @@ def workforce_resources(
         DataUnavailableError: the period is not loaded or the force has no figures in it.
     """
     if force_id not in forces():
-        raise UserInputError(f"unknown force id {force_id!r}; try 'west-midlands'")
+        raise UserInputError(unknown_force_message(force_id))
     rows = vfm_rows(figures, ADR, period)
     population = population_by_force(rows)
     if pd.isna(population.get(force_id)):
