@@ -3,16 +3,23 @@ the statistics checked against independent oracles (statsmodels, closed forms)."
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pytest
+from click.testing import CliRunner
 from statsmodels.stats.proportion import proportion_confint
 
+from openpeel.cli import main
 from openpeel.errors import DataUnavailableError
+from openpeel.exports import strip_notes
 from openpeel.indicators.official_injuries import use_of_force_injuries
+from openpeel.indicators.official_strength import officer_strength
 from openpeel.indicators.official_taser import taser_by_ethnicity, taser_peers, taser_use
 from openpeel.indicators.official_workforce import (
     representation_by_group,
@@ -21,6 +28,8 @@ from openpeel.indicators.official_workforce import (
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.columns import output_columns
 from openpeel.stats.rate_ratio import rate_ratio
+from openpeel.store.official import load_official, official_figures
+from tests.unit.official_fixtures import workforce_bulletin_workbook
 
 UOF = "home-office-use-of-force"
 WORKFORCE = "home-office-workforce-bulletin"
@@ -281,3 +290,35 @@ def test_every_column_is_catalogued() -> None:
     staff = workforce_figures((165.36, 41.0), (368.09, 39.0))
     catalogued(representation_by_group(staff, "west-midlands", "31 March 2017", population()))
     catalogued(representation_outlook(staff, "west-midlands", "31 March 2017"))
+
+
+def test_strength_gives_the_issue_check_values_through_the_cli(tmp_path: Path) -> None:
+    """31 March 2017, West Midlands: H1 6,755.96 officer FTE (4,722.19 male, 2,033.77 female);
+    D2 male officers White 4,206.09, Black 73.0, Asian 274.19, Chinese or other 11.0, Mixed 86.0,
+    not stated 71.91."""
+    book = workforce_bulletin_workbook(tmp_path / "police-workforce-tabs-jul17.xlsx")
+    load_official([book], tmp_path / "data")
+    args = ["--data-dir", str(tmp_path / "data"), "official", "workforce"]
+    result = CliRunner().invoke(
+        main, [*args, "--force", "west-midlands", "--view", "strength", "--format", "csv"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = {r["category"]: r for r in csv.DictReader(io.StringIO(strip_notes(result.stdout)))}
+    everyone = rows["all officers"]
+    assert (everyone["male_fte"], everyone["female_fte"]) == ("4722.19", "2033.77")
+    assert everyone["total_fte"] == "6755.96"
+    male = {g: float(rows[g]["male_fte"]) for g in rows if rows[g]["breakdown"] == "ethnicity"}
+    assert male == {
+        "White": 4206.09,
+        "Black or Black British": 73.0,
+        "Asian or Asian British": 274.19,
+        "Chinese or Other ethnic group": 11.0,
+        "Mixed": 86.0,
+        "Not stated": 71.91,
+    }
+    low, high = proportion_confint(2034, 6756, method="wilson")
+    assert float(everyone["female_share_low"]) == pytest.approx(low)
+    assert float(everyone["female_share_high"]) == pytest.approx(high)
+    catalogued(
+        officer_strength(official_figures(tmp_path / "data"), "west-midlands", "31 March 2017")
+    )

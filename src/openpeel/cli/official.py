@@ -271,14 +271,14 @@ def official_outcomes(
 )
 @click.option(
     "--view",
-    type=click.Choice(["representation", "groups", "outlook", "resources"]),
+    type=click.Choice(["representation", "groups", "outlook", "resources", "strength"]),
     default="representation",
     show_default=True,
     help="representation: ethnic-minority share of officers, joiners, leavers; groups: each "
     "ethnic group against Census 2021 residents; outlook: years at the year's joining and "
     "leaving until officers reflect residents; resources: officers, staff and PCSOs per 1,000 "
     "residents and their change, sickness, joining and leaving (HMICFRS value for money "
-    "profiles).",
+    "profiles); strength: officers by sex, rank and ethnicity, frontline share.",
 )
 @click.option(
     "--base-year",
@@ -327,6 +327,10 @@ def official_workforce(
             result = representation_by_group(figures, force_id, chosen, _residents(obj))
         elif view == "outlook":
             result = representation_outlook(figures, force_id, chosen)
+        elif view == "strength":
+            from openpeel.indicators.official_strength import officer_strength
+
+            result = officer_strength(figures, force_id, chosen)
         else:
             result = workforce_representation(figures, force_id, chosen)
     except OpenpeelError as err:
