@@ -61,11 +61,11 @@ def officer_strength(
     if np.isnan(total):
         raise DataUnavailableError(f"{force_id} is not in table H1 of the {period} tables")
     rows = [("all", "all officers", male, female, total)]
-    available = [
+    m, f, t = (
         _pick(df, "H1", f"Officers available for duty (full-time equivalent) | {s}")
         for s in ("Male", "Female", "Total")
-    ]
-    rows.append(("all", "available for duty", *available))
+    )
+    rows.append(("all", "available for duty", m, f, t))
     for rank in RANKS:
         m = _pick(df, "Table_H4", f"Male ranks | {rank}")
         f = _pick(df, "Table_H4", f"Female ranks | {rank}")
