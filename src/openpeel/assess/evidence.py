@@ -382,6 +382,19 @@ def _offender_forecast(con: Any, force_id: str, period: Period) -> IndicatorResu
     return backlog_forecast(con, force_id, _offender_as_at(con, force_id, period))
 
 
+def _official(which: str) -> IndicatorFn:
+    """An official statistic published for every force, in the edition that speaks to the
+    period (openpeel.indicators.official_for_period)."""
+
+    def run(con: Any, force_id: str, period: Period) -> IndicatorResult:
+        from openpeel.indicators import official_for_period
+
+        fn: IndicatorFn = getattr(official_for_period, f"{which}_for")
+        return fn(con, force_id, period)
+
+    return run
+
+
 #: The indicators a rule may name, and the CLI command or page that shows each in full.
 CATALOGUE: dict[str, IndicatorFn] = {
     "charter.compliance": _charter,
@@ -394,6 +407,10 @@ CATALOGUE: dict[str, IndicatorFn] = {
     "outcomes.quality": _outcome_quality,
     "offenders.overdue": _offender_overdue,
     "offenders.backlog_forecast": _offender_forecast,
+    "official.recorded_crime": _official("recorded_crime"),
+    "official.crime_outcomes": _official("crime_outcomes"),
+    "official.use_of_force": _official("use_of_force"),
+    "official.workforce_representation": _official("workforce_representation"),
 }
 WHERE_SHOWN: dict[str, str] = {
     "charter.compliance": "openpeel charter",
@@ -406,4 +423,8 @@ WHERE_SHOWN: dict[str, str] = {
     "outcomes.quality": "openpeel outcomes quality",
     "offenders.overdue": "openpeel offenders overdue",
     "offenders.backlog_forecast": "openpeel offenders forecast",
+    "official.recorded_crime": "openpeel official crime",
+    "official.crime_outcomes": "openpeel official outcomes",
+    "official.use_of_force": "openpeel official use-of-force",
+    "official.workforce_representation": "openpeel official workforce",
 }

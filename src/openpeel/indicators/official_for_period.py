@@ -181,6 +181,16 @@ def use_of_force_for(
     )
     if population is not None and any_synthetic(population["source"].to_pylist()):
         result = replace(result, is_synthetic=True)
+    t = result.table
+    groups = official_use_of_force.GROUPS
+    result = replace(
+        result,
+        table=t.assign(
+            is_compared_with_white=t["perceived_ethnicity"].isin(
+                [g for g in groups if g != "white"]
+            )
+        ),
+    )
     return _finish(result, edition, period)
 
 
