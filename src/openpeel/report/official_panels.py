@@ -354,7 +354,7 @@ def _workforce(con: Any, force_id: str, period: Period) -> Panel:
                 Headline(
                     "Ratio of representation, officers (1 = looks like the community)",
                     number_text(o["representation_ratio"], 2),
-                    _interval(o["representation_low"], o["representation_high"]),
+                    _interval(o["representation_ratio_low"], o["representation_ratio_high"]),
                     "The officers' ethnic-minority share divided by the residents' share.",
                 )
             )
@@ -381,7 +381,7 @@ def _workforce(con: Any, force_id: str, period: Period) -> Panel:
     panel.chart_spec = chart.to_dict()
     panel.chart_svg = charts.to_svg(chart, panel.chart_description)
     panel.table = display(
-        _fixed(t, ("representation_ratio", "representation_low", "representation_high")),
+        _fixed(t, ("representation_ratio", "representation_ratio_low", "representation_ratio_high")),
         {
             "who": ("Group", "text"),
             "ethnic_minority_fte": ("Ethnic minority (FTE)", "num"),
@@ -390,8 +390,8 @@ def _workforce(con: Any, force_id: str, period: Period) -> Panel:
             "share_high": ("High", "share"),
             "residents_ethnic_minority_share": ("Residents", "share"),
             "representation_ratio": ("Ratio of representation", "text"),
-            "representation_low": ("Ratio low", "text"),
-            "representation_high": ("Ratio high", "text"),
+            "representation_ratio_low": ("Ratio low", "text"),
+            "representation_ratio_high": ("Ratio high", "text"),
         },
     )
     panel.caveats = list(r.caveats)
