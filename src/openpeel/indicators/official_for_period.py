@@ -211,7 +211,9 @@ def workforce_representation_for(
     )
     t = result.table.copy()
     residents = t["residents_ethnic_minority_share"]
-    t["representation_ratio_low"] = [_ratio(v, r) for v, r in zip(t["share_low"], residents, strict=True)]
+    t["representation_ratio_low"] = [
+        _ratio(v, r) for v, r in zip(t["share_low"], residents, strict=True)
+    ]
     t["representation_ratio_high"] = [
         _ratio(v, r) for v, r in zip(t["share_high"], residents, strict=True)
     ]

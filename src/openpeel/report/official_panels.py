@@ -381,7 +381,9 @@ def _workforce(con: Any, force_id: str, period: Period) -> Panel:
     panel.chart_spec = chart.to_dict()
     panel.chart_svg = charts.to_svg(chart, panel.chart_description)
     panel.table = display(
-        _fixed(t, ("representation_ratio", "representation_ratio_low", "representation_ratio_high")),
+        _fixed(
+            t, ("representation_ratio", "representation_ratio_low", "representation_ratio_high")
+        ),
         {
             "who": ("Group", "text"),
             "ethnic_minority_fte": ("Ethnic minority (FTE)", "num"),
