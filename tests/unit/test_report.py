@@ -33,7 +33,7 @@ def test_one_section_per_area_in_framework_order(report: Report, html: str) -> N
 
 def test_areas_without_data_say_they_need_internal_data(report: Report, html: str) -> None:
     internal = [s for s in report.sections if s.needs_internal]
-    assert {s.area.area_id for s in internal} >= {"workforce"}
+    assert {s.area.area_id for s in internal} >= {"strategic_planning"}
     assert html.count("Needs force-internal data.") == len(internal)
 
 
