@@ -453,7 +453,12 @@ def evidence_group() -> None:
 @click.option("--source", required=True, help="Where it comes from (document, reference).")
 @click.option("--date", "evidence_date", required=True, metavar="YYYY-MM-DD")
 @click.option("--summary", default="")
-@FRAMEWORK
+@click.option(
+    "--framework",
+    default=None,
+    help="PEEL framework id (default: the one assessed for the evidence's month, as an "
+    "assessment of a period ending then would be).",
+)
 @BY
 @DATABASE_URL
 @click.pass_obj
@@ -466,19 +471,22 @@ def evidence_add(
     source: str,
     evidence_date: str,
     summary: str,
-    framework: str,
+    framework: str | None,
     by: str | None,
     database_url: str | None,
 ) -> None:
     """Record evidence for a characteristic that needs it."""
     when = _date(evidence_date, "--date")
     assert when is not None
+    # Evidence of January 2022 speaks to the 2021/22 framework's characteristics, whose ids
+    # differ from the 2023-25 ones: the date picks the framework unless one is named.
+    framework_id = framework or assessed_framework_id(when.replace(day=1))
     with user_errors(), _session(obj, database_url) as s:
         row = records.add_evidence(
             s,
             _actor(by),
             force_id,
-            framework,
+            framework_id,
             characteristic_id,
             finding,
             kind,
@@ -486,7 +494,7 @@ def evidence_add(
             when,
             summary,
         )
-    console.print(f"evidence {row.id} recorded for {characteristic_id}")
+    console.print(f"evidence {row.id} recorded for {characteristic_id} ({framework_id})")
 
 
 @evidence_group.command("list")

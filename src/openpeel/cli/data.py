@@ -14,6 +14,7 @@ import click
 from rich.progress import BarColumn, Progress, TextColumn
 
 from openpeel.calendar import Period
+from openpeel.cli.audit import synth_crime_recording
 from openpeel.cli.offenders import synth_offenders
 from openpeel.cli.options import FORCE_ID
 from openpeel.cli.output import (
@@ -195,7 +196,7 @@ class SynthGroup(click.Group):
 @click.group("synth", cls=SynthGroup)
 def synth_group() -> None:
     """Write SYNTHETIC data: police.uk files (the default: openpeel synth OUT ...) or another
-    source's extract (openpeel synth offenders|vulnerability OUT ...)."""
+    source's extract (openpeel synth offenders|vulnerability|crime-recording OUT ...)."""
 
 
 @synth_group.command("police-uk")
@@ -255,6 +256,7 @@ def synth_command(
 
 synth_group.add_command(synth_offenders, "offenders")
 synth_group.add_command(synth_vulnerability, "vulnerability")
+synth_group.add_command(synth_crime_recording, "crime-recording")
 
 
 @click.command("fetch")
