@@ -182,3 +182,20 @@ def csv_text(result: IndicatorResult) -> str:
     """A result as CSV: its notes as ``#`` lines, then the rows (with the ``synthetic_data``
     column when synthetic); the convention of :mod:`openpeel.exports`."""
     return exports.csv_text(result.records(), result.notes(), result.columns())
+
+
+def assessment(data_dir: Path, engine: Any, force_id: str, period: Period) -> Any:
+    """The PEEL assessment of a force and period (cached; None when the framework in force has
+    no rules): the overview's summary reads its suggested grades and reasons."""
+    from openpeel.assess.assessment import assess
+    from openpeel.assess.evidence import IndicatorCache
+    from openpeel.assess.framework_rules import RulesError
+
+    def make() -> Any:
+        cache = IndicatorCache(connection(data_dir), force_id, period)
+        try:
+            return assess(cache, force_id, period, db=engine)
+        except RulesError:
+            return None
+
+    return cached(("assessment", str(data_dir), force_id, period.start, period.end), make)

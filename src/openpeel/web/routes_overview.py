@@ -14,7 +14,8 @@ from openpeel.calendar import Period
 from openpeel.errors import UnknownIdError
 from openpeel.reference.forces import force
 from openpeel.reference.peel_framework import framework_for, grades, sections
-from openpeel.report.model import Panel
+from openpeel.report.model import AreaSection, Panel
+from openpeel.report.summary import summarise
 from openpeel.web import public_data
 from openpeel.web.rendering import render
 from openpeel.web.security import protected_router
@@ -88,13 +89,20 @@ def overview(
     request: Request,
     scope: PublicScope,
 ) -> HTMLResponse:
-    """The force overview: every PEEL area with its headline numbers."""
+    """The force overview: the summary (per area the headline figures and the suggested grade
+    with its reasons; what could not be assessed, grouped), then every PEEL area."""
     force_id, period = scope
     fw = framework_for(period.end)
     areas = []
+    found = public_data.assessment(
+        request.app.state.data_dir, request.app.state.engine, force_id, period
+    )
+    by_area = {a.area.area_id: a for a in found.areas} if found is not None else {}
+    sections_shown = []
     for area in fw.areas:
         panels = panels_for(request, area.sections, force_id, period)
         areas.append({"area": area, "panels": panels})
+        sections_shown.append(AreaSection(area, panels, by_area.get(area.area_id)))
     return render(
         request,
         "public/overview.html",
@@ -102,6 +110,7 @@ def overview(
             **common(request, force_id, period),
             "framework": fw,
             "areas": areas,
+            "summary": summarise(sections_shown),
             "grades": grades(),
             "page_title": "Force overview",
         },
