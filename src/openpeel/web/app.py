@@ -25,6 +25,8 @@ from openpeel.config import workspace
 from openpeel.database.engine import cached_engine, session_factory
 from openpeel.database.migrate import require_schema
 from openpeel.provenance import SYNTHETIC_MARK
+from openpeel.reference.forces import force_label
+from openpeel.report.summary import GRADE_MEANING
 from openpeel.scrutiny.records import has_synthetic_records
 from openpeel.web import (
     routes_assess,
@@ -90,6 +92,8 @@ def create_app(
     app.state.templates = Jinja2Templates(directory=str(web.joinpath("templates")))
     app.state.templates.env.globals["pct"] = pct
     app.state.templates.env.globals["synthetic_mark"] = SYNTHETIC_MARK
+    app.state.templates.env.globals["grade_meaning"] = GRADE_MEANING
+    app.state.templates.env.globals["force_label"] = force_label
     app.state.templates.env.auto_reload = False  # templates ship with the package: no stat per use
     app.mount("/static", StaticFiles(directory=str(web.joinpath("static"))), name="static")
 
