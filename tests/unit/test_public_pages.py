@@ -143,3 +143,9 @@ def test_bad_input_is_a_clear_error(client: TestClient, path: str, status: int) 
     r = client.get(path)
     assert r.status_code == status
     assert "Traceback" not in r.text
+
+
+def test_a_mistyped_force_is_answered_with_the_nearest_id(client: TestClient) -> None:
+    r = client.get("/overview?force=westyorkshire")
+    assert r.status_code == 400
+    assert "did you mean west-yorkshire?" in r.text

@@ -376,6 +376,27 @@ def _offender_overdue(con: Any, force_id: str, period: Period) -> IndicatorResul
     return replace(result, table=table.assign(is_latest=table["day"] == table["day"].max()))
 
 
+def _offender_caseload(con: Any, force_id: str, period: Period) -> IndicatorResult:
+    """Offenders per manager FTE month by month over the period, the last month measured marked
+    ``is_latest`` (as for ``offenders.overdue``)."""
+    from openpeel.indicators.offenders import activity_start, caseload
+
+    as_at = _offender_as_at(con, force_id, period)
+    start = max(period.start, activity_start(con, force_id, as_at))
+    result = caseload(con, force_id, as_at, start=start)
+    table = result.table
+    return replace(result, table=table.assign(is_latest=table["day"] == table["day"].max()))
+
+
+def _offender_time_to_first(con: Any, force_id: str, period: Period) -> IndicatorResult:
+    """Time to the first ARMS and visit of the offenders registered during the period."""
+    from openpeel.indicators.offenders import activity_start, time_to_first
+
+    as_at = _offender_as_at(con, force_id, period)
+    registered_from = max(period.start, activity_start(con, force_id, as_at))
+    return time_to_first(con, force_id, as_at, registered_from=registered_from)
+
+
 def _offender_forecast(con: Any, force_id: str, period: Period) -> IndicatorResult:
     from openpeel.indicators.offender_forecast import backlog_forecast
 
@@ -394,6 +415,8 @@ CATALOGUE: dict[str, IndicatorFn] = {
     "outcomes.quality": _outcome_quality,
     "offenders.overdue": _offender_overdue,
     "offenders.backlog_forecast": _offender_forecast,
+    "offenders.caseload": _offender_caseload,
+    "offenders.time_to_first": _offender_time_to_first,
 }
 WHERE_SHOWN: dict[str, str] = {
     "charter.compliance": "openpeel charter",
@@ -406,4 +429,6 @@ WHERE_SHOWN: dict[str, str] = {
     "outcomes.quality": "openpeel outcomes quality",
     "offenders.overdue": "openpeel offenders overdue",
     "offenders.backlog_forecast": "openpeel offenders forecast",
+    "offenders.caseload": "openpeel offenders caseload",
+    "offenders.time_to_first": "openpeel offenders time-to-first",
 }

@@ -19,10 +19,10 @@ from openpeel.assess.assessment import assess
 from openpeel.assess.framework_rules import RulesError, assessed_framework_id
 from openpeel.assess.models import IMPROVEMENT_KINDS, MONITORING_PHASES
 from openpeel.calendar import Period
-from openpeel.cli.options import DATABASE_URL, PERIOD
+from openpeel.cli.options import DATABASE_URL, FORCE_ID, PERIOD
 from openpeel.cli.output import FORMAT, Context, console, emit, user_errors
 from openpeel.database.engine import cached_engine, session_scope
-from openpeel.database.migrate import require_schema
+from openpeel.database.migrate import ensure_schema
 from openpeel.errors import UserInputError
 from openpeel.exports import note_lines
 from openpeel.provenance import SYNTHETIC_MARK
@@ -51,7 +51,7 @@ def _engine(ctx: Context, database_url: str | None) -> Engine:
 @contextmanager
 def _session(ctx: Context, database_url: str | None) -> Iterator[Session]:
     engine = _engine(ctx, database_url)
-    require_schema(engine)
+    ensure_schema(engine)  # the embedded SQLite default is created and migrated here
     with session_scope(engine) as session:
         yield session
 
@@ -90,6 +90,7 @@ ASSESS_CAVEAT = (
 @click.option(
     "--force",
     "force_id",
+    type=FORCE_ID,
     required=True,
     metavar="FORCE",
     help="data.police.uk force id, e.g. west-midlands.",
@@ -166,7 +167,7 @@ def afi_group() -> None:
 
 
 @afi_group.command("add")
-@click.option("--force", "force_id", required=True, metavar="FORCE")
+@click.option("--force", "force_id", type=FORCE_ID, required=True, metavar="FORCE")
 @click.option("--area", "area_id", required=True, help="Area id, e.g. victims.")
 @click.option("--title", default="", help="What must improve (default: from the characteristic).")
 @click.option(
@@ -246,7 +247,7 @@ def afi_add(
 
 
 @afi_group.command("list")
-@click.option("--force", "force_id", default=None, metavar="FORCE")
+@click.option("--force", "force_id", type=FORCE_ID, default=None, metavar="FORCE")
 @click.option(
     "--status",
     type=click.Choice(["active", "open", "in_progress", "closed"]),
@@ -398,7 +399,7 @@ def grade_group() -> None:
 
 
 @grade_group.command("set")
-@click.option("--force", "force_id", required=True, metavar="FORCE")
+@click.option("--force", "force_id", type=FORCE_ID, required=True, metavar="FORCE")
 @click.option("--area", "area_id", required=True)
 @click.option("--grade", required=True)
 @click.option("--reason", required=True)
@@ -445,14 +446,19 @@ def evidence_group() -> None:
 
 
 @evidence_group.command("add")
-@click.option("--force", "force_id", required=True, metavar="FORCE")
+@click.option("--force", "force_id", type=FORCE_ID, required=True, metavar="FORCE")
 @click.option("--characteristic", "characteristic_id", required=True)
 @click.option("--finding", type=click.Choice(["met", "not_met", "uncertain"]), required=True)
 @click.option("--kind", required=True, help="e.g. file review, inspection finding, document.")
 @click.option("--source", required=True, help="Where it comes from (document, reference).")
 @click.option("--date", "evidence_date", required=True, metavar="YYYY-MM-DD")
 @click.option("--summary", default="")
-@FRAMEWORK
+@click.option(
+    "--framework",
+    default=None,
+    help="PEEL framework id (default: the one assessed for the evidence's month, as an "
+    "assessment of a period ending then would be).",
+)
 @BY
 @DATABASE_URL
 @click.pass_obj
@@ -465,19 +471,22 @@ def evidence_add(
     source: str,
     evidence_date: str,
     summary: str,
-    framework: str,
+    framework: str | None,
     by: str | None,
     database_url: str | None,
 ) -> None:
     """Record evidence for a characteristic that needs it."""
     when = _date(evidence_date, "--date")
     assert when is not None
+    # Evidence of January 2022 speaks to the 2021/22 framework's characteristics, whose ids
+    # differ from the 2023-25 ones: the date picks the framework unless one is named.
+    framework_id = framework or assessed_framework_id(when.replace(day=1))
     with user_errors(), _session(obj, database_url) as s:
         row = records.add_evidence(
             s,
             _actor(by),
             force_id,
-            framework,
+            framework_id,
             characteristic_id,
             finding,
             kind,
@@ -485,11 +494,11 @@ def evidence_add(
             when,
             summary,
         )
-    console.print(f"evidence {row.id} recorded for {characteristic_id}")
+    console.print(f"evidence {row.id} recorded for {characteristic_id} ({framework_id})")
 
 
 @evidence_group.command("list")
-@click.option("--force", "force_id", required=True, metavar="FORCE")
+@click.option("--force", "force_id", type=FORCE_ID, required=True, metavar="FORCE")
 @FRAMEWORK
 @DATABASE_URL
 @FORMAT

@@ -14,7 +14,9 @@ import click
 from rich.progress import BarColumn, Progress, TextColumn
 
 from openpeel.calendar import Period
+from openpeel.cli.audit import synth_crime_recording
 from openpeel.cli.offenders import synth_offenders
+from openpeel.cli.options import FORCE_ID
 from openpeel.cli.output import (
     FORMAT,
     Context,
@@ -77,7 +79,9 @@ def kind_rows(report: IngestReport, fmt: str) -> list[dict[str, Any]]:
 
 @click.command("ingest")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--force", "force_ids", multiple=True, help="Load only this force (repeatable).")
+@click.option(
+    "--force", "force_ids", type=FORCE_ID, multiple=True, help="Load only this force (repeatable)."
+)
 @click.option("--from", "start", metavar="YYYY-MM", help="First month to load.")
 @click.option("--to", "end", metavar="YYYY-MM", help="Last month to load.")
 @click.option("--snapshot", help="Label the load with this vintage (YYYY-MM) instead of guessing.")
@@ -192,12 +196,19 @@ class SynthGroup(click.Group):
 @click.group("synth", cls=SynthGroup)
 def synth_group() -> None:
     """Write SYNTHETIC data: police.uk files (the default: openpeel synth OUT ...) or another
-    source's extract (openpeel synth offenders|vulnerability OUT ...)."""
+    source's extract (openpeel synth offenders|vulnerability|crime-recording OUT ...)."""
 
 
 @synth_group.command("police-uk")
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--force", "force_ids", multiple=True, default=["west-midlands"], show_default=True)
+@click.option(
+    "--force",
+    "force_ids",
+    type=FORCE_ID,
+    multiple=True,
+    default=["west-midlands"],
+    show_default=True,
+)
 @click.option("--from", "start", default="2021-04", show_default=True, metavar="YYYY-MM")
 @click.option("--to", "end", default="2022-03", show_default=True, metavar="YYYY-MM")
 @click.option("--seed", default=1, show_default=True, type=int)
@@ -245,12 +256,13 @@ def synth_command(
 
 synth_group.add_command(synth_offenders, "offenders")
 synth_group.add_command(synth_vulnerability, "vulnerability")
+synth_group.add_command(synth_crime_recording, "crime-recording")
 
 
 @click.command("fetch")
 @click.option("--month", required=True, metavar="YYYY-MM", help="Month to download.")
 @click.option("--api", is_flag=True, help="Pull stop and search from the API instead.")
-@click.option("--force", "force_id", help="Force id (with --api).")
+@click.option("--force", "force_id", type=FORCE_ID, help="Force id (with --api).")
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),

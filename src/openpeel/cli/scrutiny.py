@@ -11,10 +11,10 @@ from typing import Any
 import click
 from sqlalchemy import Engine, select
 
-from openpeel.cli.options import DATABASE_URL
+from openpeel.cli.options import DATABASE_URL, FORCE_ID
 from openpeel.cli.output import FORMAT, Context, as_rows, console, emit, user_errors
 from openpeel.database.engine import cached_engine, session_scope
-from openpeel.database.migrate import DatabaseError, current_revision, require_schema, upgrade
+from openpeel.database.migrate import DatabaseError, current_revision, ensure_schema, upgrade
 from openpeel.errors import UserInputError
 from openpeel.provenance import SYNTHETIC_MARK
 from openpeel.scrutiny import audit, export, feedback, records, report, sampling, users
@@ -35,8 +35,10 @@ def _engine(ctx: Context, database_url: str | None) -> Engine:
 
 
 def _ready(ctx: Context, database_url: str | None) -> Engine:
+    """The operational database, ready: the embedded SQLite default is created and migrated
+    here; a server database must have been migrated with ``openpeel db upgrade``."""
     engine = _engine(ctx, database_url)
-    require_schema(engine)
+    ensure_schema(engine)
     return engine
 
 
@@ -160,7 +162,7 @@ def panels_group() -> None:
 
 @panels_group.command("add")
 @click.argument("name")
-@click.option("--force", "force_id", required=True, help="data.police.uk force id.")
+@click.option("--force", "force_id", type=FORCE_ID, required=True, help="data.police.uk force id.")
 @DATABASE_URL
 @click.pass_obj
 def panels_add(ctx: Context, name: str, force_id: str, database_url: str | None) -> None:
@@ -256,7 +258,7 @@ def scrutiny_import(
 
 @scrutiny_group.command("synth")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--force", "force_id", default="west-midlands", show_default=True)
+@click.option("--force", "force_id", type=FORCE_ID, default="west-midlands", show_default=True)
 @click.option("--from", "start", default="2024-01-01", show_default=True)
 @click.option("--to", "end", default="2024-03-31", show_default=True)
 @click.option("--rows", default=500, show_default=True, type=click.IntRange(0, 1_000_000))

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from openpeel.calendar import Period
-from openpeel.cli.options import PERIOD, force_option
+from openpeel.cli.options import FORCE_ID, PERIOD, force_option
 from openpeel.cli.output import FORMAT, Context, emit_result, user_errors
 from openpeel.errors import SourceFormatError, UserInputError
 from openpeel.indicators.result import IndicatorResult
@@ -416,7 +416,9 @@ def peers_command(
 
 @stop_search.command("reconcile")
 @click.argument("official", type=click.Path(path_type=Path))
-@click.option("--force", "force_id", required=True, metavar="FORCE_ID", help="The force.")
+@click.option(
+    "--force", "force_id", type=FORCE_ID, required=True, metavar="FORCE_ID", help="The force."
+)
 @click.option("--fy", required=True, metavar="YYYY/YY", help="Financial year, e.g. 2017/18.")
 @click.option(
     "--population",

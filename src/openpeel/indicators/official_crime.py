@@ -14,7 +14,7 @@ import pyarrow.compute as pc
 
 from openpeel.errors import DataUnavailableError, UserInputError
 from openpeel.indicators.result import IndicatorResult
-from openpeel.reference.forces import forces
+from openpeel.reference.forces import forces, unknown_force_message
 from openpeel.stats.rates import annual_rate_per_1000, person_years
 
 PUBLICATION = "ons-recorded-crime"
@@ -40,7 +40,7 @@ def recorded_crime(
         DataUnavailableError: the period is not loaded, or the force is not in its tables.
     """
     if force_id not in forces():
-        raise UserInputError(f"unknown force id {force_id!r}; try 'west-midlands'")
+        raise UserInputError(unknown_force_message(force_id))
     df = figures.filter(pc.equal(figures["publication"], PUBLICATION)).to_pandas()
     periods = sorted(df["period"].unique())
     if period not in periods:

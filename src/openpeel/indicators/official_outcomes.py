@@ -12,7 +12,7 @@ import pyarrow.compute as pc
 
 from openpeel.errors import DataUnavailableError, UserInputError
 from openpeel.indicators.result import IndicatorResult
-from openpeel.reference.forces import forces
+from openpeel.reference.forces import forces, unknown_force_message
 from openpeel.stats.intervals import wilson_interval
 
 PUBLICATION = "home-office-crime-outcomes"
@@ -34,7 +34,7 @@ def outcome_shares(
         DataUnavailableError: the period is not loaded, or the force has no rows in it.
     """
     if force_id not in forces():
-        raise UserInputError(f"unknown force id {force_id!r}; try 'west-midlands'")
+        raise UserInputError(unknown_force_message(force_id))
     rows = figures.filter(
         pc.and_(
             pc.equal(figures["publication"], PUBLICATION), pc.equal(figures["measure"], MEASURE)

@@ -21,7 +21,10 @@ from datetime import date
 
 from openpeel.sources.calls_999 import CALLS_999_COLUMNS
 from openpeel.sources.calls_log import CALL_LOG_COLUMNS
+from openpeel.sources.crime_recording import INCIDENTS as RECORDING_INCIDENTS
+from openpeel.sources.crime_recording import RECORDED_CRIMES
 from openpeel.sources.incidents import INCIDENT_COLUMNS
+from openpeel.sources.internal_extract import ExtractFile
 from openpeel.sources.policeuk_tables import TABLES, Column, table_columns
 
 #: Manifest columns a table may be partitioned by.
@@ -78,6 +81,31 @@ class LakeTable:
 
 FORCE_MONTH = ("force_id", "month")
 
+#: SQL types of the kinds of a force-internal extract's columns.
+EXTRACT_SQL_TYPES = {
+    "pseudonym": "VARCHAR",
+    "code": "VARCHAR",
+    "date": "DATE",
+    "timestamp": "TIMESTAMP",
+    "number": "DOUBLE",
+    "integer": "BIGINT",
+}
+
+
+def extract_columns(spec: ExtractFile) -> tuple[Column, ...]:
+    """The lake columns of a force-internal extract file held one partition per force: the
+    force, the declared columns, then the file lineage and the load's snapshot."""
+    return (
+        Column("force_id", "VARCHAR", "the force the extract came from"),
+        *(Column(c.name, EXTRACT_SQL_TYPES[c.kind], c.definition) for c in spec.columns),
+        Column("source_file", "VARCHAR", "file the row was read from"),
+        Column(
+            "source_row", "BIGINT", "record number within the file (1 = first row after header)"
+        ),
+        Column("snapshot", "VARCHAR", "the load's label (synthetic-... for synthetic extracts)"),
+    )
+
+
 #: Every table, by name. A new source adds its tables here.
 LAKE_TABLES: dict[str, LakeTable] = {
     **{name: LakeTable(name, table_columns(name), FORCE_MONTH) for name in TABLES},
@@ -90,6 +118,18 @@ LAKE_TABLES: dict[str, LakeTable] = {
     "incidents": LakeTable(
         "incidents", INCIDENT_COLUMNS, (), ("force_id", "incident_id"), keep_superseded=False
     ),
+    # The crime recording extract (store/crime_recording.py): one partition per force, merged
+    # by key on every load.
+    **{
+        spec.table: LakeTable(
+            spec.table,
+            extract_columns(spec),
+            ("force_id",),
+            ("force_id", *spec.key),
+            keep_superseded=False,
+        )
+        for spec in (RECORDING_INCIDENTS, RECORDED_CRIMES)
+    },
 }
 
 

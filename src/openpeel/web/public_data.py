@@ -62,11 +62,15 @@ def clear_cache() -> None:
 
 
 def _stamp(data_dir: Path) -> tuple[float, ...]:
-    """Modification times of what a load rewrites: the manifest and the reference
-    table folder (0 when missing)."""
+    """Modification times of what a load rewrites: the manifests (police.uk and official
+    statistics) and the reference table folder (0 when missing)."""
     lake = data_dir / "lake"
     out = []
-    for path in (lake / "_manifest.parquet", lake / "reference"):
+    for path in (
+        lake / "_manifest.parquet",
+        lake / "official" / "_manifest.parquet",
+        lake / "reference",
+    ):
         try:
             out.append(path.stat().st_mtime)
         except OSError:
@@ -151,7 +155,7 @@ def choose(
     try:
         force(chosen)
     except UnknownIdError as error:
-        raise BadRequest(f"unknown force {chosen!r}") from error
+        raise BadRequest(str(error)) from error
     try:
         if fy or start or end:
             return chosen, Period.parse(start or None, end or None, fy or None)

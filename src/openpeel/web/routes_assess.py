@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from openpeel.assess import records
 from openpeel.assess.assessment import Assessment, assess
 from openpeel.assess.evidence import IndicatorCache, trend
-from openpeel.assess.framework_rules import assessed_framework_id, load_rules
+from openpeel.assess.framework_rules import RULES_FILES, assessed_framework_id, load_rules
 from openpeel.assess.models import (
     ASSESS_READERS,
     ASSESSORS,
@@ -232,20 +232,26 @@ def afi_create(
     due_date: Annotated[str, Form()] = "",
     monitoring_phase: Annotated[str, Form()] = "scan",
     reason: Annotated[str, Form()] = "",
+    framework: Annotated[str, Form()] = "",
 ) -> Response:
-    """Create an improvement: from an unmet characteristic (suggested) or by hand."""
+    """Create an improvement: from an unmet characteristic (suggested) or by hand. The
+    framework is the assessment's that the characteristic belongs to (a characteristic id means
+    something else in another framework); by hand, the latest framework with rules."""
     due = _date(due_date)
+    framework_id = framework.strip() or assessed_framework_id()
+    if framework_id not in RULES_FILES:
+        raise _bad(f"no assessment rules for framework {framework_id!r}")
     try:
         if characteristic_id and not title:
             imp = records.suggest_from_finding(
-                db, _actor(user), force, assessed_framework_id(), characteristic_id, reason
+                db, _actor(user), force, framework_id, characteristic_id, reason
             )
         else:
             imp = records.create_improvement(
                 db,
                 _actor(user),
                 force,
-                assessed_framework_id(),
+                framework_id,
                 area_id,
                 title,
                 kind,
