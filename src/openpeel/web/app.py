@@ -13,13 +13,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from openpeel.config import workspace
 from openpeel.database.engine import cached_engine, session_factory
@@ -132,14 +133,20 @@ def create_app(
         target = request.url.path if request.method == "GET" else "/scrutiny"
         return RedirectResponse(f"/login?next={target}", status_code=303)
 
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> Response:
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        # Starlette's own (no route, wrong method) as well as FastAPI's: a browser gets a page.
         if request.headers.get("HX-Request"):
             return PlainTextResponse(str(exc.detail), status_code=exc.status_code)
+        message = exc.detail
+        if exc.status_code == 404 and message == "Not Found":
+            message = "There is no page at this address. The links at the top lead to every page."
+        elif exc.status_code == 405 and message == "Method Not Allowed":
+            message = "This address cannot be used that way."
         return render(
             request,
             "error.html",
-            {"status": exc.status_code, "message": exc.detail, "show_feedback": False},
+            {"status": exc.status_code, "message": message, "show_feedback": False},
             status_code=exc.status_code,
             headers=getattr(exc, "headers", None),
         )

@@ -37,6 +37,15 @@ NAV: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 
 
+#: Paths of staff pages (signed-in work): the public feedback form is not shown on them.
+STAFF_PREFIXES = ("/scrutiny", "/assess", "/staff", "/admin", "/account")
+
+
+def is_public_page(path: str) -> bool:
+    """True for the pages the public reads (they carry the feedback form)."""
+    return not path.startswith(STAFF_PREFIXES)
+
+
 def nav_for(request: Request) -> list[tuple[str, str]]:
     """The links this visitor may follow."""
     user = current_user(request)
@@ -58,7 +67,7 @@ def render(
         "nav": nav_for(request),
         "is_synthetic": getattr(request.state, "is_synthetic", False),
         "page_path": request.url.path,
-        "show_feedback": True,
+        "show_feedback": is_public_page(request.url.path),
     }
     response: HTMLResponse = request.app.state.templates.TemplateResponse(
         request, name, {**base, **(context or {})}, status_code=status_code, headers=headers
