@@ -105,3 +105,28 @@ def test_the_feedback_form_is_for_public_pages_only() -> None:
     assert is_public_page("/overview") and is_public_page("/")
     for path in ("/scrutiny", "/assess", "/staff/offenders", "/admin/users"):
         assert not is_public_page(path)
+
+
+def test_the_peers_page_ranks_every_force_and_highlights_this_one(client: TestClient) -> None:
+    page = client.get(f"/peers?{QS}")
+    assert page.status_code == 200
+    html = page.text
+    assert "West Midlands Police" in html and "West Mercia Police" in html
+    assert 'id="peers-ranked"' in html and 'id="peers-funnel"' in html
+    assert "Highest" in html and "of 2 forces" in html
+    # Two forces are too few for funnel limits: said, not drawn.
+    assert "no funnel limits" in html
+    csv_text = client.get(f"/peers/data/peers-ranked.csv?{QS}").text
+    assert "west-mercia" in csv_text and "west-midlands" in csv_text
+    black = client.get(f"/peers?{QS}&group=black")
+    assert black.status_code == 200 and "Black people (self-defined)" in black.text
+    assert client.get(f"/peers?{QS}&group=martians").status_code == 400
+
+
+def test_the_trends_page_shows_every_month_loaded(client: TestClient) -> None:
+    # The chosen period is two months; the trend covers the six loaded.
+    html = client.get(f"/trends?force={FORCE}&from=2022-01&to=2022-02").text
+    assert "October 2021 to March 2022" in html
+    assert "2021/22: " in html and "in 6 months loaded" in html
+    csv_text = client.get(f"/trends/data/trend-all-months.csv?{QS}").text
+    assert "2021-10" in csv_text and "2022-03" in csv_text

@@ -88,10 +88,12 @@ def vocabulary_rows(name: str) -> list[tuple[str, str, str]]:
     return [(t.raw, t.code, t.group) for t in vocabulary(name).values()]
 
 
-def code_name(name: str, code: str) -> str:
+def code_name(name: str, code: str | None) -> str:
     """A code as people read it: the first published wording mapped to it (``mda_s23`` ->
     ``Misuse of Drugs Act 1971 (section 23)``), else the code in words (``not_recorded`` ->
     ``Not recorded``). Codes stay in CSV, JSON and the API; pages show this."""
+    if code is None or code == "":
+        return "Not recorded"
     for term in vocabulary(name).values():
         if term.code == code:
             return term.raw.strip()

@@ -27,6 +27,7 @@ from openpeel.database.engine import cached_engine, session_factory
 from openpeel.database.migrate import require_schema
 from openpeel.provenance import SYNTHETIC_MARK
 from openpeel.reference.forces import force_label
+from openpeel.reference.vocabularies import code_name
 from openpeel.report.summary import GRADE_MEANING
 from openpeel.scrutiny.records import has_synthetic_records
 from openpeel.web import (
@@ -35,12 +36,13 @@ from openpeel.web import (
     routes_feedback,
     routes_offenders,
     routes_overview,
+    routes_peers,
     routes_public,
     routes_scrutiny,
     routes_stop_search,
     routes_vulnerability,
 )
-from openpeel.web.rendering import pct, render
+from openpeel.web.rendering import pct, render, stratum_label
 from openpeel.web.security import (
     ANON_COOKIE,
     SESSION_COOKIE,
@@ -95,6 +97,8 @@ def create_app(
     app.state.templates.env.globals["synthetic_mark"] = SYNTHETIC_MARK
     app.state.templates.env.globals["grade_meaning"] = GRADE_MEANING
     app.state.templates.env.globals["force_label"] = force_label
+    app.state.templates.env.globals["code_name"] = code_name
+    app.state.templates.env.globals["stratum_label"] = stratum_label
     app.state.templates.env.auto_reload = False  # templates ship with the package: no stat per use
     app.mount("/static", StaticFiles(directory=str(web.joinpath("static"))), name="static")
 
@@ -172,6 +176,7 @@ def create_app(
     app.include_router(routes_feedback.router)
     app.include_router(routes_overview.router)
     app.include_router(routes_stop_search.router)
+    app.include_router(routes_peers.router)
     app.include_router(routes_assess.router)
     app.include_router(routes_offenders.router)
     return app

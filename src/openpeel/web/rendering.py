@@ -75,6 +75,26 @@ def render(
     return response
 
 
+#: Sample strata as panel members read them (the codes stay in the strata box and the CSVs).
+STRATUM_NAMES = {
+    "s60": "Section 60 searches (no suspicion needed)",
+    "strip_search": "Strip searches",
+    "under_18": "Children (under 18)",
+    "nfa": "Searches ending in no further action",
+    "rest": "All other searches",
+}
+
+
+def stratum_label(stratum: str | None) -> str:
+    """A sample stratum in words: ``nfa`` -> 'Searches ending in no further action'."""
+    if not stratum:
+        return "Whole frame (simple random sample)"
+    if stratum.startswith("ethnic_group:"):
+        group = stratum.split(":", 1)[1]
+        return f"{group[:1].upper()}{group[1:]} people (self-defined ethnic group)"
+    return STRATUM_NAMES.get(stratum, stratum.replace("_", " "))
+
+
 def pct(value: float | None) -> str:
     """A share as a percentage with one decimal ('' when missing): the shared formatter."""
     return percent_text(value)
