@@ -280,3 +280,57 @@ def test_a_zip_over_its_size_limit_is_refused(
     monkeypatch.setattr(archive_zip, "MAX_TOTAL_BYTES", 10_000)
     with pytest.raises(ArchiveError, match="more than 10,000 bytes"):
         openpeel.ingest([archive], data_dir)
+
+
+JUNK_LOAD = """
+import json, resource, sys
+import openpeel
+report = openpeel.ingest([sys.argv[1]], sys.argv[2])
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"peak_mb": peak, "refused": [f.reason for f in report.refused]}))
+"""
+
+
+@pytest.mark.parametrize(
+    ("newline", "junk", "reader"),
+    [
+        ("\n", b"x\n" * 600_000, "DuckDB"),
+        ("\r\n", b"x\r\n" * 599_999 + b"x\ny\r\n", "record by record (a stray LF)"),
+    ],
+)
+def test_memory_stays_flat_whatever_the_number_of_bad_rows(
+    tmp_path: Path, newline: str, junk: bytes, reader: str
+) -> None:
+    """600,000 unparseable rows (1.2 MB) once took 7.4 GB; now the file is refused."""
+    import json
+    import subprocess
+    import sys
+
+    src = tmp_path / "src"
+    path = synthetic_street(src, rows=2, newline=newline)
+    path.write_bytes(path.read_bytes() + junk)
+    done = subprocess.run(
+        [sys.executable, "-c", JUNK_LOAD, str(src), str(tmp_path / "d")],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    [reason] = result["refused"]
+    assert "600,000 of its 600,002 rows cannot be read" in reason, (reader, reason)
+    assert result["peak_mb"] < 400, (reader, result["peak_mb"])
+
+
+def test_line_counts_agree_across_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from openpeel.sources import policeuk_lines
+
+    path = tmp_path / "x.csv"
+    path.write_bytes(b"a,b\r\n" + b"1,2\r\n\r\n" * 50 + b'3,"4\r\n5"\r\n6,7')
+    whole = policeuk_lines.count_lines(path)
+    monkeypatch.setattr(policeuk_lines, "CHUNK", 7)
+    assert policeuk_lines.count_lines(path) == whole
+    assert whole.newline == b"\r\n" and whole.stray == 0 and whole.odd_quote_lines == 2
+    assert whole.records == 50 + 2 + 1 and not whole.clean
+    read = policeuk_lines.read_records(path, 2, whole.newline, 10)
+    assert read.records == 52 and read.numbers[-2:] == [51, 52] and read.rejects == []
+    assert read.columns[1][-2:] == ["4\r\n5", "7"]

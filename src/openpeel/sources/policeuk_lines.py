@@ -37,7 +37,8 @@ class LineCount:
 
     Attributes:
         records: non-blank lines after the header: the records of a clean file.
-        newline: the file's line ending, ``b"\\r\\n"`` or ``b"\\n"`` (the more common one).
+        newline: the file's line ending, ``b"\\r\\n"``, ``b"\\n"`` or ``b"\\r"`` (the most
+            common; a file of bare CRs is read record by record).
         stray: line breaks that are not the file's line ending.
         odd_quote_lines: lines with an odd number of ``"`` (a quote left open, or a quoted
             field running onto the next line).
@@ -51,7 +52,7 @@ class LineCount:
     @property
     def clean(self) -> bool:
         """One record per line: a CSV reader's count of records must equal ``records``."""
-        return not self.stray and not self.odd_quote_lines
+        return not self.stray and not self.odd_quote_lines and self.newline != b"\r"
 
 
 def count_lines(path: Path) -> LineCount:
@@ -75,8 +76,10 @@ def count_lines(path: Path) -> LineCount:
                 break
             lf += data.count(b"\n")
             crlf += data.count(b"\r\n")
-            cr += data.count(b"\r")
-            blank += len(_BLANK_LINE.findall(data))
+            has_cr = b"\r" in data
+            cr += data.count(b"\r") if has_cr else 0
+            if (b"\n\r\n" if has_cr else b"\n\n") in data or (has_cr and b"\n\n" in data):
+                blank += len(_BLANK_LINE.findall(data))
             if after_newline and (data.startswith(b"\n") or data.startswith(b"\r\n")):
                 blank += 1
             if b'"' in data:
@@ -85,8 +88,9 @@ def count_lines(path: Path) -> LineCount:
             after_newline = data.endswith(b"\n")
             if not block:
                 break
-    newline = b"\r\n" if crlf > lf - crlf else b"\n"
-    stray = (lf - crlf) + (cr - crlf) if newline == b"\r\n" else cr
+    endings = {b"\r\n": crlf, b"\n": lf - crlf, b"\r": cr - crlf}
+    newline = max(endings, key=lambda e: endings[e])
+    stray = sum(endings.values()) - endings[newline]
     return LineCount(max(lines - 1 - blank, 0), newline, stray, odd)
 
 
