@@ -16,6 +16,7 @@ from click.testing import CliRunner
 import openpeel
 from openpeel.cli import main
 from openpeel.sources.policeuk_archive import HEADERS, ArchiveError
+from openpeel.store.ingest import IngestReport
 from tests.conftest import shared_data, write_police_csv
 
 CITY = "download-2022-01/2021-08/2021-08-city-of-london-street.csv"
@@ -31,7 +32,9 @@ def street_row(n: int, month: str = "2021-08", lat: str = "51.52", lon: str = "-
     )
 
 
-def synthetic_street(folder: Path, rows: int = 40, newline: str = "\r\n", force: str = "kent"):
+def synthetic_street(
+    folder: Path, rows: int = 40, newline: str = "\r\n", force: str = "kent"
+) -> Path:
     return write_police_csv(
         folder,
         f"2021-08-{force}-street.csv",
@@ -47,7 +50,7 @@ def lake_counts(data_dir: Path) -> tuple[int, int]:
     return int(crimes), int(rejects)
 
 
-def assert_accounted(report, data_dir: Path) -> None:
+def assert_accounted(report: IngestReport, data_dir: Path) -> None:
     """Every file: one-line reason or rows read = loaded + rejected, and the lake agrees."""
     for f in report.files:
         if f.status == "refused":

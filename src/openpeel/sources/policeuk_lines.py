@@ -206,7 +206,10 @@ def _check_record(text: bytes, width: int, line: int) -> tuple[str | None, list[
         return f"not UTF-8 text at byte {err.start + 1} of the row on line {line}", None
     if "\x00" in decoded:
         return f"a NUL byte in the row on line {line}", None
-    fields = next(csv.reader([decoded], strict=False), [])
+    try:
+        fields = next(csv.reader([decoded], strict=False), [])
+    except csv.Error as err:  # a field over the csv module's limit
+        return f"unreadable row on line {line}: {err}", None
     if len(fields) != width:
         return (
             f"{'TOO MANY' if len(fields) > width else 'MISSING'} COLUMNS: {len(fields)} fields "

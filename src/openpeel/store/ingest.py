@@ -213,6 +213,8 @@ def _stage_batch(
             return _read_batch(con, batch, work, conf.ingest_max_rejects, careful)
         finally:
             con.close()
+    except _ReadAgain as again:  # DuckDB's two passes disagree on these files
+        return _stage_batch(batch, work / "again", conf, careful | again.paths)
     except duckdb.Error as err:
         if len(batch) > 1:
             out = StagedBatch()
@@ -222,6 +224,15 @@ def _stage_batch(
         if not careful:
             return _stage_batch(batch, work / "careful", conf, frozenset([batch[0].path]))
         return StagedBatch(refused=[_refused_file(batch[0], f"cannot be read: {err}")])
+
+
+class _ReadAgain(Exception):
+    """Files to read again record by record: DuckDB's passes over them disagree (a pass that
+    does not read a column does not see its invalid bytes)."""
+
+    def __init__(self, paths: frozenset[Path]) -> None:
+        super().__init__(", ".join(str(p) for p in sorted(paths)))
+        self.paths = paths
 
 
 def _connect(work: Path, conf: Settings, threads: int | None = None) -> duckdb.DuckDBPyConnection:
@@ -444,12 +455,23 @@ def _read_batch(
     for u in out.unknown:
         unknown_by_file[u.source_file] = unknown_by_file.get(u.source_file, 0) + u.rows
 
+    written = {
+        f.path: _one_file(con, data_dir / f"force_id={f.force_id}/month={f.month.isoformat()}")
+        for f in kept
+    }
+    disagree = frozenset(
+        f.path
+        for f in kept
+        if (pq.ParquetFile(data).metadata.num_rows if (data := written[f.path]) else 0)
+        != per_file.get(str(f.path.resolve()), (0, 0))[1]
+    )
+    if disagree:
+        raise _ReadAgain(disagree)
     for f in kept:
         path = str(f.path.resolve())
         parsed, loaded, *_ = per_file.get(path, (0, 0))
         rejected = len(rejects[path])
-        part = f"force_id={f.force_id}/month={f.month.isoformat()}"
-        data = _one_file(con, data_dir / part)
+        data = written[f.path]
         if data is None:  # a file with no loadable rows is a supplied month with zero rows
             data = work / f"empty-{len(out.staged)}.parquet"
             pq.write_table(_empty_table(table), data)
