@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from openpeel.config import Workspace, workspace
 from openpeel.errors import OpenpeelError
@@ -35,6 +37,17 @@ FORMAT = click.option(
 )
 
 console = Console(stderr=True)
+#: Characters a terminal acts on rather than shows: C0 controls (but tab and line feed), DEL and
+#: the C1 controls (escape sequences clear screens, retitle windows, fake output).
+TERMINAL_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def plain_text(value: Any, style: str = "") -> Text:
+    """Stored or user-supplied text as Rich shows it: exactly as typed (``[/]`` or
+    ``[bold]`` are not read as markup) and without control characters. Every command prints
+    data through this (``emit`` does for tables; a message naming a stored value passes its
+    parts, ``console.print(plain_text("refused", "red"), plain_text(reason))``)."""
+    return Text(TERMINAL_CONTROLS.sub("", "" if value is None else str(value)), style=style)
 
 
 @contextmanager
@@ -78,13 +91,16 @@ def emit(
     if is_synthetic:
         title = f"{SYNTHETIC_MARK}: {title}" if title else SYNTHETIC_MARK
     if not rows:
-        console.print(f"{title}: (nothing)" if title else "(nothing)")
+        console.print(plain_text(f"{title}: (nothing)" if title else "(nothing)"))
         return
-    table = Table(title=title, caption=SYNTHETIC_MARK if is_synthetic else None)
+    table = Table(
+        title=plain_text(title) if title else None,
+        caption=SYNTHETIC_MARK if is_synthetic else None,
+    )
     for c in rows[0]:
-        table.add_column(c, overflow="fold")
+        table.add_column(plain_text(c), overflow="fold")
     for r in rows:
-        table.add_row(*("" if r[c] is None else str(plain(r[c])) for c in rows[0]))
+        table.add_row(*(plain_text("" if r[c] is None else plain(r[c])) for c in rows[0]))
     Console(width=None if sys.stdout.isatty() else 160).print(table)
 
 

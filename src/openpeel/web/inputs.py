@@ -50,8 +50,8 @@ async def clean_input(request: Request) -> None:
     if not content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
         return
     form = await request.form()
-    for name, value in form.multi_items():
-        text = value if isinstance(value, str) else None
+    for name, field in form.multi_items():
+        text = field if isinstance(field, str) else None
         reason = refusal(name, 200) or (refusal(text, MAX_FORM_CHARS) if text else None)
         if reason:
             raise HTTPException(status_code=400, detail=f"Cannot take the form: {reason}.")
