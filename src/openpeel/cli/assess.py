@@ -20,7 +20,7 @@ from openpeel.assess.framework_rules import RulesError, assessed_framework_id
 from openpeel.assess.models import IMPROVEMENT_KINDS, MONITORING_PHASES
 from openpeel.calendar import Period
 from openpeel.cli.options import DATABASE_URL, FORCE_ID, PERIOD
-from openpeel.cli.output import FORMAT, Context, console, emit, user_errors
+from openpeel.cli.output import FORMAT, Context, console, emit, plain_text, user_errors
 from openpeel.database.engine import cached_engine, session_scope
 from openpeel.database.migrate import ensure_schema
 from openpeel.errors import UserInputError
@@ -510,7 +510,7 @@ def grade_set(
     """Record a grade with its reason (the suggested grade stays beside it)."""
     with user_errors(), _session(obj, database_url) as s:
         records.set_grade(s, _actor(by), force_id, framework, area_id, kind, grade, reason, source)
-    console.print(f"{kind} grade for {area_id}: {grade}")
+    console.print(plain_text(f"{kind} grade for {area_id}: {grade}"))
 
 
 @grade_group.command("wmp-2021-22")
@@ -578,7 +578,9 @@ def evidence_add(
             when,
             summary,
         )
-    console.print(f"evidence {row.id} recorded for {characteristic_id} ({framework_id})")
+    console.print(
+        plain_text(f"evidence {row.id} recorded for {characteristic_id} ({framework_id})")
+    )
 
 
 @evidence_group.command("list")
