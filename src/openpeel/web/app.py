@@ -162,7 +162,9 @@ def create_app(
         # A record id no record can have (too large for the database, not a number) is a page
         # that does not exist.
         if any(tuple(e.get("loc", ()))[:1] == ("path",) for e in exc.errors()):
-            return await http_error(request, HTTPException(status_code=404, detail="Not found."))
+            return await http_error(
+                request, StarletteHTTPException(status_code=404, detail="Not found.")
+            )
         # The default answer echoes the input back as JSON: say which fields, not their values.
         fields = sorted({str(e.get("loc", ("", "?"))[-1]) for e in exc.errors()})
         message = "Some fields are missing, too long or of the wrong kind: " + ", ".join(fields)
@@ -180,7 +182,7 @@ def create_app(
         # A value the library refused on its way to the database (too long for its column, a
         # control character): the request's mistake, told in one line.
         message = str(exc).splitlines()[0] if str(exc) else "The request cannot be taken."
-        return await http_error(request, HTTPException(status_code=400, detail=message))
+        return await http_error(request, StarletteHTTPException(status_code=400, detail=message))
 
     app.include_router(routes_vulnerability.router)
     app.include_router(routes_public.router)
