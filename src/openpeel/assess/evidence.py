@@ -482,6 +482,25 @@ def _vulnerability_marac(con: Any, force_id: str, period: Period) -> IndicatorRe
     return replace(result, table=table.assign(is_latest=table.index == 0))
 
 
+def _crime_recording_audit(con: Any, force_id: str, period: Period) -> IndicatorResult:
+    from openpeel.indicators.crime_recording import audit_figures
+
+    return audit_figures(con, force_id, period)
+
+
+def _official(which: str) -> IndicatorFn:
+    """An official statistic published for every force, in the edition that speaks to the
+    period (openpeel.indicators.official_for_period)."""
+
+    def run(con: Any, force_id: str, period: Period) -> IndicatorResult:
+        from openpeel.indicators import official_for_period
+
+        fn: IndicatorFn = getattr(official_for_period, f"{which}_for")
+        return fn(con, force_id, period)
+
+    return run
+
+
 #: The indicators a rule may name, and the CLI command or page that shows each in full.
 CATALOGUE: dict[str, IndicatorFn] = {
     "charter.compliance": _charter,
@@ -501,6 +520,11 @@ CATALOGUE: dict[str, IndicatorFn] = {
     "vulnerability.risk_assessment": _vulnerability_risk_assessment,
     "vulnerability.backlog_trend": _vulnerability_backlog,
     "vulnerability.marac": _vulnerability_marac,
+    "crime_recording.audit": _crime_recording_audit,
+    "official.recorded_crime": _official("recorded_crime"),
+    "official.crime_outcomes": _official("crime_outcomes"),
+    "official.use_of_force": _official("use_of_force"),
+    "official.workforce_representation": _official("workforce_representation"),
 }
 WHERE_SHOWN: dict[str, str] = {
     "charter.compliance": "openpeel charter",
@@ -520,4 +544,9 @@ WHERE_SHOWN: dict[str, str] = {
     "vulnerability.risk_assessment": "openpeel vulnerability timeliness",
     "vulnerability.backlog_trend": "openpeel vulnerability backlog",
     "vulnerability.marac": "openpeel vulnerability protection",
+    "crime_recording.audit": "openpeel audit estimate",
+    "official.recorded_crime": "openpeel official crime",
+    "official.crime_outcomes": "openpeel official outcomes",
+    "official.use_of_force": "openpeel official use-of-force",
+    "official.workforce_representation": "openpeel official workforce",
 }

@@ -19,10 +19,10 @@ from openpeel.assess.assessment import assess
 from openpeel.assess.framework_rules import RulesError, assessed_framework_id
 from openpeel.assess.models import IMPROVEMENT_KINDS, MONITORING_PHASES
 from openpeel.calendar import Period
-from openpeel.cli.options import DATABASE_URL, PERIOD
-from openpeel.cli.output import FORMAT, Context, console, emit, user_errors
+from openpeel.cli.options import DATABASE_URL, FORCE_ID, PERIOD
+from openpeel.cli.output import FORMAT, Context, console, emit, plain_text, user_errors
 from openpeel.database.engine import cached_engine, session_scope
-from openpeel.database.migrate import require_schema
+from openpeel.database.migrate import ensure_schema
 from openpeel.errors import UserInputError
 from openpeel.exports import note_lines
 from openpeel.provenance import SYNTHETIC_MARK
@@ -53,7 +53,7 @@ def _session(ctx: Context, database_url: str | None) -> Iterator[Session]:
     from openpeel.database.models import metadata
 
     engine = _engine(ctx, database_url)
-    require_schema(engine)
+    ensure_schema(engine)  # the embedded SQLite default is created and migrated here
     # Every model registered: an improvement's history refers to the users table, whose model
     # lives in another module that a fresh process has not imported.
     metadata()
@@ -95,6 +95,7 @@ ASSESS_CAVEAT = (
 @click.option(
     "--force",
     "force_id",
+    type=FORCE_ID,
     required=True,
     metavar="FORCE",
     help="data.police.uk force id, e.g. west-midlands.",
@@ -175,7 +176,7 @@ def afi_group() -> None:
 
 
 @afi_group.command("add")
-@click.option("--force", "force_id", required=True, metavar="FORCE")
+@click.option("--force", "force_id", type=FORCE_ID, required=True, metavar="FORCE")
 @click.option("--area", "area_id", required=True, help="Area id, e.g. victims.")
 @click.option("--title", default="", help="What must improve (default: from the characteristic).")
 @click.option(
@@ -255,7 +256,7 @@ def afi_add(
 
 
 @afi_group.command("list")
-@click.option("--force", "force_id", default=None, metavar="FORCE")
+@click.option("--force", "force_id", type=FORCE_ID, default=None, metavar="FORCE")
 @click.option(
     "--status",
     type=click.Choice(["active", "open", "in_progress", "closed"]),
@@ -482,7 +483,7 @@ def grade_group() -> None:
 
 
 @grade_group.command("set")
-@click.option("--force", "force_id", required=True, metavar="FORCE")
+@click.option("--force", "force_id", type=FORCE_ID, required=True, metavar="FORCE")
 @click.option("--area", "area_id", required=True)
 @click.option("--grade", required=True)
 @click.option("--reason", required=True)
@@ -509,7 +510,7 @@ def grade_set(
     """Record a grade with its reason (the suggested grade stays beside it)."""
     with user_errors(), _session(obj, database_url) as s:
         records.set_grade(s, _actor(by), force_id, framework, area_id, kind, grade, reason, source)
-    console.print(f"{kind} grade for {area_id}: {grade}")
+    console.print(plain_text(f"{kind} grade for {area_id}: {grade}"))
 
 
 @grade_group.command("wmp-2021-22")
@@ -529,7 +530,7 @@ def evidence_group() -> None:
 
 
 @evidence_group.command("add")
-@click.option("--force", "force_id", required=True, metavar="FORCE")
+@click.option("--force", "force_id", type=FORCE_ID, required=True, metavar="FORCE")
 @click.option("--characteristic", "characteristic_id", required=True)
 @click.option("--finding", type=click.Choice(["met", "not_met", "uncertain"]), required=True)
 @click.option("--kind", required=True, help="e.g. file review, inspection finding, document.")
@@ -577,11 +578,13 @@ def evidence_add(
             when,
             summary,
         )
-    console.print(f"evidence {row.id} recorded for {characteristic_id} ({framework_id})")
+    console.print(
+        plain_text(f"evidence {row.id} recorded for {characteristic_id} ({framework_id})")
+    )
 
 
 @evidence_group.command("list")
-@click.option("--force", "force_id", required=True, metavar="FORCE")
+@click.option("--force", "force_id", type=FORCE_ID, required=True, metavar="FORCE")
 @FRAMEWORK
 @DATABASE_URL
 @FORMAT

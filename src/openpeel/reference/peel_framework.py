@@ -23,7 +23,18 @@ from openpeel.errors import UnknownIdError
 
 TEXT_STATUSES = ("verbatim", "as_reported", "paraphrase", "not_available", "project")
 NOT_AVAILABLE = "Text not available to this project."
-SECTIONS = ("calls", "stop_search", "crime", "investigations", "offenders", "vulnerability")
+SECTIONS = (
+    "calls",
+    "stop_search",
+    "crime",
+    "investigations",
+    "offenders",
+    "vulnerability",
+    "official_crime",
+    "official_outcome",
+    "official_use_of_force",
+    "official_workforce",
+)
 
 
 @dataclass(frozen=True)
