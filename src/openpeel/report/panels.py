@@ -838,6 +838,14 @@ def vulnerability_panels(con: Any, force_id: str, period: Period) -> list[Panel]
     return build(con, force_id, period)
 
 
+def crime_recording_panels(con: Any, force_id: str, period: Period) -> list[Panel]:
+    """Recording data about crime, from the force's crime data integrity audits
+    (openpeel.report.audit_panels)."""
+    from openpeel.report.audit_panels import crime_recording_panels as build
+
+    return build(con, force_id, period)
+
+
 BUILDERS: dict[str, Builder] = {
     "calls": calls_panels,
     "stop_search": stop_search_panels,
@@ -845,6 +853,7 @@ BUILDERS: dict[str, Builder] = {
     "investigations": investigation_panels,
     "offenders": offender_panels,
     "vulnerability": vulnerability_panels,
+    "crime_recording": crime_recording_panels,
 }
 
 
