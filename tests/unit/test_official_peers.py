@@ -151,6 +151,19 @@ def test_peer_group_file_shapes(tmp_path: Path) -> None:
     grouped = tmp_path / "groups.csv"
     grouped.write_text("force,group\nwest-midlands,A\nkent,A\nessex,B\n")
     assert read_peer_group(grouped, "west-midlands").force_ids == ("kent", "west-midlands")
+    wide = tmp_path / "msg-wide.csv"
+    wide.write_text(
+        "Force,Peer 1,Peer 2,Peer 3\n"
+        "West Midlands,Greater Manchester,Metropolitan,\n"
+        "kent,essex,sussex,surrey\n"
+    )
+    assert read_peer_group(wide, "west-midlands").force_ids == (
+        "greater-manchester",
+        "metropolitan",
+        "west-midlands",
+    )
+    with pytest.raises(UserInputError, match="no row for dorset"):
+        read_peer_group(wide, "dorset")
     with pytest.raises(UserInputError, match="in no group"):
         read_peer_group(grouped, "dorset")
     bad = tmp_path / "bad.csv"
