@@ -211,6 +211,31 @@ class PublishedGrade:
     source: str
 
 
+@dataclass(frozen=True)
+class PublishedImprovement:
+    """An area for improvement or cause of concern the inspectorate gave a force
+    (``recorded-improvements.csv``), with the characteristic and indicators that measure it."""
+
+    force_id: str
+    framework_id: str
+    area_id: str
+    characteristic_id: str
+    kind: str
+    title: str
+    linked_indicators: str
+    source: str
+    note: str
+
+
+def published_improvements(force_id: str, framework_id: str) -> list[PublishedImprovement]:
+    """The inspectorate's improvements for a force under a framework, in file order."""
+    return [
+        PublishedImprovement(**r)
+        for r in _rows("recorded-improvements.csv")
+        if r["force_id"] == force_id and r["framework_id"] == framework_id
+    ]
+
+
 def published_grades(force_id: str, framework_id: str) -> list[PublishedGrade]:
     """The inspectorate's published grades for a force under a framework, in file order."""
     return [

@@ -481,7 +481,8 @@ def _crime_trend(con: Any, force_id: str, period: Period) -> Panel:
     r = crime.crime_trend(con, force_id, period)
     t = r.table[r.table.series == "all_crime"]
     panel = Panel("crime-trend", "All crime a month with control limits", r)
-    trend = r.meta.get("trend", {}).get("all_crime", {})
+    # Too few months for a trend (under six) leave it None: the panel then has no headline.
+    trend = (r.meta.get("trend") or {}).get("all_crime") or {}
     change = trend.get("percent_change_per_year")
     if change is not None and not pd.isna(change):
         panel.headlines.append(
