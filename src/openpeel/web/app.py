@@ -30,6 +30,7 @@ from openpeel.provenance import SYNTHETIC_MARK
 from openpeel.reference.forces import force_label
 from openpeel.reference.vocabularies import code_name
 from openpeel.report.summary import GRADE_MEANING
+from openpeel.report.wording import plain
 from openpeel.scrutiny.records import has_synthetic_records
 from openpeel.web import (
     routes_assess,
@@ -99,6 +100,7 @@ def create_app(
     app.state.templates.env.globals["synthetic_mark"] = SYNTHETIC_MARK
     app.state.templates.env.globals["grade_meaning"] = GRADE_MEANING
     app.state.templates.env.globals["force_label"] = force_label
+    app.state.templates.env.filters["plain"] = plain
     app.state.templates.env.globals["code_name"] = code_name
     app.state.templates.env.globals["stratum_label"] = stratum_label
     app.state.templates.env.auto_reload = False  # templates ship with the package: no stat per use
