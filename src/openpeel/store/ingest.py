@@ -215,7 +215,7 @@ def _stage_batch(
             con.close()
     except _ReadAgain as again:  # DuckDB's two passes disagree on these files
         return _stage_batch(batch, work / "again", conf, careful | again.paths)
-    except duckdb.Error as err:
+    except _UNREADABLE as err:
         if len(batch) > 1:
             out = StagedBatch()
             for i, f in enumerate(batch):
@@ -224,6 +224,15 @@ def _stage_batch(
         if not careful:
             return _stage_batch(batch, work / "careful", conf, frozenset([batch[0].path]))
         return StagedBatch(refused=[_refused_file(batch[0], f"cannot be read: {err}")])
+
+
+#: What DuckDB raises on a file it cannot read (its other errors are bugs, and raised).
+_UNREADABLE = (
+    duckdb.InvalidInputException,
+    duckdb.ConversionException,
+    duckdb.OutOfMemoryException,
+    duckdb.IOException,
+)
 
 
 class _ReadAgain(Exception):
@@ -526,7 +535,7 @@ def _parser_rejects(
     con.execute(
         f"""SELECT count(*) FROM read_csv({_sql_text(path)}, {options}, store_rejects = true,
             rejects_table = 'csv_rejects_{n}', rejects_scan = 'csv_scans_{n}')"""
-    )
+    ).fetchall()  # the rejects table is written as the scan is consumed
     return [
         (int(line), reason, raw)
         for line, reason, raw in con.execute(
