@@ -651,7 +651,9 @@ def _commit(
 
 
 def _refused_result(r: RefusedFile) -> FileResult:
-    return FileResult(r.source_file, r.kind, r.force_id, r.month, None, "refused", r.reason)
+    return FileResult(
+        r.source_file, r.kind, r.force_id, r.month, None, "refused", one_line(r.reason)
+    )
 
 
 def _write_logs(
