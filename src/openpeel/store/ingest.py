@@ -214,15 +214,28 @@ def _stage_batch(
         finally:
             con.close()
     except _ReadAgain as again:  # DuckDB's two passes disagree on these files
-        return _stage_batch(batch, work / "again", conf, careful | again.paths)
+        if not again.paths <= careful:
+            return _stage_batch(batch, work / "again", conf, careful | again.paths)
+        # Read record by record and still not adding up: refuse them, read the rest.
+        out = StagedBatch(
+            refused=[
+                _refused_file(f, "its loaded rows cannot be accounted for")
+                for f in batch
+                if f.path in again.paths
+            ]
+        )
+        rest = [f for f in batch if f.path not in again.paths]
+        if rest:
+            out.add(_stage_batch(rest, work / "rest", conf, careful))
+        return out
     except _UNREADABLE as err:
         if len(batch) > 1:
             out = StagedBatch()
             for i, f in enumerate(batch):
-                out.add(_stage_batch([f], work / f"file-{i}", conf))
+                out.add(_stage_batch([f], work / f"file-{i}", conf, careful))
             return out
-        if not careful:
-            return _stage_batch(batch, work / "careful", conf, frozenset([batch[0].path]))
+        if batch[0].path not in careful:
+            return _stage_batch(batch, work / "careful", conf, careful | {batch[0].path})
         return StagedBatch(refused=[_refused_file(batch[0], f"cannot be read: {err}")])
 
 
