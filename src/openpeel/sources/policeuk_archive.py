@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 
 from openpeel.errors import SourceFormatError, UserInputError
-from openpeel.reference.forces import forces
+from openpeel.reference.forces import forces, unknown_force_message
 from openpeel.reference.vocabularies import lookup, normalise_sql
 from openpeel.sources.archive_zip import ZipLimitError, extract_members
 from openpeel.sources.policeuk_tables import KIND_TABLE, TABLES
@@ -176,8 +176,13 @@ def month_date(text: str) -> date:
     return date(int(text[:4]), int(text[5:7]), 1)
 
 
-def check_header(path: Path) -> str:
-    """The schema of a CSV file from its first line; raises ValueError with the reason."""
+def check_header(path: Path, kind: str | None = None) -> str:
+    """The schema of a CSV file from its first line; raises ValueError with the reason.
+
+    A header that matches no schema is described against the schemas of ``kind`` (the kind of
+    file its name says it is: ``stop-and-search``, ``street``, ``outcomes``) when given, so a
+    broken stop-and-search file is not reported as a wrong street header.
+    """
     with path.open("rb") as fh:
         head = fh.read(65536)
     if not head.strip():
@@ -198,7 +203,8 @@ def check_header(path: Path) -> str:
             return schema
     if len(header) <= 1:
         raise SourceFormatError("not a police.uk CSV file (no comma-separated header)")
-    best = min(HEADERS, key=lambda s: len(set(HEADERS[s]) ^ set(header)))
+    candidates = [s for s in HEADERS if kind is None or SCHEMA_KIND[s] == kind] or list(HEADERS)
+    best = min(candidates, key=lambda s: len(set(HEADERS[s]) ^ set(header)))
     missing = [h for h in HEADERS[best] if h not in header]
     extra = [h for h in header if h not in HEADERS[best]]
     detail = "; ".join(
@@ -381,11 +387,11 @@ def discover(
                 continue
             if force_id not in known:
                 found.refused.append(
-                    RefusedFile(path, name, f"unknown force id {force_id!r}", kind, None, month)
+                    RefusedFile(path, name, unknown_force_message(force_id), kind, None, month)
                 )
                 continue
             try:
-                schema = check_header(path)
+                schema = check_header(path, kind)
             except (OSError, ValueError) as err:
                 found.refused.append(RefusedFile(path, name, str(err), kind, force_id, month))
                 continue
