@@ -21,11 +21,13 @@ from openpeel.store.crime_recording import load_crime_recording_extract
 from openpeel.store.ingest import IngestReport, ingest
 from openpeel.store.lake import Lake
 from openpeel.store.offenders import load_offender_extract
+from openpeel.store.official import load_official
 from openpeel.store.vulnerability import load_folder as load_vulnerability_folder
 from openpeel.synth import SynthSummary, write_archive
 from openpeel.synth.calls import write_calls_demo
 from openpeel.synth.crime_recording import read_truth, write_crime_recording_extract
 from openpeel.synth.offenders import write_offender_extract
+from openpeel.synth.official import PEERS, write_official
 from openpeel.synth.population import demo_population
 from openpeel.synth.vulnerability import write_vulnerability_extract
 
@@ -46,6 +48,7 @@ class DemoLake:
     offender_rows: dict[str, int]
     offenders_as_at: date
     vulnerability_rows: dict[str, int] = field(default_factory=dict)
+    official_files: list[Path] = field(default_factory=list)
     audit_id: int | None = None
     reports: dict[str, Path] = field(default_factory=dict)
 
@@ -127,6 +130,14 @@ def build_demo(
         vulnerability_scale,
     )
     load_vulnerability_folder(vulnerability.out_dir, force_id, data_dir)
+    official = write_official(
+        data_dir / "synthetic-official",
+        force_id,
+        official_year(end),
+        seed,
+        peers=tuple(dict.fromkeys([*forces[1:], *PEERS])),
+    )
+    load_official(official.files, data_dir)
     audit_id = (
         _finished_audit(ws, force_id, end, seed, audit_incidents) if audit_incidents else None
     )
@@ -140,6 +151,7 @@ def build_demo(
         dict(extract.rows),
         extract.as_at,
         dict(vulnerability.rows),
+        list(official.files),
         audit_id,
     )
 
@@ -182,6 +194,14 @@ def _finished_audit(ws: Workspace, force_id: str, end: str, seed: int, incidents
         seed=seed,
         recorded_crimes_year=float(recorded) if recorded else None,
     )
+
+
+def official_year(end: str) -> str:
+    """The last financial year ending in or before the month ``end`` (``YYYY-MM``): the year of
+    the synthetic official statistics, so the period shown always has an edition."""
+    year, month = int(end[:4]), int(end[5:7])
+    last = year if month >= 3 else year - 1
+    return f"{last - 1}/{last % 100:02d}"
 
 
 def _period(start: str, end: str) -> Period:

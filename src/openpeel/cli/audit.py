@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from openpeel.cli.options import DATABASE_URL, force_option
+from openpeel.cli.options import DATABASE_URL, FORCE_ID, force_option
 from openpeel.cli.output import FORMAT, Context, console, emit, emit_result, user_errors
 from openpeel.errors import OpenpeelError
 
@@ -67,7 +67,14 @@ def load(obj: Context, folder: Path, force_id: str, snapshot: str | None, fmt: s
 
 @click.command("crime-recording")
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--force", "force_id", default="west-midlands", show_default=True, metavar="FORCE")
+@click.option(
+    "--force",
+    "force_id",
+    type=FORCE_ID,
+    default="west-midlands",
+    show_default=True,
+    metavar="FORCE",
+)
 @click.option("--from", "start", default="2021-04", show_default=True, metavar="YYYY-MM")
 @click.option("--to", "end", default="2021-09", show_default=True, metavar="YYYY-MM")
 @click.option("--seed", default=1, show_default=True, type=click.IntRange(0, 2**31 - 1))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -16,12 +17,14 @@ from rich.progress import BarColumn, Progress, TextColumn
 from openpeel.calendar import Period
 from openpeel.cli.audit import synth_crime_recording
 from openpeel.cli.offenders import synth_offenders
+from openpeel.cli.options import FORCE_ID
 from openpeel.cli.output import (
     FORMAT,
     Context,
     as_rows,
     console,
     emit,
+    plain_text,
     progress_bar,
     user_errors,
 )
@@ -78,7 +81,9 @@ def kind_rows(report: IngestReport, fmt: str) -> list[dict[str, Any]]:
 
 @click.command("ingest")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--force", "force_ids", multiple=True, help="Load only this force (repeatable).")
+@click.option(
+    "--force", "force_ids", type=FORCE_ID, multiple=True, help="Load only this force (repeatable)."
+)
 @click.option("--from", "start", metavar="YYYY-MM", help="First month to load.")
 @click.option("--to", "end", metavar="YYYY-MM", help="Last month to load.")
 @click.option("--snapshot", help="Label the load with this vintage (YYYY-MM) instead of guessing.")
@@ -110,7 +115,7 @@ def ingest_command(
                     f"{u.rows} rows in {u.source_file} (loaded as 'unknown')"
                 )
     for f in report.refused:
-        console.print(f"[red]refused[/] {f.source_file}: {f.reason}")
+        console.print(plain_text("refused", "red"), plain_text(f"{f.source_file}: {f.reason}"))
     if report.refused:
         first = report.refused[0]
         more = f" (and {len(report.refused) - 1} more files)" if len(report.refused) > 1 else ""
@@ -198,7 +203,14 @@ def synth_group() -> None:
 
 @synth_group.command("police-uk")
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--force", "force_ids", multiple=True, default=["west-midlands"], show_default=True)
+@click.option(
+    "--force",
+    "force_ids",
+    type=FORCE_ID,
+    multiple=True,
+    default=["west-midlands"],
+    show_default=True,
+)
 @click.option("--from", "start", default="2021-04", show_default=True, metavar="YYYY-MM")
 @click.option("--to", "end", default="2022-03", show_default=True, metavar="YYYY-MM")
 @click.option("--seed", default=1, show_default=True, type=int)
@@ -252,7 +264,7 @@ synth_group.add_command(synth_crime_recording, "crime-recording")
 @click.command("fetch")
 @click.option("--month", required=True, metavar="YYYY-MM", help="Month to download.")
 @click.option("--api", is_flag=True, help="Pull stop and search from the API instead.")
-@click.option("--force", "force_id", help="Force id (with --api).")
+@click.option("--force", "force_id", type=FORCE_ID, help="Force id (with --api).")
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -343,11 +355,35 @@ def demo_command(ctx: click.Context, seed: int, scale: float) -> None:
         reports = write_demo_report(demo, where)
     click.echo(f"\nReport (HTML, opens offline): {reports['html']}")
     click.echo(f"Report (PDF): {reports['pdf']}")
-    click.echo(
-        f"Web app: .venv/bin/openpeel --data-dir {str(data_dir)!r} db upgrade && "
-        f".venv/bin/openpeel --data-dir {str(data_dir)!r} serve   (then open "
-        "http://127.0.0.1:8000/overview)"
-    )
+    click.echo("\nTry next (the README shows the same commands):")
+    for line in demo_next_commands(data_dir):
+        click.echo(f"  {line}")
+
+
+#: What to run after ``openpeel demo`` (the README shows these lines, and a test runs them
+#: against a demo lake): one command of each kind a first-time user asks for.
+DEMO_NEXT_COMMANDS = (
+    "status",
+    "stop-search rates --force west-midlands --fy 2021/22",
+    "stop-search outcomes --force west-midlands --fy 2021/22",
+    "crime volumes --force west-midlands --fy 2021/22",
+    "outcomes summary --force west-midlands --fy 2021/22",
+    "assess --force west-midlands --fy 2021/22",
+    "report --force west-midlands --fy 2021/22 --out demo-report.html",
+    "serve",
+)
+#: What ``serve`` prints after the command, for a person to open.
+SERVE_HINT = "# then open http://127.0.0.1:8000/overview"
+
+
+def demo_next_commands(data_dir: Path) -> list[str]:
+    """The lines of :data:`DEMO_NEXT_COMMANDS` for the demo lake at ``data_dir``, to copy as
+    they are: ``--data-dir demo-data`` when the lake is ``./demo-data`` of the current folder
+    (the ``make demo`` default), else its full path."""
+    shown = "demo-data" if data_dir == Path("demo-data").resolve() else shlex.quote(str(data_dir))
+    lines = [f".venv/bin/openpeel --data-dir {shown} {command}" for command in DEMO_NEXT_COMMANDS]
+    lines[-1] = f"{lines[-1]}   {SERVE_HINT}"
+    return lines
 
 
 def _env_data_dir() -> bool:

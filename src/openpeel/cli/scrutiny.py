@@ -11,10 +11,10 @@ from typing import Any
 import click
 from sqlalchemy import Engine, select
 
-from openpeel.cli.options import DATABASE_URL
-from openpeel.cli.output import FORMAT, Context, as_rows, console, emit, user_errors
+from openpeel.cli.options import DATABASE_URL, FORCE_ID
+from openpeel.cli.output import FORMAT, Context, as_rows, console, emit, plain_text, user_errors
 from openpeel.database.engine import cached_engine, session_scope
-from openpeel.database.migrate import DatabaseError, current_revision, require_schema, upgrade
+from openpeel.database.migrate import DatabaseError, current_revision, ensure_schema, upgrade
 from openpeel.errors import UserInputError
 from openpeel.provenance import SYNTHETIC_MARK
 from openpeel.scrutiny import audit, export, feedback, records, report, sampling, users
@@ -35,8 +35,10 @@ def _engine(ctx: Context, database_url: str | None) -> Engine:
 
 
 def _ready(ctx: Context, database_url: str | None) -> Engine:
+    """The operational database, ready: the embedded SQLite default is created and migrated
+    here; a server database must have been migrated with ``openpeel db upgrade``."""
     engine = _engine(ctx, database_url)
-    require_schema(engine)
+    ensure_schema(engine)
     return engine
 
 
@@ -160,7 +162,7 @@ def panels_group() -> None:
 
 @panels_group.command("add")
 @click.argument("name")
-@click.option("--force", "force_id", required=True, help="data.police.uk force id.")
+@click.option("--force", "force_id", type=FORCE_ID, required=True, help="data.police.uk force id.")
 @DATABASE_URL
 @click.pass_obj
 def panels_add(ctx: Context, name: str, force_id: str, database_url: str | None) -> None:
@@ -169,7 +171,7 @@ def panels_add(ctx: Context, name: str, force_id: str, database_url: str | None)
         engine = _ready(ctx, database_url)
         with session_scope(engine) as session:
             panel = users.add_panel(session, name, force_id)
-            console.print(f"created panel {panel.id}: {panel.name}")
+            console.print(plain_text(f"created panel {panel.id}: {panel.name}"))
 
 
 @panels_group.command("add-member")
@@ -187,7 +189,7 @@ def panels_add_member(
             found = users.get_panel(session, int(panel) if panel.isdigit() else panel)
             for username in usernames:
                 users.add_member(session, found, users.get_user(session, username))
-            console.print(f"{len(usernames)} added to {found.name}")
+            console.print(plain_text(f"{len(usernames)} added to {found.name}"))
 
 
 @panels_group.command("list")
@@ -246,17 +248,21 @@ def scrutiny_import(
             for r in results:
                 for rej in r["rejects"]:
                     console.print(
-                        f"[yellow]{r['source_file']} row {rej['row']}:[/] {rej['reason']}"
+                        plain_text(f"{r['source_file']} row {rej['row']}:", "yellow"),
+                        plain_text(rej["reason"]),
                     )
                 for value, count in r["unknown_values"].items():
-                    console.print(f"[yellow]unknown value[/] {value}: {count} row(s)")
+                    console.print(
+                        plain_text("unknown value", "yellow"),
+                        plain_text(f"{value}: {count} row(s)"),
+                    )
     if failures:
         raise click.ClickException("; ".join(failures))
 
 
 @scrutiny_group.command("synth")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--force", "force_id", default="west-midlands", show_default=True)
+@click.option("--force", "force_id", type=FORCE_ID, default="west-midlands", show_default=True)
 @click.option("--from", "start", default="2024-01-01", show_default=True)
 @click.option("--to", "end", default="2024-03-31", show_default=True)
 @click.option("--rows", default=500, show_default=True, type=click.IntRange(0, 1_000_000))
@@ -305,7 +311,7 @@ def scrutiny_meeting(
                 _date(start, "--from"),
                 _date(end, "--to"),
             )
-            console.print(f"created meeting {meeting.id}: {meeting.title}")
+            console.print(plain_text(f"created meeting {meeting.id}: {meeting.title}"))
 
 
 def _meeting(session: Any, meeting_id: int) -> Meeting:
