@@ -34,6 +34,8 @@ SECTIONS = (
     "official_outcome",
     "official_use_of_force",
     "official_workforce",
+    "official_money",
+    "official_demand",
 )
 
 

@@ -862,6 +862,8 @@ BUILDERS: dict[str, Builder] = {
     "official_outcome": official_panels("official_outcome"),
     "official_use_of_force": official_panels("official_use_of_force"),
     "official_workforce": official_panels("official_workforce"),
+    "official_money": official_panels("official_money"),
+    "official_demand": official_panels("official_demand"),
 }
 
 
