@@ -122,8 +122,8 @@ class Edition:
             return None
         return (
             f"The latest published figures at or before {period.label} are for {self.words}: "
-            "they describe an earlier time than the period chosen (load a later edition with "
-            "'openpeel official load')."
+            "they describe an earlier time than the period chosen (a later edition, once "
+            "loaded, is shown instead)."
         )
 
 
