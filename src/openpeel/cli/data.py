@@ -343,6 +343,11 @@ def demo_command(ctx: click.Context, seed: int, scale: float) -> None:
         f"{demo.vulnerability_rows['investigations']:,} investigations) loaded; see 'openpeel "
         "vulnerability capacity'."
     )
+    click.echo(
+        f"Official statistics: {len(demo.official_files)} SYNTHETIC published files (ONS "
+        "recorded crime, Home Office outcomes, use of force and workforce, HMICFRS value for "
+        "money) loaded; see 'openpeel official crime'."
+    )
     ctx.obj = Context(data_dir, engine=where.engine)
     ctx.invoke(status_command, months=False, fmt="table")
     click.echo(f"\nSYNTHETIC data ({demo.archive.snapshot}): not a real force's figures.")
