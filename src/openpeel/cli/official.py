@@ -9,10 +9,12 @@ from pathlib import Path
 
 import click
 
+from openpeel.cli.lazy import library
 from openpeel.cli.options import force_option
 from openpeel.cli.output import FORMAT, Context, console, emit, emit_result, progress_bar
 from openpeel.errors import OpenpeelError
-from openpeel.store.official import load_official
+
+load_official = library("store.official", "load_official")
 
 
 @click.group("official")
