@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
-from rich.progress import BarColumn, Progress, TextColumn
 
 from openpeel.calendar import Period
 from openpeel.cli.audit import synth_crime_recording
@@ -282,6 +281,8 @@ def fetch_command(
     obj: Context, month: str, api: bool, force_id: str | None, out: Path | None
 ) -> None:
     """Download a police.uk bulk archive zip, or one force-month of stop and search (--api)."""
+    from rich.progress import BarColumn, Progress, TextColumn
+
     from openpeel.sources.policeuk_api import download_archive, fetch_stops
 
     target = out or obj.data_dir / "downloads"

@@ -13,17 +13,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 from rich.text import Text
 
-from openpeel.cli.terminal_table import terminal_table
 from openpeel.errors import OpenpeelError
 from openpeel.exports import csv_text
 from openpeel.provenance import SYNTHETIC_MARK
 
 if TYPE_CHECKING:  # types only: the result loads pandas, the settings pydantic; --help needs
-    # neither
+    # neither (nor the table and progress bar, imported where they are drawn)
+    from rich.progress import Progress
+
     from openpeel.config import Workspace
     from openpeel.indicators.result import IndicatorResult
 
@@ -112,6 +111,10 @@ def emit(
     if not rows:
         console.print(Text(f"{title}: (nothing)" if title else "(nothing)"))
         return
+    from rich.table import Table
+
+    from openpeel.cli.terminal_table import terminal_table
+
     current = click.get_current_context(silent=True)  # meta is shared by nested contexts
     wide = bool(current is not None and current.meta.get(WIDE_KEY))
     shown = terminal_table(rows, indicator=indicator, wide=wide)
@@ -171,6 +174,14 @@ class Context:
 
 def progress_bar(description: str) -> tuple[Progress, Callable[[int, int], None]]:
     """A transient Rich progress bar on standard error and its update(done, total) callback."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     bar = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
