@@ -24,6 +24,7 @@ from openpeel.cli.output import (
     as_rows,
     console,
     emit,
+    plain_text,
     progress_bar,
     user_errors,
 )
@@ -120,7 +121,7 @@ def ingest_command(
                     f"{u.rows} rows in {u.source_file} (loaded as 'unknown')"
                 )
     for f in report.refused:
-        console.print(f"[red]refused[/] {f.source_file}: {f.reason}")
+        console.print(plain_text("refused", "red"), plain_text(f"{f.source_file}: {f.reason}"))
     if report.refused:
         first = report.refused[0]
         more = f" (and {len(report.refused) - 1} more files)" if len(report.refused) > 1 else ""

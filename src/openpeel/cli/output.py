@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -63,6 +64,17 @@ def FORMAT(func: F) -> F:
 
 
 console = Console(stderr=True)
+#: Characters a terminal acts on rather than shows: C0 controls (but tab and line feed), DEL and
+#: the C1 controls (escape sequences clear screens, retitle windows, fake output).
+TERMINAL_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def plain_text(value: Any, style: str = "") -> Text:
+    """Stored or user-supplied text as Rich shows it: exactly as typed (``[/]`` or
+    ``[bold]`` are not read as markup) and without control characters. Every command prints
+    data through this (``emit`` does for tables; a message naming a stored value passes its
+    parts, ``console.print(plain_text("refused", "red"), plain_text(reason))``)."""
+    return Text(TERMINAL_CONTROLS.sub("", "" if value is None else str(value)), style=style)
 
 
 @contextmanager
@@ -109,7 +121,7 @@ def emit(
     if is_synthetic:
         title = f"{SYNTHETIC_MARK}: {title}" if title else SYNTHETIC_MARK
     if not rows:
-        console.print(Text(f"{title}: (nothing)" if title else "(nothing)"))
+        console.print(plain_text(f"{title}: (nothing)" if title else "(nothing)"))
         return
     from rich.table import Table
 
@@ -118,17 +130,20 @@ def emit(
     current = click.get_current_context(silent=True)  # meta is shared by nested contexts
     wide = bool(current is not None and current.meta.get(WIDE_KEY))
     shown = terminal_table(rows, indicator=indicator, wide=wide)
-    table = Table(title=title, caption=SYNTHETIC_MARK if is_synthetic else None)
+    table = Table(
+        title=plain_text(title) if title else None,
+        caption=SYNTHETIC_MARK if is_synthetic else None,
+    )
     for header in shown.headers:
-        table.add_column(header, overflow="fold")
+        table.add_column(plain_text(header), overflow="fold")
     for cells in shown.rows:
-        table.add_row(*(Text(cell) for cell in cells))
+        table.add_row(*(plain_text(cell) for cell in cells))
     out = Console(width=None if sys.stdout.isatty() else 160)
     out.print(table)
     if shown.every_row:
-        out.print(Text(f"In every row: {'; '.join(shown.every_row)}."))
+        out.print(plain_text(f"In every row: {'; '.join(shown.every_row)}."))
     for note in shown.notes:
-        out.print(Text(note))
+        out.print(plain_text(note))
     if shown.left_out:
         out.print(
             Text(

@@ -12,7 +12,7 @@ import click
 
 from openpeel.cli.lazy import library, library_module
 from openpeel.cli.options import DATABASE_URL, FORCE_ID
-from openpeel.cli.output import FORMAT, Context, as_rows, console, emit, user_errors
+from openpeel.cli.output import FORMAT, Context, as_rows, console, emit, plain_text, user_errors
 from openpeel.errors import UserInputError
 from openpeel.provenance import SYNTHETIC_MARK
 
@@ -35,7 +35,14 @@ upgrade = library("database.migrate", "upgrade")
 
 #: The choices of options, written here so that ``--help`` imports no SQLAlchemy (a test checks
 #: each equals the library's own).
-ROLES = ("administrator", "panel_coordinator", "panel_member", "force_liaison", "analyst")
+ROLES = (
+    "administrator",
+    "panel_coordinator",
+    "panel_member",
+    "force_liaison",
+    "analyst",
+    "auditor",
+)
 DESIGNS = ("simple", "stratified")  # scrutiny.sampling.DESIGNS
 STRATA_HELP = (  # scrutiny.sampling.STRATA_HELP
     "s60, strip_search, under_18, nfa, ethnic_group:<white|black|asian|mixed|other>, rest"
@@ -186,7 +193,7 @@ def panels_add(ctx: Context, name: str, force_id: str, database_url: str | None)
         engine = _ready(ctx, database_url)
         with session_scope(engine) as session:
             panel = users.add_panel(session, name, force_id)
-            console.print(f"created panel {panel.id}: {panel.name}")
+            console.print(plain_text(f"created panel {panel.id}: {panel.name}"))
 
 
 @panels_group.command("add-member")
@@ -204,7 +211,7 @@ def panels_add_member(
             found = users.get_panel(session, int(panel) if panel.isdigit() else panel)
             for username in usernames:
                 users.add_member(session, found, users.get_user(session, username))
-            console.print(f"{len(usernames)} added to {found.name}")
+            console.print(plain_text(f"{len(usernames)} added to {found.name}"))
 
 
 @panels_group.command("list")
@@ -267,10 +274,14 @@ def scrutiny_import(
             for r in results:
                 for rej in r["rejects"]:
                     console.print(
-                        f"[yellow]{r['source_file']} row {rej['row']}:[/] {rej['reason']}"
+                        plain_text(f"{r['source_file']} row {rej['row']}:", "yellow"),
+                        plain_text(rej["reason"]),
                     )
                 for value, count in r["unknown_values"].items():
-                    console.print(f"[yellow]unknown value[/] {value}: {count} row(s)")
+                    console.print(
+                        plain_text("unknown value", "yellow"),
+                        plain_text(f"{value}: {count} row(s)"),
+                    )
     if failures:
         raise click.ClickException("; ".join(failures))
 
@@ -326,7 +337,7 @@ def scrutiny_meeting(
                 _date(start, "--from"),
                 _date(end, "--to"),
             )
-            console.print(f"created meeting {meeting.id}: {meeting.title}")
+            console.print(plain_text(f"created meeting {meeting.id}: {meeting.title}"))
 
 
 def _meeting(session: Any, meeting_id: int) -> Meeting:

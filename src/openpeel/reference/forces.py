@@ -99,3 +99,9 @@ def force_id_for_pfa_code(pfa_code: str) -> str | None:
         if f.pfa_code == pfa_code:
             return f.force_id
     return None
+
+
+def force_label(force_id: str) -> str:
+    """A force's name for people ("West Midlands Police"); the id itself when unknown."""
+    known = forces().get(force_id)
+    return known.name if known is not None else force_id

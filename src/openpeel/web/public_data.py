@@ -157,8 +157,12 @@ def choose(
     except UnknownIdError as error:
         raise BadRequest(str(error)) from error
     try:
-        if fy or start or end:
-            return chosen, Period.parse(start or None, end or None, fy or None)
+        if fy:  # the financial-year control wins over the month fields sent beside it
+            return chosen, Period.financial_year(fy)
+        if start or end:
+            if not (start and end):
+                raise UserInputError("give both a first and a last month (YYYY-MM)")
+            return chosen, Period.from_months(start, end)
     except UserInputError as error:
         raise BadRequest(str(error)) from error
     last = latest_month(data_dir, chosen)
@@ -186,3 +190,34 @@ def csv_text(result: IndicatorResult) -> str:
     """A result as CSV: its notes as ``#`` lines, then the rows (with the ``synthetic_data``
     column when synthetic); the convention of :mod:`openpeel.exports`."""
     return exports.csv_text(result.records(), result.notes(), result.columns())
+
+
+def assessment(data_dir: Path, engine: Any, force_id: str, period: Period) -> Any:
+    """The PEEL assessment of a force and period (cached; None when the framework in force has
+    no rules): the overview's summary reads its suggested grades and reasons."""
+    from openpeel.assess.assessment import assess
+    from openpeel.assess.evidence import IndicatorCache
+    from openpeel.assess.framework_rules import RulesError
+
+    def make() -> Any:
+        cache = IndicatorCache(connection(data_dir), force_id, period)
+        try:
+            return assess(cache, force_id, period, db=engine)
+        except RulesError:
+            return None
+
+    return cached(("assessment", str(data_dir), force_id, period.start, period.end), make)
+
+
+def financial_years(data_dir: Path, force_id: str) -> list[str]:
+    """The financial years (``2021/22``) with any month of the force's data loaded, latest
+    first: the choices of the financial-year control."""
+    years = {m.year if m.month >= 4 else m.year - 1 for m in loaded_months(data_dir, force_id)}
+    return [f"{y}/{(y + 1) % 100:02d}" for y in sorted(years, reverse=True)]
+
+
+def missing_months(data_dir: Path, force_id: str, period: Period) -> list[date]:
+    """The months of the period with no data of the force loaded (a period wider than the
+    data is shown with a warning naming them, never silently relabelled)."""
+    loaded = set(loaded_months(data_dir, force_id))
+    return [m for m in period.months if m not in loaded]
