@@ -331,7 +331,14 @@ def afi_show(obj: Context, improvement_id: int, database_url: str | None, fmt: s
 
 
 @afi_group.command("published")
-@click.option("--force", "force_id", default="west-midlands", show_default=True, metavar="FORCE")
+@click.option(
+    "--force",
+    "force_id",
+    type=FORCE_ID,
+    default="west-midlands",
+    show_default=True,
+    metavar="FORCE",
+)
 @BY
 @DATABASE_URL
 @FORMAT
