@@ -6,6 +6,11 @@ a CSV starts with **notes**, one per line, each beginning with ``#`` — the tit
 column, each caveat, and the scope (period, forces). The header row follows the last note line,
 then the rows. Nothing else in the file starts with ``#`` at the beginning of a line.
 
+Every cell is written inert: text that a spreadsheet would run as a formula (a leading ``=``,
+``+``, ``-``, ``@``, tab or carriage return, as in ``=HYPERLINK(...)``) gets a leading ``'``
+(numbers such as ``-1.5`` stay numbers), and control characters other than tab and line breaks
+are dropped. Every CSV openpeel writes, from the CLI or the web, goes through ``csv_text``.
+
 JSON carries the same as fields (``definition``, ``caveats``, ``synthetic_data``, ``notice``)
 beside its ``rows``.
 
@@ -18,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -25,6 +31,20 @@ from typing import Any
 from openpeel.provenance import SYNTHETIC_MARK
 
 NOTE_PREFIX = "# "
+#: What makes a spreadsheet read a cell as a formula (OWASP's list for CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def inert(value: Any) -> Any:
+    """A cell value a spreadsheet shows as text, never runs (see the module docstring)."""
+    if not isinstance(value, str):
+        return value
+    value = CONTROL_CHARACTERS.sub("", value)
+    if value.startswith(FORMULA_STARTS) and not NUMBER.match(value):
+        return "'" + value
+    return value
 
 
 def note_lines(
@@ -64,9 +84,9 @@ def csv_text(
     if not fields:
         return out.getvalue()
     writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
+    writer.writerow({f: inert(f) for f in fields})
     for row in rows:
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+        writer.writerow({k: "" if v is None else inert(v) for k, v in row.items()})
     return out.getvalue()
 
 

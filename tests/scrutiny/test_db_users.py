@@ -24,7 +24,7 @@ def test_migrations_build_exactly_the_models(engine: Engine) -> None:
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), metadata())
     assert diff == []
-    assert current_revision(engine) == "0002_assessment"
+    assert current_revision(engine) == "0003_crime_audit"
 
 
 def test_migrations_create_every_models_table(engine: Engine) -> None:

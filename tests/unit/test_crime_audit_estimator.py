@@ -190,3 +190,11 @@ def test_intervals_cover_the_synthetic_truth_in_about_95_percent_of_audits() -> 
         covered_violence += violence.low <= true_violence <= violence.high
     assert 0.92 <= covered / seeds <= 0.98, covered / seeds
     assert 0.91 <= covered_violence / seeds <= 0.98, covered_violence / seeds
+
+
+def test_a_sample_all_alike_gets_the_wilson_interval_not_a_point() -> None:
+    nine = stratified_ratio([1] * 9, [1] * 9, ["a"] * 9, {"a": 100})
+    assert nine.estimate == 1 and nine.standard_error == 0
+    assert nine.low == pytest.approx(0.7009, abs=1e-4) and nine.high == 1  # Wilson, 9 of 9
+    census = stratified_ratio([1] * 9, [1] * 9, ["a"] * 9, {"a": 9})
+    assert census.low == census.high == 1  # the whole population: no sampling error

@@ -20,7 +20,8 @@ from openpeel.indicators.official_period import edition_for, period_end
         ("2019/20", date(2020, 3, 1)),
         ("31 March 2017", date(2017, 3, 1)),
         ("30 September 2019", date(2019, 9, 1)),
-        ("VFM profiles 2016", None),
+        ("VFM profiles 2016", date(2016, 3, 1)),
+        ("edition 7", None),
     ],
 )
 def test_period_end(label: str, end: date | None) -> None:

@@ -72,7 +72,7 @@ def test_every_chart_has_a_table_and_csv(client: TestClient, path: str) -> None:
 
 
 def test_needs_internal_area(client: TestClient) -> None:
-    text = client.get(f"/areas/workforce?{QS}").text
+    text = client.get(f"/areas/serious_organised_crime?{QS}").text
     assert "Needs force-internal data." in text
 
 

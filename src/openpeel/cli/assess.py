@@ -20,7 +20,7 @@ from openpeel.assess.framework_rules import RulesError, assessed_framework_id
 from openpeel.assess.models import IMPROVEMENT_KINDS, MONITORING_PHASES
 from openpeel.calendar import Period
 from openpeel.cli.options import DATABASE_URL, FORCE_ID, PERIOD
-from openpeel.cli.output import FORMAT, Context, console, emit, user_errors
+from openpeel.cli.output import FORMAT, Context, console, emit, plain_text, user_errors
 from openpeel.database.engine import cached_engine, session_scope
 from openpeel.database.migrate import ensure_schema
 from openpeel.errors import UserInputError
@@ -50,8 +50,13 @@ def _engine(ctx: Context, database_url: str | None) -> Engine:
 
 @contextmanager
 def _session(ctx: Context, database_url: str | None) -> Iterator[Session]:
+    from openpeel.database.models import metadata
+
     engine = _engine(ctx, database_url)
     ensure_schema(engine)  # the embedded SQLite default is created and migrated here
+    # Every model registered: an improvement's history refers to the users table, whose model
+    # lives in another module that a fresh process has not imported.
+    metadata()
     with session_scope(engine) as session:
         yield session
 
@@ -159,6 +164,10 @@ def assess_command(
 
 
 # --------------------------------------------------------------------------- afi
+
+PROGRESS_CAVEAT = (
+    "A verdict from data, not a decision: closing an improvement needs its evidence recorded."
+)
 
 
 @click.group("afi")
@@ -307,6 +316,81 @@ def afi_show(obj: Context, improvement_id: int, database_url: str | None, fmt: s
         )
 
 
+@afi_group.command("published")
+@click.option("--force", "force_id", default="west-midlands", show_default=True, metavar="FORCE")
+@BY
+@DATABASE_URL
+@FORMAT
+@click.pass_obj
+def afi_published(
+    obj: Context, force_id: str, by: str | None, database_url: str | None, fmt: str
+) -> None:
+    """Enter the inspectorate's improvements of a force (reference/peel/recorded-improvements.csv),
+    each linked to the measures that track it; entering them again adds nothing."""
+    from openpeel.reference.peel_framework import frameworks
+
+    with user_errors(), _session(obj, database_url) as s:
+        rows = [
+            records.as_row(i)
+            for fid in frameworks()
+            for i in records.record_published_improvements(s, _actor(by), force_id, fid)
+        ]
+        if not rows:
+            raise UserInputError(f"no published improvements recorded for {force_id!r}")
+        emit(rows, fmt, title=f"Published improvements of {force_id}")
+
+
+@afi_group.command("progress")
+@click.argument("improvement_id", type=int)
+@PERIOD
+@click.option("--monthly", is_flag=True, help="Print every measure month by month instead.")
+@DATABASE_URL
+@FORMAT
+@click.pass_obj
+def afi_progress(
+    obj: Context,
+    improvement_id: int,
+    start: str | None,
+    end: str | None,
+    fy: str | None,
+    monthly: bool,
+    database_url: str | None,
+    fmt: str,
+) -> None:
+    """Is an improvement progressing? Its linked measures now and month by month, for a period.
+
+    The measures are the indicator rules of its area named by its characteristic or its linked
+    indicators; the verdict (resolved, progressing, worsening, no clear change, no data) comes
+    from their findings and the slopes of their monthly series."""
+    from openpeel.assess.evidence import IndicatorCache
+    from openpeel.assess.progress import improvement_progress
+    from openpeel.store.connection import connect
+
+    with user_errors():
+        period = Period.parse(start, end, fy)
+        with _session(obj, database_url) as s:
+            imp = records.get_improvement(s, improvement_id)
+            s.expunge(imp)
+        cache = IndicatorCache(connect(obj.workspace), imp.force_id, period)
+        progress = improvement_progress(imp, cache)
+    table = progress.monthly() if monthly else progress.table()
+    rows: list[dict[str, Any]] = [
+        {str(k): (None if v != v else v) for k, v in r.items()}
+        for r in table.to_dict(orient="records")
+    ]
+    title = f"Improvement {imp.id} ({imp.title}), {period.label}: {progress.verdict}"
+    if progress.is_synthetic and fmt == "table":
+        console.print(f"[bold yellow]{SYNTHETIC_MARK}[/]: not a real force's figures.")
+    if progress.is_synthetic and fmt == "csv":
+        rows = [{"synthetic_data": True, **r} for r in rows]
+    notes = note_lines(
+        title=title, is_synthetic=progress.is_synthetic, caveats=[progress.reason, PROGRESS_CAVEAT]
+    )
+    emit(rows, fmt, title=title, notes=notes, is_synthetic=progress.is_synthetic)
+    if fmt == "table":
+        console.print(f"{progress.verdict}: {progress.reason}")
+
+
 @afi_group.command("update")
 @click.argument("improvement_id", type=int)
 @click.option("--title", default=None)
@@ -426,7 +510,7 @@ def grade_set(
     """Record a grade with its reason (the suggested grade stays beside it)."""
     with user_errors(), _session(obj, database_url) as s:
         records.set_grade(s, _actor(by), force_id, framework, area_id, kind, grade, reason, source)
-    console.print(f"{kind} grade for {area_id}: {grade}")
+    console.print(plain_text(f"{kind} grade for {area_id}: {grade}"))
 
 
 @grade_group.command("wmp-2021-22")
@@ -494,7 +578,9 @@ def evidence_add(
             when,
             summary,
         )
-    console.print(f"evidence {row.id} recorded for {characteristic_id} ({framework_id})")
+    console.print(
+        plain_text(f"evidence {row.id} recorded for {characteristic_id} ({framework_id})")
+    )
 
 
 @evidence_group.command("list")

@@ -12,7 +12,7 @@ import click
 
 from openpeel.calendar import Period
 from openpeel.cli.options import FORCE_ID, PERIOD, force_option
-from openpeel.cli.output import FORMAT, Context, console, emit, emit_result, user_errors
+from openpeel.cli.output import FORMAT, Context, console, emit, emit_result, plain_text, user_errors
 from openpeel.errors import DataUnavailableError, UserInputError
 
 CONFIDENCE = click.option(
@@ -88,7 +88,9 @@ def _report_rows(report: Any, fmt: str) -> None:
                 "(loaded as 'unknown')"
             )
         for r in report.rejects[:10]:
-            console.print(f"[red]rejected[/] row {r['source_row']}: {r['reason']}")
+            console.print(
+                plain_text("rejected", "red"), plain_text(f"row {r['source_row']}: {r['reason']}")
+            )
         if report.rows_rejected > 10:
             console.print(
                 f"... {report.rows_rejected - 10} more rejected rows in the calls_rejects table"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -23,6 +24,7 @@ from openpeel.cli.output import (
     as_rows,
     console,
     emit,
+    plain_text,
     progress_bar,
     user_errors,
 )
@@ -113,7 +115,7 @@ def ingest_command(
                     f"{u.rows} rows in {u.source_file} (loaded as 'unknown')"
                 )
     for f in report.refused:
-        console.print(f"[red]refused[/] {f.source_file}: {f.reason}")
+        console.print(plain_text("refused", "red"), plain_text(f"{f.source_file}: {f.reason}"))
     if report.refused:
         first = report.refused[0]
         more = f" (and {len(report.refused) - 1} more files)" if len(report.refused) > 1 else ""
@@ -353,11 +355,35 @@ def demo_command(ctx: click.Context, seed: int, scale: float) -> None:
         reports = write_demo_report(demo, where)
     click.echo(f"\nReport (HTML, opens offline): {reports['html']}")
     click.echo(f"Report (PDF): {reports['pdf']}")
-    click.echo(
-        f"Web app: .venv/bin/openpeel --data-dir {str(data_dir)!r} db upgrade && "
-        f".venv/bin/openpeel --data-dir {str(data_dir)!r} serve   (then open "
-        "http://127.0.0.1:8000/overview)"
-    )
+    click.echo("\nTry next (the README shows the same commands):")
+    for line in demo_next_commands(data_dir):
+        click.echo(f"  {line}")
+
+
+#: What to run after ``openpeel demo`` (the README shows these lines, and a test runs them
+#: against a demo lake): one command of each kind a first-time user asks for.
+DEMO_NEXT_COMMANDS = (
+    "status",
+    "stop-search rates --force west-midlands --fy 2021/22",
+    "stop-search outcomes --force west-midlands --fy 2021/22",
+    "crime volumes --force west-midlands --fy 2021/22",
+    "outcomes summary --force west-midlands --fy 2021/22",
+    "assess --force west-midlands --fy 2021/22",
+    "report --force west-midlands --fy 2021/22 --out demo-report.html",
+    "serve",
+)
+#: What ``serve`` prints after the command, for a person to open.
+SERVE_HINT = "# then open http://127.0.0.1:8000/overview"
+
+
+def demo_next_commands(data_dir: Path) -> list[str]:
+    """The lines of :data:`DEMO_NEXT_COMMANDS` for the demo lake at ``data_dir``, to copy as
+    they are: ``--data-dir demo-data`` when the lake is ``./demo-data`` of the current folder
+    (the ``make demo`` default), else its full path."""
+    shown = "demo-data" if data_dir == Path("demo-data").resolve() else shlex.quote(str(data_dir))
+    lines = [f".venv/bin/openpeel --data-dir {shown} {command}" for command in DEMO_NEXT_COMMANDS]
+    lines[-1] = f"{lines[-1]}   {SERVE_HINT}"
+    return lines
 
 
 def _env_data_dir() -> bool:

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from openpeel.cli.options import FORCE_ID
-from openpeel.cli.output import FORMAT, Context, console, emit, emit_result, user_errors
+from openpeel.cli.output import FORMAT, Context, console, emit, emit_result, plain_text, user_errors
 from openpeel.errors import OpenpeelError
 
 FORCE = click.option(
@@ -113,7 +113,9 @@ def load(
     if fmt == "table":
         for f in report.files:
             for reason in f.first_reasons:
-                console.print(f"[red]rejected[/] {f.source_file} {reason}")
+                console.print(
+                    plain_text("rejected", "red"), plain_text(f"{f.source_file} {reason}")
+                )
         for name in report.files_absent:
             console.print(f"[dim]not in the extract:[/] {name}")
         if report.is_synthetic:

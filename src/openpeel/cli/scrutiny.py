@@ -12,7 +12,7 @@ import click
 from sqlalchemy import Engine, select
 
 from openpeel.cli.options import DATABASE_URL, FORCE_ID
-from openpeel.cli.output import FORMAT, Context, as_rows, console, emit, user_errors
+from openpeel.cli.output import FORMAT, Context, as_rows, console, emit, plain_text, user_errors
 from openpeel.database.engine import cached_engine, session_scope
 from openpeel.database.migrate import DatabaseError, current_revision, ensure_schema, upgrade
 from openpeel.errors import UserInputError
@@ -171,7 +171,7 @@ def panels_add(ctx: Context, name: str, force_id: str, database_url: str | None)
         engine = _ready(ctx, database_url)
         with session_scope(engine) as session:
             panel = users.add_panel(session, name, force_id)
-            console.print(f"created panel {panel.id}: {panel.name}")
+            console.print(plain_text(f"created panel {panel.id}: {panel.name}"))
 
 
 @panels_group.command("add-member")
@@ -189,7 +189,7 @@ def panels_add_member(
             found = users.get_panel(session, int(panel) if panel.isdigit() else panel)
             for username in usernames:
                 users.add_member(session, found, users.get_user(session, username))
-            console.print(f"{len(usernames)} added to {found.name}")
+            console.print(plain_text(f"{len(usernames)} added to {found.name}"))
 
 
 @panels_group.command("list")
@@ -248,10 +248,14 @@ def scrutiny_import(
             for r in results:
                 for rej in r["rejects"]:
                     console.print(
-                        f"[yellow]{r['source_file']} row {rej['row']}:[/] {rej['reason']}"
+                        plain_text(f"{r['source_file']} row {rej['row']}:", "yellow"),
+                        plain_text(rej["reason"]),
                     )
                 for value, count in r["unknown_values"].items():
-                    console.print(f"[yellow]unknown value[/] {value}: {count} row(s)")
+                    console.print(
+                        plain_text("unknown value", "yellow"),
+                        plain_text(f"{value}: {count} row(s)"),
+                    )
     if failures:
         raise click.ClickException("; ".join(failures))
 
@@ -307,7 +311,7 @@ def scrutiny_meeting(
                 _date(start, "--from"),
                 _date(end, "--to"),
             )
-            console.print(f"created meeting {meeting.id}: {meeting.title}")
+            console.print(plain_text(f"created meeting {meeting.id}: {meeting.title}"))
 
 
 def _meeting(session: Any, meeting_id: int) -> Meeting:

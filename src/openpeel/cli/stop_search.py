@@ -7,13 +7,10 @@ period (``--fy 2019/20`` or ``--from 2019-04 --to 2020-03``), and prints a table
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import click
-import numpy as np
-import pandas as pd
 
 from openpeel.calendar import Period
 from openpeel.cli.options import FORCE_ID, PERIOD, force_option
@@ -83,35 +80,9 @@ def _run(
 
 
 def _show(result: IndicatorResult, fmt: str) -> None:
-    """Print a result; on the terminal, numbers are shortened to 4 significant digits (CSV and
-    JSON keep full precision)."""
-    if fmt == "table":
-        result = replace(result, table=_tidy(result.table))
+    """Print a result (the terminal table rounds numbers and names codes; CSV and JSON keep
+    full precision and codes)."""
     emit_result(result, fmt)
-
-
-def _tidy(table: pd.DataFrame) -> pd.DataFrame:
-    out = table.copy()
-    for column in out.columns:
-        values = out[column]
-        if not pd.api.types.is_float_dtype(values):
-            continue
-        finite = values[np.isfinite(values)]
-        if len(finite) and (finite == finite.round()).all() and (finite.abs() >= 1).any():
-            out[column] = [None if pd.isna(v) else _integer(v) for v in values]
-        else:
-            out[column] = [None if pd.isna(v) else _short(v) for v in values]
-    return out
-
-
-def _integer(value: float) -> str:
-    return "inf" if np.isinf(value) else f"{value:,.0f}"
-
-
-def _short(value: float) -> str:
-    if np.isinf(value):
-        return "inf" if value > 0 else "-inf"
-    return f"{value:,.0f}" if abs(value) >= 10_000 else f"{value:.4g}"
 
 
 def _connect(obj: Context) -> Any:

@@ -41,8 +41,13 @@ def cached_engine(url: str) -> Engine:
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Sessions that keep loaded attributes after commit (pages render after the commit)."""
-    return sessionmaker(engine, expire_on_commit=False)
+    """Sessions that keep loaded attributes after commit (pages render after the commit), and
+    check every text value before it is written (``openpeel.database.values``)."""
+    from openpeel.database.values import check_pending
+
+    factory = sessionmaker(engine, expire_on_commit=False)
+    event.listen(factory, "before_flush", check_pending)
+    return factory
 
 
 @contextmanager

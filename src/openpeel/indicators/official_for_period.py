@@ -181,6 +181,16 @@ def use_of_force_for(
     )
     if population is not None and any_synthetic(population["source"].to_pylist()):
         result = replace(result, is_synthetic=True)
+    t = result.table
+    groups = official_use_of_force.GROUPS
+    result = replace(
+        result,
+        table=t.assign(
+            is_compared_with_white=t["perceived_ethnicity"].isin(
+                [g for g in groups if g != "white"]
+            )
+        ),
+    )
     return _finish(result, edition, period)
 
 
@@ -201,8 +211,10 @@ def workforce_representation_for(
     )
     t = result.table.copy()
     residents = t["residents_ethnic_minority_share"]
-    t["representation_low"] = [_ratio(v, r) for v, r in zip(t["share_low"], residents, strict=True)]
-    t["representation_high"] = [
+    t["representation_ratio_low"] = [
+        _ratio(v, r) for v, r in zip(t["share_low"], residents, strict=True)
+    ]
+    t["representation_ratio_high"] = [
         _ratio(v, r) for v, r in zip(t["share_high"], residents, strict=True)
     ]
     result = replace(

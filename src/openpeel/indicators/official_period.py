@@ -50,6 +50,8 @@ MONTHS = {
 }
 FINANCIAL_YEAR = re.compile(r"(\d{4})\s*[/-]\s*(\d{2,4})")
 MONTH_YEAR = re.compile(r"([A-Za-z]+)\s+(\d{4})")
+#: HMICFRS value for money profiles of a year: the annual data return to 31 March of it.
+VFM_PROFILES = re.compile(r"VFM profiles (\d{4})", re.IGNORECASE)
 
 
 def title_of(publication: str) -> str:
@@ -65,9 +67,13 @@ def period_end(label: str) -> date | None:
     not a period openpeel knows.
 
     ``"December 2019"`` (year ending) -> 2019-12-01; ``"2019/20"`` (financial year) ->
-    2020-03-01; ``"31 March 2017"`` (a count at a date) -> 2017-03-01.
+    2020-03-01; ``"31 March 2017"`` (a count at a date) -> 2017-03-01; ``"VFM profiles 2017"``
+    (HMICFRS, the year to 31 March 2017) -> 2017-03-01.
     """
     text = label.strip()
+    profiles = VFM_PROFILES.fullmatch(text)
+    if profiles:
+        return date(int(profiles.group(1)), 3, 1)
     fy = FINANCIAL_YEAR.fullmatch(text)
     if fy:
         return date(int(fy.group(1)) + 1, 3, 1)

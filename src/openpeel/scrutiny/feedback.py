@@ -7,8 +7,6 @@ contact details of anyone who did not consent; without consent they are not even
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from openpeel.errors import UserInputError
+from openpeel.exports import csv_text
 from openpeel.scrutiny.models import Feedback, utcnow
 
 MAX_COMMENT_CHARS = 2000
@@ -149,17 +148,7 @@ def export_rows(rows: Iterable[Feedback]) -> list[dict[str, Any]]:
 
 
 def export_csv(session: Session) -> str:
-    """Every rating as CSV, oldest first, contact details only with consent."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for row in export_rows(session.scalars(select(Feedback).order_by(Feedback.id))):
-        # A leading =, +, - or @ would run as a formula in a spreadsheet.
-        writer.writerow({k: _inert(v) for k, v in row.items()})
-    return out.getvalue()
-
-
-def _inert(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    """Every rating as CSV, oldest first, contact details only with consent (formulas made
+    inert by the one CSV writer, ``openpeel.exports.csv_text``)."""
+    rows = export_rows(session.scalars(select(Feedback).order_by(Feedback.id)))
+    return csv_text(rows, columns=EXPORT_COLUMNS)

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from openpeel.errors import UserInputError
 from openpeel.reference.forces import forces, unknown_force_message
 from openpeel.scrutiny import audit
-from openpeel.scrutiny.models import ROLES, Panel, PanelMembership, User, utcnow
+from openpeel.scrutiny.models import ROLES, Panel, PanelMembership, User, WebSession, utcnow
 
 MIN_PASSWORD_LENGTH = 12
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
@@ -108,17 +108,26 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     return user
 
 
+def end_all_sessions(session: Session, user_id: int) -> None:
+    """Delete every web session of a user: after any change of credential or status, whoever
+    makes it (the web form, the CLI, a notebook), no old session lives on or comes back."""
+    session.execute(delete(WebSession).where(WebSession.user_id == user_id))
+
+
 def set_password(session: Session, user: User, password: str, actor_id: int | None) -> None:
-    """Replace a user's password (audited; the hash is never logged)."""
+    """Replace a user's password (audited; the hash is never logged); every session ends."""
     check_password_rules(password)
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
+    end_all_sessions(session, user.id)
     audit.record(session, actor_id, "set_password", "user", user.id, {})
 
 
 def set_active(session: Session, user: User, is_active: bool, actor_id: int | None) -> None:
-    """Enable or disable a user's login."""
+    """Enable or disable a user's login; every session ends either way (re-enabling never
+    revives a session from before the disabling)."""
     user.is_active = is_active
+    end_all_sessions(session, user.id)
     audit.record(session, actor_id, "set_active", "user", user.id, {"is_active": is_active})
 
 

@@ -20,7 +20,10 @@ p ± z √(p(1−p)/(n−1)), which is how the inspectorate's published recordin
 ± 1.88 points on about 1,476 crimes).
 
 A stratum with a single sampled record has no variance estimate: it adds nothing to v(R) and the
-result says so (``strata_without_variance``).
+result says so (``strata_without_variance``). When every sampled record is alike (all recorded,
+or none) the normal interval collapses to a point although the sample is not the population; the
+interval is then the Wilson interval of the sampled count (a sample of 9 crimes all recorded gives
+70% to 100%, not 100% to 100%).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import numpy as np
 from scipy import stats
 
 from openpeel.errors import UserInputError
+from openpeel.stats.intervals import wilson_interval
 
 
 def z_value(confidence: float) -> float:
@@ -127,10 +131,18 @@ def stratified_ratio(
         d = y[rows] - ratio * x[rows]
         variance += big_n**2 * (1 - n_h / big_n) * float(d.var(ddof=1)) / n_h
     se = math.sqrt(variance) / totals_x
+    low, high = max(0.0, ratio - z * se), min(1.0, ratio + z * se)
+    is_census = all(len(rows) == stratum_sizes[h] for h, rows in groups.items())
+    if se == 0 and not is_census and (ratio <= 0 or ratio >= 1):
+        # Every sampled record alike (all recorded, or none): the normal interval collapses to a
+        # point. The Wilson interval on the sampled count says how far that can be from the truth.
+        low, high = (
+            float(v) for v in wilson_interval(int((y > 0).sum()), int((x > 0).sum()), confidence)
+        )
     return RatioEstimate(
         estimate=ratio,
-        low=max(0.0, ratio - z * se),
-        high=min(1.0, ratio + z * se),
+        low=low,
+        high=high,
         standard_error=se,
         numerator_total=totals_y,
         denominator_total=totals_x,

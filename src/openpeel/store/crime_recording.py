@@ -251,3 +251,52 @@ def stored_extract(table: str, force_id: str, data_dir: Where = None) -> pd.Data
     frame = _stored_frame(lake, table, force_id)
     frame.insert(0, "force_id", force_id)
     return frame
+
+
+def publish_audit_figures(
+    figures: pd.DataFrame, force_id: str, audit_id: int, data_dir: Where = None
+) -> int:
+    """Store one audit's figures in ``crime_recording_audits`` (replacing that audit's earlier
+    figures; other audits of the force are kept). Returns the rows stored for the force.
+
+    Args:
+        figures: one row per measure and domain, with the table's columns but ``force_id``.
+    """
+    table = "crime_recording_audits"
+    schema = _stored_schema(table)
+    missing = [n for n in schema.names if n not in figures]
+    if missing:
+        raise ValueError(f"audit figures lack {', '.join(missing)}")
+    lake = Lake(workspace_for(data_dir).data_dir)
+    load_id = new_load_id()
+    with lake.lock():
+        lake.tidy(LAKE_TABLES)
+        old = _stored_frame(lake, table, force_id)
+        kept = old[old["audit_id"] != audit_id] if len(old) else old
+        merged = pd.concat([kept, figures[schema.names]], ignore_index=True).sort_values(
+            ["audit_id", "measure", "domain"], kind="stable"
+        )
+        data_file = lake.staging(load_id) / f"{table}.parquet"
+        pq.write_table(pa.Table.from_pandas(merged, schema=schema, preserve_index=False), data_file)
+        previous = _current(lake, table, force_id)
+        snapshot = str(figures["snapshot"].iloc[0]) if len(figures) else ""
+        commit(
+            lake,
+            load_id,
+            [
+                StagedPart(
+                    table=table,
+                    data=data_file,
+                    rejects=None,
+                    snapshot=snapshot,
+                    vintage=next_generation(previous.vintage if previous else None),
+                    source_file=f"audit-{audit_id}",
+                    rows_read=len(figures),
+                    rows_loaded=len(figures),
+                    rows_rejected=0,
+                    force_id=force_id,
+                )
+            ],
+        )
+        lake.tidy(LAKE_TABLES)
+    return len(merged)

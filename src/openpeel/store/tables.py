@@ -106,6 +106,28 @@ def extract_columns(spec: ExtractFile) -> tuple[Column, ...]:
     )
 
 
+#: The figures of closed crime data integrity audits (published by ``crime_audit`` on closing,
+#: one partition per force, keyed by audit, measure and domain).
+CRIME_AUDIT_COLUMNS: tuple[Column, ...] = (
+    Column("force_id", "VARCHAR", "the force audited"),
+    Column("audit_id", "BIGINT", "the audit's id in the operational database"),
+    Column("title", "VARCHAR", "the audit's title"),
+    Column("period_from", "DATE", "first day of the incidents audited"),
+    Column("period_to", "DATE", "last day of the incidents audited"),
+    Column("closed_at", "TIMESTAMP", "when the audit closed (UTC)"),
+    Column("measure", "VARCHAR", "recording_rate, recorded_within_24h, correctly_classified, ..."),
+    Column("domain", "VARCHAR", "all, violence, sexual_offences or stratum:<name>"),
+    Column("estimate", "DOUBLE", "the design-weighted estimate"),
+    Column("low", "DOUBLE", "lower bound of its interval"),
+    Column("high", "DOUBLE", "upper bound of its interval"),
+    Column("standard_error", "DOUBLE", "its standard error"),
+    Column("numerator_sampled", "BIGINT", "sampled records in the numerator"),
+    Column("denominator_sampled", "BIGINT", "sampled records in the denominator"),
+    Column("records_sampled", "BIGINT", "records decided"),
+    Column("confidence", "DOUBLE", "level of the interval"),
+    Column("snapshot", "VARCHAR", "the extract's snapshot (synthetic-... for synthetic data)"),
+)
+
 #: Every table, by name. A new source adds its tables here.
 LAKE_TABLES: dict[str, LakeTable] = {
     **{name: LakeTable(name, table_columns(name), FORCE_MONTH) for name in TABLES},
@@ -130,6 +152,13 @@ LAKE_TABLES: dict[str, LakeTable] = {
         )
         for spec in (RECORDING_INCIDENTS, RECORDED_CRIMES)
     },
+    "crime_recording_audits": LakeTable(
+        "crime_recording_audits",
+        CRIME_AUDIT_COLUMNS,
+        ("force_id",),
+        ("force_id", "audit_id", "measure", "domain"),
+        keep_superseded=False,
+    ),
 }
 
 

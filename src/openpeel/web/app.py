@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from openpeel.config import workspace
 from openpeel.database.engine import cached_engine, session_factory
 from openpeel.database.migrate import require_schema
+from openpeel.errors import UserInputError
 from openpeel.provenance import SYNTHETIC_MARK
 from openpeel.reference.forces import force_label
 from openpeel.reference.vocabularies import code_name
@@ -33,6 +34,7 @@ from openpeel.report.wording import plain
 from openpeel.scrutiny.records import has_synthetic_records
 from openpeel.web import (
     routes_assess,
+    routes_audits,
     routes_auth,
     routes_feedback,
     routes_offenders,
@@ -159,6 +161,12 @@ def create_app(
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        # A record id no record can have (too large for the database, not a number) is a page
+        # that does not exist.
+        if any(tuple(e.get("loc", ()))[:1] == ("path",) for e in exc.errors()):
+            return await http_error(
+                request, StarletteHTTPException(status_code=404, detail="Not found.")
+            )
         # The default answer echoes the input back as JSON: say which fields, not their values.
         fields = sorted({str(e.get("loc", ("", "?"))[-1]) for e in exc.errors()})
         message = "Some fields are missing, too long or of the wrong kind: " + ", ".join(fields)
@@ -171,6 +179,13 @@ def create_app(
             status_code=400,
         )
 
+    @app.exception_handler(UserInputError)
+    async def user_input_error(request: Request, exc: UserInputError) -> Response:
+        # A value the library refused on its way to the database (too long for its column, a
+        # control character): the request's mistake, told in one line.
+        message = str(exc).splitlines()[0] if str(exc) else "The request cannot be taken."
+        return await http_error(request, StarletteHTTPException(status_code=400, detail=message))
+
     app.include_router(routes_vulnerability.router)
     app.include_router(routes_public.router)
     app.include_router(routes_auth.router)
@@ -181,6 +196,7 @@ def create_app(
     app.include_router(routes_peers.router)
     app.include_router(routes_assess.router)
     app.include_router(routes_offenders.router)
+    app.include_router(routes_audits.router)
     return app
 
 

@@ -32,6 +32,7 @@ NAV: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         "Vulnerability",
         ("administrator", "panel_coordinator", "force_liaison", "analyst"),
     ),
+    ("/staff/audits", "Crime recording audits", ("auditor", "administrator", "analyst")),
     ("/admin/users", "Users", ("administrator",)),
     ("/admin/feedback", "Feedback", ("administrator",)),
 )

@@ -33,6 +33,7 @@ from openpeel.calendar import Period
 from openpeel.errors import UserInputError
 from openpeel.reference.peel_framework import framework, grades
 from openpeel.scrutiny.models import User
+from openpeel.web.inputs import MAX_RECORD_ID, RecordId
 from openpeel.web.rendering import render
 from openpeel.web.security import get_db, protected_router, require
 
@@ -295,6 +296,25 @@ def _progress(request: Request, imp: Any, fy: str) -> dict[str, Any]:
     }
 
 
+def _measures(request: Request, imp: Any, fy: str) -> dict[str, Any]:
+    """Every measure linked to the improvement now, and the verdict from their months."""
+    from openpeel.assess.progress import improvement_progress
+
+    progress = improvement_progress(
+        imp, _cache(request.app.state.data_dir, imp.force_id, _period(fy))
+    )
+    rows = [
+        {k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
+        for r in progress.table().to_dict(orient="records")
+    ]
+    return {
+        "verdict": progress.verdict,
+        "reason": progress.reason,
+        "rows": rows,
+        "is_synthetic": progress.is_synthetic,
+    }
+
+
 def _improvement(db: Session, afi_id: int) -> Any:
     try:
         return records.get_improvement(db, afi_id)
@@ -304,7 +324,7 @@ def _improvement(db: Session, afi_id: int) -> Any:
 
 @router.get("/assess/afis/{afi_id}", response_class=HTMLResponse)
 def afi_page(
-    request: Request, afi_id: int, db: DB, user: User = READERS, fy: str = DEFAULT_FY
+    request: Request, afi_id: RecordId, db: DB, user: User = READERS, fy: str = DEFAULT_FY
 ) -> Response:
     """One improvement: fields, actions, progress from its indicator, history."""
     imp = _improvement(db, afi_id)
@@ -313,6 +333,7 @@ def afi_page(
         "assess/afi.html",
         {
             "imp": imp,
+            "measures": _measures(request, imp, fy),
             "actions": records.actions(db, afi_id),
             "history": records.history(db, afi_id),
             "progress": _progress(request, imp, fy),
@@ -327,7 +348,7 @@ def afi_page(
 @router.post("/assess/afis/{afi_id}")
 def afi_update(
     request: Request,
-    afi_id: int,
+    afi_id: RecordId,
     db: DB,
     user: User = EDITORS,
     title: Annotated[str, Form()] = "",
@@ -362,7 +383,7 @@ def afi_update(
 @router.post("/assess/afis/{afi_id}/actions")
 def afi_action(
     request: Request,
-    afi_id: int,
+    afi_id: RecordId,
     db: DB,
     user: User = EDITORS,
     description: Annotated[str, Form()] = "",
@@ -375,6 +396,8 @@ def afi_action(
     _improvement(db, afi_id)
     try:
         if action_id:
+            if not action_id.isdigit() or int(action_id) > MAX_RECORD_ID:
+                raise UserInputError("no such action")
             action = records.update_action(db, _actor(user), int(action_id), status)
             if action.improvement_id != afi_id:
                 raise UserInputError("that action belongs to another improvement")
@@ -390,7 +413,7 @@ def afi_action(
 @router.post("/assess/afis/{afi_id}/close")
 def afi_close(
     request: Request,
-    afi_id: int,
+    afi_id: RecordId,
     db: DB,
     user: User = EDITORS,
     evidence: Annotated[str, Form()] = "",

@@ -16,7 +16,6 @@ from openpeel.web.security import (
     ANON_COOKIE,
     SESSION_COOKIE,
     client_key,
-    end_all_sessions,
     end_session,
     get_db,
     login_blocked,
@@ -112,7 +111,8 @@ def change_password(
     new: Annotated[str, Form(max_length=1000)] = "",
     confirm: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
-    """Change the password; every other session of the user ends and this one is renewed."""
+    """Change the password; every other session of the user ends (``set_password``) and this
+    one is renewed."""
     error = None
     fresh = db.get(User, user.id)
     assert fresh is not None
@@ -141,7 +141,6 @@ def change_password(
         return render(
             request, "password.html", {"error": error, "show_feedback": False}, status_code=400
         )
-    end_all_sessions(db, fresh.id)
     token = start_session(db, fresh, None)
     db.commit()
     response = RedirectResponse("/scrutiny?changed=1", status_code=303)

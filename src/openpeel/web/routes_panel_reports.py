@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from openpeel.scrutiny import audit, export, queries, report, sampling
 from openpeel.scrutiny.models import User
+from openpeel.web.inputs import RecordId
 from openpeel.web.rendering import render
 from openpeel.web.scrutiny_access import (
     AUDITORS,
@@ -23,7 +24,9 @@ router = protected_router()
 
 
 @router.get("/scrutiny/meetings/{meeting_id}/report", response_class=HTMLResponse)
-def report_page(request: Request, meeting_id: int, db: DB, user: User = READERS) -> HTMLResponse:
+def report_page(
+    request: Request, meeting_id: RecordId, db: DB, user: User = READERS
+) -> HTMLResponse:
     """The panel report: weighted shares by group, red records and the force's responses."""
     meeting = meeting_for(db, user, meeting_id)
     built = report.build_report(db, meeting)
@@ -41,7 +44,7 @@ def report_page(request: Request, meeting_id: int, db: DB, user: User = READERS)
 
 
 @router.get("/scrutiny/meetings/{meeting_id}/report.csv")
-def report_csv(meeting_id: int, db: DB, user: User = READERS) -> Response:
+def report_csv(meeting_id: RecordId, db: DB, user: User = READERS) -> Response:
     """The published summary as CSV."""
     built = report.build_report(db, meeting_for(db, user, meeting_id))
     return download(
@@ -50,7 +53,7 @@ def report_csv(meeting_id: int, db: DB, user: User = READERS) -> Response:
 
 
 @router.get("/scrutiny/meetings/{meeting_id}/report.html")
-def report_html(meeting_id: int, db: DB, user: User = READERS) -> Response:
+def report_html(meeting_id: RecordId, db: DB, user: User = READERS) -> Response:
     """The published summary as one self-contained HTML file."""
     built = report.build_report(db, meeting_for(db, user, meeting_id))
     return download(
@@ -59,14 +62,16 @@ def report_html(meeting_id: int, db: DB, user: User = READERS) -> Response:
 
 
 @router.get("/scrutiny/meetings/{meeting_id}/report.pdf")
-def report_pdf(meeting_id: int, db: DB, user: User = READERS) -> Response:
+def report_pdf(meeting_id: RecordId, db: DB, user: User = READERS) -> Response:
     """The published summary as PDF."""
     built = report.build_report(db, meeting_for(db, user, meeting_id))
     return download(export.summary_pdf(built), "application/pdf", f"meeting-{meeting_id}.pdf")
 
 
 @router.get("/scrutiny/meetings/{meeting_id}/audit", response_class=HTMLResponse)
-def audit_page(request: Request, meeting_id: int, db: DB, user: User = AUDITORS) -> HTMLResponse:
+def audit_page(
+    request: Request, meeting_id: RecordId, db: DB, user: User = AUDITORS
+) -> HTMLResponse:
     """Who changed what in this meeting, when."""
     meeting = meeting_for(db, user, meeting_id)
     sample = sampling.sample_of(db, meeting_id)
@@ -90,7 +95,7 @@ def summaries(request: Request, db: DB) -> HTMLResponse:
 
 
 @router.get("/summaries/{meeting_id}", response_class=HTMLResponse)
-def summary_page(request: Request, meeting_id: int, db: DB) -> HTMLResponse:
+def summary_page(request: Request, meeting_id: RecordId, db: DB) -> HTMLResponse:
     """One published summary (public: aggregates only, small cells suppressed)."""
     meeting = queries.closed_meeting(db, meeting_id)
     if meeting is None:
@@ -109,7 +114,7 @@ def summary_page(request: Request, meeting_id: int, db: DB) -> HTMLResponse:
 
 
 @router.get("/summaries/{meeting_id}/summary.csv")
-def summary_csv(meeting_id: int, db: DB) -> Response:
+def summary_csv(meeting_id: RecordId, db: DB) -> Response:
     """One published summary as CSV (public)."""
     meeting = queries.closed_meeting(db, meeting_id)
     if meeting is None:

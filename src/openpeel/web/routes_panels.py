@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from openpeel.reference.forces import forces
 from openpeel.scrutiny import queries, report, reviews, sampling, users
 from openpeel.scrutiny.models import User
+from openpeel.web.inputs import RecordId
 from openpeel.web.rendering import render
 from openpeel.web.scrutiny_access import (
     ADMIN,
@@ -61,7 +62,9 @@ def create_panel(
 
 
 @router.get("/scrutiny/panels/{panel_id}", response_class=HTMLResponse)
-def panel_page(request: Request, panel_id: int, db: DB, user: User = ANY_STAFF) -> HTMLResponse:
+def panel_page(
+    request: Request, panel_id: RecordId, db: DB, user: User = ANY_STAFF
+) -> HTMLResponse:
     """A panel: its meetings and members."""
     panel = panel_for(db, user, panel_id)
     candidates = queries.member_candidates(db) if user.role == "administrator" else []
@@ -80,7 +83,7 @@ def panel_page(request: Request, panel_id: int, db: DB, user: User = ANY_STAFF) 
 @router.post("/scrutiny/panels/{panel_id}/members", response_model=None)
 def add_panel_member(
     request: Request,
-    panel_id: int,
+    panel_id: RecordId,
     db: DB,
     user: User = ADMIN,
     username: Annotated[str, Form(max_length=64)] = "",
@@ -97,7 +100,9 @@ def add_panel_member(
 
 
 @router.get("/scrutiny/panels/{panel_id}/trends", response_class=HTMLResponse)
-def panel_trends(request: Request, panel_id: int, db: DB, user: User = ANY_STAFF) -> HTMLResponse:
+def panel_trends(
+    request: Request, panel_id: RecordId, db: DB, user: User = ANY_STAFF
+) -> HTMLResponse:
     """Shares across the panel's meetings (aggregates only)."""
     panel = panel_for(db, user, panel_id)
     return render(
@@ -110,7 +115,7 @@ def panel_trends(request: Request, panel_id: int, db: DB, user: User = ANY_STAFF
 @router.post("/scrutiny/panels/{panel_id}/meetings", response_model=None)
 def create_meeting(
     request: Request,
-    panel_id: int,
+    panel_id: RecordId,
     db: DB,
     user: User = COORDINATOR,
     title: Annotated[str, Form(max_length=200)] = "",
@@ -138,7 +143,9 @@ def create_meeting(
 
 
 @router.get("/scrutiny/meetings/{meeting_id}", response_class=HTMLResponse)
-def meeting_page(request: Request, meeting_id: int, db: DB, user: User = ANY_STAFF) -> HTMLResponse:
+def meeting_page(
+    request: Request, meeting_id: RecordId, db: DB, user: User = ANY_STAFF
+) -> HTMLResponse:
     """A meeting: its sample, each record's review progress, and the coordinator's actions."""
     meeting = meeting_for(db, user, meeting_id)
     sample = sampling.sample_of(db, meeting_id)
@@ -160,7 +167,7 @@ def meeting_page(request: Request, meeting_id: int, db: DB, user: User = ANY_STA
 @router.post("/scrutiny/meetings/{meeting_id}/sample", response_model=None)
 def draw(
     request: Request,
-    meeting_id: int,
+    meeting_id: RecordId,
     db: DB,
     user: User = COORDINATOR,
     design: Annotated[str, Form(max_length=16)] = "simple",
@@ -188,7 +195,7 @@ def draw(
 
 
 @router.post("/scrutiny/meetings/{meeting_id}/close", response_model=None)
-def close(request: Request, meeting_id: int, db: DB, user: User = COORDINATOR) -> Response:
+def close(request: Request, meeting_id: RecordId, db: DB, user: User = COORDINATOR) -> Response:
     """Close the meeting: reviews are frozen (its coordinator)."""
     meeting = meeting_for(db, user, meeting_id)
     try:

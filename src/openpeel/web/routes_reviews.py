@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from openpeel.scrutiny import queries, reviews
 from openpeel.scrutiny.models import GOWISELY, User
+from openpeel.web.inputs import RecordId
 from openpeel.web.rendering import render
 from openpeel.web.scrutiny_access import (
     ANY_STAFF,
@@ -26,7 +27,7 @@ router = protected_router()
 
 
 @router.get("/scrutiny/items/{item_id}", response_class=HTMLResponse)
-def item_page(request: Request, item_id: int, db: DB, user: User = ANY_STAFF) -> HTMLResponse:
+def item_page(request: Request, item_id: RecordId, db: DB, user: User = ANY_STAFF) -> HTMLResponse:
     """A sampled record with the member's review form (or the liaison's response form)."""
     item, meeting = item_for(db, user, item_id)
     all_reviews = reviews.reviews_of_item(db, item.id) if user.role in REPORT_READERS else []
@@ -50,7 +51,7 @@ def item_page(request: Request, item_id: int, db: DB, user: User = ANY_STAFF) ->
 
 
 @router.post("/scrutiny/items/{item_id}/review", response_model=None)
-async def submit_review(request: Request, item_id: int, user: User = MEMBER) -> Response:
+async def submit_review(request: Request, item_id: RecordId, user: User = MEMBER) -> Response:
     """Store the member's review (one per member per record; audited)."""
     form = await request.form()
     values = {k: v for k, v in form.items() if isinstance(v, str)}
@@ -78,7 +79,7 @@ def _save_review(request: Request, item_id: int, user: User, form: dict[str, str
 @router.post("/scrutiny/items/{item_id}/response", response_model=None)
 def liaison_response(
     request: Request,
-    item_id: int,
+    item_id: RecordId,
     db: DB,
     user: User = LIAISON,
     response: Annotated[str, Form(max_length=reviews.MAX_COMMENT_CHARS)] = "",

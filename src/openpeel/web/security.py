@@ -103,8 +103,11 @@ async def csrf_protect(request: Request) -> None:
 
 
 def protected_router(**kwargs: Any) -> APIRouter:
-    """A router whose every unsafe request is CSRF-checked."""
-    return APIRouter(dependencies=[Depends(csrf_protect)], **kwargs)
+    """A router whose every unsafe request is CSRF-checked, and whose every query and form value
+    is checked for control characters and length (``openpeel.web.inputs``)."""
+    from openpeel.web.inputs import clean_input
+
+    return APIRouter(dependencies=[Depends(csrf_protect), Depends(clean_input)], **kwargs)
 
 
 def get_db(request: Request) -> Iterator[Session]:
@@ -165,11 +168,6 @@ def start_session(session: Session, user: User, old_token: str | None) -> str:
 def end_session(session: Session, token: str) -> None:
     """Delete a session (logout)."""
     session.execute(delete(WebSession).where(WebSession.token_sha256 == token_hash(token)))
-
-
-def end_all_sessions(session: Session, user_id: int) -> None:
-    """Delete every session of a user (after a password change)."""
-    session.execute(delete(WebSession).where(WebSession.user_id == user_id))
 
 
 def login_blocked(
