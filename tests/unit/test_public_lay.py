@@ -116,6 +116,11 @@ def test_the_peers_page_ranks_every_force_and_highlights_this_one(client: TestCl
     assert "highest of 2 forces" in html
     # Two forces are too few for funnel limits: said, not drawn.
     assert "no funnel limits" in html
+    # The official statistics of every force (the demo loads a synthetic edition) follow.
+    assert "Official statistics: West Midlands Police among every force" in html
+    official_csv = re.search(r'href="(/data/official[^"]+\.csv\?[^"]+)"', html)
+    assert official_csv is not None
+    assert client.get(official_csv.group(1).replace("&amp;", "&")).status_code == 200
     csv_text = client.get(f"/peers/data/peers-ranked.csv?{QS}").text
     assert "west-mercia" in csv_text and "west-midlands" in csv_text
     black = client.get(f"/peers?{QS}&group=black")
