@@ -67,10 +67,26 @@ def sign(secret: str, message: str) -> str:
     return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
 
 
+def client_address(request: Request) -> str:
+    """The client's address: the connection's peer, unless the peer is a trusted reverse proxy
+    (setting ``trusted_proxies``), in which case the nearest address in ``X-Forwarded-For`` that
+    is not itself a trusted proxy. An untrusted peer's ``X-Forwarded-For`` is ignored (anyone
+    can send one)."""
+    peer = request.client.host if request.client else "unknown"
+    trusted: frozenset[str] = getattr(request.app.state, "trusted_proxies", frozenset())
+    if peer not in trusted:
+        return peer
+    hops = [h.strip() for h in request.headers.get("x-forwarded-for", "").split(",")]
+    hops = [h for h in hops if h]
+    for hop in reversed(hops):
+        if hop not in trusted:
+            return hop
+    return hops[0] if hops else peer
+
+
 def client_key(request: Request) -> str:
     """A keyed hash of the client address (rate limits without storing the address)."""
-    host = request.client.host if request.client else "unknown"
-    return sign(request.app.state.secret, "client:" + host)[:32]
+    return sign(request.app.state.secret, "client:" + client_address(request))[:32]
 
 
 def csrf_token(request: Request) -> str:
