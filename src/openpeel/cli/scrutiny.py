@@ -512,7 +512,9 @@ def serve(
     options: dict[str, Any] = {
         "host": host,
         "port": port,
-        "proxy_headers": https,
+        # The app reads X-Forwarded-For itself, and only from the proxies the trusted_proxies
+        # setting names: uvicorn's own handling would trust any local peer.
+        "proxy_headers": False,
         "log_level": "info",
         "access_log": access_log,
     }
