@@ -48,7 +48,8 @@ def _codes() -> set[str]:
 
 CODES = re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, _codes()))) + r")(?![\w-])")
 
-UNLABELLED = """() => [...document.querySelectorAll('main input, main select, main textarea, main button')]
+UNLABELLED = """() => [...document.querySelectorAll(
+    'main input, main select, main textarea, main button')]
   .filter(e => e.type !== 'hidden' && e.checkVisibility())
   .filter(e => !((e.labels && e.labels.length && e.labels[0].textContent.trim())
       || e.getAttribute('aria-label') || e.getAttribute('aria-labelledby')

@@ -526,6 +526,9 @@ CATALOGUE: dict[str, IndicatorFn] = {
     "official.crime_outcomes": _official("crime_outcomes"),
     "official.use_of_force": _official("use_of_force"),
     "official.workforce_representation": _official("workforce_representation"),
+    "official.workforce_resources": _official("workforce_resources"),
+    "official.money": _official("money"),
+    "official.demand": _official("demand"),
 }
 WHERE_SHOWN: dict[str, str] = {
     "charter.compliance": "openpeel charter",
@@ -550,4 +553,7 @@ WHERE_SHOWN: dict[str, str] = {
     "official.crime_outcomes": "openpeel official outcomes",
     "official.use_of_force": "openpeel official use-of-force",
     "official.workforce_representation": "openpeel official workforce",
+    "official.workforce_resources": "openpeel official workforce --view resources",
+    "official.money": "openpeel official money",
+    "official.demand": "openpeel official demand",
 }

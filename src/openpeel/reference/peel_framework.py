@@ -35,6 +35,8 @@ SECTIONS = (
     "official_use_of_force",
     "official_workforce",
     "crime_recording",
+    "official_money",
+    "official_demand",
 )
 
 

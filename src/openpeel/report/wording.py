@@ -17,7 +17,7 @@ from openpeel.reference.forces import forces
 from openpeel.reference.vocabularies import VOCABULARIES, vocabulary
 
 _MONTH = r"(\d{4})-(0[1-9]|1[0-2])"
-_RANGE = re.compile(rf"(?<![\w-]){_MONTH}\s*(?:\.\.|–)\s*{_MONTH}(?![\w-])")
+_RANGE = re.compile(rf"(?<![\w-]){_MONTH}\s*(?:\.\.|–| to )\s*{_MONTH}(?![\w-])")
 _SNAKE = re.compile(r"(?<![\w./-])([a-z][a-z0-9]*(?:_[a-z0-9]+)+)(?![\w/-])")
 
 
