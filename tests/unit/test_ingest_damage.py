@@ -8,6 +8,7 @@ rejected, non-finite coordinates, a huge header.
 from __future__ import annotations
 
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -340,3 +341,26 @@ def test_line_counts_agree_across_chunks(tmp_path: Path, monkeypatch: pytest.Mon
     read = policeuk_lines.read_records(path, 2, whole.newline, 10)
     assert read.records == 52 and read.numbers[-2:] == [51, 52] and read.rejects == []
     assert read.columns[1][-2:] == ["4\r\n5", "7"]
+
+
+def test_a_file_duckdb_fails_on_is_read_record_by_record(
+    tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The safety net: damage the line check misses still fails one file, not the run."""
+    from openpeel.sources.policeuk_lines import LineCount
+    from openpeel.store import ingest as ingest_module
+
+    src = tmp_path / "src"
+    damaged = synthetic_street(src, rows=30)
+    damaged.write_bytes(damaged.read_bytes().replace(b"Burglary", b"Burg\nlary", 1))
+    synthetic_street(src, rows=4, force="essex")
+    real = ingest_module.count_lines
+
+    def says_clean(path: Path) -> LineCount:
+        return replace(real(path), stray=0)
+
+    monkeypatch.setattr(ingest_module, "count_lines", says_clean)
+    report = openpeel.ingest([src], data_dir)
+    by_force = {f.force_id: (f.status, f.rows_read, f.rows_rejected) for f in report.files}
+    assert by_force == {"kent": ("loaded", 30, 1), "essex": ("loaded", 4, 0)}
+    assert_accounted(report, data_dir)

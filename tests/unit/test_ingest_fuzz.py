@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 import openpeel
-from openpeel.sources.policeuk_archive import ArchiveError
+from openpeel.reference.forces import forces
+from openpeel.sources.policeuk_archive import FILE_NAME, ArchiveError
 from openpeel.sources.policeuk_tables import KIND_TABLE
 from openpeel.store.ingest import IngestReport
 from tests.conftest import shared_data
@@ -166,15 +167,17 @@ CASES: dict[str, tuple[Damage, Outcome]] = {
 }
 
 
-def lake_rows(data_dir: Path, table: str) -> int:
-    con = openpeel.connect(data_dir)
-    return int(con.table(table).count().execute())
+def lake_rows(data_dir: Path, table: str) -> dict[str | None, int]:
+    """Rows of a lake table by force."""
+    frame = openpeel.connect(data_dir).table(table).execute()
+    return {k: int(v) for k, v in frame.groupby("force_id").size().items()}
 
 
 def check_accounted(report: IngestReport, data_dir: Path) -> None:
-    """One-line reasons; rows read = loaded + rejected; the report equals the lake."""
-    loaded: dict[str, int] = {}
-    rejected = 0
+    """One-line reasons; rows read = loaded + rejected; the report equals the lake, force by
+    force."""
+    loaded: dict[str, dict[str | None, int]] = {}
+    rejected: dict[str | None, int] = {}
     for f in report.files:
         if f.status == "refused":
             assert f.reason and "\n" not in f.reason and "\r" not in f.reason, f
@@ -182,12 +185,12 @@ def check_accounted(report: IngestReport, data_dir: Path) -> None:
             continue
         assert f.rows_read == f.rows_loaded + f.rows_rejected, f
         if f.status == "loaded":
-            table = KIND_TABLE[f.kind or ""]
-            loaded[table] = loaded.get(table, 0) + f.rows_loaded
-            rejected += f.rows_rejected
-    for table, n in loaded.items():
-        assert lake_rows(data_dir, table) == n, table
-    assert lake_rows(data_dir, "rejects") == rejected
+            by_force = loaded.setdefault(KIND_TABLE[f.kind or ""], {})
+            by_force[f.force_id] = by_force.get(f.force_id, 0) + f.rows_loaded
+            rejected[f.force_id] = rejected.get(f.force_id, 0) + f.rows_rejected
+    for table, by_force in loaded.items():
+        assert lake_rows(data_dir, table) == {k: n for k, n in by_force.items() if n}, table
+    assert lake_rows(data_dir, "rejects") == {k: n for k, n in rejected.items() if n}
     for reason in openpeel.connect(data_dir).table("rejects").execute().reason:
         assert reason and "\n" not in reason
 
@@ -197,29 +200,43 @@ def records_of(data: bytes) -> int:
     return sum(1 for line in lines[1:] if line)
 
 
-def run_case(tmp_path: Path, name: str, original: bytes, file_name: str) -> None:
-    damage, outcome = CASES[name]
-    if outcome.on_lf and _lines(original)[1] == b"\n":
-        outcome = outcome.on_lf
-    damaged = damage(original, random.Random(name))
-    src = tmp_path / "src" / file_name[:7]
+#: One force per case: every damaged copy goes into one load, named as a different force.
+FORCES = sorted(f for f, v in forces().items() if v.pfa_code)
+
+
+def run_corpus(tmp_path: Path, original: bytes, file_name: str) -> None:
+    """Load every damaged copy of one file in one run; check each file's outcome."""
+    assert len(FORCES) >= len(CASES)
+    found = FILE_NAME.match(file_name)
+    assert found
+    month, kind = found.group("month"), found.group("kind")
+    src = tmp_path / "src" / month
     src.mkdir(parents=True)
-    (src / file_name).write_bytes(damaged)
+    cases = {}
+    for name, force in zip(CASES, FORCES, strict=False):
+        damage, _ = CASES[name]
+        (src / f"{month}-{force}-{kind}.csv").write_bytes(damage(original, random.Random(name)))
+        cases[force] = name
     data_dir = tmp_path / "data"
     report = openpeel.ingest([tmp_path / "src"], data_dir)
     check_accounted(report, data_dir)
-    [f] = report.files
-    if outcome.refused or (outcome.refused is None and f.status == "refused"):
-        assert f.status == "refused", (name, f)
-        assert outcome.says in (f.reason or ""), (name, f.reason)
-        return
-    assert f.status == "loaded", (name, f)
-    lost = records_of(original) if outcome.lost is None else outcome.lost
-    assert f.rows_read == records_of(original) - lost, (name, f)
-    if outcome.rejected is not None:
-        assert f.rows_rejected == outcome.rejected, (name, f)
-    else:
-        assert 0 <= f.rows_rejected <= 2, (name, f)
+    assert sorted(f.force_id or "" for f in report.files) == sorted(cases)
+    for f in report.files:
+        name = cases[f.force_id or ""]
+        outcome = CASES[name][1]
+        if outcome.on_lf and _lines(original)[1] == b"\n":
+            outcome = outcome.on_lf
+        if outcome.refused or (outcome.refused is None and f.status == "refused"):
+            assert f.status == "refused", (name, f)
+            assert outcome.says in (f.reason or ""), (name, f.reason)
+            continue
+        assert f.status == "loaded", (name, f)
+        lost = records_of(original) if outcome.lost is None else outcome.lost
+        assert f.rows_read == records_of(original) - lost, (name, f)
+        if outcome.rejected is not None:
+            assert f.rows_rejected == outcome.rejected, (name, f)
+        else:
+            assert 0 <= f.rows_rejected <= 2, (name, f)
 
 
 def synthetic_file() -> tuple[bytes, str]:
@@ -230,19 +247,17 @@ def synthetic_file() -> tuple[bytes, str]:
     return ("\r\n".join(rows) + "\r\n").encode(), "2021-08-kent-street.csv"
 
 
-@pytest.mark.parametrize("name", list(CASES))
-def test_damaged_synthetic_file(tmp_path: Path, name: str) -> None:
+def test_damaged_synthetic_files(tmp_path: Path) -> None:
     original, file_name = synthetic_file()
-    run_case(tmp_path, name, original, file_name)
+    run_corpus(tmp_path, original, file_name)
 
 
 @pytest.mark.parametrize("kind", list(REAL))
-@pytest.mark.parametrize("name", list(CASES))
-def test_damaged_real_file(tmp_path: Path, name: str, kind: str) -> None:
+def test_damaged_real_files(tmp_path: Path, kind: str) -> None:
     real = shared_data() / "policeuk" / REAL[kind]
     if not real.is_file():
         pytest.skip("real police.uk data not available")
-    run_case(tmp_path, name, real.read_bytes(), real.name)
+    run_corpus(tmp_path, real.read_bytes(), real.name)
 
 
 # --- zips -----------------------------------------------------------------------------------

@@ -155,7 +155,8 @@ def _least_favourable(rule: Rule, rows: pd.DataFrame, name: str) -> Finding:
     """A measure rule whose filter keeps several rows (every group against White, say): each
     row is judged and the least favourable one decides, named in the reason, so that no row is
     picked in advance. Rows with an empty value are skipped while any other row has one."""
-    filtered = {column for column, _values in rule.filter}
+    # A filter column that keeps one value cannot name a row; one that keeps several can.
+    filtered = {column for column, values in rule.filter if len(values) == 1}
     varying = [
         c
         for c in rows.columns

@@ -238,7 +238,9 @@ def _strata_rows(audit: Any) -> list[dict[str, Any]]:
 
 @audit_group.command("status")
 @click.argument("audit_id", type=int, required=False)
-@click.option("--force", "force_id", default=None, metavar="FORCE", help="Only this force.")
+@click.option(
+    "--force", "force_id", type=FORCE_ID, default=None, metavar="FORCE", help="Only this force."
+)
 @FORMAT
 @DATABASE_URL
 @click.pass_obj

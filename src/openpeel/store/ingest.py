@@ -214,16 +214,38 @@ def _stage_batch(
         finally:
             con.close()
     except _ReadAgain as again:  # DuckDB's two passes disagree on these files
-        return _stage_batch(batch, work / "again", conf, careful | again.paths)
-    except duckdb.Error as err:
+        if not again.paths <= careful:
+            return _stage_batch(batch, work / "again", conf, careful | again.paths)
+        # Read record by record and still not adding up: refuse them, read the rest.
+        out = StagedBatch(
+            refused=[
+                _refused_file(f, "its loaded rows cannot be accounted for")
+                for f in batch
+                if f.path in again.paths
+            ]
+        )
+        rest = [f for f in batch if f.path not in again.paths]
+        if rest:
+            out.add(_stage_batch(rest, work / "rest", conf, careful))
+        return out
+    except _UNREADABLE as err:
         if len(batch) > 1:
             out = StagedBatch()
             for i, f in enumerate(batch):
-                out.add(_stage_batch([f], work / f"file-{i}", conf))
+                out.add(_stage_batch([f], work / f"file-{i}", conf, careful))
             return out
-        if not careful:
-            return _stage_batch(batch, work / "careful", conf, frozenset([batch[0].path]))
+        if batch[0].path not in careful:
+            return _stage_batch(batch, work / "careful", conf, careful | {batch[0].path})
         return StagedBatch(refused=[_refused_file(batch[0], f"cannot be read: {err}")])
+
+
+#: What DuckDB raises on a file it cannot read (its other errors are bugs, and raised).
+_UNREADABLE = (
+    duckdb.InvalidInputException,
+    duckdb.ConversionException,
+    duckdb.OutOfMemoryException,
+    duckdb.IOException,
+)
 
 
 class _ReadAgain(Exception):
@@ -526,7 +548,7 @@ def _parser_rejects(
     con.execute(
         f"""SELECT count(*) FROM read_csv({_sql_text(path)}, {options}, store_rejects = true,
             rejects_table = 'csv_rejects_{n}', rejects_scan = 'csv_scans_{n}')"""
-    )
+    ).fetchall()  # the rejects table is written as the scan is consumed
     return [
         (int(line), reason, raw)
         for line, reason, raw in con.execute(
@@ -642,7 +664,9 @@ def _commit(
 
 
 def _refused_result(r: RefusedFile) -> FileResult:
-    return FileResult(r.source_file, r.kind, r.force_id, r.month, None, "refused", r.reason)
+    return FileResult(
+        r.source_file, r.kind, r.force_id, r.month, None, "refused", one_line(r.reason)
+    )
 
 
 def _write_logs(
