@@ -8,6 +8,7 @@ is created by the Alembic migrations in ``openpeel/migrations``; see ``docs/scru
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     Boolean,
@@ -234,6 +235,10 @@ class Review(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    # Optimistic locking: every UPDATE names the version it read and sets the next one; an
+    # UPDATE of a row another transaction changed meanwhile matches nothing (StaleDataError).
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
 
 
 class LiaisonResponse(Base):
