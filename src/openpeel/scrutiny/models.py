@@ -8,7 +8,6 @@ is created by the Alembic migrations in ``openpeel/migrations``; see ``docs/scru
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, ClassVar
 
 from sqlalchemy import (
     Boolean,
@@ -238,7 +237,7 @@ class Review(Base):
 
     # Optimistic locking: every UPDATE names the version it read and sets the next one; an
     # UPDATE of a row another transaction changed meanwhile matches nothing (StaleDataError).
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class LiaisonResponse(Base):
