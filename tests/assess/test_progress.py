@@ -15,9 +15,9 @@ import pytest
 import statsmodels.api as sm
 from click.testing import CliRunner
 
-from openpeel.assess import records
+from openpeel.assess import assess, records
 from openpeel.assess.evidence import CATALOGUE, IndicatorCache
-from openpeel.assess.progress import direction, improvement_progress, linked_rules
+from openpeel.assess.progress import VERDICTS, direction, improvement_progress, linked_rules
 from openpeel.calendar import Period
 from openpeel.cli import main
 from openpeel.database.engine import make_engine, session_scope
@@ -157,6 +157,10 @@ def test_published_improvement_is_tracked_month_by_month_from_the_extract(
     assert monthly[monthly["characteristic_id"] == "P8.2"]["value"].tolist() == pytest.approx(
         expected
     )
+    # The assessment (web page and report) gives each open improvement its verdict.
+    shown = assess(lake, FORCE, FY, db=engine).area("offenders").open_improvements
+    assert [(i["title"], i["progress"]) for i in shown] == [(imp.title, progress.verdict)]
+    assert shown[0]["progress"] in VERDICTS and shown[0]["progress_reason"] == progress.reason
     engine.dispose()
 
 

@@ -151,6 +151,19 @@ def test_peer_group_file_shapes(tmp_path: Path) -> None:
     grouped = tmp_path / "groups.csv"
     grouped.write_text("force,group\nwest-midlands,A\nkent,A\nessex,B\n")
     assert read_peer_group(grouped, "west-midlands").force_ids == ("kent", "west-midlands")
+    wide = tmp_path / "msg-wide.csv"
+    wide.write_text(
+        "Force,Peer 1,Peer 2,Peer 3\n"
+        "West Midlands,Greater Manchester,Metropolitan,\n"
+        "kent,essex,sussex,surrey\n"
+    )
+    assert read_peer_group(wide, "west-midlands").force_ids == (
+        "greater-manchester",
+        "metropolitan",
+        "west-midlands",
+    )
+    with pytest.raises(UserInputError, match="no row for dorset"):
+        read_peer_group(wide, "dorset")
     with pytest.raises(UserInputError, match="in no group"):
         read_peer_group(grouped, "dorset")
     bad = tmp_path / "bad.csv"
@@ -192,5 +205,25 @@ def test_cli_compare_with_peers_file(tmp_path: Path) -> None:
     assert wm["value"] == pytest.approx(259638 / 2916.5)
     assert wm["funnel_position"] == "withheld"
     assert bool(wm["in_peer_group"])
+    chart = tmp_path / "funnel.svg"
+    drawn = CliRunner().invoke(main, [*args, "--compare", "--chart", str(chart)])
+    assert drawn.exit_code == 0, drawn.output
+    svg = chart.read_text()
+    assert svg.startswith("<svg") and 'role="img"' in svg and "West Midlands Police" in svg
+    no_compare = CliRunner().invoke(main, [*args, "--chart", str(chart)])
+    assert no_compare.exit_code == 2 and "--chart needs --compare" in no_compare.output
     bad = CliRunner().invoke(main, [*args, "--compare", "--offence-group", "piracy"])
     assert bad.exit_code == 1 and "unknown offence group" in bad.output
+
+
+def test_funnel_chart_draws_the_limits() -> None:
+    from openpeel.report.charts import peer_chart, to_svg
+
+    table = _compare("rate").reset_index()
+    spec = peer_chart(table, "rate", "per 1,000", "person-years").to_dict()
+    layers = spec["layer"]
+    assert [layer["mark"]["type"] for layer in layers] == ["line", "rule", "circle"]
+    limits = {row["limit"] for row in spec["datasets"][layers[0]["data"]["name"]]}
+    assert limits == {"lower_95", "upper_95", "lower_99_8", "upper_99_8"}
+    svg = to_svg(peer_chart(table, "rate", "per 1,000", "person-years"), "funnel plot")
+    assert 'aria-label="funnel plot"' in svg and "funnel limits" in svg

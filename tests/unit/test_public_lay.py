@@ -113,9 +113,14 @@ def test_the_peers_page_ranks_every_force_and_highlights_this_one(client: TestCl
     html = page.text
     assert "West Midlands Police" in html and "West Mercia Police" in html
     assert 'id="peers-ranked"' in html and 'id="peers-funnel"' in html
-    assert "Highest" in html and "of 2 forces" in html
+    assert "highest of 2 forces" in html
     # Two forces are too few for funnel limits: said, not drawn.
     assert "no funnel limits" in html
+    # The official statistics of every force (the demo loads a synthetic edition) follow.
+    assert "Official statistics: West Midlands Police among every force" in html
+    official_csv = re.search(r'href="(/data/official[^"]+\.csv\?[^"]+)"', html)
+    assert official_csv is not None
+    assert client.get(official_csv.group(1).replace("&amp;", "&")).status_code == 200
     csv_text = client.get(f"/peers/data/peers-ranked.csv?{QS}").text
     assert "west-mercia" in csv_text and "west-midlands" in csv_text
     black = client.get(f"/peers?{QS}&group=black")
@@ -130,3 +135,9 @@ def test_the_trends_page_shows_every_month_loaded(client: TestClient) -> None:
     assert "2021/22: " in html and "in 6 months loaded" in html
     csv_text = client.get(f"/trends/data/trend-all-months.csv?{QS}").text
     assert "2021-10" in csv_text and "2022-03" in csv_text
+
+
+def test_area_pages_say_the_suggested_grade_in_the_same_words(client: TestClient) -> None:
+    html = client.get(f"/areas/fairness?{QS}").text.replace("&#39;", "'")
+    assert 'id="grade-title"' in html and GRADE_MEANING in html
+    assert "Suggested by openpeel" not in html

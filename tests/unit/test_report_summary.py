@@ -65,7 +65,7 @@ def test_areas_with_data_show_figures_others_are_grouped_by_why() -> None:
     assert fairness.grade == "" and "no grade" in fairness.grade_note
     groups = {g.reason: [i for i, _t in g.areas] for g in summary.not_assessed}
     assert set(groups) == {NEEDS_INTERNAL, NO_DATA}
-    assert "workforce" in groups[NEEDS_INTERNAL] and "victims" in groups[NO_DATA]
+    assert "serious_organised_crime" in groups[NEEDS_INTERNAL] and "victims" in groups[NO_DATA]
     listed = [i for ids in groups.values() for i in ids]
     assert sorted(listed) == sorted(a.area_id for a in FW.areas if a.area_id != "fairness")
 
@@ -122,3 +122,16 @@ def test_summary_grades_and_evidence_carry_no_internal_names(html: str) -> None:
     # The method (formulas, interval names) is in the appendix, not beside each panel.
     body = main[: main.index('id="appendix"')]
     assert "Garwood" not in body and "Garwood" in main[main.index('id="appendix"') :]
+
+
+def test_plain_words_name_forces_and_months() -> None:
+    from openpeel.report.wording import plain
+
+    text = "west-midlands: no stop-and-search data for 2021-04..2021-09 (not_stated rows)"
+    assert plain(text) == (
+        "West Midlands Police: no stop-and-search data for April 2021 to September 2021 "
+        "(not stated rows)"
+    )
+    # Addresses and already-readable text are left alone.
+    assert plain("see /peers?force=west-midlands") == "see /peers?force=west-midlands"
+    assert plain("Kent Police, 2021-04") == "Kent Police, 2021-04"

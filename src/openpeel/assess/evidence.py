@@ -155,7 +155,8 @@ def _least_favourable(rule: Rule, rows: pd.DataFrame, name: str) -> Finding:
     """A measure rule whose filter keeps several rows (every group against White, say): each
     row is judged and the least favourable one decides, named in the reason, so that no row is
     picked in advance. Rows with an empty value are skipped while any other row has one."""
-    filtered = {column for column, _values in rule.filter}
+    # A filter column that keeps one value cannot name a row; one that keeps several can.
+    filtered = {column for column, values in rule.filter if len(values) == 1}
     varying = [
         c
         for c in rows.columns
@@ -525,6 +526,9 @@ CATALOGUE: dict[str, IndicatorFn] = {
     "official.crime_outcomes": _official("crime_outcomes"),
     "official.use_of_force": _official("use_of_force"),
     "official.workforce_representation": _official("workforce_representation"),
+    "official.workforce_resources": _official("workforce_resources"),
+    "official.money": _official("money"),
+    "official.demand": _official("demand"),
 }
 WHERE_SHOWN: dict[str, str] = {
     "charter.compliance": "openpeel charter",
@@ -549,4 +553,7 @@ WHERE_SHOWN: dict[str, str] = {
     "official.crime_outcomes": "openpeel official outcomes",
     "official.use_of_force": "openpeel official use-of-force",
     "official.workforce_representation": "openpeel official workforce",
+    "official.workforce_resources": "openpeel official workforce --view resources",
+    "official.money": "openpeel official money",
+    "official.demand": "openpeel official demand",
 }

@@ -10,14 +10,23 @@ from typing import Any
 
 import click
 
+from openpeel.cli.lazy import library
 from openpeel.cli.options import force_option
 from openpeel.cli.output import FORMAT, Context, console, emit, emit_result, progress_bar
 from openpeel.errors import DataUnavailableError, OpenpeelError
-from openpeel.store.official import load_official
+
+load_official = library("store.official", "load_official")
 
 
 def compare_options(func: Any) -> Any:
     """``--compare`` and ``--peers FILE``: every force against this one instead of its own table."""
+    func = click.option(
+        "--chart",
+        "chart_file",
+        type=click.Path(dir_okay=False, writable=True, path_type=Path),
+        metavar="FILE.svg",
+        help="With --compare: also write the funnel plot (ranked dot plot for money) as SVG.",
+    )(func)
     func = click.option(
         "--peers",
         "peers_file",
@@ -31,6 +40,26 @@ def compare_options(func: Any) -> Any:
         is_flag=True,
         help="Every force against this one: funnel limits, rank with interval, region.",
     )(func)
+
+
+def _emit(result: Any, fmt: str, chart_file: Path | None) -> None:
+    """Print the result; with ``--chart`` and a peers result, write its chart as SVG."""
+    if chart_file is not None:
+        if "forces_compared" not in result.meta or "kind" not in result.meta:
+            raise click.UsageError("--chart needs --compare (the chart shows every force)")
+        from openpeel.provenance import SYNTHETIC_MARK
+        from openpeel.report.charts import mark_synthetic, peer_chart, to_svg
+
+        what = str(result.title).split(", all forces")[0]
+        chart = peer_chart(result.table, result.meta["kind"], what, "denominator")
+        svg = to_svg(chart, result.title)
+        if result.is_synthetic:
+            svg = mark_synthetic(svg, SYNTHETIC_MARK)
+        try:
+            chart_file.write_text(svg, encoding="utf-8")
+        except OSError as err:
+            raise click.ClickException(f"cannot write {chart_file}: {err}") from None
+    emit_result(result, fmt)
 
 
 def _peer_group(peers_file: Path | None, force_id: str) -> Any:
@@ -116,6 +145,7 @@ def official_crime(
     offence_group: str | None,
     compare: bool,
     peers_file: Path | None,
+    chart_file: Path | None,
     fmt: str,
 ) -> None:
     """Police recorded crime by offence group for one force (ONS police force area tables)."""
@@ -138,7 +168,7 @@ def official_crime(
             result = recorded_crime(figures, force_id, chosen)
     except OpenpeelError as err:
         raise click.ClickException(str(err).splitlines()[0]) from None
-    emit_result(result, fmt)
+    _emit(result, fmt, chart_file)
 
 
 def _latest(periods: list[str]) -> str:
@@ -190,6 +220,7 @@ def official_use_of_force(
     period: str | None,
     compare: bool,
     peers_file: Path | None,
+    chart_file: Path | None,
     fmt: str,
 ) -> None:
     """Use of force incidents and tactics by perceived ethnicity, with rates per 1,000."""
@@ -212,7 +243,7 @@ def official_use_of_force(
             result = use_of_force(figures, force_id, chosen, residents)
     except OpenpeelError as err:
         raise click.ClickException(str(err).splitlines()[0]) from None
-    emit_result(result, fmt)
+    _emit(result, fmt, chart_file)
 
 
 @official_group.command("outcomes")
@@ -239,6 +270,7 @@ def official_outcomes(
     outcome_group: str,
     compare: bool,
     peers_file: Path | None,
+    chart_file: Path | None,
     fmt: str,
 ) -> None:
     """Share of recorded crimes with each outcome group, against every force."""
@@ -261,7 +293,7 @@ def official_outcomes(
             result = outcome_shares(figures, force_id, chosen, offence_group)
     except OpenpeelError as err:
         raise click.ClickException(str(err).splitlines()[0]) from None
-    emit_result(result, fmt)
+    _emit(result, fmt, chart_file)
 
 
 @official_group.command("workforce")
@@ -297,6 +329,7 @@ def official_workforce(
     base_year: int | None,
     compare: bool,
     peers_file: Path | None,
+    chart_file: Path | None,
     fmt: str,
 ) -> None:
     """Ethnic-minority share of officers, joiners and leavers against the population."""
@@ -315,7 +348,7 @@ def official_workforce(
 
             vfm = official_figures(obj.data_dir, "hmicfrs-vfm-adr")
             result = workforce_resources(vfm, force_id, _vfm_period(vfm, period), base_year)
-            emit_result(result, fmt)
+            _emit(result, fmt, chart_file)
             return
         figures = official_figures(obj.data_dir, PUBLICATION)
         chosen = period or max(set(figures["period"].to_pylist()), key=lambda p: p[-4:])
@@ -335,7 +368,7 @@ def official_workforce(
             result = workforce_representation(figures, force_id, chosen)
     except OpenpeelError as err:
         raise click.ClickException(str(err).splitlines()[0]) from None
-    emit_result(result, fmt)
+    _emit(result, fmt, chart_file)
 
 
 @official_group.command("taser")
@@ -358,6 +391,7 @@ def official_taser(
     by_ethnicity: bool,
     compare: bool,
     peers_file: Path | None,
+    chart_file: Path | None,
     fmt: str,
 ) -> None:
     """Taser (CED) uses by type, per 1,000 residents, and by perceived ethnicity."""
@@ -379,7 +413,7 @@ def official_taser(
             result = taser_use(figures, force_id, chosen, residents)
     except OpenpeelError as err:
         raise click.ClickException(str(err).splitlines()[0]) from None
-    emit_result(result, fmt)
+    _emit(result, fmt, chart_file)
 
 
 @official_group.command("injuries")
@@ -450,6 +484,7 @@ def official_demand(
     measure: str,
     compare: bool,
     peers_file: Path | None,
+    chart_file: Path | None,
     fmt: str,
 ) -> None:
     """999 calls received and incidents by grade per 1,000 residents (HMICFRS ADR)."""
@@ -467,7 +502,7 @@ def official_demand(
             result = demand(figures, force_id, chosen)
     except OpenpeelError as err:
         raise click.ClickException(str(err).splitlines()[0]) from None
-    emit_result(result, fmt)
+    _emit(result, fmt, chart_file)
 
 
 @official_group.command("money")
@@ -503,6 +538,7 @@ def official_money(
     item: str,
     compare: bool,
     peers_file: Path | None,
+    chart_file: Path | None,
     fmt: str,
 ) -> None:
     """Funding, spending, officers and staff by function per resident (HMICFRS POA)."""
@@ -520,7 +556,7 @@ def official_money(
             result = money(figures, force_id, chosen)
     except OpenpeelError as err:
         raise click.ClickException(str(err).splitlines()[0]) from None
-    emit_result(result, fmt)
+    _emit(result, fmt, chart_file)
 
 
 def _vfm_period(figures: Any, period: str | None) -> str:

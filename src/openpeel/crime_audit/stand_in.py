@@ -11,10 +11,15 @@ kappa is below 1 as it is between people. A real audit refuses them.
 
 from __future__ import annotations
 
+import secrets
+from datetime import date
+
 import numpy as np
 import pandas as pd
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from openpeel.config import Where
 from openpeel.crime_audit.audits import AuditError
 from openpeel.crime_audit.decisions import decide, decision_of
 from openpeel.crime_audit.models import AuditRecord, CrimeAudit
@@ -80,7 +85,9 @@ def decide_from_truth(
     for record in records[:limit] if limit is not None else records:
         if record.incident_id not in by_id.index:
             raise AuditError(f"incident {record.incident_id} is not in the synthetic truth")
-        form = _form(by_id.loc[record.incident_id])
+        row = by_id.loc[record.incident_id]
+        assert isinstance(row, pd.Series)
+        form = _form(row)
         if decision_of(record, "first") is None:
             decide(session, record, first, form)
             made += 1
@@ -89,3 +96,51 @@ def decide_from_truth(
             made += 1
     session.flush()
     return made
+
+
+def run_synthetic_audit(
+    engine: Engine,
+    truth: pd.DataFrame,
+    data_dir: Where,
+    force_id: str,
+    period_from: date,
+    period_to: date,
+    title: str,
+    half_width: float = 0.03,
+    seed: int = 1,
+    recorded_crimes_year: float | None = None,
+) -> int:
+    """A whole audit of a loaded SYNTHETIC extract, decided by two stand-in auditors from its
+    truth, closed and published (what the demo shows). Returns the audit's id.
+
+    ``truth`` is the generator's truth written beside the extract (``synth.crime_recording.
+    read_truth``). The stand-in auditors are users that cannot log in (inactive, random
+    passwords). ``recorded_crimes_year``: the R of U = R(1 - p)/p (default: the extract's
+    recorded crimes in the period, scaled to twelve months).
+    """
+    from openpeel.crime_audit.audits import create_audit, draw_sample
+    from openpeel.crime_audit.workflow import finish_audit
+    from openpeel.database.engine import session_scope
+    from openpeel.scrutiny import users
+
+    with session_scope(engine) as session:
+        auditors = []
+        for n in (1, 2):
+            name, display = f"stand-in-auditor-{n}", f"Stand-in auditor {n} (synthetic)"
+            user = session.scalar(select(User).where(User.username == name))
+            if user is None:
+                user = users.add_user(session, name, secrets.token_urlsafe(24), "auditor", display)
+                user.is_active = False
+            auditors.append(user)
+        audit = create_audit(
+            session,
+            force_id,
+            title,
+            period_from,
+            period_to,
+            recorded_crimes_year=recorded_crimes_year,
+        )
+        draw_sample(session, audit, data_dir, seed=seed, half_width=half_width)
+        decide_from_truth(session, audit, truth, auditors[0], auditors[1], seed=seed)
+        finish_audit(session, audit, None, data_dir)
+        return audit.id

@@ -5,7 +5,9 @@ Every force of England and Wales belongs to one English region or to Wales
 such as HMICFRS's most similar groups, comes from a CSV the user supplies, in one of two shapes:
 
 - one column ``force_id``: the forces of the group (the force being looked at need not be listed);
-- ``force_id`` and ``group``: several groups; the force's peers are the forces sharing its group.
+- ``force_id`` and ``group``: several groups; the force's peers are the forces sharing its group;
+- ``force_id`` and further columns (``peer_1``, ``peer_2``, ... as HMICFRS lists each force's most
+  similar forces): one row per force; the force's peers are the forces named on its row.
 
 Forces may be written as project ids (``west-midlands``) or as names as published
 (``West Midlands Police``, ``Avon & Somerset``); anything unrecognised is an error naming the
@@ -91,6 +93,9 @@ def read_peer_group(path: Path | str, force_id: str) -> PeerGroup:
             f"{', '.join(FORCE_COLUMNS[:2])} (and optionally 'group')"
         )
     group_col = next((header[c] for c in GROUP_COLUMNS if c in header), None)
+    others = [h for h in reader.fieldnames or [] if h not in (force_col, group_col) and h]
+    if group_col is None and others:
+        return _row_shape(reader, path, force_col, others, force_id)
     members: list[tuple[str, str]] = []
     for line, row in enumerate(reader, start=2):
         raw = (row.get(force_col) or "").strip()
@@ -108,3 +113,20 @@ def read_peer_group(path: Path | str, force_id: str) -> PeerGroup:
         raise UserInputError(f"{path.name}: {force_id} is in no group of the file")
     ids = sorted({f for f, g in members if g in groups})
     return PeerGroup(", ".join(sorted(groups)), tuple(ids), path.name)
+
+
+def _row_shape(
+    reader: csv.DictReader[str], path: Path, force_col: str, others: list[str], force_id: str
+) -> PeerGroup:
+    for line, row in enumerate(reader, start=2):
+        raw = (row.get(force_col) or "").strip()
+        if raw and _force_id(raw, f"{path.name} line {line}") == force_id:
+            peers = {
+                _force_id(cell, f"{path.name} line {line}")
+                for cell in (row.get(c) or "" for c in others)
+                if cell.strip()
+            }
+            return PeerGroup(
+                f"{force_id} and its peers", tuple(sorted(peers | {force_id})), path.name
+            )
+    raise UserInputError(f"{path.name}: no row for {force_id}")

@@ -851,6 +851,14 @@ def official_panels(section: str) -> Builder:
     return build
 
 
+def crime_recording_panels(con: Any, force_id: str, period: Period) -> list[Panel]:
+    """Recording data about crime, from the force's crime data integrity audits
+    (openpeel.report.audit_panels)."""
+    from openpeel.report.audit_panels import crime_recording_panels as build
+
+    return build(con, force_id, period)
+
+
 BUILDERS: dict[str, Builder] = {
     "calls": calls_panels,
     "stop_search": stop_search_panels,
@@ -862,6 +870,9 @@ BUILDERS: dict[str, Builder] = {
     "official_outcome": official_panels("official_outcome"),
     "official_use_of_force": official_panels("official_use_of_force"),
     "official_workforce": official_panels("official_workforce"),
+    "crime_recording": crime_recording_panels,
+    "official_money": official_panels("official_money"),
+    "official_demand": official_panels("official_demand"),
 }
 
 

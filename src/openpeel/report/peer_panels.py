@@ -40,6 +40,26 @@ def _peer_table(con: Any, force_id: str, period: Period, group: str) -> tuple[An
     return result, t
 
 
+def _charted(t: pd.DataFrame, force_id: str) -> tuple[pd.DataFrame, str]:
+    """The forces drawn: every force but those with so few residents that a rate per resident
+    is not comparable (City of London's daytime population is many times its residents), which
+    would squash every other force into a corner. They stay in the table; the text says so."""
+    small = (t["population"] < ss.SMALL_RESIDENT_POPULATION) & (t["force_id"] != force_id)
+    left_out = t[small]["force"].tolist()
+    note = (
+        f" Left out of the chart (fewer than {ss.SMALL_RESIDENT_POPULATION:,} residents, so a "
+        f"rate per resident is not comparable; shown in the table): {', '.join(left_out)}."
+        if left_out
+        else ""
+    )
+    return t[~small], note
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return "The" if n == 1 else f"{n}{suffix}"
+
+
 def _peer_headline(t: pd.DataFrame, force_id: str, group: str) -> tuple[Headline | None, str]:
     mine = t[t["force_id"] == force_id]
     if mine.empty or pd.isna(mine["rate"].iloc[0]):
@@ -52,7 +72,7 @@ def _peer_headline(t: pd.DataFrame, force_id: str, group: str) -> tuple[Headline
         f"{_group_words(group)}: rate per 1,000 residents a year",
         number_text(row["rate"]),
         interval_text(row["rate_low"], row["rate_high"]),
-        f"Highest {rank} of {n} forces; the rate of all {n} forces together is "
+        f"{_ordinal(rank)} highest of {n} forces; the rate of all {n} forces together is "
         f"{number_text(row['target'])}.",
     )
     position = str(row["funnel_position"])
@@ -90,13 +110,16 @@ def _ranked(con: Any, force_id: str, period: Period, group: str) -> Panel:
     if headline is not None:
         panel.headlines.append(headline)
         panel.comparison = [sentence]
-    shown = t.dropna(subset=["rate"]).sort_values("rate", ascending=False)
+    drawn, note = _charted(t, force_id)
+    shown = drawn.dropna(subset=["rate"]).sort_values("rate", ascending=False)
     panel.chart_description = (
         f"Dot chart of {len(shown)} forces' rates per 1,000 residents a year with 95% intervals, "
         f"highest first; {name} highlighted: "
         + "; ".join(f"{r.force} {number_text(r.rate)}" for r in shown.itertuples())
+        + "."
+        + note
     )
-    chart = peer_charts.ranked_dots(t, VALUE_TITLE, name)
+    chart = peer_charts.ranked_dots(drawn, VALUE_TITLE, name)
     panel.chart_spec = chart.to_dict()
     panel.chart_svg = charts.to_svg(chart, panel.chart_description)
     panel.table = _table(t)
@@ -111,13 +134,14 @@ def _funnel(con: Any, force_id: str, period: Period, group: str) -> Panel:
     _headline, sentence = _peer_headline(t, force_id, group)
     if sentence:
         panel.comparison = [sentence]
+    drawn, note = _charted(t, force_id)
     panel.chart_description = (
         f"Funnel plot: each force's rate per 1,000 residents a year against its resident "
         f"population, with the 95% and 99.8% limits around the rate of all forces together; "
-        f"{name} highlighted. {sentence}"
+        f"{name} highlighted. {sentence}{note}"
     )
-    if t["lower_95"].notna().any():
-        chart = peer_charts.funnel(t, VALUE_TITLE, name)
+    if drawn["lower_95"].notna().any():
+        chart = peer_charts.funnel(drawn, VALUE_TITLE, name)
         panel.chart_spec = chart.to_dict()
         panel.chart_svg = charts.to_svg(chart, panel.chart_description)
     panel.table = _table(t)

@@ -108,7 +108,8 @@ def _direction(panel: Panel) -> str:
         if "forces compared" in low or "not available" in low or "are needed" in low:
             continue
         if any(word in low for word in DIRECTION_WORDS):
-            return sentence
+            first = sentence.split(". ", 1)[0]  # the summary keeps the first sentence only
+            return first if first.endswith(".") else first + "."
     return ""
 
 

@@ -9,6 +9,7 @@ token, the navigation and the synthetic-data flag.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from openpeel.provenance import SYNTHETIC_MARK
 from openpeel.reference.forces import force_label
 from openpeel.reference.vocabularies import code_name
 from openpeel.report.summary import GRADE_MEANING
+from openpeel.report.wording import plain
 from openpeel.scrutiny.records import has_synthetic_records
 from openpeel.web import (
     routes_assess,
@@ -44,11 +46,14 @@ from openpeel.web import (
     routes_stop_search,
     routes_vulnerability,
 )
+from openpeel.web.admission import ClientLimiter, Ticket, TooManyRequests, current_ticket
+from openpeel.web.public_data import ServerBusy
 from openpeel.web.rendering import pct, render, stratum_label
 from openpeel.web.security import (
     ANON_COOKIE,
     SESSION_COOKIE,
     LoginRequired,
+    client_key,
     load_secret,
     new_token,
     user_for_token,
@@ -68,6 +73,7 @@ def create_app(
     data_dir: Path | None = None,
     https_only: bool = False,
     is_synthetic: bool | None = None,
+    trusted_proxies: Sequence[str] | None = None,
 ) -> FastAPI:
     """Build the app on a migrated database.
 
@@ -78,6 +84,8 @@ def create_app(
         https_only: mark cookies Secure even when the request looks like plain HTTP (behind a
             TLS-terminating proxy).
         is_synthetic: force the synthetic-data banner on or off; None asks the database.
+        trusted_proxies: addresses of reverse proxies whose ``X-Forwarded-For`` names the
+            client (default: the ``trusted_proxies`` setting; none).
     """
     where = workspace(data_dir, database_url=database_url)
     if engine is None:
@@ -91,6 +99,11 @@ def create_app(
     app.state.https_only = https_only
     app.state.synthetic_override = is_synthetic
     app.state.synthetic_cache = (0.0, False)
+    if trusted_proxies is None:
+        trusted_proxies = where.settings.trusted_proxy_addresses()
+    app.state.trusted_proxies = frozenset(trusted_proxies)
+    #: Each client's allowance of requests that need new computations (see admission.py).
+    app.state.limiter = ClientLimiter()
     with app.state.sessions() as session:
         app.state.secret = load_secret(session)
     web = resources.files("openpeel.web")
@@ -99,6 +112,7 @@ def create_app(
     app.state.templates.env.globals["synthetic_mark"] = SYNTHETIC_MARK
     app.state.templates.env.globals["grade_meaning"] = GRADE_MEANING
     app.state.templates.env.globals["force_label"] = force_label
+    app.state.templates.env.filters["plain"] = plain
     app.state.templates.env.globals["code_name"] = code_name
     app.state.templates.env.globals["stratum_label"] = stratum_label
     app.state.templates.env.auto_reload = False  # templates ship with the package: no stat per use
@@ -121,7 +135,13 @@ def create_app(
         request.state.is_synthetic = (
             fresh if fresh is not None else await run_in_threadpool(_synthetic, app)
         )
-        response: Response = await call_next(request)
+        ticket = Ticket(client_key(request), app.state.limiter)
+        reset = current_ticket.set(ticket)
+        try:
+            response: Response = await call_next(request)
+        finally:
+            ticket.close()
+            current_ticket.reset(reset)
         if not anon and not getattr(request.state, "anon_cookie_set", False):
             set_cookie(request, response, ANON_COOKIE, request.state.anon_token)
         if token and request.state.user is None and not getattr(request.state, "cookie_set", False):
@@ -175,6 +195,20 @@ def create_app(
             "error.html",
             {"status": 400, "message": message, "show_feedback": False},
             status_code=400,
+        )
+
+    @app.exception_handler(TooManyRequests)
+    async def too_many(request: Request, exc: TooManyRequests) -> Response:
+        headers = {"Retry-After": str(exc.retry_after_seconds)}
+        return await http_error(
+            request, StarletteHTTPException(status_code=429, detail=str(exc), headers=headers)
+        )
+
+    @app.exception_handler(ServerBusy)
+    async def busy(request: Request, exc: ServerBusy) -> Response:
+        return await http_error(
+            request,
+            StarletteHTTPException(status_code=503, detail=str(exc), headers={"Retry-After": "5"}),
         )
 
     @app.exception_handler(UserInputError)

@@ -155,6 +155,12 @@ def area_page(
         area = fw.area(area_id)
     except UnknownIdError as error:
         raise HTTPException(status_code=404, detail=f"no PEEL area {area_id!r}") from error
+    panels = panels_for(request, area.sections, force_id, period)
+    found = public_data.assessment(
+        request.app.state.data_dir, request.app.state.engine, force_id, period
+    )
+    own = next((a for a in found.areas if a.area.area_id == area_id), None) if found else None
+    summary = summarise([AreaSection(area, panels, own)])
     return render(
         request,
         "public/area.html",
@@ -162,7 +168,8 @@ def area_page(
             **common(request, force_id, period),
             "framework": fw,
             "area": area,
-            "panels": panels_for(request, area.sections, force_id, period),
+            "area_summary": summary.areas[0] if summary.areas else None,
+            "panels": panels,
             "sections": [sections()[s] for s in area.sections],
             "page_title": area.title,
         },

@@ -21,6 +21,8 @@ from openpeel.web.routes_overview import PublicScope, common, query_string
 from openpeel.web.security import protected_router
 
 router = protected_router()
+#: Sections of official statistics published for every force: each panel compares all forces.
+OFFICIAL_SECTIONS = ("official_crime", "official_outcome", "official_use_of_force")
 Group = Annotated[str, Query(max_length=30, pattern=r"^[a-z_]*$")]
 
 
@@ -69,6 +71,12 @@ def peers_page(request: Request, scope: PublicScope, group: Group = ss.ALL) -> H
     """Every force's search rate for the period, ranked and in a funnel plot."""
     force_id, period = scope
     panels = _peer_panels(request, force_id, period, group)
+    official = [
+        panel
+        for name in OFFICIAL_SECTIONS
+        for panel in public_data.section_panels(request.app.state.data_dir, name, force_id, period)
+        if not panel.unavailable
+    ]
     return render(
         request,
         "public/peers.html",
@@ -76,6 +84,7 @@ def peers_page(request: Request, scope: PublicScope, group: Group = ss.ALL) -> H
             **common(request, force_id, period),
             "page_title": "Peers: stop and search",
             "panels": panels,
+            "official_panels": official,
             "group": group,
             "group_choices": [
                 (g, "All person searches" if g == ss.ALL else f"{label(g)} (self-defined)")
@@ -83,6 +92,7 @@ def peers_page(request: Request, scope: PublicScope, group: Group = ss.ALL) -> H
             ],
             "csv_base": "/peers/data",
             "qs": query_string(force_id, period, group=group if group != ss.ALL else ""),
+            "qs_public": query_string(force_id, period),
         },
     )
 
