@@ -71,6 +71,11 @@ class Settings(BaseSettings):
         default=64 * 1024 * 1024,
         description="An ingest batch holds at most this many bytes of files.",
     )
+    ingest_max_rejects: int = Field(
+        default=10_000,
+        description="A police.uk file with more rows that cannot be read than this is refused "
+        "as not a file of its kind, rather than loaded row by row (bounds memory).",
+    )
     database_url: str | None = Field(
         default=None,
         description="SQLAlchemy URL of the operational database (users, panels, reviews, "

@@ -13,16 +13,21 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from openpeel.calendar import Period
-from openpeel.config import Where, workspace_for
+import openpeel
+from openpeel.calendar import Period, add_months, last_day
+from openpeel.config import Where, Workspace, workspace_for
 from openpeel.store.calls import load_call_log, load_calls_999, load_incidents
+from openpeel.store.crime_recording import load_crime_recording_extract
 from openpeel.store.ingest import IngestReport, ingest
 from openpeel.store.lake import Lake
 from openpeel.store.offenders import load_offender_extract
+from openpeel.store.official import load_official
 from openpeel.store.vulnerability import load_folder as load_vulnerability_folder
 from openpeel.synth import SynthSummary, write_archive
 from openpeel.synth.calls import write_calls_demo
+from openpeel.synth.crime_recording import read_truth, write_crime_recording_extract
 from openpeel.synth.offenders import write_offender_extract
+from openpeel.synth.official import PEERS, write_official
 from openpeel.synth.population import demo_population
 from openpeel.synth.vulnerability import write_vulnerability_extract
 
@@ -43,6 +48,8 @@ class DemoLake:
     offender_rows: dict[str, int]
     offenders_as_at: date
     vulnerability_rows: dict[str, int] = field(default_factory=dict)
+    official_files: list[Path] = field(default_factory=list)
+    audit_id: int | None = None
     reports: dict[str, Path] = field(default_factory=dict)
 
 
@@ -59,6 +66,7 @@ def build_demo(
     offenders_period: tuple[str, str] = ("2021-04", "2024-03"),
     vulnerability_months: int = 24,
     vulnerability_scale: float = 0.1,
+    audit_incidents: int = 8000,
     progress: Callable[[int, int], None] | None = None,
 ) -> DemoLake:
     """Write and load a SYNTHETIC lake: police.uk files for ``forces`` (the first one is the
@@ -76,6 +84,9 @@ def build_demo(
         offenders_period: first and last month of the offender management extract.
         vulnerability_months: months of the vulnerability extract (from ``start``).
         vulnerability_scale: size of the vulnerability extract relative to the real force.
+        audit_incidents: incidents in the crime recording extract of the period's last six
+            months, audited by two stand-in auditors into a finished crime data integrity audit
+            (in the workspace's operational database; 0: no audit).
         progress: called with (files done, files in all) during the ingest.
     """
     ws = workspace_for(where)
@@ -119,6 +130,17 @@ def build_demo(
         vulnerability_scale,
     )
     load_vulnerability_folder(vulnerability.out_dir, force_id, data_dir)
+    official = write_official(
+        data_dir / "synthetic-official",
+        force_id,
+        official_year(end),
+        seed,
+        peers=tuple(dict.fromkeys([*forces[1:], *PEERS])),
+    )
+    load_official(official.files, data_dir)
+    audit_id = (
+        _finished_audit(ws, force_id, end, seed, audit_incidents) if audit_incidents else None
+    )
     return DemoLake(
         data_dir,
         force_id,
@@ -129,7 +151,57 @@ def build_demo(
         dict(extract.rows),
         extract.as_at,
         dict(vulnerability.rows),
+        list(official.files),
+        audit_id,
     )
+
+
+def _finished_audit(ws: Workspace, force_id: str, end: str, seed: int, incidents: int) -> int:
+    """A crime recording extract of the six months to ``end``, loaded, and a closed audit of it
+    decided by stand-in auditors from the synthetic truth (figures published to the lake)."""
+    from openpeel.crime_audit.stand_in import run_synthetic_audit
+    from openpeel.database.engine import cached_engine
+    from openpeel.database.migrate import upgrade
+
+    last = Period.from_months(end, end).end
+    first = add_months(last, -5)
+    folder = ws.data_dir / "synthetic-crime-recording"
+    write_crime_recording_extract(
+        folder, force_id, f"{first:%Y-%m}", f"{last:%Y-%m}", seed, incidents
+    )
+    load_crime_recording_extract(folder, force_id, ws)
+    engine = cached_engine(ws.database_url)
+    upgrade(engine)
+    # R of U = R(1 - p)/p: the year's recorded crime in the lake (police.uk, no fraud in it), as
+    # the inspectorate scales its audits; the extract's own count when the lake has none.
+    con = openpeel.connect(ws)
+    crimes = con.table("crimes")
+    year = crimes.filter(
+        (crimes.force_id == force_id)
+        & (crimes.month >= add_months(last, -11))
+        & (crimes.month <= last)
+    )
+    recorded = int(year.count().execute())
+    return run_synthetic_audit(
+        engine,
+        read_truth(folder),
+        ws,
+        force_id,
+        first,
+        last_day(last),
+        f"Crime data integrity audit {first:%b %Y} to {last:%b %Y} (synthetic)",
+        half_width=0.04,
+        seed=seed,
+        recorded_crimes_year=float(recorded) if recorded else None,
+    )
+
+
+def official_year(end: str) -> str:
+    """The last financial year ending in or before the month ``end`` (``YYYY-MM``): the year of
+    the synthetic official statistics, so the period shown always has an edition."""
+    year, month = int(end[:4]), int(end[5:7])
+    last = year if month >= 3 else year - 1
+    return f"{last - 1}/{last % 100:02d}"
 
 
 def _period(start: str, end: str) -> Period:

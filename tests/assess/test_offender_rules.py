@@ -100,3 +100,60 @@ def test_offender_rules_on_the_synthetic_extract(lake: Path) -> None:
     monthly = CATALOGUE["offenders.overdue"](con, FORCE, PERIOD).table
     assert int(monthly["is_latest"].sum()) == monthly["risk_level"].nunique()
     assert monthly["month"].min() >= PERIOD.start
+
+
+def test_new_offender_rules_match_the_indicators_on_the_synthetic_extract(lake: Path) -> None:
+    """P8.4 (overdue ARMS), P8.5 (overdue visits at high risk), P8.6 (caseload against the
+    guide) and P8.7 (first ARMS within 28 days) judge the numbers the indicators give."""
+    con = openpeel.connect(lake)
+    area = assess(lake, FORCE, PERIOD).area("offenders")
+    found = {c.rule.characteristic_id: c.finding for c in area.characteristics}
+    curve = CATALOGUE["offenders.overdue"](con, FORCE, PERIOD).table
+    latest = curve[curve["is_latest"]]
+    every = latest[latest["risk_level"] == "all"].iloc[0]
+    assert (found["P8.4"].count, found["P8.4"].total) == (
+        every["arms_overdue"],
+        every["offenders_registered"],
+    )
+    high = latest[latest["risk_level"].isin(["very_high", "high"])]
+    assert (found["P8.5"].count, found["P8.5"].total) == (
+        high["offenders_visit_overdue"].sum(),
+        high["offenders_registered"].sum(),
+    )
+    loads = CATALOGUE["offenders.caseload"](con, FORCE, PERIOD).table
+    last = loads[loads["is_latest"]].iloc[0]
+    assert found["P8.6"].value == last["offenders_per_fte"]
+    assert found["P8.6"].status == ("met" if last["offenders_per_fte"] <= 50 else "not_met")
+    first = CATALOGUE["offenders.time_to_first"](con, FORCE, PERIOD).table
+    arms = first[first["measure"] == "first_arms"].iloc[0]
+    if arms["offenders"]:
+        assert found["P8.7"].value == arms["share_within_28_days"]
+        assert found["P8.7"].low == arms["share_within_28_days_low"]
+    for cid in ("P8.4", "P8.5", "P8.6"):
+        assert found[cid].status in ("met", "not_met", "uncertain"), found[cid].reason
+
+
+def test_the_caseload_rule_states_the_projects_guide() -> None:
+    for fw, cid in (("peel-2021-22", "P8.6"), ("peel-2023-25", "P7.6")):
+        r = next(x for x in load_rules(fw) if x.characteristic_id == cid)
+        assert r.threshold == ind.CASELOAD_GUIDE_PER_FTE
+        assert "assumption" in r.note
+
+
+@pytest.mark.parametrize(
+    ("overdue_high", "status"), [((2, 200), "met"), ((40, 200), "not_met"), ((6, 100), "uncertain")]
+)
+def test_high_risk_visits_rule_sums_the_two_levels(
+    overdue_high: tuple[int, int], status: str
+) -> None:
+    x, n = overdue_high
+    table = pd.DataFrame(
+        [
+            {"month": date(2022, 3, 1), "risk_level": level, "offenders_visit_overdue": k,
+             "offenders_registered": m, "is_latest": True}
+            for level, k, m in (("very_high", x // 2, n // 2), ("high", x - x // 2, n - n // 2),
+                                ("medium", 90, 100), ("all", 90 + x, 100 + n))
+        ]
+    )  # fmt: skip
+    f = evaluate_rows(rule("P8.5"), table)
+    assert (f.count, f.total, f.status) == (x, n, status)

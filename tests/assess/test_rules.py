@@ -250,7 +250,9 @@ def test_assessment_without_data_says_not_assessed_everywhere() -> None:
     [
         (date(2022, 3, 1), "peel-2021-22"),  # in force, with rules
         (date(2020, 3, 1), "peel-2021-22"),  # before the first framework: the first with rules
-        (None, "peel-2021-22"),  # no period: the latest with rules
+        (date(2024, 3, 1), "peel-2023-25"),  # 2023/24: in force, with rules
+        (date(2026, 3, 1), "peel-2023-25"),  # 2025-27 has no rules: the latest earlier one
+        (None, "peel-2023-25"),  # no period: the latest with rules
     ],
 )
 def test_one_rule_chooses_the_framework_of_an_assessment(
@@ -262,8 +264,10 @@ def test_one_rule_chooses_the_framework_of_an_assessment(
 def test_a_framework_without_rules_falls_back_to_the_latest_earlier_one_with_rules(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    assert assessed_framework_id(date(2024, 3, 1)) == "peel-2021-22"  # 2023-25 has no rules yet
-    monkeypatch.setitem(RULES_FILES, "peel-2023-25", "rules-2021-22.csv")
+    monkeypatch.delitem(RULES_FILES, "peel-2023-25")
+    assert assessed_framework_id(date(2024, 3, 1)) == "peel-2021-22"
+    assert assessed_framework_id(None) == "peel-2021-22"
+    monkeypatch.setitem(RULES_FILES, "peel-2023-25", "rules-2023-25.csv")
     assert assessed_framework_id(date(2024, 3, 1)) == "peel-2023-25"
     assert assessed_framework_id(date(2022, 3, 1)) == "peel-2021-22"
     assert assessed_framework_id(None) == "peel-2023-25"

@@ -47,7 +47,12 @@ def test_afi_whole_life(browser: Any, site: str, artifacts: Path) -> None:
     page.goto(f"{site}/assess?force=west-midlands&fy=2021/22")
     assert page.locator("#areas").is_visible()
     assert page.locator("#row-fairness .grade-suggested").inner_text().strip()
-    assert "not assessed" in page.locator("#row-vulnerable").inner_text()
+    assert "not assessed" in page.locator("#row-serious_organised_crime").inner_text()
+    # The synthetic vulnerability extract: one team cannot meet its demand (P7.1, a cause of
+    # concern), so the area is graded from data.
+    assert "Inadequate" in page.locator("#row-vulnerable").inner_text()
+    assert page.locator("#ch-P7\\.1 .status").inner_text() == "not met"
+    assert page.locator("button.create-afi[data-characteristic='P7.1']").count() == 1
     page.screenshot(path=str(artifacts / "assess-areas.png"), full_page=False)
     # P5.3 (letters answered within 5 working days) is not met on the synthetic incidents:
     # create the area for improvement from it.
@@ -58,6 +63,10 @@ def test_afi_whole_life(browser: Any, site: str, artifacts: Path) -> None:
     assert "Letters and e-mails" in page.locator("#afi-title").inner_text()
     assert page.locator("#afi-status").inner_text() == "open"
 
+    # The linked measures now, with a verdict from their months.
+    assert page.locator("#measures-table tbody tr").count() >= 1
+    verdict = page.locator("#measures-verdict").inner_text()
+    assert any(v in verdict for v in ("Resolved", "Progressing", "Worsening", "No clear change"))
     # Progress from the linked indicator, month by month.
     assert page.locator("#progress-table tbody tr").count() >= 3
     progress = page.locator("#progress-table tbody").inner_text()

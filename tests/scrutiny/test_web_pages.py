@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from openpeel.cli import main
+from openpeel.database import migrate
 from openpeel.database.engine import make_engine
+from openpeel.database.migrate import current_revision, head_revision, migrates_itself
 from openpeel.web.app import create_app
 from tests.scrutiny.web_helpers import TestClient, app_for, client_for
 from tests.scrutiny.world import World, csrf_from
@@ -94,7 +97,28 @@ def test_member_sees_only_own_review_and_coordinator_sees_progress(
     assert "Close the meeting" in meeting
 
 
-def test_serve_refuses_an_unmigrated_database(tmp_path: Path) -> None:
+def test_serve_creates_and_migrates_the_embedded_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    served: list[Any] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.append(app))
+    data_dir = tmp_path / "fresh"  # not even created yet
+    result = CliRunner().invoke(main, ["--data-dir", str(data_dir), "serve"])
+    assert result.exit_code == 0, result.output
+    assert len(served) == 1
+    engine = make_engine(f"sqlite:///{data_dir / 'openpeel.db'}")
+    assert current_revision(engine) == head_revision()
+
+
+def test_serve_refuses_an_unmigrated_server_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert migrates_itself(make_engine(f"sqlite:///{tmp_path / 'x.db'}"))
+    assert not migrates_itself(make_engine("postgresql://someone@db.invalid/openpeel"))
+    # A server database (stood in for by SQLite here) is migrated on purpose only.
+    monkeypatch.setattr(migrate, "migrates_itself", lambda engine: False)
     result = CliRunner().invoke(main, ["--data-dir", str(tmp_path), "serve"])
     assert result.exit_code == 1
     assert "openpeel db upgrade" in result.output

@@ -147,7 +147,7 @@ def test_nothing_loaded_is_a_clear_error(tmp_path: Path) -> None:
     code, _, err = run("--data-dir", str(tmp_path), "calls", "performance")
     assert code == 1 and "nothing is loaded" in err
     code, _, err = run("--data-dir", str(tmp_path), "charter", "--force", "atlantis")
-    assert code == 1 and "unknown force id" in err
+    assert code == 1 and "unknown force 'atlantis'" in err
     code, _, err = run("--data-dir", str(tmp_path), "charter", "--force", "kent", "--from",
                        "2022-13", "--to", "2023-01")  # fmt: skip
     assert code == 1 and "not a month" in err

@@ -193,7 +193,7 @@ def test_bad_files_are_one_line_errors(tmp_path: Path, data_dir: Path) -> None:
         store.load_call_log(write(tmp_path, "empty.csv", ""), "kent", data_dir)
     with pytest.raises(ValueError, match="not a call log file"):
         store.load_call_log(write(tmp_path, "x.csv", "a,b\n1,2\n"), "kent", data_dir)
-    with pytest.raises(ValueError, match="unknown force id"):
+    with pytest.raises(ValueError, match="unknown force 'atlantis'"):
         store.load_call_log(write(tmp_path, "log.csv", LOG), "atlantis", data_dir)
     with pytest.raises(ValueError, match="give --force"):
         store.load_export(write(tmp_path, "log.csv", LOG), "call_log", data_dir)

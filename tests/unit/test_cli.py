@@ -48,7 +48,7 @@ def test_status_in_every_format(tmp_path: Path) -> None:
     rows = json.loads(_run("--data-dir", d, "status", "--format", "json")[1])
     assert [r["status"] for r in rows] == ["loaded", "missing", "loaded"]
     code, out, _ = _run("--data-dir", d, "status")
-    assert code == 0 and "essex" in out and "2020-02" in out
+    assert code == 0 and "Essex Police" in out and "2020-02" in out  # names, not ids
 
 
 def test_bad_input_exits_1_with_one_line(tmp_path: Path) -> None:

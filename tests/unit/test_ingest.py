@@ -241,7 +241,16 @@ def test_newer_snapshot_supersedes_older_in_either_order(tmp_path: Path, data_di
     [
         ("2020-01-essex-stop-and-search.csv", b"", "empty file"),
         ("2020-01-essex-stop-and-search.csv", b"\x89PNG\r\n\x1a\n\x00\x00", "not a CSV"),
-        ("2020-01-essex-stop-and-search.csv", b"Type,When,Where\nx,y,z\n", "wrong header"),
+        (
+            "2020-01-essex-stop-and-search.csv",
+            b"Type,When,Where\nx,y,z\n",
+            "wrong header for a stop-and-search file",  # the kind the name says, not street
+        ),
+        (
+            "2020-01-essex-stop-and-search.csv",
+            b"Crime ID,Month,Location\nx,y,z\n",
+            "wrong header for a stop-and-search file: missing Type, Date",
+        ),
         (
             "2020-01-essex-street.csv",
             b"Type,Date,Part of a policing operation,Policing operation,"
@@ -251,7 +260,8 @@ def test_newer_snapshot_supersedes_older_in_either_order(tmp_path: Path, data_di
             "header is that of a stop-and-search",
         ),
         ("notes.csv", b"a,b\n", "not a police.uk file name"),
-        ("2020-01-atlantis-street.csv", b"x\n", "unknown force id"),
+        ("2020-01-atlantis-street.csv", b"x\n", "unknown force 'atlantis'"),
+        ("2020-01-westyorkshire-street.csv", b"x\n", "did you mean west-yorkshire?"),
     ],
 )
 def test_bad_files_are_refused_with_a_reason(

@@ -72,7 +72,7 @@ def test_every_chart_has_a_table_and_csv(client: TestClient, path: str) -> None:
 
 
 def test_needs_internal_area(client: TestClient) -> None:
-    text = client.get(f"/areas/workforce?{QS}").text
+    text = client.get(f"/areas/serious_organised_crime?{QS}").text
     assert "Needs force-internal data." in text
 
 
@@ -85,7 +85,7 @@ def test_explorer_filters_change_the_table(client: TestClient) -> None:
     everyone = client.get(f"/stop-search?{QS}").text
     males = client.get(f"/stop-search?{QS}&sex=male&ethnicity=officer_defined").text
     assert everyone != males
-    assert "sex = male" in males
+    assert "sex: Male" in males and "West Midlands Police" in males
     assert (
         'href="/stop-search?force=west-midlands&amp;from=2021-10&amp;to=2022-03&amp;'
         'ethnicity=officer_defined&amp;sex=male"' in males
@@ -143,3 +143,9 @@ def test_bad_input_is_a_clear_error(client: TestClient, path: str, status: int) 
     r = client.get(path)
     assert r.status_code == status
     assert "Traceback" not in r.text
+
+
+def test_a_mistyped_force_is_answered_with_the_nearest_id(client: TestClient) -> None:
+    r = client.get("/overview?force=westyorkshire")
+    assert r.status_code == 400
+    assert "did you mean west-yorkshire?" in r.text

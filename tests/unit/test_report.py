@@ -24,17 +24,24 @@ def html(report: Report) -> str:
     return render_html(report)
 
 
-def test_one_section_per_area_in_framework_order(report: Report, html: str) -> None:
+def test_one_section_per_area_with_results_in_framework_order(report: Report, html: str) -> None:
     ids = [s.area.area_id for s in report.sections]
     assert ids == [a.area_id for a in report.framework.areas]
+    shown = [i for i in ids if i in report.summary.shown_area_ids]
     found = re.findall(r'<section class="area" id="area-([a-z_]+)"', html)
-    assert found == ids
+    assert found == shown and "fairness" in shown
+    evidence = re.findall(r'<section class="evidence" id="evidence-([a-z_]+)"', html)
+    assert evidence == ids  # every area's framework text and evidence is in the appendix
 
 
-def test_areas_without_data_say_they_need_internal_data(report: Report, html: str) -> None:
+def test_areas_without_data_are_one_line_each_on_the_summary(report: Report, html: str) -> None:
     internal = [s for s in report.sections if s.needs_internal]
-    assert {s.area.area_id for s in internal} >= {"workforce"}
-    assert html.count("Needs force-internal data.") == len(internal)
+    assert {s.area.area_id for s in internal} >= {"serious_organised_crime"}
+    listed = {i for g in report.summary.not_assessed for i, _title in g.areas}
+    assert {s.area.area_id for s in internal} <= listed
+    summary = html[html.index('id="summary"') : html.index('class="toc"')]
+    for section in internal:
+        assert summary.count(f"<li>{section.area.title}</li>") == 1
 
 
 def test_every_panel_has_numbers_definition_chart_and_table(report: Report) -> None:
@@ -89,18 +96,22 @@ def test_write_html(report: Report, tmp_path: Path) -> None:
     assert path.read_text().startswith("<!doctype html>")
 
 
-def test_pdf_has_one_section_per_area(report: Report, tmp_path: Path) -> None:
+def test_pdf_opens_with_the_summary_then_one_page_per_area(report: Report, tmp_path: Path) -> None:
     document = pdf_document(report)
     tree = document.make_bookmark_tree()
-    # h1 (the title) holds the h2s: "About this report", then one per PEEL area.
+    # h1 (the title) holds the h2s: the summary, one per area with results, the appendix.
     label, _target, children, _state = tree[0]
     assert report.force_name in label
-    areas = [child[0] for child in children][1:]
-    assert len(areas) == len(report.sections)
-    for text, section in zip(areas, report.sections, strict=True):
+    labels = [child[0] for child in children]
+    assert labels[0] == "Summary" and children[0][1][0] == 0  # on the first page
+    assert labels[-1].startswith("Appendix")
+    shown = [s for s in report.sections if s.area.area_id in report.summary.shown_area_ids]
+    areas = labels[1:-1]
+    assert len(areas) == len(shown)
+    for text, section in zip(areas, shown, strict=True):
         assert section.area.title in text
-    starts = {child[1][0] for child in children[1:]}
-    assert len(starts) == len(report.sections)  # every area starts on its own page
+    starts = [child[1][0] for child in children]
+    assert len(set(starts)) == len(starts)  # every area starts on its own page
     out = tmp_path / "report.pdf"
     document.write_pdf(str(out))
     assert out.read_bytes().startswith(b"%PDF")

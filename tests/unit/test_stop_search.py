@@ -205,7 +205,7 @@ def test_population_sources(tiny: Any, tmp_path: Path) -> None:
 
 
 def test_scope_errors(tiny: Any) -> None:
-    with pytest.raises(ValueError, match="unknown force id"):
+    with pytest.raises(ValueError, match="unknown force 'atlantis'"):
         ss.rates(tiny, PERIOD, "atlantis", POPULATION)
     with pytest.raises(ValueError, match="no stop-and-search data for essex"):
         ss.rates(tiny, PERIOD, "essex", POPULATION)

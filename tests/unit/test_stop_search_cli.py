@@ -172,7 +172,7 @@ def test_user_errors_are_one_line(loaded: tuple[str, Path], tmp_path: Path) -> N
         ),
         (
             ("--data-dir", data, "stop-search", "rates", "--force", "atlantis", "--fy", "2019/20"),
-            "unknown force id",
+            "unknown force 'atlantis'",
         ),
         ((*base, "--from", "2020-01"), "give a period"),
         (

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
@@ -33,6 +34,7 @@ from openpeel.assess.framework_rules import (
     load_rules,
 )
 from openpeel.assess.grading import Suggestion, suggest
+from openpeel.assess.progress import improvement_progress
 from openpeel.calendar import Period
 from openpeel.config import Workspace, workspace_for
 from openpeel.indicators.result import IndicatorResult
@@ -291,6 +293,10 @@ def _build(
     open_imps: list[dict[str, Any]],
     rules_dir: Path | None,
 ) -> Assessment:
+    for imp in open_imps:
+        # Each open improvement's verdict from its linked measures (assess/progress.py).
+        progress = improvement_progress(SimpleNamespace(**imp), cache, rules_dir)
+        imp["progress"], imp["progress_reason"] = progress.verdict, progress.reason
     areas = []
     for area in fw.areas:
         mine = [r for r in rules if r.area_id == area.area_id]

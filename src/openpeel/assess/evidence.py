@@ -21,6 +21,7 @@ import pandas as pd
 
 from openpeel.assess.framework_rules import Rule, compare
 from openpeel.calendar import Period
+from openpeel.errors import DataUnavailableError
 from openpeel.indicators.result import IndicatorResult
 from openpeel.stats.intervals import wilson_interval
 
@@ -154,7 +155,8 @@ def _least_favourable(rule: Rule, rows: pd.DataFrame, name: str) -> Finding:
     """A measure rule whose filter keeps several rows (every group against White, say): each
     row is judged and the least favourable one decides, named in the reason, so that no row is
     picked in advance. Rows with an empty value are skipped while any other row has one."""
-    filtered = {column for column, _values in rule.filter}
+    # A filter column that keeps one value cannot name a row; one that keeps several can.
+    filtered = {column for column, values in rule.filter if len(values) == 1}
     varying = [
         c
         for c in rows.columns
@@ -253,32 +255,48 @@ def evaluate_rows(rule: Rule, table: pd.DataFrame, indicator: str | None = None)
 def evaluate(
     rule: Rule, cache: IndicatorCache | None, recorded: list[RecordedEvidence] | None = None
 ) -> Finding:
-    """Judge one rule: recorded evidence for ``needs_evidence`` rules, else the indicator."""
+    """Judge one rule: recorded evidence for ``needs_evidence`` rules, else the indicator.
+
+    An indicator rule whose data is missing (no extract loaded, say) is judged from recorded
+    evidence when there is some: data where it exists, evidence where it does not."""
     if rule.kind == "needs_evidence":
-        mine = [e for e in recorded or [] if e.characteristic_id == rule.characteristic_id]
-        if not mine:
-            return Finding(
-                rule.characteristic_id,
-                "missing",
-                f"needs {rule.evidence_kind or 'evidence that is not data'}: none recorded",
-                source="evidence",
-            )
-        latest = max(mine, key=lambda e: (e.evidence_date, e.evidence_id))
-        return Finding(
+        return _from_evidence(rule, recorded) or Finding(
             rule.characteristic_id,
-            latest.finding,
-            f"{latest.kind} ({latest.source}, {latest.evidence_date:%Y-%m-%d}): {latest.summary}",
+            "missing",
+            f"needs {rule.evidence_kind or 'evidence that is not data'}: none recorded",
             source="evidence",
-            evidence_id=latest.evidence_id,
         )
     if cache is None:
-        return Finding(
+        found = Finding(
             rule.characteristic_id, "missing", "no data connection", indicator=rule.indicator
         )
-    result = cache.get(rule.indicator)
-    if isinstance(result, str):
-        return Finding(rule.characteristic_id, "missing", result, indicator=rule.indicator)
-    return evaluate_rows(rule, result.table, rule.indicator)
+    else:
+        result = cache.get(rule.indicator)
+        if isinstance(result, str):
+            found = Finding(rule.characteristic_id, "missing", result, indicator=rule.indicator)
+        else:
+            found = evaluate_rows(rule, result.table, rule.indicator)
+    if found.status == "missing":
+        instead = _from_evidence(rule, recorded)
+        if instead is not None:
+            instead.reason = f"no data ({found.reason}); {instead.reason}"
+            return instead
+    return found
+
+
+def _from_evidence(rule: Rule, recorded: list[RecordedEvidence] | None) -> Finding | None:
+    """The finding of the latest evidence recorded for the rule's characteristic (None: none)."""
+    mine = [e for e in recorded or [] if e.characteristic_id == rule.characteristic_id]
+    if not mine:
+        return None
+    latest = max(mine, key=lambda e: (e.evidence_date, e.evidence_id))
+    return Finding(
+        rule.characteristic_id,
+        latest.finding,
+        f"{latest.kind} ({latest.source}, {latest.evidence_date:%Y-%m-%d}): {latest.summary}",
+        source="evidence",
+        evidence_id=latest.evidence_id,
+    )
 
 
 def trend(rule: Rule, table: pd.DataFrame, month_column: str = "month") -> pd.DataFrame:
@@ -361,7 +379,13 @@ def _offender_as_at(con: Any, force_id: str, period: Period) -> date:
     from openpeel.calendar import last_day
     from openpeel.indicators.offenders import extract_as_at
 
-    return min(extract_as_at(con, force_id), last_day(period.end))
+    as_at = min(extract_as_at(con, force_id), last_day(period.end))
+    if as_at < period.start:
+        # An extract that ends before the period says nothing about it.
+        raise DataUnavailableError(
+            f"the offender management extract ends {as_at}, before {period.label}"
+        )
+    return as_at
 
 
 def _offender_overdue(con: Any, force_id: str, period: Period) -> IndicatorResult:
@@ -376,10 +400,106 @@ def _offender_overdue(con: Any, force_id: str, period: Period) -> IndicatorResul
     return replace(result, table=table.assign(is_latest=table["day"] == table["day"].max()))
 
 
+def _offender_caseload(con: Any, force_id: str, period: Period) -> IndicatorResult:
+    """Offenders per manager FTE month by month over the period, the last month measured marked
+    ``is_latest`` (as for ``offenders.overdue``)."""
+    from openpeel.indicators.offenders import activity_start, caseload
+
+    as_at = _offender_as_at(con, force_id, period)
+    start = max(period.start, activity_start(con, force_id, as_at))
+    result = caseload(con, force_id, as_at, start=start)
+    table = result.table
+    return replace(result, table=table.assign(is_latest=table["day"] == table["day"].max()))
+
+
+def _offender_time_to_first(con: Any, force_id: str, period: Period) -> IndicatorResult:
+    """Time to the first ARMS and visit of the offenders registered during the period."""
+    from openpeel.indicators.offenders import activity_start, time_to_first
+
+    as_at = _offender_as_at(con, force_id, period)
+    registered_from = max(period.start, activity_start(con, force_id, as_at))
+    return time_to_first(con, force_id, as_at, registered_from=registered_from)
+
+
 def _offender_forecast(con: Any, force_id: str, period: Period) -> IndicatorResult:
     from openpeel.indicators.offender_forecast import backlog_forecast
 
     return backlog_forecast(con, force_id, _offender_as_at(con, force_id, period))
+
+
+def _vulnerability(con: Any, force_id: str, period: Period) -> Any:
+    """The force's vulnerability extract as it stood at the period's end."""
+    from openpeel.indicators.vulnerability import data_from_connection
+    from openpeel.indicators.vulnerability_period import within_period
+
+    return within_period(data_from_connection(con, force_id), period)
+
+
+#: The standard the capacity rule judges: investigations allocated within 24 hours in 95% of
+#: cases (openpeel's choice, not a national standard).
+VULNERABILITY_WITHIN_HOURS, VULNERABILITY_TARGET = 24.0, 0.95
+
+
+def _vulnerability_capacity(con: Any, force_id: str, period: Period) -> IndicatorResult:
+    from openpeel.indicators.vulnerability_capacity import capacity
+
+    data = _vulnerability(con, force_id, period)
+    return capacity(data, within_hours=VULNERABILITY_WITHIN_HOURS, target=VULNERABILITY_TARGET)
+
+
+def _vulnerability_timeliness(con: Any, force_id: str, period: Period) -> IndicatorResult:
+    from openpeel.indicators.vulnerability import timeliness
+
+    return timeliness(_vulnerability(con, force_id, period), within_hours=24.0)
+
+
+def _vulnerability_risk_assessment(con: Any, force_id: str, period: Period) -> IndicatorResult:
+    """Risk assessment completion of the period's cases, as a one-row table."""
+    result = _vulnerability_timeliness(con, force_id, period)
+    done = result.meta["risk_assessment_completion"]
+    return IndicatorResult(
+        name="vulnerability.risk_assessment",
+        title="Risk assessment completion",
+        definition="Cases reported in the period with a risk grade / cases reported in it.",
+        table=pd.DataFrame([{"cases": done["cases"], "assessed": done["assessed"]}]),
+        caveats=result.caveats,
+        is_synthetic=result.is_synthetic,
+        meta={"as_of": result.meta.get("as_of")},
+    )
+
+
+def _vulnerability_backlog(con: Any, force_id: str, period: Period) -> IndicatorResult:
+    from openpeel.indicators.vulnerability_backlog import backlog_trend
+
+    return backlog_trend(_vulnerability(con, force_id, period))
+
+
+def _vulnerability_marac(con: Any, force_id: str, period: Period) -> IndicatorResult:
+    """MARAC volume over the 12 months to the period's end (``is_latest``)."""
+    from openpeel.indicators.vulnerability import marac
+
+    result = marac(_vulnerability(con, force_id, period))
+    table = result.table
+    return replace(result, table=table.assign(is_latest=table.index == 0))
+
+
+def _crime_recording_audit(con: Any, force_id: str, period: Period) -> IndicatorResult:
+    from openpeel.indicators.crime_recording import audit_figures
+
+    return audit_figures(con, force_id, period)
+
+
+def _official(which: str) -> IndicatorFn:
+    """An official statistic published for every force, in the edition that speaks to the
+    period (openpeel.indicators.official_for_period)."""
+
+    def run(con: Any, force_id: str, period: Period) -> IndicatorResult:
+        from openpeel.indicators import official_for_period
+
+        fn: IndicatorFn = getattr(official_for_period, f"{which}_for")
+        return fn(con, force_id, period)
+
+    return run
 
 
 #: The indicators a rule may name, and the CLI command or page that shows each in full.
@@ -394,6 +514,21 @@ CATALOGUE: dict[str, IndicatorFn] = {
     "outcomes.quality": _outcome_quality,
     "offenders.overdue": _offender_overdue,
     "offenders.backlog_forecast": _offender_forecast,
+    "offenders.caseload": _offender_caseload,
+    "offenders.time_to_first": _offender_time_to_first,
+    "vulnerability.capacity": _vulnerability_capacity,
+    "vulnerability.timeliness": _vulnerability_timeliness,
+    "vulnerability.risk_assessment": _vulnerability_risk_assessment,
+    "vulnerability.backlog_trend": _vulnerability_backlog,
+    "vulnerability.marac": _vulnerability_marac,
+    "crime_recording.audit": _crime_recording_audit,
+    "official.recorded_crime": _official("recorded_crime"),
+    "official.crime_outcomes": _official("crime_outcomes"),
+    "official.use_of_force": _official("use_of_force"),
+    "official.workforce_representation": _official("workforce_representation"),
+    "official.workforce_resources": _official("workforce_resources"),
+    "official.money": _official("money"),
+    "official.demand": _official("demand"),
 }
 WHERE_SHOWN: dict[str, str] = {
     "charter.compliance": "openpeel charter",
@@ -406,4 +541,19 @@ WHERE_SHOWN: dict[str, str] = {
     "outcomes.quality": "openpeel outcomes quality",
     "offenders.overdue": "openpeel offenders overdue",
     "offenders.backlog_forecast": "openpeel offenders forecast",
+    "offenders.caseload": "openpeel offenders caseload",
+    "offenders.time_to_first": "openpeel offenders time-to-first",
+    "vulnerability.capacity": "openpeel vulnerability capacity",
+    "vulnerability.timeliness": "openpeel vulnerability timeliness",
+    "vulnerability.risk_assessment": "openpeel vulnerability timeliness",
+    "vulnerability.backlog_trend": "openpeel vulnerability backlog",
+    "vulnerability.marac": "openpeel vulnerability protection",
+    "crime_recording.audit": "openpeel audit estimate",
+    "official.recorded_crime": "openpeel official crime",
+    "official.crime_outcomes": "openpeel official outcomes",
+    "official.use_of_force": "openpeel official use-of-force",
+    "official.workforce_representation": "openpeel official workforce",
+    "official.workforce_resources": "openpeel official workforce --view resources",
+    "official.money": "openpeel official money",
+    "official.demand": "openpeel official demand",
 }

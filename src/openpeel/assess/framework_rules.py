@@ -41,7 +41,7 @@ GRADING_MEASURES = (
     "share_exceeded",
 )
 NOT_ASSESSED = "not_assessed"
-RULES_FILES = {"peel-2021-22": "rules-2021-22.csv"}
+RULES_FILES = {"peel-2021-22": "rules-2021-22.csv", "peel-2023-25": "rules-2023-25.csv"}
 GRADING_FILE = "grading.csv"
 USER_FOLDER = "assess"
 

@@ -33,7 +33,12 @@ from openpeel.assess.models import (
 )
 from openpeel.database.base import utcnow
 from openpeel.errors import UserInputError
-from openpeel.reference.peel_framework import framework, grades, published_grades
+from openpeel.reference.peel_framework import (
+    framework,
+    grades,
+    published_grades,
+    published_improvements,
+)
 
 #: Fields of an improvement that ``update_improvement`` may change.
 EDITABLE = (
@@ -259,6 +264,37 @@ def record_published_grades(
 def record_wmp_2021_22(session: Session, actor: Actor) -> list[AreaGrade]:
     """Enter West Midlands' 2021/22 grades as the inspectorate's recorded judgments."""
     return record_published_grades(session, actor, "west-midlands", "peel-2021-22")
+
+
+def record_published_improvements(
+    session: Session, actor: Actor, force_id: str, framework_id: str
+) -> list[Improvement]:
+    """Enter the inspectorate's areas for improvement and causes of concern of a force
+    (``reference/peel/recorded-improvements.csv``), each linked to the characteristic and the
+    indicators that measure it. Entering them again adds nothing: an improvement with the same
+    force, framework and title is kept as it is."""
+    existing = {i.title: i for i in improvements(session, force_id, framework_id=framework_id)}
+    out = []
+    for row in published_improvements(force_id, framework_id):
+        if row.title in existing:
+            out.append(existing[row.title])
+            continue
+        out.append(
+            create_improvement(
+                session,
+                actor,
+                row.force_id,
+                row.framework_id,
+                row.area_id,
+                row.title,
+                kind=row.kind,
+                characteristic_id=row.characteristic_id,
+                description=f"{row.note} Source: {row.source}.",
+                linked_indicators=row.linked_indicators,
+                origin="published",
+            )
+        )
+    return out
 
 
 # --------------------------------------------------------------------------- improvements

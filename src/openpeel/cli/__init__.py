@@ -43,6 +43,7 @@ COMMAND_MODULES: dict[str, str] = {
     "serve": "scrutiny",
     "config": "config",
     "vulnerability": "vulnerability",
+    "audit": "audit",
 }
 
 
@@ -50,6 +51,7 @@ COMMAND_MODULES: dict[str, str] = {
 #: keeps the two the same), so listing the commands imports none of their modules.
 COMMAND_HELP: dict[str, str] = {
     "afi": "Areas for improvement, causes of concern and recommendations, tracked to closure.",
+    "audit": "Crime data integrity audits: sample incidents, decide, estimate the recording rate.",
     "assess": (
         "One row per PEEL area: area,grade_suggested,grade_recorded,characteristics_met, "
         "characteristics_total,uncertain,not_assessed_reason."
@@ -83,7 +85,7 @@ COMMAND_HELP: dict[str, str] = {
     "stop-search": "Stop and search monitoring: quality, rates, ratios, outcomes, models, peers.",
     "synth": (
         "Write SYNTHETIC data: police.uk files (the default: openpeel synth OUT ...) or another "
-        "source's extract (openpeel synth offenders|vulnerability OUT ...)."
+        "source's extract (openpeel synth offenders|vulnerability|crime-recording OUT ...)."
     ),
     "users": "People who log in, and their roles.",
     "vulnerability": "Protecting vulnerable people: demand, timeliness, demand against capacity.",

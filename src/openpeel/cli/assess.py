@@ -8,24 +8,36 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from sqlalchemy import Engine, inspect
-from sqlalchemy.orm import Session
 
-from openpeel.assess import records
-from openpeel.assess.assessment import assess
-from openpeel.assess.framework_rules import RulesError, assessed_framework_id
-from openpeel.assess.models import IMPROVEMENT_KINDS, MONITORING_PHASES
 from openpeel.calendar import Period
-from openpeel.cli.options import DATABASE_URL, PERIOD
+from openpeel.cli.lazy import library, library_module
+from openpeel.cli.options import DATABASE_URL, FORCE_ID, PERIOD
 from openpeel.cli.output import FORMAT, Context, console, emit, plain_text, user_errors
-from openpeel.database.engine import cached_engine, session_scope
-from openpeel.database.migrate import require_schema
-from openpeel.errors import UserInputError
+from openpeel.errors import SourceFormatError, UserInputError
 from openpeel.exports import note_lines
 from openpeel.provenance import SYNTHETIC_MARK
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
+    from openpeel.assess import records
+else:  # imported when a command runs: --help loads no SQLAlchemy or pandas
+    records = library_module("assess.records")
+
+assess = library("assess.assessment", "assess")
+assessed_framework_id = library("assess.framework_rules", "assessed_framework_id")
+cached_engine = library("database.engine", "cached_engine")
+session_scope = library("database.engine", "session_scope")
+ensure_schema = library("database.migrate", "ensure_schema")
+
+#: The choices of options, written here so that ``--help`` imports no analytics library (a
+#: test checks each equals ``assess.models``' own).
+IMPROVEMENT_KINDS = ("area_for_improvement", "cause_of_concern", "recommendation")
+MONITORING_PHASES = ("scan", "engage")
 
 BY = click.option("--by", "by", default=None, help="Your name for the history (default: login).")
 #: The framework of an assessment: by default the one ``assessed_framework_id`` chooses for the
@@ -50,8 +62,13 @@ def _engine(ctx: Context, database_url: str | None) -> Engine:
 
 @contextmanager
 def _session(ctx: Context, database_url: str | None) -> Iterator[Session]:
+    from openpeel.database.models import metadata
+
     engine = _engine(ctx, database_url)
-    require_schema(engine)
+    ensure_schema(engine)  # the embedded SQLite default is created and migrated here
+    # Every model registered: an improvement's history refers to the users table, whose model
+    # lives in another module that a fresh process has not imported.
+    metadata()
     with session_scope(engine) as session:
         yield session
 
@@ -74,6 +91,8 @@ def _date(value: str | None, name: str) -> date | None:
 
 
 def _has_records(engine: Engine) -> bool:
+    from sqlalchemy import inspect
+
     try:
         return inspect(engine).has_table("improvements")
     except Exception:  # an unreachable database: assess from data alone
@@ -90,6 +109,7 @@ ASSESS_CAVEAT = (
 @click.option(
     "--force",
     "force_id",
+    type=FORCE_ID,
     required=True,
     metavar="FORCE",
     help="data.police.uk force id, e.g. west-midlands.",
@@ -135,7 +155,7 @@ def assess_command(
             engine = _engine(obj, database_url)
             db = engine if _has_records(engine) else None
             result = assess(obj.workspace, force_id, period, framework, db=db, rules_dir=rules_dir)
-        except (RulesError, KeyError) as err:
+        except (SourceFormatError, KeyError) as err:  # framework_rules.RulesError is the first
             raise UserInputError(str(err).strip("'\"")) from None
     if result.is_synthetic and fmt == "table":
         console.print(f"[bold yellow]{SYNTHETIC_MARK}[/]: not a real force's figures.")
@@ -159,6 +179,10 @@ def assess_command(
 
 # --------------------------------------------------------------------------- afi
 
+PROGRESS_CAVEAT = (
+    "A verdict from data, not a decision: closing an improvement needs its evidence recorded."
+)
+
 
 @click.group("afi")
 def afi_group() -> None:
@@ -166,7 +190,7 @@ def afi_group() -> None:
 
 
 @afi_group.command("add")
-@click.option("--force", "force_id", required=True, metavar="FORCE")
+@click.option("--force", "force_id", type=FORCE_ID, required=True, metavar="FORCE")
 @click.option("--area", "area_id", required=True, help="Area id, e.g. victims.")
 @click.option("--title", default="", help="What must improve (default: from the characteristic).")
 @click.option(
@@ -246,7 +270,7 @@ def afi_add(
 
 
 @afi_group.command("list")
-@click.option("--force", "force_id", default=None, metavar="FORCE")
+@click.option("--force", "force_id", type=FORCE_ID, default=None, metavar="FORCE")
 @click.option(
     "--status",
     type=click.Choice(["active", "open", "in_progress", "closed"]),
@@ -304,6 +328,88 @@ def afi_show(obj: Context, improvement_id: int, database_url: str | None, fmt: s
             fmt,
             title="History",
         )
+
+
+@afi_group.command("published")
+@click.option(
+    "--force",
+    "force_id",
+    type=FORCE_ID,
+    default="west-midlands",
+    show_default=True,
+    metavar="FORCE",
+)
+@BY
+@DATABASE_URL
+@FORMAT
+@click.pass_obj
+def afi_published(
+    obj: Context, force_id: str, by: str | None, database_url: str | None, fmt: str
+) -> None:
+    """Enter the inspectorate's improvements of a force (reference/peel/recorded-improvements.csv),
+    each linked to the measures that track it; entering them again adds nothing."""
+    from openpeel.reference.peel_framework import frameworks
+
+    with user_errors(), _session(obj, database_url) as s:
+        rows = [
+            records.as_row(i)
+            for fid in frameworks()
+            for i in records.record_published_improvements(s, _actor(by), force_id, fid)
+        ]
+        if not rows:
+            raise UserInputError(f"no published improvements recorded for {force_id!r}")
+        emit(rows, fmt, title=f"Published improvements of {force_id}")
+
+
+@afi_group.command("progress")
+@click.argument("improvement_id", type=int)
+@PERIOD
+@click.option("--monthly", is_flag=True, help="Print every measure month by month instead.")
+@DATABASE_URL
+@FORMAT
+@click.pass_obj
+def afi_progress(
+    obj: Context,
+    improvement_id: int,
+    start: str | None,
+    end: str | None,
+    fy: str | None,
+    monthly: bool,
+    database_url: str | None,
+    fmt: str,
+) -> None:
+    """Is an improvement progressing? Its linked measures now and month by month, for a period.
+
+    The measures are the indicator rules of its area named by its characteristic or its linked
+    indicators; the verdict (resolved, progressing, worsening, no clear change, no data) comes
+    from their findings and the slopes of their monthly series."""
+    from openpeel.assess.evidence import IndicatorCache
+    from openpeel.assess.progress import improvement_progress
+    from openpeel.store.connection import connect
+
+    with user_errors():
+        period = Period.parse(start, end, fy)
+        with _session(obj, database_url) as s:
+            imp = records.get_improvement(s, improvement_id)
+            s.expunge(imp)
+        cache = IndicatorCache(connect(obj.workspace), imp.force_id, period)
+        progress = improvement_progress(imp, cache)
+    table = progress.monthly() if monthly else progress.table()
+    rows: list[dict[str, Any]] = [
+        {str(k): (None if v != v else v) for k, v in r.items()}
+        for r in table.to_dict(orient="records")
+    ]
+    title = f"Improvement {imp.id} ({imp.title}), {period.label}: {progress.verdict}"
+    if progress.is_synthetic and fmt == "table":
+        console.print(f"[bold yellow]{SYNTHETIC_MARK}[/]: not a real force's figures.")
+    if progress.is_synthetic and fmt == "csv":
+        rows = [{"synthetic_data": True, **r} for r in rows]
+    notes = note_lines(
+        title=title, is_synthetic=progress.is_synthetic, caveats=[progress.reason, PROGRESS_CAVEAT]
+    )
+    emit(rows, fmt, title=title, notes=notes, is_synthetic=progress.is_synthetic)
+    if fmt == "table":
+        console.print(f"{progress.verdict}: {progress.reason}")
 
 
 @afi_group.command("update")
@@ -398,7 +504,7 @@ def grade_group() -> None:
 
 
 @grade_group.command("set")
-@click.option("--force", "force_id", required=True, metavar="FORCE")
+@click.option("--force", "force_id", type=FORCE_ID, required=True, metavar="FORCE")
 @click.option("--area", "area_id", required=True)
 @click.option("--grade", required=True)
 @click.option("--reason", required=True)
@@ -445,14 +551,19 @@ def evidence_group() -> None:
 
 
 @evidence_group.command("add")
-@click.option("--force", "force_id", required=True, metavar="FORCE")
+@click.option("--force", "force_id", type=FORCE_ID, required=True, metavar="FORCE")
 @click.option("--characteristic", "characteristic_id", required=True)
 @click.option("--finding", type=click.Choice(["met", "not_met", "uncertain"]), required=True)
 @click.option("--kind", required=True, help="e.g. file review, inspection finding, document.")
 @click.option("--source", required=True, help="Where it comes from (document, reference).")
 @click.option("--date", "evidence_date", required=True, metavar="YYYY-MM-DD")
 @click.option("--summary", default="")
-@FRAMEWORK
+@click.option(
+    "--framework",
+    default=None,
+    help="PEEL framework id (default: the one assessed for the evidence's month, as an "
+    "assessment of a period ending then would be).",
+)
 @BY
 @DATABASE_URL
 @click.pass_obj
@@ -465,19 +576,22 @@ def evidence_add(
     source: str,
     evidence_date: str,
     summary: str,
-    framework: str,
+    framework: str | None,
     by: str | None,
     database_url: str | None,
 ) -> None:
     """Record evidence for a characteristic that needs it."""
     when = _date(evidence_date, "--date")
     assert when is not None
+    # Evidence of January 2022 speaks to the 2021/22 framework's characteristics, whose ids
+    # differ from the 2023-25 ones: the date picks the framework unless one is named.
+    framework_id = framework or assessed_framework_id(when.replace(day=1))
     with user_errors(), _session(obj, database_url) as s:
         row = records.add_evidence(
             s,
             _actor(by),
             force_id,
-            framework,
+            framework_id,
             characteristic_id,
             finding,
             kind,
@@ -485,11 +599,13 @@ def evidence_add(
             when,
             summary,
         )
-    console.print(plain_text(f"evidence {row.id} recorded for {characteristic_id}"))
+    console.print(
+        plain_text(f"evidence {row.id} recorded for {characteristic_id} ({framework_id})")
+    )
 
 
 @evidence_group.command("list")
-@click.option("--force", "force_id", required=True, metavar="FORCE")
+@click.option("--force", "force_id", type=FORCE_ID, required=True, metavar="FORCE")
 @FRAMEWORK
 @DATABASE_URL
 @FORMAT

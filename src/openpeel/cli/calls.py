@@ -11,18 +11,9 @@ from typing import Any
 import click
 
 from openpeel.calendar import Period
-from openpeel.cli.options import PERIOD, force_option
-from openpeel.cli.output import (
-    FORMAT,
-    Context,
-    console,
-    emit,
-    emit_result,
-    plain_text,
-    user_errors,
-)
+from openpeel.cli.options import FORCE_ID, PERIOD, force_option
+from openpeel.cli.output import FORMAT, Context, console, emit, emit_result, plain_text, user_errors
 from openpeel.errors import DataUnavailableError, UserInputError
-from openpeel.reference.forces import forces
 
 CONFIDENCE = click.option(
     "--confidence",
@@ -66,14 +57,6 @@ def _period(obj: Context, table: str, start: str | None, end: str | None, fy: st
             + "; import a file first (openpeel calls import-999 / import-log / import-incidents)"
         )
     return Period(months[0], months[-1], f"{months[0]:%Y-%m} to {months[-1]:%Y-%m}")
-
-
-def _check_forces(force_ids: tuple[str, ...]) -> list[str]:
-    known = forces()
-    for f in force_ids:
-        if f not in known:
-            raise click.ClickException(f"unknown force id {f!r}; see 'openpeel status' or docs")
-    return list(force_ids)
 
 
 @click.group("calls")
@@ -160,7 +143,9 @@ def import_999(
 
 @calls_group.command("import-log")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--force", "force_id", required=True, help="The force the export belongs to.")
+@click.option(
+    "--force", "force_id", type=FORCE_ID, required=True, help="The force the export belongs to."
+)
 @COLUMNS
 @SNAPSHOT
 @FORMAT
@@ -183,7 +168,9 @@ def import_log(
 
 @calls_group.command("import-incidents")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--force", "force_id", required=True, help="The force the export belongs to.")
+@click.option(
+    "--force", "force_id", type=FORCE_ID, required=True, help="The force the export belongs to."
+)
 @COLUMNS
 @SNAPSHOT
 @FORMAT
@@ -257,7 +244,7 @@ def performance(
     )
 
     conf = _number(confidence, "--confidence", 0.5, 0.9999)
-    chosen = _check_forces(force_ids)
+    chosen = list(force_ids)  # checked by FORCE_ID as the options were read
     with user_errors():
         if source == "log":
             if len(chosen) != 1:
@@ -398,7 +385,7 @@ def staffing(
 
 @calls_group.command("synth")
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--force", "force_id", default="west-midlands", show_default=True)
+@click.option("--force", "force_id", type=FORCE_ID, default="west-midlands", show_default=True)
 @click.option("--from", "start", default="2021-11", show_default=True, metavar="YYYY-MM")
 @click.option("--to", "end", default="2023-06", show_default=True, metavar="YYYY-MM")
 @click.option("--seed", default="1", show_default=True, metavar="N")
@@ -415,7 +402,6 @@ def synth(out: Path, force_id: str, start: str, end: str, seed: str, scale: str)
 
     seed_i = _number(seed, "--seed", 0, 2**31, integer=True)
     scale_f = _number(scale, "--scale", 1e-4, 10)
-    _check_forces((force_id,))
     with user_errors():
         Period.from_months(start, end)
         summary = write_calls_demo(out, force_id, start, end, seed_i, scale_f)
@@ -452,7 +438,6 @@ def charter(
     from openpeel.indicators.charter import charter_compliance
 
     conf = _number(confidence, "--confidence", 0.5, 0.9999)
-    _check_forces((force_id,))
     with user_errors():
         try:
             period = _period(obj, "call_log", start, end, fy, [force_id])

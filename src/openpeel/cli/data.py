@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.progress import BarColumn, Progress, TextColumn
 
 from openpeel.calendar import Period
+from openpeel.cli.audit import synth_crime_recording
+from openpeel.cli.lazy import library
 from openpeel.cli.offenders import synth_offenders
+from openpeel.cli.options import FORCE_ID
 from openpeel.cli.output import (
     FORMAT,
     Context,
@@ -26,14 +29,20 @@ from openpeel.cli.output import (
     user_errors,
 )
 from openpeel.cli.vulnerability import synth_vulnerability
-from openpeel.config import Where, workspace
 from openpeel.errors import UserInputError
 from openpeel.reference.forces import force
 from openpeel.sources.policeuk_archive import month_date
-from openpeel.store.ingest import IngestReport, ingest
-from openpeel.store.official import official_status
-from openpeel.store.population import load_population
-from openpeel.store.status import describe_months, lake_coverage, lake_months
+
+if TYPE_CHECKING:
+    from openpeel.config import Where
+    from openpeel.store.ingest import IngestReport
+
+ingest = library("store.ingest", "ingest")
+official_status = library("store.official", "official_status")
+load_population = library("store.population", "load_population")
+describe_months = library("store.status", "describe_months")
+lake_coverage = library("store.status", "lake_coverage")
+lake_months = library("store.status", "lake_months")
 
 
 def _month(value: str | None) -> date | None:
@@ -78,7 +87,9 @@ def kind_rows(report: IngestReport, fmt: str) -> list[dict[str, Any]]:
 
 @click.command("ingest")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--force", "force_ids", multiple=True, help="Load only this force (repeatable).")
+@click.option(
+    "--force", "force_ids", type=FORCE_ID, multiple=True, help="Load only this force (repeatable)."
+)
 @click.option("--from", "start", metavar="YYYY-MM", help="First month to load.")
 @click.option("--to", "end", metavar="YYYY-MM", help="Last month to load.")
 @click.option("--snapshot", help="Label the load with this vintage (YYYY-MM) instead of guessing.")
@@ -193,12 +204,19 @@ class SynthGroup(click.Group):
 @click.group("synth", cls=SynthGroup)
 def synth_group() -> None:
     """Write SYNTHETIC data: police.uk files (the default: openpeel synth OUT ...) or another
-    source's extract (openpeel synth offenders|vulnerability OUT ...)."""
+    source's extract (openpeel synth offenders|vulnerability|crime-recording OUT ...)."""
 
 
 @synth_group.command("police-uk")
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--force", "force_ids", multiple=True, default=["west-midlands"], show_default=True)
+@click.option(
+    "--force",
+    "force_ids",
+    type=FORCE_ID,
+    multiple=True,
+    default=["west-midlands"],
+    show_default=True,
+)
 @click.option("--from", "start", default="2021-04", show_default=True, metavar="YYYY-MM")
 @click.option("--to", "end", default="2022-03", show_default=True, metavar="YYYY-MM")
 @click.option("--seed", default=1, show_default=True, type=int)
@@ -246,12 +264,13 @@ def synth_command(
 
 synth_group.add_command(synth_offenders, "offenders")
 synth_group.add_command(synth_vulnerability, "vulnerability")
+synth_group.add_command(synth_crime_recording, "crime-recording")
 
 
 @click.command("fetch")
 @click.option("--month", required=True, metavar="YYYY-MM", help="Month to download.")
 @click.option("--api", is_flag=True, help="Pull stop and search from the API instead.")
-@click.option("--force", "force_id", help="Force id (with --api).")
+@click.option("--force", "force_id", type=FORCE_ID, help="Force id (with --api).")
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -263,6 +282,8 @@ def fetch_command(
     obj: Context, month: str, api: bool, force_id: str | None, out: Path | None
 ) -> None:
     """Download a police.uk bulk archive zip, or one force-month of stop and search (--api)."""
+    from rich.progress import BarColumn, Progress, TextColumn
+
     from openpeel.sources.policeuk_api import download_archive, fetch_stops
 
     target = out or obj.data_dir / "downloads"
@@ -305,6 +326,8 @@ def demo_command(ctx: click.Context, seed: int, scale: float) -> None:
     explicit = ctx.parent is not None and ctx.parent.params.get("data_dir")
     where = ctx.obj.workspace
     if not (explicit or _env_data_dir()):
+        from openpeel.config import workspace
+
         where = workspace(Path("demo-data").resolve(), engine=ctx.obj.workspace.engine)
     data_dir = where.data_dir
     console.print(
@@ -330,6 +353,11 @@ def demo_command(ctx: click.Context, seed: int, scale: float) -> None:
         f"{demo.vulnerability_rows['investigations']:,} investigations) loaded; see 'openpeel "
         "vulnerability capacity'."
     )
+    click.echo(
+        f"Official statistics: {len(demo.official_files)} SYNTHETIC published files (ONS "
+        "recorded crime, Home Office outcomes, use of force and workforce, HMICFRS value for "
+        "money) loaded; see 'openpeel official crime'."
+    )
     ctx.obj = Context(data_dir, engine=where.engine)
     ctx.invoke(status_command, months=False, fmt="table")
     click.echo(f"\nSYNTHETIC data ({demo.archive.snapshot}): not a real force's figures.")
@@ -342,11 +370,35 @@ def demo_command(ctx: click.Context, seed: int, scale: float) -> None:
         reports = write_demo_report(demo, where)
     click.echo(f"\nReport (HTML, opens offline): {reports['html']}")
     click.echo(f"Report (PDF): {reports['pdf']}")
-    click.echo(
-        f"Web app: .venv/bin/openpeel --data-dir {str(data_dir)!r} db upgrade && "
-        f".venv/bin/openpeel --data-dir {str(data_dir)!r} serve   (then open "
-        "http://127.0.0.1:8000/overview)"
-    )
+    click.echo("\nTry next (the README shows the same commands):")
+    for line in demo_next_commands(data_dir):
+        click.echo(f"  {line}")
+
+
+#: What to run after ``openpeel demo`` (the README shows these lines, and a test runs them
+#: against a demo lake): one command of each kind a first-time user asks for.
+DEMO_NEXT_COMMANDS = (
+    "status",
+    "stop-search rates --force west-midlands --fy 2021/22",
+    "stop-search outcomes --force west-midlands --fy 2021/22",
+    "crime volumes --force west-midlands --fy 2021/22",
+    "outcomes summary --force west-midlands --fy 2021/22",
+    "assess --force west-midlands --fy 2021/22",
+    "report --force west-midlands --fy 2021/22 --out demo-report.html",
+    "serve",
+)
+#: What ``serve`` prints after the command, for a person to open.
+SERVE_HINT = "# then open http://127.0.0.1:8000/overview"
+
+
+def demo_next_commands(data_dir: Path) -> list[str]:
+    """The lines of :data:`DEMO_NEXT_COMMANDS` for the demo lake at ``data_dir``, to copy as
+    they are: ``--data-dir demo-data`` when the lake is ``./demo-data`` of the current folder
+    (the ``make demo`` default), else its full path."""
+    shown = "demo-data" if data_dir == Path("demo-data").resolve() else shlex.quote(str(data_dir))
+    lines = [f".venv/bin/openpeel --data-dir {shown} {command}" for command in DEMO_NEXT_COMMANDS]
+    lines[-1] = f"{lines[-1]}   {SERVE_HINT}"
+    return lines
 
 
 def _env_data_dir() -> bool:

@@ -13,20 +13,14 @@ from typing import Any
 
 import click
 
-from openpeel.cli.output import (
-    FORMAT,
-    Context,
-    console,
-    emit,
-    emit_result,
-    plain_text,
-    user_errors,
-)
+from openpeel.cli.options import FORCE_ID
+from openpeel.cli.output import FORMAT, Context, console, emit, emit_result, plain_text, user_errors
 from openpeel.errors import OpenpeelError
 
 FORCE = click.option(
     "--force",
     "force_id",
+    type=FORCE_ID,
     default="west-midlands",
     show_default=True,
     help="Force id (see docs/forces or 'openpeel status').",

@@ -6,13 +6,66 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import click
 
+from openpeel.cli.lazy import library
 from openpeel.cli.options import force_option
 from openpeel.cli.output import FORMAT, Context, console, emit, emit_result, progress_bar
-from openpeel.errors import OpenpeelError
-from openpeel.store.official import load_official
+from openpeel.errors import DataUnavailableError, OpenpeelError
+
+load_official = library("store.official", "load_official")
+
+
+def compare_options(func: Any) -> Any:
+    """``--compare`` and ``--peers FILE``: every force against this one instead of its own table."""
+    func = click.option(
+        "--chart",
+        "chart_file",
+        type=click.Path(dir_okay=False, writable=True, path_type=Path),
+        metavar="FILE.svg",
+        help="With --compare: also write the funnel plot (ranked dot plot for money) as SVG.",
+    )(func)
+    func = click.option(
+        "--peers",
+        "peers_file",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        metavar="FILE",
+        help="CSV of a peer group (column force_id, optionally group, e.g. HMICFRS most similar "
+        "groups): adds the force's rank in it. Implies --compare.",
+    )(func)
+    return click.option(
+        "--compare",
+        is_flag=True,
+        help="Every force against this one: funnel limits, rank with interval, region.",
+    )(func)
+
+
+def _emit(result: Any, fmt: str, chart_file: Path | None) -> None:
+    """Print the result; with ``--chart`` and a peers result, write its chart as SVG."""
+    if chart_file is not None:
+        if "forces_compared" not in result.meta or "kind" not in result.meta:
+            raise click.UsageError("--chart needs --compare (the chart shows every force)")
+        from openpeel.provenance import SYNTHETIC_MARK
+        from openpeel.report.charts import mark_synthetic, peer_chart, to_svg
+
+        what = str(result.title).split(", all forces")[0]
+        chart = peer_chart(result.table, result.meta["kind"], what, "denominator")
+        svg = to_svg(chart, result.title)
+        if result.is_synthetic:
+            svg = mark_synthetic(svg, SYNTHETIC_MARK)
+        try:
+            chart_file.write_text(svg, encoding="utf-8")
+        except OSError as err:
+            raise click.ClickException(f"cannot write {chart_file}: {err}") from None
+    emit_result(result, fmt)
+
+
+def _peer_group(peers_file: Path | None, force_id: str) -> Any:
+    from openpeel.reference.peer_groups import read_peer_group
+
+    return read_peer_group(peers_file, force_id) if peers_file else None
 
 
 @click.group("official")
@@ -77,20 +130,45 @@ def official_load(obj: Context, files: tuple[Path, ...], publication: str | None
     metavar="PERIOD",
     help="The ONS period as loaded, e.g. 'December 2019' (year ending); default: the latest.",
 )
+@click.option(
+    "--offence-group",
+    metavar="GROUP",
+    help="With --compare: the offence group (default: total recorded crime excluding fraud).",
+)
+@compare_options
 @FORMAT
 @click.pass_obj
-def official_crime(obj: Context, force_id: str, period: str | None, fmt: str) -> None:
+def official_crime(
+    obj: Context,
+    force_id: str,
+    period: str | None,
+    offence_group: str | None,
+    compare: bool,
+    peers_file: Path | None,
+    chart_file: Path | None,
+    fmt: str,
+) -> None:
     """Police recorded crime by offence group for one force (ONS police force area tables)."""
-    from openpeel.indicators.official_crime import PUBLICATION, crime_periods, recorded_crime
+    from openpeel.indicators.official_crime import (
+        PUBLICATION,
+        crime_periods,
+        recorded_crime,
+        recorded_crime_peers,
+    )
     from openpeel.store.official import official_figures
 
     try:
         figures = official_figures(obj.data_dir, PUBLICATION)
         chosen = period or _latest(crime_periods(figures))
-        result = recorded_crime(figures, force_id, chosen)
+        if compare or peers_file:
+            result = recorded_crime_peers(
+                figures, force_id, chosen, offence_group, _peer_group(peers_file, force_id)
+            )
+        else:
+            result = recorded_crime(figures, force_id, chosen)
     except OpenpeelError as err:
         raise click.ClickException(str(err).splitlines()[0]) from None
-    emit_result(result, fmt)
+    _emit(result, fmt, chart_file)
 
 
 def _latest(periods: list[str]) -> str:
@@ -133,25 +211,39 @@ def official_figures_command(
 @click.option(
     "--year", "period", metavar="YYYY/YY", help="Financial year as loaded; default: the latest."
 )
+@compare_options
 @FORMAT
 @click.pass_obj
-def official_use_of_force(obj: Context, force_id: str, period: str | None, fmt: str) -> None:
+def official_use_of_force(
+    obj: Context,
+    force_id: str,
+    period: str | None,
+    compare: bool,
+    peers_file: Path | None,
+    chart_file: Path | None,
+    fmt: str,
+) -> None:
     """Use of force incidents and tactics by perceived ethnicity, with rates per 1,000."""
-    from openpeel.indicators.official_use_of_force import PUBLICATION, use_of_force
+    from openpeel.indicators.official_use_of_force import (
+        PUBLICATION,
+        use_of_force,
+        use_of_force_peers,
+    )
     from openpeel.store.official import official_figures
-    from openpeel.store.population import PopulationMissingError, population
 
     try:
         figures = official_figures(obj.data_dir, PUBLICATION)
         chosen = period or max(set(figures["period"].to_pylist()))
-        try:
-            residents = population(obj.data_dir)
-        except PopulationMissingError:
-            residents = None
-        result = use_of_force(figures, force_id, chosen, residents)
+        residents = _residents(obj)
+        if compare or peers_file:
+            result = use_of_force_peers(
+                figures, force_id, chosen, residents, _peer_group(peers_file, force_id)
+            )
+        else:
+            result = use_of_force(figures, force_id, chosen, residents)
     except OpenpeelError as err:
         raise click.ClickException(str(err).splitlines()[0]) from None
-    emit_result(result, fmt)
+    _emit(result, fmt, chart_file)
 
 
 @official_group.command("outcomes")
@@ -160,22 +252,48 @@ def official_use_of_force(obj: Context, force_id: str, period: str | None, fmt: 
     "--year", "period", metavar="YYYY/YY", help="Financial year as loaded; default: the latest."
 )
 @click.option("--offence-group", metavar="GROUP", help="e.g. 'Violence against the person'.")
+@click.option(
+    "--outcome-group",
+    metavar="GROUP",
+    default="Charged/Summonsed",
+    show_default=True,
+    help="With --compare: the outcome group compared.",
+)
+@compare_options
 @FORMAT
 @click.pass_obj
 def official_outcomes(
-    obj: Context, force_id: str, period: str | None, offence_group: str | None, fmt: str
+    obj: Context,
+    force_id: str,
+    period: str | None,
+    offence_group: str | None,
+    outcome_group: str,
+    compare: bool,
+    peers_file: Path | None,
+    chart_file: Path | None,
+    fmt: str,
 ) -> None:
     """Share of recorded crimes with each outcome group, against every force."""
-    from openpeel.indicators.official_outcomes import PUBLICATION, outcome_shares
+    from openpeel.indicators.official_outcomes import PUBLICATION, outcome_peers, outcome_shares
     from openpeel.store.official import official_figures
 
     try:
         figures = official_figures(obj.data_dir, PUBLICATION)
         chosen = period or max(set(figures["period"].to_pylist()))
-        result = outcome_shares(figures, force_id, chosen, offence_group)
+        if compare or peers_file:
+            result = outcome_peers(
+                figures,
+                force_id,
+                chosen,
+                outcome_group,
+                offence_group,
+                _peer_group(peers_file, force_id),
+            )
+        else:
+            result = outcome_shares(figures, force_id, chosen, offence_group)
     except OpenpeelError as err:
         raise click.ClickException(str(err).splitlines()[0]) from None
-    emit_result(result, fmt)
+    _emit(result, fmt, chart_file)
 
 
 @official_group.command("workforce")
@@ -183,20 +301,292 @@ def official_outcomes(
 @click.option(
     "--year", "period", metavar="DATE", help="As loaded, e.g. '31 March 2017'; default: latest."
 )
+@click.option(
+    "--view",
+    type=click.Choice(["representation", "groups", "outlook", "resources", "strength"]),
+    default="representation",
+    show_default=True,
+    help="representation: ethnic-minority share of officers, joiners, leavers; groups: each "
+    "ethnic group against Census 2021 residents; outlook: years at the year's joining and "
+    "leaving until officers reflect residents; resources: officers, staff and PCSOs per 1,000 "
+    "residents and their change, sickness, joining and leaving (HMICFRS value for money "
+    "profiles); strength: officers by sex, rank and ethnicity, frontline share.",
+)
+@click.option(
+    "--base-year",
+    type=int,
+    metavar="YYYY",
+    help="With --view resources: the 31 March to measure change from (default: the earliest).",
+)
+@compare_options
 @FORMAT
 @click.pass_obj
-def official_workforce(obj: Context, force_id: str, period: str | None, fmt: str) -> None:
+def official_workforce(
+    obj: Context,
+    force_id: str,
+    period: str | None,
+    view: str,
+    base_year: int | None,
+    compare: bool,
+    peers_file: Path | None,
+    chart_file: Path | None,
+    fmt: str,
+) -> None:
     """Ethnic-minority share of officers, joiners and leavers against the population."""
-    from openpeel.indicators.official_workforce import PUBLICATION, workforce_representation
+    from openpeel.indicators.official_workforce import (
+        PUBLICATION,
+        representation_by_group,
+        representation_outlook,
+        representation_peers,
+        workforce_representation,
+    )
+    from openpeel.store.official import official_figures
+
+    try:
+        if view == "resources" and not (compare or peers_file):
+            from openpeel.indicators.official_resources import workforce_resources
+
+            vfm = official_figures(obj.data_dir, "hmicfrs-vfm-adr")
+            result = workforce_resources(vfm, force_id, _vfm_period(vfm, period), base_year)
+            _emit(result, fmt, chart_file)
+            return
+        figures = official_figures(obj.data_dir, PUBLICATION)
+        chosen = period or max(set(figures["period"].to_pylist()), key=lambda p: p[-4:])
+        if compare or peers_file:
+            result = representation_peers(
+                figures, force_id, chosen, _peer_group(peers_file, force_id)
+            )
+        elif view == "groups":
+            result = representation_by_group(figures, force_id, chosen, _residents(obj))
+        elif view == "outlook":
+            result = representation_outlook(figures, force_id, chosen)
+        elif view == "strength":
+            from openpeel.indicators.official_strength import officer_strength
+
+            result = officer_strength(figures, force_id, chosen)
+        else:
+            result = workforce_representation(figures, force_id, chosen)
+    except OpenpeelError as err:
+        raise click.ClickException(str(err).splitlines()[0]) from None
+    _emit(result, fmt, chart_file)
+
+
+@official_group.command("taser")
+@force_option()
+@click.option(
+    "--year", "period", metavar="YYYY/YY", help="Financial year as loaded; default: the latest."
+)
+@click.option(
+    "--by-ethnicity",
+    is_flag=True,
+    help="Uses by perceived ethnicity: rates per 1,000 residents and ratios to White (2018/19 on).",
+)
+@compare_options
+@FORMAT
+@click.pass_obj
+def official_taser(
+    obj: Context,
+    force_id: str,
+    period: str | None,
+    by_ethnicity: bool,
+    compare: bool,
+    peers_file: Path | None,
+    chart_file: Path | None,
+    fmt: str,
+) -> None:
+    """Taser (CED) uses by type, per 1,000 residents, and by perceived ethnicity."""
+    from openpeel.indicators.official_taser import taser_by_ethnicity, taser_peers, taser_use
+    from openpeel.indicators.official_use_of_force import PUBLICATION
     from openpeel.store.official import official_figures
 
     try:
         figures = official_figures(obj.data_dir, PUBLICATION)
-        chosen = period or max(set(figures["period"].to_pylist()), key=lambda p: p[-4:])
-        result = workforce_representation(figures, force_id, chosen)
+        chosen = period or max(set(figures["period"].to_pylist()))
+        residents = _residents(obj)
+        if compare or peers_file:
+            result = taser_peers(
+                figures, force_id, chosen, residents, _peer_group(peers_file, force_id)
+            )
+        elif by_ethnicity:
+            result = taser_by_ethnicity(figures, force_id, chosen, residents)
+        else:
+            result = taser_use(figures, force_id, chosen, residents)
+    except OpenpeelError as err:
+        raise click.ClickException(str(err).splitlines()[0]) from None
+    _emit(result, fmt, chart_file)
+
+
+@official_group.command("injuries")
+@click.option(
+    "--year", "period", metavar="YYYY/YY", help="Financial year as loaded; default: the latest."
+)
+@FORMAT
+@click.pass_obj
+def official_injuries(obj: Context, period: str | None, fmt: str) -> None:
+    """Injuries to people and officers in use of force incidents (England and Wales only)."""
+    from openpeel.indicators.official_injuries import use_of_force_injuries
+    from openpeel.indicators.official_use_of_force import PUBLICATION
+    from openpeel.store.official import official_figures
+
+    try:
+        figures = official_figures(obj.data_dir, PUBLICATION)
+        chosen = period or max(set(figures["period"].to_pylist()))
+        result = use_of_force_injuries(figures, chosen)
     except OpenpeelError as err:
         raise click.ClickException(str(err).splitlines()[0]) from None
     emit_result(result, fmt)
+
+
+@official_group.command("reconcile")
+@force_option()
+@click.option("--year", "period", required=True, metavar="YYYY/YY", help="Financial year.")
+@FORMAT
+@click.pass_obj
+def official_reconcile(obj: Context, force_id: str, period: str, fmt: str) -> None:
+    """police.uk street-level outcomes against the Home Office's for the same force and year."""
+    import openpeel
+    from openpeel.indicators.official_outcomes import PUBLICATION
+    from openpeel.indicators.official_reconciliation import reconcile_outcomes
+    from openpeel.store.official import official_figures
+
+    try:
+        figures = official_figures(obj.data_dir, PUBLICATION)
+        result = reconcile_outcomes(openpeel.connect(obj.data_dir), figures, force_id, period)
+    except OpenpeelError as err:
+        raise click.ClickException(str(err).splitlines()[0]) from None
+    emit_result(result, fmt)
+
+
+@official_group.command("demand")
+@force_option()
+@click.option(
+    "--year",
+    "period",
+    metavar="YEAR",
+    help="The value for money profiles year as loaded (e.g. 2017); default: the latest.",
+)
+@click.option(
+    "--measure",
+    type=click.Choice(
+        ["calls_999", "emergency", "priority", "scheduled", "resolved_without_deployment"]
+    ),
+    default="calls_999",
+    show_default=True,
+    help="With --compare: the demand measure compared.",
+)
+@compare_options
+@FORMAT
+@click.pass_obj
+def official_demand(
+    obj: Context,
+    force_id: str,
+    period: str | None,
+    measure: str,
+    compare: bool,
+    peers_file: Path | None,
+    chart_file: Path | None,
+    fmt: str,
+) -> None:
+    """999 calls received and incidents by grade per 1,000 residents (HMICFRS ADR)."""
+    from openpeel.indicators.official_demand import demand, demand_peers
+    from openpeel.store.official import official_figures
+
+    try:
+        figures = official_figures(obj.data_dir, "hmicfrs-vfm-adr")
+        chosen = _vfm_period(figures, period)
+        if compare or peers_file:
+            result = demand_peers(
+                figures, force_id, chosen, measure, _peer_group(peers_file, force_id)
+            )
+        else:
+            result = demand(figures, force_id, chosen)
+    except OpenpeelError as err:
+        raise click.ClickException(str(err).splitlines()[0]) from None
+    _emit(result, fmt, chart_file)
+
+
+@official_group.command("money")
+@force_option()
+@click.option(
+    "--year",
+    "period",
+    metavar="YEAR",
+    help="The value for money profiles year as loaded (e.g. 2017); default: the latest.",
+)
+@click.option(
+    "--section",
+    type=click.Choice(["funding", "spending", "officers", "staff"]),
+    default="spending",
+    show_default=True,
+    help="With --compare: what is compared.",
+)
+@click.option(
+    "--item",
+    default="TOTAL",
+    show_default=True,
+    metavar="ITEM",
+    help="With --compare: the item of the section, e.g. 'Total funding', 'TOTAL LOCAL POLICING'.",
+)
+@compare_options
+@FORMAT
+@click.pass_obj
+def official_money(
+    obj: Context,
+    force_id: str,
+    period: str | None,
+    section: str,
+    item: str,
+    compare: bool,
+    peers_file: Path | None,
+    chart_file: Path | None,
+    fmt: str,
+) -> None:
+    """Funding, spending, officers and staff by function per resident (HMICFRS POA)."""
+    from openpeel.indicators.official_money import money, money_peers
+    from openpeel.store.official import official_figures
+
+    try:
+        figures = official_figures(obj.data_dir)
+        chosen = _vfm_period(figures, period)
+        if compare or peers_file:
+            result = money_peers(
+                figures, force_id, chosen, section, item, _peer_group(peers_file, force_id)
+            )
+        else:
+            result = money(figures, force_id, chosen)
+    except OpenpeelError as err:
+        raise click.ClickException(str(err).splitlines()[0]) from None
+    _emit(result, fmt, chart_file)
+
+
+def _vfm_period(figures: Any, period: str | None) -> str:
+    """A value for money period label from what the user typed ('2017', '31 March 2017',
+    'VFM profiles 2017'); the latest loaded when None."""
+    import re
+
+    from openpeel.indicators.official_vfm import vfm_periods
+
+    loaded = vfm_periods(figures)
+    if period is None:
+        if not loaded:
+            raise DataUnavailableError(
+                "no HMICFRS value for money figures loaded (openpeel official load FILE)"
+            )
+        return max(loaded, key=lambda p: p[-4:])
+    if period in loaded:
+        return period
+    year = re.search(r"(\d{4})\s*$", period.strip())
+    return f"VFM profiles {year.group(1)}" if year else period
+
+
+def _residents(obj: Context) -> Any:
+    """The Census population if loaded (rates need it; counts and shares do not)."""
+    from openpeel.store.population import PopulationMissingError, population
+
+    try:
+        return population(obj.data_dir)
+    except PopulationMissingError:
+        return None
 
 
 COMMANDS = (official_group,)

@@ -17,6 +17,30 @@ F = TypeVar("F", bound=Callable[..., Any])
 FORCE_HELP = "data.police.uk force id, e.g. west-midlands."
 
 
+class ForceIdType(click.ParamType):
+    """A data.police.uk force id, checked against the reference list as the command line is
+    read: a typo fails at once with the nearest ids ("did you mean west-yorkshire?"), before
+    any file is searched or any data is read."""
+
+    name = "force"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from openpeel.reference.forces import forces, unknown_force_message
+
+        text = str(value).strip()
+        if text in forces():
+            return text
+        if text.lower() in forces():
+            return text.lower()
+        # A one-line error with exit 1 like every other user mistake (``self.fail`` would print
+        # click's three-line usage error with exit 2).
+        raise click.ClickException(unknown_force_message(text))
+
+
+#: The type of every ``--force`` option.
+FORCE_ID = ForceIdType()
+
+
 def PERIOD(func: F) -> F:
     """``--from``, ``--to`` and ``--fy``: a month range or a financial year."""
     for option in reversed(
@@ -37,8 +61,12 @@ def force_option(
 ) -> Callable[[F], F]:
     """``--force``: one force id (``force_id``) or, with ``multiple``, several (``force_ids``)."""
     if multiple:
-        return click.option("--force", "force_ids", multiple=True, metavar="FORCE", help=help)
-    return click.option("--force", "force_id", required=required, metavar="FORCE", help=help)
+        return click.option(
+            "--force", "force_ids", multiple=True, metavar="FORCE", type=FORCE_ID, help=help
+        )
+    return click.option(
+        "--force", "force_id", required=required, metavar="FORCE", type=FORCE_ID, help=help
+    )
 
 
 DATABASE_URL = click.option(

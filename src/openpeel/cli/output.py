@@ -10,24 +10,29 @@ from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 from rich.text import Text
 
-from openpeel.config import Workspace, workspace
 from openpeel.errors import OpenpeelError
 from openpeel.exports import csv_text
-from openpeel.indicators.result import IndicatorResult
 from openpeel.provenance import SYNTHETIC_MARK
+
+if TYPE_CHECKING:  # types only: the result loads pandas, the settings pydantic; --help needs
+    # neither (nor the table and progress bar, imported where they are drawn)
+    from rich.progress import Progress
+
+    from openpeel.config import Workspace
+    from openpeel.indicators.result import IndicatorResult
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 #: What a command reports as a one-line error (exit 1). Anything else is a bug: its traceback
 #: is shown so that it is seen and fixed, never passed off as the user's mistake.
 USER_ERRORS: tuple[type[Exception], ...] = (OpenpeelError,)
-FORMAT = click.option(
+_FORMAT = click.option(
     "--format",
     "fmt",
     type=click.Choice(["table", "csv", "json"]),
@@ -35,6 +40,28 @@ FORMAT = click.option(
     show_default=True,
     help="How to print the results.",
 )
+#: Where ``--wide`` leaves its choice for :func:`emit` (commands need no parameter for it).
+WIDE_KEY = "openpeel.wide"
+
+
+def _remember_wide(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    ctx.meta[WIDE_KEY] = value
+    return value
+
+
+_WIDE = click.option(
+    "--wide",
+    is_flag=True,
+    expose_value=False,
+    callback=_remember_wide,
+    help="Table: every column (by default the columns a person reads; CSV and JSON have all).",
+)
+
+
+def FORMAT(func: F) -> F:
+    """``--format table|csv|json`` (the parameter ``fmt``) and ``--wide`` (for tables)."""
+    return _FORMAT(_WIDE(func))
+
 
 console = Console(stderr=True)
 #: Characters a terminal acts on rather than shows: C0 controls (but tab and line feed), DEL and
@@ -75,11 +102,14 @@ def emit(
     notes: Sequence[str] = (),
     is_synthetic: bool = False,
     columns: Sequence[str] | None = None,
+    indicator: str | None = None,
 ) -> None:
     """Print rows as a Rich table, CSV or JSON on standard output.
 
     CSV starts with ``notes`` as ``#`` lines (the convention of :mod:`openpeel.exports`); a
-    table made from synthetic data carries the synthetic marking in its title.
+    table made from synthetic data carries the synthetic marking in its title. A table shows
+    what a person reads (:mod:`openpeel.cli.terminal_table`: the columns declared for
+    ``indicator`` unless ``--wide``, names for codes, rounded numbers, each long reason once).
     """
     if fmt == "json":
         click.echo(json.dumps(list(rows), default=str, indent=2))
@@ -93,15 +123,34 @@ def emit(
     if not rows:
         console.print(plain_text(f"{title}: (nothing)" if title else "(nothing)"))
         return
+    from rich.table import Table
+
+    from openpeel.cli.terminal_table import terminal_table
+
+    current = click.get_current_context(silent=True)  # meta is shared by nested contexts
+    wide = bool(current is not None and current.meta.get(WIDE_KEY))
+    shown = terminal_table(rows, indicator=indicator, wide=wide)
     table = Table(
         title=plain_text(title) if title else None,
         caption=SYNTHETIC_MARK if is_synthetic else None,
     )
-    for c in rows[0]:
-        table.add_column(plain_text(c), overflow="fold")
-    for r in rows:
-        table.add_row(*(plain_text("" if r[c] is None else plain(r[c])) for c in rows[0]))
-    Console(width=None if sys.stdout.isatty() else 160).print(table)
+    for header in shown.headers:
+        table.add_column(plain_text(header), overflow="fold")
+    for cells in shown.rows:
+        table.add_row(*(plain_text(cell) for cell in cells))
+    out = Console(width=None if sys.stdout.isatty() else 160)
+    out.print(table)
+    if shown.every_row:
+        out.print(plain_text(f"In every row: {'; '.join(shown.every_row)}."))
+    for note in shown.notes:
+        out.print(plain_text(note))
+    if shown.left_out:
+        out.print(
+            Text(
+                f"{shown.left_out} more columns: add --wide, or use --format csv or json "
+                "(which also keep codes and full precision)."
+            )
+        )
 
 
 def as_rows(items: Sequence[Any]) -> list[dict[str, Any]]:
@@ -110,11 +159,28 @@ def as_rows(items: Sequence[Any]) -> list[dict[str, Any]]:
 
 class Context:
     """What every command gets: the workspace resolved once from the global options
-    (``--data-dir``, ``--engine``) over the environment, and its data directory."""
+    (``--data-dir``, ``--engine``) over the environment, and its data directory.
+
+    Resolved when a command first asks (not when ``--help`` only prints), so that printing a
+    command's help loads no settings machinery.
+    """
 
     def __init__(self, data_dir: Path | None, engine: str | None = None) -> None:
-        self.workspace: Workspace = workspace(data_dir, engine=engine)
-        self.data_dir = self.workspace.data_dir
+        self._options = (data_dir, engine)
+        self._workspace: Workspace | None = None
+
+    @property
+    def workspace(self) -> Workspace:
+        if self._workspace is None:
+            from openpeel.config import workspace
+
+            data_dir, engine = self._options
+            self._workspace = workspace(data_dir, engine=engine)
+        return self._workspace
+
+    @property
+    def data_dir(self) -> Path:
+        return self.workspace.data_dir
 
     def database_url(self, option: str | None = None) -> str:
         """The operational database: the command's ``--database-url``, else the workspace's."""
@@ -123,6 +189,14 @@ class Context:
 
 def progress_bar(description: str) -> tuple[Progress, Callable[[int, int], None]]:
     """A transient Rich progress bar on standard error and its update(done, total) callback."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     bar = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -155,7 +229,13 @@ def emit_result(result: IndicatorResult, fmt: str) -> None:
         return
     if result.is_synthetic:
         console.print(f"[bold yellow]{SYNTHETIC_MARK}[/]: not a real force's figures.")
-    emit(result.records(), "table", title=result.title, is_synthetic=result.is_synthetic)
+    emit(
+        result.records(),
+        "table",
+        title=result.title,
+        is_synthetic=result.is_synthetic,
+        indicator=result.name,
+    )
     console.print(f"[dim]Definition:[/] {result.definition}")
     for caveat in result.caveats:
         console.print(f"[yellow]Caveat:[/] {caveat}")

@@ -17,6 +17,7 @@ from openpeel.database.base import Base
 MODEL_MODULES: tuple[str, ...] = (
     "openpeel.scrutiny.models",
     "openpeel.assess.models",
+    "openpeel.crime_audit.models",
 )
 
 

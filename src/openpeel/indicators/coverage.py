@@ -23,7 +23,7 @@ from openpeel.calendar import Period
 from openpeel.errors import DataUnavailableError, UserInputError
 from openpeel.indicators.unknown_codes import fields_of, unknown_code_caveats, unknown_code_counts
 from openpeel.provenance import any_synthetic
-from openpeel.reference.forces import forces
+from openpeel.reference.forces import forces, unknown_force_message
 from openpeel.store.status import describe_months
 
 #: How a table's files are named in the caveats.
@@ -149,9 +149,7 @@ def coverage(
     known = forces()
     for f in wanted:
         if f not in known:
-            raise UserInputError(
-                f"unknown force id {f!r} (see 'openpeel status' for forces loaded)"
-            )
+            raise UserInputError(unknown_force_message(f))
     rows = supplied_frame(con, table_name, period)
     if wanted:
         rows = rows[rows["force_id"].isin(wanted)]

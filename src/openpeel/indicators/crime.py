@@ -85,10 +85,8 @@ def require_force(force_id: str) -> str:
     fid = force_id.strip().lower()
     try:
         lookup_force(fid)
-    except KeyError:
-        raise UserInputError(
-            f"unknown force {force_id!r}: use a data.police.uk force id such as west-midlands"
-        ) from None
+    except KeyError as err:
+        raise UserInputError(str(err)) from None
     return fid
 
 

@@ -13,8 +13,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from openpeel.errors import DataUnavailableError, UserInputError
+from openpeel.indicators.official_peers import compare_forces
 from openpeel.indicators.result import IndicatorResult
-from openpeel.reference.forces import forces
+from openpeel.reference.forces import forces, unknown_force_message
+from openpeel.reference.peer_groups import PeerGroup
 from openpeel.stats.rates import annual_rate_per_1000, person_years
 
 PUBLICATION = "ons-recorded-crime"
@@ -40,7 +42,7 @@ def recorded_crime(
         DataUnavailableError: the period is not loaded, or the force is not in its tables.
     """
     if force_id not in forces():
-        raise UserInputError(f"unknown force id {force_id!r}; try 'west-midlands'")
+        raise UserInputError(unknown_force_message(force_id))
     df = figures.filter(pc.equal(figures["publication"], PUBLICATION)).to_pandas()
     periods = sorted(df["period"].unique())
     if period not in periods:
@@ -120,4 +122,99 @@ def recorded_crime(
         table=pd.DataFrame(rows),
         caveats=caveats,
         meta={"force_id": force_id, "period": period, "confidence": confidence},
+    )
+
+
+TOTAL_MEASURE = "Total recorded crime (excluding fraud)"
+
+
+def offence_groups(figures: pa.Table, period: str) -> list[str]:
+    """Offence groups of table P1 in a period, as published (``Victim-based crime | Robbery``)."""
+    df = figures.filter(
+        pc.and_(
+            pc.equal(figures["publication"], PUBLICATION),
+            pc.and_(
+                pc.equal(figures["period"], period), pc.equal(figures["table_id"], COUNTS_TABLE)
+            ),
+        )
+    )
+    return sorted(set(df["measure"].to_pylist()))
+
+
+def _offence_measure(groups: list[str], offence_group: str | None) -> str:
+    if offence_group is None:
+        return TOTAL_MEASURE
+    wanted = offence_group.strip().lower()
+    for measure in groups:
+        if measure.lower() == wanted or measure.lower().endswith(f"| {wanted}"):
+            return measure
+    raise UserInputError(f"unknown offence group {offence_group!r}; one of: {'; '.join(groups)}")
+
+
+def crime_by_force(
+    figures: pa.Table, period: str, offence_group: str | None = None
+) -> pd.DataFrame:
+    """Offences (table P1) and person-years (table P3 population, 12 months) of every force.
+
+    Returns one row per force: ``force_id``, ``count`` (NaN where not supplied), ``denominator``.
+
+    Raises:
+        DataUnavailableError: the period is not loaded.
+        UserInputError: unknown offence group.
+    """
+    periods = crime_periods(figures)
+    if period not in periods:
+        raise DataUnavailableError(
+            f"ONS recorded crime for {period!r} is not loaded; loaded periods: "
+            f"{', '.join(periods) or 'none'} (load with 'openpeel official load FILE')"
+        )
+    measure = _offence_measure(offence_groups(figures, period), offence_group)
+    df = figures.filter(
+        pc.and_(pc.equal(figures["publication"], PUBLICATION), pc.equal(figures["period"], period))
+    ).to_pandas()
+    df = df[df["force_id"].notna()]
+    counts = df[(df["table_id"] == COUNTS_TABLE) & (df["measure"] == measure)]
+    pops = df[(df["table_id"] == RATES_TABLE) & df["measure"].str.startswith(POPULATION_PREFIX)]
+    population = pops.groupby("force_id")["value"].first()
+    out = counts.groupby("force_id")["value"].first().rename("count").reset_index()
+    out["denominator"] = person_years(out["force_id"].map(population).astype(float), 12)
+    return out
+
+
+def recorded_crime_peers(
+    figures: pa.Table,
+    force_id: str,
+    period: str,
+    offence_group: str | None = None,
+    peers: PeerGroup | None = None,
+    confidence: float = 0.95,
+) -> IndicatorResult:
+    """Offences per 1,000 residents of every force against ``force_id``: funnel, rank, peers.
+
+    Raises:
+        UserInputError: unknown force or offence group.
+        DataUnavailableError: the period is not loaded or the force is not in it.
+    """
+    values = crime_by_force(figures, period, offence_group)
+    measure = _offence_measure(offence_groups(figures, period), offence_group)
+    return compare_forces(
+        values,
+        force_id,
+        kind="rate",
+        name="official.recorded_crime_peers",
+        title=f"Recorded crime per 1,000 residents, all forces, year ending {period}: {measure}",
+        value_words=(
+            f"offences recorded in the 12 months ({measure}, ONS table P1) per 1,000 residents "
+            "(mid-year population, table P3)"
+        ),
+        caveats=[
+            "Police recorded crime reflects recording practice as well as crime: forces differ "
+            "in how fully they record (HMICFRS crime data integrity inspections).",
+            "City of London's resident population is tiny beside its daytime population: its "
+            "rate per resident is not comparable (the ONS does not publish it).",
+            "British Transport Police has no resident population and is left out.",
+        ],
+        peers=peers,
+        confidence=confidence,
+        meta={"period": period, "offence_group": measure},
     )

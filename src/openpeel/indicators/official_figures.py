@@ -8,7 +8,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from openpeel.errors import DataUnavailableError, UserInputError
-from openpeel.reference.forces import forces
+from openpeel.reference.forces import forces, unknown_force_message
 
 
 def force_figures(
@@ -28,7 +28,7 @@ def force_figures(
         DataUnavailableError: the period is not loaded (the message lists those that are).
     """
     if force_id not in forces():
-        raise UserInputError(f"unknown force id {force_id!r}; try 'west-midlands'")
+        raise UserInputError(unknown_force_message(force_id))
     mine = figures.filter(pc.equal(figures["publication"], publication))
     periods = sorted(set(mine["period"].to_pylist()))
     if period not in periods:

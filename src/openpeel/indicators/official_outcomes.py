@@ -11,8 +11,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from openpeel.errors import DataUnavailableError, UserInputError
+from openpeel.indicators.official_peers import compare_forces
 from openpeel.indicators.result import IndicatorResult
-from openpeel.reference.forces import forces
+from openpeel.reference.forces import forces, unknown_force_message
+from openpeel.reference.peer_groups import PeerGroup
 from openpeel.stats.intervals import wilson_interval
 
 PUBLICATION = "home-office-crime-outcomes"
@@ -34,7 +36,7 @@ def outcome_shares(
         DataUnavailableError: the period is not loaded, or the force has no rows in it.
     """
     if force_id not in forces():
-        raise UserInputError(f"unknown force id {force_id!r}; try 'west-midlands'")
+        raise UserInputError(unknown_force_message(force_id))
     rows = figures.filter(
         pc.and_(
             pc.equal(figures["publication"], PUBLICATION), pc.equal(figures["measure"], MEASURE)
@@ -112,4 +114,100 @@ def outcome_shares(
             "Outcome groups are the Home Office's; a crime's outcome is its latest, not its first.",
         ],
         meta={"force_id": force_id, "period": period, "offence_group": offence_group},
+    )
+
+
+CHARGED = "Charged/Summonsed"
+
+
+def outcomes_by_force(
+    figures: pa.Table, period: str, outcome_group: str = CHARGED, offence_group: str | None = None
+) -> pd.DataFrame:
+    """Crimes with ``outcome_group`` (``count``) of all crimes recorded (``denominator``), by force.
+
+    Raises:
+        DataUnavailableError: the period is not loaded.
+        UserInputError: unknown outcome or offence group.
+    """
+    rows = figures.filter(
+        pc.and_(
+            pc.and_(
+                pc.equal(figures["publication"], PUBLICATION), pc.equal(figures["measure"], MEASURE)
+            ),
+            pc.equal(figures["period"], period),
+        )
+    )
+    if rows.num_rows == 0:
+        raise DataUnavailableError(f"crime outcomes for {period!r} are not loaded")
+    con = duckdb.connect()
+    con.register("figures", rows)
+    table = con.execute(
+        """
+        SELECT force_id,
+               json_extract_string(dimensions, '$.outcome_group') AS outcome_group,
+               json_extract_string(dimensions, '$.offence_group') AS offence_group,
+               sum(value) AS crimes
+        FROM figures
+        WHERE force_id IS NOT NULL AND value_status = 'reported'
+        GROUP BY ALL
+        """
+    ).fetchdf()
+    outcomes = sorted(set(table["outcome_group"].dropna()))
+    if outcome_group not in outcomes:
+        raise UserInputError(
+            f"unknown outcome group {outcome_group!r}; one of: {'; '.join(outcomes)}"
+        )
+    if offence_group is not None:
+        offences = sorted(set(table["offence_group"].dropna()))
+        if offence_group not in offences:
+            raise UserInputError(
+                f"unknown offence group {offence_group!r}; one of: {', '.join(offences)}"
+            )
+        table = table[table["offence_group"] == offence_group]
+    total = table.groupby("force_id")["crimes"].sum()
+    hits = table[table["outcome_group"] == outcome_group].groupby("force_id")["crimes"].sum()
+    return pd.DataFrame(
+        {
+            "force_id": total.index,
+            "count": hits.reindex(total.index).fillna(0.0).to_numpy(dtype=float),
+            "denominator": total.to_numpy(dtype=float),
+        }
+    )
+
+
+def outcome_peers(
+    figures: pa.Table,
+    force_id: str,
+    period: str,
+    outcome_group: str = CHARGED,
+    offence_group: str | None = None,
+    peers: PeerGroup | None = None,
+    confidence: float = 0.95,
+) -> IndicatorResult:
+    """The share of recorded crimes with ``outcome_group`` of every force against ``force_id``.
+
+    Raises:
+        UserInputError: unknown force, outcome or offence group.
+        DataUnavailableError: the period is not loaded or the force has no crimes in it.
+    """
+    what = f"{offence_group} offences" if offence_group else "all offences"
+    return compare_forces(
+        outcomes_by_force(figures, period, outcome_group, offence_group),
+        force_id,
+        kind="proportion",
+        name="official.crime_outcome_peers",
+        title=f"Share of crimes {outcome_group}, all forces, {period} ({what})",
+        value_words=(
+            f"crimes recorded in the financial year with the outcome '{outcome_group}' (so far) "
+            "/ all crimes recorded (Home Office crime outcomes open data)"
+        ),
+        caveats=[
+            "Outcomes are as assigned when the data were extracted: recent crimes are more often "
+            "'not yet assigned an outcome'.",
+            "Forces record different mixes of crime; compare one offence group "
+            "(--offence-group) before reading a difference as performance.",
+        ],
+        peers=peers,
+        confidence=confidence,
+        meta={"period": period, "outcome_group": outcome_group, "offence_group": offence_group},
     )

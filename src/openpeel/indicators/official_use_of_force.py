@@ -18,8 +18,10 @@ import pyarrow.compute as pc
 
 from openpeel.errors import DataUnavailableError
 from openpeel.indicators.official_figures import force_figures
+from openpeel.indicators.official_peers import compare_forces
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.forces import forces
+from openpeel.reference.peer_groups import PeerGroup
 from openpeel.stats.intervals import wilson_interval
 from openpeel.stats.rate_ratio import rate_ratio
 from openpeel.stats.rates import annual_rate_per_1000, person_years
@@ -28,6 +30,9 @@ PUBLICATION = "home-office-use-of-force"
 INCIDENTS_TABLE = "12"
 ETHNICITY_TABLE = "16"
 ALL_TACTICS = "Total Tactics"
+#: Table 16's row of conducted energy device (Taser) uses: "CED" in 2018/19, "CED of which" from
+#: 2019/20 (with its discharge and non-discharge rows below).
+CED_TACTICS = ("CED of which", "CED")
 #: Published column label (start, lower case) -> broad group. "Chinese or Other" in early
 #: editions; from 2019/20 Chinese is counted under Asian.
 GROUP_OF_LABEL: tuple[tuple[str, str], ...] = (
@@ -57,8 +62,13 @@ def use_of_force(
     period: str,
     population: pa.Table | None = None,
     confidence: float = 0.95,
+    tactic: str | tuple[str, ...] = ALL_TACTICS,
 ) -> IndicatorResult:
     """Incidents and tactics by perceived ethnicity for one force and financial year.
+
+    Args:
+        tactic: the table 16 tactic row(s) counted (default all tactics; ``CED_TACTICS`` for
+            Taser), the first label found in the edition is used.
 
     Raises:
         UserInputError: unknown force.
@@ -69,14 +79,7 @@ def use_of_force(
     if incidents_rows.empty:
         raise DataUnavailableError(f"{force_id} is not in table 12 of the {period} tables")
     incidents = incidents_rows["value"].iloc[0]
-    tactics = df[df["table_id"] == ETHNICITY_TABLE].copy()
-    tactics["dims"] = tactics["dimensions"].map(json.loads)
-    tactics = tactics[tactics["dims"].map(lambda d: d.get("Tactic") == ALL_TACTICS)]
-    counts: dict[str, float] = {}
-    for _, cell in tactics.iterrows():
-        group = group_of(cell["dims"].get("perceived_ethnicity", ""))
-        if group and pd.notna(cell["value"]):
-            counts[group] = counts.get(group, 0.0) + float(cell["value"])
+    counts = tactic_counts_by_ethnicity(df, tactic)
     pop = _population(population, force_id)
     total = counts.get("total") or sum(v for k, v in counts.items() if k != "total")
     rows = [
@@ -154,13 +157,19 @@ def use_of_force(
             "Tactics whose subject's ethnicity was not reported are in no group's rate: each "
             "group's rate is a lower bound."
         )
+    what = {ALL_TACTICS: "all tactics", CED_TACTICS: "Taser (CED) uses"}.get(
+        tactic, f"tactic {' or '.join(_labels(tactic))}"
+    )
+    if not counts:
+        caveats.append(f"Table 16 of the {period} tables has no figures of {what} for the force.")
     return IndicatorResult(
         name="official.use_of_force",
-        title=f"Use of force, {forces()[force_id].name}, {period}",
+        title=f"Use of force, {forces()[force_id].name}, {period}"
+        + ("" if tactic == ALL_TACTICS else f" ({what})"),
         definition=(
             "Incidents in which force was used (Home Office use of force statistics, table 12) "
-            "and uses of tactics by the officer-perceived ethnicity of the person (table 16, all "
-            f"tactics). Share: tactics in the group / all tactics, Wilson {confidence:.0%} "
+            "and uses of tactics by the officer-perceived ethnicity of the person (table 16, "
+            f"{what}). Share: tactics in the group / all tactics, Wilson {confidence:.0%} "
             "interval. Rate per 1,000 residents of the group, exact Poisson interval; ratio to "
             "the White rate with an exact conditional interval."
         ),
@@ -170,8 +179,98 @@ def use_of_force(
     )
 
 
+def tactic_counts_by_ethnicity(
+    df: pd.DataFrame, tactic: str | tuple[str, ...] = ALL_TACTICS
+) -> dict[str, float]:
+    """Uses of a tactic by broad perceived-ethnicity group (``total`` included) from the rows of
+    table 16 of one force (the first of ``tactic``'s labels the edition uses)."""
+    labels = _labels(tactic)
+    tactics = df[df["table_id"] == ETHNICITY_TABLE].copy()
+    if tactics.empty:
+        return {}
+    tactics["dims"] = tactics["dimensions"].map(json.loads)
+    present = set(tactics["dims"].map(lambda d: d.get("Tactic")))
+    label = next((t for t in labels if t in present), None)
+    tactics = tactics[tactics["dims"].map(lambda d: d.get("Tactic") == label)]
+    counts: dict[str, float] = {}
+    for _, cell in tactics.iterrows():
+        group = group_of(cell["dims"].get("perceived_ethnicity", ""))
+        if group and pd.notna(cell["value"]):
+            counts[group] = counts.get(group, 0.0) + float(cell["value"])
+    return counts
+
+
+def _labels(tactic: str | tuple[str, ...]) -> tuple[str, ...]:
+    return (tactic,) if isinstance(tactic, str) else tactic
+
+
 def _population(population: pa.Table | None, force_id: str) -> dict[str, float]:
     if population is None:
         return {}
     rows = population.filter(pc.equal(population["force_id"], force_id)).to_pylist()
     return {str(r["ethnic_group"]): float(r["population"]) for r in rows}
+
+
+def residents_by_force(population: pa.Table | None) -> dict[str, float]:
+    """Census residents (all groups) of every force area; raises when no population is loaded."""
+    if population is None:
+        raise DataUnavailableError(
+            "rates per 1,000 residents need the Census population ('openpeel population load')"
+        )
+    rows = population.filter(pc.equal(population["ethnic_group"], "total")).to_pylist()
+    return {str(r["force_id"]): float(r["population"]) for r in rows}
+
+
+def incidents_by_force(figures: pa.Table, period: str, population: pa.Table | None) -> pd.DataFrame:
+    """Incidents (table 12) and resident person-years of every force in a financial year."""
+    mine = figures.filter(
+        pc.and_(
+            pc.equal(figures["publication"], PUBLICATION),
+            pc.and_(
+                pc.equal(figures["period"], period), pc.equal(figures["table_id"], INCIDENTS_TABLE)
+            ),
+        )
+    ).to_pandas()
+    if mine.empty:
+        raise DataUnavailableError(f"use of force table 12 for {period!r} is not loaded")
+    residents = residents_by_force(population)
+    mine = mine[mine["force_id"].notna()]
+    out = mine.groupby("force_id")["value"].first().rename("count").reset_index()
+    out["denominator"] = person_years(out["force_id"].map(residents).astype(float), 12)
+    return out
+
+
+def use_of_force_peers(
+    figures: pa.Table,
+    force_id: str,
+    period: str,
+    population: pa.Table | None,
+    peers: PeerGroup | None = None,
+    confidence: float = 0.95,
+) -> IndicatorResult:
+    """Use of force incidents per 1,000 residents of every force against ``force_id``.
+
+    Raises:
+        UserInputError: unknown force.
+        DataUnavailableError: the period or the population is not loaded, or the force has no row.
+    """
+    return compare_forces(
+        incidents_by_force(figures, period, population),
+        force_id,
+        kind="rate",
+        name="official.use_of_force_peers",
+        title=f"Use of force incidents per 1,000 residents, all forces, {period}",
+        value_words=(
+            "incidents in which force was used in the financial year (Home Office table 12) per "
+            "1,000 residents (Census 2021)"
+        ),
+        caveats=[
+            "Recording of use of force differs between forces (some record every use, others "
+            "miss many, especially in the first years of the collection): a low rate can be low "
+            "recording.",
+            "Residents from Census 2021: people subject to force need not live in the area.",
+        ],
+        peers=peers,
+        confidence=confidence,
+        meta={"period": period},
+    )

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from openpeel.errors import DataUnavailableError
 from openpeel.indicators.official_figures import force_figures
+from openpeel.indicators.official_peers import compare_forces
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.forces import forces
+from openpeel.reference.peer_groups import PeerGroup
 from openpeel.stats.intervals import wilson_interval
 
 PUBLICATION = "home-office-workforce-bulletin"
@@ -119,4 +122,251 @@ def workforce_representation(
             "confidence": confidence,
             "published_officers_share_percent": published_share,
         },
+    )
+
+
+#: Table D2 column label -> Census 2021 broad group (Chinese is "Asian" in Census 2021 and
+#: "Chinese or other" in the workforce tables: compared with Census "other", a caveat).
+D2_GROUPS = (
+    ("White", "white"),
+    ("Black or Black British", "black"),
+    ("Asian or Asian British", "asian"),
+    ("Mixed", "mixed"),
+    ("Chinese or Other ethnic group", "other"),
+)
+
+
+def representation_by_group(
+    figures: pa.Table,
+    force_id: str,
+    period: str,
+    population: pa.Table | None,
+    confidence: float = 0.95,
+) -> IndicatorResult:
+    """Each ethnic group's share of officers (table D2) against its share of the force area's
+    residents (Census 2021), with the ratio of representation and its interval.
+
+    Raises:
+        UserInputError: unknown force.
+        DataUnavailableError: the period, table D2 or the population is not loaded.
+    """
+    df = force_figures(figures, PUBLICATION, "police workforce tables", force_id, period)
+    d2 = df[df["table_id"] == "D2"]
+    if d2.empty:
+        raise DataUnavailableError(f"{force_id} is not in table D2 of the {period} tables")
+    if population is None:
+        raise DataUnavailableError(
+            "representation against residents needs the Census population "
+            "('openpeel population load')"
+        )
+    residents = {
+        str(r["ethnic_group"]): float(r["population"])
+        for r in population.to_pylist()
+        if r["force_id"] == force_id
+    }
+    resident_total = sum(residents.get(g) or 0.0 for _, g in D2_GROUPS)
+    if not resident_total:
+        raise DataUnavailableError(f"no Census population for {force_id}")
+
+    def fte(label: str) -> float:
+        cells = d2[d2["measure"].isin({f"Male | {label}", f"Female | {label}"})]["value"]
+        return float(cells.sum())
+
+    officers = {group: fte(label) for label, group in D2_GROUPS}
+    not_stated = fte("Not stated")
+    stated = sum(officers.values())
+    rows = []
+    for label, group in D2_GROUPS:
+        count = officers[group]
+        share = count / stated if stated else None
+        low, high = (
+            wilson_interval(round(count), round(stated), confidence) if stated else (None, None)
+        )
+        resident_share = residents.get(group, 0.0) / resident_total
+        rows.append(
+            {
+                "ethnic_group": group,
+                "published_label": label,
+                "officers_fte": count,
+                "share": share,
+                "share_low": low,
+                "share_high": high,
+                "residents": residents.get(group),
+                "residents_share": resident_share,
+                "representation_ratio": share / resident_share
+                if share is not None and resident_share
+                else None,
+                "representation_ratio_low": low / resident_share
+                if low is not None and resident_share
+                else None,
+                "representation_ratio_high": high / resident_share
+                if high is not None and resident_share
+                else None,
+            }
+        )
+    return IndicatorResult(
+        name="official.workforce_representation_by_group",
+        title=f"Officers by ethnic group against residents, {forces()[force_id].name}, {period}",
+        definition=(
+            "share = the group's officer FTE / officer FTE with a stated ethnicity (Home Office "
+            f"table D2, both sexes), Wilson {confidence:.0%} interval on the rounded FTE; "
+            "residents_share = the group's residents / all residents of the force area (Census "
+            "2021); representation_ratio = share / residents_share with the share's interval "
+            "divided likewise (1 = the force looks like its community; below 1 = "
+            "under-represented)."
+        ),
+        table=pd.DataFrame(rows),
+        caveats=[
+            f"Census 2021 residents against officers at {period}: the population has changed "
+            "between the two dates (the Home Office's own comparison uses the 2011 Census, "
+            "table D1).",
+            "Chinese officers are in the workforce tables' 'Chinese or other' group, compared "
+            "here with Census 'other'; Census 2021 counts Chinese people as Asian.",
+            f"Officers not stating their ethnicity ({not_stated:,.1f} FTE, "
+            f"{not_stated / (stated + not_stated):.1%}) are left out of every share."
+            if stated + not_stated
+            else "",
+            "The residents are all ages; officers are adults of working age, and the age "
+            "profile differs between ethnic groups.",
+        ],
+        meta={"force_id": force_id, "period": period, "confidence": confidence},
+    )
+
+
+def representation_outlook(
+    figures: pa.Table, force_id: str, period: str, max_years: int = 100
+) -> IndicatorResult:
+    """Years until the ethnic-minority share of officers reaches the residents' share if the
+    year's joining and leaving (tables D3, D4) repeated every year.
+
+    The workforce is held at its size: each group leaves at its own leaving rate of the year
+    (the group's leavers / the group's officers) and the leavers are replaced by joiners with
+    the year's ethnic-minority share of joiners. Never reached (within ``max_years``) when that
+    share is too low for the workforce to get there.
+    """
+    base = workforce_representation(figures, force_id, period)
+    t = {str(r["group"]): r for r in base.records()}
+    needed = {"officers", "joiners", "leavers"}
+    if not needed <= set(t) or t["officers"]["residents_ethnic_minority_share"] is None:
+        raise DataUnavailableError(
+            f"{force_id}: officers, joiners and leavers by ethnicity and the residents' share "
+            f"are all needed for {period}"
+        )
+    target = float(t["officers"]["residents_ethnic_minority_share"])
+
+    def split(group: str) -> tuple[float, float]:
+        row = t[group]
+        return float(row["ethnic_minority_fte"]), float(row["white_fte"])
+
+    minority, white = split("officers")
+    join_minority, join_white = split("joiners")
+    leave_minority, leave_white = split("leavers")
+    overall_rate = (leave_minority + leave_white) / (minority + white)
+    rate_minority = leave_minority / minority if minority else overall_rate
+    rate_white = leave_white / white if white else overall_rate
+    join_share = join_minority / (join_minority + join_white) if join_minority + join_white else 0.0
+    start = minority / (minority + white)
+    share = start
+    years: int | None = None
+    for year in range(1, max_years + 1):
+        left_minority, left_white = rate_minority * share, rate_white * (1 - share)
+        replaced = left_minority + left_white
+        share = share - left_minority + join_share * replaced
+        if share >= target:
+            years = year
+            break
+    row = {
+        "officers_ethnic_minority_share": start,
+        "joiners_ethnic_minority_share": join_share,
+        "leavers_ethnic_minority_share": leave_minority / (leave_minority + leave_white)
+        if leave_minority + leave_white
+        else None,
+        "residents_ethnic_minority_share": target,
+        "years_to_match": years,
+        "share_after_projection": share,
+        "steady_state_share": _steady_state(join_share, rate_minority, rate_white),
+        "years_projected": years if years is not None else max_years,
+    }
+    return IndicatorResult(
+        name="official.representation_outlook",
+        title=(
+            f"Years until officers reflect residents at the {period} joining and leaving rates, "
+            f"{forces()[force_id].name}"
+        ),
+        definition=(
+            "A projection, not a forecast: the workforce keeps its size; every year white and "
+            "ethnic-minority officers leave at their own leaving rates of the year to "
+            + period
+            + " (table D4 leavers / table D2 officers, FTE stating ethnicity) and are replaced by "
+            "joiners with the year's ethnic-minority share (table D3); steady_state_share = the "
+            "share the workforce tends to if the year repeated for ever; years_to_match = the "
+            "first year the officers' "
+            "ethnic-minority share reaches the residents' share (2011 Census, table D1), empty "
+            f"when not reached within {max_years} years."
+        ),
+        table=pd.DataFrame([row]),
+        caveats=[
+            "One year's joiners and leavers are a small sample; recruitment changes year to "
+            "year (the national uplift from 2019 recruited far more).",
+            "The residents' share is held fixed, though the population's ethnic-minority share "
+            "is rising.",
+            *base.caveats[:2],
+        ],
+        meta={"force_id": force_id, "period": period, "max_years": max_years},
+    )
+
+
+def _steady_state(join_share: float, rate_minority: float, rate_white: float) -> float | None:
+    # share * rate_minority = join_share * (rate_minority * share + rate_white * (1 - share))
+    denominator = rate_minority * (1 - join_share) + join_share * rate_white
+    return join_share * rate_white / denominator if denominator > 0 else None
+
+
+def minority_officers_by_force(figures: pa.Table, period: str) -> pd.DataFrame:
+    """Ethnic-minority officer FTE (``count``) of officer FTE stating ethnicity (``denominator``),
+    by force, from table D2 (rounded to whole officers, as the Wilson interval needs)."""
+    df = figures.filter(
+        pc.and_(pc.equal(figures["publication"], PUBLICATION), pc.equal(figures["period"], period))
+    ).to_pandas()
+    d2 = df[(df["table_id"] == "D2") & df["force_id"].notna()]
+    if d2.empty:
+        raise DataUnavailableError(f"table D2 of the {period} workforce tables is not loaded")
+    label = d2["measure"].str.split("|").str[-1].str.strip()
+    minority = d2[label.isin(MINORITY_GROUPS)].groupby("force_id")["value"].sum()
+    stated = d2[label.isin((*MINORITY_GROUPS, "White"))].groupby("force_id")["value"].sum()
+    return pd.DataFrame(
+        {
+            "force_id": stated.index,
+            "count": minority.reindex(stated.index).fillna(0.0).round().to_numpy(dtype=float),
+            "denominator": stated.round().to_numpy(dtype=float),
+        }
+    )
+
+
+def representation_peers(
+    figures: pa.Table,
+    force_id: str,
+    period: str,
+    peers: PeerGroup | None = None,
+    confidence: float = 0.95,
+) -> IndicatorResult:
+    """The ethnic-minority share of officers of every force against ``force_id``."""
+    return compare_forces(
+        minority_officers_by_force(figures, period),
+        force_id,
+        kind="proportion",
+        name="official.workforce_representation_peers",
+        title=f"Ethnic-minority share of officers, all forces, {period}",
+        value_words=(
+            "ethnic-minority officer FTE / officer FTE with a stated ethnicity (Home Office "
+            "table D2, rounded to whole officers)"
+        ),
+        caveats=[
+            "Force areas differ greatly in their residents' ethnic mix: compare each force's "
+            "share with its own residents ('openpeel official workforce') before its peers'.",
+            "Counts are full-time equivalents rounded to whole officers.",
+        ],
+        peers=peers,
+        confidence=confidence,
+        meta={"period": period},
     )

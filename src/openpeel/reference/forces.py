@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import difflib
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -42,13 +44,53 @@ def forces() -> dict[str, Force]:
 
 
 def force(force_id: str) -> Force:
-    """Look up one force; raises KeyError with the known ids listed when unknown."""
+    """Look up one force; raises :class:`UnknownIdError` naming the nearest id when unknown."""
     known = forces()
     if force_id not in known:
-        raise UnknownIdError(
-            f"unknown force id {force_id!r}; known ids: {', '.join(sorted(known))}"
-        )
+        raise UnknownIdError(unknown_force_message(force_id))
     return known[force_id]
+
+
+def nearest_force_ids(text: str, limit: int = 3) -> list[str]:
+    """The known force ids nearest to ``text`` (a mistyped id or a force's name), best first.
+
+    ``westyorkshire``, ``West Yorkshire Police`` and ``west yorks`` all find ``west-yorkshire``:
+    the text, lower-cased with its spaces as hyphens, is scored (:class:`difflib.SequenceMatcher`
+    ratio) against every id and every force's name and police force area name written the same
+    way; a spelling that starts with the text (an abbreviation) scores as a near match. Forces
+    scoring 0.6 or more and within 0.1 of the best are returned, so a clear winner comes alone.
+    """
+    wanted = _slug(text)
+    if not wanted:
+        return []
+    scores: dict[str, float] = {}
+    for f in forces().values():
+        for spelling in (f.force_id, f.name, f.pfa_name or "", f.force_id.replace("-", "")):
+            slug = _slug(spelling)
+            if not slug:
+                continue
+            score = difflib.SequenceMatcher(None, wanted, slug).ratio()
+            if len(wanted) >= 3 and slug.startswith(wanted):
+                score = max(score, 0.9)
+            scores[f.force_id] = max(scores.get(f.force_id, 0.0), score)
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    best = ranked[0][1]
+    return [fid for fid, score in ranked if score >= 0.6 and score >= best - 0.1][:limit]
+
+
+def unknown_force_message(text: str) -> str:
+    """One line for a force id no list knows: the nearest ids, else where the ids are listed."""
+    near = nearest_force_ids(text)
+    if near:
+        return f"unknown force {text!r}: did you mean {' or '.join(near)}?"
+    return (
+        f"unknown force {text!r}: use a data.police.uk force id such as west-midlands "
+        "(`openpeel status` lists the forces loaded)"
+    )
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.strip().lower()).strip("-")
 
 
 def force_id_for_pfa_code(pfa_code: str) -> str | None:
@@ -57,3 +99,9 @@ def force_id_for_pfa_code(pfa_code: str) -> str | None:
         if f.pfa_code == pfa_code:
             return f.force_id
     return None
+
+
+def force_label(force_id: str) -> str:
+    """A force's name for people ("West Midlands Police"); the id itself when unknown."""
+    known = forces().get(force_id)
+    return known.name if known is not None else force_id

@@ -23,7 +23,21 @@ from openpeel.errors import UnknownIdError
 
 TEXT_STATUSES = ("verbatim", "as_reported", "paraphrase", "not_available", "project")
 NOT_AVAILABLE = "Text not available to this project."
-SECTIONS = ("calls", "stop_search", "crime", "investigations", "offenders", "vulnerability")
+SECTIONS = (
+    "calls",
+    "stop_search",
+    "crime",
+    "investigations",
+    "offenders",
+    "vulnerability",
+    "official_crime",
+    "official_outcome",
+    "official_use_of_force",
+    "official_workforce",
+    "crime_recording",
+    "official_money",
+    "official_demand",
+)
 
 
 @dataclass(frozen=True)
@@ -198,6 +212,31 @@ class PublishedGrade:
     grade: str
     note: str
     source: str
+
+
+@dataclass(frozen=True)
+class PublishedImprovement:
+    """An area for improvement or cause of concern the inspectorate gave a force
+    (``recorded-improvements.csv``), with the characteristic and indicators that measure it."""
+
+    force_id: str
+    framework_id: str
+    area_id: str
+    characteristic_id: str
+    kind: str
+    title: str
+    linked_indicators: str
+    source: str
+    note: str
+
+
+def published_improvements(force_id: str, framework_id: str) -> list[PublishedImprovement]:
+    """The inspectorate's improvements for a force under a framework, in file order."""
+    return [
+        PublishedImprovement(**r)
+        for r in _rows("recorded-improvements.csv")
+        if r["force_id"] == force_id and r["framework_id"] == framework_id
+    ]
 
 
 def published_grades(force_id: str, framework_id: str) -> list[PublishedGrade]:

@@ -86,3 +86,18 @@ def vocabulary(name: str) -> dict[str, Term]:
 def vocabulary_rows(name: str) -> list[tuple[str, str, str]]:
     """(raw, code, group) rows of one vocabulary, for registering as a lookup table."""
     return [(t.raw, t.code, t.group) for t in vocabulary(name).values()]
+
+
+def code_name(name: str, code: str | None) -> str:
+    """A code as people read it: the first published wording mapped to it (``mda_s23`` ->
+    ``Misuse of Drugs Act 1971 (section 23)``), else the code in words (``not_recorded`` ->
+    ``Not recorded``). Codes stay in CSV, JSON and the API; pages show this."""
+    if code is None or code == "":
+        return "Not recorded"
+    for term in vocabulary(name).values():
+        if term.code == code:
+            return term.raw.strip()
+    if code == UNKNOWN:
+        return "Not in the published list (unknown)"
+    words = str(code).replace("_", " ").strip()
+    return words[:1].upper() + words[1:]

@@ -15,6 +15,7 @@ from openpeel.reference.forces import force
 from openpeel.reference.peel_framework import framework, framework_for, grades
 from openpeel.report.model import AreaSection, Panel, Report
 from openpeel.report.panels import section_panels
+from openpeel.report.summary import summarise
 
 
 def _operational_db(where: Workspace) -> Any:
@@ -107,7 +108,9 @@ def build_report(
         "unless the definition says otherwise.",
         "Comparisons with peers use the forces loaded in the lake; targets are national "
         "standards where one exists (for example 90% of 999 calls answered within 10 seconds).",
-        "Areas with no published data say so: they need force-internal data.",
+        "Areas with nothing to show are listed on the summary, grouped by why; they get no "
+        "page of their own. How each figure is measured, and the evidence behind each "
+        "characteristic, are in the appendix.",
     ]
     if synthetic_population:
         notes.insert(0, "The population denominators are SYNTHETIC: rates are not real.")
@@ -122,4 +125,5 @@ def build_report(
         generated_at=datetime.now().replace(microsecond=0),
         data_notes=notes,
         meta={"data_dir": str(where.data_dir)},
+        summary=summarise(sections),
     )

@@ -179,3 +179,81 @@ def mark_synthetic(svg: str, mark: str = SYNTHETIC_MARK) -> str:
         f'<g transform="translate(0,{MARK_BAND})">{body}</g></svg>'
         + svg[svg.rindex("</svg>") + 6 :]
     )
+
+
+def peer_chart(
+    table: pd.DataFrame, kind: str, value_title: str, denominator_title: str
+) -> alt.TopLevelMixin:
+    """Every force against the one looked at, from an official peers table
+    (:func:`openpeel.indicators.official_peers.compare_forces`).
+
+    Rates and shares: a funnel plot, the value of each force against its denominator (log
+    scale), the all-force target and the 95% and 99.8% limits drawn through the forces'
+    denominators. Amounts (no funnel): a ranked dot plot. The force looked at is drawn larger in
+    the second colour.
+    """
+    data = table[table["value"].notna()].copy()
+    data["who"] = data["is_focus"].map({True: "this force", False: "other forces"})
+    percent = kind == "proportion"
+    fmt = ".0%" if percent else ",.1f"
+    colour = alt.Color(
+        "who:N",
+        title=None,
+        scale=alt.Scale(domain=["this force", "other forces"], range=[OKABE_ITO[3], OKABE_ITO[0]]),
+    )
+    size = alt.Size(
+        "who:N", legend=None, scale=alt.Scale(domain=["this force", "other forces"], range=[90, 30])
+    )
+    tooltip = ["force_name:N", alt.Tooltip("value:Q", format=fmt)]
+    if kind == "amount" or data["lower_95"].isna().all():
+        dots = (
+            alt.Chart(data)
+            .mark_circle(opacity=0.9)
+            .encode(
+                x=alt.X("value:Q", title=value_title, axis=alt.Axis(format=fmt)),
+                y=alt.Y("force_name:N", title=None, sort="-x"),
+                color=colour,
+                size=size,
+                tooltip=tooltip,
+            )
+        )
+        target = (
+            alt.Chart(data)
+            .mark_rule(color=TEXT_COLOUR, strokeDash=[4, 3])
+            .encode(x=alt.X("mean(target):Q"))
+        )
+        return _config(
+            alt.layer(dots, target).properties(width=WIDTH - 200, height=max(80, 12 * len(data)))
+        )
+    x = alt.X(
+        "denominator:Q",
+        title=denominator_title,
+        scale=alt.Scale(type="log", zero=False, nice=False),
+    )
+    y_axis = alt.Axis(format=fmt)
+    lines = data.sort_values("denominator").melt(
+        id_vars=["denominator"],
+        value_vars=["lower_95", "upper_95", "lower_99_8", "upper_99_8"],
+        var_name="limit",
+        value_name="limit_value",
+    )
+    lines["level"] = lines["limit"].str.endswith("99_8").map({True: "99.8%", False: "95%"})
+    limit_lines = (
+        alt.Chart(lines)
+        .mark_line(color=TEXT_COLOUR, strokeWidth=1)
+        .encode(
+            x=x,
+            y=alt.Y("limit_value:Q", title=value_title, axis=y_axis, scale=alt.Scale(zero=False)),
+            detail="limit:N",
+            strokeDash=alt.StrokeDash(
+                "level:N", title="funnel limits", scale=alt.Scale(range=[[4, 3], [1, 0]])
+            ),
+        )
+    )
+    target = alt.Chart(data).mark_rule(color=OKABE_ITO[2]).encode(y=alt.Y("mean(target):Q"))
+    points = (
+        alt.Chart(data)
+        .mark_circle(opacity=0.9)
+        .encode(x=x, y=alt.Y("value:Q", axis=y_axis), color=colour, size=size, tooltip=tooltip)
+    )
+    return _config(alt.layer(limit_lines, target, points).properties(width=WIDTH, height=320))

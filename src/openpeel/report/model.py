@@ -95,6 +95,8 @@ class Report:
     generated_at: datetime
     data_notes: list[str] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
+    #: The first page (``report.summary.Summary``): None until ``build_report`` sets it.
+    summary: Any = None
 
     def panels(self) -> list[Panel]:
         """Every panel, in order (a panel may appear under two areas: listed once)."""

@@ -839,6 +839,26 @@ def vulnerability_panels(con: Any, force_id: str, period: Period) -> list[Panel]
     return build(con, force_id, period)
 
 
+def official_panels(section: str) -> Builder:
+    """The panels of the official statistics published for every force
+    (openpeel.report.official_panels), imported when first built."""
+
+    def build(con: Any, force_id: str, period: Period) -> list[Panel]:
+        from openpeel.report import official_panels
+
+        return cast(Builder, getattr(official_panels, f"{section}_panels"))(con, force_id, period)
+
+    return build
+
+
+def crime_recording_panels(con: Any, force_id: str, period: Period) -> list[Panel]:
+    """Recording data about crime, from the force's crime data integrity audits
+    (openpeel.report.audit_panels)."""
+    from openpeel.report.audit_panels import crime_recording_panels as build
+
+    return build(con, force_id, period)
+
+
 BUILDERS: dict[str, Builder] = {
     "calls": calls_panels,
     "stop_search": stop_search_panels,
@@ -846,6 +866,13 @@ BUILDERS: dict[str, Builder] = {
     "investigations": investigation_panels,
     "offenders": offender_panels,
     "vulnerability": vulnerability_panels,
+    "official_crime": official_panels("official_crime"),
+    "official_outcome": official_panels("official_outcome"),
+    "official_use_of_force": official_panels("official_use_of_force"),
+    "official_workforce": official_panels("official_workforce"),
+    "crime_recording": crime_recording_panels,
+    "official_money": official_panels("official_money"),
+    "official_demand": official_panels("official_demand"),
 }
 
 

@@ -13,6 +13,8 @@ from markupsafe import Markup
 
 from openpeel.provenance import SYNTHETIC_MARK
 from openpeel.report.model import Report
+from openpeel.report.summary import evidence_words
+from openpeel.report.wording import plain
 
 #: What must never appear in a report: a script, style or font fetched from elsewhere.
 EXTERNAL_REFERENCE = re.compile(
@@ -30,6 +32,8 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["svg"] = lambda s: Markup(s)  # SVG made by vl-convert from our own data
+    env.globals["evidence_words"] = evidence_words
+    env.filters["plain"] = plain
     return env
 
 

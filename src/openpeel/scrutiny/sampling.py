@@ -10,20 +10,19 @@ n_h / N_h and the design weight N_h / n_h (Horvitz-Thompson).
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from openpeel.errors import UserInputError
 from openpeel.scrutiny import audit
 from openpeel.scrutiny.models import Meeting, Panel, Sample, SampleItem, SearchRecord
+from openpeel.stats.sampling import draw_stratified, frame_sha256, new_seed
 
 DESIGNS = ("simple", "stratified")
 MAX_SAMPLE_SIZE = 500
@@ -142,26 +141,18 @@ def frame_records(session: Session, meeting: Meeting) -> list[SearchRecord]:
 def _draw(
     frame: Sequence[SearchRecord], design: str, spec: list[tuple[str, int]], seed: int
 ) -> list[tuple[SearchRecord, str, int, int]]:
-    """(record, stratum, N_h, n_h) for each drawn record, in draw order."""
-    rng = np.random.default_rng(seed)
+    """(record, stratum, N_h, n_h) for each drawn record, in draw order (the shared draw of
+    :mod:`openpeel.stats.sampling`; a record falls in the first stratum it matches)."""
     if design == "simple":
         spec = [("all", spec[0][1])]
-        groups: dict[str, list[SearchRecord]] = {"all": list(frame)}
+        labels: list[str | None] = ["all"] * len(frame)
     else:
-        groups = {name: [] for name, _ in spec}
         tests = [(name, _stratum_test(name)) for name, _ in spec]
-        for record in frame:
-            for name, test in tests:
-                if test(record):
-                    groups[name].append(record)
-                    break
-    drawn: list[tuple[SearchRecord, str, int, int]] = []
-    for name, size in spec:
-        members = groups[name]
-        n = min(size, len(members))
-        picks = sorted(rng.choice(len(members), size=n, replace=False).tolist()) if n else []
-        drawn.extend((members[i], name, len(members), n) for i in picks)
-    return drawn
+        labels = [next((name for name, test in tests if test(r)), None) for r in frame]
+    return [
+        (frame[d.index], d.stratum, d.stratum_size, d.stratum_sampled)
+        for d in draw_stratified(labels, spec, seed)
+    ]
 
 
 def draw_sample(
@@ -195,7 +186,7 @@ def draw_sample(
     if sum(n for _, n in spec) > MAX_SAMPLE_SIZE:
         raise SamplingError(f"a panel sample is at most {MAX_SAMPLE_SIZE} records")
     if seed is None:
-        seed = int(np.random.default_rng().integers(0, 2**31 - 1))
+        seed = new_seed()
     if not 0 <= seed < 2**31:
         raise SamplingError("the seed must be between 0 and 2147483647")
     frame = frame_records(session, meeting)
@@ -215,7 +206,7 @@ def draw_sample(
         spec_json=json.dumps(spec),
         frame_size=len(frame),
         frame_json=json.dumps(frame_ids),
-        frame_sha256=hashlib.sha256("\n".join(frame_ids).encode()).hexdigest(),
+        frame_sha256=frame_sha256(frame_ids),
         drawn_by=actor_id,
     )
     session.add(sample)
@@ -253,7 +244,7 @@ def sample_of(session: Session, meeting_id: int) -> Sample | None:
 def verify_sample(session: Session, sample: Sample) -> bool:
     """Draw again from the stored frame and seed: True when the same records come out."""
     frame_ids: list[str] = json.loads(sample.frame_json)
-    if hashlib.sha256("\n".join(frame_ids).encode()).hexdigest() != sample.frame_sha256:
+    if frame_sha256(frame_ids) != sample.frame_sha256:
         return False
     by_id = {
         r.search_id: r

@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from openpeel.errors import UserInputError
-from openpeel.reference.forces import forces
+from openpeel.reference.forces import forces, unknown_force_message
 from openpeel.scrutiny import audit
 from openpeel.scrutiny.models import ROLES, Panel, PanelMembership, User, WebSession, utcnow
 
@@ -160,7 +160,7 @@ def add_panel(session: Session, name: str, force_id: str, actor_id: int | None =
     if not name:
         raise UserError("a panel needs a name")
     if force_id not in forces():
-        raise UserError(f"unknown force {force_id!r}")
+        raise UserError(unknown_force_message(force_id))
     if session.scalar(select(Panel).where(Panel.name == name)) is not None:
         raise UserError(f"panel {name!r} already exists")
     panel = Panel(name=name[:200], force_id=force_id)

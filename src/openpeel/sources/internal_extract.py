@@ -43,6 +43,7 @@ KIND_TYPES: dict[str, pa.DataType] = {
     "pseudonym": pa.string(),
     "code": pa.string(),
     "date": pa.date32(),
+    "timestamp": pa.timestamp("s"),
     "number": pa.float64(),
     "integer": pa.int64(),
 }
@@ -74,7 +75,8 @@ class ExtractColumn:
     Attributes:
         name: the header, exactly.
         kind: ``pseudonym`` (an opaque id: checked against every personal-data pattern),
-            ``code`` (one of ``codes``), ``date`` (``YYYY-MM-DD``), ``number`` or ``integer``.
+            ``code`` (one of ``codes``), ``date`` (``YYYY-MM-DD``), ``timestamp``
+            (``YYYY-MM-DD HH:MM``, seconds optional, UK clock time), ``number`` or ``integer``.
         definition: what the column holds, for the documentation.
         required: an empty value rejects the row.
         codes: the allowed values of a ``code`` column.
@@ -194,7 +196,9 @@ def _text(value: object) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
         return ""
     if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
+        if value == value.normalize():
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="minutes")
     return str(value)
 
 
@@ -340,6 +344,14 @@ def _check_column(column: ExtractColumn, values: pd.Series) -> tuple[pd.Series, 
         parsed = pd.to_datetime(values.where(present, None), format="%Y-%m-%d", errors="coerce")
         for i in np.flatnonzero((present & parsed.isna()).to_numpy()):
             problems[int(i)] = f"{name} is not a date in YYYY-MM-DD form"
+        return parsed, problems
+    if column.kind == "timestamp":
+        text = values.where(present, None).str.replace("T", " ", n=1, regex=False)
+        parsed = pd.to_datetime(text, format="%Y-%m-%d %H:%M", errors="coerce")
+        with_seconds = pd.to_datetime(text, format="%Y-%m-%d %H:%M:%S", errors="coerce")
+        parsed = parsed.fillna(with_seconds)
+        for i in np.flatnonzero((present & parsed.isna()).to_numpy()):
+            problems[int(i)] = f"{name} is not a time in YYYY-MM-DD HH:MM form"
         return parsed, problems
     number = pd.to_numeric(values.where(present, None), errors="coerce")
     for i in np.flatnonzero((present & number.isna()).to_numpy()):

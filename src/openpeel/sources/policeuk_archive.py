@@ -9,17 +9,20 @@ SQL that turns raw columns into the canonical tables is built here and run by th
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from openpeel.errors import SourceFormatError, UserInputError
-from openpeel.reference.forces import forces
+from openpeel.reference.forces import forces, unknown_force_message
 from openpeel.reference.vocabularies import lookup, normalise_sql
+from openpeel.sources.archive_zip import ZipLimitError, extract_members
 from openpeel.sources.policeuk_tables import KIND_TABLE, TABLES
 from openpeel.sql import sql_text as _sql_text
 
@@ -27,6 +30,8 @@ FILE_NAME = re.compile(
     r"^(?P<month>\d{4}-\d{2})-(?P<force>[a-z0-9-]+?)-(?P<kind>street|outcomes|stop-and-search)\.csv$"
 )
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+#: Longest reason given for a refused file or a rejected row.
+MAX_REASON = 300
 
 #: Published headers, by schema. The schema decides how a file is read.
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -94,6 +99,18 @@ SCHEMA_KIND = {
 }
 
 
+def one_line(text: str, limit: int = MAX_REASON) -> str:
+    """A reason as one line of at most ``limit`` characters (control characters as spaces)."""
+    flat = " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def _names(names: Sequence[str], most: int = 5) -> str:
+    """Up to ``most`` header names, each cut short, and how many more there are."""
+    shown = ", ".join(n if len(n) <= 40 else n[:39] + "…" for n in names[:most])
+    return shown + (f" and {len(names) - most:,} more" if len(names) > most else "")
+
+
 def raw_name(header: str) -> str:
     """The raw column name of a header: ``Self-defined ethnicity`` -> ``self_defined_ethnicity``."""
     return re.sub(r"[^a-z0-9]+", "_", header.lower()).strip("_")
@@ -159,8 +176,13 @@ def month_date(text: str) -> date:
     return date(int(text[:4]), int(text[5:7]), 1)
 
 
-def check_header(path: Path) -> str:
-    """The schema of a CSV file from its first line; raises ValueError with the reason."""
+def check_header(path: Path, kind: str | None = None) -> str:
+    """The schema of a CSV file from its first line; raises ValueError with the reason.
+
+    A header that matches no schema is described against the schemas of ``kind`` (the kind of
+    file its name says it is: ``stop-and-search``, ``street``, ``outcomes``) when given, so a
+    broken stop-and-search file is not reported as a wrong street header.
+    """
     with path.open("rb") as fh:
         head = fh.read(65536)
     if not head.strip():
@@ -181,19 +203,20 @@ def check_header(path: Path) -> str:
             return schema
     if len(header) <= 1:
         raise SourceFormatError("not a police.uk CSV file (no comma-separated header)")
-    best = min(HEADERS, key=lambda s: len(set(HEADERS[s]) ^ set(header)))
+    candidates = [s for s in HEADERS if kind is None or SCHEMA_KIND[s] == kind] or list(HEADERS)
+    best = min(candidates, key=lambda s: len(set(HEADERS[s]) ^ set(header)))
     missing = [h for h in HEADERS[best] if h not in header]
     extra = [h for h in header if h not in HEADERS[best]]
     detail = "; ".join(
         part
         for part in (
-            f"missing {', '.join(missing)}" if missing else "",
-            f"unexpected {', '.join(extra)}" if extra else "",
+            f"missing {_names(missing)}" if missing else "",
+            f"unexpected {_names(extra)}" if extra else "",
             "columns out of order" if not missing and not extra else "",
         )
         if part
     )
-    raise SourceFormatError(f"wrong header for a {SCHEMA_KIND[best]} file: {detail}")
+    raise SourceFormatError(one_line(f"wrong header for a {SCHEMA_KIND[best]} file: {detail}"))
 
 
 def _archive_root_vintage(root: Path) -> str | None:
@@ -270,14 +293,27 @@ def extract_zip(zip_path: Path, into: Path) -> Path:
     """Unpack the police.uk CSV members of an archive zip into a folder; returns the folder."""
     try:
         with zipfile.ZipFile(zip_path) as zf:
-            members = [m for m in zf.namelist() if FILE_NAME.match(Path(m).name)]
+            members = [
+                m
+                for m in zf.infolist()
+                if not m.is_dir() and FILE_NAME.match(Path(m.filename.replace("\\", "/")).name)
+            ]
             if not members:
                 raise ArchiveError(f"{zip_path.name}: no police.uk CSV files inside the zip")
             target = into / zip_path.stem
-            for member in members:
-                zf.extract(member, target)
-    except zipfile.BadZipFile as err:
-        raise ArchiveError(f"{zip_path.name}: not a readable zip archive ({err})") from None
+            extract_members(zf, members, target, zip_path.name)
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        EOFError,
+        zlib.error,
+        NotImplementedError,
+    ) as err:
+        raise ArchiveError(
+            one_line(f"{zip_path.name}: not a readable zip archive ({err})")
+        ) from None
+    except ZipLimitError as err:
+        raise ArchiveError(one_line(str(err))) from None
     return target
 
 
@@ -351,11 +387,11 @@ def discover(
                 continue
             if force_id not in known:
                 found.refused.append(
-                    RefusedFile(path, name, f"unknown force id {force_id!r}", kind, None, month)
+                    RefusedFile(path, name, unknown_force_message(force_id), kind, None, month)
                 )
                 continue
             try:
-                schema = check_header(path)
+                schema = check_header(path, kind)
             except (OSError, ValueError) as err:
                 found.refused.append(RefusedFile(path, name, str(err), kind, force_id, month))
                 continue
@@ -373,7 +409,52 @@ def discover(
                 )
                 continue
             found.files.append(ArchiveFile(path, name, kind, force_id, month, schema, label))
+    return _one_file_per_partition(found)
+
+
+def _one_file_per_partition(found: Discovery) -> Discovery:
+    """Refuse files that claim the same force-month, kind and snapshot as another file.
+
+    Two such files would replace each other's rows in one load. Byte-identical copies load
+    once (the first, by name) and the others are refused as copies; files that differ are
+    all refused, since nothing says which one is right.
+    """
+    groups: dict[tuple[str, str, date, str], list[ArchiveFile]] = {}
+    for f in found.files:
+        groups.setdefault((f.kind, f.force_id, f.month, f.snapshot), []).append(f)
+    kept: list[ArchiveFile] = []
+    for (kind, force_id, month, snapshot), group in groups.items():
+        if len(group) == 1:
+            kept += group
+            continue
+        group = sorted(group, key=lambda f: f.source_file)
+        digests = {_digest(f.path) for f in group}
+        if len(digests) == 1:
+            kept.append(group[0])
+            refused = group[1:]
+            reason = f"identical to {group[0].source_file}, which is loaded once"
+        else:
+            refused = group
+            names = ", ".join(f.source_file for f in group)
+            reason = (
+                f"{len(group)} different files hold the same force-month and snapshot "
+                f"({force_id} {month:%Y-%m} {kind}, {snapshot}): {names}; load one of them"
+            )
+        for f in refused:
+            found.refused.append(
+                RefusedFile(f.path, f.source_file, one_line(reason), kind, force_id, month)
+            )
+    keep = {id(f) for f in kept}
+    found.files = [f for f in found.files if id(f) in keep]
     return found
+
+
+def _digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1024 * 1024):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 # --- SQL: raw columns -> canonical tables -------------------------------------------------
@@ -417,7 +498,9 @@ def _bad_boolean(raw: str, header: str) -> str:
 def _bad_number(raw: str, header: str) -> str:
     return (
         f"WHEN r.{raw} IS NOT NULL AND TRY_CAST(r.{raw} AS DOUBLE) IS NULL "
-        f"THEN 'unreadable {header}: ' || r.{raw}"
+        f"THEN 'unreadable {header}: ' || r.{raw} "
+        f"WHEN NOT isfinite(TRY_CAST(r.{raw} AS DOUBLE)) "
+        f"THEN '{header} is not a finite number: ' || r.{raw}"
     )
 
 

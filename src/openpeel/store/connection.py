@@ -24,6 +24,7 @@ from openpeel.store.calls import REJECT_COLUMNS as CALLS_REJECT_COLUMNS
 from openpeel.store.lake import REJECT_COLUMNS, Lake, Partition
 from openpeel.store.migrate import migrate_if_idle
 from openpeel.store.offenders import offender_view_sql
+from openpeel.store.official import current_paths
 from openpeel.store.tables import LAKE_TABLES, force_month_tables
 from openpeel.store.vulnerability import vulnerability_view_sql
 
@@ -147,6 +148,14 @@ def view_sql(lake: Lake) -> dict[str, str]:
     population = lake.reference_path("population")
     if population:
         sql["population"] = f"SELECT * FROM read_parquet({_quote(str(population))})"
+    # Official statistics (ONS, Home Office, HMICFRS): the current edition of each publication
+    # and period, one published cell a row (openpeel.store.official).
+    official = current_paths(lake.data_dir)
+    if official:
+        files = sql_list(str(p) for p in official)
+        sql["official_figures"] = (
+            f"SELECT * FROM read_parquet({files}, union_by_name = true, hive_partitioning = false)"
+        )
     # Offender management: offenders, offender_assessments, ... offender_rejects, offender_loads.
     sql.update(offender_view_sql(lake))
     # Protecting vulnerable people: vulnerability_cases, ..._investigations, ..._capacity, ...

@@ -29,7 +29,17 @@ from openpeel.sources.policeuk_archive import (
     RefusedFile,
     csv_columns,
     discover,
+    one_line,
     typed_select_sql,
+)
+from openpeel.sources.policeuk_lines import (
+    MAX_RAW,
+    LineCount,
+    Records,
+    TooManyRejects,
+    UnaccountedRecords,
+    count_lines,
+    read_records,
 )
 from openpeel.sources.policeuk_tables import KIND_TABLE, TABLES, table_columns
 from openpeel.sql import sql_text as _sql_text
@@ -175,15 +185,76 @@ def plan_batches(
     return batches
 
 
+@dataclass
+class StagedBatch:
+    """A batch read: each loadable file with its staged partition, the raw values no
+    vocabulary knows, and the files refused while reading (with their reasons)."""
+
+    staged: list[tuple[ArchiveFile, StagedPart]] = field(default_factory=list)
+    unknown: list[UnknownValue] = field(default_factory=list)
+    refused: list[FileResult] = field(default_factory=list)
+
+    def add(self, other: StagedBatch) -> None:
+        """Take in another batch's results."""
+        self.staged += other.staged
+        self.unknown += other.unknown
+        self.refused += other.refused
+
+
 def _stage_batch(
-    batch: list[ArchiveFile], work: Path, conf: Settings
-) -> tuple[list[tuple[ArchiveFile, StagedPart]], list[UnknownValue]]:
-    work.mkdir(parents=True)
-    con = _connect(work, conf, threads=1)
+    batch: list[ArchiveFile], work: Path, conf: Settings, careful: frozenset[Path] = frozenset()
+) -> StagedBatch:
+    """Read one batch; a batch DuckDB's reader fails on is read again a file at a time, and a
+    file it fails on alone is read record by record (``policeuk_lines``)."""
+    work.mkdir(parents=True, exist_ok=True)
     try:
-        return _read_batch(con, batch, work)
-    finally:
-        con.close()
+        con = _connect(work, conf, threads=1)
+        try:
+            return _read_batch(con, batch, work, conf.ingest_max_rejects, careful)
+        finally:
+            con.close()
+    except _ReadAgain as again:  # DuckDB's two passes disagree on these files
+        if not again.paths <= careful:
+            return _stage_batch(batch, work / "again", conf, careful | again.paths)
+        # Read record by record and still not adding up: refuse them, read the rest.
+        out = StagedBatch(
+            refused=[
+                _refused_file(f, "its loaded rows cannot be accounted for")
+                for f in batch
+                if f.path in again.paths
+            ]
+        )
+        rest = [f for f in batch if f.path not in again.paths]
+        if rest:
+            out.add(_stage_batch(rest, work / "rest", conf, careful))
+        return out
+    except _UNREADABLE as err:
+        if len(batch) > 1:
+            out = StagedBatch()
+            for i, f in enumerate(batch):
+                out.add(_stage_batch([f], work / f"file-{i}", conf, careful))
+            return out
+        if batch[0].path not in careful:
+            return _stage_batch(batch, work / "careful", conf, careful | {batch[0].path})
+        return StagedBatch(refused=[_refused_file(batch[0], f"cannot be read: {err}")])
+
+
+#: What DuckDB raises on a file it cannot read (its other errors are bugs, and raised).
+_UNREADABLE = (
+    duckdb.InvalidInputException,
+    duckdb.ConversionException,
+    duckdb.OutOfMemoryException,
+    duckdb.IOException,
+)
+
+
+class _ReadAgain(Exception):
+    """Files to read again record by record: DuckDB's passes over them disagree (a pass that
+    does not read a column does not see its invalid bytes)."""
+
+    def __init__(self, paths: frozenset[Path]) -> None:
+        super().__init__(", ".join(str(p) for p in sorted(paths)))
+        self.paths = paths
 
 
 def _connect(work: Path, conf: Settings, threads: int | None = None) -> duckdb.DuckDBPyConnection:
@@ -204,82 +275,135 @@ def _connect(work: Path, conf: Settings, threads: int | None = None) -> duckdb.D
 
 
 def _read_batch(
-    con: duckdb.DuckDBPyConnection, files: list[ArchiveFile], work: Path
-) -> tuple[list[tuple[ArchiveFile, StagedPart]], list[UnknownValue]]:
+    con: duckdb.DuckDBPyConnection,
+    files: list[ArchiveFile],
+    work: Path,
+    max_rejects: int,
+    careful: frozenset[Path] = frozenset(),
+) -> StagedBatch:
     """Read one batch into staged Parquet partitions, in two streaming passes over the CSVs.
 
-    Pass 1 aggregates per file: rows, rejected rows with reasons, unknown vocabulary values.
-    Pass 2 writes the loadable rows straight to partitioned Parquet. Nothing is materialised,
-    so memory stays flat whatever the batch size; the files are read twice (from the page cache
-    the second time), which costs less than holding them as a table.
-
-    Returns each file with its staged partition, and the raw values no vocabulary knows.
+    Every file's lines are counted from its bytes first (``policeuk_lines``). A clean file is
+    read by DuckDB; one that is not (a stray line break, an unbalanced quote) is read record by
+    record in Python. Pass 1 aggregates per file: records read, rows loadable, unknown
+    vocabulary values. The records DuckDB could not split are the difference between the line
+    count and its count: none is the rule, and only a file with some is scanned again to
+    record them; a file with more bad rows than ``max_rejects`` is refused as not a file of its
+    kind, and one whose records do not add up is refused with where they stop. Pass 2 writes
+    the loadable rows straight to partitioned Parquet, and rows whose values cannot be read
+    are written to a Parquet file of rejects. Nothing is materialised, so memory stays flat
+    whatever the batch size or the number of bad rows.
     """
     schema = files[0].schema
     table = SCHEMA_TABLE[schema]
-    paths = [str(f.path.resolve()) for f in files]
-    by_path = dict(zip(paths, files, strict=True))
-    con.register(
-        "batch_files",
-        pa.table(
-            {
-                "path": paths,
-                "source_file": [f.source_file for f in files],
-                "force_id": [f.force_id for f in files],
-                "month": pa.array([f.month for f in files], pa.date32()),
-                "snapshot": [f.snapshot for f in files],
-            }
-        ),
-    )
-    columns = "{" + ", ".join(f"{_sql_text(c)}: 'VARCHAR'" for c in csv_columns(schema)) + "}"
-    options = f"""columns = {columns}, header = true, auto_detect = false, delim = ',',
-        quote = '"', escape = '"', filename = true, max_line_size = 1048576"""
-    # One scan per file, each numbering its rows as read. row_number() OVER () with no
-    # partition or order is DuckDB's streaming window: it numbers rows in the order the CSV
-    # reader yields them, which is file order (preserve_insertion_order).
-    source = (
-        "("
-        + " UNION ALL ".join(
-            f"SELECT *, row_number() OVER () AS record_number FROM read_csv({_sql_text(p)}, "
-            f"{options}{{rejects}})"
-            for p in paths
-        )
-        + ")"
-    )
-    first = source.replace(
-        "{rejects}",
-        ", store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_scans'",
-    )
-    # The second pass skips what the first recorded as parser rejects.
-    second = source.replace("{rejects}", ", ignore_errors = true")
-    coded = CODED_FIELDS[schema]
-    unknown_lists = ",\n".join(
-        f"list({raw_col}) FILTER (WHERE reject_reason IS NULL AND {code_col} = 'unknown') AS u_{i}"
-        for i, (_, _, raw_col, code_col) in enumerate(coded)
-    )
-    per_file = con.execute(
-        f"""SELECT filename, count(*) FILTER (WHERE reject_reason IS NULL) AS loaded,
-            list({{'row': record_number, 'reason': reject_reason, 'raw': raw_row}})
-                FILTER (WHERE reject_reason IS NOT NULL) AS rejects,
-            {unknown_lists}
-        FROM ({typed_select_sql(schema, first)}) GROUP BY filename"""
-    ).fetchall()
-    # Rows DuckDB's parser could not split (too many or too few fields, broken quotes, invalid
-    # UTF-8). Its line number counts the header as line 1, so record = line - 1.
-    parse_rejects = con.execute(
-        """SELECT s.file_path, e.line - 1,
-            string_agg(DISTINCT e.error_type || ': ' || e.error_message, '; '),
-            regexp_replace(first(e.csv_line), '^[\r\n]+|[\r\n]+$', '', 'g')
-        FROM csv_rejects AS e JOIN csv_scans AS s USING (scan_id, file_id)
-        GROUP BY ALL ORDER BY 1, 2"""
-    ).fetchall()
+    raw_columns = list(csv_columns(schema))
+    out = StagedBatch()
+    lines: dict[str, LineCount] = {}
+    records: dict[str, Records] = {}
+    accepted: list[ArchiveFile] = []
+    for f in files:
+        path = str(f.path.resolve())
+        count = lines[path] = count_lines(f.path)
+        if count.clean and f.path not in careful:
+            accepted.append(f)
+            continue
+        try:
+            records[path] = read_records(f.path, len(raw_columns), count.newline, max_rejects)
+        except TooManyRejects as err:
+            out.refused.append(_not_this_format(f, err.rejected, err.records, max_rejects))
+            continue
+        except UnaccountedRecords as err:
+            out.refused.append(_refused_file(f, str(err)))
+            continue
+        accepted.append(f)
+    if not accepted:
+        return out
+    views = _register_records(con, records, raw_columns)
+    options = f"""columns = {{{", ".join(f"{_sql_text(c)}: 'VARCHAR'" for c in raw_columns)}}},
+        header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',
+        filename = true, max_line_size = 1048576"""
+    quoted = ", ".join(f'"{c}"' for c in raw_columns)
 
-    # Record numbers: the streaming numbering counts only rows the parser could split; each
-    # parser reject before a row pushes that row's record number up by one.
-    shift: dict[str, list[int]] = {}
-    for filename, record, _, _ in parse_rejects:
-        done = shift.setdefault(filename, [])
-        done.append(record - len(done) - 1)
+    def source(chosen: Sequence[ArchiveFile]) -> str:
+        # One scan per file, each numbering its rows as read. row_number() OVER () with no
+        # partition or order is DuckDB's streaming window: it numbers rows in the order the
+        # CSV reader yields them, which is file order (preserve_insertion_order).
+        scans = []
+        for f in chosen:
+            path = str(f.path.resolve())
+            if path in views:
+                scans.append(f"SELECT {quoted}, filename, record_number FROM {views[path]}")
+            else:
+                scans.append(
+                    f"SELECT {quoted}, filename, row_number() OVER () AS record_number "
+                    f"FROM read_csv({_sql_text(path)}, {options}, ignore_errors = true)"
+                )
+        return "(" + " UNION ALL ".join(scans) + ")"
+
+    coded = CODED_FIELDS[schema]
+    histograms = ",\n".join(
+        f"histogram({raw_col}) FILTER (WHERE reject_reason IS NULL AND {code_col} = 'unknown')"
+        for _, _, raw_col, code_col in coded
+    )
+    per_file = {
+        row[0]: row[1:]
+        for row in con.execute(
+            f"""SELECT filename, count(*), count(*) FILTER (WHERE reject_reason IS NULL),
+                {histograms}
+            FROM ({typed_select_sql(schema, source(accepted))}) GROUP BY filename"""
+        ).fetchall()
+    }
+
+    kept: list[ArchiveFile] = []
+    parse_rejects: dict[str, list[tuple[int, str, str]]] = {}
+    value_rejected: dict[str, int] = {}
+    for n, f in enumerate(accepted):
+        path = str(f.path.resolve())
+        parsed, loaded, *_ = per_file.get(path, (0, 0))
+        value_rejected[path] = parsed - loaded
+        if path in records:
+            expected, found = records[path].records, records[path].rejects
+        else:
+            expected = lines[path].records
+            found = []
+            if expected < parsed:
+                out.refused.append(
+                    _refused_file(
+                        f, f"the CSV reader found {parsed:,} records in {expected:,} lines"
+                    )
+                )
+                continue
+        missing = expected - parsed
+        if missing + value_rejected[path] > max_rejects:
+            out.refused.append(
+                _not_this_format(f, missing + value_rejected[path], expected, max_rejects)
+            )
+            continue
+        if path not in records and missing:
+            found = _parser_rejects(con, path, options, n)
+            if len(found) != missing:
+                where = f" (the first on line {found[0][0] + 1})" if found else ""
+                out.refused.append(
+                    _refused_file(
+                        f,
+                        f"its records cannot be accounted for: {expected:,} lines, of which "
+                        f"the CSV reader read {parsed:,} and rejected {len(found):,}{where}",
+                    )
+                )
+                continue
+        parse_rejects[path] = found
+        kept.append(f)
+    if not kept:
+        return out
+
+    # Record numbers: DuckDB's streaming numbering counts only rows its parser could split;
+    # each parser reject before a row pushes that row's record number up by one. (Files read
+    # record by record carry their own numbers.)
+    shift = {
+        path: [record - i - 1 for i, (record, _, _) in enumerate(found)]
+        for path, found in parse_rejects.items()
+        if found and path not in records
+    }
     con.register(
         "shift",
         pa.table(
@@ -296,12 +420,39 @@ def _read_batch(
         if shift
         else "t.record_number"
     )
+    rejects = {path: list(found) for path, found in parse_rejects.items()}
+    with_bad_values = [f for f in kept if value_rejected[str(f.path.resolve())]]
+    if with_bad_values:
+        bad_path = work / "value-rejects.parquet"
+        con.execute(
+            f"""COPY (SELECT t.filename, {record} AS source_row, t.reject_reason,
+                    left(t.raw_row, {MAX_RAW}) AS raw_row
+                  FROM ({typed_select_sql(schema, source(with_bad_values))}) AS t
+                  WHERE t.reject_reason IS NOT NULL)
+                TO {_sql_text(str(bad_path))} (FORMAT parquet)"""
+        )
+        for batch in pq.ParquetFile(bad_path).iter_batches():
+            for filename, row, reason, raw in zip(*batch.to_pydict().values(), strict=True):
+                rejects[filename].append((row, reason, raw))
+
     names = ", ".join(f"t.{c.name}" for c in TABLES[table])
     data_dir = work / "data"
+    con.register(
+        "batch_files",
+        pa.table(
+            {
+                "path": [str(f.path.resolve()) for f in kept],
+                "source_file": [f.source_file for f in kept],
+                "force_id": [f.force_id for f in kept],
+                "month": pa.array([f.month for f in kept], pa.date32()),
+                "snapshot": [f.snapshot for f in kept],
+            }
+        ),
+    )
     con.execute(
         f"""COPY (SELECT f.force_id, f.month, {names}, f.source_file,
                   {record} AS source_row, f.snapshot
-                  FROM ({typed_select_sql(schema, second)}) AS t
+                  FROM ({typed_select_sql(schema, source(kept))}) AS t
                   JOIN batch_files AS f ON f.path = t.filename
                   WHERE t.reject_reason IS NULL)
             TO {_sql_text(str(data_dir))}
@@ -309,38 +460,41 @@ def _read_batch(
              OVERWRITE_OR_IGNORE true, FILENAME_PATTERN 'part-{{i}}')"""
     )
 
-    counts: dict[str, list[int]] = {p: [0, 0] for p in paths}
-    rejects: dict[str, list[tuple[int, str, str]]] = {p: [] for p in paths}
     unknown_counts: dict[tuple[str, str, str], int] = {}
-    for filename, loaded, value_rejects, *unknown_lists_found in per_file:
-        counts[filename][0] = loaded
-        for r in value_rejects or []:
-            rejects[filename].append(
-                (_shifted(r["row"], shift.get(filename, [])), r["reason"], r["raw"])
-            )
-        for (_, _, raw_col, _), values in zip(coded, unknown_lists_found, strict=True):
-            for value in values or []:
-                key = (filename, raw_col, value)
-                unknown_counts[key] = unknown_counts.get(key, 0) + 1
-    for filename, record_number, reason, raw in parse_rejects:
-        rejects[filename].append((record_number, reason, raw))
-    for filename, rows in rejects.items():
-        counts[filename][1] = len(rows)
-    unknown = [
-        UnknownValue(by_path[f].source_file, field, value, n)
-        for (f, field, value), n in sorted(unknown_counts.items())
+    for f in kept:
+        path = str(f.path.resolve())
+        _, _, *found_lists = per_file.get(path, (0, 0, *([None] * len(coded))))
+        for (_, _, raw_col, _), values in zip(coded, found_lists, strict=True):
+            for value, n in (values or {}).items():
+                key = (f.source_file, raw_col, value)
+                unknown_counts[key] = unknown_counts.get(key, 0) + n
+    out.unknown = [
+        UnknownValue(source_file, column, value, n)
+        for (source_file, column, value), n in sorted(unknown_counts.items())
     ]
     unknown_by_file: dict[str, int] = {}
-    for u in unknown:
+    for u in out.unknown:
         unknown_by_file[u.source_file] = unknown_by_file.get(u.source_file, 0) + u.rows
 
-    staged: list[tuple[ArchiveFile, StagedPart]] = []
-    for f, path in zip(files, paths, strict=True):
-        loaded, rejected = counts[path]
-        part = f"force_id={f.force_id}/month={f.month.isoformat()}"
-        data = _one_file(con, data_dir / part)
+    written = {
+        f.path: _one_file(con, data_dir / f"force_id={f.force_id}/month={f.month.isoformat()}")
+        for f in kept
+    }
+    disagree = frozenset(
+        f.path
+        for f in kept
+        if (pq.ParquetFile(data).metadata.num_rows if (data := written[f.path]) else 0)
+        != per_file.get(str(f.path.resolve()), (0, 0))[1]
+    )
+    if disagree:
+        raise _ReadAgain(disagree)
+    for f in kept:
+        path = str(f.path.resolve())
+        parsed, loaded, *_ = per_file.get(path, (0, 0))
+        rejected = len(rejects[path])
+        data = written[f.path]
         if data is None:  # a file with no loadable rows is a supplied month with zero rows
-            data = work / f"empty-{len(staged)}.parquet"
+            data = work / f"empty-{len(out.staged)}.parquet"
             pq.write_table(_empty_table(table), data)
         staged_part = StagedPart(
             table=f.table,
@@ -356,13 +510,67 @@ def _read_batch(
             force_id=f.force_id,
             month=f.month,
         )
-        staged.append((f, staged_part))
-    return staged, unknown
+        out.staged.append((f, staged_part))
+    return out
 
 
-def _shifted(ordinal: int, thresholds: list[int]) -> int:
-    """A row's record number from its ordinal among the rows the parser could split."""
-    return ordinal + sum(1 for t in thresholds if t < ordinal)
+def _register_records(
+    con: duckdb.DuckDBPyConnection, records: dict[str, Records], raw_columns: list[str]
+) -> dict[str, str]:
+    """Register the files read record by record as relations; returns their names by path."""
+    views = {}
+    for i, (path, read) in enumerate(records.items()):
+        views[path] = f"records_{i}"
+        columns = {
+            c: pa.array(v, pa.string()) for c, v in zip(raw_columns, read.columns, strict=True)
+        }
+        con.register(
+            views[path],
+            pa.table(
+                {
+                    **columns,
+                    "filename": pa.array([path] * len(read.numbers), pa.string()),
+                    "record_number": pa.array(read.numbers, pa.int64()),
+                }
+            ),
+        )
+    return views
+
+
+def _parser_rejects(
+    con: duckdb.DuckDBPyConnection, path: str, options: str, n: int
+) -> list[tuple[int, str, str]]:
+    """The records of one file DuckDB's parser cannot split: (record, reason, raw line).
+
+    Its line number counts the header as line 1, so record = line - 1.
+    """
+    con.execute(
+        f"""SELECT count(*) FROM read_csv({_sql_text(path)}, {options}, store_rejects = true,
+            rejects_table = 'csv_rejects_{n}', rejects_scan = 'csv_scans_{n}')"""
+    ).fetchall()  # the rejects table is written as the scan is consumed
+    return [
+        (int(line), reason, raw)
+        for line, reason, raw in con.execute(
+            f"""SELECT e.line - 1,
+                string_agg(DISTINCT e.error_type || ': ' || e.error_message, '; '),
+                left(regexp_replace(first(e.csv_line), '^[\r\n]+|[\r\n]+$', '', 'g'), {MAX_RAW})
+            FROM csv_rejects_{n} AS e GROUP BY ALL ORDER BY 1"""
+        ).fetchall()
+    ]
+
+
+def _refused_file(f: ArchiveFile, reason: str) -> FileResult:
+    return FileResult(
+        f.source_file, f.kind, f.force_id, f.month, f.snapshot, "refused", one_line(reason)
+    )
+
+
+def _not_this_format(f: ArchiveFile, rejected: int, records: int, limit: int) -> FileResult:
+    return _refused_file(
+        f,
+        f"not a police.uk {f.kind} file: {rejected:,} of its {records:,} rows cannot be read "
+        f"(more than {limit:,})",
+    )
 
 
 def _empty_table(table: str) -> pa.Table:
@@ -407,9 +615,36 @@ def _one_file(con: duckdb.DuckDBPyConnection, folder: Path) -> Path | None:
 def _commit(
     lake: Lake, ingest_id: str, staged: list[tuple[ArchiveFile, StagedPart]]
 ) -> list[FileResult]:
-    """Commit one batch's partitions; returns per-file results."""
-    rows = commit(lake, ingest_id, [part for _, part in staged])
-    return [
+    """Commit one batch's partitions; returns per-file results.
+
+    A file of which every row was rejected is refused, not committed, when it would replace a
+    loaded partition that has rows: a load that kept nothing never replaces one (the reason
+    names the snapshot kept). With nothing to replace it is committed (its rejects recorded).
+    """
+    current = {(p.table_name, p.force_id, p.month): p for p in lake.current()}
+    refused: list[FileResult] = []
+    kept: list[tuple[ArchiveFile, StagedPart]] = []
+    for f, part in staged:
+        old = current.get((part.table, f.force_id, f.month))
+        if (
+            not part.rows_read
+            or part.rows_loaded
+            or old is None
+            or not old.rows_loaded
+            or old.vintage > part.vintage
+        ):
+            kept.append((f, part))
+            continue
+        first = part.rejects.column("reason")[0].as_py() if part.rejects is not None else ""
+        refused.append(
+            _refused_file(
+                f,
+                f"every one of its {part.rows_read:,} rows was rejected; the loaded snapshot "
+                f"{old.snapshot} ({old.rows_loaded:,} rows) is kept; the first because: {first}",
+            )
+        )
+    rows = commit(lake, ingest_id, [part for _, part in kept]) if kept else []
+    return refused + [
         FileResult(
             f.source_file,
             f.kind,
@@ -423,12 +658,14 @@ def _commit(
             p.rows_rejected,
             p.unknown_values,
         )
-        for (f, _), p in zip(staged, rows, strict=True)
+        for (f, _), p in zip(kept, rows, strict=True)
     ]
 
 
 def _refused_result(r: RefusedFile) -> FileResult:
-    return FileResult(r.source_file, r.kind, r.force_id, r.month, None, "refused", r.reason)
+    return FileResult(
+        r.source_file, r.kind, r.force_id, r.month, None, "refused", one_line(r.reason)
+    )
 
 
 def _write_logs(
@@ -528,11 +765,11 @@ def ingest(
             staged_batches = pool.map(
                 lambda nb: _stage_batch(nb[1], work / f"batch-{nb[0]}", conf), enumerate(batches)
             )
-            for batch, (staged, unknown) in zip(batches, staged_batches, strict=True):
-                results = _commit(lake, ingest_id, staged)
-                _write_logs(lake, ingest_id, results, unknown)
+            for batch, read in zip(batches, staged_batches, strict=True):
+                results = _commit(lake, ingest_id, read.staged) + read.refused
+                _write_logs(lake, ingest_id, results, read.unknown)
                 report.files += results
-                report.unknown += unknown
+                report.unknown += read.unknown
                 done += len(batch)
                 if progress:
                     progress(done, total)

@@ -217,8 +217,8 @@ def load_offender_extract(
     """
     try:
         lookup_force(force_id)
-    except KeyError:
-        raise UserInputError(f"unknown force id {force_id!r}") from None
+    except KeyError as err:
+        raise UserInputError(str(err)) from None
     folder = Path(folder)
     reads, absent = read_extract(folder)
     marker = _marker(folder)

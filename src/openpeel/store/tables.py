@@ -21,7 +21,10 @@ from datetime import date
 
 from openpeel.sources.calls_999 import CALLS_999_COLUMNS
 from openpeel.sources.calls_log import CALL_LOG_COLUMNS
+from openpeel.sources.crime_recording import INCIDENTS as RECORDING_INCIDENTS
+from openpeel.sources.crime_recording import RECORDED_CRIMES
 from openpeel.sources.incidents import INCIDENT_COLUMNS
+from openpeel.sources.internal_extract import ExtractFile
 from openpeel.sources.policeuk_tables import TABLES, Column, table_columns
 
 #: Manifest columns a table may be partitioned by.
@@ -78,6 +81,53 @@ class LakeTable:
 
 FORCE_MONTH = ("force_id", "month")
 
+#: SQL types of the kinds of a force-internal extract's columns.
+EXTRACT_SQL_TYPES = {
+    "pseudonym": "VARCHAR",
+    "code": "VARCHAR",
+    "date": "DATE",
+    "timestamp": "TIMESTAMP",
+    "number": "DOUBLE",
+    "integer": "BIGINT",
+}
+
+
+def extract_columns(spec: ExtractFile) -> tuple[Column, ...]:
+    """The lake columns of a force-internal extract file held one partition per force: the
+    force, the declared columns, then the file lineage and the load's snapshot."""
+    return (
+        Column("force_id", "VARCHAR", "the force the extract came from"),
+        *(Column(c.name, EXTRACT_SQL_TYPES[c.kind], c.definition) for c in spec.columns),
+        Column("source_file", "VARCHAR", "file the row was read from"),
+        Column(
+            "source_row", "BIGINT", "record number within the file (1 = first row after header)"
+        ),
+        Column("snapshot", "VARCHAR", "the load's label (synthetic-... for synthetic extracts)"),
+    )
+
+
+#: The figures of closed crime data integrity audits (published by ``crime_audit`` on closing,
+#: one partition per force, keyed by audit, measure and domain).
+CRIME_AUDIT_COLUMNS: tuple[Column, ...] = (
+    Column("force_id", "VARCHAR", "the force audited"),
+    Column("audit_id", "BIGINT", "the audit's id in the operational database"),
+    Column("title", "VARCHAR", "the audit's title"),
+    Column("period_from", "DATE", "first day of the incidents audited"),
+    Column("period_to", "DATE", "last day of the incidents audited"),
+    Column("closed_at", "TIMESTAMP", "when the audit closed (UTC)"),
+    Column("measure", "VARCHAR", "recording_rate, recorded_within_24h, correctly_classified, ..."),
+    Column("domain", "VARCHAR", "all, violence, sexual_offences or stratum:<name>"),
+    Column("estimate", "DOUBLE", "the design-weighted estimate"),
+    Column("low", "DOUBLE", "lower bound of its interval"),
+    Column("high", "DOUBLE", "upper bound of its interval"),
+    Column("standard_error", "DOUBLE", "its standard error"),
+    Column("numerator_sampled", "BIGINT", "sampled records in the numerator"),
+    Column("denominator_sampled", "BIGINT", "sampled records in the denominator"),
+    Column("records_sampled", "BIGINT", "records decided"),
+    Column("confidence", "DOUBLE", "level of the interval"),
+    Column("snapshot", "VARCHAR", "the extract's snapshot (synthetic-... for synthetic data)"),
+)
+
 #: Every table, by name. A new source adds its tables here.
 LAKE_TABLES: dict[str, LakeTable] = {
     **{name: LakeTable(name, table_columns(name), FORCE_MONTH) for name in TABLES},
@@ -89,6 +139,25 @@ LAKE_TABLES: dict[str, LakeTable] = {
     ),
     "incidents": LakeTable(
         "incidents", INCIDENT_COLUMNS, (), ("force_id", "incident_id"), keep_superseded=False
+    ),
+    # The crime recording extract (store/crime_recording.py): one partition per force, merged
+    # by key on every load.
+    **{
+        spec.table: LakeTable(
+            spec.table,
+            extract_columns(spec),
+            ("force_id",),
+            ("force_id", *spec.key),
+            keep_superseded=False,
+        )
+        for spec in (RECORDING_INCIDENTS, RECORDED_CRIMES)
+    },
+    "crime_recording_audits": LakeTable(
+        "crime_recording_audits",
+        CRIME_AUDIT_COLUMNS,
+        ("force_id",),
+        ("force_id", "audit_id", "measure", "domain"),
+        keep_superseded=False,
     ),
 }
 

@@ -15,26 +15,33 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from openpeel.config import workspace
 from openpeel.database.engine import cached_engine, session_factory
 from openpeel.database.migrate import require_schema
 from openpeel.errors import UserInputError
 from openpeel.provenance import SYNTHETIC_MARK
+from openpeel.reference.forces import force_label
+from openpeel.reference.vocabularies import code_name
+from openpeel.report.summary import GRADE_MEANING
+from openpeel.report.wording import plain
 from openpeel.scrutiny.records import has_synthetic_records
 from openpeel.web import (
     routes_assess,
+    routes_audits,
     routes_auth,
     routes_feedback,
     routes_offenders,
     routes_overview,
+    routes_peers,
     routes_public,
     routes_scrutiny,
     routes_stop_search,
@@ -42,7 +49,7 @@ from openpeel.web import (
 )
 from openpeel.web.admission import ClientLimiter, Ticket, TooManyRequests, current_ticket
 from openpeel.web.public_data import ServerBusy
-from openpeel.web.rendering import pct, render
+from openpeel.web.rendering import pct, render, stratum_label
 from openpeel.web.security import (
     ANON_COOKIE,
     SESSION_COOKIE,
@@ -117,6 +124,11 @@ def create_app(
     app.state.templates = Jinja2Templates(directory=str(web.joinpath("templates")))
     app.state.templates.env.globals["pct"] = pct
     app.state.templates.env.globals["synthetic_mark"] = SYNTHETIC_MARK
+    app.state.templates.env.globals["grade_meaning"] = GRADE_MEANING
+    app.state.templates.env.globals["force_label"] = force_label
+    app.state.templates.env.filters["plain"] = plain
+    app.state.templates.env.globals["code_name"] = code_name
+    app.state.templates.env.globals["stratum_label"] = stratum_label
     app.state.templates.env.auto_reload = False  # templates ship with the package: no stat per use
     app.mount("/static", StaticFiles(directory=str(web.joinpath("static"))), name="static")
 
@@ -175,14 +187,20 @@ def create_app(
         target = request.url.path if request.method == "GET" else "/scrutiny"
         return RedirectResponse(f"/login?next={target}", status_code=303)
 
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> Response:
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        # Starlette's own (no route, wrong method) as well as FastAPI's: a browser gets a page.
         if request.headers.get("HX-Request"):
             return PlainTextResponse(str(exc.detail), status_code=exc.status_code)
+        message = exc.detail
+        if exc.status_code == 404 and message == "Not Found":
+            message = "There is no page at this address. The links at the top lead to every page."
+        elif exc.status_code == 405 and message == "Method Not Allowed":
+            message = "This address cannot be used that way."
         return render(
             request,
             "error.html",
-            {"status": exc.status_code, "message": exc.detail, "show_feedback": False},
+            {"status": exc.status_code, "message": message, "show_feedback": False},
             status_code=exc.status_code,
             headers=getattr(exc, "headers", None),
         )
@@ -192,7 +210,9 @@ def create_app(
         # A record id no record can have (too large for the database, not a number) is a page
         # that does not exist.
         if any(tuple(e.get("loc", ()))[:1] == ("path",) for e in exc.errors()):
-            return await http_error(request, HTTPException(status_code=404, detail="Not found."))
+            return await http_error(
+                request, StarletteHTTPException(status_code=404, detail="Not found.")
+            )
         # The default answer echoes the input back as JSON: say which fields, not their values.
         fields = sorted({str(e.get("loc", ("", "?"))[-1]) for e in exc.errors()})
         message = "Some fields are missing, too long or of the wrong kind: " + ", ".join(fields)
@@ -210,13 +230,14 @@ def create_app(
         await asyncio.sleep(min(exc.retry_after_seconds, REFUSAL_PAUSE_SECONDS))
         headers = {"Retry-After": str(exc.retry_after_seconds)}
         return await http_error(
-            request, HTTPException(status_code=429, detail=str(exc), headers=headers)
+            request, StarletteHTTPException(status_code=429, detail=str(exc), headers=headers)
         )
 
     @app.exception_handler(ServerBusy)
     async def busy(request: Request, exc: ServerBusy) -> Response:
         return await http_error(
-            request, HTTPException(status_code=503, detail=str(exc), headers={"Retry-After": "5"})
+            request,
+            StarletteHTTPException(status_code=503, detail=str(exc), headers={"Retry-After": "5"}),
         )
 
     @app.exception_handler(UserInputError)
@@ -224,7 +245,7 @@ def create_app(
         # A value the library refused on its way to the database (too long for its column, a
         # control character): the request's mistake, told in one line.
         message = str(exc).splitlines()[0] if str(exc) else "The request cannot be taken."
-        return await http_error(request, HTTPException(status_code=400, detail=message))
+        return await http_error(request, StarletteHTTPException(status_code=400, detail=message))
 
     app.include_router(routes_vulnerability.router)
     app.include_router(routes_public.router)
@@ -233,8 +254,10 @@ def create_app(
     app.include_router(routes_feedback.router)
     app.include_router(routes_overview.router)
     app.include_router(routes_stop_search.router)
+    app.include_router(routes_peers.router)
     app.include_router(routes_assess.router)
     app.include_router(routes_offenders.router)
+    app.include_router(routes_audits.router)
     return app
 
 

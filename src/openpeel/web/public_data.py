@@ -165,11 +165,15 @@ def cache_size() -> int:
 
 
 def _stamp(data_dir: Path) -> tuple[float, ...]:
-    """Modification times of what a load rewrites: the manifest and the reference
-    table folder (0 when missing)."""
+    """Modification times of what a load rewrites: the manifests (police.uk and official
+    statistics) and the reference table folder (0 when missing)."""
     lake = data_dir / "lake"
     out = []
-    for path in (lake / "_manifest.parquet", lake / "reference"):
+    for path in (
+        lake / "_manifest.parquet",
+        lake / "official" / "_manifest.parquet",
+        lake / "reference",
+    ):
         try:
             out.append(path.stat().st_mtime)
         except OSError:
@@ -300,7 +304,7 @@ def choose(
     try:
         force(chosen)
     except UnknownIdError as error:
-        raise BadRequest(f"unknown force {chosen!r}") from error
+        raise BadRequest(str(error)) from error
     if chosen not in forces:
         raise BadRequest(f"no data is loaded for {chosen}")
     months = loaded_months(data_dir, chosen)
@@ -309,7 +313,12 @@ def choose(
     if not (fy or start or end):
         return chosen, default_period(months[-1])
     try:
-        period = Period.parse(start or None, end or None, fy or None)
+        if fy:  # the financial-year control wins over the month fields sent beside it
+            period = Period.financial_year(fy)
+        else:
+            if not (start and end):
+                raise UserInputError("give both a first and a last month (YYYY-MM)")
+            period = Period.from_months(start, end)
     except UserInputError as error:
         raise BadRequest(str(error)) from error
     if period.end < months[0] or period.start > months[-1]:
@@ -339,3 +348,34 @@ def csv_text(result: IndicatorResult) -> str:
     """A result as CSV: its notes as ``#`` lines, then the rows (with the ``synthetic_data``
     column when synthetic); the convention of :mod:`openpeel.exports`."""
     return exports.csv_text(result.records(), result.notes(), result.columns())
+
+
+def assessment(data_dir: Path, engine: Any, force_id: str, period: Period) -> Any:
+    """The PEEL assessment of a force and period (cached; None when the framework in force has
+    no rules): the overview's summary reads its suggested grades and reasons."""
+    from openpeel.assess.assessment import assess
+    from openpeel.assess.evidence import IndicatorCache
+    from openpeel.assess.framework_rules import RulesError
+
+    def make() -> Any:
+        cache = IndicatorCache(connection(data_dir), force_id, period)
+        try:
+            return assess(cache, force_id, period, db=engine)
+        except RulesError:
+            return None
+
+    return cached(("assessment", str(data_dir), force_id, period.start, period.end), make)
+
+
+def financial_years(data_dir: Path, force_id: str) -> list[str]:
+    """The financial years (``2021/22``) with any month of the force's data loaded, latest
+    first: the choices of the financial-year control."""
+    years = {m.year if m.month >= 4 else m.year - 1 for m in loaded_months(data_dir, force_id)}
+    return [f"{y}/{(y + 1) % 100:02d}" for y in sorted(years, reverse=True)]
+
+
+def missing_months(data_dir: Path, force_id: str, period: Period) -> list[date]:
+    """The months of the period with no data of the force loaded (a period wider than the
+    data is shown with a warning naming them, never silently relabelled)."""
+    loaded = set(loaded_months(data_dir, force_id))
+    return [m for m in period.months if m not in loaded]

@@ -32,9 +32,19 @@ NAV: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         "Vulnerability",
         ("administrator", "panel_coordinator", "force_liaison", "analyst"),
     ),
+    ("/staff/audits", "Crime recording audits", ("auditor", "administrator", "analyst")),
     ("/admin/users", "Users", ("administrator",)),
     ("/admin/feedback", "Feedback", ("administrator",)),
 )
+
+
+#: Paths of staff pages (signed-in work): the public feedback form is not shown on them.
+STAFF_PREFIXES = ("/scrutiny", "/assess", "/staff", "/admin", "/account")
+
+
+def is_public_page(path: str) -> bool:
+    """True for the pages the public reads (they carry the feedback form)."""
+    return not path.startswith(STAFF_PREFIXES)
 
 
 def nav_for(request: Request) -> list[tuple[str, str]]:
@@ -58,12 +68,32 @@ def render(
         "nav": nav_for(request),
         "is_synthetic": getattr(request.state, "is_synthetic", False),
         "page_path": request.url.path,
-        "show_feedback": True,
+        "show_feedback": is_public_page(request.url.path),
     }
     response: HTMLResponse = request.app.state.templates.TemplateResponse(
         request, name, {**base, **(context or {})}, status_code=status_code, headers=headers
     )
     return response
+
+
+#: Sample strata as panel members read them (the codes stay in the strata box and the CSVs).
+STRATUM_NAMES = {
+    "s60": "Section 60 searches (no suspicion needed)",
+    "strip_search": "Strip searches",
+    "under_18": "Children (under 18)",
+    "nfa": "Searches ending in no further action",
+    "rest": "All other searches",
+}
+
+
+def stratum_label(stratum: str | None) -> str:
+    """A sample stratum in words: ``nfa`` -> 'Searches ending in no further action'."""
+    if not stratum:
+        return "Whole frame (simple random sample)"
+    if stratum.startswith("ethnic_group:"):
+        group = stratum.split(":", 1)[1]
+        return f"{group[:1].upper()}{group[1:]} people (self-defined ethnic group)"
+    return STRATUM_NAMES.get(stratum, stratum.replace("_", " "))
 
 
 def pct(value: float | None) -> str:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from openpeel.assess import records
 from openpeel.assess.assessment import Assessment, assess
 from openpeel.assess.evidence import IndicatorCache, trend
-from openpeel.assess.framework_rules import assessed_framework_id, load_rules
+from openpeel.assess.framework_rules import RULES_FILES, assessed_framework_id, load_rules
 from openpeel.assess.models import (
     ASSESS_READERS,
     ASSESSORS,
@@ -251,20 +251,26 @@ def afi_create(
     due_date: Annotated[str, Form()] = "",
     monitoring_phase: Annotated[str, Form()] = "scan",
     reason: Annotated[str, Form()] = "",
+    framework: Annotated[str, Form()] = "",
 ) -> Response:
-    """Create an improvement: from an unmet characteristic (suggested) or by hand."""
+    """Create an improvement: from an unmet characteristic (suggested) or by hand. The
+    framework is the assessment's that the characteristic belongs to (a characteristic id means
+    something else in another framework); by hand, the latest framework with rules."""
     due = _date(due_date)
+    framework_id = framework.strip() or assessed_framework_id()
+    if framework_id not in RULES_FILES:
+        raise _bad(f"no assessment rules for framework {framework_id!r}")
     try:
         if characteristic_id and not title:
             imp = records.suggest_from_finding(
-                db, _actor(user), force, assessed_framework_id(), characteristic_id, reason
+                db, _actor(user), force, framework_id, characteristic_id, reason
             )
         else:
             imp = records.create_improvement(
                 db,
                 _actor(user),
                 force,
-                assessed_framework_id(),
+                framework_id,
                 area_id,
                 title,
                 kind,
@@ -312,6 +318,25 @@ def _progress(request: Request, imp: Any, fy: str) -> dict[str, Any]:
     }
 
 
+def _measures(request: Request, imp: Any, fy: str) -> dict[str, Any]:
+    """Every measure linked to the improvement now, and the verdict from their months."""
+    from openpeel.assess.progress import improvement_progress
+
+    progress = with_indicators(
+        request, imp.force_id, _period(fy), lambda cache: improvement_progress(imp, cache)
+    )
+    rows = [
+        {k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
+        for r in progress.table().to_dict(orient="records")
+    ]
+    return {
+        "verdict": progress.verdict,
+        "reason": progress.reason,
+        "rows": rows,
+        "is_synthetic": progress.is_synthetic,
+    }
+
+
 def _improvement(db: Session, afi_id: int) -> Any:
     try:
         return records.get_improvement(db, afi_id)
@@ -330,6 +355,7 @@ def afi_page(
         "assess/afi.html",
         {
             "imp": imp,
+            "measures": _measures(request, imp, fy),
             "actions": records.actions(db, afi_id),
             "history": records.history(db, afi_id),
             "progress": _progress(request, imp, fy),

@@ -80,7 +80,10 @@ def login(
     token = start_session(db, user, request.state.session_token)
     audit.record(db, user.id, "login", "user", user.id, {})
     db.commit()
-    response = RedirectResponse(safe_next(next), status_code=303)
+    target = safe_next(next)
+    if target == "/scrutiny" and user.role == "auditor":
+        target = "/staff/audits"  # auditors have no scrutiny pages: their work is the audits
+    response = RedirectResponse(target, status_code=303)
     _set(request, response, SESSION_COOKIE, token)
     _set(request, response, ANON_COOKIE, new_token())
     request.state.cookie_set = True

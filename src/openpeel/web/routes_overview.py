@@ -4,17 +4,19 @@ outcomes, calls, and a CSV download of every panel. The force and period are GET
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from openpeel.calendar import Period
+from openpeel.calendar import Period, months_between
 from openpeel.errors import UnknownIdError
 from openpeel.reference.forces import force
 from openpeel.reference.peel_framework import framework_for, grades, sections
-from openpeel.report.model import Panel
+from openpeel.report.model import AreaSection, Panel
+from openpeel.report.summary import summarise
 from openpeel.web import public_data
 from openpeel.web.rendering import render
 from openpeel.web.security import protected_router
@@ -59,9 +61,33 @@ def query_string(force_id: str, period: Period, **extra: str) -> str:
     return urlencode(params)
 
 
+def months_text(months: list[date]) -> str:
+    """Months as runs a person reads: 'April 2020 to June 2020, March 2021'."""
+    runs: list[list[date]] = []
+    for m in months:
+        if runs and months_between(runs[-1][-1], m) == 1:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    return ", ".join(
+        f"{r[0]:%B %Y}" if len(r) == 1 else f"{r[0]:%B %Y} to {r[-1]:%B %Y}" for r in runs
+    )
+
+
 def common(request: Request, force_id: str, period: Period) -> dict[str, Any]:
-    """What every public page shows: the force, period and the scope form."""
+    """What every public page shows: the force, period, the scope form and a warning naming
+    the months of the period with no data loaded."""
+    data_dir = request.app.state.data_dir
+    missing = public_data.missing_months(data_dir, force_id, period)
+    years = public_data.financial_years(data_dir, force_id)
+    fy = period.label if period.label in years else ""
+    if not fy and (period.start.month, period.end.month) == (4, 3) and period.n_months == 12:
+        fy = f"{period.start.year}/{(period.start.year + 1) % 100:02d}"
     return {
+        "financial_years": years,
+        "fy_selected": fy,
+        "missing_months": months_text(missing) if missing else "",
+        "missing_count": len(missing),
         "force_id": force_id,
         "force_name": force(force_id).name,
         "period": period,
@@ -88,13 +114,20 @@ def overview(
     request: Request,
     scope: PublicScope,
 ) -> HTMLResponse:
-    """The force overview: every PEEL area with its headline numbers."""
+    """The force overview: the summary (per area the headline figures and the suggested grade
+    with its reasons; what could not be assessed, grouped), then every PEEL area."""
     force_id, period = scope
     fw = framework_for(period.end)
     areas = []
+    found = public_data.assessment(
+        request.app.state.data_dir, request.app.state.engine, force_id, period
+    )
+    by_area = {a.area.area_id: a for a in found.areas} if found is not None else {}
+    sections_shown = []
     for area in fw.areas:
         panels = panels_for(request, area.sections, force_id, period)
         areas.append({"area": area, "panels": panels})
+        sections_shown.append(AreaSection(area, panels, by_area.get(area.area_id)))
     return render(
         request,
         "public/overview.html",
@@ -102,6 +135,7 @@ def overview(
             **common(request, force_id, period),
             "framework": fw,
             "areas": areas,
+            "summary": summarise(sections_shown),
             "grades": grades(),
             "page_title": "Force overview",
         },
@@ -121,6 +155,12 @@ def area_page(
         area = fw.area(area_id)
     except UnknownIdError as error:
         raise HTTPException(status_code=404, detail=f"no PEEL area {area_id!r}") from error
+    panels = panels_for(request, area.sections, force_id, period)
+    found = public_data.assessment(
+        request.app.state.data_dir, request.app.state.engine, force_id, period
+    )
+    own = next((a for a in found.areas if a.area.area_id == area_id), None) if found else None
+    summary = summarise([AreaSection(area, panels, own)])
     return render(
         request,
         "public/area.html",
@@ -128,7 +168,8 @@ def area_page(
             **common(request, force_id, period),
             "framework": fw,
             "area": area,
-            "panels": panels_for(request, area.sections, force_id, period),
+            "area_summary": summary.areas[0] if summary.areas else None,
+            "panels": panels,
             "sections": [sections()[s] for s in area.sections],
             "page_title": area.title,
         },

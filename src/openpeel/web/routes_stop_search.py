@@ -14,11 +14,13 @@ from openpeel.formatting import number_text
 from openpeel.formatting import percent_text as share_text
 from openpeel.indicators.explorer import ExplorerFilters, explore, filter_options
 from openpeel.indicators.result import IndicatorResult
+from openpeel.reference.forces import force_label
+from openpeel.reference.vocabularies import code_name
 from openpeel.report import charts
 from openpeel.report.panels import display, label
 from openpeel.web import public_data
 from openpeel.web.rendering import render
-from openpeel.web.routes_overview import PublicScope, common, query_string
+from openpeel.web.routes_overview import PublicScope, common, query_string, scope_of
 from openpeel.web.security import protected_router
 
 router = protected_router()
@@ -99,6 +101,45 @@ def _chart(result: IndicatorResult, filters: ExplorerFilters) -> tuple[str, str]
     return svg, description
 
 
+#: The vocabulary of each explorer filter whose values are codes (``outcome`` is a group).
+FILTER_VOCABULARIES = {
+    "legislation": "legislation",
+    "object": "object_of_search",
+    "age": "age_range",
+    "sex": "gender",
+}
+
+
+FILTER_TITLES = {
+    "legislation": "Legislation",
+    "object": "Object of search",
+    "outcome": "Outcome",
+    "age": "Age",
+    "sex": "Sex",
+}
+
+
+def heading(force_id: str, period: Period, filters: ExplorerFilters) -> str:
+    """The results' title in words: the basis, each filter by name, the force's name."""
+    basis = "self-defined" if filters.ethnicity == "self_defined" else "officer-defined"
+    chosen = "; ".join(
+        f"{FILTER_TITLES[name].lower()}: {option_text(name, value)}"
+        for name, value in filters.active().items()
+    )
+    return (
+        f"Person searches by {basis} ethnic group ({chosen or 'no filters'}): "
+        f"{force_label(force_id)}, {period.label}"
+    )
+
+
+def option_text(name: str, value: str) -> str:
+    """A filter value as people read it (the value stays the code in the URL)."""
+    vocabulary = FILTER_VOCABULARIES.get(name)
+    if vocabulary is None:
+        return label(value)
+    return code_name(vocabulary, value)
+
+
 class Rows:
     """A display table as plain lists, made once per view: what the template iterates
     (``columns`` and ``itertuples``, as on a DataFrame) without pandas work per request."""
@@ -137,7 +178,11 @@ def _view(
     )
     return {
         "result": result,
+        "heading": heading(force_id, period, filters),
         "table": Rows(table),
+        "option_names": {
+            name: [(v, option_text(name, v)) for v in values] for name, values in options.items()
+        },
         "chart_svg": svg,
         "chart_description": description,
         "options": options,
@@ -147,7 +192,10 @@ def _view(
 @router.get("/stop-search", response_class=HTMLResponse)
 def explorer(
     request: Request,
-    scope: PublicScope,
+    force_id: Annotated[str | None, Query(alias="force", max_length=40)] = None,
+    fy: Annotated[str | None, Query(max_length=40)] = None,
+    start: Annotated[str | None, Query(alias="from", max_length=40)] = None,
+    end: Annotated[str | None, Query(alias="to", max_length=40)] = None,
     ethnicity: Value = "self_defined",
     legislation: Value = "",
     object_: Annotated[str, Query(alias="object", max_length=60, pattern=r"^[a-z0-9_]*$")] = "",
@@ -155,8 +203,17 @@ def explorer(
     age: Value = "",
     sex: Value = "",
 ) -> HTMLResponse:
-    """Person searches by ethnic group under the filters chosen."""
-    force_id, period = scope
+    """Person searches by ethnic group under the filters chosen. A force or period that cannot
+    be shown gives the page with the reason in place of the results (never the last results
+    left standing): status 400, or 200 to htmx so that the message replaces them."""
+    error = ""
+    try:
+        force_id, period = scope_of(request, force_id, fy, start, end)
+    except HTTPException as failure:
+        error = str(failure.detail)
+        loaded = public_data.loaded_forces(request.app.state.data_dir)
+        known = force_id if force_id in loaded else None
+        force_id, period = scope_of(request, known, None, None, None)
     filters = _filters(
         request, force_id, period, (ethnicity, legislation, object_, outcome, age, sex)
     )
@@ -172,6 +229,7 @@ def explorer(
         lambda: _view(request, force_id, period, filters),
     )
     extra = {"ethnicity": filters.ethnicity, **filters.active()}
+    status = 400 if error and not request.headers.get("HX-Request") else 200
     return render(
         request,
         "public/stop_search.html",
@@ -180,9 +238,12 @@ def explorer(
             "page_title": "Stop and search explorer",
             **view,
             "filters": filters,
+            "filter_titles": FILTER_TITLES,
+            "error": error,
             "csv_url": "/stop-search.csv?" + query_string(force_id, period, **extra),
             "share_url": "/stop-search?" + query_string(force_id, period, **extra),
         },
+        status_code=status,
     )
 
 

@@ -1,0 +1,109 @@
+"""Operational records of crime data integrity audits, as SQLAlchemy tables.
+
+An audit (one force, one period of incidents) holds its draw (design, seed, frame ids with their
+strata and the frame's SHA-256, so the draw can be verified), the incidents sampled (each with its
+stratum, design weight and the record as the auditor saw it), and the auditors' decisions: one by
+the first auditor on every record and, on a subsample, one by a second auditor who must be
+someone else. Every decision is audited in the one audit log (``scrutiny.audit``). The schema is
+created by the Alembic migrations in ``openpeel/migrations``; see ``docs/crime_recording.md``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from openpeel.database.base import Base, utcnow
+
+#: An audit is open (no sample yet), reviewing (sample drawn, decisions being made) or closed.
+AUDIT_STATUSES = ("open", "reviewing", "closed")
+#: Who made a decision: the first auditor (every record) or the second (the subsample).
+DECISION_ROLES = ("first", "second")
+
+
+class CrimeAudit(Base):
+    """One crime data integrity audit of one force's incidents over a period."""
+
+    __tablename__ = "crime_audits"
+    __table_args__ = (Index("ix_crime_audits_force", "force_id", "period_to"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    force_id: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    period_from: Mapped[date] = mapped_column(Date)
+    period_to: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    recorded_crimes_year: Mapped[float | None] = mapped_column(Float, nullable=True)
+    snapshot: Mapped[str] = mapped_column(String(200), default="")
+    is_synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    seed: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    spec_json: Mapped[str] = mapped_column(Text, default="[]")
+    frame_size: Mapped[int] = mapped_column(Integer, default=0)
+    frame_json: Mapped[str] = mapped_column(Text, default="[]")
+    frame_sha256: Mapped[str] = mapped_column(String(64), default="")
+    second_seed: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    drawn_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    drawn_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    records: Mapped[list[AuditRecord]] = relationship(
+        back_populates="audit", order_by="AuditRecord.position"
+    )
+
+
+class AuditRecord(Base):
+    """An incident drawn into an audit, with its stratum, design weight and the record shown."""
+
+    __tablename__ = "crime_audit_records"
+    __table_args__ = (UniqueConstraint("audit_id", "incident_id", name="uq_audit_incident"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("crime_audits.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    incident_id: Mapped[str] = mapped_column(String(64))
+    stratum: Mapped[str] = mapped_column(String(32))
+    stratum_size: Mapped[int] = mapped_column(Integer)
+    inclusion_probability: Mapped[float] = mapped_column(Float)
+    design_weight: Mapped[float] = mapped_column(Float)
+    incident_json: Mapped[str] = mapped_column(Text, default="{}")
+    is_second_check: Mapped[bool] = mapped_column(Boolean, default=False)
+    audit: Mapped[CrimeAudit] = relationship(back_populates="records")
+    decisions: Mapped[list[AuditDecision]] = relationship(
+        back_populates="record", order_by="AuditDecision.id"
+    )
+
+
+class AuditDecision(Base):
+    """An auditor's decision on one sampled incident (one per record per role)."""
+
+    __tablename__ = "crime_audit_decisions"
+    __table_args__ = (UniqueConstraint("record_id", "role", name="uq_decision_record_role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("crime_audit_records.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(16))
+    auditor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    should_record: Mapped[str] = mapped_column(String(8))
+    offence_group: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    is_recorded: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    is_within_24h: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    is_correctly_classified: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    record: Mapped[AuditRecord] = relationship(back_populates="decisions")

@@ -1,0 +1,313 @@
+"""The official indicators for a force and a period of analysis, with the comparisons a PEEL
+area is judged on: the report, the web pages and the assessment call these (one place).
+
+Each function picks the published edition that speaks to the period
+(:func:`openpeel.indicators.official_period.edition_for`), runs the indicator of that
+publication (recorded crime, crime outcomes, use of force, workforce representation, and from
+the HMICFRS value for money profiles money, workforce resources and demand) and adds
+the force's position against England and Wales and against every force: the ratio of the
+force's figure to the national one (its interval is the force's interval divided by the national
+figure, which is a total over millions and is taken as fixed) and the force's rank. It names its
+source publication and edition, and says when the edition is an earlier year than the period.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from openpeel.calendar import Period
+from openpeel.errors import DataUnavailableError
+from openpeel.indicators import (
+    official_crime,
+    official_demand,
+    official_money,
+    official_outcomes,
+    official_resources,
+    official_use_of_force,
+    official_vfm,
+    official_workforce,
+)
+from openpeel.indicators.official_period import Edition, edition_for, publication_figures
+from openpeel.indicators.result import IndicatorResult
+from openpeel.provenance import any_synthetic
+
+#: The outcome group the Home Office calls a charge or summons.
+CHARGED = "Charged/Summonsed"
+#: The ONS headline offence group (fraud is recorded by Action Fraud, not by forces).
+TOTAL_CRIME_PREFIX = "Total recorded crime"
+NATIONAL = "england-and-wales"
+#: The value for money profiles' gross revenue expenditure without the national functions some
+#: forces host (counter terrorism, ...): the spending figure forces are compared on.
+SPENDING_HEADLINE = "TOTAL excl NATIONAL POLICING"
+
+
+def _edition(con: Any, publication: str, period: Period) -> tuple[pa.Table, Edition]:
+    figures = publication_figures(con, publication)
+    return figures, edition_for(figures, publication, period)
+
+
+def _finish(result: IndicatorResult, edition: Edition, period: Period) -> IndicatorResult:
+    """The result with its source, edition, lag and synthetic marking."""
+    caveats = [*result.caveats, edition.source_text()]
+    lag = edition.lag_caveat(period)
+    if lag:
+        caveats.insert(0, lag)
+    is_synthetic = result.is_synthetic or any_synthetic(edition.source_files)
+    if is_synthetic:
+        caveats.insert(0, "The published files loaded are SYNTHETIC (made up for the demo).")
+    return replace(
+        result,
+        caveats=caveats,
+        is_synthetic=is_synthetic,
+        meta={
+            **result.meta,
+            "publication": edition.publication,
+            "edition": edition.label,
+            "edition_words": edition.words,
+            "period_asked": period.label,
+        },
+    )
+
+
+def _ratio(value: Any, reference: Any) -> float | None:
+    if value is None or reference is None or pd.isna(value) or pd.isna(reference):
+        return None
+    return float(value) / float(reference) if float(reference) else None
+
+
+def _force_rank(values: pd.Series, own: Any, highest_first: bool = True) -> int | None:
+    """1 + the number of forces with a larger value (a smaller one when not highest_first)."""
+    values = values.dropna()
+    if own is None or pd.isna(own) or values.empty:
+        return None
+    better = values > own if highest_first else values < own
+    return int(better.sum()) + 1
+
+
+def recorded_crime_for(
+    con: Any, force_id: str, period: Period, confidence: float = 0.95
+) -> IndicatorResult:
+    """Recorded crime (ONS) of the edition for the period, with the force's rate against England
+    and Wales, its change against the national change, and its rank among forces.
+
+    Raises:
+        DataUnavailableError: nothing loaded, no edition in or before the period, or the force
+            is not in the tables.
+        UserInputError: unknown force.
+    """
+    figures, edition = _edition(con, official_crime.PUBLICATION, period)
+    result = official_crime.recorded_crime(figures, force_id, edition.label, confidence)
+    df = figures.filter(pc.equal(figures["period"], edition.label)).to_pandas()
+    rates = df[df["table_id"] == official_crime.RATES_TABLE]
+    change = df[df["table_id"] == official_crime.CHANGE_TABLE]
+    national_change = change[change["area_id"] == NATIONAL].set_index("measure")["value"]
+    force_rates = rates[rates["force_id"].notna()]
+    t = result.table.copy()
+    t["is_total"] = t["offence_group"].str.startswith(TOTAL_CRIME_PREFIX)
+    national = t["england_and_wales_rate_per_1000"]
+    t["rate_to_england_and_wales"] = [
+        _ratio(v, n) for v, n in zip(t["rate_per_1000"], national, strict=True)
+    ]
+    t["rate_to_england_and_wales_low"] = [
+        _ratio(v, n) for v, n in zip(t["rate_per_1000_low"], national, strict=True)
+    ]
+    t["rate_to_england_and_wales_high"] = [
+        _ratio(v, n) for v, n in zip(t["rate_per_1000_high"], national, strict=True)
+    ]
+    t["england_and_wales_change_percent"] = t["offence_group"].map(national_change)
+    t["change_minus_england_and_wales_points"] = (
+        t["published_change_percent"] - t["england_and_wales_change_percent"]
+    )
+    ranks, compared = [], []
+    for group, own in zip(t["offence_group"], t["published_rate_per_1000"], strict=True):
+        peers = force_rates[force_rates["measure"] == group]["value"]
+        ranks.append(_force_rank(peers, own))
+        compared.append(int(peers.notna().sum()))
+    t["rank_among_forces"] = ranks
+    t["forces_compared"] = compared
+    result = replace(
+        result,
+        table=t,
+        definition=result.definition
+        + " Ratio to England and Wales: the force's rate / the England and Wales rate (its "
+        "interval: the force's interval over the national rate). Change against England and "
+        "Wales: the force's percentage change minus the national one, in percentage points. "
+        "Rank 1 = the highest published rate among the forces listed.",
+    )
+    return _finish(result, edition, period)
+
+
+def crime_outcomes_for(
+    con: Any, force_id: str, period: Period, confidence: float = 0.95
+) -> IndicatorResult:
+    """Crime outcomes (Home Office) of the edition for the period, with each outcome's share
+    against the England and Wales share.
+
+    Raises:
+        DataUnavailableError: nothing loaded, no edition in or before the period, or the force
+            has no outcomes.
+        UserInputError: unknown force.
+    """
+    figures, edition = _edition(con, official_outcomes.PUBLICATION, period)
+    result = official_outcomes.outcome_shares(figures, force_id, edition.label, None, confidence)
+    t = result.table.copy()
+    national = t["england_and_wales_share"]
+    for column, source in (("", "share"), ("_low", "share_low"), ("_high", "share_high")):
+        t[f"share_to_england_and_wales{column}"] = [
+            _ratio(v, n) for v, n in zip(t[source], national, strict=True)
+        ]
+    result = replace(
+        result,
+        table=t,
+        definition=result.definition
+        + " Ratio to England and Wales: the force's share / the England and Wales share (its "
+        "interval: the force's interval over the national share).",
+    )
+    return _finish(result, edition, period)
+
+
+def use_of_force_for(
+    con: Any, force_id: str, period: Period, confidence: float = 0.95
+) -> IndicatorResult:
+    """Use of force (Home Office) of the edition for the period, by perceived ethnicity, with
+    rates per 1,000 residents when Census population is loaded.
+
+    Raises:
+        DataUnavailableError: nothing loaded, no edition in or before the period, or the force
+            is not in the tables.
+        UserInputError: unknown force.
+    """
+    figures, edition = _edition(con, official_use_of_force.PUBLICATION, period)
+    population = None
+    if "population" in con.list_tables():
+        population = con.table("population").to_pyarrow()
+    result = official_use_of_force.use_of_force(
+        figures, force_id, edition.label, population, confidence
+    )
+    if population is not None and any_synthetic(population["source"].to_pylist()):
+        result = replace(result, is_synthetic=True)
+    t = result.table
+    groups = official_use_of_force.GROUPS
+    result = replace(
+        result,
+        table=t.assign(
+            is_compared_with_white=t["perceived_ethnicity"].isin(
+                [g for g in groups if g != "white"]
+            )
+        ),
+    )
+    return _finish(result, edition, period)
+
+
+def workforce_representation_for(
+    con: Any, force_id: str, period: Period, confidence: float = 0.95
+) -> IndicatorResult:
+    """Workforce representation (Home Office police workforce tables) of the edition for the
+    period, with an interval on the ratio of representation.
+
+    Raises:
+        DataUnavailableError: nothing loaded, no edition in or before the period, or the force
+            is not in the tables.
+        UserInputError: unknown force.
+    """
+    figures, edition = _edition(con, official_workforce.PUBLICATION, period)
+    result = official_workforce.workforce_representation(
+        figures, force_id, edition.label, confidence
+    )
+    t = result.table.copy()
+    residents = t["residents_ethnic_minority_share"]
+    t["representation_ratio_low"] = [
+        _ratio(v, r) for v, r in zip(t["share_low"], residents, strict=True)
+    ]
+    t["representation_ratio_high"] = [
+        _ratio(v, r) for v, r in zip(t["share_high"], residents, strict=True)
+    ]
+    result = replace(
+        result,
+        table=t,
+        definition=result.definition
+        + " The interval of the ratio is the share's interval over the residents' share.",
+    )
+    return _finish(result, edition, period)
+
+
+def _value_to_national(result: IndicatorResult) -> IndicatorResult:
+    """The result with ``value_to_england_and_wales`` = value / England and Wales value."""
+    t = result.table.copy()
+    t["value_to_england_and_wales"] = [
+        _ratio(v, n) for v, n in zip(t["value"], t["england_and_wales_value"], strict=True)
+    ]
+    return replace(
+        result,
+        table=t,
+        definition=result.definition
+        + " Ratio to England and Wales: the force's value / the England and Wales value.",
+    )
+
+
+def _value_for_money(con: Any, period: Period) -> tuple[pa.Table, Edition]:
+    """Both workbooks of the HMICFRS value for money profiles (the annual data return gives the
+    residents every per-head figure divides by), the edition chosen on the ADR."""
+    adr = publication_figures(con, official_vfm.ADR)
+    edition = edition_for(adr, official_vfm.ADR, period)
+    try:
+        poa = publication_figures(con, official_vfm.POA)
+    except DataUnavailableError:
+        return adr, edition
+    return pa.concat_tables([adr, poa]), edition
+
+
+def money_for(con: Any, force_id: str, period: Period) -> IndicatorResult:
+    """Funding, spending and staff by function per resident (HMICFRS value for money profiles)
+    of the edition for the period, each against England and Wales. The row of gross revenue
+    expenditure excluding national policing is marked ``is_headline``.
+
+    Raises:
+        DataUnavailableError: nothing loaded, no edition in or before the period, or the force
+            is not in the workbooks.
+        UserInputError: unknown force.
+    """
+    figures, edition = _value_for_money(con, period)
+    result = _value_to_national(official_money.money(figures, force_id, edition.label))
+    t = result.table
+    result = replace(
+        result,
+        table=t.assign(
+            is_headline=(t["section"] == "spending")
+            & (t["item"].str.upper() == SPENDING_HEADLINE.upper())
+        ),
+    )
+    return _finish(result, edition, period)
+
+
+def workforce_resources_for(con: Any, force_id: str, period: Period) -> IndicatorResult:
+    """Officers, staff and PCSOs per 1,000 residents and their change since the earliest year
+    the value for money profiles give, of the edition for the period.
+
+    Raises:
+        DataUnavailableError: nothing loaded, no edition in or before the period, or the force
+            is not in the workbook.
+        UserInputError: unknown force.
+    """
+    figures, edition = _value_for_money(con, period)
+    result = official_resources.workforce_resources(figures, force_id, edition.label)
+    return _finish(_value_to_national(result), edition, period)
+
+
+def demand_for(con: Any, force_id: str, period: Period) -> IndicatorResult:
+    """999 calls received and incidents by grade per 1,000 residents (HMICFRS value for money
+    annual data return) of the edition for the period.
+
+    Raises:
+        DataUnavailableError: nothing loaded, no edition in or before the period, or the force
+            is not in the workbook.
+        UserInputError: unknown force.
+    """
+    figures, edition = _value_for_money(con, period)
+    result = official_demand.demand(figures, force_id, edition.label)
+    return _finish(result, edition, period)

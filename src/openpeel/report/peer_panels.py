@@ -1,0 +1,186 @@
+"""Panels of one force among its peers and over every month loaded: stop and search rates of all
+forces (a funnel plot and ranked dots, the force highlighted) and the multi-year monthly trend."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from openpeel.calendar import Period
+from openpeel.formatting import number_text
+from openpeel.indicators import stop_search as ss
+from openpeel.reference.forces import force_label
+from openpeel.report import charts, peer_charts
+from openpeel.report.model import Headline, Panel
+from openpeel.report.panels import _safe, _ss_trend, display, interval_text, label
+from openpeel.stats.funnel import MIN_FUNNEL_UNITS, position_words
+
+VALUE_TITLE = "Person searches per 1,000 residents a year"
+
+
+def peer_groups(con: Any, period: Period) -> list[str]:
+    """The self-defined groups the peers page can compare (``all`` first)."""
+    table = ss.peers(con, period, None).table
+    groups = [g for g in dict.fromkeys(table["group"]) if g != ss.ALL]
+    return [ss.ALL, *groups]
+
+
+def _group_words(group: str) -> str:
+    return "All person searches" if group == ss.ALL else f"{label(group)} people (self-defined)"
+
+
+def _peer_table(con: Any, force_id: str, period: Period, group: str) -> tuple[Any, pd.DataFrame]:
+    result = ss.peers(con, period, [force_id])
+    t = result.table[result.table["group"] == group].copy()
+    t["force"] = t["force_id"].map(force_label)
+    t["rate"] = t["rate_per_1000"]
+    t["target"] = t["target_per_1000"]
+    t["is_focus"] = t["force_id"] == force_id
+    return result, t
+
+
+def _charted(t: pd.DataFrame, force_id: str) -> tuple[pd.DataFrame, str]:
+    """The forces drawn: every force but those with so few residents that a rate per resident
+    is not comparable (City of London's daytime population is many times its residents), which
+    would squash every other force into a corner. They stay in the table; the text says so."""
+    small = (t["population"] < ss.SMALL_RESIDENT_POPULATION) & (t["force_id"] != force_id)
+    left_out = t[small]["force"].tolist()
+    note = (
+        f" Left out of the chart (fewer than {ss.SMALL_RESIDENT_POPULATION:,} residents, so a "
+        f"rate per resident is not comparable; shown in the table): {', '.join(left_out)}."
+        if left_out
+        else ""
+    )
+    return t[~small], note
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return "The" if n == 1 else f"{n}{suffix}"
+
+
+def _peer_headline(t: pd.DataFrame, force_id: str, group: str) -> tuple[Headline | None, str]:
+    mine = t[t["force_id"] == force_id]
+    if mine.empty or pd.isna(mine["rate"].iloc[0]):
+        return None, ""
+    row = mine.iloc[0]
+    ranked = t.dropna(subset=["rate"]).sort_values("rate", ascending=False)
+    rank = int((ranked["force_id"] == force_id).to_numpy().argmax()) + 1
+    n = len(ranked)
+    headline = Headline(
+        f"{_group_words(group)}: rate per 1,000 residents a year",
+        number_text(row["rate"]),
+        interval_text(row["rate_low"], row["rate_high"]),
+        f"{_ordinal(rank)} highest of {n} forces; the rate of all {n} forces together is "
+        f"{number_text(row['target'])}.",
+    )
+    position = str(row["funnel_position"])
+    sentence = (
+        f"{force_label(force_id)} is {position_words(position)}."
+        if position != "withheld"
+        else f"Fewer than {MIN_FUNNEL_UNITS} forces have data for the period: no funnel limits."
+    )
+    return headline, sentence
+
+
+def _table(t: pd.DataFrame) -> pd.DataFrame:
+    shown = t.sort_values("rate", ascending=False).assign(
+        funnel_position=lambda d: d["funnel_position"].map(lambda p: position_words(str(p)))
+    )
+    return display(
+        shown,
+        {
+            "force": ("Force", "text"),
+            "searches": ("Searches", "int"),
+            "population": ("Residents", "int"),
+            "rate_per_1000": ("Rate per 1,000", "num"),
+            "rate_low": ("Low", "num"),
+            "rate_high": ("High", "num"),
+            "funnel_position": ("Against the funnel limits", "text"),
+        },
+    )
+
+
+def _ranked(con: Any, force_id: str, period: Period, group: str) -> Panel:
+    result, t = _peer_table(con, force_id, period, group)
+    name = force_label(force_id)
+    panel = Panel("peers-ranked", f"{_group_words(group)}: every force ranked by its rate", result)
+    headline, sentence = _peer_headline(t, force_id, group)
+    if headline is not None:
+        panel.headlines.append(headline)
+        panel.comparison = [sentence]
+    drawn, note = _charted(t, force_id)
+    shown = drawn.dropna(subset=["rate"]).sort_values("rate", ascending=False)
+    panel.chart_description = (
+        f"Dot chart of {len(shown)} forces' rates per 1,000 residents a year with 95% intervals, "
+        f"highest first; {name} highlighted: "
+        + "; ".join(f"{r.force} {number_text(r.rate)}" for r in shown.itertuples())
+        + "."
+        + note
+    )
+    chart = peer_charts.ranked_dots(drawn, VALUE_TITLE, name)
+    panel.chart_spec = chart.to_dict()
+    panel.chart_svg = charts.to_svg(chart, panel.chart_description)
+    panel.table = _table(t)
+    panel.caveats = list(result.caveats)
+    return panel
+
+
+def _funnel(con: Any, force_id: str, period: Period, group: str) -> Panel:
+    result, t = _peer_table(con, force_id, period, group)
+    name = force_label(force_id)
+    panel = Panel("peers-funnel", f"{_group_words(group)}: funnel plot of every force", result)
+    _headline, sentence = _peer_headline(t, force_id, group)
+    if sentence:
+        panel.comparison = [sentence]
+    drawn, note = _charted(t, force_id)
+    panel.chart_description = (
+        f"Funnel plot: each force's rate per 1,000 residents a year against its resident "
+        f"population, with the 95% and 99.8% limits around the rate of all forces together; "
+        f"{name} highlighted. {sentence}{note}"
+    )
+    if drawn["lower_95"].notna().any():
+        chart = peer_charts.funnel(drawn, VALUE_TITLE, name)
+        panel.chart_spec = chart.to_dict()
+        panel.chart_svg = charts.to_svg(chart, panel.chart_description)
+    panel.table = _table(t)
+    panel.caveats = list(result.caveats)
+    return panel
+
+
+def stop_search_peer_panels(
+    con: Any, force_id: str, period: Period, group: str = ss.ALL
+) -> list[Panel]:
+    """Ranked dots and the funnel plot of every force's search rate for one group."""
+    return [
+        _safe("peers-ranked", "Every force ranked", lambda: _ranked(con, force_id, period, group)),
+        _safe("peers-funnel", "Funnel plot", lambda: _funnel(con, force_id, period, group)),
+    ]
+
+
+def financial_year_of(month: Any) -> str:
+    """The financial year (April to March) a month falls in: ``2021/22``."""
+    first = month.year if month.month >= 4 else month.year - 1
+    return f"{first}/{(first + 1) % 100:02d}"
+
+
+def long_trend_panel(con: Any, force_id: str, months: list[Any]) -> Panel:
+    """Searches a month over every month loaded (not only the chosen period), with control
+    limits, and the total of each financial year."""
+    if not months:
+        return Panel("trend-all-months", "Searches a month", None, unavailable="no months loaded")
+    period = Period(months[0], months[-1], f"{months[0]:%B %Y} to {months[-1]:%B %Y}")
+    panel = _safe("trend-all-months", "Searches a month", lambda: _ss_trend(con, force_id, period))
+    panel.panel_id = "trend-all-months"
+    panel.title = f"Searches a month, every month loaded ({period.label})"
+    if panel.result is not None:
+        t = panel.result.table
+        t = t[t.force_id == force_id]
+        by_year = t.assign(year=t["month"].map(financial_year_of)).groupby("year")
+        panel.comparison = [
+            f"{year}: {number_text(rows['searches'].sum(), 0)} searches in {len(rows)} "
+            f"month{'s' if len(rows) != 1 else ''} loaded"
+            for year, rows in by_year
+        ] + panel.comparison
+    return panel
