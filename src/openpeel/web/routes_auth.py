@@ -40,8 +40,9 @@ def _set(request: Request, response: Response, name: str, value: str) -> None:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, next: str = "/scrutiny") -> HTMLResponse:
-    """The login page."""
+async def login_form(request: Request, next: str = "/scrutiny") -> HTMLResponse:
+    """The login page (rendered on the event loop: it never waits for a worker thread that
+    busy pages may hold)."""
     return render(request, "login.html", {"next": safe_next(next), "show_feedback": False})
 
 
