@@ -67,7 +67,7 @@ def context(browser: Any) -> Iterator[Any]:
 @pytest.fixture
 def page(context: Any) -> Iterator[Any]:
     p = context.new_page()
-    p.set_default_timeout(60_000)  # the first page computes every section and the assessment
+    p.set_default_timeout(180_000)  # the first page computes every section and the assessment
     yield p
     p.close()
 

@@ -40,7 +40,7 @@ class _Client:
 class ClientLimiter:
     """Per-client admission of expensive computations (thread-safe, bounded memory)."""
 
-    def __init__(self, concurrent: int = 2, per_minute: int = 30) -> None:
+    def __init__(self, concurrent: int = 1, per_minute: int = 30) -> None:
         self.concurrent = concurrent
         self.per_minute = per_minute
         self._clients: OrderedDict[str, _Client] = OrderedDict()
@@ -54,6 +54,27 @@ class ClientLimiter:
             yield
         finally:
             self.leave(client)
+
+    def refusal(self, client: str, now: float | None = None) -> TooManyRequests | None:
+        """What ``enter`` would refuse now (None: it would admit), changing nothing: lets the
+        app turn a client over its allowance away before doing any work for the request."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            state = self._clients.get(client)
+            if state is None:
+                return None
+            if state.running >= self.concurrent:
+                return TooManyRequests(
+                    "Too many new views asked for at once: wait for the first to finish.", 2
+                )
+            recent = [t for t in state.started if now - t < 60.0]
+            if len(recent) >= self.per_minute:
+                wait = int(60.0 - (now - recent[0])) + 1
+                return TooManyRequests(
+                    f"Too many new views asked for in a minute: try again in {wait} seconds.",
+                    wait,
+                )
+            return None
 
     def leave(self, client: str) -> None:
         """An admitted request of ``client`` ended."""

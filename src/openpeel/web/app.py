@@ -8,6 +8,7 @@ token, the navigation and the synthetic-data flag.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Sequence
 from importlib import resources
@@ -65,6 +66,19 @@ CSP = (
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 SYNTHETIC_CACHE_SECONDS = 30.0
+#: Longest pause before a 429 (the client would only ask again at once).
+REFUSAL_PAUSE_SECONDS = 5
+#: Pages whose views are computed from the lake (counted against a client's allowance).
+DATA_PAGES = (
+    "/overview",
+    "/areas/",
+    "/crime",
+    "/calls",
+    "/stop-search",
+    "/data/",
+    "/staff/",
+    "/assess",
+)
 
 
 def create_app(
@@ -135,7 +149,21 @@ def create_app(
         request.state.is_synthetic = (
             fresh if fresh is not None else await run_in_threadpool(_synthetic, app)
         )
-        ticket = Ticket(client_key(request), app.state.limiter)
+        client = client_key(request)
+        if request.url.path.startswith(DATA_PAGES):
+            # A client over its allowance of new views is turned away before any work, and only
+            # after a pause (which costs the app nothing but paces a client that asks again at
+            # once); the views the caches hold wait until it is within it again. A flood of new
+            # values from one client must not slow the app for everyone else.
+            refused = app.state.limiter.refusal(client)
+            if refused is not None:
+                await asyncio.sleep(min(refused.retry_after_seconds, REFUSAL_PAUSE_SECONDS))
+                return PlainTextResponse(
+                    str(refused),
+                    status_code=429,
+                    headers={"Retry-After": str(refused.retry_after_seconds)},
+                )
+        ticket = Ticket(client, app.state.limiter)
         reset = current_ticket.set(ticket)
         try:
             response: Response = await call_next(request)
@@ -199,6 +227,7 @@ def create_app(
 
     @app.exception_handler(TooManyRequests)
     async def too_many(request: Request, exc: TooManyRequests) -> Response:
+        await asyncio.sleep(min(exc.retry_after_seconds, REFUSAL_PAUSE_SECONDS))
         headers = {"Retry-After": str(exc.retry_after_seconds)}
         return await http_error(
             request, StarletteHTTPException(status_code=429, detail=str(exc), headers=headers)

@@ -40,8 +40,9 @@ def _set(request: Request, response: Response, name: str, value: str) -> None:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, next: str = "/scrutiny") -> HTMLResponse:
-    """The login page."""
+async def login_form(request: Request, next: str = "/scrutiny") -> HTMLResponse:
+    """The login page (rendered on the event loop: it never waits for a worker thread that
+    busy pages may hold)."""
     return render(request, "login.html", {"next": safe_next(next), "show_feedback": False})
 
 
@@ -79,7 +80,10 @@ def login(
     token = start_session(db, user, request.state.session_token)
     audit.record(db, user.id, "login", "user", user.id, {})
     db.commit()
-    response = RedirectResponse(safe_next(next), status_code=303)
+    target = safe_next(next)
+    if target == "/scrutiny" and user.role == "auditor":
+        target = "/staff/audits"  # auditors have no scrutiny pages: their work is the audits
+    response = RedirectResponse(target, status_code=303)
     _set(request, response, SESSION_COOKIE, token)
     _set(request, response, ANON_COOKIE, new_token())
     request.state.cookie_set = True
