@@ -67,7 +67,9 @@ def context(browser: Any) -> Iterator[Any]:
 @pytest.fixture
 def page(context: Any) -> Iterator[Any]:
     p = context.new_page()
-    p.set_default_timeout(180_000)  # the first page computes every section and the assessment
+    # The first page computes every section (the official statistics too) and the assessment:
+    # minutes when the machine is shared.
+    p.set_default_timeout(180_000)
     yield p
     p.close()
 
