@@ -137,9 +137,10 @@ def client(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 
 
 def _overview_areas_with_numbers(html: str) -> set[str]:
-    """Area cards of the overview that show at least one headline number."""
+    """Areas of the overview's summary that show at least one headline number."""
     out = set()
-    for card in html.split('class="area-card"')[1:]:
+    summary = html[html.index('id="summary"') : html.index("Could not be assessed")]
+    for card in summary.split('class="summary-area"')[1:]:
         area = re.search(r'href="/areas/([a-z_]+)\?', card)
         if area and re.search(r"<strong>[^<]*\d", card.split("<h2>The grade scale")[0]):
             out.add(area.group(1))

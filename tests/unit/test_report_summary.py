@@ -65,7 +65,7 @@ def test_areas_with_data_show_figures_others_are_grouped_by_why() -> None:
     assert fairness.grade == "" and "no grade" in fairness.grade_note
     groups = {g.reason: [i for i, _t in g.areas] for g in summary.not_assessed}
     assert set(groups) == {NEEDS_INTERNAL, NO_DATA}
-    assert "workforce" in groups[NEEDS_INTERNAL] and "victims" in groups[NO_DATA]
+    assert "serious_organised_crime" in groups[NEEDS_INTERNAL] and "victims" in groups[NO_DATA]
     listed = [i for ids in groups.values() for i in ids]
     assert sorted(listed) == sorted(a.area_id for a in FW.areas if a.area_id != "fairness")
 
