@@ -83,6 +83,17 @@ class Settings(BaseSettings):
         "--database-url option overrides it.",
     )
 
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses of the reverse proxies in front of 'openpeel "
+        "serve' whose X-Forwarded-For header names the client (login throttling and request "
+        "limits then count each client, not the proxy); empty trusts no header.",
+    )
+
+    def trusted_proxy_addresses(self) -> tuple[str, ...]:
+        """The trusted proxies' addresses, one per comma-separated item."""
+        return tuple(a.strip() for a in self.trusted_proxies.split(",") if a.strip())
+
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to a SQLite file in the data directory."""
         return self.database_url or f"sqlite:///{self.data_dir / 'openpeel.db'}"

@@ -13,8 +13,10 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from openpeel.calendar import Period
 from openpeel.database.engine import make_engine, session_scope
 from openpeel.database.migrate import upgrade
+from openpeel.report import build_report, write_html
 from openpeel.scrutiny import users
 from openpeel.store.crime_recording import load_crime_recording_extract
 from openpeel.synth.crime_recording import read_truth, write_crime_recording_extract
@@ -147,5 +149,15 @@ def test_a_whole_audit_in_the_browser(browser: Any, site: Site, artifacts: Path)
     ann.screenshot(path=str(artifacts / "audit-estimate.png"), full_page=True)
     ann.goto(audit_url)
     assert ann.locator("#audit-status").inner_text() == "closed"
+
+    # The report's section reads the closed audit.
+    report = build_report(site.data, FORCE, Period.from_months("2021-04", "2021-06"))
+    html = write_html(report, site.data / "report.html")
+    ann.goto(html.resolve().as_uri())
+    section = ann.locator("article#recording-rate")
+    assert section.count() == 1, "no recording-rate panel in the report"
+    text = section.inner_text()
+    assert "Quarter 1 audit" in text and "%" in text and "interval" in text
+    ann.screenshot(path=str(artifacts / "audit-report-section.png"), full_page=False)
     ann.context.close()
     bob.context.close()

@@ -23,6 +23,7 @@ from openpeel.crime_audit.models import AuditDecision
 from openpeel.database.engine import make_engine, session_factory
 from openpeel.database.migrate import upgrade
 from openpeel.indicators.crime_recording import audit_figures
+from openpeel.report.audit_report import audit_report, render_audit_html
 from openpeel.scrutiny import audit as audit_log
 from openpeel.scrutiny import users
 from openpeel.scrutiny.models import User
@@ -121,6 +122,8 @@ def test_a_whole_audit_in_the_library(world: World) -> None:
         result = workflow.finish_audit(s, audit, ann.id, world.data)
         s.commit()
         assert audit.status == "closed" and not result.is_provisional
+        html = render_audit_html(audit_report(audit))
+        assert "<svg" in html and "Cohen" in html and "reproduces" in html
         with pytest.raises(audits.AuditError, match="closed"):
             decisions.decide(s, record, ann, {"should_record": "no"})
 
@@ -184,6 +187,14 @@ def test_the_cli_creates_samples_and_reports_an_audit(world: World) -> None:
     estimate = runner.invoke(main, [*base, "estimate", audit_id, "--format", "json", *db])
     assert estimate.exit_code == 0, estimate.output
     assert '"synthetic_data": true' in estimate.output and "Provisional" in estimate.output
+    for suffix in ("html", "pdf"):
+        out = world.data.parent / f"audit-{audit_id}.{suffix}"
+        written = runner.invoke(main, [*base, "report", audit_id, str(out), *db])
+        assert written.exit_code == 0, written.output
+    html = (world.data.parent / f"audit-{audit_id}.html").read_text("utf-8")
+    assert "SYNTHETIC" in html and "reproduces" in html and "No decided record" not in html
+    assert "http://" not in html and "https://" not in html.replace("http://www.w3.org", "")
+    assert (world.data.parent / f"audit-{audit_id}.pdf").read_bytes().startswith(b"%PDF")
     early = runner.invoke(main, [*base, "close", audit_id, *db])
     assert early.exit_code == 1 and "still to make" in early.output
     assert "Traceback" not in early.output

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
 from openpeel.cli import main
+from openpeel.cli.options import ForceIdType
 from openpeel.errors import UnknownIdError
 from openpeel.reference.forces import force, nearest_force_ids, unknown_force_message
 
@@ -69,3 +71,27 @@ def test_a_force_id_in_capitals_is_accepted(tmp_path: Path) -> None:
         main, ["--data-dir", str(tmp_path), "ingest", str(tmp_path), "--force", "West-Yorkshire"]
     )
     assert "unknown force" not in result.output
+
+
+def _commands(command: click.Command) -> list[click.Command]:
+    if not isinstance(command, click.Group):
+        return [command]
+    ctx = click.Context(command)
+    found: list[click.Command] = []
+    for name in command.list_commands(ctx):
+        sub = command.get_command(ctx, name)
+        if sub is not None:
+            found.extend(_commands(sub))
+    return found
+
+
+def test_every_force_option_is_checked_against_the_force_list() -> None:
+    options = [
+        (command.name, param)
+        for command in _commands(main)
+        for param in command.params
+        if "--force" in getattr(param, "opts", [])
+    ]
+    assert len(options) >= 20
+    for name, param in options:
+        assert isinstance(param.type, ForceIdType), name

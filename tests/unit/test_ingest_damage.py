@@ -364,3 +364,34 @@ def test_a_file_duckdb_fails_on_is_read_record_by_record(
     by_force = {f.force_id: (f.status, f.rows_read, f.rows_rejected) for f in report.files}
     assert by_force == {"kent": ("loaded", 30, 1), "essex": ("loaded", 4, 0)}
     assert_accounted(report, data_dir)
+
+
+@pytest.mark.parametrize("disagreement", ["parser names fewer rejects", "fewer lines than records"])
+def test_records_that_do_not_add_up_refuse_the_file(
+    tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch, disagreement: str
+) -> None:
+    """The line count and the parser's count are reconciled; a file that does not add up is
+    refused, and the other files load."""
+    from openpeel.sources.policeuk_lines import LineCount
+    from openpeel.store import ingest as ingest_module
+
+    src = tmp_path / "src"
+    path = synthetic_street(src, rows=20, newline="\n")
+    path.write_bytes(path.read_bytes() + b"x\n" * 3)
+    synthetic_street(src, rows=4, force="essex", newline="\n")
+    if disagreement == "parser names fewer rejects":
+        monkeypatch.setattr(ingest_module, "_parser_rejects", lambda *args: [])
+    else:
+        real = ingest_module.count_lines
+
+        def fewer(p: Path) -> LineCount:
+            count = real(p)
+            return replace(count, records=count.records - 5) if "kent" in p.name else count
+
+        monkeypatch.setattr(ingest_module, "count_lines", fewer)
+    report = openpeel.ingest([src], data_dir)
+    [refused] = report.refused
+    assert refused.force_id == "kent"
+    assert "cannot be accounted for" in refused.reason or "records in" in refused.reason
+    assert_accounted(report, data_dir)
+    assert lake_counts(data_dir) == (4, 0)

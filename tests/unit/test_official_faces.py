@@ -36,6 +36,8 @@ OFFICIAL_SECTIONS = (
     "official_outcome",
     "official_use_of_force",
     "official_workforce",
+    "official_money",
+    "official_demand",
 )
 
 
@@ -100,14 +102,18 @@ def _marks(panel: Any) -> pd.DataFrame:
 
 
 def test_each_chart_mark_is_a_row_of_the_result(con: Any) -> None:
-    crime, outcomes, force, workforce = (
+    crime, outcomes, force, workforce, money, demand = (
         section_panels(con, s, "west-midlands", YEAR) for s in OFFICIAL_SECTIONS
     )
+    spending = money[0].result.table if money[0].result is not None else pd.DataFrame()
     checks = (
         (crime[0], "group", "rate_per_1000", "offence_group", official_panels.offence_label),
         (outcomes[0], "outcome_group", "share", "outcome_group", str),
         (force[0], "group", "ratio_to_white", "perceived_ethnicity", official_panels.label),
         (workforce[0], "who", "ethnic_minority_share", "group", official_panels.GROUP_WORDS.get),
+        (workforce[1], "who", "value", "measure", official_panels.RESOURCE_WORDS.get),
+        (demand[0], "what", "rate_per_1000", "measure", official_panels.DEMAND_WORDS.get),
+        (money[0], "item", "value", "item", official_panels.function_label),
     )
     for panel, category, value, key, words in checks:
         assert not panel.unavailable, panel.unavailable
@@ -115,9 +121,15 @@ def test_each_chart_mark_is_a_row_of_the_result(con: Any) -> None:
         assert "SYNTHETIC" in panel.chart_svg  # marked on the chart itself
         marks = _marks(panel)
         table = panel.result.table.assign(_words=lambda d, k=key, w=words: d[k].map(w))
-        shown = table[table[value].notna()]
+        # Rows without words are not drawn (the resources table also holds sickness shares).
+        shown = table[table[value].notna() & table["_words"].notna()]
         if panel is crime[0]:
             shown = shown[~shown["is_total"]]
+        if panel is money[0]:
+            functions = (spending["section"] == "spending") & ~spending["item"].str.upper().isin(
+                ("TOTAL", "TOTAL EXCL NATIONAL POLICING")
+            )
+            shown = shown[functions]
         assert len(marks) == len(shown) > 0, panel.panel_id
         for mark in marks.itertuples():
             row = shown[shown["_words"] == getattr(mark, category)]
@@ -135,7 +147,10 @@ def test_rules_judge_the_official_figures(con: Any) -> None:
         for c in area.characteristics
         if c.rule.indicator.startswith("official.")
     }
-    assert set(findings) == {"P3.6", "P3.7", "P4.3", "P4.4", "P6.4", "P10.2", "P10.3"}
+    assert set(findings) == {
+        *("P3.6", "P3.7", "P4.3", "P4.4", "P6.4"),
+        *("P10.2", "P10.3", "P10.4", "P10.5", "P11.2", "P11.3"),
+    }
     for c in findings.values():
         assert c.finding.status in ("met", "not_met", "uncertain"), c.finding.reason
         assert c.rule.text_status == "project"
@@ -146,11 +161,31 @@ def test_rules_judge_the_official_figures(con: Any) -> None:
     assert findings["P6.4"].finding.value == pytest.approx(ratio["share_to_england_and_wales"])
 
 
+def test_the_2023_25_framework_has_the_same_rules_in_its_areas(con: Any) -> None:
+    result = assess(
+        con, "west-midlands", Period.financial_year("2023/24"), framework="peel-2023-25"
+    )
+    areas = {
+        c.rule.characteristic_id: area.area.area_id
+        for area in result.areas
+        for c in area.characteristics
+        if c.rule.indicator.startswith("official.")
+    }
+    assert set(areas.values()) == {
+        "police_powers",
+        "prevention",
+        "investigating",
+        "workforce",
+        "leadership",
+    }
+    assert len(areas) == 11
+
+
 def test_without_official_statistics_the_panels_say_how_to_load_them(tmp_path: Path) -> None:
     con = openpeel.connect(tmp_path / "empty")
     for section in OFFICIAL_SECTIONS:
-        (panel,) = section_panels(con, section, "west-midlands", YEAR, False)
-        assert "openpeel official load" in panel.unavailable
+        for panel in section_panels(con, section, "west-midlands", YEAR, False):
+            assert "openpeel official load" in panel.unavailable
 
 
 # --------------------------------------------------------------------------- the web pages

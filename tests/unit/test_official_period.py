@@ -62,3 +62,11 @@ def test_every_edition_later_than_the_period_is_refused() -> None:
     figures = _figures("2021/22")
     with pytest.raises(DataUnavailableError, match="loaded: 2021/22"):
         edition_for(figures, "home-office-use-of-force", Period.financial_year("2019/20"))
+
+
+def test_value_for_money_edition_in_words() -> None:
+    figures = _figures("VFM profiles 2016", "VFM profiles 2017")
+    edition = edition_for(figures, "hmicfrs-vfm-adr", Period.financial_year("2020/21"))
+    assert edition.label == "VFM profiles 2017"
+    assert edition.words == "value for money profiles 2017"
+    assert edition.source_text().startswith("Source: HMICFRS value for money profiles")

@@ -15,6 +15,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -427,8 +428,10 @@ def _offender_forecast(con: Any, force_id: str, period: Period) -> IndicatorResu
     return backlog_forecast(con, force_id, _offender_as_at(con, force_id, period))
 
 
+@lru_cache(maxsize=4)
 def _vulnerability(con: Any, force_id: str, period: Period) -> Any:
-    """The force's vulnerability extract as it stood at the period's end."""
+    """The force's vulnerability extract as it stood at the period's end (read once for the
+    five vulnerability rules of an assessment)."""
     from openpeel.indicators.vulnerability import data_from_connection
     from openpeel.indicators.vulnerability_period import within_period
 
@@ -447,6 +450,7 @@ def _vulnerability_capacity(con: Any, force_id: str, period: Period) -> Indicato
     return capacity(data, within_hours=VULNERABILITY_WITHIN_HOURS, target=VULNERABILITY_TARGET)
 
 
+@lru_cache(maxsize=4)
 def _vulnerability_timeliness(con: Any, force_id: str, period: Period) -> IndicatorResult:
     from openpeel.indicators.vulnerability import timeliness
 
@@ -526,6 +530,9 @@ CATALOGUE: dict[str, IndicatorFn] = {
     "official.crime_outcomes": _official("crime_outcomes"),
     "official.use_of_force": _official("use_of_force"),
     "official.workforce_representation": _official("workforce_representation"),
+    "official.workforce_resources": _official("workforce_resources"),
+    "official.money": _official("money"),
+    "official.demand": _official("demand"),
 }
 WHERE_SHOWN: dict[str, str] = {
     "charter.compliance": "openpeel charter",
@@ -550,4 +557,7 @@ WHERE_SHOWN: dict[str, str] = {
     "official.crime_outcomes": "openpeel official outcomes",
     "official.use_of_force": "openpeel official use-of-force",
     "official.workforce_representation": "openpeel official workforce",
+    "official.workforce_resources": "openpeel official workforce --view resources",
+    "official.money": "openpeel official money",
+    "official.demand": "openpeel official demand",
 }

@@ -18,7 +18,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -190,7 +190,7 @@ def _mtime(path: Path | None) -> float:
     return path.stat().st_mtime if path is not None else 0.0
 
 
-@cache
+@lru_cache(maxsize=32)  # bounded: its arguments come from requests
 def _rules(framework_id: str, path: Path | None, _mtime: float) -> tuple[Rule, ...]:
     rows, where = _read(path, rules_file(framework_id))
     fw = framework(framework_id)
@@ -271,7 +271,7 @@ def load_grading(framework_id: str, rules_dir: Path | None = None) -> tuple[Grad
     return _grading(framework_id, path, _mtime(path))
 
 
-@cache
+@lru_cache(maxsize=32)  # bounded: its arguments come from requests
 def _grading(framework_id: str, path: Path | None, _mtime: float) -> tuple[GradingStep, ...]:
     rows, where = _read(path, GRADING_FILE)
     grades = {"Outstanding", "Good", "Adequate", "Requires improvement", "Inadequate"}

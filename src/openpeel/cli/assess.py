@@ -8,24 +8,36 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from sqlalchemy import Engine, inspect
-from sqlalchemy.orm import Session
 
-from openpeel.assess import records
-from openpeel.assess.assessment import assess
-from openpeel.assess.framework_rules import RulesError, assessed_framework_id
-from openpeel.assess.models import IMPROVEMENT_KINDS, MONITORING_PHASES
 from openpeel.calendar import Period
+from openpeel.cli.lazy import library, library_module
 from openpeel.cli.options import DATABASE_URL, FORCE_ID, PERIOD
 from openpeel.cli.output import FORMAT, Context, console, emit, plain_text, user_errors
-from openpeel.database.engine import cached_engine, session_scope
-from openpeel.database.migrate import ensure_schema
-from openpeel.errors import UserInputError
+from openpeel.errors import SourceFormatError, UserInputError
 from openpeel.exports import note_lines
 from openpeel.provenance import SYNTHETIC_MARK
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
+    from openpeel.assess import records
+else:  # imported when a command runs: --help loads no SQLAlchemy or pandas
+    records = library_module("assess.records")
+
+assess = library("assess.assessment", "assess")
+assessed_framework_id = library("assess.framework_rules", "assessed_framework_id")
+cached_engine = library("database.engine", "cached_engine")
+session_scope = library("database.engine", "session_scope")
+ensure_schema = library("database.migrate", "ensure_schema")
+
+#: The choices of options, written here so that ``--help`` imports no analytics library (a
+#: test checks each equals ``assess.models``' own).
+IMPROVEMENT_KINDS = ("area_for_improvement", "cause_of_concern", "recommendation")
+MONITORING_PHASES = ("scan", "engage")
 
 BY = click.option("--by", "by", default=None, help="Your name for the history (default: login).")
 #: The framework of an assessment: by default the one ``assessed_framework_id`` chooses for the
@@ -79,6 +91,8 @@ def _date(value: str | None, name: str) -> date | None:
 
 
 def _has_records(engine: Engine) -> bool:
+    from sqlalchemy import inspect
+
     try:
         return inspect(engine).has_table("improvements")
     except Exception:  # an unreachable database: assess from data alone
@@ -141,7 +155,7 @@ def assess_command(
             engine = _engine(obj, database_url)
             db = engine if _has_records(engine) else None
             result = assess(obj.workspace, force_id, period, framework, db=db, rules_dir=rules_dir)
-        except (RulesError, KeyError) as err:
+        except (SourceFormatError, KeyError) as err:  # framework_rules.RulesError is the first
             raise UserInputError(str(err).strip("'\"")) from None
     if result.is_synthetic and fmt == "table":
         console.print(f"[bold yellow]{SYNTHETIC_MARK}[/]: not a real force's figures.")
@@ -317,7 +331,14 @@ def afi_show(obj: Context, improvement_id: int, database_url: str | None, fmt: s
 
 
 @afi_group.command("published")
-@click.option("--force", "force_id", default="west-midlands", show_default=True, metavar="FORCE")
+@click.option(
+    "--force",
+    "force_id",
+    type=FORCE_ID,
+    default="west-midlands",
+    show_default=True,
+    metavar="FORCE",
+)
 @BY
 @DATABASE_URL
 @FORMAT

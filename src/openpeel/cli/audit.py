@@ -1,5 +1,5 @@
 """Commands for crime data integrity audits: ``openpeel audit load|create|sample|status|
-estimate|close`` (and ``openpeel synth crime-recording``, the synthetic extract). Auditors
+estimate|close|report`` (and ``openpeel synth crime-recording``, the synthetic extract). Auditors
 decide records in the web app (``/staff/audits``)."""
 
 from __future__ import annotations
@@ -238,7 +238,9 @@ def _strata_rows(audit: Any) -> list[dict[str, Any]]:
 
 @audit_group.command("status")
 @click.argument("audit_id", type=int, required=False)
-@click.option("--force", "force_id", default=None, metavar="FORCE", help="Only this force.")
+@click.option(
+    "--force", "force_id", type=FORCE_ID, default=None, metavar="FORCE", help="Only this force."
+)
 @FORMAT
 @DATABASE_URL
 @click.pass_obj
@@ -320,6 +322,26 @@ def close(obj: Context, audit_id: int, database_url: str | None) -> None:
     with audit_errors(), _session(obj, database_url) as session:
         finish_audit(session, audits.get_audit(session, audit_id), None, obj.data_dir)
     click.echo(f"Audit {audit_id} closed; its figures feed 'Recording data about crime'.")
+
+
+@audit_group.command("report")
+@click.argument("audit_id", type=int)
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@DATABASE_URL
+@click.pass_obj
+def report(obj: Context, audit_id: int, out: Path, database_url: str | None) -> None:
+    """Write the audit's own report: OUT.html (self-contained) or OUT.pdf."""
+    from openpeel.crime_audit import audits
+    from openpeel.report.audit_report import audit_report, write_audit_report
+
+    if out.suffix.lower() not in (".html", ".pdf"):
+        raise click.ClickException("OUT must end in .html or .pdf")
+    with audit_errors(), _session(obj, database_url) as session:
+        audit = audits.get_audit(session, audit_id)
+        if audit.seed is None:
+            raise audits.AuditError("the audit has no sample yet: nothing to report")
+        path = write_audit_report(audit_report(audit), out)
+    click.echo(f"Wrote {path}")
 
 
 COMMANDS = (audit_group,)

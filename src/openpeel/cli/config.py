@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import click
 
+from openpeel.cli.lazy import library
 from openpeel.cli.output import FORMAT, Context, as_rows, emit
-from openpeel.config import describe_settings
+
+describe_settings = library("config", "describe_settings")
 
 
 @click.command("config")

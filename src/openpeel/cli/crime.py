@@ -5,27 +5,47 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from openpeel.calendar import Period
+from openpeel.cli.lazy import library
 from openpeel.cli.options import FORCE_HELP, PERIOD, force_option
 from openpeel.cli.output import FORMAT, Context, console, emit_result, user_errors
 from openpeel.errors import UserInputError
-from openpeel.indicators.crime import crime_rates, crime_trend, crime_type_codes, crime_volumes
-from openpeel.indicators.investigations import (
-    COMPLETE_AFTER_MONTHS,
-    MEASURES,
-    outcome_history,
-    outcome_peers,
-    outcome_quality,
-    outcome_summary,
-    outcomes_by_type,
-    time_to_outcome,
+from openpeel.reference.vocabularies import vocabulary
+
+if TYPE_CHECKING:
+    from openpeel.indicators.result import IndicatorResult
+
+crime_rates = library("indicators.crime", "crime_rates")
+crime_trend = library("indicators.crime", "crime_trend")
+crime_volumes = library("indicators.crime", "crime_volumes")
+outcome_history = library("indicators.investigations", "outcome_history")
+outcome_peers = library("indicators.investigations", "outcome_peers")
+outcome_quality = library("indicators.investigations", "outcome_quality")
+outcome_summary = library("indicators.investigations", "outcome_summary")
+outcomes_by_type = library("indicators.investigations", "outcomes_by_type")
+time_to_outcome = library("indicators.investigations", "time_to_outcome")
+connect = library("store.connection", "connect")
+
+#: The choices and defaults of options, written here so that ``--help`` imports no analytics
+#: library (a test checks each against the library's own).
+CRIME_TYPES = ["all_crime", *dict.fromkeys(t.code for t in vocabulary("crime_type").values())]
+MEASURES = (  # indicators.investigations.MEASURES
+    "charged_summonsed",
+    "out_of_court",
+    "evidential_difficulties",
+    "no_suspect_identified",
+    "other_closed",
+    "under_investigation",
+    "no_status",
+    "unknown",
+    "awaiting_court",
+    "under_investigation_or_awaiting_court",
 )
-from openpeel.indicators.result import IndicatorResult
-from openpeel.store.connection import connect
+COMPLETE_AFTER_MONTHS = 12  # indicators.investigations.COMPLETE_AFTER_MONTHS
 
 
 def _period_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -153,7 +173,7 @@ def crime_rates_command(
 @_period_options
 @click.option(
     "--crime-type",
-    type=click.Choice(crime_type_codes()),
+    type=click.Choice(CRIME_TYPES),
     default=None,
     help="One series (default: all_crime and anti_social_behaviour).",
 )
@@ -241,7 +261,7 @@ outcomes_by_type_command = _outcome_rates_command(
 @_period_options
 @click.option(
     "--crime-type",
-    type=click.Choice(crime_type_codes()),
+    type=click.Choice(CRIME_TYPES),
     default=None,
     help="Only crimes of this type (default: all crime).",
 )

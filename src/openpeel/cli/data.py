@@ -9,13 +9,13 @@ import shlex
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.progress import BarColumn, Progress, TextColumn
 
 from openpeel.calendar import Period
 from openpeel.cli.audit import synth_crime_recording
+from openpeel.cli.lazy import library
 from openpeel.cli.offenders import synth_offenders
 from openpeel.cli.options import FORCE_ID
 from openpeel.cli.output import (
@@ -29,14 +29,20 @@ from openpeel.cli.output import (
     user_errors,
 )
 from openpeel.cli.vulnerability import synth_vulnerability
-from openpeel.config import Where, workspace
 from openpeel.errors import UserInputError
 from openpeel.reference.forces import force
 from openpeel.sources.policeuk_archive import month_date
-from openpeel.store.ingest import IngestReport, ingest
-from openpeel.store.official import official_status
-from openpeel.store.population import load_population
-from openpeel.store.status import describe_months, lake_coverage, lake_months
+
+if TYPE_CHECKING:
+    from openpeel.config import Where
+    from openpeel.store.ingest import IngestReport
+
+ingest = library("store.ingest", "ingest")
+official_status = library("store.official", "official_status")
+load_population = library("store.population", "load_population")
+describe_months = library("store.status", "describe_months")
+lake_coverage = library("store.status", "lake_coverage")
+lake_months = library("store.status", "lake_months")
 
 
 def _month(value: str | None) -> date | None:
@@ -276,6 +282,8 @@ def fetch_command(
     obj: Context, month: str, api: bool, force_id: str | None, out: Path | None
 ) -> None:
     """Download a police.uk bulk archive zip, or one force-month of stop and search (--api)."""
+    from rich.progress import BarColumn, Progress, TextColumn
+
     from openpeel.sources.policeuk_api import download_archive, fetch_stops
 
     target = out or obj.data_dir / "downloads"
@@ -318,6 +326,8 @@ def demo_command(ctx: click.Context, seed: int, scale: float) -> None:
     explicit = ctx.parent is not None and ctx.parent.params.get("data_dir")
     where = ctx.obj.workspace
     if not (explicit or _env_data_dir()):
+        from openpeel.config import workspace
+
         where = workspace(Path("demo-data").resolve(), engine=ctx.obj.workspace.engine)
     data_dir = where.data_dir
     console.print(
@@ -342,6 +352,11 @@ def demo_command(ctx: click.Context, seed: int, scale: float) -> None:
         f"Vulnerability: SYNTHETIC extract ({demo.vulnerability_rows['cases']:,} cases, "
         f"{demo.vulnerability_rows['investigations']:,} investigations) loaded; see 'openpeel "
         "vulnerability capacity'."
+    )
+    click.echo(
+        f"Official statistics: {len(demo.official_files)} SYNTHETIC published files (ONS "
+        "recorded crime, Home Office outcomes, use of force and workforce, HMICFRS value for "
+        "money) loaded; see 'openpeel official crime'."
     )
     ctx.obj = Context(data_dir, engine=where.engine)
     ctx.invoke(status_command, months=False, fmt="table")

@@ -10,10 +10,12 @@ from typing import Any
 
 import click
 
+from openpeel.cli.lazy import library
 from openpeel.cli.options import force_option
 from openpeel.cli.output import FORMAT, Context, console, emit, emit_result, progress_bar
 from openpeel.errors import DataUnavailableError, OpenpeelError
-from openpeel.store.official import load_official
+
+load_official = library("store.official", "load_official")
 
 
 def compare_options(func: Any) -> Any:

@@ -10,20 +10,22 @@ from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 from rich.text import Text
 
-from openpeel.cli.terminal_table import terminal_table
-from openpeel.config import Workspace, workspace
 from openpeel.errors import OpenpeelError
 from openpeel.exports import csv_text
-from openpeel.indicators.result import IndicatorResult
 from openpeel.provenance import SYNTHETIC_MARK
+
+if TYPE_CHECKING:  # types only: the result loads pandas, the settings pydantic; --help needs
+    # neither (nor the table and progress bar, imported where they are drawn)
+    from rich.progress import Progress
+
+    from openpeel.config import Workspace
+    from openpeel.indicators.result import IndicatorResult
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -121,6 +123,10 @@ def emit(
     if not rows:
         console.print(plain_text(f"{title}: (nothing)" if title else "(nothing)"))
         return
+    from rich.table import Table
+
+    from openpeel.cli.terminal_table import terminal_table
+
     current = click.get_current_context(silent=True)  # meta is shared by nested contexts
     wide = bool(current is not None and current.meta.get(WIDE_KEY))
     shown = terminal_table(rows, indicator=indicator, wide=wide)
@@ -153,11 +159,28 @@ def as_rows(items: Sequence[Any]) -> list[dict[str, Any]]:
 
 class Context:
     """What every command gets: the workspace resolved once from the global options
-    (``--data-dir``, ``--engine``) over the environment, and its data directory."""
+    (``--data-dir``, ``--engine``) over the environment, and its data directory.
+
+    Resolved when a command first asks (not when ``--help`` only prints), so that printing a
+    command's help loads no settings machinery.
+    """
 
     def __init__(self, data_dir: Path | None, engine: str | None = None) -> None:
-        self.workspace: Workspace = workspace(data_dir, engine=engine)
-        self.data_dir = self.workspace.data_dir
+        self._options = (data_dir, engine)
+        self._workspace: Workspace | None = None
+
+    @property
+    def workspace(self) -> Workspace:
+        if self._workspace is None:
+            from openpeel.config import workspace
+
+            data_dir, engine = self._options
+            self._workspace = workspace(data_dir, engine=engine)
+        return self._workspace
+
+    @property
+    def data_dir(self) -> Path:
+        return self.workspace.data_dir
 
     def database_url(self, option: str | None = None) -> str:
         """The operational database: the command's ``--database-url``, else the workspace's."""
@@ -166,6 +189,14 @@ class Context:
 
 def progress_bar(description: str) -> tuple[Progress, Callable[[int, int], None]]:
     """A transient Rich progress bar on standard error and its update(done, total) callback."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     bar = Progress(
         TextColumn("{task.description}"),
         BarColumn(),

@@ -6,26 +6,46 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from sqlalchemy import Engine, select
 
+from openpeel.cli.lazy import library, library_module
 from openpeel.cli.options import DATABASE_URL, FORCE_ID
 from openpeel.cli.output import FORMAT, Context, as_rows, console, emit, plain_text, user_errors
-from openpeel.database.engine import cached_engine, session_scope
-from openpeel.database.migrate import DatabaseError, current_revision, ensure_schema, upgrade
 from openpeel.errors import UserInputError
 from openpeel.provenance import SYNTHETIC_MARK
-from openpeel.scrutiny import audit, export, feedback, records, report, sampling, users
-from openpeel.scrutiny.models import ROLES, Meeting, Panel
 
-SCRUTINY_ERRORS = (
-    DatabaseError,
-    users.UserError,
-    records.RecordsFileError,
-    sampling.SamplingError,
-    feedback.FeedbackError,
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from openpeel.scrutiny import audit, export, feedback, records, report, sampling, users
+    from openpeel.scrutiny.models import Meeting
+else:  # imported when a command runs: --help loads no SQLAlchemy
+    audit, export, feedback, records, report, sampling, users = (
+        library_module(f"scrutiny.{name}")
+        for name in ("audit", "export", "feedback", "records", "report", "sampling", "users")
+    )
+
+cached_engine = library("database.engine", "cached_engine")
+session_scope = library("database.engine", "session_scope")
+current_revision = library("database.migrate", "current_revision")
+ensure_schema = library("database.migrate", "ensure_schema")
+upgrade = library("database.migrate", "upgrade")
+
+#: The choices of options, written here so that ``--help`` imports no SQLAlchemy (a test checks
+#: each equals the library's own).
+ROLES = (
+    "administrator",
+    "panel_coordinator",
+    "panel_member",
+    "force_liaison",
+    "analyst",
+    "auditor",
+)
+DESIGNS = ("simple", "stratified")  # scrutiny.sampling.DESIGNS
+STRATA_HELP = (  # scrutiny.sampling.STRATA_HELP
+    "s60, strip_search, under_18, nfa, ethnic_group:<white|black|asian|mixed|other>, rest"
 )
 
 
@@ -73,6 +93,8 @@ def db_upgrade(ctx: Context, database_url: str | None) -> None:
         try:
             upgrade(engine)
         except Exception as err:  # a driver error: unreachable server, bad URL
+            from openpeel.database.migrate import DatabaseError
+
             raise DatabaseError(f"cannot migrate: {str(err).splitlines()[0]}") from None
         console.print(f"database at revision {current_revision(engine)}")
 
@@ -202,6 +224,10 @@ def panels_list(ctx: Context, fmt: str, database_url: str | None) -> None:
         engine = _ready(ctx, database_url)
         with session_scope(engine) as session:
             rows = []
+            from sqlalchemy import select
+
+            from openpeel.scrutiny.models import Meeting, Panel
+
             for p in session.scalars(select(Panel).order_by(Panel.id)):
                 meetings = session.scalars(select(Meeting).where(Meeting.panel_id == p.id)).all()
                 rows.append(
@@ -315,6 +341,8 @@ def scrutiny_meeting(
 
 
 def _meeting(session: Any, meeting_id: int) -> Meeting:
+    from openpeel.scrutiny.models import Meeting
+
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
         raise sampling.SamplingError(f"no meeting {meeting_id}")
@@ -323,9 +351,9 @@ def _meeting(session: Any, meeting_id: int) -> Meeting:
 
 @scrutiny_group.command("sample")
 @click.argument("meeting_id", type=int)
-@click.option("--design", type=click.Choice(sampling.DESIGNS), default="simple", show_default=True)
+@click.option("--design", type=click.Choice(DESIGNS), default="simple", show_default=True)
 @click.option("--size", type=int, default=None, help="Records to draw (simple design).")
-@click.option("--strata", default=None, help=f"name=N,... with names from: {sampling.STRATA_HELP}")
+@click.option("--strata", default=None, help=f"name=N,... with names from: {STRATA_HELP}")
 @click.option("--seed", type=int, default=None, help="Seed (default: a random one, stored).")
 @click.option("--verify", is_flag=True, help="Re-draw the stored sample and check it matches.")
 @FORMAT
@@ -484,7 +512,9 @@ def serve(
     options: dict[str, Any] = {
         "host": host,
         "port": port,
-        "proxy_headers": https,
+        # The app reads X-Forwarded-For itself, and only from the proxies the trusted_proxies
+        # setting names: uvicorn's own handling would trust any local peer.
+        "proxy_headers": False,
         "log_level": "info",
         "access_log": access_log,
     }

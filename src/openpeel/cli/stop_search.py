@@ -8,26 +8,42 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from openpeel.calendar import Period
+from openpeel.cli.lazy import library
 from openpeel.cli.options import FORCE_ID, PERIOD, force_option
 from openpeel.cli.output import FORMAT, Context, emit_result, user_errors
 from openpeel.errors import SourceFormatError, UserInputError
-from openpeel.indicators.result import IndicatorResult
-from openpeel.indicators.stop_search import CENSUS2021, peers, rates, ratios, reconcile
-from openpeel.indicators.stop_search_models import CLOCKS, POSITIVES, darkness, hit_rate
-from openpeel.indicators.stop_search_outcomes import ALL, age_sex, outcomes, s60_strip
-from openpeel.indicators.stop_search_quality import quality, trend
-from openpeel.sources.official_stop_search import (
-    OfficialFileError,
-    population_2011,
-    read_official,
-)
-from openpeel.stats.rate_ratio import METHODS
-from openpeel.store.connection import connect
+
+if TYPE_CHECKING:
+    from openpeel.indicators.result import IndicatorResult
+
+#: The choices of options, written here so that ``--help`` imports no analytics library (a
+#: test checks each against the library's own list).
+CENSUS2021 = "census2021"  # indicators.stop_search.CENSUS2021
+ALL = "all"  # indicators.stop_search_outcomes.ALL
+METHODS = ("exact", "score", "wald_log")  # stats.rate_ratio.METHODS
+POSITIVES = ("any_action", "arrest", "linked")  # indicators.stop_search_models.POSITIVES
+CLOCKS = ("auto", "utc", "local")  # indicators.stop_search_models.CLOCKS
+
+
+quality = library("indicators.stop_search_quality", "quality")
+trend = library("indicators.stop_search_quality", "trend")
+rates = library("indicators.stop_search", "rates")
+ratios = library("indicators.stop_search", "ratios")
+peers = library("indicators.stop_search", "peers")
+reconcile = library("indicators.stop_search", "reconcile")
+outcomes = library("indicators.stop_search_outcomes", "outcomes")
+s60_strip = library("indicators.stop_search_outcomes", "s60_strip")
+age_sex = library("indicators.stop_search_outcomes", "age_sex")
+hit_rate = library("indicators.stop_search_models", "hit_rate")
+darkness = library("indicators.stop_search_models", "darkness")
+read_official = library("sources.official_stop_search", "read_official")
+population_2011 = library("sources.official_stop_search", "population_2011")
+connect = library("store.connection", "connect")
 
 
 def _scope_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -410,7 +426,7 @@ def reconcile_command(
             raise UserInputError(f"no such file: {official}")
         try:
             table = read_official(official)
-        except OfficialFileError:
+        except SourceFormatError:  # the reader's own one-line reasons (OfficialFileError)
             raise
         except (UnicodeDecodeError, KeyError) as err:
             raise SourceFormatError(

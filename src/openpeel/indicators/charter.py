@@ -10,7 +10,7 @@ bank holidays), on the few rows it covers.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -70,7 +70,7 @@ _EXTRA = (
 )
 
 
-@cache
+@lru_cache(maxsize=64)  # bounded: its arguments come from requests
 def bank_holidays(year: int) -> tuple[date, ...]:
     """England and Wales bank holidays of a year (with substitute days)."""
     days = []

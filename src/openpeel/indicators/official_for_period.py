@@ -3,7 +3,8 @@ area is judged on: the report, the web pages and the assessment call these (one 
 
 Each function picks the published edition that speaks to the period
 (:func:`openpeel.indicators.official_period.edition_for`), runs the indicator of that
-publication (recorded crime, crime outcomes, use of force, workforce representation) and adds
+publication (recorded crime, crime outcomes, use of force, workforce representation, and from
+the HMICFRS value for money profiles money, workforce resources and demand) and adds
 the force's position against England and Wales and against every force: the ratio of the
 force's figure to the national one (its interval is the force's interval divided by the national
 figure, which is a total over millions and is taken as fixed) and the force's rank. It names its
@@ -20,10 +21,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from openpeel.calendar import Period
+from openpeel.errors import DataUnavailableError
 from openpeel.indicators import (
     official_crime,
+    official_demand,
+    official_money,
     official_outcomes,
+    official_resources,
     official_use_of_force,
+    official_vfm,
     official_workforce,
 )
 from openpeel.indicators.official_period import Edition, edition_for, publication_figures
@@ -35,6 +41,9 @@ CHARGED = "Charged/Summonsed"
 #: The ONS headline offence group (fraud is recorded by Action Fraud, not by forces).
 TOTAL_CRIME_PREFIX = "Total recorded crime"
 NATIONAL = "england-and-wales"
+#: The value for money profiles' gross revenue expenditure without the national functions some
+#: forces host (counter terrorism, ...): the spending figure forces are compared on.
+SPENDING_HEADLINE = "TOTAL excl NATIONAL POLICING"
 
 
 def _edition(con: Any, publication: str, period: Period) -> tuple[pa.Table, Edition]:
@@ -59,6 +68,7 @@ def _finish(result: IndicatorResult, edition: Edition, period: Period) -> Indica
             **result.meta,
             "publication": edition.publication,
             "edition": edition.label,
+            "edition_words": edition.words,
             "period_asked": period.label,
         },
     )
@@ -223,4 +233,81 @@ def workforce_representation_for(
         definition=result.definition
         + " The interval of the ratio is the share's interval over the residents' share.",
     )
+    return _finish(result, edition, period)
+
+
+def _value_to_national(result: IndicatorResult) -> IndicatorResult:
+    """The result with ``value_to_england_and_wales`` = value / England and Wales value."""
+    t = result.table.copy()
+    t["value_to_england_and_wales"] = [
+        _ratio(v, n) for v, n in zip(t["value"], t["england_and_wales_value"], strict=True)
+    ]
+    return replace(
+        result,
+        table=t,
+        definition=result.definition
+        + " Ratio to England and Wales: the force's value / the England and Wales value.",
+    )
+
+
+def _value_for_money(con: Any, period: Period) -> tuple[pa.Table, Edition]:
+    """Both workbooks of the HMICFRS value for money profiles (the annual data return gives the
+    residents every per-head figure divides by), the edition chosen on the ADR."""
+    adr = publication_figures(con, official_vfm.ADR)
+    edition = edition_for(adr, official_vfm.ADR, period)
+    try:
+        poa = publication_figures(con, official_vfm.POA)
+    except DataUnavailableError:
+        return adr, edition
+    return pa.concat_tables([adr, poa]), edition
+
+
+def money_for(con: Any, force_id: str, period: Period) -> IndicatorResult:
+    """Funding, spending and staff by function per resident (HMICFRS value for money profiles)
+    of the edition for the period, each against England and Wales. The row of gross revenue
+    expenditure excluding national policing is marked ``is_headline``.
+
+    Raises:
+        DataUnavailableError: nothing loaded, no edition in or before the period, or the force
+            is not in the workbooks.
+        UserInputError: unknown force.
+    """
+    figures, edition = _value_for_money(con, period)
+    result = _value_to_national(official_money.money(figures, force_id, edition.label))
+    t = result.table
+    result = replace(
+        result,
+        table=t.assign(
+            is_headline=(t["section"] == "spending")
+            & (t["item"].str.upper() == SPENDING_HEADLINE.upper())
+        ),
+    )
+    return _finish(result, edition, period)
+
+
+def workforce_resources_for(con: Any, force_id: str, period: Period) -> IndicatorResult:
+    """Officers, staff and PCSOs per 1,000 residents and their change since the earliest year
+    the value for money profiles give, of the edition for the period.
+
+    Raises:
+        DataUnavailableError: nothing loaded, no edition in or before the period, or the force
+            is not in the workbook.
+        UserInputError: unknown force.
+    """
+    figures, edition = _value_for_money(con, period)
+    result = official_resources.workforce_resources(figures, force_id, edition.label)
+    return _finish(_value_to_national(result), edition, period)
+
+
+def demand_for(con: Any, force_id: str, period: Period) -> IndicatorResult:
+    """999 calls received and incidents by grade per 1,000 residents (HMICFRS value for money
+    annual data return) of the edition for the period.
+
+    Raises:
+        DataUnavailableError: nothing loaded, no edition in or before the period, or the force
+            is not in the workbook.
+        UserInputError: unknown force.
+    """
+    figures, edition = _value_for_money(con, period)
+    result = official_demand.demand(figures, force_id, edition.label)
     return _finish(result, edition, period)

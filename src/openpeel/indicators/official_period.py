@@ -59,7 +59,9 @@ def title_of(publication: str) -> str:
     declared = publications().get(publication)
     if declared is None:
         return publication
-    return f"{declared.publisher}, {declared.title}" if declared.publisher else declared.title
+    if not declared.publisher or declared.title.startswith(declared.publisher):
+        return declared.title
+    return f"{declared.publisher}, {declared.title}"
 
 
 def period_end(label: str) -> date | None:
@@ -97,7 +99,11 @@ class Edition:
 
     @property
     def words(self) -> str:
-        """The period in words: ``year ending December 2019``, ``2019/20``."""
+        """The period in words: ``year ending December 2019``, ``2019/20``, ``value for money
+        profiles 2017``."""
+        profiles = VFM_PROFILES.fullmatch(self.label.strip())
+        if profiles:
+            return f"value for money profiles {profiles.group(1)}"
         return PERIOD_WORDS.get(self.publication, "{}").format(self.label)
 
     @property
@@ -116,8 +122,8 @@ class Edition:
             return None
         return (
             f"The latest published figures at or before {period.label} are for {self.words}: "
-            "they describe an earlier time than the period chosen (load a later edition with "
-            "'openpeel official load')."
+            "they describe an earlier time than the period chosen (a later edition, once "
+            "loaded, is shown instead)."
         )
 
 

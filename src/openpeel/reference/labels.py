@@ -2,20 +2,20 @@
 (section 23)``, ``west-midlands`` -> ``West Midlands Police``, ``not_stated`` -> ``Not stated``.
 
 Codes stay in CSV, JSON and the API (they are stable and machine-readable); tables and pages
-people read show these names instead. A vocabulary code is named by the wording police.uk
-publishes for it (the first raw value of the vocabulary that maps to it); a force id by the
-force's name; a few codes of openpeel's own by :data:`OWN_NAMES`; anything else written as a
-code (lower case, ``_`` between words) reads as words with a capital letter.
+people read show these names instead. A column's codes are named by its vocabulary
+(:func:`openpeel.reference.vocabularies.code_name`: the wording police.uk publishes), a force
+id by :func:`openpeel.reference.forces.force_label`, a few codes of openpeel's own by
+:data:`OWN_NAMES`; anything else written as a code (lower case, ``_`` between words) reads as
+words with a capital letter. The web pages use the same two functions.
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache
 from typing import Any
 
-from openpeel.reference.forces import forces
-from openpeel.reference.vocabularies import vocabulary
+from openpeel.reference.forces import force_label, forces
+from openpeel.reference.vocabularies import code_name as vocabulary_code_name
 
 #: Column name -> the vocabulary its codes come from.
 COLUMN_VOCABULARY: dict[str, str] = {
@@ -53,28 +53,19 @@ OWN_NAMES: dict[str, str] = {
 _CODE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 
 
-@cache
-def _vocabulary_names(name: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for term in vocabulary(name).values():
-        out.setdefault(term.code, term.raw.strip())
-    return out
-
-
 def code_name(column: str, code: Any) -> Any:
     """The name people read for ``code`` in ``column``; the value itself when it is not a code
     (a number, a date, free text)."""
     if not isinstance(code, str) or not code:
         return code
     if column in FORCE_COLUMNS and code in forces():
-        return forces()[code].name
+        return force_label(code)
     if code in OWN_NAMES:
         return OWN_NAMES[code]
     vocabulary_name = COLUMN_VOCABULARY.get(column)
     if vocabulary_name is not None:
-        named = _vocabulary_names(vocabulary_name).get(code)
-        if named:
-            return named[:1].upper() + named[1:]
+        named = vocabulary_code_name(vocabulary_name, code)
+        return named[:1].upper() + named[1:]
     if _CODE.match(code):
         words = code.replace("_", " ")
         return words[:1].upper() + words[1:]

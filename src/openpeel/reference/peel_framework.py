@@ -34,6 +34,9 @@ SECTIONS = (
     "official_outcome",
     "official_use_of_force",
     "official_workforce",
+    "crime_recording",
+    "official_money",
+    "official_demand",
 )
 
 

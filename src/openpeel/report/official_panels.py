@@ -23,6 +23,9 @@ from openpeel.report import charts
 from openpeel.report.model import Headline, Panel
 from openpeel.report.panels import _safe, display, interval_text, label
 
+#: A figure that is a count of a whole population or an amount of money: no sampling interval.
+NO_INTERVAL = "no interval: not a sample"
+
 FOOTNOTE = re.compile(r"\s*\d+(,\d+)*$")
 
 
@@ -46,11 +49,8 @@ def _fixed(df: pd.DataFrame, columns: tuple[str, ...], decimals: int = 2) -> pd.
 
 
 def _edition(result: IndicatorResult) -> str:
-    meta = result.meta
-    edition = str(meta.get("edition", ""))
-    if meta.get("publication") == "ons-recorded-crime":
-        return f"year ending {edition}"
-    return edition
+    """The edition shown, in words ('year ending December 2019', '2019/20')."""
+    return str(result.meta.get("edition_words") or result.meta.get("edition", ""))
 
 
 def _rank_text(rank: Any, compared: Any, what: str) -> str:
@@ -313,14 +313,20 @@ def _use_of_force(con: Any, force_id: str, period: Period) -> Panel:
 
 
 def official_workforce_panels(con: Any, force_id: str, period: Period) -> list[Panel]:
-    """Ethnic-minority share of officers, joiners and leavers against the area's residents."""
+    """Ethnic-minority share of officers, joiners and leavers against the area's residents;
+    officers, staff and PCSOs per 1,000 residents and their change."""
     title = "Workforce representation (Home Office police workforce)"
     return [
         _safe(
             "official-workforce-representation",
             title,
             lambda: _workforce(con, force_id, period),
-        )
+        ),
+        _safe(
+            "official-workforce-resources",
+            "Officers, staff and PCSOs per 1,000 residents (HMICFRS value for money profiles)",
+            lambda: _resources(con, force_id, period),
+        ),
     ]
 
 
@@ -394,6 +400,218 @@ def _workforce(con: Any, force_id: str, period: Period) -> Panel:
             "representation_ratio": ("Ratio of representation", "text"),
             "representation_ratio_low": ("Ratio low", "text"),
             "representation_ratio_high": ("Ratio high", "text"),
+        },
+    )
+    panel.caveats = list(r.caveats)
+    return panel
+
+
+def _resources(con: Any, force_id: str, period: Period) -> Panel:
+    r = official.workforce_resources_for(con, force_id, period)
+    t = r.table
+    edition = _edition(r)
+    panel = Panel(
+        "official-workforce-resources",
+        f"Officers, staff and PCSOs per 1,000 residents, {edition}",
+        r,
+    )
+    per_1000 = t[t["measure"].isin(tuple(RESOURCE_WORDS))].assign(
+        who=lambda d: d["measure"].map(RESOURCE_WORDS)
+    )
+    officers = per_1000[per_1000["measure"] == "officers_per_1000"]
+    if len(officers):
+        o = officers.iloc[0]
+        panel.headlines.append(
+            Headline(
+                f"Officers per 1,000 residents ({edition})",
+                number_text(o["value"], 2),
+                NO_INTERVAL,
+                f"{number_text(o['workforce_fte'], 0)} officers (FTE); England and Wales "
+                f"{number_text(o['england_and_wales_value'], 2)} per 1,000.",
+            )
+        )
+        if pd.notna(o["change_percent"]):
+            panel.headlines.append(
+                Headline(
+                    f"Change in officers since 31 March {int(o['base_year'])}",
+                    f"{o['change_percent']:+.1f}%",
+                    NO_INTERVAL,
+                    f"{number_text(o['change_fte'], 0)} FTE: {number_text(o['base_fte'], 0)} "
+                    f"then, {number_text(o['workforce_fte'], 0)} at 31 March "
+                    f"{int(o['as_at_31_march'])}.",
+                )
+            )
+        panel.comparison = [
+            _rank_text(o["rank"], o["forces_compared"], "officers per 1,000 residents")
+        ]
+    shown = per_1000.assign(no_low=per_1000["value"], no_high=per_1000["value"])
+    panel.chart_description = (
+        f"Bar chart of the workforce per 1,000 residents, {edition}: "
+        + "; ".join(f"{g.who} {number_text(g.value, 2)}" for g in shown.itertuples())
+    )
+    chart = charts.interval_bars(
+        shown, "who", "value", "no_low", "no_high", "Per 1,000 residents (FTE)", "Who"
+    )
+    panel.chart_spec = chart.to_dict()
+    panel.chart_svg = charts.to_svg(chart, panel.chart_description)
+    panel.table = display(
+        _fixed(per_1000, ("value", "england_and_wales_value")),
+        {
+            "who": ("Who", "text"),
+            "workforce_fte": ("FTE", "int"),
+            "value": ("Per 1,000 residents", "text"),
+            "england_and_wales_value": ("England and Wales", "text"),
+            "base_year": ("Base year", "text"),
+            "change_percent": ("Change since base year %", "num"),
+            "rank": ("Rank among forces", "int"),
+        },
+    )
+    panel.caveats = list(r.caveats)
+    return panel
+
+
+RESOURCE_WORDS = {
+    "officers_per_1000": "Officers",
+    "police_staff_per_1000": "Police staff",
+    "pcsos_per_1000": "PCSOs",
+}
+
+
+# --- Strategic planning and value for money: money (HMICFRS value for money profiles) ---------
+
+
+def official_money_panels(con: Any, force_id: str, period: Period) -> list[Panel]:
+    """Spending per resident by function against England and Wales."""
+    title = "Spending per resident (HMICFRS value for money profiles)"
+    return [_safe("official-money", title, lambda: _money(con, force_id, period))]
+
+
+def function_label(item: Any) -> str:
+    """'TOTAL LOCAL POLICING' -> 'Local policing'."""
+    text = str(item).strip()
+    if text.upper().startswith("TOTAL "):
+        text = text[6:]
+    return text[:1].upper() + text[1:].lower()
+
+
+def _money(con: Any, force_id: str, period: Period) -> Panel:
+    r = official.money_for(con, force_id, period)
+    t = r.table
+    edition = _edition(r)
+    panel = Panel("official-money", f"Spending per resident by function, {edition}", r)
+    headline = t[t["is_headline"]]
+    if len(headline):
+        h = headline.iloc[0]
+        panel.headlines.append(
+            Headline(
+                f"Spending per resident, national policing excluded ({edition})",
+                f"£{number_text(h['value'], 0)}",
+                NO_INTERVAL,
+                f"England and Wales £{number_text(h['england_and_wales_value'], 0)} per "
+                "resident (gross revenue expenditure).",
+            )
+        )
+        panel.comparison = [
+            f"The force spends {h['value_to_england_and_wales']:.2f} times the England and "
+            "Wales figure per resident.",
+            _rank_text(h["rank"], h["forces_compared"], "spending per resident"),
+        ]
+    functions = t[
+        (t["section"] == "spending")
+        & ~t["item"].str.upper().str.startswith(("TOTAL EXCL",))
+        & (t["item"].str.upper() != "TOTAL")
+    ].assign(item=lambda d: d["item"].map(function_label))
+    shown = functions[functions["value"].notna()].assign(
+        no_low=lambda d: d["value"], no_high=lambda d: d["value"]
+    )
+    panel.chart_description = (
+        f"Bar chart of spending per resident by function, {edition}: "
+        + "; ".join(f"{g.item} £{number_text(g.value, 0)}" for g in shown.itertuples())
+    )
+    chart = charts.interval_bars(
+        shown, "item", "value", "no_low", "no_high", "Pounds per resident", "Function"
+    )
+    panel.chart_spec = chart.to_dict()
+    panel.chart_svg = charts.to_svg(chart, panel.chart_description)
+    panel.table = display(
+        _fixed(functions, ("value", "england_and_wales_value")),
+        {
+            "item": ("Function", "text"),
+            "value": ("£ per resident", "text"),
+            "england_and_wales_value": ("England and Wales", "text"),
+            "share_of_spending": ("Share of spending", "share"),
+            "rank": ("Rank among forces", "int"),
+        },
+    )
+    panel.caveats = list(r.caveats)
+    return panel
+
+
+# --- Responding to the public: demand (HMICFRS value for money profiles) -----------------------
+
+
+def official_demand_panels(con: Any, force_id: str, period: Period) -> list[Panel]:
+    """999 calls received and incidents by grade per 1,000 residents."""
+    title = "Demand: 999 calls and incidents (HMICFRS value for money profiles)"
+    return [_safe("official-demand", title, lambda: _demand(con, force_id, period))]
+
+
+DEMAND_WORDS = {
+    "calls_999": "999 calls received",
+    "emergency": "Emergency incidents",
+    "priority": "Priority incidents",
+    "scheduled": "Scheduled incidents",
+    "resolved_without_deployment": "Resolved without deployment",
+}
+
+
+def _demand(con: Any, force_id: str, period: Period) -> Panel:
+    r = official.demand_for(con, force_id, period)
+    t = r.table.assign(what=lambda d: d["measure"].map(lambda m: DEMAND_WORDS.get(m, label(m))))
+    edition = _edition(r)
+    panel = Panel("official-demand", f"999 calls and incidents per 1,000 residents, {edition}", r)
+    calls = t[t["measure"] == "calls_999"]
+    if len(calls):
+        c = calls.iloc[0]
+        panel.headlines.append(
+            Headline(
+                f"999 calls received per 1,000 residents ({edition})",
+                number_text(c["rate_per_1000"]),
+                interval_text(c["rate_per_1000_low"], c["rate_per_1000_high"]),
+                f"{number_text(c['count'], 0)} calls; England and Wales "
+                f"{number_text(c['england_and_wales_rate_per_1000'])} per 1,000.",
+            )
+        )
+        panel.comparison = [
+            _rank_text(c["rank"], c["forces_compared"], "999 calls per 1,000 residents")
+        ]
+    shown = t[t["rate_per_1000"].notna()]
+    panel.chart_description = (
+        f"Bar chart of 999 calls and incidents per 1,000 residents, {edition}: "
+        + "; ".join(f"{g.what} {number_text(g.rate_per_1000)}" for g in shown.itertuples())
+    )
+    chart = charts.interval_bars(
+        shown,
+        "what",
+        "rate_per_1000",
+        "rate_per_1000_low",
+        "rate_per_1000_high",
+        "Per 1,000 residents a year",
+        "Demand",
+    )
+    panel.chart_spec = chart.to_dict()
+    panel.chart_svg = charts.to_svg(chart, panel.chart_description)
+    panel.table = display(
+        t,
+        {
+            "what": ("Demand", "text"),
+            "count": ("Number", "int"),
+            "rate_per_1000": ("Per 1,000", "num"),
+            "rate_per_1000_low": ("Low", "num"),
+            "rate_per_1000_high": ("High", "num"),
+            "england_and_wales_rate_per_1000": ("England and Wales per 1,000", "num"),
+            "share": ("Share of incidents", "share"),
+            "rank": ("Rank among forces", "int"),
         },
     )
     panel.caveats = list(r.caveats)

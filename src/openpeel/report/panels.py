@@ -871,6 +871,8 @@ BUILDERS: dict[str, Builder] = {
     "official_use_of_force": official_panels("official_use_of_force"),
     "official_workforce": official_panels("official_workforce"),
     "crime_recording": crime_recording_panels,
+    "official_money": official_panels("official_money"),
+    "official_demand": official_panels("official_demand"),
 }
 
 

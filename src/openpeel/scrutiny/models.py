@@ -242,6 +242,10 @@ class Review(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
+    # Optimistic locking: every UPDATE names the version it read and sets the next one; an
+    # UPDATE of a row another transaction changed meanwhile matches nothing (StaleDataError).
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
 
 class LiaisonResponse(Base):
     """The force's answer to a record the panel graded red."""

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from openpeel.errors import UserInputError
 from openpeel.scrutiny import audit
@@ -27,6 +28,8 @@ from openpeel.scrutiny.models import (
 )
 
 MAX_COMMENT_CHARS = 5000
+#: How many times a submission re-reads a review another submission changed meanwhile.
+UPDATE_ATTEMPTS = 5
 #: Choice fields of the review form and their allowed values.
 CHOICES: dict[str, tuple[str, ...]] = {
     "grounds_recorded": YES_NO_UNCLEAR,
@@ -110,17 +113,38 @@ def submit_review(
                 session, reviewer.id, "create", "review", review.id, values, meeting_id=meeting.id
             )
             return review
-    before = review_values(existing)
-    diff = audit.changes(before, values)
-    if diff:
-        for name, value in values.items():
-            setattr(existing, name, value)
-        existing.version += 1
-        existing.updated_at = utcnow()
-        audit.record(
-            session, reviewer.id, "update", "review", existing.id, diff, meeting_id=meeting.id
-        )
-    return existing
+    return _update(session, existing, reviewer, values, meeting.id)
+
+
+def _update(
+    session: Session, review: Review, reviewer: User, values: dict[str, Any], meeting_id: int
+) -> Review:
+    """Apply a submission to a stored review: written at once under optimistic locking (the
+    version it read), and when another submission changed the review meanwhile, re-read and
+    applied to what that one left, so no version is lost and the audit entry's "before" values
+    are the ones replaced."""
+    for _attempt in range(UPDATE_ATTEMPTS):
+        diff = audit.changes(review_values(review), values)
+        if not diff:
+            return review
+        try:
+            # The change and its audit entry are written together, while the row is held.
+            with session.begin_nested():
+                for name, value in values.items():
+                    setattr(review, name, value)
+                review.updated_at = utcnow()
+                session.flush()
+                audit.record(
+                    session, reviewer.id, "update", "review", review.id, diff, meeting_id=meeting_id
+                )
+                session.flush()
+        except StaleDataError:
+            # Read what the other submission stored, holding the row this time (PostgreSQL;
+            # SQLite writes one transaction at a time anyway).
+            session.refresh(review, with_for_update=True)
+            continue
+        return review
+    raise ReviewError("the review kept changing while it was saved: try again")
 
 
 def reviews_of_item(session: Session, item_id: int) -> list[Review]:

@@ -386,9 +386,8 @@ def _read_batch(
                 out.refused.append(
                     _refused_file(
                         f,
-                        f"{missing - len(found):,} of its {expected:,} records cannot be "
-                        f"accounted for: the CSV reader could not split {missing:,} lines "
-                        f"and names {len(found):,}{where}",
+                        f"its records cannot be accounted for: {expected:,} lines, of which "
+                        f"the CSV reader read {parsed:,} and rejected {len(found):,}{where}",
                     )
                 )
                 continue

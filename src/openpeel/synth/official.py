@@ -2,7 +2,7 @@
 shows the PEEL areas that rest on them (recorded crime, crime outcomes, use of force, workforce
 representation) with numbers, read by the same reader as the real files.
 
-Four files for one financial year, for the demo force and a handful of peer forces, plus the
+Six files for one financial year, for the demo force and a handful of peer forces, plus the
 England and Wales rows the real tables carry:
 
 - ``synthetic-pfatables-year-ending-march-YYYY.xlsx``: ONS police force area tables P1 (offences
@@ -13,7 +13,11 @@ England and Wales rows the real tables carry:
 - ``synthetic-police-use-of-force-aprYYYY-marYYYY-tables.ods``: Home Office use of force tables 12
   (incidents by force) and 16 (tactics by perceived ethnicity);
 - ``synthetic-police-workforce-tabs-31-march-YYYY.ods``: Home Office police workforce tables H1,
-  D1 (with the residents' ethnic-minority share), D2, D3 and D4.
+  D1 (with the residents' ethnic-minority share), D2, D3 and D4;
+- ``synthetic-HMICFRS-VFM-YYYY-open-data-ADR.ods`` and ``...-POA.ods``: HMICFRS value for money
+  profiles, one column per force: the annual data return (population, officers, staff and PCSOs
+  since 2009/10, joiners, leavers, sickness, 999 calls, incidents by grade) and the police
+  objective analysis (funding, and spending, officers and staff by function).
 
 Every file name begins with "synthetic", which is what marks the figures loaded from it as
 synthetic on every page, chart and export (``openpeel.provenance``). The numbers are made up:
@@ -182,6 +186,7 @@ def write_official(
             rng,
         ),
         _workforce(out / f"synthetic-police-workforce-tabs-31-march-{last}.ods", listed, last, rng),
+        *_value_for_money(out, listed, last, rng),
     ]
     return OfficialFiles(files, ids, financial_year)
 
@@ -504,3 +509,175 @@ def _workforce(path: Path, listed: list[_Force], year: int, rng: np.random.Gener
             "Table_JL1": [[f"Table JL1  Police officer joiners and leavers, {at}"]],
         },
     )
+
+
+# --- HMICFRS value for money profiles -----------------------------------------------------------
+
+#: Police objective analysis functions and their share of gross revenue expenditure.
+FUNCTIONS: tuple[tuple[str, float], ...] = (
+    ("TOTAL LOCAL POLICING*", 0.33),
+    ("TOTAL DEALING WITH THE PUBLIC", 0.055),
+    ("TOTAL CRIMINAL JUSTICE ARRANGEMENTS", 0.058),
+    ("TOTAL ROAD POLICING", 0.025),
+    ("TOTAL OPERATIONAL SUPPORT", 0.05),
+    ("TOTAL INTELLIGENCE", 0.04),
+    ("TOTAL PUBLIC PROTECTION", 0.06),
+    ("TOTAL INVESTIGATIONS*", 0.05),
+    ("TOTAL INVESTIGATIVE SUPPORT", 0.03),
+    ("TOTAL SUPPORT FUNCTIONS", 0.19),
+    ("TOTAL CENTRAL COSTS", 0.04),
+    ("TOTAL POLICE CRIME COMMISSIONER", 0.02),
+    ("TOTAL NATIONAL POLICING", 0.052),
+)
+NATIONAL_FUNCTION = "TOTAL NATIONAL POLICING"
+
+
+def _value_for_money(
+    out: Path, listed: list[_Force], year: int, rng: np.random.Generator
+) -> list[Path]:
+    names = [f.name for f in listed]
+    header: Row = ["", *names]
+    officers_now = {
+        f.force_id: f.population / 1000 * 2.1 * float(rng.lognormal(0, 0.1)) for f in listed
+    }
+
+    def row(label: str, values: Sequence[float]) -> Row:
+        return [label, *(round(float(v), 2) for v in values)]
+
+    adr: list[Row] = [["Home Office ADR data"], [], header, ["Population"]]
+    adr.append(
+        row(
+            f"Population (1000s) [Office of National Statistics mid-{year - 1} estimates]",
+            [f.population / 1000 for f in listed],
+        )
+    )
+    adr.append(["Joiners"])
+    adr.append(
+        row(
+            f"Joiners - Officers (FTE) [ADR 521 - Joiners year to 31 March {year}]",
+            [officers_now[f.force_id] * rng.uniform(0.06, 0.11) for f in listed],
+        )
+    )
+    adr.append(["Leavers"])
+    leavers = [officers_now[f.force_id] * rng.uniform(0.05, 0.08) for f in listed]
+    adr.append(
+        row(f"Leavers - Officers (FTE) [ADR 531 - Leavers year to 31 March {year}]", leavers)
+    )
+    adr.append(
+        row(
+            "Leavers - Officers (excl transfers) (FTE) [ADR 531 - Leavers year to 31 March "
+            f"{year}]",
+            [v * 0.85 for v in leavers],
+        )
+    )
+    adr.append(["Short-medium term sick"])
+    adr.append(
+        row(
+            "Short-medium term sick - Officers (FTE) [ADR 502 - Short and medium term (28 "
+            f"calendar days or less) sick absence as of 31 March {year}]",
+            [officers_now[f.force_id] * rng.uniform(0.015, 0.03) for f in listed],
+        )
+    )
+    adr.append(["Long term sick"])
+    adr.append(
+        row(
+            "Long term sick - Officers (FTE) [ADR 551 - Long-term absence, certified sickness as "
+            f"of 31 March {year}]",
+            [officers_now[f.force_id] * rng.uniform(0.015, 0.03) for f in listed],
+        )
+    )
+    adr.append(["Historic officers"])
+    years = range(2010, year + 1)
+    for label, per_officer, fall in (
+        ("Officers", 1.0, 0.18),
+        ("PCSOs", 0.09, 0.35),
+        ("Police staff (inc. S38, exc. S39 & traffic)", 0.65, 0.1),
+    ):
+        kind = label.split(" (")[0]
+        for y in years:
+            # A fall to 2017 and a recovery after it (the national uplift).
+            path = 1.0 - fall * min(y - 2010, 7) / 7 + 0.02 * max(y - 2017, 0)
+            now = 1.0 - fall + 0.02 * max(year - 2017, 0)
+            adr.append(
+                row(
+                    f"{label} - {y - 1}/{y % 100:02d} (FTE) [ADR 502 - {kind} as of years end]",
+                    [officers_now[f.force_id] * per_officer * path / now for f in listed],
+                )
+            )
+    adr.append(["999 calls"])
+    adr.append(
+        row(
+            f"999 calls [ADR 441 - 999 calls received by force year to 31 March {year}]",
+            [rng.poisson(150 * f.crime_factor * f.population / 1000) for f in listed],
+        )
+    )
+    adr.append(["Incidents"])
+    for grade, per_1000 in (
+        ("Emergency", 45.0),
+        ("Priority", 70.0),
+        ("Scheduled", 45.0),
+        ("Resolved (w/o deployment)", 115.0),
+    ):
+        adr.append(
+            row(
+                f"NSIR incidents - {grade} [ADR 342 - Emergency and Priority Incidents year to "
+                f"end 31 March {year}]",
+                [rng.poisson(per_1000 * f.crime_factor * f.population / 1000) for f in listed],
+            )
+        )
+    adr += [[], ["SYNTHETIC figures made up by openpeel for its demo (not real)."]]
+
+    spend = {
+        f.force_id: 207.0 * f.population * float(rng.lognormal(0, 0.08)) / 1000 for f in listed
+    }
+    shares = {
+        f.force_id: dict(
+            zip(
+                (n for n, _s in FUNCTIONS),
+                rng.dirichlet([s * 300 for _n, s in FUNCTIONS]),
+                strict=True,
+            )
+        )
+        for f in listed
+    }
+
+    def by_function(title: str, total: dict[str, float]) -> list[Row]:
+        rows: list[Row] = [[title], [], ["POA category", *names]]
+        for name, _share in FUNCTIONS:
+            rows.append(row(name, [total[f.force_id] * shares[f.force_id][name] for f in listed]))
+        rows.append(row("TOTAL", [total[f.force_id] for f in listed]))
+        rows.append(
+            row(
+                "TOTAL excl NATIONAL POLICING",
+                [total[f.force_id] * (1 - shares[f.force_id][NATIONAL_FUNCTION]) for f in listed],
+            )
+        )
+        return rows
+
+    central = {f.force_id: spend[f.force_id] * rng.uniform(0.6, 0.75) for f in listed}
+    funding: list[Row] = [["POA - Funding, £000s"], [], ["POA category", *names]]
+    funding.append(row("Central Funding", [central[f.force_id] for f in listed]))
+    funding.append(row("Police Grant", [central[f.force_id] * 0.6 for f in listed]))
+    funding.append(row("Formula grant", [central[f.force_id] * 0.4 for f in listed]))
+    funding.append(row("Local Funding", [spend[f.force_id] - central[f.force_id] for f in listed]))
+    funding.append(
+        row("Council Tax Precept Income", [spend[f.force_id] - central[f.force_id] for f in listed])
+    )
+    funding.append(row("Total funding", [spend[f.force_id] for f in listed]))
+    staff = {f.force_id: officers_now[f.force_id] * 0.65 for f in listed}
+    note = [[], ["SYNTHETIC figures made up by openpeel for its demo (not real)."]]
+    poa = {
+        "Notes_and_sources": [["SYNTHETIC value for money profiles (made up for the demo)"]],
+        "3_Funding": funding + note,
+        "4_Officers_FTE": by_function("POA - Officers, FTE", officers_now) + note,
+        "5_Staff_FTE": by_function("POA - Staff, FTE", staff) + note,
+        "8_GRE": by_function("POA - Gross revenue expenditure, £000s", spend) + note,
+    }
+    stem = f"synthetic-HMICFRS-VFM-{year}-open-data"
+    return [
+        _write(
+            out / f"{stem}-ADR.ods",
+            {"Notes_and_sources": [["SYNTHETIC notes"]], "Data": adr},
+        ),
+        _write(out / f"{stem}-POA.ods", poa),
+    ]

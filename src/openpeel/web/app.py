@@ -8,7 +8,9 @@ token, the navigation and the synthetic-data flag.
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -45,11 +47,14 @@ from openpeel.web import (
     routes_stop_search,
     routes_vulnerability,
 )
+from openpeel.web.admission import ClientLimiter, Ticket, TooManyRequests, current_ticket
+from openpeel.web.public_data import ServerBusy
 from openpeel.web.rendering import pct, render, stratum_label
 from openpeel.web.security import (
     ANON_COOKIE,
     SESSION_COOKIE,
     LoginRequired,
+    client_key,
     load_secret,
     new_token,
     user_for_token,
@@ -61,6 +66,19 @@ CSP = (
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 SYNTHETIC_CACHE_SECONDS = 30.0
+#: Longest pause before a 429 (the client would only ask again at once).
+REFUSAL_PAUSE_SECONDS = 5
+#: Pages whose views are computed from the lake (counted against a client's allowance).
+DATA_PAGES = (
+    "/overview",
+    "/areas/",
+    "/crime",
+    "/calls",
+    "/stop-search",
+    "/data/",
+    "/staff/",
+    "/assess",
+)
 
 
 def create_app(
@@ -69,6 +87,7 @@ def create_app(
     data_dir: Path | None = None,
     https_only: bool = False,
     is_synthetic: bool | None = None,
+    trusted_proxies: Sequence[str] | None = None,
 ) -> FastAPI:
     """Build the app on a migrated database.
 
@@ -79,6 +98,8 @@ def create_app(
         https_only: mark cookies Secure even when the request looks like plain HTTP (behind a
             TLS-terminating proxy).
         is_synthetic: force the synthetic-data banner on or off; None asks the database.
+        trusted_proxies: addresses of reverse proxies whose ``X-Forwarded-For`` names the
+            client (default: the ``trusted_proxies`` setting; none).
     """
     where = workspace(data_dir, database_url=database_url)
     if engine is None:
@@ -92,6 +113,11 @@ def create_app(
     app.state.https_only = https_only
     app.state.synthetic_override = is_synthetic
     app.state.synthetic_cache = (0.0, False)
+    if trusted_proxies is None:
+        trusted_proxies = where.settings.trusted_proxy_addresses()
+    app.state.trusted_proxies = frozenset(trusted_proxies)
+    #: Each client's allowance of requests that need new computations (see admission.py).
+    app.state.limiter = ClientLimiter()
     with app.state.sessions() as session:
         app.state.secret = load_secret(session)
     web = resources.files("openpeel.web")
@@ -123,7 +149,27 @@ def create_app(
         request.state.is_synthetic = (
             fresh if fresh is not None else await run_in_threadpool(_synthetic, app)
         )
-        response: Response = await call_next(request)
+        client = client_key(request)
+        if request.url.path.startswith(DATA_PAGES):
+            # A client over its allowance of new views is turned away before any work, and only
+            # after a pause (which costs the app nothing but paces a client that asks again at
+            # once); the views the caches hold wait until it is within it again. A flood of new
+            # values from one client must not slow the app for everyone else.
+            refused = app.state.limiter.refusal(client)
+            if refused is not None:
+                await asyncio.sleep(min(refused.retry_after_seconds, REFUSAL_PAUSE_SECONDS))
+                return PlainTextResponse(
+                    str(refused),
+                    status_code=429,
+                    headers={"Retry-After": str(refused.retry_after_seconds)},
+                )
+        ticket = Ticket(client, app.state.limiter)
+        reset = current_ticket.set(ticket)
+        try:
+            response: Response = await call_next(request)
+        finally:
+            ticket.close()
+            current_ticket.reset(reset)
         if not anon and not getattr(request.state, "anon_cookie_set", False):
             set_cookie(request, response, ANON_COOKIE, request.state.anon_token)
         if token and request.state.user is None and not getattr(request.state, "cookie_set", False):
@@ -177,6 +223,21 @@ def create_app(
             "error.html",
             {"status": 400, "message": message, "show_feedback": False},
             status_code=400,
+        )
+
+    @app.exception_handler(TooManyRequests)
+    async def too_many(request: Request, exc: TooManyRequests) -> Response:
+        await asyncio.sleep(min(exc.retry_after_seconds, REFUSAL_PAUSE_SECONDS))
+        headers = {"Retry-After": str(exc.retry_after_seconds)}
+        return await http_error(
+            request, StarletteHTTPException(status_code=429, detail=str(exc), headers=headers)
+        )
+
+    @app.exception_handler(ServerBusy)
+    async def busy(request: Request, exc: ServerBusy) -> Response:
+        return await http_error(
+            request,
+            StarletteHTTPException(status_code=503, detail=str(exc), headers={"Retry-After": "5"}),
         )
 
     @app.exception_handler(UserInputError)

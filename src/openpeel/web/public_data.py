@@ -1,15 +1,31 @@
 """What the public pages read: the force and period a URL asks for, and the panels and results
-they show, computed by the report library and kept in a bounded cache. The cache is forgotten
-when the lake changes (a load rewrites its manifest or reference tables; checked at most every
-``STAMP_SECONDS``), so a running app picks up new data without a restart."""
+they show, computed by the report library and kept in a bounded cache.
+
+- **Bounded**: at most ``CACHE_SIZE`` results, least recently used forgotten first; the force
+  and period of a URL are checked against what the lake holds before anything is computed, so
+  made-up values cost a 400, not memory.
+- **Concurrent**: a value missing from the cache is computed once (later askers for the same key
+  wait for it), while computations of different keys run side by side, each on its own DuckDB
+  connection from a small pool (``COMPUTE_SLOTS`` per data directory; a DuckDB connection is
+  not safe to share between threads).
+- **Fair**: a computation counts against its client's allowance (``openpeel.web.admission``);
+  a client asking for too many new views at once gets a 429 while everyone else is served.
+- **Fresh**: the cache and the connections are forgotten when the lake changes (a load rewrites
+  its manifest or reference tables; checked at most every ``STAMP_SECONDS`` and before every
+  computation), so a running app picks up new data without a restart. Connections read a
+  hard-linked snapshot of the lake (``lake_snapshot``), which a load cannot pull files from; a
+  computation that meets replaced files anyway runs again on the new state: readers see the
+  old state or the new, never an error.
+"""
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
-from contextlib import suppress
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,42 +39,129 @@ from openpeel.provenance import lake_provenance
 from openpeel.reference.forces import force
 from openpeel.report import panels
 from openpeel.report.model import Panel
+from openpeel.web import admission, lake_snapshot
 
 T = TypeVar("T")
+CACHE_SIZE = 256
+#: DuckDB connections per data directory: how many computations run at once.
+COMPUTE_SLOTS = 2
+#: Longest wait for a free connection before answering "busy" (503).
+WAIT_SECONDS = 30.0
+STAMP_SECONDS = 2.0
+#: How many times a computation runs when loads keep replacing the files it reads.
+ATTEMPTS = 3
+_MISSING = object()
 _LOCK = threading.RLock()
 _CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-CACHE_SIZE = 256
-STAMP_SECONDS = 2.0
-_MISSING = object()
+#: key -> [its lock, how many threads want it]: one computation per key at a time.
+_KEY_LOCKS: dict[tuple[Any, ...], list[Any]] = {}
 #: data directory -> (when last checked, stamp of its lake files).
 _STAMPS: dict[str, tuple[float, tuple[float, ...]]] = {}
+#: data directory -> (lake stamp, pool of connections made for it, the folder they read).
+_POOLS: dict[str, tuple[tuple[float, ...], queue.LifoQueue[Any], Path]] = {}
+_HELD = threading.local()
+
+
+class ServerBusy(Exception):
+    """Every connection stayed busy for ``WAIT_SECONDS``: try again shortly (503)."""
 
 
 def cached(key: tuple[Any, ...], make: Callable[[], T]) -> T:
-    """The value for key, computed once (one computation at a time: DuckDB and the caches are
-    shared between request threads). A hit takes no lock: single OrderedDict operations are
-    atomic, and the request threads would otherwise queue on every cached lookup."""
+    """The value for key, computed once. A hit takes no lock (single OrderedDict operations are
+    atomic); a miss admits the request against its client's allowance (``admission.admit``),
+    waits only for a computation of the same key, and runs ``make`` with a connection checked
+    out for this thread (``connection`` returns it), retrying once when a concurrent load
+    replaced the files it read."""
     value = _CACHE.get(key, _MISSING)
     if value is not _MISSING:
         with suppress(KeyError):  # evicted meanwhile by another thread: still a valid value
             _CACHE.move_to_end(key)
         return value
-    with _LOCK:
+    if getattr(_HELD, "depth", 0):  # inside another computation: its allowance and connection
+        return _store(key, make)
+    with computing(key):
         value = _CACHE.get(key, _MISSING)
         if value is not _MISSING:
             return value
-        made = make()
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                return _store(key, make)
+            except Exception as error:
+                if attempt == ATTEMPTS or not _files_replaced(error):
+                    raise
+            _release_connections()  # a load changed the lake under the query: again, anew
+            for data_dir in list(_POOLS):
+                refresh(Path(data_dir), force=True)
+        raise AssertionError("unreachable")
+
+
+def is_cached(key: tuple[Any, ...]) -> bool:
+    """Whether the cache holds a value for key."""
+    return key in _CACHE
+
+
+@contextmanager
+def computing(key: tuple[Any, ...], admit: bool = True) -> Iterator[None]:
+    """Run a computation of ``key`` on this thread: admitted against the client's allowance
+    (unless ``admit`` is False), alone for its key, and with ``connection`` giving connections
+    checked out for it (given back at the end). Nested computations share the outer one's."""
+    if getattr(_HELD, "depth", 0):
+        yield
+        return
+    if admit:
+        admission.admit()
+    with _key_lock(key):
+        _HELD.depth = 1
+        _HELD.connections = {}
+        try:
+            yield
+        finally:
+            _release_connections()
+            _HELD.depth = 0
+
+
+def _store(key: tuple[Any, ...], make: Callable[[], T]) -> T:
+    made = make()
+    with _LOCK:
         _CACHE[key] = made
+        _CACHE.move_to_end(key)
         while len(_CACHE) > CACHE_SIZE:
             _CACHE.popitem(last=False)
-        return made
+    return made
+
+
+def _files_replaced(error: BaseException) -> bool:
+    """Whether an error comes from reading lake files a concurrent load replaced."""
+    text = str(error)
+    return "No files found" in text or "No such file or directory" in text
+
+
+@contextmanager
+def _key_lock(key: tuple[Any, ...]) -> Iterator[None]:
+    with _LOCK:
+        entry = _KEY_LOCKS.setdefault(key, [threading.Lock(), 0])
+        entry[1] += 1
+    try:
+        with entry[0]:
+            yield
+    finally:
+        with _LOCK:
+            entry[1] -= 1
+            if entry[1] == 0:
+                _KEY_LOCKS.pop(key, None)
 
 
 def clear_cache() -> None:
-    """Forget every cached result (after loading new data)."""
+    """Forget every cached result and connection (after loading new data)."""
     with _LOCK:
         _CACHE.clear()
         _STAMPS.clear()
+        _POOLS.clear()
+
+
+def cache_size() -> int:
+    """How many results the cache holds (at most ``CACHE_SIZE``)."""
+    return len(_CACHE)
 
 
 def _stamp(data_dir: Path) -> tuple[float, ...]:
@@ -78,12 +181,12 @@ def _stamp(data_dir: Path) -> tuple[float, ...]:
     return tuple(out)
 
 
-def refresh(data_dir: Path, now: float | None = None) -> None:
-    """Forget the cache when the lake changed since the last look (looks at most every
-    ``STAMP_SECONDS``; a request calls this once)."""
+def refresh(data_dir: Path, now: float | None = None, force: bool = False) -> None:
+    """Forget the cache and the connections when the lake changed since the last look (looks
+    at most every ``STAMP_SECONDS`` unless ``force``; a request calls this once)."""
     now = time.monotonic() if now is None else now
     checked = _STAMPS.get(str(data_dir))
-    if checked is not None and now - checked[0] < STAMP_SECONDS:
+    if not force and checked is not None and now - checked[0] < STAMP_SECONDS:
         return
     stamp = _stamp(data_dir)
     with _LOCK:
@@ -92,9 +195,54 @@ def refresh(data_dir: Path, now: float | None = None) -> None:
         _STAMPS[str(data_dir)] = (now, stamp)
 
 
+def _pool(data_dir: Path) -> tuple[queue.LifoQueue[Any], Path]:
+    """The connections of a data directory for its current lake (a new pool, on a new snapshot,
+    once it changed) and the folder they read."""
+    stamp = _stamp(data_dir)
+    with _LOCK:
+        found = _POOLS.get(str(data_dir))
+        if found is not None and found[0] == stamp:
+            return found[1], found[2]
+        if found is not None:
+            _CACHE.clear()  # results of the old lake
+        label = "-".join(f"{int(t * 1e6)}" for t in stamp)
+        reads = lake_snapshot.snapshot(data_dir, label) or data_dir
+        fresh: queue.LifoQueue[Any] = queue.LifoQueue()
+        for _ in range(COMPUTE_SLOTS):
+            fresh.put(None)  # a slot: its connection is made on first use
+        _POOLS[str(data_dir)] = (stamp, fresh, reads)
+        return fresh, reads
+
+
 def connection(data_dir: Path) -> Any:
-    """One Ibis connection per data directory."""
-    return cached(("connection", str(data_dir)), lambda: openpeel.connect(data_dir))
+    """The Ibis connection of the computation running on this thread (checked out of the data
+    directory's pool for the whole computation; only ``cached`` computations may query)."""
+    held: dict[str, tuple[queue.LifoQueue[Any], Any]] | None = getattr(_HELD, "connections", None)
+    if held is None or not getattr(_HELD, "depth", 0):
+        raise RuntimeError("public_data.connection is used inside a cached computation only")
+    found = held.get(str(data_dir))
+    if found is not None:
+        return found[1]
+    pool, reads = _pool(data_dir)
+    try:
+        con = pool.get(timeout=WAIT_SECONDS)
+    except queue.Empty:
+        raise ServerBusy("The server is busy: try again in a few seconds.") from None
+    if con is None:
+        try:
+            con = openpeel.connect(reads)
+        except BaseException:
+            pool.put(None)
+            raise
+    held[str(data_dir)] = (pool, con)
+    return con
+
+
+def _release_connections() -> None:
+    held: dict[str, tuple[queue.LifoQueue[Any], Any]] = getattr(_HELD, "connections", {})
+    for pool, con in held.values():
+        pool.put(con)
+    held.clear()
 
 
 def loaded_forces(data_dir: Path) -> list[str]:
@@ -146,7 +294,8 @@ def choose(
     data_dir: Path, force_id: str | None, fy: str | None, start: str | None, end: str | None
 ) -> tuple[str, Period]:
     """The force and period of a URL, with defaults: the first force loaded, and the default
-    period (``default_period``) of its months loaded."""
+    period (``default_period``) of its months loaded. A force with no data loaded, or a period
+    outside the force's months loaded, is refused (nothing is computed or cached for it)."""
     refresh(data_dir)
     forces = loaded_forces(data_dir)
     if not forces:
@@ -156,19 +305,28 @@ def choose(
         force(chosen)
     except UnknownIdError as error:
         raise BadRequest(str(error)) from error
+    if chosen not in forces:
+        raise BadRequest(f"no data is loaded for {chosen}")
+    months = loaded_months(data_dir, chosen)
+    if not months:
+        raise BadRequest(f"no data is loaded for {chosen}")
+    if not (fy or start or end):
+        return chosen, default_period(months[-1])
     try:
         if fy:  # the financial-year control wins over the month fields sent beside it
-            return chosen, Period.financial_year(fy)
-        if start or end:
+            period = Period.financial_year(fy)
+        else:
             if not (start and end):
                 raise UserInputError("give both a first and a last month (YYYY-MM)")
-            return chosen, Period.from_months(start, end)
+            period = Period.from_months(start, end)
     except UserInputError as error:
         raise BadRequest(str(error)) from error
-    last = latest_month(data_dir, chosen)
-    if last is None:
-        raise BadRequest(f"no data is loaded for {chosen}")
-    return chosen, default_period(last)
+    if period.end < months[0] or period.start > months[-1]:
+        raise BadRequest(
+            f"no data is loaded for {chosen} in {period.label}: its months run from "
+            f"{months[0]:%Y-%m} to {months[-1]:%Y-%m}"
+        )
+    return chosen, period
 
 
 def section_panels(data_dir: Path, section: str, force_id: str, period: Period) -> list[Panel]:

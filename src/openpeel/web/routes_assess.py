@@ -8,10 +8,10 @@ improvements: administrators and analysts. Grades: administrators.
 
 from __future__ import annotations
 
-import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import pandas as pd
 from fastapi import Depends, Form, HTTPException, Request
@@ -30,13 +30,16 @@ from openpeel.assess.models import (
     MONITORING_PHASES,
 )
 from openpeel.calendar import Period
-from openpeel.errors import UserInputError
+from openpeel.errors import UnknownIdError, UserInputError
+from openpeel.reference.forces import force as force_record
 from openpeel.reference.peel_framework import framework, grades
 from openpeel.scrutiny.models import User
+from openpeel.web import public_data
 from openpeel.web.inputs import MAX_RECORD_ID, RecordId
 from openpeel.web.rendering import render
 from openpeel.web.security import get_db, protected_router, require
 
+T = TypeVar("T")
 router = protected_router()
 DB = Annotated[Session, Depends(get_db)]
 READERS = Depends(require(*ASSESS_READERS))
@@ -44,25 +47,36 @@ EDITORS = Depends(require(*ASSESSORS))
 GRADER = Depends(require(*GRADERS))
 DEFAULT_FORCE = "west-midlands"
 DEFAULT_FY = "2021/22"
-CACHE_SECONDS = 300.0
-_CACHES: dict[tuple[str, str, str], tuple[float, IndicatorCache | None]] = {}
 
 
-def _cache(data_dir: Path, force_id: str, period: Period) -> IndicatorCache | None:
-    """Indicator results per data directory, force and period, kept a few minutes (the
-    indicators take seconds; evidence and grades are read fresh on every request)."""
-    key = (str(data_dir), force_id, period.label)
-    hit = _CACHES.get(key)
-    if hit and time.monotonic() - hit[0] < CACHE_SECONDS:
-        return hit[1]
+def with_indicators(
+    request: Request, force_id: str, period: Period, use: Callable[[IndicatorCache | None], T]
+) -> T:
+    """Call ``use`` with the indicator results of a force and period (None when no lake can be
+    read: every data rule is then missing). The results are kept in the public pages' bounded
+    cache (forgotten when the lake changes; evidence and grades are read fresh on every request)
+    and computed on a connection of its pool, one request at a time per force and period."""
+    force_id = _force(force_id)
+    data_dir: Path = request.app.state.data_dir
+    public_data.refresh(data_dir)
+    key = ("assess-indicators", str(data_dir), force_id, period.start, period.end)
+    with public_data.computing(key, admit=not public_data.is_cached(key)):
+        cache = public_data.cached(key, lambda: IndicatorCache(None, force_id, period))
+        try:
+            cache.con = public_data.connection(data_dir)
+        except Exception:  # no lake yet: every data rule is missing
+            return use(None)
+        try:
+            return use(cache)
+        finally:
+            cache.con = None
+
+
+def _force(force_id: str) -> str:
     try:
-        from openpeel.store.connection import connect
-
-        cache: IndicatorCache | None = IndicatorCache(connect(data_dir), force_id, period)
-    except Exception:  # no lake yet: every data rule is missing
-        cache = None
-    _CACHES[key] = (time.monotonic(), cache)
-    return cache
+        return force_record(force_id).force_id
+    except UnknownIdError:
+        raise HTTPException(status_code=400, detail=f"unknown force {force_id!r}") from None
 
 
 def _period(fy: str) -> Period:
@@ -75,8 +89,12 @@ def _period(fy: str) -> Period:
 def run_assessment(request: Request, db: Session, force_id: str, period: Period) -> Assessment:
     """The assessment shown on the pages, on the cached indicator results (a hook for other
     pages, such as the report, to call)."""
-    cache = _cache(request.app.state.data_dir, force_id, period)
-    return assess(cache, force_id, period, assessed_framework_id(period.end), db=db)
+    return with_indicators(
+        request,
+        force_id,
+        period,
+        lambda cache: assess(cache, force_id, period, assessed_framework_id(period.end), db=db),
+    )
 
 
 def _actor(user: User) -> records.Actor:
@@ -277,8 +295,12 @@ def _progress(request: Request, imp: Any, fy: str) -> dict[str, Any]:
     )
     if rule is None or rule.kind != "indicator":
         return {"rows": [], "note": "The linked characteristic needs evidence, not data."}
-    cache = _cache(request.app.state.data_dir, imp.force_id, _period(fy))
-    result = cache.get(rule.indicator) if cache else "no data loaded"
+    result = with_indicators(
+        request,
+        imp.force_id,
+        _period(fy),
+        lambda cache: cache.get(rule.indicator) if cache else "no data loaded",
+    )
     if isinstance(result, str):
         return {"rows": [], "note": result}
     table: pd.DataFrame = trend(rule, result.table)
@@ -300,8 +322,8 @@ def _measures(request: Request, imp: Any, fy: str) -> dict[str, Any]:
     """Every measure linked to the improvement now, and the verdict from their months."""
     from openpeel.assess.progress import improvement_progress
 
-    progress = improvement_progress(
-        imp, _cache(request.app.state.data_dir, imp.force_id, _period(fy))
+    progress = with_indicators(
+        request, imp.force_id, _period(fy), lambda cache: improvement_progress(imp, cache)
     )
     rows = [
         {k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}

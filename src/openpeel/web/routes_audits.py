@@ -24,6 +24,7 @@ from openpeel.reference.forces import forces
 from openpeel.scrutiny import queries
 from openpeel.scrutiny.models import User
 from openpeel.sources.crime_recording import OFFENCE_GROUPS
+from openpeel.web.inputs import RecordId
 from openpeel.web.rendering import render
 from openpeel.web.security import get_db, protected_router, require
 
@@ -39,14 +40,14 @@ Auditor = Annotated[User, Depends(require(*decisions.DECIDING_ROLES))]
 PAGE = "/staff/audits"
 
 
-def _audit(db: Session, audit_id: int) -> CrimeAudit:
+def _audit(db: Session, audit_id: RecordId) -> CrimeAudit:
     audit = db.get(CrimeAudit, audit_id)
     if audit is None:
         raise HTTPException(status_code=404, detail="Not found.")
     return audit
 
 
-def _record(db: Session, audit: CrimeAudit, record_id: int) -> AuditRecord:
+def _record(db: Session, audit: CrimeAudit, record_id: RecordId) -> AuditRecord:
     record = db.get(AuditRecord, record_id)
     if record is None or record.audit_id != audit.id:
         raise HTTPException(status_code=404, detail="Not found.")
@@ -110,7 +111,7 @@ def create_audit(
 
 
 @router.get(PAGE + "/{audit_id}", response_class=HTMLResponse)
-def audit_page(request: Request, audit_id: int, db: DB, user: Reader) -> HTMLResponse:
+def audit_page(request: Request, audit_id: RecordId, db: DB, user: Reader) -> HTMLResponse:
     """An audit: its draw, progress by stratum, the records, agreement and what comes next."""
     audit = _audit(db, audit_id)
     state = decisions.progress(audit)
@@ -139,7 +140,7 @@ def audit_page(request: Request, audit_id: int, db: DB, user: Reader) -> HTMLRes
 @router.post(PAGE + "/{audit_id}/sample", response_model=None)
 def sample_audit(
     request: Request,
-    audit_id: int,
+    audit_id: RecordId,
     db: DB,
     user: Manager,
     half_width: Annotated[str, Form(max_length=10)] = "0.02",
@@ -174,7 +175,7 @@ def sample_audit(
 
 @router.get(PAGE + "/{audit_id}/records/{record_id}", response_class=HTMLResponse)
 def record_page(
-    request: Request, audit_id: int, record_id: int, db: DB, user: Reader
+    request: Request, audit_id: RecordId, record_id: RecordId, db: DB, user: Reader
 ) -> HTMLResponse:
     """A sampled incident as the extract holds it, with the auditor's decision form."""
     audit = _audit(db, audit_id)
@@ -203,7 +204,9 @@ def record_page(
 
 
 @router.post(PAGE + "/{audit_id}/records/{record_id}/decision", response_model=None)
-async def decide_record(request: Request, audit_id: int, record_id: int, user: Auditor) -> Response:
+async def decide_record(
+    request: Request, audit_id: RecordId, record_id: RecordId, user: Auditor
+) -> Response:
     """Store the auditor's decision (first, or second on a second-check record; audited)."""
     form = await request.form()
     values = {k: v for k, v in form.items() if isinstance(v, str)}
@@ -213,7 +216,7 @@ async def decide_record(request: Request, audit_id: int, record_id: int, user: A
 
 
 def _save_decision(
-    request: Request, audit_id: int, record_id: int, user: User, form: dict[str, str]
+    request: Request, audit_id: RecordId, record_id: RecordId, user: User, form: dict[str, str]
 ) -> Response:
     with request.app.state.sessions() as db:
         audit = _audit(db, audit_id)
@@ -231,7 +234,7 @@ def _save_decision(
 
 
 @router.post(PAGE + "/{audit_id}/close", response_model=None)
-def close_audit(request: Request, audit_id: int, db: DB, user: Manager) -> Response:
+def close_audit(request: Request, audit_id: RecordId, db: DB, user: Manager) -> Response:
     """Close an audit whose every record is decided, and publish its figures."""
     audit = _audit(db, audit_id)
     try:
@@ -244,7 +247,7 @@ def close_audit(request: Request, audit_id: int, db: DB, user: Manager) -> Respo
 
 
 @router.get(PAGE + "/{audit_id}/estimate", response_class=HTMLResponse)
-def estimate_page(request: Request, audit_id: int, db: DB, _user: Reader) -> HTMLResponse:
+def estimate_page(request: Request, audit_id: RecordId, db: DB, _user: Reader) -> HTMLResponse:
     """The audit's estimates with their intervals (provisional until it closes)."""
     audit = _audit(db, audit_id)
     estimate = audit_estimates(audit)
@@ -273,7 +276,7 @@ def estimate_page(request: Request, audit_id: int, db: DB, _user: Reader) -> HTM
 
 
 @router.get(PAGE + "/{audit_id}/estimate.csv")
-def estimate_csv(request: Request, audit_id: int, db: DB, _user: Reader) -> Response:
+def estimate_csv(request: Request, audit_id: RecordId, db: DB, _user: Reader) -> Response:
     """The estimates as CSV, with the definition and caveats as note lines."""
     audit = _audit(db, audit_id)
     result = audit_estimates(audit).result()
@@ -281,4 +284,29 @@ def estimate_csv(request: Request, audit_id: int, db: DB, _user: Reader) -> Resp
         csv_text(result.records(), result.notes(), result.columns()),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="audit-{audit_id}-estimate.csv"'},
+    )
+
+
+@router.get(PAGE + "/{audit_id}/report.{kind}")
+def audit_report_file(
+    request: Request, audit_id: RecordId, kind: str, db: DB, _user: Reader
+) -> Response:
+    """The audit's own report as a self-contained HTML file or a PDF."""
+    from openpeel.report.audit_report import audit_pdf, audit_report, render_audit_html
+
+    audit = _audit(db, audit_id)
+    if kind not in ("html", "pdf") or audit.seed is None:
+        raise HTTPException(status_code=404, detail="Not found.")
+    report = audit_report(audit)
+    name = f"audit-{audit_id}.{kind}"
+    if kind == "pdf":
+        return Response(
+            audit_pdf(report),
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+    return Response(
+        render_audit_html(report),
+        media_type="text/html; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

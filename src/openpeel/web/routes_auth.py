@@ -18,13 +18,14 @@ from openpeel.web.security import (
     client_key,
     end_session,
     get_db,
-    login_blocked,
+    login_wait_seconds,
     new_token,
     note_login,
     protected_router,
     require,
     safe_next,
     start_session,
+    wait_text,
 )
 
 router = protected_router()
@@ -39,8 +40,9 @@ def _set(request: Request, response: Response, name: str, value: str) -> None:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, next: str = "/scrutiny") -> HTMLResponse:
-    """The login page."""
+async def login_form(request: Request, next: str = "/scrutiny") -> HTMLResponse:
+    """The login page (rendered on the event loop: it never waits for a worker thread that
+    busy pages may hold)."""
     return render(request, "login.html", {"next": safe_next(next), "show_feedback": False})
 
 
@@ -56,12 +58,14 @@ def login(
     name = username.strip().lower()[:64]
     client = client_key(request)
     context = {"next": safe_next(next), "username": name, "show_feedback": False}
-    if login_blocked(db, name, client):
+    wait = login_wait_seconds(db, name, client)
+    if wait:
         return render(
             request,
             "login.html",
-            {**context, "error": "Too many failed attempts: wait 15 minutes and try again."},
+            {**context, "error": f"Too many failed attempts: {wait_text(wait)}."},
             status_code=429,
+            headers={"Retry-After": str(wait)},
         )
     user = authenticate(db, name, password)
     note_login(db, name, client, user is not None)
@@ -76,7 +80,10 @@ def login(
     token = start_session(db, user, request.state.session_token)
     audit.record(db, user.id, "login", "user", user.id, {})
     db.commit()
-    response = RedirectResponse(safe_next(next), status_code=303)
+    target = safe_next(next)
+    if target == "/scrutiny" and user.role == "auditor":
+        target = "/staff/audits"  # auditors have no scrutiny pages: their work is the audits
+    response = RedirectResponse(target, status_code=303)
     _set(request, response, SESSION_COOKIE, token)
     _set(request, response, ANON_COOKIE, new_token())
     request.state.cookie_set = True
@@ -117,12 +124,14 @@ def change_password(
     fresh = db.get(User, user.id)
     assert fresh is not None
     client = client_key(request)
-    if login_blocked(db, fresh.username, client):
+    wait = login_wait_seconds(db, fresh.username, client)
+    if wait:
         return render(
             request,
             "password.html",
-            {"error": "Too many failed attempts: wait 15 minutes.", "show_feedback": False},
+            {"error": f"Too many failed attempts: {wait_text(wait)}.", "show_feedback": False},
             status_code=429,
+            headers={"Retry-After": str(wait)},
         )
     if authenticate(db, fresh.username, current) is None:
         # A wrong current password counts as a failed login (no guessing through this form).

@@ -28,12 +28,37 @@ Value = Annotated[str, Query(max_length=60, pattern=r"^[a-z0-9_]*$")]
 
 
 def _filters(
-    ethnicity: str, legislation: str, object_: str, outcome: str, age: str, sex: str
+    request: Request,
+    force_id: str,
+    period: Period,
+    values: tuple[str, str, str, str, str, str],
 ) -> ExplorerFilters:
+    """The filters of a URL; a value the force's searches of the period never take is refused
+    (400) before anything is computed or cached for it."""
+    ethnicity, legislation, object_, outcome, age, sex = values
     try:
-        return ExplorerFilters(ethnicity or "self_defined", legislation, object_, outcome, age, sex)
+        filters = ExplorerFilters(
+            ethnicity or "self_defined", legislation, object_, outcome, age, sex
+        )
     except UserInputError as error:
         raise HTTPException(status_code=400, detail=str(error)) from error
+    options = _options(request, force_id, period)
+    for name, value in filters.active().items():
+        if value not in options.get(name, ()):
+            raise HTTPException(
+                status_code=400,
+                detail=f"no {force_id} searches in {period.label} have {name} {value!r}",
+            )
+    return filters
+
+
+def _options(request: Request, force_id: str, period: Period) -> dict[str, list[str]]:
+    """The values each filter takes in the force's searches of the period (cached)."""
+    data_dir = request.app.state.data_dir
+    return public_data.cached(
+        ("options", str(data_dir), force_id, period.start, period.end),
+        lambda: filter_options(public_data.connection(data_dir), force_id, period),
+    )
 
 
 def _result(
@@ -136,10 +161,7 @@ def _view(
     svg, description = _chart(result, filters)
     if result.is_synthetic or public_data.lake_is_synthetic(data_dir, force_id):
         svg = charts.mark_synthetic(svg)
-    options = public_data.cached(
-        ("options", str(data_dir), force_id, period.start, period.end),
-        lambda: filter_options(public_data.connection(data_dir), force_id, period),
-    )
+    options = _options(request, force_id, period)
     table = display(
         result.table.assign(group=result.table.group.map(label)),
         {
@@ -192,7 +214,9 @@ def explorer(
         loaded = public_data.loaded_forces(request.app.state.data_dir)
         known = force_id if force_id in loaded else None
         force_id, period = scope_of(request, known, None, None, None)
-    filters = _filters(ethnicity, legislation, object_, outcome, age, sex)
+    filters = _filters(
+        request, force_id, period, (ethnicity, legislation, object_, outcome, age, sex)
+    )
     view = public_data.cached(
         (
             "explore-view",
@@ -236,7 +260,9 @@ def explorer_csv(
 ) -> Response:
     """The explorer's result as CSV."""
     force_id, period = scope
-    filters = _filters(ethnicity, legislation, object_, outcome, age, sex)
+    filters = _filters(
+        request, force_id, period, (ethnicity, legislation, object_, outcome, age, sex)
+    )
     result = _result(request, force_id, period, filters)
     name = f"stop-search-{force_id}-{period.start:%Y-%m}-{period.end:%Y-%m}.csv"
     return Response(

@@ -31,9 +31,14 @@ ANON_COOKIE = "openpeel_anon"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 SESSION_LIFETIME = timedelta(hours=8)
-#: Failed logins allowed per username, and per client, in the window before refusing.
-LOGIN_FAILURES_PER_USER = 5
-LOGIN_FAILURES_PER_CLIENT = 20
+#: Login throttling: failures allowed before each try must wait, and how long the first wait
+#: is (it doubles with every further failure, up to the cap). Counted per username and client
+#: together (a guesser's own tries), per client (one client trying many names) and, far more
+#: loosely, per username from everywhere (a guesser spread over many addresses): nobody can lock
+#: a user out from another address.
+LOGIN_FREE_FAILURES = {"pair": 5, "client": 20, "account": 50}
+LOGIN_FIRST_WAIT = {"pair": 30.0, "client": 30.0, "account": 1.0}
+LOGIN_MAX_WAIT = {"pair": 900.0, "client": 900.0, "account": 60.0}
 LOGIN_WINDOW = timedelta(minutes=15)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -67,10 +72,26 @@ def sign(secret: str, message: str) -> str:
     return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
 
 
+def client_address(request: Request) -> str:
+    """The client's address: the connection's peer, unless the peer is a trusted reverse proxy
+    (setting ``trusted_proxies``), in which case the nearest address in ``X-Forwarded-For`` that
+    is not itself a trusted proxy. An untrusted peer's ``X-Forwarded-For`` is ignored (anyone
+    can send one)."""
+    peer = request.client.host if request.client else "unknown"
+    trusted: frozenset[str] = getattr(request.app.state, "trusted_proxies", frozenset())
+    if peer not in trusted:
+        return peer
+    hops = [h.strip() for h in request.headers.get("x-forwarded-for", "").split(",")]
+    hops = [h for h in hops if h]
+    for hop in reversed(hops):
+        if hop not in trusted:
+            return hop
+    return hops[0] if hops else peer
+
+
 def client_key(request: Request) -> str:
     """A keyed hash of the client address (rate limits without storing the address)."""
-    host = request.client.host if request.client else "unknown"
-    return sign(request.app.state.secret, "client:" + host)[:32]
+    return sign(request.app.state.secret, "client:" + client_address(request))[:32]
 
 
 def csrf_token(request: Request) -> str:
@@ -170,28 +191,58 @@ def end_session(session: Session, token: str) -> None:
     session.execute(delete(WebSession).where(WebSession.token_sha256 == token_hash(token)))
 
 
+def login_wait_seconds(
+    session: Session, username: str, client: str, now: datetime | None = None
+) -> int:
+    """Seconds before this client may try this username again (0: now). Failures within
+    ``LOGIN_WINDOW`` since the last success count; past the free ones, each try waits
+    ``LOGIN_FIRST_WAIT`` after the latest failure, doubled per further failure (back-off, not
+    a lock: the wait ends by itself, and another client is not held up by this one)."""
+    now = now or utcnow()
+    since = now - LOGIN_WINDOW
+    last_success = session.scalar(
+        select(func.max(LoginAttempt.at)).where(
+            LoginAttempt.username == username,
+            LoginAttempt.client_key == client,
+            LoginAttempt.succeeded.is_(True),
+        )
+    )
+    scopes = {
+        "pair": (
+            LoginAttempt.username == username,
+            LoginAttempt.client_key == client,
+            LoginAttempt.at > max(since, last_success or since),
+        ),
+        "client": (LoginAttempt.client_key == client,),
+        "account": (LoginAttempt.username == username,),
+    }
+    wait = 0.0
+    for scope, conditions in scopes.items():
+        count, latest = session.execute(
+            select(func.count(LoginAttempt.id), func.max(LoginAttempt.at)).where(
+                *conditions, LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False)
+            )
+        ).one()
+        over = (count or 0) - LOGIN_FREE_FAILURES[scope]
+        if over < 0 or latest is None:
+            continue
+        step = min(LOGIN_FIRST_WAIT[scope] * 2.0**over, LOGIN_MAX_WAIT[scope])
+        wait = max(wait, step - (now - latest).total_seconds())
+    return max(0, int(wait + 0.999))
+
+
 def login_blocked(
     session: Session, username: str, client: str, now: datetime | None = None
 ) -> bool:
-    """Whether too many recent failures for this username or client block another try."""
-    since = (now or utcnow()) - LOGIN_WINDOW
-    by_user = session.scalar(
-        select(func.count(LoginAttempt.id)).where(
-            LoginAttempt.username == username,
-            LoginAttempt.at >= since,
-            LoginAttempt.succeeded.is_(False),
-        )
-    )
-    by_client = session.scalar(
-        select(func.count(LoginAttempt.id)).where(
-            LoginAttempt.client_key == client,
-            LoginAttempt.at >= since,
-            LoginAttempt.succeeded.is_(False),
-        )
-    )
-    return (by_user or 0) >= LOGIN_FAILURES_PER_USER or (
-        by_client or 0
-    ) >= LOGIN_FAILURES_PER_CLIENT
+    """Whether this client must wait before trying this username again."""
+    return login_wait_seconds(session, username, client, now) > 0
+
+
+def wait_text(seconds: int) -> str:
+    """'try again in 45 seconds' / 'in 4 minutes'."""
+    if seconds < 120:
+        return f"try again in {seconds} seconds"
+    return f"try again in {(seconds + 59) // 60} minutes"
 
 
 def note_login(session: Session, username: str, client: str, succeeded: bool) -> None:
