@@ -113,8 +113,17 @@ def _direction(panel: Panel) -> str:
     return ""
 
 
+def _source(panel: Panel) -> str:
+    """Where a panel's numbers come from (``stop_search``, ``official``, ``calls`` ...)."""
+    name = panel.result.name if panel.result is not None else panel.panel_id
+    return name.split(".", 1)[0]
+
+
 def _figures(panels: Sequence[Panel]) -> list[SummaryFigure]:
-    out: list[SummaryFigure] = []
+    """Up to ``FIGURES_PER_AREA`` headline figures, taken in turn from each source of data the
+    area has (police.uk files, official statistics ...): an area measured two ways shows both,
+    not three figures of the first."""
+    queues: dict[str, list[SummaryFigure]] = {}
     seen: set[str] = set()
     for panel in panels:
         if panel.unavailable or panel.panel_id in seen:
@@ -122,14 +131,17 @@ def _figures(panels: Sequence[Panel]) -> list[SummaryFigure]:
         seen.add(panel.panel_id)
         against = _direction(panel)
         for headline in panel.headlines:
-            out.append(
+            queues.setdefault(_source(panel), []).append(
                 SummaryFigure(
                     headline.label, headline.value, headline.interval, against, panel.panel_id
                 )
             )
             against = ""  # one panel's comparison is said once
-            if len(out) == FIGURES_PER_AREA:
-                return out
+    out: list[SummaryFigure] = []
+    while len(out) < FIGURES_PER_AREA and any(queues.values()):
+        for queue in queues.values():
+            if queue and len(out) < FIGURES_PER_AREA:
+                out.append(queue.pop(0))
     return out
 
 
