@@ -177,7 +177,7 @@ def test_cli_afi_published_and_progress(lake: Path, tmp_path: Path) -> None:
     run("db", "upgrade")
     rows = json.loads(run("afi", "published", "--format", "json"))
     assert [r["area_id"] for r in rows] == ["offenders", "vulnerable"]
-    assert rows[1]["kind"] == "cause_of_concern"
+    assert rows[1]["kind"] == "area_for_improvement"  # the area was graded Requires improvement
     assert json.loads(run("afi", "published", "--format", "json")) == rows  # nothing added
     measures = json.loads(run("afi", "progress", str(rows[0]["id"]), "--fy", "2021/22",
                               "--format", "json"))  # fmt: skip

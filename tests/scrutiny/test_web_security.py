@@ -41,7 +41,11 @@ def plant(client: object, name: str, value: str) -> None:
     client.cookies.set(name, value, domain="testserver.local", path="/")  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.method == "POST"], ids=lambda c: c.pattern)
+# A route no role of the matrix may use (an audit decision needs a drawn sample) is refused
+# before its token is read; the other routes share the same CSRF check.
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if c.method == "POST" and c.allowed], ids=lambda c: c.pattern
+)
 def test_missing_or_wrong_csrf_token_is_refused(case: object, app: object, world: World) -> None:
     role = case.allowed[0]  # type: ignore[attr-defined]
     client = client_for(app, role)  # type: ignore[arg-type]
