@@ -272,7 +272,9 @@ def summarise(sections: Sequence[AreaSection]) -> Summary:
         grade = _grade(section.assessment)
         recorded = str(getattr(section.assessment, "recorded_grade", "") or "")
         has_data = any(not p.unavailable and p.result is not None for p in section.panels)
-        if figures or grade or recorded or has_data:
+        # An area openpeel cannot measure stays in the list of what could not be assessed,
+        # even when the inspectorate's recorded grade is held (that grade is in the appendix).
+        if figures or grade or has_data:
             areas.append(
                 AreaSummary(
                     area_id=section.area.area_id,
