@@ -301,7 +301,7 @@ def _use_of_force(con: Any, force_id: str, period: Period) -> Panel:
         },
     )
     panel.comparison = [
-        "Stop and search by ethnicity, from police.uk, is in the panels above: use of force "
+        "Stop and search by ethnicity, from police.uk, is shown in the same area: use of force "
         "counts uses of tactics by the officer's perception, searches count people by their "
         "own description, so the two ratios are beside each other, not the same measure."
     ]

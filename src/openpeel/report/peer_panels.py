@@ -72,8 +72,12 @@ def _peer_headline(t: pd.DataFrame, force_id: str, group: str) -> tuple[Headline
         f"{_group_words(group)}: rate per 1,000 residents a year",
         number_text(row["rate"]),
         interval_text(row["rate_low"], row["rate_high"]),
-        f"{_ordinal(rank)} highest of {n} forces; the rate of all {n} forces together is "
-        f"{number_text(row['target'])}.",
+        (
+            f"{_ordinal(rank)} highest of {n} forces; the rate of all {n} forces together is "
+            f"{number_text(row['target'])}."
+            if n > 1
+            else "The only force with data loaded for the period: nothing to compare it with."
+        ),
     )
     position = str(row["funnel_position"])
     sentence = (
