@@ -5,8 +5,6 @@ decide records in the web app (``/staff/audits``)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,17 +13,6 @@ import click
 
 from openpeel.cli.options import DATABASE_URL, FORCE_ID, force_option
 from openpeel.cli.output import FORMAT, Context, console, emit, emit_result, user_errors
-from openpeel.errors import OpenpeelError
-
-
-@contextmanager
-def audit_errors() -> Iterator[None]:
-    """One-line messages for user mistakes and missing data (exit code 1)."""
-    with user_errors():
-        try:
-            yield
-        except OpenpeelError as err:
-            raise click.ClickException(str(err).splitlines()[0]) from None
 
 
 @click.group("audit")
@@ -43,7 +30,7 @@ def load(obj: Context, folder: Path, force_id: str, snapshot: str | None, fmt: s
     """Load a crime recording extract (docs/crime_recording.md); reloading changes nothing."""
     from openpeel.store.crime_recording import load_crime_recording_extract
 
-    with audit_errors():
+    with user_errors():
         report = load_crime_recording_extract(folder, force_id, obj.data_dir, snapshot)
     if fmt == "json":
         click.echo(json.dumps(report.as_dict(), default=str, indent=2))
@@ -88,7 +75,7 @@ def synth_crime_recording(
     """Write a SYNTHETIC crime recording extract (the format of docs/crime_recording.md)."""
     from openpeel.synth.crime_recording import write_crime_recording_extract
 
-    with audit_errors():
+    with user_errors():
         try:
             summary = write_crime_recording_extract(out, force_id, start, end, seed, incidents)
         except ValueError as err:
@@ -140,7 +127,7 @@ def create(
     """Create an audit of a force's incidents opened between two days."""
     from openpeel.crime_audit import audits
 
-    with audit_errors(), _session(obj, database_url) as session:
+    with user_errors(), _session(obj, database_url) as session:
         audit = audits.create_audit(
             session,
             force_id,
@@ -190,7 +177,7 @@ def sample(
     """Draw the audit's stratified sample (or --verify the stored one)."""
     from openpeel.crime_audit import audits, design
 
-    with audit_errors(), _session(obj, database_url) as session:
+    with user_errors(), _session(obj, database_url) as session:
         audit = audits.get_audit(session, audit_id)
         if verify:
             if not audits.verify_sample(audit):
@@ -251,7 +238,7 @@ def status(
     from openpeel.crime_audit import audits
     from openpeel.crime_audit.decisions import progress
 
-    with audit_errors(), _session(obj, database_url) as session:
+    with user_errors(), _session(obj, database_url) as session:
         if audit_id is None:
             rows = []
             for a in audits.audits_of(session, force_id):
@@ -305,7 +292,7 @@ def estimate(
     from openpeel.crime_audit import audits
     from openpeel.crime_audit.estimates import audit_estimates
 
-    with audit_errors(), _session(obj, database_url) as session:
+    with user_errors(), _session(obj, database_url) as session:
         result = audit_estimates(audits.get_audit(session, audit_id), confidence).result()
     emit_result(result, fmt)
 
@@ -319,7 +306,7 @@ def close(obj: Context, audit_id: int, database_url: str | None) -> None:
     from openpeel.crime_audit import audits
     from openpeel.crime_audit.workflow import finish_audit
 
-    with audit_errors(), _session(obj, database_url) as session:
+    with user_errors(), _session(obj, database_url) as session:
         finish_audit(session, audits.get_audit(session, audit_id), None, obj.data_dir)
     click.echo(f"Audit {audit_id} closed; its figures feed 'Recording data about crime'.")
 
@@ -336,7 +323,7 @@ def report(obj: Context, audit_id: int, out: Path, database_url: str | None) -> 
 
     if out.suffix.lower() not in (".html", ".pdf"):
         raise click.ClickException("OUT must end in .html or .pdf")
-    with audit_errors(), _session(obj, database_url) as session:
+    with user_errors(), _session(obj, database_url) as session:
         audit = audits.get_audit(session, audit_id)
         if audit.seed is None:
             raise audits.AuditError("the audit has no sample yet: nothing to report")

@@ -5,8 +5,6 @@ offenders``, the same generator)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,7 +13,6 @@ import click
 
 from openpeel.cli.options import FORCE_ID
 from openpeel.cli.output import FORMAT, Context, console, emit, emit_result, plain_text, user_errors
-from openpeel.errors import OpenpeelError
 
 FORCE = click.option(
     "--force",
@@ -37,16 +34,6 @@ START = click.option(
 CONFIDENCE = click.option(
     "--confidence", default=0.95, show_default=True, type=click.FloatRange(0.5, 0.999)
 )
-
-
-@contextmanager
-def offender_errors() -> Iterator[None]:
-    """One-line messages for user mistakes and missing data (exit code 1)."""
-    with user_errors():
-        try:
-            yield
-        except OpenpeelError as err:
-            raise click.ClickException(str(err).splitlines()[0]) from None
 
 
 def _day(value: str | None, name: str) -> date | None:
@@ -91,7 +78,7 @@ def load(
     """Load an extract folder (docs/offenders.md); reloading the same extract changes nothing."""
     from openpeel.store.offenders import load_offender_extract
 
-    with offender_errors():
+    with user_errors():
         report = load_offender_extract(
             folder, force_id, obj.data_dir, _day(as_at, "--as-at"), snapshot
         )
@@ -141,7 +128,7 @@ def caseload_command(
     """Registered offenders per offender manager FTE, month by month."""
     from openpeel.indicators.offenders import CASELOAD_GUIDE_PER_FTE, caseload
 
-    with offender_errors():
+    with user_errors():
         result = caseload(
             _connect(obj),
             force_id,
@@ -173,7 +160,7 @@ def overdue_command(
     """Overdue ARMS assessments and home visits by month (the backlog curve)."""
     from openpeel.indicators.offenders import overdue
 
-    with offender_errors():
+    with user_errors():
         result = overdue(
             _connect(obj), force_id, _day(as_at, "--as-at"), _month(start), confidence=confidence
         )
@@ -198,7 +185,7 @@ def forecast_command(
     """When the backlog clears, and the FTE needed to clear it by a target date."""
     from openpeel.indicators.offender_forecast import backlog_forecast
 
-    with offender_errors():
+    with user_errors():
         result = backlog_forecast(
             _connect(obj),
             force_id,
@@ -223,7 +210,7 @@ def _simple(name: str, function: str, doc: str, with_confidence: bool = True) ->
     def command(obj: Context, force_id: str, as_at: str | None, fmt: str, **options: Any) -> None:
         from openpeel.indicators import offenders
 
-        with offender_errors():
+        with user_errors():
             result = getattr(offenders, function)(
                 _connect(obj), force_id, _day(as_at, "--as-at"), **options
             )
@@ -256,7 +243,7 @@ def synth_offenders(out: Path, force_id: str, start: str, end: str, seed: int, s
     """Write a SYNTHETIC offender management extract (the format of docs/offenders.md)."""
     from openpeel.synth.offenders import write_offender_extract
 
-    with offender_errors():
+    with user_errors():
         summary = write_offender_extract(out, force_id, start, end, seed, size)
     click.echo(
         f"Wrote a SYNTHETIC offender extract to {summary.out_dir} as at {summary.as_at} "

@@ -12,8 +12,16 @@ import click
 
 from openpeel.cli.lazy import library
 from openpeel.cli.options import force_option
-from openpeel.cli.output import FORMAT, Context, console, emit, emit_result, progress_bar
-from openpeel.errors import DataUnavailableError, OpenpeelError
+from openpeel.cli.output import (
+    FORMAT,
+    Context,
+    console,
+    emit,
+    emit_result,
+    progress_bar,
+    user_errors,
+)
+from openpeel.errors import DataUnavailableError
 
 load_official = library("store.official", "load_official")
 
@@ -92,11 +100,8 @@ def official_load(obj: Context, files: tuple[Path, ...], publication: str | None
     file again changes nothing. Rows read = rows loaded + rows rejected, per file.
     """
     bar, update = progress_bar("Reading published files")
-    try:
-        with bar:
-            report = load_official(files, obj.data_dir, publication, progress=update)
-    except OpenpeelError as err:
-        raise click.ClickException(str(err).splitlines()[0]) from None
+    with user_errors(), bar:
+        report = load_official(files, obj.data_dir, publication, progress=update)
     if fmt == "json":
         click.echo(json.dumps([asdict(f) for f in report.files], default=str, indent=2))
         return
@@ -157,7 +162,7 @@ def official_crime(
     )
     from openpeel.store.official import official_figures
 
-    try:
+    with user_errors():
         figures = official_figures(obj.data_dir, PUBLICATION)
         chosen = period or _latest(crime_periods(figures))
         if compare or peers_file:
@@ -166,8 +171,6 @@ def official_crime(
             )
         else:
             result = recorded_crime(figures, force_id, chosen)
-    except OpenpeelError as err:
-        raise click.ClickException(str(err).splitlines()[0]) from None
     _emit(result, fmt, chart_file)
 
 
@@ -197,10 +200,8 @@ def official_figures_command(
     """Figures as published (no computation), with their status and source cell."""
     from openpeel.store.official import select_figures
 
-    try:
+    with user_errors():
         rows = select_figures(obj.data_dir, publication, force_id, period, table_id, measure)
-    except OpenpeelError as err:
-        raise click.ClickException(str(err).splitlines()[0]) from None
     emit(rows, fmt, title=f"{publication}: figures as published")
     if not rows:
         raise click.ClickException("no figures match; try fewer filters")
@@ -231,7 +232,7 @@ def official_use_of_force(
     )
     from openpeel.store.official import official_figures
 
-    try:
+    with user_errors():
         figures = official_figures(obj.data_dir, PUBLICATION)
         chosen = period or max(set(figures["period"].to_pylist()))
         residents = _residents(obj)
@@ -241,8 +242,6 @@ def official_use_of_force(
             )
         else:
             result = use_of_force(figures, force_id, chosen, residents)
-    except OpenpeelError as err:
-        raise click.ClickException(str(err).splitlines()[0]) from None
     _emit(result, fmt, chart_file)
 
 
@@ -277,7 +276,7 @@ def official_outcomes(
     from openpeel.indicators.official_outcomes import PUBLICATION, outcome_peers, outcome_shares
     from openpeel.store.official import official_figures
 
-    try:
+    with user_errors():
         figures = official_figures(obj.data_dir, PUBLICATION)
         chosen = period or max(set(figures["period"].to_pylist()))
         if compare or peers_file:
@@ -291,8 +290,6 @@ def official_outcomes(
             )
         else:
             result = outcome_shares(figures, force_id, chosen, offence_group)
-    except OpenpeelError as err:
-        raise click.ClickException(str(err).splitlines()[0]) from None
     _emit(result, fmt, chart_file)
 
 
@@ -342,7 +339,7 @@ def official_workforce(
     )
     from openpeel.store.official import official_figures
 
-    try:
+    with user_errors():
         if view == "resources" and not (compare or peers_file):
             from openpeel.indicators.official_resources import workforce_resources
 
@@ -366,8 +363,6 @@ def official_workforce(
             result = officer_strength(figures, force_id, chosen)
         else:
             result = workforce_representation(figures, force_id, chosen)
-    except OpenpeelError as err:
-        raise click.ClickException(str(err).splitlines()[0]) from None
     _emit(result, fmt, chart_file)
 
 
@@ -399,7 +394,7 @@ def official_taser(
     from openpeel.indicators.official_use_of_force import PUBLICATION
     from openpeel.store.official import official_figures
 
-    try:
+    with user_errors():
         figures = official_figures(obj.data_dir, PUBLICATION)
         chosen = period or max(set(figures["period"].to_pylist()))
         residents = _residents(obj)
@@ -411,8 +406,6 @@ def official_taser(
             result = taser_by_ethnicity(figures, force_id, chosen, residents)
         else:
             result = taser_use(figures, force_id, chosen, residents)
-    except OpenpeelError as err:
-        raise click.ClickException(str(err).splitlines()[0]) from None
     _emit(result, fmt, chart_file)
 
 
@@ -428,12 +421,10 @@ def official_injuries(obj: Context, period: str | None, fmt: str) -> None:
     from openpeel.indicators.official_use_of_force import PUBLICATION
     from openpeel.store.official import official_figures
 
-    try:
+    with user_errors():
         figures = official_figures(obj.data_dir, PUBLICATION)
         chosen = period or max(set(figures["period"].to_pylist()))
         result = use_of_force_injuries(figures, chosen)
-    except OpenpeelError as err:
-        raise click.ClickException(str(err).splitlines()[0]) from None
     emit_result(result, fmt)
 
 
@@ -449,11 +440,9 @@ def official_reconcile(obj: Context, force_id: str, period: str, fmt: str) -> No
     from openpeel.indicators.official_reconciliation import reconcile_outcomes
     from openpeel.store.official import official_figures
 
-    try:
+    with user_errors():
         figures = official_figures(obj.data_dir, PUBLICATION)
         result = reconcile_outcomes(openpeel.connect(obj.data_dir), figures, force_id, period)
-    except OpenpeelError as err:
-        raise click.ClickException(str(err).splitlines()[0]) from None
     emit_result(result, fmt)
 
 
@@ -491,7 +480,7 @@ def official_demand(
     from openpeel.indicators.official_demand import demand, demand_peers
     from openpeel.store.official import official_figures
 
-    try:
+    with user_errors():
         figures = official_figures(obj.data_dir, "hmicfrs-vfm-adr")
         chosen = _vfm_period(figures, period)
         if compare or peers_file:
@@ -500,8 +489,6 @@ def official_demand(
             )
         else:
             result = demand(figures, force_id, chosen)
-    except OpenpeelError as err:
-        raise click.ClickException(str(err).splitlines()[0]) from None
     _emit(result, fmt, chart_file)
 
 
@@ -545,7 +532,7 @@ def official_money(
     from openpeel.indicators.official_money import money, money_peers
     from openpeel.store.official import official_figures
 
-    try:
+    with user_errors():
         figures = official_figures(obj.data_dir)
         chosen = _vfm_period(figures, period)
         if compare or peers_file:
@@ -554,8 +541,6 @@ def official_money(
             )
         else:
             result = money(figures, force_id, chosen)
-    except OpenpeelError as err:
-        raise click.ClickException(str(err).splitlines()[0]) from None
     _emit(result, fmt, chart_file)
 
 
