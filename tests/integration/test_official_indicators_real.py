@@ -203,6 +203,12 @@ def test_resources_agree_with_the_home_office_workforce_tables(vfm_dir: Path) ->
     )
     # Long-term sick officers = table W2 'Sick leave' (90.92 FTE).
     assert t.loc["officers_long_term_sick_share", "workforce_fte"] == pytest.approx(90.92)
+    # Special constables: the ADR's 'Officers by rank - Special (FTE)' at 31 March 2017 (205 in
+    # West Midlands), per 1,000 of the ADR's residents, ranked among the 43 forces.
+    specials = t.loc["special_constables_per_1000"]
+    assert specials["workforce_fte"] == 205 and specials["as_at_31_march"] == 2017
+    assert specials["value"] == pytest.approx(1000 * 205 / officers["population"])
+    assert specials["forces_compared"] == 43 and 1 <= specials["rank"] <= 43
 
 
 @needs_vfm

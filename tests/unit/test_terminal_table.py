@@ -165,3 +165,12 @@ def test_every_declared_column_is_one_the_indicator_returns(lake: Path, indicato
     returned = set(out["rows"][0])
     assert set(TERMINAL_COLUMNS[indicator]) <= returned
     assert len(TERMINAL_COLUMNS[indicator]) <= 10
+
+
+def test_years_read_without_thousands_separators() -> None:
+    rows = [{"measure": "officers_per_1000", "as_at_31_march": 2017, "base_year": 2010.0,
+             "workforce_fte": 4720.0}]  # fmt: skip
+    shown = terminal_table(rows, wide=True)
+    cells = dict(zip(shown.headers, shown.rows[0], strict=True))
+    assert "2017" in cells.values() and "2010" in cells.values()  # never '2,017'
+    assert "4,720" in cells.values()

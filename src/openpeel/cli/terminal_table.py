@@ -17,6 +17,7 @@ reads:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -195,8 +196,11 @@ def _cell(column: str, value: Any) -> str:
     unit = _unit(column)
     if unit == "share" and not isinstance(value, bool):
         return percent_text(value)
-    if isinstance(value, int) and not isinstance(value, bool) and column.endswith(_NO_SEPARATORS):
-        return str(value)
+    is_whole = (
+        not isinstance(value, bool) and math.isfinite(float(value)) and float(value).is_integer()
+    )
+    if is_whole and (unit == "year" or column.endswith(_NO_SEPARATORS)):
+        return str(int(value))  # a year, seed or port: never '2,017'
     return plain_number_text(value)
 
 

@@ -54,6 +54,40 @@ def _series(rows: pd.DataFrame, start: str) -> dict[int, pd.Series]:
     return out
 
 
+#: The ADR's special constables (volunteer officers), FTE at 31 March of the year it names.
+SPECIALS = "Officers by rank - Special (FTE)"
+_AS_AT = re.compile(r"31 March (\d{4})")
+
+
+def _specials(rows: pd.DataFrame, force_id: str, population: pd.Series) -> dict | None:
+    """Special constables per 1,000 residents at the ADR's 31 March, ranked among forces (the
+    ADR gives no earlier years of them, so no change is computed)."""
+    values = by_force(rows, SPECIALS)
+    count = values.get(force_id, np.nan)
+    if pd.isna(count):
+        return None
+    label = rows[rows["measure"].str.startswith(SPECIALS)]["measure"].iloc[0]
+    year = _AS_AT.search(label)
+    per = (values / population.reindex(values.index) * 1000).dropna()
+    people = float(population[force_id])
+    return {
+        "measure": "special_constables_per_1000",
+        "as_at_31_march": int(year.group(1)) if year else None,
+        "workforce_fte": count,
+        "population": people,
+        "value": 1000 * count / people,
+        "value_low": np.nan,
+        "value_high": np.nan,
+        "england_and_wales_value": 1000 * values.sum() / population.reindex(values.index).sum(),
+        "base_year": None,
+        "base_fte": np.nan,
+        "change_fte": np.nan,
+        "change_percent": np.nan,
+        "rank": int((per > per.get(force_id, np.inf)).sum()) + 1,
+        "forces_compared": int(per.size),
+    }
+
+
 def workforce_resources(
     figures: pa.Table,
     force_id: str,
@@ -61,8 +95,9 @@ def workforce_resources(
     base_year: int | None = None,
     confidence: float = 0.95,
 ) -> IndicatorResult:
-    """Officers, staff and PCSOs per 1,000 residents with change since ``base_year`` (31 March;
-    default: the earliest the ADR gives), and officer sickness, joining and leaving as shares.
+    """Officers, staff, PCSOs and special constables per 1,000 residents with change since
+    ``base_year`` (31 March; default: the earliest the ADR gives), and officer sickness,
+    joining and leaving as shares.
 
     Raises:
         UserInputError: unknown force, or a base year the ADR does not give.
@@ -115,6 +150,9 @@ def workforce_resources(
         )
     if officers_now is None:
         raise DataUnavailableError(f"{force_id} has no officer numbers in the {period} ADR")
+    specials = _specials(rows, force_id, population)
+    if specials is not None:
+        out.append(specials)
     for start, name, _ in OFFICER_SHARES:
         values = by_force(rows, start)
         count = values.get(force_id, np.nan)
@@ -166,6 +204,8 @@ def workforce_resources(
             "term: certified, more than 28 days), a snapshot, not the year's days lost.",
             "Joiners include transfers from other forces; leavers are shown with and without "
             "transfers out.",
+            "Special constables (volunteers): FTE as the force returned it; some forces return "
+            "0 or leave it blank, so a very low figure may be a gap in the return.",
         ],
         meta={"force_id": force_id, "period": period, "confidence": confidence},
     )

@@ -31,6 +31,7 @@ UNITS = (
     "people",
     "number",
     "date",
+    "year",
     "code",
     "text",
     "boolean",
