@@ -17,6 +17,7 @@ from openpeel.indicators import calls, charter, crime, investigations
 from openpeel.indicators import stop_search as ss
 from openpeel.indicators import stop_search_outcomes as sso
 from openpeel.indicators import stop_search_quality as ssq
+from openpeel.indicators.computed_once import computing_once
 from openpeel.indicators.result import IndicatorResult
 from openpeel.provenance import any_synthetic, lake_provenance
 from openpeel.report import charts
@@ -99,6 +100,12 @@ def _population_caveat(result: IndicatorResult, con: Any) -> list[str]:
     return []
 
 
+def _scope(con: Any, force_id: str, period: Period) -> ss.Scope:
+    """The force's searches of the period read once into a temporary table, shared by the
+    panels (and the assessment) of one report or page (``computing_once``)."""
+    return ss.cached_scope(con, period, force_id)
+
+
 def stop_search_panels(con: Any, force_id: str, period: Period) -> list[Panel]:
     """Rates, disproportionality ratios with peers, outcomes and the monthly trend."""
     return [
@@ -122,7 +129,7 @@ def stop_search_panels(con: Any, force_id: str, period: Period) -> list[Panel]:
 
 
 def _ss_rates(con: Any, force_id: str, period: Period) -> Panel:
-    r = ss.rates(con, period, force_id)
+    r = ss.rates(con, _scope(con, force_id, period))
     t = r.table
     overall = t[t.group == "all"].iloc[0]
     groups = t[(t.group != "all") & t.rate_per_1000.notna()].assign(
@@ -189,7 +196,7 @@ def largest_ratio(table: pd.DataFrame, basis: str = "self_defined") -> Any:
 
 
 def _ss_ratios(con: Any, force_id: str, period: Period) -> Panel:
-    r = ss.ratios(con, period, force_id)
+    r = ss.ratios(con, _scope(con, force_id, period))
     t = r.table.assign(
         panel=lambda d: [ratio_facet(b, x) for b, x in zip(d.basis, d.reference, strict=True)]
     )
@@ -290,7 +297,7 @@ def _side(value: float, target: float) -> str:
 
 
 def _ss_outcomes(con: Any, force_id: str, period: Period) -> Panel:
-    r = sso.outcomes(con, period, force_id)
+    r = sso.outcomes(con, _scope(con, force_id, period))
     t = r.table
     by_group = t[(t.object_of_search == "all") & (t.legislation == "all")]
     overall = by_group[by_group.ethnic_group == "all"].iloc[0]
@@ -366,7 +373,7 @@ def _ss_outcomes(con: Any, force_id: str, period: Period) -> Panel:
 
 
 def _ss_trend(con: Any, force_id: str, period: Period) -> Panel:
-    r = ssq.trend(con, period, force_id)
+    r = ssq.trend(con, _scope(con, force_id, period))
     t = r.table[r.table.force_id == force_id]
     panel = Panel("stop-search-trend", "Searches a month with control limits", r)
     panel.headlines.append(
@@ -404,7 +411,7 @@ def _ss_trend(con: Any, force_id: str, period: Period) -> Panel:
             "is_outside": ("Against the limits", "limits"),
         },
     )
-    quality = _safe_result(lambda: ssq.quality(con, period, force_id))
+    quality = _safe_result(lambda: ssq.quality(con, _scope(con, force_id, period)))
     panel.caveats = [*r.caveats, *(quality.caveats if quality else [])]
     return panel
 
@@ -885,7 +892,8 @@ def section_panels(
     ``lake_is_synthetic``: the force's lake provenance when the caller already knows it (it is
     looked up otherwise).
     """
-    panels = BUILDERS[section](con, force_id, period)
+    with computing_once():
+        panels = BUILDERS[section](con, force_id, period)
     if lake_is_synthetic is None:
         lake_is_synthetic = lake_provenance(con, [force_id]).is_synthetic
     for panel in panels:
