@@ -3,25 +3,22 @@ control limits with its trend."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 
-from openpeel.calendar import Period
 from openpeel.formatting import number_text
 from openpeel.indicators import crime
-from openpeel.report import charts
-from openpeel.report.model import Headline, Panel
+from openpeel.report.model import Headline
 from openpeel.report.panels.declare import (
     Bars,
-    HandBuilt,
     Inputs,
+    Line,
     PanelSpec,
+    months_outside,
+    outside_sentence,
     population_caveat,
     section,
 )
-from openpeel.report.panels.format import display, interval_text, label
-from openpeel.stats.control_chart import OUTSIDE_MEANING
+from openpeel.report.panels.format import interval_text, label
 
 RATE, LOW, HIGH = (
     "rate_per_1000_per_year",
@@ -71,53 +68,54 @@ RATES = PanelSpec(
 )
 
 
-def _crime_trend(con: Any, force_id: str, period: Period) -> Panel:
-    r = crime.crime_trend(con, force_id, period)
-    t = r.table[r.table.series == "all_crime"]
-    panel = Panel("crime-trend", "All crime a month with control limits", r)
+def _trend_headlines(inputs: Inputs) -> list[Headline]:
     # Too few months for a trend (under six) leave it None: the panel then has no headline.
-    trend = (r.meta.get("trend") or {}).get("all_crime") or {}
+    trend = (inputs.result.meta.get("trend") or {}).get("all_crime") or {}
     change = trend.get("percent_change_per_year")
-    if change is not None and not pd.isna(change):
-        panel.headlines.append(
-            Headline(
-                "Trend in all crime",
-                f"{float(change):+.1f}% a year",
-                interval_text(
-                    trend.get("percent_change_per_year_low"),
-                    trend.get("percent_change_per_year_high"),
-                ),
-                "Log-linear trend over the months supplied (see the definition).",
-            )
+    if change is None or pd.isna(change):
+        return []
+    return [
+        Headline(
+            "Trend in all crime",
+            f"{float(change):+.1f}% a year",
+            interval_text(
+                trend.get("percent_change_per_year_low"),
+                trend.get("percent_change_per_year_high"),
+            ),
+            "Log-linear trend over the months supplied (see the definition).",
         )
-    outside = int(t.is_outside_limits.fillna(False).astype(bool).sum())
-    panel.comparison = [
-        f"{outside} month(s) outside the control limits, which allow for how much this "
-        f"force's crime usually varies from month to month. {OUTSIDE_MEANING}"
     ]
-    panel.chart_description = (
+
+
+def _trend_description(inputs: Inputs) -> str:
+    period, outside = inputs.period, months_outside(inputs.rows, "is_outside_limits")
+    return (
         f"Line chart of crimes a month from {period.start:%b %Y} to {period.end:%b %Y}; "
         f"{outside} month(s) outside the control limits."
     )
-    panel.chart_svg = charts.to_svg(
-        charts.monthly_line(
-            t, "month", "crimes", "Crimes", limits=("centre", "lower_limit", "upper_limit")
-        ),
-        panel.chart_description,
-    )
-    panel.table = display(
-        t,
-        {
-            "month": ("Month", "month"),
-            "crimes": ("Crimes", "int"),
-            "lower_limit": ("Lower limit", "int"),
-            "upper_limit": ("Upper limit", "int"),
-            "is_outside_limits": ("Against the limits", "limits"),
-        },
-    )
-    panel.caveats = list(r.caveats)
-    return panel
 
+
+TREND = PanelSpec(
+    panel_id="crime-trend",
+    heading="Crimes a month",
+    title="All crime a month with control limits",
+    indicator=crime.crime_trend,
+    rows=lambda t: t[t.series == "all_crime"],
+    headlines=_trend_headlines,
+    comparison=lambda inputs: outside_sentence(
+        months_outside(inputs.rows, "is_outside_limits"), "crime usually varies"
+    ),
+    description=_trend_description,
+    itemise=False,
+    chart=Line("month", "crimes", "Crimes", limits=("centre", "lower_limit", "upper_limit")),
+    columns={
+        "month": ("Month", "month"),
+        "crimes": ("Crimes", "int"),
+        "lower_limit": ("Lower limit", "int"),
+        "upper_limit": ("Upper limit", "int"),
+        "is_outside_limits": ("Against the limits", "limits"),
+    },
+)
 
 #: Crime rates by type and the monthly trend with control limits.
-crime_panels = section(RATES, HandBuilt("crime-trend", "Crimes a month", _crime_trend))
+crime_panels = section(RATES, TREND)

@@ -19,6 +19,7 @@ from openpeel.provenance import any_synthetic
 from openpeel.report import charts
 from openpeel.report.model import Headline, Panel
 from openpeel.report.panels.format import display, share_text
+from openpeel.stats.control_chart import OUTSIDE_MEANING
 from openpeel.stats.funnel import MIN_FUNNEL_UNITS
 
 Builder = Callable[[Any, str, Period], list[Panel]]
@@ -92,6 +93,8 @@ class Line:
     high: str | None = None
     target: float | None = None
     percent: bool = False
+    #: Control limits: the centre, lower and upper columns (drawn dashed around the line).
+    limits: tuple[str, str, str] | None = None
 
     def draw(self, shown: pd.DataFrame, inputs: Inputs) -> Any:
         return charts.monthly_line(
@@ -101,6 +104,7 @@ class Line:
             self.value_title,
             low=self.low,
             high=self.high,
+            limits=self.limits,
             target=self.target,
             percent=self.percent,
         )
@@ -120,9 +124,11 @@ class PanelSpec:
         title: its title when it is.
         indicator: the indicator for a force and period (``con, force_id, period``).
         rows: the indicator's rows the panel is about.
+        force_column: for an indicator of every force, the column naming the force: only the
+            force's rows are kept (before ``rows``).
         chart: the chart drawn from ``shown(rows)``.
-        description: the chart's text alternative, before one item per row shown ('' items:
-            the description is the lead alone).
+        description: the chart's text alternative (or a function of the inputs giving it),
+            before one item per row shown unless ``itemise`` is false.
         columns: the table's columns (``display``), over ``table_rows(rows)``.
         headlines, comparison, caveats: wording written from the inputs (caveats follow the
             indicator's own).
@@ -136,9 +142,10 @@ class PanelSpec:
     title: str
     indicator: Callable[[Any, str, Period], IndicatorResult]
     chart: Bars | Line
-    description: str
+    description: str | Callable[[Inputs], str]
     columns: dict[str, tuple[str, str]]
     rows: Callable[[pd.DataFrame], pd.DataFrame] = _all
+    force_column: str | None = None
     shown: Callable[[pd.DataFrame], pd.DataFrame] = _all
     table_rows: Callable[[pd.DataFrame], pd.DataFrame] = _all
     headlines: Callable[[Inputs], list[Headline]] = _nothing
@@ -157,7 +164,10 @@ def _rows(
     spec: PanelSpec, con: Any, force_id: str, period: Period
 ) -> tuple[IndicatorResult, pd.DataFrame]:
     result = spec.indicator(con, force_id, period)
-    return result, spec.rows(result.table)
+    table = result.table
+    if spec.force_column is not None:
+        table = table[table[spec.force_column] == force_id]
+    return result, spec.rows(table)
 
 
 def build_from(spec: PanelSpec, inputs: Inputs, earlier: Sequence[str] = ()) -> Panel:
@@ -176,7 +186,8 @@ def build_from(spec: PanelSpec, inputs: Inputs, earlier: Sequence[str] = ()) -> 
     panel.headlines = spec.headlines(inputs)
     panel.comparison = spec.comparison(inputs)
     shown = spec.shown(rows)
-    panel.chart_description = spec.description
+    description = spec.description
+    panel.chart_description = description if isinstance(description, str) else description(inputs)
     if spec.itemise:
         panel.chart_description += "; ".join(spec.chart.item(row) for row in shown.itertuples())
     panel.chart_svg = charts.to_svg(spec.chart.draw(shown, inputs), panel.chart_description)
@@ -250,4 +261,17 @@ def too_few_forces(forces: int, having: str, how: str) -> list[str]:
     return [
         f"{forces} force{'s' if forces != 1 else ''} with {having} in the period: at least "
         f"{MIN_FUNNEL_UNITS} are needed to compare with peers ({how})."
+    ]
+
+
+def months_outside(rows: pd.DataFrame, flag: str) -> int:
+    """How many months a control chart flags as outside its limits."""
+    return int(rows[flag].fillna(False).astype(bool).sum())
+
+
+def outside_sentence(outside: int, what_varies: str) -> list[str]:
+    """What the months outside the control limits mean, for a lay reader."""
+    return [
+        f"{outside} month(s) outside the control limits, which allow for how much this "
+        f"force's {what_varies} from month to month. {OUTSIDE_MEANING}"
     ]

@@ -20,14 +20,17 @@ from openpeel.report.panels.declare import (
     Bars,
     HandBuilt,
     Inputs,
+    Line,
     PanelSpec,
+    build,
+    months_outside,
+    outside_sentence,
     population_caveat,
     safe_result,
     section,
     too_few_forces,
 )
 from openpeel.report.panels.format import display, interval_text, label, share_text, side
-from openpeel.stats.control_chart import OUTSIDE_MEANING
 from openpeel.stats.funnel import MIN_FUNNEL_UNITS, position_words
 
 
@@ -260,48 +263,56 @@ OUTCOMES = PanelSpec(
 )
 
 
-def _ss_trend(con: Any, force_id: str, period: Period) -> Panel:
-    r = ssq.trend(con, period, force_id)
-    t = r.table[r.table.force_id == force_id]
-    panel = Panel("stop-search-trend", "Searches a month with control limits", r)
-    panel.headlines.append(
+def _trend_description(inputs: Inputs) -> str:
+    t, period = inputs.rows, inputs.period
+    return (
+        f"Line chart of searches a month from {period.start:%b %Y} to {period.end:%b %Y}, "
+        f"centre {number_text(t.centre.iloc[0], 0) if len(t) else ''}; "
+        f"{months_outside(t, 'is_outside')} month(s) outside the limits."
+    )
+
+
+def _quality_caveats(inputs: Inputs) -> list[str]:
+    con, force_id, period = inputs.con, inputs.force_id, inputs.period
+    quality = safe_result(lambda: ssq.quality(con, period, force_id))
+    return list(quality.caveats) if quality else []
+
+
+TREND = PanelSpec(
+    panel_id="stop-search-trend",
+    heading="Searches a month",
+    title="Searches a month with control limits",
+    indicator=lambda con, force_id, period: ssq.trend(con, period, force_id),
+    force_column="force_id",
+    headlines=lambda inputs: [
         Headline(
             "Searches in the period",
-            number_text(t.searches.sum(), 0),
+            number_text(inputs.rows.searches.sum(), 0),
             "a count: no interval",
             "All searches, vehicle-only included, in the months loaded.",
         )
-    )
-    outside = int(t.is_outside.fillna(False).astype(bool).sum())
-    panel.comparison = [
-        f"{outside} month(s) outside the control limits, which allow for how much this "
-        f"force's searches usually vary from month to month. {OUTSIDE_MEANING}"
-    ]
-    panel.chart_description = (
-        f"Line chart of searches a month from {period.start:%b %Y} to {period.end:%b %Y}, "
-        f"centre {number_text(t.centre.iloc[0], 0) if len(t) else ''}; {outside} month(s) "
-        "outside the limits."
-    )
-    panel.chart_svg = charts.to_svg(
-        charts.monthly_line(
-            t, "month", "searches", "Searches", limits=("centre", "lower", "upper")
-        ),
-        panel.chart_description,
-    )
-    panel.table = display(
-        t,
-        {
-            "month": ("Month", "month"),
-            "status": ("Status", "text"),
-            "searches": ("Searches", "int"),
-            "lower": ("Lower limit", "int"),
-            "upper": ("Upper limit", "int"),
-            "is_outside": ("Against the limits", "limits"),
-        },
-    )
-    quality = safe_result(lambda: ssq.quality(con, period, force_id))
-    panel.caveats = [*r.caveats, *(quality.caveats if quality else [])]
-    return panel
+    ],
+    comparison=lambda inputs: outside_sentence(
+        months_outside(inputs.rows, "is_outside"), "searches usually vary"
+    ),
+    description=_trend_description,
+    itemise=False,
+    chart=Line("month", "searches", "Searches", limits=("centre", "lower", "upper")),
+    columns={
+        "month": ("Month", "month"),
+        "status": ("Status", "text"),
+        "searches": ("Searches", "int"),
+        "lower": ("Lower limit", "int"),
+        "upper": ("Upper limit", "int"),
+        "is_outside": ("Against the limits", "limits"),
+    },
+    caveats=_quality_caveats,
+)
+
+
+def _ss_trend(con: Any, force_id: str, period: Period) -> Panel:
+    """Searches a month against control limits (the peers' section draws it too)."""
+    return build(TREND, con, force_id, period)
 
 
 #: Rates, disproportionality ratios with peers, outcomes and the monthly trend.
@@ -309,5 +320,5 @@ stop_search_panels = section(
     RATES,
     HandBuilt("stop-search-ratios", "Disproportionality ratios", _ss_ratios),
     OUTCOMES,
-    HandBuilt("stop-search-trend", "Searches a month", _ss_trend),
+    TREND,
 )
