@@ -90,6 +90,13 @@ class Settings(BaseSettings):
         "limits then count each client, not the proxy); empty trusts no header.",
     )
 
+    boundaries: Path | None = Field(
+        default=None,
+        description="A GeoJSON file of areas (for example ONS local authority or LSOA "
+        "boundaries, in longitude/latitude) over which the stop and search explorer maps the "
+        "searches; empty: the map shows hexagons only.",
+    )
+
     def trusted_proxy_addresses(self) -> tuple[str, ...]:
         """The trusted proxies' addresses, one per comma-separated item."""
         return tuple(a.strip() for a in self.trusted_proxies.split(",") if a.strip())
