@@ -38,6 +38,7 @@ from openpeel.sources.internal_extract import ExtractCounts, ExtractRead, counts
 from openpeel.store.calls import next_generation
 from openpeel.store.commit import StagedPart, commit
 from openpeel.store.lake import ARROW_TYPES, Lake, LoggedFile, new_load_id, rejects_table
+from openpeel.store.migrate import migrate
 from openpeel.store.tables import LAKE_TABLES, lake_table
 
 
@@ -156,6 +157,7 @@ def load_crime_recording_extract(
     lake = Lake(workspace_for(data_dir).data_dir)
     load_id = new_load_id()
     with lake.lock():
+        migrate(lake)
         lake.tidy(LAKE_TABLES)
         stored = {s.table: _stored_frame(lake, s.table, force_id) for s in EXTRACT_FILES}
         known = set(reads[INCIDENTS.table].data["incident_id"]) | set(
@@ -270,6 +272,7 @@ def publish_audit_figures(
     lake = Lake(workspace_for(data_dir).data_dir)
     load_id = new_load_id()
     with lake.lock():
+        migrate(lake)
         lake.tidy(LAKE_TABLES)
         old = _stored_frame(lake, table, force_id)
         kept = old[old["audit_id"] != audit_id] if len(old) else old
