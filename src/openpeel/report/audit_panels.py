@@ -18,7 +18,7 @@ from openpeel.indicators.crime_recording import audit_figures
 from openpeel.indicators.result import IndicatorResult
 from openpeel.report import charts
 from openpeel.report.model import Headline, Panel
-from openpeel.report.panels import EXPECTED_ERRORS, _safe, display, interval_text, number_text
+from openpeel.report.panels import EXPECTED_ERRORS, display, interval_text, number_text, safe
 
 #: The recording rate a force is judged against in the assessment rules (openpeel's choice).
 RATE_REFERENCE = 0.90
@@ -91,11 +91,11 @@ def crime_recording_panels(con: Any, force_id: str, period: Period) -> list[Pane
             )
         ]
     return [
-        _safe("recording-rate", "Crimes recorded of those that should have been",
+        safe("recording-rate", "Crimes recorded of those that should have been",
               lambda: _rates(result)),
-        _safe("recording-process", "Recorded within 24 hours, correctly classified",
+        safe("recording-process", "Recorded within 24 hours, correctly classified",
               lambda: _process(result)),
-        _safe("recording-trend", "Recording rate across audits", lambda: _trend(result)),
+        safe("recording-trend", "Recording rate across audits", lambda: _trend(result)),
     ]  # fmt: skip
 
 

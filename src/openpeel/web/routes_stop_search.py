@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import pandas as pd
@@ -52,24 +53,35 @@ def _filters(
     return filters
 
 
+def _key(kind: str, data_dir: Path, force_id: str, period: Period, *rest: Any) -> tuple[Any, ...]:
+    return (kind, str(data_dir), force_id, period.start, period.end, *rest)
+
+
 def _options(request: Request, force_id: str, period: Period) -> dict[str, list[str]]:
-    """The values each filter takes in the force's searches of the period (cached)."""
+    """The values each filter takes in the force's searches of the period (cached; computed in
+    a worker process)."""
     data_dir = request.app.state.data_dir
-    return public_data.cached(
-        ("options", str(data_dir), force_id, period.start, period.end),
-        lambda: filter_options(public_data.connection(data_dir), force_id, period),
-    )
+    key = _key("options", data_dir, force_id, period)
+    return public_data.computed(key, _filter_options, data_dir, force_id, period)
+
+
+def _filter_options(data_dir: Path, force_id: str, period: Period) -> dict[str, list[str]]:
+    return filter_options(public_data.connection(data_dir), force_id, period)
+
+
+def _explored(
+    data_dir: Path, force_id: str, period: Period, filters: ExplorerFilters
+) -> IndicatorResult:
+    return explore(public_data.connection(data_dir), force_id, period, filters)
 
 
 def _result(
     request: Request, force_id: str, period: Period, filters: ExplorerFilters
 ) -> IndicatorResult:
     data_dir = request.app.state.data_dir
-    key = ("explore", str(data_dir), force_id, period.start, period.end, filters)
+    key = _key("explore", data_dir, force_id, period, filters)
     try:
-        return public_data.cached(
-            key, lambda: explore(public_data.connection(data_dir), force_id, period, filters)
-        )
+        return public_data.computed(key, _explored, data_dir, force_id, period, filters)
     except OpenpeelError as error:
         raise HTTPException(status_code=400, detail=str(error).splitlines()[0]) from error
 
@@ -153,15 +165,21 @@ class Rows:
 
 
 def _view(
-    request: Request, force_id: str, period: Period, filters: ExplorerFilters
+    data_dir: Path, force_id: str, period: Period, filters: ExplorerFilters
 ) -> dict[str, Any]:
-    """Everything the explorer page shows for one filter set (cached whole by the caller)."""
-    data_dir = request.app.state.data_dir
-    result = _result(request, force_id, period, filters)
+    """Everything the explorer page shows for one filter set (cached whole by the caller; run
+    in a worker process, where the result and the options come from the worker's cache)."""
+    result = public_data.cached(
+        _key("explore", data_dir, force_id, period, filters),
+        lambda: _explored(data_dir, force_id, period, filters),
+    )
     svg, description = _chart(result, filters)
     if result.is_synthetic or public_data.lake_is_synthetic(data_dir, force_id):
         svg = charts.mark_synthetic(svg)
-    options = _options(request, force_id, period)
+    options = public_data.cached(
+        _key("options", data_dir, force_id, period),
+        lambda: _filter_options(data_dir, force_id, period),
+    )
     table = display(
         result.table.assign(group=result.table.group.map(label)),
         {
@@ -217,17 +235,18 @@ def explorer(
     filters = _filters(
         request, force_id, period, (ethnicity, legislation, object_, outcome, age, sex)
     )
-    view = public_data.cached(
-        (
-            "explore-view",
-            str(request.app.state.data_dir),
+    data_dir = request.app.state.data_dir
+    try:
+        view = public_data.computed(
+            _key("explore-view", data_dir, force_id, period, filters),
+            _view,
+            data_dir,
             force_id,
-            period.start,
-            period.end,
+            period,
             filters,
-        ),
-        lambda: _view(request, force_id, period, filters),
-    )
+        )
+    except OpenpeelError as failure:
+        raise HTTPException(status_code=400, detail=str(failure).splitlines()[0]) from failure
     extra = {"ethnicity": filters.ethnicity, **filters.active()}
     status = 400 if error and not request.headers.get("HX-Request") else 200
     return render(
