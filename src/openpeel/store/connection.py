@@ -157,7 +157,7 @@ def view_sql(lake: Lake) -> dict[str, str]:
             f"SELECT * FROM read_parquet({files}, union_by_name = true, hive_partitioning = false)"
         )
     # Offender management: offenders, offender_assessments, ... offender_rejects, offender_loads.
-    sql.update(offender_view_sql(lake))
+    sql.update(offender_view_sql(sql))
     # Protecting vulnerable people: vulnerability_cases, ..._investigations, ..._capacity, ...
     sql.update(vulnerability_view_sql(lake))
     return sql

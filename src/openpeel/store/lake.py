@@ -96,6 +96,7 @@ LOAD_LOG_SCHEMA = pa.schema(
         ("rows_rejected", pa.int64()),
         ("rows_replaced", pa.int64()),
         ("unknown_values", pa.int64()),
+        ("as_at", pa.date32()),
     ]
 )
 
@@ -118,7 +119,8 @@ class LoggedFile:
 
     ``status`` is ``loaded``, ``superseded`` (a newer snapshot of its partition is current) or
     ``refused`` (not read; ``reason`` says why). ``forces`` lists the forces the file held,
-    space-separated; ``force_id`` is set when it held one.
+    space-separated; ``force_id`` is set when it held one. ``as_at`` is the date a
+    force-internal extract describes, when it says.
     """
 
     table_name: str | None
@@ -135,6 +137,7 @@ class LoggedFile:
     rows_rejected: int
     rows_replaced: int
     unknown_values: int
+    as_at: date | None = None
 
 
 @dataclass(frozen=True)
@@ -306,7 +309,8 @@ class Lake:
             base = self.root / top
             if not base.exists():
                 continue
-            for file in base.rglob("*.parquet"):
+            # Only part files: a lake in an earlier layout keeps other names until migrated.
+            for file in base.rglob("part-*.parquet"):
                 if file.relative_to(self.root).as_posix() not in listed:
                     file.unlink()
                     removed += 1

@@ -15,7 +15,7 @@ one load log (``store/lake.py``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -25,7 +25,10 @@ from openpeel.sources.crime_recording import INCIDENTS as RECORDING_INCIDENTS
 from openpeel.sources.crime_recording import RECORDED_CRIMES
 from openpeel.sources.incidents import INCIDENT_COLUMNS
 from openpeel.sources.internal_extract import ExtractFile
+from openpeel.sources.offenders import EXTRACT_FILES as OFFENDER_FILES
 from openpeel.sources.policeuk_tables import TABLES, Column, table_columns
+from openpeel.sources.vulnerability_extract import TABLES as VULNERABILITY_TABLES
+from openpeel.sources.vulnerability_extract import ExtractTable
 
 #: Manifest columns a table may be partitioned by.
 PARTITION_KEYS = ("force_id", "month", "vintage")
@@ -92,18 +95,53 @@ EXTRACT_SQL_TYPES = {
 }
 
 
-def extract_columns(spec: ExtractFile) -> tuple[Column, ...]:
-    """The lake columns of a force-internal extract file held one partition per force: the
+def force_extract_columns(declared: Iterable[Column]) -> tuple[Column, ...]:
+    """The lake columns of a force-internal extract table held one partition per force: the
     force, the declared columns, then the file lineage and the load's snapshot."""
     return (
         Column("force_id", "VARCHAR", "the force the extract came from"),
-        *(Column(c.name, EXTRACT_SQL_TYPES[c.kind], c.definition) for c in spec.columns),
+        *declared,
         Column("source_file", "VARCHAR", "file the row was read from"),
         Column(
             "source_row", "BIGINT", "record number within the file (1 = first row after header)"
         ),
         Column("snapshot", "VARCHAR", "the load's label (synthetic-... for synthetic extracts)"),
     )
+
+
+def extract_columns(spec: ExtractFile) -> tuple[Column, ...]:
+    """The lake columns of a file declared with ``sources.internal_extract``."""
+    return force_extract_columns(
+        Column(c.name, EXTRACT_SQL_TYPES[c.kind], c.definition) for c in spec.columns
+    )
+
+
+#: SQL types of the kinds of a vulnerability extract's fields (dates and months are stored as
+#: timestamps at midnight, as the indicators read them).
+VULNERABILITY_SQL_TYPES = {
+    "id": "VARCHAR",
+    "text": "VARCHAR",
+    "enum": "VARCHAR",
+    "flag": "BOOLEAN",
+    "timestamp": "TIMESTAMP",
+    "date": "TIMESTAMP",
+    "month": "TIMESTAMP",
+    "count": "BIGINT",
+    "number": "DOUBLE",
+}
+
+
+def vulnerability_columns(spec: ExtractTable) -> tuple[Column, ...]:
+    """The lake columns of a vulnerability extract table."""
+    return force_extract_columns(
+        Column(f.name, VULNERABILITY_SQL_TYPES[f.kind], f.definition) for f in spec.fields
+    )
+
+
+def force_extract_table(name: str, columns: tuple[Column, ...], key: tuple[str, ...]) -> LakeTable:
+    """A force-internal extract table: one partition per force, merged by key on every load
+    (``store/force_extract.py``)."""
+    return LakeTable(name, columns, ("force_id",), ("force_id", *key), keep_superseded=False)
 
 
 #: The figures of closed crime data integrity audits (published by ``crime_audit`` on closing,
@@ -140,17 +178,18 @@ LAKE_TABLES: dict[str, LakeTable] = {
     "incidents": LakeTable(
         "incidents", INCIDENT_COLUMNS, (), ("force_id", "incident_id"), keep_superseded=False
     ),
-    # The crime recording extract (store/crime_recording.py): one partition per force, merged
-    # by key on every load.
+    # Force-internal extracts, one partition per force merged by key on every load: crime
+    # recording (store/crime_recording.py), offender management (store/offenders.py) and
+    # protecting vulnerable people (store/vulnerability.py, views vulnerability_<table>).
     **{
-        spec.table: LakeTable(
-            spec.table,
-            extract_columns(spec),
-            ("force_id",),
-            ("force_id", *spec.key),
-            keep_superseded=False,
+        spec.table: force_extract_table(spec.table, extract_columns(spec), spec.key)
+        for spec in (RECORDING_INCIDENTS, RECORDED_CRIMES, *OFFENDER_FILES)
+    },
+    **{
+        f"vulnerability_{name}": force_extract_table(
+            f"vulnerability_{name}", vulnerability_columns(spec), spec.key
         )
-        for spec in (RECORDING_INCIDENTS, RECORDED_CRIMES)
+        for name, spec in VULNERABILITY_TABLES.items()
     },
     "crime_recording_audits": LakeTable(
         "crime_recording_audits",
