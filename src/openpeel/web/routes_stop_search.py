@@ -12,7 +12,7 @@ from openpeel.calendar import Period
 from openpeel.errors import OpenpeelError, UserInputError
 from openpeel.formatting import number_text
 from openpeel.formatting import percent_text as share_text
-from openpeel.indicators.explorer import ExplorerFilters, explore, filter_options
+from openpeel.indicators.explorer import ExplorerFilters
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.forces import force_label
 from openpeel.reference.vocabularies import code_name
@@ -57,7 +57,7 @@ def _options(request: Request, force_id: str, period: Period) -> dict[str, list[
     data_dir = request.app.state.data_dir
     return public_data.cached(
         ("options", str(data_dir), force_id, period.start, period.end),
-        lambda: filter_options(public_data.connection(data_dir), force_id, period),
+        lambda: public_data.views(data_dir).explorer_options(force_id, period),
     )
 
 
@@ -68,7 +68,7 @@ def _result(
     key = ("explore", str(data_dir), force_id, period.start, period.end, filters)
     try:
         return public_data.cached(
-            key, lambda: explore(public_data.connection(data_dir), force_id, period, filters)
+            key, lambda: public_data.views(data_dir).explore(force_id, period, filters)
         )
     except OpenpeelError as error:
         raise HTTPException(status_code=400, detail=str(error).splitlines()[0]) from error
