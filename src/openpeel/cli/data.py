@@ -28,6 +28,7 @@ from openpeel.cli.output import (
     progress_bar,
     user_errors,
 )
+from openpeel.cli.pages import prepare_pages
 from openpeel.cli.vulnerability import synth_vulnerability
 from openpeel.errors import UserInputError
 from openpeel.reference.forces import force
@@ -110,6 +111,8 @@ def ingest_command(
     """
     with user_errors():
         report = run_ingest(sources, obj.workspace, force_ids, _month(start), _month(end), snapshot)
+    if report.files:
+        prepare_pages(obj.workspace)
     if fmt == "json":
         click.echo(json.dumps(report.as_dict(), default=str, indent=2))
     else:
@@ -182,6 +185,7 @@ def population_load(obj: Context, ts021_file: Path, lookup_file: Path, fmt: str)
     """Build force-area denominators from ONS TS021 and the LAD->PFA lookup."""
     with user_errors():
         table = load_population(ts021_file, lookup_file, obj.workspace)
+    prepare_pages(obj.workspace)
     rows = table.to_pylist()
     wide: dict[str, dict[str, Any]] = {}
     for r in rows:
@@ -396,6 +400,7 @@ def demo_command(ctx: click.Context, seed: int, scale: float, rebuild: bool) -> 
         "In Python: import openpeel; con = openpeel.connect("
         f"{str(data_dir)!r}); con.table('stop_searches')"
     )
+    prepare_pages(where)
     with console.status("Writing the PEEL report"):
         reports = write_demo_report(demo, where)
     mark_finished(demo, fingerprint)

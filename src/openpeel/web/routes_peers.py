@@ -14,7 +14,6 @@ from openpeel.errors import OpenpeelError
 from openpeel.indicators import stop_search as ss
 from openpeel.report.model import Panel
 from openpeel.report.panels import label
-from openpeel.report.peer_panels import long_trend_panel, peer_groups, stop_search_peer_panels
 from openpeel.web import public_data
 from openpeel.web.rendering import render
 from openpeel.web.routes_overview import PublicScope, common, query_string
@@ -31,7 +30,7 @@ def _groups(request: Request, period: Period) -> list[str]:
     try:
         return public_data.cached(
             ("peer-groups", str(data_dir), period.start, period.end),
-            lambda: peer_groups(public_data.connection(data_dir), period),
+            lambda: public_data.views(data_dir).peer_groups(period),
         )
     except OpenpeelError:
         return [ss.ALL]
@@ -43,7 +42,7 @@ def _peer_panels(request: Request, force_id: str, period: Period, group: str) ->
     data_dir = request.app.state.data_dir
     return public_data.cached(
         ("peers", str(data_dir), force_id, period.start, period.end, group),
-        lambda: stop_search_peer_panels(public_data.connection(data_dir), force_id, period, group),
+        lambda: public_data.views(data_dir).peer_panels(force_id, period, group),
     )
 
 
@@ -52,7 +51,7 @@ def _trend_panel(request: Request, force_id: str) -> Panel:
     months = public_data.loaded_months(data_dir, force_id)
     return public_data.cached(
         ("trend-all", str(data_dir), force_id, tuple(months[:1]), tuple(months[-1:])),
-        lambda: long_trend_panel(public_data.connection(data_dir), force_id, months),
+        lambda: public_data.views(data_dir).trend_panel(force_id),
     )
 
 
