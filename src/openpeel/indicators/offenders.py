@@ -28,7 +28,7 @@ import pandas as pd
 from openpeel.calendar import add_months
 from openpeel.errors import DataUnavailableError
 from openpeel.indicators.result import IndicatorResult
-from openpeel.provenance import synthetic_expr
+from openpeel.provenance import any_synthetic_rows, is_synthetic_label
 from openpeel.sources.offenders import RISK_LEVELS
 from openpeel.stats.intervals import (
     clopper_pearson_interval,
@@ -75,9 +75,7 @@ def extract_as_at(con: Any, force_id: str) -> date:
 
 def is_synthetic(con: Any, force_id: str) -> bool:
     """True when the force's offender data came from the synthetic generator."""
-    t = _force(con, "offenders", force_id)
-    value = synthetic_expr(t.snapshot).any().execute()
-    return bool(value) if value is not None and not pd.isna(value) else False
+    return any_synthetic_rows(_force(con, "offenders", force_id).snapshot)
 
 
 def month_ends(first: date, as_at: date) -> list[date]:
@@ -719,7 +717,7 @@ def per_100k_residents(
         "The population is the 2021 Census count for the force area; the register is on the "
         "extract date.",
     ]
-    if "synthetic" in source.lower():
+    if is_synthetic_label(source):
         caveats.append("The population table is SYNTHETIC (demo), not the Census.")
     return IndicatorResult(
         name="offenders.per_100k",
@@ -730,6 +728,6 @@ def per_100k_residents(
         ),
         table=df,
         caveats=caveats,
-        is_synthetic=is_synthetic(con, force_id) or "synthetic" in source.lower(),
+        is_synthetic=is_synthetic(con, force_id) or is_synthetic_label(source),
         meta=_meta(force_id, as_at),
     )

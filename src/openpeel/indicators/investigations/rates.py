@@ -15,7 +15,6 @@ from openpeel.indicators.crime import (
     ALL_CRIME,
     crime_type_codes,
     frame,
-    is_synthetic,
     loaded_range,
     month_coverage,
     require_force,
@@ -40,6 +39,7 @@ from openpeel.indicators.investigations.linkage import (
     outcome_counts,
 )
 from openpeel.indicators.result import IndicatorResult
+from openpeel.provenance import any_synthetic
 from openpeel.stats.funnel import funnel_position, proportion_funnel
 from openpeel.stats.intervals import wilson_interval
 
@@ -157,7 +157,7 @@ def outcome_summary(
         definition=RATES_DEFINITION,
         table=table,
         caveats=caveats,
-        is_synthetic=is_synthetic(snapshots_read(con, [force_id], period)),
+        is_synthetic=any_synthetic(snapshots_read(con, [force_id], period)),
         meta={
             "force_id": force_id,
             "period": period.label,
@@ -218,7 +218,7 @@ def outcomes_by_type(
         definition=RATES_DEFINITION,
         table=table,
         caveats=caveats,
-        is_synthetic=is_synthetic(snapshots_read(con, [force_id], period)),
+        is_synthetic=any_synthetic(snapshots_read(con, [force_id], period)),
         meta={
             "force_id": force_id,
             "period": period.label,
@@ -342,7 +342,7 @@ def outcome_peers(
         definition=PEERS_DEFINITION,
         table=out,
         caveats=caveats,
-        is_synthetic=is_synthetic(coverage["snapshot"]),
+        is_synthetic=any_synthetic(coverage["snapshot"]),
         meta={
             "period": period.label,
             "force_id": selected,
