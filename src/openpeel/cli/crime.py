@@ -11,7 +11,7 @@ import click
 
 from openpeel.calendar import Period
 from openpeel.cli.lazy import library
-from openpeel.cli.options import FORCE_HELP, PERIOD, force_option
+from openpeel.cli.options import FORCE_HELP, PERIOD, chosen_period, force_option
 from openpeel.cli.output import FORMAT, Context, console, emit_result, user_errors
 from openpeel.errors import UserInputError
 from openpeel.reference.vocabularies import vocabulary
@@ -93,8 +93,8 @@ def _inputs(
         raise UserInputError(
             "give a force: --force FORCE (a data.police.uk id, e.g. west-midlands)"
         )
-    period = Period.parse(start, end, fy)
-    return connect(obj.workspace), period
+    con = connect(obj.workspace)
+    return con, chosen_period(con, start, end, fy, [force_id] if force_id else None)
 
 
 def _run(fmt: str, compute: Callable[[], IndicatorResult]) -> IndicatorResult:

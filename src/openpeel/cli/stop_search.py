@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from openpeel.calendar import Period
 from openpeel.cli.lazy import library
-from openpeel.cli.options import FORCE_ID, PERIOD, force_option
+from openpeel.cli.options import FORCE_ID, PERIOD, chosen_period, force_option
 from openpeel.cli.output import FORMAT, Context, emit_result, user_errors
 from openpeel.errors import SourceFormatError, UserInputError
 
@@ -89,8 +88,8 @@ def _run(
     **kwargs: Any,
 ) -> IndicatorResult:
     with user_errors():
-        period = Period.parse(start, end, fy)
         con = _connect(obj)
+        period = chosen_period(con, start, end, fy, list(force_ids) or None)
         result = compute(con, period, list(force_ids) or None, **kwargs)
     return result
 
