@@ -44,10 +44,6 @@ def flag(condition: Any, applies: Any) -> pd.Series:
     return cond.where(pd.Series(np.asarray(applies, dtype=bool)), None)
 
 
-def pct(confidence: float) -> str:
-    return f"{confidence * 100:g}%"
-
-
 def is_synthetic_table(table: Any) -> bool:
     """True when any row of a calls table came from the synthetic generator."""
     return any_synthetic_rows(table.snapshot)
