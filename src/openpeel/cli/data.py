@@ -31,14 +31,15 @@ from openpeel.cli.output import (
 from openpeel.cli.pages import prepare_pages
 from openpeel.cli.vulnerability import synth_vulnerability
 from openpeel.errors import UserInputError
-from openpeel.reference.forces import force
-from openpeel.sources.policeuk_archive import month_date
 
 if TYPE_CHECKING:
     from openpeel.config import Where
     from openpeel.store.ingest import IngestReport
 
 ingest = library("store.ingest", "ingest")
+# The archive reader loads the force list and every vocabulary: not for --help.
+month_date = library("sources.policeuk_archive", "month_date")
+force = library("reference.forces", "force")
 official_status = library("store.official", "official_status")
 load_population = library("store.population", "load_population")
 describe_months = library("store.status", "describe_months")
