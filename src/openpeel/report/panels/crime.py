@@ -10,11 +10,11 @@ from openpeel.indicators import crime
 from openpeel.report.model import Headline
 from openpeel.report.panels.declare import (
     Bars,
+    ControlLimits,
     Inputs,
-    Line,
     PanelSpec,
+    control_chart,
     months_outside,
-    outside_sentence,
     population_caveat,
     section,
 )
@@ -88,33 +88,32 @@ def _trend_headlines(inputs: Inputs) -> list[Headline]:
 
 
 def _trend_description(inputs: Inputs) -> str:
-    period, outside = inputs.period, months_outside(inputs.rows, "is_outside_limits")
+    period, outside = inputs.period, months_outside(inputs.rows, LIMITS.flag)
     return (
         f"Line chart of crimes a month from {period.start:%b %Y} to {period.end:%b %Y}; "
         f"{outside} month(s) outside the control limits."
     )
 
 
-TREND = PanelSpec(
+LIMITS = ControlLimits(
+    count="crimes",
+    title="Crimes",
+    centre="centre",
+    lower="lower_limit",
+    upper="upper_limit",
+    flag="is_outside_limits",
+    varies="crime usually varies",
+)
+
+TREND = control_chart(
+    LIMITS,
     panel_id="crime-trend",
     heading="Crimes a month",
     title="All crime a month with control limits",
     indicator=crime.crime_trend,
     rows=lambda t: t[t.series == "all_crime"],
     headlines=_trend_headlines,
-    comparison=lambda inputs: outside_sentence(
-        months_outside(inputs.rows, "is_outside_limits"), "crime usually varies"
-    ),
     description=_trend_description,
-    itemise=False,
-    chart=Line("month", "crimes", "Crimes", limits=("centre", "lower_limit", "upper_limit")),
-    columns={
-        "month": ("Month", "month"),
-        "crimes": ("Crimes", "int"),
-        "lower_limit": ("Lower limit", "int"),
-        "upper_limit": ("Upper limit", "int"),
-        "is_outside_limits": ("Against the limits", "limits"),
-    },
 )
 
 #: Crime rates by type and the monthly trend with control limits.

@@ -275,3 +275,44 @@ def outside_sentence(outside: int, what_varies: str) -> list[str]:
         f"{outside} month(s) outside the control limits, which allow for how much this "
         f"force's {what_varies} from month to month. {OUTSIDE_MEANING}"
     ]
+
+
+@dataclass(frozen=True)
+class ControlLimits:
+    """Monthly counts against their control limits: the columns an indicator names them by."""
+
+    count: str
+    title: str
+    centre: str
+    lower: str
+    upper: str
+    flag: str
+    #: What varies from month to month, for the sentence on months outside the limits.
+    varies: str
+
+
+def control_chart(
+    limits: ControlLimits, extra_columns: dict[str, tuple[str, str]] | None = None, **spec: Any
+) -> PanelSpec:
+    """A panel of monthly counts against control limits: the line, the table (with
+    ``extra_columns`` after the month) and the sentence on months outside are the same for
+    every such panel; ``spec`` gives the rest (id, titles, indicator, rows, headlines,
+    description, caveats)."""
+    return PanelSpec(
+        chart=Line(
+            "month", limits.count, limits.title, limits=(limits.centre, limits.lower, limits.upper)
+        ),
+        columns={
+            "month": ("Month", "month"),
+            **(extra_columns or {}),
+            limits.count: (limits.title, "int"),
+            limits.lower: ("Lower limit", "int"),
+            limits.upper: ("Upper limit", "int"),
+            limits.flag: ("Against the limits", "limits"),
+        },
+        comparison=lambda inputs: outside_sentence(
+            months_outside(inputs.rows, limits.flag), limits.varies
+        ),
+        itemise=False,
+        **spec,
+    )

@@ -18,13 +18,13 @@ from openpeel.report.model import Headline, Panel
 from openpeel.report.panels.declare import (
     EXPECTED_ERRORS,
     Bars,
+    ControlLimits,
     HandBuilt,
     Inputs,
-    Line,
     PanelSpec,
     build,
+    control_chart,
     months_outside,
-    outside_sentence,
     population_caveat,
     safe_result,
     section,
@@ -274,7 +274,7 @@ def _trend_description(inputs: Inputs) -> str:
     return (
         f"Line chart of searches a month from {period.start:%b %Y} to {period.end:%b %Y}, "
         f"centre {number_text(t.centre.iloc[0], 0) if len(t) else ''}; "
-        f"{months_outside(t, 'is_outside')} month(s) outside the limits."
+        f"{months_outside(t, LIMITS.flag)} month(s) outside the limits."
     )
 
 
@@ -284,7 +284,19 @@ def _quality_caveats(inputs: Inputs) -> list[str]:
     return list(quality.caveats) if quality else []
 
 
-TREND = PanelSpec(
+LIMITS = ControlLimits(
+    count="searches",
+    title="Searches",
+    centre="centre",
+    lower="lower",
+    upper="upper",
+    flag="is_outside",
+    varies="searches usually vary",
+)
+
+TREND = control_chart(
+    LIMITS,
+    extra_columns={"status": ("Status", "text")},
     panel_id="stop-search-trend",
     heading="Searches a month",
     title="Searches a month with control limits",
@@ -298,20 +310,7 @@ TREND = PanelSpec(
             "All searches, vehicle-only included, in the months loaded.",
         )
     ],
-    comparison=lambda inputs: outside_sentence(
-        months_outside(inputs.rows, "is_outside"), "searches usually vary"
-    ),
     description=_trend_description,
-    itemise=False,
-    chart=Line("month", "searches", "Searches", limits=("centre", "lower", "upper")),
-    columns={
-        "month": ("Month", "month"),
-        "status": ("Status", "text"),
-        "searches": ("Searches", "int"),
-        "lower": ("Lower limit", "int"),
-        "upper": ("Upper limit", "int"),
-        "is_outside": ("Against the limits", "limits"),
-    },
     caveats=_quality_caveats,
 )
 
