@@ -110,7 +110,7 @@ def section_panels(
     ``lake_is_synthetic``: the force's lake provenance when the caller already knows it (it is
     looked up otherwise).
     """
-    with computing_once():
+    with computing_once():  # the section's panels share what they compute
         panels = BUILDERS[section](con, force_id, period)
     if lake_is_synthetic is None:
         lake_is_synthetic = lake_provenance(con, [force_id]).is_synthetic
