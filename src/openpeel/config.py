@@ -97,6 +97,12 @@ class Settings(BaseSettings):
         description="Worker processes of 'openpeel serve' that compute the public pages' "
         "views (each serve worker has its own); 0 computes them in the server's own process.",
     )
+    boundaries: Path | None = Field(
+        default=None,
+        description="A GeoJSON file of areas (for example ONS local authority or LSOA "
+        "boundaries, in longitude/latitude) over which the stop and search explorer maps the "
+        "searches; empty: the map shows hexagons only.",
+    )
 
     def trusted_proxy_addresses(self) -> tuple[str, ...]:
         """The trusted proxies' addresses, one per comma-separated item."""
