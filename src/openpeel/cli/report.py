@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +27,12 @@ from openpeel.provenance import SYNTHETIC_MARK
     help="The HTML file to write (self-contained: opens with no network).",
 )
 @click.option("--pdf", type=click.Path(dir_okay=False, path_type=Path), help="Also write this PDF.")
+@click.option(
+    "--charts",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also write each chart as a PNG image and a standalone HTML page into this folder "
+    "(the report links to them).",
+)
 @click.pass_obj
 def report_command(
     obj: Context,
@@ -35,6 +42,7 @@ def report_command(
     end: str | None,
     out: Path,
     pdf: Path | None,
+    charts: Path | None = None,
 ) -> None:
     """Write the PEEL report of a force: one section per PEEL area, charts with tables."""
     from openpeel.report import build_report, write_html, write_pdf
@@ -44,8 +52,16 @@ def report_command(
         period = Period.parse(start, end, fy)
         with console.status("Computing the indicators"):
             report = build_report(obj.workspace, force_id, period)
+    folder = None
+    if charts is not None:
+        from openpeel.report.chart_export import write_report_charts
+
+        with console.status("Writing the charts"), user_errors(), _writing(charts):
+            files = write_report_charts(report, charts)
+        folder = Path(os.path.relpath(charts.resolve(), out.resolve().parent)).as_posix()
+        click.echo(f"Charts (PNG and HTML): {len(files) // 2} in {charts.resolve()}")
     with user_errors(), _writing(out):
-        html = write_html(report, out)
+        html = write_html(report, out, chart_folder=folder)
     click.echo(f"Report (HTML): {html.resolve()} ({html.stat().st_size / 1024:,.0f} KiB)")
     if pdf is not None:
         with console.status("Writing the PDF"), user_errors(), _writing(pdf):
