@@ -90,6 +90,13 @@ class Settings(BaseSettings):
         "limits then count each client, not the proxy); empty trusts no header.",
     )
 
+    web_compute_processes: int = Field(
+        default=2,
+        ge=0,
+        le=32,
+        description="Worker processes of 'openpeel serve' that compute the public pages' "
+        "views (each serve worker has its own); 0 computes them in the server's own process.",
+    )
     boundaries: Path | None = Field(
         default=None,
         description="A GeoJSON file of areas (for example ONS local authority or LSOA "

@@ -231,3 +231,36 @@ def test_csv_download_is_the_result_with_its_notes(client: TestClient) -> None:
     rows = list(csv.DictReader(io.StringIO(strip_notes(text))))
     assert rows and {"outcome_group", "share", "share_low", "share_high"} <= set(rows[0])
     assert all(r["synthetic_data"] == "True" for r in rows)
+
+
+def test_headcount_beside_fte_and_every_force_ranked(con: Any) -> None:
+    from openpeel.formatting import number_text
+
+    panels = {
+        p.panel_id: p for p in section_panels(con, "official_workforce", "west-midlands", YEAR)
+    }
+    head = panels["official-workforce-headcount"]
+    assert not head.unavailable, head.unavailable
+    assert "SYNTHETIC" in head.chart_svg and head.result is not None
+    officers = head.result.table.set_index("worker").loc["officers"]
+    assert officers["workforce_headcount"] > officers["workforce_fte"]
+    assert (
+        officers["headcount_per_1000_low"]
+        < officers["headcount_per_1000"]
+        < officers["headcount_per_1000_high"]
+    )
+    assert head.headlines[0].value == number_text(officers["headcount_per_1000"], 2)
+    peers = panels["official-workforce-peers"]
+    assert not peers.unavailable, peers.unavailable
+    marks = _marks(peers)
+    table = peers.table.set_index("Force")
+    assert len(marks) >= 5 and len(table) >= len(marks)
+    # Every mark is the row of the table beside the chart: the same force and numbers.
+    for mark in marks.itertuples():
+        row = table.loc[mark.force]
+        assert row["Officers per 1,000 residents (headcount)"] == number_text(mark.rate, 2)
+        assert (row["Low"], row["High"]) == (
+            number_text(mark.rate_low, 2),
+            number_text(mark.rate_high, 2),
+        )
+    assert marks[marks["is_focus"]]["force"].tolist() == ["West Midlands Police"]

@@ -315,6 +315,23 @@ def official_outcomes(
     metavar="YYYY",
     help="With --view resources: the 31 March to measure change from (default: the earliest).",
 )
+@click.option(
+    "--measure",
+    type=click.Choice(["fte", "headcount"]),
+    default="fte",
+    show_default=True,
+    help="With --view resources: fte = full-time equivalents (HMICFRS value for money "
+    "profiles); headcount = people employed, beside FTE, per 1,000 residents with an interval "
+    "(Home Office police workforce tables; --year is then a date such as '31 March 2017'). "
+    "With --compare: the measure compared.",
+)
+@click.option(
+    "--worker",
+    type=click.Choice(["officers", "police_staff", "pcsos", "special_constables"]),
+    default="officers",
+    show_default=True,
+    help="With --view resources --compare: who is compared per 1,000 residents.",
+)
 @compare_options
 @FORMAT
 @click.pass_obj
@@ -324,12 +341,15 @@ def official_workforce(
     period: str | None,
     view: str,
     base_year: int | None,
+    measure: str,
+    worker: str,
     compare: bool,
     peers_file: Path | None,
     chart_file: Path | None,
     fmt: str,
 ) -> None:
-    """Ethnic-minority share of officers, joiners and leavers against the population."""
+    """Ethnic-minority share of officers, joiners and leavers against the population; with
+    --view resources, officers, staff, PCSOs and specials per 1,000 residents."""
     from openpeel.indicators.official_workforce import (
         PUBLICATION,
         representation_by_group,
@@ -339,13 +359,18 @@ def official_workforce(
     )
     from openpeel.store.official import official_figures
 
+    if measure == "headcount" and view != "resources":
+        raise click.UsageError(
+            "--measure headcount needs --view resources (the other views are FTE, as the "
+            "tables publish them)"
+        )
     with user_errors():
-        if view == "resources" and not (compare or peers_file):
-            from openpeel.indicators.official_resources import workforce_resources
-
-            vfm = official_figures(obj.data_dir, "hmicfrs-vfm-adr")
-            result = workforce_resources(vfm, force_id, _vfm_period(vfm, period), base_year)
-            _emit(result, fmt, chart_file)
+        if view == "resources":
+            _emit(
+                _resources(obj, force_id, period, base_year, measure, worker, compare, peers_file),
+                fmt,
+                chart_file,
+            )
             return
         figures = official_figures(obj.data_dir, PUBLICATION)
         chosen = period or max(set(figures["period"].to_pylist()), key=lambda p: p[-4:])
@@ -542,6 +567,45 @@ def official_money(
         else:
             result = money(figures, force_id, chosen)
     _emit(result, fmt, chart_file)
+
+
+def _resources(
+    obj: Context,
+    force_id: str,
+    period: str | None,
+    base_year: int | None,
+    measure: str,
+    worker: str,
+    compare: bool,
+    peers_file: Path | None,
+) -> Any:
+    """Workforce per 1,000 residents: FTE from the value for money profiles; headcount (and
+    every comparison of forces) from the Home Office police workforce tables."""
+    from openpeel.store.official import official_figures
+
+    if compare or peers_file:
+        from openpeel.indicators.official_headcount import workforce_peers
+
+        return workforce_peers(
+            official_figures(obj.data_dir),
+            force_id,
+            period,
+            worker,
+            measure,
+            _peer_group(peers_file, force_id),
+        )
+    if measure == "headcount":
+        from openpeel.indicators.official_headcount import workforce_per_1000
+
+        if base_year is not None:
+            raise click.UsageError(
+                "--base-year is for FTE; by headcount the change is since the earliest date loaded"
+            )
+        return workforce_per_1000(official_figures(obj.data_dir), force_id, period, measure)
+    from openpeel.indicators.official_resources import workforce_resources
+
+    vfm = official_figures(obj.data_dir, "hmicfrs-vfm-adr")
+    return workforce_resources(vfm, force_id, _vfm_period(vfm, period), base_year)
 
 
 def _vfm_period(figures: Any, period: str | None) -> str:

@@ -10,11 +10,13 @@ from pathlib import Path
 
 import click
 
-from openpeel.calendar import Period
-from openpeel.cli.options import PERIOD, force_option
+from openpeel.cli.lazy import library
+from openpeel.cli.options import PERIOD, chosen_period, force_option
 from openpeel.cli.output import Context, console, user_errors
 from openpeel.errors import UserInputError
 from openpeel.provenance import SYNTHETIC_MARK
+
+connect = library("store.connection", "connect")
 
 
 @click.command("report")
@@ -49,7 +51,7 @@ def report_command(
 
     began = time.perf_counter()
     with user_errors():
-        period = Period.parse(start, end, fy)
+        period = chosen_period(connect(obj.workspace), start, end, fy, [force_id])
         with console.status("Computing the indicators"):
             report = build_report(obj.workspace, force_id, period)
     folder = None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -60,6 +62,15 @@ def _ready(ctx: Context, database_url: str | None) -> Engine:
     engine = _engine(ctx, database_url)
     ensure_schema(engine)
     return engine
+
+
+@contextmanager
+def _session(ctx: Context, database_url: str | None) -> Iterator[Any]:
+    """A session of the ready database that commits on success, inside ``user_errors``."""
+    with user_errors():
+        engine = _ready(ctx, database_url)
+        with session_scope(engine) as session:
+            yield session
 
 
 def _date(value: str, name: str) -> date:
@@ -137,10 +148,8 @@ def users_add(
 @click.pass_obj
 def users_list(ctx: Context, fmt: str, database_url: str | None) -> None:
     """List users, their roles and panels."""
-    with user_errors():
-        engine = _ready(ctx, database_url)
-        with session_scope(engine) as session:
-            emit(as_rows(users.list_users(session)), fmt, title="Users")
+    with _session(ctx, database_url) as session:
+        emit(as_rows(users.list_users(session)), fmt, title="Users")
 
 
 @users_group.command("set-password")
@@ -167,11 +176,9 @@ def users_set_password(
 @click.pass_obj
 def users_disable(ctx: Context, username: str, enable: bool, database_url: str | None) -> None:
     """Stop a user from logging in (or allow it again with --enable)."""
-    with user_errors():
-        engine = _ready(ctx, database_url)
-        with session_scope(engine) as session:
-            users.set_active(session, users.get_user(session, username), enable, None)
-            console.print(f"{username} {'enabled' if enable else 'disabled'}")
+    with _session(ctx, database_url) as session:
+        users.set_active(session, users.get_user(session, username), enable, None)
+        console.print(f"{username} {'enabled' if enable else 'disabled'}")
 
 
 # ---- panels ---------------------------------------------------------------------------------
@@ -189,11 +196,9 @@ def panels_group() -> None:
 @click.pass_obj
 def panels_add(ctx: Context, name: str, force_id: str, database_url: str | None) -> None:
     """Create a panel that scrutinises one force's searches."""
-    with user_errors():
-        engine = _ready(ctx, database_url)
-        with session_scope(engine) as session:
-            panel = users.add_panel(session, name, force_id)
-            console.print(plain_text(f"created panel {panel.id}: {panel.name}"))
+    with _session(ctx, database_url) as session:
+        panel = users.add_panel(session, name, force_id)
+        console.print(plain_text(f"created panel {panel.id}: {panel.name}"))
 
 
 @panels_group.command("add-member")
@@ -205,13 +210,11 @@ def panels_add_member(
     ctx: Context, panel: str, usernames: tuple[str, ...], database_url: str | None
 ) -> None:
     """Attach coordinators, members or force liaisons to a panel (by panel name or id)."""
-    with user_errors():
-        engine = _ready(ctx, database_url)
-        with session_scope(engine) as session:
-            found = users.get_panel(session, int(panel) if panel.isdigit() else panel)
-            for username in usernames:
-                users.add_member(session, found, users.get_user(session, username))
-            console.print(plain_text(f"{len(usernames)} added to {found.name}"))
+    with _session(ctx, database_url) as session:
+        found = users.get_panel(session, int(panel) if panel.isdigit() else panel)
+        for username in usernames:
+            users.add_member(session, found, users.get_user(session, username))
+        console.print(plain_text(f"{len(usernames)} added to {found.name}"))
 
 
 @panels_group.command("list")
@@ -220,20 +223,18 @@ def panels_add_member(
 @click.pass_obj
 def panels_list(ctx: Context, fmt: str, database_url: str | None) -> None:
     """List panels and their meetings."""
-    with user_errors():
-        engine = _ready(ctx, database_url)
-        with session_scope(engine) as session:
-            rows = []
-            from sqlalchemy import select
+    with _session(ctx, database_url) as session:
+        rows = []
+        from sqlalchemy import select
 
-            from openpeel.scrutiny.models import Meeting, Panel
+        from openpeel.scrutiny.models import Meeting, Panel
 
-            for p in session.scalars(select(Panel).order_by(Panel.id)):
-                meetings = session.scalars(select(Meeting).where(Meeting.panel_id == p.id)).all()
-                rows.append(
-                    {"id": p.id, "name": p.name, "force_id": p.force_id, "meetings": len(meetings)}
-                )
-            emit(rows, fmt, title="Panels")
+        for p in session.scalars(select(Panel).order_by(Panel.id)):
+            meetings = session.scalars(select(Meeting).where(Meeting.panel_id == p.id)).all()
+            rows.append(
+                {"id": p.id, "name": p.name, "force_id": p.force_id, "meetings": len(meetings)}
+            )
+        emit(rows, fmt, title="Panels")
 
 
 # ---- scrutiny -------------------------------------------------------------------------------
@@ -325,19 +326,17 @@ def scrutiny_meeting(
     database_url: str | None,
 ) -> None:
     """Create a meeting of PANEL (name or id)."""
-    with user_errors():
-        engine = _ready(ctx, database_url)
-        with session_scope(engine) as session:
-            found = users.get_panel(session, int(panel) if panel.isdigit() else panel)
-            meeting = sampling.add_meeting(
-                session,
-                found,
-                title,
-                _date(meeting_date, "--date"),
-                _date(start, "--from"),
-                _date(end, "--to"),
-            )
-            console.print(plain_text(f"created meeting {meeting.id}: {meeting.title}"))
+    with _session(ctx, database_url) as session:
+        found = users.get_panel(session, int(panel) if panel.isdigit() else panel)
+        meeting = sampling.add_meeting(
+            session,
+            found,
+            title,
+            _date(meeting_date, "--date"),
+            _date(start, "--from"),
+            _date(end, "--to"),
+        )
+        console.print(plain_text(f"created meeting {meeting.id}: {meeting.title}"))
 
 
 def _meeting(session: Any, meeting_id: int) -> Meeting:
@@ -371,21 +370,19 @@ def scrutiny_sample(
     database_url: str | None,
 ) -> None:
     """Draw the sample of a meeting (or --verify the stored one)."""
-    with user_errors():
-        engine = _ready(ctx, database_url)
-        with session_scope(engine) as session:
-            meeting = _meeting(session, meeting_id)
-            if verify:
-                stored = sampling.sample_of(session, meeting_id)
-                if stored is None:
-                    raise sampling.SamplingError("this meeting has no sample")
-                if not sampling.verify_sample(session, stored):
-                    raise sampling.SamplingError("the stored sample does NOT reproduce")
-                console.print(f"sample of meeting {meeting_id} reproduces (seed {stored.seed})")
-                return
-            parsed = sampling.parse_strata(strata) if design == "stratified" and strata else None
-            sample = sampling.draw_sample(session, meeting, design, size, parsed, seed)
-            emit(as_rows(sampling.summarise_sample(sample)), fmt, title=f"Seed {sample.seed}")
+    with _session(ctx, database_url) as session:
+        meeting = _meeting(session, meeting_id)
+        if verify:
+            stored = sampling.sample_of(session, meeting_id)
+            if stored is None:
+                raise sampling.SamplingError("this meeting has no sample")
+            if not sampling.verify_sample(session, stored):
+                raise sampling.SamplingError("the stored sample does NOT reproduce")
+            console.print(f"sample of meeting {meeting_id} reproduces (seed {stored.seed})")
+            return
+        parsed = sampling.parse_strata(strata) if design == "stratified" and strata else None
+        sample = sampling.draw_sample(session, meeting, design, size, parsed, seed)
+        emit(as_rows(sampling.summarise_sample(sample)), fmt, title=f"Seed {sample.seed}")
 
 
 @scrutiny_group.command("close")
@@ -396,14 +393,12 @@ def scrutiny_close(ctx: Context, meeting_id: int, database_url: str | None) -> N
     """Close a meeting: reviews can no longer change."""
     from openpeel.scrutiny.reviews import ReviewError, close_meeting
 
-    with user_errors():
-        engine = _ready(ctx, database_url)
-        with session_scope(engine) as session:
-            try:
-                close_meeting(session, _meeting(session, meeting_id), None)
-            except ReviewError as err:
-                raise UserInputError(str(err)) from None
-            console.print(f"meeting {meeting_id} closed")
+    with _session(ctx, database_url) as session:
+        try:
+            close_meeting(session, _meeting(session, meeting_id), None)
+        except ReviewError as err:
+            raise UserInputError(str(err)) from None
+        console.print(f"meeting {meeting_id} closed")
 
 
 @scrutiny_group.command("report")
@@ -424,29 +419,27 @@ def scrutiny_report(
     database_url: str | None,
 ) -> None:
     """Print the published summary of a meeting; write it as HTML or PDF."""
-    with user_errors():
-        engine = _ready(ctx, database_url)
-        with session_scope(engine) as session:
-            meeting = _meeting(session, meeting_id)
-            if trends:
-                emit(report.trends(session, meeting.panel_id), fmt, title="Trends")
-                return
-            built = report.build_report(session, meeting)
-            if html_out:
-                html_out.write_text(export.summary_html(built), encoding="utf-8")
-            if pdf_out:
-                pdf_out.write_bytes(export.summary_pdf(built))
-            if fmt == "json":
-                click.echo(json.dumps(built.summary(), indent=2, default=str))
-                return
-            if fmt == "csv":  # the same file as the web download, notes first
-                click.echo(export.summary_csv(built), nl=False)
-                return
-            if built.is_synthetic:
-                console.print(f"[bold yellow]{SYNTHETIC_MARK}[/]: not a real force's figures.")
-            rows = [r for r in built.published_rows() if r["grouping"] in ("all", "stratum")]
-            title = f"{built.title}: {built.records_reviewed} records reviewed"
-            emit(rows, fmt, title=title, is_synthetic=built.is_synthetic)
+    with _session(ctx, database_url) as session:
+        meeting = _meeting(session, meeting_id)
+        if trends:
+            emit(report.trends(session, meeting.panel_id), fmt, title="Trends")
+            return
+        built = report.build_report(session, meeting)
+        if html_out:
+            html_out.write_text(export.summary_html(built), encoding="utf-8")
+        if pdf_out:
+            pdf_out.write_bytes(export.summary_pdf(built))
+        if fmt == "json":
+            click.echo(json.dumps(built.summary(), indent=2, default=str))
+            return
+        if fmt == "csv":  # the same file as the web download, notes first
+            click.echo(export.summary_csv(built), nl=False)
+            return
+        if built.is_synthetic:
+            console.print(f"[bold yellow]{SYNTHETIC_MARK}[/]: not a real force's figures.")
+        rows = [r for r in built.published_rows() if r["grouping"] in ("all", "stratum")]
+        title = f"{built.title}: {built.records_reviewed} records reviewed"
+        emit(rows, fmt, title=title, is_synthetic=built.is_synthetic)
 
 
 @scrutiny_group.command("audit")
@@ -456,13 +449,11 @@ def scrutiny_report(
 @click.pass_obj
 def scrutiny_audit(ctx: Context, meeting_id: int, fmt: str, database_url: str | None) -> None:
     """Print the audit log of a meeting (who changed what, when)."""
-    with user_errors():
-        engine = _ready(ctx, database_url)
-        with session_scope(engine) as session:
-            rows = audit.entries(session, meeting_id=meeting_id)
-            for r in rows:
-                r["detail"] = json.dumps(r["detail"], default=str)
-            emit(rows, fmt, title=f"Audit log of meeting {meeting_id}")
+    with _session(ctx, database_url) as session:
+        rows = audit.entries(session, meeting_id=meeting_id)
+        for r in rows:
+            r["detail"] = json.dumps(r["detail"], default=str)
+        emit(rows, fmt, title=f"Audit log of meeting {meeting_id}")
 
 
 # ---- serve ----------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from openpeel.calendar import Period
 from openpeel.formatting import number_text, percent_text
 from openpeel.indicators import official_for_period as official
 from openpeel.indicators.result import IndicatorResult
-from openpeel.report import charts
+from openpeel.report import charts, peer_panels
 from openpeel.report.model import Headline, Panel
 from openpeel.report.panels import _safe, display, interval_text, label
 
@@ -327,6 +327,21 @@ def official_workforce_panels(con: Any, force_id: str, period: Period) -> list[P
             "Officers, staff and PCSOs per 1,000 residents (HMICFRS value for money profiles)",
             lambda: _resources(con, force_id, period),
         ),
+        _safe(
+            "official-workforce-headcount",
+            "Workforce per 1,000 residents by headcount and FTE (Home Office police workforce)",
+            lambda: _headcount(con, force_id, period),
+        ),
+        _safe(
+            "official-workforce-peers",
+            "Officers per 1,000 residents by headcount, every force",
+            lambda: peer_panels.official_peer_panel(
+                "official-workforce-peers",
+                official.workforce_peers_for(con, force_id, period),
+                force_id,
+                "Officers per 1,000 residents (headcount)",
+            ),
+        ),
     ]
 
 
@@ -470,6 +485,106 @@ def _resources(con: Any, force_id: str, period: Period) -> Panel:
     return panel
 
 
+WORKER_WORDS = {
+    "officers": "Officers",
+    "police_staff": "Police staff",
+    "pcsos": "PCSOs",
+    "special_constables": "Special constables",
+}
+
+
+def _headcount(con: Any, force_id: str, period: Period) -> Panel:
+    r = official.workforce_headcount_for(con, force_id, period)
+    t = r.table.assign(who=lambda d: d["worker"].map(WORKER_WORDS))
+    as_at = str(r.meta["as_at"])
+    panel = Panel(
+        "official-workforce-headcount",
+        f"Workforce per 1,000 residents by headcount and FTE, {as_at}",
+        r,
+    )
+    officers = t[t["worker"] == "officers"]
+    if len(officers):
+        o = officers.iloc[0]
+        fte = (
+            f" ({number_text(o['workforce_fte'], 0)} FTE: {number_text(o['fte_per_1000'], 2)} "
+            "per 1,000)"
+            if pd.notna(o["workforce_fte"])
+            else ""
+        )
+        panel.headlines.append(
+            Headline(
+                f"Officers per 1,000 residents by headcount ({as_at})",
+                number_text(o["headcount_per_1000"], 2),
+                _interval(o["headcount_per_1000_low"], o["headcount_per_1000_high"]),
+                f"{number_text(o['workforce_headcount'], 0)} officers{fte}; England and Wales "
+                f"{number_text(o['england_and_wales_value'], 2)} per 1,000 by headcount.",
+            )
+        )
+        if pd.notna(o["change_percent"]):
+            panel.headlines.append(
+                Headline(
+                    f"Change in officers (headcount) since {o['base_as_at']}",
+                    f"{o['change_percent']:+.1f}%",
+                    "a count of every officer: no interval",
+                    f"{number_text(o['base_count'], 0)} then, "
+                    f"{number_text(o['workforce_headcount'], 0)} at {as_at} "
+                    f"({number_text(o['change_count'], 0)}).",
+                )
+            )
+        panel.comparison = [
+            _rank_text(o["rank"], o["forces_compared"], "officers per 1,000 residents (headcount)")
+        ]
+    panel.comparison.append(official_headcount_coverage(r))
+    shown = t[t["headcount_per_1000"].notna()]
+    panel.chart_description = (
+        f"Bar chart of the workforce per 1,000 residents by headcount with 95% intervals, {as_at}: "
+        + "; ".join(f"{g.who} {number_text(g.headcount_per_1000, 2)}" for g in shown.itertuples())
+    )
+    chart = charts.interval_bars(
+        shown,
+        "who",
+        "headcount_per_1000",
+        "headcount_per_1000_low",
+        "headcount_per_1000_high",
+        "Per 1,000 residents (headcount)",
+        "Who",
+    )
+    panel.chart_spec = chart.to_dict()
+    panel.chart_svg = charts.to_svg(chart, panel.chart_description)
+    per_1000 = (
+        "headcount_per_1000",
+        "headcount_per_1000_low",
+        "headcount_per_1000_high",
+        "fte_per_1000",
+        "england_and_wales_value",
+    )
+    panel.table = display(
+        _fixed(t, per_1000),
+        {
+            "who": ("Who", "text"),
+            "workforce_headcount": ("Headcount", "int"),
+            "headcount_per_1000": ("Per 1,000 (headcount)", "text"),
+            "headcount_per_1000_low": ("Low", "text"),
+            "headcount_per_1000_high": ("High", "text"),
+            "workforce_fte": ("FTE", "int"),
+            "fte_per_1000": ("Per 1,000 (FTE)", "text"),
+            "england_and_wales_value": ("England and Wales (headcount)", "text"),
+            "rank": ("Rank among forces", "int"),
+            "base_as_at": ("Change since", "text"),
+            "change_percent": ("Change %", "num"),
+        },
+    )
+    panel.caveats = list(r.caveats)
+    return panel
+
+
+def official_headcount_coverage(result: IndicatorResult) -> str:
+    """The caveat that says which dates, workers and forces have a headcount loaded."""
+    return next(
+        (c for c in result.caveats if c.startswith(("Headcount is in", "No headcount"))), ""
+    )
+
+
 RESOURCE_WORDS = {
     "officers_per_1000": "Officers",
     "police_staff_per_1000": "Police staff",
@@ -484,6 +599,14 @@ def official_money_panels(con: Any, force_id: str, period: Period) -> list[Panel
     """Spending per resident by function against England and Wales."""
     title = "Spending per resident (HMICFRS value for money profiles)"
     return [_safe("official-money", title, lambda: _money(con, force_id, period))]
+
+
+#: Funding lines shown beside spending: the two sources a force's budget comes from and their sum.
+FUNDING_SHOWN = {
+    "Central Funding": "Funding: central government grants",
+    "Council Tax Precept Income": "Funding: council tax precept",
+    "Total funding": "Funding: total",
+}
 
 
 def function_label(item: Any) -> str:
@@ -516,6 +639,31 @@ def _money(con: Any, force_id: str, period: Period) -> Panel:
             "Wales figure per resident.",
             _rank_text(h["rank"], h["forces_compared"], "spending per resident"),
         ]
+    funding = t[(t["section"] == "funding") & t["item"].isin(list(FUNDING_SHOWN))]
+    by_item = {str(f["item"]): f for _, f in funding.iterrows()}
+    total = by_item.get("Total funding")
+    if total is not None and pd.notna(total["value"]):
+        parts = [
+            f"{words} £{number_text(by_item[item]['value'], 0)} (England and Wales "
+            f"£{number_text(by_item[item]['england_and_wales_value'], 0)})"
+            for item, words in (
+                ("Central Funding", "central government grants"),
+                ("Council Tax Precept Income", "council tax precept"),
+            )
+            if item in by_item and pd.notna(by_item[item]["value"])
+        ]
+        panel.headlines.append(
+            Headline(
+                f"Funding per resident ({edition})",
+                f"£{number_text(total['value'], 0)}",
+                NO_INTERVAL,
+                f"England and Wales £{number_text(total['england_and_wales_value'], 0)}"
+                + (f"; of it {' and '.join(parts)}." if parts else "."),
+            )
+        )
+        panel.comparison.append(
+            _rank_text(total["rank"], total["forces_compared"], "funding per resident")
+        )
     functions = t[
         (t["section"] == "spending")
         & ~t["item"].str.upper().str.startswith(("TOTAL EXCL",))
@@ -533,10 +681,11 @@ def _money(con: Any, force_id: str, period: Period) -> Panel:
     )
     panel.chart_spec = chart.to_dict()
     panel.chart_svg = charts.to_svg(chart, panel.chart_description)
+    listed = pd.concat([funding.assign(item=lambda d: d["item"].map(FUNDING_SHOWN)), functions])
     panel.table = display(
-        _fixed(functions, ("value", "england_and_wales_value")),
+        _fixed(listed, ("value", "england_and_wales_value")),
         {
-            "item": ("Function", "text"),
+            "item": ("Funding or function", "text"),
             "value": ("£ per resident", "text"),
             "england_and_wales_value": ("England and Wales", "text"),
             "share_of_spending": ("Share of spending", "share"),

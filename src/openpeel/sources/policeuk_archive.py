@@ -21,7 +21,7 @@ from pathlib import Path
 
 from openpeel.errors import SourceFormatError, UserInputError
 from openpeel.reference.forces import forces, unknown_force_message
-from openpeel.reference.vocabularies import lookup, normalise_sql
+from openpeel.reference.vocabularies import lookup, normalise, normalise_sql, vocabulary
 from openpeel.sources.archive_zip import ZipLimitError, extract_members
 from openpeel.sources.policeuk_tables import KIND_TABLE, TABLES
 from openpeel.sql import sql_text as _sql_text
@@ -472,15 +472,27 @@ def coded(raw: str, vocab: str, part: str = "code") -> str:
     that is only whitespace is blank. Written as a CASE over the vocabulary (at most a few dozen
     values) rather than a join, so the transform is a pure projection that keeps the rows in the
     order they were read.
+
+    Nearly every value is published exactly as one of the vocabulary's raw values, so those are
+    matched as they stand first and only the rest are normalised (a regular expression per
+    value is most of the cost of the lookup). The first match gives the same answer as the
+    normalised one: a raw value's normalised form finds its own term's code and group
+    (``vocabularies.lookup`` refuses two raw values that normalise alike and map apart). Only
+    ASCII raw values are matched this way, on which DuckDB's and Python's ``lower`` agree.
     """
+    table = lookup(vocab)
+    exact = " ".join(
+        f"WHEN {_sql_text(term.raw)} THEN {_sql_text(getattr(table[key], part))}"
+        for term in vocabulary(vocab).values()
+        if term.raw.isascii() and (key := normalise(term.raw)) and key in table
+    )
     whens = " ".join(
-        f"WHEN {_sql_text(key)} THEN {_sql_text(getattr(t, part))}"
-        for key, t in lookup(vocab).items()
+        f"WHEN {_sql_text(key)} THEN {_sql_text(getattr(t, part))}" for key, t in table.items()
     )
     value = normalise_sql(f"r.{raw}")
     return (
-        f"CASE WHEN nullif({value}, '') IS NULL THEN NULL "
-        f"ELSE CASE {value} {whens} ELSE 'unknown' END END"
+        f"CASE r.{raw} {exact} ELSE CASE WHEN nullif({value}, '') IS NULL THEN NULL "
+        f"ELSE CASE {value} {whens} ELSE 'unknown' END END END"
     )
 
 

@@ -12,15 +12,24 @@ rows the extract does not mention are kept) and stages the merged whole with its
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from datetime import date
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from openpeel.sources.internal_extract import ExtractCounts, ExtractRead
 from openpeel.store.calls import next_generation
 from openpeel.store.commit import StagedPart
-from openpeel.store.lake import ARROW_TYPES, REJECT_SCHEMA, Lake, Partition
+from openpeel.store.lake import (
+    ARROW_TYPES,
+    REJECT_SCHEMA,
+    Lake,
+    LoggedFile,
+    Partition,
+    rejects_table,
+)
 from openpeel.store.tables import lake_table
 
 
@@ -151,3 +160,65 @@ def stage_partition(
         rows_rejected=rows_rejected,
         force_id=force_id,
     )
+
+
+def stage_reads(
+    lake: Lake, load_id: str, force_id: str, snapshot: str, reads: Mapping[str, ExtractRead]
+) -> tuple[list[StagedPart], dict[str, int], dict[str, int]]:
+    """Merge files read with ``sources.internal_extract`` into the force's partitions of their
+    tables and stage them. Returns the parts, and per table the rows replaced and stored."""
+    parts: list[StagedPart] = []
+    replaced: dict[str, int] = {}
+    stored: dict[str, int] = {}
+    for table, read in reads.items():
+        new = read.data_arrow()
+        new = new.append_column("snapshot", pa.array([snapshot] * new.num_rows, pa.string()))
+        merged, replaced[table] = merge_by_key(
+            read_stored(lake, table, force_id),
+            new.select(stored_schema(table).names).cast(stored_schema(table)),
+            read.spec.key,
+        )
+        stored[table] = merged.num_rows
+        rejects = rejects_table(
+            [
+                {**r, "force_id": force_id, "snapshot": snapshot, "load_id": load_id}
+                for r in read.rejects_arrow().to_pylist()
+            ]
+        )
+        counts = (read.rows_read, read.rows_loaded, read.rows_rejected)
+        parts.append(
+            stage_partition(
+                lake, load_id, table, force_id, merged, rejects, snapshot, read.source_file, counts
+            )
+        )
+    return parts, replaced, stored
+
+
+def logged_files(
+    force_id: str,
+    snapshot: str,
+    files: Iterable[ExtractCounts],
+    replaced: Mapping[str, int],
+    as_at: date | None = None,
+) -> list[LoggedFile]:
+    """The load-log rows of an extract's files."""
+    return [
+        LoggedFile(
+            table_name=f.table_name,
+            kind=None,
+            source_file=f.source_file,
+            force_id=force_id,
+            forces=force_id,
+            month=None,
+            snapshot=snapshot,
+            status="loaded",
+            reason=None,
+            rows_read=f.rows_read,
+            rows_loaded=f.rows_loaded,
+            rows_rejected=f.rows_rejected,
+            rows_replaced=replaced.get(f.table_name, 0),
+            unknown_values=0,
+            as_at=as_at,
+        )
+        for f in files
+    ]

@@ -43,13 +43,12 @@ from openpeel.sources.offenders import (
 )
 from openpeel.store.commit import commit
 from openpeel.store.force_extract import (
-    merge_by_key,
+    logged_files,
     read_stored,
     read_stored_rejects,
-    stage_partition,
-    stored_schema,
+    stage_reads,
 )
-from openpeel.store.lake import Lake, LoggedFile, new_load_id, rejects_table
+from openpeel.store.lake import Lake, new_load_id
 from openpeel.store.migrate import migrate, migrate_if_idle
 from openpeel.store.tables import LAKE_TABLES
 
@@ -232,60 +231,10 @@ def load_offender_extract(
                 )
         files = [counts(reads[s.table]) for s in EXTRACT_FILES if s.table in reads]
         report = OffenderLoadReport(load_id, force_id, label, as_at, files, files_absent=absent)
-        parts = []
-        for spec in EXTRACT_FILES:
-            if spec.table not in reads:
-                continue
-            read = reads[spec.table]
-            new = read.data_arrow()
-            new = new.append_column("snapshot", pa.array([label] * new.num_rows, pa.string()))
-            merged, report.rows_replaced[spec.table] = merge_by_key(
-                read_stored(lake, spec.table, force_id),
-                new.select(stored_schema(spec.table).names).cast(stored_schema(spec.table)),
-                spec.key,
-            )
-            rejects = rejects_table(
-                [
-                    {**r, "force_id": force_id, "snapshot": label, "load_id": load_id}
-                    for r in read.rejects_arrow().to_pylist()
-                ]
-            )
-            parts.append(
-                stage_partition(
-                    lake,
-                    load_id,
-                    spec.table,
-                    force_id,
-                    merged,
-                    rejects,
-                    label,
-                    read.source_file,
-                    (read.rows_read, read.rows_loaded, read.rows_rejected),
-                )
-            )
+        parts, report.rows_replaced, _ = stage_reads(lake, load_id, force_id, label, reads)
         commit(lake, load_id, parts)
         lake.log_load(
-            load_id,
-            [
-                LoggedFile(
-                    table_name=f.table_name,
-                    kind=None,
-                    source_file=f.source_file,
-                    force_id=force_id,
-                    forces=force_id,
-                    month=None,
-                    snapshot=label,
-                    status="loaded",
-                    reason=None,
-                    rows_read=f.rows_read,
-                    rows_loaded=f.rows_loaded,
-                    rows_rejected=f.rows_rejected,
-                    rows_replaced=report.rows_replaced.get(f.table_name, 0),
-                    unknown_values=0,
-                    as_at=as_at,
-                )
-                for f in report.files
-            ],
+            load_id, logged_files(force_id, label, report.files, report.rows_replaced, as_at)
         )
         lake.tidy(LAKE_TABLES)
     return report

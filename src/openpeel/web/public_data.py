@@ -8,6 +8,8 @@ they show, computed by the report library and kept in a bounded cache.
   wait for it), while computations of different keys run side by side, each on its own DuckDB
   connection from a small pool (``COMPUTE_SLOTS`` per data directory; a DuckDB connection is
   not safe to share between threads).
+- **Apart**: the heavy computations (a section's panels, an explorer view) run in worker
+  processes (``computed``, ``compute_pool``), so that they never hold the server's process.
 - **Fair**: a computation counts against its client's allowance (``openpeel.web.admission``);
   a client asking for too many new views at once gets a 429 while everyone else is served.
 - **Fresh**: the cache and the connections are forgotten when the lake changes (a load rewrites
@@ -39,7 +41,8 @@ from openpeel.provenance import lake_provenance
 from openpeel.reference.forces import force
 from openpeel.report import panels
 from openpeel.report.model import Panel
-from openpeel.web import admission, lake_snapshot
+from openpeel.web import admission, compute_pool, lake_snapshot
+from openpeel.web.admission import ServerBusy
 
 T = TypeVar("T")
 CACHE_SIZE = 256
@@ -60,10 +63,6 @@ _STAMPS: dict[str, tuple[float, tuple[float, ...]]] = {}
 #: data directory -> (lake stamp, pool of connections made for it, the folder they read).
 _POOLS: dict[str, tuple[tuple[float, ...], queue.LifoQueue[Any], Path]] = {}
 _HELD = threading.local()
-
-
-class ServerBusy(Exception):
-    """Every connection stayed busy for ``WAIT_SECONDS``: try again shortly (503)."""
 
 
 def cached(key: tuple[Any, ...], make: Callable[[], T]) -> T:
@@ -93,6 +92,19 @@ def cached(key: tuple[Any, ...], make: Callable[[], T]) -> T:
             for data_dir in list(_POOLS):
                 refresh(Path(data_dir), force=True)
         raise AssertionError("unreachable")
+
+
+def computed(key: tuple[Any, ...], function: Callable[..., T], *args: Any) -> T:
+    """The value for key, as ``cached`` gives it, computed as ``function(*args)`` in a worker
+    process of the compute pool (``compute_pool``): the server's process only waits for it.
+    ``function`` is defined at a module's top level and it, its arguments and its value pickle;
+    inside it, ``cached`` and ``connection`` work as on the server (the worker's own)."""
+    return cached(key, lambda: compute_pool.pool().run(_compute, key, function, args))
+
+
+def _compute(key: tuple[Any, ...], function: Callable[..., T], args: tuple[Any, ...]) -> T:
+    """Run in a worker: the value for key from the worker's cache, else computed there."""
+    return cached(key, lambda: function(*args))
 
 
 def is_cached(key: tuple[Any, ...]) -> bool:
@@ -332,15 +344,12 @@ def choose(
 def section_panels(data_dir: Path, section: str, force_id: str, period: Period) -> list[Panel]:
     """The report's panels of one section (cached)."""
     key = ("section", str(data_dir), section, force_id, period.start, period.end)
-    return cached(
-        key,
-        lambda: panels.section_panels(
-            connection(data_dir),
-            section,
-            force_id,
-            period,
-            lake_is_synthetic(data_dir, force_id),
-        ),
+    return computed(key, _section_panels, data_dir, section, force_id, period)
+
+
+def _section_panels(data_dir: Path, section: str, force_id: str, period: Period) -> list[Panel]:
+    return panels.section_panels(
+        connection(data_dir), section, force_id, period, lake_is_synthetic(data_dir, force_id)
     )
 
 

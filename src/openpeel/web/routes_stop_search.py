@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path as FilePath
 from typing import Annotated, Any
 
 import pandas as pd
@@ -55,24 +56,37 @@ def _filters(
     return filters
 
 
+def _key(
+    kind: str, data_dir: FilePath, force_id: str, period: Period, *rest: Any
+) -> tuple[Any, ...]:
+    return (kind, str(data_dir), force_id, period.start, period.end, *rest)
+
+
 def _options(request: Request, force_id: str, period: Period) -> dict[str, list[str]]:
-    """The values each filter takes in the force's searches of the period (cached)."""
+    """The values each filter takes in the force's searches of the period (cached; computed in
+    a worker process)."""
     data_dir = request.app.state.data_dir
-    return public_data.cached(
-        ("options", str(data_dir), force_id, period.start, period.end),
-        lambda: filter_options(public_data.connection(data_dir), force_id, period),
-    )
+    key = _key("options", data_dir, force_id, period)
+    return public_data.computed(key, _filter_options, data_dir, force_id, period)
+
+
+def _filter_options(data_dir: FilePath, force_id: str, period: Period) -> dict[str, list[str]]:
+    return filter_options(public_data.connection(data_dir), force_id, period)
+
+
+def _explored(
+    data_dir: FilePath, force_id: str, period: Period, filters: ExplorerFilters
+) -> IndicatorResult:
+    return explore(public_data.connection(data_dir), force_id, period, filters)
 
 
 def _result(
     request: Request, force_id: str, period: Period, filters: ExplorerFilters
 ) -> IndicatorResult:
     data_dir = request.app.state.data_dir
-    key = ("explore", str(data_dir), force_id, period.start, period.end, filters)
+    key = _key("explore", data_dir, force_id, period, filters)
     try:
-        return public_data.cached(
-            key, lambda: explore(public_data.connection(data_dir), force_id, period, filters)
-        )
+        return public_data.computed(key, _explored, data_dir, force_id, period, filters)
     except OpenpeelError as error:
         raise HTTPException(status_code=400, detail=str(error).splitlines()[0]) from error
 
@@ -177,13 +191,19 @@ class Rows:
 
 
 def _view(
-    request: Request, force_id: str, period: Period, filters: ExplorerFilters
+    data_dir: FilePath,
+    force_id: str,
+    period: Period,
+    filters: ExplorerFilters,
+    boundaries: FilePath | None,
 ) -> dict[str, Any]:
-    """Everything the explorer page shows for one filter set (cached whole by the caller)."""
-    data_dir = request.app.state.data_dir
-    result = _result(request, force_id, period, filters)
+    """Everything the explorer page shows for one filter set (cached whole by the caller; run
+    in a worker process, where the result and the options come from the worker's cache)."""
+    result = public_data.cached(
+        _key("explore", data_dir, force_id, period, filters),
+        lambda: _explored(data_dir, force_id, period, filters),
+    )
     main = _chart(result)
-    boundaries = request.app.state.workspace.settings.boundaries
     try:
         more, problems = explorer_charts(
             public_data.connection(data_dir), force_id, period, filters, boundaries
@@ -195,7 +215,10 @@ def _view(
         for view in views:
             view.svg = charts.mark_synthetic(view.svg)
             view.is_synthetic = True
-    options = _options(request, force_id, period)
+    options = public_data.cached(
+        _key("options", data_dir, force_id, period),
+        lambda: _filter_options(data_dir, force_id, period),
+    )
     return {
         "result": result,
         "heading": heading(force_id, period, filters),
@@ -217,17 +240,21 @@ def _view(
 def _cached_view(
     request: Request, force_id: str, period: Period, filters: ExplorerFilters
 ) -> dict[str, Any]:
-    return public_data.cached(
-        (
-            "explore-view",
-            str(request.app.state.data_dir),
+    """The explorer's view for one filter set, computed once in a worker process."""
+    data_dir = request.app.state.data_dir
+    boundaries = request.app.state.workspace.settings.boundaries
+    try:
+        return public_data.computed(
+            _key("explore-view", data_dir, force_id, period, filters, boundaries),
+            _view,
+            data_dir,
             force_id,
-            period.start,
-            period.end,
+            period,
             filters,
-        ),
-        lambda: _view(request, force_id, period, filters),
-    )
+            boundaries,
+        )
+    except OpenpeelError as failure:
+        raise HTTPException(status_code=400, detail=str(failure).splitlines()[0]) from failure
 
 
 @router.get("/stop-search", response_class=HTMLResponse)
