@@ -21,6 +21,7 @@ from openpeel.cli.output import (
     progress_bar,
     user_errors,
 )
+from openpeel.cli.pages import prepare_pages
 from openpeel.errors import DataUnavailableError
 
 load_official = library("store.official", "load_official")
@@ -102,6 +103,7 @@ def official_load(obj: Context, files: tuple[Path, ...], publication: str | None
     bar, update = progress_bar("Reading published files")
     with user_errors(), bar:
         report = load_official(files, obj.data_dir, publication, progress=update)
+    prepare_pages(obj.workspace)
     if fmt == "json":
         click.echo(json.dumps([asdict(f) for f in report.files], default=str, indent=2))
         return

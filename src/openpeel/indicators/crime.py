@@ -26,6 +26,7 @@ from numpy.typing import ArrayLike
 
 from openpeel.calendar import Period, months_between
 from openpeel.errors import DataUnavailableError, UserInputError
+from openpeel.indicators.computed_once import computed_once
 from openpeel.indicators.coverage import missing_months
 from openpeel.indicators.coverage import snapshot_caveats as coverage_snapshot_caveats
 from openpeel.indicators.result import IndicatorResult
@@ -305,6 +306,7 @@ def _rate_columns(
     return df
 
 
+@computed_once
 def crime_rates(
     con: Any, force_id: str, period: Period, by: str = "period", confidence: float = 0.95
 ) -> IndicatorResult:
@@ -428,6 +430,7 @@ def _series(counts: pd.DataFrame, series: str) -> pd.Series:
     return rows.groupby("month")["crimes"].sum()
 
 
+@computed_once
 def crime_trend(
     con: Any, force_id: str, period: Period, crime_type: str | None = None
 ) -> IndicatorResult:

@@ -28,6 +28,7 @@ import pandas as pd
 from openpeel.calendar import add_months
 from openpeel.errors import DataUnavailableError
 from openpeel.formatting import confidence_text
+from openpeel.indicators.computed_once import computed_once
 from openpeel.indicators.result import IndicatorResult
 from openpeel.provenance import any_synthetic_rows, is_synthetic_label
 from openpeel.sources.offenders import RISK_LEVELS
@@ -58,6 +59,7 @@ def _force(con: Any, table: str, force_id: str) -> Any:
     return t.filter(t.force_id == force_id)
 
 
+@computed_once
 def extract_as_at(con: Any, force_id: str) -> date:
     """The date of the force's latest loaded extract.
 
@@ -90,6 +92,7 @@ def month_ends(first: date, as_at: date) -> list[date]:
     return out
 
 
+@computed_once
 def activity_start(con: Any, force_id: str, as_at: date) -> date:
     """First month of recorded activity: the earliest visit done (else ARMS completed)."""
     visits = _force(con, "offender_visits", force_id)

@@ -28,7 +28,6 @@ from openpeel.sources.internal_extract import ExtractFile
 from openpeel.sources.offenders import EXTRACT_FILES as OFFENDER_FILES
 from openpeel.sources.policeuk_tables import TABLES, Column, table_columns
 from openpeel.sources.vulnerability_extract import TABLES as VULNERABILITY_TABLES
-from openpeel.sources.vulnerability_extract import ExtractTable
 
 #: Manifest columns a table may be partitioned by.
 PARTITION_KEYS = ("force_id", "month", "vintage")
@@ -92,6 +91,9 @@ EXTRACT_SQL_TYPES = {
     "timestamp": "TIMESTAMP",
     "number": "DOUBLE",
     "integer": "BIGINT",
+    "flag": "BOOLEAN",
+    "month": "TIMESTAMP",
+    "text": "VARCHAR",
 }
 
 
@@ -113,28 +115,6 @@ def extract_columns(spec: ExtractFile) -> tuple[Column, ...]:
     """The lake columns of a file declared with ``sources.internal_extract``."""
     return force_extract_columns(
         Column(c.name, EXTRACT_SQL_TYPES[c.kind], c.definition) for c in spec.columns
-    )
-
-
-#: SQL types of the kinds of a vulnerability extract's fields (dates and months are stored as
-#: timestamps at midnight, as the indicators read them).
-VULNERABILITY_SQL_TYPES = {
-    "id": "VARCHAR",
-    "text": "VARCHAR",
-    "enum": "VARCHAR",
-    "flag": "BOOLEAN",
-    "timestamp": "TIMESTAMP",
-    "date": "TIMESTAMP",
-    "month": "TIMESTAMP",
-    "count": "BIGINT",
-    "number": "DOUBLE",
-}
-
-
-def vulnerability_columns(spec: ExtractTable) -> tuple[Column, ...]:
-    """The lake columns of a vulnerability extract table."""
-    return force_extract_columns(
-        Column(f.name, VULNERABILITY_SQL_TYPES[f.kind], f.definition) for f in spec.fields
     )
 
 
@@ -186,10 +166,8 @@ LAKE_TABLES: dict[str, LakeTable] = {
         for spec in (RECORDING_INCIDENTS, RECORDED_CRIMES, *OFFENDER_FILES)
     },
     **{
-        f"vulnerability_{name}": force_extract_table(
-            f"vulnerability_{name}", vulnerability_columns(spec), spec.key
-        )
-        for name, spec in VULNERABILITY_TABLES.items()
+        spec.table: force_extract_table(spec.table, extract_columns(spec), spec.key)
+        for spec in VULNERABILITY_TABLES.values()
     },
     "crime_recording_audits": LakeTable(
         "crime_recording_audits",

@@ -21,6 +21,7 @@ from openpeel.indicators.calls.common import (
     is_synthetic_table,
     rounded,
 )
+from openpeel.indicators.computed_once import computed_once
 from openpeel.indicators.result import IndicatorResult
 from openpeel.sources.calls_999 import STANDARD_SHARE
 from openpeel.sources.calls_log import LINE_ANSWER_SECONDS
@@ -28,6 +29,7 @@ from openpeel.sources.calls_log import LINE_ANSWER_SECONDS
 BY_COLUMNS = {"month": "month", "weekday": "weekday", "hour": "hour"}
 
 
+@computed_once
 def answer_performance(
     con: Any,
     force_id: str,

@@ -20,6 +20,7 @@ from openpeel.indicators.calls.common import (
     is_synthetic_table,
     rounded,
 )
+from openpeel.indicators.computed_once import computed_once
 from openpeel.indicators.result import IndicatorResult
 from openpeel.sources.calls_999 import STANDARD_SHARE
 from openpeel.stats.funnel import proportion_funnel
@@ -43,6 +44,7 @@ PUBLISHED_DEFINITION = (
 )
 
 
+@computed_once
 def published_999_trend(
     con: Any, force_ids: Sequence[str], period: Period, confidence: float = 0.95
 ) -> IndicatorResult:

@@ -9,6 +9,7 @@ import pandas as pd
 
 from openpeel.calendar import Period
 from openpeel.errors import DataUnavailableError
+from openpeel.indicators.computed_once import computed_once
 from openpeel.indicators.crime import (
     current_partitions,
     frame,
@@ -42,6 +43,7 @@ QUALITY_DEFINITION = (
 )
 
 
+@computed_once
 def outcome_quality(con: Any, force_id: str, period: Period) -> IndicatorResult:
     """Orphan outcomes, crimes without location or Crime ID, missing months, and more.
 

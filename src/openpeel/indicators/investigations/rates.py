@@ -11,6 +11,7 @@ import pandas as pd
 
 from openpeel.calendar import Period
 from openpeel.errors import DataUnavailableError
+from openpeel.indicators.computed_once import computed_once
 from openpeel.indicators.crime import (
     ALL_CRIME,
     crime_type_codes,
@@ -146,6 +147,7 @@ def _meta(
     }
 
 
+@computed_once
 def outcome_summary(
     con: Any,
     force_id: str,
@@ -187,6 +189,7 @@ def outcome_summary(
     )
 
 
+@computed_once
 def outcomes_by_type(
     con: Any,
     force_id: str,
@@ -237,6 +240,7 @@ def outcomes_by_type(
     )
 
 
+@computed_once
 def outcome_peers(
     con: Any,
     period: Period,

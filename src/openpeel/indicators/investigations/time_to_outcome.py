@@ -14,6 +14,7 @@ from ibis.expr.types import Table
 
 from openpeel.calendar import Period
 from openpeel.errors import DataUnavailableError, UserInputError
+from openpeel.indicators.computed_once import computed_once
 from openpeel.indicators.crime import (
     ALL_CRIME,
     crime_type_codes,
@@ -121,6 +122,7 @@ def last_run(months: Sequence[date]) -> tuple[date, date, list[date]]:
     return ordered[start], ordered[-1], gaps
 
 
+@computed_once
 def time_to_outcome(
     con: Any,
     force_id: str,

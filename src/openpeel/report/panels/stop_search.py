@@ -38,6 +38,12 @@ RATE = Estimate("rate_per_1000", "rate_low", "rate_high")
 ARREST = Estimate("arrest_rate", "arrest_low", "arrest_high")
 
 
+def scope(con: Any, force_id: str, period: Period) -> ss.Scope:
+    """The force's searches of the period read once into a temporary table, shared by the
+    panels (and the assessment) of one report or page (``computing_once``)."""
+    return ss.cached_scope(con, period, force_id)
+
+
 def _rates_headlines(inputs: Inputs) -> list[Headline]:
     t = inputs.rows
     overall = t[t.group == "all"].iloc[0]
@@ -55,7 +61,7 @@ RATES = PanelSpec(
     panel_id="stop-search-rates",
     heading="Search rates by ethnic group",
     title="Search rates per 1,000 residents a year by self-defined group",
-    indicator=lambda con, force_id, period: ss.rates(con, period, force_id),
+    indicator=lambda con, force_id, period: ss.rates(con, scope(con, force_id, period)),
     headlines=_rates_headlines,
     description="Bar chart of search rates per 1,000 residents a year by group: ",
     shown=lambda t: t[(t.group != "all") & t.rate_per_1000.notna()].assign(
@@ -93,7 +99,7 @@ def largest_ratio(table: pd.DataFrame, basis: str = "self_defined") -> Any:
 
 
 def _ss_ratios(con: Any, force_id: str, period: Period) -> Panel:
-    r = ss.ratios(con, period, force_id)
+    r = ss.ratios(con, scope(con, force_id, period))
     t = r.table.assign(
         panel=lambda d: [ratio_facet(b, x) for b, x in zip(d.basis, d.reference, strict=True)]
     )
@@ -226,7 +232,7 @@ OUTCOMES = PanelSpec(
     panel_id="stop-search-outcomes",
     heading="Outcomes of searches",
     title="Arrests after a search, by ethnic group",
-    indicator=lambda con, force_id, period: sso.outcomes(con, period, force_id),
+    indicator=lambda con, force_id, period: sso.outcomes(con, scope(con, force_id, period)),
     rows=lambda t: t[(t.object_of_search == "all") & (t.legislation == "all")],
     headlines=_outcome_headlines,
     description="Bar chart of arrest rates (over all searches) by self-defined group: ",
@@ -265,7 +271,7 @@ def _trend_description(inputs: Inputs) -> str:
 
 def _quality_caveats(inputs: Inputs) -> list[str]:
     con, force_id, period = inputs.con, inputs.force_id, inputs.period
-    quality = safe_result(lambda: ssq.quality(con, period, force_id))
+    quality = safe_result(lambda: ssq.quality(con, scope(con, force_id, period)))
     return list(quality.caveats) if quality else []
 
 
@@ -285,7 +291,7 @@ TREND = control_chart(
     panel_id="stop-search-trend",
     heading="Searches a month",
     title="Searches a month with control limits",
-    indicator=lambda con, force_id, period: ssq.trend(con, period, force_id),
+    indicator=lambda con, force_id, period: ssq.trend(con, scope(con, force_id, period)),
     force_column="force_id",
     headlines=lambda inputs: [
         Headline(
