@@ -11,6 +11,7 @@ from openpeel.report.model import Headline
 from openpeel.report.panels.declare import (
     Bars,
     ControlLimits,
+    Estimate,
     Inputs,
     PanelSpec,
     control_chart,
@@ -20,11 +21,7 @@ from openpeel.report.panels.declare import (
 )
 from openpeel.report.panels.format import interval_text, label
 
-RATE, LOW, HIGH = (
-    "rate_per_1000_per_year",
-    "rate_per_1000_per_year_low",
-    "rate_per_1000_per_year_high",
-)
+RATE = Estimate.of("rate_per_1000_per_year")
 
 
 def _rates_headlines(inputs: Inputs) -> list[Headline]:
@@ -36,8 +33,8 @@ def _rates_headlines(inputs: Inputs) -> list[Headline]:
     return [
         Headline(
             "All crime per 1,000 residents a year",
-            number_text(a[RATE]),
-            interval_text(a[LOW], a[HIGH]),
+            number_text(a[RATE.value]),
+            interval_text(a[RATE.low], a[RATE.high]),
             f"{number_text(a.crimes, 0)} crimes (anti-social behaviour excluded)",
         )
     ]
@@ -52,17 +49,15 @@ RATES = PanelSpec(
     description="Bar chart of crimes per 1,000 residents a year by type: ",
     shown=lambda t: (
         t[t.crime_type != "all_crime"]
-        .sort_values(RATE, ascending=False)
+        .sort_values(RATE.value, ascending=False)
         .assign(crime_type=lambda d: d.crime_type.map(label))
     ),
-    chart=Bars("crime_type", RATE, LOW, HIGH, "Per 1,000 residents a year", "Crime type"),
+    chart=Bars("crime_type", RATE, "Per 1,000 residents a year", "Crime type"),
     table_rows=lambda t: t.assign(crime_type=t.crime_type.map(label)),
     columns={
         "crime_type": ("Crime type", "text"),
         "crimes": ("Crimes", "int"),
-        RATE: ("Per 1,000 a year", "num"),
-        LOW: ("Low", "num"),
-        HIGH: ("High", "num"),
+        **RATE.columns("Per 1,000 a year", "num"),
     },
     caveats=lambda inputs: population_caveat(inputs.con),
 )

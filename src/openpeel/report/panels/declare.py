@@ -50,14 +50,29 @@ def _value_text(row: Any, column: str, percent: bool) -> str:
     return share_text(value) if percent else number_text(value)
 
 
+class Estimate(NamedTuple):
+    """An estimate's column and its interval's: named once for the chart and the table."""
+
+    value: str
+    low: str
+    high: str
+
+    @classmethod
+    def of(cls, value: str) -> Estimate:
+        """The columns ``value``, ``value_low`` and ``value_high``."""
+        return cls(value, f"{value}_low", f"{value}_high")
+
+    def columns(self, title: str, kind: str) -> dict[str, tuple[str, str]]:
+        """The table columns: the estimate titled ``title``, then 'Low' and 'High'."""
+        return {self.value: (title, kind), self.low: ("Low", kind), self.high: ("High", kind)}
+
+
 @dataclass(frozen=True)
 class Bars:
     """Bars with their interval, one per category (``charts.interval_bars``)."""
 
     category: str
-    value: str
-    low: str
-    high: str
+    estimate: Estimate
     value_title: str
     category_title: str
     percent: bool = False
@@ -66,12 +81,13 @@ class Bars:
 
     def draw(self, shown: pd.DataFrame, inputs: Inputs) -> Any:
         reference = self.reference(inputs) if self.reference else None
+        value, low, high = self.estimate
         return charts.interval_bars(
             shown,
             self.category,
-            self.value,
-            self.low,
-            self.high,
+            value,
+            low,
+            high,
             self.value_title,
             self.category_title,
             reference=reference,
@@ -79,31 +95,34 @@ class Bars:
         )
 
     def item(self, row: Any) -> str:
-        return f"{getattr(row, self.category)} {_value_text(row, self.value, self.percent)}"
+        value = _value_text(row, self.estimate.value, self.percent)
+        return f"{getattr(row, self.category)} {value}"
 
 
 @dataclass(frozen=True)
 class Line:
-    """A monthly line with its interval and a target (``charts.monthly_line``)."""
+    """A monthly line, with its interval when ``value`` is an ``Estimate``, a target or control
+    limits (``charts.monthly_line``)."""
 
     month: str
-    value: str
+    value: str | Estimate
     value_title: str
-    low: str | None = None
-    high: str | None = None
     target: float | None = None
     percent: bool = False
     #: Control limits: the centre, lower and upper columns (drawn dashed around the line).
     limits: tuple[str, str, str] | None = None
 
     def draw(self, shown: pd.DataFrame, inputs: Inputs) -> Any:
+        value, low, high = (
+            self.value if isinstance(self.value, Estimate) else (self.value, None, None)
+        )
         return charts.monthly_line(
             shown,
             self.month,
-            self.value,
+            value,
             self.value_title,
-            low=self.low,
-            high=self.high,
+            low=low,
+            high=high,
             limits=self.limits,
             target=self.target,
             percent=self.percent,
@@ -111,7 +130,8 @@ class Line:
 
     def item(self, row: Any) -> str:
         when = pd.Timestamp(getattr(row, self.month))
-        return f"{when:%b %Y} {_value_text(row, self.value, self.percent)}"
+        value = self.value.value if isinstance(self.value, Estimate) else self.value
+        return f"{when:%b %Y} {_value_text(row, value, self.percent)}"
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from openpeel.report.panels.declare import (
     EXPECTED_ERRORS,
     Bars,
     ControlLimits,
+    Estimate,
     HandBuilt,
     Inputs,
     PanelSpec,
@@ -32,6 +33,9 @@ from openpeel.report.panels.declare import (
 )
 from openpeel.report.panels.format import display, interval_text, label, share_text, side
 from openpeel.stats.funnel import MIN_FUNNEL_UNITS, position_words
+
+RATE = Estimate("rate_per_1000", "rate_low", "rate_high")
+ARREST = Estimate("arrest_rate", "arrest_low", "arrest_high")
 
 
 def scope(con: Any, force_id: str, period: Period) -> ss.Scope:
@@ -63,22 +67,13 @@ RATES = PanelSpec(
     shown=lambda t: t[(t.group != "all") & t.rate_per_1000.notna()].assign(
         group=lambda d: d.group.map(label)
     ),
-    chart=Bars(
-        "group",
-        "rate_per_1000",
-        "rate_low",
-        "rate_high",
-        "Searches per 1,000 a year",
-        "Self-defined group",
-    ),
+    chart=Bars("group", RATE, "Searches per 1,000 a year", "Self-defined group"),
     table_rows=lambda t: t.assign(group=t.group.map(label)),
     columns={
         "group": ("Group", "text"),
         "searches": ("Searches", "int"),
         "population": ("Population", "int"),
-        "rate_per_1000": ("Rate per 1,000", "num"),
-        "rate_low": ("Low", "num"),
-        "rate_high": ("High", "num"),
+        **RATE.columns("Rate per 1,000", "num"),
         "reason": ("Why empty", "text"),
     },
     caveats=lambda inputs: population_caveat(inputs.con),
@@ -246,9 +241,7 @@ OUTCOMES = PanelSpec(
     ),
     chart=Bars(
         "ethnic_group",
-        "arrest_rate",
-        "arrest_low",
-        "arrest_high",
+        ARREST,
         "Share of all searches ending in arrest",
         "Self-defined group",
         percent=True,
@@ -258,9 +251,7 @@ OUTCOMES = PanelSpec(
     columns={
         "ethnic_group": ("Group", "text"),
         "searches": ("Searches", "int"),
-        "arrest_rate": ("Arrest rate (all searches)", "share"),
-        "arrest_low": ("Low", "share"),
-        "arrest_high": ("High", "share"),
+        **ARREST.columns("Arrest rate (all searches)", "share"),
         "arrest_known_outcome_rate": ("Arrest rate (known outcome)", "share"),
         "any_action_rate": ("Any action (known outcome)", "share"),
         "linked_rate": ("Finds: positive outcome linked to object (all searches)", "share"),
