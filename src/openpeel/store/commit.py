@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -44,6 +44,7 @@ class StagedPart:
         source_file: the file the rows were read from.
         force_id, month: the partition's force and month when the table is partitioned by them
             (a keyed table may give the one force of the file, for the record).
+        partition_values: values of other partition columns (``publication``, ``period``).
     """
 
     table: str
@@ -58,6 +59,7 @@ class StagedPart:
     unknown_values: int = 0
     force_id: str | None = None
     month: date | None = None
+    partition_values: Mapping[str, str] = field(default_factory=dict)
 
 
 def commit(lake: Lake, load_id: str, parts: Sequence[StagedPart]) -> list[Partition]:
@@ -83,7 +85,9 @@ def commit(lake: Lake, load_id: str, parts: Sequence[StagedPart]) -> list[Partit
     out: list[Partition] = []
     for s in parts:
         table = lake_table(s.table)
-        name = table.partition({"force_id": s.force_id, "month": s.month, "vintage": s.vintage})
+        name = table.partition(
+            {"force_id": s.force_id, "month": s.month, "vintage": s.vintage, **s.partition_values}
+        )
         key = (table.name, name)
         old = current.get(key)
         newer_exists = old is not None and old.vintage > s.vintage
