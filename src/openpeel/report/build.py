@@ -15,6 +15,7 @@ from openpeel.indicators.computed_once import computing_once
 from openpeel.provenance import lake_provenance
 from openpeel.reference.forces import force
 from openpeel.reference.peel_framework import framework, framework_for, grades
+from openpeel.report import charts
 from openpeel.report.model import AreaSection, Panel, Report
 from openpeel.report.panels import section_panels
 from openpeel.report.summary import summarise
@@ -107,6 +108,7 @@ def _build(
     names = list(dict.fromkeys(name for area in fw.areas for name in area.sections))
     total = len(names) + 2  # the lake's provenance, each section, the assessment
     progress("Reading what the lake holds", 0, total)
+    charts.warm_up()
     where = workspace_for(data_dir)
     con = openpeel.connect(where)
     if getattr(con, "name", "") == "duckdb":
