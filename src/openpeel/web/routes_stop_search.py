@@ -10,8 +10,6 @@ from fastapi.responses import HTMLResponse, Response
 
 from openpeel.calendar import Period
 from openpeel.errors import OpenpeelError, UserInputError
-from openpeel.formatting import number_text
-from openpeel.formatting import percent_text as share_text
 from openpeel.indicators.explorer import ExplorerFilters
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.forces import force_label
@@ -74,33 +72,6 @@ def _result(
         raise HTTPException(status_code=400, detail=str(error).splitlines()[0]) from error
 
 
-def _chart(result: IndicatorResult, filters: ExplorerFilters) -> tuple[str, str]:
-    t = result.table
-    shown = t[(t.group != "all") & (t.searches.fillna(0) > 0)].assign(
-        group=lambda d: d.group.map(label)
-    )
-    description = "Bar chart of the share of matching searches by group: " + "; ".join(
-        f"{g.group} {share_text(g.share)} ({number_text(g.searches, 0)})"
-        for g in shown.itertuples()
-    )
-    if shown.empty:
-        return "", "No searches match these filters."
-    svg = charts.to_svg(
-        charts.interval_bars(
-            shown,
-            "group",
-            "share",
-            "share_low",
-            "share_high",
-            "Share of matching searches",
-            "Ethnic group",
-            percent=True,
-        ),
-        description,
-    )
-    return svg, description
-
-
 #: The vocabulary of each explorer filter whose values are codes (``outcome`` is a group).
 FILTER_VOCABULARIES = {
     "legislation": "legislation",
@@ -158,7 +129,7 @@ def _view(
     """Everything the explorer page shows for one filter set (cached whole by the caller)."""
     data_dir = request.app.state.data_dir
     result = _result(request, force_id, period, filters)
-    svg, description = _chart(result, filters)
+    svg, description = public_data.views(data_dir).explorer_chart(force_id, period, filters)
     if result.is_synthetic or public_data.lake_is_synthetic(data_dir, force_id):
         svg = charts.mark_synthetic(svg)
     options = _options(request, force_id, period)
