@@ -90,6 +90,20 @@ class Settings(BaseSettings):
         "limits then count each client, not the proxy); empty trusts no header.",
     )
 
+    web_compute_processes: int = Field(
+        default=2,
+        ge=0,
+        le=32,
+        description="Worker processes of 'openpeel serve' that compute the public pages' "
+        "views (each serve worker has its own); 0 computes them in the server's own process.",
+    )
+    boundaries: Path | None = Field(
+        default=None,
+        description="A GeoJSON file of areas (for example ONS local authority or LSOA "
+        "boundaries, in longitude/latitude) over which the stop and search explorer maps the "
+        "searches; empty: the map shows hexagons only.",
+    )
+
     def trusted_proxy_addresses(self) -> tuple[str, ...]:
         """The trusted proxies' addresses, one per comma-separated item."""
         return tuple(a.strip() for a in self.trusted_proxies.split(",") if a.strip())

@@ -8,6 +8,8 @@ files). May import every layer below the faces (``report``, ``synth``, ``store``
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,6 +35,8 @@ from openpeel.synth.vulnerability import write_vulnerability_extract
 
 DEMO_FORCE = "west-midlands"
 DEMO_START, DEMO_END = "2021-04", "2022-03"
+#: The file a finished demo leaves in its data directory: what built it, for a re-run to check.
+FINISHED = "DEMO-FINISHED.json"
 
 
 @dataclass
@@ -224,3 +228,50 @@ def write_demo_report(demo: DemoLake, where: Where | None = None) -> dict[str, P
         "pdf": write_pdf(report, demo.data_dir / f"{stem}.pdf"),
     }
     return demo.reports
+
+
+def demo_fingerprint(**parameters: object) -> dict[str, object]:
+    """What a demo's files depend on: openpeel's version, a digest of its package files (code,
+    vocabularies, templates: a changed checkout writes different files) and the parameters."""
+    package = Path(openpeel.__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".csv", ".toml", ".html", ".css", ".js"}:
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+    return {"version": openpeel.__version__, "code": digest.hexdigest()[:16], **parameters}
+
+
+def finished_demo(data_dir: Path, fingerprint: dict[str, object]) -> dict[str, str] | None:
+    """The reports of a demo already finished in ``data_dir`` by the same openpeel and
+    parameters (None when there is none, it differs, or one of its reports is gone)."""
+    try:
+        done = json.loads((data_dir / FINISHED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(done, dict) or done.get("built_by") != fingerprint:
+        return None
+    reports = done.get("reports")
+    if not isinstance(reports, dict) or not all(
+        isinstance(p, str) and (data_dir / p).is_file() for p in reports.values()
+    ):
+        return None
+    return {kind: str(data_dir / p) for kind, p in reports.items()}
+
+
+def mark_finished(demo: DemoLake, fingerprint: dict[str, object]) -> Path:
+    """Record in the data directory that the demo finished (written last, so a demo stopped
+    part-way is built again from the start)."""
+    marker = demo.data_dir / FINISHED
+    reports = {kind: str(p.relative_to(demo.data_dir)) for kind, p in demo.reports.items()}
+    text = json.dumps({"built_by": fingerprint, "reports": reports}, indent=2)
+    tmp = marker.with_suffix(".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(marker)
+    return marker
+
+
+def forget_finished(data_dir: Path) -> None:
+    """Remove the finished mark before a demo is built again (a rebuild stopped part-way must
+    not look finished)."""
+    (data_dir / FINISHED).unlink(missing_ok=True)

@@ -130,7 +130,7 @@ def test_page_has_chart_and_table(
 def test_explorer_filters_change_table_chart_and_url(page: Any, site: str, artifacts: Path) -> None:
     page.goto(f"{site}/stop-search?{QS}")
     before_table = table_text(page)
-    before_chart = page.locator("#results figure.chart svg").get_attribute("aria-label")
+    before_chart = page.locator("#results #main-chart svg").get_attribute("aria-label")
     before_title = page.locator("#results-title").inner_text()
 
     page.select_option("#f-ethnicity", "officer_defined")
@@ -152,7 +152,7 @@ def test_explorer_filters_change_table_chart_and_url(page: Any, site: str, artif
         "t => document.querySelector('#results-title').innerText !== t", arg=title
     )
     after_table = table_text(page)
-    after_chart = page.locator("#results figure.chart svg").get_attribute("aria-label")
+    after_chart = page.locator("#results #main-chart svg").get_attribute("aria-label")
     assert after_table != before_table
     assert after_chart != before_chart
     params = parse_qs(urlparse(page.url).query)

@@ -7,6 +7,7 @@ regions between forces, '..' for not supplied) are those of the real files.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -251,5 +252,70 @@ def workforce_bulletin_workbook(path: Path) -> Path:
             "Table_D2": d2,
             "Table_JL1": [["Table JL1 (not in this fixture)"]],
             "Table_F1": f1,
+        },
+    )
+
+
+#: 31 March 2017 as published (tables H1, S2, H9) for the forces of ``vfm_adr_rows``.
+HEADCOUNT_FORCES = {
+    # force as printed: (officer FTE H1, officer headcount S2, specials 2016 and 2017 H9)
+    "Avon & Somerset": (2667.31, 2759.0, 394.0, 343.0),
+    "Bedfordshire": (1119.09, 1134.0, 228.0, 211.0),
+    "Cambridgeshire": (1345.68, 1376.0, 258.0, 236.0),
+    "Cheshire": (2007.64, 2037.0, 421.0, 435.0),
+    "London, City of": (684.49, 694.0, 61.0, 58.0),
+    "West Midlands": (6755.96, 6914.0, 303.0, 205.0),
+}
+
+
+def workforce_headcount_workbook(path: Path) -> Path:
+    """Police workforce 31 March 2017 tables with FTE (H1) and headcount (S2 officers by sex
+    and full- or part-time working; H9 special constables, regions between the forces)."""
+    h1: list[Row] = [
+        ["Table H1  Police officers, by police force area, as at 31 March 2017"],
+        [],
+        ["England and Wales"],
+        ["Police force", "All officers (full-time equivalent)", "", ""],
+        ["", "Male", "Female", "Total"],
+    ]
+    s2: list[Row] = [
+        [
+            "Table S2  Police officers (headcount), by police force area, gender and "
+            "full-/part-time employment, as at 31 March 2017"
+        ],
+        [],
+        ["England and Wales", "", "", "", "", "", "", "Headcount"],
+        ["Police force", "Police officers", "", "", "", "", "", ""],
+        ["", "Male", "", "", "Female", "", "", "Total"],
+        ["", "Full-time", "Part-time", "", "Full-time", "Part-time", "", ""],
+    ]
+    h9: list[Row] = [
+        [
+            "Table H9  Special constables1 by police force area, English regions and Wales, as "
+            "at 31 March 2016 and 31 March 2017"
+        ],
+        [],
+        [],
+        ["England and Wales", "", "", "", "", "Headcount1"],
+        ["Police force area, English regions and Wales", "As at:", "", "", "Change", ""],
+        [],
+        ["", datetime(2016, 3, 1), datetime(2017, 3, 1), "", "Number", "%"],
+        ["North East", 372.0, 329.0, "", -43.0, -11.6],
+        ["West Midlands ", 903.0, 705.0, "", -198.0, -21.9],
+    ]
+    for name, (fte, heads, specials_2016, specials_2017) in HEADCOUNT_FORCES.items():
+        h1.append([name, fte * 0.7, fte * 0.3, fte])
+        s2.append([name, heads * 0.6, "", "", heads * 0.4, "", "", heads])
+        h9.append([name, specials_2016, specials_2017, "", specials_2017 - specials_2016, ""])
+    h9.append(["England and Wales", 16000.0, 14000.0, "", -2000.0, -12.5])
+    return write_workbook(
+        path,
+        {
+            "Index": [["Police workforce, England and Wales, 31 March 2017"]],
+            "Table_H1": h1,
+            "Table_D2": [["Table D2 (not in this fixture)"]],
+            "Table_JL1": [["Table JL1 (not in this fixture)"]],
+            "Table_S2": s2,
+            "Table_H9": h9,
         },
     )

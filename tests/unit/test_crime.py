@@ -279,7 +279,7 @@ def test_cli_every_format_and_command(small: Path) -> None:
         (["crime", "volumes", "--from", "2022-01", "--to", "2022-02"], "give a force"),
         (["crime", "volumes", "--force", "atlantis", "--fy", "2021/22"], "unknown force"),
         (["crime", "volumes", "--force", FORCE, "--from", "2022-13", "--to", "2022-02"], "not a"),
-        (["crime", "volumes", "--force", FORCE], "give a period"),
+        (["crime", "volumes", "--force", FORCE, "--from", "2022-01"], "give a period"),
         (["crime", "rates", "--force", "kent", "--fy", "2021/22"], "no street files"),
         (["crime", "trend", "--force", FORCE, "--from", "2022-02", "--to", "2022-01"], "ends"),
     ],
@@ -289,6 +289,26 @@ def test_cli_bad_input_exits_1_with_one_line(small: Path, args: list[str], messa
     assert code == 1
     assert message in err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_without_a_period_the_cli_uses_the_default_period_and_says_so(
+    small: Path, tmp_path: Path
+) -> None:
+    """The web's rule: the twelve months to the latest month loaded (here 2021-05 to 2022-04;
+    the months before January 2022 are missing)."""
+    code, out, err = run(
+        "--data-dir", str(small), "crime", "volumes", "--force", FORCE, "--format", "csv"
+    )  # fmt: skip
+    assert code == 0, err
+    assert err.strip() == (
+        "No period given: 2021-05 to 2022-04, the 12 months to the latest month loaded for "
+        f"{FORCE} (choose with --fy or --from/--to)."
+    )
+    months = {line.split(",")[1] for line in strip_notes(out).strip().splitlines()[1:]}
+    assert min(months) == "2021-05" and max(months) == "2022-04"
+    code, _, err = run("--data-dir", str(tmp_path / "empty"), "crime", "volumes", "--force", FORCE)
+    assert code == 1 and "no police.uk data is loaded for" in err
+    assert len(err.strip().splitlines()) == 1
 
 
 def test_every_output_column_is_documented(small: Path) -> None:

@@ -321,18 +321,27 @@ def test_every_column_is_documented() -> None:
             assert f"`{column.name}`" in docs, f"{table}.{column.name} is not in docs/data.md"
 
 
-def test_a_partition_split_across_files_is_merged(tmp_path: Path) -> None:
-    import duckdb
-    import pyarrow as pa
+def test_each_partition_is_one_file_in_record_order(tmp_path: Path, data_dir: Path) -> None:
+    """The single pass writes each file's rows to one staged file as they are read: every
+    partition is one Parquet file, its rows numbered 1..n in the order of the CSV, also when a
+    batch holds many files and the reader hands them over in batches that straddle files."""
     import pyarrow.parquet as pq
 
-    from openpeel.store.ingest import _one_file
+    from openpeel.store.lake import Lake
 
-    part = tmp_path / "part"
-    part.mkdir()
-    pq.write_table(pa.table({"source_row": [3, 4], "x": ["c", "d"]}), part / "part-1.parquet")
-    pq.write_table(pa.table({"source_row": [1, 2], "x": ["a", "b"]}), part / "part-0.parquet")
-    merged = _one_file(duckdb.connect(), part)
-    assert merged is not None
-    assert pq.read_table(merged).column("x").to_pylist() == ["a", "b", "c", "d"]
-    assert _one_file(duckdb.connect(), tmp_path / "nothing-here") is None
+    rows = 300_000
+    for force in ("kent", "essex", "surrey"):
+        lines = [
+            _ss(f"2020-01-{1 + i % 28:02d}T03:00:00+00:00", "Not Stated (NS)") for i in range(7)
+        ]
+        write_police_csv(tmp_path / "a", f"2020-01-{force}-stop-and-search.csv", lines)
+    big = [_ss("2020-02-01T03:00:00+00:00", "Not Stated (NS)")] * rows
+    write_police_csv(tmp_path / "a", "2020-02-kent-stop-and-search.csv", big)
+    report = openpeel.ingest([tmp_path / "a"], data_dir)
+    assert report.totals()["rows_loaded"] == 3 * 7 + rows
+    lake = Lake(data_dir)
+    parts = [p for p in lake.current() if p.table_name == "stop_searches"]
+    assert len(parts) == 4
+    for part in parts:
+        numbers = pq.read_table(lake.path(part.data_path)).column("source_row").to_pylist()
+        assert numbers == list(range(1, part.rows_loaded + 1)), part.partition

@@ -231,3 +231,66 @@ def test_csv_download_is_the_result_with_its_notes(client: TestClient) -> None:
     rows = list(csv.DictReader(io.StringIO(strip_notes(text))))
     assert rows and {"outcome_group", "share", "share_low", "share_high"} <= set(rows[0])
     assert all(r["synthetic_data"] == "True" for r in rows)
+
+
+def test_headcount_beside_fte_and_every_force_ranked(con: Any) -> None:
+    from openpeel.formatting import number_text
+
+    panels = {
+        p.panel_id: p for p in section_panels(con, "official_workforce", "west-midlands", YEAR)
+    }
+    head = panels["official-workforce-headcount"]
+    assert not head.unavailable, head.unavailable
+    assert "SYNTHETIC" in head.chart_svg and head.result is not None
+    officers = head.result.table.set_index("worker").loc["officers"]
+    assert officers["workforce_headcount"] > officers["workforce_fte"]
+    assert (
+        officers["headcount_per_1000_low"]
+        < officers["headcount_per_1000"]
+        < officers["headcount_per_1000_high"]
+    )
+    assert head.headlines[0].value == number_text(officers["headcount_per_1000"], 2)
+    peers = panels["official-workforce-peers"]
+    assert not peers.unavailable, peers.unavailable
+    marks = _marks(peers)
+    table = peers.table.set_index("Force")
+    assert len(marks) >= 5 and len(table) >= len(marks)
+    # Every mark is the row of the table beside the chart: the same force and numbers.
+    for mark in marks.itertuples():
+        row = table.loc[mark.force]
+        assert row["Officers per 1,000 residents (headcount)"] == number_text(mark.rate, 2)
+        assert (row["Low"], row["High"]) == (
+            number_text(mark.rate_low, 2),
+            number_text(mark.rate_high, 2),
+        )
+    assert marks[marks["is_focus"]]["force"].tolist() == ["West Midlands Police"]
+
+
+def test_official_peers_rank_every_force_with_a_table_equal_to_the_marks(con: Any) -> None:
+    from openpeel.formatting import number_text
+    from openpeel.report.peer_panels import OFFICIAL_PEERS, official_peers_panels
+
+    panels = official_peers_panels(con, "west-midlands", YEAR)
+    assert [p.panel_id for p in panels] == [spec[0] for spec in OFFICIAL_PEERS]
+    for panel, (_id, _title, _function, value_title, decimals, scale) in zip(
+        panels, OFFICIAL_PEERS, strict=True
+    ):
+        assert not panel.unavailable, (panel.panel_id, panel.unavailable)
+        assert "SYNTHETIC" in panel.chart_svg and panel.result is not None
+        # Every force with a value, not the force's own breakdown.
+        forces = panel.result.table.dropna(subset=["value"])
+        assert len(forces) >= 5 and forces["force_id"].is_unique
+        marks = _marks(panel)
+        table = panel.table.set_index("Force")
+        assert set(marks["force"]) <= set(table.index) and len(marks) >= 5
+        for mark in marks.itertuples():
+            row = table.loc[mark.force]
+            value = forces[forces["force_name"] == mark.force]["value"].iloc[0] * scale
+            assert mark.rate == pytest.approx(round(value, decimals))
+            assert row[value_title] == number_text(mark.rate, decimals)
+            assert (row["Low"], row["High"]) == (
+                number_text(mark.rate_low, decimals),
+                number_text(mark.rate_high, decimals),
+            )
+            assert mark.rate_low <= mark.rate <= mark.rate_high
+        assert marks[marks["is_focus"]]["force"].tolist() == ["West Midlands Police"]

@@ -289,3 +289,17 @@ def test_home_office_table_and_area_names(tmp_path: Path) -> None:
     assert force_id_for_area_name("Devon & Cornwall") == "devon-and-cornwall"
     assert force_id_for_area_name("British Transport Police") == "btp"
     assert force_id_for_area_name("Atlantis") is None
+
+
+def test_without_a_period_the_default_period_is_used_and_said(loaded: tuple[str, Path]) -> None:
+    data, pop = loaded
+    code, out, err = _run(
+        "--data-dir", data, "stop-search", "rates", "--force", "essex",
+        "--population", str(pop), "--format", "json",
+    )  # fmt: skip
+    assert code == 0, err
+    assert err.strip() == (
+        "No period given: 2019-03 to 2020-02, the 12 months to the latest month loaded for "
+        "essex (choose with --fy or --from/--to)."
+    )
+    assert '"period": "2019-03 to 2020-02"' in out

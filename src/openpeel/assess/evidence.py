@@ -358,8 +358,7 @@ def _stop_search(which: str) -> IndicatorFn:
             return stop_search_quality.quality(con, sc)
         if which == "outcomes":
             return stop_search_outcomes.outcomes(con, sc)
-        pop = stop_search.population_frame(con, stop_search.CENSUS2021)
-        return stop_search.ratios(con, sc, population=pop)
+        return stop_search.ratios(con, sc)  # the census 2021 population, as the report shows
 
     return run
 

@@ -11,7 +11,7 @@ import click
 
 from openpeel.calendar import Period
 from openpeel.cli.lazy import library
-from openpeel.cli.options import FORCE_HELP, PERIOD, force_option
+from openpeel.cli.options import FORCE_HELP, PERIOD, chosen_period, force_option
 from openpeel.cli.output import FORMAT, Context, console, emit_result, user_errors
 from openpeel.errors import UserInputError
 from openpeel.reference.vocabularies import vocabulary
@@ -93,8 +93,8 @@ def _inputs(
         raise UserInputError(
             "give a force: --force FORCE (a data.police.uk id, e.g. west-midlands)"
         )
-    period = Period.parse(start, end, fy)
-    return connect(obj.workspace), period
+    con = connect(obj.workspace)
+    return con, chosen_period(con, start, end, fy, [force_id] if force_id else None)
 
 
 def _run(fmt: str, compute: Callable[[], IndicatorResult]) -> IndicatorResult:
@@ -102,6 +102,47 @@ def _run(fmt: str, compute: Callable[[], IndicatorResult]) -> IndicatorResult:
         result = compute()
     emit_result(result, fmt)
     return result
+
+
+def _force_command(
+    group: click.Group,
+    name: str,
+    compute: Callable[..., IndicatorResult],
+    help_text: str,
+    *options: Callable[..., Any],
+    table_notes: Callable[[IndicatorResult], None] | None = None,
+) -> click.Command:
+    """A command printing one indicator of one force over a period: every option's value is
+    passed to ``compute`` by name; ``table_notes`` prints lines after the terminal table."""
+
+    def command(
+        obj: Context,
+        force_id: str | None,
+        start: str | None,
+        end: str | None,
+        fy: str | None,
+        fmt: str,
+        **choices: Any,
+    ) -> None:
+        def indicator() -> IndicatorResult:
+            con, period = _inputs(obj, force_id, start, end, fy)
+            return compute(con, str(force_id), period, **choices)
+
+        result = _run(fmt, indicator)
+        if fmt == "table" and table_notes is not None:
+            table_notes(result)
+
+    command.__doc__ = help_text
+    decorated = click.pass_obj(command)
+    for option in reversed(options):
+        decorated = option(decorated)
+    return group.command(name)(_force_option(required=True)(_period_options(decorated)))
+
+
+def _crime_type_option(help_text: str) -> Callable[..., Any]:
+    return click.option(
+        "--crime-type", type=click.Choice(CRIME_TYPES), default=None, help=help_text
+    )
 
 
 # --------------------------------------------------------------------------- crime
@@ -112,98 +153,53 @@ def crime_group() -> None:
     """Crime volumes, rates per 1,000 residents and trends (police.uk street files)."""
 
 
-@crime_group.command("volumes")
-@_force_option(required=True)
-@_period_options
-@click.pass_obj
-def crime_volumes_command(
-    obj: Context,
-    force_id: str | None,
-    start: str | None,
-    end: str | None,
-    fy: str | None,
-    fmt: str,
-) -> None:
+crime_volumes_command = _force_command(
+    crime_group,
+    "volumes",
+    crime_volumes,
     """Street-file rows by month and crime type: force_id,month,crime_type,crimes.
 
     Anti-social behaviour is its own type; a month with no file has empty counts.
-    """
-
-    def compute() -> IndicatorResult:
-        con, period = _inputs(obj, force_id, start, end, fy)
-        return crime_volumes(con, str(force_id), period)
-
-    _run(fmt, compute)
-
-
-@crime_group.command("rates")
-@_force_option(required=True)
-@_period_options
-@click.option(
-    "--by",
-    type=click.Choice(["period", "month"]),
-    default="period",
-    show_default=True,
-    help="One rate per crime type over the period, or one per month.",
+    """,
 )
-@click.pass_obj
-def crime_rates_command(
-    obj: Context,
-    force_id: str | None,
-    start: str | None,
-    end: str | None,
-    fy: str | None,
-    fmt: str,
-    by: str,
-) -> None:
+crime_rates_command = _force_command(
+    crime_group,
+    "rates",
+    crime_rates,
     """Crimes per 1,000 residents a year by crime type, with exact Poisson intervals.
 
     Needs population denominators ('openpeel population load').
-    """
-
-    def compute() -> IndicatorResult:
-        con, period = _inputs(obj, force_id, start, end, fy)
-        return crime_rates(con, str(force_id), period, by=by)
-
-    _run(fmt, compute)
-
-
-@crime_group.command("trend")
-@_force_option(required=True)
-@_period_options
-@click.option(
-    "--crime-type",
-    type=click.Choice(CRIME_TYPES),
-    default=None,
-    help="One series (default: all_crime and anti_social_behaviour).",
+    """,
+    click.option(
+        "--by",
+        type=click.Choice(["period", "month"]),
+        default="period",
+        show_default=True,
+        help="One rate per crime type over the period, or one per month.",
+    ),
 )
-@click.pass_obj
-def crime_trend_command(
-    obj: Context,
-    force_id: str | None,
-    start: str | None,
-    end: str | None,
-    fy: str | None,
-    fmt: str,
-    crime_type: str | None,
-) -> None:
-    """Monthly counts with Poisson control limits, partial-month flags and a trend line."""
 
-    def compute() -> IndicatorResult:
-        con, period = _inputs(obj, force_id, start, end, fy)
-        return crime_trend(con, str(force_id), period, crime_type=crime_type)
 
-    result = _run(fmt, compute)
-    if fmt == "table":
-        for series, trend in result.meta["trend"].items():
-            if trend is None:
-                continue
-            console.print(
-                f"[bold]Trend[/] {series}: {trend['percent_change_per_year']:+.1f}% a year "
-                f"(95% interval {trend['percent_change_per_year_low']:+.1f}% to "
-                f"{trend['percent_change_per_year_high']:+.1f}%), "
-                f"{trend['months_used']} months, dispersion {trend['dispersion']:.1f}"
-            )
+def _trend_notes(result: IndicatorResult) -> None:
+    for series, trend in result.meta["trend"].items():
+        if trend is None:
+            continue
+        console.print(
+            f"[bold]Trend[/] {series}: {trend['percent_change_per_year']:+.1f}% a year "
+            f"(95% interval {trend['percent_change_per_year_low']:+.1f}% to "
+            f"{trend['percent_change_per_year_high']:+.1f}%), "
+            f"{trend['months_used']} months, dispersion {trend['dispersion']:.1f}"
+        )
+
+
+crime_trend_command = _force_command(
+    crime_group,
+    "trend",
+    crime_trend,
+    "Monthly counts with Poisson control limits, partial-month flags and a trend line.",
+    _crime_type_option("One series (default: all_crime and anti_social_behaviour)."),
+    table_notes=_trend_notes,
+)
 
 
 # --------------------------------------------------------------------------- outcomes
@@ -214,84 +210,44 @@ def outcomes_group() -> None:
     """What happens to reported crime: outcome rates, time to outcome, peers, data quality."""
 
 
-def _outcome_rates_command(
-    name: str, rates: Callable[..., IndicatorResult], doc: str
-) -> click.Command:
-    """``outcomes summary`` and ``outcomes by-type``: the same options over two indicators."""
-
-    @_force_option(required=True)
-    @_period_options
-    @_measure_option
-    @_complete_option
-    @click.pass_obj
-    def command(
-        obj: Context,
-        force_id: str | None,
-        start: str | None,
-        end: str | None,
-        fy: str | None,
-        fmt: str,
-        measure: str | None,
-        complete_after: int,
-    ) -> None:
-        def compute() -> IndicatorResult:
-            con, period = _inputs(obj, force_id, start, end, fy)
-            return rates(con, str(force_id), period, measure=measure, complete_after=complete_after)
-
-        _run(fmt, compute)
-
-    command.__doc__ = doc
-    return outcomes_group.command(name)(command)
-
-
-outcomes_summary_command = _outcome_rates_command(
+outcomes_summary_command = _force_command(
+    outcomes_group,
     "summary",
     outcome_summary,
     "Outcome rates by month of the crime, with Wilson intervals; recent months flagged.",
+    _measure_option,
+    _complete_option,
 )
-outcomes_by_type_command = _outcome_rates_command(
+outcomes_by_type_command = _force_command(
+    outcomes_group,
     "by-type",
     outcomes_by_type,
     "Outcome rates by crime type over the period, with Wilson intervals.",
+    _measure_option,
+    _complete_option,
 )
 
 
-@outcomes_group.command("time-to-outcome")
-@_force_option(required=True)
-@_period_options
-@click.option(
-    "--crime-type",
-    type=click.Choice(CRIME_TYPES),
-    default=None,
-    help="Only crimes of this type (default: all crime).",
-)
-@click.pass_obj
-def outcomes_time_command(
-    obj: Context,
-    force_id: str | None,
-    start: str | None,
-    end: str | None,
-    fy: str | None,
-    fmt: str,
-    crime_type: str | None,
-) -> None:
+def _event_notes(result: IndicatorResult) -> None:
+    for event, facts in result.meta["events"].items():
+        median = facts.get("median_months")
+        console.print(
+            f"[bold]{event}[/]: {facts['crimes_with_event']} crimes; median "
+            + ("not reached" if median is None else f"{median:g} months")
+        )
+
+
+outcomes_time_command = _force_command(
+    outcomes_group,
+    "time-to-outcome",
+    time_to_outcome,
     """Months from crime to first outcome of each class (Kaplan–Meier; open cases censored).
 
     Needs the outcomes files of the months after the crimes.
-    """
-
-    def compute() -> IndicatorResult:
-        con, period = _inputs(obj, force_id, start, end, fy)
-        return time_to_outcome(con, str(force_id), period, crime_type=crime_type)
-
-    result = _run(fmt, compute)
-    if fmt == "table":
-        for event, facts in result.meta["events"].items():
-            median = facts.get("median_months")
-            console.print(
-                f"[bold]{event}[/]: {facts['crimes_with_event']} crimes; median "
-                + ("not reached" if median is None else f"{median:g} months")
-            )
+    """,
+    _crime_type_option("Only crimes of this type (default: all crime)."),
+    table_notes=_event_notes,
+)
 
 
 @outcomes_group.command("peers")
@@ -321,48 +277,19 @@ def outcomes_peers_command(
     _run(fmt, compute)
 
 
-@outcomes_group.command("history")
-@_force_option(required=True)
-@_period_options
-@click.option("--crime-id", default=None, help="Only this crime (64-hex Crime ID).")
-@click.pass_obj
-def outcomes_history_command(
-    obj: Context,
-    force_id: str | None,
-    start: str | None,
-    end: str | None,
-    fy: str | None,
-    fmt: str,
-    crime_id: str | None,
-) -> None:
-    """Every outcome row of the crimes recorded in the period, linked by Crime ID."""
-
-    def compute() -> IndicatorResult:
-        con, period = _inputs(obj, force_id, start, end, fy)
-        return outcome_history(con, str(force_id), period, crime_id=crime_id)
-
-    _run(fmt, compute)
-
-
-@outcomes_group.command("quality")
-@_force_option(required=True)
-@_period_options
-@click.pass_obj
-def outcomes_quality_command(
-    obj: Context,
-    force_id: str | None,
-    start: str | None,
-    end: str | None,
-    fy: str | None,
-    fmt: str,
-) -> None:
-    """Orphan outcomes, crimes without location or Crime ID, months missing."""
-
-    def compute() -> IndicatorResult:
-        con, period = _inputs(obj, force_id, start, end, fy)
-        return outcome_quality(con, str(force_id), period)
-
-    _run(fmt, compute)
+outcomes_history_command = _force_command(
+    outcomes_group,
+    "history",
+    outcome_history,
+    "Every outcome row of the crimes recorded in the period, linked by Crime ID.",
+    click.option("--crime-id", default=None, help="Only this crime (64-hex Crime ID)."),
+)
+outcomes_quality_command = _force_command(
+    outcomes_group,
+    "quality",
+    outcome_quality,
+    "Orphan outcomes, crimes without location or Crime ID, months missing.",
+)
 
 
 COMMANDS = (crime_group, outcomes_group)

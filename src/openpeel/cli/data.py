@@ -31,14 +31,15 @@ from openpeel.cli.output import (
 from openpeel.cli.pages import prepare_pages
 from openpeel.cli.vulnerability import synth_vulnerability
 from openpeel.errors import UserInputError
-from openpeel.reference.forces import force
-from openpeel.sources.policeuk_archive import month_date
 
 if TYPE_CHECKING:
     from openpeel.config import Where
     from openpeel.store.ingest import IngestReport
 
 ingest = library("store.ingest", "ingest")
+# The archive reader loads the force list and every vocabulary: not for --help.
+month_date = library("sources.policeuk_archive", "month_date")
+force = library("reference.forces", "force")
 official_status = library("store.official", "official_status")
 load_population = library("store.population", "load_population")
 describe_months = library("store.status", "describe_months")
@@ -318,14 +319,29 @@ def fetch_command(
 @click.command("demo")
 @click.option("--seed", default=1, show_default=True, type=int)
 @click.option("--scale", default=1.0, show_default=True, type=float)
+@click.option(
+    "--rebuild",
+    is_flag=True,
+    help="Build the demo again even when the data directory holds a finished one.",
+)
 @click.pass_context
-def demo_command(ctx: click.Context, seed: int, scale: float) -> None:
+def demo_command(ctx: click.Context, seed: int, scale: float, rebuild: bool) -> None:
     """Synthesise a West Midlands-sized force-year, load it, and show what was loaded.
 
     Uses ./demo-data unless --data-dir or OPENPEEL_DATA_DIR is given, so a real lake is never
-    mixed with synthetic data by accident.
+    mixed with synthetic data by accident. A data directory that already holds the demo this
+    openpeel finished with the same seed and scale is left as it is (--rebuild builds it again).
     """
-    from openpeel.demo import DEMO_END, DEMO_START, build_demo, write_demo_report
+    from openpeel.demo import (
+        DEMO_END,
+        DEMO_START,
+        build_demo,
+        demo_fingerprint,
+        finished_demo,
+        forget_finished,
+        mark_finished,
+        write_demo_report,
+    )
 
     explicit = ctx.parent is not None and ctx.parent.params.get("data_dir")
     where = ctx.obj.workspace
@@ -334,6 +350,21 @@ def demo_command(ctx: click.Context, seed: int, scale: float) -> None:
 
         where = workspace(Path("demo-data").resolve(), engine=ctx.obj.workspace.engine)
     data_dir = where.data_dir
+    fingerprint = demo_fingerprint(seed=seed, scale=scale, start=DEMO_START, end=DEMO_END)
+    done = None if rebuild else finished_demo(data_dir, fingerprint)
+    if done:
+        click.echo(
+            f"{data_dir} already holds the finished SYNTHETIC demo (openpeel "
+            f"{fingerprint['version']}, seed {seed}, scale {scale:g}): nothing to redo. "
+            "To build it again: openpeel demo --rebuild (make demo DEMO_ARGS=--rebuild)."
+        )
+        click.echo(f"\nReport (HTML, opens offline): {done['html']}")
+        click.echo(f"Report (PDF): {done['pdf']}")
+        click.echo("\nTry next (the README shows the same commands):")
+        for line in demo_next_commands(data_dir):
+            click.echo(f"  {line}")
+        return
+    forget_finished(data_dir)
     console.print(
         f"Writing a SYNTHETIC West Midlands force-year (seed {seed}) to "
         f"{data_dir / 'synthetic-archive'}"
@@ -373,6 +404,7 @@ def demo_command(ctx: click.Context, seed: int, scale: float) -> None:
     prepare_pages(where)
     with console.status("Writing the PEEL report"):
         reports = write_demo_report(demo, where)
+    mark_finished(demo, fingerprint)
     click.echo(f"\nReport (HTML, opens offline): {reports['html']}")
     click.echo(f"Report (PDF): {reports['pdf']}")
     click.echo("\nTry next (the README shows the same commands):")

@@ -27,6 +27,28 @@ from openpeel.errors import DataUnavailableError
 load_official = library("store.official", "load_official")
 
 
+#: ``--year`` of the publications by financial year (use of force, crime outcomes).
+FINANCIAL_YEAR = click.option(
+    "--year", "period", metavar="YYYY/YY", help="Financial year as loaded; default: the latest."
+)
+#: ``--year`` of the HMICFRS value for money profiles (demand, money).
+VFM_YEAR = click.option(
+    "--year",
+    "period",
+    metavar="YEAR",
+    help="The value for money profiles year as loaded (e.g. 2017); default: the latest.",
+)
+
+
+def _figures_of(obj: Context, publication: str, period: str | None) -> tuple[Any, str]:
+    """The loaded figures of a publication by financial year and the period asked for (the
+    latest loaded when None)."""
+    from openpeel.store.official import official_figures
+
+    figures = official_figures(obj.data_dir, publication)
+    return figures, period or max(set(figures["period"].to_pylist()))
+
+
 def compare_options(func: Any) -> Any:
     """``--compare`` and ``--peers FILE``: every force against this one instead of its own table."""
     func = click.option(
@@ -211,9 +233,7 @@ def official_figures_command(
 
 @official_group.command("use-of-force")
 @force_option()
-@click.option(
-    "--year", "period", metavar="YYYY/YY", help="Financial year as loaded; default: the latest."
-)
+@FINANCIAL_YEAR
 @compare_options
 @FORMAT
 @click.pass_obj
@@ -232,11 +252,9 @@ def official_use_of_force(
         use_of_force,
         use_of_force_peers,
     )
-    from openpeel.store.official import official_figures
 
     with user_errors():
-        figures = official_figures(obj.data_dir, PUBLICATION)
-        chosen = period or max(set(figures["period"].to_pylist()))
+        figures, chosen = _figures_of(obj, PUBLICATION, period)
         residents = _residents(obj)
         if compare or peers_file:
             result = use_of_force_peers(
@@ -249,9 +267,7 @@ def official_use_of_force(
 
 @official_group.command("outcomes")
 @force_option()
-@click.option(
-    "--year", "period", metavar="YYYY/YY", help="Financial year as loaded; default: the latest."
-)
+@FINANCIAL_YEAR
 @click.option("--offence-group", metavar="GROUP", help="e.g. 'Violence against the person'.")
 @click.option(
     "--outcome-group",
@@ -276,11 +292,9 @@ def official_outcomes(
 ) -> None:
     """Share of recorded crimes with each outcome group, against every force."""
     from openpeel.indicators.official_outcomes import PUBLICATION, outcome_peers, outcome_shares
-    from openpeel.store.official import official_figures
 
     with user_errors():
-        figures = official_figures(obj.data_dir, PUBLICATION)
-        chosen = period or max(set(figures["period"].to_pylist()))
+        figures, chosen = _figures_of(obj, PUBLICATION, period)
         if compare or peers_file:
             result = outcome_peers(
                 figures,
@@ -317,6 +331,23 @@ def official_outcomes(
     metavar="YYYY",
     help="With --view resources: the 31 March to measure change from (default: the earliest).",
 )
+@click.option(
+    "--measure",
+    type=click.Choice(["fte", "headcount"]),
+    default="fte",
+    show_default=True,
+    help="With --view resources: fte = full-time equivalents (HMICFRS value for money "
+    "profiles); headcount = people employed, beside FTE, per 1,000 residents with an interval "
+    "(Home Office police workforce tables; --year is then a date such as '31 March 2017'). "
+    "With --compare: the measure compared.",
+)
+@click.option(
+    "--worker",
+    type=click.Choice(["officers", "police_staff", "pcsos", "special_constables"]),
+    default="officers",
+    show_default=True,
+    help="With --view resources --compare: who is compared per 1,000 residents.",
+)
 @compare_options
 @FORMAT
 @click.pass_obj
@@ -326,12 +357,15 @@ def official_workforce(
     period: str | None,
     view: str,
     base_year: int | None,
+    measure: str,
+    worker: str,
     compare: bool,
     peers_file: Path | None,
     chart_file: Path | None,
     fmt: str,
 ) -> None:
-    """Ethnic-minority share of officers, joiners and leavers against the population."""
+    """Ethnic-minority share of officers, joiners and leavers against the population; with
+    --view resources, officers, staff, PCSOs and specials per 1,000 residents."""
     from openpeel.indicators.official_workforce import (
         PUBLICATION,
         representation_by_group,
@@ -341,13 +375,18 @@ def official_workforce(
     )
     from openpeel.store.official import official_figures
 
+    if measure == "headcount" and view != "resources":
+        raise click.UsageError(
+            "--measure headcount needs --view resources (the other views are FTE, as the "
+            "tables publish them)"
+        )
     with user_errors():
-        if view == "resources" and not (compare or peers_file):
-            from openpeel.indicators.official_resources import workforce_resources
-
-            vfm = official_figures(obj.data_dir, "hmicfrs-vfm-adr")
-            result = workforce_resources(vfm, force_id, _vfm_period(vfm, period), base_year)
-            _emit(result, fmt, chart_file)
+        if view == "resources":
+            _emit(
+                _resources(obj, force_id, period, base_year, measure, worker, compare, peers_file),
+                fmt,
+                chart_file,
+            )
             return
         figures = official_figures(obj.data_dir, PUBLICATION)
         chosen = period or max(set(figures["period"].to_pylist()), key=lambda p: p[-4:])
@@ -370,9 +409,7 @@ def official_workforce(
 
 @official_group.command("taser")
 @force_option()
-@click.option(
-    "--year", "period", metavar="YYYY/YY", help="Financial year as loaded; default: the latest."
-)
+@FINANCIAL_YEAR
 @click.option(
     "--by-ethnicity",
     is_flag=True,
@@ -394,11 +431,9 @@ def official_taser(
     """Taser (CED) uses by type, per 1,000 residents, and by perceived ethnicity."""
     from openpeel.indicators.official_taser import taser_by_ethnicity, taser_peers, taser_use
     from openpeel.indicators.official_use_of_force import PUBLICATION
-    from openpeel.store.official import official_figures
 
     with user_errors():
-        figures = official_figures(obj.data_dir, PUBLICATION)
-        chosen = period or max(set(figures["period"].to_pylist()))
+        figures, chosen = _figures_of(obj, PUBLICATION, period)
         residents = _residents(obj)
         if compare or peers_file:
             result = taser_peers(
@@ -412,20 +447,16 @@ def official_taser(
 
 
 @official_group.command("injuries")
-@click.option(
-    "--year", "period", metavar="YYYY/YY", help="Financial year as loaded; default: the latest."
-)
+@FINANCIAL_YEAR
 @FORMAT
 @click.pass_obj
 def official_injuries(obj: Context, period: str | None, fmt: str) -> None:
     """Injuries to people and officers in use of force incidents (England and Wales only)."""
     from openpeel.indicators.official_injuries import use_of_force_injuries
     from openpeel.indicators.official_use_of_force import PUBLICATION
-    from openpeel.store.official import official_figures
 
     with user_errors():
-        figures = official_figures(obj.data_dir, PUBLICATION)
-        chosen = period or max(set(figures["period"].to_pylist()))
+        figures, chosen = _figures_of(obj, PUBLICATION, period)
         result = use_of_force_injuries(figures, chosen)
     emit_result(result, fmt)
 
@@ -450,12 +481,7 @@ def official_reconcile(obj: Context, force_id: str, period: str, fmt: str) -> No
 
 @official_group.command("demand")
 @force_option()
-@click.option(
-    "--year",
-    "period",
-    metavar="YEAR",
-    help="The value for money profiles year as loaded (e.g. 2017); default: the latest.",
-)
+@VFM_YEAR
 @click.option(
     "--measure",
     type=click.Choice(
@@ -496,12 +522,7 @@ def official_demand(
 
 @official_group.command("money")
 @force_option()
-@click.option(
-    "--year",
-    "period",
-    metavar="YEAR",
-    help="The value for money profiles year as loaded (e.g. 2017); default: the latest.",
-)
+@VFM_YEAR
 @click.option(
     "--section",
     type=click.Choice(["funding", "spending", "officers", "staff"]),
@@ -544,6 +565,45 @@ def official_money(
         else:
             result = money(figures, force_id, chosen)
     _emit(result, fmt, chart_file)
+
+
+def _resources(
+    obj: Context,
+    force_id: str,
+    period: str | None,
+    base_year: int | None,
+    measure: str,
+    worker: str,
+    compare: bool,
+    peers_file: Path | None,
+) -> Any:
+    """Workforce per 1,000 residents: FTE from the value for money profiles; headcount (and
+    every comparison of forces) from the Home Office police workforce tables."""
+    from openpeel.store.official import official_figures
+
+    if compare or peers_file:
+        from openpeel.indicators.official_headcount import workforce_peers
+
+        return workforce_peers(
+            official_figures(obj.data_dir),
+            force_id,
+            period,
+            worker,
+            measure,
+            _peer_group(peers_file, force_id),
+        )
+    if measure == "headcount":
+        from openpeel.indicators.official_headcount import workforce_per_1000
+
+        if base_year is not None:
+            raise click.UsageError(
+                "--base-year is for FTE; by headcount the change is since the earliest date loaded"
+            )
+        return workforce_per_1000(official_figures(obj.data_dir), force_id, period, measure)
+    from openpeel.indicators.official_resources import workforce_resources
+
+    vfm = official_figures(obj.data_dir, "hmicfrs-vfm-adr")
+    return workforce_resources(vfm, force_id, _vfm_period(vfm, period), base_year)
 
 
 def _vfm_period(figures: Any, period: str | None) -> str:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +22,7 @@ from openpeel.provenance import SYNTHETIC_MARK
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from openpeel.config import Workspace
     from openpeel.scrutiny import audit, export, feedback, records, report, sampling, users
     from openpeel.scrutiny.models import Meeting
 else:  # imported when a command runs: --help loads no SQLAlchemy
@@ -60,6 +64,15 @@ def _ready(ctx: Context, database_url: str | None) -> Engine:
     engine = _engine(ctx, database_url)
     ensure_schema(engine)
     return engine
+
+
+@contextmanager
+def _session(ctx: Context, database_url: str | None) -> Iterator[Any]:
+    """A session of the ready database that commits on success, inside ``user_errors``."""
+    with user_errors():
+        engine = _ready(ctx, database_url)
+        with session_scope(engine) as session:
+            yield session
 
 
 def _date(value: str, name: str) -> date:
@@ -137,10 +150,8 @@ def users_add(
 @click.pass_obj
 def users_list(ctx: Context, fmt: str, database_url: str | None) -> None:
     """List users, their roles and panels."""
-    with user_errors():
-        engine = _ready(ctx, database_url)
-        with session_scope(engine) as session:
-            emit(as_rows(users.list_users(session)), fmt, title="Users")
+    with _session(ctx, database_url) as session:
+        emit(as_rows(users.list_users(session)), fmt, title="Users")
 
 
 @users_group.command("set-password")
@@ -167,11 +178,9 @@ def users_set_password(
 @click.pass_obj
 def users_disable(ctx: Context, username: str, enable: bool, database_url: str | None) -> None:
     """Stop a user from logging in (or allow it again with --enable)."""
-    with user_errors():
-        engine = _ready(ctx, database_url)
-        with session_scope(engine) as session:
-            users.set_active(session, users.get_user(session, username), enable, None)
-            console.print(f"{username} {'enabled' if enable else 'disabled'}")
+    with _session(ctx, database_url) as session:
+        users.set_active(session, users.get_user(session, username), enable, None)
+        console.print(f"{username} {'enabled' if enable else 'disabled'}")
 
 
 # ---- panels ---------------------------------------------------------------------------------
@@ -189,11 +198,9 @@ def panels_group() -> None:
 @click.pass_obj
 def panels_add(ctx: Context, name: str, force_id: str, database_url: str | None) -> None:
     """Create a panel that scrutinises one force's searches."""
-    with user_errors():
-        engine = _ready(ctx, database_url)
-        with session_scope(engine) as session:
-            panel = users.add_panel(session, name, force_id)
-            console.print(plain_text(f"created panel {panel.id}: {panel.name}"))
+    with _session(ctx, database_url) as session:
+        panel = users.add_panel(session, name, force_id)
+        console.print(plain_text(f"created panel {panel.id}: {panel.name}"))
 
 
 @panels_group.command("add-member")
@@ -205,13 +212,11 @@ def panels_add_member(
     ctx: Context, panel: str, usernames: tuple[str, ...], database_url: str | None
 ) -> None:
     """Attach coordinators, members or force liaisons to a panel (by panel name or id)."""
-    with user_errors():
-        engine = _ready(ctx, database_url)
-        with session_scope(engine) as session:
-            found = users.get_panel(session, int(panel) if panel.isdigit() else panel)
-            for username in usernames:
-                users.add_member(session, found, users.get_user(session, username))
-            console.print(plain_text(f"{len(usernames)} added to {found.name}"))
+    with _session(ctx, database_url) as session:
+        found = users.get_panel(session, int(panel) if panel.isdigit() else panel)
+        for username in usernames:
+            users.add_member(session, found, users.get_user(session, username))
+        console.print(plain_text(f"{len(usernames)} added to {found.name}"))
 
 
 @panels_group.command("list")
@@ -220,20 +225,18 @@ def panels_add_member(
 @click.pass_obj
 def panels_list(ctx: Context, fmt: str, database_url: str | None) -> None:
     """List panels and their meetings."""
-    with user_errors():
-        engine = _ready(ctx, database_url)
-        with session_scope(engine) as session:
-            rows = []
-            from sqlalchemy import select
+    with _session(ctx, database_url) as session:
+        rows = []
+        from sqlalchemy import select
 
-            from openpeel.scrutiny.models import Meeting, Panel
+        from openpeel.scrutiny.models import Meeting, Panel
 
-            for p in session.scalars(select(Panel).order_by(Panel.id)):
-                meetings = session.scalars(select(Meeting).where(Meeting.panel_id == p.id)).all()
-                rows.append(
-                    {"id": p.id, "name": p.name, "force_id": p.force_id, "meetings": len(meetings)}
-                )
-            emit(rows, fmt, title="Panels")
+        for p in session.scalars(select(Panel).order_by(Panel.id)):
+            meetings = session.scalars(select(Meeting).where(Meeting.panel_id == p.id)).all()
+            rows.append(
+                {"id": p.id, "name": p.name, "force_id": p.force_id, "meetings": len(meetings)}
+            )
+        emit(rows, fmt, title="Panels")
 
 
 # ---- scrutiny -------------------------------------------------------------------------------
@@ -325,19 +328,17 @@ def scrutiny_meeting(
     database_url: str | None,
 ) -> None:
     """Create a meeting of PANEL (name or id)."""
-    with user_errors():
-        engine = _ready(ctx, database_url)
-        with session_scope(engine) as session:
-            found = users.get_panel(session, int(panel) if panel.isdigit() else panel)
-            meeting = sampling.add_meeting(
-                session,
-                found,
-                title,
-                _date(meeting_date, "--date"),
-                _date(start, "--from"),
-                _date(end, "--to"),
-            )
-            console.print(plain_text(f"created meeting {meeting.id}: {meeting.title}"))
+    with _session(ctx, database_url) as session:
+        found = users.get_panel(session, int(panel) if panel.isdigit() else panel)
+        meeting = sampling.add_meeting(
+            session,
+            found,
+            title,
+            _date(meeting_date, "--date"),
+            _date(start, "--from"),
+            _date(end, "--to"),
+        )
+        console.print(plain_text(f"created meeting {meeting.id}: {meeting.title}"))
 
 
 def _meeting(session: Any, meeting_id: int) -> Meeting:
@@ -371,21 +372,19 @@ def scrutiny_sample(
     database_url: str | None,
 ) -> None:
     """Draw the sample of a meeting (or --verify the stored one)."""
-    with user_errors():
-        engine = _ready(ctx, database_url)
-        with session_scope(engine) as session:
-            meeting = _meeting(session, meeting_id)
-            if verify:
-                stored = sampling.sample_of(session, meeting_id)
-                if stored is None:
-                    raise sampling.SamplingError("this meeting has no sample")
-                if not sampling.verify_sample(session, stored):
-                    raise sampling.SamplingError("the stored sample does NOT reproduce")
-                console.print(f"sample of meeting {meeting_id} reproduces (seed {stored.seed})")
-                return
-            parsed = sampling.parse_strata(strata) if design == "stratified" and strata else None
-            sample = sampling.draw_sample(session, meeting, design, size, parsed, seed)
-            emit(as_rows(sampling.summarise_sample(sample)), fmt, title=f"Seed {sample.seed}")
+    with _session(ctx, database_url) as session:
+        meeting = _meeting(session, meeting_id)
+        if verify:
+            stored = sampling.sample_of(session, meeting_id)
+            if stored is None:
+                raise sampling.SamplingError("this meeting has no sample")
+            if not sampling.verify_sample(session, stored):
+                raise sampling.SamplingError("the stored sample does NOT reproduce")
+            console.print(f"sample of meeting {meeting_id} reproduces (seed {stored.seed})")
+            return
+        parsed = sampling.parse_strata(strata) if design == "stratified" and strata else None
+        sample = sampling.draw_sample(session, meeting, design, size, parsed, seed)
+        emit(as_rows(sampling.summarise_sample(sample)), fmt, title=f"Seed {sample.seed}")
 
 
 @scrutiny_group.command("close")
@@ -396,14 +395,12 @@ def scrutiny_close(ctx: Context, meeting_id: int, database_url: str | None) -> N
     """Close a meeting: reviews can no longer change."""
     from openpeel.scrutiny.reviews import ReviewError, close_meeting
 
-    with user_errors():
-        engine = _ready(ctx, database_url)
-        with session_scope(engine) as session:
-            try:
-                close_meeting(session, _meeting(session, meeting_id), None)
-            except ReviewError as err:
-                raise UserInputError(str(err)) from None
-            console.print(f"meeting {meeting_id} closed")
+    with _session(ctx, database_url) as session:
+        try:
+            close_meeting(session, _meeting(session, meeting_id), None)
+        except ReviewError as err:
+            raise UserInputError(str(err)) from None
+        console.print(f"meeting {meeting_id} closed")
 
 
 @scrutiny_group.command("report")
@@ -424,29 +421,27 @@ def scrutiny_report(
     database_url: str | None,
 ) -> None:
     """Print the published summary of a meeting; write it as HTML or PDF."""
-    with user_errors():
-        engine = _ready(ctx, database_url)
-        with session_scope(engine) as session:
-            meeting = _meeting(session, meeting_id)
-            if trends:
-                emit(report.trends(session, meeting.panel_id), fmt, title="Trends")
-                return
-            built = report.build_report(session, meeting)
-            if html_out:
-                html_out.write_text(export.summary_html(built), encoding="utf-8")
-            if pdf_out:
-                pdf_out.write_bytes(export.summary_pdf(built))
-            if fmt == "json":
-                click.echo(json.dumps(built.summary(), indent=2, default=str))
-                return
-            if fmt == "csv":  # the same file as the web download, notes first
-                click.echo(export.summary_csv(built), nl=False)
-                return
-            if built.is_synthetic:
-                console.print(f"[bold yellow]{SYNTHETIC_MARK}[/]: not a real force's figures.")
-            rows = [r for r in built.published_rows() if r["grouping"] in ("all", "stratum")]
-            title = f"{built.title}: {built.records_reviewed} records reviewed"
-            emit(rows, fmt, title=title, is_synthetic=built.is_synthetic)
+    with _session(ctx, database_url) as session:
+        meeting = _meeting(session, meeting_id)
+        if trends:
+            emit(report.trends(session, meeting.panel_id), fmt, title="Trends")
+            return
+        built = report.build_report(session, meeting)
+        if html_out:
+            html_out.write_text(export.summary_html(built), encoding="utf-8")
+        if pdf_out:
+            pdf_out.write_bytes(export.summary_pdf(built))
+        if fmt == "json":
+            click.echo(json.dumps(built.summary(), indent=2, default=str))
+            return
+        if fmt == "csv":  # the same file as the web download, notes first
+            click.echo(export.summary_csv(built), nl=False)
+            return
+        if built.is_synthetic:
+            console.print(f"[bold yellow]{SYNTHETIC_MARK}[/]: not a real force's figures.")
+        rows = [r for r in built.published_rows() if r["grouping"] in ("all", "stratum")]
+        title = f"{built.title}: {built.records_reviewed} records reviewed"
+        emit(rows, fmt, title=title, is_synthetic=built.is_synthetic)
 
 
 @scrutiny_group.command("audit")
@@ -456,20 +451,14 @@ def scrutiny_report(
 @click.pass_obj
 def scrutiny_audit(ctx: Context, meeting_id: int, fmt: str, database_url: str | None) -> None:
     """Print the audit log of a meeting (who changed what, when)."""
-    with user_errors():
-        engine = _ready(ctx, database_url)
-        with session_scope(engine) as session:
-            rows = audit.entries(session, meeting_id=meeting_id)
-            for r in rows:
-                r["detail"] = json.dumps(r["detail"], default=str)
-            emit(rows, fmt, title=f"Audit log of meeting {meeting_id}")
+    with _session(ctx, database_url) as session:
+        rows = audit.entries(session, meeting_id=meeting_id)
+        for r in rows:
+            r["detail"] = json.dumps(r["detail"], default=str)
+        emit(rows, fmt, title=f"Audit log of meeting {meeting_id}")
 
 
 # ---- serve ----------------------------------------------------------------------------------
-
-
-#: How ``serve --workers N`` hands its choices to the worker processes (they import the app).
-WORKER_ENV = ("OPENPEEL_DATA_DIR", "OPENPEEL_DATABASE_URL", "OPENPEEL_SERVE_HTTPS")
 
 
 @click.command("serve")
@@ -499,16 +488,20 @@ def serve(
     database_url: str | None,
 ) -> None:
     """Run the web app (public pages, scrutiny pages, login, public feedback)."""
-    import os
+    import functools
 
     import uvicorn
 
     from openpeel.web.app import create_app
 
+    where = ctx.workspace
+    if database_url:
+        chosen = where.settings.model_copy(update={"database_url": database_url})
+        where = replace(where, settings=chosen)
     with user_errors():
         engine = _ready(ctx, database_url)
         # Built here even with workers: checks the schema and creates the app secret once.
-        app = create_app(engine=engine, data_dir=ctx.data_dir, https_only=https)
+        app = create_app(engine=engine, where=where, https_only=https)
     options: dict[str, Any] = {
         "host": host,
         "port": port,
@@ -522,25 +515,33 @@ def serve(
         uvicorn.run(app, **options)
         return
     engine.dispose()
-    values = (
-        str(ctx.data_dir),
-        ctx.database_url(database_url),
-        "1" if https else "",
-    )
-    os.environ.update(dict(zip(WORKER_ENV, values, strict=True)))
-    uvicorn.run("openpeel.cli.scrutiny:worker_app", factory=True, workers=workers, **options)
+    # Each worker process builds its app from the workspace resolved here: uvicorn hands the
+    # factory (with its arguments) to every process it starts, so nothing goes through the
+    # environment and every worker serves exactly what this command resolved.
+    factory = functools.partial(worker_app, where, https)
+    config = uvicorn.Config(factory, factory=True, workers=workers, **options)
+    run_workers(config)
 
 
-def worker_app() -> Any:
-    """The app of one ``serve --workers`` process (settings from ``WORKER_ENV``)."""
-    import os
+def run_workers(config: Any) -> None:
+    """Serve ``config`` (its ``workers`` processes) on one socket bound here, as ``uvicorn.run``
+    does, but with the app given as a factory object rather than an import string."""
+    from uvicorn.supervisors import Multiprocess
 
+    sock = config.bind_socket()
+    try:
+        Multiprocess(config, sockets=[sock]).run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sock.close()
+
+
+def worker_app(where: Workspace, https: bool) -> Any:
+    """The app of one ``serve --workers`` process, for the workspace ``serve`` resolved."""
     from openpeel.web.app import create_app
 
-    data_dir, database_url, https = (os.environ.get(name, "") for name in WORKER_ENV)
-    return create_app(
-        database_url=database_url or None, data_dir=Path(data_dir), https_only=https == "1"
-    )
+    return create_app(where=where, https_only=https)
 
 
 COMMANDS = (db_group, users_group, panels_group, scrutiny_group, serve)

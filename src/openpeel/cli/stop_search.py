@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from openpeel.calendar import Period
 from openpeel.cli.lazy import library
-from openpeel.cli.options import FORCE_ID, PERIOD, force_option
+from openpeel.cli.options import FORCE_ID, PERIOD, chosen_period, force_option
 from openpeel.cli.output import FORMAT, Context, emit_result, user_errors
 from openpeel.errors import SourceFormatError, UserInputError
 
@@ -89,8 +88,8 @@ def _run(
     **kwargs: Any,
 ) -> IndicatorResult:
     with user_errors():
-        period = Period.parse(start, end, fy)
         con = _connect(obj)
+        period = chosen_period(con, start, end, fy, list(force_ids) or None)
         result = compute(con, period, list(force_ids) or None, **kwargs)
     return result
 
@@ -118,104 +117,133 @@ def stop_search() -> None:
     """Stop and search monitoring: quality, rates, ratios, outcomes, models, peers."""
 
 
-@stop_search.command("quality")
-@_scope_options
-@click.pass_obj
-def quality_command(
-    obj: Context,
-    force_ids: tuple[str, ...],
-    fy: str | None,
-    start: str | None,
-    end: str | None,
-    confidence: float,
-    fmt: str,
-) -> None:
-    """Data quality: months missing or partial, field completeness, the clock of times."""
-    _show(_run(obj, fmt, quality, start, end, fy, force_ids, confidence=confidence), fmt)
+def _indicator_command(
+    name: str,
+    compute: str,
+    help_text: str,
+    *options: Callable[..., Any],
+    with_confidence: bool = True,
+) -> click.Command:
+    """A command printing one indicator for the forces and period chosen.
+
+    ``compute`` names the library function bound above (looked up when the command runs, so a
+    test can replace it); every option's value is passed to it by name, ``--population`` read
+    as the loaded census or a file; ``with_confidence``: whether it takes the confidence
+    level.
+    """
+
+    def command(
+        obj: Context,
+        force_ids: tuple[str, ...],
+        fy: str | None,
+        start: str | None,
+        end: str | None,
+        confidence: float,
+        fmt: str,
+        **choices: Any,
+    ) -> None:
+        if "population" in choices:
+            choices["population"] = _population(choices["population"])
+        if with_confidence:
+            choices["confidence"] = confidence
+        _show(_run(obj, fmt, globals()[compute], start, end, fy, force_ids, **choices), fmt)
+
+    command.__name__ = f"{compute}_command"
+    command.__doc__ = help_text
+    decorated = click.pass_obj(command)
+    for option in reversed(options):
+        decorated = option(decorated)
+    return stop_search.command(name)(_scope_options(decorated))
 
 
-@stop_search.command("rates")
-@_scope_options
-@POPULATION
-@click.option(
-    "--ethnicity",
-    type=click.Choice(["self_defined", "officer_defined"]),
-    default="self_defined",
-    show_default=True,
-    help="Which recorded ethnicity to group by.",
+quality_command = _indicator_command(
+    "quality",
+    "quality",
+    "Data quality: months missing or partial, field completeness, the clock of times.",
 )
-@click.pass_obj
-def rates_command(
-    obj: Context,
-    force_ids: tuple[str, ...],
-    fy: str | None,
-    start: str | None,
-    end: str | None,
-    confidence: float,
-    fmt: str,
-    population: str,
-    ethnicity: str,
-) -> None:
+rates_command = _indicator_command(
+    "rates",
+    "rates",
     """Searches per 1,000 residents per year by ethnic group, with exact Poisson intervals.
 
     Columns: group, searches, population, months, rate_per_1000, rate_low, rate_high.
-    """
-    result = _run(
-        obj,
-        fmt,
-        rates,
-        start,
-        end,
-        fy,
-        force_ids,
-        population=_population(population),
-        confidence=confidence,
-        ethnicity=ethnicity,
-    )
-    _show(result, fmt)
-
-
-@stop_search.command("ratios")
-@_scope_options
-@POPULATION
-@click.option(
-    "--method",
-    type=click.Choice(list(METHODS)),
-    default="exact",
-    show_default=True,
-    help="Interval for the ratios: exact conditional, score, or Wald on the log scale.",
+    """,
+    POPULATION,
+    click.option(
+        "--ethnicity",
+        type=click.Choice(["self_defined", "officer_defined"]),
+        default="self_defined",
+        show_default=True,
+        help="Which recorded ethnicity to group by.",
+    ),
 )
-@click.pass_obj
-def ratios_command(
-    obj: Context,
-    force_ids: tuple[str, ...],
-    fy: str | None,
-    start: str | None,
-    end: str | None,
-    confidence: float,
-    fmt: str,
-    population: str,
-    method: str,
-) -> None:
+ratios_command = _indicator_command(
+    "ratios",
+    "ratios",
     """Disproportionality ratios against White and the whole population, with not-stated
     bounds (L, H, q*).
 
     Columns: group, reference, ratio, ratio_low, ratio_high, not_stated, ratio_bound_low,
     ratio_bound_high, q_star, ...
-    """
-    result = _run(
-        obj,
-        fmt,
-        ratios,
-        start,
-        end,
-        fy,
-        force_ids,
-        population=_population(population),
-        method=method,
-        confidence=confidence,
-    )
-    _show(result, fmt)
+    """,
+    POPULATION,
+    click.option(
+        "--method",
+        type=click.Choice(list(METHODS)),
+        default="exact",
+        show_default=True,
+        help="Interval for the ratios: exact conditional, score, or Wald on the log scale.",
+    ),
+)
+s60_command = _indicator_command(
+    "s60",
+    "s60_strip",
+    "Section 60 and strip searches: volumes, rates and ratios by group, children.",
+    POPULATION,
+)
+age_sex_command = _indicator_command(
+    "age-sex",
+    "age_sex",
+    "Person searches by age x sex x ethnicity; cells under 100 marked too small.",
+)
+trend_command = _indicator_command(
+    "trend",
+    "trend",
+    "Monthly counts with Poisson control limits; unusual and partial months flagged.",
+    with_confidence=False,
+)
+hit_rate_command = _indicator_command(
+    "hit-rate",
+    "hit_rate",
+    "Outcome test: find rates and odds ratios against White (object-of-search fixed effects).",
+    click.option(
+        "--positive",
+        type=click.Choice(list(POSITIVES)),
+        default="any_action",
+        show_default=True,
+        help="What counts as a positive outcome: any_action (not no further action), arrest, "
+        "or linked (a find: a positive outcome linked to the object of search; refused with "
+        "the reason when the force fills the link for some outcomes only).",
+    ),
+)
+darkness_command = _indicator_command(
+    "darkness",
+    "darkness",
+    "Veil of darkness: is a group a smaller share of searches after dark?",
+    click.option(
+        "--clock",
+        type=click.Choice(list(CLOCKS)),
+        default="auto",
+        show_default=True,
+        help="How to read published times: infer per force, UTC, or local clock time.",
+    ),
+)
+peers_command = _indicator_command(
+    "peers",
+    "peers",
+    "Rates and ratios for every force with data, with funnel limits (--force marks focus).",
+    POPULATION,
+)
 
 
 BREAKDOWNS = {
@@ -253,151 +281,6 @@ def outcomes_command(
     result = _run(obj, fmt, outcomes, start, end, fy, force_ids, confidence=confidence)
     for column in BREAKDOWNS[by]:
         result.table = result.table[result.table[column] == ALL].reset_index(drop=True)
-    _show(result, fmt)
-
-
-@stop_search.command("s60")
-@_scope_options
-@POPULATION
-@click.pass_obj
-def s60_command(
-    obj: Context,
-    force_ids: tuple[str, ...],
-    fy: str | None,
-    start: str | None,
-    end: str | None,
-    confidence: float,
-    fmt: str,
-    population: str,
-) -> None:
-    """Section 60 and strip searches: volumes, rates and ratios by group, children."""
-    result = _run(
-        obj,
-        fmt,
-        s60_strip,
-        start,
-        end,
-        fy,
-        force_ids,
-        population=_population(population),
-        confidence=confidence,
-    )
-    _show(result, fmt)
-
-
-@stop_search.command("age-sex")
-@_scope_options
-@click.pass_obj
-def age_sex_command(
-    obj: Context,
-    force_ids: tuple[str, ...],
-    fy: str | None,
-    start: str | None,
-    end: str | None,
-    confidence: float,
-    fmt: str,
-) -> None:
-    """Person searches by age x sex x ethnicity; cells under 100 marked too small."""
-    _show(_run(obj, fmt, age_sex, start, end, fy, force_ids, confidence=confidence), fmt)
-
-
-@stop_search.command("trend")
-@_scope_options
-@click.pass_obj
-def trend_command(
-    obj: Context,
-    force_ids: tuple[str, ...],
-    fy: str | None,
-    start: str | None,
-    end: str | None,
-    confidence: float,
-    fmt: str,
-) -> None:
-    """Monthly counts with Poisson control limits; unusual and partial months flagged."""
-    del confidence
-    _show(_run(obj, fmt, trend, start, end, fy, force_ids), fmt)
-
-
-@stop_search.command("hit-rate")
-@_scope_options
-@click.option(
-    "--positive",
-    type=click.Choice(list(POSITIVES)),
-    default="any_action",
-    show_default=True,
-    help="What counts as a positive outcome: any_action (not no further action), arrest, or "
-    "linked (a find: a positive outcome linked to the object of search; refused with the reason "
-    "when the force fills the link for some outcomes only).",
-)
-@click.pass_obj
-def hit_rate_command(
-    obj: Context,
-    force_ids: tuple[str, ...],
-    fy: str | None,
-    start: str | None,
-    end: str | None,
-    confidence: float,
-    fmt: str,
-    positive: str,
-) -> None:
-    """Outcome test: find rates and odds ratios against White (object-of-search fixed effects)."""
-    result = _run(
-        obj, fmt, hit_rate, start, end, fy, force_ids, positive=positive, confidence=confidence
-    )
-    _show(result, fmt)
-
-
-@stop_search.command("darkness")
-@_scope_options
-@click.option(
-    "--clock",
-    type=click.Choice(list(CLOCKS)),
-    default="auto",
-    show_default=True,
-    help="How to read published times: infer per force, UTC, or local clock time.",
-)
-@click.pass_obj
-def darkness_command(
-    obj: Context,
-    force_ids: tuple[str, ...],
-    fy: str | None,
-    start: str | None,
-    end: str | None,
-    confidence: float,
-    fmt: str,
-    clock: str,
-) -> None:
-    """Veil of darkness: is a group a smaller share of searches after dark?"""
-    result = _run(obj, fmt, darkness, start, end, fy, force_ids, clock=clock, confidence=confidence)
-    _show(result, fmt)
-
-
-@stop_search.command("peers")
-@_scope_options
-@POPULATION
-@click.pass_obj
-def peers_command(
-    obj: Context,
-    force_ids: tuple[str, ...],
-    fy: str | None,
-    start: str | None,
-    end: str | None,
-    confidence: float,
-    fmt: str,
-    population: str,
-) -> None:
-    """Rates and ratios for every force with data, with funnel limits (--force marks focus)."""
-    result = _run(
-        obj,
-        fmt,
-        peers,
-        start,
-        end,
-        fy,
-        force_ids,
-        population=_population(population),
-        confidence=confidence,
-    )
     _show(result, fmt)
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from openpeel.calendar import Period
+from openpeel.calendar import Period, default_period
 from openpeel.errors import DataUnavailableError, UserInputError
 from openpeel.indicators.unknown_codes import fields_of, unknown_code_caveats, unknown_code_counts
 from openpeel.provenance import any_synthetic
@@ -125,6 +125,45 @@ def supplied_frame(con: Any, table_name: str, period: Period) -> pd.DataFrame:
         .select("force_id", "month", "snapshot")
         .execute()
     )
+
+
+def latest_month(con: Any, force_ids: Sequence[str] | None = None) -> date | None:
+    """The last month with police.uk data (crimes, outcomes or stop and search) loaded, for
+    some forces or any; None when nothing is loaded."""
+    if "lake_partitions" not in con.list_tables():
+        return None
+    parts = con.table("lake_partitions")
+    parts = parts.filter(parts.status == "current")
+    if force_ids:
+        parts = parts.filter(parts.force_id.isin(list(force_ids)))
+    value = parts.month.max().execute()
+    return None if value is None or pd.isna(value) else _as_date(value)
+
+
+def period_or_default(
+    con: Any,
+    start: str | None,
+    end: str | None,
+    fy: str | None,
+    force_ids: Sequence[str] | None = None,
+) -> tuple[Period, bool]:
+    """The period asked for (``Period.parse``), or, when none is, the default period the web
+    shows too (``calendar.default_period``: the twelve months to the latest month loaded for
+    the forces). Returns the period and whether it was the default.
+
+    Raises:
+        UserInputError: a period half given, or none given and nothing loaded to choose from.
+    """
+    if start or end or fy:
+        return Period.parse(start, end, fy), False
+    latest = latest_month(con, force_ids)
+    if latest is None:
+        whom = f" for {', '.join(force_ids)}" if force_ids else ""
+        raise UserInputError(
+            f"no police.uk data is loaded{whom} to choose a period from: give a period: "
+            "--fy YYYY/YY, or --from YYYY-MM and --to YYYY-MM"
+        )
+    return default_period(latest), True
 
 
 def coverage(

@@ -20,11 +20,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from openpeel.calendar import Period
+from openpeel.calendar import Period, last_day
 from openpeel.errors import DataUnavailableError
 from openpeel.indicators import (
     official_crime,
     official_demand,
+    official_headcount,
     official_money,
     official_outcomes,
     official_resources,
@@ -32,7 +33,13 @@ from openpeel.indicators import (
     official_vfm,
     official_workforce,
 )
-from openpeel.indicators.official_period import Edition, edition_for, publication_figures
+from openpeel.indicators.computed_once import computed_once
+from openpeel.indicators.official_period import (
+    Edition,
+    edition_for,
+    period_end,
+    publication_figures,
+)
 from openpeel.indicators.result import IndicatorResult
 from openpeel.provenance import any_synthetic
 
@@ -89,6 +96,7 @@ def _force_rank(values: pd.Series, own: Any, highest_first: bool = True) -> int 
     return int(better.sum()) + 1
 
 
+@computed_once
 def recorded_crime_for(
     con: Any, force_id: str, period: Period, confidence: float = 0.95
 ) -> IndicatorResult:
@@ -142,6 +150,7 @@ def recorded_crime_for(
     return _finish(result, edition, period)
 
 
+@computed_once
 def crime_outcomes_for(
     con: Any, force_id: str, period: Period, confidence: float = 0.95
 ) -> IndicatorResult:
@@ -171,6 +180,7 @@ def crime_outcomes_for(
     return _finish(result, edition, period)
 
 
+@computed_once
 def use_of_force_for(
     con: Any, force_id: str, period: Period, confidence: float = 0.95
 ) -> IndicatorResult:
@@ -204,6 +214,7 @@ def use_of_force_for(
     return _finish(result, edition, period)
 
 
+@computed_once
 def workforce_representation_for(
     con: Any, force_id: str, period: Period, confidence: float = 0.95
 ) -> IndicatorResult:
@@ -262,6 +273,7 @@ def _value_for_money(con: Any, period: Period) -> tuple[pa.Table, Edition]:
     return pa.concat_tables([adr, poa]), edition
 
 
+@computed_once
 def money_for(con: Any, force_id: str, period: Period) -> IndicatorResult:
     """Funding, spending and staff by function per resident (HMICFRS value for money profiles)
     of the edition for the period, each against England and Wales. The row of gross revenue
@@ -285,6 +297,7 @@ def money_for(con: Any, force_id: str, period: Period) -> IndicatorResult:
     return _finish(result, edition, period)
 
 
+@computed_once
 def workforce_resources_for(con: Any, force_id: str, period: Period) -> IndicatorResult:
     """Officers, staff and PCSOs per 1,000 residents and their change since the earliest year
     the value for money profiles give, of the edition for the period.
@@ -299,6 +312,7 @@ def workforce_resources_for(con: Any, force_id: str, period: Period) -> Indicato
     return _finish(_value_to_national(result), edition, period)
 
 
+@computed_once
 def demand_for(con: Any, force_id: str, period: Period) -> IndicatorResult:
     """999 calls received and incidents by grade per 1,000 residents (HMICFRS value for money
     annual data return) of the edition for the period.
@@ -310,4 +324,125 @@ def demand_for(con: Any, force_id: str, period: Period) -> IndicatorResult:
     """
     figures, edition = _value_for_money(con, period)
     result = official_demand.demand(figures, force_id, edition.label)
+    return _finish(result, edition, period)
+
+
+def _loaded(con: Any, publications: tuple[str, ...]) -> list[pa.Table]:
+    out = []
+    for publication in publications:
+        try:
+            out.append(publication_figures(con, publication))
+        except DataUnavailableError:
+            continue
+    return out
+
+
+def _headcount_figures(con: Any, period: Period) -> tuple[pa.Table, Edition, str]:
+    """The police workforce tables published by the end of the period (with the open data
+    table and the publications that print residents), their edition, and the latest date with
+    a headcount in or before the period."""
+    tables = _loaded(con, (official_headcount.BULLETIN, official_headcount.QUARTERLY))
+    if not tables:
+        raise DataUnavailableError(
+            "the Home Office police workforce tables are not loaded (load the published file "
+            "with 'openpeel official load FILE')"
+        )
+    editions = pa.concat_tables(tables, promote_options="default")
+    edition = edition_for(editions, str(editions["publication"][0]), period)
+    # Never a later edition than the period's (its 31 March may fall in the period, but the
+    # figures shown are those published by then, as for every official panel).
+    published = [str(p) for p in editions["period"].to_pylist()]
+    editions = editions.filter(
+        pa.array([(period_end(p) or period.end) <= period.end for p in published])
+    )
+    extra = _loaded(con, (official_headcount.OPEN_DATA, official_vfm.ADR, "ons-recorded-crime"))
+    figures = pa.concat_tables([editions, *extra], promote_options="default")
+    dates = [d for d in official_headcount.headcount_dates(figures) if d <= last_day(period.end)]
+    if not dates:
+        raise DataUnavailableError(
+            f"no police workforce headcount at or before the end of {period.label}"
+        )
+    return figures, edition, official_headcount.as_at_words(dates[-1])
+
+
+def workforce_headcount_for(
+    con: Any, force_id: str, period: Period, confidence: float = 0.95
+) -> IndicatorResult:
+    """Officers, staff, PCSOs and specials per 1,000 residents by headcount beside FTE (Home
+    Office police workforce tables) at the latest date with a headcount in or before the
+    period, residents from the ONS estimate printed in the loaded publications.
+
+    Raises:
+        DataUnavailableError: no police workforce tables loaded, no headcount in or before the
+            period, or the force has none.
+        UserInputError: unknown force.
+    """
+    figures, edition, as_at = _headcount_figures(con, period)
+    result = official_headcount.workforce_per_1000(
+        figures, force_id, as_at, "headcount", confidence
+    )
+    return _finish(result, edition, period)
+
+
+def workforce_peers_for(
+    con: Any, force_id: str, period: Period, worker: str = "officers"
+) -> IndicatorResult:
+    """Every force's ``worker`` per 1,000 residents by headcount (exact Poisson intervals,
+    funnel limits, rank with its interval) at the date :func:`workforce_headcount_for` shows.
+
+    Raises:
+        DataUnavailableError: as :func:`workforce_headcount_for`, or no residents near the date.
+        UserInputError: unknown force.
+    """
+    figures, edition, as_at = _headcount_figures(con, period)
+    result = official_headcount.workforce_peers(figures, force_id, as_at, worker, "headcount")
+    return _finish(result, edition, period)
+
+
+def recorded_crime_peers_for(con: Any, force_id: str, period: Period) -> IndicatorResult:
+    """Every force's recorded crime per 1,000 residents (the ONS headline group, fraud
+    excluded) in the edition for the period, with funnel limits and ranks.
+
+    Raises:
+        DataUnavailableError: nothing loaded, no edition in or before the period, or the force
+            is not in it.
+        UserInputError: unknown force.
+    """
+    figures, edition = _edition(con, official_crime.PUBLICATION, period)
+    result = official_crime.recorded_crime_peers(figures, force_id, edition.label)
+    return _finish(result, edition, period)
+
+
+def outcome_peers_for(con: Any, force_id: str, period: Period) -> IndicatorResult:
+    """Every force's share of crimes charged or summonsed in the edition for the period.
+
+    Raises:
+        DataUnavailableError: nothing loaded, no edition in or before the period, or the force
+            has no crimes in it.
+        UserInputError: unknown force.
+    """
+    figures, edition = _edition(con, official_outcomes.PUBLICATION, period)
+    result = official_outcomes.outcome_peers(figures, force_id, edition.label, CHARGED)
+    return _finish(result, edition, period)
+
+
+def use_of_force_peers_for(con: Any, force_id: str, period: Period) -> IndicatorResult:
+    """Every force's use of force incidents per 1,000 residents (Census population) in the
+    edition for the period.
+
+    Raises:
+        DataUnavailableError: nothing loaded, no edition in or before the period, no Census
+            population, or the force has no row.
+        UserInputError: unknown force.
+    """
+    figures, edition = _edition(con, official_use_of_force.PUBLICATION, period)
+    if "population" not in con.list_tables():
+        raise DataUnavailableError(
+            "use of force per 1,000 residents needs the Census population "
+            "('openpeel population load')"
+        )
+    population = con.table("population").to_pyarrow()
+    result = official_use_of_force.use_of_force_peers(figures, force_id, edition.label, population)
+    if any_synthetic(population["source"].to_pylist()):
+        result = replace(result, is_synthetic=True)
     return _finish(result, edition, period)

@@ -18,7 +18,7 @@ from openpeel.indicators.crime_recording import audit_figures
 from openpeel.indicators.result import IndicatorResult
 from openpeel.report import charts
 from openpeel.report.model import Headline, Panel
-from openpeel.report.panels import EXPECTED_ERRORS, _safe, display, interval_text, number_text
+from openpeel.report.panels import EXPECTED_ERRORS, display, interval_text, number_text, safe
 
 #: The recording rate a force is judged against in the assessment rules (openpeel's choice).
 RATE_REFERENCE = 0.90
@@ -91,12 +91,35 @@ def crime_recording_panels(con: Any, force_id: str, period: Period) -> list[Pane
             )
         ]
     return [
-        _safe("recording-rate", "Crimes recorded of those that should have been",
+        safe("recording-rate", "Crimes recorded of those that should have been",
               lambda: _rates(result)),
-        _safe("recording-process", "Recorded within 24 hours, correctly classified",
+        safe("recording-process", "Recorded within 24 hours, correctly classified",
               lambda: _process(result)),
-        _safe("recording-trend", "Recording rate across audits", lambda: _trend(result)),
+        safe("recording-trend", "Recording rate across audits", lambda: _trend(result)),
     ]  # fmt: skip
+
+
+#: The table columns of an estimated share with its 95% interval.
+ESTIMATE_COLUMNS = {
+    "estimate": ("Recorded", "share"),
+    "low": ("95% low", "share"),
+    "high": ("95% high", "share"),
+}
+
+
+def _share_bars(rows: pd.DataFrame, reference: float | None = None) -> Any:
+    """Bars of estimated shares of crimes recorded (``label``), with their 95% intervals."""
+    return charts.interval_bars(
+        rows,
+        "label",
+        "estimate",
+        "low",
+        "high",
+        "Share of crimes recorded",
+        "",
+        reference=reference,
+        percent=True,
+    )
 
 
 def _latest(result: IndicatorResult) -> pd.DataFrame:
@@ -133,17 +156,7 @@ def _rates(result: IndicatorResult) -> Panel:
             )
         )
     shown = rates.assign(label=rates.domain.map(lambda d: DOMAIN_LABELS.get(d, d)))
-    chart = charts.interval_bars(
-        shown,
-        "label",
-        "estimate",
-        "low",
-        "high",
-        "Share of crimes recorded",
-        "",
-        reference=RATE_REFERENCE,
-        percent=True,
-    )
+    chart = _share_bars(shown, reference=RATE_REFERENCE)
     panel.chart_description = (
         "Bars: the share of crimes that should have been recorded that were, overall, for "
         "violence, sexual offences and each stratum of the sample, with 95% intervals; dashed "
@@ -154,9 +167,7 @@ def _rates(result: IndicatorResult) -> Panel:
         shown,
         {
             "label": ("Crimes", "text"),
-            "estimate": ("Recorded", "share"),
-            "low": ("95% low", "share"),
-            "high": ("95% high", "share"),
+            **ESTIMATE_COLUMNS,
             "numerator_sampled": ("Sampled crimes recorded", "int"),
             "denominator_sampled": ("Sampled crimes that should have been", "int"),
         },
@@ -229,9 +240,7 @@ def _process(result: IndicatorResult) -> Panel:
         high_text=[_figure(m, v) for m, v in zip(rows.measure, rows.high, strict=True)],
     ).sort_values("order")
     shares = shown[shown.measure != "agreement_kappa"]
-    chart = charts.interval_bars(
-        shares, "label", "estimate", "low", "high", "Share of crimes recorded", "", percent=True
-    )
+    chart = _share_bars(shares)
     panel.chart_description = (
         "Bars: of crimes that should have been and were recorded, the share recorded within 24 "
         "hours and the share correctly classified, with 95% intervals."
@@ -269,17 +278,7 @@ def _trend(result: IndicatorResult) -> Panel:
         "Recording rate across audits",
         _subset(result, result_rows, "crime_recording.trend", "Recording rate across audits"),
     )
-    chart = charts.interval_bars(
-        overall,
-        "label",
-        "estimate",
-        "low",
-        "high",
-        "Share of crimes recorded",
-        "",
-        reference=RATE_REFERENCE,
-        percent=True,
-    )
+    chart = _share_bars(overall, reference=RATE_REFERENCE)
     panel.chart_description = (
         "Bars: the overall recording rate of each closed audit, oldest first, with 95% intervals."
     )
@@ -288,9 +287,7 @@ def _trend(result: IndicatorResult) -> Panel:
         overall,
         {
             "label": ("Audit", "text"),
-            "estimate": ("Recorded", "share"),
-            "low": ("95% low", "share"),
-            "high": ("95% high", "share"),
+            **ESTIMATE_COLUMNS,
             "denominator_sampled": ("Sampled crimes", "int"),
         },
     )

@@ -21,10 +21,10 @@ from openpeel.report import charts
 from openpeel.report.model import Headline, Panel
 from openpeel.report.panels import (
     EXPECTED_ERRORS,
-    _safe,
     display,
     interval_text,
     number_text,
+    safe,
     share_text,
 )
 
@@ -105,35 +105,35 @@ def offender_panels(con: Any, force_id: str, period: Period) -> list[Panel]:
                 None,
                 unavailable=reason,
             ),
-            _safe(
+            safe(
                 "offenders-first",
                 "Time to the first assessment and visit",
                 lambda: _first(con, force_id, as_at),
             ),
-            _safe(
+            safe(
                 "offenders-orders",
                 "Orders, breaches and further offending",
                 lambda: _orders(con, force_id, as_at),
             ),
         ]
     return [
-        _safe(
+        safe(
             "offenders-backlog",
             "Overdue risk assessments and home visits",
             lambda: _backlog(shared),
         ),
-        _safe("offenders-caseload", "Caseload per offender manager", lambda: _caseload(shared)),
-        _safe(
+        safe("offenders-caseload", "Caseload per offender manager", lambda: _caseload(shared)),
+        safe(
             "offenders-forecast",
             "When the backlog clears",
             lambda: _forecast(con, force_id, shared),
         ),
-        _safe(
+        safe(
             "offenders-first",
             "Time to the first assessment and visit",
             lambda: _first(con, force_id, shared.as_at),
         ),
-        _safe(
+        safe(
             "offenders-orders",
             "Orders, breaches and further offending",
             lambda: _orders(con, force_id, shared.as_at),
@@ -435,7 +435,7 @@ def _orders(con: Any, force_id: str, as_at: date) -> Panel:
 def wanted_missing_panel(con: Any, force_id: str, period: Period) -> Panel:
     """Staff only (pseudonymous ids, no small-cell suppression): registered offenders wanted or
     missing at the end of the period (or the extract date), longest first. Never on public pages."""
-    return _safe(
+    return safe(
         "offenders-wanted-missing",
         "Wanted and missing registered offenders",
         lambda: _wanted_missing(con, force_id, _as_at(con, force_id, period)),

@@ -19,7 +19,7 @@ from openpeel.calendar import Period
 from openpeel.formatting import number_text, percent_text
 from openpeel.indicators import official_for_period as official
 from openpeel.indicators.result import IndicatorResult
-from openpeel.report import charts
+from openpeel.report import charts, peer_panels
 from openpeel.report.model import Headline, Panel
 from openpeel.report.panels import _safe, display, interval_text, label
 
@@ -51,6 +51,13 @@ def _fixed(df: pd.DataFrame, columns: tuple[str, ...], decimals: int = 2) -> pd.
 def _edition(result: IndicatorResult) -> str:
     """The edition shown, in words ('year ending December 2019', '2019/20')."""
     return str(result.meta.get("edition_words") or result.meta.get("edition", ""))
+
+
+def _draw(panel: Panel, description: str, chart: Any) -> None:
+    """The panel's chart: its text alternative, its Vega-Lite spec and its SVG."""
+    panel.chart_description = description
+    panel.chart_spec = chart.to_dict()
+    panel.chart_svg = charts.to_svg(chart, description)
 
 
 def _rank_text(rank: Any, compared: Any, what: str) -> str:
@@ -115,21 +122,22 @@ def _crime(con: Any, force_id: str, period: Period) -> Panel:
         ]
     shown = t[~t["is_total"] & t["rate_per_1000"].notna()]
     shown = shown.drop_duplicates("group")
-    panel.chart_description = (
-        f"Bar chart of offences per 1,000 residents by offence group, {edition}: "
-        + "; ".join(f"{g.group} {number_text(g.rate_per_1000)}" for g in shown.itertuples())
+    _draw(
+        panel,
+        (
+            f"Bar chart of offences per 1,000 residents by offence group, {edition}: "
+            + "; ".join(f"{g.group} {number_text(g.rate_per_1000)}" for g in shown.itertuples())
+        ),
+        charts.interval_bars(
+            shown,
+            "group",
+            "rate_per_1000",
+            "rate_per_1000_low",
+            "rate_per_1000_high",
+            "Offences per 1,000 residents",
+            "Offence group",
+        ),
     )
-    chart = charts.interval_bars(
-        shown,
-        "group",
-        "rate_per_1000",
-        "rate_per_1000_low",
-        "rate_per_1000_high",
-        "Offences per 1,000 residents",
-        "Offence group",
-    )
-    panel.chart_spec = chart.to_dict()
-    panel.chart_svg = charts.to_svg(chart, panel.chart_description)
     rates = ("rate_per_1000", "rate_per_1000_low", "rate_per_1000_high")
     panel.table = display(
         _fixed(t, (*rates, "england_and_wales_rate_per_1000")),
@@ -180,22 +188,23 @@ def _outcomes(con: Any, force_id: str, period: Period) -> Panel:
             f"times the England and Wales share ({ratio}).",
             _rank_text(c["rank_among_forces"], c["forces_compared"], "charge or summons share"),
         ]
-    panel.chart_description = (
-        f"Bar chart of the share of crimes recorded in {edition} by outcome: "
-        + "; ".join(f"{g.outcome_group} {percent_text(g.share)}" for g in t.itertuples())
+    _draw(
+        panel,
+        (
+            f"Bar chart of the share of crimes recorded in {edition} by outcome: "
+            + "; ".join(f"{g.outcome_group} {percent_text(g.share)}" for g in t.itertuples())
+        ),
+        charts.interval_bars(
+            t,
+            "outcome_group",
+            "share",
+            "share_low",
+            "share_high",
+            "Share of crimes recorded",
+            "Outcome",
+            percent=True,
+        ),
     )
-    chart = charts.interval_bars(
-        t,
-        "outcome_group",
-        "share",
-        "share_low",
-        "share_high",
-        "Share of crimes recorded",
-        "Outcome",
-        percent=True,
-    )
-    panel.chart_spec = chart.to_dict()
-    panel.chart_svg = charts.to_svg(chart, panel.chart_description)
     panel.table = display(
         t,
         {
@@ -251,7 +260,7 @@ def _use_of_force(con: Any, force_id: str, period: Period) -> Panel:
             )
         )
         shown = ratios.assign(group=ratios["perceived_ethnicity"].map(label))
-        panel.chart_description = (
+        description = (
             f"Bar chart of use-of-force rate ratios to White by perceived ethnicity, {edition}, "
             "with a line at 1: "
             + "; ".join(f"{g.group} {g.ratio_to_white:.2f}" for g in shown.itertuples())
@@ -268,7 +277,7 @@ def _use_of_force(con: Any, force_id: str, period: Period) -> Panel:
         )
     else:
         shown = t[t["share"].notna()].assign(group=lambda d: d["perceived_ethnicity"].map(label))
-        panel.chart_description = (
+        description = (
             f"Bar chart of the share of uses of force by perceived ethnicity, {edition}: "
             + "; ".join(f"{g.group} {percent_text(g.share)}" for g in shown.itertuples())
         )
@@ -282,8 +291,7 @@ def _use_of_force(con: Any, force_id: str, period: Period) -> Panel:
             "Perceived ethnicity",
             percent=True,
         )
-    panel.chart_spec = chart.to_dict()
-    panel.chart_svg = charts.to_svg(chart, panel.chart_description)
+    _draw(panel, description, chart)
     panel.table = display(
         _fixed(t, ("ratio_to_white", "ratio_low", "ratio_high")).assign(
             perceived_ethnicity=t["perceived_ethnicity"].map(label)
@@ -327,6 +335,21 @@ def official_workforce_panels(con: Any, force_id: str, period: Period) -> list[P
             "Officers, staff and PCSOs per 1,000 residents (HMICFRS value for money profiles)",
             lambda: _resources(con, force_id, period),
         ),
+        _safe(
+            "official-workforce-headcount",
+            "Workforce per 1,000 residents by headcount and FTE (Home Office police workforce)",
+            lambda: _headcount(con, force_id, period),
+        ),
+        _safe(
+            "official-workforce-peers",
+            "Officers per 1,000 residents by headcount, every force",
+            lambda: peer_panels.official_peer_panel(
+                "official-workforce-peers",
+                official.workforce_peers_for(con, force_id, period),
+                force_id,
+                "Officers per 1,000 residents (headcount)",
+            ),
+        ),
     ]
 
 
@@ -364,28 +387,29 @@ def _workforce(con: Any, force_id: str, period: Period) -> Panel:
                     "The officers' ethnic-minority share divided by the residents' share.",
                 )
             )
-    panel.chart_description = (
-        f"Bar chart of the ethnic-minority share of officers, joiners and leavers, {edition}"
-        + (
-            f", with a line at the residents' share {percent_text(residents)}: "
-            if residents is not None and pd.notna(residents)
-            else ": "
-        )
-        + "; ".join(f"{g.who} {percent_text(g.ethnic_minority_share)}" for g in t.itertuples())
+    _draw(
+        panel,
+        (
+            f"Bar chart of the ethnic-minority share of officers, joiners and leavers, {edition}"
+            + (
+                f", with a line at the residents' share {percent_text(residents)}: "
+                if residents is not None and pd.notna(residents)
+                else ": "
+            )
+            + "; ".join(f"{g.who} {percent_text(g.ethnic_minority_share)}" for g in t.itertuples())
+        ),
+        charts.interval_bars(
+            t,
+            "who",
+            "ethnic_minority_share",
+            "share_low",
+            "share_high",
+            "Share from ethnic minorities",
+            "Group",
+            reference=float(residents) if residents is not None and pd.notna(residents) else None,
+            percent=True,
+        ),
     )
-    chart = charts.interval_bars(
-        t,
-        "who",
-        "ethnic_minority_share",
-        "share_low",
-        "share_high",
-        "Share from ethnic minorities",
-        "Group",
-        reference=float(residents) if residents is not None and pd.notna(residents) else None,
-        percent=True,
-    )
-    panel.chart_spec = chart.to_dict()
-    panel.chart_svg = charts.to_svg(chart, panel.chart_description)
     panel.table = display(
         _fixed(
             t, ("representation_ratio", "representation_ratio_low", "representation_ratio_high")
@@ -445,15 +469,16 @@ def _resources(con: Any, force_id: str, period: Period) -> Panel:
             _rank_text(o["rank"], o["forces_compared"], "officers per 1,000 residents")
         ]
     shown = per_1000.assign(no_low=per_1000["value"], no_high=per_1000["value"])
-    panel.chart_description = (
-        f"Bar chart of the workforce per 1,000 residents, {edition}: "
-        + "; ".join(f"{g.who} {number_text(g.value, 2)}" for g in shown.itertuples())
+    _draw(
+        panel,
+        (
+            f"Bar chart of the workforce per 1,000 residents, {edition}: "
+            + "; ".join(f"{g.who} {number_text(g.value, 2)}" for g in shown.itertuples())
+        ),
+        charts.interval_bars(
+            shown, "who", "value", "no_low", "no_high", "Per 1,000 residents (FTE)", "Who"
+        ),
     )
-    chart = charts.interval_bars(
-        shown, "who", "value", "no_low", "no_high", "Per 1,000 residents (FTE)", "Who"
-    )
-    panel.chart_spec = chart.to_dict()
-    panel.chart_svg = charts.to_svg(chart, panel.chart_description)
     panel.table = display(
         _fixed(per_1000, ("value", "england_and_wales_value")),
         {
@@ -470,6 +495,110 @@ def _resources(con: Any, force_id: str, period: Period) -> Panel:
     return panel
 
 
+WORKER_WORDS = {
+    "officers": "Officers",
+    "police_staff": "Police staff",
+    "pcsos": "PCSOs",
+    "special_constables": "Special constables",
+}
+
+
+def _headcount(con: Any, force_id: str, period: Period) -> Panel:
+    r = official.workforce_headcount_for(con, force_id, period)
+    t = r.table.assign(who=lambda d: d["worker"].map(WORKER_WORDS))
+    as_at = str(r.meta["as_at"])
+    panel = Panel(
+        "official-workforce-headcount",
+        f"Workforce per 1,000 residents by headcount and FTE, {as_at}",
+        r,
+    )
+    officers = t[t["worker"] == "officers"]
+    if len(officers):
+        o = officers.iloc[0]
+        fte = (
+            f" ({number_text(o['workforce_fte'], 0)} FTE: {number_text(o['fte_per_1000'], 2)} "
+            "per 1,000)"
+            if pd.notna(o["workforce_fte"])
+            else ""
+        )
+        panel.headlines.append(
+            Headline(
+                f"Officers per 1,000 residents by headcount ({as_at})",
+                number_text(o["headcount_per_1000"], 2),
+                _interval(o["headcount_per_1000_low"], o["headcount_per_1000_high"]),
+                f"{number_text(o['workforce_headcount'], 0)} officers{fte}; England and Wales "
+                f"{number_text(o['england_and_wales_value'], 2)} per 1,000 by headcount.",
+            )
+        )
+        if pd.notna(o["change_percent"]):
+            panel.headlines.append(
+                Headline(
+                    f"Change in officers (headcount) since {o['base_as_at']}",
+                    f"{o['change_percent']:+.1f}%",
+                    "a count of every officer: no interval",
+                    f"{number_text(o['base_count'], 0)} then, "
+                    f"{number_text(o['workforce_headcount'], 0)} at {as_at} "
+                    f"({number_text(o['change_count'], 0)}).",
+                )
+            )
+        panel.comparison = [
+            _rank_text(o["rank"], o["forces_compared"], "officers per 1,000 residents (headcount)")
+        ]
+    panel.comparison.append(official_headcount_coverage(r))
+    shown = t[t["headcount_per_1000"].notna()]
+    _draw(
+        panel,
+        (
+            "Bar chart of the workforce per 1,000 residents by headcount with 95% intervals, "
+            f"{as_at}: "
+            + "; ".join(
+                f"{g.who} {number_text(g.headcount_per_1000, 2)}" for g in shown.itertuples()
+            )
+        ),
+        charts.interval_bars(
+            shown,
+            "who",
+            "headcount_per_1000",
+            "headcount_per_1000_low",
+            "headcount_per_1000_high",
+            "Per 1,000 residents (headcount)",
+            "Who",
+        ),
+    )
+    per_1000 = (
+        "headcount_per_1000",
+        "headcount_per_1000_low",
+        "headcount_per_1000_high",
+        "fte_per_1000",
+        "england_and_wales_value",
+    )
+    panel.table = display(
+        _fixed(t, per_1000),
+        {
+            "who": ("Who", "text"),
+            "workforce_headcount": ("Headcount", "int"),
+            "headcount_per_1000": ("Per 1,000 (headcount)", "text"),
+            "headcount_per_1000_low": ("Low", "text"),
+            "headcount_per_1000_high": ("High", "text"),
+            "workforce_fte": ("FTE", "int"),
+            "fte_per_1000": ("Per 1,000 (FTE)", "text"),
+            "england_and_wales_value": ("England and Wales (headcount)", "text"),
+            "rank": ("Rank among forces", "int"),
+            "base_as_at": ("Change since", "text"),
+            "change_percent": ("Change %", "num"),
+        },
+    )
+    panel.caveats = list(r.caveats)
+    return panel
+
+
+def official_headcount_coverage(result: IndicatorResult) -> str:
+    """The caveat that says which dates, workers and forces have a headcount loaded."""
+    return next(
+        (c for c in result.caveats if c.startswith(("Headcount is in", "No headcount"))), ""
+    )
+
+
 RESOURCE_WORDS = {
     "officers_per_1000": "Officers",
     "police_staff_per_1000": "Police staff",
@@ -484,6 +613,14 @@ def official_money_panels(con: Any, force_id: str, period: Period) -> list[Panel
     """Spending per resident by function against England and Wales."""
     title = "Spending per resident (HMICFRS value for money profiles)"
     return [_safe("official-money", title, lambda: _money(con, force_id, period))]
+
+
+#: Funding lines shown beside spending: the two sources a force's budget comes from and their sum.
+FUNDING_SHOWN = {
+    "Central Funding": "Funding: central government grants",
+    "Council Tax Precept Income": "Funding: council tax precept",
+    "Total funding": "Funding: total",
+}
 
 
 def function_label(item: Any) -> str:
@@ -516,6 +653,31 @@ def _money(con: Any, force_id: str, period: Period) -> Panel:
             "Wales figure per resident.",
             _rank_text(h["rank"], h["forces_compared"], "spending per resident"),
         ]
+    funding = t[(t["section"] == "funding") & t["item"].isin(list(FUNDING_SHOWN))]
+    by_item = {str(f["item"]): f for _, f in funding.iterrows()}
+    total = by_item.get("Total funding")
+    if total is not None and pd.notna(total["value"]):
+        parts = [
+            f"{words} £{number_text(by_item[item]['value'], 0)} (England and Wales "
+            f"£{number_text(by_item[item]['england_and_wales_value'], 0)})"
+            for item, words in (
+                ("Central Funding", "central government grants"),
+                ("Council Tax Precept Income", "council tax precept"),
+            )
+            if item in by_item and pd.notna(by_item[item]["value"])
+        ]
+        panel.headlines.append(
+            Headline(
+                f"Funding per resident ({edition})",
+                f"£{number_text(total['value'], 0)}",
+                NO_INTERVAL,
+                f"England and Wales £{number_text(total['england_and_wales_value'], 0)}"
+                + (f"; of it {' and '.join(parts)}." if parts else "."),
+            )
+        )
+        panel.comparison.append(
+            _rank_text(total["rank"], total["forces_compared"], "funding per resident")
+        )
     functions = t[
         (t["section"] == "spending")
         & ~t["item"].str.upper().str.startswith(("TOTAL EXCL",))
@@ -524,19 +686,21 @@ def _money(con: Any, force_id: str, period: Period) -> Panel:
     shown = functions[functions["value"].notna()].assign(
         no_low=lambda d: d["value"], no_high=lambda d: d["value"]
     )
-    panel.chart_description = (
-        f"Bar chart of spending per resident by function, {edition}: "
-        + "; ".join(f"{g.item} £{number_text(g.value, 0)}" for g in shown.itertuples())
+    _draw(
+        panel,
+        (
+            f"Bar chart of spending per resident by function, {edition}: "
+            + "; ".join(f"{g.item} £{number_text(g.value, 0)}" for g in shown.itertuples())
+        ),
+        charts.interval_bars(
+            shown, "item", "value", "no_low", "no_high", "Pounds per resident", "Function"
+        ),
     )
-    chart = charts.interval_bars(
-        shown, "item", "value", "no_low", "no_high", "Pounds per resident", "Function"
-    )
-    panel.chart_spec = chart.to_dict()
-    panel.chart_svg = charts.to_svg(chart, panel.chart_description)
+    listed = pd.concat([funding.assign(item=lambda d: d["item"].map(FUNDING_SHOWN)), functions])
     panel.table = display(
-        _fixed(functions, ("value", "england_and_wales_value")),
+        _fixed(listed, ("value", "england_and_wales_value")),
         {
-            "item": ("Function", "text"),
+            "item": ("Funding or function", "text"),
             "value": ("£ per resident", "text"),
             "england_and_wales_value": ("England and Wales", "text"),
             "share_of_spending": ("Share of spending", "share"),
@@ -586,21 +750,22 @@ def _demand(con: Any, force_id: str, period: Period) -> Panel:
             _rank_text(c["rank"], c["forces_compared"], "999 calls per 1,000 residents")
         ]
     shown = t[t["rate_per_1000"].notna()]
-    panel.chart_description = (
-        f"Bar chart of 999 calls and incidents per 1,000 residents, {edition}: "
-        + "; ".join(f"{g.what} {number_text(g.rate_per_1000)}" for g in shown.itertuples())
+    _draw(
+        panel,
+        (
+            f"Bar chart of 999 calls and incidents per 1,000 residents, {edition}: "
+            + "; ".join(f"{g.what} {number_text(g.rate_per_1000)}" for g in shown.itertuples())
+        ),
+        charts.interval_bars(
+            shown,
+            "what",
+            "rate_per_1000",
+            "rate_per_1000_low",
+            "rate_per_1000_high",
+            "Per 1,000 residents a year",
+            "Demand",
+        ),
     )
-    chart = charts.interval_bars(
-        shown,
-        "what",
-        "rate_per_1000",
-        "rate_per_1000_low",
-        "rate_per_1000_high",
-        "Per 1,000 residents a year",
-        "Demand",
-    )
-    panel.chart_spec = chart.to_dict()
-    panel.chart_svg = charts.to_svg(chart, panel.chart_description)
     panel.table = display(
         t,
         {

@@ -3,6 +3,7 @@ forces (a funnel plot and ranked dots, the force highlighted) and the multi-year
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -188,3 +189,163 @@ def long_trend_panel(con: Any, force_id: str, months: list[Any]) -> Panel:
             for year, rows in by_year
         ] + panel.comparison
     return panel
+
+
+# --- Official statistics: every force from one comparison ------------------------------------
+
+
+def official_peer_table(result: Any) -> pd.DataFrame:
+    """The rows of a comparison of every force (``compare_forces``) as the ranked dots draw
+    them: ``force``, ``rate`` (the value), ``rate_low``, ``rate_high`` (the value itself when
+    it has no interval: an amount), ``is_focus``, with the rank and funnel position."""
+    t = result.table[result.table["value"].notna()].copy()
+    t["force"] = t["force_name"]
+    t["rate"] = t["value"]
+    t["rate_low"] = t["value_low"].fillna(t["value"])
+    t["rate_high"] = t["value_high"].fillna(t["value"])
+    t["is_focus"] = t["is_focus"].astype(bool)
+    return t.sort_values("rate", ascending=False).reset_index(drop=True)
+
+
+def official_peer_panel(
+    panel_id: str,
+    result: Any,
+    force_id: str,
+    value_title: str,
+    decimals: int = 2,
+    scale: float = 1.0,
+) -> Panel:
+    """Every force's value with its interval, ranked, the force highlighted, and a table
+    whose values are the chart's marks (the same rounded numbers). ``scale`` multiplies every
+    value and interval for display (100: a share as a percentage)."""
+    t = official_peer_table(result)
+    for column in ("rate", "rate_low", "rate_high", "value_low", "value_high", "target"):
+        t[column] = t[column] * scale
+    name = force_label(force_id)
+    panel = Panel(panel_id, result.title, result)
+    mine = t[t["force_id"] == force_id]
+    has_interval = bool(result.table["value_low"].notna().any())
+    if not mine.empty:
+        row = mine.iloc[0]
+        rank_interval = (
+            f" (95% interval of the rank {int(row['rank_low'])} to {int(row['rank_high'])})"
+            if pd.notna(row["rank_low"])
+            else ""
+        )
+        position = str(row["funnel_position"])
+        unit = "%" if scale == 100 else ""
+        panel.headlines.append(
+            Headline(
+                f"{name}: {value_title[:1].lower()}{value_title[1:]}",
+                number_text(row["rate"], decimals) + unit,
+                f"95% interval {number_text(row['value_low'], decimals)}{unit} to "
+                f"{number_text(row['value_high'], decimals)}{unit}"
+                if has_interval and pd.notna(row["value_low"])
+                else "no interval: not a count of people",
+                f"{_ordinal(int(row['rank']))} highest of {len(t)} forces{rank_interval}; all "
+                f"forces together {number_text(row['target'], decimals)}{unit}.",
+            )
+        )
+        if position not in ("withheld", "no_value"):
+            panel.comparison = [f"{name} is {position_words(position)}."]
+    rounded = t.assign(
+        rate=t["rate"].round(decimals),
+        rate_low=t["rate_low"].round(decimals),
+        rate_high=t["rate_high"].round(decimals),
+    )
+    drawn, note = rounded, ""
+    if result.meta.get("kind") != "proportion":
+        # Per resident: City of London's few residents would squash every other force.
+        drawn, note = _charted(rounded.assign(population=rounded["denominator"]), force_id)
+    panel.chart_description = (
+        f"Dot chart of {len(drawn)} forces' {value_title[:1].lower()}{value_title[1:]}"
+        + (" with 95% intervals" if has_interval else "")
+        + f", highest first; {name} highlighted: "
+        + "; ".join(f"{r.force} {number_text(r.rate, decimals)}" for r in drawn.itertuples())
+        + "."
+        + note
+    )
+    chart = peer_charts.ranked_dots(drawn, value_title, name)
+    panel.chart_spec = chart.to_dict()
+    panel.chart_svg = charts.to_svg(chart, panel.chart_description)
+    panel.table = display(
+        rounded.assign(
+            rate=rounded["rate"].map(lambda v: number_text(v, decimals)),
+            rate_low=rounded["rate_low"].map(lambda v: number_text(v, decimals)),
+            rate_high=rounded["rate_high"].map(lambda v: number_text(v, decimals)),
+            funnel_position=rounded["funnel_position"].map(lambda p: position_words(str(p))),
+        ),
+        {
+            "force": ("Force", "text"),
+            "rate": (value_title, "text"),
+            "rate_low": ("Low", "text"),
+            "rate_high": ("High", "text"),
+            "rank": ("Rank", "int"),
+            "funnel_position": ("Against the funnel limits", "text"),
+        },
+    )
+    if result.is_synthetic:
+        panel.chart_svg = charts.mark_synthetic(panel.chart_svg)
+    panel.caveats = list(result.caveats)
+    return panel
+
+
+#: The official comparisons of every force on the peers page: panel id, what it is in words,
+#: the function of ``official_for_period`` making it, the value's title, decimals, scale.
+OFFICIAL_PEERS = (
+    (
+        "peers-official-crime",
+        "Recorded crime per 1,000 residents, every force",
+        "recorded_crime_peers_for",
+        "Offences per 1,000 residents (ONS)",
+        1,
+        1.0,
+    ),
+    (
+        "peers-official-charged",
+        "Crimes charged or summonsed, every force",
+        "outcome_peers_for",
+        "Share of crimes charged or summonsed (%)",
+        1,
+        100.0,
+    ),
+    (
+        "peers-official-use-of-force",
+        "Use of force per 1,000 residents, every force",
+        "use_of_force_peers_for",
+        "Use of force incidents per 1,000 residents",
+        2,
+        1.0,
+    ),
+    (
+        "peers-official-officers",
+        "Officers per 1,000 residents by headcount, every force",
+        "workforce_peers_for",
+        "Officers per 1,000 residents (headcount)",
+        2,
+        1.0,
+    ),
+)
+
+
+def official_peers_panels(con: Any, force_id: str, period: Period) -> list[Panel]:
+    """The official statistics of every force, each ranked with its interval and the force
+    highlighted (recorded crime, charge rate, use of force, officers by headcount)."""
+    from openpeel.indicators import official_for_period
+
+    def make(
+        panel_id: str, function: str, value_title: str, decimals: int, scale: float
+    ) -> Callable[[], Panel]:
+        return lambda: official_peer_panel(
+            panel_id,
+            getattr(official_for_period, function)(con, force_id, period),
+            force_id,
+            value_title,
+            decimals,
+            scale,
+        )
+
+    return [
+        _safe(panel_id, title, make(panel_id, function, value_title, decimals, scale))
+        for panel_id, title, function, value_title, decimals, scale in OFFICIAL_PEERS
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -41,23 +42,32 @@ def _css() -> str:
     return resources.files("openpeel.report").joinpath("templates", "report.css").read_text()
 
 
-def render_html(report: Report, for_print: bool = False) -> str:
-    """The report as an HTML string with its styles and charts inline."""
+def render_html(report: Report, for_print: bool = False, chart_folder: str | None = None) -> str:
+    """The report as an HTML string with its styles and charts inline; with ``chart_folder``
+    (a relative path), each chart links to its PNG and HTML exports there
+    (:func:`openpeel.report.chart_export.write_report_charts`)."""
     html = (
         _environment()
         .get_template("report.html")
-        .render(report=report, css=_css(), for_print=for_print, synthetic_mark=SYNTHETIC_MARK)
+        .render(
+            report=report,
+            css=_css(),
+            for_print=for_print,
+            synthetic_mark=SYNTHETIC_MARK,
+            chart_folder=None if for_print else chart_folder,
+        )
     )
     if EXTERNAL_REFERENCE.search(html):
         raise RuntimeError("the report refers to an external resource")  # never ship one
     return html
 
 
-def write_html(report: Report, path: Path | str) -> Path:
-    """Write the self-contained HTML report; returns the path."""
+def write_html(report: Report, path: Path | str, chart_folder: str | None = None) -> Path:
+    """Write the self-contained HTML report (linking each chart to its exports in
+    ``chart_folder``, relative to the report, when given); returns the path."""
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_html(report), encoding="utf-8")
+    out.write_text(render_html(report, chart_folder=chart_folder), encoding="utf-8")
     return out
 
 
@@ -71,9 +81,16 @@ def pdf_document(report: Report) -> Any:
     return HTML(string=render_html(report, for_print=True), url_fetcher=no_fetch).render()
 
 
-def write_pdf(report: Report, path: Path | str) -> Path:
-    """Write the PDF report; returns the path."""
+def write_pdf(
+    report: Report, path: Path | str, progress: Callable[[str], None] | None = None
+) -> Path:
+    """Write the PDF report; returns the path. ``progress`` is told each stage as it starts
+    (laying out the pages, writing the file)."""
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    pdf_document(report).write_pdf(str(out))
+    tell = progress or (lambda stage: None)
+    tell("Laying out the PDF pages")
+    document = pdf_document(report)
+    tell(f"Writing the PDF ({len(document.pages)} pages)")
+    document.write_pdf(str(out))
     return out

@@ -36,6 +36,7 @@ from typing import Any, TypeVar, cast
 from openpeel.calendar import Period, default_period
 from openpeel.config import Where, workspace_for
 from openpeel.errors import OpenpeelError
+from openpeel.indicators.computed_once import computing_once
 from openpeel.report.model import Panel
 from openpeel.store.lake_version import lake_version
 
@@ -153,15 +154,6 @@ class Views:
         def run() -> T:
             self.computed.append(key)
             return make(self.connect())
-
-        return stored(self.data_dir, key, run, self.read_version) if keep else run()
-
-    def _stored_from(self, key: tuple[Any, ...], make: Callable[[], T], keep: bool = True) -> T:
-        """A view made from other views only (no connection of its own)."""
-
-        def run() -> T:
-            self.computed.append(key)
-            return make()
 
         return stored(self.data_dir, key, run, self.read_version) if keep else run()
 
@@ -292,16 +284,6 @@ class Views:
             keep=not filters.active() and self.keeps(force_id, period),
         )
 
-    def explorer_chart(self, force_id: str, period: Period, filters: Any) -> tuple[str, str]:
-        """The explorer's chart of one set of filters: (inline SVG, text alternative)."""
-        from openpeel.report.explorer_chart import explorer_chart
-
-        return self._stored_from(
-            ("explorer-chart", force_id, period.start, period.end, filters),
-            lambda: explorer_chart(self.explore(force_id, period, filters)),
-            keep=not filters.active() and self.keeps(force_id, period),
-        )
-
 
 def assessment_rules(data_dir: Path | str, framework_id: str) -> tuple[Any, ...]:
     """The assessment rules of a framework: the packaged ones and the data directory's edited
@@ -337,10 +319,6 @@ def warm(where: Where, forces: Iterable[str] | None = None, con: Any = None) -> 
         forces: the forces to prepare (default: every force with police.uk data loaded).
         con: an open connection to compute with (default: one opened on the first miss).
     """
-    from openpeel.assess.framework_rules import assessed_framework_id
-    from openpeel.indicators.explorer import ExplorerFilters
-    from openpeel.report.panels import BUILDERS
-
     ws = workspace_for(where)
     data_dir = ws.data_dir
     opened: list[Any] = [con] if con is not None else []
@@ -354,25 +332,32 @@ def warm(where: Where, forces: Iterable[str] | None = None, con: Any = None) -> 
 
     views = Views(data_dir, connect)
     chosen = list(forces) if forces is not None else views.loaded_forces()
-    out = []
-    for force_id in chosen:
-        before = len(views.computed)
-        months = views.loaded_months(force_id)
-        if not months:
-            continue
-        period = default_period(months[-1])
-        views.is_synthetic(force_id)
-        views.is_synthetic(None)
-        for section in BUILDERS:
-            views.section_panels(section, force_id, period)
-        views.assessment_data(force_id, period, assessed_framework_id(period.end))
-        # What a page shows as "not available" (no peers, no searches) is left to the page.
-        with suppress(OpenpeelError):
-            views.peer_panels(force_id, period, views.peer_groups(period)[0])
-        with suppress(OpenpeelError):
-            views.trend_panel(force_id)
-        with suppress(OpenpeelError):
-            views.explorer_options(force_id, period)
-            views.explorer_chart(force_id, period, ExplorerFilters())
-        out.append(Warmed(force_id, period, len(views.computed) - before))
-    return out
+    with computing_once():  # the sections and the assessment share the indicators they ask
+        return [w for force_id in chosen if (w := _warm_force(views, data_dir, force_id))]
+
+
+def _warm_force(views: Views, data_dir: Path, force_id: str) -> Warmed | None:
+    """The default views of one force (None when it has no months loaded)."""
+    from openpeel.assess.framework_rules import assessed_framework_id
+    from openpeel.indicators.explorer import ExplorerFilters
+    from openpeel.report.panels import BUILDERS
+
+    before = len(views.computed)
+    months = views.loaded_months(force_id)
+    if not months:
+        return None
+    period = default_period(months[-1])
+    views.is_synthetic(force_id)
+    views.is_synthetic(None)
+    for section in BUILDERS:
+        views.section_panels(section, force_id, period)
+    views.assessment_data(force_id, period, assessed_framework_id(period.end))
+    # What a page shows as "not available" (no peers, no searches) is left to the page.
+    with suppress(OpenpeelError):
+        views.peer_panels(force_id, period, views.peer_groups(period)[0])
+    with suppress(OpenpeelError):
+        views.trend_panel(force_id)
+    with suppress(OpenpeelError):
+        views.explorer_options(force_id, period)
+        views.explore(force_id, period, ExplorerFilters())
+    return Warmed(force_id, period, len(views.computed) - before)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from openpeel.errors import SourceFormatError, UserInputError
 from openpeel.reference.forces import forces, unknown_force_message
-from openpeel.reference.vocabularies import lookup, normalise_sql
+from openpeel.reference.vocabularies import lookup, normalise, normalise_sql, vocabulary
 from openpeel.sources.archive_zip import ZipLimitError, extract_members
 from openpeel.sources.policeuk_tables import KIND_TABLE, TABLES
 from openpeel.sql import sql_text as _sql_text
@@ -472,16 +472,36 @@ def coded(raw: str, vocab: str, part: str = "code") -> str:
     that is only whitespace is blank. Written as a CASE over the vocabulary (at most a few dozen
     values) rather than a join, so the transform is a pure projection that keeps the rows in the
     order they were read.
+
+    Nearly every value is published exactly as one of the vocabulary's raw values, so those are
+    looked up as they stand first: a cast to an ENUM of the raw values is a hash lookup, and its
+    position picks the code from a list. Only the rest are normalised and matched (a regular
+    expression and a CASE per value are most of the cost of a lookup). The first lookup gives
+    the same answer as the normalised one: a raw value's normalised form finds its own term's
+    code and group (``vocabularies.lookup`` refuses two raw values that normalise alike and map
+    apart). Only ASCII raw values are looked up this way, on which DuckDB's and Python's
+    ``lower`` agree.
     """
+    table = lookup(vocab)
+    published = [
+        (term.raw, getattr(table[key], part))
+        for term in vocabulary(vocab).values()
+        if term.raw.isascii() and (key := normalise(term.raw)) and key in table
+    ]
     whens = " ".join(
-        f"WHEN {_sql_text(key)} THEN {_sql_text(getattr(t, part))}"
-        for key, t in lookup(vocab).items()
+        f"WHEN {_sql_text(key)} THEN {_sql_text(getattr(t, part))}" for key, t in table.items()
     )
     value = normalise_sql(f"r.{raw}")
-    return (
+    normalised = (
         f"CASE WHEN nullif({value}, '') IS NULL THEN NULL "
         f"ELSE CASE {value} {whens} ELSE 'unknown' END END"
     )
+    if not published:
+        return normalised
+    raws = ", ".join(_sql_text(r) for r, _ in published)
+    codes = ", ".join(_sql_text(c) for _, c in published)
+    as_published = f"[{codes}][enum_code(TRY_CAST(r.{raw} AS ENUM({raws}))) + 1]"
+    return f"coalesce({as_published}, {normalised})"
 
 
 def _boolean(raw: str) -> str:

@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
+import pyarrow.compute as pc
 
 from openpeel.config import Where, workspace_for
 from openpeel.errors import SourceFormatError, UserInputError
@@ -35,10 +35,17 @@ from openpeel.sources.crime_recording import (
     RECORDED_CRIMES,
 )
 from openpeel.sources.internal_extract import ExtractCounts, ExtractRead, counts, read_extract_file
-from openpeel.store.calls import next_generation
-from openpeel.store.commit import StagedPart, commit
-from openpeel.store.lake import ARROW_TYPES, Lake, LoggedFile, new_load_id, rejects_table
-from openpeel.store.tables import LAKE_TABLES, lake_table
+from openpeel.store.commit import commit
+from openpeel.store.force_extract import (
+    logged_files,
+    read_stored,
+    stage_partition,
+    stage_reads,
+    stored_schema,
+)
+from openpeel.store.lake import Lake, new_load_id
+from openpeel.store.migrate import migrate
+from openpeel.store.tables import LAKE_TABLES
 
 
 @dataclass
@@ -67,17 +74,6 @@ class RecordingLoadReport:
         out = asdict(self)
         out["synthetic_data"] = self.is_synthetic
         return out
-
-
-def _stored_schema(table: str) -> pa.Schema:
-    """Arrow schema of a stored data file: every column but the force (the path names it)."""
-    return pa.schema(
-        [
-            pa.field(c.name, ARROW_TYPES[c.type])
-            for c in lake_table(table).columns
-            if c.name != "force_id"
-        ]
-    )
 
 
 def read_extract(folder: Path | str) -> dict[str, ExtractRead]:
@@ -113,18 +109,6 @@ def _snapshot_label(folder: Path, reads: dict[str, ExtractRead]) -> str:
     return f"crime-recording-{latest.date().isoformat() if pd.notna(latest) else 'empty'}"
 
 
-def _current(lake: Lake, table: str, force_id: str) -> Any:
-    return next((p for p in lake.current(table) if p.force_id == force_id), None)
-
-
-def _stored_frame(lake: Lake, table: str, force_id: str) -> pd.DataFrame:
-    old = _current(lake, table, force_id)
-    schema = _stored_schema(table)
-    if old is None:
-        return schema.empty_table().to_pandas()
-    return pq.read_table(lake.path(old.data_path), schema=schema).to_pandas()
-
-
 def load_crime_recording_extract(
     folder: Path | str,
     force_id: str,
@@ -156,11 +140,10 @@ def load_crime_recording_extract(
     lake = Lake(workspace_for(data_dir).data_dir)
     load_id = new_load_id()
     with lake.lock():
+        migrate(lake)
         lake.tidy(LAKE_TABLES)
-        stored = {s.table: _stored_frame(lake, s.table, force_id) for s in EXTRACT_FILES}
-        known = set(reads[INCIDENTS.table].data["incident_id"]) | set(
-            stored[INCIDENTS.table]["incident_id"]
-        )
+        stored_ids = read_stored(lake, INCIDENTS.table, force_id).column("incident_id")
+        known = set(reads[INCIDENTS.table].data["incident_id"]) | set(stored_ids.to_pylist())
         crimes = reads[RECORDED_CRIMES.table]
         crimes.reject_rows(
             crimes.data["incident_id"].notna() & ~crimes.data["incident_id"].isin(known),
@@ -169,76 +152,11 @@ def load_crime_recording_extract(
         report = RecordingLoadReport(
             load_id, force_id, label, [counts(reads[s.table]) for s in EXTRACT_FILES]
         )
-        work = lake.staging(load_id)
-        parts: list[StagedPart] = []
-        for spec in EXTRACT_FILES:
-            read = reads[spec.table]
-            new = read.data.assign(snapshot=label)
-            old = stored[spec.table]
-            key = list(spec.key)
-            replaced = old[key].apply(tuple, axis=1).isin(set(new[key].apply(tuple, axis=1)))
-            merged = pd.concat(
-                [old[~replaced.to_numpy(dtype=bool)] if len(old) else old, new], ignore_index=True
-            ).sort_values(key, kind="stable")
-            report.rows_replaced[spec.table] = int(replaced.sum()) if len(old) else 0
-            report.rows_stored[spec.table] = len(merged)
-            data_file = work / f"{spec.table}.parquet"
-            schema = _stored_schema(spec.table)
-            pq.write_table(
-                pa.Table.from_pandas(merged[schema.names], schema=schema, preserve_index=False),
-                data_file,
-                compression="zstd",
-            )
-            rejects = rejects_table(
-                [
-                    {
-                        **{str(k): v for k, v in r.items()},
-                        "table_name": spec.table,
-                        "force_id": force_id,
-                        "snapshot": label,
-                        "load_id": load_id,
-                    }
-                    for r in read.rejects.to_dict(orient="records")
-                ]
-            )
-            previous = _current(lake, spec.table, force_id)
-            parts.append(
-                StagedPart(
-                    table=spec.table,
-                    data=data_file,
-                    rejects=rejects,
-                    snapshot=label,
-                    vintage=next_generation(previous.vintage if previous else None),
-                    source_file=read.source_file,
-                    rows_read=read.rows_read,
-                    rows_loaded=read.rows_loaded,
-                    rows_rejected=read.rows_rejected,
-                    force_id=force_id,
-                )
-            )
-        commit(lake, load_id, parts)
-        lake.log_load(
-            load_id,
-            [
-                LoggedFile(
-                    table_name=f.table_name,
-                    kind=None,
-                    source_file=f.source_file,
-                    force_id=force_id,
-                    forces=force_id,
-                    month=None,
-                    snapshot=label,
-                    status="loaded",
-                    reason=None,
-                    rows_read=f.rows_read,
-                    rows_loaded=f.rows_loaded,
-                    rows_rejected=f.rows_rejected,
-                    rows_replaced=report.rows_replaced.get(f.table_name, 0),
-                    unknown_values=0,
-                )
-                for f in report.files
-            ],
+        parts, report.rows_replaced, report.rows_stored = stage_reads(
+            lake, load_id, force_id, label, reads
         )
+        commit(lake, load_id, parts)
+        lake.log_load(load_id, logged_files(force_id, label, report.files, report.rows_replaced))
         lake.tidy(LAKE_TABLES)
     return report
 
@@ -248,7 +166,7 @@ def stored_extract(table: str, force_id: str, data_dir: Where = None) -> pd.Data
     if table not in {s.table for s in EXTRACT_FILES}:
         raise KeyError(f"no crime recording table {table!r}")
     lake = Lake(workspace_for(data_dir).data_dir)
-    frame = _stored_frame(lake, table, force_id)
+    frame = read_stored(lake, table, force_id).to_pandas()
     frame.insert(0, "force_id", force_id)
     return frame
 
@@ -263,40 +181,26 @@ def publish_audit_figures(
         figures: one row per measure and domain, with the table's columns but ``force_id``.
     """
     table = "crime_recording_audits"
-    schema = _stored_schema(table)
+    schema = stored_schema(table)
     missing = [n for n in schema.names if n not in figures]
     if missing:
         raise ValueError(f"audit figures lack {', '.join(missing)}")
     lake = Lake(workspace_for(data_dir).data_dir)
     load_id = new_load_id()
     with lake.lock():
+        migrate(lake)
         lake.tidy(LAKE_TABLES)
-        old = _stored_frame(lake, table, force_id)
-        kept = old[old["audit_id"] != audit_id] if len(old) else old
-        merged = pd.concat([kept, figures[schema.names]], ignore_index=True).sort_values(
-            ["audit_id", "measure", "domain"], kind="stable"
+        old = read_stored(lake, table, force_id)
+        kept = old.filter(pc.not_equal(old.column("audit_id"), audit_id))
+        new = pa.Table.from_pandas(figures[schema.names], schema=schema, preserve_index=False)
+        merged = pa.concat_tables([kept, new]).sort_by(
+            [(k, "ascending") for k in ("audit_id", "measure", "domain")]
         )
-        data_file = lake.staging(load_id) / f"{table}.parquet"
-        pq.write_table(pa.Table.from_pandas(merged, schema=schema, preserve_index=False), data_file)
-        previous = _current(lake, table, force_id)
         snapshot = str(figures["snapshot"].iloc[0]) if len(figures) else ""
-        commit(
-            lake,
-            load_id,
-            [
-                StagedPart(
-                    table=table,
-                    data=data_file,
-                    rejects=None,
-                    snapshot=snapshot,
-                    vintage=next_generation(previous.vintage if previous else None),
-                    source_file=f"audit-{audit_id}",
-                    rows_read=len(figures),
-                    rows_loaded=len(figures),
-                    rows_rejected=0,
-                    force_id=force_id,
-                )
-            ],
+        rows = (len(figures), len(figures), 0)
+        part = stage_partition(
+            lake, load_id, table, force_id, merged, None, snapshot, f"audit-{audit_id}", rows
         )
+        commit(lake, load_id, [part])
         lake.tidy(LAKE_TABLES)
-    return len(merged)
+    return merged.num_rows

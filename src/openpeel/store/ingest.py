@@ -17,10 +17,13 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from openpeel.config import Settings, Where, workspace_for
+from openpeel.reference.vocabularies import UNKNOWN
 from openpeel.sources.policeuk_archive import (
     CODED_FIELDS,
     SCHEMA_TABLE,
@@ -213,21 +216,6 @@ def _stage_batch(
             return _read_batch(con, batch, work, conf.ingest_max_rejects, careful)
         finally:
             con.close()
-    except _ReadAgain as again:  # DuckDB's two passes disagree on these files
-        if not again.paths <= careful:
-            return _stage_batch(batch, work / "again", conf, careful | again.paths)
-        # Read record by record and still not adding up: refuse them, read the rest.
-        out = StagedBatch(
-            refused=[
-                _refused_file(f, "its loaded rows cannot be accounted for")
-                for f in batch
-                if f.path in again.paths
-            ]
-        )
-        rest = [f for f in batch if f.path not in again.paths]
-        if rest:
-            out.add(_stage_batch(rest, work / "rest", conf, careful))
-        return out
     except _UNREADABLE as err:
         if len(batch) > 1:
             out = StagedBatch()
@@ -248,15 +236,6 @@ _UNREADABLE = (
 )
 
 
-class _ReadAgain(Exception):
-    """Files to read again record by record: DuckDB's passes over them disagree (a pass that
-    does not read a column does not see its invalid bytes)."""
-
-    def __init__(self, paths: frozenset[Path]) -> None:
-        super().__init__(", ".join(str(p) for p in sorted(paths)))
-        self.paths = paths
-
-
 def _connect(work: Path, conf: Settings, threads: int | None = None) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(
         config={
@@ -268,9 +247,6 @@ def _connect(work: Path, conf: Settings, threads: int | None = None) -> duckdb.D
     if threads or conf.duckdb_threads:
         con.execute(f"SET threads = {int(threads or conf.duckdb_threads or 1)}")
     con.execute("SET TimeZone = 'UTC'")
-    # A partitioned COPY closes and later reopens partitions beyond this many open files, which
-    # splits a partition across files; a batch's partitions must each stay in one file.
-    con.execute(f"SET partitioned_write_max_open_files = {2 * conf.ingest_batch_files + 10}")
     return con
 
 
@@ -281,21 +257,21 @@ def _read_batch(
     max_rejects: int,
     careful: frozenset[Path] = frozenset(),
 ) -> StagedBatch:
-    """Read one batch into staged Parquet partitions, in two streaming passes over the CSVs.
+    """Read one batch into staged Parquet partitions, in one streaming pass over the CSVs.
 
     Every file's lines are counted from its bytes first (``policeuk_lines``). A clean file is
     read by DuckDB; one that is not (a stray line break, an unbalanced quote) is read record by
-    record in Python. Pass 1 aggregates per file: records read, rows loadable, unknown
-    vocabulary values. The records DuckDB could not split are the difference between the line
-    count and its count: none is the rule, and only a file with some is scanned again to
-    record them; a file with more bad rows than ``max_rejects`` is refused as not a file of its
-    kind, and one whose records do not add up is refused with where they stop. Pass 2 writes
-    the loadable rows straight to partitioned Parquet, and rows whose values cannot be read
-    are written to a Parquet file of rejects. Nothing is materialised, so memory stays flat
-    whatever the batch size or the number of bad rows.
+    record in Python. Then one DuckDB pass reads every file, checks and maps each row, and
+    hands the rows over in record batches: the loadable rows of each file are written to its
+    staged Parquet file as they come, the rows whose values cannot be read are kept as
+    rejects, and the raw values no vocabulary knows are counted (``_write_files``). The records
+    DuckDB's parser could not split are the difference between the line count and its count:
+    none is the rule, and only a file with some is scanned again, with DuckDB's reject table,
+    to record them; a file with more bad rows than ``max_rejects`` is refused as not a file of
+    its kind, and one whose records do not add up is refused with where they stop. Nothing is
+    materialised, so memory stays flat whatever the batch size or the number of bad rows.
     """
     schema = files[0].schema
-    table = SCHEMA_TABLE[schema]
     raw_columns = list(csv_columns(schema))
     out = StagedBatch()
     lines: dict[str, LineCount] = {}
@@ -340,27 +316,12 @@ def _read_batch(
                 )
         return "(" + " UNION ALL ".join(scans) + ")"
 
-    coded = CODED_FIELDS[schema]
-    histograms = ",\n".join(
-        f"histogram({raw_col}) FILTER (WHERE reject_reason IS NULL AND {code_col} = 'unknown')"
-        for _, _, raw_col, code_col in coded
-    )
-    per_file = {
-        row[0]: row[1:]
-        for row in con.execute(
-            f"""SELECT filename, count(*), count(*) FILTER (WHERE reject_reason IS NULL),
-                {histograms}
-            FROM ({typed_select_sql(schema, source(accepted))}) GROUP BY filename"""
-        ).fetchall()
-    }
+    written = _write_files(con, schema, source(accepted), accepted, work, max_rejects)
 
-    kept: list[ArchiveFile] = []
-    parse_rejects: dict[str, list[tuple[int, str, str]]] = {}
-    value_rejected: dict[str, int] = {}
     for n, f in enumerate(accepted):
         path = str(f.path.resolve())
-        parsed, loaded, *_ = per_file.get(path, (0, 0))
-        value_rejected[path] = parsed - loaded
+        done = written[path]
+        parsed, loaded = done.parsed, done.loaded
         if path in records:
             expected, found = records[path].records, records[path].rejects
         else:
@@ -374,9 +335,9 @@ def _read_batch(
                 )
                 continue
         missing = expected - parsed
-        if missing + value_rejected[path] > max_rejects:
+        if missing + done.value_rejected > max_rejects:
             out.refused.append(
-                _not_this_format(f, missing + value_rejected[path], expected, max_rejects)
+                _not_this_format(f, missing + done.value_rejected, expected, max_rejects)
             )
             continue
         if path not in records and missing:
@@ -391,127 +352,163 @@ def _read_batch(
                     )
                 )
                 continue
-        parse_rejects[path] = found
-        kept.append(f)
-    if not kept:
-        return out
-
-    # Record numbers: DuckDB's streaming numbering counts only rows its parser could split;
-    # each parser reject before a row pushes that row's record number up by one. (Files read
-    # record by record carry their own numbers.)
-    shift = {
-        path: [record - i - 1 for i, (record, _, _) in enumerate(found)]
-        for path, found in parse_rejects.items()
-        if found and path not in records
-    }
-    con.register(
-        "shift",
-        pa.table(
-            {
-                "filename": [f for f, t in shift.items() for _ in t],
-                "threshold": [x for t in shift.values() for x in t],
-            },
-            schema=pa.schema([("filename", pa.string()), ("threshold", pa.int64())]),
-        ),
-    )
-    record = (
-        "t.record_number + (SELECT count(*) FROM shift AS h "
-        "WHERE h.filename = t.filename AND h.threshold < t.record_number)"
-        if shift
-        else "t.record_number"
-    )
-    rejects = {path: list(found) for path, found in parse_rejects.items()}
-    with_bad_values = [f for f in kept if value_rejected[str(f.path.resolve())]]
-    if with_bad_values:
-        bad_path = work / "value-rejects.parquet"
-        con.execute(
-            f"""COPY (SELECT t.filename, {record} AS source_row, t.reject_reason,
-                    left(t.raw_row, {MAX_RAW}) AS raw_row
-                  FROM ({typed_select_sql(schema, source(with_bad_values))}) AS t
-                  WHERE t.reject_reason IS NOT NULL)
-                TO {_sql_text(str(bad_path))} (FORMAT parquet)"""
-        )
-        for batch in pq.ParquetFile(bad_path).iter_batches():
-            for filename, row, reason, raw in zip(*batch.to_pydict().values(), strict=True):
-                rejects[filename].append((row, reason, raw))
-
-    names = ", ".join(f"t.{c.name}" for c in TABLES[table])
-    data_dir = work / "data"
-    con.register(
-        "batch_files",
-        pa.table(
-            {
-                "path": [str(f.path.resolve()) for f in kept],
-                "source_file": [f.source_file for f in kept],
-                "force_id": [f.force_id for f in kept],
-                "month": pa.array([f.month for f in kept], pa.date32()),
-                "snapshot": [f.snapshot for f in kept],
-            }
-        ),
-    )
-    con.execute(
-        f"""COPY (SELECT f.force_id, f.month, {names}, f.source_file,
-                  {record} AS source_row, f.snapshot
-                  FROM ({typed_select_sql(schema, source(kept))}) AS t
-                  JOIN batch_files AS f ON f.path = t.filename
-                  WHERE t.reject_reason IS NULL)
-            TO {_sql_text(str(data_dir))}
-            (FORMAT parquet, PARTITION_BY (force_id, month), COMPRESSION zstd,
-             OVERWRITE_OR_IGNORE true, FILENAME_PATTERN 'part-{{i}}')"""
-    )
-
-    unknown_counts: dict[tuple[str, str, str], int] = {}
-    for f in kept:
-        path = str(f.path.resolve())
-        _, _, *found_lists = per_file.get(path, (0, 0, *([None] * len(coded))))
-        for (_, _, raw_col, _), values in zip(coded, found_lists, strict=True):
-            for value, n in (values or {}).items():
-                key = (f.source_file, raw_col, value)
-                unknown_counts[key] = unknown_counts.get(key, 0) + n
-    out.unknown = [
-        UnknownValue(source_file, column, value, n)
-        for (source_file, column, value), n in sorted(unknown_counts.items())
-    ]
-    unknown_by_file: dict[str, int] = {}
-    for u in out.unknown:
-        unknown_by_file[u.source_file] = unknown_by_file.get(u.source_file, 0) + u.rows
-
-    written = {
-        f.path: _one_file(con, data_dir / f"force_id={f.force_id}/month={f.month.isoformat()}")
-        for f in kept
-    }
-    disagree = frozenset(
-        f.path
-        for f in kept
-        if (pq.ParquetFile(data).metadata.num_rows if (data := written[f.path]) else 0)
-        != per_file.get(str(f.path.resolve()), (0, 0))[1]
-    )
-    if disagree:
-        raise _ReadAgain(disagree)
-    for f in kept:
-        path = str(f.path.resolve())
-        parsed, loaded, *_ = per_file.get(path, (0, 0))
-        rejected = len(rejects[path])
-        data = written[f.path]
+            # DuckDB's streaming numbering counts only rows its parser could split; each
+            # parser reject before a row pushes that row's record number up by one.
+            done.renumber([record - i - 1 for i, (record, _, _) in enumerate(found)])
+        rejects = list(found) + done.rejects
+        data = done.data
         if data is None:  # a file with no loadable rows is a supplied month with zero rows
-            data = work / f"empty-{len(out.staged)}.parquet"
-            pq.write_table(_empty_table(table), data)
+            data = work / f"empty-{n}.parquet"
+            pq.write_table(_empty_table(f.table), data)
+        unknown = [
+            UnknownValue(f.source_file, column, value, count)
+            for (column, value), count in sorted(done.unknown.items())
+        ]
+        out.unknown += unknown
         staged_part = StagedPart(
             table=f.table,
             data=data,
-            rejects=_rejects_table(f, rejects[path]) if rejects[path] else None,
+            rejects=_rejects_table(f, rejects) if rejects else None,
             snapshot=f.snapshot,
             vintage=f.vintage,
             source_file=f.source_file,
-            rows_read=loaded + rejected,
+            rows_read=loaded + len(rejects),
             rows_loaded=loaded,
-            rows_rejected=rejected,
-            unknown_values=unknown_by_file.get(f.source_file, 0),
+            rows_rejected=len(rejects),
+            unknown_values=sum(u.rows for u in unknown),
             force_id=f.force_id,
             month=f.month,
         )
         out.staged.append((f, staged_part))
+    out.unknown.sort(key=lambda u: (u.source_file, u.field, u.raw_value))
     return out
+
+
+@dataclass
+class _Written:
+    """One file as the single pass left it: its loadable rows in a staged Parquet file, the
+    rows whose values cannot be read, and the raw values no vocabulary knows."""
+
+    data: Path | None = None
+    parsed: int = 0
+    loaded: int = 0
+    value_rejected: int = 0
+    rejects: list[tuple[int, str, str]] = field(default_factory=list)
+    unknown: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def renumber(self, thresholds: list[int]) -> None:
+        """Shift record numbers up by the parser rejects before them (``thresholds``: a row
+        numbered n by the reader is record n + the count of thresholds below n)."""
+        if not thresholds:
+            return
+        cuts = np.asarray(sorted(thresholds), dtype=np.int64)
+
+        def shifted(numbers: np.ndarray) -> np.ndarray:
+            return numbers + np.searchsorted(cuts, numbers, side="left")
+
+        self.rejects = [
+            (int(shifted(np.asarray([row]))[0]), reason, raw) for row, reason, raw in self.rejects
+        ]
+        if self.data is not None:
+            table = pq.read_table(self.data)
+            index = table.schema.get_field_index("source_row")
+            rows = shifted(table.column(index).to_numpy())
+            table = table.set_column(index, "source_row", pa.array(rows, pa.int64()))
+            pq.write_table(table, self.data, compression="zstd")
+
+
+def _write_files(
+    con: duckdb.DuckDBPyConnection,
+    schema: str,
+    source: str,
+    files: list[ArchiveFile],
+    work: Path,
+    max_rejects: int,
+) -> dict[str, _Written]:
+    """The one pass over a batch's files: DuckDB reads, checks and maps every row as it
+    streams past, and each file's loadable rows are written to its own staged Parquet file
+    (zstd, the partition's file schema) while its rejected rows and unknown values are kept
+    (at most ``max_rejects + 1`` rejects a file: more refuse it). Memory holds one record
+    batch at a time, whatever the batch size or the number of bad rows."""
+    table = SCHEMA_TABLE[schema]
+    data_columns = [c.name for c in TABLES[table]]
+    file_schema = _empty_table(table).schema
+    coded = [(raw_col, code_col) for _, _, raw_col, code_col in CODED_FIELDS[schema]]
+    by_path = {str(f.path.resolve()): f for f in files}
+    out = {path: _Written() for path in by_path}
+    writers: dict[str, pq.ParquetWriter] = {}
+    reader = con.execute(typed_select_sql(schema, source)).to_arrow_reader(_STREAM_ROWS)
+    try:
+        for batch in reader:
+            names = batch.column(0)
+            paths = pc.unique(names).to_pylist()
+            for path in paths:
+                chunk = batch if len(paths) == 1 else batch.filter(pc.equal(names, path))
+                if path not in writers and len(chunk):
+                    writers[path] = pq.ParquetWriter(
+                        work / f"part-{len(writers)}.parquet", file_schema, compression="zstd"
+                    )
+                    out[path].data = Path(writers[path].where)
+                _take(chunk, out[path], by_path[path], writers.get(path), data_columns, coded,
+                      max_rejects)  # fmt: skip
+    finally:
+        for writer in writers.values():
+            writer.close()
+    return out
+
+
+#: Rows in each record batch the single pass hands over (DuckDB's row group size).
+_STREAM_ROWS = 122_880
+
+
+def _take(
+    chunk: pa.RecordBatch,
+    done: _Written,
+    f: ArchiveFile,
+    writer: pq.ParquetWriter | None,
+    data_columns: list[str],
+    coded: list[tuple[str, str]],
+    max_rejects: int,
+) -> None:
+    """One file's rows of one record batch: count them, keep the rejected, count the raw values
+    no vocabulary knows, and write the loadable rows with their lineage."""
+    done.parsed += chunk.num_rows
+    reasons = chunk.column("reject_reason")
+    good = chunk
+    if reasons.null_count < len(reasons):
+        loadable = pc.is_null(reasons)
+        bad = chunk.filter(pc.invert(loadable))
+        done.value_rejected += bad.num_rows
+        room = max(0, max_rejects + 1 - len(done.rejects))
+        kept = bad.slice(0, room)
+        done.rejects += [
+            (int(row), str(reason), str(raw or "")[:MAX_RAW])
+            for row, reason, raw in zip(
+                kept.column("record_number").to_pylist(),
+                kept.column("reject_reason").to_pylist(),
+                kept.column("raw_row").to_pylist(),
+                strict=True,
+            )
+        ]
+        good = chunk.filter(loadable)
+    rows = good.num_rows
+    if not rows or writer is None:
+        return
+    done.loaded += rows
+    for raw_col, code_col in coded:
+        unknown = pc.equal(good.column(code_col), UNKNOWN)
+        if pc.any(unknown).as_py():
+            for item in pc.value_counts(good.column(raw_col).filter(unknown)).to_pylist():
+                key = (raw_col, str(item["values"]))
+                done.unknown[key] = done.unknown.get(key, 0) + int(item["counts"])
+    lineage = [
+        pa.repeat(pa.scalar(f.source_file, pa.string()), rows),
+        good.column("record_number").cast(pa.int64()),
+        pa.repeat(pa.scalar(f.snapshot, pa.string()), rows),
+    ]
+    columns = [good.column(name) for name in data_columns] + lineage
+    table = pa.Table.from_arrays(columns, names=writer.schema.names)
+    writer.write_table(table.cast(writer.schema))
 
 
 def _register_records(
@@ -544,10 +541,13 @@ def _parser_rejects(
 
     Its line number counts the header as line 1, so record = line - 1.
     """
+    # Every column is read, as in the pass that found the rows missing: a scan that skips a
+    # column does not see its invalid bytes. The rejects table fills as the scan is consumed.
     con.execute(
-        f"""SELECT count(*) FROM read_csv({_sql_text(path)}, {options}, store_rejects = true,
-            rejects_table = 'csv_rejects_{n}', rejects_scan = 'csv_scans_{n}')"""
-    ).fetchall()  # the rejects table is written as the scan is consumed
+        f"""SELECT max(hash(COLUMNS(*))) FROM read_csv({_sql_text(path)}, {options},
+            store_rejects = true, rejects_table = 'csv_rejects_{n}',
+            rejects_scan = 'csv_scans_{n}')"""
+    ).fetchall()
     return [
         (int(line), reason, raw)
         for line, reason, raw in con.execute(
@@ -596,20 +596,6 @@ def _rejects_table(f: ArchiveFile, rows: list[tuple[int, str, str]]) -> pa.Table
             for row, reason, raw in sorted(rows)
         ]
     )
-
-
-def _one_file(con: duckdb.DuckDBPyConnection, folder: Path) -> Path | None:
-    """The single Parquet file of a staged partition, merging if DuckDB wrote several."""
-    files = sorted(folder.glob("*.parquet"))
-    if len(files) <= 1:
-        return files[0] if files else None
-    merged = folder / "merged.parquet"
-    listing = "[" + ", ".join(_sql_text(str(f)) for f in files) + "]"
-    con.execute(
-        f"COPY (SELECT * FROM read_parquet({listing}) ORDER BY source_row) "
-        f"TO {_sql_text(str(merged))} (FORMAT parquet, COMPRESSION zstd)"
-    )
-    return merged
 
 
 def _commit(

@@ -96,6 +96,7 @@ LOAD_LOG_SCHEMA = pa.schema(
         ("rows_rejected", pa.int64()),
         ("rows_replaced", pa.int64()),
         ("unknown_values", pa.int64()),
+        ("as_at", pa.date32()),
     ]
 )
 
@@ -118,7 +119,8 @@ class LoggedFile:
 
     ``status`` is ``loaded``, ``superseded`` (a newer snapshot of its partition is current) or
     ``refused`` (not read; ``reason`` says why). ``forces`` lists the forces the file held,
-    space-separated; ``force_id`` is set when it held one.
+    space-separated; ``force_id`` is set when it held one. ``as_at`` is the date a
+    force-internal extract describes, when it says.
     """
 
     table_name: str | None
@@ -135,6 +137,7 @@ class LoggedFile:
     rows_rejected: int
     rows_replaced: int
     unknown_values: int
+    as_at: date | None = None
 
 
 @dataclass(frozen=True)
@@ -152,6 +155,28 @@ def rejects_table(rows: Sequence[Mapping[str, object]]) -> pa.Table:
     """Rejected rows in the one rejects schema (missing columns are NULL)."""
     return pa.Table.from_pylist(
         [{n: r.get(n) for n in REJECT_SCHEMA.names} for r in rows], schema=REJECT_SCHEMA
+    )
+
+
+def published_rejects(
+    rows: Sequence[Mapping[str, object]], table: str, snapshot: str | None
+) -> pa.Table:
+    """Cells of a published spreadsheet that could not be read (``source_file``,
+    ``source_sheet``, ``source_row``, ``source_column``, ``reason``, ``raw``) in the one rejects
+    schema: the sheet and cell lead the reason."""
+    return rejects_table(
+        [
+            {
+                "table_name": table,
+                "source_file": r["source_file"],
+                "source_row": r["source_row"],
+                "reason": f"{str(r['source_sheet'] or '').strip()} "
+                f"{r['source_column'] or ''}{r['source_row']}: {r['reason']}",
+                "raw_row": r["raw"],
+                "snapshot": snapshot,
+            }
+            for r in rows
+        ]
     )
 
 
@@ -306,7 +331,8 @@ class Lake:
             base = self.root / top
             if not base.exists():
                 continue
-            for file in base.rglob("*.parquet"):
+            # Only part files: a lake in an earlier layout keeps other names until migrated.
+            for file in base.rglob("part-*.parquet"):
                 if file.relative_to(self.root).as_posix() not in listed:
                     file.unlink()
                     removed += 1

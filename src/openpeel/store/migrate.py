@@ -2,10 +2,15 @@
 
 Earlier lakes kept the call-handling tables in their own generations (``calls/<table>/CURRENT``
 naming ``calls/<table>/<generation>/data.parquet`` and ``rejects.parquet``) with their own load
-log (``calls/load_log``), and the police.uk load log in ``ingest_log/``. :func:`migrate` moves
-each into the manifest, the one rejects table and the one load log. Every step can be repeated:
-a migration killed part-way is finished by the next one, and nothing is lost in between (old
-files are removed only after the manifest or log that replaces them is written).
+log (``calls/load_log``), and the police.uk load log in ``ingest_log/``; the offender management
+extract in generations per force (``offenders/force_id=<force>/CURRENT`` naming a folder of
+``<table>.parquet`` and ``rejects.parquet``, its log in ``offenders/load_log``); the
+vulnerability extract in generations per table (``vulnerability/<table>/CURRENT``, every force
+in one ``data.parquet``); official statistics in their own manifest
+(``official/_manifest.parquet``) with their own rejects (``official_rejects/``). :func:`migrate`
+moves each into the manifest, the one rejects table and the one load log. Every step can be
+repeated: a migration killed part-way is finished by the next one, and nothing is lost in
+between (old files are removed only after the manifest or log that replaces them is written).
 """
 
 from __future__ import annotations
@@ -18,24 +23,56 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from openpeel.sources.offenders import EXTRACT_FILES as OFFENDER_FILES
 from openpeel.sources.policeuk_tables import KIND_TABLE
+from openpeel.sources.vulnerability_extract import TABLES as VULNERABILITY_TABLES
 from openpeel.store.lake import (
+    ARROW_TYPES,
     LOAD_LOG_SCHEMA,
+    REJECT_SCHEMA,
     UNKNOWN_LOG_SCHEMA,
     Lake,
     LakeBusyError,
     Partition,
     atomic_write_parquet,
+    published_rejects,
 )
 from openpeel.store.tables import LAKE_TABLES
 
 LEGACY_CALLS = "calls"
 LEGACY_INGEST_LOG = "ingest_log"
+LEGACY_OFFENDERS = "offenders"
+LEGACY_VULNERABILITY = "vulnerability"
+LEGACY_OFFICIAL_MANIFEST = "official/_manifest.parquet"
+LEGACY_OFFICIAL_REJECTS = "official_rejects"
+
+
+def _legacy_vulnerability(lake: Lake) -> list[str]:
+    """Vulnerability tables still in generations (the ``area`` folder stays where it is)."""
+    base = lake.root / LEGACY_VULNERABILITY
+    return [t for t in VULNERABILITY_TABLES if (base / t).is_dir()]
+
+
+def _legacy_offenders_dirs(lake: Lake) -> list[Path]:
+    """What the offender generations left: each force's ``CURRENT`` and generation folders,
+    and their load log (the ``offenders`` table's own partitions share the folder)."""
+    base = lake.root / LEGACY_OFFENDERS
+    if not base.is_dir():
+        return []
+    found = [base / "load_log"] if (base / "load_log").is_dir() else []
+    for force_dir in sorted(base.glob("force_id=*")):
+        found += [p for p in force_dir.iterdir() if p.is_dir() or "CURRENT" in p.name]
+    return found
 
 
 def needs_migration(lake: Lake) -> bool:
     """The lake holds something in an earlier layout."""
-    return (lake.root / LEGACY_CALLS).exists() or (lake.root / LEGACY_INGEST_LOG).exists()
+    return (
+        any((lake.root / d).exists() for d in (LEGACY_CALLS, LEGACY_INGEST_LOG))
+        or bool(_legacy_offenders_dirs(lake))
+        or bool(_legacy_vulnerability(lake))
+        or (lake.root / LEGACY_OFFICIAL_MANIFEST).exists()
+    )
 
 
 def migrate(lake: Lake) -> bool:
@@ -49,6 +86,8 @@ def migrate(lake: Lake) -> bool:
     _migrate_calls_tables(lake)
     _migrate_calls_log(lake)
     _migrate_ingest_log(lake)
+    _migrate_force_extracts(lake)
+    _migrate_official(lake)
     return True
 
 
@@ -162,6 +201,7 @@ def _migrate_calls_log(lake: Lake) -> None:
                 "rows_rejected": old.column("rows_rejected"),
                 "rows_replaced": old.column("rows_replaced"),
                 "unknown_values": old.column("unknown_values"),
+                "as_at": day,
             }
         ).cast(LOAD_LOG_SCHEMA)
         atomic_write_parquet(new, lake.root / "load_log" / f"{path.stem}-calls-files.parquet")
@@ -213,3 +253,230 @@ def _migrate_ingest_log(lake: Lake) -> None:
         atomic_write_parquet(new, lake.root / "load_log" / path.name)
         path.unlink()
     shutil.rmtree(base, ignore_errors=True)
+
+
+def _current_generation(base: Path) -> Path | None:
+    pointer = base / "CURRENT"
+    if not pointer.is_file():
+        return None
+    folder = base / pointer.read_text(encoding="utf-8").strip()
+    return folder if folder.is_dir() else None
+
+
+def _adopt(
+    lake: Lake,
+    name: str,
+    force_id: str,
+    generation: str,
+    data: pa.Table,
+    rejects: pa.Table,
+    source_file: str,
+) -> Partition:
+    """Write one force's rows of a legacy generation as the table's partition; returns its
+    manifest row (not yet written)."""
+    table = LAKE_TABLES[name]
+    partition = table.partition({"force_id": force_id})
+    stored = [c for c in table.columns if c.name != "force_id"]
+    data = data.select([c.name for c in stored]).cast(
+        pa.schema([(c.name, ARROW_TYPES[c.type]) for c in stored])
+    )
+    data_rel = f"{table.data_dir(partition)}/part-{generation}-migrated.parquet"
+    atomic_write_parquet(data, lake.path(data_rel))
+    rejects_rel = None
+    n = rejects.num_rows
+    if n:
+        snapshot = data.column("snapshot")[0].as_py() if data.num_rows else None
+        filled = {
+            "month": pa.nulls(n, pa.date32()),
+            "snapshot": pa.array([snapshot] * n, pa.string()),
+            "load_id": pa.array([generation] * n, pa.string()),
+        }
+        kept = [f for f in REJECT_SCHEMA if f.name not in ("table_name", "force_id")]
+        rejects = pa.table(
+            {
+                f.name: rejects.column(f.name).cast(f.type)
+                if f.name in rejects.schema.names and f.name not in filled
+                else filled.get(f.name, pa.nulls(n, f.type))
+                for f in kept
+            }
+        )
+        rejects_rel = f"{table.rejects_dir(partition)}/part-{generation}-migrated.parquet"
+        atomic_write_parquet(rejects, lake.path(rejects_rel))
+    snapshots = sorted(set(data.column("snapshot").to_pylist()) - {None})
+    return Partition(
+        table_name=name,
+        partition=partition,
+        force_id=force_id,
+        month=None,
+        snapshot=snapshots[-1] if snapshots else "unknown",
+        vintage=f"{1:012d}",  # the first generation of the one layout
+        status="current",
+        ingest_id=generation,
+        source_file=source_file,
+        rows_read=data.num_rows + n,
+        rows_loaded=data.num_rows,
+        rows_rejected=n,
+        unknown_values=0,
+        data_path=data_rel,
+        rejects_path=rejects_rel,
+        loaded_at=datetime.now(UTC),
+    )
+
+
+def _by_force(table: pa.Table, force_id: str) -> pa.Table:
+    return table.filter(pc.equal(table.column("force_id"), force_id))
+
+
+def _legacy_offenders(lake: Lake) -> list[Partition]:
+    base = lake.root / LEGACY_OFFENDERS
+    out: list[Partition] = []
+    for force_dir in sorted(base.glob("force_id=*")) if base.is_dir() else []:
+        folder = _current_generation(force_dir)
+        if folder is None:
+            continue
+        force_id = force_dir.name.removeprefix("force_id=")
+        rejects_file = folder / "rejects.parquet"
+        rejects = pq.read_table(rejects_file) if rejects_file.is_file() else None
+        for spec in OFFENDER_FILES:
+            if not (folder / f"{spec.table}.parquet").is_file():
+                continue
+            data = pq.read_table(folder / f"{spec.table}.parquet")
+            mine = (
+                rejects.filter(pc.equal(rejects.column("table_name"), spec.table))
+                if rejects is not None
+                else REJECT_SCHEMA.empty_table()
+            )
+            out.append(_adopt(lake, spec.table, force_id, folder.name, data, mine, spec.file_name))
+    return out
+
+
+def _legacy_vulnerability_partitions(lake: Lake) -> list[Partition]:
+    out: list[Partition] = []
+    for short in _legacy_vulnerability(lake):
+        folder = _current_generation(lake.root / LEGACY_VULNERABILITY / short)
+        if folder is None or not (folder / "data.parquet").is_file():
+            continue
+        data = pq.read_table(folder / "data.parquet")
+        rejects_file = folder / "rejects.parquet"
+        rejects = pq.read_table(rejects_file) if rejects_file.is_file() else None
+        forces = set(data.column("force_id").to_pylist())
+        if rejects is not None:
+            forces |= set(rejects.column("force_id").to_pylist())
+        for force_id in sorted(f for f in forces if f):
+            mine = (
+                _by_force(rejects, force_id) if rejects is not None else REJECT_SCHEMA.empty_table()
+            )
+            rows = _by_force(data, force_id)
+            files = sorted(set(rows.column("source_file").to_pylist()))
+            out.append(
+                _adopt(
+                    lake,
+                    f"vulnerability_{short}",
+                    force_id,
+                    folder.name,
+                    rows,
+                    mine,
+                    ", ".join(files) or f"{short}.csv",
+                )
+            )
+    return out
+
+
+def _migrate_force_extracts(lake: Lake) -> None:
+    """Offender and vulnerability generations into the manifest, then their load log."""
+    partitions = lake.partitions()
+    current = {p.key for p in partitions if p.status == "current"}
+    adopted = {(p.table_name, p.partition, p.ingest_id) for p in partitions}
+    added = [
+        p
+        for p in [*_legacy_offenders(lake), *_legacy_vulnerability_partitions(lake)]
+        if (p.table_name, p.partition, p.ingest_id) not in adopted and p.key not in current
+    ]
+    if added:
+        lake.write_manifest(partitions + added)
+    log = lake.root / LEGACY_OFFENDERS / "load_log"
+    for path in sorted(log.glob("*.parquet")) if log.is_dir() else []:
+        rows = pq.read_table(path).to_pylist()
+        new = pa.Table.from_pylist(
+            [
+                {
+                    **{k: v for k, v in r.items() if k in LOAD_LOG_SCHEMA.names},
+                    "logged_at": r["loaded_at"],
+                    "forces": r["force_id"],
+                    "status": "loaded",
+                    "unknown_values": 0,
+                }
+                for r in rows
+            ],
+            schema=LOAD_LOG_SCHEMA,
+        )
+        atomic_write_parquet(new, lake.root / "load_log" / f"{path.stem}-offenders-files.parquet")
+        path.unlink()
+    # The generations go only once the manifest and the log that replace them are written.
+    for legacy in _legacy_offenders_dirs(lake):
+        if legacy.is_dir():
+            shutil.rmtree(legacy, ignore_errors=True)
+        else:
+            legacy.unlink(missing_ok=True)
+    for short in _legacy_vulnerability(lake):
+        shutil.rmtree(lake.root / LEGACY_VULNERABILITY / short, ignore_errors=True)
+
+
+def _migrate_official(lake: Lake) -> None:
+    """The official statistics' own manifest into the one manifest (their data files are
+    already where the ``official`` table keeps them), their rejects into the one rejects
+    table."""
+    old_manifest = lake.root / LEGACY_OFFICIAL_MANIFEST
+    if not old_manifest.exists():
+        return
+    partitions = lake.partitions()
+    have = {(p.table_name, p.partition, p.ingest_id) for p in partitions}
+    added: list[Partition] = []
+    entries = sorted(
+        pq.read_table(old_manifest).to_pylist(), key=lambda e: (e["loaded_at"], e["ingest_id"])
+    )
+    for n, e in enumerate(entries, start=1):
+        data_path = str(e["data_path"])
+        partition = "/".join(data_path.removeprefix("_superseded/").split("/")[1:3])
+        if ("official", partition, e["ingest_id"]) in have:
+            continue
+        superseded = e["status"] == "superseded"
+        rejects_rel = None
+        old_rejects = lake.path(str(e["rejects_path"])) if e["rejects_path"] else None
+        if old_rejects is not None and old_rejects.is_file():
+            rows = pq.read_table(old_rejects).to_pylist()
+            if rows:
+                base = f"{'_superseded/' if superseded else ''}rejects/table=official/{partition}"
+                rejects_rel = f"{base}/part-{e['ingest_id']}-migrated.parquet"
+                table = published_rejects(rows, "official", str(e["period"]))
+                load_ids = pa.array([e["ingest_id"]] * len(rows), pa.string())
+                table = table.set_column(
+                    table.schema.get_field_index("load_id"), "load_id", load_ids
+                ).drop_columns(["table_name"])
+                atomic_write_parquet(table, lake.path(rejects_rel))
+        added.append(
+            Partition(
+                table_name="official",
+                partition=partition,
+                force_id=None,
+                month=None,
+                snapshot=str(e["period"]),
+                vintage=f"{n:012d}/{e['file_sha256']}",  # loads in the order they ran
+                status=str(e["status"]),
+                ingest_id=str(e["ingest_id"]),
+                source_file=str(e["source_file"]),
+                rows_read=int(e["rows_read"]),
+                rows_loaded=int(e["figures"]),
+                rows_rejected=int(e["rows_rejected"]),
+                unknown_values=0,
+                data_path=data_path,
+                rejects_path=rejects_rel,
+                loaded_at=e["loaded_at"],
+            )
+        )
+    if added:
+        lake.write_manifest(partitions + added)
+    # The old manifest and rejects go only once the one manifest lists what they did.
+    old_manifest.unlink()
+    for top in (LEGACY_OFFICIAL_REJECTS, f"_superseded/{LEGACY_OFFICIAL_REJECTS}"):
+        shutil.rmtree(lake.root / top, ignore_errors=True)

@@ -1,41 +1,35 @@
 """Load a force's offender management extract into the lake, replacing rows by key.
 
-Layout under ``<data_dir>/lake/offenders/``::
-
-    force_id=<force>/CURRENT                  name of the current generation (swapped atomically)
-    force_id=<force>/<generation>/<table>.parquet   every stored row of each extract table
-    force_id=<force>/<generation>/rejects.parquet   rows refused by the latest load of each file
-    load_log/<load_id>.parquet                one row per file per load (read/loaded/rejected)
+Each extract table (``offenders``, ``offender_assessments``, ...) holds one partition per force
+(``store/tables.py``), committed through the lake's one commit path (``store/commit.py``), with
+its rejected rows in the one ``rejects`` table (view ``offender_rejects``) and every load in the
+one load log (view ``offender_loads``, with the date the extract describes).
 
 A load reads every file of the extract folder (:mod:`openpeel.sources.offenders`), rejects rows
-that name an offender found neither in this extract nor in the lake, then writes a new generation
-in which each new row replaces the stored row with the same key (force and the file's id) and
-stored rows the extract does not mention are kept. Swapping ``CURRENT`` commits every table at
-once; an interrupted load leaves the previous generation intact. Loading the same extract twice
-therefore changes nothing: the same keys are replaced by the same rows.
+that name an offender found neither in this extract nor in the lake, then merges each table
+with the force's stored partition (``store/force_extract.py``): a new row replaces the stored
+row with the same key (force and the file's id) and stored rows the extract does not mention
+are kept. Every table read is committed in one manifest swap; an interrupted load leaves the
+previous state. Loading the same extract twice therefore changes nothing: the same keys are
+replaced by the same rows. A table whose optional file is absent keeps its partition.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import uuid
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from openpeel.config import Where, workspace_for
 from openpeel.errors import SourceFormatError, UserInputError
 from openpeel.provenance import is_synthetic_label
 from openpeel.reference.forces import force as lookup_force
 from openpeel.sources.internal_extract import (
-    REJECT_SCHEMA,
     ExtractCounts,
     ExtractRead,
     counts,
@@ -47,32 +41,44 @@ from openpeel.sources.offenders import (
     OFFENDERS,
     REFERS_TO_OFFENDERS,
 )
-from openpeel.sql import sql_list
-from openpeel.store.lake import Lake, atomic_write_parquet, new_ingest_id
+from openpeel.store.commit import commit
+from openpeel.store.force_extract import (
+    logged_files,
+    read_stored,
+    read_stored_rejects,
+    stage_reads,
+)
+from openpeel.store.lake import Lake, new_load_id
+from openpeel.store.migrate import migrate, migrate_if_idle
+from openpeel.store.tables import LAKE_TABLES
 
-#: Extra columns every stored row carries besides the declared ones and the file lineage.
-STORED_FIELDS: tuple[pa.Field, ...] = (
-    pa.field("force_id", pa.string()),
-    pa.field("snapshot", pa.string()),
+#: The offender tables, in load order.
+OFFENDER_TABLES: tuple[str, ...] = tuple(f.table for f in EXTRACT_FILES)
+
+#: Columns of ``stored_table("rejects", ...)`` and of the ``offender_rejects`` view.
+REJECT_COLUMNS: tuple[str, ...] = (
+    "force_id",
+    "table_name",
+    "source_file",
+    "source_row",
+    "reason",
+    "raw_row",
 )
 
-LOAD_LOG_SCHEMA = pa.schema(
-    [
-        ("load_id", pa.string()),
-        ("loaded_at", pa.timestamp("us", tz="UTC")),
-        ("force_id", pa.string()),
-        ("snapshot", pa.string()),
-        ("as_at", pa.date32()),
-        ("table_name", pa.string()),
-        ("source_file", pa.string()),
-        ("rows_read", pa.int64()),
-        ("rows_loaded", pa.int64()),
-        ("rows_rejected", pa.int64()),
-        ("rows_replaced", pa.int64()),
-    ]
+#: Columns of the ``offender_loads`` view (from the one load log).
+LOAD_COLUMNS: tuple[str, ...] = (
+    "load_id",
+    "loaded_at",
+    "force_id",
+    "snapshot",
+    "as_at",
+    "table_name",
+    "source_file",
+    "rows_read",
+    "rows_loaded",
+    "rows_rejected",
+    "rows_replaced",
 )
-
-STORED_REJECT_SCHEMA = pa.schema([pa.field("force_id", pa.string()), *REJECT_SCHEMA])
 
 #: Dates that say how recent an extract is (its ``as_at`` when none is given).
 _ACTIVITY_DATES: dict[str, tuple[str, ...]] = {
@@ -83,12 +89,6 @@ _ACTIVITY_DATES: dict[str, tuple[str, ...]] = {
     "offender_orders": ("granted_on",),
     "offender_events": ("occurred_on",),
 }
-
-
-def table_schema(table: str) -> pa.Schema:
-    """Arrow schema of a stored offender table (declared columns, lineage, force, snapshot)."""
-    spec = next(f for f in EXTRACT_FILES if f.table == table)
-    return pa.schema([*spec.schema, *STORED_FIELDS])
 
 
 @dataclass
@@ -119,19 +119,6 @@ class OffenderLoadReport:
         out["as_at"] = self.as_at.isoformat()
         out["synthetic_data"] = self.is_synthetic
         return out
-
-
-def _force_dir(lake: Lake, force_id: str) -> Path:
-    return lake.root / "offenders" / f"force_id={force_id}"
-
-
-def current_generation(lake: Lake, force_id: str) -> Path | None:
-    """The folder of a force's current generation, or None before its first load."""
-    pointer = _force_dir(lake, force_id) / "CURRENT"
-    if not pointer.is_file():
-        return None
-    folder = _force_dir(lake, force_id) / pointer.read_text(encoding="utf-8").strip()
-    return folder if folder.is_dir() else None
 
 
 def _marker(folder: Path) -> dict[str, Any] | None:
@@ -229,16 +216,12 @@ def load_offender_extract(
     if marker is not None and not is_synthetic_label(label):
         label = f"synthetic-{label}"  # a synthetic extract is never relabelled as real
     lake = Lake(workspace_for(data_dir).data_dir)
-    load_id = new_ingest_id()
+    load_id = new_load_id()
     with lake.lock():
-        old = current_generation(lake, force_id)
-        stored = {
-            spec.table: _read_stored(old, spec.table, table_schema(spec.table))
-            for spec in EXTRACT_FILES
-        }
-        known = set(reads[OFFENDERS.table].data["offender_id"]) | set(
-            stored[OFFENDERS.table]["offender_id"]
-        )
+        migrate(lake)
+        lake.tidy(LAKE_TABLES)
+        stored_ids = read_stored(lake, OFFENDERS.table, force_id).column("offender_id")
+        known = set(reads[OFFENDERS.table].data["offender_id"]) | set(stored_ids.to_pylist())
         for table in REFERS_TO_OFFENDERS:
             if table in reads:
                 data = reads[table].data
@@ -248,167 +231,46 @@ def load_offender_extract(
                 )
         files = [counts(reads[s.table]) for s in EXTRACT_FILES if s.table in reads]
         report = OffenderLoadReport(load_id, force_id, label, as_at, files, files_absent=absent)
-        generation = _force_dir(lake, force_id) / load_id
-        generation.mkdir(parents=True, exist_ok=True)
-        for spec in EXTRACT_FILES:
-            schema = table_schema(spec.table)
-            merged = stored[spec.table]
-            if spec.table in reads:
-                new = reads[spec.table].data_arrow()
-                new = new.append_column(
-                    "force_id", pa.array([force_id] * new.num_rows, pa.string())
-                )
-                new = new.append_column("snapshot", pa.array([label] * new.num_rows, pa.string()))
-                merged, replaced = _keyed_replace(merged, new.cast(schema), spec.key)
-                report.rows_replaced[spec.table] = replaced
-            _write(merged, generation / f"{spec.table}.parquet")
-        rejects = _merged_rejects(old, reads, force_id)
-        _write(rejects, generation / "rejects.parquet")
-        _commit(lake, force_id, load_id)
-        _write_log(lake, report)
+        parts, report.rows_replaced, _ = stage_reads(lake, load_id, force_id, label, reads)
+        commit(lake, load_id, parts)
+        lake.log_load(
+            load_id, logged_files(force_id, label, report.files, report.rows_replaced, as_at)
+        )
+        lake.tidy(LAKE_TABLES)
     return report
 
 
-def _read_stored(generation: Path | None, table: str, schema: pa.Schema) -> pa.Table:
-    if generation is None or not (generation / f"{table}.parquet").is_file():
-        return schema.empty_table()
-    return pq.read_table(generation / f"{table}.parquet", schema=schema)
-
-
-def _keyed_replace(stored: pa.Table, new: pa.Table, key: tuple[str, ...]) -> tuple[pa.Table, int]:
-    """Stored rows whose key is not in ``new``, then ``new``, sorted by key; and rows replaced."""
-    if stored.num_rows == 0:
-        merged = new
-        replaced = 0
-    else:
-        new_keys = {tuple(r.values()) for r in new.select(list(key)).to_pylist()}
-        keep = [tuple(r.values()) not in new_keys for r in stored.select(list(key)).to_pylist()]
-        kept = stored.filter(pa.array(keep, pa.bool_()))
-        replaced = stored.num_rows - kept.num_rows
-        merged = pa.concat_tables([kept, new])
-    return merged.sort_by([(k, "ascending") for k in key]), replaced
-
-
-def _merged_rejects(old: Path | None, reads: dict[str, ExtractRead], force_id: str) -> pa.Table:
-    """Rejects of earlier loads of files not read now, then this load's rejects."""
-    previous = _read_stored(old, "rejects", STORED_REJECT_SCHEMA)
-    files_now = [r.source_file for r in reads.values()]
-    if previous.num_rows:
-        keep = [f not in files_now for f in previous.column("source_file").to_pylist()]
-        previous = previous.filter(pa.array(keep, pa.bool_()))
-    parts = [previous]
-    for read in reads.values():
-        rejects = read.rejects_arrow()
-        parts.append(
-            pa.Table.from_arrays(
-                [pa.array([force_id] * rejects.num_rows, pa.string()), *rejects.columns],
-                schema=STORED_REJECT_SCHEMA,
-            )
-        )
-    order = [("source_file", "ascending"), ("source_row", "ascending")]
-    return pa.concat_tables(parts).sort_by(order)
-
-
-def _write(table: pa.Table, path: Path) -> None:
-    pq.write_table(table.replace_schema_metadata(None), path, compression="zstd")
-    with path.open("rb") as fh:
-        os.fsync(fh.fileno())
-
-
-def _commit(lake: Lake, force_id: str, generation: str) -> None:
-    base = _force_dir(lake, force_id)
-    pointer = base / "CURRENT"
-    previous = pointer.read_text(encoding="utf-8").strip() if pointer.is_file() else None
-    tmp = base / f".CURRENT.{uuid.uuid4().hex[:8]}.tmp"
-    tmp.write_text(generation, encoding="utf-8")
-    with tmp.open("rb") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp, pointer)
-    # Keep the previous generation for a reader that opened it just before the swap.
-    for child in base.iterdir():
-        if child.is_dir() and child.name not in {generation, previous}:
-            shutil.rmtree(child, ignore_errors=True)
-        elif child.name.startswith(".CURRENT."):
-            child.unlink(missing_ok=True)
-
-
-def _write_log(lake: Lake, report: OffenderLoadReport) -> None:
-    now = datetime.now(UTC)
-    rows = [
-        {
-            "load_id": report.load_id,
-            "loaded_at": now,
-            "force_id": report.force_id,
-            "snapshot": report.snapshot,
-            "as_at": report.as_at,
-            "table_name": f.table_name,
-            "source_file": f.source_file,
-            "rows_read": f.rows_read,
-            "rows_loaded": f.rows_loaded,
-            "rows_rejected": f.rows_rejected,
-            "rows_replaced": report.rows_replaced.get(f.table_name, 0),
-        }
-        for f in report.files
-    ]
-    atomic_write_parquet(
-        pa.Table.from_pylist(rows, schema=LOAD_LOG_SCHEMA),
-        lake.root / "offenders" / "load_log" / f"{report.load_id}.parquet",
-    )
-
-
-# --- reading back ---------------------------------------------------------------------------
-
-
-def _empty_select(schema: pa.Schema) -> str:
-    types = {
-        pa.string(): "VARCHAR",
-        pa.date32(): "DATE",
-        pa.float64(): "DOUBLE",
-        pa.int64(): "BIGINT",
-        pa.timestamp("us", tz="UTC"): "TIMESTAMPTZ",
+def offender_view_sql(sql: dict[str, str]) -> dict[str, str]:
+    """The SELECTs behind ``offender_rejects`` and ``offender_loads``, over the one rejects
+    table and the one load log (given in ``sql``, as ``store.connection.view_sql`` builds
+    them; empty until something is loaded)."""
+    tables = "(" + ", ".join(f"'{t}'" for t in OFFENDER_TABLES) + ")"
+    out = {
+        "offender_rejects": f"SELECT {', '.join(REJECT_COLUMNS)} FROM ({sql['rejects']}) "
+        f"WHERE table_name IN {tables}"
     }
-    cols = ", ".join(f"CAST(NULL AS {types[f.type]}) AS {f.name}" for f in schema)
-    return f"SELECT {cols} WHERE false"
-
-
-def offender_view_sql(lake: Lake) -> dict[str, str]:
-    """The SELECT behind each offender view (every force's current generation; empty until
-    loaded): the extract tables, ``offender_rejects`` and ``offender_loads``."""
-    base = lake.root / "offenders"
-    generations = (
-        [g for d in sorted(base.glob("force_id=*")) if (g := _current_of(d)) is not None]
-        if base.is_dir()
-        else []
-    )
-    sql: dict[str, str] = {}
-    for spec in EXTRACT_FILES:
-        files = [str(g / f"{spec.table}.parquet") for g in generations]
-        sql[spec.table] = _parquet_or_empty(files, table_schema(spec.table))
-    sql["offender_rejects"] = _parquet_or_empty(
-        [str(g / "rejects.parquet") for g in generations], STORED_REJECT_SCHEMA
-    )
-    logs = sorted(str(p) for p in (base / "load_log").glob("*.parquet")) if base.is_dir() else []
-    sql["offender_loads"] = _parquet_or_empty(logs, LOAD_LOG_SCHEMA)
-    return sql
-
-
-def _current_of(force_dir: Path) -> Path | None:
-    pointer = force_dir / "CURRENT"
-    if not pointer.is_file():
-        return None
-    folder = force_dir / pointer.read_text(encoding="utf-8").strip()
-    return folder if folder.is_dir() else None
-
-
-def _parquet_or_empty(files: list[str], schema: pa.Schema) -> str:
-    if not files:
-        return _empty_select(schema)
-    listed = sql_list(files)
-    return f"SELECT * FROM read_parquet({listed}, union_by_name = true)"
+    if "load_log" in sql:
+        cols = ", ".join("logged_at AS loaded_at" if c == "loaded_at" else c for c in LOAD_COLUMNS)
+        out["offender_loads"] = (
+            f"SELECT {cols} FROM ({sql['load_log']}) WHERE table_name IN {tables}"
+        )
+    else:
+        types = {"loaded_at": "TIMESTAMPTZ", "as_at": "DATE"}
+        types |= {c: "BIGINT" for c in LOAD_COLUMNS if c.startswith("rows_")}
+        cols = ", ".join(f"CAST(NULL AS {types.get(c, 'VARCHAR')}) AS {c}" for c in LOAD_COLUMNS)
+        out["offender_loads"] = f"SELECT {cols} WHERE false"
+    return out
 
 
 def stored_table(table: str, force_id: str, data_dir: Where = None) -> pa.Table:
-    """One stored table of one force (empty with its schema before any load)."""
+    """One stored table of one force (empty with its schema before any load); ``rejects``:
+    the force's rejected rows of every offender table."""
     lake = Lake(workspace_for(data_dir).data_dir)
-    schema = STORED_REJECT_SCHEMA if table == "rejects" else table_schema(table)
-    return _read_stored(current_generation(lake, force_id), table, schema)
+    migrate_if_idle(lake)
+    if table == "rejects":
+        rejects = read_stored_rejects(lake, OFFENDER_TABLES, force_id).select(list(REJECT_COLUMNS))
+        return rejects.sort_by([("source_file", "ascending"), ("source_row", "ascending")])
+    if table not in OFFENDER_TABLES:
+        raise KeyError(f"no offender table {table!r}")
+    stored = read_stored(lake, table, force_id)
+    return stored.add_column(0, "force_id", pa.array([force_id] * stored.num_rows, pa.string()))

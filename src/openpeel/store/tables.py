@@ -4,8 +4,8 @@ A table's partitioning decides what one load replaces:
 
 - ``("force_id", "month")`` — police.uk files: one partition per force-month; a newer snapshot
   of a force-month supersedes the older one.
-- ``("vintage",)`` (or any other manifest columns) — e.g. an official spreadsheet by edition:
-  each edition its own partition, all current.
+- ``("publication", "period")`` — official statistics: one partition per publication and
+  period; a later edition of the same publication and period supersedes the earlier one.
 - ``()`` — a keyed table (call logs, incidents, published 999 figures): one partition holding the
   whole table; a load merges its rows into it by ``key`` and commits the merged whole.
 
@@ -15,7 +15,7 @@ one load log (``store/lake.py``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -25,10 +25,13 @@ from openpeel.sources.crime_recording import INCIDENTS as RECORDING_INCIDENTS
 from openpeel.sources.crime_recording import RECORDED_CRIMES
 from openpeel.sources.incidents import INCIDENT_COLUMNS
 from openpeel.sources.internal_extract import ExtractFile
+from openpeel.sources.offenders import EXTRACT_FILES as OFFENDER_FILES
 from openpeel.sources.policeuk_tables import TABLES, Column, table_columns
+from openpeel.sources.publications.reader import TIDY_SCHEMA
+from openpeel.sources.vulnerability_extract import TABLES as VULNERABILITY_TABLES
 
-#: Manifest columns a table may be partitioned by.
-PARTITION_KEYS = ("force_id", "month", "vintage")
+#: Columns a table may be partitioned by (the manifest's, or given with a staged part).
+PARTITION_KEYS = ("force_id", "month", "vintage", "publication", "period")
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,8 @@ class LakeTable:
             with the same key).
         keep_superseded: keep an older snapshot of a partition (out of queries) when a newer
             one replaces it, rather than deleting it.
+        own_view: the table's store builds its query view (its files keep the columns the
+            partition names, as published), rather than ``store.connection``.
     """
 
     name: str
@@ -50,6 +55,7 @@ class LakeTable:
     partition_by: tuple[str, ...]
     key: tuple[str, ...] = ()
     keep_superseded: bool = True
+    own_view: bool = False
 
     def __post_init__(self) -> None:
         unknown = set(self.partition_by) - set(PARTITION_KEYS)
@@ -89,21 +95,37 @@ EXTRACT_SQL_TYPES = {
     "timestamp": "TIMESTAMP",
     "number": "DOUBLE",
     "integer": "BIGINT",
+    "flag": "BOOLEAN",
+    "month": "TIMESTAMP",
+    "text": "VARCHAR",
 }
 
 
-def extract_columns(spec: ExtractFile) -> tuple[Column, ...]:
-    """The lake columns of a force-internal extract file held one partition per force: the
+def force_extract_columns(declared: Iterable[Column]) -> tuple[Column, ...]:
+    """The lake columns of a force-internal extract table held one partition per force: the
     force, the declared columns, then the file lineage and the load's snapshot."""
     return (
         Column("force_id", "VARCHAR", "the force the extract came from"),
-        *(Column(c.name, EXTRACT_SQL_TYPES[c.kind], c.definition) for c in spec.columns),
+        *declared,
         Column("source_file", "VARCHAR", "file the row was read from"),
         Column(
             "source_row", "BIGINT", "record number within the file (1 = first row after header)"
         ),
         Column("snapshot", "VARCHAR", "the load's label (synthetic-... for synthetic extracts)"),
     )
+
+
+def extract_columns(spec: ExtractFile) -> tuple[Column, ...]:
+    """The lake columns of a file declared with ``sources.internal_extract``."""
+    return force_extract_columns(
+        Column(c.name, EXTRACT_SQL_TYPES[c.kind], c.definition) for c in spec.columns
+    )
+
+
+def force_extract_table(name: str, columns: tuple[Column, ...], key: tuple[str, ...]) -> LakeTable:
+    """A force-internal extract table: one partition per force, merged by key on every load
+    (``store/force_extract.py``)."""
+    return LakeTable(name, columns, ("force_id",), ("force_id", *key), keep_superseded=False)
 
 
 #: The figures of closed crime data integrity audits (published by ``crime_audit`` on closing,
@@ -128,6 +150,16 @@ CRIME_AUDIT_COLUMNS: tuple[Column, ...] = (
     Column("snapshot", "VARCHAR", "the extract's snapshot (synthetic-... for synthetic data)"),
 )
 
+#: SQL types of the Arrow types of published official figures.
+_OFFICIAL_TYPES = {"string": "VARCHAR", "double": "DOUBLE", "int64": "BIGINT"}
+
+#: Official statistics (``store/official.py``): every published cell, one partition per
+#: publication and period (the files keep both columns, as published).
+OFFICIAL_COLUMNS: tuple[Column, ...] = tuple(
+    Column(f.name, _OFFICIAL_TYPES[str(f.type)], f"published {f.name.replace('_', ' ')}")
+    for f in TIDY_SCHEMA
+)
+
 #: Every table, by name. A new source adds its tables here.
 LAKE_TABLES: dict[str, LakeTable] = {
     **{name: LakeTable(name, table_columns(name), FORCE_MONTH) for name in TABLES},
@@ -140,18 +172,18 @@ LAKE_TABLES: dict[str, LakeTable] = {
     "incidents": LakeTable(
         "incidents", INCIDENT_COLUMNS, (), ("force_id", "incident_id"), keep_superseded=False
     ),
-    # The crime recording extract (store/crime_recording.py): one partition per force, merged
-    # by key on every load.
+    # Force-internal extracts, one partition per force merged by key on every load: crime
+    # recording (store/crime_recording.py), offender management (store/offenders.py) and
+    # protecting vulnerable people (store/vulnerability.py, views vulnerability_<table>).
     **{
-        spec.table: LakeTable(
-            spec.table,
-            extract_columns(spec),
-            ("force_id",),
-            ("force_id", *spec.key),
-            keep_superseded=False,
-        )
-        for spec in (RECORDING_INCIDENTS, RECORDED_CRIMES)
+        spec.table: force_extract_table(spec.table, extract_columns(spec), spec.key)
+        for spec in (RECORDING_INCIDENTS, RECORDED_CRIMES, *OFFENDER_FILES)
     },
+    **{
+        spec.table: force_extract_table(spec.table, extract_columns(spec), spec.key)
+        for spec in VULNERABILITY_TABLES.values()
+    },
+    "official": LakeTable("official", OFFICIAL_COLUMNS, ("publication", "period"), own_view=True),
     "crime_recording_audits": LakeTable(
         "crime_recording_audits",
         CRIME_AUDIT_COLUMNS,

@@ -455,6 +455,17 @@ def _workforce(path: Path, listed: list[_Force], year: int, rng: np.random.Gener
         ["Police force", "Male", *[""] * 6, "Female", *[""] * 6, "Total all officers"],
         ["", *D2_GROUPS, "Total male", *D2_GROUPS, "Total female", ""],
     ]
+    s2: list[Row] = [
+        [
+            "Table S2  Police officers (headcount), by police force area, gender and "
+            f"full-/part-time employment, {at}"
+        ],
+        [],
+        ["England and Wales", "", "", "", "", "", "", "Headcount"],
+        ["Police force", "Police officers", "", "", "", "", "", ""],
+        ["", "Male", "", "", "Female", "", "", "Total"],
+        ["", "Full-time", "Part-time", "", "Full-time", "Part-time", "", ""],
+    ]
     joiners: list[Row] = []
     leavers: list[Row] = []
     for f in listed:
@@ -476,6 +487,13 @@ def _workforce(path: Path, listed: list[_Force], year: int, rng: np.random.Gener
         stated = total - by_sex[0][5] - by_sex[1][5]
         d1.append([f.name, round(minority_fte, 2), minority_fte / stated * 100, residents * 100])
         h1.append([f.name, by_sex[0][-1], by_sex[1][-1], total])
+        # Headcount above FTE by the part-time officers (about 2.5%, as in the real tables);
+        # no random draw, so every other synthetic figure stays as it was.
+        part_time = [round(by_sex[0][-1] * 0.01), round(by_sex[1][-1] * 0.06)]
+        full_time = [round(by_sex[0][-1] - 0.5 * part_time[0]), 0]
+        full_time[1] = round(by_sex[1][-1] - 0.5 * part_time[1])
+        heads = [full_time[0], part_time[0], "", full_time[1], part_time[1], ""]
+        s2.append([f.name, *heads, sum(full_time) + sum(part_time)])
         for table, size, share in (
             (joiners, 0.08, residents * float(rng.uniform(0.5, 1.0))),
             (leavers, 0.06, officer_share * float(rng.uniform(0.8, 1.2))),
@@ -507,6 +525,7 @@ def _workforce(path: Path, listed: list[_Force], year: int, rng: np.random.Gener
             "Table_D3": movers("D3", "joiners") + joiners + note,
             "Table_D4": movers("D4", "leavers") + leavers + note,
             "Table_JL1": [[f"Table JL1  Police officer joiners and leavers, {at}"]],
+            "Table_S2": s2 + note,
         },
     )
 

@@ -31,6 +31,10 @@ class TooManyRequests(Exception):
         self.retry_after_seconds = retry_after_seconds
 
 
+class ServerBusy(Exception):
+    """The app cannot take one more expensive computation now: try again shortly (503)."""
+
+
 @dataclass
 class _Client:
     running: int = 0

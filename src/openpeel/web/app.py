@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from openpeel.config import workspace
+from openpeel.config import Workspace, workspace
 from openpeel.database.engine import cached_engine, session_factory
 from openpeel.database.migrate import require_schema
 from openpeel.errors import UserInputError
@@ -35,6 +36,7 @@ from openpeel.report.summary import GRADE_MEANING
 from openpeel.report.wording import plain
 from openpeel.scrutiny.records import has_synthetic_records
 from openpeel.web import (
+    compute_pool,
     routes_assess,
     routes_audits,
     routes_auth,
@@ -47,8 +49,13 @@ from openpeel.web import (
     routes_stop_search,
     routes_vulnerability,
 )
-from openpeel.web.admission import ClientLimiter, Ticket, TooManyRequests, current_ticket
-from openpeel.web.public_data import ServerBusy
+from openpeel.web.admission import (
+    ClientLimiter,
+    ServerBusy,
+    Ticket,
+    TooManyRequests,
+    current_ticket,
+)
 from openpeel.web.rendering import pct, render, stratum_label
 from openpeel.web.security import (
     ANON_COOKIE,
@@ -80,6 +87,9 @@ DATA_PAGES = (
     "/assess",
 )
 
+#: What the compute workers import when they start (what their computations need).
+COMPUTE_MODULES = ("openpeel.web.routes_stop_search", "openpeel.report.panels")
+
 
 def create_app(
     engine: Engine | None = None,
@@ -88,6 +98,7 @@ def create_app(
     https_only: bool = False,
     is_synthetic: bool | None = None,
     trusted_proxies: Sequence[str] | None = None,
+    where: Workspace | None = None,
 ) -> FastAPI:
     """Build the app on a migrated database.
 
@@ -100,12 +111,17 @@ def create_app(
         is_synthetic: force the synthetic-data banner on or off; None asks the database.
         trusted_proxies: addresses of reverse proxies whose ``X-Forwarded-For`` names the
             client (default: the ``trusted_proxies`` setting; none).
+        where: the workspace already resolved by the caller (``openpeel serve``); else one is
+            resolved from ``data_dir`` and ``database_url`` over the environment.
     """
-    where = workspace(data_dir, database_url=database_url)
+    if where is None:
+        where = workspace(data_dir, database_url=database_url)
     if engine is None:
         engine = cached_engine(where.database_url)
     require_schema(engine)
-    app = FastAPI(title="openpeel", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(
+        title="openpeel", docs_url=None, redoc_url=None, openapi_url=None, lifespan=_lifespan
+    )
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     app.state.workspace = where
@@ -118,6 +134,8 @@ def create_app(
     app.state.trusted_proxies = frozenset(trusted_proxies)
     #: Each client's allowance of requests that need new computations (see admission.py).
     app.state.limiter = ClientLimiter()
+    #: The worker processes computing the public pages' views (see compute_pool.py).
+    compute_pool.pool().resize(where.settings.web_compute_processes)
     with app.state.sessions() as session:
         app.state.secret = load_secret(session)
     web = resources.files("openpeel.web")
@@ -259,6 +277,13 @@ def create_app(
     app.include_router(routes_offenders.router)
     app.include_router(routes_audits.router)
     return app
+
+
+@asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    # The compute workers start with the server, not with its first visitor.
+    compute_pool.pool().warm(COMPUTE_MODULES)
+    yield
 
 
 def _lookup(app: FastAPI, token: str) -> Any:

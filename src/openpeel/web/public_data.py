@@ -8,6 +8,8 @@ they show, computed by the report library and kept in a bounded cache.
   wait for it), while computations of different keys run side by side, each on its own DuckDB
   connection from a small pool (``COMPUTE_SLOTS`` per data directory; a DuckDB connection is
   not safe to share between threads).
+- **Apart**: the heavy computations (a section's panels, an explorer view) run in worker
+  processes (``computed``, ``compute_pool``), so that they never hold the server's process.
 - **Fair**: a computation counts against its client's allowance (``openpeel.web.admission``);
   a client asking for too many new views at once gets a 429 while everyone else is served.
 - **Stored**: below the memory cache, each view is read from the data directory's stored views
@@ -42,7 +44,8 @@ from openpeel.reference.forces import force
 from openpeel.report.model import Panel
 from openpeel.report.stored_views import Views
 from openpeel.store.lake_version import lake_version
-from openpeel.web import admission, lake_snapshot
+from openpeel.web import admission, compute_pool, lake_snapshot
+from openpeel.web.admission import ServerBusy
 
 T = TypeVar("T")
 CACHE_SIZE = 256
@@ -64,10 +67,6 @@ _STAMPS: dict[str, tuple[float, str]] = {}
 #: the version that folder holds when known).
 _POOLS: dict[str, tuple[str, queue.LifoQueue[Any], Path, str | None]] = {}
 _HELD = threading.local()
-
-
-class ServerBusy(Exception):
-    """Every connection stayed busy for ``WAIT_SECONDS``: try again shortly (503)."""
 
 
 def cached(key: tuple[Any, ...], make: Callable[[], T]) -> T:
@@ -97,6 +96,19 @@ def cached(key: tuple[Any, ...], make: Callable[[], T]) -> T:
             for data_dir in list(_POOLS):
                 refresh(Path(data_dir), force=True)
         raise AssertionError("unreachable")
+
+
+def computed(key: tuple[Any, ...], function: Callable[..., T], *args: Any) -> T:
+    """The value for key, as ``cached`` gives it, computed as ``function(*args)`` in a worker
+    process of the compute pool (``compute_pool``): the server's process only waits for it.
+    ``function`` is defined at a module's top level and it, its arguments and its value pickle;
+    inside it, ``cached`` and ``connection`` work as on the server (the worker's own)."""
+    return cached(key, lambda: compute_pool.pool().run(_compute, key, function, args))
+
+
+def _compute(key: tuple[Any, ...], function: Callable[..., T], args: tuple[Any, ...]) -> T:
+    """Run in a worker: the value for key from the worker's cache, else computed there."""
+    return cached(key, lambda: function(*args))
 
 
 def is_cached(key: tuple[Any, ...]) -> bool:
@@ -334,7 +346,11 @@ def choose(
 def section_panels(data_dir: Path, section: str, force_id: str, period: Period) -> list[Panel]:
     """The report's panels of one section (cached; stored)."""
     key = ("section", str(data_dir), section, force_id, period.start, period.end)
-    return cached(key, lambda: views(data_dir).section_panels(section, force_id, period))
+    return computed(key, _section_panels, data_dir, section, force_id, period)
+
+
+def _section_panels(data_dir: Path, section: str, force_id: str, period: Period) -> list[Panel]:
+    return views(data_dir).section_panels(section, force_id, period)
 
 
 def csv_text(result: IndicatorResult) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from openpeel.scrutiny import audit, queries, records, users
 from openpeel.scrutiny.models import ROLES, User
@@ -16,6 +16,7 @@ from openpeel.web.scrutiny_access import (
     MAX_UPLOAD_BYTES,
     RECORD_VIEWERS,
     bad_request,
+    change_or_explain,
 )
 from openpeel.web.security import protected_router
 
@@ -83,10 +84,11 @@ def create_user(
     password: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
     """Create a user (administrator)."""
-    try:
-        users.add_user(db, username, password, role, display_name or None, user.id)
-    except users.UserError as err:
-        db.rollback()
-        return bad_request(request, str(err), "/admin/users")
-    db.commit()
-    return RedirectResponse("/admin/users", status_code=303)
+    return change_or_explain(
+        request,
+        db,
+        lambda: users.add_user(db, username, password, role, display_name or None, user.id),
+        users.UserError,
+        "/admin/users",
+        "/admin/users",
+    )

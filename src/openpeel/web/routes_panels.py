@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from openpeel.reference.forces import forces
 from openpeel.scrutiny import queries, report, reviews, sampling, users
@@ -20,6 +20,7 @@ from openpeel.web.scrutiny_access import (
     DB,
     REPORT_READERS,
     bad_request,
+    change_or_explain,
     form_date,
     meeting_for,
     panel_for,
@@ -52,13 +53,14 @@ def create_panel(
     force_id: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     """Create a panel (administrator)."""
-    try:
-        panel = users.add_panel(db, name, force_id, user.id)
-    except users.UserError as err:
-        db.rollback()
-        return bad_request(request, str(err), "/scrutiny")
-    db.commit()
-    return RedirectResponse(f"/scrutiny/panels/{panel.id}", status_code=303)
+    return change_or_explain(
+        request,
+        db,
+        lambda: users.add_panel(db, name, force_id, user.id),
+        users.UserError,
+        "/scrutiny",
+        lambda panel: f"/scrutiny/panels/{panel.id}",
+    )
 
 
 @router.get("/scrutiny/panels/{panel_id}", response_class=HTMLResponse)
@@ -90,13 +92,15 @@ def add_panel_member(
 ) -> Response:
     """Attach a user to a panel (administrator)."""
     panel = panel_for(db, user, panel_id)
-    try:
-        users.add_member(db, panel, users.get_user(db, username), user.id)
-    except users.UserError as err:
-        db.rollback()
-        return bad_request(request, str(err), f"/scrutiny/panels/{panel_id}")
-    db.commit()
-    return RedirectResponse(f"/scrutiny/panels/{panel_id}", status_code=303)
+    back = f"/scrutiny/panels/{panel_id}"
+    return change_or_explain(
+        request,
+        db,
+        lambda: users.add_member(db, panel, users.get_user(db, username), user.id),
+        users.UserError,
+        back,
+        back,
+    )
 
 
 @router.get("/scrutiny/panels/{panel_id}/trends", response_class=HTMLResponse)
@@ -125,8 +129,10 @@ def create_meeting(
 ) -> Response:
     """Create a meeting of a panel (its coordinator)."""
     panel = panel_for(db, user, panel_id)
-    try:
-        meeting = sampling.add_meeting(
+    return change_or_explain(
+        request,
+        db,
+        lambda: sampling.add_meeting(
             db,
             panel,
             title,
@@ -134,12 +140,11 @@ def create_meeting(
             form_date(period_from, "period start"),
             form_date(period_to, "period end"),
             user.id,
-        )
-    except sampling.SamplingError as err:
-        db.rollback()
-        return bad_request(request, str(err), f"/scrutiny/panels/{panel_id}")
-    db.commit()
-    return RedirectResponse(f"/scrutiny/meetings/{meeting.id}", status_code=303)
+        ),
+        sampling.SamplingError,
+        f"/scrutiny/panels/{panel_id}",
+        lambda meeting: f"/scrutiny/meetings/{meeting.id}",
+    )
 
 
 @router.get("/scrutiny/meetings/{meeting_id}", response_class=HTMLResponse)
@@ -184,24 +189,22 @@ def draw(
         return bad_request(
             request, "size and seed must be whole numbers", f"/scrutiny/meetings/{meeting_id}"
         )
-    try:
+
+    def draw_it() -> None:
         spec = sampling.parse_strata(strata) if design == "stratified" else None
         sampling.draw_sample(db, meeting, design, n, spec, chosen_seed, user.id)
-    except sampling.SamplingError as err:
-        db.rollback()
-        return bad_request(request, str(err), f"/scrutiny/meetings/{meeting_id}")
-    db.commit()
-    return RedirectResponse(f"/scrutiny/meetings/{meeting_id}", status_code=303)
+
+    back = f"/scrutiny/meetings/{meeting_id}"
+    return change_or_explain(request, db, draw_it, sampling.SamplingError, back, back)
 
 
 @router.post("/scrutiny/meetings/{meeting_id}/close", response_model=None)
 def close(request: Request, meeting_id: RecordId, db: DB, user: User = COORDINATOR) -> Response:
     """Close the meeting: reviews are frozen (its coordinator)."""
     meeting = meeting_for(db, user, meeting_id)
-    try:
+    back = f"/scrutiny/meetings/{meeting_id}"
+
+    def close_it() -> None:
         reviews.close_meeting(db, meeting, user.id)
-    except reviews.ReviewError as err:
-        db.rollback()
-        return bad_request(request, str(err), f"/scrutiny/meetings/{meeting_id}")
-    db.commit()
-    return RedirectResponse(f"/scrutiny/meetings/{meeting_id}", status_code=303)
+
+    return change_or_explain(request, db, close_it, reviews.ReviewError, back, back)

@@ -19,6 +19,7 @@ from openpeel.web.scrutiny_access import (
     MEMBER,
     REPORT_READERS,
     bad_request,
+    change_or_explain,
     item_for,
 )
 from openpeel.web.security import protected_router
@@ -86,10 +87,11 @@ def liaison_response(
 ) -> Response:
     """Record the force's response to a record graded red (force liaison of the panel)."""
     item, _meeting_found = item_for(db, user, item_id)
-    try:
-        reviews.respond(db, item, user, response)
-    except reviews.ReviewError as err:
-        db.rollback()
-        return bad_request(request, str(err), f"/scrutiny/items/{item_id}")
-    db.commit()
-    return RedirectResponse(f"/scrutiny/items/{item_id}?saved=1", status_code=303)
+    return change_or_explain(
+        request,
+        db,
+        lambda: reviews.respond(db, item, user, response),
+        reviews.ReviewError,
+        f"/scrutiny/items/{item_id}",
+        f"/scrutiny/items/{item_id}?saved=1",
+    )

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+from pathlib import Path as FilePath
 from typing import Annotated, Any
 
 import pandas as pd
-from fastapi import HTTPException, Query, Request
+from fastapi import HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from openpeel.calendar import Period
 from openpeel.errors import OpenpeelError, UserInputError
+from openpeel.formatting import number_text
+from openpeel.formatting import percent_text as share_text
 from openpeel.indicators.explorer import ExplorerFilters
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.forces import force_label
 from openpeel.reference.vocabularies import code_name
 from openpeel.report import charts
+from openpeel.report.chart_export import chart_html, chart_png
 from openpeel.report.panels import display, label
+from openpeel.report.wording import plain
 from openpeel.web import public_data
+from openpeel.web.explorer_charts import ChartView, explorer_charts
 from openpeel.web.rendering import render
 from openpeel.web.routes_overview import PublicScope, common, query_string, scope_of
 from openpeel.web.security import protected_router
@@ -50,26 +56,87 @@ def _filters(
     return filters
 
 
+def _key(
+    kind: str, data_dir: FilePath, force_id: str, period: Period, *rest: Any
+) -> tuple[Any, ...]:
+    return (kind, str(data_dir), force_id, period.start, period.end, *rest)
+
+
 def _options(request: Request, force_id: str, period: Period) -> dict[str, list[str]]:
-    """The values each filter takes in the force's searches of the period (cached)."""
+    """The values each filter takes in the force's searches of the period (cached; computed in
+    a worker process)."""
     data_dir = request.app.state.data_dir
-    return public_data.cached(
-        ("options", str(data_dir), force_id, period.start, period.end),
-        lambda: public_data.views(data_dir).explorer_options(force_id, period),
-    )
+    key = _key("options", data_dir, force_id, period)
+    return public_data.computed(key, _filter_options, data_dir, force_id, period)
+
+
+def _filter_options(data_dir: FilePath, force_id: str, period: Period) -> dict[str, list[str]]:
+    return public_data.views(data_dir).explorer_options(force_id, period)
+
+
+def _explored(
+    data_dir: FilePath, force_id: str, period: Period, filters: ExplorerFilters
+) -> IndicatorResult:
+    return public_data.views(data_dir).explore(force_id, period, filters)
 
 
 def _result(
     request: Request, force_id: str, period: Period, filters: ExplorerFilters
 ) -> IndicatorResult:
     data_dir = request.app.state.data_dir
-    key = ("explore", str(data_dir), force_id, period.start, period.end, filters)
+    key = _key("explore", data_dir, force_id, period, filters)
     try:
-        return public_data.cached(
-            key, lambda: public_data.views(data_dir).explore(force_id, period, filters)
-        )
+        return public_data.computed(key, _explored, data_dir, force_id, period, filters)
     except OpenpeelError as error:
         raise HTTPException(status_code=400, detail=str(error).splitlines()[0]) from error
+
+
+def _chart(result: IndicatorResult) -> ChartView | None:
+    """The main chart: the share of matching searches by ethnic group, with its table."""
+    t = result.table
+    shown = t[(t.group != "all") & (t.searches.fillna(0) > 0)].assign(
+        group=lambda d: d.group.map(label)
+    )
+    if shown.empty:
+        return None
+    description = "Bar chart of the share of matching searches by group: " + "; ".join(
+        f"{g.group} {share_text(g.share)} ({number_text(g.searches, 0)})"
+        for g in shown.itertuples()
+    )
+    chart = charts.interval_bars(
+        shown,
+        "group",
+        "share",
+        "share_low",
+        "share_high",
+        "Share of matching searches",
+        "Ethnic group",
+        percent=True,
+    )
+    table = display(
+        result.table.assign(group=result.table.group.map(label)),
+        {
+            "group": ("Group", "text"),
+            "searches": ("Searches", "int"),
+            "share": ("Share", "share"),
+            "share_low": ("Low", "share"),
+            "share_high": ("High", "share"),
+            "rate_per_1000": ("Per 1,000 a year", "num"),
+            "rate_low": ("Rate low", "num"),
+            "rate_high": ("Rate high", "num"),
+            "reason": ("Why empty", "text"),
+        },
+    )
+    return ChartView(
+        "ethnicity",
+        "Matching searches by ethnic group",
+        result,
+        chart.to_dict(),
+        charts.to_svg(chart, description),
+        description,
+        table,
+        caveats=result.caveats,
+    )
 
 
 #: The vocabulary of each explorer filter whose values are codes (``outcome`` is a group).
@@ -124,40 +191,70 @@ class Rows:
 
 
 def _view(
-    request: Request, force_id: str, period: Period, filters: ExplorerFilters
+    data_dir: FilePath,
+    force_id: str,
+    period: Period,
+    filters: ExplorerFilters,
+    boundaries: FilePath | None,
 ) -> dict[str, Any]:
-    """Everything the explorer page shows for one filter set (cached whole by the caller)."""
-    data_dir = request.app.state.data_dir
-    result = _result(request, force_id, period, filters)
-    svg, description = public_data.views(data_dir).explorer_chart(force_id, period, filters)
+    """Everything the explorer page shows for one filter set (cached whole by the caller; run
+    in a worker process, where the result and the options come from the worker's cache)."""
+    result = public_data.cached(
+        _key("explore", data_dir, force_id, period, filters),
+        lambda: _explored(data_dir, force_id, period, filters),
+    )
+    main = _chart(result)
+    try:
+        more, problems = explorer_charts(
+            public_data.connection(data_dir), force_id, period, filters, boundaries
+        )
+    except OpenpeelError as error:
+        more, problems = [], [f"No further charts: {str(error).splitlines()[0]}"]
+    views = [v for v in (main, *more) if v is not None]
     if result.is_synthetic or public_data.lake_is_synthetic(data_dir, force_id):
-        svg = charts.mark_synthetic(svg)
-    options = _options(request, force_id, period)
-    table = display(
-        result.table.assign(group=result.table.group.map(label)),
-        {
-            "group": ("Group", "text"),
-            "searches": ("Searches", "int"),
-            "share": ("Share", "share"),
-            "share_low": ("Low", "share"),
-            "share_high": ("High", "share"),
-            "rate_per_1000": ("Per 1,000 a year", "num"),
-            "rate_low": ("Rate low", "num"),
-            "rate_high": ("Rate high", "num"),
-            "reason": ("Why empty", "text"),
-        },
+        for view in views:
+            view.svg = charts.mark_synthetic(view.svg)
+            view.is_synthetic = True
+    options = public_data.cached(
+        _key("options", data_dir, force_id, period),
+        lambda: _filter_options(data_dir, force_id, period),
     )
     return {
         "result": result,
         "heading": heading(force_id, period, filters),
-        "table": Rows(table),
+        "table": Rows(main.table if main is not None else pd.DataFrame()),
         "option_names": {
             name: [(v, option_text(name, v)) for v in values] for name, values in options.items()
         },
-        "chart_svg": svg,
-        "chart_description": description,
+        "chart_svg": main.svg if main is not None else "",
+        "chart_description": main.description
+        if main is not None
+        else "No searches match these filters.",
+        "charts": {v.chart_id: v for v in views},
+        "more_charts": [(v, Rows(v.table)) for v in more],
+        "chart_problems": problems,
         "options": options,
     }
+
+
+def _cached_view(
+    request: Request, force_id: str, period: Period, filters: ExplorerFilters
+) -> dict[str, Any]:
+    """The explorer's view for one filter set, computed once in a worker process."""
+    data_dir = request.app.state.data_dir
+    boundaries = request.app.state.workspace.settings.boundaries
+    try:
+        return public_data.computed(
+            _key("explore-view", data_dir, force_id, period, filters, boundaries),
+            _view,
+            data_dir,
+            force_id,
+            period,
+            filters,
+            boundaries,
+        )
+    except OpenpeelError as failure:
+        raise HTTPException(status_code=400, detail=str(failure).splitlines()[0]) from failure
 
 
 @router.get("/stop-search", response_class=HTMLResponse)
@@ -188,17 +285,7 @@ def explorer(
     filters = _filters(
         request, force_id, period, (ethnicity, legislation, object_, outcome, age, sex)
     )
-    view = public_data.cached(
-        (
-            "explore-view",
-            str(request.app.state.data_dir),
-            force_id,
-            period.start,
-            period.end,
-            filters,
-        ),
-        lambda: _view(request, force_id, period, filters),
-    )
+    view = _cached_view(request, force_id, period, filters)
     extra = {"ethnicity": filters.ethnicity, **filters.active()}
     status = 400 if error and not request.headers.get("HX-Request") else 200
     return render(
@@ -213,6 +300,7 @@ def explorer(
             "error": error,
             "csv_url": "/stop-search.csv?" + query_string(force_id, period, **extra),
             "share_url": "/stop-search?" + query_string(force_id, period, **extra),
+            "export_query": query_string(force_id, period, **extra),
         },
         status_code=status,
     )
@@ -240,4 +328,59 @@ def explorer_csv(
         public_data.csv_text(result),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+#: What a chart export is sent as: media type and file name ending.
+EXPORTS = {
+    "png": ("image/png", "png"),
+    "html": ("text/html; charset=utf-8", "html"),
+    "csv": ("text/csv; charset=utf-8", "csv"),
+}
+
+
+@router.get("/stop-search/charts/{chart_id}.{kind}")
+def explorer_chart_export(
+    request: Request,
+    chart_id: Annotated[str, Path(max_length=40, pattern=r"^[a-z0-9-]+$")],
+    kind: Annotated[str, Path(pattern=r"^(png|html|csv)$")],
+    scope: PublicScope,
+    ethnicity: Value = "self_defined",
+    legislation: Value = "",
+    object_: Annotated[str, Query(alias="object", max_length=60, pattern=r"^[a-z0-9_]*$")] = "",
+    outcome: Value = "",
+    age: Value = "",
+    sex: Value = "",
+) -> Response:
+    """One explorer chart as a PNG image, a standalone HTML page (works offline) or its CSV."""
+    force_id, period = scope
+    filters = _filters(
+        request, force_id, period, (ethnicity, legislation, object_, outcome, age, sex)
+    )
+    view = _cached_view(request, force_id, period, filters)
+    chart = view["charts"].get(chart_id)
+    if chart is None:
+        raise HTTPException(
+            status_code=404, detail=f"no chart {chart_id!r} for these filters in the explorer"
+        )
+    media, ending = EXPORTS[kind]
+    name = f"stop-search-{chart_id}-{force_id}-{period.start:%Y-%m}-{period.end:%Y-%m}.{ending}"
+    if kind == "csv":
+        body: bytes | str = public_data.csv_text(chart.result)
+    elif kind == "png":
+        body = chart_png(chart.svg)
+    else:
+        title = f"{chart.title}: {force_label(force_id)}, {period.label}"
+        body = chart_html(
+            title,
+            chart.svg,
+            chart.description,
+            chart.table,
+            chart.result.definition,
+            [plain(c) for c in chart.caveats],
+            chart.is_synthetic,
+            chart.spec,
+        )
+    return Response(
+        body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )

@@ -4,11 +4,12 @@ cannot be probed)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, HTTPException, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from openpeel.scrutiny import reviews, sampling, users
@@ -69,6 +70,29 @@ def bad_request(request: Request, message: str, back: str) -> HTMLResponse:
     return render(
         request, "error.html", {"status": 400, "message": message, "back": back}, status_code=400
     )
+
+
+T = TypeVar("T")
+
+
+def change_or_explain(
+    request: Request,
+    db: Session,
+    change: Callable[[], T],
+    refused: type[Exception],
+    back: str,
+    then: str | Callable[[T], str],
+) -> Response:
+    """Make a change a form asked for: when the library refuses it (``refused``), roll back and
+    show why with a way back to ``back``; otherwise commit and go to ``then`` (303), or to the
+    address ``then`` gives for what the change made."""
+    try:
+        made = change()
+    except refused as err:
+        db.rollback()
+        return bad_request(request, str(err), back)
+    db.commit()
+    return RedirectResponse(then if isinstance(then, str) else then(made), status_code=303)
 
 
 def form_date(value: str, name: str) -> date:

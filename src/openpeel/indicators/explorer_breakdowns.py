@@ -1,0 +1,223 @@
+"""The stop and search explorer's breakdowns: matching person searches by age, sex, object of
+search and outcome, and the more thorough searches (section 60, strip searches) by ethnic group.
+
+Each breakdown applies the explorer's filters except its own (the age chart under "sex: female"
+shows the women searched by age; filtering it by age too would leave one bar at 100%), and counts
+the same person searches as :func:`openpeel.indicators.explorer.explore`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, replace
+from typing import Any
+
+import pandas as pd
+
+from openpeel.calendar import Period
+from openpeel.errors import UserInputError
+from openpeel.indicators import stop_search as ss
+from openpeel.indicators.explorer import (
+    ETHNICITY_BASES,
+    FILTER_COLUMNS,
+    NOT_RECORDED,
+    ExplorerFilters,
+)
+from openpeel.indicators.result import IndicatorResult
+from openpeel.indicators.stop_search_outcomes import SECTION_60
+from openpeel.reference.vocabularies import vocabulary
+from openpeel.stats.intervals import wilson_interval
+
+#: Breakdown -> (the explorer filter it ignores, the vocabulary whose order it keeps or None to
+#: order by searches, most first).
+BREAKDOWNS: dict[str, tuple[str, str | None]] = {
+    "age": ("age", "age_range"),
+    "sex": ("sex", "gender"),
+    "object": ("object", None),
+    "outcome": ("outcome", None),
+}
+#: The more thorough searches, as (measure code, what it counts).
+THOROUGH = ("section_60", "strip_search")
+
+BREAKDOWN_DEFINITION = (
+    "searches: person searches (vehicle-only excluded) matching the explorer's filters other "
+    "than this breakdown's own, by {what} ('not_recorded' where the field is blank). share = "
+    "searches / all those matching searches, Wilson {level:.0%} interval."
+)
+THOROUGH_DEFINITION = (
+    "measure 'section_60' = person searches under section 60 of the Criminal Justice and Public "
+    "Order Act 1994 (no reasonable grounds needed inside an authorised area); 'strip_search' = "
+    "person searches with removal of more than outer clothing recorded. Per {basis} ethnic group "
+    "(and 'all'): searches = such searches matching the filters, of_searches = all matching "
+    "person searches of the group, share = searches / of_searches, Wilson {level:.0%} interval."
+)
+
+
+def _persons(con: Any, force_id: str, period: Period, filters: ExplorerFilters, skip: str) -> Any:
+    """The scope's person searches with every active filter but ``skip`` applied."""
+    sc = ss.scope(con, period, force_id)
+    persons = ss.person_searches_expr(ss.stop_searches_table(con, sc), sc)
+    for name, value in filters.active().items():
+        if name == skip:
+            continue
+        column = persons[FILTER_COLUMNS[name]]
+        persons = persons.filter(column.isnull() if value == NOT_RECORDED else column == value)
+    return sc, persons
+
+
+def _order(counts: pd.DataFrame, vocabulary_name: str | None) -> pd.DataFrame:
+    """Categories in the vocabulary's order (age bands read youngest first), else most searches
+    first; 'unknown' and 'not_recorded' always last."""
+    last = counts["category"].isin(["unknown", NOT_RECORDED])
+    if vocabulary_name is None:
+        head = counts[~last].sort_values(["searches", "category"], ascending=[False, True])
+    else:
+        codes = list(dict.fromkeys(t.code for t in vocabulary(vocabulary_name).values()))
+        rank = {code: i for i, code in enumerate(codes)}
+        head = counts[~last].assign(_rank=lambda d: d.category.map(lambda c: rank.get(c, 99)))
+        head = head.sort_values(["_rank", "category"]).drop(columns="_rank")
+    return pd.concat([head, counts[last].sort_values("category")], ignore_index=True)
+
+
+def breakdown(
+    con: Any,
+    force_id: str,
+    period: Period,
+    dimension: str,
+    filters: ExplorerFilters | None = None,
+    confidence: float = 0.95,
+) -> IndicatorResult:
+    """Matching person searches by one of age, sex, object of search or outcome.
+
+    Args:
+        con: an ``openpeel.connect()`` connection.
+        force_id: the force.
+        period: the months.
+        dimension: ``age``, ``sex``, ``object`` or ``outcome``.
+        filters: the explorer's filters (this dimension's own is ignored).
+        confidence: level of the intervals.
+
+    Returns:
+        One row per category seen: ``category, searches, share, share_low, share_high`` (codes;
+        the pages show names).
+    """
+    if dimension not in BREAKDOWNS:
+        raise UserInputError(f"breakdown must be one of {', '.join(BREAKDOWNS)}")
+    filters = filters or ExplorerFilters()
+    skip, vocabulary_name = BREAKDOWNS[dimension]
+    sc, persons = _persons(con, force_id, period, filters, skip)
+    column = FILTER_COLUMNS[dimension]
+    counts = persons.group_by(persons[column].name("category")).agg(searches=persons.count())
+    table = counts.execute()
+    table["category"] = table["category"].map(
+        lambda v: NOT_RECORDED if v is None or pd.isna(v) else str(v)
+    )
+    table = table.groupby("category", as_index=False)["searches"].sum()
+    table["searches"] = table["searches"].astype("int64")
+    table = _order(table, vocabulary_name)
+    total = int(table["searches"].sum())
+    low, high = wilson_interval(table["searches"], total, confidence)
+    table["share"] = table["searches"] / total if total else float("nan")
+    table["share_low"], table["share_high"] = low, high
+    what = {"object": "object of search", "outcome": "outcome group"}.get(dimension, dimension)
+    caveats = [
+        "Person searches only (vehicle-only searches excluded), as in the stop and search rates.",
+    ]
+    if dimension == "outcome":
+        caveats.append(
+            "An outcome is what followed the search; it does not say whether the object searched "
+            "for was found."
+        )
+    if total < 100:
+        caveats.append(f"Only {total} searches match: intervals are wide.")
+    ignored = getattr(filters, skip)
+    if ignored:
+        caveats.append(f"The {what} filter is not applied to this breakdown (it would be 100%).")
+    return IndicatorResult(
+        name=f"stop_search.explorer_{dimension}",
+        title=f"Person searches by {what}: {force_id}, {period.label}",
+        definition=BREAKDOWN_DEFINITION.format(what=what, level=confidence),
+        table=table[["category", "searches", "share", "share_low", "share_high"]],
+        caveats=caveats,
+        is_synthetic=sc.is_synthetic,
+        meta={
+            "force_id": force_id,
+            "period": period.label,
+            "dimension": dimension,
+            "filters": asdict(replace(filters, **{skip: ""})),
+        },
+    )
+
+
+def thorough_searches(
+    con: Any,
+    force_id: str,
+    period: Period,
+    filters: ExplorerFilters | None = None,
+    confidence: float = 0.95,
+) -> IndicatorResult:
+    """Section 60 and strip searches among the matching person searches, by ethnic group.
+
+    Returns:
+        One row per measure and group (the five broad groups, ``not_stated`` and ``all``):
+        ``measure, group, searches, of_searches, share, share_low, share_high``.
+    """
+    filters = filters or ExplorerFilters()
+    sc, persons = _persons(con, force_id, period, filters, skip="")
+    key = ETHNICITY_BASES[filters.ethnicity]
+    strip = persons.is_removal_of_more_than_outer_clothing.fill_null(False)
+    cells = (
+        persons.group_by(persons[key].name("group"))
+        .agg(
+            of_searches=persons.count(),
+            section_60=(persons.legislation_code == SECTION_60).sum(),
+            strip_search=strip.sum(),
+            strip_unknown=persons.is_removal_of_more_than_outer_clothing.isnull().sum(),
+        )
+        .execute()
+    )
+    groups = [*ss.GROUPS, ss.NOT_STATED]
+    cells = pd.DataFrame({"group": groups}).merge(cells, on="group", how="left").fillna(0)
+    numbers = ["of_searches", "section_60", "strip_search", "strip_unknown"]
+    total = cells[numbers].sum()
+    cells = pd.concat(
+        [cells, pd.DataFrame([{"group": ss.ALL, **total.to_dict()}])], ignore_index=True
+    )
+    cells[numbers] = cells[numbers].astype("int64")
+    long = cells.melt(
+        id_vars=["group", "of_searches"],
+        value_vars=list(THOROUGH),
+        var_name="measure",
+        value_name="searches",
+    )
+    long["searches"] = long["searches"].astype("int64")
+    low, high = wilson_interval(long["searches"], long["of_searches"], confidence)
+    long["share"] = long["searches"] / long["of_searches"].where(long["of_searches"] > 0)
+    long["share_low"], long["share_high"] = low, high
+    empty = long["of_searches"] == 0
+    long.loc[empty, ["share_low", "share_high"]] = float("nan")
+    table = long[
+        ["measure", "group", "searches", "of_searches", "share", "share_low", "share_high"]
+    ]
+    caveats = [
+        "police.uk 'removal of more than outer clothing' covers more than a full strip search; "
+        "it is the only strip-search indicator in the open data.",
+    ]
+    unknown = int(cells.loc[cells.group == ss.ALL, "strip_unknown"].iloc[0])
+    if unknown:
+        caveats.append(
+            f"The strip-search field is blank for {unknown:,} matching person searches: counted "
+            "as not strip searches, so the strip-search shares are lower bounds."
+        )
+    s60 = int(table[(table.measure == "section_60") & (table.group == ss.ALL)].searches.iloc[0])
+    if s60 < 20:
+        caveats.append(f"Only {s60} section 60 searches match: the shares are imprecise.")
+    basis = filters.ethnicity.replace("_", "-")
+    return IndicatorResult(
+        name="stop_search.explorer_thorough",
+        title=f"Section 60 and strip searches by {basis} ethnic group: {force_id}, {period.label}",
+        definition=THOROUGH_DEFINITION.format(basis=basis, level=confidence),
+        table=table.reset_index(drop=True),
+        caveats=caveats,
+        is_synthetic=sc.is_synthetic,
+        meta={"force_id": force_id, "period": period.label, "filters": asdict(filters)},
+    )
