@@ -74,6 +74,16 @@ class IndicatorCache:
     #: Gives the connection when ``con`` is None and a result not held is asked for (results
     #: computed in advance need no connection at all).
     connect: Callable[[], Any] | None = None
+    #: Each indicator rule's judgment of its result (the data alone, before any recorded
+    #: evidence), made once: a rule's filter and interval over a table take pandas work.
+    judged: dict[Rule, Finding] = field(default_factory=dict)
+
+    def judge(self, rule: Rule, result: IndicatorResult) -> Finding:
+        """``evaluate_rows`` of the rule over its indicator's result, made once (a copy: the
+        caller may add to its reason)."""
+        if rule not in self.judged:
+            self.judged[rule] = evaluate_rows(rule, result.table, rule.indicator)
+        return replace(self.judged[rule])
 
     def get(self, name: str) -> IndicatorResult | str:
         """The result, or a one-line reason why it could not be computed."""
@@ -282,7 +292,7 @@ def evaluate(
         if isinstance(result, str):
             found = Finding(rule.characteristic_id, "missing", result, indicator=rule.indicator)
         else:
-            found = evaluate_rows(rule, result.table, rule.indicator)
+            found = cache.judge(rule, result)
     if found.status == "missing":
         instead = _from_evidence(rule, recorded)
         if instead is not None:

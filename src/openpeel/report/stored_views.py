@@ -36,6 +36,7 @@ from typing import Any, TypeVar, cast
 from openpeel.calendar import Period, default_period
 from openpeel.config import Where, workspace_for
 from openpeel.errors import OpenpeelError
+from openpeel.indicators.computed_once import computing_once
 from openpeel.report.model import Panel
 from openpeel.store.lake_version import lake_version
 
@@ -147,12 +148,27 @@ class Views:
     read_version: Callable[[], str | None] | None = None
     computed: list[tuple[Any, ...]] = field(default_factory=list)
 
-    def _stored(self, key: tuple[Any, ...], make: Callable[[Any], T]) -> T:
+    def _stored(self, key: tuple[Any, ...], make: Callable[[Any], T], keep: bool = True) -> T:
+        """The view of key; ``keep`` False computes it without storing it."""
+
         def run() -> T:
             self.computed.append(key)
             return make(self.connect())
 
-        return stored(self.data_dir, key, run, self.read_version)
+        return stored(self.data_dir, key, run, self.read_version) if keep else run()
+
+    def keeps(self, force_id: str, period: Period) -> bool:
+        """Whether the views of a period are stored: the force's default period and whole
+        financial years (what the pages link to). Others (any range of months a URL names)
+        are computed and left to the web's bounded memory cache, so that no client can fill
+        the disk with them."""
+        if period.start.month == 4 and period.n_months == 12:
+            return True
+        months = self.loaded_months(force_id)
+        if not months:
+            return False
+        default = default_period(months[-1])
+        return (period.start, period.end) == (default.start, default.end)
 
     def loaded_forces(self) -> list[str]:
         """Forces with any police.uk data in the lake."""
@@ -192,24 +208,31 @@ class Views:
         return self._stored(
             ("section", section, force_id, period.start, period.end),
             lambda con: panels.section_panels(con, section, force_id, period, synthetic),
+            keep=self.keeps(force_id, period),
         )
 
-    def indicator_results(
-        self, force_id: str, period: Period, names: Iterable[str]
-    ) -> dict[str, Any]:
-        """The assessment's indicator results (or the reason each could not be computed) for
-        the names given, computed together (``assess.evidence.IndicatorCache``)."""
-        from openpeel.assess.evidence import IndicatorCache
+    def assessment_data(self, force_id: str, period: Period, framework_id: str) -> Any:
+        """What the assessment reads from the lake: an ``assess.evidence.IndicatorCache``
+        holding the result of every indicator the framework's rules name (or the reason it
+        could not be computed) and each rule's judgment of it. Recorded evidence, grades and
+        improvements are the database's, read by ``assess`` on every call."""
+        from openpeel.assess.evidence import IndicatorCache, evaluate
 
-        wanted = tuple(sorted(set(names)))
+        rules = assessment_rules(self.data_dir, framework_id)
 
-        def make(con: Any) -> dict[str, Any]:
+        def make(con: Any) -> IndicatorCache:
             cache = IndicatorCache(con, force_id, period)
-            for name in wanted:
-                cache.get(name)
-            return dict(cache.results)
+            for rule in rules:
+                if rule.kind == "indicator":
+                    evaluate(rule, cache)
+            cache.con = None  # kept without its connection
+            return cache
 
-        return self._stored(("indicators", force_id, period.start, period.end, wanted), make)
+        return self._stored(
+            ("assessment-data", force_id, period.start, period.end, framework_id),
+            make,
+            keep=self.keeps(force_id, period),
+        )
 
     def peer_groups(self, period: Period) -> list[str]:
         """The self-defined groups the peers page can compare."""
@@ -226,6 +249,7 @@ class Views:
         return self._stored(
             ("peers", force_id, period.start, period.end, group),
             lambda con: stop_search_peer_panels(con, force_id, period, group),
+            keep=self.keeps(force_id, period),
         )
 
     def trend_panel(self, force_id: str) -> Panel:
@@ -245,31 +269,35 @@ class Views:
         return self._stored(
             ("options", force_id, period.start, period.end),
             lambda con: filter_options(con, force_id, period),
+            keep=self.keeps(force_id, period),
         )
 
     def explore(self, force_id: str, period: Period, filters: Any) -> Any:
-        """The explorer's result for one set of filters (``indicators.explorer.explore``)."""
+        """The explorer's result for one set of filters (``indicators.explorer.explore``).
+        Only the first view (no filter set) is stored: the combinations of filters are many,
+        and a client could fill the disk with them (the web keeps them in its bounded cache)."""
         from openpeel.indicators.explorer import explore
 
         return self._stored(
             ("explore", force_id, period.start, period.end, filters),
             lambda con: explore(con, force_id, period, filters),
+            keep=not filters.active() and self.keeps(force_id, period),
         )
 
 
-def assessment_indicators(data_dir: Path | str, framework_id: str) -> tuple[str, ...]:
-    """The indicators the assessment rules of a framework name (the data directory's edited
-    copy and the packaged rules alike); none when the framework has no rules."""
+def assessment_rules(data_dir: Path | str, framework_id: str) -> tuple[Any, ...]:
+    """The assessment rules of a framework: the packaged ones and the data directory's edited
+    copy (none when the framework has no rules)."""
     from openpeel.assess.framework_rules import USER_FOLDER, RulesError, load_rules
 
-    names: set[str] = set()
+    found: dict[Any, None] = {}
     user = Path(data_dir) / USER_FOLDER
     for rules_dir in (None, user if user.is_dir() else None):
         try:
-            names.update(r.indicator for r in load_rules(framework_id, rules_dir) if r.indicator)
+            found.update(dict.fromkeys(load_rules(framework_id, rules_dir)))
         except RulesError:
             continue
-    return tuple(sorted(names))
+    return tuple(found)
 
 
 @dataclass
@@ -291,10 +319,6 @@ def warm(where: Where, forces: Iterable[str] | None = None, con: Any = None) -> 
         forces: the forces to prepare (default: every force with police.uk data loaded).
         con: an open connection to compute with (default: one opened on the first miss).
     """
-    from openpeel.assess.framework_rules import assessed_framework_id
-    from openpeel.indicators.explorer import ExplorerFilters
-    from openpeel.report.panels import BUILDERS
-
     ws = workspace_for(where)
     data_dir = ws.data_dir
     opened: list[Any] = [con] if con is not None else []
@@ -308,26 +332,32 @@ def warm(where: Where, forces: Iterable[str] | None = None, con: Any = None) -> 
 
     views = Views(data_dir, connect)
     chosen = list(forces) if forces is not None else views.loaded_forces()
-    out = []
-    for force_id in chosen:
-        before = len(views.computed)
-        months = views.loaded_months(force_id)
-        if not months:
-            continue
-        period = default_period(months[-1])
-        views.is_synthetic(force_id)
-        views.is_synthetic(None)
-        for section in BUILDERS:
-            views.section_panels(section, force_id, period)
-        names = assessment_indicators(data_dir, assessed_framework_id(period.end))
-        views.indicator_results(force_id, period, names)
-        # What a page shows as "not available" (no peers, no searches) is left to the page.
-        with suppress(OpenpeelError):
-            views.peer_panels(force_id, period, views.peer_groups(period)[0])
-        with suppress(OpenpeelError):
-            views.trend_panel(force_id)
-        with suppress(OpenpeelError):
-            views.explorer_options(force_id, period)
-            views.explore(force_id, period, ExplorerFilters())
-        out.append(Warmed(force_id, period, len(views.computed) - before))
-    return out
+    with computing_once():  # the sections and the assessment share the indicators they ask
+        return [w for force_id in chosen if (w := _warm_force(views, data_dir, force_id))]
+
+
+def _warm_force(views: Views, data_dir: Path, force_id: str) -> Warmed | None:
+    """The default views of one force (None when it has no months loaded)."""
+    from openpeel.assess.framework_rules import assessed_framework_id
+    from openpeel.indicators.explorer import ExplorerFilters
+    from openpeel.report.panels import BUILDERS
+
+    before = len(views.computed)
+    months = views.loaded_months(force_id)
+    if not months:
+        return None
+    period = default_period(months[-1])
+    views.is_synthetic(force_id)
+    views.is_synthetic(None)
+    for section in BUILDERS:
+        views.section_panels(section, force_id, period)
+    views.assessment_data(force_id, period, assessed_framework_id(period.end))
+    # What a page shows as "not available" (no peers, no searches) is left to the page.
+    with suppress(OpenpeelError):
+        views.peer_panels(force_id, period, views.peer_groups(period)[0])
+    with suppress(OpenpeelError):
+        views.trend_panel(force_id)
+    with suppress(OpenpeelError):
+        views.explorer_options(force_id, period)
+        views.explore(force_id, period, ExplorerFilters())
+    return Warmed(force_id, period, len(views.computed) - before)

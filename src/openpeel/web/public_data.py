@@ -42,7 +42,7 @@ from openpeel.errors import UnknownIdError, UserInputError
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.forces import force
 from openpeel.report.model import Panel
-from openpeel.report.stored_views import Views, assessment_indicators
+from openpeel.report.stored_views import Views
 from openpeel.store.lake_version import lake_version
 from openpeel.web import admission, compute_pool, lake_snapshot
 from openpeel.web.admission import ServerBusy
@@ -392,14 +392,17 @@ def missing_months(data_dir: Path, force_id: str, period: Period) -> list[date]:
 
 
 def indicator_cache(data_dir: Path, force_id: str, period: Period) -> Any:
-    """An ``IndicatorCache`` holding the stored results of every indicator the assessment rules
-    of the period's framework name; any other indicator asked for is computed on this thread's
-    connection (inside a cached computation)."""
-    from openpeel.assess.evidence import IndicatorCache
+    """The assessment's ``IndicatorCache`` for the period's framework: the stored results and
+    judgments of every rule (``stored_views.Views.assessment_data``); any other indicator
+    asked for is computed on this thread's connection (inside a cached computation)."""
+    from dataclasses import replace
+
     from openpeel.assess.framework_rules import assessed_framework_id
 
-    names = assessment_indicators(data_dir, assessed_framework_id(period.end))
-    results = views(data_dir).indicator_results(force_id, period, names)
-    return IndicatorCache(
-        None, force_id, period, results=dict(results), connect=lambda: connection(data_dir)
+    data = views(data_dir).assessment_data(force_id, period, assessed_framework_id(period.end))
+    return replace(
+        data,
+        results=dict(data.results),
+        judged=dict(data.judged),
+        connect=lambda: connection(data_dir),
     )
