@@ -213,6 +213,57 @@ def progress_bar(description: str) -> tuple[Progress, Callable[[int, int], None]
     return bar, update
 
 
+class Stages:
+    """The stage a long command is at, shown as a transient Rich progress display on standard
+    error: what is being done, how many stages of how many when known, and the time taken."""
+
+    def __init__(self, display: Progress | None) -> None:
+        self._display = display
+        self._task = display.add_task("Starting", total=None) if display is not None else None
+
+    def __call__(self, stage: str, done: int | None, total: int | None) -> None:
+        """Show ``stage`` as started (``done`` stages finished of ``total``, when known)."""
+        if self._display is None or self._task is None:
+            return
+        if total is None:
+            self._display.update(self._task, description=stage, completed=0, total=None)
+        else:
+            self._display.update(self._task, description=stage, completed=done, total=total)
+
+    def done(self, line: str) -> None:
+        """Print a result line on standard output (above the display while it runs)."""
+        click.echo(line)
+
+
+@contextmanager
+def stages(quiet: bool = False) -> Iterator[Stages]:
+    """A :class:`Stages` display for the block; nothing is drawn with ``quiet`` or when standard
+    error is not a terminal (a pipe, a log file, a test)."""
+    if quiet or not console.is_terminal:
+        yield Stages(None)
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    display = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+    with display:
+        yield Stages(display)
+
+
 def emit_result(result: IndicatorResult, fmt: str) -> None:
     """Print an indicator with its definition and caveats, in every format.
 

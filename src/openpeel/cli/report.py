@@ -12,7 +12,7 @@ import click
 
 from openpeel.cli.lazy import library
 from openpeel.cli.options import PERIOD, chosen_period, force_option
-from openpeel.cli.output import Context, console, user_errors
+from openpeel.cli.output import Context, console, stages, user_errors
 from openpeel.errors import UserInputError
 from openpeel.provenance import SYNTHETIC_MARK
 
@@ -35,6 +35,11 @@ connect = library("store.connection", "connect")
     help="Also write each chart as a PNG image and a standalone HTML page into this folder "
     "(the report links to them).",
 )
+@click.option(
+    "--quiet",
+    is_flag=True,
+    help="No progress display (there is none either when standard error is not a terminal).",
+)
 @click.pass_obj
 def report_command(
     obj: Context,
@@ -44,7 +49,8 @@ def report_command(
     end: str | None,
     out: Path,
     pdf: Path | None,
-    charts: Path | None = None,
+    charts: Path | None,
+    quiet: bool,
 ) -> None:
     """Write the PEEL report of a force: one section per PEEL area, charts with tables."""
     from openpeel.report import build_report, write_html, write_pdf
@@ -52,26 +58,32 @@ def report_command(
     began = time.perf_counter()
     with user_errors():
         period = chosen_period(connect(obj.workspace), start, end, fy, [force_id])
-        with console.status("Computing the indicators"):
-            report = build_report(obj.workspace, force_id, period)
-    folder = None
-    if charts is not None:
-        from openpeel.report.chart_export import write_report_charts
+    with stages(quiet) as stage:
+        with user_errors():
+            report = build_report(obj.workspace, force_id, period, progress=stage)
+        folder = None
+        if charts is not None:
+            from openpeel.report.chart_export import write_report_charts
 
-        with console.status("Writing the charts"), user_errors(), _writing(charts):
-            files = write_report_charts(report, charts)
-        folder = Path(os.path.relpath(charts.resolve(), out.resolve().parent)).as_posix()
-        click.echo(f"Charts (PNG and HTML): {len(files) // 2} in {charts.resolve()}")
-    with user_errors(), _writing(out):
-        html = write_html(report, out, chart_folder=folder)
-    click.echo(f"Report (HTML): {html.resolve()} ({html.stat().st_size / 1024:,.0f} KiB)")
-    if pdf is not None:
-        with console.status("Writing the PDF"), user_errors(), _writing(pdf):
-            written = write_pdf(report, pdf)
-        click.echo(f"Report (PDF): {written.resolve()} ({written.stat().st_size / 1024:,.0f} KiB)")
+            stage("Writing the charts", None, None)
+            with user_errors(), _writing(charts):
+                files = write_report_charts(report, charts)
+            folder = Path(os.path.relpath(charts.resolve(), out.resolve().parent)).as_posix()
+            stage.done(f"Charts (PNG and HTML): {len(files) // 2} in {charts.resolve()}")
+        stage("Writing the HTML", None, None)
+        with user_errors(), _writing(out):
+            html = write_html(report, out, chart_folder=folder)
+        stage.done(f"Report (HTML): {html.resolve()} ({html.stat().st_size / 1024:,.0f} KiB)")
+        if pdf is not None:
+            with user_errors(), _writing(pdf):
+                written = write_pdf(report, pdf, progress=lambda what: stage(what, None, None))
+            stage.done(
+                f"Report (PDF): {written.resolve()} ({written.stat().st_size / 1024:,.0f} KiB)"
+            )
     if report.is_synthetic:
         click.echo(f"{SYNTHETIC_MARK}: every page of the report says so.")
-    console.print(f"[dim]{time.perf_counter() - began:.1f} s[/dim]")
+    if not quiet:
+        console.print(f"[dim]{time.perf_counter() - began:.1f} s[/dim]")
 
 
 @contextmanager

@@ -18,6 +18,7 @@ import pandas as pd
 
 from openpeel.calendar import Period, last_day
 from openpeel.indicators.calls import INDEPENDENCE_CAVEAT, flag, rounded
+from openpeel.indicators.computed_once import computed_once
 from openpeel.indicators.result import IndicatorResult
 from openpeel.provenance import any_synthetic, synthetic_expr
 from openpeel.reference.standards import Standard, standards
@@ -179,6 +180,7 @@ def _measure_incidents(con: Any, std: Standard, force_id: str, period: Period) -
     )
 
 
+@computed_once
 def charter_compliance(
     con: Any, force_id: str, period: Period, confidence: float = 0.95
 ) -> IndicatorResult:

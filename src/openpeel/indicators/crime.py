@@ -26,6 +26,7 @@ from numpy.typing import ArrayLike
 
 from openpeel.calendar import Period, months_between
 from openpeel.errors import DataUnavailableError, UserInputError
+from openpeel.indicators.computed_once import computed_once
 from openpeel.indicators.coverage import missing_months
 from openpeel.indicators.coverage import snapshot_caveats as coverage_snapshot_caveats
 from openpeel.indicators.result import IndicatorResult
@@ -151,11 +152,6 @@ def require_months(con: Any, table_name: str, force_id: str, period: Period) -> 
     return coverage
 
 
-def is_synthetic(snapshots: Iterable[str]) -> bool:
-    """True when any snapshot label says the data are synthetic (the provenance rule)."""
-    return any_synthetic(snapshots)
-
-
 def snapshot_caveats(coverage: pd.DataFrame, what: str = "street files") -> list[str]:
     """Caveats about mixed vintages in the months used (the coverage rule)."""
     return coverage_snapshot_caveats(coverage["snapshot"], what)
@@ -247,7 +243,7 @@ def crime_volumes(con: Any, force_id: str, period: Period) -> IndicatorResult:
         definition=VOLUMES_DEFINITION,
         table=table.reset_index(drop=True),
         caveats=_common_caveats(force_id, period, coverage, counts),
-        is_synthetic=is_synthetic(coverage["snapshot"]),
+        is_synthetic=any_synthetic(coverage["snapshot"]),
         meta={
             "force_id": force_id,
             "period": period.label,
@@ -310,6 +306,7 @@ def _rate_columns(
     return df
 
 
+@computed_once
 def crime_rates(
     con: Any, force_id: str, period: Period, by: str = "period", confidence: float = 0.95
 ) -> IndicatorResult:
@@ -374,7 +371,7 @@ def crime_rates(
         definition=RATES_DEFINITION,
         table=table[columns],
         caveats=caveats,
-        is_synthetic=is_synthetic(coverage["snapshot"]),
+        is_synthetic=any_synthetic(coverage["snapshot"]),
         meta={
             "force_id": force_id,
             "period": period.label,
@@ -433,6 +430,7 @@ def _series(counts: pd.DataFrame, series: str) -> pd.Series:
     return rows.groupby("month")["crimes"].sum()
 
 
+@computed_once
 def crime_trend(
     con: Any, force_id: str, period: Period, crime_type: str | None = None
 ) -> IndicatorResult:
@@ -521,7 +519,7 @@ def crime_trend(
         definition=TREND_DEFINITION,
         table=table,
         caveats=caveats,
-        is_synthetic=is_synthetic(coverage["snapshot"]),
+        is_synthetic=any_synthetic(coverage["snapshot"]),
         meta={"force_id": force_id, "period": period.label, "trend": trends},
     )
 

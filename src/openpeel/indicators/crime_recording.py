@@ -15,6 +15,7 @@ import pandas as pd
 
 from openpeel.calendar import Period, last_day
 from openpeel.errors import DataUnavailableError
+from openpeel.indicators.computed_once import computed_once
 from openpeel.indicators.result import IndicatorResult
 from openpeel.provenance import is_synthetic_label
 
@@ -48,6 +49,7 @@ COLUMNS = (
 )
 
 
+@computed_once
 def audit_figures(con: Any, force_id: str, period: Period | None = None) -> IndicatorResult:
     """The figures of every closed audit of a force (period ended by ``period``'s end).
 

@@ -33,6 +33,7 @@ from openpeel.indicators import (
     official_vfm,
     official_workforce,
 )
+from openpeel.indicators.computed_once import computed_once
 from openpeel.indicators.official_period import (
     Edition,
     edition_for,
@@ -95,6 +96,7 @@ def _force_rank(values: pd.Series, own: Any, highest_first: bool = True) -> int 
     return int(better.sum()) + 1
 
 
+@computed_once
 def recorded_crime_for(
     con: Any, force_id: str, period: Period, confidence: float = 0.95
 ) -> IndicatorResult:
@@ -148,6 +150,7 @@ def recorded_crime_for(
     return _finish(result, edition, period)
 
 
+@computed_once
 def crime_outcomes_for(
     con: Any, force_id: str, period: Period, confidence: float = 0.95
 ) -> IndicatorResult:
@@ -177,6 +180,7 @@ def crime_outcomes_for(
     return _finish(result, edition, period)
 
 
+@computed_once
 def use_of_force_for(
     con: Any, force_id: str, period: Period, confidence: float = 0.95
 ) -> IndicatorResult:
@@ -210,6 +214,7 @@ def use_of_force_for(
     return _finish(result, edition, period)
 
 
+@computed_once
 def workforce_representation_for(
     con: Any, force_id: str, period: Period, confidence: float = 0.95
 ) -> IndicatorResult:
@@ -268,6 +273,7 @@ def _value_for_money(con: Any, period: Period) -> tuple[pa.Table, Edition]:
     return pa.concat_tables([adr, poa]), edition
 
 
+@computed_once
 def money_for(con: Any, force_id: str, period: Period) -> IndicatorResult:
     """Funding, spending and staff by function per resident (HMICFRS value for money profiles)
     of the edition for the period, each against England and Wales. The row of gross revenue
@@ -291,6 +297,7 @@ def money_for(con: Any, force_id: str, period: Period) -> IndicatorResult:
     return _finish(result, edition, period)
 
 
+@computed_once
 def workforce_resources_for(con: Any, force_id: str, period: Period) -> IndicatorResult:
     """Officers, staff and PCSOs per 1,000 residents and their change since the earliest year
     the value for money profiles give, of the edition for the period.
@@ -305,6 +312,7 @@ def workforce_resources_for(con: Any, force_id: str, period: Period) -> Indicato
     return _finish(_value_to_national(result), edition, period)
 
 
+@computed_once
 def demand_for(con: Any, force_id: str, period: Period) -> IndicatorResult:
     """999 calls received and incidents by grade per 1,000 residents (HMICFRS value for money
     annual data return) of the edition for the period.
@@ -388,4 +396,53 @@ def workforce_peers_for(
     """
     figures, edition, as_at = _headcount_figures(con, period)
     result = official_headcount.workforce_peers(figures, force_id, as_at, worker, "headcount")
+    return _finish(result, edition, period)
+
+
+def recorded_crime_peers_for(con: Any, force_id: str, period: Period) -> IndicatorResult:
+    """Every force's recorded crime per 1,000 residents (the ONS headline group, fraud
+    excluded) in the edition for the period, with funnel limits and ranks.
+
+    Raises:
+        DataUnavailableError: nothing loaded, no edition in or before the period, or the force
+            is not in it.
+        UserInputError: unknown force.
+    """
+    figures, edition = _edition(con, official_crime.PUBLICATION, period)
+    result = official_crime.recorded_crime_peers(figures, force_id, edition.label)
+    return _finish(result, edition, period)
+
+
+def outcome_peers_for(con: Any, force_id: str, period: Period) -> IndicatorResult:
+    """Every force's share of crimes charged or summonsed in the edition for the period.
+
+    Raises:
+        DataUnavailableError: nothing loaded, no edition in or before the period, or the force
+            has no crimes in it.
+        UserInputError: unknown force.
+    """
+    figures, edition = _edition(con, official_outcomes.PUBLICATION, period)
+    result = official_outcomes.outcome_peers(figures, force_id, edition.label, CHARGED)
+    return _finish(result, edition, period)
+
+
+def use_of_force_peers_for(con: Any, force_id: str, period: Period) -> IndicatorResult:
+    """Every force's use of force incidents per 1,000 residents (Census population) in the
+    edition for the period.
+
+    Raises:
+        DataUnavailableError: nothing loaded, no edition in or before the period, no Census
+            population, or the force has no row.
+        UserInputError: unknown force.
+    """
+    figures, edition = _edition(con, official_use_of_force.PUBLICATION, period)
+    if "population" not in con.list_tables():
+        raise DataUnavailableError(
+            "use of force per 1,000 residents needs the Census population "
+            "('openpeel population load')"
+        )
+    population = con.table("population").to_pyarrow()
+    result = official_use_of_force.use_of_force_peers(figures, force_id, edition.label, population)
+    if any_synthetic(population["source"].to_pylist()):
+        result = replace(result, is_synthetic=True)
     return _finish(result, edition, period)

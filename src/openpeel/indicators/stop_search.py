@@ -36,6 +36,7 @@ from ibis import _
 
 from openpeel.calendar import Period, add_months
 from openpeel.errors import DataUnavailableError, SourceFormatError, UserInputError
+from openpeel.indicators.computed_once import computed_once
 from openpeel.indicators.coverage import Coverage, coverage
 from openpeel.indicators.result import IndicatorResult
 from openpeel.provenance import is_synthetic_label
@@ -224,6 +225,7 @@ CACHED_BLANK_FLAGS = (
 )
 
 
+@computed_once(shared=True)
 def cached_scope(
     con: Any,
     period: Period,
@@ -472,6 +474,7 @@ def rate_table(counts: pd.DataFrame, expo: pd.DataFrame, confidence: float = 0.9
     return out
 
 
+@computed_once
 def rates(
     con: Any,
     period: Period | Scope,
@@ -728,6 +731,7 @@ class _Ratio:
     high: float
 
 
+@computed_once
 def ratios(
     con: Any,
     period: Period | Scope,
@@ -821,6 +825,7 @@ PEERS_DEFINITION = (
 )
 
 
+@computed_once
 def peers(
     con: Any,
     period: Period | Scope,

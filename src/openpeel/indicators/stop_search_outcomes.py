@@ -19,6 +19,7 @@ import pandas as pd
 from ibis import _
 
 from openpeel.calendar import Period
+from openpeel.indicators.computed_once import computed_once
 from openpeel.indicators.result import IndicatorResult
 from openpeel.indicators.stop_search import (
     ALL,
@@ -165,6 +166,7 @@ OUTCOMES_DEFINITION = (
 )
 
 
+@computed_once
 def outcomes(
     con: Any,
     period: Period | Scope,

@@ -28,6 +28,7 @@ import pandas as pd
 from ibis import _
 
 from openpeel.calendar import Period, add_months, month_range
+from openpeel.indicators.computed_once import computed_once
 from openpeel.indicators.result import IndicatorResult
 from openpeel.indicators.stop_search import (
     Scope,
@@ -203,6 +204,7 @@ TREND_DEFINITION = (
 )
 
 
+@computed_once
 def trend(
     con: Any, period: Period | Scope, force_ids: Sequence[str] | str | None = None
 ) -> IndicatorResult:
@@ -355,6 +357,7 @@ def midnight_share_expr(searches: ibis.Table) -> ibis.Table:
     )
 
 
+@computed_once
 def quality(
     con: Any,
     period: Period | Scope,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -10,12 +11,17 @@ import openpeel
 from openpeel.calendar import Period
 from openpeel.config import Workspace, workspace_for
 from openpeel.errors import DataUnavailableError
+from openpeel.indicators.computed_once import computing_once
 from openpeel.provenance import lake_provenance
 from openpeel.reference.forces import force
 from openpeel.reference.peel_framework import framework, framework_for, grades
+from openpeel.report import charts
 from openpeel.report.model import AreaSection, Panel, Report
 from openpeel.report.panels import section_panels
 from openpeel.report.summary import summarise
+
+#: Told each stage as it starts: what is being done, stages done so far and stages in all.
+Progress = Callable[[str, int, int], None]
 
 
 def _operational_db(where: Workspace) -> Any:
@@ -56,6 +62,7 @@ def build_report(
     force_id: str,
     period: Period,
     framework_id: str | None = None,
+    progress: Progress | None = None,
 ) -> Report:
     """Compute every indicator openpeel has for a force and period, arranged by PEEL area.
 
@@ -65,6 +72,8 @@ def build_report(
         force_id: a data.police.uk force id (e.g. ``west-midlands``).
         period: the months to report on.
         framework_id: a PEEL framework id (default: the one in force in the period's last month).
+        progress: called as each stage starts (a section's indicators, the assessment), with
+            its description, the stages done and the number of stages.
 
     Returns:
         A :class:`Report`; write it with :func:`write_html` or :func:`write_pdf`.
@@ -73,10 +82,37 @@ def build_report(
         UnknownIdError: the force id is not a data.police.uk force (the message lists them).
         DataUnavailableError: no indicator has any data for the force and period.
     """
+    # The sections and the assessment ask for many of the same indicators: each runs once.
+    with computing_once():
+        return _build(data_dir, force_id, period, framework_id, progress or _quiet)
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    """No progress display."""
+
+
+def section_label(name: str) -> str:
+    """A section's name for a progress display: 'official_crime' -> 'official crime'."""
+    return name.replace("_", " ")
+
+
+def _build(
+    data_dir: Workspace | Path | str,
+    force_id: str,
+    period: Period,
+    framework_id: str | None,
+    progress: Progress,
+) -> Report:
     info = force(force_id)
     fw = framework(framework_id) if framework_id else framework_for(period.end)
+    names = list(dict.fromkeys(name for area in fw.areas for name in area.sections))
+    total = len(names) + 2  # the lake's provenance, each section, the assessment
+    progress("Reading what the lake holds", 0, total)
+    charts.warm_up()
     where = workspace_for(data_dir)
     con = openpeel.connect(where)
+    if getattr(con, "name", "") == "duckdb":
+        con.raw_sql("SET enable_progress_bar = false")  # the caller shows the stages instead
     provenance = lake_provenance(con, [force_id])
     computed: dict[str, list[Panel]] = {}
     sections: list[AreaSection] = []
@@ -84,6 +120,7 @@ def build_report(
         panels: list[Panel] = []
         for name in area.sections:
             if name not in computed:
+                progress(f"Computing {section_label(name)}", 1 + len(computed), total)
                 computed[name] = section_panels(
                     con, name, force_id, period, provenance.is_synthetic
                 )
@@ -96,6 +133,7 @@ def build_report(
             f"no data for {force_id} in {period.label}: nothing to report"
             + (f" ({reasons[0]})" if reasons else "")
         )
+    progress("Assessing the PEEL areas", total - 1, total)
     assessment = _assessment(con, where, force_id, period, fw.framework_id)
     if assessment is not None:
         by_area = {a.area.area_id: a for a in assessment.areas}

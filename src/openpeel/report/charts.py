@@ -7,6 +7,7 @@ every chart is drawn beside its table, and carries a text description for screen
 from __future__ import annotations
 
 import re
+import threading
 from typing import Any
 
 import altair as alt
@@ -20,6 +21,22 @@ OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "
 TEXT_COLOUR = "#1a1a1a"
 WIDTH = 520
 FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
+
+
+_warming: list[threading.Thread] = []
+
+
+def warm_up() -> None:
+    """Start vl-convert's JavaScript engine on a background thread. Its first chart takes
+    about a second more than the others (the engine starting); started early, that second
+    passes while the indicators' queries run. Charts drawn meanwhile simply wait for it."""
+    if not _warming:
+        spec = {"data": {"values": [{"x": 1}]}, "mark": "point", "encoding": {"x": {"field": "x"}}}
+        thread = threading.Thread(
+            target=vlc.vegalite_to_svg, args=(spec,), name="vl-convert warm-up", daemon=True
+        )
+        _warming.append(thread)
+        thread.start()
 
 
 def to_svg(chart: alt.TopLevelMixin, description: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -80,9 +81,16 @@ def pdf_document(report: Report) -> Any:
     return HTML(string=render_html(report, for_print=True), url_fetcher=no_fetch).render()
 
 
-def write_pdf(report: Report, path: Path | str) -> Path:
-    """Write the PDF report; returns the path."""
+def write_pdf(
+    report: Report, path: Path | str, progress: Callable[[str], None] | None = None
+) -> Path:
+    """Write the PDF report; returns the path. ``progress`` is told each stage as it starts
+    (laying out the pages, writing the file)."""
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    pdf_document(report).write_pdf(str(out))
+    tell = progress or (lambda stage: None)
+    tell("Laying out the PDF pages")
+    document = pdf_document(report)
+    tell(f"Writing the PDF ({len(document.pages)} pages)")
+    document.write_pdf(str(out))
     return out

@@ -13,7 +13,7 @@ from openpeel.calendar import Period
 from openpeel.errors import OpenpeelError, UserInputError
 from openpeel.formatting import number_text
 from openpeel.formatting import percent_text as share_text
-from openpeel.indicators.explorer import ExplorerFilters, explore, filter_options
+from openpeel.indicators.explorer import ExplorerFilters
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.forces import force_label
 from openpeel.reference.vocabularies import code_name
@@ -71,13 +71,13 @@ def _options(request: Request, force_id: str, period: Period) -> dict[str, list[
 
 
 def _filter_options(data_dir: FilePath, force_id: str, period: Period) -> dict[str, list[str]]:
-    return filter_options(public_data.connection(data_dir), force_id, period)
+    return public_data.views(data_dir).explorer_options(force_id, period)
 
 
 def _explored(
     data_dir: FilePath, force_id: str, period: Period, filters: ExplorerFilters
 ) -> IndicatorResult:
-    return explore(public_data.connection(data_dir), force_id, period, filters)
+    return public_data.views(data_dir).explore(force_id, period, filters)
 
 
 def _result(

@@ -11,6 +11,7 @@ import pandas as pd
 
 from openpeel.calendar import Period
 from openpeel.errors import UserInputError
+from openpeel.formatting import confidence_text
 from openpeel.indicators.calls.common import (
     INDEPENDENCE_CAVEAT,
     WEEKDAYS,
@@ -18,9 +19,9 @@ from openpeel.indicators.calls.common import (
     flag,
     in_period,
     is_synthetic_table,
-    pct,
     rounded,
 )
+from openpeel.indicators.computed_once import computed_once
 from openpeel.indicators.result import IndicatorResult
 from openpeel.sources.calls_999 import STANDARD_SHARE
 from openpeel.sources.calls_log import LINE_ANSWER_SECONDS
@@ -28,6 +29,7 @@ from openpeel.sources.calls_log import LINE_ANSWER_SECONDS
 BY_COLUMNS = {"month": "month", "weekday": "weekday", "hour": "hour"}
 
 
+@computed_once
 def answer_performance(
     con: Any,
     force_id: str,
@@ -121,7 +123,8 @@ def answer_performance(
             "answered_within: answered with answer_seconds <= threshold_seconds (999: 10 s; "
             "101 and chat: 180 s), answer_seconds = answered_at - offered_at; share_within = "
             "answered_within / offered; abandonment_share = abandoned / offered; "
-            f"*_low/*_high: Wilson interval at {pct(confidence)}; standard_share: the 90% "
+            f"*_low/*_high: Wilson interval at {confidence_text(confidence)}; "
+            "standard_share: the 90% "
             "national 999 standard (none is set for 101 or chat); mean_answer_seconds over "
             "answered calls."
         ),

@@ -14,11 +14,11 @@ from ibis.expr.types import Table
 
 from openpeel.calendar import Period
 from openpeel.errors import DataUnavailableError, UserInputError
+from openpeel.indicators.computed_once import computed_once
 from openpeel.indicators.crime import (
     ALL_CRIME,
     crime_type_codes,
     frame,
-    is_synthetic,
     missing_months,
     month_coverage,
     require_force,
@@ -37,6 +37,7 @@ from openpeel.indicators.investigations.linkage import (
     outcome_rows,
 )
 from openpeel.indicators.result import IndicatorResult
+from openpeel.provenance import any_synthetic
 from openpeel.stats.survival import kaplan_meier, survival_at, survival_quantile
 from openpeel.store.status import describe_months
 
@@ -121,6 +122,7 @@ def last_run(months: Sequence[date]) -> tuple[date, date, list[date]]:
     return ordered[start], ordered[-1], gaps
 
 
+@computed_once
 def time_to_outcome(
     con: Any,
     force_id: str,
@@ -199,7 +201,7 @@ def time_to_outcome(
         definition=TIME_DEFINITION,
         table=table,
         caveats=caveats,
-        is_synthetic=is_synthetic([*coverage["snapshot"], *outcome_months["snapshot"]]),
+        is_synthetic=any_synthetic([*coverage["snapshot"], *outcome_months["snapshot"]]),
         meta={
             "force_id": force_id,
             "period": period.label,

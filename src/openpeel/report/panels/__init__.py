@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from openpeel.calendar import Period
 from openpeel.formatting import number_text
+from openpeel.indicators.computed_once import computing_once
 from openpeel.provenance import lake_provenance
 from openpeel.report import charts
 from openpeel.report.model import Panel
@@ -109,7 +110,8 @@ def section_panels(
     ``lake_is_synthetic``: the force's lake provenance when the caller already knows it (it is
     looked up otherwise).
     """
-    panels = BUILDERS[section](con, force_id, period)
+    with computing_once():  # the section's panels share what they compute
+        panels = BUILDERS[section](con, force_id, period)
     if lake_is_synthetic is None:
         lake_is_synthetic = lake_provenance(con, [force_id]).is_synthetic
     for panel in panels:

@@ -18,13 +18,14 @@ from openpeel.report.model import Headline, Panel
 from openpeel.report.panels.declare import (
     EXPECTED_ERRORS,
     Bars,
+    ControlLimits,
+    Estimate,
     HandBuilt,
     Inputs,
-    Line,
     PanelSpec,
     build,
+    control_chart,
     months_outside,
-    outside_sentence,
     population_caveat,
     safe_result,
     section,
@@ -32,6 +33,15 @@ from openpeel.report.panels.declare import (
 )
 from openpeel.report.panels.format import display, interval_text, label, share_text, side
 from openpeel.stats.funnel import MIN_FUNNEL_UNITS, position_words
+
+RATE = Estimate("rate_per_1000", "rate_low", "rate_high")
+ARREST = Estimate("arrest_rate", "arrest_low", "arrest_high")
+
+
+def scope(con: Any, force_id: str, period: Period) -> ss.Scope:
+    """The force's searches of the period read once into a temporary table, shared by the
+    panels (and the assessment) of one report or page (``computing_once``)."""
+    return ss.cached_scope(con, period, force_id)
 
 
 def _rates_headlines(inputs: Inputs) -> list[Headline]:
@@ -51,28 +61,19 @@ RATES = PanelSpec(
     panel_id="stop-search-rates",
     heading="Search rates by ethnic group",
     title="Search rates per 1,000 residents a year by self-defined group",
-    indicator=lambda con, force_id, period: ss.rates(con, period, force_id),
+    indicator=lambda con, force_id, period: ss.rates(con, scope(con, force_id, period)),
     headlines=_rates_headlines,
     description="Bar chart of search rates per 1,000 residents a year by group: ",
     shown=lambda t: t[(t.group != "all") & t.rate_per_1000.notna()].assign(
         group=lambda d: d.group.map(label)
     ),
-    chart=Bars(
-        "group",
-        "rate_per_1000",
-        "rate_low",
-        "rate_high",
-        "Searches per 1,000 a year",
-        "Self-defined group",
-    ),
+    chart=Bars("group", RATE, "Searches per 1,000 a year", "Self-defined group"),
     table_rows=lambda t: t.assign(group=t.group.map(label)),
     columns={
         "group": ("Group", "text"),
         "searches": ("Searches", "int"),
         "population": ("Population", "int"),
-        "rate_per_1000": ("Rate per 1,000", "num"),
-        "rate_low": ("Low", "num"),
-        "rate_high": ("High", "num"),
+        **RATE.columns("Rate per 1,000", "num"),
         "reason": ("Why empty", "text"),
     },
     caveats=lambda inputs: population_caveat(inputs.con),
@@ -98,7 +99,7 @@ def largest_ratio(table: pd.DataFrame, basis: str = "self_defined") -> Any:
 
 
 def _ss_ratios(con: Any, force_id: str, period: Period) -> Panel:
-    r = ss.ratios(con, period, force_id)
+    r = ss.ratios(con, scope(con, force_id, period))
     t = r.table.assign(
         panel=lambda d: [ratio_facet(b, x) for b, x in zip(d.basis, d.reference, strict=True)]
     )
@@ -231,7 +232,7 @@ OUTCOMES = PanelSpec(
     panel_id="stop-search-outcomes",
     heading="Outcomes of searches",
     title="Arrests after a search, by ethnic group",
-    indicator=lambda con, force_id, period: sso.outcomes(con, period, force_id),
+    indicator=lambda con, force_id, period: sso.outcomes(con, scope(con, force_id, period)),
     rows=lambda t: t[(t.object_of_search == "all") & (t.legislation == "all")],
     headlines=_outcome_headlines,
     description="Bar chart of arrest rates (over all searches) by self-defined group: ",
@@ -240,9 +241,7 @@ OUTCOMES = PanelSpec(
     ),
     chart=Bars(
         "ethnic_group",
-        "arrest_rate",
-        "arrest_low",
-        "arrest_high",
+        ARREST,
         "Share of all searches ending in arrest",
         "Self-defined group",
         percent=True,
@@ -252,9 +251,7 @@ OUTCOMES = PanelSpec(
     columns={
         "ethnic_group": ("Group", "text"),
         "searches": ("Searches", "int"),
-        "arrest_rate": ("Arrest rate (all searches)", "share"),
-        "arrest_low": ("Low", "share"),
-        "arrest_high": ("High", "share"),
+        **ARREST.columns("Arrest rate (all searches)", "share"),
         "arrest_known_outcome_rate": ("Arrest rate (known outcome)", "share"),
         "any_action_rate": ("Any action (known outcome)", "share"),
         "linked_rate": ("Finds: positive outcome linked to object (all searches)", "share"),
@@ -268,21 +265,33 @@ def _trend_description(inputs: Inputs) -> str:
     return (
         f"Line chart of searches a month from {period.start:%b %Y} to {period.end:%b %Y}, "
         f"centre {number_text(t.centre.iloc[0], 0) if len(t) else ''}; "
-        f"{months_outside(t, 'is_outside')} month(s) outside the limits."
+        f"{months_outside(t, LIMITS.flag)} month(s) outside the limits."
     )
 
 
 def _quality_caveats(inputs: Inputs) -> list[str]:
     con, force_id, period = inputs.con, inputs.force_id, inputs.period
-    quality = safe_result(lambda: ssq.quality(con, period, force_id))
+    quality = safe_result(lambda: ssq.quality(con, scope(con, force_id, period)))
     return list(quality.caveats) if quality else []
 
 
-TREND = PanelSpec(
+LIMITS = ControlLimits(
+    count="searches",
+    title="Searches",
+    centre="centre",
+    lower="lower",
+    upper="upper",
+    flag="is_outside",
+    varies="searches usually vary",
+)
+
+TREND = control_chart(
+    LIMITS,
+    extra_columns={"status": ("Status", "text")},
     panel_id="stop-search-trend",
     heading="Searches a month",
     title="Searches a month with control limits",
-    indicator=lambda con, force_id, period: ssq.trend(con, period, force_id),
+    indicator=lambda con, force_id, period: ssq.trend(con, scope(con, force_id, period)),
     force_column="force_id",
     headlines=lambda inputs: [
         Headline(
@@ -292,20 +301,7 @@ TREND = PanelSpec(
             "All searches, vehicle-only included, in the months loaded.",
         )
     ],
-    comparison=lambda inputs: outside_sentence(
-        months_outside(inputs.rows, "is_outside"), "searches usually vary"
-    ),
     description=_trend_description,
-    itemise=False,
-    chart=Line("month", "searches", "Searches", limits=("centre", "lower", "upper")),
-    columns={
-        "month": ("Month", "month"),
-        "status": ("Status", "text"),
-        "searches": ("Searches", "int"),
-        "lower": ("Lower limit", "int"),
-        "upper": ("Upper limit", "int"),
-        "is_outside": ("Against the limits", "limits"),
-    },
     caveats=_quality_caveats,
 )
 
