@@ -4,11 +4,12 @@ Starts ``openpeel serve`` on 127.0.0.1 (a free port, a throwaway SQLite database
 directory (default ./demo-data; built with ``openpeel.demo.build_demo`` when it holds no lake),
 then runs two bounded phases with httpx and asyncio: the static page (``/static-check``, no data
 behind it) and the stop and search explorer with filters cycling through legislation, sex,
-ethnicity basis and outcome. The load generator runs in its own process pinned to its own core
-(the last this process may use; the server and its compute workers get the others), so that the
-clients' own work is not counted as the server's. Prints p50/p95/p99 latency, errors, requests
-per second, and the explorer/static ratio measured in the same run. Target: p95 under 300 ms,
-no errors. Not a test: nothing here asserts.
+ethnicity basis and outcome. Before them, one client asks for each filter set once (filter
+changes: views no cache holds) and their p50/p95 is printed. The load generator runs in its
+own process pinned to its own core (the last this process may use; the server and its compute
+workers get the others), so that the clients' own work is not counted as the server's. Prints
+p50/p95/p99 latency, errors, requests per second, and the explorer/static ratio measured in the
+same run. Target: p95 under 300 ms, no errors. Not a test: nothing here asserts.
 
     .venv/bin/python benchmarks/web.py [--data-dir demo-data] [--clients 50] [--seconds 30]
         [--workers 1]
@@ -162,19 +163,27 @@ async def main_async(args: argparse.Namespace) -> None:
     print(f"server on cores {sorted(server_cores)}, load generator on {sorted(load_cores)}")
     with tempfile.TemporaryDirectory() as tmp, in_pinned_process(load_cores) as load:
         server = start_server(
-            args.data_dir.resolve(), port, Path(tmp) / "bench.db", args.workers, server_cores
+            args.data_dir.resolve(),
+            port,
+            Path(tmp) / "bench.db",
+            args.workers,
+            server_cores,
+            {"OPENPEEL_WEB_COMPUTE_PROCESSES": str(args.compute_processes)},
         )
         try:
             await wait_ready(base)
             explorer = [f"/stop-search?{q}" for q in EXPLORER_QUERIES]
-            async with httpx.AsyncClient(timeout=120.0) as client:  # first views: not timed
-                cold = time.perf_counter()
-                for path in explorer:
+            async with httpx.AsyncClient(timeout=120.0) as client:
+                # Filter changes: each view asked for the first time, one after another (the
+                # first one also starts the server's caches and compute workers: timed apart).
+                began = time.perf_counter()
+                (await client.get(f"{base}{explorer[0]}")).raise_for_status()
+                first = (time.perf_counter() - began) * 1000
+                changes = []
+                for path in explorer[1:]:
+                    began = time.perf_counter()
                     (await client.get(f"{base}{path}")).raise_for_status()
-                print(
-                    f"first (uncached) explorer views: {time.perf_counter() - cold:.2f} s "
-                    f"for {len(explorer)}"
-                )
+                    changes.append((time.perf_counter() - began) * 1000)
             static = load.apply(
                 phase_in_process, (base, ["/static-check"], args.clients, args.static_seconds)
             )
@@ -182,7 +191,10 @@ async def main_async(args: argparse.Namespace) -> None:
         finally:
             server.terminate()
             server.wait(timeout=10)
-    print(f"{args.clients} clients, {args.workers} worker(s), loopback; latency in ms")
+    print(
+        f"{args.clients} clients, {args.workers} worker(s), {args.compute_processes} compute "
+        "process(es), loopback; latency in ms"
+    )
     print(f"{'page':<22}{'requests':>9}{'errors':>7}{'req/s':>8}{'p50':>8}{'p95':>8}{'p99':>8}")
     for name, s in (("static page", static), ("filtered explorer", filtered)):
         print(
@@ -192,6 +204,11 @@ async def main_async(args: argparse.Namespace) -> None:
     print(
         f"ratio explorer/static: p50 {filtered['p50'] / static['p50']:.2f}x, "
         f"p95 {filtered['p95'] / static['p95']:.2f}x"
+    )
+    print(
+        f"first explorer view {first:.0f} ms; {len(changes)} filter changes (new views): "
+        f"p50 {np.percentile(changes, 50):.0f} ms, p95 {np.percentile(changes, 95):.0f} ms "
+        f"(target p95 <= 300 ms: {'met' if np.percentile(changes, 95) <= 300 else 'NOT met'})"
     )
     ok = filtered["p95"] < 300 and filtered["errors"] == 0
     print(f"target (explorer p95 < 300 ms, no errors): {'met' if ok else 'NOT met'}")
@@ -204,9 +221,17 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--static-seconds", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=1, help="openpeel serve --workers")
+    parser.add_argument(
+        "--compute-processes",
+        type=int,
+        default=2,
+        help="The server's compute worker processes (0: compute in the server's process).",
+    )
     args = parser.parse_args()
     if not 1 <= args.clients <= 200 or not 0 < args.seconds <= 120 or not 1 <= args.workers <= 8:
         parser.error("--clients must be 1..200, --seconds 0..120, --workers 1..8 (bounded)")
+    if not 0 <= args.compute_processes <= 8:
+        parser.error("--compute-processes must be 0..8")
     if not (args.data_dir / "lake").exists():
         from openpeel.demo import build_demo
 

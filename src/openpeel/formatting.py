@@ -27,6 +27,11 @@ def percent_text(share: Any, decimals: int = 1) -> str:
     return f"{100 * float(share):.{decimals}f}%"
 
 
+def confidence_text(level: float) -> str:
+    """A confidence level as people write it: ``0.95`` -> ``'95%'``, ``0.998`` -> ``'99.8%'``."""
+    return f"{level * 100:g}%"
+
+
 def number_text(value: Any, decimals: int = 1) -> str:
     """A number with thousands separators and ``decimals`` places ('' when missing)."""
     if is_missing(value):

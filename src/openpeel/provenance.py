@@ -51,6 +51,15 @@ def synthetic_expr(column: Any) -> Any:
     return column.strip().lower().startswith(SYNTHETIC_PREFIX)
 
 
+def any_synthetic_rows(column: Any) -> bool:
+    """True when any row of an Ibis string column is synthetic (the query runs here; an empty
+    column is not)."""
+    import pandas as pd  # here: the command line's --help must not import it
+
+    value = synthetic_expr(column).any().execute()
+    return bool(value) if value is not None and not pd.isna(value) else False
+
+
 @dataclass(frozen=True)
 class Provenance:
     """Where the data used came from: whether it is synthetic, and the labels that say so."""

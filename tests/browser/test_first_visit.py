@@ -1,6 +1,7 @@
 """A first visit in a real browser, as a panel member or journalist would make it: the home page,
 a force and a financial year picked by name, the summary, an area, the peers page, the explorer
-with two filters, its CSV, and back, at 1,280 and 390 px. On every page nothing scrolls
+with two filters, its further charts (age, sex, object, outcome, section 60 and strip searches,
+the map) and a chart's PNG, its CSV, and back, at 1,280 and 390 px. On every page nothing scrolls
 sideways, no vocabulary code or force id shows in the rendered text, and every control has a
 label. Screenshots of each step are kept under test-artifacts/browser/."""
 
@@ -29,6 +30,8 @@ from tests.scrutiny.server import serve
 from tests.unit.report_lake import FORCE, shared_lake
 
 WIDTHS = (1280, 390)
+#: The explorer's charts beyond the one by ethnic group.
+CHARTS = ("age", "sex", "object", "outcome", "thorough", "map-searches")
 FY = "2021/22"
 
 
@@ -136,6 +139,25 @@ def test_first_visit(browser: Any, site: str, lake: Path, artifacts: Path, width
         heading = page.locator("#results-title").inner_text()
         assert "officer-defined" in heading and "sex: Male" in heading
         check_page(page, artifacts, "explorer", width)
+        # The further charts (loaded in place on asking): each drawn with its table and its
+        # exports; screenshots kept.
+        page.locator("#more-charts-link").click()
+        page.locator("#chart-map-searches").wait_for()
+        assert "ethnicity=officer_defined" in page.url  # loading them changed no filter
+        check_page(page, artifacts, "explorer-charts", width)
+        for chart_id in CHARTS:
+            block = page.locator(f"#chart-{chart_id}")
+            assert block.locator("figure.chart svg[role=img]").count() == 1, chart_id
+            assert block.locator("table.data tbody tr").count() >= 1, chart_id
+            assert block.locator("a.export").count() == 2, chart_id
+            box = block.bounding_box()
+            assert box is not None and box["x"] + box["width"] <= width, chart_id
+            block.screenshot(path=str(artifacts / f"first-visit-{width}-chart-{chart_id}.png"))
+        with page.expect_download() as image:
+            page.locator("#chart-age a.export", has_text="PNG").click()
+        assert image.value.suggested_filename.endswith(".png")
+        with open(image.value.path(), "rb") as saved_png:
+            assert saved_png.read(8) == b"\x89PNG\r\n\x1a\n"
 
         with page.expect_download() as info:
             page.locator("#csv-link").click()

@@ -81,6 +81,7 @@ CASES = (
     Case("GET", "/data/{panel_id}.csv", EVERYONE, needs_data=True),
     Case("GET", "/peers", EVERYONE, needs_data=True),
     Case("GET", "/peers/data/{panel_id}.csv", EVERYONE, needs_data=True),
+    Case("GET", "/peers/official/{panel_id}.csv", EVERYONE, needs_data=True),
     Case("GET", "/trends", EVERYONE, needs_data=True),
     Case("GET", "/trends/data/{panel_id}.csv", EVERYONE, needs_data=True),
     Case("GET", "/staff/vulnerability", READERS, needs_data=True),

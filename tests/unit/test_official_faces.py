@@ -264,3 +264,33 @@ def test_headcount_beside_fte_and_every_force_ranked(con: Any) -> None:
             number_text(mark.rate_high, 2),
         )
     assert marks[marks["is_focus"]]["force"].tolist() == ["West Midlands Police"]
+
+
+def test_official_peers_rank_every_force_with_a_table_equal_to_the_marks(con: Any) -> None:
+    from openpeel.formatting import number_text
+    from openpeel.report.peer_panels import OFFICIAL_PEERS, official_peers_panels
+
+    panels = official_peers_panels(con, "west-midlands", YEAR)
+    assert [p.panel_id for p in panels] == [spec[0] for spec in OFFICIAL_PEERS]
+    for panel, (_id, _title, _function, value_title, decimals, scale) in zip(
+        panels, OFFICIAL_PEERS, strict=True
+    ):
+        assert not panel.unavailable, (panel.panel_id, panel.unavailable)
+        assert "SYNTHETIC" in panel.chart_svg and panel.result is not None
+        # Every force with a value, not the force's own breakdown.
+        forces = panel.result.table.dropna(subset=["value"])
+        assert len(forces) >= 5 and forces["force_id"].is_unique
+        marks = _marks(panel)
+        table = panel.table.set_index("Force")
+        assert set(marks["force"]) <= set(table.index) and len(marks) >= 5
+        for mark in marks.itertuples():
+            row = table.loc[mark.force]
+            value = forces[forces["force_name"] == mark.force]["value"].iloc[0] * scale
+            assert mark.rate == pytest.approx(round(value, decimals))
+            assert row[value_title] == number_text(mark.rate, decimals)
+            assert (row["Low"], row["High"]) == (
+                number_text(mark.rate_low, decimals),
+                number_text(mark.rate_high, decimals),
+            )
+            assert mark.rate_low <= mark.rate <= mark.rate_high
+        assert marks[marks["is_focus"]]["force"].tolist() == ["West Midlands Police"]

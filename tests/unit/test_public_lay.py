@@ -118,9 +118,13 @@ def test_the_peers_page_ranks_every_force_and_highlights_this_one(client: TestCl
     assert "no funnel limits" in html
     # The official statistics of every force (the demo loads a synthetic edition) follow.
     assert "Official statistics: West Midlands Police among every force" in html
-    official_csv = re.search(r'href="(/data/official[^"]+\.csv\?[^"]+)"', html)
+    # Each ranks every force (not the force's own breakdown), with its CSV.
+    assert 'id="peers-official-crime"' in html and "every force" in html
+    official_csv = re.search(r'href="(/peers/official/peers-official-crime\.csv\?[^"]+)"', html)
     assert official_csv is not None
-    assert client.get(official_csv.group(1).replace("&amp;", "&")).status_code == 200
+    official_rows = client.get(official_csv.group(1).replace("&amp;", "&"))
+    assert official_rows.status_code == 200
+    assert "west-mercia" in official_rows.text and "west-midlands" in official_rows.text
     csv_text = client.get(f"/peers/data/peers-ranked.csv?{QS}").text
     assert "west-mercia" in csv_text and "west-midlands" in csv_text
     black = client.get(f"/peers?{QS}&group=black")

@@ -71,6 +71,19 @@ class IndicatorCache:
     period: Period
     catalogue: Mapping[str, IndicatorFn] = field(default_factory=dict)
     results: dict[str, IndicatorResult | str] = field(default_factory=dict)
+    #: Gives the connection when ``con`` is None and a result not held is asked for (results
+    #: computed in advance need no connection at all).
+    connect: Callable[[], Any] | None = None
+    #: Each indicator rule's judgment of its result (the data alone, before any recorded
+    #: evidence), made once: a rule's filter and interval over a table take pandas work.
+    judged: dict[Rule, Finding] = field(default_factory=dict)
+
+    def judge(self, rule: Rule, result: IndicatorResult) -> Finding:
+        """``evaluate_rows`` of the rule over its indicator's result, made once (a copy: the
+        caller may add to its reason)."""
+        if rule not in self.judged:
+            self.judged[rule] = evaluate_rows(rule, result.table, rule.indicator)
+        return replace(self.judged[rule])
 
     def get(self, name: str) -> IndicatorResult | str:
         """The result, or a one-line reason why it could not be computed."""
@@ -80,7 +93,10 @@ class IndicatorCache:
                 self.results[name] = f"no indicator named {name!r} in the catalogue"
             else:
                 try:
-                    self.results[name] = fn(self.con, self.force_id, self.period)
+                    con = self.con
+                    if con is None and self.connect is not None:
+                        con = self.connect()
+                    self.results[name] = fn(con, self.force_id, self.period)
                 except Exception as err:  # any failure to compute is missing evidence
                     text = str(err).splitlines()[0] if str(err) else type(err).__name__
                     self.results[name] = f"{name} could not be computed: {text}"
@@ -276,7 +292,7 @@ def evaluate(
         if isinstance(result, str):
             found = Finding(rule.characteristic_id, "missing", result, indicator=rule.indicator)
         else:
-            found = evaluate_rows(rule, result.table, rule.indicator)
+            found = cache.judge(rule, result)
     if found.status == "missing":
         instead = _from_evidence(rule, recorded)
         if instead is not None:

@@ -141,54 +141,48 @@ def import_999(
     _report_rows(report, fmt)
 
 
-@calls_group.command("import-log")
-@click.argument("file", type=click.Path(path_type=Path))
-@click.option(
-    "--force", "force_id", type=FORCE_ID, required=True, help="The force the export belongs to."
+def _force_export_import(name: str, loader: str, help_text: str) -> click.Command:
+    """``calls import-log`` and ``calls import-incidents``: one force's export loaded by
+    ``openpeel.store.calls.<loader>`` (imported when the command runs)."""
+
+    def command(
+        obj: Context,
+        file: Path,
+        force_id: str,
+        columns: tuple[str, ...],
+        snapshot: str | None,
+        fmt: str,
+    ) -> None:
+        from openpeel.store import calls as store_calls
+
+        load = getattr(store_calls, loader)
+        with user_errors():
+            report = load(file, force_id, obj.workspace, _columns(columns), snapshot)
+        _report_rows(report, fmt)
+
+    command.__doc__ = help_text
+    decorated = click.argument("file", type=click.Path(path_type=Path))(
+        click.option(
+            "--force",
+            "force_id",
+            type=FORCE_ID,
+            required=True,
+            help="The force the export belongs to.",
+        )(COLUMNS(SNAPSHOT(FORMAT(click.pass_obj(command)))))
+    )
+    return calls_group.command(name)(decorated)
+
+
+import_log = _force_export_import(
+    "import-log",
+    "load_call_log",
+    "Load a force's call-log export (call_id, line, offered/answered/abandoned times).",
 )
-@COLUMNS
-@SNAPSHOT
-@FORMAT
-@click.pass_obj
-def import_log(
-    obj: Context,
-    file: Path,
-    force_id: str,
-    columns: tuple[str, ...],
-    snapshot: str | None,
-    fmt: str,
-) -> None:
-    """Load a force's call-log export (call_id, line, offered/answered/abandoned times)."""
-    from openpeel.store.calls import load_call_log
-
-    with user_errors():
-        report = load_call_log(file, force_id, obj.workspace, _columns(columns), snapshot)
-    _report_rows(report, fmt)
-
-
-@calls_group.command("import-incidents")
-@click.argument("file", type=click.Path(path_type=Path))
-@click.option(
-    "--force", "force_id", type=FORCE_ID, required=True, help="The force the export belongs to."
+import_incidents = _force_export_import(
+    "import-incidents",
+    "load_incidents",
+    "Load a force's incidents export (incident_id, priority, created_at, arrived_at).",
 )
-@COLUMNS
-@SNAPSHOT
-@FORMAT
-@click.pass_obj
-def import_incidents(
-    obj: Context,
-    file: Path,
-    force_id: str,
-    columns: tuple[str, ...],
-    snapshot: str | None,
-    fmt: str,
-) -> None:
-    """Load a force's incidents export (incident_id, priority, created_at, arrived_at)."""
-    from openpeel.store.calls import load_incidents
-
-    with user_errors():
-        report = load_incidents(file, force_id, obj.workspace, _columns(columns), snapshot)
-    _report_rows(report, fmt)
 
 
 @calls_group.command("performance")

@@ -28,16 +28,18 @@ from openpeel.cli.output import (
     progress_bar,
     user_errors,
 )
+from openpeel.cli.pages import prepare_pages
 from openpeel.cli.vulnerability import synth_vulnerability
 from openpeel.errors import UserInputError
-from openpeel.reference.forces import force
-from openpeel.sources.policeuk_archive import month_date
 
 if TYPE_CHECKING:
     from openpeel.config import Where
     from openpeel.store.ingest import IngestReport
 
 ingest = library("store.ingest", "ingest")
+# The archive reader loads the force list and every vocabulary: not for --help.
+month_date = library("sources.policeuk_archive", "month_date")
+force = library("reference.forces", "force")
 official_status = library("store.official", "official_status")
 load_population = library("store.population", "load_population")
 describe_months = library("store.status", "describe_months")
@@ -110,6 +112,8 @@ def ingest_command(
     """
     with user_errors():
         report = run_ingest(sources, obj.workspace, force_ids, _month(start), _month(end), snapshot)
+    if report.files:
+        prepare_pages(obj.workspace)
     if fmt == "json":
         click.echo(json.dumps(report.as_dict(), default=str, indent=2))
     else:
@@ -182,6 +186,7 @@ def population_load(obj: Context, ts021_file: Path, lookup_file: Path, fmt: str)
     """Build force-area denominators from ONS TS021 and the LAD->PFA lookup."""
     with user_errors():
         table = load_population(ts021_file, lookup_file, obj.workspace)
+    prepare_pages(obj.workspace)
     rows = table.to_pylist()
     wide: dict[str, dict[str, Any]] = {}
     for r in rows:
@@ -396,6 +401,7 @@ def demo_command(ctx: click.Context, seed: int, scale: float, rebuild: bool) -> 
         "In Python: import openpeel; con = openpeel.connect("
         f"{str(data_dir)!r}); con.table('stop_searches')"
     )
+    prepare_pages(where)
     with console.status("Writing the PEEL report"):
         reports = write_demo_report(demo, where)
     mark_finished(demo, fingerprint)

@@ -21,9 +21,32 @@ from openpeel.cli.output import (
     progress_bar,
     user_errors,
 )
+from openpeel.cli.pages import prepare_pages
 from openpeel.errors import DataUnavailableError
 
 load_official = library("store.official", "load_official")
+
+
+#: ``--year`` of the publications by financial year (use of force, crime outcomes).
+FINANCIAL_YEAR = click.option(
+    "--year", "period", metavar="YYYY/YY", help="Financial year as loaded; default: the latest."
+)
+#: ``--year`` of the HMICFRS value for money profiles (demand, money).
+VFM_YEAR = click.option(
+    "--year",
+    "period",
+    metavar="YEAR",
+    help="The value for money profiles year as loaded (e.g. 2017); default: the latest.",
+)
+
+
+def _figures_of(obj: Context, publication: str, period: str | None) -> tuple[Any, str]:
+    """The loaded figures of a publication by financial year and the period asked for (the
+    latest loaded when None)."""
+    from openpeel.store.official import official_figures
+
+    figures = official_figures(obj.data_dir, publication)
+    return figures, period or max(set(figures["period"].to_pylist()))
 
 
 def compare_options(func: Any) -> Any:
@@ -102,6 +125,7 @@ def official_load(obj: Context, files: tuple[Path, ...], publication: str | None
     bar, update = progress_bar("Reading published files")
     with user_errors(), bar:
         report = load_official(files, obj.data_dir, publication, progress=update)
+    prepare_pages(obj.workspace)
     if fmt == "json":
         click.echo(json.dumps([asdict(f) for f in report.files], default=str, indent=2))
         return
@@ -209,9 +233,7 @@ def official_figures_command(
 
 @official_group.command("use-of-force")
 @force_option()
-@click.option(
-    "--year", "period", metavar="YYYY/YY", help="Financial year as loaded; default: the latest."
-)
+@FINANCIAL_YEAR
 @compare_options
 @FORMAT
 @click.pass_obj
@@ -230,11 +252,9 @@ def official_use_of_force(
         use_of_force,
         use_of_force_peers,
     )
-    from openpeel.store.official import official_figures
 
     with user_errors():
-        figures = official_figures(obj.data_dir, PUBLICATION)
-        chosen = period or max(set(figures["period"].to_pylist()))
+        figures, chosen = _figures_of(obj, PUBLICATION, period)
         residents = _residents(obj)
         if compare or peers_file:
             result = use_of_force_peers(
@@ -247,9 +267,7 @@ def official_use_of_force(
 
 @official_group.command("outcomes")
 @force_option()
-@click.option(
-    "--year", "period", metavar="YYYY/YY", help="Financial year as loaded; default: the latest."
-)
+@FINANCIAL_YEAR
 @click.option("--offence-group", metavar="GROUP", help="e.g. 'Violence against the person'.")
 @click.option(
     "--outcome-group",
@@ -274,11 +292,9 @@ def official_outcomes(
 ) -> None:
     """Share of recorded crimes with each outcome group, against every force."""
     from openpeel.indicators.official_outcomes import PUBLICATION, outcome_peers, outcome_shares
-    from openpeel.store.official import official_figures
 
     with user_errors():
-        figures = official_figures(obj.data_dir, PUBLICATION)
-        chosen = period or max(set(figures["period"].to_pylist()))
+        figures, chosen = _figures_of(obj, PUBLICATION, period)
         if compare or peers_file:
             result = outcome_peers(
                 figures,
@@ -393,9 +409,7 @@ def official_workforce(
 
 @official_group.command("taser")
 @force_option()
-@click.option(
-    "--year", "period", metavar="YYYY/YY", help="Financial year as loaded; default: the latest."
-)
+@FINANCIAL_YEAR
 @click.option(
     "--by-ethnicity",
     is_flag=True,
@@ -417,11 +431,9 @@ def official_taser(
     """Taser (CED) uses by type, per 1,000 residents, and by perceived ethnicity."""
     from openpeel.indicators.official_taser import taser_by_ethnicity, taser_peers, taser_use
     from openpeel.indicators.official_use_of_force import PUBLICATION
-    from openpeel.store.official import official_figures
 
     with user_errors():
-        figures = official_figures(obj.data_dir, PUBLICATION)
-        chosen = period or max(set(figures["period"].to_pylist()))
+        figures, chosen = _figures_of(obj, PUBLICATION, period)
         residents = _residents(obj)
         if compare or peers_file:
             result = taser_peers(
@@ -435,20 +447,16 @@ def official_taser(
 
 
 @official_group.command("injuries")
-@click.option(
-    "--year", "period", metavar="YYYY/YY", help="Financial year as loaded; default: the latest."
-)
+@FINANCIAL_YEAR
 @FORMAT
 @click.pass_obj
 def official_injuries(obj: Context, period: str | None, fmt: str) -> None:
     """Injuries to people and officers in use of force incidents (England and Wales only)."""
     from openpeel.indicators.official_injuries import use_of_force_injuries
     from openpeel.indicators.official_use_of_force import PUBLICATION
-    from openpeel.store.official import official_figures
 
     with user_errors():
-        figures = official_figures(obj.data_dir, PUBLICATION)
-        chosen = period or max(set(figures["period"].to_pylist()))
+        figures, chosen = _figures_of(obj, PUBLICATION, period)
         result = use_of_force_injuries(figures, chosen)
     emit_result(result, fmt)
 
@@ -473,12 +481,7 @@ def official_reconcile(obj: Context, force_id: str, period: str, fmt: str) -> No
 
 @official_group.command("demand")
 @force_option()
-@click.option(
-    "--year",
-    "period",
-    metavar="YEAR",
-    help="The value for money profiles year as loaded (e.g. 2017); default: the latest.",
-)
+@VFM_YEAR
 @click.option(
     "--measure",
     type=click.Choice(
@@ -519,12 +522,7 @@ def official_demand(
 
 @official_group.command("money")
 @force_option()
-@click.option(
-    "--year",
-    "period",
-    metavar="YEAR",
-    help="The value for money profiles year as loaded (e.g. 2017); default: the latest.",
-)
+@VFM_YEAR
 @click.option(
     "--section",
     type=click.Choice(["funding", "spending", "officers", "staff"]),

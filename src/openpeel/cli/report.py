@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,6 +30,12 @@ connect = library("store.connection", "connect")
 )
 @click.option("--pdf", type=click.Path(dir_okay=False, path_type=Path), help="Also write this PDF.")
 @click.option(
+    "--charts",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also write each chart as a PNG image and a standalone HTML page into this folder "
+    "(the report links to them).",
+)
+@click.option(
     "--quiet",
     is_flag=True,
     help="No progress display (there is none either when standard error is not a terminal).",
@@ -42,6 +49,7 @@ def report_command(
     end: str | None,
     out: Path,
     pdf: Path | None,
+    charts: Path | None,
     quiet: bool,
 ) -> None:
     """Write the PEEL report of a force: one section per PEEL area, charts with tables."""
@@ -53,9 +61,18 @@ def report_command(
     with stages(quiet) as stage:
         with user_errors():
             report = build_report(obj.workspace, force_id, period, progress=stage)
+        folder = None
+        if charts is not None:
+            from openpeel.report.chart_export import write_report_charts
+
+            stage("Writing the charts", None, None)
+            with user_errors(), _writing(charts):
+                files = write_report_charts(report, charts)
+            folder = Path(os.path.relpath(charts.resolve(), out.resolve().parent)).as_posix()
+            stage.done(f"Charts (PNG and HTML): {len(files) // 2} in {charts.resolve()}")
         stage("Writing the HTML", None, None)
         with user_errors(), _writing(out):
-            html = write_html(report, out)
+            html = write_html(report, out, chart_folder=folder)
         stage.done(f"Report (HTML): {html.resolve()} ({html.stat().st_size / 1024:,.0f} KiB)")
         if pdf is not None:
             with user_errors(), _writing(pdf):

@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,7 @@ from openpeel.provenance import SYNTHETIC_MARK
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from openpeel.config import Workspace
     from openpeel.scrutiny import audit, export, feedback, records, report, sampling, users
     from openpeel.scrutiny.models import Meeting
 else:  # imported when a command runs: --help loads no SQLAlchemy
@@ -459,10 +461,6 @@ def scrutiny_audit(ctx: Context, meeting_id: int, fmt: str, database_url: str | 
 # ---- serve ----------------------------------------------------------------------------------
 
 
-#: How ``serve --workers N`` hands its choices to the worker processes (they import the app).
-WORKER_ENV = ("OPENPEEL_DATA_DIR", "OPENPEEL_DATABASE_URL", "OPENPEEL_SERVE_HTTPS")
-
-
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
@@ -490,16 +488,20 @@ def serve(
     database_url: str | None,
 ) -> None:
     """Run the web app (public pages, scrutiny pages, login, public feedback)."""
-    import os
+    import functools
 
     import uvicorn
 
     from openpeel.web.app import create_app
 
+    where = ctx.workspace
+    if database_url:
+        chosen = where.settings.model_copy(update={"database_url": database_url})
+        where = replace(where, settings=chosen)
     with user_errors():
         engine = _ready(ctx, database_url)
         # Built here even with workers: checks the schema and creates the app secret once.
-        app = create_app(engine=engine, data_dir=ctx.data_dir, https_only=https)
+        app = create_app(engine=engine, where=where, https_only=https)
     options: dict[str, Any] = {
         "host": host,
         "port": port,
@@ -513,25 +515,33 @@ def serve(
         uvicorn.run(app, **options)
         return
     engine.dispose()
-    values = (
-        str(ctx.data_dir),
-        ctx.database_url(database_url),
-        "1" if https else "",
-    )
-    os.environ.update(dict(zip(WORKER_ENV, values, strict=True)))
-    uvicorn.run("openpeel.cli.scrutiny:worker_app", factory=True, workers=workers, **options)
+    # Each worker process builds its app from the workspace resolved here: uvicorn hands the
+    # factory (with its arguments) to every process it starts, so nothing goes through the
+    # environment and every worker serves exactly what this command resolved.
+    factory = functools.partial(worker_app, where, https)
+    config = uvicorn.Config(factory, factory=True, workers=workers, **options)
+    run_workers(config)
 
 
-def worker_app() -> Any:
-    """The app of one ``serve --workers`` process (settings from ``WORKER_ENV``)."""
-    import os
+def run_workers(config: Any) -> None:
+    """Serve ``config`` (its ``workers`` processes) on one socket bound here, as ``uvicorn.run``
+    does, but with the app given as a factory object rather than an import string."""
+    from uvicorn.supervisors import Multiprocess
 
+    sock = config.bind_socket()
+    try:
+        Multiprocess(config, sockets=[sock]).run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sock.close()
+
+
+def worker_app(where: Workspace, https: bool) -> Any:
+    """The app of one ``serve --workers`` process, for the workspace ``serve`` resolved."""
     from openpeel.web.app import create_app
 
-    data_dir, database_url, https = (os.environ.get(name, "") for name in WORKER_ENV)
-    return create_app(
-        database_url=database_url or None, data_dir=Path(data_dir), https_only=https == "1"
-    )
+    return create_app(where=where, https_only=https)
 
 
 COMMANDS = (db_group, users_group, panels_group, scrutiny_group, serve)

@@ -152,11 +152,6 @@ def require_months(con: Any, table_name: str, force_id: str, period: Period) -> 
     return coverage
 
 
-def is_synthetic(snapshots: Iterable[str]) -> bool:
-    """True when any snapshot label says the data are synthetic (the provenance rule)."""
-    return any_synthetic(snapshots)
-
-
 def snapshot_caveats(coverage: pd.DataFrame, what: str = "street files") -> list[str]:
     """Caveats about mixed vintages in the months used (the coverage rule)."""
     return coverage_snapshot_caveats(coverage["snapshot"], what)
@@ -248,7 +243,7 @@ def crime_volumes(con: Any, force_id: str, period: Period) -> IndicatorResult:
         definition=VOLUMES_DEFINITION,
         table=table.reset_index(drop=True),
         caveats=_common_caveats(force_id, period, coverage, counts),
-        is_synthetic=is_synthetic(coverage["snapshot"]),
+        is_synthetic=any_synthetic(coverage["snapshot"]),
         meta={
             "force_id": force_id,
             "period": period.label,
@@ -376,7 +371,7 @@ def crime_rates(
         definition=RATES_DEFINITION,
         table=table[columns],
         caveats=caveats,
-        is_synthetic=is_synthetic(coverage["snapshot"]),
+        is_synthetic=any_synthetic(coverage["snapshot"]),
         meta={
             "force_id": force_id,
             "period": period.label,
@@ -524,7 +519,7 @@ def crime_trend(
         definition=TREND_DEFINITION,
         table=table,
         caveats=caveats,
-        is_synthetic=is_synthetic(coverage["snapshot"]),
+        is_synthetic=any_synthetic(coverage["snapshot"]),
         meta={"force_id": force_id, "period": period.label, "trend": trends},
     )
 

@@ -27,9 +27,10 @@ import pandas as pd
 
 from openpeel.calendar import add_months
 from openpeel.errors import DataUnavailableError
+from openpeel.formatting import confidence_text
 from openpeel.indicators.computed_once import computed_once
 from openpeel.indicators.result import IndicatorResult
-from openpeel.provenance import synthetic_expr
+from openpeel.provenance import any_synthetic_rows, is_synthetic_label
 from openpeel.sources.offenders import RISK_LEVELS
 from openpeel.stats.intervals import (
     clopper_pearson_interval,
@@ -77,9 +78,7 @@ def extract_as_at(con: Any, force_id: str) -> date:
 
 def is_synthetic(con: Any, force_id: str) -> bool:
     """True when the force's offender data came from the synthetic generator."""
-    t = _force(con, "offenders", force_id)
-    value = synthetic_expr(t.snapshot).any().execute()
-    return bool(value) if value is not None and not pd.isna(value) else False
+    return any_synthetic_rows(_force(con, "offenders", force_id).snapshot)
 
 
 def month_ends(first: date, as_at: date) -> list[date]:
@@ -120,10 +119,6 @@ def _registered(offenders: Any, months: Any) -> Any:
             j.registration_ends_on.isnull() | (j.registration_ends_on > j.day),
         ]
     )
-
-
-def _pct(confidence: float) -> str:
-    return f"{confidence * 100:g}%"
 
 
 def _meta(force_id: str, as_at: date, **extra: Any) -> dict[str, Any]:
@@ -326,7 +321,8 @@ def overdue(
             f"due {first_arms_days} days after registration); visits_overdue counts home visits "
             "planned before that day and not done by it; backlog_items is their sum. "
             "share_any_overdue = offenders with an overdue ARMS or visit / offenders registered, "
-            f"with a {_pct(confidence)} Wilson interval. The oldest_* columns give the age in days "
+            f"with a {confidence_text(confidence)} Wilson interval. "
+            "The oldest_* columns give the age in days "
             "of the longest-overdue item."
         ),
         table=df,
@@ -436,7 +432,8 @@ def time_to_first(
             "time is days from registration to the first ARMS completed (or visit done) on or "
             "after registration; offenders without one are censored at the extract date or the "
             "end of their registration. Kaplan-Meier estimate; share_within_N_days = 1 - S(N) "
-            f"with a {_pct(confidence)} log-log (Greenwood) interval; median_days is the first "
+            f"with a {confidence_text(confidence)} log-log (Greenwood) interval; "
+            "median_days is the first "
             "time the estimate reaches one half (empty when not reached)."
         ),
         table=pd.DataFrame(rows),
@@ -583,7 +580,7 @@ def orders_and_breaches(
             "Per 100 offenders registered on the extract date. *_in_force: orders granted by the "
             "extract date and not ended; orders_granted, breaches and device checks: in the "
             f"{months} months to the extract date ({start.isoformat()} to {as_at.isoformat()}). "
-            f"{_pct(confidence)} exact (Garwood) Poisson interval on the count."
+            f"{confidence_text(confidence)} exact (Garwood) Poisson interval on the count."
         ),
         table=df,
         caveats=[
@@ -662,7 +659,7 @@ def further_offending(
         definition=(
             f"Offenders registered at any time from {start.isoformat()} to {as_at.isoformat()}; "
             "share = offenders with at least one further sexual offence recorded in that period "
-            f"/ offenders managed, {_pct(confidence)} exact (Clopper-Pearson) interval; "
+            f"/ offenders managed, {confidence_text(confidence)} exact (Clopper-Pearson) interval; "
             "per_100_offender_years = further sexual offences / years registered within the "
             "period x 100, exact (Garwood) interval."
         ),
@@ -722,17 +719,17 @@ def per_100k_residents(
         "The population is the 2021 Census count for the force area; the register is on the "
         "extract date.",
     ]
-    if "synthetic" in source.lower():
+    if is_synthetic_label(source):
         caveats.append("The population table is SYNTHETIC (demo), not the Census.")
     return IndicatorResult(
         name="offenders.per_100k",
         title="Registered sex offenders per 100,000 residents",
         definition=(
             "Offenders registered on the extract date / residents of the force area x 100,000, "
-            f"{_pct(confidence)} exact (Garwood) Poisson interval on the count."
+            f"{confidence_text(confidence)} exact (Garwood) Poisson interval on the count."
         ),
         table=df,
         caveats=caveats,
-        is_synthetic=is_synthetic(con, force_id) or "synthetic" in source.lower(),
+        is_synthetic=is_synthetic(con, force_id) or is_synthetic_label(source),
         meta=_meta(force_id, as_at),
     )

@@ -397,3 +397,52 @@ def workforce_peers_for(
     figures, edition, as_at = _headcount_figures(con, period)
     result = official_headcount.workforce_peers(figures, force_id, as_at, worker, "headcount")
     return _finish(result, edition, period)
+
+
+def recorded_crime_peers_for(con: Any, force_id: str, period: Period) -> IndicatorResult:
+    """Every force's recorded crime per 1,000 residents (the ONS headline group, fraud
+    excluded) in the edition for the period, with funnel limits and ranks.
+
+    Raises:
+        DataUnavailableError: nothing loaded, no edition in or before the period, or the force
+            is not in it.
+        UserInputError: unknown force.
+    """
+    figures, edition = _edition(con, official_crime.PUBLICATION, period)
+    result = official_crime.recorded_crime_peers(figures, force_id, edition.label)
+    return _finish(result, edition, period)
+
+
+def outcome_peers_for(con: Any, force_id: str, period: Period) -> IndicatorResult:
+    """Every force's share of crimes charged or summonsed in the edition for the period.
+
+    Raises:
+        DataUnavailableError: nothing loaded, no edition in or before the period, or the force
+            has no crimes in it.
+        UserInputError: unknown force.
+    """
+    figures, edition = _edition(con, official_outcomes.PUBLICATION, period)
+    result = official_outcomes.outcome_peers(figures, force_id, edition.label, CHARGED)
+    return _finish(result, edition, period)
+
+
+def use_of_force_peers_for(con: Any, force_id: str, period: Period) -> IndicatorResult:
+    """Every force's use of force incidents per 1,000 residents (Census population) in the
+    edition for the period.
+
+    Raises:
+        DataUnavailableError: nothing loaded, no edition in or before the period, no Census
+            population, or the force has no row.
+        UserInputError: unknown force.
+    """
+    figures, edition = _edition(con, official_use_of_force.PUBLICATION, period)
+    if "population" not in con.list_tables():
+        raise DataUnavailableError(
+            "use of force per 1,000 residents needs the Census population "
+            "('openpeel population load')"
+        )
+    population = con.table("population").to_pyarrow()
+    result = official_use_of_force.use_of_force_peers(figures, force_id, edition.label, population)
+    if any_synthetic(population["source"].to_pylist()):
+        result = replace(result, is_synthetic=True)
+    return _finish(result, edition, period)

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import vl_convert as vlc
 
 from openpeel.provenance import SYNTHETIC_MARK
+from openpeel.report.charts import mark_synthetic
+from openpeel.report.wording import plain
 
 PNG_SCALE = 2.0
 STYLE = (
@@ -99,3 +102,33 @@ def chart_html(
     chart = f'<div id="vega-chart" role="img" aria-label="{html.escape(description)}"></div>'
     head, rest = page.split('<div id="vega-chart"></div>', 1)
     return head + body.replace("{chart}", chart) + rest
+
+
+def write_report_charts(report: Any, folder: Path | str) -> list[Path]:
+    """Write every chart of a report as ``<panel id>.png`` and ``<panel id>.html`` into
+    ``folder`` (the report's links point there); returns the files written."""
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for panel in report.panels():
+        if not panel.chart_svg:
+            continue
+        svg = mark_synthetic(panel.chart_svg) if report.is_synthetic else panel.chart_svg
+        png = out / f"{panel.panel_id}.png"
+        png.write_bytes(chart_png(svg))
+        page = out / f"{panel.panel_id}.html"
+        page.write_text(
+            chart_html(
+                f"{panel.title}: {report.force_name}, {report.period.label}",
+                svg,
+                plain(panel.chart_description),
+                panel.table,
+                panel.definition,
+                [plain(c) for c in panel.caveats],
+                report.is_synthetic,
+                panel.chart_spec or None,
+            ),
+            encoding="utf-8",
+        )
+        written += [png, page]
+    return written

@@ -53,6 +53,13 @@ def _edition(result: IndicatorResult) -> str:
     return str(result.meta.get("edition_words") or result.meta.get("edition", ""))
 
 
+def _draw(panel: Panel, description: str, chart: Any) -> None:
+    """The panel's chart: its text alternative, its Vega-Lite spec and its SVG."""
+    panel.chart_description = description
+    panel.chart_spec = chart.to_dict()
+    panel.chart_svg = charts.to_svg(chart, description)
+
+
 def _rank_text(rank: Any, compared: Any, what: str) -> str:
     if rank is None or pd.isna(rank) or not compared:
         return ""
@@ -115,21 +122,22 @@ def _crime(con: Any, force_id: str, period: Period) -> Panel:
         ]
     shown = t[~t["is_total"] & t["rate_per_1000"].notna()]
     shown = shown.drop_duplicates("group")
-    panel.chart_description = (
-        f"Bar chart of offences per 1,000 residents by offence group, {edition}: "
-        + "; ".join(f"{g.group} {number_text(g.rate_per_1000)}" for g in shown.itertuples())
+    _draw(
+        panel,
+        (
+            f"Bar chart of offences per 1,000 residents by offence group, {edition}: "
+            + "; ".join(f"{g.group} {number_text(g.rate_per_1000)}" for g in shown.itertuples())
+        ),
+        charts.interval_bars(
+            shown,
+            "group",
+            "rate_per_1000",
+            "rate_per_1000_low",
+            "rate_per_1000_high",
+            "Offences per 1,000 residents",
+            "Offence group",
+        ),
     )
-    chart = charts.interval_bars(
-        shown,
-        "group",
-        "rate_per_1000",
-        "rate_per_1000_low",
-        "rate_per_1000_high",
-        "Offences per 1,000 residents",
-        "Offence group",
-    )
-    panel.chart_spec = chart.to_dict()
-    panel.chart_svg = charts.to_svg(chart, panel.chart_description)
     rates = ("rate_per_1000", "rate_per_1000_low", "rate_per_1000_high")
     panel.table = display(
         _fixed(t, (*rates, "england_and_wales_rate_per_1000")),
@@ -180,22 +188,23 @@ def _outcomes(con: Any, force_id: str, period: Period) -> Panel:
             f"times the England and Wales share ({ratio}).",
             _rank_text(c["rank_among_forces"], c["forces_compared"], "charge or summons share"),
         ]
-    panel.chart_description = (
-        f"Bar chart of the share of crimes recorded in {edition} by outcome: "
-        + "; ".join(f"{g.outcome_group} {percent_text(g.share)}" for g in t.itertuples())
+    _draw(
+        panel,
+        (
+            f"Bar chart of the share of crimes recorded in {edition} by outcome: "
+            + "; ".join(f"{g.outcome_group} {percent_text(g.share)}" for g in t.itertuples())
+        ),
+        charts.interval_bars(
+            t,
+            "outcome_group",
+            "share",
+            "share_low",
+            "share_high",
+            "Share of crimes recorded",
+            "Outcome",
+            percent=True,
+        ),
     )
-    chart = charts.interval_bars(
-        t,
-        "outcome_group",
-        "share",
-        "share_low",
-        "share_high",
-        "Share of crimes recorded",
-        "Outcome",
-        percent=True,
-    )
-    panel.chart_spec = chart.to_dict()
-    panel.chart_svg = charts.to_svg(chart, panel.chart_description)
     panel.table = display(
         t,
         {
@@ -251,7 +260,7 @@ def _use_of_force(con: Any, force_id: str, period: Period) -> Panel:
             )
         )
         shown = ratios.assign(group=ratios["perceived_ethnicity"].map(label))
-        panel.chart_description = (
+        description = (
             f"Bar chart of use-of-force rate ratios to White by perceived ethnicity, {edition}, "
             "with a line at 1: "
             + "; ".join(f"{g.group} {g.ratio_to_white:.2f}" for g in shown.itertuples())
@@ -268,7 +277,7 @@ def _use_of_force(con: Any, force_id: str, period: Period) -> Panel:
         )
     else:
         shown = t[t["share"].notna()].assign(group=lambda d: d["perceived_ethnicity"].map(label))
-        panel.chart_description = (
+        description = (
             f"Bar chart of the share of uses of force by perceived ethnicity, {edition}: "
             + "; ".join(f"{g.group} {percent_text(g.share)}" for g in shown.itertuples())
         )
@@ -282,8 +291,7 @@ def _use_of_force(con: Any, force_id: str, period: Period) -> Panel:
             "Perceived ethnicity",
             percent=True,
         )
-    panel.chart_spec = chart.to_dict()
-    panel.chart_svg = charts.to_svg(chart, panel.chart_description)
+    _draw(panel, description, chart)
     panel.table = display(
         _fixed(t, ("ratio_to_white", "ratio_low", "ratio_high")).assign(
             perceived_ethnicity=t["perceived_ethnicity"].map(label)
@@ -379,28 +387,29 @@ def _workforce(con: Any, force_id: str, period: Period) -> Panel:
                     "The officers' ethnic-minority share divided by the residents' share.",
                 )
             )
-    panel.chart_description = (
-        f"Bar chart of the ethnic-minority share of officers, joiners and leavers, {edition}"
-        + (
-            f", with a line at the residents' share {percent_text(residents)}: "
-            if residents is not None and pd.notna(residents)
-            else ": "
-        )
-        + "; ".join(f"{g.who} {percent_text(g.ethnic_minority_share)}" for g in t.itertuples())
+    _draw(
+        panel,
+        (
+            f"Bar chart of the ethnic-minority share of officers, joiners and leavers, {edition}"
+            + (
+                f", with a line at the residents' share {percent_text(residents)}: "
+                if residents is not None and pd.notna(residents)
+                else ": "
+            )
+            + "; ".join(f"{g.who} {percent_text(g.ethnic_minority_share)}" for g in t.itertuples())
+        ),
+        charts.interval_bars(
+            t,
+            "who",
+            "ethnic_minority_share",
+            "share_low",
+            "share_high",
+            "Share from ethnic minorities",
+            "Group",
+            reference=float(residents) if residents is not None and pd.notna(residents) else None,
+            percent=True,
+        ),
     )
-    chart = charts.interval_bars(
-        t,
-        "who",
-        "ethnic_minority_share",
-        "share_low",
-        "share_high",
-        "Share from ethnic minorities",
-        "Group",
-        reference=float(residents) if residents is not None and pd.notna(residents) else None,
-        percent=True,
-    )
-    panel.chart_spec = chart.to_dict()
-    panel.chart_svg = charts.to_svg(chart, panel.chart_description)
     panel.table = display(
         _fixed(
             t, ("representation_ratio", "representation_ratio_low", "representation_ratio_high")
@@ -460,15 +469,16 @@ def _resources(con: Any, force_id: str, period: Period) -> Panel:
             _rank_text(o["rank"], o["forces_compared"], "officers per 1,000 residents")
         ]
     shown = per_1000.assign(no_low=per_1000["value"], no_high=per_1000["value"])
-    panel.chart_description = (
-        f"Bar chart of the workforce per 1,000 residents, {edition}: "
-        + "; ".join(f"{g.who} {number_text(g.value, 2)}" for g in shown.itertuples())
+    _draw(
+        panel,
+        (
+            f"Bar chart of the workforce per 1,000 residents, {edition}: "
+            + "; ".join(f"{g.who} {number_text(g.value, 2)}" for g in shown.itertuples())
+        ),
+        charts.interval_bars(
+            shown, "who", "value", "no_low", "no_high", "Per 1,000 residents (FTE)", "Who"
+        ),
     )
-    chart = charts.interval_bars(
-        shown, "who", "value", "no_low", "no_high", "Per 1,000 residents (FTE)", "Who"
-    )
-    panel.chart_spec = chart.to_dict()
-    panel.chart_svg = charts.to_svg(chart, panel.chart_description)
     panel.table = display(
         _fixed(per_1000, ("value", "england_and_wales_value")),
         {
@@ -536,21 +546,25 @@ def _headcount(con: Any, force_id: str, period: Period) -> Panel:
         ]
     panel.comparison.append(official_headcount_coverage(r))
     shown = t[t["headcount_per_1000"].notna()]
-    panel.chart_description = (
-        f"Bar chart of the workforce per 1,000 residents by headcount with 95% intervals, {as_at}: "
-        + "; ".join(f"{g.who} {number_text(g.headcount_per_1000, 2)}" for g in shown.itertuples())
+    _draw(
+        panel,
+        (
+            "Bar chart of the workforce per 1,000 residents by headcount with 95% intervals, "
+            f"{as_at}: "
+            + "; ".join(
+                f"{g.who} {number_text(g.headcount_per_1000, 2)}" for g in shown.itertuples()
+            )
+        ),
+        charts.interval_bars(
+            shown,
+            "who",
+            "headcount_per_1000",
+            "headcount_per_1000_low",
+            "headcount_per_1000_high",
+            "Per 1,000 residents (headcount)",
+            "Who",
+        ),
     )
-    chart = charts.interval_bars(
-        shown,
-        "who",
-        "headcount_per_1000",
-        "headcount_per_1000_low",
-        "headcount_per_1000_high",
-        "Per 1,000 residents (headcount)",
-        "Who",
-    )
-    panel.chart_spec = chart.to_dict()
-    panel.chart_svg = charts.to_svg(chart, panel.chart_description)
     per_1000 = (
         "headcount_per_1000",
         "headcount_per_1000_low",
@@ -672,15 +686,16 @@ def _money(con: Any, force_id: str, period: Period) -> Panel:
     shown = functions[functions["value"].notna()].assign(
         no_low=lambda d: d["value"], no_high=lambda d: d["value"]
     )
-    panel.chart_description = (
-        f"Bar chart of spending per resident by function, {edition}: "
-        + "; ".join(f"{g.item} £{number_text(g.value, 0)}" for g in shown.itertuples())
+    _draw(
+        panel,
+        (
+            f"Bar chart of spending per resident by function, {edition}: "
+            + "; ".join(f"{g.item} £{number_text(g.value, 0)}" for g in shown.itertuples())
+        ),
+        charts.interval_bars(
+            shown, "item", "value", "no_low", "no_high", "Pounds per resident", "Function"
+        ),
     )
-    chart = charts.interval_bars(
-        shown, "item", "value", "no_low", "no_high", "Pounds per resident", "Function"
-    )
-    panel.chart_spec = chart.to_dict()
-    panel.chart_svg = charts.to_svg(chart, panel.chart_description)
     listed = pd.concat([funding.assign(item=lambda d: d["item"].map(FUNDING_SHOWN)), functions])
     panel.table = display(
         _fixed(listed, ("value", "england_and_wales_value")),
@@ -735,21 +750,22 @@ def _demand(con: Any, force_id: str, period: Period) -> Panel:
             _rank_text(c["rank"], c["forces_compared"], "999 calls per 1,000 residents")
         ]
     shown = t[t["rate_per_1000"].notna()]
-    panel.chart_description = (
-        f"Bar chart of 999 calls and incidents per 1,000 residents, {edition}: "
-        + "; ".join(f"{g.what} {number_text(g.rate_per_1000)}" for g in shown.itertuples())
+    _draw(
+        panel,
+        (
+            f"Bar chart of 999 calls and incidents per 1,000 residents, {edition}: "
+            + "; ".join(f"{g.what} {number_text(g.rate_per_1000)}" for g in shown.itertuples())
+        ),
+        charts.interval_bars(
+            shown,
+            "what",
+            "rate_per_1000",
+            "rate_per_1000_low",
+            "rate_per_1000_high",
+            "Per 1,000 residents a year",
+            "Demand",
+        ),
     )
-    chart = charts.interval_bars(
-        shown,
-        "what",
-        "rate_per_1000",
-        "rate_per_1000_low",
-        "rate_per_1000_high",
-        "Per 1,000 residents a year",
-        "Demand",
-    )
-    panel.chart_spec = chart.to_dict()
-    panel.chart_svg = charts.to_svg(chart, panel.chart_description)
     panel.table = display(
         t,
         {

@@ -3,6 +3,7 @@ forces (a funnel plot and ranked dots, the force highlighted) and the multi-year
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -207,11 +208,19 @@ def official_peer_table(result: Any) -> pd.DataFrame:
 
 
 def official_peer_panel(
-    panel_id: str, result: Any, force_id: str, value_title: str, decimals: int = 2
+    panel_id: str,
+    result: Any,
+    force_id: str,
+    value_title: str,
+    decimals: int = 2,
+    scale: float = 1.0,
 ) -> Panel:
     """Every force's value with its interval, ranked, the force highlighted, and a table
-    whose values are the chart's marks (the same rounded numbers)."""
+    whose values are the chart's marks (the same rounded numbers). ``scale`` multiplies every
+    value and interval for display (100: a share as a percentage)."""
     t = official_peer_table(result)
+    for column in ("rate", "rate_low", "rate_high", "value_low", "value_high", "target"):
+        t[column] = t[column] * scale
     name = force_label(force_id)
     panel = Panel(panel_id, result.title, result)
     mine = t[t["force_id"] == force_id]
@@ -224,16 +233,17 @@ def official_peer_panel(
             else ""
         )
         position = str(row["funnel_position"])
+        unit = "%" if scale == 100 else ""
         panel.headlines.append(
             Headline(
                 f"{name}: {value_title[:1].lower()}{value_title[1:]}",
-                number_text(row["rate"], decimals),
-                f"95% interval {number_text(row['value_low'], decimals)} to "
-                f"{number_text(row['value_high'], decimals)}"
+                number_text(row["rate"], decimals) + unit,
+                f"95% interval {number_text(row['value_low'], decimals)}{unit} to "
+                f"{number_text(row['value_high'], decimals)}{unit}"
                 if has_interval and pd.notna(row["value_low"])
                 else "no interval: not a count of people",
                 f"{_ordinal(int(row['rank']))} highest of {len(t)} forces{rank_interval}; all "
-                f"forces together {number_text(row['target'], decimals)}.",
+                f"forces together {number_text(row['target'], decimals)}{unit}.",
             )
         )
         if position not in ("withheld", "no_value"):
@@ -274,5 +284,68 @@ def official_peer_panel(
             "funnel_position": ("Against the funnel limits", "text"),
         },
     )
+    if result.is_synthetic:
+        panel.chart_svg = charts.mark_synthetic(panel.chart_svg)
     panel.caveats = list(result.caveats)
     return panel
+
+
+#: The official comparisons of every force on the peers page: panel id, what it is in words,
+#: the function of ``official_for_period`` making it, the value's title, decimals, scale.
+OFFICIAL_PEERS = (
+    (
+        "peers-official-crime",
+        "Recorded crime per 1,000 residents, every force",
+        "recorded_crime_peers_for",
+        "Offences per 1,000 residents (ONS)",
+        1,
+        1.0,
+    ),
+    (
+        "peers-official-charged",
+        "Crimes charged or summonsed, every force",
+        "outcome_peers_for",
+        "Share of crimes charged or summonsed (%)",
+        1,
+        100.0,
+    ),
+    (
+        "peers-official-use-of-force",
+        "Use of force per 1,000 residents, every force",
+        "use_of_force_peers_for",
+        "Use of force incidents per 1,000 residents",
+        2,
+        1.0,
+    ),
+    (
+        "peers-official-officers",
+        "Officers per 1,000 residents by headcount, every force",
+        "workforce_peers_for",
+        "Officers per 1,000 residents (headcount)",
+        2,
+        1.0,
+    ),
+)
+
+
+def official_peers_panels(con: Any, force_id: str, period: Period) -> list[Panel]:
+    """The official statistics of every force, each ranked with its interval and the force
+    highlighted (recorded crime, charge rate, use of force, officers by headcount)."""
+    from openpeel.indicators import official_for_period
+
+    def make(
+        panel_id: str, function: str, value_title: str, decimals: int, scale: float
+    ) -> Callable[[], Panel]:
+        return lambda: official_peer_panel(
+            panel_id,
+            getattr(official_for_period, function)(con, force_id, period),
+            force_id,
+            value_title,
+            decimals,
+            scale,
+        )
+
+    return [
+        _safe(panel_id, title, make(panel_id, function, value_title, decimals, scale))
+        for panel_id, title, function, value_title, decimals, scale in OFFICIAL_PEERS
+    ]

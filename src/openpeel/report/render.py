@@ -42,23 +42,32 @@ def _css() -> str:
     return resources.files("openpeel.report").joinpath("templates", "report.css").read_text()
 
 
-def render_html(report: Report, for_print: bool = False) -> str:
-    """The report as an HTML string with its styles and charts inline."""
+def render_html(report: Report, for_print: bool = False, chart_folder: str | None = None) -> str:
+    """The report as an HTML string with its styles and charts inline; with ``chart_folder``
+    (a relative path), each chart links to its PNG and HTML exports there
+    (:func:`openpeel.report.chart_export.write_report_charts`)."""
     html = (
         _environment()
         .get_template("report.html")
-        .render(report=report, css=_css(), for_print=for_print, synthetic_mark=SYNTHETIC_MARK)
+        .render(
+            report=report,
+            css=_css(),
+            for_print=for_print,
+            synthetic_mark=SYNTHETIC_MARK,
+            chart_folder=None if for_print else chart_folder,
+        )
     )
     if EXTERNAL_REFERENCE.search(html):
         raise RuntimeError("the report refers to an external resource")  # never ship one
     return html
 
 
-def write_html(report: Report, path: Path | str) -> Path:
-    """Write the self-contained HTML report; returns the path."""
+def write_html(report: Report, path: Path | str, chart_folder: str | None = None) -> Path:
+    """Write the self-contained HTML report (linking each chart to its exports in
+    ``chart_folder``, relative to the report, when given); returns the path."""
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_html(report), encoding="utf-8")
+    out.write_text(render_html(report, chart_folder=chart_folder), encoding="utf-8")
     return out
 
 

@@ -19,15 +19,20 @@ What is refused, and how:
   with the values that look like personal data replaced by ``[withheld]``, so the rejects table
   never holds what it refused.
 
-The reader is generic: a source module (for example :mod:`openpeel.sources.offenders`) declares
-its files with :class:`ExtractFile` and :class:`ExtractColumn` and calls
-:func:`read_extract_file`.
+This is the one validator of force-internal extracts: a source module (offender management
+:mod:`openpeel.sources.offenders`, crime recording :mod:`openpeel.sources.crime_recording`,
+vulnerability :mod:`openpeel.sources.vulnerability_extract`) declares its files with
+:class:`ExtractFile` and :class:`ExtractColumn` (names, kinds, vocabularies, keys, row rules)
+and calls :func:`read_extract_file`. A file may be declared to match its headers loosely
+(``match_headers``: case and spacing ignored, ``--columns`` mappings honoured, other columns
+ignored) and its times leniently (``lenient``: any ISO 8601 form, or UK day-first
+``DD/MM/YYYY HH:MM``).
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +41,7 @@ import pandas as pd
 import pyarrow as pa
 
 from openpeel.errors import SourceFormatError
+from openpeel.sources.calls_log import InputField, resolve_columns
 from openpeel.sources.personal_data import personal_data_reason
 
 #: Column kinds and the Arrow type each is loaded as.
@@ -46,7 +52,14 @@ KIND_TYPES: dict[str, pa.DataType] = {
     "timestamp": pa.timestamp("s"),
     "number": pa.float64(),
     "integer": pa.int64(),
+    "flag": pa.bool_(),
+    "month": pa.timestamp("s"),
+    "text": pa.string(),
 }
+
+#: The values of a ``flag`` column (compared lower-case).
+FLAG_TRUE = frozenset({"y", "yes", "true", "1", "t"})
+FLAG_FALSE = frozenset({"n", "no", "false", "0", "f"})
 
 #: Written in place of a rejected value that looks like personal data.
 WITHHELD = "[withheld]"
@@ -76,12 +89,18 @@ class ExtractColumn:
         name: the header, exactly.
         kind: ``pseudonym`` (an opaque id: checked against every personal-data pattern),
             ``code`` (one of ``codes``), ``date`` (``YYYY-MM-DD``), ``timestamp``
-            (``YYYY-MM-DD HH:MM``, seconds optional, UK clock time), ``number`` or ``integer``.
+            (``YYYY-MM-DD HH:MM``, seconds optional, UK clock time), ``month`` (``YYYY-MM``,
+            loaded as its first day), ``flag`` (Y or N), ``number``, ``integer`` or ``text``
+            (free text, unchecked).
         definition: what the column holds, for the documentation.
         required: an empty value rejects the row.
         codes: the allowed values of a ``code`` column.
         minimum: smallest allowed value of a number (inclusive).
         maximum: largest allowed value of a number (inclusive).
+        normalise: a code is compared (and loaded) lower-case with every run of other
+            characters as ``_`` (``Non-molestation`` is ``non_molestation``).
+        lenient: a timestamp may come in any ISO 8601 form (a date alone is midnight) or as
+            ``DD/MM/YYYY HH:MM``.
     """
 
     name: str
@@ -91,6 +110,8 @@ class ExtractColumn:
     codes: tuple[str, ...] = ()
     minimum: float | None = None
     maximum: float | None = None
+    normalise: bool = False
+    lenient: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in KIND_TYPES:
@@ -113,7 +134,12 @@ class RowRule:
 
 @dataclass(frozen=True)
 class ExtractFile:
-    """One file of an extract: its name, the table it loads into, its columns and key."""
+    """One file of an extract: its name, the table it loads into, its columns and key.
+
+    ``match_headers``: find each declared column by its name compared loosely (or a
+    ``--columns`` mapping) and ignore other columns, rather than refuse any header that is not
+    declared exactly.
+    """
 
     file_name: str
     table: str
@@ -122,6 +148,7 @@ class ExtractFile:
     key: tuple[str, ...]
     rules: tuple[RowRule, ...] = ()
     required_file: bool = True
+    match_headers: bool = False
 
     def column(self, name: str) -> ExtractColumn:
         """The declared column called ``name``."""
@@ -206,8 +233,11 @@ def _raw_row(values: list[str]) -> str:
     return ",".join(v if "," not in v else f'"{v}"' for v in values)
 
 
-def read_header(path: Path, spec: ExtractFile) -> tuple[list[str], list[list[str]]]:
-    """The header and the records of a file, or SourceFormatError naming what is wrong."""
+def read_header(
+    path: Path, spec: ExtractFile, columns: Mapping[str, str] | None = None
+) -> tuple[list[str], list[list[str]]]:
+    """The header (declared names) and the records of a file, or SourceFormatError naming what
+    is wrong. ``columns`` maps declared names to headers (``match_headers`` files only)."""
     name = path.name
     if not path.is_file():
         raise SourceFormatError(f"{name}: file not found")
@@ -221,6 +251,15 @@ def read_header(path: Path, spec: ExtractFile) -> tuple[list[str], list[list[str
     if not records or not any(h.strip() for h in records[0]):
         raise SourceFormatError(f"{name}: empty file (expected a header row)")
     header = [h.strip() for h in records[0]]
+    if spec.match_headers:
+        fields = [InputField(c.name, c.definition) for c in spec.columns]
+        try:
+            index = resolve_columns(header, fields, columns, spec.description)
+        except ValueError as err:
+            raise SourceFormatError(f"{name}: {err}") from None
+        at = {i: field for field, i in index.items()}
+        # Columns nobody declared keep a name no declared column can have.
+        return [at.get(i, f"\x00{i}") for i in range(len(header))], records[1:]
     declared = [c.name for c in spec.columns]
     undeclared = [h for h in header if h not in declared]
     if undeclared:
@@ -237,12 +276,15 @@ def read_header(path: Path, spec: ExtractFile) -> tuple[list[str], list[list[str
     return header, records[1:]
 
 
-def read_extract_file(path: Path | str, spec: ExtractFile) -> ExtractRead:
+def read_extract_file(
+    path: Path | str, spec: ExtractFile, columns: Mapping[str, str] | None = None
+) -> ExtractRead:
     """Read one extract file and sort every row into loaded or rejected.
 
     Args:
         path: the CSV file (UTF-8, comma separated, a header row).
         spec: the file's declared schema.
+        columns: ``{column: header}`` for headers that differ (``match_headers`` files).
 
     Returns:
         :class:`ExtractRead` with typed rows (declared columns plus ``source_file`` and
@@ -252,7 +294,7 @@ def read_extract_file(path: Path | str, spec: ExtractFile) -> ExtractRead:
         SourceFormatError: the file cannot be read as declared (one-line message).
     """
     path = Path(path)
-    header, records = read_header(path, spec)
+    header, records = read_header(path, spec, columns)
     width = len(header)
     source_rows = np.arange(1, len(records) + 1, dtype=np.int64)
     # Blank lines are not rows; rows with the wrong number of fields are rejected as such.
@@ -262,9 +304,9 @@ def read_extract_file(path: Path | str, spec: ExtractFile) -> ExtractRead:
     reasons: list[list[str]] = [[] for _ in records]
     withheld: list[set[int]] = [set() for _ in records]
     cells: list[list[str]] = []
-    for i, r in enumerate(records):
-        if len(r) != width:
-            reasons[i].append(f"row has {len(r)} fields, the header has {width}")
+    # A row with the wrong number of fields is rejected as such (its cells are not checked).
+    misshapen = {i: len(r) for i, r in enumerate(records) if len(r) != width}
+    for r in records:
         cells.append([v.strip() for v in (r + [""] * width)[:width]])
     raw = (
         pd.DataFrame(cells, columns=header, dtype=object)
@@ -288,6 +330,8 @@ def read_extract_file(path: Path | str, spec: ExtractFile) -> ExtractRead:
         holds = rule.holds(frame).fillna(True).to_numpy(dtype=bool)
         for row in np.flatnonzero(~holds):
             reasons[int(row)].append(rule.reason)
+    for i, fields in misshapen.items():
+        reasons[i] = [f"row has {fields} fields, the header has {width}"]
     _check_duplicates(frame, spec, source_rows, reasons)
     is_rejected = np.array([bool(r) for r in reasons], dtype=bool)
     data = frame[~is_rejected].copy() if len(frame) else frame
@@ -300,7 +344,12 @@ def read_extract_file(path: Path | str, spec: ExtractFile) -> ExtractRead:
             "source_row": source_rows[is_rejected],
             "reason": ["; ".join(reasons[i]) for i in np.flatnonzero(is_rejected)],
             "raw_row": [
-                _raw_row([WITHHELD if j in withheld[i] else v for j, v in enumerate(cells[i])])
+                _raw_row(
+                    [
+                        WITHHELD if j in withheld[i] and i not in misshapen else v.strip()
+                        for j, v in enumerate(records[i])
+                    ]
+                )
                 for i in np.flatnonzero(is_rejected)
             ],
         }
@@ -317,6 +366,20 @@ def _check_column(column: ExtractColumn, values: pd.Series) -> tuple[pd.Series, 
             problems[int(i)] = f"{column.name} is empty"
     present = ~empty
     name = column.name
+    if column.kind == "text":
+        return values.where(present, None).astype(object), problems
+    if column.kind == "flag":
+        low = values.str.lower()
+        for i in np.flatnonzero((present & ~low.isin(FLAG_TRUE | FLAG_FALSE)).to_numpy()):
+            problems[int(i)] = f"{name} is not Y or N"
+        return low.isin(FLAG_TRUE), problems
+    if column.kind == "month":
+        parsed = pd.to_datetime(values.where(present, None), format="%Y-%m", errors="coerce")
+        for i in np.flatnonzero((present & parsed.isna()).to_numpy()):
+            problems[int(i)] = f"{name} is not a month in YYYY-MM form"
+        return parsed, problems
+    if column.kind == "code" and column.normalise:
+        values = values.str.lower().str.replace(r"[^a-z0-9]+", "_", regex=True).str.strip("_")
     if column.kind in ("pseudonym", "code"):
         # Codes are checked against their list first; an id against every personal-data pattern.
         reasons: dict[str, str | None] = {}
@@ -350,10 +413,15 @@ def _check_column(column: ExtractColumn, values: pd.Series) -> tuple[pd.Series, 
         parsed = pd.to_datetime(text, format="%Y-%m-%d %H:%M", errors="coerce")
         with_seconds = pd.to_datetime(text, format="%Y-%m-%d %H:%M:%S", errors="coerce")
         parsed = parsed.fillna(with_seconds)
+        if column.lenient:
+            iso = pd.to_datetime(text, format="ISO8601", errors="coerce")
+            uk = pd.to_datetime(text, format="%d/%m/%Y %H:%M", errors="coerce")
+            parsed = parsed.fillna(iso).fillna(uk)
         for i in np.flatnonzero((present & parsed.isna()).to_numpy()):
             problems[int(i)] = f"{name} is not a time in YYYY-MM-DD HH:MM form"
         return parsed, problems
     number = pd.to_numeric(values.where(present, None), errors="coerce")
+    number = number.where(np.isfinite(number.astype(float)))  # "inf" is not a number
     for i in np.flatnonzero((present & number.isna()).to_numpy()):
         problems[int(i)] = f"{name} is not a number"
     if column.kind == "integer":

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from openpeel.errors import UserInputError
-from openpeel.stats.stratified import z_value
+from openpeel.stats.intervals import z_value
 
 
 @dataclass(frozen=True)

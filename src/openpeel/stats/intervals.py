@@ -22,7 +22,8 @@ from openpeel.errors import UserInputError
 FloatArray = NDArray[np.float64]
 
 
-def _z(confidence: float) -> float:
+def z_value(confidence: float) -> float:
+    """The two-sided normal quantile of a confidence level (1.96 for 0.95)."""
     if not 0 < confidence < 1:
         raise UserInputError(f"confidence must be between 0 and 1, not {confidence}")
     return float(stats.norm.ppf(0.5 + confidence / 2))
@@ -45,7 +46,7 @@ def wilson_interval(
     n = np.asarray(trials, dtype=float)
     if np.any(x < 0) or np.any(x > n):
         raise ValueError("successes must be between 0 and the number of trials")
-    z = _z(confidence)
+    z = z_value(confidence)
     with np.errstate(invalid="ignore", divide="ignore"):
         p = x / n
         denom = 1 + z**2 / n
@@ -69,7 +70,7 @@ def poisson_exact_interval(count: ArrayLike, confidence: float = 0.95) -> tuple[
     if np.any(k < 0):
         raise ValueError("counts must not be negative")
     alpha = 1 - confidence
-    _z(confidence)
+    z_value(confidence)
     with np.errstate(invalid="ignore"):
         low = np.where(k > 0, stats.chi2.ppf(alpha / 2, 2 * k) / 2, 0.0)
         high = stats.chi2.ppf(1 - alpha / 2, 2 * k + 2) / 2
@@ -91,7 +92,7 @@ def clopper_pearson_interval(
     if np.any(x < 0) or np.any(x > n):
         raise ValueError("successes must be between 0 and the number of trials")
     alpha = 1 - confidence
-    _z(confidence)
+    z_value(confidence)
     with np.errstate(invalid="ignore", divide="ignore"):
         low = np.where(x > 0, stats.beta.ppf(alpha / 2, x, n - x + 1), 0.0)
         high = np.where(x < n, stats.beta.ppf(1 - alpha / 2, x + 1, n - x), 1.0)

@@ -27,6 +27,8 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import sparse, stats
 
+from openpeel.stats.intervals import z_value
+
 MIN_EVENTS_PER_PARAMETER = 10
 MAX_SE = 5.0
 
@@ -194,7 +196,7 @@ def fit_logistic(
             "withheld", "the design is rank deficient (collinear terms)", empty, n, events, k
         )
     beta, cov, converged = _newton(x, y, m)
-    z = float(stats.norm.ppf(0.5 + confidence / 2))
+    z = z_value(confidence)
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
         se = np.sqrt(np.diag(cov))
         table = pd.DataFrame(

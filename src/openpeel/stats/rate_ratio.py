@@ -29,6 +29,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
 from openpeel.errors import UserInputError
+from openpeel.stats.intervals import z_value
 
 FloatArray = NDArray[np.float64]
 METHODS = ("exact", "score", "wald_log")
@@ -43,12 +44,6 @@ class RateRatio:
     high: Any
     method: str
     confidence: float
-
-
-def _z(confidence: float) -> float:
-    if not 0 < confidence < 1:
-        raise UserInputError(f"confidence must be between 0 and 1, not {confidence}")
-    return float(stats.norm.ppf(0.5 + confidence / 2))
 
 
 def _unwrap(a: NDArray[Any]) -> Any:
@@ -94,7 +89,7 @@ def rate_ratio(
         raise ValueError("counts must not be negative")
     if np.any(~(ea > 0)) or np.any(~(ec > 0)):
         raise ValueError("exposures must be positive")
-    z = _z(confidence)
+    z = z_value(confidence)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = (a / ea) / (c / ec)
         if method == "exact":

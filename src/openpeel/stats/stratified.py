@@ -33,17 +33,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import stats
 
 from openpeel.errors import UserInputError
-from openpeel.stats.intervals import wilson_interval
-
-
-def z_value(confidence: float) -> float:
-    """The two-sided normal quantile of a confidence level."""
-    if not 0 < confidence < 1:
-        raise UserInputError(f"confidence must be between 0 and 1, not {confidence}")
-    return float(stats.norm.ppf(0.5 + confidence / 2))
+from openpeel.stats.intervals import wilson_interval, z_value
 
 
 @dataclass(frozen=True)

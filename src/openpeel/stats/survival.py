@@ -20,9 +20,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
-from scipy import stats
 
 from openpeel.errors import UserInputError
+from openpeel.stats.intervals import z_value
 
 KM_COLUMNS = (
     "time",
@@ -85,7 +85,7 @@ def kaplan_meier(
         terms = np.where(events > 0, events / (at_risk * (at_risk - events)), 0.0)
         greenwood = np.cumsum(terms)
         std_error = survival * np.sqrt(greenwood)
-        z = float(stats.norm.ppf(0.5 + confidence / 2))
+        z = z_value(confidence)
         log_s = np.log(survival)
         sigma = np.sqrt(greenwood) / np.abs(log_s)
         low = survival ** np.exp(z * sigma)

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -44,6 +44,7 @@ class StagedPart:
         source_file: the file the rows were read from.
         force_id, month: the partition's force and month when the table is partitioned by them
             (a keyed table may give the one force of the file, for the record).
+        partition_values: values of other partition columns (``publication``, ``period``).
     """
 
     table: str
@@ -58,6 +59,7 @@ class StagedPart:
     unknown_values: int = 0
     force_id: str | None = None
     month: date | None = None
+    partition_values: Mapping[str, str] = field(default_factory=dict)
 
 
 def commit(lake: Lake, load_id: str, parts: Sequence[StagedPart]) -> list[Partition]:
@@ -74,11 +76,18 @@ def commit(lake: Lake, load_id: str, parts: Sequence[StagedPart]) -> list[Partit
     now = datetime.now(UTC)
     partitions = {(p.key, p.status, p.data_path): p for p in lake.partitions()}
     current = {p.key: p for p in partitions.values() if p.status == "current"}
+    # The manifest rows of each partition name: a load's parts find theirs without a scan of
+    # the whole manifest each (a national load commits thousands of parts).
+    by_key: dict[tuple[str, str], set[tuple[tuple[str, str], str, str]]] = {}
+    for k in partitions:
+        by_key.setdefault(k[0], set()).add(k)
     to_unlink: list[str] = []
     out: list[Partition] = []
     for s in parts:
         table = lake_table(s.table)
-        name = table.partition({"force_id": s.force_id, "month": s.month, "vintage": s.vintage})
+        name = table.partition(
+            {"force_id": s.force_id, "month": s.month, "vintage": s.vintage, **s.partition_values}
+        )
         key = (table.name, name)
         old = current.get(key)
         newer_exists = old is not None and old.vintage > s.vintage
@@ -110,11 +119,14 @@ def commit(lake: Lake, load_id: str, parts: Sequence[StagedPart]) -> list[Partit
             loaded_at=now,
         )
         # A snapshot loaded again replaces its earlier load, whether current or superseded.
-        for k in [k for k, p in partitions.items() if p.key == key and p.vintage == s.vintage]:
+        same = by_key.setdefault(key, set())
+        for k in sorted(k for k in same if partitions[k].vintage == s.vintage):
             to_unlink += [x for x in (partitions[k].data_path, partitions[k].rejects_path) if x]
             del partitions[k]
+            same.discard(k)
         if old is not None and old.vintage < s.vintage:
             del partitions[(old.key, old.status, old.data_path)]
+            same.discard((old.key, old.status, old.data_path))
             to_unlink += [p for p in (old.data_path, old.rejects_path) if p]
             if table.keep_superseded:  # keep the older snapshot, unqueried
                 kept = replace(
@@ -126,7 +138,9 @@ def commit(lake: Lake, load_id: str, parts: Sequence[StagedPart]) -> list[Partit
                     ),
                 )
                 partitions[(kept.key, kept.status, kept.data_path)] = kept
+                same.add((kept.key, kept.status, kept.data_path))
         partitions[(new.key, new.status, new.data_path)] = new
+        same.add((new.key, new.status, new.data_path))
         if new.status == "current":
             current[key] = new
         out.append(new)

@@ -29,13 +29,20 @@ from openpeel.store.tables import LAKE_TABLES, force_month_tables
 from openpeel.store.vulnerability import vulnerability_view_sql
 
 #: Tables the connection always has (empty until loaded).
-VIEWS = (*LAKE_TABLES, "rejects", "calls_rejects")
+VIEWS = (*(t.name for t in LAKE_TABLES.values() if not t.own_view), "rejects", "calls_rejects")
 
 #: The call-handling tables (their own views of the rejects and the load log).
 CALLS_TABLES = tuple(KINDS)
 
 #: Types of the columns a hive-style path names.
-HIVE_TYPES = {"table": "VARCHAR", "force_id": "VARCHAR", "month": "DATE", "vintage": "VARCHAR"}
+HIVE_TYPES = {
+    "table": "VARCHAR",
+    "force_id": "VARCHAR",
+    "month": "DATE",
+    "vintage": "VARCHAR",
+    "publication": "VARCHAR",
+    "period": "VARCHAR",
+}
 
 
 def _empty_select(columns: tuple[Column, ...]) -> str:
@@ -107,6 +114,8 @@ def view_sql(lake: Lake) -> dict[str, str]:
     current = lake.current()
     sql: dict[str, str] = {}
     for table in LAKE_TABLES.values():
+        if table.own_view:
+            continue
         paths = [lake.path(p.data_path) for p in current if p.table_name == table.name]
         hive = {k: HIVE_TYPES[k] for k in table.partition_by}
         sql[table.name] = (

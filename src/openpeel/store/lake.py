@@ -158,6 +158,28 @@ def rejects_table(rows: Sequence[Mapping[str, object]]) -> pa.Table:
     )
 
 
+def published_rejects(
+    rows: Sequence[Mapping[str, object]], table: str, snapshot: str | None
+) -> pa.Table:
+    """Cells of a published spreadsheet that could not be read (``source_file``,
+    ``source_sheet``, ``source_row``, ``source_column``, ``reason``, ``raw``) in the one rejects
+    schema: the sheet and cell lead the reason."""
+    return rejects_table(
+        [
+            {
+                "table_name": table,
+                "source_file": r["source_file"],
+                "source_row": r["source_row"],
+                "reason": f"{str(r['source_sheet'] or '').strip()} "
+                f"{r['source_column'] or ''}{r['source_row']}: {r['reason']}",
+                "raw_row": r["raw"],
+                "snapshot": snapshot,
+            }
+            for r in rows
+        ]
+    )
+
+
 class LakeBusyError(OpenpeelError, RuntimeError):
     """Another ingest holds the lake's lock."""
 

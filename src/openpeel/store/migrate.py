@@ -4,12 +4,13 @@ Earlier lakes kept the call-handling tables in their own generations (``calls/<t
 naming ``calls/<table>/<generation>/data.parquet`` and ``rejects.parquet``) with their own load
 log (``calls/load_log``), and the police.uk load log in ``ingest_log/``; the offender management
 extract in generations per force (``offenders/force_id=<force>/CURRENT`` naming a folder of
-``<table>.parquet`` and ``rejects.parquet``, its log in ``offenders/load_log``) and the
+``<table>.parquet`` and ``rejects.parquet``, its log in ``offenders/load_log``); the
 vulnerability extract in generations per table (``vulnerability/<table>/CURRENT``, every force
-in one ``data.parquet``). :func:`migrate` moves each into the manifest, the one rejects table
-and the one load log. Every step can be repeated:
-a migration killed part-way is finished by the next one, and nothing is lost in between (old
-files are removed only after the manifest or log that replaces them is written).
+in one ``data.parquet``); official statistics in their own manifest
+(``official/_manifest.parquet``) with their own rejects (``official_rejects/``). :func:`migrate`
+moves each into the manifest, the one rejects table and the one load log. Every step can be
+repeated: a migration killed part-way is finished by the next one, and nothing is lost in
+between (old files are removed only after the manifest or log that replaces them is written).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from openpeel.store.lake import (
     LakeBusyError,
     Partition,
     atomic_write_parquet,
+    published_rejects,
 )
 from openpeel.store.tables import LAKE_TABLES
 
@@ -41,6 +43,8 @@ LEGACY_CALLS = "calls"
 LEGACY_INGEST_LOG = "ingest_log"
 LEGACY_OFFENDERS = "offenders"
 LEGACY_VULNERABILITY = "vulnerability"
+LEGACY_OFFICIAL_MANIFEST = "official/_manifest.parquet"
+LEGACY_OFFICIAL_REJECTS = "official_rejects"
 
 
 def _legacy_vulnerability(lake: Lake) -> list[str]:
@@ -67,6 +71,7 @@ def needs_migration(lake: Lake) -> bool:
         any((lake.root / d).exists() for d in (LEGACY_CALLS, LEGACY_INGEST_LOG))
         or bool(_legacy_offenders_dirs(lake))
         or bool(_legacy_vulnerability(lake))
+        or (lake.root / LEGACY_OFFICIAL_MANIFEST).exists()
     )
 
 
@@ -82,6 +87,7 @@ def migrate(lake: Lake) -> bool:
     _migrate_calls_log(lake)
     _migrate_ingest_log(lake)
     _migrate_force_extracts(lake)
+    _migrate_official(lake)
     return True
 
 
@@ -414,3 +420,63 @@ def _migrate_force_extracts(lake: Lake) -> None:
             legacy.unlink(missing_ok=True)
     for short in _legacy_vulnerability(lake):
         shutil.rmtree(lake.root / LEGACY_VULNERABILITY / short, ignore_errors=True)
+
+
+def _migrate_official(lake: Lake) -> None:
+    """The official statistics' own manifest into the one manifest (their data files are
+    already where the ``official`` table keeps them), their rejects into the one rejects
+    table."""
+    old_manifest = lake.root / LEGACY_OFFICIAL_MANIFEST
+    if not old_manifest.exists():
+        return
+    partitions = lake.partitions()
+    have = {(p.table_name, p.partition, p.ingest_id) for p in partitions}
+    added: list[Partition] = []
+    entries = sorted(
+        pq.read_table(old_manifest).to_pylist(), key=lambda e: (e["loaded_at"], e["ingest_id"])
+    )
+    for n, e in enumerate(entries, start=1):
+        data_path = str(e["data_path"])
+        partition = "/".join(data_path.removeprefix("_superseded/").split("/")[1:3])
+        if ("official", partition, e["ingest_id"]) in have:
+            continue
+        superseded = e["status"] == "superseded"
+        rejects_rel = None
+        old_rejects = lake.path(str(e["rejects_path"])) if e["rejects_path"] else None
+        if old_rejects is not None and old_rejects.is_file():
+            rows = pq.read_table(old_rejects).to_pylist()
+            if rows:
+                base = f"{'_superseded/' if superseded else ''}rejects/table=official/{partition}"
+                rejects_rel = f"{base}/part-{e['ingest_id']}-migrated.parquet"
+                table = published_rejects(rows, "official", str(e["period"]))
+                load_ids = pa.array([e["ingest_id"]] * len(rows), pa.string())
+                table = table.set_column(
+                    table.schema.get_field_index("load_id"), "load_id", load_ids
+                ).drop_columns(["table_name"])
+                atomic_write_parquet(table, lake.path(rejects_rel))
+        added.append(
+            Partition(
+                table_name="official",
+                partition=partition,
+                force_id=None,
+                month=None,
+                snapshot=str(e["period"]),
+                vintage=f"{n:012d}/{e['file_sha256']}",  # loads in the order they ran
+                status=str(e["status"]),
+                ingest_id=str(e["ingest_id"]),
+                source_file=str(e["source_file"]),
+                rows_read=int(e["rows_read"]),
+                rows_loaded=int(e["figures"]),
+                rows_rejected=int(e["rows_rejected"]),
+                unknown_values=0,
+                data_path=data_path,
+                rejects_path=rejects_rel,
+                loaded_at=e["loaded_at"],
+            )
+        )
+    if added:
+        lake.write_manifest(partitions + added)
+    # The old manifest and rejects go only once the one manifest lists what they did.
+    old_manifest.unlink()
+    for top in (LEGACY_OFFICIAL_REJECTS, f"_superseded/{LEGACY_OFFICIAL_REJECTS}"):
+        shutil.rmtree(lake.root / top, ignore_errors=True)

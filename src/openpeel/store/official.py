@@ -1,27 +1,29 @@
-"""Official statistics in the lake: one Parquet file per publication and period, with a manifest.
+"""Official statistics in the lake: the table ``official``, one partition per publication and
+period, on the lake's one commit path.
 
-Layout under ``<data_dir>/lake``::
+Layout under ``<data_dir>/lake`` (``store/tables.py``, ``store/commit.py``)::
 
-    official/publication=<name>/period=<slug>/part-<ingest_id>-<uid>.parquet   tidy figures
-    official_rejects/publication=<name>/period=<slug>/part-….parquet           rejected rows
-    official/_manifest.parquet          one row per (publication, period, load): current or not
-    load_log/<ingest_id>-<n>-files.parquet        one row per file (the lake's one load log)
+    official/publication=<name>/period=<slug>/part-<load_id>-<uid>.parquet   tidy figures
+    rejects/table=official/publication=<name>/period=<slug>/part-….parquet   rejected rows
+    _manifest.parquet        the lake's one manifest: a row per edition, current or superseded
+    load_log/<load_id>-…-files.parquet        one row per file (the lake's one load log)
 
-A load writes new files, then swaps the manifest in one atomic rename: killed at any moment, the
+A load stages its files, then swaps the manifest in one atomic rename: killed at any moment, the
 previous manifest and every file it names are intact. Loading a publication and period again
 replaces it (the earlier edition moves to ``_superseded`` and out of queries); loading the same
-file again changes nothing. All writes go through :class:`openpeel.store.lake.Lake` (lock, staging,
-unique file names, atomic Parquet writes).
+file again changes nothing. In the manifest an edition's ``snapshot`` is its period as
+published and its ``vintage`` is ``<counter>/<sha256 of the file>``: the counter grows with
+every file loaded (so a later load always supersedes an earlier one), and the digest says
+whether a file was loaded before. The query view
+``official_figures`` reads the current editions (:func:`current_paths`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -30,28 +32,13 @@ import pyarrow.parquet as pq
 
 from openpeel.errors import DataUnavailableError
 from openpeel.sources.publications import PublicationRead, read_publication
-from openpeel.sources.publications.reader import REJECTS_SCHEMA, TIDY_SCHEMA
-from openpeel.store.lake import Lake, LoggedFile, atomic_write_parquet, new_ingest_id
+from openpeel.sources.publications.reader import TIDY_SCHEMA
+from openpeel.store.commit import StagedPart, commit
+from openpeel.store.lake import Lake, LoggedFile, Partition, new_load_id, published_rejects
+from openpeel.store.migrate import migrate, migrate_if_idle
+from openpeel.store.tables import LAKE_TABLES
 
 TABLE = "official"
-REJECTS = "official_rejects"
-MANIFEST_SCHEMA = pa.schema(
-    [
-        ("publication", pa.string()),
-        ("period", pa.string()),
-        ("source_file", pa.string()),
-        ("file_sha256", pa.string()),
-        ("status", pa.string()),  # current | superseded
-        ("ingest_id", pa.string()),
-        ("rows_read", pa.int64()),
-        ("rows_loaded", pa.int64()),
-        ("rows_rejected", pa.int64()),
-        ("figures", pa.int64()),
-        ("data_path", pa.string()),
-        ("rejects_path", pa.string()),
-        ("loaded_at", pa.timestamp("us", tz="UTC")),
-    ]
-)
 
 
 @dataclass
@@ -90,26 +77,37 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def manifest_path(lake: Lake) -> Path:
-    """The official-statistics manifest."""
-    return lake.path(f"{TABLE}/_manifest.parquet")
+def _publication(partition: Partition) -> str:
+    return partition.partition.split("/")[0].removeprefix("publication=")
+
+
+def _sha(partition: Partition) -> str:
+    return partition.vintage.rpartition("/")[2]
 
 
 def manifest(data_dir: Path | str) -> list[dict[str, object]]:
-    """Every load the manifest records, current and superseded."""
-    path = manifest_path(Lake(data_dir))
-    if not path.exists():
-        return []
-    return pq.read_table(path, schema=MANIFEST_SCHEMA).to_pylist()
-
-
-def _tidy_orphans(lake: Lake, listed: set[str]) -> None:
-    for top in (TABLE, REJECTS, f"_superseded/{TABLE}", f"_superseded/{REJECTS}"):
-        base = lake.path(top)
-        if base.exists():
-            for file in base.rglob("part-*.parquet"):
-                if file.relative_to(lake.root).as_posix() not in listed:
-                    file.unlink()
+    """Every edition the lake's manifest records, current and superseded."""
+    lake = Lake(data_dir)
+    migrate_if_idle(lake)
+    return [
+        {
+            "publication": _publication(p),
+            "period": p.snapshot,
+            "source_file": p.source_file,
+            "file_sha256": _sha(p),
+            "status": p.status,
+            "ingest_id": p.ingest_id,
+            "rows_read": p.rows_read,
+            "rows_loaded": p.rows_loaded,
+            "rows_rejected": p.rows_rejected,
+            "figures": p.rows_loaded,
+            "data_path": p.data_path,
+            "rejects_path": p.rejects_path,
+            "loaded_at": p.loaded_at,
+        }
+        for p in lake.partitions()
+        if p.table_name == TABLE
+    ]
 
 
 def load_official(
@@ -129,26 +127,20 @@ def load_official(
         reads.append((path, read_publication(path, publication), _sha256(Path(path))))
         if progress:
             progress(i + 1, len(files) + 1)
-    report = OfficialLoad(new_ingest_id())
+    report = OfficialLoad(new_load_id())
     with lake.lock():
-        entries = manifest(data_dir)
-        _tidy_orphans(lake, {str(e[k]) for e in entries for k in ("data_path", "rejects_path")})
-        staging = lake.staging(report.ingest_id)
-        now = datetime.now(UTC)
-        for path, read, sha in reads:
-            report.files.append(
-                _load_one(lake, staging, report.ingest_id, path, read, sha, entries, now)
-            )
-        atomic_write_parquet(
-            pa.Table.from_pylist(
-                sorted(
-                    entries,
-                    key=lambda e: (str(e["publication"]), str(e["period"]), str(e["ingest_id"])),
-                ),
-                schema=MANIFEST_SCHEMA,
-            ),
-            manifest_path(lake),
-        )
+        migrate(lake)
+        lake.tidy(LAKE_TABLES)
+        # The edition each partition holds now: (sha256, source file), updated as files stage.
+        held = {p.partition: (_sha(p), p.source_file) for p in lake.current(TABLE)}
+        loaded = [p.vintage.partition("/")[0] for p in lake.partitions() if p.table_name == TABLE]
+        counter = max((int(v) for v in loaded if v.isdigit()), default=0)
+        parts: list[StagedPart] = []
+        for n, (_, read, sha) in enumerate(reads, start=counter + 1):
+            result, staged = _stage_one(lake, report.ingest_id, n, read, sha, held)
+            report.files.append(result)
+            parts += staged
+        commit(lake, report.ingest_id, parts)
         lake.log_load(
             report.ingest_id,
             [
@@ -171,29 +163,20 @@ def load_official(
                 for f in report.files
             ],
         )
-        for old in [e for e in entries if e["status"] == "superseded"]:
-            for key in ("data_path", "rejects_path"):
-                kept = lake.retire(str(old[key]), keep=True)
-                old[key] = kept
-        atomic_write_parquet(
-            pa.Table.from_pylist(entries, schema=MANIFEST_SCHEMA), manifest_path(lake)
-        )
-        shutil.rmtree(staging, ignore_errors=True)
+        lake.tidy(LAKE_TABLES)
     if progress:
         progress(len(files) + 1, len(files) + 1)
     return report
 
 
-def _load_one(
+def _stage_one(
     lake: Lake,
-    staging: Path,
-    ingest_id: str,
-    path: Path,
+    load_id: str,
+    n: int,
     read: PublicationRead,
     sha: str,
-    entries: list[dict[str, object]],
-    now: datetime,
-) -> OfficialFileResult:
+    held: dict[str, tuple[str, str]],
+) -> tuple[OfficialFileResult, list[StagedPart]]:
     pub = read.publication.name
     periods = sorted(set(read.tidy.column("period").to_pylist())) or [read.period]
     result = OfficialFileResult(
@@ -206,53 +189,47 @@ def _load_one(
         read.rows_rejected,
         read.tidy.num_rows,
     )
-    current = {(e["publication"], e["period"]): e for e in entries if e["status"] == "current"}
-    if all(current.get((pub, p), {}).get("file_sha256") == sha for p in periods):
+    names = {p: f"publication={pub}/period={period_slug(p)}" for p in periods}
+    if all(held.get(names[p], ("", ""))[0] == sha for p in periods):
         result.status = "unchanged"
-        return result
+        return result, []
+    staging = lake.staging(load_id)
+    parts: list[StagedPart] = []
     for period in periods:
         slug = period_slug(period)
         tidy = read.tidy.filter(pc.equal(read.tidy.column("period"), period))
-        rejects = read.rejects if period == periods[0] else read.rejects.slice(0, 0)
-        staged = staging / f"{pub}-{slug}.parquet"
+        staged = staging / f"{pub}-{slug}-{n}.parquet"
         pq.write_table(tidy.cast(TIDY_SCHEMA), staged)
-        data_path = lake.place(staged, f"{TABLE}/publication={pub}/period={slug}", ingest_id)
-        staged_rejects = staging / f"{pub}-{slug}-rejects.parquet"
-        pq.write_table(rejects.cast(REJECTS_SCHEMA), staged_rejects)
-        rejects_path = lake.place(
-            staged_rejects, f"{REJECTS}/publication={pub}/period={slug}", ingest_id
-        )
-        old = current.get((pub, period))
+        # The file's rejects go with its first period.
+        rejects = read.rejects.to_pylist() if period == periods[0] else []
+        old = held.get(names[period])
         if old is not None:
-            old["status"] = "superseded"
-            result.replaced.append(f"{period} ({old['source_file']})")
-        entries.append(
-            {
-                "publication": pub,
-                "period": period,
-                "source_file": read.source_file,
-                "file_sha256": sha,
-                "status": "current",
-                "ingest_id": ingest_id,
-                "rows_read": read.rows_read,
-                "rows_loaded": read.rows_loaded,
-                "rows_rejected": read.rows_rejected,
-                "figures": tidy.num_rows,
-                "data_path": data_path,
-                "rejects_path": rejects_path,
-                "loaded_at": now,
-            }
+            result.replaced.append(f"{period} ({old[1]})")
+        held[names[period]] = (sha, read.source_file)
+        parts.append(
+            StagedPart(
+                table=TABLE,
+                data=staged,
+                rejects=published_rejects(rejects, TABLE, period),
+                snapshot=period,
+                vintage=f"{n:012d}/{sha}",
+                source_file=read.source_file,
+                rows_read=read.rows_read,
+                rows_loaded=tidy.num_rows,
+                rows_rejected=read.rows_rejected,
+                partition_values={"publication": pub, "period": slug},
+            )
         )
-    return result
+    return result, parts
 
 
 def current_paths(data_dir: Path | str, publication: str | None = None) -> list[Path]:
     """The Parquet files of the current figures (of one publication, or all)."""
     lake = Lake(data_dir)
     return [
-        lake.path(str(e["data_path"]))
-        for e in manifest(data_dir)
-        if e["status"] == "current" and (publication is None or e["publication"] == publication)
+        lake.path(p.data_path)
+        for p in lake.current(TABLE)
+        if publication is None or _publication(p) == publication
     ]
 
 

@@ -4,8 +4,8 @@ A table's partitioning decides what one load replaces:
 
 - ``("force_id", "month")`` — police.uk files: one partition per force-month; a newer snapshot
   of a force-month supersedes the older one.
-- ``("vintage",)`` (or any other manifest columns) — e.g. an official spreadsheet by edition:
-  each edition its own partition, all current.
+- ``("publication", "period")`` — official statistics: one partition per publication and
+  period; a later edition of the same publication and period supersedes the earlier one.
 - ``()`` — a keyed table (call logs, incidents, published 999 figures): one partition holding the
   whole table; a load merges its rows into it by ``key`` and commits the merged whole.
 
@@ -27,11 +27,11 @@ from openpeel.sources.incidents import INCIDENT_COLUMNS
 from openpeel.sources.internal_extract import ExtractFile
 from openpeel.sources.offenders import EXTRACT_FILES as OFFENDER_FILES
 from openpeel.sources.policeuk_tables import TABLES, Column, table_columns
+from openpeel.sources.publications.reader import TIDY_SCHEMA
 from openpeel.sources.vulnerability_extract import TABLES as VULNERABILITY_TABLES
-from openpeel.sources.vulnerability_extract import ExtractTable
 
-#: Manifest columns a table may be partitioned by.
-PARTITION_KEYS = ("force_id", "month", "vintage")
+#: Columns a table may be partitioned by (the manifest's, or given with a staged part).
+PARTITION_KEYS = ("force_id", "month", "vintage", "publication", "period")
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,8 @@ class LakeTable:
             with the same key).
         keep_superseded: keep an older snapshot of a partition (out of queries) when a newer
             one replaces it, rather than deleting it.
+        own_view: the table's store builds its query view (its files keep the columns the
+            partition names, as published), rather than ``store.connection``.
     """
 
     name: str
@@ -53,6 +55,7 @@ class LakeTable:
     partition_by: tuple[str, ...]
     key: tuple[str, ...] = ()
     keep_superseded: bool = True
+    own_view: bool = False
 
     def __post_init__(self) -> None:
         unknown = set(self.partition_by) - set(PARTITION_KEYS)
@@ -92,6 +95,9 @@ EXTRACT_SQL_TYPES = {
     "timestamp": "TIMESTAMP",
     "number": "DOUBLE",
     "integer": "BIGINT",
+    "flag": "BOOLEAN",
+    "month": "TIMESTAMP",
+    "text": "VARCHAR",
 }
 
 
@@ -113,28 +119,6 @@ def extract_columns(spec: ExtractFile) -> tuple[Column, ...]:
     """The lake columns of a file declared with ``sources.internal_extract``."""
     return force_extract_columns(
         Column(c.name, EXTRACT_SQL_TYPES[c.kind], c.definition) for c in spec.columns
-    )
-
-
-#: SQL types of the kinds of a vulnerability extract's fields (dates and months are stored as
-#: timestamps at midnight, as the indicators read them).
-VULNERABILITY_SQL_TYPES = {
-    "id": "VARCHAR",
-    "text": "VARCHAR",
-    "enum": "VARCHAR",
-    "flag": "BOOLEAN",
-    "timestamp": "TIMESTAMP",
-    "date": "TIMESTAMP",
-    "month": "TIMESTAMP",
-    "count": "BIGINT",
-    "number": "DOUBLE",
-}
-
-
-def vulnerability_columns(spec: ExtractTable) -> tuple[Column, ...]:
-    """The lake columns of a vulnerability extract table."""
-    return force_extract_columns(
-        Column(f.name, VULNERABILITY_SQL_TYPES[f.kind], f.definition) for f in spec.fields
     )
 
 
@@ -166,6 +150,16 @@ CRIME_AUDIT_COLUMNS: tuple[Column, ...] = (
     Column("snapshot", "VARCHAR", "the extract's snapshot (synthetic-... for synthetic data)"),
 )
 
+#: SQL types of the Arrow types of published official figures.
+_OFFICIAL_TYPES = {"string": "VARCHAR", "double": "DOUBLE", "int64": "BIGINT"}
+
+#: Official statistics (``store/official.py``): every published cell, one partition per
+#: publication and period (the files keep both columns, as published).
+OFFICIAL_COLUMNS: tuple[Column, ...] = tuple(
+    Column(f.name, _OFFICIAL_TYPES[str(f.type)], f"published {f.name.replace('_', ' ')}")
+    for f in TIDY_SCHEMA
+)
+
 #: Every table, by name. A new source adds its tables here.
 LAKE_TABLES: dict[str, LakeTable] = {
     **{name: LakeTable(name, table_columns(name), FORCE_MONTH) for name in TABLES},
@@ -186,11 +180,10 @@ LAKE_TABLES: dict[str, LakeTable] = {
         for spec in (RECORDING_INCIDENTS, RECORDED_CRIMES, *OFFENDER_FILES)
     },
     **{
-        f"vulnerability_{name}": force_extract_table(
-            f"vulnerability_{name}", vulnerability_columns(spec), spec.key
-        )
-        for name, spec in VULNERABILITY_TABLES.items()
+        spec.table: force_extract_table(spec.table, extract_columns(spec), spec.key)
+        for spec in VULNERABILITY_TABLES.values()
     },
+    "official": LakeTable("official", OFFICIAL_COLUMNS, ("publication", "period"), own_view=True),
     "crime_recording_audits": LakeTable(
         "crime_recording_audits",
         CRIME_AUDIT_COLUMNS,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -100,6 +101,23 @@ def _ids(rng: np.random.Generator, prefix: str, n: int) -> list[str]:
             seen.add(value)
             out.append(value)
     return out
+
+
+def _keyed(
+    rng: np.random.Generator,
+    key: tuple[str, str],
+    people: Sequence[Any],
+    items: Sequence[dict[str, Any]],
+    fields: Callable[[dict[str, Any]], dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """One row per item: a fresh id (``key``: its prefix and column), the offender's id, then
+    the item's own fields (drawn in item order, so the same seed gives the same rows)."""
+    prefix, column = key
+    ids = _ids(rng, prefix, len(items))
+    return [
+        {column: ids[k], "offender_id": people[int(x["offender"])].offender_id, **fields(x)}
+        for k, x in enumerate(items)
+    ]
 
 
 def _fte_profile(months: int) -> np.ndarray:
@@ -390,61 +408,55 @@ def write_offender_extract(
         ],
         "offender_managers": [dict(x) for x in managers],
     }
-    assessment_ids = _ids(rng, "arms", len(assessments))
-    rows["offender_assessments"] = [
-        {
-            "assessment_id": assessment_ids[k],
-            "offender_id": people[int(a["offender"])].offender_id,
+    rows["offender_assessments"] = _keyed(
+        rng,
+        ("arms", "assessment_id"),
+        people,
+        sorted(assessments, key=lambda a: a["completed_on"]),
+        lambda a: {
             "completed_on": a["completed_on"],
             "next_due_on": a["next_due_on"],
             "risk_level": a["risk"] if rng.random() > 0.02 else None,
-        }
-        for k, a in enumerate(sorted(assessments, key=lambda a: a["completed_on"]))
-    ]
-    visit_ids = _ids(rng, "hv", len(visits))
-    rows["offender_visits"] = [
-        {
-            "visit_id": visit_ids[k],
-            "offender_id": people[int(v["offender"])].offender_id,
+        },
+    )
+    rows["offender_visits"] = _keyed(
+        rng,
+        ("hv", "visit_id"),
+        people,
+        sorted(visits, key=lambda v: v["planned_on"]),
+        lambda v: {
             "planned_on": v["planned_on"],
             "done_on": v["done_on"],
             "visit_type": "unannounced" if rng.random() < 0.3 else "announced",
             "offender_manager_id": v["manager"],
-        }
-        for k, v in enumerate(sorted(visits, key=lambda v: v["planned_on"]))
-    ]
-    check_ids = _ids(rng, "dc", len(checks))
-    rows["offender_device_checks"] = [
-        {
-            "check_id": check_ids[k],
-            "offender_id": people[int(c["offender"])].offender_id,
-            "checked_on": c["checked_on"],
-            "outcome": c["outcome"],
-        }
-        for k, c in enumerate(checks)
-    ]
-    order_ids = _ids(rng, "ord", len(orders))
-    rows["offender_orders"] = [
-        {
-            "order_id": order_ids[k],
-            "offender_id": people[int(o["offender"])].offender_id,
-            "order_type": o["type"],
-            "granted_on": o["granted_on"],
-            "ends_on": o["ends_on"],
-        }
-        for k, o in enumerate(orders)
-    ]
-    event_ids = _ids(rng, "ev", len(events))
-    rows["offender_events"] = [
-        {
-            "event_id": event_ids[k],
-            "offender_id": people[int(e["offender"])].offender_id,
+        },
+    )
+    rows["offender_device_checks"] = _keyed(
+        rng,
+        ("dc", "check_id"),
+        people,
+        checks,
+        lambda c: {"checked_on": c["checked_on"], "outcome": c["outcome"]},
+    )
+    rows["offender_orders"] = _keyed(
+        rng,
+        ("ord", "order_id"),
+        people,
+        orders,
+        lambda o: {"order_type": o["type"], "granted_on": o["granted_on"], "ends_on": o["ends_on"]},
+    )
+    order_ids = [o["order_id"] for o in rows["offender_orders"]]
+    rows["offender_events"] = _keyed(
+        rng,
+        ("ev", "event_id"),
+        people,
+        events,
+        lambda e: {
             "event_type": e["type"],
             "occurred_on": e["day"],
             "order_id": None if e["order"] is None else order_ids[int(e["order"])],
-        }
-        for k, e in enumerate(events)
-    ]
+        },
+    )
     files: dict[str, Path] = {}
     counts: dict[str, int] = {}
     for spec in EXTRACT_FILES:

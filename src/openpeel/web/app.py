@@ -25,7 +25,7 @@ from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from openpeel.config import workspace
+from openpeel.config import Workspace, workspace
 from openpeel.database.engine import cached_engine, session_factory
 from openpeel.database.migrate import require_schema
 from openpeel.errors import UserInputError
@@ -98,6 +98,7 @@ def create_app(
     https_only: bool = False,
     is_synthetic: bool | None = None,
     trusted_proxies: Sequence[str] | None = None,
+    where: Workspace | None = None,
 ) -> FastAPI:
     """Build the app on a migrated database.
 
@@ -110,8 +111,11 @@ def create_app(
         is_synthetic: force the synthetic-data banner on or off; None asks the database.
         trusted_proxies: addresses of reverse proxies whose ``X-Forwarded-For`` names the
             client (default: the ``trusted_proxies`` setting; none).
+        where: the workspace already resolved by the caller (``openpeel serve``); else one is
+            resolved from ``data_dir`` and ``database_url`` over the environment.
     """
-    where = workspace(data_dir, database_url=database_url)
+    if where is None:
+        where = workspace(data_dir, database_url=database_url)
     if engine is None:
         engine = cached_engine(where.database_url)
     require_schema(engine)

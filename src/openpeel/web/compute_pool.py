@@ -45,7 +45,7 @@ WAITING_PER_PROCESS = 2
 
 #: How much lower the workers' CPU priority is than the server's: on a busy machine the
 #: operating system then runs the server's cheap requests before the workers' computations.
-NICENESS = 10
+NICENESS = 5
 #: How often a worker checks that the server that started it still runs.
 PARENT_CHECK_SECONDS = 2.0
 

@@ -93,11 +93,22 @@ def _bars(
         percent=True,
         facet=facet,
     )
-    description = f"Bar chart, {title.lower()}: " + "; ".join(
-        (f"{r[facet]}, " if facet else "")
-        + f"{r['name']} {share_text(r['share'])} ({number_text(r['searches'], 0)})"
-        for r in drawn.to_dict("records")
-    )
+    if facet is None:
+        description = f"Bar chart, {title.lower()}: " + "; ".join(
+            f"{r['name']} {share_text(r['share'])} ({number_text(r['searches'], 0)})"
+            for r in drawn.to_dict("records")
+        )
+    else:
+        description = f"Bar charts, {title.lower()}. " + " ".join(
+            f"{kind}: "
+            + "; ".join(
+                f"{r['name']} {share_text(r['share'])} ({number_text(r['searches'], 0)} of "
+                f"{number_text(r['of_searches'], 0)})"
+                for r in rows.to_dict("records")
+            )
+            + "."
+            for kind, rows in drawn.groupby(facet, sort=False)
+        )
     return ChartView(
         chart_id,
         title,
@@ -137,8 +148,8 @@ def thorough_chart(result: IndicatorResult) -> ChartView | None:
         {
             "measure_name": ("Kind of search", "text"),
             "name": ("Group", "text"),
-            "searches": ("Searches", "int"),
-            "of_searches": ("Of all searches", "int"),
+            "searches": ("Searches of this kind", "int"),
+            "of_searches": ("Of all the group's searches", "int"),
             "share": ("Share", "share"),
             "share_low": ("Low", "share"),
             "share_high": ("High", "share"),
@@ -169,15 +180,19 @@ def _map_view(
     )
     ranked = t.sort_values(value, ascending=False)
     busiest = ranked.head(3)
+    at = "the hexagon centred at " if place == "hexagon" else ""
     description = (
         f"Map of {value} per {place}, darker for more: {len(t[t[value] > 0]):,} {place}s hold "
-        f"{int(t[value].sum()):,} {value}; the most are "
-        + "; ".join(f"{number_text(r[value], 0)} in {r['where']}" for _, r in busiest.iterrows())
+        f"{int(t[value].sum()):,} {value}; the most: "
+        + "; ".join(
+            f"{number_text(r[value], 0)} in {at}{r['where']}" for _, r in busiest.iterrows()
+        )
         + ". North is up; no background map is drawn."
     )
     shown = display(ranked.head(MAP_ROWS), columns)
     note = (
-        f"The {MAP_ROWS} {place}s with the most {value} of {len(t):,}; the CSV holds every one."
+        f"The {MAP_ROWS} {place}s with the most {value}, of the {len(t):,} {place}s holding a "
+        "search or a street crime; the CSV holds every one."
         if len(t) > MAP_ROWS
         else ""
     )
@@ -191,7 +206,7 @@ def _compass(t: pd.DataFrame) -> pd.Series:
     """Where a hexagon is, in words a reader can place: its centre's latitude and longitude."""
     return t.apply(
         lambda r: (
-            f"hexagon at {abs(r.latitude):.3f}°{'N' if r.latitude >= 0 else 'S'}, "
+            f"{abs(r.latitude):.3f}°{'N' if r.latitude >= 0 else 'S'}, "
             f"{abs(r.longitude):.3f}°{'E' if r.longitude >= 0 else 'W'}"
         ),
         axis=1,
@@ -203,7 +218,7 @@ def hexagon_charts(result: IndicatorResult) -> list[ChartView]:
     t = result.table.assign(where=_compass(result.table))
     across = 2 * float(result.meta["size_km"]) * 3**0.5 / 2
     columns = {
-        "where": ("Hexagon centre", "text"),
+        "where": ("Where (centre, latitude and longitude)", "text"),
         "searches": ("Searches", "int"),
         "crimes": ("Street crimes", "int"),
     }

@@ -12,12 +12,15 @@ they show, computed by the report library and kept in a bounded cache.
   processes (``computed``, ``compute_pool``), so that they never hold the server's process.
 - **Fair**: a computation counts against its client's allowance (``openpeel.web.admission``);
   a client asking for too many new views at once gets a 429 while everyone else is served.
-- **Fresh**: the cache and the connections are forgotten when the lake changes (a load rewrites
-  its manifest or reference tables; checked at most every ``STAMP_SECONDS`` and before every
-  computation), so a running app picks up new data without a restart. Connections read a
-  hard-linked snapshot of the lake (``lake_snapshot``), which a load cannot pull files from; a
-  computation that meets replaced files anyway runs again on the new state: readers see the
-  old state or the new, never an error.
+- **Stored**: below the memory cache, each view is read from the data directory's stored views
+  (``openpeel.report.stored_views``: computed once per state of the lake, warmed by the loads),
+  so the first view of a page after a start or a load reads files instead of computing.
+- **Fresh**: the cache and the connections are forgotten when the lake changes (a load changes
+  its version, ``openpeel.store.lake_version``; checked at most every ``STAMP_SECONDS`` and
+  before every computation), so a running app picks up new data without a restart.
+  Connections read a hard-linked snapshot of the lake (``lake_snapshot``), which a load cannot
+  pull files from; a computation that meets replaced files anyway runs again on the new state:
+  readers see the old state or the new, never an error.
 """
 
 from __future__ import annotations
@@ -37,10 +40,10 @@ from openpeel import exports
 from openpeel.calendar import Period, default_period
 from openpeel.errors import UnknownIdError, UserInputError
 from openpeel.indicators.result import IndicatorResult
-from openpeel.provenance import lake_provenance
 from openpeel.reference.forces import force
-from openpeel.report import panels
 from openpeel.report.model import Panel
+from openpeel.report.stored_views import Views
+from openpeel.store.lake_version import lake_version
 from openpeel.web import admission, compute_pool, lake_snapshot
 from openpeel.web.admission import ServerBusy
 
@@ -58,10 +61,11 @@ _LOCK = threading.RLock()
 _CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 #: key -> [its lock, how many threads want it]: one computation per key at a time.
 _KEY_LOCKS: dict[tuple[Any, ...], list[Any]] = {}
-#: data directory -> (when last checked, stamp of its lake files).
-_STAMPS: dict[str, tuple[float, tuple[float, ...]]] = {}
-#: data directory -> (lake stamp, pool of connections made for it, the folder they read).
-_POOLS: dict[str, tuple[tuple[float, ...], queue.LifoQueue[Any], Path]] = {}
+#: data directory -> (when last checked, version of its lake).
+_STAMPS: dict[str, tuple[float, str]] = {}
+#: data directory -> (lake version, pool of connections made for it, the folder they read,
+#: the version that folder holds when known).
+_POOLS: dict[str, tuple[str, queue.LifoQueue[Any], Path, str | None]] = {}
 _HELD = threading.local()
 
 
@@ -176,21 +180,9 @@ def cache_size() -> int:
     return len(_CACHE)
 
 
-def _stamp(data_dir: Path) -> tuple[float, ...]:
-    """Modification times of what a load rewrites: the manifests (police.uk and official
-    statistics) and the reference table folder (0 when missing)."""
-    lake = data_dir / "lake"
-    out = []
-    for path in (
-        lake / "_manifest.parquet",
-        lake / "official" / "_manifest.parquet",
-        lake / "reference",
-    ):
-        try:
-            out.append(path.stat().st_mtime)
-        except OSError:
-            out.append(0.0)
-    return tuple(out)
+def _stamp(data_dir: Path) -> str:
+    """The lake's version: changes whenever a load commits (``store.lake_version``)."""
+    return lake_version(data_dir)
 
 
 def refresh(data_dir: Path, now: float | None = None, force: bool = False) -> None:
@@ -207,35 +199,39 @@ def refresh(data_dir: Path, now: float | None = None, force: bool = False) -> No
         _STAMPS[str(data_dir)] = (now, stamp)
 
 
-def _pool(data_dir: Path) -> tuple[queue.LifoQueue[Any], Path]:
+def _pool(data_dir: Path) -> tuple[queue.LifoQueue[Any], Path, str | None]:
     """The connections of a data directory for its current lake (a new pool, on a new snapshot,
-    once it changed) and the folder they read."""
+    once it changed), the folder they read and the lake version they read (None when they read
+    the lake itself, which a load may change under them)."""
     stamp = _stamp(data_dir)
     with _LOCK:
         found = _POOLS.get(str(data_dir))
         if found is not None and found[0] == stamp:
-            return found[1], found[2]
+            return found[1], found[2], found[3]
         if found is not None:
             _CACHE.clear()  # results of the old lake
-        label = "-".join(f"{int(t * 1e6)}" for t in stamp)
-        reads = lake_snapshot.snapshot(data_dir, label) or data_dir
+        reads = lake_snapshot.snapshot(data_dir, stamp) or data_dir
+        # The snapshot holds this version unless a load committed while it was linked.
+        known = stamp if reads != data_dir and _stamp(data_dir) == stamp else None
         fresh: queue.LifoQueue[Any] = queue.LifoQueue()
         for _ in range(COMPUTE_SLOTS):
             fresh.put(None)  # a slot: its connection is made on first use
-        _POOLS[str(data_dir)] = (stamp, fresh, reads)
-        return fresh, reads
+        _POOLS[str(data_dir)] = (stamp, fresh, reads, known)
+        return fresh, reads, known
 
 
 def connection(data_dir: Path) -> Any:
     """The Ibis connection of the computation running on this thread (checked out of the data
     directory's pool for the whole computation; only ``cached`` computations may query)."""
-    held: dict[str, tuple[queue.LifoQueue[Any], Any]] | None = getattr(_HELD, "connections", None)
+    held: dict[str, tuple[queue.LifoQueue[Any], Any, str | None]] | None = getattr(
+        _HELD, "connections", None
+    )
     if held is None or not getattr(_HELD, "depth", 0):
         raise RuntimeError("public_data.connection is used inside a cached computation only")
     found = held.get(str(data_dir))
     if found is not None:
         return found[1]
-    pool, reads = _pool(data_dir)
+    pool, reads, version = _pool(data_dir)
     try:
         con = pool.get(timeout=WAIT_SECONDS)
     except queue.Empty:
@@ -246,13 +242,33 @@ def connection(data_dir: Path) -> Any:
         except BaseException:
             pool.put(None)
             raise
-    held[str(data_dir)] = (pool, con)
+    held[str(data_dir)] = (pool, con, version)
     return con
 
 
+def _read_version(data_dir: Path) -> str | None:
+    """The lake version the connection this thread holds reads (None: none held, or one on
+    the lake itself)."""
+    held: dict[str, tuple[Any, Any, str | None]] = getattr(_HELD, "connections", None) or {}
+    found = held.get(str(data_dir))
+    return found[2] if found is not None else None
+
+
+def views(data_dir: Path) -> Views:
+    """The stored views of a data directory, computed (on a miss) on this thread's connection
+    and kept under the version of the lake that connection reads."""
+    return Views(
+        data_dir,
+        connect=lambda: connection(data_dir),
+        read_version=lambda: _read_version(data_dir),
+    )
+
+
 def _release_connections() -> None:
-    held: dict[str, tuple[queue.LifoQueue[Any], Any]] = getattr(_HELD, "connections", {})
-    for pool, con in held.values():
+    held: dict[str, tuple[queue.LifoQueue[Any], Any, str | None]] = getattr(
+        _HELD, "connections", {}
+    )
+    for pool, con, _version in held.values():
         pool.put(con)
     held.clear()
 
@@ -260,25 +276,14 @@ def _release_connections() -> None:
 def loaded_forces(data_dir: Path) -> list[str]:
     """Forces with any police.uk data in the lake."""
 
-    def make() -> list[str]:
-        con = connection(data_dir)
-        if "lake_partitions" not in con.list_tables():
-            return []
-        parts = con.table("lake_partitions")
-        return sorted(parts.force_id.execute().unique().tolist())
-
-    return cached(("forces", str(data_dir)), make)
+    return cached(("forces", str(data_dir)), lambda: views(data_dir).loaded_forces())
 
 
 def loaded_months(data_dir: Path, force_id: str) -> list[date]:
     """The force's months with crimes or stop and search loaded, in order."""
-
-    def make() -> list[date]:
-        parts = connection(data_dir).table("lake_partitions")
-        months = parts.filter(parts.force_id == force_id).month.execute()
-        return sorted({m.date() if hasattr(m, "date") else m for m in months})
-
-    return cached(("months", str(data_dir), force_id), make)
+    return cached(
+        ("months", str(data_dir), force_id), lambda: views(data_dir).loaded_months(force_id)
+    )
 
 
 def latest_month(data_dir: Path, force_id: str) -> date | None:
@@ -290,12 +295,9 @@ def latest_month(data_dir: Path, force_id: str) -> date | None:
 def lake_is_synthetic(data_dir: Path, force_id: str | None = None) -> bool:
     """True when any data in the lake (of one force, or of any) is synthetic: the provenance
     rule over every table's snapshot or source labels."""
-
-    def make() -> bool:
-        forces = None if force_id is None else [force_id]
-        return lake_provenance(connection(data_dir), forces).is_synthetic
-
-    return cached(("synthetic", str(data_dir), force_id), make)
+    return cached(
+        ("synthetic", str(data_dir), force_id), lambda: views(data_dir).is_synthetic(force_id)
+    )
 
 
 class BadRequest(UserInputError):
@@ -342,15 +344,13 @@ def choose(
 
 
 def section_panels(data_dir: Path, section: str, force_id: str, period: Period) -> list[Panel]:
-    """The report's panels of one section (cached)."""
+    """The report's panels of one section (cached; stored)."""
     key = ("section", str(data_dir), section, force_id, period.start, period.end)
     return computed(key, _section_panels, data_dir, section, force_id, period)
 
 
 def _section_panels(data_dir: Path, section: str, force_id: str, period: Period) -> list[Panel]:
-    return panels.section_panels(
-        connection(data_dir), section, force_id, period, lake_is_synthetic(data_dir, force_id)
-    )
+    return views(data_dir).section_panels(section, force_id, period)
 
 
 def csv_text(result: IndicatorResult) -> str:
@@ -361,13 +361,14 @@ def csv_text(result: IndicatorResult) -> str:
 
 def assessment(data_dir: Path, engine: Any, force_id: str, period: Period) -> Any:
     """The PEEL assessment of a force and period (cached; None when the framework in force has
-    no rules): the overview's summary reads its suggested grades and reasons."""
+    no rules): the overview's summary reads its suggested grades and reasons. The indicators
+    its rules name are the stored views' (computed once per lake state); only recorded
+    evidence, grades and improvements are read from the database."""
     from openpeel.assess.assessment import assess
-    from openpeel.assess.evidence import IndicatorCache
     from openpeel.assess.framework_rules import RulesError
 
     def make() -> Any:
-        cache = IndicatorCache(connection(data_dir), force_id, period)
+        cache = indicator_cache(data_dir, force_id, period)
         try:
             return assess(cache, force_id, period, db=engine)
         except RulesError:
@@ -388,3 +389,20 @@ def missing_months(data_dir: Path, force_id: str, period: Period) -> list[date]:
     data is shown with a warning naming them, never silently relabelled)."""
     loaded = set(loaded_months(data_dir, force_id))
     return [m for m in period.months if m not in loaded]
+
+
+def indicator_cache(data_dir: Path, force_id: str, period: Period) -> Any:
+    """The assessment's ``IndicatorCache`` for the period's framework: the stored results and
+    judgments of every rule (``stored_views.Views.assessment_data``); any other indicator
+    asked for is computed on this thread's connection (inside a cached computation)."""
+    from dataclasses import replace
+
+    from openpeel.assess.framework_rules import assessed_framework_id
+
+    data = views(data_dir).assessment_data(force_id, period, assessed_framework_id(period.end))
+    return replace(
+        data,
+        results=dict(data.results),
+        judged=dict(data.judged),
+        connect=lambda: connection(data_dir),
+    )

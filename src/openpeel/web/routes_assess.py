@@ -53,23 +53,22 @@ def with_indicators(
     request: Request, force_id: str, period: Period, use: Callable[[IndicatorCache | None], T]
 ) -> T:
     """Call ``use`` with the indicator results of a force and period (None when no lake can be
-    read: every data rule is then missing). The results are kept in the public pages' bounded
-    cache (forgotten when the lake changes; evidence and grades are read fresh on every request)
-    and computed on a connection of its pool, one request at a time per force and period."""
+    read: every data rule is then missing). The results the framework's rules name are the
+    stored views' (computed once per state of the lake; ``public_data.indicator_cache``) and
+    are kept in the public pages' bounded cache (forgotten when the lake changes; evidence and
+    grades are read fresh on every request); any other is computed on a connection of its pool,
+    one request at a time per force and period."""
     force_id = _force(force_id)
     data_dir: Path = request.app.state.data_dir
     public_data.refresh(data_dir)
+    if not (data_dir / "lake").is_dir():  # no lake yet: every data rule is missing
+        return use(None)
     key = ("assess-indicators", str(data_dir), force_id, period.start, period.end)
     with public_data.computing(key, admit=not public_data.is_cached(key)):
-        cache = public_data.cached(key, lambda: IndicatorCache(None, force_id, period))
-        try:
-            cache.con = public_data.connection(data_dir)
-        except Exception:  # no lake yet: every data rule is missing
-            return use(None)
-        try:
-            return use(cache)
-        finally:
-            cache.con = None
+        cache: IndicatorCache = public_data.cached(
+            key, lambda: public_data.indicator_cache(data_dir, force_id, period)
+        )
+        return use(cache)
 
 
 def _force(force_id: str) -> str:

@@ -3,6 +3,9 @@ summaries of closed meetings for everyone (aggregates only, small cells suppress
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -23,6 +26,16 @@ from openpeel.web.security import protected_router
 router = protected_router()
 
 
+def _report_context(built: report.PanelReport) -> dict[str, Any]:
+    """What the report and summary pages show beside the report itself."""
+    return {
+        "report": built,
+        "measures": report.MEASURES,
+        "groupings": report.GROUPINGS,
+        "small_cell": report.SMALL_CELL,
+    }
+
+
 @router.get("/scrutiny/meetings/{meeting_id}/report", response_class=HTMLResponse)
 def report_page(
     request: Request, meeting_id: RecordId, db: DB, user: User = READERS
@@ -33,39 +46,32 @@ def report_page(
     return render(
         request,
         "scrutiny/report.html",
-        {
-            "meeting": meeting,
-            "report": built,
-            "measures": report.MEASURES,
-            "groupings": report.GROUPINGS,
-            "small_cell": report.SMALL_CELL,
-        },
+        {"meeting": meeting, **_report_context(built)},
     )
 
 
-@router.get("/scrutiny/meetings/{meeting_id}/report.csv")
-def report_csv(meeting_id: RecordId, db: DB, user: User = READERS) -> Response:
-    """The published summary as CSV."""
-    built = report.build_report(db, meeting_for(db, user, meeting_id))
-    return download(
-        export.summary_csv(built), "text/csv; charset=utf-8", f"meeting-{meeting_id}.csv"
-    )
+#: The published summary's downloads: how each is written, its media type and what it is.
+DOWNLOADS: dict[str, tuple[Callable[[report.PanelReport], bytes | str], str, str]] = {
+    "csv": (export.summary_csv, "text/csv; charset=utf-8", "CSV"),
+    "html": (export.summary_html, "text/html; charset=utf-8", "one self-contained HTML file"),
+    "pdf": (export.summary_pdf, "application/pdf", "PDF"),
+}
 
 
-@router.get("/scrutiny/meetings/{meeting_id}/report.html")
-def report_html(meeting_id: RecordId, db: DB, user: User = READERS) -> Response:
-    """The published summary as one self-contained HTML file."""
-    built = report.build_report(db, meeting_for(db, user, meeting_id))
-    return download(
-        export.summary_html(built), "text/html; charset=utf-8", f"meeting-{meeting_id}.html"
-    )
+def _download_route(ending: str) -> None:
+    write, media_type, what = DOWNLOADS[ending]
+
+    def report_download(meeting_id: RecordId, db: DB, user: User = READERS) -> Response:
+        built = report.build_report(db, meeting_for(db, user, meeting_id))
+        return download(write(built), media_type, f"meeting-{meeting_id}.{ending}")
+
+    report_download.__name__ = f"report_{ending}"
+    report_download.__doc__ = f"The published summary as {what}."
+    router.get(f"/scrutiny/meetings/{{meeting_id}}/report.{ending}")(report_download)
 
 
-@router.get("/scrutiny/meetings/{meeting_id}/report.pdf")
-def report_pdf(meeting_id: RecordId, db: DB, user: User = READERS) -> Response:
-    """The published summary as PDF."""
-    built = report.build_report(db, meeting_for(db, user, meeting_id))
-    return download(export.summary_pdf(built), "application/pdf", f"meeting-{meeting_id}.pdf")
+for _ending in DOWNLOADS:
+    _download_route(_ending)
 
 
 @router.get("/scrutiny/meetings/{meeting_id}/audit", response_class=HTMLResponse)
@@ -104,12 +110,7 @@ def summary_page(request: Request, meeting_id: RecordId, db: DB) -> HTMLResponse
     return render(
         request,
         "summary.html",
-        {
-            "report": built,
-            "measures": report.MEASURES,
-            "groupings": report.GROUPINGS,
-            "small_cell": report.SMALL_CELL,
-        },
+        _report_context(built),
     )
 
 

@@ -4,6 +4,7 @@ with its table and CSV."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import HTTPException, Query, Request
@@ -14,15 +15,13 @@ from openpeel.errors import OpenpeelError
 from openpeel.indicators import stop_search as ss
 from openpeel.report.model import Panel
 from openpeel.report.panels import label
-from openpeel.report.peer_panels import long_trend_panel, peer_groups, stop_search_peer_panels
+from openpeel.report.peer_panels import official_peers_panels
 from openpeel.web import public_data
 from openpeel.web.rendering import render
 from openpeel.web.routes_overview import PublicScope, common, query_string
 from openpeel.web.security import protected_router
 
 router = protected_router()
-#: Sections of official statistics published for every force: each panel compares all forces.
-OFFICIAL_SECTIONS = ("official_crime", "official_outcome", "official_use_of_force")
 Group = Annotated[str, Query(max_length=30, pattern=r"^[a-z_]*$")]
 
 
@@ -31,7 +30,7 @@ def _groups(request: Request, period: Period) -> list[str]:
     try:
         return public_data.cached(
             ("peer-groups", str(data_dir), period.start, period.end),
-            lambda: peer_groups(public_data.connection(data_dir), period),
+            lambda: public_data.views(data_dir).peer_groups(period),
         )
     except OpenpeelError:
         return [ss.ALL]
@@ -43,7 +42,23 @@ def _peer_panels(request: Request, force_id: str, period: Period, group: str) ->
     data_dir = request.app.state.data_dir
     return public_data.cached(
         ("peers", str(data_dir), force_id, period.start, period.end, group),
-        lambda: stop_search_peer_panels(public_data.connection(data_dir), force_id, period, group),
+        lambda: public_data.views(data_dir).peer_panels(force_id, period, group),
+    )
+
+
+def _official_peers(data_dir: Path, force_id: str, period: Period) -> list[Panel]:
+    """Every force in the official statistics (run in a worker of the compute pool)."""
+    return official_peers_panels(public_data.connection(data_dir), force_id, period)
+
+
+def _official_panels(request: Request, force_id: str, period: Period) -> list[Panel]:
+    data_dir = request.app.state.data_dir
+    return public_data.computed(
+        ("peers-official", str(data_dir), force_id, period.start, period.end),
+        _official_peers,
+        data_dir,
+        force_id,
+        period,
     )
 
 
@@ -52,7 +67,7 @@ def _trend_panel(request: Request, force_id: str) -> Panel:
     months = public_data.loaded_months(data_dir, force_id)
     return public_data.cached(
         ("trend-all", str(data_dir), force_id, tuple(months[:1]), tuple(months[-1:])),
-        lambda: long_trend_panel(public_data.connection(data_dir), force_id, months),
+        lambda: public_data.views(data_dir).trend_panel(force_id),
     )
 
 
@@ -71,12 +86,7 @@ def peers_page(request: Request, scope: PublicScope, group: Group = ss.ALL) -> H
     """Every force's search rate for the period, ranked and in a funnel plot."""
     force_id, period = scope
     panels = _peer_panels(request, force_id, period, group)
-    official = [
-        panel
-        for name in OFFICIAL_SECTIONS
-        for panel in public_data.section_panels(request.app.state.data_dir, name, force_id, period)
-        if not panel.unavailable
-    ]
+    official = [p for p in _official_panels(request, force_id, period) if not p.unavailable]
     return render(
         request,
         "public/peers.html",
@@ -108,6 +118,16 @@ def peers_csv(
         None,
     )
     return _csv(found, f"{panel_id}-{group}-{period.start:%Y-%m}-{period.end:%Y-%m}.csv")
+
+
+@router.get("/peers/official/{panel_id}.csv")
+def peers_official_csv(request: Request, panel_id: str, scope: PublicScope) -> Response:
+    """The table behind an official statistics chart of every force as CSV."""
+    force_id, period = scope
+    found = next(
+        (p for p in _official_panels(request, force_id, period) if p.panel_id == panel_id), None
+    )
+    return _csv(found, f"{panel_id}-{force_id}-{period.start:%Y-%m}-{period.end:%Y-%m}.csv")
 
 
 @router.get("/trends", response_class=HTMLResponse)

@@ -11,6 +11,7 @@ import pandas as pd
 
 from openpeel.calendar import Period
 from openpeel.errors import UserInputError
+from openpeel.formatting import confidence_text
 from openpeel.indicators.calls.common import (
     INDEPENDENCE_CAVEAT,
     WEEKDAYS,
@@ -18,7 +19,6 @@ from openpeel.indicators.calls.common import (
     flag,
     in_period,
     is_synthetic_table,
-    pct,
     rounded,
 )
 from openpeel.indicators.computed_once import computed_once
@@ -123,7 +123,8 @@ def answer_performance(
             "answered_within: answered with answer_seconds <= threshold_seconds (999: 10 s; "
             "101 and chat: 180 s), answer_seconds = answered_at - offered_at; share_within = "
             "answered_within / offered; abandonment_share = abandoned / offered; "
-            f"*_low/*_high: Wilson interval at {pct(confidence)}; standard_share: the 90% "
+            f"*_low/*_high: Wilson interval at {confidence_text(confidence)}; "
+            "standard_share: the 90% "
             "national 999 standard (none is set for 101 or chat); mean_answer_seconds over "
             "answered calls."
         ),

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from openpeel.calendar import Period
-from openpeel.provenance import synthetic_expr
+from openpeel.provenance import any_synthetic_rows
 from openpeel.stats.intervals import wilson_interval
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -44,13 +44,9 @@ def flag(condition: Any, applies: Any) -> pd.Series:
     return cond.where(pd.Series(np.asarray(applies, dtype=bool)), None)
 
 
-def pct(confidence: float) -> str:
-    return f"{confidence * 100:g}%"
-
-
 def is_synthetic_table(table: Any) -> bool:
-    value = synthetic_expr(table.snapshot).any().execute()
-    return bool(value) if value is not None and not pd.isna(value) else False
+    """True when any row of a calls table came from the synthetic generator."""
+    return any_synthetic_rows(table.snapshot)
 
 
 def in_period(t: Any, period: Period) -> Any:

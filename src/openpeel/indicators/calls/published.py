@@ -11,13 +11,13 @@ import pandas as pd
 
 from openpeel.calendar import Period
 from openpeel.errors import UserInputError
+from openpeel.formatting import confidence_text
 from openpeel.indicators.calls.common import (
     INDEPENDENCE_CAVEAT,
     add_share_columns,
     flag,
     in_period,
     is_synthetic_table,
-    pct,
     rounded,
 )
 from openpeel.indicators.computed_once import computed_once
@@ -109,7 +109,9 @@ def published_999_trend(
     return IndicatorResult(
         name="calls.published_999_trend",
         title=f"999 calls answered in under 10 seconds, {period.label}",
-        definition=PUBLISHED_DEFINITION.format(conf=pct(confidence), std=STANDARD_SHARE),
+        definition=PUBLISHED_DEFINITION.format(
+            conf=confidence_text(confidence), std=STANDARD_SHARE
+        ),
         table=rounded(table.reset_index(drop=True)),
         caveats=caveats,
         is_synthetic=synthetic,
@@ -229,7 +231,8 @@ def published_999_forces(con: Any, period: Period, confidence: float = 0.95) -> 
         title=f"999 calls answered in under 10 seconds by force, {period.label}",
         definition=(
             "Per force over the period: share_under_10s = sum of answered_under_10s / sum of "
-            f"calls, Wilson interval at {pct(confidence)}; months_below_standard: months whose "
+            f"calls, Wilson interval at {confidence_text(confidence)}; "
+            "months_below_standard: months whose "
             f"share was under {STANDARD_SHARE:.0%}; mean_answer_seconds: calls-weighted mean "
             "of the published monthly averages; rank 1 = highest share. The last row pools "
             "every force loaded."

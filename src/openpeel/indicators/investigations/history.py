@@ -7,7 +7,6 @@ from typing import Any
 from openpeel.calendar import Period
 from openpeel.indicators.crime import (
     frame,
-    is_synthetic,
     require_force,
     require_months,
 )
@@ -26,6 +25,7 @@ from openpeel.indicators.investigations.rates import (
     RATES_DEFINITION,
 )
 from openpeel.indicators.result import IndicatorResult
+from openpeel.provenance import any_synthetic
 
 
 def outcome_history(
@@ -75,7 +75,7 @@ def outcome_history(
         ),
         table=df.reset_index(drop=True),
         caveats=caveats,
-        is_synthetic=is_synthetic(snapshots_read(con, [force_id], period)),
+        is_synthetic=any_synthetic(snapshots_read(con, [force_id], period)),
         meta={"force_id": force_id, "period": period.label, "crime_id": crime_id},
     )
 
@@ -115,6 +115,6 @@ def latest_outcomes(con: Any, force_id: str, period: Period) -> IndicatorResult:
         definition=RATES_DEFINITION,
         table=df.reset_index(drop=True),
         caveats=outcome_caveats(con, force_id, period, coverage),
-        is_synthetic=is_synthetic(snapshots_read(con, [force_id], period)),
+        is_synthetic=any_synthetic(snapshots_read(con, [force_id], period)),
         meta={"force_id": force_id, "period": period.label},
     )

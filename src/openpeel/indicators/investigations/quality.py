@@ -13,7 +13,6 @@ from openpeel.indicators.computed_once import computed_once
 from openpeel.indicators.crime import (
     current_partitions,
     frame,
-    is_synthetic,
     loaded_range,
     missing_months,
     month_coverage,
@@ -33,6 +32,7 @@ from openpeel.indicators.investigations.linkage import (
     outcomes_runs,
 )
 from openpeel.indicators.result import IndicatorResult
+from openpeel.provenance import any_synthetic
 from openpeel.store.status import describe_months
 
 QUALITY_DEFINITION = (
@@ -227,6 +227,6 @@ def outcome_quality(con: Any, force_id: str, period: Period) -> IndicatorResult:
         definition=QUALITY_DEFINITION,
         table=table,
         caveats=caveats,
-        is_synthetic=is_synthetic([*street["snapshot"], *outcome_months["snapshot"]]),
+        is_synthetic=any_synthetic([*street["snapshot"], *outcome_months["snapshot"]]),
         meta={"force_id": force_id, "period": period.label},
     )

@@ -16,7 +16,6 @@ from openpeel.indicators.crime import (
     ALL_CRIME,
     crime_type_codes,
     frame,
-    is_synthetic,
     loaded_range,
     month_coverage,
     require_force,
@@ -41,6 +40,7 @@ from openpeel.indicators.investigations.linkage import (
     outcome_counts,
 )
 from openpeel.indicators.result import IndicatorResult
+from openpeel.provenance import any_synthetic
 from openpeel.stats.funnel import funnel_position, proportion_funnel
 from openpeel.stats.intervals import wilson_interval
 
@@ -121,6 +121,32 @@ def rate_table(counts: pd.DataFrame, keys: Sequence[str], confidence: float = 0.
     ]
 
 
+def _force_counts(
+    con: Any, force_id: str, period: Period, measure: str | None, by: str, complete_after: int
+) -> tuple[str, Any, pd.DataFrame]:
+    """The force id checked, its months' coverage and its crimes' outcome counts by ``by``."""
+    force_id = require_force(force_id)
+    check_measure(measure)
+    coverage = require_months(con, "crimes", force_id, period)
+    rows = crime_outcome_rows(con, [force_id], period)
+    counts = frame(outcome_counts(rows, ["force_id", by], complete_after))
+    if counts.empty:
+        raise DataUnavailableError(f"no crimes (other than anti-social behaviour) for {force_id}")
+    return force_id, coverage, counts
+
+
+def _meta(
+    force_id: str, period: Period, measure: str | None, complete_after: int, confidence: float
+) -> dict[str, Any]:
+    return {
+        "force_id": force_id,
+        "period": period.label,
+        "measure": measure,
+        "complete_after_months": complete_after,
+        "confidence": confidence,
+    }
+
+
 @computed_once
 def outcome_summary(
     con: Any,
@@ -136,13 +162,9 @@ def outcome_summary(
         ``force_id, crime_month, months_observed, is_incomplete, measure, crimes,
         crimes_in_measure, share, share_low, share_high``.
     """
-    force_id = require_force(force_id)
-    check_measure(measure)
-    coverage = require_months(con, "crimes", force_id, period)
-    rows = crime_outcome_rows(con, [force_id], period)
-    counts = frame(outcome_counts(rows, ["force_id", "month"], complete_after))
-    if counts.empty:
-        raise DataUnavailableError(f"no crimes (other than anti-social behaviour) for {force_id}")
+    force_id, coverage, counts = _force_counts(
+        con, force_id, period, measure, "month", complete_after
+    )
     table = rate_table(counts, ["force_id", "month"], confidence)
     observed = counts.groupby("month")["months_observed"].min()
     table.insert(2, "months_observed", table["month"].map(observed).astype("int64"))
@@ -159,13 +181,9 @@ def outcome_summary(
         definition=RATES_DEFINITION,
         table=table,
         caveats=caveats,
-        is_synthetic=is_synthetic(snapshots_read(con, [force_id], period)),
+        is_synthetic=any_synthetic(snapshots_read(con, [force_id], period)),
         meta={
-            "force_id": force_id,
-            "period": period.label,
-            "measure": measure,
-            "complete_after_months": complete_after,
-            "confidence": confidence,
+            **_meta(force_id, period, measure, complete_after, confidence),
             "as_of_month": str(counts["as_of_month"].max())[:7],
         },
     )
@@ -187,13 +205,9 @@ def outcomes_by_type(
         share_low, share_high``; ``crimes_incomplete`` counts the type's crimes whose cohort
         is still incomplete.
     """
-    force_id = require_force(force_id)
-    check_measure(measure)
-    coverage = require_months(con, "crimes", force_id, period)
-    rows = crime_outcome_rows(con, [force_id], period)
-    counts = frame(outcome_counts(rows, ["force_id", "crime_type_code"], complete_after))
-    if counts.empty:
-        raise DataUnavailableError(f"no crimes (other than anti-social behaviour) for {force_id}")
+    force_id, coverage, counts = _force_counts(
+        con, force_id, period, measure, "crime_type_code", complete_after
+    )
     total = counts.assign(crime_type_code=ALL_CRIME)
     both = pd.concat([total, counts], ignore_index=True)
     both = both.rename(columns={"crime_type_code": "crime_type"})
@@ -221,14 +235,8 @@ def outcomes_by_type(
         definition=RATES_DEFINITION,
         table=table,
         caveats=caveats,
-        is_synthetic=is_synthetic(snapshots_read(con, [force_id], period)),
-        meta={
-            "force_id": force_id,
-            "period": period.label,
-            "measure": measure,
-            "complete_after_months": complete_after,
-            "confidence": confidence,
-        },
+        is_synthetic=any_synthetic(snapshots_read(con, [force_id], period)),
+        meta=_meta(force_id, period, measure, complete_after, confidence),
     )
 
 
@@ -346,7 +354,7 @@ def outcome_peers(
         definition=PEERS_DEFINITION,
         table=out,
         caveats=caveats,
-        is_synthetic=is_synthetic(coverage["snapshot"]),
+        is_synthetic=any_synthetic(coverage["snapshot"]),
         meta={
             "period": period.label,
             "force_id": selected,

@@ -19,7 +19,6 @@ from openpeel.indicators.crime import (
     ALL_CRIME,
     crime_type_codes,
     frame,
-    is_synthetic,
     missing_months,
     month_coverage,
     require_force,
@@ -38,6 +37,7 @@ from openpeel.indicators.investigations.linkage import (
     outcome_rows,
 )
 from openpeel.indicators.result import IndicatorResult
+from openpeel.provenance import any_synthetic
 from openpeel.stats.survival import kaplan_meier, survival_at, survival_quantile
 from openpeel.store.status import describe_months
 
@@ -201,7 +201,7 @@ def time_to_outcome(
         definition=TIME_DEFINITION,
         table=table,
         caveats=caveats,
-        is_synthetic=is_synthetic([*coverage["snapshot"], *outcome_months["snapshot"]]),
+        is_synthetic=any_synthetic([*coverage["snapshot"], *outcome_months["snapshot"]]),
         meta={
             "force_id": force_id,
             "period": period.label,

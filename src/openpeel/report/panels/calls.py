@@ -6,8 +6,12 @@ from __future__ import annotations
 from openpeel.formatting import number_text
 from openpeel.indicators import calls, charter
 from openpeel.report.model import Headline
-from openpeel.report.panels.declare import Bars, Inputs, Line, PanelSpec, section
+from openpeel.report.panels.declare import Bars, Estimate, Inputs, Line, PanelSpec, section
 from openpeel.report.panels.format import share_text
+
+UNDER_10S = Estimate.of("share_under_10s")
+WITHIN = Estimate.of("share_within")
+COMPLIANCE = Estimate("compliance_share", "compliance_low", "compliance_high")
 
 PUBLISHED_999 = PanelSpec(
     panel_id="calls-999",
@@ -19,21 +23,11 @@ PUBLISHED_999 = PanelSpec(
     description="Line chart of the published monthly share of 999 calls answered"
     " in under 10 seconds, with the 90% target.",
     itemise=False,
-    chart=Line(
-        "month",
-        "share_under_10s",
-        "Under 10 s",
-        low="share_under_10s_low",
-        high="share_under_10s_high",
-        target=0.9,
-        percent=True,
-    ),
+    chart=Line("month", UNDER_10S, "Under 10 s", target=0.9, percent=True),
     columns={
         "month": ("Month", "month"),
         "calls": ("Calls", "int"),
-        "share_under_10s": ("Share", "share"),
-        "share_under_10s_low": ("Low", "share"),
-        "share_under_10s_high": ("High", "share"),
+        **UNDER_10S.columns("Share", "share"),
     },
 )
 
@@ -70,22 +64,12 @@ CALL_LOG_999 = PanelSpec(
     comparison=_months_below,
     description="Line chart of the monthly share of 999 calls answered within 10 seconds, with "
     "its interval and the 90% target: ",
-    chart=Line(
-        "month",
-        "share_within",
-        "Answered within 10 s",
-        low="share_within_low",
-        high="share_within_high",
-        target=0.9,
-        percent=True,
-    ),
+    chart=Line("month", WITHIN, "Answered within 10 s", target=0.9, percent=True),
     columns={
         "month": ("Month", "month"),
         "offered": ("Offered", "int"),
         "answered_within": ("Within 10 s", "int"),
-        "share_within": ("Share", "share"),
-        "share_within_low": ("Low", "share"),
-        "share_within_high": ("High", "share"),
+        **WITHIN.columns("Share", "share"),
         "abandonment_share": ("Abandoned", "share"),
     },
 )
@@ -108,22 +92,12 @@ CHARTER = PanelSpec(
     rows=lambda t: t[(t.scope == "period") & (t.measured > 0)],
     if_empty="No records to measure the Charter standards in this period.",
     description="Bar chart of the share of each Charter standard met: ",
-    chart=Bars(
-        "standard",
-        "compliance_share",
-        "compliance_low",
-        "compliance_high",
-        "Share met",
-        "Standard",
-        percent=True,
-    ),
+    chart=Bars("standard", COMPLIANCE, "Share met", "Standard", percent=True),
     columns={
         "standard": ("Standard", "text"),
         "measured": ("Measured", "int"),
         "met": ("Met", "int"),
-        "compliance_share": ("Share met", "share"),
-        "compliance_low": ("Low", "share"),
-        "compliance_high": ("High", "share"),
+        **COMPLIANCE.columns("Share met", "share"),
         "target_share": ("Target", "share"),
     },
     comparison=_against_targets,

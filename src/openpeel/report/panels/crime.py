@@ -10,21 +10,18 @@ from openpeel.indicators import crime
 from openpeel.report.model import Headline
 from openpeel.report.panels.declare import (
     Bars,
+    ControlLimits,
+    Estimate,
     Inputs,
-    Line,
     PanelSpec,
+    control_chart,
     months_outside,
-    outside_sentence,
     population_caveat,
     section,
 )
 from openpeel.report.panels.format import interval_text, label
 
-RATE, LOW, HIGH = (
-    "rate_per_1000_per_year",
-    "rate_per_1000_per_year_low",
-    "rate_per_1000_per_year_high",
-)
+RATE = Estimate.of("rate_per_1000_per_year")
 
 
 def _rates_headlines(inputs: Inputs) -> list[Headline]:
@@ -36,8 +33,8 @@ def _rates_headlines(inputs: Inputs) -> list[Headline]:
     return [
         Headline(
             "All crime per 1,000 residents a year",
-            number_text(a[RATE]),
-            interval_text(a[LOW], a[HIGH]),
+            number_text(a[RATE.value]),
+            interval_text(a[RATE.low], a[RATE.high]),
             f"{number_text(a.crimes, 0)} crimes (anti-social behaviour excluded)",
         )
     ]
@@ -52,17 +49,15 @@ RATES = PanelSpec(
     description="Bar chart of crimes per 1,000 residents a year by type: ",
     shown=lambda t: (
         t[t.crime_type != "all_crime"]
-        .sort_values(RATE, ascending=False)
+        .sort_values(RATE.value, ascending=False)
         .assign(crime_type=lambda d: d.crime_type.map(label))
     ),
-    chart=Bars("crime_type", RATE, LOW, HIGH, "Per 1,000 residents a year", "Crime type"),
+    chart=Bars("crime_type", RATE, "Per 1,000 residents a year", "Crime type"),
     table_rows=lambda t: t.assign(crime_type=t.crime_type.map(label)),
     columns={
         "crime_type": ("Crime type", "text"),
         "crimes": ("Crimes", "int"),
-        RATE: ("Per 1,000 a year", "num"),
-        LOW: ("Low", "num"),
-        HIGH: ("High", "num"),
+        **RATE.columns("Per 1,000 a year", "num"),
     },
     caveats=lambda inputs: population_caveat(inputs.con),
 )
@@ -88,33 +83,32 @@ def _trend_headlines(inputs: Inputs) -> list[Headline]:
 
 
 def _trend_description(inputs: Inputs) -> str:
-    period, outside = inputs.period, months_outside(inputs.rows, "is_outside_limits")
+    period, outside = inputs.period, months_outside(inputs.rows, LIMITS.flag)
     return (
         f"Line chart of crimes a month from {period.start:%b %Y} to {period.end:%b %Y}; "
         f"{outside} month(s) outside the control limits."
     )
 
 
-TREND = PanelSpec(
+LIMITS = ControlLimits(
+    count="crimes",
+    title="Crimes",
+    centre="centre",
+    lower="lower_limit",
+    upper="upper_limit",
+    flag="is_outside_limits",
+    varies="crime usually varies",
+)
+
+TREND = control_chart(
+    LIMITS,
     panel_id="crime-trend",
     heading="Crimes a month",
     title="All crime a month with control limits",
     indicator=crime.crime_trend,
     rows=lambda t: t[t.series == "all_crime"],
     headlines=_trend_headlines,
-    comparison=lambda inputs: outside_sentence(
-        months_outside(inputs.rows, "is_outside_limits"), "crime usually varies"
-    ),
     description=_trend_description,
-    itemise=False,
-    chart=Line("month", "crimes", "Crimes", limits=("centre", "lower_limit", "upper_limit")),
-    columns={
-        "month": ("Month", "month"),
-        "crimes": ("Crimes", "int"),
-        "lower_limit": ("Lower limit", "int"),
-        "upper_limit": ("Upper limit", "int"),
-        "is_outside_limits": ("Against the limits", "limits"),
-    },
 )
 
 #: Crime rates by type and the monthly trend with control limits.

@@ -50,14 +50,29 @@ def _value_text(row: Any, column: str, percent: bool) -> str:
     return share_text(value) if percent else number_text(value)
 
 
+class Estimate(NamedTuple):
+    """An estimate's column and its interval's: named once for the chart and the table."""
+
+    value: str
+    low: str
+    high: str
+
+    @classmethod
+    def of(cls, value: str) -> Estimate:
+        """The columns ``value``, ``value_low`` and ``value_high``."""
+        return cls(value, f"{value}_low", f"{value}_high")
+
+    def columns(self, title: str, kind: str) -> dict[str, tuple[str, str]]:
+        """The table columns: the estimate titled ``title``, then 'Low' and 'High'."""
+        return {self.value: (title, kind), self.low: ("Low", kind), self.high: ("High", kind)}
+
+
 @dataclass(frozen=True)
 class Bars:
     """Bars with their interval, one per category (``charts.interval_bars``)."""
 
     category: str
-    value: str
-    low: str
-    high: str
+    estimate: Estimate
     value_title: str
     category_title: str
     percent: bool = False
@@ -66,12 +81,13 @@ class Bars:
 
     def draw(self, shown: pd.DataFrame, inputs: Inputs) -> Any:
         reference = self.reference(inputs) if self.reference else None
+        value, low, high = self.estimate
         return charts.interval_bars(
             shown,
             self.category,
-            self.value,
-            self.low,
-            self.high,
+            value,
+            low,
+            high,
             self.value_title,
             self.category_title,
             reference=reference,
@@ -79,31 +95,34 @@ class Bars:
         )
 
     def item(self, row: Any) -> str:
-        return f"{getattr(row, self.category)} {_value_text(row, self.value, self.percent)}"
+        value = _value_text(row, self.estimate.value, self.percent)
+        return f"{getattr(row, self.category)} {value}"
 
 
 @dataclass(frozen=True)
 class Line:
-    """A monthly line with its interval and a target (``charts.monthly_line``)."""
+    """A monthly line, with its interval when ``value`` is an ``Estimate``, a target or control
+    limits (``charts.monthly_line``)."""
 
     month: str
-    value: str
+    value: str | Estimate
     value_title: str
-    low: str | None = None
-    high: str | None = None
     target: float | None = None
     percent: bool = False
     #: Control limits: the centre, lower and upper columns (drawn dashed around the line).
     limits: tuple[str, str, str] | None = None
 
     def draw(self, shown: pd.DataFrame, inputs: Inputs) -> Any:
+        value, low, high = (
+            self.value if isinstance(self.value, Estimate) else (self.value, None, None)
+        )
         return charts.monthly_line(
             shown,
             self.month,
-            self.value,
+            value,
             self.value_title,
-            low=self.low,
-            high=self.high,
+            low=low,
+            high=high,
             limits=self.limits,
             target=self.target,
             percent=self.percent,
@@ -111,7 +130,8 @@ class Line:
 
     def item(self, row: Any) -> str:
         when = pd.Timestamp(getattr(row, self.month))
-        return f"{when:%b %Y} {_value_text(row, self.value, self.percent)}"
+        value = self.value.value if isinstance(self.value, Estimate) else self.value
+        return f"{when:%b %Y} {_value_text(row, value, self.percent)}"
 
 
 @dataclass(frozen=True)
@@ -275,3 +295,44 @@ def outside_sentence(outside: int, what_varies: str) -> list[str]:
         f"{outside} month(s) outside the control limits, which allow for how much this "
         f"force's {what_varies} from month to month. {OUTSIDE_MEANING}"
     ]
+
+
+@dataclass(frozen=True)
+class ControlLimits:
+    """Monthly counts against their control limits: the columns an indicator names them by."""
+
+    count: str
+    title: str
+    centre: str
+    lower: str
+    upper: str
+    flag: str
+    #: What varies from month to month, for the sentence on months outside the limits.
+    varies: str
+
+
+def control_chart(
+    limits: ControlLimits, extra_columns: dict[str, tuple[str, str]] | None = None, **spec: Any
+) -> PanelSpec:
+    """A panel of monthly counts against control limits: the line, the table (with
+    ``extra_columns`` after the month) and the sentence on months outside are the same for
+    every such panel; ``spec`` gives the rest (id, titles, indicator, rows, headlines,
+    description, caveats)."""
+    return PanelSpec(
+        chart=Line(
+            "month", limits.count, limits.title, limits=(limits.centre, limits.lower, limits.upper)
+        ),
+        columns={
+            "month": ("Month", "month"),
+            **(extra_columns or {}),
+            limits.count: (limits.title, "int"),
+            limits.lower: ("Lower limit", "int"),
+            limits.upper: ("Upper limit", "int"),
+            limits.flag: ("Against the limits", "limits"),
+        },
+        comparison=lambda inputs: outside_sentence(
+            months_outside(inputs.rows, limits.flag), limits.varies
+        ),
+        itemise=False,
+        **spec,
+    )

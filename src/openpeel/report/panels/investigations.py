@@ -10,6 +10,7 @@ from openpeel.report.model import Headline
 from openpeel.report.panels.declare import (
     EXPECTED_ERRORS,
     Bars,
+    Estimate,
     Inputs,
     PanelSpec,
     safe_result,
@@ -28,6 +29,10 @@ OUTCOME_MEASURES = (
     "under_investigation_or_awaiting_court",
     "no_status",
 )
+
+
+SHARE = Estimate.of("share")
+WITH_OUTCOME = Estimate.of("share_with_outcome")
 
 
 def _outcome_headlines(inputs: Inputs) -> list[Headline]:
@@ -80,16 +85,12 @@ OUTCOMES = PanelSpec(
     headlines=_outcome_headlines,
     description="Bar chart of the share of crimes by latest outcome: ",
     shown=lambda t: t.assign(measure=t.measure.map(label)),
-    chart=Bars(
-        "measure", "share", "share_low", "share_high", "Share of crimes", "Latest outcome", True
-    ),
+    chart=Bars("measure", SHARE, "Share of crimes", "Latest outcome", percent=True),
     table_rows=lambda t: t.assign(measure=t.measure.map(label)),
     columns={
         "measure": ("Latest outcome", "text"),
         "crimes_in_measure": ("Crimes", "int"),
-        "share": ("Share", "share"),
-        "share_low": ("Low", "share"),
-        "share_high": ("High", "share"),
+        **SHARE.columns("Share", "share"),
     },
     caveats=_quality_caveats,
     comparison=_outcome_peer_sentences,
@@ -128,21 +129,13 @@ TIME_TO_OUTCOME = PanelSpec(
     description="Line chart of the share of crimes with an outcome by months since the crime: ",
     shown=_months,
     chart=Bars(
-        "months",
-        "share_with_outcome",
-        "share_with_outcome_low",
-        "share_with_outcome_high",
-        "Share with an outcome",
-        "Months since the crime",
-        percent=True,
+        "months", WITH_OUTCOME, "Share with an outcome", "Months since the crime", percent=True
     ),
     columns={
         "months_since_crime": ("Months since crime", "int"),
         "at_risk": ("Followed", "int"),
         "events": ("Outcomes", "int"),
-        "share_with_outcome": ("Share with outcome", "share"),
-        "share_with_outcome_low": ("Low", "share"),
-        "share_with_outcome_high": ("High", "share"),
+        **WITH_OUTCOME.columns("Share with outcome", "share"),
     },
 )
 

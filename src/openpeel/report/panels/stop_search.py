@@ -18,13 +18,14 @@ from openpeel.report.model import Headline, Panel
 from openpeel.report.panels.declare import (
     EXPECTED_ERRORS,
     Bars,
+    ControlLimits,
+    Estimate,
     HandBuilt,
     Inputs,
-    Line,
     PanelSpec,
     build,
+    control_chart,
     months_outside,
-    outside_sentence,
     population_caveat,
     safe_result,
     section,
@@ -32,6 +33,9 @@ from openpeel.report.panels.declare import (
 )
 from openpeel.report.panels.format import display, interval_text, label, share_text, side
 from openpeel.stats.funnel import MIN_FUNNEL_UNITS, position_words
+
+RATE = Estimate("rate_per_1000", "rate_low", "rate_high")
+ARREST = Estimate("arrest_rate", "arrest_low", "arrest_high")
 
 
 def scope(con: Any, force_id: str, period: Period) -> ss.Scope:
@@ -63,22 +67,13 @@ RATES = PanelSpec(
     shown=lambda t: t[(t.group != "all") & t.rate_per_1000.notna()].assign(
         group=lambda d: d.group.map(label)
     ),
-    chart=Bars(
-        "group",
-        "rate_per_1000",
-        "rate_low",
-        "rate_high",
-        "Searches per 1,000 a year",
-        "Self-defined group",
-    ),
+    chart=Bars("group", RATE, "Searches per 1,000 a year", "Self-defined group"),
     table_rows=lambda t: t.assign(group=t.group.map(label)),
     columns={
         "group": ("Group", "text"),
         "searches": ("Searches", "int"),
         "population": ("Population", "int"),
-        "rate_per_1000": ("Rate per 1,000", "num"),
-        "rate_low": ("Low", "num"),
-        "rate_high": ("High", "num"),
+        **RATE.columns("Rate per 1,000", "num"),
         "reason": ("Why empty", "text"),
     },
     caveats=lambda inputs: population_caveat(inputs.con),
@@ -246,9 +241,7 @@ OUTCOMES = PanelSpec(
     ),
     chart=Bars(
         "ethnic_group",
-        "arrest_rate",
-        "arrest_low",
-        "arrest_high",
+        ARREST,
         "Share of all searches ending in arrest",
         "Self-defined group",
         percent=True,
@@ -258,9 +251,7 @@ OUTCOMES = PanelSpec(
     columns={
         "ethnic_group": ("Group", "text"),
         "searches": ("Searches", "int"),
-        "arrest_rate": ("Arrest rate (all searches)", "share"),
-        "arrest_low": ("Low", "share"),
-        "arrest_high": ("High", "share"),
+        **ARREST.columns("Arrest rate (all searches)", "share"),
         "arrest_known_outcome_rate": ("Arrest rate (known outcome)", "share"),
         "any_action_rate": ("Any action (known outcome)", "share"),
         "linked_rate": ("Finds: positive outcome linked to object (all searches)", "share"),
@@ -274,7 +265,7 @@ def _trend_description(inputs: Inputs) -> str:
     return (
         f"Line chart of searches a month from {period.start:%b %Y} to {period.end:%b %Y}, "
         f"centre {number_text(t.centre.iloc[0], 0) if len(t) else ''}; "
-        f"{months_outside(t, 'is_outside')} month(s) outside the limits."
+        f"{months_outside(t, LIMITS.flag)} month(s) outside the limits."
     )
 
 
@@ -284,7 +275,19 @@ def _quality_caveats(inputs: Inputs) -> list[str]:
     return list(quality.caveats) if quality else []
 
 
-TREND = PanelSpec(
+LIMITS = ControlLimits(
+    count="searches",
+    title="Searches",
+    centre="centre",
+    lower="lower",
+    upper="upper",
+    flag="is_outside",
+    varies="searches usually vary",
+)
+
+TREND = control_chart(
+    LIMITS,
+    extra_columns={"status": ("Status", "text")},
     panel_id="stop-search-trend",
     heading="Searches a month",
     title="Searches a month with control limits",
@@ -298,20 +301,7 @@ TREND = PanelSpec(
             "All searches, vehicle-only included, in the months loaded.",
         )
     ],
-    comparison=lambda inputs: outside_sentence(
-        months_outside(inputs.rows, "is_outside"), "searches usually vary"
-    ),
     description=_trend_description,
-    itemise=False,
-    chart=Line("month", "searches", "Searches", limits=("centre", "lower", "upper")),
-    columns={
-        "month": ("Month", "month"),
-        "status": ("Status", "text"),
-        "searches": ("Searches", "int"),
-        "lower": ("Lower limit", "int"),
-        "upper": ("Upper limit", "int"),
-        "is_outside": ("Against the limits", "limits"),
-    },
     caveats=_quality_caveats,
 )
 

@@ -31,10 +31,6 @@ def _find(header: list[str], names: tuple[str, ...], path: Path, part: str) -> s
     return found[0] if found else None
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def read_long(
     path: Path, spec: LongSpec, markers: dict[str, str]
 ) -> tuple[pa.Table, pa.Table, int]:
