@@ -78,6 +78,8 @@ CASES = (
     Case("GET", "/calls", EVERYONE, needs_data=True),
     Case("GET", "/stop-search", EVERYONE, needs_data=True),
     Case("GET", "/stop-search.csv", EVERYONE, needs_data=True),
+    Case("GET", "/stop-search/charts", EVERYONE, needs_data=True),
+    Case("GET", "/stop-search/charts/{chart_id}.{kind}", EVERYONE, needs_data=True),
     Case("GET", "/data/{panel_id}.csv", EVERYONE, needs_data=True),
     Case("GET", "/peers", EVERYONE, needs_data=True),
     Case("GET", "/peers/data/{panel_id}.csv", EVERYONE, needs_data=True),
@@ -131,6 +133,7 @@ def fill(case: Case, world: World) -> str:
         afi_id=_afi_id(world),
         audit_id=_audit_id(world),
         record_id=0,
+        chart_id="ethnicity",
         kind="html",
     )
 
