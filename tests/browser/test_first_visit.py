@@ -139,7 +139,12 @@ def test_first_visit(browser: Any, site: str, lake: Path, artifacts: Path, width
         heading = page.locator("#results-title").inner_text()
         assert "officer-defined" in heading and "sex: Male" in heading
         check_page(page, artifacts, "explorer", width)
-        # The further charts: each drawn with its table and its exports; screenshots kept.
+        # The further charts (loaded in place on asking): each drawn with its table and its
+        # exports; screenshots kept.
+        page.locator("#more-charts-link").click()
+        page.locator("#chart-map-searches").wait_for()
+        assert "ethnicity=officer_defined" in page.url  # loading them changed no filter
+        check_page(page, artifacts, "explorer-charts", width)
         for chart_id in CHARTS:
             block = page.locator(f"#chart-{chart_id}")
             assert block.locator("figure.chart svg[role=img]").count() == 1, chart_id

@@ -47,9 +47,19 @@ def client(lake: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tes
 
 @pytest.fixture(scope="module")
 def page(client: TestClient) -> str:
-    r = client.get(f"/stop-search?{QS}")
+    r = client.get(f"/stop-search/charts?{QS}")
     assert r.status_code == 200, r.text[:300]
     return r.text
+
+
+def test_the_explorer_links_to_its_further_charts(client: TestClient) -> None:
+    text = client.get(f"/stop-search?{QS}").text
+    section = text.split('id="more-charts"', 1)[1].split("</section>", 1)[0]
+    url = re.search(r'hx-get="(/stop-search/charts\?[^"]*)"', section)
+    assert url is not None and "sex=male" in url.group(1) and f"force={FORCE}" in url.group(1)
+    assert 'hx-select="#more-charts"' in section
+    assert f'href="{url.group(1)}"' in section  # a link for a browser without script
+    assert "/stop-search/charts/ethnicity.png?" in text
 
 
 def spec_values(spec: dict[str, Any]) -> list[dict[str, Any]]:
@@ -71,7 +81,7 @@ def test_every_breakdown_is_drawn_with_its_table_and_exports(page: str) -> None:
         assert f'id="table-{chart_id}"' in page, chart_id
         for kind in ("png", "html", "csv"):
             assert f"/stop-search/charts/{chart_id}.{kind}?" in page
-    section = page.split('id="more-title"', 1)[1]
+    section = page.split('id="more-charts"', 1)[1]
     assert section.count('<figure class="chart"') == section.count('role="img"')
 
 
@@ -104,9 +114,8 @@ def test_names_not_codes(page: str) -> None:
     assert "10-17" in age or "18-24" in age
 
 
-def test_a_breakdown_under_its_own_filter_shows_every_value(client: TestClient) -> None:
-    text = client.get(f"/stop-search?{QS}").text
-    sexes = {r[0] for r in table_rows(text, "sex")}
+def test_a_breakdown_under_its_own_filter_shows_every_value(page: str) -> None:
+    sexes = {r[0] for r in table_rows(page, "sex")}
     assert len(sexes) > 1  # the sex chart ignores "sex: male"
 
 
@@ -182,7 +191,7 @@ def test_boundaries_setting_adds_a_map_by_area(
     upgrade(engine)
     public_data.clear_cache()
     with TestClient(create_app(engine=engine, data_dir=lake)) as c:
-        text = c.get(f"/stop-search?{QS}").text
+        text = c.get(f"/stop-search/charts?{QS}").text
     engine.dispose()
     public_data.clear_cache()
     assert 'id="chart-map-areas"' in text

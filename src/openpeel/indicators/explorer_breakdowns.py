@@ -209,7 +209,12 @@ def thorough_searches(
             "as not strip searches, so the strip-search shares are lower bounds."
         )
     s60 = int(table[(table.measure == "section_60") & (table.group == ss.ALL)].searches.iloc[0])
-    if s60 < 20:
+    if s60 == 0:
+        caveats.append(
+            "No matching search was under section 60: the force recorded none in these months "
+            "(or none under these filters)."
+        )
+    elif s60 < 20:
         caveats.append(f"Only {s60} section 60 searches match: the shares are imprecise.")
     basis = filters.ethnicity.replace("_", "-")
     return IndicatorResult(

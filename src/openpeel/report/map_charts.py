@@ -11,7 +11,7 @@ import pandas as pd
 from openpeel.report.charts import WIDTH, _config
 
 #: A sequential scheme readable with the common colour-vision deficiencies (light = few).
-SCHEME = "yellowgreenblue"
+SCHEME: Any = "yellowgreenblue"  # a Vega colour scheme name (typed loosely for Altair)
 
 
 def _features(

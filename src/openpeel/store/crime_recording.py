@@ -15,7 +15,6 @@ rejected, printed and stored in the load log.
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +37,7 @@ from openpeel.sources.internal_extract import ExtractCounts, ExtractRead, counts
 from openpeel.store.commit import commit
 from openpeel.store.force_extract import (
     logged_files,
+    read_marker,
     read_stored,
     stage_partition,
     stage_reads,
@@ -96,13 +96,9 @@ def read_extract(folder: Path | str) -> dict[str, ExtractRead]:
 
 
 def _snapshot_label(folder: Path, reads: dict[str, ExtractRead]) -> str:
-    marker = folder / MARKER_FILE
-    if marker.is_file():
-        try:
-            data = json.loads(marker.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            data = {}
-        label = str(data.get("snapshot") or "") if isinstance(data, dict) else ""
+    data = read_marker(folder, MARKER_FILE)
+    if data is not None:
+        label = str(data.get("snapshot") or "")
         # A synthetic extract is never labelled as real.
         return label if is_synthetic_label(label) else f"synthetic-{label or 'unknown'}"
     latest = pd.to_datetime(reads[INCIDENTS.table].data["opened_at"]).max()

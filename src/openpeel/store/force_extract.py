@@ -11,9 +11,12 @@ rows the extract does not mention are kept) and stages the merged whole with its
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable, Mapping
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -31,6 +34,19 @@ from openpeel.store.lake import (
     rejects_table,
 )
 from openpeel.store.tables import lake_table
+
+
+def read_marker(folder: Path, name: str = "SYNTHETIC.json") -> dict[str, Any] | None:
+    """The synthetic generator's marker in an extract folder: its content ({} when unreadable),
+    or None when there is none (a real extract)."""
+    marker = folder / name
+    if not marker.is_file():
+        return None
+    try:
+        data = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def stored_schema(table: str) -> pa.Schema:

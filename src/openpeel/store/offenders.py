@@ -16,7 +16,6 @@ replaced by the same rows. A table whose optional file is absent keeps its parti
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -44,6 +43,7 @@ from openpeel.sources.offenders import (
 from openpeel.store.commit import commit
 from openpeel.store.force_extract import (
     logged_files,
+    read_marker,
     read_stored,
     read_stored_rejects,
     stage_reads,
@@ -121,18 +121,6 @@ class OffenderLoadReport:
         return out
 
 
-def _marker(folder: Path) -> dict[str, Any] | None:
-    """The synthetic marker's content ({} when unreadable), or None for a real extract."""
-    marker = folder / MARKER_FILE
-    if not marker.is_file():
-        return None
-    try:
-        data = json.loads(marker.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def _snapshot_label(marker: dict[str, Any] | None, as_at: date) -> str:
     if marker is None:
         return f"offenders-{as_at.isoformat()}"
@@ -208,7 +196,7 @@ def load_offender_extract(
         raise UserInputError(str(err)) from None
     folder = Path(folder)
     reads, absent = read_extract(folder)
-    marker = _marker(folder)
+    marker = read_marker(folder, MARKER_FILE)
     if as_at is None and marker and marker.get("as_at"):
         as_at = date.fromisoformat(str(marker["as_at"]))
     as_at = as_at or _extract_as_at(reads)

@@ -195,7 +195,6 @@ def _view(
     force_id: str,
     period: Period,
     filters: ExplorerFilters,
-    boundaries: FilePath | None,
 ) -> dict[str, Any]:
     """Everything the explorer page shows for one filter set (cached whole by the caller; run
     in a worker process, where the result and the options come from the worker's cache)."""
@@ -204,17 +203,11 @@ def _view(
         lambda: _explored(data_dir, force_id, period, filters),
     )
     main = _chart(result)
-    try:
-        more, problems = explorer_charts(
-            public_data.connection(data_dir), force_id, period, filters, boundaries
-        )
-    except OpenpeelError as error:
-        more, problems = [], [f"No further charts: {str(error).splitlines()[0]}"]
-    views = [v for v in (main, *more) if v is not None]
-    if result.is_synthetic or public_data.lake_is_synthetic(data_dir, force_id):
-        for view in views:
-            view.svg = charts.mark_synthetic(view.svg)
-            view.is_synthetic = True
+    if main is not None and (
+        result.is_synthetic or public_data.lake_is_synthetic(data_dir, force_id)
+    ):
+        main.svg = charts.mark_synthetic(main.svg)
+        main.is_synthetic = True
     options = public_data.cached(
         _key("options", data_dir, force_id, period),
         lambda: _filter_options(data_dir, force_id, period),
@@ -230,10 +223,36 @@ def _view(
         "chart_description": main.description
         if main is not None
         else "No searches match these filters.",
-        "charts": {v.chart_id: v for v in views},
+        "charts": {} if main is None else {main.chart_id: main},
+        "options": options,
+    }
+
+
+def _more(
+    data_dir: FilePath,
+    force_id: str,
+    period: Period,
+    filters: ExplorerFilters,
+    boundaries: FilePath | None,
+) -> dict[str, Any]:
+    """The further charts of one filter set (by age, sex, object, outcome; section 60 and strip
+    searches; the maps): computed apart from the page, which loads them after its first view."""
+    try:
+        more, problems = explorer_charts(
+            public_data.connection(data_dir), force_id, period, filters, boundaries
+        )
+    except OpenpeelError as error:
+        more, problems = [], [f"No further charts: {str(error).splitlines()[0]}"]
+    if any(v.result.is_synthetic for v in more) or public_data.lake_is_synthetic(
+        data_dir, force_id
+    ):
+        for view in more:
+            view.svg = charts.mark_synthetic(view.svg)
+            view.is_synthetic = True
+    return {
+        "charts": {v.chart_id: v for v in more},
         "more_charts": [(v, Rows(v.table)) for v in more],
         "chart_problems": problems,
-        "options": options,
     }
 
 
@@ -242,11 +261,29 @@ def _cached_view(
 ) -> dict[str, Any]:
     """The explorer's view for one filter set, computed once in a worker process."""
     data_dir = request.app.state.data_dir
+    try:
+        return public_data.computed(
+            _key("explore-view", data_dir, force_id, period, filters),
+            _view,
+            data_dir,
+            force_id,
+            period,
+            filters,
+        )
+    except OpenpeelError as failure:
+        raise HTTPException(status_code=400, detail=str(failure).splitlines()[0]) from failure
+
+
+def _cached_more(
+    request: Request, force_id: str, period: Period, filters: ExplorerFilters
+) -> dict[str, Any]:
+    """The further charts for one filter set, computed once in a worker process."""
+    data_dir = request.app.state.data_dir
     boundaries = request.app.state.workspace.settings.boundaries
     try:
         return public_data.computed(
-            _key("explore-view", data_dir, force_id, period, filters, boundaries),
-            _view,
+            _key("explore-more", data_dir, force_id, period, filters, boundaries),
+            _more,
             data_dir,
             force_id,
             period,
@@ -306,6 +343,39 @@ def explorer(
     )
 
 
+@router.get("/stop-search/charts", response_class=HTMLResponse)
+def explorer_more_charts(
+    request: Request,
+    scope: PublicScope,
+    ethnicity: Value = "self_defined",
+    legislation: Value = "",
+    object_: Annotated[str, Query(alias="object", max_length=60, pattern=r"^[a-z0-9_]*$")] = "",
+    outcome: Value = "",
+    age: Value = "",
+    sex: Value = "",
+) -> HTMLResponse:
+    """The explorer's further charts for a filter set: a page of its own, whose
+    ``#more-charts`` section the explorer page loads in place once it is shown."""
+    force_id, period = scope
+    filters = _filters(
+        request, force_id, period, (ethnicity, legislation, object_, outcome, age, sex)
+    )
+    extra = {"ethnicity": filters.ethnicity, **filters.active()}
+    return render(
+        request,
+        "public/stop_search_charts.html",
+        {
+            **common(request, force_id, period),
+            "page_title": "Stop and search explorer: more charts",
+            **_cached_more(request, force_id, period, filters),
+            "heading": heading(force_id, period, filters),
+            "result_caveats": _result(request, force_id, period, filters).caveats,
+            "export_query": query_string(force_id, period, **extra),
+            "explorer_url": "/stop-search?" + query_string(force_id, period, **extra),
+        },
+    )
+
+
 @router.get("/stop-search.csv")
 def explorer_csv(
     request: Request,
@@ -357,7 +427,10 @@ def explorer_chart_export(
     filters = _filters(
         request, force_id, period, (ethnicity, legislation, object_, outcome, age, sex)
     )
-    view = _cached_view(request, force_id, period, filters)
+    if chart_id == "ethnicity":
+        view = _cached_view(request, force_id, period, filters)
+    else:
+        view = _cached_more(request, force_id, period, filters)
     chart = view["charts"].get(chart_id)
     if chart is None:
         raise HTTPException(
