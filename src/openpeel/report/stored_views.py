@@ -252,6 +252,16 @@ class Views:
             keep=self.keeps(force_id, period),
         )
 
+    def official_peer_panels(self, force_id: str, period: Period) -> list[Panel]:
+        """Every force in the official statistics, the force highlighted (peers page)."""
+        from openpeel.report.peer_panels import official_peers_panels
+
+        return self._stored(
+            ("peers-official", force_id, period.start, period.end),
+            lambda con: official_peers_panels(con, force_id, period),
+            keep=self.keeps(force_id, period),
+        )
+
     def trend_panel(self, force_id: str) -> Panel:
         """Searches a month over every month loaded for the force."""
         from openpeel.report.peer_panels import long_trend_panel
@@ -355,6 +365,8 @@ def _warm_force(views: Views, data_dir: Path, force_id: str) -> Warmed | None:
     # What a page shows as "not available" (no peers, no searches) is left to the page.
     with suppress(OpenpeelError):
         views.peer_panels(force_id, period, views.peer_groups(period)[0])
+    with suppress(OpenpeelError):
+        views.official_peer_panels(force_id, period)
     with suppress(OpenpeelError):
         views.trend_panel(force_id)
     with suppress(OpenpeelError):

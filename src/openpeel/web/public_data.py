@@ -103,7 +103,11 @@ def computed(key: tuple[Any, ...], function: Callable[..., T], *args: Any) -> T:
     process of the compute pool (``compute_pool``): the server's process only waits for it.
     ``function`` is defined at a module's top level and it, its arguments and its value pickle;
     inside it, ``cached`` and ``connection`` work as on the server (the worker's own)."""
-    return cached(key, lambda: compute_pool.pool().run(_compute, key, function, args))
+    # The worker's own cache knows no load: its key carries the lake versions this process
+    # sees (checked by ``refresh`` on every request), so a value of an earlier lake is never
+    # served from a worker once the server has seen a load.
+    versions = tuple(sorted((folder, seen[1]) for folder, seen in _STAMPS.items()))
+    return cached(key, lambda: compute_pool.pool().run(_compute, (*key, versions), function, args))
 
 
 def _compute(key: tuple[Any, ...], function: Callable[..., T], args: tuple[Any, ...]) -> T:

@@ -15,7 +15,6 @@ from openpeel.errors import OpenpeelError
 from openpeel.indicators import stop_search as ss
 from openpeel.report.model import Panel
 from openpeel.report.panels import label
-from openpeel.report.peer_panels import official_peers_panels
 from openpeel.web import public_data
 from openpeel.web.rendering import render
 from openpeel.web.routes_overview import PublicScope, common, query_string
@@ -48,7 +47,7 @@ def _peer_panels(request: Request, force_id: str, period: Period, group: str) ->
 
 def _official_peers(data_dir: Path, force_id: str, period: Period) -> list[Panel]:
     """Every force in the official statistics (run in a worker of the compute pool)."""
-    return official_peers_panels(public_data.connection(data_dir), force_id, period)
+    return public_data.views(data_dir).official_peer_panels(force_id, period)
 
 
 def _official_panels(request: Request, force_id: str, period: Period) -> list[Panel]:
