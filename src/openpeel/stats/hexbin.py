@@ -72,8 +72,8 @@ def hex_cells(
     q, r = _cube_round((math.sqrt(3) / 3 * x - y / 3) / size_km, (2 / 3 * y) / size_km)
     cells = (
         pd.DataFrame({"q": q, "r": r, "count": w})
-        .groupby(["q", "r"], as_index=False)["count"]
-        .sum()
+        .groupby(["q", "r"], as_index=False)
+        .agg(count=("count", "sum"))
     )
     cx = size_km * math.sqrt(3) * (cells.q + cells.r / 2)
     cy = size_km * 1.5 * cells.r
@@ -82,7 +82,7 @@ def hex_cells(
     cells["longitude"] = cx / (KM_PER_DEGREE * scale)
     # Corners at 330, 270, ..., 30 degrees: decreasing angles run clockwise.
     angles = [math.radians(30 - 60 * i) for i in range(7)]
-    cells["outline"] = [
+    outlines: list[dict[str, Any]] = [
         {
             "type": "Polygon",
             "coordinates": [
@@ -97,6 +97,7 @@ def hex_cells(
         }
         for x0, y0 in zip(cx, cy, strict=True)
     ]
+    cells["outline"] = pd.Series(outlines, index=cells.index, dtype=object)
     cells["cell"] = cells.q.astype(str) + ":" + cells.r.astype(str)
     cells = cells.sort_values(["count", "cell"], ascending=[False, True], ignore_index=True)
     return cells[columns]
