@@ -13,10 +13,48 @@ from openpeel.report import Report, build_report, pdf_document, render_html, wri
 from openpeel.report.render import EXTERNAL_REFERENCE
 from tests.unit.report_lake import END, FORCE, START, shared_lake
 
+#: The stages ``build_report`` told its progress callback, in order.
+STAGES: list[tuple[str, int, int]] = []
+
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> Report:
-    return build_report(shared_lake(tmp_path_factory), FORCE, Period.from_months(START, END))
+    return build_report(
+        shared_lake(tmp_path_factory),
+        FORCE,
+        Period.from_months(START, END),
+        progress=lambda *stage: STAGES.append(stage),
+    )
+
+
+def test_progress_names_every_stage_in_order(report: Report) -> None:
+    sections = list(dict.fromkeys(s for a in report.framework.areas for s in a.sections))
+    total = len(sections) + 2
+    assert [s[0] for s in STAGES] == [
+        "Reading what the lake holds",
+        *(f"Computing {s.replace('_', ' ')}" for s in sections),
+        "Assessing the PEEL areas",
+    ]
+    assert [s[1] for s in STAGES] == list(range(total))  # stages done so far, one by one
+    assert {s[2] for s in STAGES} == {total}
+
+
+def test_write_pdf_tells_its_stages(
+    report: Report, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from openpeel.report import render
+
+    class Document:  # the layout itself is tested below; here only what is told
+        pages = (object(), object())
+
+        def write_pdf(self, target: str) -> None:
+            Path(target).write_bytes(b"%PDF-1.7")
+
+    monkeypatch.setattr(render, "pdf_document", lambda _report: Document())
+    told: list[str] = []
+    written = render.write_pdf(report, tmp_path / "r.pdf", progress=told.append)
+    assert told == ["Laying out the PDF pages", "Writing the PDF (2 pages)"]
+    assert written.read_bytes().startswith(b"%PDF")
 
 
 @pytest.fixture(scope="module")

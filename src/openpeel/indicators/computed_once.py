@@ -58,16 +58,18 @@ def _key_part(value: Any, results: dict[Any, Any]) -> Any:
 def _own_copy(result: R) -> R:
     """A copy the caller may edit: the table's data, the caveats and the meta copied."""
     if dataclasses.is_dataclass(result) and hasattr(result, "table"):
+        found: Any = result
         try:
-            meta = copy.deepcopy(result.meta)
+            meta = copy.deepcopy(found.meta)
         except Exception:  # something in meta that cannot be copied: share its values
-            meta = dict(result.meta)
-        return dataclasses.replace(  # type: ignore[type-var]
-            result,
-            table=result.table.copy(),
-            caveats=list(result.caveats),
+            meta = dict(found.meta)
+        copied: R = dataclasses.replace(
+            found,
+            table=found.table.copy(),
+            caveats=list(found.caveats),
             meta=meta,
         )
+        return copied
     return copy.deepcopy(result)
 
 

@@ -3,7 +3,7 @@ count, as Vega-Lite geoshapes rendered by vl-convert (no tile server, no web fet
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -11,7 +11,7 @@ import pandas as pd
 from openpeel.report.charts import WIDTH, _config
 
 #: A sequential scheme readable with the common colour-vision deficiencies (light = few).
-SCHEME: Literal["yellowgreenblue"] = "yellowgreenblue"
+SCHEME: Any = "yellowgreenblue"  # a Vega colour scheme name (typed loosely for Altair)
 
 
 def _features(

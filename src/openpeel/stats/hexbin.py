@@ -70,11 +70,8 @@ def hex_cells(
     lat0 = float(np.mean(lat)) if origin_latitude is None else origin_latitude
     x, y = _plane(lat, lon, lat0)
     q, r = _cube_round((math.sqrt(3) / 3 * x - y / 3) / size_km, (2 / 3 * y) / size_km)
-    cells = (
-        pd.DataFrame({"q": q, "r": r, "count": w})
-        .groupby(["q", "r"], as_index=False)
-        .agg(count=("count", "sum"))
-    )
+    counts = pd.DataFrame({"q": q, "r": r, "count": w}).groupby(["q", "r"])["count"].sum()
+    cells = counts.reset_index()
     cx = size_km * math.sqrt(3) * (cells.q + cells.r / 2)
     cy = size_km * 1.5 * cells.r
     scale = math.cos(math.radians(lat0))
@@ -82,22 +79,25 @@ def hex_cells(
     cells["longitude"] = cx / (KM_PER_DEGREE * scale)
     # Corners at 330, 270, ..., 30 degrees: decreasing angles run clockwise.
     angles = [math.radians(30 - 60 * i) for i in range(7)]
-    outlines: list[dict[str, Any]] = [
-        {
-            "type": "Polygon",
-            "coordinates": [
-                [
+    cells["outline"] = pd.Series(
+        [
+            {
+                "type": "Polygon",
+                "coordinates": [
                     [
-                        round((x0 + size_km * math.cos(a)) / (KM_PER_DEGREE * scale), 6),
-                        round((y0 + size_km * math.sin(a)) / KM_PER_DEGREE, 6),
+                        [
+                            round((x0 + size_km * math.cos(a)) / (KM_PER_DEGREE * scale), 6),
+                            round((y0 + size_km * math.sin(a)) / KM_PER_DEGREE, 6),
+                        ]
+                        for a in angles
                     ]
-                    for a in angles
-                ]
-            ],
-        }
-        for x0, y0 in zip(cx, cy, strict=True)
-    ]
-    cells["outline"] = pd.Series(outlines, index=cells.index, dtype=object)
+                ],
+            }
+            for x0, y0 in zip(cx, cy, strict=True)
+        ],
+        index=cells.index,
+        dtype=object,
+    )
     cells["cell"] = cells.q.astype(str) + ":" + cells.r.astype(str)
     cells = cells.sort_values(["count", "cell"], ascending=[False, True], ignore_index=True)
     return cells[columns]
