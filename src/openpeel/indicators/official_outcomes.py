@@ -22,6 +22,24 @@ PUBLICATION = "home-office-crime-outcomes"
 MEASURE = "offences"
 
 
+#: The columns the outcome queries read: a filter copies every column it keeps, and the
+#: lineage columns (source file, sheet, raw value) made filtering a year's 450,000 published
+#: rows take 2.6 s instead of a fraction of one.
+READ_COLUMNS = (
+    "publication",
+    "measure",
+    "period",
+    "force_id",
+    "dimensions",
+    "value",
+    "value_status",
+)
+
+
+def _columns_read(figures: pa.Table) -> pa.Table:
+    return figures.select(list(READ_COLUMNS))
+
+
 def outcome_shares(
     figures: pa.Table,
     force_id: str,
@@ -37,6 +55,7 @@ def outcome_shares(
     """
     if force_id not in forces():
         raise UserInputError(unknown_force_message(force_id))
+    figures = _columns_read(figures)
     rows = figures.filter(
         pc.and_(
             pc.equal(figures["publication"], PUBLICATION), pc.equal(figures["measure"], MEASURE)
@@ -129,6 +148,7 @@ def outcomes_by_force(
         DataUnavailableError: the period is not loaded.
         UserInputError: unknown outcome or offence group.
     """
+    figures = _columns_read(figures)
     rows = figures.filter(
         pc.and_(
             pc.and_(
