@@ -18,6 +18,7 @@ from openpeel.errors import DataUnavailableError
 from openpeel.indicators.computed_once import computed_once
 from openpeel.indicators.result import IndicatorResult
 from openpeel.provenance import is_synthetic_label
+from openpeel.reference.forces import force_label
 
 NAME = "crime_recording.audit"
 TITLE = "Crime data integrity audits: recording rate, timeliness, classification"
@@ -63,8 +64,8 @@ def audit_figures(con: Any, force_id: str, period: Period | None = None) -> Indi
     df = t.execute()
     if df.empty:
         raise DataUnavailableError(
-            f"no closed crime data integrity audit of {force_id}"
-            + (f" ending by {last_day(period.end)}" if period is not None else "")
+            f"no closed crime data integrity audit of {force_label(force_id)}"
+            + (f" ending by {last_day(period.end):%-d %B %Y}" if period is not None else "")
             + ": run one (openpeel audit create|sample, decide in the web app, openpeel audit "
             "close)"
         )
