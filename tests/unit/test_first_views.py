@@ -27,7 +27,7 @@ from openpeel.reference.peel_framework import framework_for
 from openpeel.report import stored_views
 from openpeel.scrutiny import users
 from openpeel.store.lake import Lake
-from openpeel.web import public_data
+from openpeel.web import compute_pool, public_data
 from openpeel.web.app import create_app
 from tests.scrutiny.world import login
 from tests.unit.report_lake import FORCE, shared_lake
@@ -156,3 +156,22 @@ def test_a_new_load_is_shown_and_the_earlier_views_are_never_served(
     assert float(after.replace(",", "")) == pytest.approx(
         float(before.replace(",", "")) / 2, rel=0.05
     )
+
+
+def test_with_worker_processes_a_prepared_page_never_waits_for_a_worker(
+    data_dir: Path, engine: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the compute pool on (as ``openpeel serve`` runs), a view the load prepared is read
+    in the server's own process: the first view waits neither for a worker nor for the
+    workers to start."""
+    monkeypatch.setenv("OPENPEEL_WEB_COMPUTE_PROCESSES", "2")
+    monkeypatch.setattr(openpeel, "connect", _no_connection)
+
+    def no_worker(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("a prepared view was sent to a worker process")
+
+    monkeypatch.setattr(compute_pool.ComputePool, "run", no_worker)
+    for path in [*PUBLIC_PAGES, *_area_pages(data_dir)]:
+        with _client(engine, data_dir) as client:
+            response = client.get(path)
+        assert response.status_code == 200, (path, response.text[:300])

@@ -108,6 +108,24 @@ def stored(
     return value
 
 
+#: What ``peek`` gives when nothing is kept for a key.
+MISSING: Any = object()
+
+
+def peek(data_dir: Path | str, key: tuple[Any, ...]) -> Any:
+    """The value kept for ``key`` for the lake as it is now, or ``MISSING``: a read that
+    never computes (the web reads stored views in its own process before it asks a worker)."""
+    data_dir = Path(data_dir)
+    path = _path(data_dir, lake_version(data_dir), key)
+    try:
+        with path.open("rb") as file:
+            return pickle.load(file)
+    except FileNotFoundError:
+        return MISSING
+    except UNREADABLE:
+        return MISSING
+
+
 def is_stored(data_dir: Path | str, key: tuple[Any, ...]) -> bool:
     """Whether a value of ``key`` is kept for the lake as it is now."""
     data_dir = Path(data_dir)

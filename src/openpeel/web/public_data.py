@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import openpeel
 from openpeel import exports
@@ -41,6 +41,7 @@ from openpeel.calendar import Period, default_period
 from openpeel.errors import UnknownIdError, UserInputError
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.forces import force
+from openpeel.report import stored_views
 from openpeel.report.model import Panel
 from openpeel.report.stored_views import Views
 from openpeel.store.lake_version import lake_version
@@ -98,16 +99,32 @@ def cached(key: tuple[Any, ...], make: Callable[[], T]) -> T:
         raise AssertionError("unreachable")
 
 
-def computed(key: tuple[Any, ...], function: Callable[..., T], *args: Any) -> T:
+def computed(
+    key: tuple[Any, ...],
+    function: Callable[..., T],
+    *args: Any,
+    kept: tuple[Path, tuple[Any, ...]] | None = None,
+) -> T:
     """The value for key, as ``cached`` gives it, computed as ``function(*args)`` in a worker
     process of the compute pool (``compute_pool``): the server's process only waits for it.
     ``function`` is defined at a module's top level and it, its arguments and its value pickle;
-    inside it, ``cached`` and ``connection`` work as on the server (the worker's own)."""
+    inside it, ``cached`` and ``connection`` work as on the server (the worker's own).
+    ``kept``: the data directory and key of the stored view that holds the value when the
+    loads prepared it; it is read here first, so a prepared page never waits for a worker
+    (nor for the workers to start)."""
     # The worker's own cache knows no load: its key carries the lake versions this process
     # sees (checked by ``refresh`` on every request), so a value of an earlier lake is never
     # served from a worker once the server has seen a load.
     versions = tuple(sorted((folder, seen[1]) for folder, seen in _STAMPS.items()))
-    return cached(key, lambda: compute_pool.pool().run(_compute, (*key, versions), function, args))
+
+    def make() -> T:
+        if kept is not None:
+            value = stored_views.peek(*kept)
+            if value is not stored_views.MISSING:
+                return cast(T, value)
+        return compute_pool.pool().run(_compute, (*key, versions), function, args)
+
+    return cached(key, make)
 
 
 def _compute(key: tuple[Any, ...], function: Callable[..., T], args: tuple[Any, ...]) -> T:
@@ -350,7 +367,15 @@ def choose(
 def section_panels(data_dir: Path, section: str, force_id: str, period: Period) -> list[Panel]:
     """The report's panels of one section (cached; stored)."""
     key = ("section", str(data_dir), section, force_id, period.start, period.end)
-    return computed(key, _section_panels, data_dir, section, force_id, period)
+    return computed(
+        key,
+        _section_panels,
+        data_dir,
+        section,
+        force_id,
+        period,
+        kept=(data_dir, ("section", section, force_id, period.start, period.end)),
+    )
 
 
 def _section_panels(data_dir: Path, section: str, force_id: str, period: Period) -> list[Panel]:

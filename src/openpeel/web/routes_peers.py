@@ -58,6 +58,7 @@ def _official_panels(request: Request, force_id: str, period: Period) -> list[Pa
         data_dir,
         force_id,
         period,
+        kept=(data_dir, ("peers-official", force_id, period.start, period.end)),
     )
 
 

@@ -67,7 +67,14 @@ def _options(request: Request, force_id: str, period: Period) -> dict[str, list[
     a worker process)."""
     data_dir = request.app.state.data_dir
     key = _key("options", data_dir, force_id, period)
-    return public_data.computed(key, _filter_options, data_dir, force_id, period)
+    return public_data.computed(
+        key,
+        _filter_options,
+        data_dir,
+        force_id,
+        period,
+        kept=(data_dir, ("options", force_id, period.start, period.end)),
+    )
 
 
 def _filter_options(data_dir: FilePath, force_id: str, period: Period) -> dict[str, list[str]]:
@@ -86,7 +93,15 @@ def _result(
     data_dir = request.app.state.data_dir
     key = _key("explore", data_dir, force_id, period, filters)
     try:
-        return public_data.computed(key, _explored, data_dir, force_id, period, filters)
+        return public_data.computed(
+            key,
+            _explored,
+            data_dir,
+            force_id,
+            period,
+            filters,
+            kept=(data_dir, ("explore", force_id, period.start, period.end, filters)),
+        )
     except OpenpeelError as error:
         raise HTTPException(status_code=400, detail=str(error).splitlines()[0]) from error
 
