@@ -228,3 +228,24 @@ def test_a_lake_in_the_older_layout_is_migrated_once(tmp_path: Path) -> None:
     assert openpeel.connect(old).table("rejects").count().execute() == 1 + len(
         expected["calls_rejects"]
     )
+
+
+def test_a_load_log_written_before_a_column_was_added_still_reads(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    """A lake whose load log files predate a column (``as_at``, added for the force extracts)
+    opens, and every view over the load log reads the column as empty."""
+    write_police_csv(
+        tmp_path / "a",
+        "2021-04-kent-stop-and-search.csv",
+        ["Person search,2021-04-03T10:00:00+00:00,,,52.4,-1.9,Male,18-24,,White,,Arrest,,"],
+    )
+    openpeel.ingest([tmp_path / "a"], data_dir)
+    for path in Lake(data_dir).log_paths("files"):
+        older = pq.read_table(path)
+        pq.write_table(older.drop_columns(["as_at"]), path)
+    con = openpeel.connect(data_dir)
+    log = con.table("load_log").execute()
+    assert len(log) == 1 and log.as_at.isna().all()
+    assert con.table("ingest_log").count().execute() == 1
+    assert con.table("offender_loads").count().execute() == 0

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import ibis
+import pyarrow as pa
 
 from openpeel.config import Where, workspace_for
 from openpeel.errors import UserInputError
@@ -21,7 +22,7 @@ from openpeel.sql import sql_text as _quote
 from openpeel.store.calls import KINDS
 from openpeel.store.calls import LOAD_LOG_SCHEMA as CALLS_LOAD_LOG
 from openpeel.store.calls import REJECT_COLUMNS as CALLS_REJECT_COLUMNS
-from openpeel.store.lake import REJECT_COLUMNS, Lake, Partition
+from openpeel.store.lake import ARROW_TYPES, LOAD_LOG_SCHEMA, REJECT_COLUMNS, Lake, Partition
 from openpeel.store.migrate import migrate_if_idle
 from openpeel.store.offenders import offender_view_sql
 from openpeel.store.official import current_paths
@@ -47,6 +48,13 @@ HIVE_TYPES = {
 
 def _empty_select(columns: tuple[Column, ...]) -> str:
     cols = ", ".join(f"CAST(NULL AS {c.type}) AS {c.name}" for c in columns)
+    return f"SELECT {cols} WHERE false"
+
+
+def _typed_empty(schema: pa.Schema) -> str:
+    """A SELECT of no rows with every column of an Arrow schema, typed."""
+    names = {v: k for k, v in ARROW_TYPES.items()} | {pa.timestamp("us", tz="UTC"): "TIMESTAMPTZ"}
+    cols = ", ".join(f"CAST(NULL AS {names[f.type]}) AS {f.name}" for f in schema)
     return f"SELECT {cols} WHERE false"
 
 
@@ -136,7 +144,12 @@ def view_sql(lake: Lake) -> dict[str, str]:
     logs = lake.log_paths("files")
     if logs:
         files = sql_list(str(p) for p in logs)
-        sql["load_log"] = f"SELECT * FROM read_parquet({files}, union_by_name = true)"
+        # Every column of the load log, even those no file has yet: a lake written before a
+        # column was added (``as_at``) reads it as empty rather than failing.
+        sql["load_log"] = (
+            f"SELECT * FROM read_parquet({files}, union_by_name = true) "
+            f"UNION ALL BY NAME {_typed_empty(LOAD_LOG_SCHEMA)}"
+        )
         sql["ingest_log"] = (
             "SELECT load_id AS ingest_id, logged_at, source_file, kind, force_id, month, "
             "snapshot, status, reason, rows_read, rows_loaded, rows_rejected, unknown_values "
