@@ -6,7 +6,7 @@ from pathlib import Path as FilePath
 from typing import Annotated, Any
 
 import pandas as pd
-from fastapi import HTTPException, Path, Query, Request
+from fastapi import Depends, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from openpeel.calendar import Period
@@ -358,8 +358,7 @@ def explorer(
     )
 
 
-@router.get("/stop-search/charts", response_class=HTMLResponse)
-def explorer_more_charts(
+def _chosen(
     request: Request,
     scope: PublicScope,
     ethnicity: Value = "self_defined",
@@ -368,13 +367,28 @@ def explorer_more_charts(
     outcome: Value = "",
     age: Value = "",
     sex: Value = "",
+) -> tuple[str, Period, ExplorerFilters]:
+    """The force, period and filters of an explorer URL (a dependency of the routes below
+    that take them; the explorer page itself shows a bad force or period in place)."""
+    force_id, period = scope
+    return (
+        force_id,
+        period,
+        _filters(request, force_id, period, (ethnicity, legislation, object_, outcome, age, sex)),
+    )
+
+
+Chosen = Annotated[tuple[str, Period, ExplorerFilters], Depends(_chosen)]
+
+
+@router.get("/stop-search/charts", response_class=HTMLResponse)
+def explorer_more_charts(
+    request: Request,
+    chosen: Chosen,
 ) -> HTMLResponse:
     """The explorer's further charts for a filter set: a page of its own, whose
     ``#more-charts`` section the explorer page loads in place once it is shown."""
-    force_id, period = scope
-    filters = _filters(
-        request, force_id, period, (ethnicity, legislation, object_, outcome, age, sex)
-    )
+    force_id, period, filters = chosen
     extra = {"ethnicity": filters.ethnicity, **filters.active()}
     return render(
         request,
@@ -394,19 +408,10 @@ def explorer_more_charts(
 @router.get("/stop-search.csv")
 def explorer_csv(
     request: Request,
-    scope: PublicScope,
-    ethnicity: Value = "self_defined",
-    legislation: Value = "",
-    object_: Annotated[str, Query(alias="object", max_length=60, pattern=r"^[a-z0-9_]*$")] = "",
-    outcome: Value = "",
-    age: Value = "",
-    sex: Value = "",
+    chosen: Chosen,
 ) -> Response:
     """The explorer's result as CSV."""
-    force_id, period = scope
-    filters = _filters(
-        request, force_id, period, (ethnicity, legislation, object_, outcome, age, sex)
-    )
+    force_id, period, filters = chosen
     result = _result(request, force_id, period, filters)
     name = f"stop-search-{force_id}-{period.start:%Y-%m}-{period.end:%Y-%m}.csv"
     return Response(
@@ -429,19 +434,10 @@ def explorer_chart_export(
     request: Request,
     chart_id: Annotated[str, Path(max_length=40, pattern=r"^[a-z0-9-]+$")],
     kind: Annotated[str, Path(pattern=r"^(png|html|csv)$")],
-    scope: PublicScope,
-    ethnicity: Value = "self_defined",
-    legislation: Value = "",
-    object_: Annotated[str, Query(alias="object", max_length=60, pattern=r"^[a-z0-9_]*$")] = "",
-    outcome: Value = "",
-    age: Value = "",
-    sex: Value = "",
+    chosen: Chosen,
 ) -> Response:
     """One explorer chart as a PNG image, a standalone HTML page (works offline) or its CSV."""
-    force_id, period = scope
-    filters = _filters(
-        request, force_id, period, (ethnicity, legislation, object_, outcome, age, sex)
-    )
+    force_id, period, filters = chosen
     if chart_id == "ethnicity":
         view = _cached_view(request, force_id, period, filters)
     else:
