@@ -17,7 +17,7 @@ from openpeel.indicators.explorer import ExplorerFilters
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.forces import force_label
 from openpeel.reference.vocabularies import code_name
-from openpeel.report import charts
+from openpeel.report import charts, stored_views
 from openpeel.report.chart_export import chart_html, chart_png
 from openpeel.report.panels import display, label
 from openpeel.report.wording import plain
@@ -271,20 +271,33 @@ def _more(
     }
 
 
+def prepared_view(data_dir: FilePath, force_id: str, period: Period) -> dict[str, Any]:
+    """The explorer's first view (no filter set) of a force and period, kept with the stored
+    views of the lake (``openpeel.report.stored_views``): the loads prepare it, so the page's
+    first view reads it rather than drawing its chart."""
+    return stored_views.stored(
+        data_dir,
+        ("explore-view", force_id, period.start, period.end),
+        lambda: _view(data_dir, force_id, period, ExplorerFilters()),
+    )
+
+
 def _cached_view(
     request: Request, force_id: str, period: Period, filters: ExplorerFilters
 ) -> dict[str, Any]:
-    """The explorer's view for one filter set, computed once in a worker process."""
+    """The explorer's view for one filter set, computed once in a worker process; or in the
+    server's own when the load prepared what it shows (the first view, with no filter set:
+    only drawing its chart is left, which is quicker than a worker's answer)."""
     data_dir = request.app.state.data_dir
+    key = _key("explore-view", data_dir, force_id, period, filters)
+    prepared = not filters.active() and all(
+        stored_views.is_stored(data_dir, (kind, force_id, period.start, period.end, *rest))
+        for kind, rest in (("explore", (filters,)), ("options", ()))
+    )
     try:
-        return public_data.computed(
-            _key("explore-view", data_dir, force_id, period, filters),
-            _view,
-            data_dir,
-            force_id,
-            period,
-            filters,
-        )
+        if prepared:
+            return public_data.cached(key, lambda: prepared_view(data_dir, force_id, period))
+        return public_data.computed(key, _view, data_dir, force_id, period, filters)
     except OpenpeelError as failure:
         raise HTTPException(status_code=400, detail=str(failure).splitlines()[0]) from failure
 
