@@ -118,7 +118,7 @@ def _ranked(con: Any, force_id: str, period: Period, group: str) -> Panel:
     drawn, note = _charted(t, force_id)
     shown = drawn.dropna(subset=["rate"]).sort_values("rate", ascending=False)
     panel.chart_description = (
-        f"Dot chart of {len(shown)} forces' rates per 1,000 residents a year with 95% intervals, "
+        f"Dot chart of {_forces(len(shown))} rates per 1,000 residents a year with 95% intervals, "
         f"highest first; {name} highlighted: "
         + "; ".join(f"{r.force} {number_text(r.rate)}" for r in shown.itertuples())
         + "."
@@ -349,3 +349,8 @@ def official_peers_panels(con: Any, force_id: str, period: Period) -> list[Panel
         _safe(panel_id, title, make(panel_id, function, value_title, decimals, scale))
         for panel_id, title, function, value_title, decimals, scale in OFFICIAL_PEERS
     ]
+
+
+def _forces(n: int) -> str:
+    """'1 force's' or 'n forces'' (whose rates a chart shows)."""
+    return "1 force's" if n == 1 else f"{n:,} forces'"
