@@ -45,7 +45,9 @@ WAITING_PER_PROCESS = 2
 
 #: How much lower the workers' CPU priority is than the server's: on a busy machine the
 #: operating system then runs the server's cheap requests before the workers' computations.
-NICENESS = 5
+#: The lowest priority: at 5, a flood from 60 addresses put the login page's p95 at 4.2-4.5x
+#: its idle value (benchmarks/filter_flood.py, idle 2-core machine); at 19, 1.1-2.6x.
+NICENESS = 19
 #: How often a worker checks that the server that started it still runs.
 PARENT_CHECK_SECONDS = 2.0
 
