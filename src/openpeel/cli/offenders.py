@@ -136,7 +136,6 @@ def caseload_command(
 @choice_option(
     "--risk",
     ["all", "very_high", "high", "medium", "low", "each"],
-    "all",
     "Risk level to show ('each': every level and all).",
 )
 @CONFIDENCE

@@ -127,11 +127,14 @@ def setting_option(
 
 
 def choice_option(
-    name: str, choices: Iterable[str], default: str, help: str, dest: str | None = None
+    name: str, choices: Iterable[str], help: str, default: str | None = None
 ) -> Callable[[F], F]:
-    """``name``: one of ``choices`` (passed as ``dest`` when given), ``default`` shown in
+    """``name``: one of ``choices``; ``default`` (the first choice unless given) shown in
     ``--help``."""
-    return setting_option(name, click.Choice(list(choices)), default, help, dest)
+    listed = list(choices)
+    return setting_option(
+        name, click.Choice(listed), listed[0] if default is None else default, help
+    )
 
 
 def confidence_option(
