@@ -1061,12 +1061,11 @@ def reconcile(
         "dates, later corrections, forces' own definitions of a person search); differences of a "
         "few per cent are normal and are shown, not adjusted away."
     )
-    return IndicatorResult(
-        name="stop_search.reconcile",
-        title=f"Police.uk vs official statistics, {force_id} {sc.period.label}",
-        definition=RECONCILE_DEFINITION,
-        table=pd.DataFrame(rows),
-        caveats=caveats,
-        is_synthetic=sc.is_synthetic,
-        meta={**sc.meta(), "official_source": str(off["source"].iloc[0])},
+    return sc.result(
+        "stop_search.reconcile",
+        f"Police.uk vs official statistics, {force_id} {sc.period.label}",
+        RECONCILE_DEFINITION,
+        pd.DataFrame(rows),
+        caveats,
+        official_source=str(off["source"].iloc[0]),
     )
