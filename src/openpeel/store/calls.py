@@ -33,7 +33,7 @@ import pyarrow.parquet as pq
 
 from openpeel.config import Where, workspace_for
 from openpeel.errors import SourceFormatError, UserInputError
-from openpeel.provenance import is_synthetic_label
+from openpeel.provenance import SnapshotLabelled
 from openpeel.reference.forces import force as lookup_force
 from openpeel.sources.calls_999 import CALLS_999_COLUMNS, CALLS_999_FIELDS, parse_published_999
 from openpeel.sources.calls_log import (
@@ -49,7 +49,7 @@ from openpeel.sources.calls_log import (
 from openpeel.sources.incidents import INCIDENT_COLUMNS, INCIDENT_FIELDS, incidents_select_sql
 from openpeel.sources.policeuk_tables import Column
 from openpeel.sql import sql_text as _sql_text
-from openpeel.store.commit import StagedPart, commit
+from openpeel.store.commit import StagedPart, commit, load_lock
 from openpeel.store.lake import LOAD_LOG_SCHEMA as LAKE_LOAD_LOG
 from openpeel.store.lake import REJECT_COLUMNS as LAKE_REJECT_COLUMNS
 from openpeel.store.lake import (
@@ -58,8 +58,6 @@ from openpeel.store.lake import (
     LoggedUnknown,
     new_load_id,
 )
-from openpeel.store.migrate import migrate
-from openpeel.store.tables import LAKE_TABLES
 
 MARKER_FILE = "SYNTHETIC.json"
 
@@ -137,7 +135,7 @@ class UnknownCount:
 
 
 @dataclass
-class CallsLoadReport:
+class CallsLoadReport(SnapshotLabelled):
     """What one load did. rows_read = rows_loaded + rows_rejected."""
 
     load_id: str
@@ -151,11 +149,6 @@ class CallsLoadReport:
     rows_replaced: int = 0
     unknown: list[UnknownCount] = field(default_factory=list)
     rejects: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def is_synthetic(self) -> bool:
-        """The file was made by openpeel's synthetic generator."""
-        return is_synthetic_label(self.snapshot)
 
     def as_dict(self, max_rejects: int = 20) -> dict[str, Any]:
         """JSON-ready summary with the first rejects."""
@@ -297,10 +290,7 @@ def read_export(
     if kind.needs_force and not (allow_no_force and not force_id):
         if not force_id:
             raise UserInputError(f"a {kind.what} belongs to one force: give --force")
-        try:
-            lookup_force(force_id)
-        except KeyError as err:
-            raise UserInputError(str(err).strip("\"'")) from None
+        lookup_force(force_id)  # UnknownIdError (a UserInputError) names the nearest ids
     con = _connect(threads)
     try:
         _read_raw(con, path, kind, columns, force_id if kind.needs_force else None)
@@ -417,9 +407,7 @@ def load_export(
     read = read_export(path, table, force_id, columns, snapshot, threads=threads)
     kind = KINDS[table]
     report = read.report
-    with lake.lock():
-        migrate(lake)
-        lake.tidy(LAKE_TABLES)
+    with load_lock(lake):
         work = lake.staging(report.load_id)
         old = next(iter(lake.current(table)), None)
         con = _connect(threads)
@@ -509,7 +497,6 @@ def load_export(
                 for u in report.unknown
             ],
         )
-        lake.tidy(LAKE_TABLES)
     return report
 
 
