@@ -306,7 +306,7 @@ USE_OF_FORCE_BY_RATIO = _official(
         RATIO_TO_WHITE,
         "Ratio to White (1 = the same rate per head)",
         "Perceived ethnicity",
-        reference=lambda inputs: 1.0,
+        reference=1.0,
         decimals=2,
     ),
     table_rows=lambda t: _fixed(t, tuple(RATIO_TO_WHITE)).assign(
