@@ -22,13 +22,6 @@ from openpeel.indicators.crime import (
     require_months,
     snapshot_caveats,
 )
-from openpeel.indicators.investigations.classes import (
-    AWAITING_COURT,
-    CLASSES,
-    COMPLETE_AFTER_MONTHS,
-    MEASURES,
-    OPEN_OR_AWAITING_COURT,
-)
 from openpeel.indicators.investigations.common import (
     check_measure,
     complete_caveat,
@@ -41,6 +34,13 @@ from openpeel.indicators.investigations.linkage import (
 )
 from openpeel.indicators.result import IndicatorResult
 from openpeel.provenance import any_synthetic
+from openpeel.reference.outcome_classes import (
+    AWAITING_COURT,
+    CLASSES,
+    COMPLETE_AFTER_MONTHS,
+    MEASURES,
+    OPEN_OR_AWAITING_COURT,
+)
 from openpeel.stats.funnel import funnel_position, proportion_funnel
 from openpeel.stats.intervals import wilson_interval
 
