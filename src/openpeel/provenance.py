@@ -41,6 +41,18 @@ def is_synthetic_label(label: Any) -> bool:
     return str(label).strip().lower().startswith(SYNTHETIC_PREFIX)
 
 
+class SnapshotLabelled:
+    """Mixed into a load report whose rows carry one ``snapshot`` label: it is synthetic when
+    its label says so."""
+
+    snapshot: str
+
+    @property
+    def is_synthetic(self) -> bool:
+        """The rows were made by openpeel's synthetic generator."""
+        return is_synthetic_label(self.snapshot)
+
+
 def any_synthetic(labels: Iterable[Any]) -> bool:
     """True when any of the labels (snapshots, sources) is synthetic."""
     return any(is_synthetic_label(label) for label in labels)

@@ -11,7 +11,7 @@ import click
 
 from openpeel.calendar import Period
 from openpeel.cli.lazy import library
-from openpeel.cli.options import FORCE_HELP, PERIOD, chosen_period, force_option
+from openpeel.cli.options import FORCE_HELP, PERIOD, choice_option, chosen_period, force_option
 from openpeel.cli.output import FORMAT, Context, console, emit_result, user_errors
 from openpeel.errors import UserInputError
 from openpeel.reference.vocabularies import vocabulary
@@ -170,12 +170,8 @@ crime_rates_command = _force_command(
 
     Needs population denominators ('openpeel population load').
     """,
-    click.option(
-        "--by",
-        type=click.Choice(["period", "month"]),
-        default="period",
-        show_default=True,
-        help="One rate per crime type over the period, or one per month.",
+    choice_option(
+        "--by", ["period", "month"], "One rate per crime type over the period, or one per month."
     ),
 )
 

@@ -153,6 +153,29 @@ def emit(
         )
 
 
+def emit_extract_load(report: Any, fmt: str, title: str, with_reasons: bool = False) -> None:
+    """Print what loading a force's extract did: the whole report as JSON, else one row per
+    file (rows read, loaded, rejected and replaced; ``with_reasons``: the first reasons for
+    rejecting rows too)."""
+    if fmt == "json":
+        click.echo(json.dumps(report.as_dict(), default=str, indent=2))
+        return
+    rows = []
+    for f in report.files:
+        row = {
+            "file": f.source_file,
+            "table": f.table_name,
+            "rows_read": f.rows_read,
+            "rows_loaded": f.rows_loaded,
+            "rows_rejected": f.rows_rejected,
+            "rows_replaced": report.rows_replaced.get(f.table_name, 0),
+        }
+        if with_reasons:
+            row["first_reasons"] = "; ".join(f.first_reasons)
+        rows.append(row)
+    emit(rows, fmt, title=title)
+
+
 def as_rows(items: Sequence[Any]) -> list[dict[str, Any]]:
     return [asdict(i) if is_dataclass(i) and not isinstance(i, type) else dict(i) for i in items]
 

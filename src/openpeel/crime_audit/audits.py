@@ -95,17 +95,13 @@ def create_audit(
         recorded_crimes_year=recorded_crimes_year,
         created_by=actor_id,
     )
-    session.add(audit)
-    session.flush()
-    audit_log.record(
+    return audit_log.created(
         session,
         actor_id,
-        "create",
         "crime_audit",
-        audit.id,
+        audit,
         {"force_id": force_id, "title": title, "from": period_from, "to": period_to},
     )
-    return audit
 
 
 def _bounds(audit: CrimeAudit) -> tuple[datetime, datetime]:

@@ -357,6 +357,35 @@ def read_extract_file(
     return ExtractRead(spec, path.name, data.reset_index(drop=True), rejects, len(records))
 
 
+def read_extract_folder(
+    folder: Path | str, files: tuple[ExtractFile, ...]
+) -> tuple[dict[str, ExtractRead], list[str]]:
+    """Read every declared file of an extract folder: the reads by table, and the names of the
+    optional files that are absent.
+
+    Raises:
+        SourceFormatError: the folder or a required file is missing, or a file cannot be read
+            as declared.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise SourceFormatError(f"{folder.name}: not a folder (give the extract's folder)")
+    missing = [f for f in files if f.required_file and not (folder / f.file_name).exists()]
+    if missing:
+        raise SourceFormatError(
+            f"{folder.name}: {missing[0].file_name} is missing (required: "
+            + ", ".join(f.file_name for f in files if f.required_file)
+            + ")"
+        )
+    reads = {
+        f.table: read_extract_file(folder / f.file_name, f)
+        for f in files
+        if (folder / f.file_name).exists()
+    }
+    absent = [f.file_name for f in files if f.table not in reads]
+    return reads, absent
+
+
 def _check_column(column: ExtractColumn, values: pd.Series) -> tuple[pd.Series, dict[int, str]]:
     """Typed values (None/NaT/NaN where empty or invalid) and a problem per bad row."""
     problems: dict[int, str] = {}

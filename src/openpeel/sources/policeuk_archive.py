@@ -501,7 +501,9 @@ def coded(raw: str, vocab: str, part: str = "code") -> str:
     raws = ", ".join(_sql_text(r) for r, _ in published)
     codes = ", ".join(_sql_text(c) for _, c in published)
     as_published = f"[{codes}][enum_code(TRY_CAST(r.{raw} AS ENUM({raws}))) + 1]"
-    return f"coalesce({as_published}, {normalised})"
+    # A CASE, not coalesce: DuckDB evaluates every argument of coalesce on every row, while a
+    # CASE runs its ELSE only on the rows that reach it (the lookup costs a third as much).
+    return f"CASE WHEN {as_published} IS NOT NULL THEN {as_published} ELSE {normalised} END"
 
 
 def _boolean(raw: str) -> str:

@@ -14,14 +14,16 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterable, Mapping
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from openpeel.provenance import SnapshotLabelled
 from openpeel.sources.internal_extract import ExtractCounts, ExtractRead
 from openpeel.store.calls import next_generation
 from openpeel.store.commit import StagedPart
@@ -34,6 +36,24 @@ from openpeel.store.lake import (
     rejects_table,
 )
 from openpeel.store.tables import lake_table
+
+
+class ExtractLoadSummary(SnapshotLabelled):
+    """Mixed into the load report of a force-internal extract: its ``files``' counts."""
+
+    files: list[ExtractCounts]
+
+    @property
+    def rows_rejected(self) -> int:
+        """Rows refused across every file."""
+        return sum(f.rows_rejected for f in self.files)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready summary (dates as ISO text)."""
+        fields = asdict(cast(Any, self))
+        out = {k: v.isoformat() if isinstance(v, date) else v for k, v in fields.items()}
+        out["synthetic_data"] = self.is_synthetic
+        return out
 
 
 def read_marker(folder: Path, name: str = "SYNTHETIC.json") -> dict[str, Any] | None:

@@ -76,11 +76,16 @@ class Bars:
     value_title: str
     category_title: str
     percent: bool = False
-    #: A line across the bars drawn from the inputs (the force's overall figure), or none.
-    reference: Callable[[Inputs], float] | None = None
+    #: A line across the bars: a fixed level, one drawn from the inputs (the force's overall
+    #: figure), or none.
+    reference: float | Callable[[Inputs], float] | None = None
 
-    def draw(self, shown: pd.DataFrame, inputs: Inputs) -> Any:
-        reference = self.reference(inputs) if self.reference else None
+    def draw(self, shown: pd.DataFrame, inputs: Inputs | None = None) -> Any:
+        reference = self.reference
+        if callable(reference):
+            if inputs is None:
+                raise TypeError("a reference line drawn from the inputs needs the inputs")
+            reference = reference(inputs)
         value, low, high = self.estimate
         return charts.interval_bars(
             shown,
@@ -112,7 +117,7 @@ class Line:
     #: Control limits: the centre, lower and upper columns (drawn dashed around the line).
     limits: tuple[str, str, str] | None = None
 
-    def draw(self, shown: pd.DataFrame, inputs: Inputs) -> Any:
+    def draw(self, shown: pd.DataFrame, inputs: Inputs | None = None) -> Any:
         value, low, high = (
             self.value if isinstance(self.value, Estimate) else (self.value, None, None)
         )
@@ -205,15 +210,34 @@ def build_from(spec: PanelSpec, inputs: Inputs, earlier: Sequence[str] = ()) -> 
         return panel
     panel.headlines = spec.headlines(inputs)
     panel.comparison = spec.comparison(inputs)
-    shown = spec.shown(rows)
     description = spec.description
-    panel.chart_description = description if isinstance(description, str) else description(inputs)
-    if spec.itemise:
-        panel.chart_description += "; ".join(spec.chart.item(row) for row in shown.itertuples())
-    panel.chart_svg = charts.to_svg(spec.chart.draw(shown, inputs), panel.chart_description)
+    draw(
+        panel,
+        spec.chart,
+        spec.shown(rows),
+        description if isinstance(description, str) else description(inputs),
+        itemise=spec.itemise,
+        inputs=inputs,
+    )
     panel.table = display(spec.table_rows(rows), spec.columns)
     panel.caveats = [*result.caveats, *spec.caveats(inputs)]
     return panel
+
+
+def draw(
+    panel: Panel,
+    chart: Bars | Line,
+    shown: pd.DataFrame,
+    description: str,
+    itemise: bool = True,
+    inputs: Inputs | None = None,
+) -> None:
+    """Draw a chart of the rows ``shown`` on a panel: its text alternative (``description``,
+    then one item per row unless ``itemise`` is false) and its SVG carrying that text."""
+    if itemise:
+        description += "; ".join(chart.item(row) for row in shown.itertuples())
+    panel.chart_description = description
+    panel.chart_svg = charts.to_svg(chart.draw(shown, inputs), description)
 
 
 @dataclass(frozen=True)
