@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,12 +11,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from openpeel.provenance import write_marker
 from openpeel.reference.forces import force as lookup_force
 from openpeel.reference.forces import forces as all_forces
 from openpeel.synth import profiles as pr
 from openpeel.synth.policeuk.draws import (
     KINDS,
-    MARKER_FILE,
     NO_OUTCOMES_FORCES,
     NO_STOP_AND_SEARCH_FORCES,
     OUTCOMES_COLUMNS,
@@ -163,7 +162,6 @@ def write_archive(
         _write_force(plan, fid, summary)
 
     marker = {
-        "synthetic": True,
         "generator": "openpeel",
         "seed": seed,
         "forces": force_ids,
@@ -176,7 +174,7 @@ def write_archive(
         "legacy_vocabulary": legacy_vocabulary,
         "outcome_lead_in": outcome_lead_in,
     }
-    (out_dir / MARKER_FILE).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
+    write_marker(out_dir, marker)
     return summary
 
 
