@@ -33,6 +33,19 @@ MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 #: Longest reason given for a refused file or a rejected row.
 MAX_REASON = 300
 
+#: The first headers of the street and outcomes files alike: the crime and where it is.
+_CRIME_HEADERS = (
+    "Crime ID",
+    "Month",
+    "Reported by",
+    "Falls within",
+    "Longitude",
+    "Latitude",
+    "Location",
+    "LSOA code",
+    "LSOA name",
+)
+
 #: Published headers, by schema. The schema decides how a file is read.
 HEADERS: dict[str, tuple[str, ...]] = {
     "stop_search": (
@@ -52,20 +65,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "Outcome linked to object of search",
         "Removal of more than just outer clothing",
     ),
-    "street": (
-        "Crime ID",
-        "Month",
-        "Reported by",
-        "Falls within",
-        "Longitude",
-        "Latitude",
-        "Location",
-        "LSOA code",
-        "LSOA name",
-        "Crime type",
-        "Last outcome category",
-        "Context",
-    ),
+    "street": (*_CRIME_HEADERS, "Crime type", "Last outcome category", "Context"),
     # Street files of 2010-12..2011-?? had eight columns and OS grid references (method.md §1).
     "street_legacy": (
         "Month",
@@ -77,18 +77,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "Crime type",
         "Context",
     ),
-    "outcomes": (
-        "Crime ID",
-        "Month",
-        "Reported by",
-        "Falls within",
-        "Longitude",
-        "Latitude",
-        "Location",
-        "LSOA code",
-        "LSOA name",
-        "Outcome type",
-    ),
+    "outcomes": (*_CRIME_HEADERS, "Outcome type"),
 }
 
 SCHEMA_KIND = {
