@@ -254,6 +254,16 @@ def draw(
     panel.chart_svg = charts.to_svg(drawn, description)
 
 
+def tabled(
+    panel: Panel, rows: pd.DataFrame, columns: dict[str, tuple[str, str]], source: str
+) -> Panel:
+    """A hand-built panel's last step: its table of ``rows`` (``display``) and its caveats:
+    ``source`` (where the figures come from), then the indicator's own."""
+    panel.table = display(rows, columns)
+    panel.caveats = [source, *(panel.result.caveats if panel.result else [])]
+    return panel
+
+
 @dataclass(frozen=True)
 class HandBuilt:
     """A panel whose shape is its own (faceted charts, control charts, fallbacks)."""
