@@ -15,6 +15,7 @@ from openpeel.reference.forces import force_label
 from openpeel.report import charts, peer_charts
 from openpeel.report.model import Headline, Panel
 from openpeel.report.panels import _safe, _ss_trend, display, interval_text, label
+from openpeel.report.panels.declare import show_chart
 from openpeel.stats.funnel import MIN_FUNNEL_UNITS, position_words
 
 VALUE_TITLE = "Person searches per 1,000 residents a year"
@@ -125,8 +126,7 @@ def _ranked(con: Any, force_id: str, period: Period, group: str) -> Panel:
         + note
     )
     chart = peer_charts.ranked_dots(drawn, VALUE_TITLE, name)
-    panel.chart_spec = chart.to_dict()
-    panel.chart_svg = charts.to_svg(chart, panel.chart_description)
+    show_chart(panel, chart)
     panel.table = _table(t)
     panel.caveats = list(result.caveats)
     return panel
@@ -146,9 +146,7 @@ def _funnel(con: Any, force_id: str, period: Period, group: str) -> Panel:
         f"{name} highlighted. {sentence}{note}"
     )
     if drawn["lower_95"].notna().any():
-        chart = peer_charts.funnel(drawn, VALUE_TITLE, name)
-        panel.chart_spec = chart.to_dict()
-        panel.chart_svg = charts.to_svg(chart, panel.chart_description)
+        show_chart(panel, peer_charts.funnel(drawn, VALUE_TITLE, name))
     panel.table = _table(t)
     panel.caveats = list(result.caveats)
     return panel
@@ -266,8 +264,7 @@ def official_peer_panel(
         + note
     )
     chart = peer_charts.ranked_dots(drawn, value_title, name)
-    panel.chart_spec = chart.to_dict()
-    panel.chart_svg = charts.to_svg(chart, panel.chart_description)
+    show_chart(panel, chart)
     panel.table = display(
         rounded.assign(
             rate=rounded["rate"].map(lambda v: number_text(v, decimals)),

@@ -248,10 +248,15 @@ def draw(
     if itemise:
         description += "; ".join(chart.item(row) for row in shown.itertuples())
     panel.chart_description = description
-    drawn = chart.draw(shown, inputs)
+    show_chart(panel, chart.draw(shown, inputs), keep_spec)
+
+
+def show_chart(panel: Panel, chart: Any, keep_spec: bool = True) -> None:
+    """Put a drawn chart on a panel: its SVG, carrying the panel's chart description, and
+    (``keep_spec``) its Vega-Lite specification, which tests and exports read each mark from."""
     if keep_spec:
-        panel.chart_spec = drawn.to_dict()
-    panel.chart_svg = charts.to_svg(drawn, description)
+        panel.chart_spec = chart.to_dict()
+    panel.chart_svg = charts.to_svg(chart, panel.chart_description)
 
 
 def tabled(
