@@ -442,7 +442,7 @@ RESOURCE_WORDS = {
 
 
 def _resource_headlines(inputs: Inputs) -> list[Headline]:
-    o = _officers(inputs, "measure", "officers_per_1000")
+    o = _officers_per_1000(inputs)
     if o is None:
         return []
     headlines = [
@@ -468,11 +468,19 @@ def _resource_headlines(inputs: Inputs) -> list[Headline]:
     return headlines
 
 
-def _resource_comparison(inputs: Inputs) -> list[str]:
-    o = _officers(inputs, "measure", "officers_per_1000")
-    if o is None:
-        return []
-    return [_rank_text(o["rank"], o["forces_compared"], "officers per 1,000 residents")]
+def _ranked(find: Callable[[Inputs], Any], what: str) -> Callable[[Inputs], list[str]]:
+    """The sentence ranking the force's row (``find``; none without it) among forces by
+    ``what``."""
+
+    def comparison(inputs: Inputs) -> list[str]:
+        row = find(inputs)
+        return [] if row is None else [_rank_text(row["rank"], row["forces_compared"], what)]
+
+    return comparison
+
+
+def _officers_per_1000(inputs: Inputs) -> Any:
+    return _officers(inputs, "measure", "officers_per_1000")
 
 
 RESOURCES = _official(
@@ -484,7 +492,7 @@ RESOURCES = _official(
         who=lambda d: d["measure"].map(RESOURCE_WORDS)
     ),
     headlines=_resource_headlines,
-    comparison=_resource_comparison,
+    comparison=_ranked(_officers_per_1000, "officers per 1,000 residents"),
     shown=_no_interval,
     description=_words("Bar chart of the workforce per 1,000 residents, {edition}: "),
     chart=Bars("who", AMOUNT, "Per 1,000 residents (FTE)", "Who", decimals=2),
@@ -545,13 +553,8 @@ def _headcount_headlines(inputs: Inputs) -> list[Headline]:
 
 
 def _headcount_comparison(inputs: Inputs) -> list[str]:
-    o = _officers(inputs, "worker")
-    ranked = (
-        []
-        if o is None
-        else [
-            _rank_text(o["rank"], o["forces_compared"], "officers per 1,000 residents (headcount)")
-        ]
+    ranked = _ranked(lambda i: _officers(i, "worker"), "officers per 1,000 residents (headcount)")(
+        inputs
     )
     return [*ranked, official_headcount_coverage(inputs.result)]
 
@@ -769,13 +772,6 @@ def _demand_headlines(inputs: Inputs) -> list[Headline]:
     ]
 
 
-def _demand_comparison(inputs: Inputs) -> list[str]:
-    c = _calls(inputs)
-    if c is None:
-        return []
-    return [_rank_text(c["rank"], c["forces_compared"], "999 calls per 1,000 residents")]
-
-
 DEMAND = _official(
     panel_id="official-demand",
     heading="Demand: 999 calls and incidents (HMICFRS value for money profiles)",
@@ -785,7 +781,7 @@ DEMAND = _official(
         what=lambda d: d["measure"].map(lambda m: DEMAND_WORDS.get(m, label(m)))
     ),
     headlines=_demand_headlines,
-    comparison=_demand_comparison,
+    comparison=_ranked(_calls, "999 calls per 1,000 residents"),
     shown=lambda t: t[t["rate_per_1000"].notna()],
     description=_words("Bar chart of 999 calls and incidents per 1,000 residents, {edition}: "),
     chart=Bars("what", RATE, "Per 1,000 residents a year", "Demand"),
