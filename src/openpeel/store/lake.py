@@ -37,6 +37,7 @@ import pyarrow.parquet as pq
 
 from openpeel.errors import OpenpeelError
 from openpeel.sources.policeuk_tables import table_columns
+from openpeel.sql import sql_list, sql_text
 
 MANIFEST_SCHEMA = pa.schema(
     [
@@ -111,6 +112,20 @@ UNKNOWN_LOG_SCHEMA = pa.schema(
         ("rows", pa.int64()),
     ]
 )
+
+
+def table_rows_sql(select: str, columns: Iterable[str], tables: Iterable[str]) -> str:
+    """SQL: one family's rows of the one rejects table or the one load log (``select``), some
+    of its columns (``loaded_at`` is the log's ``logged_at``)."""
+    cols = ", ".join("logged_at AS loaded_at" if c == "loaded_at" else c for c in columns)
+    listed = "(" + ", ".join(sql_text(t) for t in tables) + ")"
+    return f"SELECT {cols} FROM ({select}) WHERE table_name IN {listed}"
+
+
+def parquet_sql(paths: Iterable[Path | str], *options: str) -> str:
+    """SQL: ``read_parquet`` over some files, their columns matched by name."""
+    listing = sql_list(str(p) for p in paths)
+    return f"read_parquet({', '.join((listing, 'union_by_name = true', *options))})"
 
 
 @dataclass(frozen=True)
