@@ -28,6 +28,7 @@ from openpeel.store.lake import (
     REJECT_COLUMNS,
     Lake,
     Partition,
+    cast_sql,
     parquet_sql,
     table_rows_sql,
 )
@@ -75,7 +76,7 @@ def _hive(keys: Iterable[str]) -> tuple[str, ...]:
 def _parquet_select(
     paths: list[Path], columns: tuple[Column, ...], partition_by: tuple[str, ...]
 ) -> str:
-    cols = ", ".join(f"CAST({c.name} AS {c.type}) AS {c.name}" for c in columns)
+    cols = cast_sql(columns)
     # A table held in one partition has no partition columns in its path.
     options = _hive(partition_by) if partition_by else ()
     return f"SELECT {cols} FROM {parquet_sql(paths, *options)}"
@@ -112,7 +113,7 @@ def _rejects_select(lake: Lake, current: list[Partition]) -> str:
             if c.name == "table_name"
             else f"CAST({load_id} AS VARCHAR) AS load_id"
             if c.name == "load_id"
-            else f"CAST({c.name} AS {c.type}) AS {c.name}"
+            else cast_sql([c])
             for c in REJECT_COLUMNS
         )
         hive = _hive(("table", *partition_by))

@@ -36,7 +36,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from openpeel.errors import OpenpeelError
-from openpeel.sources.policeuk_tables import table_columns
+from openpeel.sources.policeuk_tables import Column, table_columns
 from openpeel.sql import sql_list, sql_text
 
 MANIFEST_SCHEMA = pa.schema(
@@ -112,6 +112,11 @@ UNKNOWN_LOG_SCHEMA = pa.schema(
         ("rows", pa.int64()),
     ]
 )
+
+
+def cast_sql(columns: Iterable[Column]) -> str:
+    """SQL select items: each column cast to its declared type, under its own name."""
+    return ", ".join(f"CAST({c.name} AS {c.type}) AS {c.name}" for c in columns)
 
 
 def table_rows_sql(select: str, columns: Iterable[str], tables: Iterable[str]) -> str:
