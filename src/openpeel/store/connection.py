@@ -23,13 +23,13 @@ from openpeel.store.calls import KINDS
 from openpeel.store.calls import LOAD_LOG_SCHEMA as CALLS_LOAD_LOG
 from openpeel.store.calls import REJECT_COLUMNS as CALLS_REJECT_COLUMNS
 from openpeel.store.lake import (
-    ARROW_TYPES,
     LOAD_LOG_SCHEMA,
     REJECT_COLUMNS,
     Lake,
     Partition,
     cast_sql,
     parquet_sql,
+    sql_type,
     table_rows_sql,
 )
 from openpeel.store.migrate import migrate_if_idle
@@ -62,8 +62,7 @@ def _empty_select(columns: tuple[Column, ...]) -> str:
 
 def _typed_empty(schema: pa.Schema) -> str:
     """A SELECT of no rows with every column of an Arrow schema, typed."""
-    names = {v: k for k, v in ARROW_TYPES.items()} | {pa.timestamp("us", tz="UTC"): "TIMESTAMPTZ"}
-    cols = ", ".join(f"CAST(NULL AS {names[f.type]}) AS {f.name}" for f in schema)
+    cols = ", ".join(f"CAST(NULL AS {sql_type(f.type)}) AS {f.name}" for f in schema)
     return f"SELECT {cols} WHERE false"
 
 

@@ -73,6 +73,15 @@ ARROW_TYPES = {
     "INTEGER": pa.int32(),
 }
 
+
+def sql_type(arrow: pa.DataType) -> str:
+    """The lake's SQL type of an Arrow type (a timestamp of any unit is ``TIMESTAMP``, or
+    ``TIMESTAMPTZ`` with a time zone)."""
+    if pa.types.is_timestamp(arrow):
+        return "TIMESTAMPTZ" if arrow.tz else "TIMESTAMP"
+    return next(name for name, t in ARROW_TYPES.items() if t == arrow)
+
+
 #: The one rejects table: every row of every table that could not be loaded, with its file,
 #: record number, reason and load.
 REJECT_COLUMNS = table_columns("rejects")
