@@ -24,16 +24,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from openpeel.database.base import Base, utcnow
+from openpeel.scrutiny.roles import ROLES as ROLES  # re-exported: the roles beside the models
 
-#: Roles in order of the menu; an anonymous visitor is the public (aggregates only).
-ROLES = (
-    "administrator",
-    "panel_coordinator",
-    "panel_member",
-    "force_liaison",
-    "analyst",
-    "auditor",
-)
 RAG_GRADES = ("red", "amber", "green")
 YES_NO_UNCLEAR = ("yes", "no", "unclear")
 YES_NO_NA = ("yes", "no", "not_applicable")
