@@ -39,7 +39,7 @@ ensure_schema = library("database.migrate", "ensure_schema")
 upgrade = library("database.migrate", "upgrade")
 
 #: The choices of options, written here so that ``--help`` imports no SQLAlchemy (a test checks
-#: each equals the library's own); the roles come from their own plain module.
+#: each equals the library's own).
 DESIGNS = ("simple", "stratified")  # scrutiny.sampling.DESIGNS
 STRATA_HELP = (  # scrutiny.sampling.STRATA_HELP
     "s60, strip_search, under_18, nfa, ethnic_group:<white|black|asian|mixed|other>, rest"

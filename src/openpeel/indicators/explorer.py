@@ -1,66 +1,51 @@
 """The stop and search explorer: person searches by ethnic group under any mix of filters.
 
-Built on the stop and search module's public expressions (``scope``, ``person_searches_expr``)
-so the explorer counts exactly the searches the indicators count.
+Counted from the explorer's cube (``explorer_cube``: the person searches of the stop and search
+module's ``person_searches_expr`` by every combination of the explorer's fields), so the explorer
+counts exactly the searches the indicators count, and a filter change is a small group-by.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from openpeel.calendar import Period
-from openpeel.errors import DataUnavailableError, UserInputError
 from openpeel.indicators import stop_search as ss
+from openpeel.indicators.explorer_cube import (
+    ExplorerCube,
+    counts_by,
+    cube_options,
+    explorer_cube,
+)
+from openpeel.indicators.explorer_filters import (
+    ETHNICITY_BASES,
+    FILTER_COLUMNS,
+    NOT_RECORDED,
+    ExplorerFilters,
+    matching_cells,
+)
 from openpeel.indicators.result import IndicatorResult
-from openpeel.provenance import any_synthetic
 from openpeel.stats.intervals import wilson_interval
 from openpeel.stats.rates import annual_rate_per_1000, person_years
 
-#: Filter name -> column of the person-search rows it filters.
-FILTER_COLUMNS = {
-    "legislation": "legislation_code",
-    "object": "object_of_search_code",
-    "outcome": "outcome_group",
-    "age": "age_range_code",
-    "sex": "gender_code",
-}
-ETHNICITY_BASES = {"self_defined": "group", "officer_defined": "officer_group"}
-NOT_RECORDED = "not_recorded"
-
-
-@dataclass(frozen=True)
-class ExplorerFilters:
-    """What the explorer shows: the ethnicity basis and one value (or all) per filter."""
-
-    ethnicity: str = "self_defined"
-    legislation: str = ""
-    object: str = ""
-    outcome: str = ""
-    age: str = ""
-    sex: str = ""
-
-    def __post_init__(self) -> None:
-        if self.ethnicity not in ETHNICITY_BASES:
-            raise UserInputError(f"ethnicity must be one of {', '.join(ETHNICITY_BASES)}")
-
-    def active(self) -> dict[str, str]:
-        """The filters set (name -> value)."""
-        return {k: v for k, v in asdict(self).items() if k in FILTER_COLUMNS and v}
+__all__ = [
+    "ETHNICITY_BASES",
+    "FILTER_COLUMNS",
+    "NOT_RECORDED",
+    "ExplorerFilters",
+    "explore",
+    "explore_cube",
+    "filter_options",
+]
 
 
 def filter_options(con: Any, force_id: str, period: Period) -> dict[str, list[str]]:
     """The values each filter can take in the force's searches of the period."""
-    sc = ss.scope(con, period, force_id)
-    persons = ss.person_searches_expr(ss.stop_searches_table(con, sc), sc)
-    out: dict[str, list[str]] = {}
-    for name, column in FILTER_COLUMNS.items():
-        values = persons.select(column).distinct().execute()[column]
-        out[name] = sorted({NOT_RECORDED if pd.isna(v) else str(v) for v in values})
-    return out
+    return cube_options(explorer_cube(con, force_id, period))
 
 
 def explore(
@@ -83,16 +68,19 @@ def explore(
         One row per group (and ``all``): ``group, searches, share, share_low, share_high,
         population, rate_per_1000, rate_low, rate_high``.
     """
+    return explore_cube(explorer_cube(con, force_id, period), filters, confidence)
+
+
+def explore_cube(
+    cube: ExplorerCube, filters: ExplorerFilters | None = None, confidence: float = 0.95
+) -> IndicatorResult:
+    """:func:`explore` over a force-period's cube (``explorer_cube``)."""
     filters = filters or ExplorerFilters()
-    sc = ss.scope(con, period, force_id)
-    persons = ss.person_searches_expr(ss.stop_searches_table(con, sc), sc)
+    force_id, period = cube.force_id, cube.period
     key = ETHNICITY_BASES[filters.ethnicity]
-    not_recorded = _not_recorded(persons, key, filters.ethnicity)
-    for name, value in filters.active().items():
-        column = persons[FILTER_COLUMNS[name]]
-        persons = persons.filter(column.isnull() if value == NOT_RECORDED else column == value)
-    counts = persons.group_by(key).agg(searches=persons.count()).execute()
-    counts = counts.rename(columns={key: "group"})
+    not_recorded = _not_recorded(cube, key, filters.ethnicity)
+    counts = counts_by(matching_cells(cube.cells, filters), key).reset_index()
+    counts = counts.rename(columns={key: "group"}).astype({"group": str})
     groups = [*ss.GROUPS, ss.NOT_STATED]
     table = pd.DataFrame({"group": groups}).merge(counts, on="group", how="left")
     table["searches"] = table["searches"].fillna(0).astype("int64")
@@ -106,21 +94,19 @@ def explore(
     caveats: list[str] = [
         "Person searches only (vehicle-only searches excluded), as in the stop and search rates.",
     ]
-    try:
-        pop = ss.population_frame(con)
-        mine = pop[pop.force_id == force_id].set_index("ethnic_group")["population"]
+    if cube.population is not None:
+        mine = cube.population
         table["population"] = table["group"].map(
             lambda g: float(mine.get("total" if g == "all" else g, float("nan")))
         )
         table.loc[table.group == ss.NOT_STATED, "population"] = float("nan")
-        exposure = person_years(table["population"], len(sc.months_supplied.get(force_id, ())))
+        exposure = person_years(table["population"], cube.months)
         r = annual_rate_per_1000(table["searches"], exposure, confidence)
         table["rate_per_1000"], table["rate_low"], table["rate_high"] = r.rate, r.low, r.high
-        sources = con.table("population").source.execute().unique()
-        if any_synthetic(sources):
+        if cube.population_synthetic:
             caveats.append("The population denominators are SYNTHETIC: rates are not real.")
-    except DataUnavailableError as error:  # no population loaded: shares only
-        caveats.append(f"No rates: {str(error).splitlines()[0]}")
+    else:
+        caveats.append(f"No rates: {cube.no_population}")
     if not_recorded:
         table = _mark_not_recorded(table, not_recorded)
         caveats.append(
@@ -150,16 +136,16 @@ def explore(
         ),
         table=table,
         caveats=caveats,
-        is_synthetic=sc.is_synthetic,
+        is_synthetic=cube.is_synthetic,
         meta={"force_id": force_id, "period": period.label, "filters": asdict(filters)},
     )
 
 
-def _not_recorded(persons: Any, key: str, basis: str) -> dict[str, str]:
+def _not_recorded(cube: ExplorerCube, key: str, basis: str) -> dict[str, str]:
     """Groups the force does not record on ``basis`` over all its person searches in the
     period (before any filter: a filtered zero is a real zero, a category never used is not)."""
-    counts = persons.group_by(key).agg(searches=persons.count()).execute()
-    counts = counts.rename(columns={key: "group"})
+    counts = counts_by(cube.cells, key).reset_index()
+    counts = counts.rename(columns={key: "group"}).astype({"group": str})
     table = pd.DataFrame({"group": list(ss.GROUPS)}).merge(counts, on="group", how="left")
     table = pd.concat(
         [table, pd.DataFrame({"group": [ss.ALL], "searches": [counts["searches"].sum()]})],

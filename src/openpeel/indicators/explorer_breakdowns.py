@@ -3,7 +3,8 @@ search and outcome, and the more thorough searches (section 60, strip searches) 
 
 Each breakdown applies the explorer's filters except its own (the age chart under "sex: female"
 shows the women searched by age; filtering it by age too would leave one bar at 100%), and counts
-the same person searches as :func:`openpeel.indicators.explorer.explore`.
+the same person searches as :func:`openpeel.indicators.explorer.explore`: all are counted from the
+explorer's cube (``explorer_cube``), so a filter change queries no lake.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ import pandas as pd
 from openpeel.calendar import Period
 from openpeel.errors import UserInputError
 from openpeel.indicators import stop_search as ss
-from openpeel.indicators.explorer import (
+from openpeel.indicators.explorer_cube import ExplorerCube, counts_by, explorer_cube
+from openpeel.indicators.explorer_filters import (
     ETHNICITY_BASES,
     FILTER_COLUMNS,
     NOT_RECORDED,
     ExplorerFilters,
+    matching_cells,
 )
 from openpeel.indicators.result import IndicatorResult
 from openpeel.indicators.stop_search_outcomes import SECTION_60
@@ -50,18 +53,6 @@ THOROUGH_DEFINITION = (
     "(and 'all'): searches = such searches matching the filters, of_searches = all matching "
     "person searches of the group, share = searches / of_searches, Wilson {level:.0%} interval."
 )
-
-
-def _persons(con: Any, force_id: str, period: Period, filters: ExplorerFilters, skip: str) -> Any:
-    """The scope's person searches with every active filter but ``skip`` applied."""
-    sc = ss.scope(con, period, force_id)
-    persons = ss.person_searches_expr(ss.stop_searches_table(con, sc), sc)
-    for name, value in filters.active().items():
-        if name == skip:
-            continue
-        column = persons[FILTER_COLUMNS[name]]
-        persons = persons.filter(column.isnull() if value == NOT_RECORDED else column == value)
-    return sc, persons
 
 
 def _order(counts: pd.DataFrame, vocabulary_name: str | None) -> pd.DataFrame:
@@ -100,18 +91,24 @@ def breakdown(
         One row per category seen: ``category, searches, share, share_low, share_high`` (codes;
         the pages show names).
     """
+    return breakdown_cube(explorer_cube(con, force_id, period), dimension, filters, confidence)
+
+
+def breakdown_cube(
+    cube: ExplorerCube,
+    dimension: str,
+    filters: ExplorerFilters | None = None,
+    confidence: float = 0.95,
+) -> IndicatorResult:
+    """:func:`breakdown` over a force-period's cube (``explorer_cube``)."""
+    force_id, period = cube.force_id, cube.period
     if dimension not in BREAKDOWNS:
         raise UserInputError(f"breakdown must be one of {', '.join(BREAKDOWNS)}")
     filters = filters or ExplorerFilters()
     skip, vocabulary_name = BREAKDOWNS[dimension]
-    sc, persons = _persons(con, force_id, period, filters, skip)
     column = FILTER_COLUMNS[dimension]
-    counts = persons.group_by(persons[column].name("category")).agg(searches=persons.count())
-    table = counts.execute()
-    table["category"] = table["category"].map(
-        lambda v: NOT_RECORDED if v is None or pd.isna(v) else str(v)
-    )
-    table = table.groupby("category", as_index=False)["searches"].sum()
+    counts = counts_by(matching_cells(cube.cells, filters, skip), column).reset_index()
+    table = counts.rename(columns={column: "category"}).astype({"category": str})
     table["searches"] = table["searches"].astype("int64")
     table = _order(table, vocabulary_name)
     total = int(table["searches"].sum())
@@ -138,7 +135,7 @@ def breakdown(
         definition=BREAKDOWN_DEFINITION.format(what=what, level=confidence),
         table=table[["category", "searches", "share", "share_low", "share_high"]],
         caveats=caveats,
-        is_synthetic=sc.is_synthetic,
+        is_synthetic=cube.is_synthetic,
         meta={
             "force_id": force_id,
             "period": period.label,
@@ -161,20 +158,23 @@ def thorough_searches(
         One row per measure and group (the five broad groups, ``not_stated`` and ``all``):
         ``measure, group, searches, of_searches, share, share_low, share_high``.
     """
+    return thorough_searches_cube(explorer_cube(con, force_id, period), filters, confidence)
+
+
+def thorough_searches_cube(
+    cube: ExplorerCube, filters: ExplorerFilters | None = None, confidence: float = 0.95
+) -> IndicatorResult:
+    """:func:`thorough_searches` over a force-period's cube (``explorer_cube``)."""
+    force_id, period = cube.force_id, cube.period
     filters = filters or ExplorerFilters()
-    sc, persons = _persons(con, force_id, period, filters, skip="")
     key = ETHNICITY_BASES[filters.ethnicity]
-    strip = persons.is_removal_of_more_than_outer_clothing.fill_null(False)
-    cells = (
-        persons.group_by(persons[key].name("group"))
-        .agg(
-            of_searches=persons.count(),
-            section_60=(persons.legislation_code == SECTION_60).sum(),
-            strip_search=strip.sum(),
-            strip_unknown=persons.is_removal_of_more_than_outer_clothing.isnull().sum(),
-        )
-        .execute()
+    matched = matching_cells(cube.cells, filters)
+    matched = matched.assign(
+        section_60=matched.searches.where(matched.legislation_code == SECTION_60, 0)
     )
+    cells = counts_by(matched, key, ("searches", "section_60", "strip_search", "strip_unknown"))
+    cells = cells.reset_index().rename(columns={key: "group", "searches": "of_searches"})
+    cells = cells.astype({"group": str})
     groups = [*ss.GROUPS, ss.NOT_STATED]
     cells = pd.DataFrame({"group": groups}).merge(cells, on="group", how="left").fillna(0)
     numbers = ["of_searches", "section_60", "strip_search", "strip_unknown"]
@@ -223,6 +223,6 @@ def thorough_searches(
         definition=THOROUGH_DEFINITION.format(basis=basis, level=confidence),
         table=table.reset_index(drop=True),
         caveats=caveats,
-        is_synthetic=sc.is_synthetic,
+        is_synthetic=cube.is_synthetic,
         meta={"force_id": force_id, "period": period.label, "filters": asdict(filters)},
     )

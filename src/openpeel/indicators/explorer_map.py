@@ -16,7 +16,7 @@ import pandas as pd
 from openpeel.calendar import Period
 from openpeel.indicators import stop_search as ss
 from openpeel.indicators.crime import street_rows
-from openpeel.indicators.explorer import FILTER_COLUMNS, NOT_RECORDED, ExplorerFilters
+from openpeel.indicators.explorer_filters import ExplorerFilters, matching
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.boundaries import Boundaries, area_of_points
 from openpeel.stats.hexbin import hex_cells
@@ -34,10 +34,7 @@ def _search_points(con: Any, force_id: str, period: Period, filters: ExplorerFil
     """Matching person searches per published coordinate: ``latitude, longitude, searches``
     (a missing coordinate is one row of NaN)."""
     sc = ss.scope(con, period, force_id)
-    persons = ss.person_searches_expr(ss.stop_searches_table(con, sc), sc)
-    for name, value in filters.active().items():
-        column = persons[FILTER_COLUMNS[name]]
-        persons = persons.filter(column.isnull() if value == NOT_RECORDED else column == value)
+    persons = matching(ss.person_searches_expr(ss.stop_searches_table(con, sc), sc), filters)
     points = persons.group_by(["latitude", "longitude"]).agg(searches=persons.count()).execute()
     return sc, points
 

@@ -1,6 +1,9 @@
-"""The roles a signed-in user may hold, in the order of the menu (an anonymous visitor is the
-public and sees aggregates only). Plain data with no imports, so that the command line's
-``--help`` can offer them without loading the database layer."""
+"""The roles a scrutiny user may hold, in the order of the menu.
+
+Kept apart from the models so that the command line can offer them as choices without loading
+SQLAlchemy (``openpeel --help`` stays light); an anonymous visitor is the public and sees
+aggregates only.
+"""
 
 from __future__ import annotations
 
