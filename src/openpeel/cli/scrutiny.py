@@ -18,6 +18,7 @@ from openpeel.cli.options import DATABASE_URL, DEFAULT_FORCE, force_option
 from openpeel.cli.output import FORMAT, Context, as_rows, console, emit, plain_text, user_errors
 from openpeel.errors import UserInputError
 from openpeel.provenance import SYNTHETIC_MARK
+from openpeel.scrutiny.roles import ROLES
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -39,14 +40,6 @@ upgrade = library("database.migrate", "upgrade")
 
 #: The choices of options, written here so that ``--help`` imports no SQLAlchemy (a test checks
 #: each equals the library's own).
-ROLES = (
-    "administrator",
-    "panel_coordinator",
-    "panel_member",
-    "force_liaison",
-    "analyst",
-    "auditor",
-)
 DESIGNS = ("simple", "stratified")  # scrutiny.sampling.DESIGNS
 STRATA_HELP = (  # scrutiny.sampling.STRATA_HELP
     "s60, strip_search, under_18, nfa, ethnic_group:<white|black|asian|mixed|other>, rest"

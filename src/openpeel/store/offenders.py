@@ -26,7 +26,7 @@ import pyarrow as pa
 
 from openpeel.config import Where, workspace_for
 from openpeel.errors import SourceFormatError
-from openpeel.provenance import is_synthetic_label
+from openpeel.provenance import is_synthetic_label, marker_snapshot, read_marker
 from openpeel.reference.forces import force as lookup_force
 from openpeel.sources.internal_extract import (
     ExtractCounts,
@@ -36,7 +36,6 @@ from openpeel.sources.internal_extract import (
 )
 from openpeel.sources.offenders import (
     EXTRACT_FILES,
-    MARKER_FILE,
     OFFENDERS,
     REFERS_TO_OFFENDERS,
 )
@@ -44,7 +43,6 @@ from openpeel.store.commit import commit, load_lock
 from openpeel.store.force_extract import (
     ExtractLoadSummary,
     logged_files,
-    read_marker,
     read_stored,
     read_stored_rejects,
     stage_reads,
@@ -107,8 +105,7 @@ class OffenderLoadReport(ExtractLoadSummary):
 def _snapshot_label(marker: dict[str, Any] | None, as_at: date) -> str:
     if marker is None:
         return f"offenders-{as_at.isoformat()}"
-    label = str(marker.get("snapshot") or "")
-    return label if is_synthetic_label(label) else "synthetic-unknown"
+    return marker_snapshot(marker)
 
 
 def read_extract(folder: Path | str) -> tuple[dict[str, ExtractRead], list[str]]:
@@ -159,7 +156,7 @@ def load_offender_extract(
     lookup_force(force_id)  # UnknownIdError (a UserInputError) names the nearest ids
     folder = Path(folder)
     reads, absent = read_extract(folder)
-    marker = read_marker(folder, MARKER_FILE)
+    marker = read_marker(folder)
     if as_at is None and marker and marker.get("as_at"):
         as_at = date.fromisoformat(str(marker["as_at"]))
     as_at = as_at or _extract_as_at(reads)
