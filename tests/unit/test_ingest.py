@@ -379,3 +379,32 @@ def test_loading_police_files_does_not_import_pandas() -> None:
         [sys.executable, "-c", script], check=True, capture_output=True, text=True
     )
     assert done.stdout.strip() == "False"
+
+
+def test_a_scan_that_interleaves_files_is_read_again_a_file_at_a_time(
+    tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should the scan ever hand over a file's rows apart, the batch is read a file at a time."""
+    from openpeel.store import ingest as ingest_module
+
+    cut = ingest_module._runs
+
+    def interleaved(batch):  # the first file's last row moved behind the next file's rows
+        runs = cut(batch)
+        if len(runs) < 2 or runs[0][1].num_rows < 2:
+            return runs
+        (path, rows), rest = runs[0], runs[1:]
+        head, tail = rows.slice(0, rows.num_rows - 1), rows.slice(rows.num_rows - 1)
+        return [(path, head), *rest, (path, tail)]
+
+    monkeypatch.setattr(ingest_module, "_runs", interleaved)
+    good = _ss("2020-01-01T10:00:00+00:00", "White - Irish")
+    write_police_csv(tmp_path, "2020-01-essex-stop-and-search.csv", [good] * 3)
+    write_police_csv(tmp_path, "2020-01-kent-stop-and-search.csv", [good] * 2)
+    report = openpeel.ingest([tmp_path], data_dir)
+    assert {f.force_id: (f.status, f.rows_loaded) for f in report.files} == {
+        "essex": ("loaded", 3),
+        "kent": ("loaded", 2),
+    }
+    rows = _table(data_dir, "stop_searches").groupby("force_id").source_row.apply(sorted)
+    assert rows.to_dict() == {"essex": [1, 2, 3], "kent": [1, 2]}
