@@ -13,6 +13,7 @@ import click
 
 from openpeel.cli.options import DATABASE_URL, FORCE_ID, force_option
 from openpeel.cli.output import FORMAT, Context, console, emit, emit_result, user_errors
+from openpeel.cli.pages import prepare_pages
 
 
 @click.group("audit")
@@ -32,6 +33,7 @@ def load(obj: Context, folder: Path, force_id: str, snapshot: str | None, fmt: s
 
     with user_errors():
         report = load_crime_recording_extract(folder, force_id, obj.data_dir, snapshot)
+    prepare_pages(obj.workspace)
     if fmt == "json":
         click.echo(json.dumps(report.as_dict(), default=str, indent=2))
         return

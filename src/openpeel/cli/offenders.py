@@ -13,6 +13,7 @@ import click
 
 from openpeel.cli.options import FORCE_ID
 from openpeel.cli.output import FORMAT, Context, console, emit, emit_result, plain_text, user_errors
+from openpeel.cli.pages import prepare_pages
 
 FORCE = click.option(
     "--force",
@@ -82,6 +83,7 @@ def load(
         report = load_offender_extract(
             folder, force_id, obj.data_dir, _day(as_at, "--as-at"), snapshot
         )
+    prepare_pages(obj.workspace)
     if fmt == "json":
         click.echo(json.dumps(report.as_dict(), default=str, indent=2))
         return
