@@ -16,16 +16,12 @@ import pytest
 
 import openpeel
 from openpeel.calendar import Period
-from openpeel.database.engine import make_engine
-from openpeel.database.migrate import upgrade
 from openpeel.exports import strip_notes
 from openpeel.indicators.explorer import ExplorerFilters, explore
 from openpeel.reference.peel_framework import framework_for
 from openpeel.report.panels import BUILDERS
-from openpeel.web import public_data
-from openpeel.web.app import create_app
 from tests.scrutiny.server import serve
-from tests.unit.report_lake import END, FORCE, START, shared_lake
+from tests.unit.report_lake import END, FORCE, START, lake_app, shared_lake
 
 QS = f"force={FORCE}&from={START}&to={END}"
 PERIOD = Period.from_months(START, END)
@@ -49,12 +45,8 @@ def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def site(lake: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app over the small synthetic lake, served on 127.0.0.1."""
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('public-db') / 'web.db'}")
-    upgrade(engine)
-    public_data.clear_cache()
-    with serve(create_app(engine=engine, data_dir=lake)) as base:
+    with lake_app(lake, tmp_path_factory, "public-db") as app, serve(app) as base:
         yield base
-    engine.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ from openpeel.indicators.explorer_cube import explorer_cube
 from openpeel.web import public_data
 from openpeel.web.app import create_app
 from openpeel.web.explorer_charts import explorer_charts
-from tests.unit.report_lake import END, FORCE, START, shared_lake
+from tests.unit.report_lake import END, FORCE, START, lake_app, shared_lake
 
 QS = f"force={FORCE}&from={START}&to={END}&sex=male"
 PERIOD = Period.from_months(START, END)
@@ -38,12 +38,8 @@ def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def client(lake: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('db') / 'web.db'}")
-    upgrade(engine)
-    public_data.clear_cache()
-    with TestClient(create_app(engine=engine, data_dir=lake)) as c:
+    with lake_app(lake, tmp_path_factory) as app, TestClient(app) as c:
         yield c
-    engine.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -153,3 +153,25 @@ def test_pdf_opens_with_the_summary_then_one_page_per_area(report: Report, tmp_p
     out = tmp_path / "report.pdf"
     document.write_pdf(str(out))
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_a_stored_period_is_read_from_the_stored_views(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A whole financial year is kept in the stored views by its first report (or by the
+    loads, for the default period): the next report reads it without querying the lake, and
+    says the same."""
+    import openpeel
+
+    lake = shared_lake(tmp_path_factory)
+    period = Period.financial_year("2021/22")
+    first = build_report(lake, FORCE, period)
+
+    def no_lake(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the report queried the lake instead of reading the stored views")
+
+    monkeypatch.setattr(openpeel, "connect", no_lake)
+    again = build_report(lake, FORCE, period)
+    again.generated_at = first.generated_at
+    assert render_html(again) == render_html(first)
+    assert any(not p.unavailable for p in again.panels())

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Date, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from openpeel.database.base import Base, utcnow
+from openpeel.database.columns import Created, FrameworkScoped, Keyed
 
 EVIDENCE_FINDINGS = ("met", "not_met", "uncertain")
 GRADE_KINDS = ("recorded", "assessor")
@@ -36,15 +37,12 @@ GRADERS = ("administrator",)
 ASSESS_READERS = ("administrator", "analyst", "panel_coordinator", "force_liaison")
 
 
-class Evidence(Base):
+class Evidence(Base, Keyed, FrameworkScoped):
     """Evidence that is not data, for one characteristic of one force."""
 
     __tablename__ = "assess_evidence"
     __table_args__ = (Index("ix_assess_evidence_force", "force_id", "framework_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    force_id: Mapped[str] = mapped_column(String(64))
-    framework_id: Mapped[str] = mapped_column(String(32))
     characteristic_id: Mapped[str] = mapped_column(String(32))
     finding: Mapped[str] = mapped_column(String(16))
     kind: Mapped[str] = mapped_column(String(100))
@@ -56,15 +54,12 @@ class Evidence(Base):
     added_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class AreaGrade(Base):
+class AreaGrade(Base, Keyed, FrameworkScoped):
     """A grade given by a person: recorded (the inspectorate's) or an assessor's."""
 
     __tablename__ = "assess_grades"
     __table_args__ = (Index("ix_assess_grades_force", "force_id", "framework_id", "area_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    force_id: Mapped[str] = mapped_column(String(64))
-    framework_id: Mapped[str] = mapped_column(String(32))
     area_id: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(16))
     grade: Mapped[str] = mapped_column(String(32))
@@ -76,15 +71,12 @@ class AreaGrade(Base):
     set_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class Improvement(Base):
+class Improvement(Base, Keyed, FrameworkScoped, Created):
     """An area for improvement, cause of concern or recommendation, tracked to closure."""
 
     __tablename__ = "improvements"
     __table_args__ = (Index("ix_improvements_force", "force_id", "status"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    force_id: Mapped[str] = mapped_column(String(64))
-    framework_id: Mapped[str] = mapped_column(String(32))
     area_id: Mapped[str] = mapped_column(String(64))
     characteristic_id: Mapped[str] = mapped_column(String(32), default="")
     kind: Mapped[str] = mapped_column(String(32))
@@ -99,16 +91,14 @@ class Improvement(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("improvements.id"), nullable=True)
     closure_evidence: Mapped[str] = mapped_column(Text, default="")
     closed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     created_by_name: Mapped[str] = mapped_column(String(200), default="")
 
 
-class ImprovementAction(Base):
+class ImprovementAction(Base, Keyed, Created):
     """One action of an improvement."""
 
     __tablename__ = "improvement_actions"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     improvement_id: Mapped[int] = mapped_column(
         ForeignKey("improvements.id", ondelete="CASCADE"), index=True
     )
@@ -116,15 +106,13 @@ class ImprovementAction(Base):
     owner: Mapped[str] = mapped_column(String(200), default="")
     due_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     status: Mapped[str] = mapped_column(String(16), default="planned")
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class ImprovementChange(Base):
+class ImprovementChange(Base, Keyed):
     """One change to an improvement or one of its actions: who, when, field, before, after."""
 
     __tablename__ = "improvement_history"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     improvement_id: Mapped[int] = mapped_column(
         ForeignKey("improvements.id", ondelete="CASCADE"), index=True
     )

@@ -80,6 +80,11 @@ def _characteristic(framework_id: str, characteristic_id: str) -> Any:
     raise UserInputError(f"{framework_id} has no characteristic {characteristic_id!r} in its rules")
 
 
+def _oldest_first(session: Session, model: Any, *conditions: Any) -> list[Any]:
+    """The rows of ``model`` meeting every condition, in the order they were added."""
+    return list(session.scalars(select(model).where(*conditions).order_by(model.id)))
+
+
 def _text(value: Any) -> str | None:
     if value is None:
         return None
@@ -216,25 +221,14 @@ def latest_grades(
     session: Session, force_id: str, framework_id: str
 ) -> dict[tuple[str, str], AreaGrade]:
     """The latest grade per (area, kind)."""
-    out: dict[tuple[str, str], AreaGrade] = {}
-    query = (
-        select(AreaGrade)
-        .where(AreaGrade.force_id == force_id, AreaGrade.framework_id == framework_id)
-        .order_by(AreaGrade.id)
-    )
-    for g in session.scalars(query):
-        out[(g.area_id, g.kind)] = g
-    return out
+    return {(g.area_id, g.kind): g for g in grade_history(session, force_id, framework_id)}
 
 
 def grade_history(session: Session, force_id: str, framework_id: str) -> list[AreaGrade]:
     """Every grade set, oldest first."""
-    query = (
-        select(AreaGrade)
-        .where(AreaGrade.force_id == force_id, AreaGrade.framework_id == framework_id)
-        .order_by(AreaGrade.id)
+    return _oldest_first(
+        session, AreaGrade, AreaGrade.force_id == force_id, AreaGrade.framework_id == framework_id
     )
-    return list(session.scalars(query))
 
 
 def record_published_grades(
@@ -530,22 +524,16 @@ def improvements(
 
 def actions(session: Session, improvement_id: int) -> list[ImprovementAction]:
     """The actions of an improvement, oldest first."""
-    query = (
-        select(ImprovementAction)
-        .where(ImprovementAction.improvement_id == improvement_id)
-        .order_by(ImprovementAction.id)
+    return _oldest_first(
+        session, ImprovementAction, ImprovementAction.improvement_id == improvement_id
     )
-    return list(session.scalars(query))
 
 
 def history(session: Session, improvement_id: int) -> list[ImprovementChange]:
     """Every change to an improvement, oldest first."""
-    query = (
-        select(ImprovementChange)
-        .where(ImprovementChange.improvement_id == improvement_id)
-        .order_by(ImprovementChange.id)
+    return _oldest_first(
+        session, ImprovementChange, ImprovementChange.improvement_id == improvement_id
     )
-    return list(session.scalars(query))
 
 
 def as_row(imp: Improvement) -> dict[str, Any]:

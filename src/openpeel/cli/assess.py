@@ -14,7 +14,7 @@ import click
 
 from openpeel.calendar import Period
 from openpeel.cli.lazy import library, library_module
-from openpeel.cli.options import DATABASE_URL, FORCE_ID, PERIOD
+from openpeel.cli.options import DATABASE_URL, DEFAULT_FORCE, PERIOD, force_option
 from openpeel.cli.output import FORMAT, Context, console, emit, plain_text, user_errors
 from openpeel.errors import SourceFormatError, UserInputError
 from openpeel.exports import note_lines
@@ -106,14 +106,7 @@ ASSESS_CAVEAT = (
 
 
 @click.command("assess")
-@click.option(
-    "--force",
-    "force_id",
-    type=FORCE_ID,
-    required=True,
-    metavar="FORCE",
-    help="data.police.uk force id, e.g. west-midlands.",
-)
+@force_option()
 @PERIOD
 @PERIOD_FRAMEWORK
 @click.option(
@@ -190,7 +183,7 @@ def afi_group() -> None:
 
 
 @afi_group.command("add")
-@click.option("--force", "force_id", type=FORCE_ID, required=True, metavar="FORCE")
+@force_option()
 @click.option("--area", "area_id", required=True, help="Area id, e.g. victims.")
 @click.option("--title", default="", help="What must improve (default: from the characteristic).")
 @click.option(
@@ -270,7 +263,7 @@ def afi_add(
 
 
 @afi_group.command("list")
-@click.option("--force", "force_id", type=FORCE_ID, default=None, metavar="FORCE")
+@force_option(required=False)
 @click.option(
     "--status",
     type=click.Choice(["active", "open", "in_progress", "closed"]),
@@ -331,14 +324,7 @@ def afi_show(obj: Context, improvement_id: int, database_url: str | None, fmt: s
 
 
 @afi_group.command("published")
-@click.option(
-    "--force",
-    "force_id",
-    type=FORCE_ID,
-    default="west-midlands",
-    show_default=True,
-    metavar="FORCE",
-)
+@force_option(default=DEFAULT_FORCE)
 @BY
 @DATABASE_URL
 @FORMAT
@@ -504,7 +490,7 @@ def grade_group() -> None:
 
 
 @grade_group.command("set")
-@click.option("--force", "force_id", type=FORCE_ID, required=True, metavar="FORCE")
+@force_option()
 @click.option("--area", "area_id", required=True)
 @click.option("--grade", required=True)
 @click.option("--reason", required=True)
@@ -551,7 +537,7 @@ def evidence_group() -> None:
 
 
 @evidence_group.command("add")
-@click.option("--force", "force_id", type=FORCE_ID, required=True, metavar="FORCE")
+@force_option()
 @click.option("--characteristic", "characteristic_id", required=True)
 @click.option("--finding", type=click.Choice(["met", "not_met", "uncertain"]), required=True)
 @click.option("--kind", required=True, help="e.g. file review, inspection finding, document.")
@@ -605,7 +591,7 @@ def evidence_add(
 
 
 @evidence_group.command("list")
-@click.option("--force", "force_id", type=FORCE_ID, required=True, metavar="FORCE")
+@force_option()
 @FRAMEWORK
 @DATABASE_URL
 @FORMAT

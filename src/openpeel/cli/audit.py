@@ -11,8 +11,22 @@ from typing import Any
 
 import click
 
-from openpeel.cli.options import DATABASE_URL, FORCE_ID, force_option
-from openpeel.cli.output import FORMAT, Context, console, emit, emit_result, user_errors
+from openpeel.cli.options import (
+    CONFIDENCE,
+    DATABASE_URL,
+    force_option,
+    setting_option,
+    synthetic_extract,
+)
+from openpeel.cli.output import (
+    FORMAT,
+    Context,
+    console,
+    emit,
+    emit_extract_load,
+    emit_result,
+    user_errors,
+)
 from openpeel.cli.pages import prepare_pages
 
 
@@ -34,39 +48,16 @@ def load(obj: Context, folder: Path, force_id: str, snapshot: str | None, fmt: s
     with user_errors():
         report = load_crime_recording_extract(folder, force_id, obj.data_dir, snapshot)
     prepare_pages(obj.workspace)
-    if fmt == "json":
-        click.echo(json.dumps(report.as_dict(), default=str, indent=2))
-        return
-    rows = [
-        {
-            "file": f.source_file,
-            "table": f.table_name,
-            "rows_read": f.rows_read,
-            "rows_loaded": f.rows_loaded,
-            "rows_rejected": f.rows_rejected,
-            "rows_replaced": report.rows_replaced.get(f.table_name, 0),
-            "first_reasons": "; ".join(f.first_reasons),
-        }
-        for f in report.files
-    ]
-    emit(rows, fmt, title=f"Crime recording extract for {force_id} ({report.snapshot})")
+    emit_extract_load(
+        report, fmt, f"Crime recording extract for {force_id} ({report.snapshot})", True
+    )
     if report.is_synthetic and fmt == "table":
         console.print("[bold yellow]SYNTHETIC DATA[/]: this extract is not a real force's.")
 
 
 @click.command("crime-recording")
-@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
-@click.option(
-    "--force",
-    "force_id",
-    type=FORCE_ID,
-    default="west-midlands",
-    show_default=True,
-    metavar="FORCE",
-)
-@click.option("--from", "start", default="2021-04", show_default=True, metavar="YYYY-MM")
-@click.option("--to", "end", default="2021-09", show_default=True, metavar="YYYY-MM")
-@click.option("--seed", default=1, show_default=True, type=click.IntRange(0, 2**31 - 1))
+@synthetic_extract("2021-04", "2021-09")
+@setting_option("--seed", click.IntRange(0, 2**31 - 1), 1)
 @click.option(
     "--incidents", default=20_000, show_default=True, type=click.IntRange(10, 2_000_000),
     help="Incidents opened over the period.",
@@ -227,9 +218,7 @@ def _strata_rows(audit: Any) -> list[dict[str, Any]]:
 
 @audit_group.command("status")
 @click.argument("audit_id", type=int, required=False)
-@click.option(
-    "--force", "force_id", type=FORCE_ID, default=None, metavar="FORCE", help="Only this force."
-)
+@force_option(required=False, help="Only this force.")
 @FORMAT
 @DATABASE_URL
 @click.pass_obj
@@ -282,7 +271,7 @@ def status(
 
 @audit_group.command("estimate")
 @click.argument("audit_id", type=int)
-@click.option("--confidence", default=0.95, show_default=True, type=click.FloatRange(0.5, 0.999))
+@CONFIDENCE
 @FORMAT
 @DATABASE_URL
 @click.pass_obj

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from openpeel.calendar import Period
-from openpeel.cli.options import FORCE_ID, PERIOD, force_option
+from openpeel.cli.options import PERIOD, choice_option, force_option, synthetic_extract
 from openpeel.cli.output import FORMAT, Context, console, emit, emit_result, plain_text, user_errors
 from openpeel.cli.pages import prepare_pages
 from openpeel.errors import DataUnavailableError, UserInputError
@@ -165,13 +165,9 @@ def _force_export_import(name: str, loader: str, help_text: str) -> click.Comman
 
     command.__doc__ = help_text
     decorated = click.argument("file", type=click.Path(path_type=Path))(
-        click.option(
-            "--force",
-            "force_id",
-            type=FORCE_ID,
-            required=True,
-            help="The force the export belongs to.",
-        )(COLUMNS(SNAPSHOT(FORMAT(click.pass_obj(command)))))
+        force_option(help="The force the export belongs to.")(
+            COLUMNS(SNAPSHOT(FORMAT(click.pass_obj(command))))
+        )
     )
     return calls_group.command(name)(decorated)
 
@@ -191,19 +187,15 @@ import_incidents = _force_export_import(
 @calls_group.command("performance")
 @force_option(multiple=True, help="Force id (repeatable); none: all.")
 @PERIOD
-@click.option(
+@choice_option(
     "--source",
-    type=click.Choice(["published", "log"]),
-    default="published",
-    show_default=True,
-    help="Published monthly 999 figures, or the force's call log.",
+    ["published", "log"],
+    "Published monthly 999 figures, or the force's call log.",
 )
-@click.option(
+@choice_option(
     "--by",
-    type=click.Choice(["month", "weekday", "hour"]),
-    default="month",
-    show_default=True,
-    help="With --source log: group by month, weekday or hour of the day.",
+    ["month", "weekday", "hour"],
+    "With --source log: group by month, weekday or hour of the day.",
 )
 @click.option(
     "--line",
@@ -294,13 +286,7 @@ def performance(
     type=click.Path(path_type=Path),
     help="With --from-log: a CSV of weekday,hour,staff to compare with (docs/calls.md).",
 )
-@click.option(
-    "--line",
-    type=click.Choice(["999", "101", "chat"]),
-    default="999",
-    show_default=True,
-    help="With --from-log: which line to staff.",
-)
+@choice_option("--line", ["999", "101", "chat"], "With --from-log: which line to staff.")
 @click.option("--columns", "columns", multiple=True, metavar="FIELD=HEADER",
               help="With --from-log: header mapping, as for import-log.")  # fmt: skip
 @FORMAT
@@ -381,10 +367,7 @@ def staffing(
 
 
 @calls_group.command("synth")
-@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--force", "force_id", type=FORCE_ID, default="west-midlands", show_default=True)
-@click.option("--from", "start", default="2021-11", show_default=True, metavar="YYYY-MM")
-@click.option("--to", "end", default="2023-06", show_default=True, metavar="YYYY-MM")
+@synthetic_extract("2021-11", "2023-06")
 @click.option("--seed", default="1", show_default=True, metavar="N")
 @click.option(
     "--scale",

@@ -17,7 +17,7 @@ from openpeel.calendar import Period
 from openpeel.cli.audit import synth_crime_recording
 from openpeel.cli.lazy import library
 from openpeel.cli.offenders import synth_offenders
-from openpeel.cli.options import FORCE_ID
+from openpeel.cli.options import force_option, setting_option, synthetic_extract
 from openpeel.cli.output import (
     FORMAT,
     Context,
@@ -89,9 +89,7 @@ def kind_rows(report: IngestReport, fmt: str) -> list[dict[str, Any]]:
 
 @click.command("ingest")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--force", "force_ids", type=FORCE_ID, multiple=True, help="Load only this force (repeatable)."
-)
+@force_option(multiple=True, help="Load only this force (repeatable).")
 @click.option("--from", "start", metavar="YYYY-MM", help="First month to load.")
 @click.option("--to", "end", metavar="YYYY-MM", help="Last month to load.")
 @click.option("--snapshot", help="Label the load with this vintage (YYYY-MM) instead of guessing.")
@@ -213,19 +211,9 @@ def synth_group() -> None:
 
 
 @synth_group.command("police-uk")
-@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
-@click.option(
-    "--force",
-    "force_ids",
-    type=FORCE_ID,
-    multiple=True,
-    default=["west-midlands"],
-    show_default=True,
-)
-@click.option("--from", "start", default="2021-04", show_default=True, metavar="YYYY-MM")
-@click.option("--to", "end", default="2022-03", show_default=True, metavar="YYYY-MM")
-@click.option("--seed", default=1, show_default=True, type=int)
-@click.option("--scale", default=1.0, show_default=True, type=float, help="Multiply volumes.")
+@synthetic_extract("2021-04", "2022-03", multiple_forces=True)
+@setting_option("--seed", int, 1)
+@setting_option("--scale", float, 1.0, "Multiply volumes.")
 @click.option("--missing-month", multiple=True, metavar="YYYY-MM", help="Leave a month out.")
 @click.option("--legacy-vocabulary", is_flag=True, help="Use the pre-2020 PACE-coded labels.")
 def synth_command(
@@ -275,7 +263,7 @@ synth_group.add_command(synth_crime_recording, "crime-recording")
 @click.command("fetch")
 @click.option("--month", required=True, metavar="YYYY-MM", help="Month to download.")
 @click.option("--api", is_flag=True, help="Pull stop and search from the API instead.")
-@click.option("--force", "force_id", type=FORCE_ID, help="Force id (with --api).")
+@force_option(required=False, help="Force id (with --api).")
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -317,8 +305,8 @@ def fetch_command(
 
 
 @click.command("demo")
-@click.option("--seed", default=1, show_default=True, type=int)
-@click.option("--scale", default=1.0, show_default=True, type=float)
+@setting_option("--seed", int, 1)
+@setting_option("--scale", float, 1.0)
 @click.option(
     "--rebuild",
     is_flag=True,

@@ -4,25 +4,32 @@ offenders``, the same generator)."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
-from openpeel.cli.options import FORCE_ID
-from openpeel.cli.output import FORMAT, Context, console, emit, emit_result, plain_text, user_errors
+from openpeel.cli.options import (
+    CONFIDENCE,
+    DEFAULT_FORCE,
+    choice_option,
+    force_option,
+    setting_option,
+    synthetic_extract,
+)
+from openpeel.cli.output import (
+    FORMAT,
+    Context,
+    console,
+    emit_extract_load,
+    emit_result,
+    plain_text,
+    user_errors,
+)
 from openpeel.cli.pages import prepare_pages
 
-FORCE = click.option(
-    "--force",
-    "force_id",
-    type=FORCE_ID,
-    default="west-midlands",
-    show_default=True,
-    help="Force id (see docs/forces or 'openpeel status').",
-)
+FORCE = force_option(default=DEFAULT_FORCE, help="Force id (see docs/forces or 'openpeel status').")
 AS_AT = click.option(
     "--as-at",
     "as_at",
@@ -31,9 +38,6 @@ AS_AT = click.option(
 )
 START = click.option(
     "--from", "start", metavar="YYYY-MM", help="First month shown (default: first activity)."
-)
-CONFIDENCE = click.option(
-    "--confidence", default=0.95, show_default=True, type=click.FloatRange(0.5, 0.999)
 )
 
 
@@ -84,21 +88,7 @@ def load(
             folder, force_id, obj.data_dir, _day(as_at, "--as-at"), snapshot
         )
     prepare_pages(obj.workspace)
-    if fmt == "json":
-        click.echo(json.dumps(report.as_dict(), default=str, indent=2))
-        return
-    rows = [
-        {
-            "file": f.source_file,
-            "table": f.table_name,
-            "rows_read": f.rows_read,
-            "rows_loaded": f.rows_loaded,
-            "rows_rejected": f.rows_rejected,
-            "rows_replaced": report.rows_replaced.get(f.table_name, 0),
-        }
-        for f in report.files
-    ]
-    emit(rows, fmt, title=f"Offender extract for {force_id} as at {report.as_at}")
+    emit_extract_load(report, fmt, f"Offender extract for {force_id} as at {report.as_at}")
     if fmt == "table":
         for f in report.files:
             for reason in f.first_reasons:
@@ -145,12 +135,10 @@ def caseload_command(
 @FORCE
 @AS_AT
 @START
-@click.option(
+@choice_option(
     "--risk",
-    type=click.Choice(["all", "very_high", "high", "medium", "low", "each"]),
-    default="all",
-    show_default=True,
-    help="Risk level to show ('each': every level and all).",
+    ["all", "very_high", "high", "medium", "low", "each"],
+    "Risk level to show ('each': every level and all).",
 )
 @CONFIDENCE
 @FORMAT
@@ -175,8 +163,12 @@ def overdue_command(
 @FORCE
 @AS_AT
 @click.option("--target", metavar="YYYY-MM-DD", help="Clear the backlog by (default: +6 months).")
-@click.option("--window", default=6, show_default=True, type=click.IntRange(3, 36),
-              help="Recent months the clearance and capacity are measured over.")  # fmt: skip
+@setting_option(
+    "--window",
+    click.IntRange(3, 36),
+    6,
+    "Recent months the clearance and capacity are measured over.",
+)
 @CONFIDENCE
 @FORMAT
 @click.pass_obj
@@ -232,11 +224,8 @@ _simple("per-100k", "per_100k_residents", "Registered offenders per 100,000 resi
 
 
 @click.command("offenders")
-@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
-@FORCE
-@click.option("--from", "start", default="2021-04", show_default=True, metavar="YYYY-MM")
-@click.option("--to", "end", default="2024-03", show_default=True, metavar="YYYY-MM")
-@click.option("--seed", default=1, show_default=True, type=int)
+@synthetic_extract("2021-04", "2024-03")
+@setting_option("--seed", int, 1)
 @click.option(
     "--offenders", "size", default=1500, show_default=True, type=click.IntRange(10, 100_000),
     help="Registered offenders at the start.",

@@ -9,7 +9,8 @@ their names, metavars, help and defaults the same everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -86,16 +87,96 @@ def chosen_period(
 
 
 def force_option(
-    required: bool = True, multiple: bool = False, help: str = FORCE_HELP
+    required: bool = True,
+    multiple: bool = False,
+    help: str = FORCE_HELP,
+    default: str | None = None,
 ) -> Callable[[F], F]:
-    """``--force``: one force id (``force_id``) or, with ``multiple``, several (``force_ids``)."""
+    """``--force``: one force id (``force_id``) or, with ``multiple``, several (``force_ids``);
+    with a ``default`` (shown in ``--help``) the option may be left out."""
     if multiple:
         return click.option(
-            "--force", "force_ids", multiple=True, metavar="FORCE", type=FORCE_ID, help=help
+            "--force",
+            "force_ids",
+            multiple=True,
+            metavar="FORCE",
+            type=FORCE_ID,
+            help=help,
+            default=() if default is None else (default,),
+            show_default=default is not None,
         )
     return click.option(
-        "--force", "force_id", required=required, metavar="FORCE", type=FORCE_ID, help=help
+        "--force",
+        "force_id",
+        required=required and default is None,
+        metavar="FORCE",
+        type=FORCE_ID,
+        help=help,
+        default=default,
+        show_default=default is not None,
     )
+
+
+def setting_option(
+    name: str, type: Any, default: Any, help: str | None = None, dest: str | None = None
+) -> Callable[[F], F]:
+    """``name`` (passed as ``dest`` when given): a value of ``type`` with a ``default`` that
+    ``--help`` shows."""
+    declarations = (name,) if dest is None else (name, dest)
+    return click.option(*declarations, type=type, default=default, show_default=True, help=help)
+
+
+def choice_option(
+    name: str, choices: Iterable[str], help: str, default: str | None = None
+) -> Callable[[F], F]:
+    """``name``: one of ``choices``; ``default`` (the first choice unless given) shown in
+    ``--help``."""
+    listed = list(choices)
+    return setting_option(
+        name, click.Choice(listed), listed[0] if default is None else default, help
+    )
+
+
+def confidence_option(
+    name: str = "--confidence",
+    help: str = "Confidence level of the intervals.",
+    default: float = 0.95,
+) -> Callable[[F], F]:
+    """A level between 0.5 and 0.999 (``--confidence`` of the intervals, or a target share),
+    ``default`` shown in ``--help``."""
+    return setting_option(name, click.FloatRange(0.5, 0.999), default, help)
+
+
+#: ``--confidence`` of the intervals a command prints.
+CONFIDENCE = confidence_option()
+
+
+#: The force of the commands that have a default one (the demo's force, with published grades).
+DEFAULT_FORCE = "west-midlands"
+
+
+def synthetic_extract(
+    start: str, end: str | None = None, multiple_forces: bool = False
+) -> Callable[[F], F]:
+    """What every ``openpeel synth ...`` command takes: ``OUT`` (the folder written),
+    ``--force`` (default West Midlands; repeatable with ``multiple_forces``) and the months
+    written, ``--from`` and (unless ``end`` is None) ``--to``, defaults shown."""
+    options: list[Callable[[F], F]] = [
+        click.argument("out", type=click.Path(file_okay=False, path_type=Path)),
+        force_option(multiple=multiple_forces, default=DEFAULT_FORCE, help="Force id."),
+        click.option("--from", "start", default=start, show_default=True, metavar="YYYY-MM"),
+    ]
+    if end is not None:
+        options.append(
+            click.option("--to", "end", default=end, show_default=True, metavar="YYYY-MM")
+        )
+
+    def decorate(func: F) -> F:
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return decorate
 
 
 DATABASE_URL = click.option(

@@ -153,6 +153,29 @@ def emit(
         )
 
 
+def emit_extract_load(report: Any, fmt: str, title: str, with_reasons: bool = False) -> None:
+    """Print what loading a force's extract did: the whole report as JSON, else one row per
+    file (rows read, loaded, rejected and replaced; ``with_reasons``: the first reasons for
+    rejecting rows too)."""
+    if fmt == "json":
+        click.echo(json.dumps(report.as_dict(), default=str, indent=2))
+        return
+    rows = []
+    for f in report.files:
+        row = {
+            "file": f.source_file,
+            "table": f.table_name,
+            "rows_read": f.rows_read,
+            "rows_loaded": f.rows_loaded,
+            "rows_rejected": f.rows_rejected,
+            "rows_replaced": report.rows_replaced.get(f.table_name, 0),
+        }
+        if with_reasons:
+            row["first_reasons"] = "; ".join(f.first_reasons)
+        rows.append(row)
+    emit(rows, fmt, title=title)
+
+
 def as_rows(items: Sequence[Any]) -> list[dict[str, Any]]:
     return [asdict(i) if is_dataclass(i) and not isinstance(i, type) else dict(i) for i in items]
 
@@ -187,24 +210,27 @@ class Context:
         return option or self.workspace.database_url
 
 
-def progress_bar(description: str) -> tuple[Progress, Callable[[int, int], None]]:
-    """A transient Rich progress bar on standard error and its update(done, total) callback."""
+def _progress_display(spinner: bool) -> Progress:
+    """A transient Rich display on standard error: (a spinner,) what is being done, a bar,
+    done of total and the time taken."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
         Progress,
+        ProgressColumn,
+        SpinnerColumn,
         TextColumn,
         TimeElapsedColumn,
     )
 
-    bar = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    )
+    columns: list[ProgressColumn] = [SpinnerColumn()] if spinner else []
+    columns += [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()]
+    return Progress(*columns, TimeElapsedColumn(), console=console, transient=True)
+
+
+def progress_bar(description: str) -> tuple[Progress, Callable[[int, int], None]]:
+    """A transient Rich progress bar on standard error and its update(done, total) callback."""
+    bar = _progress_display(spinner=False)
     task = bar.add_task(description, total=None)
 
     def update(done: int, total: int) -> None:
@@ -242,24 +268,7 @@ def stages(quiet: bool = False) -> Iterator[Stages]:
     if quiet or not console.is_terminal:
         yield Stages(None)
         return
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        SpinnerColumn,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
-    display = Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    )
+    display = _progress_display(spinner=True)
     with display:
         yield Stages(display)
 

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from openpeel.cli.lazy import library, library_module
-from openpeel.cli.options import DATABASE_URL, FORCE_ID
+from openpeel.cli.options import DATABASE_URL, DEFAULT_FORCE, force_option
 from openpeel.cli.output import FORMAT, Context, as_rows, console, emit, plain_text, user_errors
 from openpeel.errors import UserInputError
 from openpeel.provenance import SYNTHETIC_MARK
+from openpeel.scrutiny.roles import ROLES
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -39,14 +40,6 @@ upgrade = library("database.migrate", "upgrade")
 
 #: The choices of options, written here so that ``--help`` imports no SQLAlchemy (a test checks
 #: each equals the library's own).
-ROLES = (
-    "administrator",
-    "panel_coordinator",
-    "panel_member",
-    "force_liaison",
-    "analyst",
-    "auditor",
-)
 DESIGNS = ("simple", "stratified")  # scrutiny.sampling.DESIGNS
 STRATA_HELP = (  # scrutiny.sampling.STRATA_HELP
     "s60, strip_search, under_18, nfa, ethnic_group:<white|black|asian|mixed|other>, rest"
@@ -193,7 +186,7 @@ def panels_group() -> None:
 
 @panels_group.command("add")
 @click.argument("name")
-@click.option("--force", "force_id", type=FORCE_ID, required=True, help="data.police.uk force id.")
+@force_option(help="data.police.uk force id.")
 @DATABASE_URL
 @click.pass_obj
 def panels_add(ctx: Context, name: str, force_id: str, database_url: str | None) -> None:
@@ -291,7 +284,7 @@ def scrutiny_import(
 
 @scrutiny_group.command("synth")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--force", "force_id", type=FORCE_ID, default="west-midlands", show_default=True)
+@force_option(default=DEFAULT_FORCE, help="Force id.")
 @click.option("--from", "start", default="2024-01-01", show_default=True)
 @click.option("--to", "end", default="2024-03-31", show_default=True)
 @click.option("--rows", default=500, show_default=True, type=click.IntRange(0, 1_000_000))

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from openpeel.cli.lazy import library
-from openpeel.cli.options import FORCE_ID, PERIOD, chosen_period, force_option
+from openpeel.cli.options import CONFIDENCE, PERIOD, choice_option, chosen_period, force_option
 from openpeel.cli.output import FORMAT, Context, emit_result, user_errors
 from openpeel.errors import SourceFormatError, UserInputError
 
@@ -53,13 +53,7 @@ def _scope_options(command: Callable[..., Any]) -> Callable[..., Any]:
                 help="Force (data.police.uk id, repeatable); default: every force with data.",
             ),
             PERIOD,
-            click.option(
-                "--confidence",
-                type=click.FloatRange(0.5, 0.999),
-                default=0.95,
-                show_default=True,
-                help="Confidence level of the intervals.",
-            ),
+            CONFIDENCE,
             FORMAT,
         )
     ):
@@ -169,12 +163,8 @@ rates_command = _indicator_command(
     Columns: group, searches, population, months, rate_per_1000, rate_low, rate_high.
     """,
     POPULATION,
-    click.option(
-        "--ethnicity",
-        type=click.Choice(["self_defined", "officer_defined"]),
-        default="self_defined",
-        show_default=True,
-        help="Which recorded ethnicity to group by.",
+    choice_option(
+        "--ethnicity", ["self_defined", "officer_defined"], "Which recorded ethnicity to group by."
     ),
 )
 ratios_command = _indicator_command(
@@ -187,12 +177,10 @@ ratios_command = _indicator_command(
     ratio_bound_high, q_star, ...
     """,
     POPULATION,
-    click.option(
+    choice_option(
         "--method",
-        type=click.Choice(list(METHODS)),
-        default="exact",
-        show_default=True,
-        help="Interval for the ratios: exact conditional, score, or Wald on the log scale.",
+        METHODS,
+        "Interval for the ratios: exact conditional, score, or Wald on the log scale.",
     ),
 )
 s60_command = _indicator_command(
@@ -216,12 +204,10 @@ hit_rate_command = _indicator_command(
     "hit-rate",
     "hit_rate",
     "Outcome test: find rates and odds ratios against White (object-of-search fixed effects).",
-    click.option(
+    choice_option(
         "--positive",
-        type=click.Choice(list(POSITIVES)),
-        default="any_action",
-        show_default=True,
-        help="What counts as a positive outcome: any_action (not no further action), arrest, "
+        POSITIVES,
+        "What counts as a positive outcome: any_action (not no further action), arrest, "
         "or linked (a find: a positive outcome linked to the object of search; refused with "
         "the reason when the force fills the link for some outcomes only).",
     ),
@@ -230,12 +216,8 @@ darkness_command = _indicator_command(
     "darkness",
     "darkness",
     "Veil of darkness: is a group a smaller share of searches after dark?",
-    click.option(
-        "--clock",
-        type=click.Choice(list(CLOCKS)),
-        default="auto",
-        show_default=True,
-        help="How to read published times: infer per force, UTC, or local clock time.",
+    choice_option(
+        "--clock", CLOCKS, "How to read published times: infer per force, UTC, or local clock time."
     ),
 )
 peers_command = _indicator_command(
@@ -254,41 +236,35 @@ BREAKDOWNS = {
 }
 
 
-@stop_search.command("outcomes")
-@_scope_options
-@click.option(
-    "--by",
-    type=click.Choice(list(BREAKDOWNS)),
-    default="group-object",
-    show_default=True,
-    help="Which rows to print: by group; group x object; group x legislation; or every cell "
-    "and margin.",
-)
-@click.pass_obj
-def outcomes_command(
-    obj: Context,
-    force_ids: tuple[str, ...],
-    fy: str | None,
-    start: str | None,
-    end: str | None,
-    confidence: float,
-    fmt: str,
-    by: str,
-) -> None:
-    """Arrest rates (over all searches, the Home Office convention, and over known outcomes),
-    any-action rates and finds (positive outcomes linked to the object) by group, object and
-    legislation."""
-    result = _run(obj, fmt, outcomes, start, end, fy, force_ids, confidence=confidence)
+def outcomes_by(
+    con: Any, period: Any, force_ids: list[str] | None, confidence: float, by: str
+) -> IndicatorResult:
+    """``outcomes`` keeping the rows of the breakdown ``by`` (a key of ``BREAKDOWNS``)."""
+    result = outcomes(con, period, force_ids, confidence=confidence)
     for column in BREAKDOWNS[by]:
         result.table = result.table[result.table[column] == ALL].reset_index(drop=True)
-    _show(result, fmt)
+    return result
+
+
+outcomes_command = _indicator_command(
+    "outcomes",
+    "outcomes_by",
+    """Arrest rates (over all searches, the Home Office convention, and over known outcomes),
+    any-action rates and finds (positive outcomes linked to the object) by group, object and
+    legislation.""",
+    choice_option(
+        "--by",
+        BREAKDOWNS,
+        "Which rows to print: by group; group x object; group x legislation; or every cell "
+        "and margin.",
+        default="group-object",
+    ),
+)
 
 
 @stop_search.command("reconcile")
 @click.argument("official", type=click.Path(path_type=Path))
-@click.option(
-    "--force", "force_id", type=FORCE_ID, required=True, metavar="FORCE_ID", help="The force."
-)
+@force_option(help="The force.")
 @click.option("--fy", required=True, metavar="YYYY/YY", help="Financial year, e.g. 2017/18.")
 @click.option(
     "--population",

@@ -95,17 +95,13 @@ def create_audit(
         recorded_crimes_year=recorded_crimes_year,
         created_by=actor_id,
     )
-    session.add(audit)
-    session.flush()
-    audit_log.record(
+    return audit_log.created(
         session,
         actor_id,
-        "create",
         "crime_audit",
-        audit.id,
+        audit,
         {"force_id": force_id, "title": title, "from": period_from, "to": period_to},
     )
-    return audit
 
 
 def _bounds(audit: CrimeAudit) -> tuple[datetime, datetime]:
@@ -338,9 +334,7 @@ def design_info(audit: CrimeAudit) -> dict[str, Any]:
     return {
         "seed": audit.seed,
         "second_seed": audit.second_seed,
-        "spec": json.loads(audit.spec_json),
-        "frame_size": audit.frame_size,
-        "frame_sha256": audit.frame_sha256,
+        **audit.frame_facts(),
         "drawn_at": audit.drawn_at,
         "records": len(audit.records),
         "second_check_records": sum(r.is_second_check for r in audit.records),

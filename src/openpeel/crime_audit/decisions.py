@@ -119,6 +119,13 @@ def decide(
     values = parse_decision(form)
     role = _role_for(record, auditor)
     existing = decision_of(record, role)
+
+    def log(action: str, decision_id: int, detail: dict[str, Any]) -> None:
+        about = {"audit_id": audit.id, "incident_id": record.incident_id, "role": role}
+        audit_log.record(
+            session, auditor.id, action, "crime_audit_decision", decision_id, about | detail
+        )
+
     if existing is None:
         decision = AuditDecision(record_id=record.id, role=role, auditor_id=auditor.id, **values)
         try:
@@ -128,14 +135,7 @@ def decide(
         except IntegrityError:
             raise AuditError("another auditor decided this record at the same time") from None
         session.refresh(record)
-        audit_log.record(
-            session,
-            auditor.id,
-            "create",
-            "crime_audit_decision",
-            decision.id,
-            {"audit_id": audit.id, "incident_id": record.incident_id, "role": role, **values},
-        )
+        log("create", decision.id, values)
         return decision
     before = {name: getattr(existing, name) for name in FIELDS}
     diff = audit_log.changes(before, values)
@@ -144,14 +144,7 @@ def decide(
             setattr(existing, name, value)
         existing.version += 1
         existing.updated_at = utcnow()
-        audit_log.record(
-            session,
-            auditor.id,
-            "update",
-            "crime_audit_decision",
-            existing.id,
-            {"audit_id": audit.id, "incident_id": record.incident_id, "role": role, **diff},
-        )
+        log("update", existing.id, diff)
     return existing
 
 

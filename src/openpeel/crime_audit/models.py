@@ -26,7 +26,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from openpeel.database.base import Base, utcnow
+from openpeel.database.base import Base
+from openpeel.database.columns import Created, DrawnUnit, Edited, ForceScoped, Keyed, StoredFrame
 
 #: An audit is open (no sample yet), reviewing (sample drawn, decisions being made) or closed.
 AUDIT_STATUSES = ("open", "reviewing", "closed")
@@ -34,14 +35,12 @@ AUDIT_STATUSES = ("open", "reviewing", "closed")
 DECISION_ROLES = ("first", "second")
 
 
-class CrimeAudit(Base):
+class CrimeAudit(Base, Keyed, ForceScoped, StoredFrame, Created):
     """One crime data integrity audit of one force's incidents over a period."""
 
     __tablename__ = "crime_audits"
     __table_args__ = (Index("ix_crime_audits_force", "force_id", "period_to"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    force_id: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(200))
     period_from: Mapped[date] = mapped_column(Date)
     period_to: Mapped[date] = mapped_column(Date)
@@ -50,35 +49,24 @@ class CrimeAudit(Base):
     snapshot: Mapped[str] = mapped_column(String(200), default="")
     is_synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
     seed: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    spec_json: Mapped[str] = mapped_column(Text, default="[]")
-    frame_size: Mapped[int] = mapped_column(Integer, default=0)
-    frame_json: Mapped[str] = mapped_column(Text, default="[]")
-    frame_sha256: Mapped[str] = mapped_column(String(64), default="")
     second_seed: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    drawn_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     drawn_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     records: Mapped[list[AuditRecord]] = relationship(
         back_populates="audit", order_by="AuditRecord.position"
     )
 
 
-class AuditRecord(Base):
+class AuditRecord(Base, Keyed, DrawnUnit):
     """An incident drawn into an audit, with its stratum, design weight and the record shown."""
 
     __tablename__ = "crime_audit_records"
     __table_args__ = (UniqueConstraint("audit_id", "incident_id", name="uq_audit_incident"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     audit_id: Mapped[int] = mapped_column(ForeignKey("crime_audits.id", ondelete="CASCADE"))
-    position: Mapped[int] = mapped_column(Integer)
     incident_id: Mapped[str] = mapped_column(String(64))
     stratum: Mapped[str] = mapped_column(String(32))
-    stratum_size: Mapped[int] = mapped_column(Integer)
-    inclusion_probability: Mapped[float] = mapped_column(Float)
-    design_weight: Mapped[float] = mapped_column(Float)
     incident_json: Mapped[str] = mapped_column(Text, default="{}")
     is_second_check: Mapped[bool] = mapped_column(Boolean, default=False)
     audit: Mapped[CrimeAudit] = relationship(back_populates="records")
@@ -87,13 +75,12 @@ class AuditRecord(Base):
     )
 
 
-class AuditDecision(Base):
+class AuditDecision(Base, Keyed, Edited):
     """An auditor's decision on one sampled incident (one per record per role)."""
 
     __tablename__ = "crime_audit_decisions"
     __table_args__ = (UniqueConstraint("record_id", "role", name="uq_decision_record_role"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     record_id: Mapped[int] = mapped_column(ForeignKey("crime_audit_records.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(String(16))
     auditor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -103,7 +90,4 @@ class AuditDecision(Base):
     is_within_24h: Mapped[str | None] = mapped_column(String(8), nullable=True)
     is_correctly_classified: Mapped[str | None] = mapped_column(String(8), nullable=True)
     notes: Mapped[str] = mapped_column(Text, default="")
-    version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     record: Mapped[AuditRecord] = relationship(back_populates="decisions")

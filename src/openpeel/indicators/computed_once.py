@@ -46,6 +46,12 @@ def computing_once() -> Iterator[None]:
         _results.reset(token)
 
 
+def is_computing_once() -> bool:
+    """Whether a ``computing_once()`` block is open: a result kept only for the block (a
+    temporary table) is then worth making; outside one it would be made on every call."""
+    return _results.get() is not None
+
+
 def _key_part(value: Any, results: dict[Any, Any]) -> Any:
     """A connection (any object without value equality) or a shared result is keyed by
     identity, and kept alive for the block so that its identity cannot be reused."""

@@ -21,6 +21,7 @@ import pandas as pd
 
 from openpeel.calendar import Period, default_period
 from openpeel.errors import DataUnavailableError, UserInputError
+from openpeel.indicators.result import IndicatorResult
 from openpeel.indicators.unknown_codes import fields_of, unknown_code_caveats, unknown_code_counts
 from openpeel.provenance import any_synthetic
 from openpeel.reference.forces import forces, unknown_force_message
@@ -109,6 +110,30 @@ class Coverage:
             "months_supplied": {f: self.n_months(f) for f in self.force_ids},
             "snapshots": list(self.snapshots),
         }
+
+    def result(
+        self,
+        name: str,
+        title: str,
+        definition: str,
+        table: pd.DataFrame,
+        caveats: list[str],
+        *,
+        is_synthetic: bool = False,
+        **meta: Any,
+    ) -> IndicatorResult:
+        """An indicator's result over this coverage: synthetic when any of the coverage's data
+        is (or ``is_synthetic``, for another input such as a population), its meta the
+        coverage's (:meth:`meta`) followed by ``meta``."""
+        return IndicatorResult(
+            name=name,
+            title=title,
+            definition=definition,
+            table=table,
+            caveats=caveats,
+            is_synthetic=self.is_synthetic or is_synthetic,
+            meta={**self.meta(), **meta},
+        )
 
 
 def supplied_frame(con: Any, table_name: str, period: Period) -> pd.DataFrame:

@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from openpeel.errors import DataUnavailableError, UserInputError
+from openpeel.indicators.official_figures import period_figures, yearly_counts
 from openpeel.indicators.official_peers import compare_forces
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.forces import forces, unknown_force_message
@@ -169,16 +170,11 @@ def crime_by_force(
             f"{', '.join(periods) or 'none'} (load with 'openpeel official load FILE')"
         )
     measure = _offence_measure(offence_groups(figures, period), offence_group)
-    df = figures.filter(
-        pc.and_(pc.equal(figures["publication"], PUBLICATION), pc.equal(figures["period"], period))
-    ).to_pandas()
+    df = period_figures(figures, PUBLICATION, period)
     df = df[df["force_id"].notna()]
     counts = df[(df["table_id"] == COUNTS_TABLE) & (df["measure"] == measure)]
     pops = df[(df["table_id"] == RATES_TABLE) & df["measure"].str.startswith(POPULATION_PREFIX)]
-    population = pops.groupby("force_id")["value"].first()
-    out = counts.groupby("force_id")["value"].first().rename("count").reset_index()
-    out["denominator"] = person_years(out["force_id"].map(population).astype(float), 12)
-    return out
+    return yearly_counts(counts, pops.groupby("force_id")["value"].first())
 
 
 def recorded_crime_peers(

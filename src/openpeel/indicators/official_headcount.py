@@ -156,9 +156,16 @@ def _from_open_data(figures: pa.Table) -> pd.DataFrame | None:
     df = _frame(figures, OPEN_DATA)
     if df.empty:
         return None
-    dims = df["dimensions"].map(lambda d: json.loads(d) if d else {})
-    worker_type = dims.map(lambda d: str(d.get("worker_type", "")).strip().lower())
-    df = df.assign(worker=worker_type.map(OPEN_DATA_WORKERS), as_at=df["period"].map(_period_date))
+    # Each distinct text is read once (a year's open data repeats a few hundred of them over
+    # two hundred thousand rows).
+    workers = {
+        d: OPEN_DATA_WORKERS.get(
+            str((json.loads(d) if d else {}).get("worker_type", "")).strip().lower()
+        )
+        for d in df["dimensions"].unique()
+    }
+    dates = {p: _period_date(p) for p in df["period"].unique()}
+    df = df.assign(worker=df["dimensions"].map(workers), as_at=df["period"].map(dates))
     df = df[df["worker"].notna() & df["as_at"].notna() & df["measure"].isin(MEASURES)]
     # ' - ' (nil or fewer than the disclosure threshold) has no value: the sum counts it as
     # nothing, so a total with suppressed cells is a slight undercount (a caveat).

@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from openpeel.calendar import Period
 from openpeel.errors import DataUnavailableError
@@ -155,7 +156,7 @@ def edition_for(figures: pa.Table, publication: str, period: Period) -> Edition:
         DataUnavailableError: every loaded edition is later than the period (the message lists
             them).
     """
-    labels = sorted({str(p) for p in figures["period"].to_pylist() if p})
+    labels = sorted({str(p) for p in pc.unique(figures["period"]).to_pylist() if p})
     dated = {label: period_end(label) for label in labels}
     usable = [(end, label) for label, end in dated.items() if end is not None and end <= period.end]
     if not usable:
@@ -164,13 +165,6 @@ def edition_for(figures: pa.Table, publication: str, period: Period) -> Edition:
             f"{period.label} or earlier; loaded: {', '.join(labels) or 'none'}"
         )
     end, label = max(usable)
-    files = sorted(
-        {
-            str(f)
-            for f, p in zip(
-                figures["source_file"].to_pylist(), figures["period"].to_pylist(), strict=True
-            )
-            if p == label and f
-        }
-    )
+    in_edition = figures["source_file"].filter(pc.equal(figures["period"], label))
+    files = sorted({str(f) for f in pc.unique(in_edition).to_pylist() if f})
     return Edition(publication, label, end, tuple(labels), tuple(files))

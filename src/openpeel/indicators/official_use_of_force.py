@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from openpeel.errors import DataUnavailableError
-from openpeel.indicators.official_figures import force_figures
+from openpeel.indicators.official_figures import force_figures, period_figures, yearly_counts
 from openpeel.indicators.official_peers import compare_forces
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.forces import forces
@@ -223,21 +223,12 @@ def residents_by_force(population: pa.Table | None) -> dict[str, float]:
 
 def incidents_by_force(figures: pa.Table, period: str, population: pa.Table | None) -> pd.DataFrame:
     """Incidents (table 12) and resident person-years of every force in a financial year."""
-    mine = figures.filter(
-        pc.and_(
-            pc.equal(figures["publication"], PUBLICATION),
-            pc.and_(
-                pc.equal(figures["period"], period), pc.equal(figures["table_id"], INCIDENTS_TABLE)
-            ),
-        )
-    ).to_pandas()
+    mine = period_figures(figures, PUBLICATION, period)
+    mine = mine[mine["table_id"] == INCIDENTS_TABLE]
     if mine.empty:
         raise DataUnavailableError(f"use of force table 12 for {period!r} is not loaded")
     residents = residents_by_force(population)
-    mine = mine[mine["force_id"].notna()]
-    out = mine.groupby("force_id")["value"].first().rename("count").reset_index()
-    out["denominator"] = person_years(out["force_id"].map(residents).astype(float), 12)
-    return out
+    return yearly_counts(mine[mine["force_id"].notna()], residents)
 
 
 def use_of_force_peers(

@@ -22,12 +22,13 @@ Definitions shared by every stop-and-search indicator:
 
 from __future__ import annotations
 
+import functools
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar, cast
 
 import ibis
 import numpy as np
@@ -49,6 +50,10 @@ from openpeel.stats.rate_ratio import (
 )
 from openpeel.stats.rates import annual_rate_per_1000, person_years
 from openpeel.store.population import HOW_TO_GET, PopulationMissingError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+R_co = TypeVar("R_co", covariant=True)
 
 GROUPS: tuple[str, ...] = ("asian", "black", "mixed", "white", "other")
 """The five broad ethnic groups, in the order rows are shown."""
@@ -195,6 +200,39 @@ def resolve_scope(
     return period if isinstance(period, Scope) else scope(con, period, force_ids)
 
 
+class ScopedIndicator(Protocol[P, R_co]):
+    """How a stop-and-search indicator is called: ``(con, period or scope, force_ids, ...)``."""
+
+    def __call__(
+        self,
+        con: Any,
+        period: Period | Scope,
+        force_ids: Sequence[str] | str | None = None,
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> R_co: ...
+
+
+def scoped(fn: Callable[Concatenate[Any, Scope, P], R]) -> ScopedIndicator[P, R]:
+    """An indicator written over a :class:`Scope` (``fn(con, sc, ...)``), called with a period
+    and forces or with a scope already made (``resolve_scope``), as every stop-and-search
+    indicator is: a suite passes one scope to all of them."""
+
+    @functools.wraps(fn)
+    def indicator(
+        con: Any,
+        period: Period | Scope,
+        force_ids: Sequence[str] | str | None = None,
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> R:
+        return fn(con, resolve_scope(con, period, force_ids), *args, **kwargs)
+
+    return indicator
+
+
 CACHED_COLUMNS = (
     "force_id",
     "month",
@@ -339,6 +377,15 @@ def population_frame(con: Any, population: str | Path | pd.DataFrame | None = No
     return _checked_population(df, source)
 
 
+def population_provenance(pop: pd.DataFrame) -> dict[str, Any]:
+    """What a result over a ``population_frame`` says of it: whether the population is
+    synthetic and its source (``Coverage.result``'s ``is_synthetic`` and a meta item)."""
+    return {
+        "is_synthetic": bool(pop.attrs.get("is_synthetic")),
+        "population_source": pop.attrs.get("source"),
+    }
+
+
 def _checked_population(df: pd.DataFrame, source: str) -> pd.DataFrame:
     needed = {"force_id", "ethnic_group", "population"}
     if not needed <= set(df.columns):
@@ -475,10 +522,10 @@ def rate_table(counts: pd.DataFrame, expo: pd.DataFrame, confidence: float = 0.9
 
 
 @computed_once
+@scoped
 def rates(
     con: Any,
-    period: Period | Scope,
-    force_ids: Sequence[str] | str | None = None,
+    sc: Scope,
     population: str | Path | pd.DataFrame | None = CENSUS2021,
     confidence: float = 0.95,
     ethnicity: str = "self_defined",
@@ -499,7 +546,6 @@ def rates(
         rate_high``.
     """
     column = _ethnicity_column(ethnicity)
-    sc = resolve_scope(con, period, force_ids)
     pop = population_frame(con, population)
     persons = person_searches_expr(stop_searches_table(con, sc), sc)
     counting, left_out = population_forces(sc, pop)
@@ -512,20 +558,16 @@ def rates(
     not_recorded = not_recorded_groups(table, ethnicity)
     table = mark_not_recorded(table, not_recorded)
     table.insert(0, "basis", ethnicity)
-    return IndicatorResult(
-        name="stop_search.rates",
-        title=f"Stop and search rates per 1,000 by {ethnicity.replace('_', '-')} ethnic group, "
+    return sc.result(
+        "stop_search.rates",
+        f"Stop and search rates per 1,000 by {ethnicity.replace('_', '-')} ethnic group, "
         f"{_who(sc)} {sc.period.label}",
-        definition=rate_definition(ethnicity),
-        table=table.drop(columns="person_years").reset_index(drop=True),
-        caveats=caveats,
-        is_synthetic=sc.is_synthetic or bool(pop.attrs.get("is_synthetic")),
-        meta={
-            **sc.meta(),
-            "confidence": confidence,
-            "ethnicity": ethnicity,
-            "population_source": pop.attrs.get("source"),
-        },
+        rate_definition(ethnicity),
+        table.drop(columns="person_years").reset_index(drop=True),
+        caveats,
+        confidence=confidence,
+        ethnicity=ethnicity,
+        **population_provenance(pop),
     )
 
 
@@ -732,10 +774,10 @@ class _Ratio:
 
 
 @computed_once
+@scoped
 def ratios(
     con: Any,
-    period: Period | Scope,
-    force_ids: Sequence[str] | str | None = None,
+    sc: Scope,
     population: str | Path | pd.DataFrame | None = CENSUS2021,
     method: str = "exact",
     confidence: float = 0.95,
@@ -750,7 +792,6 @@ def ratios(
         ratio_bound_high, q_star, is_q_star_feasible, searches, reference_searches, method,
         reason``.
     """
-    sc = resolve_scope(con, period, force_ids)
     pop = population_frame(con, population)
     counting, left_out = population_forces(sc, pop)
     expo = exposures(sc, pop, counting)
@@ -794,19 +835,15 @@ def ratios(
         "does not by itself show why (residential population is not the population available "
         "to be searched, and the Census population is from 2021)."
     )
-    return IndicatorResult(
-        name="stop_search.ratios",
-        title=f"Disproportionality ratios, {_who(sc)} {sc.period.label}",
-        definition=RATIO_DEFINITION.format(method=method, confidence=confidence),
-        table=out,
-        caveats=caveats,
-        is_synthetic=sc.is_synthetic or bool(pop.attrs.get("is_synthetic")),
-        meta={
-            **sc.meta(),
-            "confidence": confidence,
-            "method": method,
-            "population_source": pop.attrs.get("source"),
-        },
+    return sc.result(
+        "stop_search.ratios",
+        f"Disproportionality ratios, {_who(sc)} {sc.period.label}",
+        RATIO_DEFINITION.format(method=method, confidence=confidence),
+        out,
+        caveats,
+        confidence=confidence,
+        method=method,
+        **population_provenance(pop),
     )
 
 
@@ -934,22 +971,18 @@ def peers(
         "pooled rate; real forces differ for many reasons (urban areas, policing priorities), so "
         "a force outside them is worth a question, not a conclusion."
     )
-    return IndicatorResult(
-        name="stop_search.peers",
-        title=f"Stop and search rates and ratios, {n_forces} force"
+    return sc.result(
+        "stop_search.peers",
+        f"Stop and search rates and ratios, {n_forces} force"
         f"{'s' if n_forces != 1 else ''} compared, {sc.period.label}",
-        definition=PEERS_DEFINITION.format(min_forces=MIN_FUNNEL_UNITS),
-        table=table,
-        caveats=caveats,
-        is_synthetic=sc.is_synthetic or bool(pop.attrs.get("is_synthetic")),
-        meta={
-            **sc.meta(),
-            "focus": focus,
-            "forces_compared": n_forces,
-            "min_funnel_forces": MIN_FUNNEL_UNITS,
-            "confidence": confidence,
-            "population_source": pop.attrs.get("source"),
-        },
+        PEERS_DEFINITION.format(min_forces=MIN_FUNNEL_UNITS),
+        table,
+        caveats,
+        focus=focus,
+        forces_compared=n_forces,
+        min_funnel_forces=MIN_FUNNEL_UNITS,
+        confidence=confidence,
+        **population_provenance(pop),
     )
 
 
@@ -1028,12 +1061,11 @@ def reconcile(
         "dates, later corrections, forces' own definitions of a person search); differences of a "
         "few per cent are normal and are shown, not adjusted away."
     )
-    return IndicatorResult(
-        name="stop_search.reconcile",
-        title=f"Police.uk vs official statistics, {force_id} {sc.period.label}",
-        definition=RECONCILE_DEFINITION,
-        table=pd.DataFrame(rows),
-        caveats=caveats,
-        is_synthetic=sc.is_synthetic,
-        meta={**sc.meta(), "official_source": str(off["source"].iloc[0])},
+    return sc.result(
+        "stop_search.reconcile",
+        f"Police.uk vs official statistics, {force_id} {sc.period.label}",
+        RECONCILE_DEFINITION,
+        pd.DataFrame(rows),
+        caveats,
+        official_source=str(off["source"].iloc[0]),
     )

@@ -37,7 +37,6 @@ import pandas as pd
 import patsy
 from ibis import _
 
-from openpeel.calendar import Period
 from openpeel.errors import DataUnavailableError, UserInputError
 from openpeel.indicators.result import IndicatorResult
 from openpeel.indicators.stop_search import (
@@ -46,7 +45,7 @@ from openpeel.indicators.stop_search import (
     Scope,
     _who,
     person_searches_expr,
-    resolve_scope,
+    scoped,
     stop_searches_table,
 )
 from openpeel.indicators.stop_search_outcomes import linked_withheld_reason, positive_outcome
@@ -100,10 +99,10 @@ HIT_RATE_DEFINITION = (
 )
 
 
+@scoped
 def hit_rate(
     con: Any,
-    period: Period | Scope,
-    force_ids: Sequence[str] | str | None = None,
+    sc: Scope,
     positive: str = "any_action",
     confidence: float = 0.95,
     min_group_searches: int = MIN_GROUP_SEARCHES,
@@ -113,7 +112,6 @@ def hit_rate(
         raise UserInputError(
             f"unknown positive outcome {positive!r}; choose one of {', '.join(POSITIVES)}"
         )
-    sc = resolve_scope(con, period, force_ids)
     if positive == "linked":
         withheld = linked_withheld_reason(con, sc)
         if withheld:
@@ -142,7 +140,7 @@ def hit_rate(
     caveats = [*sc.caveats()]
     small = table["searches"] < min_group_searches
     table.loc[small, "reason"] = f"fewer than {min_group_searches} searches with the outcome known"
-    meta: dict[str, Any] = {**sc.meta(), "confidence": confidence, "positive": positive}
+    meta: dict[str, Any] = {"confidence": confidence, "positive": positive}
     if bool(small[table["group"] == REFERENCE].iloc[0]):
         table.loc[~small, "reason"] = "the reference group (White) has too few searches"
     else:
@@ -195,15 +193,9 @@ def hit_rate(
         "differ in hit rate without any difference in the threshold officers apply (and vice "
         "versa). Read odds ratios below 1 as a prompt to look at grounds, not as proof."
     )
-    return IndicatorResult(
-        name="stop_search.hit_rate",
-        title=f"Outcome (hit-rate) test, {_who(sc)} {sc.period.label}",
-        definition=HIT_RATE_DEFINITION.format(positive_text=POSITIVES[positive]),
-        table=table,
-        caveats=caveats,
-        is_synthetic=sc.is_synthetic,
-        meta=meta,
-    )
+    title = f"Outcome (hit-rate) test, {_who(sc)} {sc.period.label}"
+    definition = HIT_RATE_DEFINITION.format(positive_text=POSITIVES[positive])
+    return sc.result("stop_search.hit_rate", title, definition, table, caveats, **meta)
 
 
 def _drop_constant_levels(cells: pd.DataFrame, columns: Sequence[str]) -> tuple[pd.DataFrame, str]:
@@ -257,17 +249,14 @@ DARKNESS_DEFINITION = (
 )
 
 
+@scoped
 def darkness_sample(
-    con: Any,
-    period: Period | Scope,
-    force_ids: Sequence[str] | str | None = None,
-    clock: str = "auto",
+    con: Any, sc: Scope, clock: str = "auto"
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """The inter-twilight sample of person searches with ``dark``, clock time and calendar
     covariates, and a description of what was kept and dropped."""
     if clock not in CLOCKS:
         raise UserInputError(f"unknown clock {clock!r}; choose one of {', '.join(CLOCKS)}")
-    sc = resolve_scope(con, period, force_ids)
     info: dict[str, Any] = {"scope": sc, "forces": {}}
     gate = midnight_shares(con, sc)
     failing = gate[gate["midnight_share"] >= MIDNIGHT_GATE]
@@ -379,10 +368,10 @@ def _hhmm(hours: float) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+@scoped
 def darkness(
     con: Any,
-    period: Period | Scope,
-    force_ids: Sequence[str] | str | None = None,
+    sc: Scope,
     clock: str = "auto",
     groups: Sequence[str] = ("black", "asian", "mixed", "other", MINORITY),
     confidence: float = 0.95,
@@ -396,8 +385,7 @@ def darkness(
         groups: the groups to compare with White (``minority`` = every non-White group).
         spline_df: degrees of freedom of the clock-time spline.
     """
-    sample, info = darkness_sample(con, period, force_ids, clock)
-    sc = info["scope"]
+    sample, info = darkness_sample(con, sc, None, clock)
     caveats = [*sc.caveats()]
     for f, months in info["months_failing_gate"].items():
         caveats.append(
@@ -491,22 +479,14 @@ def darkness(
         "street lighting weakens the darkness contrast (a null result is weak evidence)."
     )
     meta = {
-        **sc.meta(),
         "confidence": confidence,
         "clock": clock,
         "spline_df": spline_df,
         "forces_detail": {f: {k: v for k, v in fi.items()} for f, fi in info["forces"].items()},
         "months_failing_gate": info["months_failing_gate"],
     }
-    return IndicatorResult(
-        name="stop_search.darkness",
-        title=f"Veil of darkness, {_who(sc)} {sc.period.label}",
-        definition=DARKNESS_DEFINITION,
-        table=table,
-        caveats=caveats,
-        is_synthetic=sc.is_synthetic,
-        meta=meta,
-    )
+    title = f"Veil of darkness, {_who(sc)} {sc.period.label}"
+    return sc.result("stop_search.darkness", title, DARKNESS_DEFINITION, table, caveats, **meta)
 
 
 def _darkness_design(sample: pd.DataFrame, spline_df: int, first_force: str) -> Design:

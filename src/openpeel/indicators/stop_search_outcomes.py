@@ -8,7 +8,6 @@ age x sex x ethnicity cell.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -18,9 +17,9 @@ import numpy as np
 import pandas as pd
 from ibis import _
 
-from openpeel.calendar import Period
 from openpeel.indicators.computed_once import computed_once
 from openpeel.indicators.result import IndicatorResult
+from openpeel.indicators.shares import add_share_columns
 from openpeel.indicators.stop_search import (
     ALL,
     CENSUS2021,
@@ -34,7 +33,8 @@ from openpeel.indicators.stop_search import (
     person_searches_expr,
     population_forces,
     population_frame,
-    resolve_scope,
+    population_provenance,
+    scoped,
     stop_searches_table,
 )
 from openpeel.stats.intervals import wilson_interval
@@ -134,13 +134,7 @@ def _with_rates(df: pd.DataFrame, confidence: float) -> pd.DataFrame:
         ("linked", "linked", "searches"),
         ("cannabis_warning", "cannabis_warnings", "outcome_known"),
     ):
-        x = out[num].to_numpy(dtype=float)
-        n = out[den].to_numpy(dtype=float)
-        low, high = wilson_interval(x, n, confidence)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out[f"{name}_rate"] = np.where(n > 0, x / n, np.nan)
-        out[f"{name}_low"] = low
-        out[f"{name}_high"] = high
+        add_share_columns(out, num, den, f"{name}_rate", confidence, bounds=name)
     with np.errstate(divide="ignore", invalid="ignore"):
         out["link_unknown_share"] = 1 - out["link_known"] / out["searches"]
     return out
@@ -167,14 +161,9 @@ OUTCOMES_DEFINITION = (
 
 
 @computed_once
-def outcomes(
-    con: Any,
-    period: Period | Scope,
-    force_ids: Sequence[str] | str | None = None,
-    confidence: float = 0.95,
-) -> IndicatorResult:
+@scoped
+def outcomes(con: Any, sc: Scope, confidence: float = 0.95) -> IndicatorResult:
     """Arrest, any-action, cannabis-warning and linked-to-object rates with Wilson intervals."""
-    sc = resolve_scope(con, period, force_ids)
     persons = person_searches_expr(stop_searches_table(con, sc), sc)
     cells = outcome_cells_expr(persons).execute()
     counts = [c for c in cells.columns if c not in DIMENSIONS]
@@ -282,14 +271,9 @@ def outcomes(
         "An outcome rate compares searches that happened; differences between groups can reflect "
         "different thresholds for searching (infra-marginality), not only officers' accuracy."
     )
-    return IndicatorResult(
-        name="stop_search.outcomes",
-        title=f"Stop and search outcomes, {_who(sc)} {sc.period.label}",
-        definition=OUTCOMES_DEFINITION,
-        table=table,
-        caveats=caveats,
-        is_synthetic=sc.is_synthetic,
-        meta={**sc.meta(), "confidence": confidence},
+    title = f"Stop and search outcomes, {_who(sc)} {sc.period.label}"
+    return sc.result(
+        "stop_search.outcomes", title, OUTCOMES_DEFINITION, table, caveats, confidence=confidence
     )
 
 
@@ -327,15 +311,14 @@ def s60_cells_expr(persons: ibis.Table) -> ibis.Table:
     )
 
 
+@scoped
 def s60_strip(
     con: Any,
-    period: Period | Scope,
-    force_ids: Sequence[str] | str | None = None,
+    sc: Scope,
     population: str | Path | pd.DataFrame | None = CENSUS2021,
     confidence: float = 0.95,
 ) -> IndicatorResult:
     """Section 60 and strip searches: volumes, rates and ratios by group, children."""
-    sc = resolve_scope(con, period, force_ids)
     pop = population_frame(con, population)
     counting, left_out = population_forces(sc, pop)
     expo = exposures(sc, pop, counting)
@@ -416,11 +399,7 @@ def s60_strip(
         ("share", "searches", "all_searches"),
         ("children_share", "children", "aged"),
     ):
-        x, n = t[num].to_numpy(dtype=float), t[den].to_numpy(dtype=float)
-        lo, hi = wilson_interval(x, n, confidence)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            t[name] = np.where(n > 0, x / n, np.nan)
-        t[f"{name}_low"], t[f"{name}_high"] = lo, hi
+        add_share_columns(t, num, den, name, confidence)
     table = t[
         [
             "measure",
@@ -464,14 +443,14 @@ def s60_strip(
         "police.uk 'removal of more than outer clothing' covers more than a full strip search; "
         "it is the only strip-search indicator in the open data."
     )
-    return IndicatorResult(
-        name="stop_search.s60",
-        title=f"Section 60 and strip searches, {_who(sc)} {sc.period.label}",
-        definition=S60_DEFINITION,
-        table=table.reset_index(drop=True),
-        caveats=caveats,
-        is_synthetic=sc.is_synthetic or bool(pop.attrs.get("is_synthetic")),
-        meta={**sc.meta(), "confidence": confidence, "population_source": pop.attrs.get("source")},
+    return sc.result(
+        "stop_search.s60",
+        f"Section 60 and strip searches, {_who(sc)} {sc.period.label}",
+        S60_DEFINITION,
+        table.reset_index(drop=True),
+        caveats,
+        confidence=confidence,
+        **population_provenance(pop),
     )
 
 
@@ -486,14 +465,9 @@ AGE_SEX_DEFINITION = (
 )
 
 
-def age_sex(
-    con: Any,
-    period: Period | Scope,
-    force_ids: Sequence[str] | str | None = None,
-    confidence: float = 0.95,
-) -> IndicatorResult:
+@scoped
+def age_sex(con: Any, sc: Scope, confidence: float = 0.95) -> IndicatorResult:
     """Person searches by age x sex x ethnicity, cells under 100 marked too small."""
-    sc = resolve_scope(con, period, force_ids)
     persons = person_searches_expr(stop_searches_table(con, sc), sc)
     cells = (
         persons.group_by(
@@ -537,12 +511,7 @@ def age_sex(
     small = int((table["is_too_small"] & (table[list(dims)] != ALL).all(axis=1)).sum())
     if small:
         caveats.append(f"{small} age x sex x ethnicity cells have fewer than 100 searches.")
-    return IndicatorResult(
-        name="stop_search.age_sex",
-        title=f"Person searches by age, sex and ethnicity, {_who(sc)} {sc.period.label}",
-        definition=AGE_SEX_DEFINITION,
-        table=table,
-        caveats=caveats,
-        is_synthetic=sc.is_synthetic,
-        meta={**sc.meta(), "confidence": confidence},
+    title = f"Person searches by age, sex and ethnicity, {_who(sc)} {sc.period.label}"
+    return sc.result(
+        "stop_search.age_sex", title, AGE_SEX_DEFINITION, table, caveats, confidence=confidence
     )

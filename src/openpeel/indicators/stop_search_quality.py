@@ -27,12 +27,12 @@ import numpy as np
 import pandas as pd
 from ibis import _
 
-from openpeel.calendar import Period, add_months, month_range
+from openpeel.calendar import add_months, month_range
 from openpeel.indicators.computed_once import computed_once
 from openpeel.indicators.result import IndicatorResult
 from openpeel.indicators.stop_search import (
     Scope,
-    resolve_scope,
+    scoped,
     searches_expr,
     stop_searches_table,
 )
@@ -205,11 +205,9 @@ TREND_DEFINITION = (
 
 
 @computed_once
-def trend(
-    con: Any, period: Period | Scope, force_ids: Sequence[str] | str | None = None
-) -> IndicatorResult:
+@scoped
+def trend(con: Any, sc: Scope) -> IndicatorResult:
     """Monthly search counts per force with Poisson control limits and partial-month flags."""
-    sc = resolve_scope(con, period, force_ids)
     table = trend_table(con, sc)
     caveats = [*sc.caveats()]
     for f in sc.force_ids:
@@ -237,15 +235,8 @@ def trend(
                 + ", ".join(m.isoformat()[:7] for m in partial)
                 + "; rates over the period are understated if so."
             )
-    return IndicatorResult(
-        name="stop_search.trend",
-        title=f"Stop and search per month, {sc.period.label}",
-        definition=TREND_DEFINITION,
-        table=table,
-        caveats=caveats,
-        is_synthetic=sc.is_synthetic,
-        meta=sc.meta(),
-    )
+    title = f"Stop and search per month, {sc.period.label}"
+    return sc.result("stop_search.trend", title, TREND_DEFINITION, table, caveats)
 
 
 # --------------------------------------------------------------------------- clock
@@ -358,14 +349,9 @@ def midnight_share_expr(searches: ibis.Table) -> ibis.Table:
 
 
 @computed_once
-def quality(
-    con: Any,
-    period: Period | Scope,
-    force_ids: Sequence[str] | str | None = None,
-    confidence: float = 0.95,
-) -> IndicatorResult:
+@scoped
+def quality(con: Any, sc: Scope, confidence: float = 0.95) -> IndicatorResult:
     """Data quality of stop and search, per force (see ``QUALITY_DEFINITION``)."""
-    sc = resolve_scope(con, period, force_ids)
     searches = searches_expr(stop_searches_table(con, sc), sc)
     rows: list[dict[str, Any]] = []
     trend_rows = trend_table(con, sc)
@@ -480,12 +466,7 @@ def quality(
             f"{f!s}: {len(g)} month(s) with 5% or more of times at exactly midnight fail the "
             "time-quality gate and are left out of the veil-of-darkness test."
         )
-    return IndicatorResult(
-        name="stop_search.quality",
-        title=f"Stop and search data quality, {sc.period.label}",
-        definition=QUALITY_DEFINITION,
-        table=table,
-        caveats=caveats,
-        is_synthetic=sc.is_synthetic,
-        meta={**sc.meta(), "confidence": confidence},
+    title = f"Stop and search data quality, {sc.period.label}"
+    return sc.result(
+        "stop_search.quality", title, QUALITY_DEFINITION, table, caveats, confidence=confidence
     )

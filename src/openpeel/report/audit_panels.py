@@ -16,9 +16,9 @@ import pandas as pd
 from openpeel.calendar import Period
 from openpeel.indicators.crime_recording import audit_figures
 from openpeel.indicators.result import IndicatorResult
-from openpeel.report import charts
 from openpeel.report.model import Headline, Panel
 from openpeel.report.panels import EXPECTED_ERRORS, display, interval_text, number_text, safe
+from openpeel.report.panels.declare import Bars, Estimate, draw, tabled
 
 #: The recording rate a force is judged against in the assessment rules (openpeel's choice).
 RATE_REFERENCE = 0.90
@@ -107,14 +107,11 @@ ESTIMATE_COLUMNS = {
 }
 
 
-def _share_bars(rows: pd.DataFrame, reference: float | None = None) -> Any:
+def _share_bars(reference: float | None = None) -> Bars:
     """Bars of estimated shares of crimes recorded (``label``), with their 95% intervals."""
-    return charts.interval_bars(
-        rows,
+    return Bars(
         "label",
-        "estimate",
-        "low",
-        "high",
+        Estimate("estimate", "low", "high"),
         "Share of crimes recorded",
         "",
         reference=reference,
@@ -156,21 +153,14 @@ def _rates(result: IndicatorResult) -> Panel:
             )
         )
     shown = rates.assign(label=rates.domain.map(lambda d: DOMAIN_LABELS.get(d, d)))
-    chart = _share_bars(shown, reference=RATE_REFERENCE)
-    panel.chart_description = (
+    draw(
+        panel,
+        _share_bars(RATE_REFERENCE),
+        shown,
         "Bars: the share of crimes that should have been recorded that were, overall, for "
         "violence, sexual offences and each stratum of the sample, with 95% intervals; dashed "
-        f"line at {RATE_REFERENCE:.0%}."
-    )
-    panel.chart_svg = charts.to_svg(chart, panel.chart_description)
-    panel.table = display(
-        shown,
-        {
-            "label": ("Crimes", "text"),
-            **ESTIMATE_COLUMNS,
-            "numerator_sampled": ("Sampled crimes recorded", "int"),
-            "denominator_sampled": ("Sampled crimes that should have been", "int"),
-        },
+        f"line at {RATE_REFERENCE:.0%}.",
+        itemise=False,
     )
     overall = _row(latest, "recording_rate")
     if overall is not None and pd.notna(overall.estimate):
@@ -189,8 +179,17 @@ def _rates(result: IndicatorResult) -> Panel:
             f"The audit covers incidents opened {_day(latest.period_from.iloc[0])} to "
             f"{_day(latest.period_to.iloc[0])}.",
         ]
-    panel.caveats = [AUDIT_CAVEAT, *result.caveats]
-    return panel
+    return tabled(
+        panel,
+        shown,
+        {
+            "label": ("Crimes", "text"),
+            **ESTIMATE_COLUMNS,
+            "numerator_sampled": ("Sampled crimes recorded", "int"),
+            "denominator_sampled": ("Sampled crimes that should have been", "int"),
+        },
+        AUDIT_CAVEAT,
+    )
 
 
 def _process(result: IndicatorResult) -> Panel:
@@ -240,12 +239,14 @@ def _process(result: IndicatorResult) -> Panel:
         high_text=[_figure(m, v) for m, v in zip(rows.measure, rows.high, strict=True)],
     ).sort_values("order")
     shares = shown[shown.measure != "agreement_kappa"]
-    chart = _share_bars(shares)
-    panel.chart_description = (
+    draw(
+        panel,
+        _share_bars(),
+        shares,
         "Bars: of crimes that should have been and were recorded, the share recorded within 24 "
-        "hours and the share correctly classified, with 95% intervals."
+        "hours and the share correctly classified, with 95% intervals.",
+        itemise=False,
     )
-    panel.chart_svg = charts.to_svg(chart, panel.chart_description)
     panel.table = display(
         shown,
         {
@@ -278,11 +279,13 @@ def _trend(result: IndicatorResult) -> Panel:
         "Recording rate across audits",
         _subset(result, result_rows, "crime_recording.trend", "Recording rate across audits"),
     )
-    chart = _share_bars(overall, reference=RATE_REFERENCE)
-    panel.chart_description = (
-        "Bars: the overall recording rate of each closed audit, oldest first, with 95% intervals."
+    draw(
+        panel,
+        _share_bars(RATE_REFERENCE),
+        overall,
+        "Bars: the overall recording rate of each closed audit, oldest first, with 95% intervals.",
+        itemise=False,
     )
-    panel.chart_svg = charts.to_svg(chart, panel.chart_description)
     panel.table = display(
         overall,
         {

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import openpeel
 from openpeel.calendar import Period
 from openpeel.config import Workspace, workspace_for
 from openpeel.errors import DataUnavailableError
 from openpeel.indicators.computed_once import computing_once
-from openpeel.provenance import lake_provenance
 from openpeel.reference.forces import force
 from openpeel.reference.peel_framework import framework, framework_for, grades
-from openpeel.report import charts
 from openpeel.report.model import AreaSection, Panel, Report
-from openpeel.report.panels import section_panels
+from openpeel.report.stored_views import Views
 from openpeel.report.summary import summarise
 
 #: Told each stage as it starts: what is being done, stages done so far and stages in all.
@@ -44,15 +42,41 @@ def _operational_db(where: Workspace) -> Any:
     return engine
 
 
+def _views(where: Workspace) -> Views:
+    """The stored views of the workspace (``report.stored_views``: what the loads prepared for
+    the lake as it is), computing on one connection, opened on the first view not stored."""
+    opened: list[Any] = []
+
+    def connect() -> Any:
+        if not opened:
+            import openpeel
+            from openpeel.report import charts
+
+            con = openpeel.connect(where)
+            if getattr(con, "name", "") == "duckdb":
+                con.raw_sql("SET enable_progress_bar = false")  # the caller shows the stages
+            charts.warm_up()  # charts will be drawn: start their engine while queries run
+            opened.append(con)
+        return opened[0]
+
+    return Views(where.data_dir, connect)
+
+
 def _assessment(
-    con: Any, where: Workspace, force_id: str, period: Period, framework_id: str
+    views: Views, where: Workspace, force_id: str, period: Period, framework_id: str
 ) -> Any:
-    """The PEEL assessment for the report, or None when the framework has no rules yet."""
+    """The PEEL assessment for the report, or None when the framework has no rules yet. The
+    indicators the rules judge are read from the stored views; any other asked for is computed
+    on the views' connection."""
     from openpeel.assess.assessment import assess
     from openpeel.assess.framework_rules import RulesError
 
+    data = views.assessment_data(force_id, period, framework_id)
+    cache = replace(
+        data, results=dict(data.results), judged=dict(data.judged), connect=views.connect
+    )
     try:
-        return assess(con, force_id, period, framework=framework_id, db=_operational_db(where))
+        return assess(cache, force_id, period, framework=framework_id, db=_operational_db(where))
     except RulesError:  # the framework has no rules yet: no assessment boxes
         return None
 
@@ -108,12 +132,9 @@ def _build(
     names = list(dict.fromkeys(name for area in fw.areas for name in area.sections))
     total = len(names) + 2  # the lake's provenance, each section, the assessment
     progress("Reading what the lake holds", 0, total)
-    charts.warm_up()
     where = workspace_for(data_dir)
-    con = openpeel.connect(where)
-    if getattr(con, "name", "") == "duckdb":
-        con.raw_sql("SET enable_progress_bar = false")  # the caller shows the stages instead
-    provenance = lake_provenance(con, [force_id])
+    views = _views(where)
+    provenance = views.provenance(force_id)
     computed: dict[str, list[Panel]] = {}
     sections: list[AreaSection] = []
     for area in fw.areas:
@@ -121,9 +142,7 @@ def _build(
         for name in area.sections:
             if name not in computed:
                 progress(f"Computing {section_label(name)}", 1 + len(computed), total)
-                computed[name] = section_panels(
-                    con, name, force_id, period, provenance.is_synthetic
-                )
+                computed[name] = views.section_panels(name, force_id, period)
             panels.extend(computed[name])
         sections.append(AreaSection(area, panels))
     results = [p.result for ps in computed.values() for p in ps if p.result is not None]
@@ -134,7 +153,7 @@ def _build(
             + (f" ({reasons[0]})" if reasons else "")
         )
     progress("Assessing the PEEL areas", total - 1, total)
-    assessment = _assessment(con, where, force_id, period, fw.framework_id)
+    assessment = _assessment(views, where, force_id, period, fw.framework_id)
     if assessment is not None:
         by_area = {a.area.area_id: a for a in assessment.areas}
         for section in sections:

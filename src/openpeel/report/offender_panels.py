@@ -17,7 +17,6 @@ from openpeel.calendar import Period, last_day
 from openpeel.indicators import offenders as ind
 from openpeel.indicators.offender_forecast import backlog_forecast
 from openpeel.indicators.result import IndicatorResult
-from openpeel.report import charts
 from openpeel.report.model import Headline, Panel
 from openpeel.report.panels import (
     EXPECTED_ERRORS,
@@ -27,6 +26,7 @@ from openpeel.report.panels import (
     safe,
     share_text,
 )
+from openpeel.report.panels.declare import Bars, Estimate, Line, draw, tabled
 
 #: A count below this (and above zero) is not shown on its own.
 SMALL_CELL = 5
@@ -172,30 +172,23 @@ def _backlog(shared: _Extract) -> Panel:
         f"{t['month'].iloc[0]:%B %Y}, peaked at {count_text(peak['backlog_items'])} in "
         f"{peak['month']:%B %Y} and stands at {count_text(last['backlog_items'])}."
     ]
-    panel.chart_description = (
-        "Line chart of the monthly share of registered offenders with an overdue ARMS or home "
-        "visit, with its interval: "
-        + "; ".join(
-            f"{m:%b %Y} {share_text(s)}"
-            for m, s in zip(t["month"], t["share_any_overdue"], strict=True)
-        )
-    )
-    panel.chart_svg = charts.to_svg(
-        charts.monthly_line(
-            t,
+    draw(
+        panel,
+        Line(
             "month",
-            "share_any_overdue",
+            Estimate.of("share_any_overdue"),
             "Offenders with an overdue item",
-            "share_any_overdue_low",
-            "share_any_overdue_high",
             percent=True,
         ),
-        panel.chart_description,
+        t,
+        "Line chart of the monthly share of registered offenders with an overdue ARMS or home "
+        "visit, with its interval: ",
     )
     shown = suppressed(
         t, ["offenders_registered", "arms_overdue", "visits_overdue", "offenders_any_overdue"]
     )
-    panel.table = display(
+    return tabled(
+        panel,
         shown,
         {
             "month": ("Month", "month"),
@@ -206,9 +199,8 @@ def _backlog(shared: _Extract) -> Panel:
             "share_any_overdue": ("Share", "share"),
             "oldest_visit_overdue_days": ("Oldest visit (days)", "int"),
         },
+        EXTRACT_CAVEAT,
     )
-    panel.caveats = [EXTRACT_CAVEAT, *r.caveats]
-    return panel
 
 
 def _caseload(shared: _Extract) -> Panel:
@@ -231,17 +223,14 @@ def _caseload(shared: _Extract) -> Panel:
         f"Guide: {guide:g} per FTE (the project's assumption, not a national standard); "
         f"{above} of {len(t)} month(s) above it."
     ]
-    panel.chart_description = "Line chart of registered offenders per manager FTE by month: " + (
-        "; ".join(
-            f"{m:%b %Y} {number_text(v)}"
-            for m, v in zip(t["month"], t["offenders_per_fte"], strict=True)
-        )
+    draw(
+        panel,
+        Line("month", "offenders_per_fte", "Offenders per FTE", target=guide),
+        t,
+        "Line chart of registered offenders per manager FTE by month: ",
     )
-    panel.chart_svg = charts.to_svg(
-        charts.monthly_line(t, "month", "offenders_per_fte", "Offenders per FTE", target=guide),
-        panel.chart_description,
-    )
-    panel.table = display(
+    return tabled(
+        panel,
         suppressed(t, ["offenders_registered"]),
         {
             "month": ("Month", "month"),
@@ -249,9 +238,8 @@ def _caseload(shared: _Extract) -> Panel:
             "manager_fte": ("Manager FTE", "num"),
             "offenders_per_fte": ("Per FTE", "num"),
         },
+        EXTRACT_CAVEAT,
     )
-    panel.caveats = [EXTRACT_CAVEAT, *r.caveats]
-    return panel
 
 
 def _forecast(con: Any, force_id: str, shared: _Extract) -> Panel:
@@ -287,17 +275,17 @@ def _forecast(con: Any, force_id: str, shared: _Extract) -> Panel:
     )
     panel.comparison = list(r.meta["assumptions"])
     curve = pd.DataFrame(r.meta["recent_backlog"])
-    panel.chart_description = (
+    draw(
+        panel,
+        Line("month", "backlog_items", "Overdue items"),
+        curve,
         "Line chart of overdue items (ARMS plus visits) at each month end over the months the "
         "clearance is measured on: "
         + "; ".join(
             f"{m:%b %Y} {count_text(v)}"
             for m, v in zip(curve["month"], curve["backlog_items"], strict=True)
-        )
-    )
-    panel.chart_svg = charts.to_svg(
-        charts.monthly_line(curve, "month", "backlog_items", "Overdue items"),
-        panel.chart_description,
+        ),
+        itemise=False,
     )
     panel.table = pd.DataFrame(
         {
@@ -345,26 +333,20 @@ def _first(con: Any, force_id: str, as_at: date) -> Panel:
     bars = t.assign(
         measure=t["measure"].map({"first_arms": "First ARMS", "first_visit": "First visit"})
     )
-    panel.chart_description = "Bar chart of the share done within 56 days of registration: " + (
-        "; ".join(
-            f"{m} {share_text(v)}"
-            for m, v in zip(bars["measure"], bars["share_within_56_days"], strict=True)
-        )
-    )
-    panel.chart_svg = charts.to_svg(
-        charts.interval_bars(
-            bars,
+    draw(
+        panel,
+        Bars(
             "measure",
-            "share_within_56_days",
-            "share_within_56_days_low",
-            "share_within_56_days_high",
+            Estimate.of("share_within_56_days"),
             "Done within 56 days",
             "Measure",
             percent=True,
         ),
-        panel.chart_description,
+        bars,
+        "Bar chart of the share done within 56 days of registration: ",
     )
-    panel.table = display(
+    return tabled(
+        panel,
         suppressed(t.assign(measure=t["measure"].str.replace("_", " ")), ["offenders", "done"]),
         {
             "measure": ("Measure", "text"),
@@ -374,9 +356,8 @@ def _first(con: Any, force_id: str, as_at: date) -> Panel:
             "share_within_28_days": ("Within 28 days", "share"),
             "share_within_91_days": ("Within 91 days", "share"),
         },
+        EXTRACT_CAVEAT,
     )
-    panel.caveats = [EXTRACT_CAVEAT, *r.caveats]
-    return panel
 
 
 def _orders(con: Any, force_id: str, as_at: date) -> Panel:
@@ -412,21 +393,16 @@ def _orders(con: Any, force_id: str, as_at: date) -> Panel:
     )
     panel.table.loc[small.to_numpy(), ["Low", "High"]] = ""
     bars = shown[~small & (t["count"] > 0)]
-    panel.chart_description = "Bar chart per 100 registered offenders: " + "; ".join(
-        f"{m} {number_text(v)}"
-        for m, v in zip(bars["measure"], bars["per_100_offenders"], strict=True)
-    )
-    panel.chart_svg = charts.to_svg(
-        charts.interval_bars(
-            bars,
+    draw(
+        panel,
+        Bars(
             "measure",
-            "per_100_offenders",
-            "per_100_low",
-            "per_100_high",
+            Estimate("per_100_offenders", "per_100_low", "per_100_high"),
             "Per 100 registered offenders",
             "Measure",
         ),
-        panel.chart_description,
+        bars,
+        "Bar chart per 100 registered offenders: ",
     )
     panel.caveats = [EXTRACT_CAVEAT, *r.caveats]
     return panel
@@ -457,7 +433,8 @@ def _wanted_missing(con: Any, force_id: str, as_at: date) -> Panel:
                 else f"No registered offender is {status}.",
             )
         )
-    panel.table = display(
+    return tabled(
+        panel,
         r.table,
         {
             "offender_id": ("Pseudonymous id", "text"),
@@ -466,6 +443,5 @@ def _wanted_missing(con: Any, force_id: str, as_at: date) -> Panel:
             "status_since": ("Since", "text"),
             "days_since": ("Days", "int"),
         },
+        EXTRACT_CAVEAT,
     )
-    panel.caveats = [EXTRACT_CAVEAT, *r.caveats]
-    return panel

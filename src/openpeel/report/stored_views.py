@@ -231,14 +231,25 @@ class Views:
             ("synthetic", force_id), lambda con: lake_provenance(con, forces).is_synthetic
         )
 
+    def provenance(self, force_id: str) -> Any:
+        """The provenance of the force's data in the lake (``provenance.lake_provenance``):
+        whether it is synthetic and which tables are (the report's notes name them)."""
+        from openpeel.provenance import lake_provenance
+
+        return self._stored(("provenance", force_id), lambda con: lake_provenance(con, [force_id]))
+
     def section_panels(self, section: str, force_id: str, period: Period) -> list[Panel]:
         """The report's panels of one section (``report.panels.section_panels``)."""
-        from openpeel.report import panels
-
         synthetic = self.is_synthetic(force_id)
+
+        def make(con: Any) -> list[Panel]:
+            from openpeel.report import panels  # imported only to compute (scipy, altair...)
+
+            return panels.section_panels(con, section, force_id, period, synthetic)
+
         return self._stored(
             ("section", section, force_id, period.start, period.end),
-            lambda con: panels.section_panels(con, section, force_id, period, synthetic),
+            make,
             keep=self.keeps(force_id, period),
         )
 
@@ -396,6 +407,7 @@ def _warm_force(views: Views, data_dir: Path, force_id: str) -> Warmed | None:
     period = default_period(months[-1])
     views.is_synthetic(force_id)
     views.is_synthetic(None)
+    views.provenance(force_id)
     for section in BUILDERS:
         views.section_panels(section, force_id, period)
     views.assessment_data(force_id, period, assessed_framework_id(period.end))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,6 +31,28 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+class _Keyed(Protocol):
+    @property
+    def id(self) -> int: ...
+
+
+Row = TypeVar("Row", bound=_Keyed)
+
+
+def created(
+    session: Session,
+    actor_id: int | None,
+    entity: str,
+    row: Row,
+    detail: dict[str, Any],
+) -> Row:
+    """Add a new row, flush it for its id, and audit its creation (``create`` of ``entity``)."""
+    session.add(row)
+    session.flush()
+    record(session, actor_id, "create", entity, row.id, detail)
+    return row
 
 
 def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

@@ -8,6 +8,7 @@ is created by the Alembic migrations in ``openpeel/migrations``; see ``docs/scru
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -21,19 +22,12 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from openpeel.database.base import Base, utcnow
+from openpeel.database.columns import DrawnUnit, Edited, Keyed, StoredFrame
+from openpeel.scrutiny.roles import ROLES as ROLES  # the models' users hold one of these
 
-#: Roles in order of the menu; an anonymous visitor is the public (aggregates only).
-ROLES = (
-    "administrator",
-    "panel_coordinator",
-    "panel_member",
-    "force_liaison",
-    "analyst",
-    "auditor",
-)
 RAG_GRADES = ("red", "amber", "green")
 YES_NO_UNCLEAR = ("yes", "no", "unclear")
 YES_NO_NA = ("yes", "no", "not_applicable")
@@ -50,12 +44,11 @@ GOWISELY = (
 )
 
 
-class User(Base):
+class User(Base, Keyed):
     """A person who logs in; ``role`` is one of ``ROLES``."""
 
     __tablename__ = "users"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(32))
@@ -65,38 +58,35 @@ class User(Base):
     password_changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class Panel(Base):
+class Panel(Base, Keyed):
     """A scrutiny panel that examines one force's searches."""
 
     __tablename__ = "panels"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     force_id: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     memberships: Mapped[list[PanelMembership]] = relationship(back_populates="panel")
 
 
-class PanelMembership(Base):
+class PanelMembership(Base, Keyed):
     """A user attached to a panel (its coordinators, members and force liaisons)."""
 
     __tablename__ = "panel_memberships"
     __table_args__ = (UniqueConstraint("panel_id", "user_id", name="uq_membership"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     panel_id: Mapped[int] = mapped_column(ForeignKey("panels.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     panel: Mapped[Panel] = relationship(back_populates="memberships")
     user: Mapped[User] = relationship()
 
 
-class SearchRecord(Base):
+class SearchRecord(Base, Keyed):
     """One force-internal stop and search record (a superset of the police.uk fields)."""
 
     __tablename__ = "search_records"
     __table_args__ = (Index("ix_search_records_force_time", "force_id", "occurred_at"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     search_id: Mapped[str] = mapped_column(String(64), unique=True)
     force_id: Mapped[str] = mapped_column(String(64))
     officer_pseudonym: Mapped[str] = mapped_column(String(64))
@@ -127,12 +117,11 @@ class SearchRecord(Base):
     import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"), nullable=True)
 
 
-class ImportRun(Base):
+class ImportRun(Base, Keyed):
     """One import of a force-internal CSV: rows read = rows loaded + rows rejected."""
 
     __tablename__ = "import_runs"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source_file: Mapped[str] = mapped_column(String(500))
     started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     rows_read: Mapped[int] = mapped_column(Integer, default=0)
@@ -142,25 +131,23 @@ class ImportRun(Base):
     is_synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class ImportReject(Base):
+class ImportReject(Base, Keyed):
     """A row that could not be loaded, with its row number, reason and raw text."""
 
     __tablename__ = "import_rejects"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     import_run_id: Mapped[int] = mapped_column(ForeignKey("import_runs.id", ondelete="CASCADE"))
     source_row: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(String(500))
     raw: Mapped[str] = mapped_column(Text)
 
 
-class Meeting(Base):
+class Meeting(Base, Keyed):
     """One panel meeting: the period its sample is drawn from; open until the coordinator
     closes it (reviews are editable while open)."""
 
     __tablename__ = "meetings"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     panel_id: Mapped[int] = mapped_column(ForeignKey("panels.id", ondelete="CASCADE"))
     title: Mapped[str] = mapped_column(String(200))
     meeting_date: Mapped[date] = mapped_column(Date)
@@ -172,53 +159,41 @@ class Meeting(Base):
     panel: Mapped[Panel] = relationship()
 
 
-class Sample(Base):
+class Sample(Base, Keyed, StoredFrame):
     """The draw for a meeting: design, seed and frame stored so it can be reproduced."""
 
     __tablename__ = "samples"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     meeting_id: Mapped[int] = mapped_column(
         ForeignKey("meetings.id", ondelete="CASCADE"), unique=True
     )
     design: Mapped[str] = mapped_column(String(16))
     seed: Mapped[int] = mapped_column(Integer)
-    spec_json: Mapped[str] = mapped_column(Text)
-    frame_size: Mapped[int] = mapped_column(Integer)
-    frame_json: Mapped[str] = mapped_column(Text)
-    frame_sha256: Mapped[str] = mapped_column(String(64))
-    drawn_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     drawn_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     items: Mapped[list[SampleItem]] = relationship(
         back_populates="sample", order_by="SampleItem.position"
     )
 
 
-class SampleItem(Base):
+class SampleItem(Base, Keyed, DrawnUnit):
     """A record drawn into a sample, with its stratum, inclusion probability and design weight."""
 
     __tablename__ = "sample_items"
     __table_args__ = (UniqueConstraint("sample_id", "record_id", name="uq_sample_record"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     sample_id: Mapped[int] = mapped_column(ForeignKey("samples.id", ondelete="CASCADE"))
     record_id: Mapped[int] = mapped_column(ForeignKey("search_records.id"))
-    position: Mapped[int] = mapped_column(Integer)
     stratum: Mapped[str] = mapped_column(String(64))
-    stratum_size: Mapped[int] = mapped_column(Integer)
-    inclusion_probability: Mapped[float] = mapped_column(Float)
-    design_weight: Mapped[float] = mapped_column(Float)
     sample: Mapped[Sample] = relationship(back_populates="items")
     record: Mapped[SearchRecord] = relationship()
 
 
-class Review(Base):
+class Review(Base, Keyed, Edited):
     """One member's review of one sampled record (one per member per record)."""
 
     __tablename__ = "reviews"
     __table_args__ = (UniqueConstraint("item_id", "reviewer_id", name="uq_review_item_reviewer"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("sample_items.id", ondelete="CASCADE"))
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     grounds_recorded: Mapped[str] = mapped_column(String(16))
@@ -238,21 +213,19 @@ class Review(Base):
     force_justified: Mapped[str] = mapped_column(String(16))
     rag: Mapped[str] = mapped_column(String(8))
     comments: Mapped[str] = mapped_column(Text, default="")
-    version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
-    # Optimistic locking: every UPDATE names the version it read and sets the next one; an
-    # UPDATE of a row another transaction changed meanwhile matches nothing (StaleDataError).
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        """Optimistic locking: every UPDATE names the version it read and sets the next one; an
+        UPDATE of a row another transaction changed meanwhile matches nothing (StaleDataError)."""
+        return {"version_id_col": cls.__table__.c.version}
 
 
-class LiaisonResponse(Base):
+class LiaisonResponse(Base, Keyed):
     """The force's answer to a record the panel graded red."""
 
     __tablename__ = "liaison_responses"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     item_id: Mapped[int] = mapped_column(
         ForeignKey("sample_items.id", ondelete="CASCADE"), unique=True
     )
@@ -261,13 +234,12 @@ class LiaisonResponse(Base):
     responded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class AuditEntry(Base):
+class AuditEntry(Base, Keyed):
     """Who did what, when: every change to a review, sample, meeting, response or user."""
 
     __tablename__ = "audit_log"
     __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     action: Mapped[str] = mapped_column(String(64))
@@ -277,12 +249,11 @@ class AuditEntry(Base):
     detail_json: Mapped[str] = mapped_column(Text, default="{}")
 
 
-class Feedback(Base):
+class Feedback(Base, Keyed):
     """A "was this page useful?" rating; name and e-mail only kept with consent."""
 
     __tablename__ = "feedback"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     page: Mapped[str] = mapped_column(String(300))
     rating: Mapped[int] = mapped_column(Integer)
@@ -293,25 +264,23 @@ class Feedback(Base):
     client_key: Mapped[str] = mapped_column(String(64), index=True)
 
 
-class LoginAttempt(Base):
+class LoginAttempt(Base, Keyed):
     """A login attempt, for rate limiting (client key is a keyed hash, not the address)."""
 
     __tablename__ = "login_attempts"
     __table_args__ = (Index("ix_login_attempts_at", "at"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     username: Mapped[str] = mapped_column(String(64), index=True)
     client_key: Mapped[str] = mapped_column(String(64), index=True)
     succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class WebSession(Base):
+class WebSession(Base, Keyed):
     """A logged-in browser session; the cookie holds a token, the table its SHA-256."""
 
     __tablename__ = "web_sessions"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

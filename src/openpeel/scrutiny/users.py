@@ -78,10 +78,7 @@ def add_user(
         role=role,
         password_hash=hash_password(password),
     )
-    session.add(user)
-    session.flush()
-    audit.record(session, actor_id, "create", "user", user.id, {"username": username, "role": role})
-    return user
+    return audit.created(session, actor_id, "user", user, {"username": username, "role": role})
 
 
 def get_user(session: Session, username: str) -> User:
@@ -164,10 +161,7 @@ def add_panel(session: Session, name: str, force_id: str, actor_id: int | None =
     if session.scalar(select(Panel).where(Panel.name == name)) is not None:
         raise UserError(f"panel {name!r} already exists")
     panel = Panel(name=name[:200], force_id=force_id)
-    session.add(panel)
-    session.flush()
-    audit.record(session, actor_id, "create", "panel", panel.id, {"name": name, "force": force_id})
-    return panel
+    return audit.created(session, actor_id, "panel", panel, {"name": name, "force": force_id})
 
 
 def get_panel(session: Session, panel: int | str) -> Panel:

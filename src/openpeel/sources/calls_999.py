@@ -16,16 +16,20 @@ Every row that cannot be read goes to the rejects with the reason; nothing is dr
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from openpeel.reference.forces import forces
 from openpeel.reference.standards import national_999_standard
 from openpeel.sources.calls_log import InputField
 from openpeel.sources.policeuk_tables import LINEAGE, Column
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: The national standard (method.md §2): 90% of 999 calls answered within 10 seconds, read from
 #: ``reference/charter_standards.csv`` (row ``999_answer``).
@@ -48,22 +52,73 @@ def _share_aliases(*phrases: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-_UNDER_10 = ("answered_in_under_10_seconds", "answered_under_10_seconds", "under_10_seconds")
-_10_TO_60 = (
-    "answered_in_10_to_60_seconds",
-    "answered_between_10_and_60_seconds",
-    "answered_in_10_to_under_60_seconds",
-    "10_to_60_seconds",
-    "between_10_and_60_seconds",
-    "10_to_under_60_seconds",
-)
-_OVER_60 = (
-    "answered_in_60_seconds_or_more",
-    "answered_in_60_seconds_and_over",
-    "answered_in_over_60_seconds",
-    "60_seconds_and_over",
-    "60_seconds_or_more",
-    "over_60_seconds",
+@dataclass(frozen=True)
+class Band:
+    """One published answer-time band: a count field and a share field, both optional (a
+    missing count is derived from its share and the calls), known by headers made of the same
+    phrases."""
+
+    count: str
+    share: str
+    count_definition: str
+    share_definition: str
+    phrases: tuple[str, ...]
+
+    def fields(self) -> tuple[InputField, InputField]:
+        """The band's two input fields."""
+        return (
+            InputField(
+                self.count,
+                self.count_definition,
+                required=False,
+                aliases=_count_aliases(*self.phrases),
+            ),
+            InputField(
+                self.share,
+                self.share_definition,
+                required=False,
+                aliases=_share_aliases(*self.phrases),
+            ),
+        )
+
+
+#: The three published answer-time bands.
+BAND_SPECS: tuple[Band, ...] = (
+    Band(
+        "answered_under_10s",
+        "share_under_10s",
+        "number of calls answered in under 10 seconds (this or share_under_10s is needed)",
+        "share of calls answered in under 10 seconds, as a percentage or a fraction",
+        ("answered_in_under_10_seconds", "answered_under_10_seconds", "under_10_seconds"),
+    ),
+    Band(
+        "answered_10_to_60s",
+        "share_10_to_60s",
+        "number answered in 10 to under 60 seconds (optional)",
+        "share answered in 10 to under 60 seconds (optional)",
+        (
+            "answered_in_10_to_60_seconds",
+            "answered_between_10_and_60_seconds",
+            "answered_in_10_to_under_60_seconds",
+            "10_to_60_seconds",
+            "between_10_and_60_seconds",
+            "10_to_under_60_seconds",
+        ),
+    ),
+    Band(
+        "answered_60s_and_over",
+        "share_60s_and_over",
+        "number answered in 60 seconds or more (optional)",
+        "share answered in 60 seconds or more (optional)",
+        (
+            "answered_in_60_seconds_or_more",
+            "answered_in_60_seconds_and_over",
+            "answered_in_over_60_seconds",
+            "60_seconds_and_over",
+            "60_seconds_or_more",
+            "over_60_seconds",
+        ),
+    ),
 )
 
 CALLS_999_FIELDS: tuple[InputField, ...] = (
@@ -104,50 +159,11 @@ CALLS_999_FIELDS: tuple[InputField, ...] = (
             "average_call_answer_time_seconds",
         ),
     ),
-    InputField(
-        "answered_under_10s",
-        "number of calls answered in under 10 seconds (this or share_under_10s is needed)",
-        required=False,
-        aliases=_count_aliases(*_UNDER_10),
-    ),
-    InputField(
-        "share_under_10s",
-        "share of calls answered in under 10 seconds, as a percentage or a fraction",
-        required=False,
-        aliases=_share_aliases(*_UNDER_10),
-    ),
-    InputField(
-        "answered_10_to_60s",
-        "number answered in 10 to under 60 seconds (optional)",
-        required=False,
-        aliases=_count_aliases(*_10_TO_60),
-    ),
-    InputField(
-        "share_10_to_60s",
-        "share answered in 10 to under 60 seconds (optional)",
-        required=False,
-        aliases=_share_aliases(*_10_TO_60),
-    ),
-    InputField(
-        "answered_60s_and_over",
-        "number answered in 60 seconds or more (optional)",
-        required=False,
-        aliases=_count_aliases(*_OVER_60),
-    ),
-    InputField(
-        "share_60s_and_over",
-        "share answered in 60 seconds or more (optional)",
-        required=False,
-        aliases=_share_aliases(*_OVER_60),
-    ),
+    *(f for band in BAND_SPECS for f in band.fields()),
 )
 
 #: (count field, share field) pairs: a missing count is derived from its share and the calls.
-BANDS = (
-    ("answered_under_10s", "share_under_10s"),
-    ("answered_10_to_60s", "share_10_to_60s"),
-    ("answered_60s_and_over", "share_60s_and_over"),
-)
+BANDS = tuple((band.count, band.share) for band in BAND_SPECS)
 
 CALLS_999_COLUMNS: tuple[Column, ...] = (
     Column("force_id", "VARCHAR", "data.police.uk force id, matched from the published name"),
@@ -232,6 +248,8 @@ def match_force(text: str | None) -> tuple[str | None, str | None]:
 
 def parse_months(values: pd.Series) -> pd.Series:
     """First-of-month dates for month strings in any of the accepted formats (NaT if none)."""
+    import pandas as pd  # here: loading police.uk files imports this module, not pandas
+
     text = values.astype("string").str.strip().str.replace(r"T.*$", "", regex=True)
     out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     for fmt in _MONTH_FORMATS:
@@ -244,6 +262,8 @@ def parse_months(values: pd.Series) -> pd.Series:
 
 def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """(number, is_blank, had_percent_sign) for raw text with separators or a % sign."""
+    import pandas as pd  # here: loading police.uk files imports this module, not pandas
+
     text = values.astype("string").str.strip()
     blank = text.isna() | (text == "")
     had_pct = text.str.contains("%", regex=False).fillna(False)
@@ -263,6 +283,8 @@ def parse_published_999(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         (loaded rows with the ``CALLS_999_COLUMNS`` data columns and ``source_row``;
         rejected rows with ``force_id``, ``month``, ``source_row``, ``reason``, ``raw_row``).
     """
+    import pandas as pd  # here: loading police.uk files imports this module, not pandas
+
     n = len(raw)
     reason = pd.Series([None] * n, index=raw.index, dtype="object")
 

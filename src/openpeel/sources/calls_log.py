@@ -271,64 +271,59 @@ CALL_LOG_COLUMNS: tuple[Column, ...] = (
 )
 
 
-def call_log_select_sql(source: str, names: Sequence[str]) -> str:
-    """SQL from raw call-log text to canonical columns plus ``reject_reason`` and ``raw_row``.
+def event_select_sql(
+    source: str,
+    names: Sequence[str],
+    *,
+    key: str,
+    when: str,
+    parsed: Sequence[str],
+    checks: Sequence[str],
+    columns: Sequence[str],
+) -> str:
+    """SQL from a force export's raw text (one row per event) to canonical columns plus
+    ``reject_reason`` and ``raw_row``: the shape the call-log and incidents imports share.
 
-    ``source`` has one text column per field present (named after the field, missing optional
-    fields as NULL), ``record_number``, ``force_id`` and ``snapshot`` and ``source_file``.
-    Duplicated call ids: the first row loads, later ones are rejected.
+    ``source`` has one text column per field (named after the field, missing optional fields
+    as NULL), ``record_number``, ``force_id``, ``snapshot`` and ``source_file``. The columns
+    come out as ``force_id, month, <key>, *columns, weekday, hour`` and the lineage.
+
+    Args:
+        key: the field that identifies an event; a blank one is rejected, and a repeated one
+            loads its first row and rejects the later ones.
+        when: the parsed TIMESTAMPTZ (one of ``parsed``) that gives month, weekday and hour.
+        parsed: ``<expression> AS v_<name>`` items computed from the raw row ``r``.
+        checks: ``WHEN <condition> THEN <reason>`` arms, tried in order after the key's.
+        columns: the output items between the key and ``weekday``.
     """
+    local = local_sql(when)
+    rows = ",\n            ".join(parsed)
+    arms = "\n            ".join(checks)
+    items = ",\n        ".join(columns)
     return f"""
     WITH t AS (
         SELECT r.*,
-            nullif(trim(r.call_id), '') AS v_call_id,
-            {timestamp_sql("r.offered_at")} AS v_offered,
-            {timestamp_sql("r.answered_at")} AS v_answered,
-            {timestamp_sql("r.abandoned_at")} AS v_abandoned,
-            TRY_CAST(nullif(trim(r.handling_seconds), '') AS DOUBLE) AS v_handling,
-            {vocabulary_sql("r.line", LINE_CODES)} AS v_line,
-            min(r.record_number) OVER (PARTITION BY nullif(trim(r.call_id), ''))
+            nullif(trim(r.{key}), '') AS v_key,
+            {rows},
+            min(r.record_number) OVER (PARTITION BY nullif(trim(r.{key}), ''))
                 AS first_row
         FROM {source} AS r
     ), checked AS (
         SELECT t.*, CASE
-            WHEN v_call_id IS NULL THEN 'missing call_id'
+            WHEN v_key IS NULL THEN 'missing {key}'
             WHEN first_row < record_number
-                THEN 'duplicate call_id ' || v_call_id || ' (first at row ' || first_row || ')'
-            WHEN v_line IS NULL THEN 'missing line'
-            WHEN nullif(trim(offered_at), '') IS NULL THEN 'missing offered_at'
-            WHEN v_offered IS NULL THEN 'unreadable offered_at: ' || offered_at
-            WHEN nullif(trim(answered_at), '') IS NOT NULL AND v_answered IS NULL
-                THEN 'unreadable answered_at: ' || answered_at
-            WHEN nullif(trim(abandoned_at), '') IS NOT NULL AND v_abandoned IS NULL
-                THEN 'unreadable abandoned_at: ' || abandoned_at
-            WHEN v_answered IS NOT NULL AND v_abandoned IS NOT NULL
-                THEN 'both answered_at and abandoned_at given'
-            WHEN v_answered IS NULL AND v_abandoned IS NULL
-                THEN 'neither answered_at nor abandoned_at given'
-            WHEN v_answered < v_offered THEN 'answered_at before offered_at'
-            WHEN v_abandoned < v_offered THEN 'abandoned_at before offered_at'
-            WHEN nullif(trim(handling_seconds), '') IS NOT NULL
-                AND (v_handling IS NULL OR v_handling < 0 OR NOT isfinite(v_handling))
-                THEN 'unreadable handling_seconds: ' || handling_seconds
+                THEN 'duplicate {key} ' || v_key || ' (first at row ' || first_row || ')'
+            {arms}
         END AS reject_reason
         FROM t
     )
     SELECT
         force_id,
-        CAST(date_trunc('month', {local_sql("v_offered")}) AS DATE) AS month,
-        v_call_id AS call_id,
-        line AS line_raw,
-        v_line AS line_code,
-        {local_sql("v_offered")} AS offered_at,
-        {local_sql("v_answered")} AS answered_at,
-        {local_sql("v_abandoned")} AS abandoned_at,
-        v_answered IS NOT NULL AS is_answered,
-        epoch(v_answered) - epoch(v_offered) AS answer_seconds,
-        epoch(v_abandoned) - epoch(v_offered) AS abandon_seconds,
-        v_handling AS handling_seconds,
-        CAST(isodow({local_sql("v_offered")}) - 1 AS SMALLINT) AS weekday,
-        CAST(hour({local_sql("v_offered")}) AS SMALLINT) AS hour,
+        CAST(date_trunc('month', {local}) AS DATE) AS month,
+        v_key AS {key},
+        {items},
+        CAST(isodow({local}) - 1 AS SMALLINT) AS weekday,
+        CAST(hour({local}) AS SMALLINT) AS hour,
         source_file,
         record_number AS source_row,
         snapshot,
@@ -336,3 +331,50 @@ def call_log_select_sql(source: str, names: Sequence[str]) -> str:
         CASE WHEN reject_reason IS NOT NULL THEN {raw_row_sql(names, "checked")} END AS raw_row
     FROM checked
     """
+
+
+def call_log_select_sql(source: str, names: Sequence[str]) -> str:
+    """SQL from raw call-log text to canonical columns plus ``reject_reason`` and ``raw_row``
+    (:func:`event_select_sql`, keyed by ``call_id``)."""
+    return event_select_sql(
+        source,
+        names,
+        key="call_id",
+        when="v_offered",
+        parsed=(
+            f"{timestamp_sql('r.offered_at')} AS v_offered",
+            f"{timestamp_sql('r.answered_at')} AS v_answered",
+            f"{timestamp_sql('r.abandoned_at')} AS v_abandoned",
+            "TRY_CAST(nullif(trim(r.handling_seconds), '') AS DOUBLE) AS v_handling",
+            f"{vocabulary_sql('r.line', LINE_CODES)} AS v_line",
+        ),
+        checks=(
+            "WHEN v_line IS NULL THEN 'missing line'",
+            "WHEN nullif(trim(offered_at), '') IS NULL THEN 'missing offered_at'",
+            "WHEN v_offered IS NULL THEN 'unreadable offered_at: ' || offered_at",
+            "WHEN nullif(trim(answered_at), '') IS NOT NULL AND v_answered IS NULL "
+            "THEN 'unreadable answered_at: ' || answered_at",
+            "WHEN nullif(trim(abandoned_at), '') IS NOT NULL AND v_abandoned IS NULL "
+            "THEN 'unreadable abandoned_at: ' || abandoned_at",
+            "WHEN v_answered IS NOT NULL AND v_abandoned IS NOT NULL "
+            "THEN 'both answered_at and abandoned_at given'",
+            "WHEN v_answered IS NULL AND v_abandoned IS NULL "
+            "THEN 'neither answered_at nor abandoned_at given'",
+            "WHEN v_answered < v_offered THEN 'answered_at before offered_at'",
+            "WHEN v_abandoned < v_offered THEN 'abandoned_at before offered_at'",
+            "WHEN nullif(trim(handling_seconds), '') IS NOT NULL "
+            "AND (v_handling IS NULL OR v_handling < 0 OR NOT isfinite(v_handling)) "
+            "THEN 'unreadable handling_seconds: ' || handling_seconds",
+        ),
+        columns=(
+            "line AS line_raw",
+            "v_line AS line_code",
+            f"{local_sql('v_offered')} AS offered_at",
+            f"{local_sql('v_answered')} AS answered_at",
+            f"{local_sql('v_abandoned')} AS abandoned_at",
+            "v_answered IS NOT NULL AS is_answered",
+            "epoch(v_answered) - epoch(v_offered) AS answer_seconds",
+            "epoch(v_abandoned) - epoch(v_offered) AS abandon_seconds",
+            "v_handling AS handling_seconds",
+        ),
+    )

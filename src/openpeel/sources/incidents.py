@@ -14,8 +14,8 @@ from collections.abc import Sequence
 
 from openpeel.sources.calls_log import (
     InputField,
+    event_select_sql,
     local_sql,
-    raw_row_sql,
     timestamp_sql,
     vocabulary_sql,
 )
@@ -102,51 +102,32 @@ INCIDENT_COLUMNS: tuple[Column, ...] = (
 
 
 def incidents_select_sql(source: str, names: Sequence[str]) -> str:
-    """SQL from raw incident text to canonical columns plus ``reject_reason`` and ``raw_row``.
-
-    ``source`` has one text column per field, ``record_number``, ``force_id``, ``snapshot`` and
-    ``source_file``. A repeated incident id: the first row loads, later ones are rejected.
-    """
-    return f"""
-    WITH t AS (
-        SELECT r.*,
-            nullif(trim(r.incident_id), '') AS v_id,
-            {timestamp_sql("r.created_at")} AS v_created,
-            {timestamp_sql("r.arrived_at")} AS v_arrived,
-            {vocabulary_sql("r.priority", PRIORITY_CODES)} AS v_priority,
-            min(r.record_number) OVER (PARTITION BY nullif(trim(r.incident_id), ''))
-                AS first_row
-        FROM {source} AS r
-    ), checked AS (
-        SELECT t.*, CASE
-            WHEN v_id IS NULL THEN 'missing incident_id'
-            WHEN first_row < record_number
-                THEN 'duplicate incident_id ' || v_id || ' (first at row ' || first_row || ')'
-            WHEN v_priority IS NULL THEN 'missing priority'
-            WHEN nullif(trim(created_at), '') IS NULL THEN 'missing created_at'
-            WHEN v_created IS NULL THEN 'unreadable created_at: ' || created_at
-            WHEN nullif(trim(arrived_at), '') IS NOT NULL AND v_arrived IS NULL
-                THEN 'unreadable arrived_at: ' || arrived_at
-            WHEN v_arrived < v_created THEN 'arrived_at before created_at'
-        END AS reject_reason
-        FROM t
+    """SQL from raw incident text to canonical columns plus ``reject_reason`` and ``raw_row``
+    (:func:`~openpeel.sources.calls_log.event_select_sql`, keyed by ``incident_id``)."""
+    return event_select_sql(
+        source,
+        names,
+        key="incident_id",
+        when="v_created",
+        parsed=(
+            f"{timestamp_sql('r.created_at')} AS v_created",
+            f"{timestamp_sql('r.arrived_at')} AS v_arrived",
+            f"{vocabulary_sql('r.priority', PRIORITY_CODES)} AS v_priority",
+        ),
+        checks=(
+            "WHEN v_priority IS NULL THEN 'missing priority'",
+            "WHEN nullif(trim(created_at), '') IS NULL THEN 'missing created_at'",
+            "WHEN v_created IS NULL THEN 'unreadable created_at: ' || created_at",
+            "WHEN nullif(trim(arrived_at), '') IS NOT NULL AND v_arrived IS NULL "
+            "THEN 'unreadable arrived_at: ' || arrived_at",
+            "WHEN v_arrived < v_created THEN 'arrived_at before created_at'",
+        ),
+        columns=(
+            "priority AS priority_raw",
+            "v_priority AS priority_code",
+            f"{local_sql('v_created')} AS created_at",
+            f"{local_sql('v_arrived')} AS arrived_at",
+            "v_arrived IS NOT NULL AS has_arrival",
+            "epoch(v_arrived) - epoch(v_created) AS attend_seconds",
+        ),
     )
-    SELECT
-        force_id,
-        CAST(date_trunc('month', {local_sql("v_created")}) AS DATE) AS month,
-        v_id AS incident_id,
-        priority AS priority_raw,
-        v_priority AS priority_code,
-        {local_sql("v_created")} AS created_at,
-        {local_sql("v_arrived")} AS arrived_at,
-        v_arrived IS NOT NULL AS has_arrival,
-        epoch(v_arrived) - epoch(v_created) AS attend_seconds,
-        CAST(isodow({local_sql("v_created")}) - 1 AS SMALLINT) AS weekday,
-        CAST(hour({local_sql("v_created")}) AS SMALLINT) AS hour,
-        source_file,
-        record_number AS source_row,
-        snapshot,
-        reject_reason,
-        CASE WHEN reject_reason IS NOT NULL THEN {raw_row_sql(names, "checked")} END AS raw_row
-    FROM checked
-    """

@@ -37,9 +37,6 @@ EVENT_TYPES: tuple[str, ...] = (
 )
 DEVICE_OUTCOMES: tuple[str, ...] = ("no_concern", "concern", "not_examined")
 
-#: Marker written beside synthetic extracts; the loader labels the snapshot from it.
-MARKER_FILE = "SYNTHETIC.json"
-
 
 def _offender_id(
     definition: str = "pseudonymous offender id (as in offenders.csv)",
@@ -47,7 +44,33 @@ def _offender_id(
     return ExtractColumn("offender_id", "pseudonym", definition)
 
 
-OFFENDERS = ExtractFile(
+def _reference(name: str, what: str) -> ExtractColumn:
+    """A row's own opaque reference (``visit_id``: "visit reference")."""
+    return ExtractColumn(name, "pseudonym", f"{what} reference")
+
+
+def _not_before(later: str, earlier: str) -> RowRule:
+    """``later`` is empty or on or after ``earlier``."""
+    return RowRule(
+        f"{later} is before {earlier}", lambda f: f[later].isna() | (f[later] >= f[earlier])
+    )
+
+
+def _file(
+    file_name: str,
+    table: str,
+    description: str,
+    columns: tuple[ExtractColumn, ...],
+    rules: tuple[RowRule, ...] = (),
+    required_file: bool = True,
+) -> ExtractFile:
+    """A file of the extract, keyed by its first column."""
+    return ExtractFile(
+        file_name, table, description, columns, (columns[0].name,), rules, required_file
+    )
+
+
+OFFENDERS = _file(
     "offenders.csv",
     "offenders",
     "One row per registered sex offender managed by the force, as at the extract date.",
@@ -91,12 +114,8 @@ OFFENDERS = ExtractFile(
             required=False,
         ),
     ),
-    ("offender_id",),
     (
-        RowRule(
-            "registration_ends_on is before registered_on",
-            lambda f: f.registration_ends_on.isna() | (f.registration_ends_on >= f.registered_on),
-        ),
+        _not_before("registration_ends_on", "registered_on"),
         RowRule(
             "status_since is needed when the status is wanted or missing",
             lambda f: ~f.status.isin(["wanted", "missing"]) | f.status_since.notna(),
@@ -104,12 +123,12 @@ OFFENDERS = ExtractFile(
     ),
 )
 
-RISK_ASSESSMENTS = ExtractFile(
+RISK_ASSESSMENTS = _file(
     "risk_assessments.csv",
     "offender_assessments",
     "One row per ARMS assessment completed.",
     (
-        ExtractColumn("assessment_id", "pseudonym", "assessment reference"),
+        _reference("assessment_id", "assessment"),
         _offender_id(),
         ExtractColumn("completed_on", "date", "date the assessment was completed"),
         ExtractColumn("next_due_on", "date", "date the next assessment is due"),
@@ -121,21 +140,15 @@ RISK_ASSESSMENTS = ExtractFile(
             codes=RISK_LEVELS,
         ),
     ),
-    ("assessment_id",),
-    (
-        RowRule(
-            "next_due_on is before completed_on",
-            lambda f: f.next_due_on.isna() | (f.next_due_on >= f.completed_on),
-        ),
-    ),
+    (_not_before("next_due_on", "completed_on"),),
 )
 
-HOME_VISITS = ExtractFile(
+HOME_VISITS = _file(
     "home_visits.csv",
     "offender_visits",
     "One row per home visit planned (and done, when it was).",
     (
-        ExtractColumn("visit_id", "pseudonym", "visit reference"),
+        _reference("visit_id", "visit"),
         _offender_id(),
         ExtractColumn("planned_on", "date", "date the visit was due under the management plan"),
         ExtractColumn("done_on", "date", "date the visit took place (empty: not yet)", False),
@@ -147,50 +160,42 @@ HOME_VISITS = ExtractFile(
             required=False,
         ),
     ),
-    ("visit_id",),
 )
 
-DEVICE_CHECKS = ExtractFile(
+DEVICE_CHECKS = _file(
     "device_checks.csv",
     "offender_device_checks",
     "One row per examination of an offender's internet-enabled devices.",
     (
-        ExtractColumn("check_id", "pseudonym", "check reference"),
+        _reference("check_id", "check"),
         _offender_id(),
         ExtractColumn("checked_on", "date", "date of the examination"),
         ExtractColumn("outcome", "code", "what it found", codes=DEVICE_OUTCOMES),
     ),
-    ("check_id",),
     required_file=False,
 )
 
-CIVIL_ORDERS = ExtractFile(
+CIVIL_ORDERS = _file(
     "civil_orders.csv",
     "offender_orders",
     "One row per civil order: sexual harm prevention order (shpo) or sexual risk order (sro).",
     (
-        ExtractColumn("order_id", "pseudonym", "order reference"),
+        _reference("order_id", "order"),
         _offender_id(),
         ExtractColumn("order_type", "code", "shpo or sro", codes=ORDER_TYPES),
         ExtractColumn("granted_on", "date", "date the court granted the order"),
         ExtractColumn("ends_on", "date", "date the order ends (empty: indefinite)", False),
     ),
-    ("order_id",),
-    (
-        RowRule(
-            "ends_on is before granted_on",
-            lambda f: f.ends_on.isna() | (f.ends_on >= f.granted_on),
-        ),
-    ),
+    (_not_before("ends_on", "granted_on"),),
     required_file=False,
 )
 
-OFFENCE_EVENTS = ExtractFile(
+OFFENCE_EVENTS = _file(
     "offence_events.csv",
     "offender_events",
     "One row per breach (of an order or of the notification requirements) or further offence.",
     (
-        ExtractColumn("event_id", "pseudonym", "event reference"),
+        _reference("event_id", "event"),
         _offender_id(),
         ExtractColumn("event_type", "code", "what happened", codes=EVENT_TYPES),
         ExtractColumn("occurred_on", "date", "date it happened (or was first recorded)"),
@@ -201,11 +206,10 @@ OFFENCE_EVENTS = ExtractFile(
             required=False,
         ),
     ),
-    ("event_id",),
     required_file=False,
 )
 
-OFFENDER_MANAGERS = ExtractFile(
+OFFENDER_MANAGERS = _file(
     "offender_managers.csv",
     "offender_managers",
     "One row per offender manager (police officer or staff in the sex offender unit).",
@@ -217,13 +221,7 @@ OFFENDER_MANAGERS = ExtractFile(
         ExtractColumn("started_on", "date", "date the manager started in the unit"),
         ExtractColumn("ended_on", "date", "date the manager left (empty: in post)", False),
     ),
-    ("manager_id",),
-    (
-        RowRule(
-            "ended_on is before started_on",
-            lambda f: f.ended_on.isna() | (f.ended_on >= f.started_on),
-        ),
-    ),
+    (_not_before("ended_on", "started_on"),),
 )
 
 #: Every file of the extract, in load order (offenders first: the others refer to them).

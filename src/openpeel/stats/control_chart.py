@@ -24,6 +24,8 @@ as a suspected partial submission.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
@@ -59,13 +61,22 @@ def poisson_control_limits(
     lower = float(stats.poisson.ppf(alpha / 2, mu)) if mu > 0 else 0.0
     upper = float(stats.poisson.isf(alpha / 2, mu)) if mu > 0 else 0.0
     # ppf gives the smallest k with P(X <= k) >= alpha/2; a count below that k is unusual.
+    return _limits_frame(c, mu, lower, upper)
+
+
+def _limits_frame(
+    counts: np.ndarray, centre: float, lower: float, upper: float, **extra: Any
+) -> pd.DataFrame:
+    """Each count beside the centre line and limits, flagged when outside them (then ``extra``
+    columns)."""
     return pd.DataFrame(
         {
-            "count": c,
-            "centre": mu,
+            "count": counts,
+            "centre": centre,
             "lower": lower,
             "upper": upper,
-            "is_outside": (c < lower) | (c > upper),
+            "is_outside": (counts < lower) | (counts > upper),
+            **extra,
         }
     )
 
@@ -104,17 +115,7 @@ def overdispersed_control_limits(
         half_width = float(stats.norm.isf(alpha / 2)) * np.sqrt(mu) * sigma_z
         lower = min(lower, max(mu - half_width, 0.0))
         upper = max(upper, mu + half_width)
-    return pd.DataFrame(
-        {
-            "count": c,
-            "centre": mu,
-            "lower": lower,
-            "upper": upper,
-            "is_outside": (c < lower) | (c > upper),
-            "sigma_z": sigma_z,
-            "is_overdispersed": bool(sigma_z > 1),
-        }
-    )
+    return _limits_frame(c, mu, lower, upper, sigma_z=sigma_z, is_overdispersed=bool(sigma_z > 1))
 
 
 def suspected_partial(

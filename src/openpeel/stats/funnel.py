@@ -11,6 +11,8 @@ one naming scheme used by every indicator: ``target``, ``lower_95``, ``upper_95`
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
@@ -28,13 +30,7 @@ def proportion_funnel(
 ) -> pd.DataFrame:
     """Binomial funnel limits for a proportion around ``p0`` at each number of trials."""
     n = np.asarray(trials, dtype=float)
-    out = {"trials": n, "target": np.full_like(n, p0)}
-    for level in levels:
-        a = (1 - level) / 2
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out[f"lower_{_pct(level)}"] = np.where(n > 0, stats.binom.ppf(a, n, p0) / n, np.nan)
-            out[f"upper_{_pct(level)}"] = np.where(n > 0, stats.binom.isf(a, n, p0) / n, np.nan)
-    return pd.DataFrame(out)
+    return _funnel("trials", n, p0, stats.binom(n, p0), levels)
 
 
 def rate_funnel(
@@ -42,16 +38,21 @@ def rate_funnel(
 ) -> pd.DataFrame:
     """Poisson funnel limits for a rate around ``rate0`` (events per unit exposure)."""
     e = np.asarray(exposure, dtype=float)
-    out = {"exposure": e, "target": np.full_like(e, rate0)}
+    return _funnel("exposure", e, rate0, stats.poisson(rate0 * e), levels)
+
+
+def _funnel(
+    size_name: str, size: np.ndarray, target: float, counts: Any, levels: tuple[float, ...]
+) -> pd.DataFrame:
+    """Funnel limits around ``target`` at each unit size (trials or exposure): the central
+    ``level`` interval of the count's distribution ``counts`` (a frozen scipy distribution, one
+    per size) divided by the size; no limits where the size is 0."""
+    out = {size_name: size, "target": np.full_like(size, target)}
     for level in levels:
         a = (1 - level) / 2
         with np.errstate(invalid="ignore", divide="ignore"):
-            out[f"lower_{_pct(level)}"] = np.where(
-                e > 0, stats.poisson.ppf(a, rate0 * e) / e, np.nan
-            )
-            out[f"upper_{_pct(level)}"] = np.where(
-                e > 0, stats.poisson.isf(a, rate0 * e) / e, np.nan
-            )
+            out[f"lower_{_pct(level)}"] = np.where(size > 0, counts.ppf(a) / size, np.nan)
+            out[f"upper_{_pct(level)}"] = np.where(size > 0, counts.isf(a) / size, np.nan)
     return pd.DataFrame(out)
 
 

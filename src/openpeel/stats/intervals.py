@@ -6,7 +6,8 @@
 
 Both are checked against statsmodels in the tests. They are written here, not called from
 statsmodels, because they must take whole arrays (one call per table, not per cell) and must
-return (nan, nan) for an empty denominator instead of raising.
+return (nan, nan) for an empty denominator instead of raising. SciPy is imported on first use:
+it takes a second to import, and a report read from stored views computes no interval.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import stats
 
 from openpeel.errors import UserInputError
 
@@ -26,6 +26,8 @@ def z_value(confidence: float) -> float:
     """The two-sided normal quantile of a confidence level (1.96 for 0.95)."""
     if not 0 < confidence < 1:
         raise UserInputError(f"confidence must be between 0 and 1, not {confidence}")
+    from scipy import stats
+
     return float(stats.norm.ppf(0.5 + confidence / 2))
 
 
@@ -71,6 +73,8 @@ def poisson_exact_interval(count: ArrayLike, confidence: float = 0.95) -> tuple[
         raise ValueError("counts must not be negative")
     alpha = 1 - confidence
     z_value(confidence)
+    from scipy import stats
+
     with np.errstate(invalid="ignore"):
         low = np.where(k > 0, stats.chi2.ppf(alpha / 2, 2 * k) / 2, 0.0)
         high = stats.chi2.ppf(1 - alpha / 2, 2 * k + 2) / 2
@@ -93,6 +97,8 @@ def clopper_pearson_interval(
         raise ValueError("successes must be between 0 and the number of trials")
     alpha = 1 - confidence
     z_value(confidence)
+    from scipy import stats
+
     with np.errstate(invalid="ignore", divide="ignore"):
         low = np.where(x > 0, stats.beta.ppf(alpha / 2, x, n - x + 1), 0.0)
         high = np.where(x < n, stats.beta.ppf(1 - alpha / 2, x + 1, n - x), 1.0)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from scipy import stats
 
 #: Fewest points a line with an interval is fitted through (two leave no degrees of freedom).
 MIN_POINTS = 3
@@ -20,6 +19,8 @@ def slope_interval(
     Raises:
         ValueError: fewer than :data:`MIN_POINTS` values.
     """
+    from scipy import stats  # imported on first use: a second to import
+
     y = np.asarray(values, dtype=float)
     if len(y) < MIN_POINTS:
         raise ValueError(f"{len(y)} values; a line with an interval needs {MIN_POINTS}")

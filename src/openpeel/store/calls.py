@@ -20,10 +20,8 @@ wins.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +32,7 @@ import pyarrow.parquet as pq
 
 from openpeel.config import Where, workspace_for
 from openpeel.errors import SourceFormatError, UserInputError
-from openpeel.provenance import is_synthetic_label
+from openpeel.provenance import SnapshotLabelled, marker_snapshot, read_marker
 from openpeel.reference.forces import force as lookup_force
 from openpeel.sources.calls_999 import CALLS_999_COLUMNS, CALLS_999_FIELDS, parse_published_999
 from openpeel.sources.calls_log import (
@@ -50,7 +48,8 @@ from openpeel.sources.calls_log import (
 from openpeel.sources.incidents import INCIDENT_COLUMNS, INCIDENT_FIELDS, incidents_select_sql
 from openpeel.sources.policeuk_tables import Column
 from openpeel.sql import sql_text as _sql_text
-from openpeel.store.commit import StagedPart, commit
+from openpeel.store.commit import StagedPart, commit, load_lock
+from openpeel.store.lake import LOAD_LOG_SCHEMA as LAKE_LOAD_LOG
 from openpeel.store.lake import REJECT_COLUMNS as LAKE_REJECT_COLUMNS
 from openpeel.store.lake import (
     Lake,
@@ -58,36 +57,20 @@ from openpeel.store.lake import (
     LoggedUnknown,
     new_load_id,
 )
-from openpeel.store.migrate import migrate
-from openpeel.store.tables import LAKE_TABLES
 
-MARKER_FILE = "SYNTHETIC.json"
-
-REJECT_COLUMNS: tuple[Column, ...] = (
-    Column("table_name", "VARCHAR", "calls_999_monthly, call_log or incidents"),
-    Column("force_id", "VARCHAR", "force id (NULL when the row's force could not be read)"),
-    Column("source_file", "VARCHAR", "file name the row was read from"),
-    Column("source_row", "BIGINT", "record number within the file (1 = first row after header)"),
-    Column("reason", "VARCHAR", "why the row could not be loaded"),
-    Column("raw_row", "VARCHAR", "the row as read"),
-    Column("snapshot", "VARCHAR", "the load's snapshot label"),
+#: Columns of the ``calls_rejects`` view: the call-handling rows of the lake's one rejects table
+#: (their month and load id left out).
+REJECT_COLUMNS: tuple[Column, ...] = tuple(
+    c for c in LAKE_REJECT_COLUMNS if c.name not in ("month", "load_id")
 )
 
-
-#: Columns of ``calls_load_log``: the call-handling rows of the lake's one load log.
+#: Columns of the ``calls_load_log`` view: the call-handling rows of the lake's one load log
+#: (its ``logged_at`` named ``loaded_at``).
 LOAD_LOG_SCHEMA = pa.schema(
     [
-        ("load_id", pa.string()),
-        ("loaded_at", pa.timestamp("us", tz="UTC")),
-        ("table_name", pa.string()),
-        ("source_file", pa.string()),
-        ("forces", pa.string()),
-        ("snapshot", pa.string()),
-        ("rows_read", pa.int64()),
-        ("rows_loaded", pa.int64()),
-        ("rows_rejected", pa.int64()),
-        ("rows_replaced", pa.int64()),
-        ("unknown_values", pa.int64()),
+        LAKE_LOAD_LOG.field(name).with_name("loaded_at" if name == "logged_at" else name)
+        for name in LAKE_LOAD_LOG.names
+        if name not in ("kind", "force_id", "month", "status", "reason", "as_at")
     ]
 )
 
@@ -149,7 +132,7 @@ class UnknownCount:
 
 
 @dataclass
-class CallsLoadReport:
+class CallsLoadReport(SnapshotLabelled):
     """What one load did. rows_read = rows_loaded + rows_rejected."""
 
     load_id: str
@@ -163,11 +146,6 @@ class CallsLoadReport:
     rows_replaced: int = 0
     unknown: list[UnknownCount] = field(default_factory=list)
     rejects: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def is_synthetic(self) -> bool:
-        """The file was made by openpeel's synthetic generator."""
-        return is_synthetic_label(self.snapshot)
 
     def as_dict(self, max_rejects: int = 20) -> dict[str, Any]:
         """JSON-ready summary with the first rejects."""
@@ -205,14 +183,8 @@ def _fetch(con: duckdb.DuckDBPyConnection, sql: str) -> pa.Table:
 
 
 def _synthetic_label(path: Path) -> str | None:
-    marker = path.parent / MARKER_FILE
-    if not marker.is_file():
-        return None
-    try:
-        data = json.loads(marker.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return "synthetic-unknown"
-    return str(data.get("snapshot") or "synthetic-unknown")
+    marker = read_marker(path.parent)
+    return None if marker is None else marker_snapshot(marker)
 
 
 def _read_raw(
@@ -309,10 +281,7 @@ def read_export(
     if kind.needs_force and not (allow_no_force and not force_id):
         if not force_id:
             raise UserInputError(f"a {kind.what} belongs to one force: give --force")
-        try:
-            lookup_force(force_id)
-        except KeyError as err:
-            raise UserInputError(str(err).strip("\"'")) from None
+        lookup_force(force_id)  # UnknownIdError (a UserInputError) names the nearest ids
     con = _connect(threads)
     try:
         _read_raw(con, path, kind, columns, force_id if kind.needs_force else None)
@@ -429,9 +398,7 @@ def load_export(
     read = read_export(path, table, force_id, columns, snapshot, threads=threads)
     kind = KINDS[table]
     report = read.report
-    with lake.lock():
-        migrate(lake)
-        lake.tidy(LAKE_TABLES)
+    with load_lock(lake):
         work = lake.staging(report.load_id)
         old = next(iter(lake.current(table)), None)
         con = _connect(threads)
@@ -521,7 +488,6 @@ def load_export(
                 for u in report.unknown
             ],
         )
-        lake.tidy(LAKE_TABLES)
     return report
 
 
@@ -541,26 +507,28 @@ def load_calls_999(
     return load_export(path, "calls_999_monthly", data_dir, None, columns, snapshot)
 
 
-def load_call_log(
-    path: Path | str,
-    force_id: str,
-    data_dir: Where = None,
-    columns: Mapping[str, str] | None = None,
-    snapshot: str | None = None,
-) -> CallsLoadReport:
-    """Load one force's call-log export."""
-    return load_export(path, "call_log", data_dir, force_id, columns, snapshot)
+@dataclass(frozen=True)
+class ForceExportLoader:
+    """Loads one force's export into its table: ``load_call_log(path, force_id, data_dir)``."""
+
+    table: str
+
+    def __call__(
+        self,
+        path: Path | str,
+        force_id: str,
+        data_dir: Where = None,
+        columns: Mapping[str, str] | None = None,
+        snapshot: str | None = None,
+    ) -> CallsLoadReport:
+        """Load the file (see :func:`load_export`)."""
+        return load_export(path, self.table, data_dir, force_id, columns, snapshot)
 
 
-def load_incidents(
-    path: Path | str,
-    force_id: str,
-    data_dir: Where = None,
-    columns: Mapping[str, str] | None = None,
-    snapshot: str | None = None,
-) -> CallsLoadReport:
-    """Load one force's incidents export."""
-    return load_export(path, "incidents", data_dir, force_id, columns, snapshot)
+#: Load one force's call-log export.
+load_call_log = ForceExportLoader("call_log")
+#: Load one force's incidents export.
+load_incidents = ForceExportLoader("incidents")
 
 
 # --- reading back ---------------------------------------------------------------------------
@@ -585,8 +553,3 @@ def stored(table: str, data_dir: Where = None) -> pd.DataFrame:
     if not current:
         return pd.DataFrame(columns=[c.name for c in KINDS[table].columns])
     return pq.read_table(lake.path(current[0].data_path)).to_pandas()
-
-
-def months_of(data: pa.Table) -> list[date]:
-    """The distinct months of a table, sorted."""
-    return sorted({m for m in data.column("month").to_pylist() if m is not None})

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -28,7 +29,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from openpeel.store.lake import Lake, Partition
-from openpeel.store.tables import lake_table
+from openpeel.store.migrate import migrate
+from openpeel.store.tables import LAKE_TABLES, lake_table
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,18 @@ class StagedPart:
     force_id: str | None = None
     month: date | None = None
     partition_values: Mapping[str, str] = field(default_factory=dict)
+
+
+@contextmanager
+def load_lock(lake: Lake) -> Iterator[Lake]:
+    """Hold the lake's lock for one load (step 1): before it, the lake is brought to the current
+    layout and cleared of what an interrupted load left; after it succeeds, of the files its
+    commit made obsolete. Raises LakeBusyError when another load holds the lock."""
+    with lake.lock():
+        migrate(lake)
+        lake.tidy(LAKE_TABLES)
+        yield lake
+        lake.tidy(LAKE_TABLES)
 
 
 def commit(lake: Lake, load_id: str, parts: Sequence[StagedPart]) -> list[Partition]:

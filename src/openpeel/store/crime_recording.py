@@ -15,41 +15,41 @@ rejected, printed and stored in the load log.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from openpeel.config import Where, workspace_for
-from openpeel.errors import SourceFormatError, UserInputError
-from openpeel.provenance import is_synthetic_label
+from openpeel.provenance import is_synthetic_label, marker_snapshot, read_marker
 from openpeel.reference.forces import force as lookup_force
 from openpeel.sources.crime_recording import (
     EXTRACT_FILES,
     INCIDENTS,
-    MARKER_FILE,
     RECORDED_CRIMES,
 )
-from openpeel.sources.internal_extract import ExtractCounts, ExtractRead, counts, read_extract_file
-from openpeel.store.commit import commit
+from openpeel.sources.internal_extract import (
+    ExtractCounts,
+    ExtractRead,
+    counts,
+    read_extract_folder,
+)
+from openpeel.store.commit import commit, load_lock
 from openpeel.store.force_extract import (
+    ExtractLoadSummary,
     logged_files,
-    read_marker,
     read_stored,
     stage_partition,
     stage_reads,
     stored_schema,
 )
 from openpeel.store.lake import Lake, new_load_id
-from openpeel.store.migrate import migrate
-from openpeel.store.tables import LAKE_TABLES
 
 
 @dataclass
-class RecordingLoadReport:
+class RecordingLoadReport(ExtractLoadSummary):
     """What one load did: per file, rows read = rows loaded + rows rejected."""
 
     load_id: str
@@ -59,22 +59,6 @@ class RecordingLoadReport:
     rows_replaced: dict[str, int] = field(default_factory=dict)
     rows_stored: dict[str, int] = field(default_factory=dict)
 
-    @property
-    def is_synthetic(self) -> bool:
-        """The extract was made by openpeel's synthetic generator."""
-        return is_synthetic_label(self.snapshot)
-
-    @property
-    def rows_rejected(self) -> int:
-        """Rows refused across both files."""
-        return sum(f.rows_rejected for f in self.files)
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready summary."""
-        out = asdict(self)
-        out["synthetic_data"] = self.is_synthetic
-        return out
-
 
 def read_extract(folder: Path | str) -> dict[str, ExtractRead]:
     """Read both files of an extract folder (not stored), by table.
@@ -82,25 +66,13 @@ def read_extract(folder: Path | str) -> dict[str, ExtractRead]:
     Raises:
         SourceFormatError: the folder or a file is missing or cannot be read as declared.
     """
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise SourceFormatError(f"{folder.name}: not a folder (give the extract's folder)")
-    for spec in EXTRACT_FILES:
-        if not (folder / spec.file_name).exists():
-            raise SourceFormatError(
-                f"{folder.name}: {spec.file_name} is missing (required: "
-                + ", ".join(f.file_name for f in EXTRACT_FILES)
-                + ")"
-            )
-    return {s.table: read_extract_file(folder / s.file_name, s) for s in EXTRACT_FILES}
+    return read_extract_folder(folder, EXTRACT_FILES)[0]
 
 
 def _snapshot_label(folder: Path, reads: dict[str, ExtractRead]) -> str:
-    data = read_marker(folder, MARKER_FILE)
-    if data is not None:
-        label = str(data.get("snapshot") or "")
-        # A synthetic extract is never labelled as real.
-        return label if is_synthetic_label(label) else f"synthetic-{label or 'unknown'}"
+    marker = read_marker(folder)
+    if marker is not None:
+        return marker_snapshot(marker)
     latest = pd.to_datetime(reads[INCIDENTS.table].data["opened_at"]).max()
     return f"crime-recording-{latest.date().isoformat() if pd.notna(latest) else 'empty'}"
 
@@ -124,10 +96,7 @@ def load_crime_recording_extract(
         UserInputError: unknown force.
         SourceFormatError: the folder or a file cannot be read as declared.
     """
-    try:
-        lookup_force(force_id)
-    except KeyError:
-        raise UserInputError(f"unknown force id {force_id!r}") from None
+    lookup_force(force_id)  # UnknownIdError (a UserInputError) names the nearest ids
     folder = Path(folder)
     reads = read_extract(folder)
     label = _snapshot_label(folder, reads)
@@ -135,9 +104,7 @@ def load_crime_recording_extract(
         label = snapshot if not is_synthetic_label(label) or is_synthetic_label(snapshot) else label
     lake = Lake(workspace_for(data_dir).data_dir)
     load_id = new_load_id()
-    with lake.lock():
-        migrate(lake)
-        lake.tidy(LAKE_TABLES)
+    with load_lock(lake):
         stored_ids = read_stored(lake, INCIDENTS.table, force_id).column("incident_id")
         known = set(reads[INCIDENTS.table].data["incident_id"]) | set(stored_ids.to_pylist())
         crimes = reads[RECORDED_CRIMES.table]
@@ -153,7 +120,6 @@ def load_crime_recording_extract(
         )
         commit(lake, load_id, parts)
         lake.log_load(load_id, logged_files(force_id, label, report.files, report.rows_replaced))
-        lake.tidy(LAKE_TABLES)
     return report
 
 
@@ -183,9 +149,7 @@ def publish_audit_figures(
         raise ValueError(f"audit figures lack {', '.join(missing)}")
     lake = Lake(workspace_for(data_dir).data_dir)
     load_id = new_load_id()
-    with lake.lock():
-        migrate(lake)
-        lake.tidy(LAKE_TABLES)
+    with load_lock(lake):
         old = read_stored(lake, table, force_id)
         kept = old.filter(pc.not_equal(old.column("audit_id"), audit_id))
         new = pa.Table.from_pandas(figures[schema.names], schema=schema, preserve_index=False)
@@ -198,5 +162,4 @@ def publish_audit_figures(
             lake, load_id, table, force_id, merged, None, snapshot, f"audit-{audit_id}", rows
         )
         commit(lake, load_id, [part])
-        lake.tidy(LAKE_TABLES)
     return merged.num_rows

@@ -11,17 +11,17 @@ rows the extract does not mention are kept) and stages the merged whole with its
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Iterable, Mapping
+from dataclasses import asdict
 from datetime import date
-from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from openpeel.provenance import SnapshotLabelled
 from openpeel.sources.internal_extract import ExtractCounts, ExtractRead
 from openpeel.store.calls import next_generation
 from openpeel.store.commit import StagedPart
@@ -36,17 +36,22 @@ from openpeel.store.lake import (
 from openpeel.store.tables import lake_table
 
 
-def read_marker(folder: Path, name: str = "SYNTHETIC.json") -> dict[str, Any] | None:
-    """The synthetic generator's marker in an extract folder: its content ({} when unreadable),
-    or None when there is none (a real extract)."""
-    marker = folder / name
-    if not marker.is_file():
-        return None
-    try:
-        data = json.loads(marker.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+class ExtractLoadSummary(SnapshotLabelled):
+    """Mixed into the load report of a force-internal extract: its ``files``' counts."""
+
+    files: list[ExtractCounts]
+
+    @property
+    def rows_rejected(self) -> int:
+        """Rows refused across every file."""
+        return sum(f.rows_rejected for f in self.files)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready summary (dates as ISO text)."""
+        fields = asdict(cast(Any, self))
+        out = {k: v.isoformat() if isinstance(v, date) else v for k, v in fields.items()}
+        out["synthetic_data"] = self.is_synthetic
+        return out
 
 
 def stored_schema(table: str) -> pa.Schema:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 import duckdb
@@ -301,22 +302,29 @@ def _read_batch(
     quoted = ", ".join(f'"{c}"' for c in raw_columns)
 
     def source(chosen: Sequence[ArchiveFile]) -> str:
-        # One scan per file, each numbering its rows as read. row_number() OVER () with no
-        # partition or order is DuckDB's streaming window: it numbers rows in the order the
-        # CSV reader yields them, which is file order (preserve_insertion_order).
-        scans = []
-        for f in chosen:
-            path = str(f.path.resolve())
-            if path in views:
-                scans.append(f"SELECT {quoted}, filename, record_number FROM {views[path]}")
-            else:
-                scans.append(
-                    f"SELECT {quoted}, filename, row_number() OVER () AS record_number "
-                    f"FROM read_csv({_sql_text(path)}, {options}, ignore_errors = true)"
-                )
+        # One scan of all the CSV files (a scan per file costs more than the rows of a small
+        # file), numbering its rows as read: row_number() OVER () with no partition or order is
+        # DuckDB's streaming window, and on one thread (preserve_insertion_order) it numbers the
+        # rows in the order the reader yields them, a file at a time in list order. A file's
+        # record numbers are these less the number before its first row (``_write_files``).
+        # The files read record by record come with their own numbers.
+        paths = [str(f.path.resolve()) for f in chosen]
+        scans = [
+            f"SELECT {quoted}, filename, record_number FROM {views[path]}"
+            for path in paths
+            if path in views
+        ]
+        if scanned := [path for path in paths if path not in views]:
+            listed = "[" + ", ".join(_sql_text(path) for path in scanned) + "]"
+            scans.append(
+                f"SELECT {quoted}, filename, row_number() OVER () AS record_number "
+                f"FROM read_csv({listed}, {options}, ignore_errors = true)"
+            )
         return "(" + " UNION ALL ".join(scans) + ")"
 
-    written = _write_files(con, schema, source(accepted), accepted, work, max_rejects)
+    written = _write_files(
+        con, schema, source(accepted), accepted, work, max_rejects, numbered=frozenset(views)
+    )
 
     for n, f in enumerate(accepted):
         path = str(f.path.resolve())
@@ -390,6 +398,8 @@ class _Written:
     rows whose values cannot be read, and the raw values no vocabulary knows."""
 
     data: Path | None = None
+    #: The running number before the file's first row (the scan numbers rows across files).
+    offset: int | None = None
     parsed: int = 0
     loaded: int = 0
     value_rejected: int = 0
@@ -424,37 +434,60 @@ def _write_files(
     files: list[ArchiveFile],
     work: Path,
     max_rejects: int,
+    numbered: frozenset[str] = frozenset(),
 ) -> dict[str, _Written]:
     """The one pass over a batch's files: DuckDB reads, checks and maps every row as it
     streams past, and each file's loadable rows are written to its own staged Parquet file
     (zstd, the partition's file schema) while its rejected rows and unknown values are kept
     (at most ``max_rejects + 1`` rejects a file: more refuse it). Memory holds one record
-    batch at a time, whatever the batch size or the number of bad rows."""
+    batch at a time, whatever the batch size or the number of bad rows.
+
+    ``source`` yields each file's rows together, in the file's order. Its ``record_number``
+    is the record within the file for the files in ``numbered``, and a running number over
+    the whole scan for the others: a file's records are then numbered from its first row.
+    """
     table = SCHEMA_TABLE[schema]
     data_columns = [c.name for c in TABLES[table]]
     file_schema = _empty_table(table).schema
     coded = [(raw_col, code_col) for _, _, raw_col, code_col in CODED_FIELDS[schema]]
     by_path = {str(f.path.resolve()): f for f in files}
-    out = {path: _Written() for path in by_path}
+    out = {path: _Written(offset=0 if path in numbered else None) for path in by_path}
     writers: dict[str, pq.ParquetWriter] = {}
+    previous: str | None = None
     reader = con.execute(typed_select_sql(schema, source)).to_arrow_reader(_STREAM_ROWS)
     try:
         for batch in reader:
-            names = batch.column(0)
-            paths = pc.unique(names).to_pylist()
-            for path in paths:
-                chunk = batch if len(paths) == 1 else batch.filter(pc.equal(names, path))
-                if path not in writers and len(chunk):
+            for path, chunk in _runs(batch):
+                done = out[path]
+                if path != previous and done.parsed:
+                    raise RuntimeError(f"the rows of {path} did not come together")
+                previous = path
+                if done.offset is None:
+                    done.offset = int(chunk.column("record_number")[0].as_py()) - 1
+                if path not in writers:
                     writers[path] = pq.ParquetWriter(
                         work / f"part-{len(writers)}.parquet", file_schema, compression="zstd"
                     )
-                    out[path].data = Path(writers[path].where)
-                _take(chunk, out[path], by_path[path], writers.get(path), data_columns, coded,
+                    done.data = Path(writers[path].where)
+                _take(chunk, done, by_path[path], writers[path], data_columns, coded,
                       max_rejects)  # fmt: skip
     finally:
         for writer in writers.values():
             writer.close()
     return out
+
+
+def _runs(batch: pa.RecordBatch) -> list[tuple[str, pa.RecordBatch]]:
+    """A record batch cut where its first column (the file name) changes: (name, rows)."""
+    names = batch.column(0)
+    if not len(names):
+        return []
+    changed = pc.not_equal(names.slice(1), names.slice(0, len(names) - 1))
+    cuts = [0, *(np.flatnonzero(changed.to_numpy(zero_copy_only=False)) + 1), len(names)]
+    return [
+        (str(names[start].as_py()), batch.slice(start, end - start))
+        for start, end in pairwise(cuts)
+    ]
 
 
 #: Rows in each record batch the single pass hands over (DuckDB's row group size).
@@ -465,7 +498,7 @@ def _take(
     chunk: pa.RecordBatch,
     done: _Written,
     f: ArchiveFile,
-    writer: pq.ParquetWriter | None,
+    writer: pq.ParquetWriter,
     data_columns: list[str],
     coded: list[tuple[str, str]],
     max_rejects: int,
@@ -473,6 +506,10 @@ def _take(
     """One file's rows of one record batch: count them, keep the rejected, count the raw values
     no vocabulary knows, and write the loadable rows with their lineage."""
     done.parsed += chunk.num_rows
+    if done.offset:
+        index = chunk.schema.get_field_index("record_number")
+        numbers = pc.subtract(chunk.column(index), pa.scalar(done.offset, pa.int64()))
+        chunk = chunk.set_column(index, "record_number", numbers)
     reasons = chunk.column("reject_reason")
     good = chunk
     if reasons.null_count < len(reasons):
@@ -492,7 +529,7 @@ def _take(
         ]
         good = chunk.filter(loadable)
     rows = good.num_rows
-    if not rows or writer is None:
+    if not rows:
         return
     done.loaded += rows
     for raw_col, code_col in coded:

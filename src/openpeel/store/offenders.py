@@ -16,7 +16,7 @@ replaced by the same rows. A table whose optional file is absent keeps its parti
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,32 +25,30 @@ import pandas as pd
 import pyarrow as pa
 
 from openpeel.config import Where, workspace_for
-from openpeel.errors import SourceFormatError, UserInputError
-from openpeel.provenance import is_synthetic_label
+from openpeel.errors import SourceFormatError
+from openpeel.provenance import is_synthetic_label, marker_snapshot, read_marker
 from openpeel.reference.forces import force as lookup_force
 from openpeel.sources.internal_extract import (
     ExtractCounts,
     ExtractRead,
     counts,
-    read_extract_file,
+    read_extract_folder,
 )
 from openpeel.sources.offenders import (
     EXTRACT_FILES,
-    MARKER_FILE,
     OFFENDERS,
     REFERS_TO_OFFENDERS,
 )
-from openpeel.store.commit import commit
+from openpeel.store.commit import commit, load_lock
 from openpeel.store.force_extract import (
+    ExtractLoadSummary,
     logged_files,
-    read_marker,
     read_stored,
     read_stored_rejects,
     stage_reads,
 )
 from openpeel.store.lake import Lake, new_load_id
-from openpeel.store.migrate import migrate, migrate_if_idle
-from openpeel.store.tables import LAKE_TABLES
+from openpeel.store.migrate import migrate_if_idle
 
 #: The offender tables, in load order.
 OFFENDER_TABLES: tuple[str, ...] = tuple(f.table for f in EXTRACT_FILES)
@@ -92,7 +90,7 @@ _ACTIVITY_DATES: dict[str, tuple[str, ...]] = {
 
 
 @dataclass
-class OffenderLoadReport:
+class OffenderLoadReport(ExtractLoadSummary):
     """What one load did: per file, rows read = rows loaded + rows rejected."""
 
     load_id: str
@@ -103,29 +101,11 @@ class OffenderLoadReport:
     rows_replaced: dict[str, int] = field(default_factory=dict)
     files_absent: list[str] = field(default_factory=list)
 
-    @property
-    def is_synthetic(self) -> bool:
-        """The extract was made by openpeel's synthetic generator."""
-        return is_synthetic_label(self.snapshot)
-
-    @property
-    def rows_rejected(self) -> int:
-        """Rows refused across every file."""
-        return sum(f.rows_rejected for f in self.files)
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready summary."""
-        out = asdict(self)
-        out["as_at"] = self.as_at.isoformat()
-        out["synthetic_data"] = self.is_synthetic
-        return out
-
 
 def _snapshot_label(marker: dict[str, Any] | None, as_at: date) -> str:
     if marker is None:
         return f"offenders-{as_at.isoformat()}"
-    label = str(marker.get("snapshot") or "")
-    return label if is_synthetic_label(label) else "synthetic-unknown"
+    return marker_snapshot(marker)
 
 
 def read_extract(folder: Path | str) -> tuple[dict[str, ExtractRead], list[str]]:
@@ -134,24 +114,7 @@ def read_extract(folder: Path | str) -> tuple[dict[str, ExtractRead], list[str]]
     Raises:
         SourceFormatError: the folder or a required file is missing or malformed.
     """
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise SourceFormatError(f"{folder.name}: not a folder (give the extract's folder)")
-    reads: dict[str, ExtractRead] = {}
-    absent: list[str] = []
-    for spec in EXTRACT_FILES:
-        path = folder / spec.file_name
-        if not path.exists():
-            if spec.required_file:
-                raise SourceFormatError(
-                    f"{folder.name}: {spec.file_name} is missing (required: "
-                    + ", ".join(f.file_name for f in EXTRACT_FILES if f.required_file)
-                    + ")"
-                )
-            absent.append(spec.file_name)
-            continue
-        reads[spec.table] = read_extract_file(path, spec)
-    return reads, absent
+    return read_extract_folder(folder, EXTRACT_FILES)
 
 
 def _extract_as_at(reads: dict[str, ExtractRead]) -> date:
@@ -190,13 +153,10 @@ def load_offender_extract(
         UserInputError: unknown force.
         SourceFormatError: the folder or a file cannot be read as declared.
     """
-    try:
-        lookup_force(force_id)
-    except KeyError as err:
-        raise UserInputError(str(err)) from None
+    lookup_force(force_id)  # UnknownIdError (a UserInputError) names the nearest ids
     folder = Path(folder)
     reads, absent = read_extract(folder)
-    marker = read_marker(folder, MARKER_FILE)
+    marker = read_marker(folder)
     if as_at is None and marker and marker.get("as_at"):
         as_at = date.fromisoformat(str(marker["as_at"]))
     as_at = as_at or _extract_as_at(reads)
@@ -205,9 +165,7 @@ def load_offender_extract(
         label = f"synthetic-{label}"  # a synthetic extract is never relabelled as real
     lake = Lake(workspace_for(data_dir).data_dir)
     load_id = new_load_id()
-    with lake.lock():
-        migrate(lake)
-        lake.tidy(LAKE_TABLES)
+    with load_lock(lake):
         stored_ids = read_stored(lake, OFFENDERS.table, force_id).column("offender_id")
         known = set(reads[OFFENDERS.table].data["offender_id"]) | set(stored_ids.to_pylist())
         for table in REFERS_TO_OFFENDERS:
@@ -224,7 +182,6 @@ def load_offender_extract(
         lake.log_load(
             load_id, logged_files(force_id, label, report.files, report.rows_replaced, as_at)
         )
-        lake.tidy(LAKE_TABLES)
     return report
 
 

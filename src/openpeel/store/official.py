@@ -33,10 +33,9 @@ import pyarrow.parquet as pq
 from openpeel.errors import DataUnavailableError
 from openpeel.sources.publications import PublicationRead, read_publication
 from openpeel.sources.publications.reader import TIDY_SCHEMA
-from openpeel.store.commit import StagedPart, commit
+from openpeel.store.commit import StagedPart, commit, load_lock
 from openpeel.store.lake import Lake, LoggedFile, Partition, new_load_id, published_rejects
-from openpeel.store.migrate import migrate, migrate_if_idle
-from openpeel.store.tables import LAKE_TABLES
+from openpeel.store.migrate import migrate_if_idle
 
 TABLE = "official"
 
@@ -128,9 +127,7 @@ def load_official(
         if progress:
             progress(i + 1, len(files) + 1)
     report = OfficialLoad(new_load_id())
-    with lake.lock():
-        migrate(lake)
-        lake.tidy(LAKE_TABLES)
+    with load_lock(lake):
         # The edition each partition holds now: (sha256, source file), updated as files stage.
         held = {p.partition: (_sha(p), p.source_file) for p in lake.current(TABLE)}
         loaded = [p.vintage.partition("/")[0] for p in lake.partitions() if p.table_name == TABLE]
@@ -163,7 +160,6 @@ def load_official(
                 for f in report.files
             ],
         )
-        lake.tidy(LAKE_TABLES)
     if progress:
         progress(len(files) + 1, len(files) + 1)
     return report

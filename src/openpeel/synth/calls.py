@@ -23,7 +23,6 @@ Files written to ``out_dir`` (the store reads ``SYNTHETIC.json`` beside them as 
 from __future__ import annotations
 
 import heapq
-import json
 import zlib
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,12 +32,12 @@ import numpy as np
 import pandas as pd
 
 from openpeel.errors import UserInputError
+from openpeel.provenance import write_marker
 from openpeel.reference.forces import force as lookup_force
 from openpeel.reference.forces import forces as all_forces
 from openpeel.stats.erlang import required_agents
 from openpeel.synth.profiles import DEFAULT_PROFILE, FORCE_PROFILES
 
-MARKER_FILE = "SYNTHETIC.json"
 TZ = "Europe/London"
 
 #: Calls a day at scale 1 for West Midlands (method.md §2: 732,440 999 calls in 2024/25);
@@ -450,21 +449,18 @@ def write_calls_demo(
         frame.to_csv(path, index=False)
         summary.files[key] = path
         summary.rows[key] = len(frame)
-    (out / MARKER_FILE).write_text(
-        json.dumps(
-            {
-                "snapshot": snapshot,
-                "generator": "openpeel.synth.calls",
-                "force_id": force_id,
-                "start": start,
-                "end": end,
-                "seed": seed,
-                "scale": scale,
-                "note": "SYNTHETIC DATA: not a real force's figures",
-            },
-            indent=2,
-        ),
-        encoding="utf-8",
+    write_marker(
+        out,
+        {
+            "snapshot": snapshot,
+            "generator": "openpeel.synth.calls",
+            "force_id": force_id,
+            "start": start,
+            "end": end,
+            "seed": seed,
+            "scale": scale,
+            "note": "SYNTHETIC DATA: not a real force's figures",
+        },
     )
     return summary
 

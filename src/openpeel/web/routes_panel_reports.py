@@ -11,13 +11,13 @@ from fastapi.responses import HTMLResponse, Response
 
 from openpeel.scrutiny import audit, export, queries, report, sampling
 from openpeel.scrutiny.models import User
+from openpeel.web.downloads import CSV, HTML, PDF, download
 from openpeel.web.inputs import RecordId
 from openpeel.web.rendering import render
 from openpeel.web.scrutiny_access import (
     AUDITORS,
     DB,
     READERS,
-    download,
     meeting_for,
     not_found,
 )
@@ -52,9 +52,9 @@ def report_page(
 
 #: The published summary's downloads: how each is written, its media type and what it is.
 DOWNLOADS: dict[str, tuple[Callable[[report.PanelReport], bytes | str], str, str]] = {
-    "csv": (export.summary_csv, "text/csv; charset=utf-8", "CSV"),
-    "html": (export.summary_html, "text/html; charset=utf-8", "one self-contained HTML file"),
-    "pdf": (export.summary_pdf, "application/pdf", "PDF"),
+    "csv": (export.summary_csv, CSV, "CSV"),
+    "html": (export.summary_html, HTML, "one self-contained HTML file"),
+    "pdf": (export.summary_pdf, PDF, "PDF"),
 }
 
 
@@ -121,6 +121,4 @@ def summary_csv(meeting_id: RecordId, db: DB) -> Response:
     if meeting is None:
         raise not_found()
     built = report.build_report(db, meeting)
-    return download(
-        export.summary_csv(built), "text/csv; charset=utf-8", f"summary-{meeting_id}.csv"
-    )
+    return download(export.summary_csv(built), CSV, f"summary-{meeting_id}.csv")

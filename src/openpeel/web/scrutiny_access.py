@@ -101,12 +101,3 @@ def form_date(value: str, name: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise sampling.SamplingError(f"{name} is not a date (YYYY-MM-DD)") from None
-
-
-def download(content: bytes | str, media_type: str, filename: str) -> Response:
-    """A file the browser saves rather than shows."""
-    return Response(
-        content,
-        media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )

@@ -14,7 +14,6 @@ from openpeel.errors import UserInputError
 from openpeel.formatting import confidence_text
 from openpeel.indicators.calls.common import (
     INDEPENDENCE_CAVEAT,
-    add_share_columns,
     flag,
     in_period,
     is_synthetic_table,
@@ -22,6 +21,7 @@ from openpeel.indicators.calls.common import (
 )
 from openpeel.indicators.computed_once import computed_once
 from openpeel.indicators.result import IndicatorResult
+from openpeel.indicators.shares import add_share_columns
 from openpeel.sources.calls_999 import STANDARD_SHARE
 from openpeel.stats.funnel import proportion_funnel
 
@@ -119,27 +119,29 @@ def published_999_trend(
     )
 
 
+#: The columns of ``published_999_forces``, in order (also when nothing is loaded).
+FORCES_COLUMNS: tuple[str, ...] = (
+    "force_id",
+    "months_reported",
+    "calls",
+    "answered_under_10s",
+    "share_under_10s",
+    "share_under_10s_low",
+    "share_under_10s_high",
+    "months_below_standard",
+    "latest_month",
+    "latest_share_under_10s",
+    "mean_answer_seconds",
+    "is_below_funnel_998",
+    "rank",
+)
+
+
 def published_999_forces(con: Any, period: Period, confidence: float = 0.95) -> IndicatorResult:
     """All forces side by side over a period, against the 90% standard."""
     df, synthetic = _published(con, period)
     if df.empty:
-        table = pd.DataFrame(
-            columns=[
-                "force_id",
-                "months_reported",
-                "calls",
-                "answered_under_10s",
-                "share_under_10s",
-                "share_under_10s_low",
-                "share_under_10s_high",
-                "months_below_standard",
-                "latest_month",
-                "latest_share_under_10s",
-                "mean_answer_seconds",
-                "is_below_funnel_998",
-                "rank",
-            ]
-        )
+        table = pd.DataFrame(columns=list(FORCES_COLUMNS))
         return IndicatorResult(
             name="calls.published_999_forces",
             title=f"999 calls answered in under 10 seconds by force, {period.label}",
@@ -194,21 +196,7 @@ def published_999_forces(con: Any, period: Period, confidence: float = 0.95) -> 
     add_share_columns(national, "answered_under_10s", "calls", "share_under_10s", confidence)
     national["is_below_funnel_998"] = None
     national["rank"] = None
-    cols = [
-        "force_id",
-        "months_reported",
-        "calls",
-        "answered_under_10s",
-        "share_under_10s",
-        "share_under_10s_low",
-        "share_under_10s_high",
-        "months_below_standard",
-        "latest_month",
-        "latest_share_under_10s",
-        "mean_answer_seconds",
-        "is_below_funnel_998",
-        "rank",
-    ]
+    cols = list(FORCES_COLUMNS)
     table = pd.concat([out[cols], national[cols]], ignore_index=True)
     expected = len(period.months)
     short = out[out["months_reported"] < expected]["force_id"].tolist()

@@ -3,10 +3,10 @@ week from a call log, with rostered staff after shrinkage and the gap against a 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec
 
 import ibis
 import numpy as np
@@ -23,6 +23,8 @@ from openpeel.sources.calls_999 import STANDARD_SECONDS, STANDARD_SHARE
 from openpeel.sources.calls_log import LINE_ANSWER_SECONDS
 from openpeel.stats import erlang
 from openpeel.store.calls import CallsLoadReport, read_export
+
+P = ParamSpec("P")
 
 
 def staffing_single(
@@ -104,27 +106,33 @@ def default_within(line: str | None) -> float:
     return LINE_ANSWER_SECONDS[line] if line is not None else float(STANDARD_SECONDS)
 
 
-def staffing_interval(
-    calls_per_hour: float,
-    aht_seconds: float,
-    target_share: float = STANDARD_SHARE,
-    within_seconds: float = STANDARD_SECONDS,
-    patience_seconds: float | None = None,
-    shrinkage: float = 0.3,
-) -> IntervalStaffing:
-    """:func:`staffing_single` with the definition and caveats a reader needs.
-
-    Raises:
-        UserInputError: a negative demand or a handling time that is not positive.
-    """
-    record = staffing_single(
-        calls_per_hour, aht_seconds, target_share, within_seconds, patience_seconds, shrinkage
-    )
-    model, ab_note = model_note(patience_seconds)
+def explained(record: dict[str, Any]) -> IntervalStaffing:
+    """A :func:`staffing_single` record with the definition and caveats a reader needs."""
+    model, ab_note = model_note(record.get("patience_seconds"))
     definition = STAFFING_DEFINITION.format(
-        model=model, target=target_share, within=within_seconds, ab_note=ab_note, shrink=shrinkage
+        model=model,
+        target=record["target_share"],
+        within=record["within_seconds"],
+        ab_note=ab_note,
+        shrink=record["shrinkage"],
     )
     return IntervalStaffing(record, definition, [ERLANG_CAVEAT])
+
+
+def _explaining(single: Callable[P, dict[str, Any]]) -> Callable[P, IntervalStaffing]:
+    def staffing_interval(*args: P.args, **kwargs: P.kwargs) -> IntervalStaffing:
+        """:func:`staffing_single` (the same arguments) with the definition and caveats a
+        reader needs (:func:`explained`).
+
+        Raises:
+            UserInputError: a negative demand or a handling time that is not positive.
+        """
+        return explained(single(*args, **kwargs))
+
+    return staffing_interval
+
+
+staffing_interval = _explaining(staffing_single)
 
 
 def staffing_from_log(

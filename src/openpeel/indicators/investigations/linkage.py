@@ -4,6 +4,7 @@ month and type, per crime the latest linked outcome, and per crime its latest kn
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,6 +12,7 @@ import ibis
 from ibis.expr.types import Table
 
 from openpeel.calendar import Period
+from openpeel.indicators.computed_once import computed_once, is_computing_once
 from openpeel.indicators.crime import (
     current_partitions,
 )
@@ -240,9 +242,22 @@ def outcome_rows(con: Any, force_ids: Sequence[str] | None) -> Table:
 
 
 def crime_outcome_rows(con: Any, force_ids: Sequence[str] | None, period: Period) -> Table:
-    """:func:`crime_outcomes` for crimes of some forces (None: all) recorded in a period."""
-    return crime_outcomes(
+    """:func:`crime_outcomes` for crimes of some forces (None: all) recorded in a period.
+
+    Inside a ``computing_once()`` block (a report, the loads preparing the pages) the rows of
+    named forces are joined once and held in a DuckDB temporary table, which every outcome
+    indicator of the block then reads (four of them ask for the same force and period)."""
+    return _joined(con, None if force_ids is None else tuple(force_ids), period)
+
+
+@computed_once(shared=True)
+def _joined(con: Any, force_ids: tuple[str, ...] | None, period: Period) -> Table:
+    rows = crime_outcomes(
         crime_rows(con, force_ids, period),
         outcome_rows(con, force_ids),
         current_partitions(con),
     )
+    if force_ids is None or not is_computing_once() or getattr(con, "name", "") != "duckdb":
+        return rows  # every force's crimes: aggregated as they are read, never held
+    # A plain temporary table (gone with the connection), as for a stop-and-search scope.
+    return con.create_table(f"crime_outcomes_{uuid.uuid4().hex[:12]}", rows, temp=True)

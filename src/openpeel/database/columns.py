@@ -1,0 +1,83 @@
+"""Columns that several operational tables share, declared once as mixins.
+
+A model lists the mixins beside ``Base`` (``class Evidence(Base, Keyed, FrameworkScoped)``)
+and gets their columns with the same names, types, nullability and defaults in every table, so
+an audit sample and a panel sample store a drawn unit the same way, and every assessment record
+names its force and framework the same way. The key, force and framework columns come first in
+their table, as the migrations wrote them; the others follow the model's own columns. The
+migrations create these columns as written here: changing one is a schema change and needs a
+new migration.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from openpeel.database.base import utcnow
+
+
+class Keyed:
+    """A surrogate integer primary key ``id`` (the table's first column)."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-3)
+
+
+class Created:
+    """When the row was added (UTC)."""
+
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Edited(Created):
+    """When the row was added and last changed, and its version (1 when added, one more at
+    each edit)."""
+
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ForceScoped:
+    """The force a record belongs to (its police.uk id), the column after the key."""
+
+    force_id: Mapped[str] = mapped_column(String(64), sort_order=-2)
+
+
+class FrameworkScoped(ForceScoped):
+    """The force and the PEEL framework an assessment record belongs to."""
+
+    framework_id: Mapped[str] = mapped_column(String(32), sort_order=-1)
+
+
+class StoredFrame:
+    """A sampling frame kept beside its draw so the draw can be repeated and checked: the design
+    spec, the frame's ids (JSON) with their count and SHA-256, and who drew it."""
+
+    spec_json: Mapped[str] = mapped_column(Text, default="[]")
+    frame_size: Mapped[int] = mapped_column(Integer, default=0)
+    frame_json: Mapped[str] = mapped_column(Text, default="[]")
+    frame_sha256: Mapped[str] = mapped_column(String(64), default="")
+    drawn_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+
+    def frame_facts(self) -> dict[str, Any]:
+        """The stored facts of the frame, for status pages and reports: the design spec, the
+        frame's size and its SHA-256."""
+        return {
+            "spec": json.loads(self.spec_json),
+            "frame_size": self.frame_size,
+            "frame_sha256": self.frame_sha256,
+        }
+
+
+class DrawnUnit:
+    """A unit drawn into a sample: its place in the draw, the size of its stratum, its inclusion
+    probability and its design weight (the inverse of that probability)."""
+
+    position: Mapped[int] = mapped_column(Integer)
+    stratum_size: Mapped[int] = mapped_column(Integer)
+    inclusion_probability: Mapped[float] = mapped_column(Float)
+    design_weight: Mapped[float] = mapped_column(Float)
