@@ -486,6 +486,7 @@ def serve(
     import uvicorn
 
     from openpeel.web.app import create_app
+    from openpeel.web.compute_pool import prepare_in_background
 
     where = ctx.workspace
     if database_url:
@@ -495,6 +496,8 @@ def serve(
         engine = _ready(ctx, database_url)
         # Built here even with workers: checks the schema and creates the app secret once.
         app = create_app(engine=engine, where=where, https_only=https)
+    # The views a code upgrade left missing are prepared meanwhile, away from the server.
+    prepare_in_background(where)
     options: dict[str, Any] = {
         "host": host,
         "port": port,
