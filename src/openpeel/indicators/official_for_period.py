@@ -13,6 +13,7 @@ source publication and edition, and says when the edition is an earlier year tha
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -79,6 +80,18 @@ def _finish(result: IndicatorResult, edition: Edition, period: Period) -> Indica
             "period_asked": period.label,
         },
     )
+
+
+def _of_edition(
+    con: Any,
+    publication: str,
+    period: Period,
+    compute: Callable[[pa.Table, str], IndicatorResult],
+) -> IndicatorResult:
+    """``compute(figures, edition label)`` on the edition of ``publication`` for the period,
+    finished with its source, edition, lag and synthetic marking."""
+    figures, edition = _edition(con, publication, period)
+    return _finish(compute(figures, edition.label), edition, period)
 
 
 def _ratio(value: Any, reference: Any) -> float | None:
@@ -178,16 +191,18 @@ def crime_outcomes_for(
             has no outcomes.
         UserInputError: unknown force.
     """
-    figures, edition = _edition(con, official_outcomes.PUBLICATION, period)
-    result = official_outcomes.outcome_shares(figures, force_id, edition.label, None, confidence)
-    result = _with_ratios(
-        result,
-        "england_and_wales_share",
-        {f"share_to_england_and_wales{end}": f"share{end}" for end in BOUNDS},
-        " Ratio to England and Wales: the force's share / the England and Wales share (its "
-        "interval: the force's interval over the national share).",
+    return _of_edition(
+        con,
+        official_outcomes.PUBLICATION,
+        period,
+        lambda figures, label: _with_ratios(
+            official_outcomes.outcome_shares(figures, force_id, label, None, confidence),
+            "england_and_wales_share",
+            {f"share_to_england_and_wales{end}": f"share{end}" for end in BOUNDS},
+            " Ratio to England and Wales: the force's share / the England and Wales share (its "
+            "interval: the force's interval over the national share).",
+        ),
     )
-    return _finish(result, edition, period)
 
 
 def _population(con: Any) -> pa.Table | None:
@@ -247,17 +262,17 @@ def workforce_representation_for(
             is not in the tables.
         UserInputError: unknown force.
     """
-    figures, edition = _edition(con, official_workforce.PUBLICATION, period)
-    result = official_workforce.workforce_representation(
-        figures, force_id, edition.label, confidence
+    return _of_edition(
+        con,
+        official_workforce.PUBLICATION,
+        period,
+        lambda figures, label: _with_ratios(
+            official_workforce.workforce_representation(figures, force_id, label, confidence),
+            "residents_ethnic_minority_share",
+            {f"representation_ratio{end}": f"share{end}" for end in ("_low", "_high")},
+            " The interval of the ratio is the share's interval over the residents' share.",
+        ),
     )
-    result = _with_ratios(
-        result,
-        "residents_ethnic_minority_share",
-        {f"representation_ratio{end}": f"share{end}" for end in ("_low", "_high")},
-        " The interval of the ratio is the share's interval over the residents' share.",
-    )
-    return _finish(result, edition, period)
 
 
 def _value_to_national(result: IndicatorResult) -> IndicatorResult:
@@ -417,9 +432,12 @@ def recorded_crime_peers_for(con: Any, force_id: str, period: Period) -> Indicat
             is not in it.
         UserInputError: unknown force.
     """
-    figures, edition = _edition(con, official_crime.PUBLICATION, period)
-    result = official_crime.recorded_crime_peers(figures, force_id, edition.label)
-    return _finish(result, edition, period)
+    return _of_edition(
+        con,
+        official_crime.PUBLICATION,
+        period,
+        lambda figures, label: official_crime.recorded_crime_peers(figures, force_id, label),
+    )
 
 
 def outcome_peers_for(con: Any, force_id: str, period: Period) -> IndicatorResult:
@@ -430,9 +448,12 @@ def outcome_peers_for(con: Any, force_id: str, period: Period) -> IndicatorResul
             has no crimes in it.
         UserInputError: unknown force.
     """
-    figures, edition = _edition(con, official_outcomes.PUBLICATION, period)
-    result = official_outcomes.outcome_peers(figures, force_id, edition.label, CHARGED)
-    return _finish(result, edition, period)
+    return _of_edition(
+        con,
+        official_outcomes.PUBLICATION,
+        period,
+        lambda figures, label: official_outcomes.outcome_peers(figures, force_id, label, CHARGED),
+    )
 
 
 def use_of_force_peers_for(con: Any, force_id: str, period: Period) -> IndicatorResult:
