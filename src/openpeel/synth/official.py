@@ -242,22 +242,20 @@ def _ons_tables(
         "police recorded crime by offence group and police force area, English regions and Wales"
     )
     p1_top, p1_bottom = _ons_header(["Area Code", "Area Name", "", ""])
-    p1 = [
-        [f"Table P1: {title.capitalize()}, number of offences, year ending March {year}1,2"],
-        [],
-        ["England and Wales"],
-        p1_top,
-        p1_bottom,
-        ["", "", "Numbers"],
-    ]
-    p2 = [
-        [f"Table P2: {title.capitalize()}, percentage change, year ending March {year}1,2"],
-        [],
-        ["England and Wales"],
-        p1_top,
-        p1_bottom,
-        ["", "", "Percentage change on the previous year"],
-    ]
+
+    def national_table(table: str, what: str, unit: str) -> list[Row]:
+        """The heading rows of a table of England and Wales by force (P1, P2)."""
+        return [
+            [f"Table {table}: {title.capitalize()}, {what}, year ending March {year}1,2"],
+            [],
+            ["England and Wales"],
+            p1_top,
+            p1_bottom,
+            ["", "", unit],
+        ]
+
+    p1 = national_table("P1", "number of offences", "Numbers")
+    p2 = national_table("P2", "percentage change", "Percentage change on the previous year")
     p3_top, p3_bottom = _ons_header(
         ["Area Code", "Area Name", f"Population figures (mid-{year - 1})3 rounded to 100", ""]
     )
