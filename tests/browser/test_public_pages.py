@@ -163,6 +163,28 @@ def test_explorer_filters_change_table_chart_and_url(page: Any, site: str, artif
     assert table_text(page) == after_table
 
 
+def test_explorer_loading_indicators_are_labelled(page: Any, site: str) -> None:
+    """The filter form and the further charts' link name a loading indicator: labelled for
+    screen readers, hidden at rest, shown while htmx fetches the view."""
+    page.goto(f"{site}/stop-search?{QS}")
+    for trigger, indicator in (
+        ("#explorer-filters", "#explorer-loading"),
+        ("#more-charts-link", "#more-charts-loading"),
+    ):
+        assert page.locator(trigger).get_attribute("hx-indicator") == indicator
+        found = page.locator(indicator)
+        assert found.count() == 1
+        assert found.get_attribute("role") == "status"
+        assert "charts" in (found.get_attribute("aria-label") or "") or "figures" in (
+            found.get_attribute("aria-label") or ""
+        )
+        assert (found.text_content() or "").strip()
+        assert not found.is_visible()
+        found.evaluate("el => el.classList.add('htmx-request')")  # what htmx does meanwhile
+        assert found.is_visible()
+        found.evaluate("el => el.classList.remove('htmx-request')")
+
+
 def test_explorer_csv_download_equals_the_library(
     page: Any, site: str, artifacts: Path, lake: Path
 ) -> None:

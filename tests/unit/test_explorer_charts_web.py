@@ -20,6 +20,7 @@ from openpeel.database.migrate import upgrade
 from openpeel.formatting import percent_text
 from openpeel.indicators.explorer import ExplorerFilters
 from openpeel.indicators.explorer_breakdowns import breakdown, thorough_searches
+from openpeel.indicators.explorer_cube import explorer_cube
 from openpeel.web import public_data
 from openpeel.web.app import create_app
 from openpeel.web.explorer_charts import explorer_charts
@@ -83,7 +84,7 @@ def test_every_breakdown_is_drawn_with_its_table_and_exports(page: str) -> None:
 
 def test_table_values_equal_the_chart_marks(lake: Path, page: str) -> None:
     con = openpeel.connect(lake)
-    views, problems = explorer_charts(con, FORCE, PERIOD, FILTERS)
+    views, problems = explorer_charts(lambda: con, explorer_cube(con, FORCE, PERIOD), FILTERS)
     assert problems == []
     by_id = {v.chart_id: v for v in views}
     for dimension in ("age", "sex", "object", "outcome"):
@@ -166,7 +167,7 @@ def test_boundaries_setting_adds_a_map_by_area(
     lake: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     con = openpeel.connect(lake)
-    views, _ = explorer_charts(con, FORCE, PERIOD, FILTERS)
+    views, _ = explorer_charts(lambda: con, explorer_cube(con, FORCE, PERIOD), FILTERS)
     hexes = next(v for v in views if v.chart_id == "map-searches").result.table
     middle = float(hexes.longitude.median())
     features = [

@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from openpeel.cli.lazy import library
-from openpeel.cli.options import force_option
+from openpeel.cli.options import choice_option, force_option
 from openpeel.cli.output import (
     FORMAT,
     Context,
@@ -316,12 +316,10 @@ def official_outcomes(
     click.option(
         "--year", "period", metavar="DATE", help="As loaded, e.g. '31 March 2017'; default: latest."
     ),
-    click.option(
+    choice_option(
         "--view",
-        type=click.Choice(["representation", "groups", "outlook", "resources", "strength"]),
-        default="representation",
-        show_default=True,
-        help="representation: ethnic-minority share of officers, joiners, leavers; groups: each "
+        ["representation", "groups", "outlook", "resources", "strength"],
+        "representation: ethnic-minority share of officers, joiners, leavers; groups: each "
         "ethnic group against Census 2021 residents; outlook: years at the year's joining and "
         "leaving until officers reflect residents; resources: officers, staff and PCSOs per 1,000 "
         "residents and their change, sickness, joining and leaving (HMICFRS value for money "
@@ -333,22 +331,18 @@ def official_outcomes(
         metavar="YYYY",
         help="With --view resources: the 31 March to measure change from (default: the earliest).",
     ),
-    click.option(
+    choice_option(
         "--measure",
-        type=click.Choice(["fte", "headcount"]),
-        default="fte",
-        show_default=True,
-        help="With --view resources: fte = full-time equivalents (HMICFRS value for money "
+        ["fte", "headcount"],
+        "With --view resources: fte = full-time equivalents (HMICFRS value for money "
         "profiles); headcount = people employed, beside FTE, per 1,000 residents with an interval "
         "(Home Office police workforce tables; --year is then a date such as '31 March 2017'). "
         "With --compare: the measure compared.",
     ),
-    click.option(
+    choice_option(
         "--worker",
-        type=click.Choice(["officers", "police_staff", "pcsos", "special_constables"]),
-        default="officers",
-        show_default=True,
-        help="With --view resources --compare: who is compared per 1,000 residents.",
+        ["officers", "police_staff", "pcsos", "special_constables"],
+        "With --view resources --compare: who is compared per 1,000 residents.",
     ),
 )
 def official_workforce(
@@ -456,14 +450,10 @@ def official_reconcile(obj: Context, force_id: str, period: str, fmt: str) -> No
 @comparison_command(
     "demand",
     VFM_YEAR,
-    click.option(
+    choice_option(
         "--measure",
-        type=click.Choice(
-            ["calls_999", "emergency", "priority", "scheduled", "resolved_without_deployment"]
-        ),
-        default="calls_999",
-        show_default=True,
-        help="With --compare: the demand measure compared.",
+        ["calls_999", "emergency", "priority", "scheduled", "resolved_without_deployment"],
+        "With --compare: the demand measure compared.",
     ),
 )
 def official_demand(
@@ -483,12 +473,11 @@ def official_demand(
 @comparison_command(
     "money",
     VFM_YEAR,
-    click.option(
+    choice_option(
         "--section",
-        type=click.Choice(["funding", "spending", "officers", "staff"]),
+        ["funding", "spending", "officers", "staff"],
+        "With --compare: what is compared.",
         default="spending",
-        show_default=True,
-        help="With --compare: what is compared.",
     ),
     click.option(
         "--item",

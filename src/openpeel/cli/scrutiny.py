@@ -469,6 +469,12 @@ def scrutiny_audit(ctx: Context, meeting_id: int, fmt: str, database_url: str | 
 @click.option(
     "--access-log/--no-access-log", default=True, show_default=True, help="Log every request."
 )
+@click.option(
+    "--prepare-views/--no-prepare-views",
+    default=True,
+    show_default=True,
+    help="Prepare the pages' missing views in the background at start-up (after an upgrade).",
+)
 @DATABASE_URL
 @click.pass_obj
 def serve(
@@ -478,6 +484,7 @@ def serve(
     https: bool,
     workers: int,
     access_log: bool,
+    prepare_views: bool,
     database_url: str | None,
 ) -> None:
     """Run the web app (public pages, scrutiny pages, login, public feedback)."""
@@ -486,6 +493,7 @@ def serve(
     import uvicorn
 
     from openpeel.web.app import create_app
+    from openpeel.web.compute_pool import prepare_in_background
 
     where = ctx.workspace
     if database_url:
@@ -495,6 +503,8 @@ def serve(
         engine = _ready(ctx, database_url)
         # Built here even with workers: checks the schema and creates the app secret once.
         app = create_app(engine=engine, where=where, https_only=https)
+    if prepare_views:  # the views a code upgrade left missing: prepared away from the server
+        prepare_in_background(where)
     options: dict[str, Any] = {
         "host": host,
         "port": port,

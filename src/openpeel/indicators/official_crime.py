@@ -13,10 +13,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from openpeel.errors import DataUnavailableError, UserInputError
-from openpeel.indicators.official_figures import period_figures, yearly_counts
+from openpeel.indicators.official_figures import known_force, period_figures, yearly_counts
 from openpeel.indicators.official_peers import compare_forces
 from openpeel.indicators.result import IndicatorResult
-from openpeel.reference.forces import forces, unknown_force_message
+from openpeel.reference.forces import forces
 from openpeel.reference.peer_groups import PeerGroup
 from openpeel.stats.rates import annual_rate_per_1000, person_years
 
@@ -42,8 +42,7 @@ def recorded_crime(
         UserInputError: unknown force.
         DataUnavailableError: the period is not loaded, or the force is not in its tables.
     """
-    if force_id not in forces():
-        raise UserInputError(unknown_force_message(force_id))
+    known_force(force_id)
     df = figures.filter(pc.equal(figures["publication"], PUBLICATION)).to_pandas()
     periods = sorted(df["period"].unique())
     if period not in periods:

@@ -16,6 +16,12 @@ from openpeel.reference.forces import forces, unknown_force_message
 from openpeel.stats.rates import person_years
 
 
+def known_force(force_id: str) -> None:
+    """Refuse a force id that is not in the reference list (UserInputError naming it)."""
+    if force_id not in forces():
+        raise UserInputError(unknown_force_message(force_id))
+
+
 def force_figures(
     figures: pa.Table, publication: str, what: str, force_id: str, period: str
 ) -> pd.DataFrame:
@@ -32,8 +38,7 @@ def force_figures(
         UserInputError: unknown force.
         DataUnavailableError: the period is not loaded (the message lists those that are).
     """
-    if force_id not in forces():
-        raise UserInputError(unknown_force_message(force_id))
+    known_force(force_id)
     mine = figures.filter(pc.equal(figures["publication"], publication))
     periods = sorted(set(mine["period"].to_pylist()))
     if period not in periods:

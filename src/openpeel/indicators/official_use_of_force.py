@@ -11,6 +11,7 @@ and the rates are not available.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -56,6 +57,26 @@ def group_of(label: str) -> str | None:
     return next((g for prefix, g in GROUP_OF_LABEL if text.startswith(prefix)), None)
 
 
+#: A row of the table by perceived ethnicity before its figures: every column, in order, empty.
+EMPTY_ROW: dict[str, Any] = dict.fromkeys(
+    (
+        "perceived_ethnicity",
+        "incidents",
+        "tactics",
+        "share",
+        "share_low",
+        "share_high",
+        "population",
+        "rate_per_1000",
+        "rate_per_1000_low",
+        "rate_per_1000_high",
+        "ratio_to_white",
+        "ratio_low",
+        "ratio_high",
+    )
+)
+
+
 def use_of_force(
     figures: pa.Table,
     force_id: str,
@@ -84,19 +105,11 @@ def use_of_force(
     total = counts.get("total") or sum(v for k, v in counts.items() if k != "total")
     rows = [
         {
+            **EMPTY_ROW,
             "perceived_ethnicity": "all",
             "incidents": incidents,
             "tactics": total,
-            "share": None,
-            "share_low": None,
-            "share_high": None,
             "population": pop.get("total"),
-            "rate_per_1000": None,
-            "rate_per_1000_low": None,
-            "rate_per_1000_high": None,
-            "ratio_to_white": None,
-            "ratio_low": None,
-            "ratio_high": None,
         }
     ]
     white = counts.get("white")
@@ -106,19 +119,13 @@ def use_of_force(
         count = counts[group]
         low, high = wilson_interval(count, total, confidence) if total else (None, None)
         row = {
+            **EMPTY_ROW,
             "perceived_ethnicity": group,
-            "incidents": None,
             "tactics": count,
             "share": count / total if total else None,
             "share_low": low,
             "share_high": high,
             "population": pop.get(group),
-            "rate_per_1000": None,
-            "rate_per_1000_low": None,
-            "rate_per_1000_high": None,
-            "ratio_to_white": None,
-            "ratio_low": None,
-            "ratio_high": None,
         }
         people = pop.get(group)
         if people:

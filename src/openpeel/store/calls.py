@@ -55,6 +55,7 @@ from openpeel.store.lake import (
     Lake,
     LoggedFile,
     LoggedUnknown,
+    cast_sql,
     new_load_id,
 )
 
@@ -247,8 +248,7 @@ def _read_raw(
 
 
 def _cast_select(columns: tuple[Column, ...], source: str) -> str:
-    cols = ", ".join(f"CAST({c.name} AS {c.type}) AS {c.name}" for c in columns)
-    return f"SELECT {cols} FROM {source}"
+    return f"SELECT {cast_sql(columns)} FROM {source}"
 
 
 def read_export(

@@ -47,7 +47,7 @@ from openpeel.store.force_extract import (
     read_stored_rejects,
     stage_reads,
 )
-from openpeel.store.lake import Lake, new_load_id
+from openpeel.store.lake import Lake, new_load_id, table_rows_sql
 from openpeel.store.migrate import migrate_if_idle
 
 #: The offender tables, in load order.
@@ -189,16 +189,9 @@ def offender_view_sql(sql: dict[str, str]) -> dict[str, str]:
     """The SELECTs behind ``offender_rejects`` and ``offender_loads``, over the one rejects
     table and the one load log (given in ``sql``, as ``store.connection.view_sql`` builds
     them; empty until something is loaded)."""
-    tables = "(" + ", ".join(f"'{t}'" for t in OFFENDER_TABLES) + ")"
-    out = {
-        "offender_rejects": f"SELECT {', '.join(REJECT_COLUMNS)} FROM ({sql['rejects']}) "
-        f"WHERE table_name IN {tables}"
-    }
+    out = {"offender_rejects": table_rows_sql(sql["rejects"], REJECT_COLUMNS, OFFENDER_TABLES)}
     if "load_log" in sql:
-        cols = ", ".join("logged_at AS loaded_at" if c == "loaded_at" else c for c in LOAD_COLUMNS)
-        out["offender_loads"] = (
-            f"SELECT {cols} FROM ({sql['load_log']}) WHERE table_name IN {tables}"
-        )
+        out["offender_loads"] = table_rows_sql(sql["load_log"], LOAD_COLUMNS, OFFENDER_TABLES)
     else:
         types = {"loaded_at": "TIMESTAMPTZ", "as_at": "DATE"}
         types |= {c: "BIGINT" for c in LOAD_COLUMNS if c.startswith("rows_")}

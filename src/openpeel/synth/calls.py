@@ -36,7 +36,7 @@ from openpeel.provenance import write_marker
 from openpeel.reference.forces import force as lookup_force
 from openpeel.reference.forces import forces as all_forces
 from openpeel.stats.erlang import required_agents
-from openpeel.synth.profiles import DEFAULT_PROFILE, FORCE_PROFILES
+from openpeel.synth.profiles import force_profile
 
 TZ = "Europe/London"
 
@@ -214,7 +214,7 @@ def make_call_log(
     force_id: str, start: str, end: str, seed: int = 1, scale: float = 0.1
 ) -> pd.DataFrame:
     """All lines' calls for one force, ordered by the time offered, with call ids."""
-    size = FORCE_PROFILES.get(force_id, DEFAULT_PROFILE).size_thousands
+    size = force_profile(force_id).size_thousands
     hours = _hours(start, end)
     parts = [
         simulate_line(line, hours, size, scale, _rng(seed, force_id, "calls", line))
@@ -327,7 +327,7 @@ def published_999(
                 )  # fmt: skip
             continue
         rng = _rng(seed, fid, "published-999")
-        size = FORCE_PROFILES.get(fid, DEFAULT_PROFILE).size_thousands
+        size = force_profile(fid).size_thousands
         base_share = float(np.clip(rng.beta(6, 2), 0.05, 0.98))
         for m, surge in zip(months, surges, strict=True):
             ts = m.to_timestamp()

@@ -54,12 +54,12 @@ def _official_peers(data_dir: Path, force_id: str, period: Period) -> list[Panel
 def _official_panels(request: Request, force_id: str, period: Period) -> list[Panel]:
     data_dir = request.app.state.data_dir
     return public_data.computed(
-        ("peers-official", str(data_dir), force_id, period.start, period.end),
+        data_dir,
+        ("peers-official", force_id, period.start, period.end),
         _official_peers,
         data_dir,
         force_id,
         period,
-        kept=(data_dir, ("peers-official", force_id, period.start, period.end)),
     )
 
 

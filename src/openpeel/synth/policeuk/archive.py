@@ -213,7 +213,7 @@ def _draw_month_crimes(
 ) -> _Crimes:
     """Draw a month's crimes (seasonal volume for the force's size) and queue the outcome
     batches they produce for the months of the window."""
-    size = pr.FORCE_PROFILES.get(force_id, pr.DEFAULT_PROFILE).size_thousands
+    size = pr.force_profile(force_id).size_thousands
     expected = size * pr.STREET_ROWS_PER_THOUSAND * plan.scale * _seasonal(month, 0.07, 7)
     crimes = _generate_crimes(plan, force_id, month, expected, geography)
     for target, batch in crimes.outcome_batches.items():
@@ -225,7 +225,7 @@ def _draw_month_crimes(
 def _write_force(plan: _Plan, force_id: str, summary: SynthSummary) -> None:
     """Write every month's files of one force."""
     meta = lookup_force(force_id)
-    profile = pr.FORCE_PROFILES.get(force_id, pr.DEFAULT_PROFILE)
+    profile = pr.force_profile(force_id)
     vocab = plan.vocab
     geography = _build_geography(plan, force_id, vocab)
     kinds = [
