@@ -96,6 +96,7 @@ def start_server(
             str(port),
             "--workers",
             str(workers),
+            "--no-prepare-views",  # prepared before the server starts (as a load leaves them)
         ],
         env=env,
         stdout=subprocess.DEVNULL,
@@ -237,6 +238,9 @@ def main() -> None:
 
         print(f"no lake in {args.data_dir}: building the SYNTHETIC demo there first")
         build_demo(args.data_dir)
+    from openpeel.web import public_data
+
+    public_data.prepare(args.data_dir)  # what every load leaves (costs a look when done)
     asyncio.run(main_async(args))
 
 

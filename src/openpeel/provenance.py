@@ -13,8 +13,10 @@ This module sits at the bottom of the package: it imports nothing from openpeel.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 SYNTHETIC_PREFIX = "synthetic"
@@ -39,6 +41,39 @@ def is_synthetic_label(label: Any) -> bool:
     if label is None:
         return False
     return str(label).strip().lower().startswith(SYNTHETIC_PREFIX)
+
+
+#: The marker a synthetic generator writes beside the files it makes; a load that finds it labels
+#: its rows synthetic.
+MARKER_FILE = "SYNTHETIC.json"
+
+
+def write_marker(folder: Path, fields: dict[str, Any]) -> Path:
+    """Write the synthetic marker into ``folder``: ``{"synthetic": true, **fields}`` (the fields
+    hold at least the ``snapshot`` label and a ``note``)."""
+    path = folder / MARKER_FILE
+    path.write_text(json.dumps({"synthetic": True, **fields}, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def read_marker(folder: Path) -> dict[str, Any] | None:
+    """The synthetic marker in a folder: its content ({} when unreadable), or None when there is
+    none (real data)."""
+    marker = folder / MARKER_FILE
+    if not marker.is_file():
+        return None
+    try:
+        data = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def marker_snapshot(marker: dict[str, Any]) -> str:
+    """The snapshot label of a synthetic marker, always a synthetic one (``synthetic-unknown``
+    when it gives none): synthetic data is never labelled as real."""
+    label = str(marker.get("snapshot") or "")
+    return label if is_synthetic_label(label) else f"{SYNTHETIC_PREFIX}-{label or 'unknown'}"
 
 
 class SnapshotLabelled:

@@ -18,16 +18,12 @@ import pytest
 
 import openpeel
 from openpeel.calendar import Period
-from openpeel.database.engine import make_engine
-from openpeel.database.migrate import upgrade
 from openpeel.exports import strip_notes
 from openpeel.indicators.explorer import ExplorerFilters, explore
 from openpeel.reference.forces import forces
 from openpeel.reference.vocabularies import VOCABULARIES, vocabulary
-from openpeel.web import public_data
-from openpeel.web.app import create_app
 from tests.scrutiny.server import serve
-from tests.unit.report_lake import FORCE, shared_lake
+from tests.unit.report_lake import FORCE, lake_app, shared_lake
 
 WIDTHS = (1280, 390)
 #: The explorer's charts beyond the one by ethnic group.
@@ -67,12 +63,8 @@ def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def site(lake: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('first-visit-db') / 'web.db'}")
-    upgrade(engine)
-    public_data.clear_cache()
-    with serve(create_app(engine=engine, data_dir=lake)) as base:
+    with lake_app(lake, tmp_path_factory, "first-visit-db") as app, serve(app) as base:
         yield base
-    engine.dispose()
 
 
 def check_page(page: Any, artifacts: Path, step: str, width: int) -> None:

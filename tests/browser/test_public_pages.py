@@ -16,16 +16,12 @@ import pytest
 
 import openpeel
 from openpeel.calendar import Period
-from openpeel.database.engine import make_engine
-from openpeel.database.migrate import upgrade
 from openpeel.exports import strip_notes
 from openpeel.indicators.explorer import ExplorerFilters, explore
 from openpeel.reference.peel_framework import framework_for
 from openpeel.report.panels import BUILDERS
-from openpeel.web import public_data
-from openpeel.web.app import create_app
 from tests.scrutiny.server import serve
-from tests.unit.report_lake import END, FORCE, START, shared_lake
+from tests.unit.report_lake import END, FORCE, START, lake_app, shared_lake
 
 QS = f"force={FORCE}&from={START}&to={END}"
 PERIOD = Period.from_months(START, END)
@@ -49,12 +45,8 @@ def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def site(lake: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app over the small synthetic lake, served on 127.0.0.1."""
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('public-db') / 'web.db'}")
-    upgrade(engine)
-    public_data.clear_cache()
-    with serve(create_app(engine=engine, data_dir=lake)) as base:
+    with lake_app(lake, tmp_path_factory, "public-db") as app, serve(app) as base:
         yield base
-    engine.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -169,6 +161,28 @@ def test_explorer_filters_change_table_chart_and_url(page: Any, site: str, artif
     assert page.locator("#f-ethnicity").input_value() == "officer_defined"
     assert page.locator("#f-legislation").input_value() == chosen
     assert table_text(page) == after_table
+
+
+def test_explorer_loading_indicators_are_labelled(page: Any, site: str) -> None:
+    """The filter form and the further charts' link name a loading indicator: labelled for
+    screen readers, hidden at rest, shown while htmx fetches the view."""
+    page.goto(f"{site}/stop-search?{QS}")
+    for trigger, indicator in (
+        ("#explorer-filters", "#explorer-loading"),
+        ("#more-charts-link", "#more-charts-loading"),
+    ):
+        assert page.locator(trigger).get_attribute("hx-indicator") == indicator
+        found = page.locator(indicator)
+        assert found.count() == 1
+        assert found.get_attribute("role") == "status"
+        assert "charts" in (found.get_attribute("aria-label") or "") or "figures" in (
+            found.get_attribute("aria-label") or ""
+        )
+        assert (found.text_content() or "").strip()
+        assert not found.is_visible()
+        found.evaluate("el => el.classList.add('htmx-request')")  # what htmx does meanwhile
+        assert found.is_visible()
+        found.evaluate("el => el.classList.remove('htmx-request')")
 
 
 def test_explorer_csv_download_equals_the_library(

@@ -20,10 +20,11 @@ from openpeel.database.migrate import upgrade
 from openpeel.formatting import percent_text
 from openpeel.indicators.explorer import ExplorerFilters
 from openpeel.indicators.explorer_breakdowns import breakdown, thorough_searches
+from openpeel.indicators.explorer_cube import explorer_cube
 from openpeel.web import public_data
 from openpeel.web.app import create_app
 from openpeel.web.explorer_charts import explorer_charts
-from tests.unit.report_lake import END, FORCE, START, shared_lake
+from tests.unit.report_lake import END, FORCE, START, lake_app, shared_lake
 
 QS = f"force={FORCE}&from={START}&to={END}&sex=male"
 PERIOD = Period.from_months(START, END)
@@ -37,12 +38,8 @@ def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def client(lake: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('db') / 'web.db'}")
-    upgrade(engine)
-    public_data.clear_cache()
-    with TestClient(create_app(engine=engine, data_dir=lake)) as c:
+    with lake_app(lake, tmp_path_factory) as app, TestClient(app) as c:
         yield c
-    engine.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +84,7 @@ def test_every_breakdown_is_drawn_with_its_table_and_exports(page: str) -> None:
 
 def test_table_values_equal_the_chart_marks(lake: Path, page: str) -> None:
     con = openpeel.connect(lake)
-    views, problems = explorer_charts(con, FORCE, PERIOD, FILTERS)
+    views, problems = explorer_charts(lambda: con, explorer_cube(con, FORCE, PERIOD), FILTERS)
     assert problems == []
     by_id = {v.chart_id: v for v in views}
     for dimension in ("age", "sex", "object", "outcome"):
@@ -170,7 +167,7 @@ def test_boundaries_setting_adds_a_map_by_area(
     lake: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     con = openpeel.connect(lake)
-    views, _ = explorer_charts(con, FORCE, PERIOD, FILTERS)
+    views, _ = explorer_charts(lambda: con, explorer_cube(con, FORCE, PERIOD), FILTERS)
     hexes = next(v for v in views if v.chart_id == "map-searches").result.table
     middle = float(hexes.longitude.median())
     features = [

@@ -24,6 +24,7 @@ from openpeel.calendar import default_period
 from openpeel.cli.pages import prepare_pages
 from openpeel.database.engine import make_engine, session_scope
 from openpeel.database.migrate import upgrade
+from openpeel.indicators.explorer import ExplorerFilters
 from openpeel.reference.peel_framework import framework_for
 from openpeel.report import stored_views
 from openpeel.scrutiny import users
@@ -37,8 +38,17 @@ from tests.unit.report_lake import FORCE, shared_lake
 #: that computes every section takes several times more.
 CEILING_SECONDS = 3.0
 #: The explorer's further charts (``/stop-search/charts``, asked for by the reader) are
-#: computed on their first view: they are not here.
-PUBLIC_PAGES = ["/", "/overview", "/crime", "/calls", "/stop-search", "/peers", "/trends"]
+#: prepared by the loads too.
+PUBLIC_PAGES = [
+    "/",
+    "/overview",
+    "/crime",
+    "/calls",
+    "/stop-search",
+    "/stop-search/charts",
+    "/peers",
+    "/trends",
+]
 ADMIN, PASSWORD = "first-view-admin", "a long enough password"
 
 
@@ -176,3 +186,18 @@ def test_with_worker_processes_a_prepared_page_never_waits_for_a_worker(
         with _client(engine, data_dir) as client:
             response = client.get(path)
         assert response.status_code == 200, (path, response.text[:300])
+
+
+def test_serve_prepares_the_missing_views_in_the_background(data_dir: Path, tmp_path: Path) -> None:
+    """After a code upgrade no view is kept for the new code: ``openpeel serve`` starts a
+    process that prepares them, so the first visitor reads them."""
+    upgraded = tmp_path / "upgraded"
+    shutil.copytree(data_dir / "lake", upgraded / "lake", copy_function=os.link)  # no views
+    period = default_period(public_data.loaded_months(upgraded, FORCE)[-1])
+    first_view = ("explore-view", FORCE, period.start, period.end, ExplorerFilters())
+    assert not stored_views.is_stored(upgraded, first_view)
+    process = compute_pool.prepare_in_background(upgraded)
+    process.join(timeout=900)
+    assert process.exitcode == 0
+    assert stored_views.is_stored(upgraded, first_view)
+    assert stored_views.warm(upgraded)[0].computed == 0  # every default view is kept

@@ -21,7 +21,12 @@ from openpeel.store import vulnerability as vstore
 from openpeel.store.force_extract import read_stored, read_stored_rejects
 from openpeel.store.lake import Lake
 from openpeel.store.migrate import needs_migration
-from openpeel.store.offenders import load_offender_extract, stored_table
+from openpeel.store.offenders import (
+    LOAD_COLUMNS,
+    REJECT_COLUMNS,
+    load_offender_extract,
+    stored_table,
+)
 from openpeel.synth.offenders import write_offender_extract
 from openpeel.synth.vulnerability import write_vulnerability_extract
 
@@ -55,30 +60,14 @@ def _write_old_offenders(new: Lake, old: Lake) -> None:
         pq.write_table(data, folder / f"{spec.table}.parquet")
     rejects = read_stored_rejects(new, [s.table for s in EXTRACT_FILES], FORCE)
     pq.write_table(
-        rejects.select(
-            ["force_id", "table_name", "source_file", "source_row", "reason", "raw_row"]
-        ),
+        rejects.select(list(REJECT_COLUMNS)),
         folder / "rejects.parquet",
     )
     (folder.parent / "CURRENT").write_text(GENERATION)
     log = pq.read_table(new.log_paths("files")).to_pandas()
     log = log[log.table_name.isin([s.table for s in EXTRACT_FILES])]
     log = log.rename(columns={"logged_at": "loaded_at"}).assign(load_id=GENERATION)
-    log = log[
-        [
-            "load_id",
-            "loaded_at",
-            "force_id",
-            "snapshot",
-            "as_at",
-            "table_name",
-            "source_file",
-            "rows_read",
-            "rows_loaded",
-            "rows_rejected",
-            "rows_replaced",
-        ]
-    ]
+    log = log[list(LOAD_COLUMNS)]
     (old.root / "offenders" / "load_log").mkdir()
     pq.write_table(
         pa.Table.from_pandas(log, preserve_index=False),

@@ -345,3 +345,66 @@ def test_each_partition_is_one_file_in_record_order(tmp_path: Path, data_dir: Pa
     for part in parts:
         numbers = pq.read_table(lake.path(part.data_path)).column("source_row").to_pylist()
         assert numbers == list(range(1, part.rows_loaded + 1)), part.partition
+
+
+def test_files_read_in_one_scan_number_their_own_records(tmp_path: Path, data_dir: Path) -> None:
+    """A batch's files are read in one scan; each file's records are still numbered from 1,
+    also after a file whose rows the parser skips or whose values are rejected."""
+    good = _ss("2020-01-01T10:00:00+00:00", "White - Irish")
+    write_police_csv(tmp_path, "2020-01-essex-stop-and-search.csv", [good] * 3)
+    write_police_csv(
+        tmp_path,
+        "2020-01-kent-stop-and-search.csv",
+        [good, good + ",EXTRA", _ss("not a date", "White - Irish"), good],
+    )
+    write_police_csv(tmp_path, "2020-01-surrey-stop-and-search.csv", [good] * 2)
+    report = openpeel.ingest([tmp_path], data_dir)
+    counts = {f.force_id: (f.rows_read, f.rows_loaded, f.rows_rejected) for f in report.files}
+    assert counts == {"essex": (3, 3, 0), "kent": (4, 2, 2), "surrey": (2, 2, 0)}
+    loaded = _table(data_dir, "stop_searches")
+    rows = loaded.groupby("force_id").source_row.apply(sorted).to_dict()
+    assert rows == {"essex": [1, 2, 3], "kent": [1, 4], "surrey": [1, 2]}
+    rejects = _table(data_dir, "rejects").sort_values("source_row")
+    assert list(rejects.force_id) == ["kent", "kent"]
+    assert list(rejects.source_row) == [2, 3]
+    assert rejects.reason.iloc[1] == "unreadable Date: not a date"
+
+
+def test_loading_police_files_does_not_import_pandas() -> None:
+    import subprocess
+    import sys
+
+    script = "import sys, openpeel.store.ingest; print('pandas' in sys.modules)"
+    done = subprocess.run(
+        [sys.executable, "-c", script], check=True, capture_output=True, text=True
+    )
+    assert done.stdout.strip() == "False"
+
+
+def test_a_scan_that_interleaves_files_is_read_again_a_file_at_a_time(
+    tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should the scan ever hand over a file's rows apart, the batch is read a file at a time."""
+    from openpeel.store import ingest as ingest_module
+
+    cut = ingest_module._runs
+
+    def interleaved(batch):  # the first file's last row moved behind the next file's rows
+        runs = cut(batch)
+        if len(runs) < 2 or runs[0][1].num_rows < 2:
+            return runs
+        (path, rows), rest = runs[0], runs[1:]
+        head, tail = rows.slice(0, rows.num_rows - 1), rows.slice(rows.num_rows - 1)
+        return [(path, head), *rest, (path, tail)]
+
+    monkeypatch.setattr(ingest_module, "_runs", interleaved)
+    good = _ss("2020-01-01T10:00:00+00:00", "White - Irish")
+    write_police_csv(tmp_path, "2020-01-essex-stop-and-search.csv", [good] * 3)
+    write_police_csv(tmp_path, "2020-01-kent-stop-and-search.csv", [good] * 2)
+    report = openpeel.ingest([tmp_path], data_dir)
+    assert {f.force_id: (f.status, f.rows_loaded) for f in report.files} == {
+        "essex": ("loaded", 3),
+        "kent": ("loaded", 2),
+    }
+    rows = _table(data_dir, "stop_searches").groupby("force_id").source_row.apply(sorted)
+    assert rows.to_dict() == {"essex": [1, 2, 3], "kent": [1, 2]}

@@ -14,14 +14,10 @@ from fastapi.testclient import TestClient
 
 import openpeel
 from openpeel.calendar import Period
-from openpeel.database.engine import make_engine
-from openpeel.database.migrate import upgrade
 from openpeel.exports import strip_notes
 from openpeel.indicators.explorer import ExplorerFilters, explore
 from openpeel.report.panels import BUILDERS
-from openpeel.web import public_data
-from openpeel.web.app import create_app
-from tests.unit.report_lake import END, FORCE, START, shared_lake
+from tests.unit.report_lake import END, FORCE, START, lake_app, shared_lake
 
 QS = f"force={FORCE}&from={START}&to={END}"
 
@@ -33,12 +29,8 @@ def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def client(lake: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('db') / 'web.db'}")
-    upgrade(engine)
-    public_data.clear_cache()
-    with TestClient(create_app(engine=engine, data_dir=lake)) as c:
+    with lake_app(lake, tmp_path_factory) as app, TestClient(app) as c:
         yield c
-    engine.dispose()
 
 
 def rows_of(text: str) -> list[dict[str, str]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -249,36 +249,39 @@ def assess(
     else:
         cache = IndicatorCache(con, force_id, per) if con is not None else None
     if db is None:
-        return _build(force_id, per, fw, rules, steps, cache, [], {}, [], rules_dir)
-    if isinstance(db, Engine):
+        recorded = _Recorded([], {}, [])
+    elif isinstance(db, Engine):
         with Session(db) as session:
-            return _with_records(session, force_id, per, fw, rules, steps, cache, rules_dir)
-    return _with_records(db, force_id, per, fw, rules, steps, cache, rules_dir)
+            recorded = _recorded(session, force_id, per, fw.framework_id)
+    else:
+        recorded = _recorded(db, force_id, per, fw.framework_id)
+    return _build(force_id, per, fw, rules, steps, cache, recorded, rules_dir)
 
 
 def _framework(framework_id: str) -> Any:
     return framework(framework_id)
 
 
-def _with_records(
-    session: Session,
-    force_id: str,
-    per: Period,
-    fw: Any,
-    rules: Any,
-    steps: Any,
-    cache: IndicatorCache | None,
-    rules_dir: Path | None,
-) -> Assessment:
+class _Recorded(NamedTuple):
+    """What people recorded for the force: evidence dated in the period, the latest grade per
+    (area, kind) and the open improvements (as rows)."""
+
+    evidence: list[RecordedEvidence]
+    grades: dict[tuple[str, str], Any]
+    open_imps: list[dict[str, Any]]
+
+
+def _recorded(session: Session, force_id: str, per: Period, framework_id: str) -> _Recorded:
     from openpeel.assess import records
 
-    evidence = records.recorded_evidence(session, force_id, fw.framework_id, since=per.start)
-    grades = records.latest_grades(session, force_id, fw.framework_id)
-    open_imps = [
-        records.as_row(i)
-        for i in records.improvements(session, force_id, "active", fw.framework_id)
-    ]
-    return _build(force_id, per, fw, rules, steps, cache, evidence, grades, open_imps, rules_dir)
+    return _Recorded(
+        records.recorded_evidence(session, force_id, framework_id, since=per.start),
+        records.latest_grades(session, force_id, framework_id),
+        [
+            records.as_row(i)
+            for i in records.improvements(session, force_id, "active", framework_id)
+        ],
+    )
 
 
 def _build(
@@ -288,11 +291,10 @@ def _build(
     rules: Any,
     steps: Any,
     cache: IndicatorCache | None,
-    evidence: list[RecordedEvidence],
-    grades: dict[tuple[str, str], Any],
-    open_imps: list[dict[str, Any]],
+    recorded: _Recorded,
     rules_dir: Path | None,
 ) -> Assessment:
+    evidence, grades, open_imps = recorded
     for imp in open_imps:
         # Each open improvement's verdict from its linked measures (assess/progress.py).
         progress = improvement_progress(SimpleNamespace(**imp), cache, rules_dir)

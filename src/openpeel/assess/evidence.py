@@ -11,6 +11,7 @@ No row, an empty denominator or an indicator that could not run is ``missing``, 
 
 from __future__ import annotations
 
+import importlib
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -337,16 +338,15 @@ def trend(rule: Rule, table: pd.DataFrame, month_column: str = "month") -> pd.Da
 # --------------------------------------------------------------------------- the catalogue
 
 
-def _charter(con: Any, force_id: str, period: Period) -> IndicatorResult:
-    from openpeel.indicators.charter import charter_compliance
+def _indicator(module: str, name: str) -> IndicatorFn:
+    """The indicator ``name`` of ``openpeel.indicators.<module>`` for a force and period,
+    imported when first run (an assessment loads only the indicators its rules name)."""
 
-    return charter_compliance(con, force_id, period)
+    def run(con: Any, force_id: str, period: Period) -> IndicatorResult:
+        fn: IndicatorFn = getattr(importlib.import_module(f"openpeel.indicators.{module}"), name)
+        return fn(con, force_id, period)
 
-
-def _answers(con: Any, force_id: str, period: Period) -> IndicatorResult:
-    from openpeel.indicators.calls import answer_performance
-
-    return answer_performance(con, force_id, period)
+    return run
 
 
 def _stop_search(which: str) -> IndicatorFn:
@@ -379,18 +379,6 @@ def _crime_trend(con: Any, force_id: str, period: Period) -> IndicatorResult:
     )
 
 
-def _outcome_summary(con: Any, force_id: str, period: Period) -> IndicatorResult:
-    from openpeel.indicators.investigations import outcome_summary
-
-    return outcome_summary(con, force_id, period)
-
-
-def _outcome_quality(con: Any, force_id: str, period: Period) -> IndicatorResult:
-    from openpeel.indicators.investigations import outcome_quality
-
-    return outcome_quality(con, force_id, period)
-
-
 def _offender_as_at(con: Any, force_id: str, period: Period) -> date:
     from openpeel.calendar import last_day
     from openpeel.indicators.offenders import extract_as_at
@@ -404,28 +392,22 @@ def _offender_as_at(con: Any, force_id: str, period: Period) -> date:
     return as_at
 
 
-def _offender_overdue(con: Any, force_id: str, period: Period) -> IndicatorResult:
-    """The backlog curve over the period, measured at its end (or the extract date); the rows of
-    the last month measured are marked ``is_latest`` (a rule's filter picks them)."""
-    from openpeel.indicators.offenders import activity_start, overdue
+def _offender_monthly(which: str) -> IndicatorFn:
+    """An offender measure month by month over the period (``overdue``: the backlog curve;
+    ``caseload``: offenders per manager FTE), measured at the period's end (or the extract
+    date); the rows of the last month measured are marked ``is_latest`` (a rule's filter picks
+    them)."""
 
-    as_at = _offender_as_at(con, force_id, period)
-    start = max(period.start, activity_start(con, force_id, as_at))
-    result = overdue(con, force_id, as_at, start=start)
-    table = result.table
-    return replace(result, table=table.assign(is_latest=table["day"] == table["day"].max()))
+    def run(con: Any, force_id: str, period: Period) -> IndicatorResult:
+        from openpeel.indicators import offenders
 
+        as_at = _offender_as_at(con, force_id, period)
+        start = max(period.start, offenders.activity_start(con, force_id, as_at))
+        result = getattr(offenders, which)(con, force_id, as_at, start=start)
+        table = result.table
+        return replace(result, table=table.assign(is_latest=table["day"] == table["day"].max()))
 
-def _offender_caseload(con: Any, force_id: str, period: Period) -> IndicatorResult:
-    """Offenders per manager FTE month by month over the period, the last month measured marked
-    ``is_latest`` (as for ``offenders.overdue``)."""
-    from openpeel.indicators.offenders import activity_start, caseload
-
-    as_at = _offender_as_at(con, force_id, period)
-    start = max(period.start, activity_start(con, force_id, as_at))
-    result = caseload(con, force_id, as_at, start=start)
-    table = result.table
-    return replace(result, table=table.assign(is_latest=table["day"] == table["day"].max()))
+    return run
 
 
 def _offender_time_to_first(con: Any, force_id: str, period: Period) -> IndicatorResult:
@@ -502,12 +484,6 @@ def _vulnerability_marac(con: Any, force_id: str, period: Period) -> IndicatorRe
     return replace(result, table=table.assign(is_latest=table.index == 0))
 
 
-def _crime_recording_audit(con: Any, force_id: str, period: Period) -> IndicatorResult:
-    from openpeel.indicators.crime_recording import audit_figures
-
-    return audit_figures(con, force_id, period)
-
-
 def _official(which: str) -> IndicatorFn:
     """An official statistic published for every force, in the edition that speaks to the
     period (openpeel.indicators.official_for_period)."""
@@ -523,24 +499,24 @@ def _official(which: str) -> IndicatorFn:
 
 #: The indicators a rule may name, and the CLI command or page that shows each in full.
 CATALOGUE: dict[str, IndicatorFn] = {
-    "charter.compliance": _charter,
-    "calls.answer_performance": _answers,
+    "charter.compliance": _indicator("charter", "charter_compliance"),
+    "calls.answer_performance": _indicator("calls", "answer_performance"),
     "stop_search.quality": _stop_search("quality"),
     "stop_search.ratios": _stop_search("ratios"),
     "stop_search.outcomes": _stop_search("outcomes"),
     "crime.trend_estimate": _crime_trend,
-    "outcomes.summary": _outcome_summary,
-    "outcomes.quality": _outcome_quality,
-    "offenders.overdue": _offender_overdue,
+    "outcomes.summary": _indicator("investigations", "outcome_summary"),
+    "outcomes.quality": _indicator("investigations", "outcome_quality"),
+    "offenders.overdue": _offender_monthly("overdue"),
     "offenders.backlog_forecast": _offender_forecast,
-    "offenders.caseload": _offender_caseload,
+    "offenders.caseload": _offender_monthly("caseload"),
     "offenders.time_to_first": _offender_time_to_first,
     "vulnerability.capacity": _vulnerability_capacity,
     "vulnerability.timeliness": _vulnerability_timeliness,
     "vulnerability.risk_assessment": _vulnerability_risk_assessment,
     "vulnerability.backlog_trend": _vulnerability_backlog,
     "vulnerability.marac": _vulnerability_marac,
-    "crime_recording.audit": _crime_recording_audit,
+    "crime_recording.audit": _indicator("crime_recording", "audit_figures"),
     "official.recorded_crime": _official("recorded_crime"),
     "official.crime_outcomes": _official("crime_outcomes"),
     "official.use_of_force": _official("use_of_force"),

@@ -27,6 +27,7 @@ from openpeel.cli.output import (
     emit_result,
     user_errors,
 )
+from openpeel.cli.pages import prepare_pages
 
 
 @click.group("audit")
@@ -46,6 +47,7 @@ def load(obj: Context, folder: Path, force_id: str, snapshot: str | None, fmt: s
 
     with user_errors():
         report = load_crime_recording_extract(folder, force_id, obj.data_dir, snapshot)
+    prepare_pages(obj.workspace)
     emit_extract_load(
         report, fmt, f"Crime recording extract for {force_id} ({report.snapshot})", True
     )

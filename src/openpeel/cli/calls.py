@@ -13,6 +13,7 @@ import click
 from openpeel.calendar import Period
 from openpeel.cli.options import PERIOD, choice_option, force_option, synthetic_extract
 from openpeel.cli.output import FORMAT, Context, console, emit, emit_result, plain_text, user_errors
+from openpeel.cli.pages import prepare_pages
 from openpeel.errors import DataUnavailableError, UserInputError
 
 CONFIDENCE = click.option(
@@ -138,6 +139,7 @@ def import_999(
 
     with user_errors():
         report = load_calls_999(file, obj.workspace, _columns(columns), snapshot)
+    prepare_pages(obj.workspace)
     _report_rows(report, fmt)
 
 
@@ -158,6 +160,7 @@ def _force_export_import(name: str, loader: str, help_text: str) -> click.Comman
         load = getattr(store_calls, loader)
         with user_errors():
             report = load(file, force_id, obj.workspace, _columns(columns), snapshot)
+        prepare_pages(obj.workspace)
         _report_rows(report, fmt)
 
     command.__doc__ = help_text

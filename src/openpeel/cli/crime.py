@@ -14,6 +14,7 @@ from openpeel.cli.lazy import library
 from openpeel.cli.options import FORCE_HELP, PERIOD, choice_option, chosen_period, force_option
 from openpeel.cli.output import FORMAT, Context, console, emit_result, user_errors
 from openpeel.errors import UserInputError
+from openpeel.reference.outcome_classes import COMPLETE_AFTER_MONTHS, MEASURES
 from openpeel.reference.vocabularies import vocabulary
 
 if TYPE_CHECKING:
@@ -30,22 +31,10 @@ outcomes_by_type = library("indicators.investigations", "outcomes_by_type")
 time_to_outcome = library("indicators.investigations", "time_to_outcome")
 connect = library("store.connection", "connect")
 
-#: The choices and defaults of options, written here so that ``--help`` imports no analytics
-#: library (a test checks each against the library's own).
+#: The choices and defaults of options come from reference data (the measures and follow-up in
+#: ``reference.outcome_classes``), so that ``--help`` imports no analytics library (a test checks
+#: each against the library's own).
 CRIME_TYPES = ["all_crime", *dict.fromkeys(t.code for t in vocabulary("crime_type").values())]
-MEASURES = (  # indicators.investigations.MEASURES
-    "charged_summonsed",
-    "out_of_court",
-    "evidential_difficulties",
-    "no_suspect_identified",
-    "other_closed",
-    "under_investigation",
-    "no_status",
-    "unknown",
-    "awaiting_court",
-    "under_investigation_or_awaiting_court",
-)
-COMPLETE_AFTER_MONTHS = 12  # indicators.investigations.COMPLETE_AFTER_MONTHS
 
 
 def _period_options(func: Callable[..., Any]) -> Callable[..., Any]:

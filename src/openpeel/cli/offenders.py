@@ -27,6 +27,7 @@ from openpeel.cli.output import (
     plain_text,
     user_errors,
 )
+from openpeel.cli.pages import prepare_pages
 
 FORCE = force_option(default=DEFAULT_FORCE, help="Force id (see docs/forces or 'openpeel status').")
 AS_AT = click.option(
@@ -86,6 +87,7 @@ def load(
         report = load_offender_extract(
             folder, force_id, obj.data_dir, _day(as_at, "--as-at"), snapshot
         )
+    prepare_pages(obj.workspace)
     emit_extract_load(report, fmt, f"Offender extract for {force_id} as at {report.as_at}")
     if fmt == "table":
         for f in report.files:

@@ -4,14 +4,15 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import click
 
 from openpeel.cli.lazy import library
-from openpeel.cli.options import force_option
+from openpeel.cli.options import choice_option, force_option
 from openpeel.cli.output import (
     FORMAT,
     Context,
@@ -105,6 +106,52 @@ def official_group() -> None:
     value for money."""
 
 
+@dataclass(frozen=True)
+class Versus:
+    """``--compare`` and ``--peers``: whether every force is compared with this one, and the
+    peer group the force is also ranked in (read when asked for)."""
+
+    wanted: bool
+    peers_file: Path | None
+    force_id: str
+
+    def group(self) -> Any:
+        """The peer group read from ``--peers`` (None without it)."""
+        return _peer_group(self.peers_file, self.force_id)
+
+
+def comparison_command(name: str, year: Any, *options: Any) -> Callable[..., click.Command]:
+    """An ``official`` command about one force that can compare it with every force: ``--force``,
+    ``year``, the command's own ``options``, ``--compare``/``--peers``/``--chart`` and
+    ``--format``. The decorated function gets ``(obj, force_id, period, versus, **options)``
+    and returns the result; errors the user caused are one line, the result is printed (and
+    its chart written with ``--chart``)."""
+
+    def decorate(compute: Callable[..., Any]) -> click.Command:
+        def command(
+            obj: Context,
+            force_id: str,
+            period: str | None,
+            compare: bool,
+            peers_file: Path | None,
+            chart_file: Path | None,
+            fmt: str,
+            **chosen: Any,
+        ) -> None:
+            with user_errors():
+                versus = Versus(compare or peers_file is not None, peers_file, force_id)
+                result = compute(obj, force_id, period, versus, **chosen)
+            _emit(result, fmt, chart_file)
+
+        command.__doc__ = compute.__doc__
+        decorated: Any = click.pass_obj(command)
+        for option in (FORMAT, compare_options, *reversed(options), year, force_option()):
+            decorated = option(decorated)
+        return official_group.command(name)(decorated)
+
+    return decorate
+
+
 @official_group.command("load")
 @click.argument(
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -151,32 +198,23 @@ def official_load(obj: Context, files: tuple[Path, ...], publication: str | None
                 console.print(f"[yellow]replaced[/] {f.publication} {replaced}")
 
 
-@official_group.command("crime")
-@force_option()
-@click.option(
-    "--year",
-    "period",
-    metavar="PERIOD",
-    help="The ONS period as loaded, e.g. 'December 2019' (year ending); default: the latest.",
+@comparison_command(
+    "crime",
+    click.option(
+        "--year",
+        "period",
+        metavar="PERIOD",
+        help="The ONS period as loaded, e.g. 'December 2019' (year ending); default: the latest.",
+    ),
+    click.option(
+        "--offence-group",
+        metavar="GROUP",
+        help="With --compare: the offence group (default: total recorded crime excluding fraud).",
+    ),
 )
-@click.option(
-    "--offence-group",
-    metavar="GROUP",
-    help="With --compare: the offence group (default: total recorded crime excluding fraud).",
-)
-@compare_options
-@FORMAT
-@click.pass_obj
 def official_crime(
-    obj: Context,
-    force_id: str,
-    period: str | None,
-    offence_group: str | None,
-    compare: bool,
-    peers_file: Path | None,
-    chart_file: Path | None,
-    fmt: str,
-) -> None:
+    obj: Context, force_id: str, period: str | None, versus: Versus, offence_group: str | None
+) -> Any:
     """Police recorded crime by offence group for one force (ONS police force area tables)."""
     from openpeel.indicators.official_crime import (
         PUBLICATION,
@@ -186,16 +224,11 @@ def official_crime(
     )
     from openpeel.store.official import official_figures
 
-    with user_errors():
-        figures = official_figures(obj.data_dir, PUBLICATION)
-        chosen = period or _latest(crime_periods(figures))
-        if compare or peers_file:
-            result = recorded_crime_peers(
-                figures, force_id, chosen, offence_group, _peer_group(peers_file, force_id)
-            )
-        else:
-            result = recorded_crime(figures, force_id, chosen)
-    _emit(result, fmt, chart_file)
+    figures = official_figures(obj.data_dir, PUBLICATION)
+    chosen = period or _latest(crime_periods(figures))
+    if versus.wanted:
+        return recorded_crime_peers(figures, force_id, chosen, offence_group, versus.group())
+    return recorded_crime(figures, force_id, chosen)
 
 
 def _latest(periods: list[str]) -> str:
@@ -231,21 +264,8 @@ def official_figures_command(
         raise click.ClickException("no figures match; try fewer filters")
 
 
-@official_group.command("use-of-force")
-@force_option()
-@FINANCIAL_YEAR
-@compare_options
-@FORMAT
-@click.pass_obj
-def official_use_of_force(
-    obj: Context,
-    force_id: str,
-    period: str | None,
-    compare: bool,
-    peers_file: Path | None,
-    chart_file: Path | None,
-    fmt: str,
-) -> None:
+@comparison_command("use-of-force", FINANCIAL_YEAR)
+def official_use_of_force(obj: Context, force_id: str, period: str | None, versus: Versus) -> Any:
     """Use of force incidents and tactics by perceived ethnicity, with rates per 1,000."""
     from openpeel.indicators.official_use_of_force import (
         PUBLICATION,
@@ -253,117 +273,88 @@ def official_use_of_force(
         use_of_force_peers,
     )
 
-    with user_errors():
-        figures, chosen = _figures_of(obj, PUBLICATION, period)
-        residents = _residents(obj)
-        if compare or peers_file:
-            result = use_of_force_peers(
-                figures, force_id, chosen, residents, _peer_group(peers_file, force_id)
-            )
-        else:
-            result = use_of_force(figures, force_id, chosen, residents)
-    _emit(result, fmt, chart_file)
+    figures, chosen = _figures_of(obj, PUBLICATION, period)
+    residents = _residents(obj)
+    if versus.wanted:
+        return use_of_force_peers(figures, force_id, chosen, residents, versus.group())
+    return use_of_force(figures, force_id, chosen, residents)
 
 
-@official_group.command("outcomes")
-@force_option()
-@FINANCIAL_YEAR
-@click.option("--offence-group", metavar="GROUP", help="e.g. 'Violence against the person'.")
-@click.option(
-    "--outcome-group",
-    metavar="GROUP",
-    default="Charged/Summonsed",
-    show_default=True,
-    help="With --compare: the outcome group compared.",
+@comparison_command(
+    "outcomes",
+    FINANCIAL_YEAR,
+    click.option("--offence-group", metavar="GROUP", help="e.g. 'Violence against the person'."),
+    click.option(
+        "--outcome-group",
+        metavar="GROUP",
+        default="Charged/Summonsed",
+        show_default=True,
+        help="With --compare: the outcome group compared.",
+    ),
 )
-@compare_options
-@FORMAT
-@click.pass_obj
 def official_outcomes(
     obj: Context,
     force_id: str,
     period: str | None,
+    versus: Versus,
     offence_group: str | None,
     outcome_group: str,
-    compare: bool,
-    peers_file: Path | None,
-    chart_file: Path | None,
-    fmt: str,
-) -> None:
+) -> Any:
     """Share of recorded crimes with each outcome group, against every force."""
     from openpeel.indicators.official_outcomes import PUBLICATION, outcome_peers, outcome_shares
 
-    with user_errors():
-        figures, chosen = _figures_of(obj, PUBLICATION, period)
-        if compare or peers_file:
-            result = outcome_peers(
-                figures,
-                force_id,
-                chosen,
-                outcome_group,
-                offence_group,
-                _peer_group(peers_file, force_id),
-            )
-        else:
-            result = outcome_shares(figures, force_id, chosen, offence_group)
-    _emit(result, fmt, chart_file)
+    figures, chosen = _figures_of(obj, PUBLICATION, period)
+    if versus.wanted:
+        return outcome_peers(
+            figures, force_id, chosen, outcome_group, offence_group, versus.group()
+        )
+    return outcome_shares(figures, force_id, chosen, offence_group)
 
 
-@official_group.command("workforce")
-@force_option()
-@click.option(
-    "--year", "period", metavar="DATE", help="As loaded, e.g. '31 March 2017'; default: latest."
+@comparison_command(
+    "workforce",
+    click.option(
+        "--year", "period", metavar="DATE", help="As loaded, e.g. '31 March 2017'; default: latest."
+    ),
+    choice_option(
+        "--view",
+        ["representation", "groups", "outlook", "resources", "strength"],
+        "representation: ethnic-minority share of officers, joiners, leavers; groups: each "
+        "ethnic group against Census 2021 residents; outlook: years at the year's joining and "
+        "leaving until officers reflect residents; resources: officers, staff and PCSOs per 1,000 "
+        "residents and their change, sickness, joining and leaving (HMICFRS value for money "
+        "profiles); strength: officers by sex, rank and ethnicity, frontline share.",
+    ),
+    click.option(
+        "--base-year",
+        type=int,
+        metavar="YYYY",
+        help="With --view resources: the 31 March to measure change from (default: the earliest).",
+    ),
+    choice_option(
+        "--measure",
+        ["fte", "headcount"],
+        "With --view resources: fte = full-time equivalents (HMICFRS value for money "
+        "profiles); headcount = people employed, beside FTE, per 1,000 residents with an interval "
+        "(Home Office police workforce tables; --year is then a date such as '31 March 2017'). "
+        "With --compare: the measure compared.",
+    ),
+    choice_option(
+        "--worker",
+        ["officers", "police_staff", "pcsos", "special_constables"],
+        "With --view resources --compare: who is compared per 1,000 residents.",
+    ),
 )
-@click.option(
-    "--view",
-    type=click.Choice(["representation", "groups", "outlook", "resources", "strength"]),
-    default="representation",
-    show_default=True,
-    help="representation: ethnic-minority share of officers, joiners, leavers; groups: each "
-    "ethnic group against Census 2021 residents; outlook: years at the year's joining and "
-    "leaving until officers reflect residents; resources: officers, staff and PCSOs per 1,000 "
-    "residents and their change, sickness, joining and leaving (HMICFRS value for money "
-    "profiles); strength: officers by sex, rank and ethnicity, frontline share.",
-)
-@click.option(
-    "--base-year",
-    type=int,
-    metavar="YYYY",
-    help="With --view resources: the 31 March to measure change from (default: the earliest).",
-)
-@click.option(
-    "--measure",
-    type=click.Choice(["fte", "headcount"]),
-    default="fte",
-    show_default=True,
-    help="With --view resources: fte = full-time equivalents (HMICFRS value for money "
-    "profiles); headcount = people employed, beside FTE, per 1,000 residents with an interval "
-    "(Home Office police workforce tables; --year is then a date such as '31 March 2017'). "
-    "With --compare: the measure compared.",
-)
-@click.option(
-    "--worker",
-    type=click.Choice(["officers", "police_staff", "pcsos", "special_constables"]),
-    default="officers",
-    show_default=True,
-    help="With --view resources --compare: who is compared per 1,000 residents.",
-)
-@compare_options
-@FORMAT
-@click.pass_obj
 def official_workforce(
     obj: Context,
     force_id: str,
     period: str | None,
+    versus: Versus,
     view: str,
     base_year: int | None,
     measure: str,
     worker: str,
-    compare: bool,
-    peers_file: Path | None,
-    chart_file: Path | None,
-    fmt: str,
-) -> None:
+) -> Any:
     """Ethnic-minority share of officers, joiners and leavers against the population; with
     --view resources, officers, staff, PCSOs and specials per 1,000 residents."""
     from openpeel.indicators.official_workforce import (
@@ -380,70 +371,47 @@ def official_workforce(
             "--measure headcount needs --view resources (the other views are FTE, as the "
             "tables publish them)"
         )
-    with user_errors():
-        if view == "resources":
-            _emit(
-                _resources(obj, force_id, period, base_year, measure, worker, compare, peers_file),
-                fmt,
-                chart_file,
-            )
-            return
-        figures = official_figures(obj.data_dir, PUBLICATION)
-        chosen = period or max(set(figures["period"].to_pylist()), key=lambda p: p[-4:])
-        if compare or peers_file:
-            result = representation_peers(
-                figures, force_id, chosen, _peer_group(peers_file, force_id)
-            )
-        elif view == "groups":
-            result = representation_by_group(figures, force_id, chosen, _residents(obj))
-        elif view == "outlook":
-            result = representation_outlook(figures, force_id, chosen)
-        elif view == "strength":
-            from openpeel.indicators.official_strength import officer_strength
+    if view == "resources":
+        return _resources(obj, force_id, period, base_year, measure, worker, versus)
+    figures = official_figures(obj.data_dir, PUBLICATION)
+    chosen = period or max(set(figures["period"].to_pylist()), key=lambda p: p[-4:])
+    if versus.wanted:
+        return representation_peers(figures, force_id, chosen, versus.group())
+    if view == "groups":
+        return representation_by_group(figures, force_id, chosen, _residents(obj))
+    if view == "outlook":
+        return representation_outlook(figures, force_id, chosen)
+    if view == "strength":
+        from openpeel.indicators.official_strength import officer_strength
 
-            result = officer_strength(figures, force_id, chosen)
-        else:
-            result = workforce_representation(figures, force_id, chosen)
-    _emit(result, fmt, chart_file)
+        return officer_strength(figures, force_id, chosen)
+    return workforce_representation(figures, force_id, chosen)
 
 
-@official_group.command("taser")
-@force_option()
-@FINANCIAL_YEAR
-@click.option(
-    "--by-ethnicity",
-    is_flag=True,
-    help="Uses by perceived ethnicity: rates per 1,000 residents and ratios to White (2018/19 on).",
+@comparison_command(
+    "taser",
+    FINANCIAL_YEAR,
+    click.option(
+        "--by-ethnicity",
+        is_flag=True,
+        help="Uses by perceived ethnicity: rates per 1,000 residents and ratios to White "
+        "(2018/19 on).",
+    ),
 )
-@compare_options
-@FORMAT
-@click.pass_obj
 def official_taser(
-    obj: Context,
-    force_id: str,
-    period: str | None,
-    by_ethnicity: bool,
-    compare: bool,
-    peers_file: Path | None,
-    chart_file: Path | None,
-    fmt: str,
-) -> None:
+    obj: Context, force_id: str, period: str | None, versus: Versus, by_ethnicity: bool
+) -> Any:
     """Taser (CED) uses by type, per 1,000 residents, and by perceived ethnicity."""
     from openpeel.indicators.official_taser import taser_by_ethnicity, taser_peers, taser_use
     from openpeel.indicators.official_use_of_force import PUBLICATION
 
-    with user_errors():
-        figures, chosen = _figures_of(obj, PUBLICATION, period)
-        residents = _residents(obj)
-        if compare or peers_file:
-            result = taser_peers(
-                figures, force_id, chosen, residents, _peer_group(peers_file, force_id)
-            )
-        elif by_ethnicity:
-            result = taser_by_ethnicity(figures, force_id, chosen, residents)
-        else:
-            result = taser_use(figures, force_id, chosen, residents)
-    _emit(result, fmt, chart_file)
+    figures, chosen = _figures_of(obj, PUBLICATION, period)
+    residents = _residents(obj)
+    if versus.wanted:
+        return taser_peers(figures, force_id, chosen, residents, versus.group())
+    if by_ethnicity:
+        return taser_by_ethnicity(figures, force_id, chosen, residents)
+    return taser_use(figures, force_id, chosen, residents)
 
 
 @official_group.command("injuries")
@@ -479,92 +447,59 @@ def official_reconcile(obj: Context, force_id: str, period: str, fmt: str) -> No
     emit_result(result, fmt)
 
 
-@official_group.command("demand")
-@force_option()
-@VFM_YEAR
-@click.option(
-    "--measure",
-    type=click.Choice(
-        ["calls_999", "emergency", "priority", "scheduled", "resolved_without_deployment"]
+@comparison_command(
+    "demand",
+    VFM_YEAR,
+    choice_option(
+        "--measure",
+        ["calls_999", "emergency", "priority", "scheduled", "resolved_without_deployment"],
+        "With --compare: the demand measure compared.",
     ),
-    default="calls_999",
-    show_default=True,
-    help="With --compare: the demand measure compared.",
 )
-@compare_options
-@FORMAT
-@click.pass_obj
 def official_demand(
-    obj: Context,
-    force_id: str,
-    period: str | None,
-    measure: str,
-    compare: bool,
-    peers_file: Path | None,
-    chart_file: Path | None,
-    fmt: str,
-) -> None:
+    obj: Context, force_id: str, period: str | None, versus: Versus, measure: str
+) -> Any:
     """999 calls received and incidents by grade per 1,000 residents (HMICFRS ADR)."""
     from openpeel.indicators.official_demand import demand, demand_peers
     from openpeel.store.official import official_figures
 
-    with user_errors():
-        figures = official_figures(obj.data_dir, "hmicfrs-vfm-adr")
-        chosen = _vfm_period(figures, period)
-        if compare or peers_file:
-            result = demand_peers(
-                figures, force_id, chosen, measure, _peer_group(peers_file, force_id)
-            )
-        else:
-            result = demand(figures, force_id, chosen)
-    _emit(result, fmt, chart_file)
+    figures = official_figures(obj.data_dir, "hmicfrs-vfm-adr")
+    chosen = _vfm_period(figures, period)
+    if versus.wanted:
+        return demand_peers(figures, force_id, chosen, measure, versus.group())
+    return demand(figures, force_id, chosen)
 
 
-@official_group.command("money")
-@force_option()
-@VFM_YEAR
-@click.option(
-    "--section",
-    type=click.Choice(["funding", "spending", "officers", "staff"]),
-    default="spending",
-    show_default=True,
-    help="With --compare: what is compared.",
+@comparison_command(
+    "money",
+    VFM_YEAR,
+    choice_option(
+        "--section",
+        ["funding", "spending", "officers", "staff"],
+        "With --compare: what is compared.",
+        default="spending",
+    ),
+    click.option(
+        "--item",
+        default="TOTAL",
+        show_default=True,
+        metavar="ITEM",
+        help="With --compare: the item of the section, e.g. 'Total funding', "
+        "'TOTAL LOCAL POLICING'.",
+    ),
 )
-@click.option(
-    "--item",
-    default="TOTAL",
-    show_default=True,
-    metavar="ITEM",
-    help="With --compare: the item of the section, e.g. 'Total funding', 'TOTAL LOCAL POLICING'.",
-)
-@compare_options
-@FORMAT
-@click.pass_obj
 def official_money(
-    obj: Context,
-    force_id: str,
-    period: str | None,
-    section: str,
-    item: str,
-    compare: bool,
-    peers_file: Path | None,
-    chart_file: Path | None,
-    fmt: str,
-) -> None:
+    obj: Context, force_id: str, period: str | None, versus: Versus, section: str, item: str
+) -> Any:
     """Funding, spending, officers and staff by function per resident (HMICFRS POA)."""
     from openpeel.indicators.official_money import money, money_peers
     from openpeel.store.official import official_figures
 
-    with user_errors():
-        figures = official_figures(obj.data_dir)
-        chosen = _vfm_period(figures, period)
-        if compare or peers_file:
-            result = money_peers(
-                figures, force_id, chosen, section, item, _peer_group(peers_file, force_id)
-            )
-        else:
-            result = money(figures, force_id, chosen)
-    _emit(result, fmt, chart_file)
+    figures = official_figures(obj.data_dir)
+    chosen = _vfm_period(figures, period)
+    if versus.wanted:
+        return money_peers(figures, force_id, chosen, section, item, versus.group())
+    return money(figures, force_id, chosen)
 
 
 def _resources(
@@ -574,14 +509,13 @@ def _resources(
     base_year: int | None,
     measure: str,
     worker: str,
-    compare: bool,
-    peers_file: Path | None,
+    versus: Versus,
 ) -> Any:
     """Workforce per 1,000 residents: FTE from the value for money profiles; headcount (and
     every comparison of forces) from the Home Office police workforce tables."""
     from openpeel.store.official import official_figures
 
-    if compare or peers_file:
+    if versus.wanted:
         from openpeel.indicators.official_headcount import workforce_peers
 
         return workforce_peers(
@@ -590,7 +524,7 @@ def _resources(
             period,
             worker,
             measure,
-            _peer_group(peers_file, force_id),
+            versus.group(),
         )
     if measure == "headcount":
         from openpeel.indicators.official_headcount import workforce_per_1000

@@ -210,24 +210,27 @@ class Context:
         return option or self.workspace.database_url
 
 
-def progress_bar(description: str) -> tuple[Progress, Callable[[int, int], None]]:
-    """A transient Rich progress bar on standard error and its update(done, total) callback."""
+def _progress_display(spinner: bool) -> Progress:
+    """A transient Rich display on standard error: (a spinner,) what is being done, a bar,
+    done of total and the time taken."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
         Progress,
+        ProgressColumn,
+        SpinnerColumn,
         TextColumn,
         TimeElapsedColumn,
     )
 
-    bar = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    )
+    columns: list[ProgressColumn] = [SpinnerColumn()] if spinner else []
+    columns += [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()]
+    return Progress(*columns, TimeElapsedColumn(), console=console, transient=True)
+
+
+def progress_bar(description: str) -> tuple[Progress, Callable[[int, int], None]]:
+    """A transient Rich progress bar on standard error and its update(done, total) callback."""
+    bar = _progress_display(spinner=False)
     task = bar.add_task(description, total=None)
 
     def update(done: int, total: int) -> None:
@@ -265,24 +268,7 @@ def stages(quiet: bool = False) -> Iterator[Stages]:
     if quiet or not console.is_terminal:
         yield Stages(None)
         return
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        SpinnerColumn,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
-    display = Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    )
+    display = _progress_display(spinner=True)
     with display:
         yield Stages(display)
 

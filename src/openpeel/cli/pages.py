@@ -3,17 +3,15 @@ so that each page's first view reads it instead of computing every indicator."""
 
 from __future__ import annotations
 
-from contextlib import suppress
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from openpeel.cli.lazy import library
 from openpeel.cli.output import console
-from openpeel.errors import OpenpeelError
 
 if TYPE_CHECKING:
     from openpeel.config import Where
 
-warm = library("report.stored_views", "warm")
+prepare = library("web.public_data", "prepare")
 
 
 def prepare_pages(where: Where) -> None:
@@ -22,8 +20,7 @@ def prepare_pages(where: Where) -> None:
     leaves the pages to compute on their first view."""
     with console.status("Preparing the web pages' figures (once per load)"):
         try:
-            prepared = warm(where)
-            _prepare_explorer(where, prepared)
+            prepared = prepare(where)
         except Exception as error:  # the data is loaded; the pages compute on first view
             reason = str(error).splitlines()[0] if str(error) else type(error).__name__
             console.print(
@@ -37,14 +34,3 @@ def prepare_pages(where: Where) -> None:
                 f"Prepared the web pages of {done.force_id} for {done.period.label} "
                 f"({done.computed} views)."
             )
-
-
-def _prepare_explorer(where: Where, prepared: list[Any]) -> None:
-    """The stop and search explorer's first view of each force prepared (its chart drawn)."""
-    from openpeel.config import workspace_for
-    from openpeel.web.routes_stop_search import prepared_view
-
-    data_dir = workspace_for(where).data_dir
-    for done in prepared:
-        with suppress(OpenpeelError):  # a force with no searches: the page says so itself
-            prepared_view(data_dir, done.force_id, done.period)

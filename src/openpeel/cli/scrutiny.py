@@ -18,6 +18,7 @@ from openpeel.cli.options import DATABASE_URL, DEFAULT_FORCE, force_option
 from openpeel.cli.output import FORMAT, Context, as_rows, console, emit, plain_text, user_errors
 from openpeel.errors import UserInputError
 from openpeel.provenance import SYNTHETIC_MARK
+from openpeel.scrutiny.roles import ROLES
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -39,14 +40,6 @@ upgrade = library("database.migrate", "upgrade")
 
 #: The choices of options, written here so that ``--help`` imports no SQLAlchemy (a test checks
 #: each equals the library's own).
-ROLES = (
-    "administrator",
-    "panel_coordinator",
-    "panel_member",
-    "force_liaison",
-    "analyst",
-    "auditor",
-)
 DESIGNS = ("simple", "stratified")  # scrutiny.sampling.DESIGNS
 STRATA_HELP = (  # scrutiny.sampling.STRATA_HELP
     "s60, strip_search, under_18, nfa, ethnic_group:<white|black|asian|mixed|other>, rest"
@@ -476,6 +469,12 @@ def scrutiny_audit(ctx: Context, meeting_id: int, fmt: str, database_url: str | 
 @click.option(
     "--access-log/--no-access-log", default=True, show_default=True, help="Log every request."
 )
+@click.option(
+    "--prepare-views/--no-prepare-views",
+    default=True,
+    show_default=True,
+    help="Prepare the pages' missing views in the background at start-up (after an upgrade).",
+)
 @DATABASE_URL
 @click.pass_obj
 def serve(
@@ -485,6 +484,7 @@ def serve(
     https: bool,
     workers: int,
     access_log: bool,
+    prepare_views: bool,
     database_url: str | None,
 ) -> None:
     """Run the web app (public pages, scrutiny pages, login, public feedback)."""
@@ -493,6 +493,7 @@ def serve(
     import uvicorn
 
     from openpeel.web.app import create_app
+    from openpeel.web.compute_pool import prepare_in_background
 
     where = ctx.workspace
     if database_url:
@@ -502,6 +503,8 @@ def serve(
         engine = _ready(ctx, database_url)
         # Built here even with workers: checks the schema and creates the app secret once.
         app = create_app(engine=engine, where=where, https_only=https)
+    if prepare_views:  # the views a code upgrade left missing: prepared away from the server
+        prepare_in_background(where)
     options: dict[str, Any] = {
         "host": host,
         "port": port,

@@ -236,32 +236,30 @@ BREAKDOWNS = {
 }
 
 
-@stop_search.command("outcomes")
-@_scope_options
-@choice_option(
-    "--by",
-    BREAKDOWNS,
-    "Which rows to print: by group; group x object; group x legislation; or every cell and margin.",
-    default="group-object",
-)
-@click.pass_obj
-def outcomes_command(
-    obj: Context,
-    force_ids: tuple[str, ...],
-    fy: str | None,
-    start: str | None,
-    end: str | None,
-    confidence: float,
-    fmt: str,
-    by: str,
-) -> None:
-    """Arrest rates (over all searches, the Home Office convention, and over known outcomes),
-    any-action rates and finds (positive outcomes linked to the object) by group, object and
-    legislation."""
-    result = _run(obj, fmt, outcomes, start, end, fy, force_ids, confidence=confidence)
+def outcomes_by(
+    con: Any, period: Any, force_ids: list[str] | None, confidence: float, by: str
+) -> IndicatorResult:
+    """``outcomes`` keeping the rows of the breakdown ``by`` (a key of ``BREAKDOWNS``)."""
+    result = outcomes(con, period, force_ids, confidence=confidence)
     for column in BREAKDOWNS[by]:
         result.table = result.table[result.table[column] == ALL].reset_index(drop=True)
-    _show(result, fmt)
+    return result
+
+
+outcomes_command = _indicator_command(
+    "outcomes",
+    "outcomes_by",
+    """Arrest rates (over all searches, the Home Office convention, and over known outcomes),
+    any-action rates and finds (positive outcomes linked to the object) by group, object and
+    legislation.""",
+    choice_option(
+        "--by",
+        BREAKDOWNS,
+        "Which rows to print: by group; group x object; group x legislation; or every cell "
+        "and margin.",
+        default="group-object",
+    ),
+)
 
 
 @stop_search.command("reconcile")

@@ -334,9 +334,7 @@ def design_info(audit: CrimeAudit) -> dict[str, Any]:
     return {
         "seed": audit.seed,
         "second_seed": audit.second_seed,
-        "spec": json.loads(audit.spec_json),
-        "frame_size": audit.frame_size,
-        "frame_sha256": audit.frame_sha256,
+        **audit.frame_facts(),
         "drawn_at": audit.drawn_at,
         "records": len(audit.records),
         "second_check_records": sum(r.is_second_check for r in audit.records),

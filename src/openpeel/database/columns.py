@@ -11,7 +11,9 @@ new migration.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -60,6 +62,15 @@ class StoredFrame:
     frame_json: Mapped[str] = mapped_column(Text, default="[]")
     frame_sha256: Mapped[str] = mapped_column(String(64), default="")
     drawn_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+
+    def frame_facts(self) -> dict[str, Any]:
+        """The stored facts of the frame, for status pages and reports: the design spec, the
+        frame's size and its SHA-256."""
+        return {
+            "spec": json.loads(self.spec_json),
+            "frame_size": self.frame_size,
+            "frame_sha256": self.frame_sha256,
+        }
 
 
 class DrawnUnit:

@@ -20,9 +20,9 @@ from openpeel.calendar import Period, last_day
 from openpeel.indicators.calls import INDEPENDENCE_CAVEAT, flag, rounded
 from openpeel.indicators.computed_once import computed_once
 from openpeel.indicators.result import IndicatorResult
+from openpeel.indicators.shares import add_share_columns
 from openpeel.provenance import any_synthetic, synthetic_expr
 from openpeel.reference.standards import Standard, standards
-from openpeel.stats.intervals import wilson_interval
 
 # --- England and Wales bank holidays ---------------------------------------------------------
 
@@ -119,9 +119,11 @@ def working_days_between(received: pd.Series, replied: pd.Series) -> np.ndarray:
 # --- compliance ------------------------------------------------------------------------------
 
 
-def _measure_calls(con: Any, std: Standard, force_id: str, period: Period) -> pd.DataFrame:
-    t = con.table("call_log")
-    t = t.filter(
+def _covered_rows(con: Any, std: Standard, force_id: str, period: Period) -> Any:
+    """The rows of the standard's table it covers: the force, the period's months and the rows
+    of its kind (``filter_column`` in ``filter_values``)."""
+    t = con.table(std.source_table)
+    return t.filter(
         [
             t.force_id == force_id,
             t.month >= period.start,
@@ -129,6 +131,10 @@ def _measure_calls(con: Any, std: Standard, force_id: str, period: Period) -> pd
             t[std.filter_column].isin(list(std.filter_values)),
         ]
     )
+
+
+def _measure_calls(con: Any, std: Standard, force_id: str, period: Period) -> pd.DataFrame:
+    t = _covered_rows(con, std, force_id, period)
     threshold = std.threshold_seconds
     df = (
         t.group_by("month")
@@ -144,15 +150,7 @@ def _measure_calls(con: Any, std: Standard, force_id: str, period: Period) -> pd
 
 
 def _measure_incidents(con: Any, std: Standard, force_id: str, period: Period) -> pd.DataFrame:
-    t = con.table("incidents")
-    t = t.filter(
-        [
-            t.force_id == force_id,
-            t.month >= period.start,
-            t.month <= period.end,
-            t[std.filter_column].isin(list(std.filter_values)),
-        ]
-    )
+    t = _covered_rows(con, std, force_id, period)
     if std.measure == "working_days":
         rows = t.select("month", "created_at", "arrived_at", "has_arrival", "snapshot").execute()
         rows["days"] = working_days_between(rows["created_at"], rows["arrived_at"])
@@ -238,12 +236,7 @@ def charter_compliance(
             )
     table = pd.concat(frames, ignore_index=True)
     measured = table["measured"].to_numpy(dtype=float)
-    met = table["met"].to_numpy(dtype=float)
-    low, high = wilson_interval(met, measured, confidence)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        table["compliance_share"] = np.where(measured > 0, met / measured, np.nan)
-    table["compliance_low"] = low
-    table["compliance_high"] = high
+    add_share_columns(table, "met", "measured", "compliance_share", confidence, bounds="compliance")
     target = table["target_share"].astype(float)
     table["is_below_target"] = flag(
         table["compliance_share"] < target, target.notna() & (measured > 0)

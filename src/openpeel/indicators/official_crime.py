@@ -13,9 +13,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from openpeel.errors import DataUnavailableError, UserInputError
+from openpeel.indicators.official_figures import known_force, period_figures, yearly_counts
 from openpeel.indicators.official_peers import compare_forces
 from openpeel.indicators.result import IndicatorResult
-from openpeel.reference.forces import forces, unknown_force_message
+from openpeel.reference.forces import forces
 from openpeel.reference.peer_groups import PeerGroup
 from openpeel.stats.rates import annual_rate_per_1000, person_years
 
@@ -41,8 +42,7 @@ def recorded_crime(
         UserInputError: unknown force.
         DataUnavailableError: the period is not loaded, or the force is not in its tables.
     """
-    if force_id not in forces():
-        raise UserInputError(unknown_force_message(force_id))
+    known_force(force_id)
     df = figures.filter(pc.equal(figures["publication"], PUBLICATION)).to_pandas()
     periods = sorted(df["period"].unique())
     if period not in periods:
@@ -169,16 +169,11 @@ def crime_by_force(
             f"{', '.join(periods) or 'none'} (load with 'openpeel official load FILE')"
         )
     measure = _offence_measure(offence_groups(figures, period), offence_group)
-    df = figures.filter(
-        pc.and_(pc.equal(figures["publication"], PUBLICATION), pc.equal(figures["period"], period))
-    ).to_pandas()
+    df = period_figures(figures, PUBLICATION, period)
     df = df[df["force_id"].notna()]
     counts = df[(df["table_id"] == COUNTS_TABLE) & (df["measure"] == measure)]
     pops = df[(df["table_id"] == RATES_TABLE) & df["measure"].str.startswith(POPULATION_PREFIX)]
-    population = pops.groupby("force_id")["value"].first()
-    out = counts.groupby("force_id")["value"].first().rename("count").reset_index()
-    out["denominator"] = person_years(out["force_id"].map(population).astype(float), 12)
-    return out
+    return yearly_counts(counts, pops.groupby("force_id")["value"].first())
 
 
 def recorded_crime_peers(

@@ -11,10 +11,18 @@ import pandas as pd
 import pyarrow as pa
 
 from openpeel.errors import DataUnavailableError, UserInputError
+from openpeel.indicators.official_figures import known_force
 from openpeel.indicators.official_peers import compare_forces
-from openpeel.indicators.official_vfm import ADR, by_force, population_by_force, vfm_rows, year_of
+from openpeel.indicators.official_vfm import (
+    ADR,
+    by_force,
+    force_residents,
+    population_by_force,
+    vfm_rows,
+    year_of,
+)
 from openpeel.indicators.result import IndicatorResult
-from openpeel.reference.forces import forces, unknown_force_message
+from openpeel.reference.forces import forces
 from openpeel.reference.peer_groups import PeerGroup
 from openpeel.stats.intervals import wilson_interval
 from openpeel.stats.rates import annual_rate_per_1000, person_years
@@ -84,12 +92,9 @@ def demand(
         UserInputError: unknown force.
         DataUnavailableError: the period is not loaded or the force has no figures in it.
     """
-    if force_id not in forces():
-        raise UserInputError(unknown_force_message(force_id))
+    known_force(force_id)
     rows = vfm_rows(figures, ADR, period)
-    population = population_by_force(rows)
-    if pd.isna(population.get(force_id)):
-        raise DataUnavailableError(f"{force_id} has no population in the {period} ADR")
+    population = force_residents(rows, force_id, period)
     year, labels = _latest_grade_labels(rows)
     calls_label = rows[rows["measure"].str.startswith(CALLS)]["measure"]
     calls_year = year_of(calls_label.iloc[0]) if not calls_label.empty else None

@@ -13,6 +13,7 @@ source publication and edition, and says when the edition is an earlier year tha
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -81,10 +82,43 @@ def _finish(result: IndicatorResult, edition: Edition, period: Period) -> Indica
     )
 
 
+def _of_edition(
+    con: Any,
+    publication: str,
+    period: Period,
+    compute: Callable[[pa.Table, str], IndicatorResult],
+) -> IndicatorResult:
+    """``compute(figures, edition label)`` on the edition of ``publication`` for the period,
+    finished with its source, edition, lag and synthetic marking."""
+    figures, edition = _edition(con, publication, period)
+    return _finish(compute(figures, edition.label), edition, period)
+
+
 def _ratio(value: Any, reference: Any) -> float | None:
     if value is None or reference is None or pd.isna(value) or pd.isna(reference):
         return None
     return float(value) / float(reference) if float(reference) else None
+
+
+#: The ends of an estimate's columns: the value, its interval's low and high.
+BOUNDS = ("", "_low", "_high")
+
+
+def _add_ratios(t: pd.DataFrame, reference: str, columns: dict[str, str]) -> None:
+    """Add to ``t`` each column of ``columns`` (new name -> source column): the source over the
+    ``reference`` column row by row (missing where either is, or where the reference is 0)."""
+    for new, source in columns.items():
+        t[new] = [_ratio(v, n) for v, n in zip(t[source], t[reference], strict=True)]
+
+
+def _with_ratios(
+    result: IndicatorResult, reference: str, columns: dict[str, str], words: str
+) -> IndicatorResult:
+    """The result with the ratios of ``_add_ratios`` and ``words`` defining them added to its
+    definition."""
+    t = result.table.copy()
+    _add_ratios(t, reference, columns)
+    return replace(result, table=t, definition=result.definition + words)
 
 
 def _force_rank(values: pd.Series, own: Any, highest_first: bool = True) -> int | None:
@@ -117,16 +151,11 @@ def recorded_crime_for(
     force_rates = rates[rates["force_id"].notna()]
     t = result.table.copy()
     t["is_total"] = t["offence_group"].str.startswith(TOTAL_CRIME_PREFIX)
-    national = t["england_and_wales_rate_per_1000"]
-    t["rate_to_england_and_wales"] = [
-        _ratio(v, n) for v, n in zip(t["rate_per_1000"], national, strict=True)
-    ]
-    t["rate_to_england_and_wales_low"] = [
-        _ratio(v, n) for v, n in zip(t["rate_per_1000_low"], national, strict=True)
-    ]
-    t["rate_to_england_and_wales_high"] = [
-        _ratio(v, n) for v, n in zip(t["rate_per_1000_high"], national, strict=True)
-    ]
+    _add_ratios(
+        t,
+        "england_and_wales_rate_per_1000",
+        {f"rate_to_england_and_wales{end}": f"rate_per_1000{end}" for end in BOUNDS},
+    )
     t["england_and_wales_change_percent"] = t["offence_group"].map(national_change)
     t["change_minus_england_and_wales_points"] = (
         t["published_change_percent"] - t["england_and_wales_change_percent"]
@@ -162,22 +191,30 @@ def crime_outcomes_for(
             has no outcomes.
         UserInputError: unknown force.
     """
-    figures, edition = _edition(con, official_outcomes.PUBLICATION, period)
-    result = official_outcomes.outcome_shares(figures, force_id, edition.label, None, confidence)
-    t = result.table.copy()
-    national = t["england_and_wales_share"]
-    for column, source in (("", "share"), ("_low", "share_low"), ("_high", "share_high")):
-        t[f"share_to_england_and_wales{column}"] = [
-            _ratio(v, n) for v, n in zip(t[source], national, strict=True)
-        ]
-    result = replace(
-        result,
-        table=t,
-        definition=result.definition
-        + " Ratio to England and Wales: the force's share / the England and Wales share (its "
-        "interval: the force's interval over the national share).",
+    return _of_edition(
+        con,
+        official_outcomes.PUBLICATION,
+        period,
+        lambda figures, label: _with_ratios(
+            official_outcomes.outcome_shares(figures, force_id, label, None, confidence),
+            "england_and_wales_share",
+            {f"share_to_england_and_wales{end}": f"share{end}" for end in BOUNDS},
+            " Ratio to England and Wales: the force's share / the England and Wales share (its "
+            "interval: the force's interval over the national share).",
+        ),
     )
-    return _finish(result, edition, period)
+
+
+def _population(con: Any) -> pa.Table | None:
+    """The Census population loaded, or None."""
+    return con.table("population").to_pyarrow() if "population" in con.list_tables() else None
+
+
+def _marked_by(result: IndicatorResult, population: pa.Table | None) -> IndicatorResult:
+    """The result, marked synthetic when the population it divides by is."""
+    if population is not None and any_synthetic(population["source"].to_pylist()):
+        return replace(result, is_synthetic=True)
+    return result
 
 
 @computed_once
@@ -193,14 +230,13 @@ def use_of_force_for(
         UserInputError: unknown force.
     """
     figures, edition = _edition(con, official_use_of_force.PUBLICATION, period)
-    population = None
-    if "population" in con.list_tables():
-        population = con.table("population").to_pyarrow()
-    result = official_use_of_force.use_of_force(
-        figures, force_id, edition.label, population, confidence
+    population = _population(con)
+    result = _marked_by(
+        official_use_of_force.use_of_force(
+            figures, force_id, edition.label, population, confidence
+        ),
+        population,
     )
-    if population is not None and any_synthetic(population["source"].to_pylist()):
-        result = replace(result, is_synthetic=True)
     t = result.table
     groups = official_use_of_force.GROUPS
     result = replace(
@@ -226,38 +262,26 @@ def workforce_representation_for(
             is not in the tables.
         UserInputError: unknown force.
     """
-    figures, edition = _edition(con, official_workforce.PUBLICATION, period)
-    result = official_workforce.workforce_representation(
-        figures, force_id, edition.label, confidence
+    return _of_edition(
+        con,
+        official_workforce.PUBLICATION,
+        period,
+        lambda figures, label: _with_ratios(
+            official_workforce.workforce_representation(figures, force_id, label, confidence),
+            "residents_ethnic_minority_share",
+            {f"representation_ratio{end}": f"share{end}" for end in ("_low", "_high")},
+            " The interval of the ratio is the share's interval over the residents' share.",
+        ),
     )
-    t = result.table.copy()
-    residents = t["residents_ethnic_minority_share"]
-    t["representation_ratio_low"] = [
-        _ratio(v, r) for v, r in zip(t["share_low"], residents, strict=True)
-    ]
-    t["representation_ratio_high"] = [
-        _ratio(v, r) for v, r in zip(t["share_high"], residents, strict=True)
-    ]
-    result = replace(
-        result,
-        table=t,
-        definition=result.definition
-        + " The interval of the ratio is the share's interval over the residents' share.",
-    )
-    return _finish(result, edition, period)
 
 
 def _value_to_national(result: IndicatorResult) -> IndicatorResult:
     """The result with ``value_to_england_and_wales`` = value / England and Wales value."""
-    t = result.table.copy()
-    t["value_to_england_and_wales"] = [
-        _ratio(v, n) for v, n in zip(t["value"], t["england_and_wales_value"], strict=True)
-    ]
-    return replace(
+    return _with_ratios(
         result,
-        table=t,
-        definition=result.definition
-        + " Ratio to England and Wales: the force's value / the England and Wales value.",
+        "england_and_wales_value",
+        {"value_to_england_and_wales": "value"},
+        " Ratio to England and Wales: the force's value / the England and Wales value.",
     )
 
 
@@ -408,9 +432,12 @@ def recorded_crime_peers_for(con: Any, force_id: str, period: Period) -> Indicat
             is not in it.
         UserInputError: unknown force.
     """
-    figures, edition = _edition(con, official_crime.PUBLICATION, period)
-    result = official_crime.recorded_crime_peers(figures, force_id, edition.label)
-    return _finish(result, edition, period)
+    return _of_edition(
+        con,
+        official_crime.PUBLICATION,
+        period,
+        lambda figures, label: official_crime.recorded_crime_peers(figures, force_id, label),
+    )
 
 
 def outcome_peers_for(con: Any, force_id: str, period: Period) -> IndicatorResult:
@@ -421,9 +448,12 @@ def outcome_peers_for(con: Any, force_id: str, period: Period) -> IndicatorResul
             has no crimes in it.
         UserInputError: unknown force.
     """
-    figures, edition = _edition(con, official_outcomes.PUBLICATION, period)
-    result = official_outcomes.outcome_peers(figures, force_id, edition.label, CHARGED)
-    return _finish(result, edition, period)
+    return _of_edition(
+        con,
+        official_outcomes.PUBLICATION,
+        period,
+        lambda figures, label: official_outcomes.outcome_peers(figures, force_id, label, CHARGED),
+    )
 
 
 def use_of_force_peers_for(con: Any, force_id: str, period: Period) -> IndicatorResult:
@@ -436,13 +466,11 @@ def use_of_force_peers_for(con: Any, force_id: str, period: Period) -> Indicator
         UserInputError: unknown force.
     """
     figures, edition = _edition(con, official_use_of_force.PUBLICATION, period)
-    if "population" not in con.list_tables():
+    population = _population(con)
+    if population is None:
         raise DataUnavailableError(
             "use of force per 1,000 residents needs the Census population "
             "('openpeel population load')"
         )
-    population = con.table("population").to_pyarrow()
     result = official_use_of_force.use_of_force_peers(figures, force_id, edition.label, population)
-    if any_synthetic(population["source"].to_pylist()):
-        result = replace(result, is_synthetic=True)
-    return _finish(result, edition, period)
+    return _finish(_marked_by(result, population), edition, period)

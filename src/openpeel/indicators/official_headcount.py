@@ -32,9 +32,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from openpeel.errors import DataUnavailableError, UserInputError
+from openpeel.indicators.official_figures import known_force
 from openpeel.indicators.official_peers import compare_forces
 from openpeel.indicators.result import IndicatorResult
-from openpeel.reference.forces import forces, unknown_force_message
+from openpeel.reference.forces import forces
 from openpeel.reference.peer_groups import PeerGroup
 from openpeel.stats.rates import annual_rate_per_1000
 
@@ -340,8 +341,7 @@ def workforce_per_1000(
         UserInputError: unknown force, measure or date text.
         DataUnavailableError: no headcount loaded, none at the date, or the force has none.
     """
-    if force_id not in forces():
-        raise UserInputError(unknown_force_message(force_id))
+    known_force(force_id)
     if measure not in MEASURES:
         raise UserInputError(f"measure must be one of {', '.join(MEASURES)}, not {measure!r}")
     day = choose_date(figures, as_at)

@@ -12,9 +12,9 @@ import json
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from openpeel.errors import DataUnavailableError
+from openpeel.indicators.official_figures import period_figures
 from openpeel.indicators.official_use_of_force import PUBLICATION
 from openpeel.indicators.result import IndicatorResult
 from openpeel.stats.intervals import wilson_interval
@@ -42,9 +42,7 @@ def use_of_force_injuries(
     Raises:
         DataUnavailableError: the period or its injury tables are not loaded.
     """
-    df = figures.filter(
-        pc.and_(pc.equal(figures["publication"], PUBLICATION), pc.equal(figures["period"], period))
-    ).to_pandas()
+    df = period_figures(figures, PUBLICATION, period)
     df = df[df["area_id"] == "england-and-wales"]
     people = _cells(df, PEOPLE_TABLE)
     officers = _cells(df, OFFICERS_TABLE)

@@ -11,11 +11,18 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from openpeel.errors import DataUnavailableError, UserInputError
+from openpeel.errors import UserInputError
+from openpeel.indicators.official_figures import known_force
 from openpeel.indicators.official_peers import compare_forces
-from openpeel.indicators.official_vfm import ADR, POA, population_by_force, vfm_rows
+from openpeel.indicators.official_vfm import (
+    ADR,
+    POA,
+    force_residents,
+    population_by_force,
+    vfm_rows,
+)
 from openpeel.indicators.result import IndicatorResult
-from openpeel.reference.forces import forces, unknown_force_message
+from openpeel.reference.forces import forces
 from openpeel.reference.peer_groups import PeerGroup
 
 FUNDING_TABLE = "3_Funding"
@@ -101,12 +108,9 @@ def money(figures: pa.Table, force_id: str, period: str) -> IndicatorResult:
         DataUnavailableError: the POA or ADR of the period is not loaded, or the force is not
             in them.
     """
-    if force_id not in forces():
-        raise UserInputError(unknown_force_message(force_id))
+    known_force(force_id)
     rows = vfm_rows(figures, POA, period)
-    population = population_by_force(vfm_rows(figures, ADR, period))
-    if pd.isna(population.get(force_id)):
-        raise DataUnavailableError(f"{force_id} has no population in the {period} ADR")
+    population = force_residents(vfm_rows(figures, ADR, period), force_id, period)
     people = float(population[force_id])
     spending_total = None
     out = []

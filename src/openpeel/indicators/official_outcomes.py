@@ -10,9 +10,10 @@ import pandas as pd
 import pyarrow as pa
 
 from openpeel.errors import DataUnavailableError, UserInputError
+from openpeel.indicators.official_figures import known_force
 from openpeel.indicators.official_peers import compare_forces
 from openpeel.indicators.result import IndicatorResult
-from openpeel.reference.forces import forces, unknown_force_message
+from openpeel.reference.forces import forces
 from openpeel.reference.peer_groups import PeerGroup
 from openpeel.stats.intervals import wilson_interval
 
@@ -68,8 +69,7 @@ def outcome_shares(
         UserInputError: unknown force or offence group.
         DataUnavailableError: the period is not loaded, or the force has no rows in it.
     """
-    if force_id not in forces():
-        raise UserInputError(unknown_force_message(force_id))
+    known_force(force_id)
     con = _outcome_rows(figures)
     periods = _periods(con)
     if period not in periods:

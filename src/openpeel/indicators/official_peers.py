@@ -25,8 +25,9 @@ import pandas as pd
 from scipy import stats
 
 from openpeel.errors import DataUnavailableError, UserInputError
+from openpeel.indicators.official_figures import known_force
 from openpeel.indicators.result import IndicatorResult
-from openpeel.reference.forces import forces, unknown_force_message
+from openpeel.reference.forces import forces
 from openpeel.reference.peer_groups import PeerGroup, region_group, region_of
 from openpeel.stats.funnel import (
     MIN_FUNNEL_UNITS,
@@ -98,8 +99,7 @@ def compare_forces(
     """
     if kind not in KINDS:
         raise UserInputError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
-    if force_id not in forces():
-        raise UserInputError(unknown_force_message(force_id))
+    known_force(force_id)
     table = values[values["force_id"].isin(list(forces()))].copy().reset_index(drop=True)
     if not (table["force_id"] == force_id).any():
         raise DataUnavailableError(f"{force_id} has no figure for this indicator")

@@ -13,9 +13,15 @@ import pandas as pd
 import pyarrow as pa
 
 from openpeel.errors import DataUnavailableError, UserInputError
-from openpeel.indicators.official_vfm import ADR, by_force, population_by_force, vfm_rows
+from openpeel.indicators.official_figures import known_force
+from openpeel.indicators.official_vfm import (
+    ADR,
+    by_force,
+    force_residents,
+    vfm_rows,
+)
 from openpeel.indicators.result import IndicatorResult
-from openpeel.reference.forces import forces, unknown_force_message
+from openpeel.reference.forces import forces
 from openpeel.stats.intervals import wilson_interval
 
 #: Historic workforce series of the ADR: label start, row name.
@@ -103,12 +109,9 @@ def workforce_resources(
         UserInputError: unknown force, or a base year the ADR does not give.
         DataUnavailableError: the period is not loaded or the force has no figures in it.
     """
-    if force_id not in forces():
-        raise UserInputError(unknown_force_message(force_id))
+    known_force(force_id)
     rows = vfm_rows(figures, ADR, period)
-    population = population_by_force(rows)
-    if pd.isna(population.get(force_id)):
-        raise DataUnavailableError(f"{force_id} has no population in the {period} ADR")
+    population = force_residents(rows, force_id, period)
     people = float(population[force_id])
     out = []
     officers_now: float | None = None

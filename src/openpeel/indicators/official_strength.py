@@ -28,6 +28,7 @@ RANKS = (
     "Sergeant",
     "Constable",
 )
+#: The ethnic groups of the officer tables (D2), in the published order.
 ETHNIC_GROUPS = (
     "White",
     "Black or Black British",

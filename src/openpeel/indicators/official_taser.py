@@ -15,10 +15,9 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from openpeel.errors import DataUnavailableError
-from openpeel.indicators.official_figures import force_figures
+from openpeel.indicators.official_figures import force_figures, period_figures, yearly_counts
 from openpeel.indicators.official_peers import compare_forces
 from openpeel.indicators.official_use_of_force import (
     CED_TACTICS,
@@ -55,19 +54,14 @@ def _ced_rows(df: pd.DataFrame, period: str) -> pd.DataFrame:
 
 def ced_by_force(figures: pa.Table, period: str, population: pa.Table | None) -> pd.DataFrame:
     """All CED uses (table 13 total) and resident person-years of every force in the year."""
-    mine = figures.filter(
-        pc.and_(pc.equal(figures["publication"], PUBLICATION), pc.equal(figures["period"], period))
-    ).to_pandas()
+    mine = period_figures(figures, PUBLICATION, period)
     rows = _ced_rows(mine[mine["force_id"].notna()], period)
     rows = rows[rows["use_type"] == TOTAL]
     if rows.empty:
         raise DataUnavailableError(
             f"the CED table (13) of the {period} use of force tables is not loaded"
         )
-    residents = residents_by_force(population)
-    out = rows.groupby("force_id")["value"].first().rename("count").reset_index()
-    out["denominator"] = person_years(out["force_id"].map(residents).astype(float), 12)
-    return out
+    return yearly_counts(rows, residents_by_force(population))
 
 
 def taser_use(

@@ -11,13 +11,14 @@ and the rates are not available.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from openpeel.errors import DataUnavailableError
-from openpeel.indicators.official_figures import force_figures
+from openpeel.indicators.official_figures import force_figures, period_figures, yearly_counts
 from openpeel.indicators.official_peers import compare_forces
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.forces import forces
@@ -56,6 +57,26 @@ def group_of(label: str) -> str | None:
     return next((g for prefix, g in GROUP_OF_LABEL if text.startswith(prefix)), None)
 
 
+#: A row of the table by perceived ethnicity before its figures: every column, in order, empty.
+EMPTY_ROW: dict[str, Any] = dict.fromkeys(
+    (
+        "perceived_ethnicity",
+        "incidents",
+        "tactics",
+        "share",
+        "share_low",
+        "share_high",
+        "population",
+        "rate_per_1000",
+        "rate_per_1000_low",
+        "rate_per_1000_high",
+        "ratio_to_white",
+        "ratio_low",
+        "ratio_high",
+    )
+)
+
+
 def use_of_force(
     figures: pa.Table,
     force_id: str,
@@ -84,19 +105,11 @@ def use_of_force(
     total = counts.get("total") or sum(v for k, v in counts.items() if k != "total")
     rows = [
         {
+            **EMPTY_ROW,
             "perceived_ethnicity": "all",
             "incidents": incidents,
             "tactics": total,
-            "share": None,
-            "share_low": None,
-            "share_high": None,
             "population": pop.get("total"),
-            "rate_per_1000": None,
-            "rate_per_1000_low": None,
-            "rate_per_1000_high": None,
-            "ratio_to_white": None,
-            "ratio_low": None,
-            "ratio_high": None,
         }
     ]
     white = counts.get("white")
@@ -106,19 +119,13 @@ def use_of_force(
         count = counts[group]
         low, high = wilson_interval(count, total, confidence) if total else (None, None)
         row = {
+            **EMPTY_ROW,
             "perceived_ethnicity": group,
-            "incidents": None,
             "tactics": count,
             "share": count / total if total else None,
             "share_low": low,
             "share_high": high,
             "population": pop.get(group),
-            "rate_per_1000": None,
-            "rate_per_1000_low": None,
-            "rate_per_1000_high": None,
-            "ratio_to_white": None,
-            "ratio_low": None,
-            "ratio_high": None,
         }
         people = pop.get(group)
         if people:
@@ -223,21 +230,12 @@ def residents_by_force(population: pa.Table | None) -> dict[str, float]:
 
 def incidents_by_force(figures: pa.Table, period: str, population: pa.Table | None) -> pd.DataFrame:
     """Incidents (table 12) and resident person-years of every force in a financial year."""
-    mine = figures.filter(
-        pc.and_(
-            pc.equal(figures["publication"], PUBLICATION),
-            pc.and_(
-                pc.equal(figures["period"], period), pc.equal(figures["table_id"], INCIDENTS_TABLE)
-            ),
-        )
-    ).to_pandas()
+    mine = period_figures(figures, PUBLICATION, period)
+    mine = mine[mine["table_id"] == INCIDENTS_TABLE]
     if mine.empty:
         raise DataUnavailableError(f"use of force table 12 for {period!r} is not loaded")
     residents = residents_by_force(population)
-    mine = mine[mine["force_id"].notna()]
-    out = mine.groupby("force_id")["value"].first().rename("count").reset_index()
-    out["denominator"] = person_years(out["force_id"].map(residents).astype(float), 12)
-    return out
+    return yearly_counts(mine[mine["force_id"].notna()], residents)
 
 
 def use_of_force_peers(

@@ -12,6 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from openpeel.errors import DataUnavailableError
+from openpeel.indicators.official_figures import period_figures
 
 ADR = "hmicfrs-vfm-adr"
 POA = "hmicfrs-vfm-poa"
@@ -39,9 +40,7 @@ def vfm_rows(figures: pa.Table, publication: str, period: str) -> pd.DataFrame:
             f"{period!r} are not loaded; loaded: {', '.join(periods) or 'none'} "
             "(load with 'openpeel official load FILE')"
         )
-    df = figures.filter(
-        pc.and_(pc.equal(figures["publication"], publication), pc.equal(figures["period"], period))
-    ).to_pandas()
+    df = period_figures(figures, publication, period)
     return df[df["force_id"].notna()]
 
 
@@ -59,6 +58,15 @@ def population_by_force(adr_rows: pd.DataFrame) -> pd.Series:
     population = by_force(adr_rows, POPULATION) * 1000
     if population.dropna().empty:
         raise DataUnavailableError("the ADR population row is not in the loaded figures")
+    return population
+
+
+def force_residents(adr_rows: pd.DataFrame, force_id: str, period: str) -> pd.Series:
+    """Residents by force (``population_by_force``), refused when ``force_id`` has none in the
+    period's ADR: its figures per resident cannot be computed."""
+    population = population_by_force(adr_rows)
+    if pd.isna(population.get(force_id)):
+        raise DataUnavailableError(f"{force_id} has no population in the {period} ADR")
     return population
 
 

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from openpeel.errors import DataUnavailableError
-from openpeel.indicators.official_figures import force_figures
+from openpeel.indicators.official_figures import force_figures, period_figures
 from openpeel.indicators.official_peers import compare_forces
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.forces import forces
@@ -325,9 +324,7 @@ def _steady_state(join_share: float, rate_minority: float, rate_white: float) ->
 def minority_officers_by_force(figures: pa.Table, period: str) -> pd.DataFrame:
     """Ethnic-minority officer FTE (``count``) of officer FTE stating ethnicity (``denominator``),
     by force, from table D2 (rounded to whole officers, as the Wilson interval needs)."""
-    df = figures.filter(
-        pc.and_(pc.equal(figures["publication"], PUBLICATION), pc.equal(figures["period"], period))
-    ).to_pandas()
+    df = period_figures(figures, PUBLICATION, period)
     d2 = df[(df["table_id"] == "D2") & df["force_id"].notna()]
     if d2.empty:
         raise DataUnavailableError(f"table D2 of the {period} workforce tables is not loaded")

@@ -19,6 +19,7 @@ from ibis import _
 
 from openpeel.indicators.computed_once import computed_once
 from openpeel.indicators.result import IndicatorResult
+from openpeel.indicators.shares import add_share_columns
 from openpeel.indicators.stop_search import (
     ALL,
     CENSUS2021,
@@ -133,13 +134,7 @@ def _with_rates(df: pd.DataFrame, confidence: float) -> pd.DataFrame:
         ("linked", "linked", "searches"),
         ("cannabis_warning", "cannabis_warnings", "outcome_known"),
     ):
-        x = out[num].to_numpy(dtype=float)
-        n = out[den].to_numpy(dtype=float)
-        low, high = wilson_interval(x, n, confidence)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out[f"{name}_rate"] = np.where(n > 0, x / n, np.nan)
-        out[f"{name}_low"] = low
-        out[f"{name}_high"] = high
+        add_share_columns(out, num, den, f"{name}_rate", confidence, bounds=name)
     with np.errstate(divide="ignore", invalid="ignore"):
         out["link_unknown_share"] = 1 - out["link_known"] / out["searches"]
     return out
@@ -404,11 +399,7 @@ def s60_strip(
         ("share", "searches", "all_searches"),
         ("children_share", "children", "aged"),
     ):
-        x, n = t[num].to_numpy(dtype=float), t[den].to_numpy(dtype=float)
-        lo, hi = wilson_interval(x, n, confidence)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            t[name] = np.where(n > 0, x / n, np.nan)
-        t[f"{name}_low"], t[f"{name}_high"] = lo, hi
+        add_share_columns(t, num, den, name, confidence)
     table = t[
         [
             "measure",

@@ -18,7 +18,7 @@ from openpeel.indicators.crime_recording import audit_figures
 from openpeel.indicators.result import IndicatorResult
 from openpeel.report.model import Headline, Panel
 from openpeel.report.panels import EXPECTED_ERRORS, display, interval_text, number_text, safe
-from openpeel.report.panels.declare import Bars, Estimate, draw
+from openpeel.report.panels.declare import Bars, Estimate, draw, tabled
 
 #: The recording rate a force is judged against in the assessment rules (openpeel's choice).
 RATE_REFERENCE = 0.90
@@ -162,15 +162,6 @@ def _rates(result: IndicatorResult) -> Panel:
         f"line at {RATE_REFERENCE:.0%}.",
         itemise=False,
     )
-    panel.table = display(
-        shown,
-        {
-            "label": ("Crimes", "text"),
-            **ESTIMATE_COLUMNS,
-            "numerator_sampled": ("Sampled crimes recorded", "int"),
-            "denominator_sampled": ("Sampled crimes that should have been", "int"),
-        },
-    )
     overall = _row(latest, "recording_rate")
     if overall is not None and pd.notna(overall.estimate):
         side = (
@@ -188,8 +179,17 @@ def _rates(result: IndicatorResult) -> Panel:
             f"The audit covers incidents opened {_day(latest.period_from.iloc[0])} to "
             f"{_day(latest.period_to.iloc[0])}.",
         ]
-    panel.caveats = [AUDIT_CAVEAT, *result.caveats]
-    return panel
+    return tabled(
+        panel,
+        shown,
+        {
+            "label": ("Crimes", "text"),
+            **ESTIMATE_COLUMNS,
+            "numerator_sampled": ("Sampled crimes recorded", "int"),
+            "denominator_sampled": ("Sampled crimes that should have been", "int"),
+        },
+        AUDIT_CAVEAT,
+    )
 
 
 def _process(result: IndicatorResult) -> Panel:

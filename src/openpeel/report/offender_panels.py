@@ -26,7 +26,7 @@ from openpeel.report.panels import (
     safe,
     share_text,
 )
-from openpeel.report.panels.declare import Bars, Estimate, Line, draw
+from openpeel.report.panels.declare import Bars, Estimate, Line, draw, tabled
 
 #: A count below this (and above zero) is not shown on its own.
 SMALL_CELL = 5
@@ -187,7 +187,8 @@ def _backlog(shared: _Extract) -> Panel:
     shown = suppressed(
         t, ["offenders_registered", "arms_overdue", "visits_overdue", "offenders_any_overdue"]
     )
-    panel.table = display(
+    return tabled(
+        panel,
         shown,
         {
             "month": ("Month", "month"),
@@ -198,9 +199,8 @@ def _backlog(shared: _Extract) -> Panel:
             "share_any_overdue": ("Share", "share"),
             "oldest_visit_overdue_days": ("Oldest visit (days)", "int"),
         },
+        EXTRACT_CAVEAT,
     )
-    panel.caveats = [EXTRACT_CAVEAT, *r.caveats]
-    return panel
 
 
 def _caseload(shared: _Extract) -> Panel:
@@ -229,7 +229,8 @@ def _caseload(shared: _Extract) -> Panel:
         t,
         "Line chart of registered offenders per manager FTE by month: ",
     )
-    panel.table = display(
+    return tabled(
+        panel,
         suppressed(t, ["offenders_registered"]),
         {
             "month": ("Month", "month"),
@@ -237,9 +238,8 @@ def _caseload(shared: _Extract) -> Panel:
             "manager_fte": ("Manager FTE", "num"),
             "offenders_per_fte": ("Per FTE", "num"),
         },
+        EXTRACT_CAVEAT,
     )
-    panel.caveats = [EXTRACT_CAVEAT, *r.caveats]
-    return panel
 
 
 def _forecast(con: Any, force_id: str, shared: _Extract) -> Panel:
@@ -345,7 +345,8 @@ def _first(con: Any, force_id: str, as_at: date) -> Panel:
         bars,
         "Bar chart of the share done within 56 days of registration: ",
     )
-    panel.table = display(
+    return tabled(
+        panel,
         suppressed(t.assign(measure=t["measure"].str.replace("_", " ")), ["offenders", "done"]),
         {
             "measure": ("Measure", "text"),
@@ -355,9 +356,8 @@ def _first(con: Any, force_id: str, as_at: date) -> Panel:
             "share_within_28_days": ("Within 28 days", "share"),
             "share_within_91_days": ("Within 91 days", "share"),
         },
+        EXTRACT_CAVEAT,
     )
-    panel.caveats = [EXTRACT_CAVEAT, *r.caveats]
-    return panel
 
 
 def _orders(con: Any, force_id: str, as_at: date) -> Panel:
@@ -433,7 +433,8 @@ def _wanted_missing(con: Any, force_id: str, as_at: date) -> Panel:
                 else f"No registered offender is {status}.",
             )
         )
-    panel.table = display(
+    return tabled(
+        panel,
         r.table,
         {
             "offender_id": ("Pseudonymous id", "text"),
@@ -442,6 +443,5 @@ def _wanted_missing(con: Any, force_id: str, as_at: date) -> Panel:
             "status_since": ("Since", "text"),
             "days_since": ("Days", "int"),
         },
+        EXTRACT_CAVEAT,
     )
-    panel.caveats = [EXTRACT_CAVEAT, *r.caveats]
-    return panel

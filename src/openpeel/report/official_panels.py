@@ -11,6 +11,8 @@ show the same panels.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -19,9 +21,18 @@ from openpeel.calendar import Period
 from openpeel.formatting import number_text, percent_text
 from openpeel.indicators import official_for_period as official
 from openpeel.indicators.result import IndicatorResult
-from openpeel.report import charts, peer_panels
+from openpeel.report import peer_panels
 from openpeel.report.model import Headline, Panel
-from openpeel.report.panels import _safe, display, interval_text, label
+from openpeel.report.panels import interval_text, label
+from openpeel.report.panels.declare import (
+    Bars,
+    Estimate,
+    HandBuilt,
+    Inputs,
+    PanelSpec,
+    build_from,
+    section,
+)
 
 #: A figure that is a count of a whole population or an amount of money: no sampling interval.
 NO_INTERVAL = "no interval: not a sample"
@@ -53,194 +64,198 @@ def _edition(result: IndicatorResult) -> str:
     return str(result.meta.get("edition_words") or result.meta.get("edition", ""))
 
 
-def _draw(panel: Panel, description: str, chart: Any) -> None:
-    """The panel's chart: its text alternative, its Vega-Lite spec and its SVG."""
-    panel.chart_description = description
-    panel.chart_spec = chart.to_dict()
-    panel.chart_svg = charts.to_svg(chart, description)
-
-
 def _rank_text(rank: Any, compared: Any, what: str) -> str:
     if rank is None or pd.isna(rank) or not compared:
         return ""
     return f"{int(rank)} of {int(compared)} forces by {what} (1 = the highest)."
 
 
+def _words(template: str) -> Callable[[Inputs], str]:
+    """A title or chart description naming the edition shown: ``template`` with ``{edition}``
+    (in words) and ``{as_at}`` (the date a headcount is taken) filled in from the result."""
+
+    def words(inputs: Inputs) -> str:
+        meta = inputs.result.meta
+        return template.format(edition=_edition(inputs.result), as_at=meta.get("as_at", ""))
+
+    return words
+
+
+def _first(rows: pd.DataFrame, where: Any) -> Any:
+    """The first row where ``where`` holds, or None."""
+    chosen = rows[where]
+    return chosen.iloc[0] if len(chosen) else None
+
+
+def _no_interval(rows: pd.DataFrame) -> pd.DataFrame:
+    """An amount drawn as a bar with no whiskers: its 'interval' is the value itself."""
+    return rows.assign(no_low=rows["value"], no_high=rows["value"])
+
+
+#: A value with no interval, drawn as a bar (``_no_interval``).
+AMOUNT = Estimate("value", "no_low", "no_high")
+
+
+def _official(**spec: Any) -> PanelSpec:
+    """A panel of official statistics: the chart's Vega-Lite spec is kept (the web pages and
+    tests read each mark)."""
+    return PanelSpec(keep_spec=True, **spec)
+
+
 # --- Preventing crime: recorded crime (ONS) ---------------------------------------------------
 
-
-def official_crime_panels(con: Any, force_id: str, period: Period) -> list[Panel]:
-    """Recorded crime per 1,000 residents by offence group, against England and Wales."""
-    title = "Police recorded crime (ONS, every force)"
-    return [_safe("official-recorded-crime", title, lambda: _crime(con, force_id, period))]
+RATE = Estimate.of("rate_per_1000")
 
 
-def _crime(con: Any, force_id: str, period: Period) -> Panel:
-    r = official.recorded_crime_for(con, force_id, period)
-    t = r.table[r.table["offences"].notna()].copy()
-    t["group"] = t["offence_group"].map(offence_label)
-    edition = _edition(r)
-    panel = Panel(
-        "official-recorded-crime", f"Police recorded crime per 1,000 residents, {edition}", r
-    )
-    total = t[t["is_total"]]
-    if len(total):
-        a = total.iloc[0]
-        panel.headlines.append(
+def _crime_total(inputs: Inputs) -> Any:
+    return _first(inputs.rows, inputs.rows["is_total"])
+
+
+def _crime_headlines(inputs: Inputs) -> list[Headline]:
+    a = _crime_total(inputs)
+    if a is None:
+        return []
+    edition = _edition(inputs.result)
+    headlines = [
+        Headline(
+            f"Recorded crime per 1,000 residents ({edition}, excluding fraud)",
+            number_text(a["rate_per_1000"]),
+            interval_text(a["rate_per_1000_low"], a["rate_per_1000_high"]),
+            f"{number_text(a['offences'], 0)} offences recorded; England and Wales "
+            f"{number_text(a['england_and_wales_rate_per_1000'])} per 1,000.",
+        )
+    ]
+    if pd.notna(a["published_change_percent"]):
+        headlines.append(
             Headline(
-                f"Recorded crime per 1,000 residents ({edition}, excluding fraud)",
-                number_text(a["rate_per_1000"]),
-                interval_text(a["rate_per_1000_low"], a["rate_per_1000_high"]),
-                f"{number_text(a['offences'], 0)} offences recorded; England and Wales "
-                f"{number_text(a['england_and_wales_rate_per_1000'])} per 1,000.",
+                "Change in recorded crime on the previous year (ONS)",
+                f"{a['published_change_percent']:+.1f}%",
+                "no interval",
+                f"England and Wales {a['england_and_wales_change_percent']:+.1f}%"
+                if pd.notna(a["england_and_wales_change_percent"])
+                else "England and Wales: not published",
             )
         )
-        if pd.notna(a["published_change_percent"]):
-            panel.headlines.append(
-                Headline(
-                    "Change in recorded crime on the previous year (ONS)",
-                    f"{a['published_change_percent']:+.1f}%",
-                    "no interval",
-                    f"England and Wales {a['england_and_wales_change_percent']:+.1f}%"
-                    if pd.notna(a["england_and_wales_change_percent"])
-                    else "England and Wales: not published",
-                )
-            )
-        ratio = _interval(a["rate_to_england_and_wales_low"], a["rate_to_england_and_wales_high"])
-        panel.comparison = [
-            s
-            for s in (
-                f"The force's rate is {a['rate_to_england_and_wales']:.2f} times the England "
-                f"and Wales rate ({ratio})."
-                if pd.notna(a["rate_to_england_and_wales"])
-                else "",
-                _rank_text(
-                    a["rank_among_forces"], a["forces_compared"], "recorded crime per 1,000"
-                ),
-            )
-            if s
-        ]
-    shown = t[~t["is_total"] & t["rate_per_1000"].notna()]
-    shown = shown.drop_duplicates("group")
-    _draw(
-        panel,
-        (
-            f"Bar chart of offences per 1,000 residents by offence group, {edition}: "
-            + "; ".join(f"{g.group} {number_text(g.rate_per_1000)}" for g in shown.itertuples())
-        ),
-        charts.interval_bars(
-            shown,
-            "group",
-            "rate_per_1000",
-            "rate_per_1000_low",
-            "rate_per_1000_high",
-            "Offences per 1,000 residents",
-            "Offence group",
-        ),
-    )
-    rates = ("rate_per_1000", "rate_per_1000_low", "rate_per_1000_high")
-    panel.table = display(
-        _fixed(t, (*rates, "england_and_wales_rate_per_1000")),
-        {
-            "group": ("Offence group", "text"),
-            "offences": ("Offences", "int"),
-            "rate_per_1000": ("Per 1,000", "text"),
-            "rate_per_1000_low": ("Low", "text"),
-            "rate_per_1000_high": ("High", "text"),
-            "england_and_wales_rate_per_1000": ("England and Wales per 1,000", "text"),
-            "published_change_percent": ("Change on previous year %", "num"),
-            "rank_among_forces": ("Rank among forces", "int"),
-        },
-    )
-    panel.caveats = list(r.caveats)
-    return panel
+    return headlines
+
+
+def _crime_comparison(inputs: Inputs) -> list[str]:
+    a = _crime_total(inputs)
+    if a is None:
+        return []
+    ratio = _interval(a["rate_to_england_and_wales_low"], a["rate_to_england_and_wales_high"])
+    return [
+        s
+        for s in (
+            f"The force's rate is {a['rate_to_england_and_wales']:.2f} times the England "
+            f"and Wales rate ({ratio})."
+            if pd.notna(a["rate_to_england_and_wales"])
+            else "",
+            _rank_text(a["rank_among_forces"], a["forces_compared"], "recorded crime per 1,000"),
+        )
+        if s
+    ]
+
+
+CRIME = _official(
+    panel_id="official-recorded-crime",
+    heading="Police recorded crime (ONS, every force)",
+    title=_words("Police recorded crime per 1,000 residents, {edition}"),
+    indicator=official.recorded_crime_for,
+    rows=lambda t: t[t["offences"].notna()].assign(
+        group=lambda d: d["offence_group"].map(offence_label)
+    ),
+    headlines=_crime_headlines,
+    comparison=_crime_comparison,
+    shown=lambda t: t[~t["is_total"] & t["rate_per_1000"].notna()].drop_duplicates("group"),
+    description=_words("Bar chart of offences per 1,000 residents by offence group, {edition}: "),
+    chart=Bars("group", RATE, "Offences per 1,000 residents", "Offence group"),
+    table_rows=lambda t: _fixed(t, (*RATE, "england_and_wales_rate_per_1000")),
+    columns={
+        "group": ("Offence group", "text"),
+        "offences": ("Offences", "int"),
+        **RATE.columns("Per 1,000", "text"),
+        "england_and_wales_rate_per_1000": ("England and Wales per 1,000", "text"),
+        "published_change_percent": ("Change on previous year %", "num"),
+        "rank_among_forces": ("Rank among forces", "int"),
+    },
+)
+
+#: Recorded crime per 1,000 residents by offence group, against England and Wales.
+official_crime_panels = section(CRIME)
 
 
 # --- Investigating crime: crime outcomes (Home Office) ---------------------------------------
 
-
-def official_outcome_panels(con: Any, force_id: str, period: Period) -> list[Panel]:
-    """The outcome of every crime recorded in the year, against England and Wales."""
-    title = "Crime outcomes (Home Office, every force)"
-    return [_safe("official-crime-outcomes", title, lambda: _outcomes(con, force_id, period))]
+SHARE = Estimate.of("share")
 
 
-def _outcomes(con: Any, force_id: str, period: Period) -> Panel:
-    r = official.crime_outcomes_for(con, force_id, period)
-    t = r.table
-    edition = _edition(r)
-    panel = Panel("official-crime-outcomes", f"Outcomes of the crimes recorded in {edition}", r)
-    charged = t[t["outcome_group"] == official.CHARGED]
-    if len(charged):
-        c = charged.iloc[0]
-        panel.headlines.append(
-            Headline(
-                f"Crimes recorded in {edition} ending in a charge or summons",
-                percent_text(c["share"]),
-                interval_text(c["share_low"], c["share_high"], share=True),
-                f"{number_text(c['crimes'], 0)} crimes; England and Wales "
-                f"{percent_text(c['england_and_wales_share'])}.",
-            )
+def _charged(inputs: Inputs) -> Any:
+    return _first(inputs.rows, inputs.rows["outcome_group"] == official.CHARGED)
+
+
+def _outcome_headlines(inputs: Inputs) -> list[Headline]:
+    c = _charged(inputs)
+    if c is None:
+        return []
+    return [
+        Headline(
+            f"Crimes recorded in {_edition(inputs.result)} ending in a charge or summons",
+            percent_text(c["share"]),
+            interval_text(c["share_low"], c["share_high"], share=True),
+            f"{number_text(c['crimes'], 0)} crimes; England and Wales "
+            f"{percent_text(c['england_and_wales_share'])}.",
         )
-        ratio = _interval(c["share_to_england_and_wales_low"], c["share_to_england_and_wales_high"])
-        panel.comparison = [
-            f"The force's charge or summons share is {c['share_to_england_and_wales']:.2f} "
-            f"times the England and Wales share ({ratio}).",
-            _rank_text(c["rank_among_forces"], c["forces_compared"], "charge or summons share"),
-        ]
-    _draw(
-        panel,
-        (
-            f"Bar chart of the share of crimes recorded in {edition} by outcome: "
-            + "; ".join(f"{g.outcome_group} {percent_text(g.share)}" for g in t.itertuples())
-        ),
-        charts.interval_bars(
-            t,
-            "outcome_group",
-            "share",
-            "share_low",
-            "share_high",
-            "Share of crimes recorded",
-            "Outcome",
-            percent=True,
-        ),
-    )
-    panel.table = display(
-        t,
-        {
-            "outcome_group": ("Outcome", "text"),
-            "crimes": ("Crimes", "int"),
-            "share": ("Share", "share"),
-            "share_low": ("Low", "share"),
-            "share_high": ("High", "share"),
-            "england_and_wales_share": ("England and Wales", "share"),
-            "rank_among_forces": ("Rank among forces", "int"),
-        },
-    )
-    panel.caveats = list(r.caveats)
-    return panel
+    ]
+
+
+def _outcome_comparison(inputs: Inputs) -> list[str]:
+    c = _charged(inputs)
+    if c is None:
+        return []
+    ratio = _interval(c["share_to_england_and_wales_low"], c["share_to_england_and_wales_high"])
+    return [
+        f"The force's charge or summons share is {c['share_to_england_and_wales']:.2f} "
+        f"times the England and Wales share ({ratio}).",
+        _rank_text(c["rank_among_forces"], c["forces_compared"], "charge or summons share"),
+    ]
+
+
+OUTCOMES = _official(
+    panel_id="official-crime-outcomes",
+    heading="Crime outcomes (Home Office, every force)",
+    title=_words("Outcomes of the crimes recorded in {edition}"),
+    indicator=official.crime_outcomes_for,
+    headlines=_outcome_headlines,
+    comparison=_outcome_comparison,
+    description=_words("Bar chart of the share of crimes recorded in {edition} by outcome: "),
+    chart=Bars("outcome_group", SHARE, "Share of crimes recorded", "Outcome", percent=True),
+    columns={
+        "outcome_group": ("Outcome", "text"),
+        "crimes": ("Crimes", "int"),
+        **SHARE.columns("Share", "share"),
+        "england_and_wales_share": ("England and Wales", "share"),
+        "rank_among_forces": ("Rank among forces", "int"),
+    },
+)
+
+#: The outcome of every crime recorded in the year, against England and Wales.
+official_outcome_panels = section(OUTCOMES)
 
 
 # --- Treating the public fairly: use of force (Home Office) ----------------------------------
 
-
-def official_use_of_force_panels(con: Any, force_id: str, period: Period) -> list[Panel]:
-    """Use of force by officer-perceived ethnicity, beside stop and search."""
-    title = "Use of force by perceived ethnicity (Home Office)"
-    return [_safe("official-use-of-force", title, lambda: _use_of_force(con, force_id, period))]
+RATIO_TO_WHITE = Estimate("ratio_to_white", "ratio_low", "ratio_high")
 
 
-def _use_of_force(con: Any, force_id: str, period: Period) -> Panel:
-    r = official.use_of_force_for(con, force_id, period)
-    t = r.table
-    edition = _edition(r)
-    panel = Panel("official-use-of-force", f"Use of force by perceived ethnicity, {edition}", r)
-    everyone = t[t["perceived_ethnicity"] == "all"]
-    if len(everyone):
-        a = everyone.iloc[0]
-        panel.headlines.append(
+def _use_of_force_headlines(inputs: Inputs) -> list[Headline]:
+    t = inputs.rows
+    headlines = []
+    a = _first(t, t["perceived_ethnicity"] == "all")
+    if a is not None:
+        headlines.append(
             Headline(
-                f"Incidents in which force was used ({edition})",
+                f"Incidents in which force was used ({_edition(inputs.result)})",
                 number_text(a["incidents"], 0),
                 "a count: no interval",
                 f"{number_text(a['tactics'], 0)} uses of tactics.",
@@ -250,7 +265,7 @@ def _use_of_force(con: Any, force_id: str, period: Period) -> Panel:
     if len(ratios):
         top = ratios.sort_values("ratio_to_white", ascending=False).iloc[0]
         group = label(top["perceived_ethnicity"])
-        panel.headlines.append(
+        headlines.append(
             Headline(
                 "Largest use-of-force ratio to White (perceived ethnicity)",
                 f"{group} {top['ratio_to_white']:.2f}",
@@ -259,241 +274,231 @@ def _use_of_force(con: Any, force_id: str, period: Period) -> Panel:
                 "per head as on White residents (1 = the same rate).",
             )
         )
-        shown = ratios.assign(group=ratios["perceived_ethnicity"].map(label))
-        description = (
-            f"Bar chart of use-of-force rate ratios to White by perceived ethnicity, {edition}, "
-            "with a line at 1: "
-            + "; ".join(f"{g.group} {g.ratio_to_white:.2f}" for g in shown.itertuples())
-        )
-        chart = charts.interval_bars(
-            shown,
-            "group",
-            "ratio_to_white",
-            "ratio_low",
-            "ratio_high",
-            "Ratio to White (1 = the same rate per head)",
-            "Perceived ethnicity",
-            reference=1.0,
-        )
-    else:
-        shown = t[t["share"].notna()].assign(group=lambda d: d["perceived_ethnicity"].map(label))
-        description = (
-            f"Bar chart of the share of uses of force by perceived ethnicity, {edition}: "
-            + "; ".join(f"{g.group} {percent_text(g.share)}" for g in shown.itertuples())
-        )
-        chart = charts.interval_bars(
-            shown,
-            "group",
-            "share",
-            "share_low",
-            "share_high",
-            "Share of uses of tactics",
-            "Perceived ethnicity",
-            percent=True,
-        )
-    _draw(panel, description, chart)
-    panel.table = display(
-        _fixed(t, ("ratio_to_white", "ratio_low", "ratio_high")).assign(
-            perceived_ethnicity=t["perceived_ethnicity"].map(label)
-        ),
-        {
-            "perceived_ethnicity": ("Perceived ethnicity", "text"),
-            "tactics": ("Uses of tactics", "int"),
-            "share": ("Share", "share"),
-            "rate_per_1000": ("Per 1,000 residents", "num"),
-            "rate_per_1000_low": ("Low", "num"),
-            "rate_per_1000_high": ("High", "num"),
-            "ratio_to_white": ("Ratio to White", "text"),
-            "ratio_low": ("Ratio low", "text"),
-            "ratio_high": ("Ratio high", "text"),
-        },
+    return headlines
+
+
+def _groups_with(column: str) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    """The rows with a ``column``, each perceived ethnicity in words as ``group``."""
+    return lambda t: t[t[column].notna()].assign(
+        group=lambda d: d["perceived_ethnicity"].map(label)
     )
-    panel.comparison = [
+
+
+#: Use of force by ratio to White: drawn by share when no ratio is published.
+USE_OF_FORCE_BY_RATIO = _official(
+    panel_id="official-use-of-force",
+    heading="Use of force by perceived ethnicity (Home Office)",
+    title=_words("Use of force by perceived ethnicity, {edition}"),
+    indicator=official.use_of_force_for,
+    headlines=_use_of_force_headlines,
+    comparison=lambda inputs: [
         "Stop and search by ethnicity, from police.uk, is shown in the same area: use of force "
         "counts uses of tactics by the officer's perception, searches count people by their "
         "own description, so the two ratios are beside each other, not the same measure."
-    ]
-    panel.caveats = list(r.caveats)
-    return panel
+    ],
+    shown=_groups_with("ratio_to_white"),
+    description=_words(
+        "Bar chart of use-of-force rate ratios to White by perceived ethnicity, {edition}, "
+        "with a line at 1: "
+    ),
+    chart=Bars(
+        "group",
+        RATIO_TO_WHITE,
+        "Ratio to White (1 = the same rate per head)",
+        "Perceived ethnicity",
+        reference=1.0,
+        decimals=2,
+    ),
+    table_rows=lambda t: _fixed(t, tuple(RATIO_TO_WHITE)).assign(
+        perceived_ethnicity=t["perceived_ethnicity"].map(label)
+    ),
+    columns={
+        "perceived_ethnicity": ("Perceived ethnicity", "text"),
+        "tactics": ("Uses of tactics", "int"),
+        "share": ("Share", "share"),
+        **RATE.columns("Per 1,000 residents", "num"),
+        "ratio_to_white": ("Ratio to White", "text"),
+        "ratio_low": ("Ratio low", "text"),
+        "ratio_high": ("Ratio high", "text"),
+    },
+)
+
+USE_OF_FORCE_BY_SHARE = replace(
+    USE_OF_FORCE_BY_RATIO,
+    shown=_groups_with("share"),
+    description=_words(
+        "Bar chart of the share of uses of force by perceived ethnicity, {edition}: "
+    ),
+    chart=Bars("group", SHARE, "Share of uses of tactics", "Perceived ethnicity", percent=True),
+)
+
+
+def _use_of_force(con: Any, force_id: str, period: Period) -> Panel:
+    result = official.use_of_force_for(con, force_id, period)
+    t = result.table
+    spec = USE_OF_FORCE_BY_RATIO if t["ratio_to_white"].notna().any() else USE_OF_FORCE_BY_SHARE
+    return build_from(spec, Inputs(con, force_id, period, result, t))
+
+
+#: Use of force by officer-perceived ethnicity, beside stop and search.
+official_use_of_force_panels = section(
+    HandBuilt(USE_OF_FORCE_BY_RATIO.panel_id, USE_OF_FORCE_BY_RATIO.heading, _use_of_force)
+)
 
 
 # --- Workforce: representation (Home Office police workforce) --------------------------------
 
-
-def official_workforce_panels(con: Any, force_id: str, period: Period) -> list[Panel]:
-    """Ethnic-minority share of officers, joiners and leavers against the area's residents;
-    officers, staff and PCSOs per 1,000 residents and their change."""
-    title = "Workforce representation (Home Office police workforce)"
-    return [
-        _safe(
-            "official-workforce-representation",
-            title,
-            lambda: _workforce(con, force_id, period),
-        ),
-        _safe(
-            "official-workforce-resources",
-            "Officers, staff and PCSOs per 1,000 residents (HMICFRS value for money profiles)",
-            lambda: _resources(con, force_id, period),
-        ),
-        _safe(
-            "official-workforce-headcount",
-            "Workforce per 1,000 residents by headcount and FTE (Home Office police workforce)",
-            lambda: _headcount(con, force_id, period),
-        ),
-        _safe(
-            "official-workforce-peers",
-            "Officers per 1,000 residents by headcount, every force",
-            lambda: peer_panels.official_peer_panel(
-                "official-workforce-peers",
-                official.workforce_peers_for(con, force_id, period),
-                force_id,
-                "Officers per 1,000 residents (headcount)",
-            ),
-        ),
-    ]
-
-
 GROUP_WORDS = {"officers": "Officers", "joiners": "Joiners in the year", "leavers": "Leavers"}
 
+REPRESENTATION = Estimate(
+    "representation_ratio", "representation_ratio_low", "representation_ratio_high"
+)
 
-def _workforce(con: Any, force_id: str, period: Period) -> Panel:
-    r = official.workforce_representation_for(con, force_id, period)
-    t = r.table.assign(who=lambda d: d["group"].map(lambda g: GROUP_WORDS.get(g, label(g))))
-    edition = _edition(r)
-    panel = Panel(
-        "official-workforce-representation",
-        f"Officers from ethnic minorities against the area's residents, {edition}",
-        r,
-    )
-    officers = t[t["group"] == "officers"]
-    residents = None
-    if len(officers):
-        o = officers.iloc[0]
-        residents = o["residents_ethnic_minority_share"]
-        panel.headlines.append(
+
+def _officers(inputs: Inputs, column: str, code: str = "officers") -> Any:
+    return _first(inputs.rows, inputs.rows[column] == code)
+
+
+def _residents(inputs: Inputs) -> float | None:
+    """The ethnic-minority share of the area's residents (None when not published)."""
+    o = _officers(inputs, "group")
+    residents = None if o is None else o["residents_ethnic_minority_share"]
+    return float(residents) if residents is not None and pd.notna(residents) else None
+
+
+def _representation_headlines(inputs: Inputs) -> list[Headline]:
+    o = _officers(inputs, "group")
+    if o is None:
+        return []
+    residents = o["residents_ethnic_minority_share"]
+    headlines = [
+        Headline(
+            f"Officers from ethnic minorities ({_edition(inputs.result)})",
+            percent_text(o["ethnic_minority_share"]),
+            interval_text(o["share_low"], o["share_high"], share=True),
+            f"Residents of the force area: {percent_text(residents)} (2011 Census).",
+        )
+    ]
+    if pd.notna(o["representation_ratio"]):
+        headlines.append(
             Headline(
-                f"Officers from ethnic minorities ({edition})",
-                percent_text(o["ethnic_minority_share"]),
-                interval_text(o["share_low"], o["share_high"], share=True),
-                f"Residents of the force area: {percent_text(residents)} (2011 Census).",
+                "Ratio of representation, officers (1 = looks like the community)",
+                number_text(o["representation_ratio"], 2),
+                _interval(o["representation_ratio_low"], o["representation_ratio_high"]),
+                "The officers' ethnic-minority share divided by the residents' share.",
             )
         )
-        if pd.notna(o["representation_ratio"]):
-            panel.headlines.append(
-                Headline(
-                    "Ratio of representation, officers (1 = looks like the community)",
-                    number_text(o["representation_ratio"], 2),
-                    _interval(o["representation_ratio_low"], o["representation_ratio_high"]),
-                    "The officers' ethnic-minority share divided by the residents' share.",
-                )
-            )
-    _draw(
-        panel,
-        (
-            f"Bar chart of the ethnic-minority share of officers, joiners and leavers, {edition}"
-            + (
-                f", with a line at the residents' share {percent_text(residents)}: "
-                if residents is not None and pd.notna(residents)
-                else ": "
-            )
-            + "; ".join(f"{g.who} {percent_text(g.ethnic_minority_share)}" for g in t.itertuples())
-        ),
-        charts.interval_bars(
-            t,
-            "who",
-            "ethnic_minority_share",
-            "share_low",
-            "share_high",
-            "Share from ethnic minorities",
-            "Group",
-            reference=float(residents) if residents is not None and pd.notna(residents) else None,
-            percent=True,
-        ),
-    )
-    panel.table = display(
-        _fixed(
-            t, ("representation_ratio", "representation_ratio_low", "representation_ratio_high")
-        ),
-        {
-            "who": ("Group", "text"),
-            "ethnic_minority_fte": ("Ethnic minority (FTE)", "num"),
-            "ethnic_minority_share": ("Share", "share"),
-            "share_low": ("Low", "share"),
-            "share_high": ("High", "share"),
-            "residents_ethnic_minority_share": ("Residents", "share"),
-            "representation_ratio": ("Ratio of representation", "text"),
-            "representation_ratio_low": ("Ratio low", "text"),
-            "representation_ratio_high": ("Ratio high", "text"),
-        },
-    )
-    panel.caveats = list(r.caveats)
-    return panel
+    return headlines
 
 
-def _resources(con: Any, force_id: str, period: Period) -> Panel:
-    r = official.workforce_resources_for(con, force_id, period)
-    t = r.table
-    edition = _edition(r)
-    panel = Panel(
-        "official-workforce-resources",
-        f"Officers, staff and PCSOs per 1,000 residents, {edition}",
-        r,
+def _representation_description(inputs: Inputs) -> str:
+    residents = _residents(inputs)
+    return (
+        "Bar chart of the ethnic-minority share of officers, joiners and leavers, "
+        f"{_edition(inputs.result)}"
+        + (
+            f", with a line at the residents' share {percent_text(residents)}: "
+            if residents is not None
+            else ": "
+        )
     )
-    per_1000 = t[t["measure"].isin(tuple(RESOURCE_WORDS))].assign(
-        who=lambda d: d["measure"].map(RESOURCE_WORDS)
-    )
-    officers = per_1000[per_1000["measure"] == "officers_per_1000"]
-    if len(officers):
-        o = officers.iloc[0]
-        panel.headlines.append(
+
+
+WORKFORCE = _official(
+    panel_id="official-workforce-representation",
+    heading="Workforce representation (Home Office police workforce)",
+    title=_words("Officers from ethnic minorities against the area's residents, {edition}"),
+    indicator=official.workforce_representation_for,
+    rows=lambda t: t.assign(who=lambda d: d["group"].map(lambda g: GROUP_WORDS.get(g, label(g)))),
+    headlines=_representation_headlines,
+    description=_representation_description,
+    chart=Bars(
+        "who",
+        Estimate("ethnic_minority_share", "share_low", "share_high"),
+        "Share from ethnic minorities",
+        "Group",
+        reference=_residents,
+        percent=True,
+    ),
+    table_rows=lambda t: _fixed(t, tuple(REPRESENTATION)),
+    columns={
+        "who": ("Group", "text"),
+        "ethnic_minority_fte": ("Ethnic minority (FTE)", "num"),
+        "ethnic_minority_share": ("Share", "share"),
+        "share_low": ("Low", "share"),
+        "share_high": ("High", "share"),
+        "residents_ethnic_minority_share": ("Residents", "share"),
+        "representation_ratio": ("Ratio of representation", "text"),
+        "representation_ratio_low": ("Ratio low", "text"),
+        "representation_ratio_high": ("Ratio high", "text"),
+    },
+)
+
+RESOURCE_WORDS = {
+    "officers_per_1000": "Officers",
+    "police_staff_per_1000": "Police staff",
+    "pcsos_per_1000": "PCSOs",
+}
+
+
+def _resource_headlines(inputs: Inputs) -> list[Headline]:
+    o = _officers(inputs, "measure", "officers_per_1000")
+    if o is None:
+        return []
+    headlines = [
+        Headline(
+            f"Officers per 1,000 residents ({_edition(inputs.result)})",
+            number_text(o["value"], 2),
+            NO_INTERVAL,
+            f"{number_text(o['workforce_fte'], 0)} officers (FTE); England and Wales "
+            f"{number_text(o['england_and_wales_value'], 2)} per 1,000.",
+        )
+    ]
+    if pd.notna(o["change_percent"]):
+        headlines.append(
             Headline(
-                f"Officers per 1,000 residents ({edition})",
-                number_text(o["value"], 2),
+                f"Change in officers since 31 March {int(o['base_year'])}",
+                f"{o['change_percent']:+.1f}%",
                 NO_INTERVAL,
-                f"{number_text(o['workforce_fte'], 0)} officers (FTE); England and Wales "
-                f"{number_text(o['england_and_wales_value'], 2)} per 1,000.",
+                f"{number_text(o['change_fte'], 0)} FTE: {number_text(o['base_fte'], 0)} "
+                f"then, {number_text(o['workforce_fte'], 0)} at 31 March "
+                f"{int(o['as_at_31_march'])}.",
             )
         )
-        if pd.notna(o["change_percent"]):
-            panel.headlines.append(
-                Headline(
-                    f"Change in officers since 31 March {int(o['base_year'])}",
-                    f"{o['change_percent']:+.1f}%",
-                    NO_INTERVAL,
-                    f"{number_text(o['change_fte'], 0)} FTE: {number_text(o['base_fte'], 0)} "
-                    f"then, {number_text(o['workforce_fte'], 0)} at 31 March "
-                    f"{int(o['as_at_31_march'])}.",
-                )
-            )
-        panel.comparison = [
-            _rank_text(o["rank"], o["forces_compared"], "officers per 1,000 residents")
-        ]
-    shown = per_1000.assign(no_low=per_1000["value"], no_high=per_1000["value"])
-    _draw(
-        panel,
-        (
-            f"Bar chart of the workforce per 1,000 residents, {edition}: "
-            + "; ".join(f"{g.who} {number_text(g.value, 2)}" for g in shown.itertuples())
-        ),
-        charts.interval_bars(
-            shown, "who", "value", "no_low", "no_high", "Per 1,000 residents (FTE)", "Who"
-        ),
-    )
-    panel.table = display(
-        _fixed(per_1000, ("value", "england_and_wales_value")),
-        {
-            "who": ("Who", "text"),
-            "workforce_fte": ("FTE", "int"),
-            "value": ("Per 1,000 residents", "text"),
-            "england_and_wales_value": ("England and Wales", "text"),
-            "base_year": ("Base year", "text"),
-            "change_percent": ("Change since base year %", "num"),
-            "rank": ("Rank among forces", "int"),
-        },
-    )
-    panel.caveats = list(r.caveats)
-    return panel
+    return headlines
 
+
+def _resource_comparison(inputs: Inputs) -> list[str]:
+    o = _officers(inputs, "measure", "officers_per_1000")
+    if o is None:
+        return []
+    return [_rank_text(o["rank"], o["forces_compared"], "officers per 1,000 residents")]
+
+
+RESOURCES = _official(
+    panel_id="official-workforce-resources",
+    heading="Officers, staff and PCSOs per 1,000 residents (HMICFRS value for money profiles)",
+    title=_words("Officers, staff and PCSOs per 1,000 residents, {edition}"),
+    indicator=official.workforce_resources_for,
+    rows=lambda t: t[t["measure"].isin(tuple(RESOURCE_WORDS))].assign(
+        who=lambda d: d["measure"].map(RESOURCE_WORDS)
+    ),
+    headlines=_resource_headlines,
+    comparison=_resource_comparison,
+    shown=_no_interval,
+    description=_words("Bar chart of the workforce per 1,000 residents, {edition}: "),
+    chart=Bars("who", AMOUNT, "Per 1,000 residents (FTE)", "Who", decimals=2),
+    table_rows=lambda t: _fixed(t, ("value", "england_and_wales_value")),
+    columns={
+        "who": ("Who", "text"),
+        "workforce_fte": ("FTE", "int"),
+        "value": ("Per 1,000 residents", "text"),
+        "england_and_wales_value": ("England and Wales", "text"),
+        "base_year": ("Base year", "text"),
+        "change_percent": ("Change since base year %", "num"),
+        "rank": ("Rank among forces", "int"),
+    },
+)
 
 WORKER_WORDS = {
     "officers": "Officers",
@@ -502,94 +507,81 @@ WORKER_WORDS = {
     "special_constables": "Special constables",
 }
 
+HEADCOUNT_RATE = Estimate.of("headcount_per_1000")
 
-def _headcount(con: Any, force_id: str, period: Period) -> Panel:
-    r = official.workforce_headcount_for(con, force_id, period)
-    t = r.table.assign(who=lambda d: d["worker"].map(WORKER_WORDS))
-    as_at = str(r.meta["as_at"])
-    panel = Panel(
-        "official-workforce-headcount",
-        f"Workforce per 1,000 residents by headcount and FTE, {as_at}",
-        r,
+
+def _headcount_headlines(inputs: Inputs) -> list[Headline]:
+    o = _officers(inputs, "worker")
+    if o is None:
+        return []
+    as_at = str(inputs.result.meta["as_at"])
+    fte = (
+        f" ({number_text(o['workforce_fte'], 0)} FTE: {number_text(o['fte_per_1000'], 2)} "
+        "per 1,000)"
+        if pd.notna(o["workforce_fte"])
+        else ""
     )
-    officers = t[t["worker"] == "officers"]
-    if len(officers):
-        o = officers.iloc[0]
-        fte = (
-            f" ({number_text(o['workforce_fte'], 0)} FTE: {number_text(o['fte_per_1000'], 2)} "
-            "per 1,000)"
-            if pd.notna(o["workforce_fte"])
-            else ""
+    headlines = [
+        Headline(
+            f"Officers per 1,000 residents by headcount ({as_at})",
+            number_text(o["headcount_per_1000"], 2),
+            _interval(o["headcount_per_1000_low"], o["headcount_per_1000_high"]),
+            f"{number_text(o['workforce_headcount'], 0)} officers{fte}; England and Wales "
+            f"{number_text(o['england_and_wales_value'], 2)} per 1,000 by headcount.",
         )
-        panel.headlines.append(
+    ]
+    if pd.notna(o["change_percent"]):
+        headlines.append(
             Headline(
-                f"Officers per 1,000 residents by headcount ({as_at})",
-                number_text(o["headcount_per_1000"], 2),
-                _interval(o["headcount_per_1000_low"], o["headcount_per_1000_high"]),
-                f"{number_text(o['workforce_headcount'], 0)} officers{fte}; England and Wales "
-                f"{number_text(o['england_and_wales_value'], 2)} per 1,000 by headcount.",
+                f"Change in officers (headcount) since {o['base_as_at']}",
+                f"{o['change_percent']:+.1f}%",
+                "a count of every officer: no interval",
+                f"{number_text(o['base_count'], 0)} then, "
+                f"{number_text(o['workforce_headcount'], 0)} at {as_at} "
+                f"({number_text(o['change_count'], 0)}).",
             )
         )
-        if pd.notna(o["change_percent"]):
-            panel.headlines.append(
-                Headline(
-                    f"Change in officers (headcount) since {o['base_as_at']}",
-                    f"{o['change_percent']:+.1f}%",
-                    "a count of every officer: no interval",
-                    f"{number_text(o['base_count'], 0)} then, "
-                    f"{number_text(o['workforce_headcount'], 0)} at {as_at} "
-                    f"({number_text(o['change_count'], 0)}).",
-                )
-            )
-        panel.comparison = [
+    return headlines
+
+
+def _headcount_comparison(inputs: Inputs) -> list[str]:
+    o = _officers(inputs, "worker")
+    ranked = (
+        []
+        if o is None
+        else [
             _rank_text(o["rank"], o["forces_compared"], "officers per 1,000 residents (headcount)")
         ]
-    panel.comparison.append(official_headcount_coverage(r))
-    shown = t[t["headcount_per_1000"].notna()]
-    _draw(
-        panel,
-        (
-            "Bar chart of the workforce per 1,000 residents by headcount with 95% intervals, "
-            f"{as_at}: "
-            + "; ".join(
-                f"{g.who} {number_text(g.headcount_per_1000, 2)}" for g in shown.itertuples()
-            )
-        ),
-        charts.interval_bars(
-            shown,
-            "who",
-            "headcount_per_1000",
-            "headcount_per_1000_low",
-            "headcount_per_1000_high",
-            "Per 1,000 residents (headcount)",
-            "Who",
-        ),
     )
-    per_1000 = (
-        "headcount_per_1000",
-        "headcount_per_1000_low",
-        "headcount_per_1000_high",
-        "fte_per_1000",
-        "england_and_wales_value",
-    )
-    panel.table = display(
-        _fixed(t, per_1000),
-        {
-            "who": ("Who", "text"),
-            "workforce_headcount": ("Headcount", "int"),
-            "headcount_per_1000": ("Per 1,000 (headcount)", "text"),
-            "headcount_per_1000_low": ("Low", "text"),
-            "headcount_per_1000_high": ("High", "text"),
-            "workforce_fte": ("FTE", "int"),
-            "fte_per_1000": ("Per 1,000 (FTE)", "text"),
-            "england_and_wales_value": ("England and Wales (headcount)", "text"),
-            "rank": ("Rank among forces", "int"),
-            "base_as_at": ("Change since", "text"),
-            "change_percent": ("Change %", "num"),
-        },
-    )
-    panel.caveats = list(r.caveats)
-    return panel
+    return [*ranked, official_headcount_coverage(inputs.result)]
+
+
+HEADCOUNT = _official(
+    panel_id="official-workforce-headcount",
+    heading="Workforce per 1,000 residents by headcount and FTE (Home Office police workforce)",
+    title=_words("Workforce per 1,000 residents by headcount and FTE, {as_at}"),
+    indicator=official.workforce_headcount_for,
+    rows=lambda t: t.assign(who=lambda d: d["worker"].map(WORKER_WORDS)),
+    headlines=_headcount_headlines,
+    comparison=_headcount_comparison,
+    shown=lambda t: t[t["headcount_per_1000"].notna()],
+    description=_words(
+        "Bar chart of the workforce per 1,000 residents by headcount with 95% intervals, {as_at}: "
+    ),
+    chart=Bars("who", HEADCOUNT_RATE, "Per 1,000 residents (headcount)", "Who", decimals=2),
+    table_rows=lambda t: _fixed(t, (*HEADCOUNT_RATE, "fte_per_1000", "england_and_wales_value")),
+    columns={
+        "who": ("Who", "text"),
+        "workforce_headcount": ("Headcount", "int"),
+        **HEADCOUNT_RATE.columns("Per 1,000 (headcount)", "text"),
+        "workforce_fte": ("FTE", "int"),
+        "fte_per_1000": ("Per 1,000 (FTE)", "text"),
+        "england_and_wales_value": ("England and Wales (headcount)", "text"),
+        "rank": ("Rank among forces", "int"),
+        "base_as_at": ("Change since", "text"),
+        "change_percent": ("Change %", "num"),
+    },
+)
 
 
 def official_headcount_coverage(result: IndicatorResult) -> str:
@@ -599,21 +591,30 @@ def official_headcount_coverage(result: IndicatorResult) -> str:
     )
 
 
-RESOURCE_WORDS = {
-    "officers_per_1000": "Officers",
-    "police_staff_per_1000": "Police staff",
-    "pcsos_per_1000": "PCSOs",
-}
+def _workforce_peers(con: Any, force_id: str, period: Period) -> Panel:
+    return peer_panels.official_peer_panel(
+        "official-workforce-peers",
+        official.workforce_peers_for(con, force_id, period),
+        force_id,
+        "Officers per 1,000 residents (headcount)",
+    )
+
+
+#: Ethnic-minority share of officers, joiners and leavers against the area's residents;
+#: officers, staff and PCSOs per 1,000 residents and their change.
+official_workforce_panels = section(
+    WORKFORCE,
+    RESOURCES,
+    HEADCOUNT,
+    HandBuilt(
+        "official-workforce-peers",
+        "Officers per 1,000 residents by headcount, every force",
+        _workforce_peers,
+    ),
+)
 
 
 # --- Strategic planning and value for money: money (HMICFRS value for money profiles) ---------
-
-
-def official_money_panels(con: Any, force_id: str, period: Period) -> list[Panel]:
-    """Spending per resident by function against England and Wales."""
-    title = "Spending per resident (HMICFRS value for money profiles)"
-    return [_safe("official-money", title, lambda: _money(con, force_id, period))]
-
 
 #: Funding lines shown beside spending: the two sources a force's budget comes from and their sum.
 FUNDING_SHOWN = {
@@ -631,15 +632,33 @@ def function_label(item: Any) -> str:
     return text[:1].upper() + text[1:].lower()
 
 
-def _money(con: Any, force_id: str, period: Period) -> Panel:
-    r = official.money_for(con, force_id, period)
-    t = r.table
-    edition = _edition(r)
-    panel = Panel("official-money", f"Spending per resident by function, {edition}", r)
-    headline = t[t["is_headline"]]
-    if len(headline):
-        h = headline.iloc[0]
-        panel.headlines.append(
+def _funding(t: pd.DataFrame) -> pd.DataFrame:
+    return t[(t["section"] == "funding") & t["item"].isin(list(FUNDING_SHOWN))]
+
+
+def _functions(t: pd.DataFrame) -> pd.DataFrame:
+    """Spending by function (the totals left out), each function in words."""
+    return t[
+        (t["section"] == "spending")
+        & ~t["item"].str.upper().str.startswith(("TOTAL EXCL",))
+        & (t["item"].str.upper() != "TOTAL")
+    ].assign(item=lambda d: d["item"].map(function_label))
+
+
+def _total_funding(inputs: Inputs) -> tuple[Any, dict[str, Any]]:
+    """The total funding row (None when not published) and the funding rows by item."""
+    by_item = {str(f["item"]): f for _, f in _funding(inputs.rows).iterrows()}
+    total = by_item.get("Total funding")
+    return (total if total is not None and pd.notna(total["value"]) else None), by_item
+
+
+def _money_headlines(inputs: Inputs) -> list[Headline]:
+    t = inputs.rows
+    edition = _edition(inputs.result)
+    headlines = []
+    h = _first(t, t["is_headline"])
+    if h is not None:
+        headlines.append(
             Headline(
                 f"Spending per resident, national policing excluded ({edition})",
                 f"£{number_text(h['value'], 0)}",
@@ -648,15 +667,8 @@ def _money(con: Any, force_id: str, period: Period) -> Panel:
                 "resident (gross revenue expenditure).",
             )
         )
-        panel.comparison = [
-            f"The force spends {h['value_to_england_and_wales']:.2f} times the England and "
-            "Wales figure per resident.",
-            _rank_text(h["rank"], h["forces_compared"], "spending per resident"),
-        ]
-    funding = t[(t["section"] == "funding") & t["item"].isin(list(FUNDING_SHOWN))]
-    by_item = {str(f["item"]): f for _, f in funding.iterrows()}
-    total = by_item.get("Total funding")
-    if total is not None and pd.notna(total["value"]):
+    total, by_item = _total_funding(inputs)
+    if total is not None:
         parts = [
             f"{words} £{number_text(by_item[item]['value'], 0)} (England and Wales "
             f"£{number_text(by_item[item]['england_and_wales_value'], 0)})"
@@ -666,7 +678,7 @@ def _money(con: Any, force_id: str, period: Period) -> Panel:
             )
             if item in by_item and pd.notna(by_item[item]["value"])
         ]
-        panel.headlines.append(
+        headlines.append(
             Headline(
                 f"Funding per resident ({edition})",
                 f"£{number_text(total['value'], 0)}",
@@ -675,50 +687,59 @@ def _money(con: Any, force_id: str, period: Period) -> Panel:
                 + (f"; of it {' and '.join(parts)}." if parts else "."),
             )
         )
-        panel.comparison.append(
+    return headlines
+
+
+def _money_comparison(inputs: Inputs) -> list[str]:
+    t = inputs.rows
+    comparison = []
+    h = _first(t, t["is_headline"])
+    if h is not None:
+        comparison = [
+            f"The force spends {h['value_to_england_and_wales']:.2f} times the England and "
+            "Wales figure per resident.",
+            _rank_text(h["rank"], h["forces_compared"], "spending per resident"),
+        ]
+    total, _by_item = _total_funding(inputs)
+    if total is not None:
+        comparison.append(
             _rank_text(total["rank"], total["forces_compared"], "funding per resident")
         )
-    functions = t[
-        (t["section"] == "spending")
-        & ~t["item"].str.upper().str.startswith(("TOTAL EXCL",))
-        & (t["item"].str.upper() != "TOTAL")
-    ].assign(item=lambda d: d["item"].map(function_label))
-    shown = functions[functions["value"].notna()].assign(
-        no_low=lambda d: d["value"], no_high=lambda d: d["value"]
-    )
-    _draw(
-        panel,
-        (
-            f"Bar chart of spending per resident by function, {edition}: "
-            + "; ".join(f"{g.item} £{number_text(g.value, 0)}" for g in shown.itertuples())
-        ),
-        charts.interval_bars(
-            shown, "item", "value", "no_low", "no_high", "Pounds per resident", "Function"
-        ),
-    )
-    listed = pd.concat([funding.assign(item=lambda d: d["item"].map(FUNDING_SHOWN)), functions])
-    panel.table = display(
-        _fixed(listed, ("value", "england_and_wales_value")),
-        {
-            "item": ("Funding or function", "text"),
-            "value": ("£ per resident", "text"),
-            "england_and_wales_value": ("England and Wales", "text"),
-            "share_of_spending": ("Share of spending", "share"),
-            "rank": ("Rank among forces", "int"),
-        },
-    )
-    panel.caveats = list(r.caveats)
-    return panel
+    return comparison
+
+
+def _money_listed(t: pd.DataFrame) -> pd.DataFrame:
+    """Funding, then spending by function: the rows of the table."""
+    funding = _funding(t).assign(item=lambda d: d["item"].map(FUNDING_SHOWN))
+    listed = pd.concat([funding, _functions(t)])
+    return _fixed(listed, ("value", "england_and_wales_value"))
+
+
+MONEY = _official(
+    panel_id="official-money",
+    heading="Spending per resident (HMICFRS value for money profiles)",
+    title=_words("Spending per resident by function, {edition}"),
+    indicator=official.money_for,
+    headlines=_money_headlines,
+    comparison=_money_comparison,
+    shown=lambda t: _no_interval(_functions(t).dropna(subset=["value"])),
+    description=_words("Bar chart of spending per resident by function, {edition}: "),
+    chart=Bars("item", AMOUNT, "Pounds per resident", "Function", decimals=0, prefix="£"),
+    table_rows=_money_listed,
+    columns={
+        "item": ("Funding or function", "text"),
+        "value": ("£ per resident", "text"),
+        "england_and_wales_value": ("England and Wales", "text"),
+        "share_of_spending": ("Share of spending", "share"),
+        "rank": ("Rank among forces", "int"),
+    },
+)
+
+#: Spending per resident by function against England and Wales.
+official_money_panels = section(MONEY)
 
 
 # --- Responding to the public: demand (HMICFRS value for money profiles) -----------------------
-
-
-def official_demand_panels(con: Any, force_id: str, period: Period) -> list[Panel]:
-    """999 calls received and incidents by grade per 1,000 residents."""
-    title = "Demand: 999 calls and incidents (HMICFRS value for money profiles)"
-    return [_safe("official-demand", title, lambda: _demand(con, force_id, period))]
-
 
 DEMAND_WORDS = {
     "calls_999": "999 calls received",
@@ -729,55 +750,54 @@ DEMAND_WORDS = {
 }
 
 
-def _demand(con: Any, force_id: str, period: Period) -> Panel:
-    r = official.demand_for(con, force_id, period)
-    t = r.table.assign(what=lambda d: d["measure"].map(lambda m: DEMAND_WORDS.get(m, label(m))))
-    edition = _edition(r)
-    panel = Panel("official-demand", f"999 calls and incidents per 1,000 residents, {edition}", r)
-    calls = t[t["measure"] == "calls_999"]
-    if len(calls):
-        c = calls.iloc[0]
-        panel.headlines.append(
-            Headline(
-                f"999 calls received per 1,000 residents ({edition})",
-                number_text(c["rate_per_1000"]),
-                interval_text(c["rate_per_1000_low"], c["rate_per_1000_high"]),
-                f"{number_text(c['count'], 0)} calls; England and Wales "
-                f"{number_text(c['england_and_wales_rate_per_1000'])} per 1,000.",
-            )
+def _calls(inputs: Inputs) -> Any:
+    return _first(inputs.rows, inputs.rows["measure"] == "calls_999")
+
+
+def _demand_headlines(inputs: Inputs) -> list[Headline]:
+    c = _calls(inputs)
+    if c is None:
+        return []
+    return [
+        Headline(
+            f"999 calls received per 1,000 residents ({_edition(inputs.result)})",
+            number_text(c["rate_per_1000"]),
+            interval_text(c["rate_per_1000_low"], c["rate_per_1000_high"]),
+            f"{number_text(c['count'], 0)} calls; England and Wales "
+            f"{number_text(c['england_and_wales_rate_per_1000'])} per 1,000.",
         )
-        panel.comparison = [
-            _rank_text(c["rank"], c["forces_compared"], "999 calls per 1,000 residents")
-        ]
-    shown = t[t["rate_per_1000"].notna()]
-    _draw(
-        panel,
-        (
-            f"Bar chart of 999 calls and incidents per 1,000 residents, {edition}: "
-            + "; ".join(f"{g.what} {number_text(g.rate_per_1000)}" for g in shown.itertuples())
-        ),
-        charts.interval_bars(
-            shown,
-            "what",
-            "rate_per_1000",
-            "rate_per_1000_low",
-            "rate_per_1000_high",
-            "Per 1,000 residents a year",
-            "Demand",
-        ),
-    )
-    panel.table = display(
-        t,
-        {
-            "what": ("Demand", "text"),
-            "count": ("Number", "int"),
-            "rate_per_1000": ("Per 1,000", "num"),
-            "rate_per_1000_low": ("Low", "num"),
-            "rate_per_1000_high": ("High", "num"),
-            "england_and_wales_rate_per_1000": ("England and Wales per 1,000", "num"),
-            "share": ("Share of incidents", "share"),
-            "rank": ("Rank among forces", "int"),
-        },
-    )
-    panel.caveats = list(r.caveats)
-    return panel
+    ]
+
+
+def _demand_comparison(inputs: Inputs) -> list[str]:
+    c = _calls(inputs)
+    if c is None:
+        return []
+    return [_rank_text(c["rank"], c["forces_compared"], "999 calls per 1,000 residents")]
+
+
+DEMAND = _official(
+    panel_id="official-demand",
+    heading="Demand: 999 calls and incidents (HMICFRS value for money profiles)",
+    title=_words("999 calls and incidents per 1,000 residents, {edition}"),
+    indicator=official.demand_for,
+    rows=lambda t: t.assign(
+        what=lambda d: d["measure"].map(lambda m: DEMAND_WORDS.get(m, label(m)))
+    ),
+    headlines=_demand_headlines,
+    comparison=_demand_comparison,
+    shown=lambda t: t[t["rate_per_1000"].notna()],
+    description=_words("Bar chart of 999 calls and incidents per 1,000 residents, {edition}: "),
+    chart=Bars("what", RATE, "Per 1,000 residents a year", "Demand"),
+    columns={
+        "what": ("Demand", "text"),
+        "count": ("Number", "int"),
+        **RATE.columns("Per 1,000", "num"),
+        "england_and_wales_rate_per_1000": ("England and Wales per 1,000", "num"),
+        "share": ("Share of incidents", "share"),
+        "rank": ("Rank among forces", "int"),
+    },
+)
+
+#: 999 calls received and incidents by grade per 1,000 residents.
+official_demand_panels = section(DEMAND)

@@ -126,6 +126,14 @@ def peek(data_dir: Path | str, key: tuple[Any, ...]) -> Any:
         return MISSING
 
 
+def stored_or(data_dir: Path | str, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """Read stored before computing: the value kept for ``key`` for the lake as it is now, else
+    ``compute()`` (which may keep it: ``stored``, ``Views``). The one rule by which every face
+    reads a view (the web reads it in its own process before asking a compute worker)."""
+    value = peek(data_dir, key)
+    return compute() if value is MISSING else cast(T, value)
+
+
 def is_stored(data_dir: Path | str, key: tuple[Any, ...]) -> bool:
     """Whether a value of ``key`` is kept for the lake as it is now."""
     data_dir = Path(data_dir)
@@ -168,10 +176,15 @@ class Views:
 
     def _stored(self, key: tuple[Any, ...], make: Callable[[Any], T], keep: bool = True) -> T:
         """The view of key; ``keep`` False computes it without storing it."""
+        return self.kept(key, lambda: make(self.connect()), keep)
+
+    def kept(self, key: tuple[Any, ...], make: Callable[[], T], keep: bool = True) -> T:
+        """The view of key made by ``make`` (which reads the lake through ``connect``, as
+        a face's own view does: a page's drawn charts), stored when ``keep``."""
 
         def run() -> T:
             self.computed.append(key)
-            return make(self.connect())
+            return make()
 
         return stored(self.data_dir, key, run, self.read_version) if keep else run()
 
@@ -301,27 +314,34 @@ class Views:
             lambda con: long_trend_panel(con, force_id, months),
         )
 
+    def explorer_cube(self, force_id: str, period: Period) -> Any:
+        """The explorer's cube of the force's person searches of the period
+        (``indicators.explorer_cube``): every explorer figure of any filter set is counted
+        from it."""
+        from openpeel.indicators.explorer_cube import explorer_cube
+
+        return self._stored(
+            ("explorer-cube", force_id, period.start, period.end),
+            lambda con: explorer_cube(con, force_id, period),
+            keep=self.keeps(force_id, period),
+        )
+
     def explorer_options(self, force_id: str, period: Period) -> dict[str, list[str]]:
         """The values each explorer filter takes in the force's searches of the period."""
-        from openpeel.indicators.explorer import filter_options
+        from openpeel.indicators.explorer_cube import cube_options
 
         return self._stored(
             ("options", force_id, period.start, period.end),
-            lambda con: filter_options(con, force_id, period),
+            lambda con: cube_options(self.explorer_cube(force_id, period)),
             keep=self.keeps(force_id, period),
         )
 
     def explore(self, force_id: str, period: Period, filters: Any) -> Any:
-        """The explorer's result for one set of filters (``indicators.explorer.explore``).
-        Only the first view (no filter set) is stored: the combinations of filters are many,
-        and a client could fill the disk with them (the web keeps them in its bounded cache)."""
-        from openpeel.indicators.explorer import explore
+        """The explorer's result for one set of filters (``indicators.explorer.explore``),
+        counted from the stored cube."""
+        from openpeel.indicators.explorer import explore_cube
 
-        return self._stored(
-            ("explore", force_id, period.start, period.end, filters),
-            lambda con: explore(con, force_id, period, filters),
-            keep=not filters.active() and self.keeps(force_id, period),
-        )
+        return explore_cube(self.explorer_cube(force_id, period), filters)
 
 
 def assessment_rules(data_dir: Path | str, framework_id: str) -> tuple[Any, ...]:
@@ -378,7 +398,6 @@ def warm(where: Where, forces: Iterable[str] | None = None, con: Any = None) -> 
 def _warm_force(views: Views, data_dir: Path, force_id: str) -> Warmed | None:
     """The default views of one force (None when it has no months loaded)."""
     from openpeel.assess.framework_rules import assessed_framework_id
-    from openpeel.indicators.explorer import ExplorerFilters
     from openpeel.report.panels import BUILDERS
 
     before = len(views.computed)
@@ -400,6 +419,5 @@ def _warm_force(views: Views, data_dir: Path, force_id: str) -> Warmed | None:
     with suppress(OpenpeelError):
         views.trend_panel(force_id)
     with suppress(OpenpeelError):
-        views.explorer_options(force_id, period)
-        views.explore(force_id, period, ExplorerFilters())
+        views.explorer_options(force_id, period)  # and the cube it is counted from
     return Warmed(force_id, period, len(views.computed) - before)

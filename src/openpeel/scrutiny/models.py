@@ -26,16 +26,8 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from openpeel.database.base import Base, utcnow
 from openpeel.database.columns import DrawnUnit, Edited, Keyed, StoredFrame
+from openpeel.scrutiny.roles import ROLES as ROLES  # the models' users hold one of these
 
-#: Roles in order of the menu; an anonymous visitor is the public (aggregates only).
-ROLES = (
-    "administrator",
-    "panel_coordinator",
-    "panel_member",
-    "force_liaison",
-    "analyst",
-    "auditor",
-)
 RAG_GRADES = ("red", "amber", "green")
 YES_NO_UNCLEAR = ("yes", "no", "unclear")
 YES_NO_NA = ("yes", "no", "not_applicable")

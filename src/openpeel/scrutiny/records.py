@@ -13,7 +13,7 @@ import csv
 import io
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -110,17 +110,9 @@ class ImportResult:
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-friendly summary (the first 20 rejects)."""
-        return {
-            "source_file": self.source_file,
-            "import_run_id": self.import_run_id,
-            "rows_read": self.rows_read,
-            "rows_loaded": self.rows_loaded,
-            "rows_new": self.rows_new,
-            "rows_already_present": self.rows_already_present,
-            "rows_rejected": self.rows_rejected,
-            "unknown_values": self.unknown_values,
-            "rejects": [{"row": r, "reason": why} for r, why in self.rejects[:20]],
-        }
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["rejects"] = [{"row": r, "reason": why} for r, why in self.rejects[:20]]
+        return out
 
 
 def _codes(name: str) -> dict[str, tuple[str, str]]:

@@ -284,9 +284,7 @@ def sample_info(sample: Sample) -> dict[str, Any]:
     return {
         "design": sample.design,
         "seed": sample.seed,
-        "spec": json.loads(sample.spec_json),
-        "frame_size": sample.frame_size,
-        "frame_sha256": sample.frame_sha256,
+        **sample.frame_facts(),
         "drawn_at": sample.drawn_at,
         "records": len(sample.items),
     }

@@ -19,14 +19,17 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from openpeel.reference.forces import forces
 from openpeel.reference.standards import national_999_standard
 from openpeel.sources.calls_log import InputField
 from openpeel.sources.policeuk_tables import LINEAGE, Column
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: The national standard (method.md §2): 90% of 999 calls answered within 10 seconds, read from
 #: ``reference/charter_standards.csv`` (row ``999_answer``).
@@ -245,6 +248,8 @@ def match_force(text: str | None) -> tuple[str | None, str | None]:
 
 def parse_months(values: pd.Series) -> pd.Series:
     """First-of-month dates for month strings in any of the accepted formats (NaT if none)."""
+    import pandas as pd  # here: loading police.uk files imports this module, not pandas
+
     text = values.astype("string").str.strip().str.replace(r"T.*$", "", regex=True)
     out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     for fmt in _MONTH_FORMATS:
@@ -257,6 +262,8 @@ def parse_months(values: pd.Series) -> pd.Series:
 
 def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """(number, is_blank, had_percent_sign) for raw text with separators or a % sign."""
+    import pandas as pd  # here: loading police.uk files imports this module, not pandas
+
     text = values.astype("string").str.strip()
     blank = text.isna() | (text == "")
     had_pct = text.str.contains("%", regex=False).fillna(False)
@@ -276,6 +283,8 @@ def parse_published_999(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         (loaded rows with the ``CALLS_999_COLUMNS`` data columns and ``source_row``;
         rejected rows with ``force_id``, ``month``, ``source_row``, ``reason``, ``raw_row``).
     """
+    import pandas as pd  # here: loading police.uk files imports this module, not pandas
+
     n = len(raw)
     reason = pd.Series([None] * n, index=raw.index, dtype="object")
 

@@ -244,9 +244,24 @@ LINE_CODES: dict[str, str] = {
 #: The answer-time thresholds of the lines (method.md §2 and §6), in seconds.
 LINE_ANSWER_SECONDS: dict[str, float] = {"999": 10.0, "101": 180.0, "chat": 180.0}
 
-CALL_LOG_COLUMNS: tuple[Column, ...] = (
-    Column("force_id", "VARCHAR", "data.police.uk force id, given when the file is imported"),
-    Column("month", "DATE", "first day of the month of offered_at (UK clock)"),
+
+def event_columns(when: str, key: Column, *columns: Column) -> tuple[Column, ...]:
+    """The stored columns of an export read with :func:`event_select_sql`, in its order: the
+    force and the month of ``when``, the key, the source's own columns, the weekday and hour of
+    ``when``, then the lineage."""
+    return (
+        Column("force_id", "VARCHAR", "data.police.uk force id, given when the file is imported"),
+        Column("month", "DATE", f"first day of the month of {when} (UK clock)"),
+        key,
+        *columns,
+        Column("weekday", "SMALLINT", f"day of the week of {when}, 0 = Monday ... 6 = Sunday"),
+        Column("hour", "SMALLINT", f"hour of the day of {when}, 0-23, UK clock"),
+        *LINEAGE,
+    )
+
+
+CALL_LOG_COLUMNS: tuple[Column, ...] = event_columns(
+    "offered_at",
     Column("call_id", "VARCHAR", "the call's identifier as exported"),
     Column("line_raw", "VARCHAR", "line as exported"),
     Column("line_code", "VARCHAR", "999, 101, chat, or unknown for a value no vocabulary maps"),
@@ -265,9 +280,6 @@ CALL_LOG_COLUMNS: tuple[Column, ...] = (
         "seconds from offered to hanging up (NULL for answered calls)",
     ),
     Column("handling_seconds", "DOUBLE", "talk plus wrap-up seconds (NULL when not given)"),
-    Column("weekday", "SMALLINT", "day of the week of offered_at, 0 = Monday ... 6 = Sunday"),
-    Column("hour", "SMALLINT", "hour of the day of offered_at, 0-23, UK clock"),
-    *LINEAGE,
 )
 
 

@@ -59,15 +59,19 @@ TS021_COLUMNS: tuple[str, ...] = ("LAD_code", "LAD_name", "eth_code", "eth_label
 LOOKUP_COLUMNS: tuple[str, ...] = ("LAD22CD", "PFA22CD", "PFA22NM")
 """Lookup columns that are read; the others (LAD22NM, CSP22CD, CSP22NM, ObjectId) are ignored."""
 
+#: The population table: every column is required (no nulls).
 POPULATION_SCHEMA = pa.schema(
     [
-        pa.field("force_id", pa.string(), nullable=False),
-        pa.field("pfa_code", pa.string(), nullable=False),
-        pa.field("pfa_name", pa.string(), nullable=False),
-        pa.field("ethnic_group", pa.string(), nullable=False),
-        pa.field("population", pa.int64(), nullable=False),
-        pa.field("source", pa.string(), nullable=False),
-        pa.field("census_year", pa.int32(), nullable=False),
+        pa.field(name, type_, nullable=False)
+        for name, type_ in {
+            "force_id": pa.string(),
+            "pfa_code": pa.string(),
+            "pfa_name": pa.string(),
+            "ethnic_group": pa.string(),
+            "population": pa.int64(),
+            "source": pa.string(),
+            "census_year": pa.int32(),
+        }.items()
     ]
 )
 

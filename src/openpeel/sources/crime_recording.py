@@ -77,9 +77,6 @@ VIOLENCE_GROUPS: tuple[str, ...] = (
 SEXUAL_GROUPS: tuple[str, ...] = ("sexual_offences",)
 YES_NO: tuple[str, ...] = ("yes", "no")
 
-#: Marker written beside synthetic extracts; the loader labels the snapshot from it.
-MARKER_FILE = "SYNTHETIC.json"
-
 INCIDENTS = ExtractFile(
     "incidents.csv",
     "recording_incidents",

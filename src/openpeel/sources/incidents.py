@@ -14,12 +14,13 @@ from collections.abc import Sequence
 
 from openpeel.sources.calls_log import (
     InputField,
+    event_columns,
     event_select_sql,
     local_sql,
     timestamp_sql,
     vocabulary_sql,
 )
-from openpeel.sources.policeuk_tables import LINEAGE, Column
+from openpeel.sources.policeuk_tables import Column
 
 INCIDENT_FIELDS: tuple[InputField, ...] = (
     InputField(
@@ -77,9 +78,8 @@ PRIORITY_CODES: dict[str, str] = {
     ),
 }
 
-INCIDENT_COLUMNS: tuple[Column, ...] = (
-    Column("force_id", "VARCHAR", "data.police.uk force id, given when the file is imported"),
-    Column("month", "DATE", "first day of the month of created_at (UK clock)"),
+INCIDENT_COLUMNS: tuple[Column, ...] = event_columns(
+    "created_at",
     Column("incident_id", "VARCHAR", "the incident's identifier as exported"),
     Column("priority_raw", "VARCHAR", "priority as exported"),
     Column(
@@ -95,9 +95,6 @@ INCIDENT_COLUMNS: tuple[Column, ...] = (
         "DOUBLE",
         "seconds from created to arrived (NULL without an arrival)",
     ),
-    Column("weekday", "SMALLINT", "day of the week of created_at, 0 = Monday ... 6 = Sunday"),
-    Column("hour", "SMALLINT", "hour of the day of created_at, 0-23, UK clock"),
-    *LINEAGE,
 )
 
 

@@ -35,14 +35,17 @@ import csv
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 
 from openpeel.errors import SourceFormatError
 from openpeel.sources.calls_log import InputField, resolve_columns
 from openpeel.sources.personal_data import personal_data_reason
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Column kinds and the Arrow type each is loaded as.
 KIND_TYPES: dict[str, pa.DataType] = {
@@ -187,6 +190,8 @@ class ExtractRead:
 
     def reject_rows(self, mask: pd.Series, reason: str) -> None:
         """Move loaded rows where ``mask`` is True to the rejects (a check across files)."""
+        import pandas as pd  # here: loading police.uk files imports this module, not pandas
+
         mask = mask.reindex(self.data.index, fill_value=False).astype(bool)
         if not mask.any():
             return
@@ -220,6 +225,8 @@ class ExtractRead:
 
 
 def _text(value: object) -> str:
+    import pandas as pd  # here: loading police.uk files imports this module, not pandas
+
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
         return ""
     if isinstance(value, pd.Timestamp):
@@ -293,6 +300,8 @@ def read_extract_file(
     Raises:
         SourceFormatError: the file cannot be read as declared (one-line message).
     """
+    import pandas as pd  # here: loading police.uk files imports this module, not pandas
+
     path = Path(path)
     header, records = read_header(path, spec, columns)
     width = len(header)
@@ -388,6 +397,8 @@ def read_extract_folder(
 
 def _check_column(column: ExtractColumn, values: pd.Series) -> tuple[pd.Series, dict[int, str]]:
     """Typed values (None/NaT/NaN where empty or invalid) and a problem per bad row."""
+    import pandas as pd  # here: loading police.uk files imports this module, not pandas
+
     problems: dict[int, str] = {}
     empty = values.eq("") | values.isna()
     if column.required:

@@ -37,9 +37,6 @@ EVENT_TYPES: tuple[str, ...] = (
 )
 DEVICE_OUTCOMES: tuple[str, ...] = ("no_concern", "concern", "not_examined")
 
-#: Marker written beside synthetic extracts; the loader labels the snapshot from it.
-MARKER_FILE = "SYNTHETIC.json"
-
 
 def _offender_id(
     definition: str = "pseudonymous offender id (as in offenders.csv)",

@@ -21,6 +21,7 @@ Both readers return tidy pandas frames keyed by ``force_id`` (data.police.uk ids
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -94,6 +95,42 @@ def _number(value: object) -> float | None:
         return None
 
 
+#: The columns both readers return, in order.
+OFFICIAL_COLUMNS = (
+    "financial_year",
+    "area_name",
+    "force_id",
+    "ethnic_group",
+    "searches",
+    "population",
+    "rate_per_1000",
+    "source",
+)
+
+
+def _read_table(path: Path | str, needed: Iterable[str], what: str) -> pd.DataFrame:
+    """The CSV as text with its column names stripped, refused when a ``needed`` column is
+    missing (``what``: the file the reader expects, in words)."""
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    raw.columns = [c.strip() for c in raw.columns]
+    missing = [c for c in needed if c not in raw.columns]
+    if missing:
+        raise OfficialFileError(
+            f"{Path(path).name}: not the {what} (missing columns: {', '.join(missing)})"
+        )
+    return raw
+
+
+def _tidy(df: pd.DataFrame, area_column: str, source: str) -> pd.DataFrame:
+    """The rows in ``OFFICIAL_COLUMNS``: the area as published (``area_column``) and its force,
+    the financial year trimmed, and the ``source``."""
+    df["area_name"] = df[area_column].str.strip()
+    df["force_id"] = df["area_name"].map(force_id_for_area_name)
+    df["financial_year"] = df["financial_year"].str.strip()
+    df["source"] = source
+    return df[list(OFFICIAL_COLUMNS)].reset_index(drop=True)
+
+
 def read_ethnicity_facts_figures(path: Path | str) -> pd.DataFrame:
     """Read the Ethnicity Facts and Figures stop-and-search file (5+1 groups and totals).
 
@@ -106,36 +143,14 @@ def read_ethnicity_facts_figures(path: Path | str) -> pd.DataFrame:
     Raises:
         OfficialFileError: when the file lacks the expected columns.
     """
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    raw.columns = [c.strip() for c in raw.columns]
-    missing = [c for c in _EFF_COLUMNS if c not in raw.columns]
-    if missing:
-        raise OfficialFileError(
-            f"{Path(path).name}: not the Ethnicity Facts and Figures stop-and-search file "
-            f"(missing columns: {', '.join(missing)})"
-        )
+    raw = _read_table(path, _EFF_COLUMNS, "Ethnicity Facts and Figures stop-and-search file")
     df = raw.rename(columns=_EFF_COLUMNS)[list(_EFF_COLUMNS.values())]
     df = df[df["ethnicity_type"].str.strip().isin(["ONS 2001 5+1", "All"])].copy()
     df["ethnic_group"] = df["ethnicity"].str.strip().map(_EFF_GROUPS)
     df = df[df["ethnic_group"].notna()]
-    df["area_name"] = df["geography"].str.strip()
-    df["force_id"] = df["area_name"].map(force_id_for_area_name)
     for col in ("searches", "population", "rate_per_1000"):
         df[col] = pd.to_numeric(df[col].map(_number), errors="coerce")
-    df["financial_year"] = df["financial_year"].str.strip()
-    df["source"] = EFF_SOURCE
-    return df[
-        [
-            "financial_year",
-            "area_name",
-            "force_id",
-            "ethnic_group",
-            "searches",
-            "population",
-            "rate_per_1000",
-            "source",
-        ]
-    ].reset_index(drop=True)
+    return _tidy(df, "geography", EFF_SOURCE)
 
 
 def read_home_office_by_force(path: Path | str) -> pd.DataFrame:
@@ -146,15 +161,8 @@ def read_home_office_by_force(path: Path | str) -> pd.DataFrame:
         ``financial_year``, ``area_name``, ``force_id``, ``ethnic_group``, ``searches``,
         ``population`` (None: the file has none), ``rate_per_1000`` (None) and ``source``.
     """
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    raw.columns = [c.strip() for c in raw.columns]
     needed = ["financial_year", "police_force_area", *BROAD_GROUPS, "not_stated"]
-    missing = [c for c in needed if c not in raw.columns]
-    if missing:
-        raise OfficialFileError(
-            f"{Path(path).name}: not the Home Office stop-and-search table by force "
-            f"(missing columns: {', '.join(missing)})"
-        )
+    raw = _read_table(path, needed, "Home Office stop-and-search table by force")
     raw = raw.rename(columns={"total_person_searches": "total"})
     groups = [*BROAD_GROUPS, "not_stated", *(["total"] if "total" in raw.columns else [])]
     long = raw.melt(
@@ -164,24 +172,9 @@ def read_home_office_by_force(path: Path | str) -> pd.DataFrame:
         value_name="searches",
     )
     long["searches"] = pd.to_numeric(long["searches"].map(_number), errors="coerce")
-    long["area_name"] = long["police_force_area"].str.strip()
-    long["force_id"] = long["area_name"].map(force_id_for_area_name)
-    long["financial_year"] = long["financial_year"].str.strip()
     long["population"] = float("nan")
     long["rate_per_1000"] = float("nan")
-    long["source"] = HO_SOURCE
-    return long[
-        [
-            "financial_year",
-            "area_name",
-            "force_id",
-            "ethnic_group",
-            "searches",
-            "population",
-            "rate_per_1000",
-            "source",
-        ]
-    ].reset_index(drop=True)
+    return _tidy(long, "police_force_area", HO_SOURCE)
 
 
 def read_official(path: Path | str) -> pd.DataFrame:

@@ -33,6 +33,19 @@ MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 #: Longest reason given for a refused file or a rejected row.
 MAX_REASON = 300
 
+#: The first headers of the street and outcomes files alike: the crime and where it is.
+_CRIME_HEADERS = (
+    "Crime ID",
+    "Month",
+    "Reported by",
+    "Falls within",
+    "Longitude",
+    "Latitude",
+    "Location",
+    "LSOA code",
+    "LSOA name",
+)
+
 #: Published headers, by schema. The schema decides how a file is read.
 HEADERS: dict[str, tuple[str, ...]] = {
     "stop_search": (
@@ -52,20 +65,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "Outcome linked to object of search",
         "Removal of more than just outer clothing",
     ),
-    "street": (
-        "Crime ID",
-        "Month",
-        "Reported by",
-        "Falls within",
-        "Longitude",
-        "Latitude",
-        "Location",
-        "LSOA code",
-        "LSOA name",
-        "Crime type",
-        "Last outcome category",
-        "Context",
-    ),
+    "street": (*_CRIME_HEADERS, "Crime type", "Last outcome category", "Context"),
     # Street files of 2010-12..2011-?? had eight columns and OS grid references (method.md §1).
     "street_legacy": (
         "Month",
@@ -77,18 +77,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "Crime type",
         "Context",
     ),
-    "outcomes": (
-        "Crime ID",
-        "Month",
-        "Reported by",
-        "Falls within",
-        "Longitude",
-        "Latitude",
-        "Location",
-        "LSOA code",
-        "LSOA name",
-        "Outcome type",
-    ),
+    "outcomes": (*_CRIME_HEADERS, "Outcome type"),
 }
 
 SCHEMA_KIND = {
@@ -625,14 +614,35 @@ def _select_stop_search() -> tuple[str, str]:
     return columns, reason
 
 
-def _location_columns() -> str:
-    return """
-        TRY_CAST(r.longitude AS DOUBLE) AS longitude,
-        TRY_CAST(r.latitude AS DOUBLE) AS latitude,
+#: The published location and whether there is one ('No Location' rows have none).
+_LOCATION = """
         r.location AS location,
-        coalesce(lower(r.location) <> 'no location', false) AS has_location,
+        coalesce(lower(r.location) <> 'no location', false) AS has_location,"""
+
+
+def _location_columns() -> str:
+    return f"""
+        TRY_CAST(r.longitude AS DOUBLE) AS longitude,
+        TRY_CAST(r.latitude AS DOUBLE) AS latitude,{_LOCATION}
         r.lsoa_code AS lsoa_code,
         r.lsoa_name AS lsoa_name"""
+
+
+def _crime_type_columns() -> str:
+    return f"""
+        r.crime_type AS crime_type_raw,
+        {coded("crime_type", "crime_type")} AS crime_type_code,
+        r.crime_type = 'Anti-social behaviour' AS is_anti_social_behaviour,"""
+
+
+def _street_reason(x: str, y: str) -> str:
+    """Why a street row cannot be loaded; ``x`` and ``y`` are its coordinate columns."""
+    return f"""CASE
+        {_month_checks()}
+        WHEN r.crime_type IS NULL THEN 'Crime type is blank'
+        {_bad_number(x, x.title())}
+        {_bad_number(y, y.title())}
+    END"""
 
 
 def _select_street() -> tuple[str, str]:
@@ -642,21 +652,12 @@ def _select_street() -> tuple[str, str]:
         r.falls_within AS falls_within,
         {_location_columns()},
         CAST(NULL AS DOUBLE) AS easting,
-        CAST(NULL AS DOUBLE) AS northing,
-        r.crime_type AS crime_type_raw,
-        {coded("crime_type", "crime_type")} AS crime_type_code,
-        r.crime_type = 'Anti-social behaviour' AS is_anti_social_behaviour,
+        CAST(NULL AS DOUBLE) AS northing,{_crime_type_columns()}
         r.last_outcome_category AS last_outcome_category_raw,
         {coded("last_outcome_category", "crime_outcome")} AS last_outcome_code,
         {coded("last_outcome_category", "crime_outcome", "group")} AS last_outcome_group,
         r.context AS context"""
-    reason = f"""CASE
-        {_month_checks()}
-        WHEN r.crime_type IS NULL THEN 'Crime type is blank'
-        {_bad_number("longitude", "Longitude")}
-        {_bad_number("latitude", "Latitude")}
-    END"""
-    return columns, reason
+    return columns, _street_reason("longitude", "latitude")
 
 
 def _select_street_legacy() -> tuple[str, str]:
@@ -667,25 +668,14 @@ def _select_street_legacy() -> tuple[str, str]:
         CAST(NULL AS DOUBLE) AS longitude,
         CAST(NULL AS DOUBLE) AS latitude,
         TRY_CAST(r.easting AS DOUBLE) AS easting,
-        TRY_CAST(r.northing AS DOUBLE) AS northing,
-        r.location AS location,
-        coalesce(lower(r.location) <> 'no location', false) AS has_location,
+        TRY_CAST(r.northing AS DOUBLE) AS northing,{_LOCATION}
         CAST(NULL AS VARCHAR) AS lsoa_code,
-        CAST(NULL AS VARCHAR) AS lsoa_name,
-        r.crime_type AS crime_type_raw,
-        {coded("crime_type", "crime_type")} AS crime_type_code,
-        r.crime_type = 'Anti-social behaviour' AS is_anti_social_behaviour,
+        CAST(NULL AS VARCHAR) AS lsoa_name,{_crime_type_columns()}
         CAST(NULL AS VARCHAR) AS last_outcome_category_raw,
         CAST(NULL AS VARCHAR) AS last_outcome_code,
         CAST(NULL AS VARCHAR) AS last_outcome_group,
         r.context AS context"""
-    reason = f"""CASE
-        {_month_checks()}
-        WHEN r.crime_type IS NULL THEN 'Crime type is blank'
-        {_bad_number("easting", "Easting")}
-        {_bad_number("northing", "Northing")}
-    END"""
-    return columns, reason
+    return columns, _street_reason("easting", "northing")
 
 
 def _select_outcomes() -> tuple[str, str]:

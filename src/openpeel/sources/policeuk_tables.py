@@ -72,18 +72,26 @@ STOP_SEARCHES = (
     ),
 )
 
-CRIMES = (
-    Column("crime_id", "VARCHAR", "64-hex persistent id; NULL for anti-social behaviour"),
+#: Who published a crime's row and where it is: the street and the outcomes files alike.
+_REPORTED = (
     Column("reported_by", "VARCHAR", "force that provided the data"),
     Column("falls_within", "VARCHAR", "force area the crime falls within"),
     Column("longitude", "DOUBLE", "anonymised location, WGS84"),
     Column("latitude", "DOUBLE", "anonymised location, WGS84"),
-    Column("easting", "DOUBLE", "OS grid easting (legacy 2011 files only)"),
-    Column("northing", "DOUBLE", "OS grid northing (legacy 2011 files only)"),
+)
+_PLACE = (
     Column("location", "VARCHAR", "anonymised street ('On or near ...') or 'No Location'"),
     Column("has_location", "BOOLEAN", "false for 'No Location' rows"),
     Column("lsoa_code", "VARCHAR", "lower layer super output area code"),
     Column("lsoa_name", "VARCHAR", "lower layer super output area name"),
+)
+
+CRIMES = (
+    Column("crime_id", "VARCHAR", "64-hex persistent id; NULL for anti-social behaviour"),
+    *_REPORTED,
+    Column("easting", "DOUBLE", "OS grid easting (legacy 2011 files only)"),
+    Column("northing", "DOUBLE", "OS grid northing (legacy 2011 files only)"),
+    *_PLACE,
     Column("crime_type_raw", "VARCHAR", "Crime type as published"),
     Column("crime_type_code", "VARCHAR", "e.g. burglary, anti_social_behaviour"),
     Column("is_anti_social_behaviour", "BOOLEAN", "anti-social behaviour is not a crime"),
@@ -95,14 +103,8 @@ CRIMES = (
 
 OUTCOMES = (
     Column("crime_id", "VARCHAR", "64-hex persistent id of the crime"),
-    Column("reported_by", "VARCHAR", "force that provided the data"),
-    Column("falls_within", "VARCHAR", "force area the crime falls within"),
-    Column("longitude", "DOUBLE", "anonymised location, WGS84"),
-    Column("latitude", "DOUBLE", "anonymised location, WGS84"),
-    Column("location", "VARCHAR", "anonymised street or 'No Location'"),
-    Column("has_location", "BOOLEAN", "false for 'No Location' rows"),
-    Column("lsoa_code", "VARCHAR", "lower layer super output area code"),
-    Column("lsoa_name", "VARCHAR", "lower layer super output area name"),
+    *_REPORTED,
+    *_PLACE,
     Column("outcome_type_raw", "VARCHAR", "Outcome type as published"),
     Column("outcome_code", "VARCHAR", "canonical outcome code"),
     Column("outcome_group", "VARCHAR", "Home Office outcome group"),

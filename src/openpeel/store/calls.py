@@ -20,7 +20,6 @@ wins.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -33,7 +32,7 @@ import pyarrow.parquet as pq
 
 from openpeel.config import Where, workspace_for
 from openpeel.errors import SourceFormatError, UserInputError
-from openpeel.provenance import SnapshotLabelled
+from openpeel.provenance import SnapshotLabelled, marker_snapshot, read_marker
 from openpeel.reference.forces import force as lookup_force
 from openpeel.sources.calls_999 import CALLS_999_COLUMNS, CALLS_999_FIELDS, parse_published_999
 from openpeel.sources.calls_log import (
@@ -56,10 +55,9 @@ from openpeel.store.lake import (
     Lake,
     LoggedFile,
     LoggedUnknown,
+    cast_sql,
     new_load_id,
 )
-
-MARKER_FILE = "SYNTHETIC.json"
 
 #: Columns of the ``calls_rejects`` view: the call-handling rows of the lake's one rejects table
 #: (their month and load id left out).
@@ -186,14 +184,8 @@ def _fetch(con: duckdb.DuckDBPyConnection, sql: str) -> pa.Table:
 
 
 def _synthetic_label(path: Path) -> str | None:
-    marker = path.parent / MARKER_FILE
-    if not marker.is_file():
-        return None
-    try:
-        data = json.loads(marker.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return "synthetic-unknown"
-    return str(data.get("snapshot") or "synthetic-unknown")
+    marker = read_marker(path.parent)
+    return None if marker is None else marker_snapshot(marker)
 
 
 def _read_raw(
@@ -256,8 +248,7 @@ def _read_raw(
 
 
 def _cast_select(columns: tuple[Column, ...], source: str) -> str:
-    cols = ", ".join(f"CAST({c.name} AS {c.type}) AS {c.name}" for c in columns)
-    return f"SELECT {cols} FROM {source}"
+    return f"SELECT {cast_sql(columns)} FROM {source}"
 
 
 def read_export(

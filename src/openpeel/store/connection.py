@@ -8,6 +8,7 @@ interrupted ingest never reach a query.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +18,20 @@ import pyarrow as pa
 from openpeel.config import Where, workspace_for
 from openpeel.errors import UserInputError
 from openpeel.sources.policeuk_tables import Column
-from openpeel.sql import sql_list
 from openpeel.sql import sql_text as _quote
 from openpeel.store.calls import KINDS
 from openpeel.store.calls import LOAD_LOG_SCHEMA as CALLS_LOAD_LOG
 from openpeel.store.calls import REJECT_COLUMNS as CALLS_REJECT_COLUMNS
-from openpeel.store.lake import ARROW_TYPES, LOAD_LOG_SCHEMA, REJECT_COLUMNS, Lake, Partition
+from openpeel.store.lake import (
+    LOAD_LOG_SCHEMA,
+    REJECT_COLUMNS,
+    Lake,
+    Partition,
+    cast_sql,
+    parquet_sql,
+    sql_type,
+    table_rows_sql,
+)
 from openpeel.store.migrate import migrate_if_idle
 from openpeel.store.offenders import offender_view_sql
 from openpeel.store.official import current_paths
@@ -53,21 +62,23 @@ def _empty_select(columns: tuple[Column, ...]) -> str:
 
 def _typed_empty(schema: pa.Schema) -> str:
     """A SELECT of no rows with every column of an Arrow schema, typed."""
-    names = {v: k for k, v in ARROW_TYPES.items()} | {pa.timestamp("us", tz="UTC"): "TIMESTAMPTZ"}
-    cols = ", ".join(f"CAST(NULL AS {names[f.type]}) AS {f.name}" for f in schema)
+    cols = ", ".join(f"CAST(NULL AS {sql_type(f.type)}) AS {f.name}" for f in schema)
     return f"SELECT {cols} WHERE false"
 
 
-def _parquet_select(paths: list[Path], columns: tuple[Column, ...], hive: dict[str, str]) -> str:
-    files = sql_list(str(p) for p in paths)
-    cols = ", ".join(f"CAST({c.name} AS {c.type}) AS {c.name}" for c in columns)
-    if not hive:  # a table held in one partition: no partition columns in its path
-        return f"SELECT {cols} FROM read_parquet({files}, union_by_name = true)"
-    types = "{" + ", ".join(f"{_quote(k)}: {_quote(v)}" for k, v in hive.items()) + "}"
-    return (
-        f"SELECT {cols} FROM read_parquet({files}, hive_partitioning = true, "
-        f"hive_types = {types}, union_by_name = true)"
-    )
+def _hive(keys: Iterable[str]) -> tuple[str, ...]:
+    """``read_parquet`` options: the columns a hive-style path names, typed."""
+    types = "{" + ", ".join(f"{_quote(k)}: {_quote(HIVE_TYPES[k])}" for k in keys) + "}"
+    return ("hive_partitioning = true", f"hive_types = {types}")
+
+
+def _parquet_select(
+    paths: list[Path], columns: tuple[Column, ...], partition_by: tuple[str, ...]
+) -> str:
+    cols = cast_sql(columns)
+    # A table held in one partition has no partition columns in its path.
+    options = _hive(partition_by) if partition_by else ()
+    return f"SELECT {cols} FROM {parquet_sql(paths, *options)}"
 
 
 def _in(names: list[str] | tuple[str, ...]) -> str:
@@ -91,12 +102,6 @@ def _rejects_select(lake: Lake, current: list[Partition]) -> str:
         ]
         if not files:
             continue
-        listing = "[" + ", ".join(_quote(str(f)) for f in files) + "]"
-        hive = (
-            "{"
-            + ", ".join(f"{_quote(k)}: {_quote(HIVE_TYPES[k])}" for k in ("table", *partition_by))
-            + "}"
-        )
         load_id = (
             r"regexp_extract(filename, 'part-(\d{8}T\d{6}-[0-9a-f]{8})', 1)"
             if partition_by
@@ -107,13 +112,11 @@ def _rejects_select(lake: Lake, current: list[Partition]) -> str:
             if c.name == "table_name"
             else f"CAST({load_id} AS VARCHAR) AS load_id"
             if c.name == "load_id"
-            else f"CAST({c.name} AS {c.type}) AS {c.name}"
+            else cast_sql([c])
             for c in REJECT_COLUMNS
         )
-        selects.append(
-            f"SELECT {cols} FROM read_parquet({listing}, hive_partitioning = true, "
-            f"hive_types = {hive}, union_by_name = true, filename = true)"
-        )
+        hive = _hive(("table", *partition_by))
+        selects.append(f"SELECT {cols} FROM {parquet_sql(files, *hive, 'filename = true')}")
     return " UNION ALL ".join(selects) if selects else _empty_select(REJECT_COLUMNS)
 
 
@@ -125,16 +128,14 @@ def view_sql(lake: Lake) -> dict[str, str]:
         if table.own_view:
             continue
         paths = [lake.path(p.data_path) for p in current if p.table_name == table.name]
-        hive = {k: HIVE_TYPES[k] for k in table.partition_by}
         sql[table.name] = (
-            _parquet_select(paths, table.columns, hive) if paths else _empty_select(table.columns)
+            _parquet_select(paths, table.columns, table.partition_by)
+            if paths
+            else _empty_select(table.columns)
         )
     sql["rejects"] = _rejects_select(lake, current)
-    calls = _in(CALLS_TABLES)
-    sql["calls_rejects"] = (
-        f"SELECT {', '.join(c.name for c in CALLS_REJECT_COLUMNS)} "
-        f"FROM ({sql['rejects']}) WHERE table_name IN {calls}"
-    )
+    calls_rejects = (c.name for c in CALLS_REJECT_COLUMNS)
+    sql["calls_rejects"] = table_rows_sql(sql["rejects"], calls_rejects, CALLS_TABLES)
     police = _in(force_month_tables())
     if lake.manifest_path.exists():
         sql["lake_partitions"] = (
@@ -143,30 +144,20 @@ def view_sql(lake: Lake) -> dict[str, str]:
         )
     logs = lake.log_paths("files")
     if logs:
-        files = sql_list(str(p) for p in logs)
         # Every column of the load log, even those no file has yet: a lake written before a
         # column was added (``as_at``) reads it as empty rather than failing.
         sql["load_log"] = (
-            f"SELECT * FROM read_parquet({files}, union_by_name = true) "
-            f"UNION ALL BY NAME {_typed_empty(LOAD_LOG_SCHEMA)}"
+            f"SELECT * FROM {parquet_sql(logs)} UNION ALL BY NAME {_typed_empty(LOAD_LOG_SCHEMA)}"
         )
         sql["ingest_log"] = (
             "SELECT load_id AS ingest_id, logged_at, source_file, kind, force_id, month, "
             "snapshot, status, reason, rows_read, rows_loaded, rows_rejected, unknown_values "
             f"FROM ({sql['load_log']}) WHERE table_name IS NULL OR table_name IN {police}"
         )
-        log_cols = ", ".join(
-            "logged_at AS loaded_at" if n == "loaded_at" else n for n in CALLS_LOAD_LOG.names
-        )
-        sql["calls_load_log"] = (
-            f"SELECT {log_cols} FROM ({sql['load_log']}) WHERE table_name IN {calls}"
-        )
+        sql["calls_load_log"] = table_rows_sql(sql["load_log"], CALLS_LOAD_LOG.names, CALLS_TABLES)
     unknown = lake.log_paths("unknown")
     if unknown:
-        files = sql_list(str(p) for p in unknown)
-        sql["unknown_values"] = (
-            f"SELECT load_id AS ingest_id, * FROM read_parquet({files}, union_by_name = true)"
-        )
+        sql["unknown_values"] = f"SELECT load_id AS ingest_id, * FROM {parquet_sql(unknown)}"
     population = lake.reference_path("population")
     if population:
         sql["population"] = f"SELECT * FROM read_parquet({_quote(str(population))})"
@@ -174,10 +165,8 @@ def view_sql(lake: Lake) -> dict[str, str]:
     # and period, one published cell a row (openpeel.store.official).
     official = current_paths(lake.data_dir)
     if official:
-        files = sql_list(str(p) for p in official)
-        sql["official_figures"] = (
-            f"SELECT * FROM read_parquet({files}, union_by_name = true, hive_partitioning = false)"
-        )
+        files = parquet_sql(official, "hive_partitioning = false")
+        sql["official_figures"] = f"SELECT * FROM {files}"
     # Offender management: offenders, offender_assessments, ... offender_rejects, offender_loads.
     sql.update(offender_view_sql(sql))
     # Protecting vulnerable people: vulnerability_cases, ..._investigations, ..._capacity, ...

@@ -23,12 +23,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from openpeel.config import Where, workspace_for
-from openpeel.provenance import is_synthetic_label
+from openpeel.provenance import is_synthetic_label, marker_snapshot, read_marker
 from openpeel.reference.forces import force as lookup_force
 from openpeel.sources.crime_recording import (
     EXTRACT_FILES,
     INCIDENTS,
-    MARKER_FILE,
     RECORDED_CRIMES,
 )
 from openpeel.sources.internal_extract import (
@@ -41,7 +40,6 @@ from openpeel.store.commit import commit, load_lock
 from openpeel.store.force_extract import (
     ExtractLoadSummary,
     logged_files,
-    read_marker,
     read_stored,
     stage_partition,
     stage_reads,
@@ -72,11 +70,9 @@ def read_extract(folder: Path | str) -> dict[str, ExtractRead]:
 
 
 def _snapshot_label(folder: Path, reads: dict[str, ExtractRead]) -> str:
-    data = read_marker(folder, MARKER_FILE)
-    if data is not None:
-        label = str(data.get("snapshot") or "")
-        # A synthetic extract is never labelled as real.
-        return label if is_synthetic_label(label) else f"synthetic-{label or 'unknown'}"
+    marker = read_marker(folder)
+    if marker is not None:
+        return marker_snapshot(marker)
     latest = pd.to_datetime(reads[INCIDENTS.table].data["opened_at"]).max()
     return f"crime-recording-{latest.date().isoformat() if pd.notna(latest) else 'empty'}"
 

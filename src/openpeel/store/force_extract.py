@@ -11,12 +11,10 @@ rows the extract does not mention are kept) and stages the merged whole with its
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 from datetime import date
-from pathlib import Path
 from typing import Any, cast
 
 import pyarrow as pa
@@ -54,19 +52,6 @@ class ExtractLoadSummary(SnapshotLabelled):
         out = {k: v.isoformat() if isinstance(v, date) else v for k, v in fields.items()}
         out["synthetic_data"] = self.is_synthetic
         return out
-
-
-def read_marker(folder: Path, name: str = "SYNTHETIC.json") -> dict[str, Any] | None:
-    """The synthetic generator's marker in an extract folder: its content ({} when unreadable),
-    or None when there is none (a real extract)."""
-    marker = folder / name
-    if not marker.is_file():
-        return None
-    try:
-        data = json.loads(marker.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def stored_schema(table: str) -> pa.Schema:

@@ -217,7 +217,7 @@ def _stage_batch(
             return _read_batch(con, batch, work, conf.ingest_max_rejects, careful)
         finally:
             con.close()
-    except _UNREADABLE as err:
+    except (*_UNREADABLE, _Interleaved) as err:
         if len(batch) > 1:
             out = StagedBatch()
             for i, f in enumerate(batch):
@@ -235,6 +235,10 @@ _UNREADABLE = (
     duckdb.OutOfMemoryException,
     duckdb.IOException,
 )
+
+
+class _Interleaved(Exception):
+    """The scan of a batch handed over one file's rows apart (each file is then read alone)."""
 
 
 def _connect(work: Path, conf: Settings, threads: int | None = None) -> duckdb.DuckDBPyConnection:
@@ -460,7 +464,7 @@ def _write_files(
             for path, chunk in _runs(batch):
                 done = out[path]
                 if path != previous and done.parsed:
-                    raise RuntimeError(f"the rows of {path} did not come together")
+                    raise _Interleaved(f"the rows of {path} did not come together")
                 previous = path
                 if done.offset is None:
                     done.offset = int(chunk.column("record_number")[0].as_py()) - 1

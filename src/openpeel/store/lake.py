@@ -36,7 +36,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from openpeel.errors import OpenpeelError
-from openpeel.sources.policeuk_tables import table_columns
+from openpeel.sources.policeuk_tables import Column, table_columns
+from openpeel.sql import sql_list, sql_text
 
 MANIFEST_SCHEMA = pa.schema(
     [
@@ -71,6 +72,15 @@ ARROW_TYPES = {
     "SMALLINT": pa.int16(),
     "INTEGER": pa.int32(),
 }
+
+
+def sql_type(arrow: pa.DataType) -> str:
+    """The lake's SQL type of an Arrow type (a timestamp of any unit is ``TIMESTAMP``, or
+    ``TIMESTAMPTZ`` with a time zone)."""
+    if pa.types.is_timestamp(arrow):
+        return "TIMESTAMPTZ" if arrow.tz else "TIMESTAMP"
+    return next(name for name, t in ARROW_TYPES.items() if t == arrow)
+
 
 #: The one rejects table: every row of every table that could not be loaded, with its file,
 #: record number, reason and load.
@@ -111,6 +121,25 @@ UNKNOWN_LOG_SCHEMA = pa.schema(
         ("rows", pa.int64()),
     ]
 )
+
+
+def cast_sql(columns: Iterable[Column]) -> str:
+    """SQL select items: each column cast to its declared type, under its own name."""
+    return ", ".join(f"CAST({c.name} AS {c.type}) AS {c.name}" for c in columns)
+
+
+def table_rows_sql(select: str, columns: Iterable[str], tables: Iterable[str]) -> str:
+    """SQL: one family's rows of the one rejects table or the one load log (``select``), some
+    of its columns (``loaded_at`` is the log's ``logged_at``)."""
+    cols = ", ".join("logged_at AS loaded_at" if c == "loaded_at" else c for c in columns)
+    listed = "(" + ", ".join(sql_text(t) for t in tables) + ")"
+    return f"SELECT {cols} FROM ({select}) WHERE table_name IN {listed}"
+
+
+def parquet_sql(paths: Iterable[Path | str], *options: str) -> str:
+    """SQL: ``read_parquet`` over some files, their columns matched by name."""
+    listing = sql_list(str(p) for p in paths)
+    return f"read_parquet({', '.join((listing, 'union_by_name = true', *options))})"
 
 
 @dataclass(frozen=True)

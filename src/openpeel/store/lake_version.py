@@ -1,10 +1,10 @@
 """The lake's version: one short text that changes whenever a load commits anything.
 
-Every load ends by an atomic rename of its commit point: the manifest (police.uk and the other
-registered tables), the official statistics' manifest, a reference table (population), or the
-``CURRENT`` file of a force-internal extract (offender management, vulnerability) and the
-vulnerability area files. A rename gives the file a new inode and modification time, so a
-digest of those (with sizes) names the state a reader sees. Results computed from the lake are
+Every load ends by an atomic rename of its commit point: the lake's one manifest (every table
+the one commit path writes: police.uk, official statistics, calls, offender management,
+vulnerability, audits), a reference table (population), or a vulnerability area file. A rename
+gives the file a new inode and modification time, so a digest of those (with sizes) names the
+state a reader sees. Results computed from the lake are
 kept under this version and never served once it changed.
 """
 
@@ -14,11 +14,9 @@ import hashlib
 import os
 from pathlib import Path
 
-#: Commit points under the lake folder: files, then folders whose files (one level down, or
-#: two for the extracts' per-table folders) are commit points too.
-COMMIT_FILES = ("_manifest.parquet", "official/_manifest.parquet")
+#: Commit points under the lake folder: files, then folders whose files are commit points too.
+COMMIT_FILES = ("_manifest.parquet",)
 COMMIT_FOLDERS = ("reference", "vulnerability/area")
-CURRENT_FOLDERS = ("offenders", "vulnerability")
 
 
 def lake_version(data_dir: Path | str) -> str:
@@ -29,9 +27,6 @@ def lake_version(data_dir: Path | str) -> str:
     points: list[Path] = [lake / name for name in COMMIT_FILES]
     for name in COMMIT_FOLDERS:
         points.extend(_files(lake / name))
-    for name in CURRENT_FOLDERS:
-        for sub in _folders(lake / name):
-            points.append(sub / "CURRENT")
     digest = hashlib.sha256()
     for path in points:
         try:
@@ -46,12 +41,5 @@ def lake_version(data_dir: Path | str) -> str:
 def _files(folder: Path) -> list[Path]:
     try:
         return sorted(p for p in folder.iterdir() if p.is_file())
-    except OSError:
-        return []
-
-
-def _folders(folder: Path) -> list[Path]:
-    try:
-        return sorted(p for p in folder.iterdir() if p.is_dir())
     except OSError:
         return []

@@ -26,7 +26,7 @@ import pyarrow as pa
 
 from openpeel.config import Where, workspace_for
 from openpeel.errors import SourceFormatError
-from openpeel.provenance import is_synthetic_label
+from openpeel.provenance import is_synthetic_label, marker_snapshot, read_marker
 from openpeel.reference.forces import force as lookup_force
 from openpeel.sources.internal_extract import (
     ExtractCounts,
@@ -36,7 +36,6 @@ from openpeel.sources.internal_extract import (
 )
 from openpeel.sources.offenders import (
     EXTRACT_FILES,
-    MARKER_FILE,
     OFFENDERS,
     REFERS_TO_OFFENDERS,
 )
@@ -44,12 +43,11 @@ from openpeel.store.commit import commit, load_lock
 from openpeel.store.force_extract import (
     ExtractLoadSummary,
     logged_files,
-    read_marker,
     read_stored,
     read_stored_rejects,
     stage_reads,
 )
-from openpeel.store.lake import Lake, new_load_id
+from openpeel.store.lake import Lake, new_load_id, table_rows_sql
 from openpeel.store.migrate import migrate_if_idle
 
 #: The offender tables, in load order.
@@ -107,8 +105,7 @@ class OffenderLoadReport(ExtractLoadSummary):
 def _snapshot_label(marker: dict[str, Any] | None, as_at: date) -> str:
     if marker is None:
         return f"offenders-{as_at.isoformat()}"
-    label = str(marker.get("snapshot") or "")
-    return label if is_synthetic_label(label) else "synthetic-unknown"
+    return marker_snapshot(marker)
 
 
 def read_extract(folder: Path | str) -> tuple[dict[str, ExtractRead], list[str]]:
@@ -159,7 +156,7 @@ def load_offender_extract(
     lookup_force(force_id)  # UnknownIdError (a UserInputError) names the nearest ids
     folder = Path(folder)
     reads, absent = read_extract(folder)
-    marker = read_marker(folder, MARKER_FILE)
+    marker = read_marker(folder)
     if as_at is None and marker and marker.get("as_at"):
         as_at = date.fromisoformat(str(marker["as_at"]))
     as_at = as_at or _extract_as_at(reads)
@@ -192,16 +189,9 @@ def offender_view_sql(sql: dict[str, str]) -> dict[str, str]:
     """The SELECTs behind ``offender_rejects`` and ``offender_loads``, over the one rejects
     table and the one load log (given in ``sql``, as ``store.connection.view_sql`` builds
     them; empty until something is loaded)."""
-    tables = "(" + ", ".join(f"'{t}'" for t in OFFENDER_TABLES) + ")"
-    out = {
-        "offender_rejects": f"SELECT {', '.join(REJECT_COLUMNS)} FROM ({sql['rejects']}) "
-        f"WHERE table_name IN {tables}"
-    }
+    out = {"offender_rejects": table_rows_sql(sql["rejects"], REJECT_COLUMNS, OFFENDER_TABLES)}
     if "load_log" in sql:
-        cols = ", ".join("logged_at AS loaded_at" if c == "loaded_at" else c for c in LOAD_COLUMNS)
-        out["offender_loads"] = (
-            f"SELECT {cols} FROM ({sql['load_log']}) WHERE table_name IN {tables}"
-        )
+        out["offender_loads"] = table_rows_sql(sql["load_log"], LOAD_COLUMNS, OFFENDER_TABLES)
     else:
         types = {"loaded_at": "TIMESTAMPTZ", "as_at": "DATE"}
         types |= {c: "BIGINT" for c in LOAD_COLUMNS if c.startswith("rows_")}

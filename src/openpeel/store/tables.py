@@ -24,11 +24,12 @@ from openpeel.sources.calls_log import CALL_LOG_COLUMNS
 from openpeel.sources.crime_recording import INCIDENTS as RECORDING_INCIDENTS
 from openpeel.sources.crime_recording import RECORDED_CRIMES
 from openpeel.sources.incidents import INCIDENT_COLUMNS
-from openpeel.sources.internal_extract import ExtractFile
+from openpeel.sources.internal_extract import KIND_TYPES, ExtractFile
 from openpeel.sources.offenders import EXTRACT_FILES as OFFENDER_FILES
 from openpeel.sources.policeuk_tables import TABLES, Column, table_columns
 from openpeel.sources.publications.reader import TIDY_SCHEMA
 from openpeel.sources.vulnerability_extract import TABLES as VULNERABILITY_TABLES
+from openpeel.store.lake import sql_type
 
 #: Columns a table may be partitioned by (the manifest's, or given with a staged part).
 PARTITION_KEYS = ("force_id", "month", "vintage", "publication", "period")
@@ -87,18 +88,8 @@ class LakeTable:
 
 FORCE_MONTH = ("force_id", "month")
 
-#: SQL types of the kinds of a force-internal extract's columns.
-EXTRACT_SQL_TYPES = {
-    "pseudonym": "VARCHAR",
-    "code": "VARCHAR",
-    "date": "DATE",
-    "timestamp": "TIMESTAMP",
-    "number": "DOUBLE",
-    "integer": "BIGINT",
-    "flag": "BOOLEAN",
-    "month": "TIMESTAMP",
-    "text": "VARCHAR",
-}
+#: SQL types of the kinds of a force-internal extract's columns (those of their Arrow types).
+EXTRACT_SQL_TYPES = {kind: sql_type(arrow) for kind, arrow in KIND_TYPES.items()}
 
 
 def force_extract_columns(declared: Iterable[Column]) -> tuple[Column, ...]:

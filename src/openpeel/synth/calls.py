@@ -23,7 +23,6 @@ Files written to ``out_dir`` (the store reads ``SYNTHETIC.json`` beside them as 
 from __future__ import annotations
 
 import heapq
-import json
 import zlib
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,12 +32,12 @@ import numpy as np
 import pandas as pd
 
 from openpeel.errors import UserInputError
+from openpeel.provenance import write_marker
 from openpeel.reference.forces import force as lookup_force
 from openpeel.reference.forces import forces as all_forces
 from openpeel.stats.erlang import required_agents
-from openpeel.synth.profiles import DEFAULT_PROFILE, FORCE_PROFILES
+from openpeel.synth.profiles import force_profile
 
-MARKER_FILE = "SYNTHETIC.json"
 TZ = "Europe/London"
 
 #: Calls a day at scale 1 for West Midlands (method.md §2: 732,440 999 calls in 2024/25);
@@ -215,7 +214,7 @@ def make_call_log(
     force_id: str, start: str, end: str, seed: int = 1, scale: float = 0.1
 ) -> pd.DataFrame:
     """All lines' calls for one force, ordered by the time offered, with call ids."""
-    size = FORCE_PROFILES.get(force_id, DEFAULT_PROFILE).size_thousands
+    size = force_profile(force_id).size_thousands
     hours = _hours(start, end)
     parts = [
         simulate_line(line, hours, size, scale, _rng(seed, force_id, "calls", line))
@@ -328,7 +327,7 @@ def published_999(
                 )  # fmt: skip
             continue
         rng = _rng(seed, fid, "published-999")
-        size = FORCE_PROFILES.get(fid, DEFAULT_PROFILE).size_thousands
+        size = force_profile(fid).size_thousands
         base_share = float(np.clip(rng.beta(6, 2), 0.05, 0.98))
         for m, surge in zip(months, surges, strict=True):
             ts = m.to_timestamp()
@@ -450,21 +449,18 @@ def write_calls_demo(
         frame.to_csv(path, index=False)
         summary.files[key] = path
         summary.rows[key] = len(frame)
-    (out / MARKER_FILE).write_text(
-        json.dumps(
-            {
-                "snapshot": snapshot,
-                "generator": "openpeel.synth.calls",
-                "force_id": force_id,
-                "start": start,
-                "end": end,
-                "seed": seed,
-                "scale": scale,
-                "note": "SYNTHETIC DATA: not a real force's figures",
-            },
-            indent=2,
-        ),
-        encoding="utf-8",
+    write_marker(
+        out,
+        {
+            "snapshot": snapshot,
+            "generator": "openpeel.synth.calls",
+            "force_id": force_id,
+            "start": start,
+            "end": end,
+            "seed": seed,
+            "scale": scale,
+            "note": "SYNTHETIC DATA: not a real force's figures",
+        },
     )
     return summary
 

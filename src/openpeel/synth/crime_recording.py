@@ -21,7 +21,6 @@ labels every row loaded from it, so its figures can never pass for a real force'
 from __future__ import annotations
 
 import csv
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -29,9 +28,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from openpeel.provenance import write_marker
 from openpeel.sources.crime_recording import (
     INCIDENTS,
-    MARKER_FILE,
     OFFENCE_GROUPS,
     RECORDED_CRIMES,
 )
@@ -272,20 +271,16 @@ def write_crime_recording_extract(
     incident_frame.to_csv(files[INCIDENTS.table], index=False, quoting=csv.QUOTE_MINIMAL)
     crimes.to_csv(files[RECORDED_CRIMES.table], index=False, quoting=csv.QUOTE_MINIMAL)
     truth.to_csv(out / TRUTH_FILE, index=False)
-    (out / MARKER_FILE).write_text(
-        json.dumps(
-            {
-                "snapshot": snapshot,
-                "synthetic": True,
-                "generator": "openpeel.synth.crime_recording",
-                "force_id": force_id,
-                "seed": seed,
-                "recording_rate_by_incident_type": RECORDING_RATE,
-                "note": "SYNTHETIC DATA: not a real force's incidents or crimes.",
-            },
-            indent=2,
-        ),
-        encoding="utf-8",
+    write_marker(
+        out,
+        {
+            "snapshot": snapshot,
+            "generator": "openpeel.synth.crime_recording",
+            "force_id": force_id,
+            "seed": seed,
+            "recording_rate_by_incident_type": RECORDING_RATE,
+            "note": "SYNTHETIC DATA: not a real force's incidents or crimes.",
+        },
     )
     return RecordingSynthSummary(
         out,

@@ -17,7 +17,6 @@ every row loaded from it, so its figures can never pass for a real force's.
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -27,7 +26,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from openpeel.sources.offenders import EXTRACT_FILES, MARKER_FILE, RISK_LEVELS
+from openpeel.provenance import write_marker
+from openpeel.sources.offenders import EXTRACT_FILES, RISK_LEVELS
 
 #: Share of offenders at each risk level (very high, high, medium, low).
 RISK_MIX: tuple[float, ...] = (0.03, 0.17, 0.35, 0.45)
@@ -469,19 +469,15 @@ def write_offender_extract(
                 writer.writerow([_cell(r.get(n)) for n in names])
         files[spec.table] = path
         counts[spec.table] = len(rows[spec.table])
-    (out / MARKER_FILE).write_text(
-        json.dumps(
-            {
-                "snapshot": snapshot,
-                "synthetic": True,
-                "force_id": force_id,
-                "as_at": as_at.isoformat(),
-                "seed": seed,
-                "note": "SYNTHETIC data made by openpeel: not a real force's offenders.",
-            },
-            indent=2,
-        ),
-        encoding="utf-8",
+    write_marker(
+        out,
+        {
+            "snapshot": snapshot,
+            "force_id": force_id,
+            "as_at": as_at.isoformat(),
+            "seed": seed,
+            "note": "SYNTHETIC data made by openpeel: not a real force's offenders.",
+        },
     )
     return OffenderSynthSummary(out, files, counts, snapshot, as_at, force_id)
 

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from openpeel.indicators.official_strength import ETHNIC_GROUPS
 from openpeel.reference.forces import forces
 from openpeel.synth.profiles import DEFAULT_PROFILE, FORCE_PROFILES
 
@@ -88,14 +89,6 @@ ETHNIC_COLUMNS: tuple[tuple[str, float, float], ...] = (
     ("Asian (or Asian British)", 0.10, 0.9),
     ("Mixed", 0.03, 1.3),
     ("Other", 0.03, 0.7),
-)
-D2_GROUPS = (
-    "White",
-    "Black or Black British",
-    "Asian or Asian British",
-    "Chinese or Other ethnic group",
-    "Mixed",
-    "Not stated",
 )
 
 
@@ -453,7 +446,7 @@ def _workforce(path: Path, listed: list[_Force], year: int, rng: np.random.Gener
         [],
         ["England and Wales", *[""] * 15, "Full-time equivalents"],
         ["Police force", "Male", *[""] * 6, "Female", *[""] * 6, "Total all officers"],
-        ["", *D2_GROUPS, "Total male", *D2_GROUPS, "Total female", ""],
+        ["", *ETHNIC_GROUPS, "Total male", *ETHNIC_GROUPS, "Total female", ""],
     ]
     s2: list[Row] = [
         [
@@ -563,6 +556,10 @@ def _value_for_money(
     def row(label: str, values: Sequence[float]) -> Row:
         return [label, *(round(float(v), 2) for v in values)]
 
+    def officer_draws(low: float, high: float) -> list[float]:
+        """Each force's officers times a draw between ``low`` and ``high`` (forces in order)."""
+        return [officers_now[f.force_id] * rng.uniform(low, high) for f in listed]
+
     adr: list[Row] = [["Home Office ADR data"], [], header, ["Population"]]
     adr.append(
         row(
@@ -574,11 +571,11 @@ def _value_for_money(
     adr.append(
         row(
             f"Joiners - Officers (FTE) [ADR 521 - Joiners year to 31 March {year}]",
-            [officers_now[f.force_id] * rng.uniform(0.06, 0.11) for f in listed],
+            officer_draws(0.06, 0.11),
         )
     )
     adr.append(["Leavers"])
-    leavers = [officers_now[f.force_id] * rng.uniform(0.05, 0.08) for f in listed]
+    leavers = officer_draws(0.05, 0.08)
     adr.append(
         row(f"Leavers - Officers (FTE) [ADR 531 - Leavers year to 31 March {year}]", leavers)
     )
@@ -589,22 +586,20 @@ def _value_for_money(
             [v * 0.85 for v in leavers],
         )
     )
-    adr.append(["Short-medium term sick"])
-    adr.append(
-        row(
+    for heading, label in (
+        (
+            "Short-medium term sick",
             "Short-medium term sick - Officers (FTE) [ADR 502 - Short and medium term (28 "
             f"calendar days or less) sick absence as of 31 March {year}]",
-            [officers_now[f.force_id] * rng.uniform(0.015, 0.03) for f in listed],
-        )
-    )
-    adr.append(["Long term sick"])
-    adr.append(
-        row(
+        ),
+        (
+            "Long term sick",
             "Long term sick - Officers (FTE) [ADR 551 - Long-term absence, certified sickness as "
             f"of 31 March {year}]",
-            [officers_now[f.force_id] * rng.uniform(0.015, 0.03) for f in listed],
-        )
-    )
+        ),
+    ):
+        adr.append([heading])
+        adr.append(row(label, officer_draws(0.015, 0.03)))
     adr.append(["Historic officers"])
     years = range(2010, year + 1)
     for label, per_officer, fall in (

@@ -19,13 +19,13 @@ def demo_population() -> Any:
 
     from openpeel.reference.forces import forces
     from openpeel.sources.census import BROAD_GROUPS, POPULATION_SCHEMA, TOTAL
-    from openpeel.synth.profiles import DEFAULT_PROFILE, FORCE_PROFILES
+    from openpeel.synth.profiles import force_profile
 
     out: dict[str, list[Any]] = {f.name: [] for f in POPULATION_SCHEMA}
     for info in forces().values():
         if not info.has_resident_population or not info.pfa_code:
             continue
-        size = FORCE_PROFILES.get(info.force_id, DEFAULT_PROFILE).size_thousands * 1000
+        size = force_profile(info.force_id).size_thousands * 1000
         people = {g: round(size * DEMO_POPULATION_SHARES[g]) for g in BROAD_GROUPS}
         people[TOTAL] = sum(people.values())
         for group, count in people.items():

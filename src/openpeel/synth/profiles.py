@@ -105,6 +105,12 @@ FORCE_PROFILES: dict[str, ForceProfile] = {
 
 DEFAULT_PROFILE = ForceProfile(1000, 52.50, -1.50, 0.20)
 
+
+def force_profile(force_id: str) -> ForceProfile:
+    """A force's profile (:data:`DEFAULT_PROFILE` for a force without its own)."""
+    return FORCE_PROFILES.get(force_id, DEFAULT_PROFILE)
+
+
 # Rows a month per thousand resident-equivalents, from the West Midlands calibration.
 STREET_ROWS_PER_THOUSAND = 25_000 / 2920
 STOP_SEARCHES_PER_THOUSAND = 2_300 / 2920

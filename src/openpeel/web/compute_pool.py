@@ -164,3 +164,30 @@ _POOL = ComputePool()
 def pool() -> ComputePool:
     """The pool of this process."""
     return _POOL
+
+
+def prepare_in_background(where: Any) -> multiprocessing.process.BaseProcess:
+    """Start preparing the public pages' missing views (``public_data.prepare``) in a process of
+    its own at the lowest CPU priority, and return it: after a load every view is kept already
+    (it costs a look), after a code upgrade (new stored-view folder) they are computed here, so
+    the first visitor reads them rather than waiting. The server serves meanwhile; a page asked
+    for before its view is ready computes it as usual. The process ends with the server."""
+    process = multiprocessing.get_context("spawn").Process(
+        target=_prepare, args=(where, os.getpid()), name="openpeel-prepare", daemon=True
+    )
+    process.start()
+    return process
+
+
+def _prepare(where: Any, parent: int) -> None:
+    """In the preparing process: lowest priority, Ctrl-C left to the server, every failure
+    left to the pages (which compute on first view)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with suppress(OSError):
+        os.nice(NICENESS)
+    _POOL.resize(0)  # computed here, never handed on
+    threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
+    from openpeel.web import public_data
+
+    with suppress(Exception):
+        public_data.prepare(where)

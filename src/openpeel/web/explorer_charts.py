@@ -8,19 +8,20 @@ page (:mod:`openpeel.report.chart_export`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from openpeel.calendar import Period
 from openpeel.errors import OpenpeelError
 from openpeel.formatting import number_text
 from openpeel.formatting import percent_text as share_text
 from openpeel.indicators import explorer_map
 from openpeel.indicators.explorer import ExplorerFilters
-from openpeel.indicators.explorer_breakdowns import breakdown, thorough_searches
+from openpeel.indicators.explorer_breakdowns import breakdown_cube, thorough_searches_cube
+from openpeel.indicators.explorer_cube import ExplorerCube
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.boundaries import Boundaries, cached_boundaries
 from openpeel.reference.vocabularies import code_name
@@ -277,22 +278,24 @@ def boundaries_of(path: Path | None) -> Boundaries | None:
 
 
 def explorer_charts(
-    con: Any,
-    force_id: str,
-    period: Period,
+    connect: Callable[[], Any],
+    cube: ExplorerCube,
     filters: ExplorerFilters,
     boundaries: Path | None = None,
 ) -> tuple[list[ChartView], list[str]]:
-    """Every further chart of the explorer for one filter set, and why any could not be drawn."""
+    """Every further chart of the explorer for one filter set, and why any could not be drawn:
+    the breakdowns counted from the force-period's cube, the maps queried on ``connect()``."""
+    force_id, period = cube.force_id, cube.period
     views: list[ChartView] = []
     problems: list[str] = []
     for dimension in BREAKDOWN_TITLES:
-        view = breakdown_chart(breakdown(con, force_id, period, dimension, filters), dimension)
+        view = breakdown_chart(breakdown_cube(cube, dimension, filters), dimension)
         if view is not None:
             views.append(view)
-    view = thorough_chart(thorough_searches(con, force_id, period, filters))
+    view = thorough_chart(thorough_searches_cube(cube, filters))
     if view is not None:
         views.append(view)
+    con = connect()
     views.extend(hexagon_charts(explorer_map.hexagon_map(con, force_id, period, filters)))
     try:
         areas = boundaries_of(boundaries)

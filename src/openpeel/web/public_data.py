@@ -32,8 +32,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import date
+from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 import openpeel
 from openpeel import exports
@@ -99,32 +100,29 @@ def cached(key: tuple[Any, ...], make: Callable[[], T]) -> T:
         raise AssertionError("unreachable")
 
 
-def computed(
-    key: tuple[Any, ...],
-    function: Callable[..., T],
-    *args: Any,
-    kept: tuple[Path, tuple[Any, ...]] | None = None,
-) -> T:
-    """The value for key, as ``cached`` gives it, computed as ``function(*args)`` in a worker
-    process of the compute pool (``compute_pool``): the server's process only waits for it.
-    ``function`` is defined at a module's top level and it, its arguments and its value pickle;
-    inside it, ``cached`` and ``connection`` work as on the server (the worker's own).
-    ``kept``: the data directory and key of the stored view that holds the value when the
-    loads prepared it; it is read here first, so a prepared page never waits for a worker
-    (nor for the workers to start)."""
+def computed(data_dir: Path, key: tuple[Any, ...], function: Callable[..., T], *args: Any) -> T:
+    """The view ``key`` (its kind, then what it is of) of a data directory, as ``cached`` gives
+    it under ``(kind, data_dir, ...)``: on a miss, read stored before computing
+    (``stored_views.stored_or``: a view the loads prepared is read here, so a prepared page
+    never waits for a worker, nor for the workers to start), else computed as
+    ``function(*args)`` in a worker process of the compute pool (``compute_pool``; the server's
+    process only waits for it). ``function`` is defined at a module's top level and it, its
+    arguments and its value pickle; inside it, ``cached`` and ``connection`` work as on the
+    server (the worker's own)."""
     # The worker's own cache knows no load: its key carries the lake versions this process
     # sees (checked by ``refresh`` on every request), so a value of an earlier lake is never
     # served from a worker once the server has seen a load.
     versions = tuple(sorted((folder, seen[1]) for folder, seen in _STAMPS.items()))
+    memory = (key[0], str(data_dir), *key[1:])
 
     def make() -> T:
-        if kept is not None:
-            value = stored_views.peek(*kept)
-            if value is not stored_views.MISSING:
-                return cast(T, value)
-        return compute_pool.pool().run(_compute, (*key, versions), function, args)
+        return stored_views.stored_or(
+            data_dir,
+            key,
+            lambda: compute_pool.pool().run(_compute, (*memory, versions), function, args),
+        )
 
-    return cached(key, make)
+    return cached(memory, make)
 
 
 def _compute(key: tuple[Any, ...], function: Callable[..., T], args: tuple[Any, ...]) -> T:
@@ -366,16 +364,8 @@ def choose(
 
 def section_panels(data_dir: Path, section: str, force_id: str, period: Period) -> list[Panel]:
     """The report's panels of one section (cached; stored)."""
-    key = ("section", str(data_dir), section, force_id, period.start, period.end)
-    return computed(
-        key,
-        _section_panels,
-        data_dir,
-        section,
-        force_id,
-        period,
-        kept=(data_dir, ("section", section, force_id, period.start, period.end)),
-    )
+    key = ("section", section, force_id, period.start, period.end)
+    return computed(data_dir, key, _section_panels, data_dir, section, force_id, period)
 
 
 def _section_panels(data_dir: Path, section: str, force_id: str, period: Period) -> list[Panel]:
@@ -435,3 +425,23 @@ def indicator_cache(data_dir: Path, force_id: str, period: Period) -> Any:
         judged=dict(data.judged),
         connect=lambda: connection(data_dir),
     )
+
+
+def prepare(where: Any) -> list[Any]:
+    """Compute and keep every view the public pages show first, for each force loaded (views
+    already kept for the lake and code as they are cost nothing): ``stored_views.warm``, then
+    the explorer's drawn first view and further charts. Returns what ``warm`` prepared."""
+    from openpeel.config import workspace_for
+    from openpeel.errors import OpenpeelError
+    from openpeel.web.routes_stop_search import prepared_more, prepared_view
+
+    ws = workspace_for(where)
+    prepared = stored_views.warm(ws)
+    for done in prepared:
+        args = (ws.data_dir, done.force_id, done.period)
+        with suppress(OpenpeelError):  # a force with no searches: the page says so itself
+            cached(("prepare-view", *args), partial(prepared_view, *args))
+            cached(
+                ("prepare-more", *args), partial(prepared_more, *args, None, ws.settings.boundaries)
+            )
+    return prepared

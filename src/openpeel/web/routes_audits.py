@@ -18,12 +18,13 @@ from openpeel.crime_audit.design import STRATUM_TITLES
 from openpeel.crime_audit.estimates import DOMAIN_TITLES, MEASURE_TITLES, audit_estimates
 from openpeel.crime_audit.models import AuditRecord, CrimeAudit
 from openpeel.crime_audit.workflow import finish_audit
-from openpeel.exports import csv_text
 from openpeel.formatting import percent_text
 from openpeel.reference.forces import forces
 from openpeel.scrutiny import queries
 from openpeel.scrutiny.models import User
 from openpeel.sources.crime_recording import OFFENCE_GROUPS
+from openpeel.web import downloads
+from openpeel.web.downloads import result_csv
 from openpeel.web.inputs import RecordId
 from openpeel.web.rendering import render
 from openpeel.web.security import get_db, protected_router, require
@@ -280,11 +281,7 @@ def estimate_csv(request: Request, audit_id: RecordId, db: DB, _user: Reader) ->
     """The estimates as CSV, with the definition and caveats as note lines."""
     audit = _audit(db, audit_id)
     result = audit_estimates(audit).result()
-    return Response(
-        csv_text(result.records(), result.notes(), result.columns()),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="audit-{audit_id}-estimate.csv"'},
-    )
+    return result_csv(result, f"audit-{audit_id}-estimate.csv")
 
 
 @router.get(PAGE + "/{audit_id}/report.{kind}")
@@ -300,13 +297,5 @@ def audit_report_file(
     report = audit_report(audit)
     name = f"audit-{audit_id}.{kind}"
     if kind == "pdf":
-        return Response(
-            audit_pdf(report),
-            media_type="application/pdf",
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
-        )
-    return Response(
-        render_audit_html(report),
-        media_type="text/html; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+        return downloads.download(audit_pdf(report), downloads.PDF, name)
+    return downloads.download(render_audit_html(report), downloads.HTML, name)

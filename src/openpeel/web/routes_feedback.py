@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from openpeel.scrutiny import feedback
 from openpeel.scrutiny.models import Feedback, User
+from openpeel.web.downloads import CSV, download
 from openpeel.web.rendering import render
 from openpeel.web.security import client_key, get_db, protected_router, require, safe_next
 
@@ -74,8 +75,4 @@ def feedback_summary(request: Request, db: DB, user: User = ADMIN) -> HTMLRespon
 @router.get("/admin/feedback.csv")
 def feedback_csv(db: DB, user: User = ADMIN) -> Response:
     """Every rating as CSV (contact details only where consent was given)."""
-    return Response(
-        feedback.export_csv(db),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="feedback.csv"'},
-    )
+    return download(feedback.export_csv(db), CSV, "feedback.csv")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from openpeel.calendar import Period
@@ -15,6 +15,7 @@ from openpeel.report.model import Panel
 from openpeel.report.offender_panels import wanted_missing_panel
 from openpeel.scrutiny.models import User
 from openpeel.web import public_data
+from openpeel.web.downloads import panel_csv
 from openpeel.web.rendering import OFFENDER_READERS, render
 from openpeel.web.routes_overview import PublicScope, common
 from openpeel.web.security import protected_router, require
@@ -63,12 +64,4 @@ def offenders_page(request: Request, _user: Reader, scope: PublicScope) -> HTMLR
 def offenders_csv(request: Request, _user: Reader, panel_id: str, scope: PublicScope) -> Response:
     """The full result behind one of the page's panels as CSV."""
     force_id, period = scope
-    for panel in staff_panels(request, force_id, period):
-        if panel.panel_id == panel_id and panel.result is not None:
-            name = f"{panel_id}-{force_id}-{period.start:%Y-%m}-{period.end:%Y-%m}.csv"
-            return Response(
-                public_data.csv_text(panel.result),
-                media_type="text/csv; charset=utf-8",
-                headers={"Content-Disposition": f'attachment; filename="{name}"'},
-            )
-    raise HTTPException(status_code=404, detail=f"no data for {panel_id!r}")
+    return panel_csv(staff_panels(request, force_id, period), panel_id, force_id, period)

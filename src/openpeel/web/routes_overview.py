@@ -17,7 +17,7 @@ from openpeel.reference.forces import force
 from openpeel.reference.peel_framework import framework_for, grades, sections
 from openpeel.report.model import AreaSection, Panel
 from openpeel.report.summary import summarise
-from openpeel.web import public_data
+from openpeel.web import downloads, public_data
 from openpeel.web.rendering import render
 from openpeel.web.security import protected_router
 
@@ -218,16 +218,8 @@ def panel_csv(
 ) -> Response:
     """The full result behind a panel as CSV (a ``synthetic_data`` column when synthetic)."""
     force_id, period = scope
-    names = tuple(sections())
-    for panel in panels_for(request, names, force_id, period):
-        if panel.panel_id == panel_id and panel.result is not None:
-            name = f"{panel_id}-{force_id}-{period.start:%Y-%m}-{period.end:%Y-%m}.csv"
-            return Response(
-                public_data.csv_text(panel.result),
-                media_type="text/csv; charset=utf-8",
-                headers={"Content-Disposition": f'attachment; filename="{name}"'},
-            )
-    raise HTTPException(status_code=404, detail=f"no data for {panel_id!r}")
+    panels = panels_for(request, tuple(sections()), force_id, period)
+    return downloads.panel_csv(panels, panel_id, force_id, period)
 
 
 @router.get("/static-check", response_class=HTMLResponse)

@@ -10,15 +10,14 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from openpeel.scrutiny import audit, export, queries, report, sampling
-from openpeel.scrutiny.models import User
+from openpeel.scrutiny.models import Meeting
+from openpeel.web.downloads import CSV, HTML, PDF, download
 from openpeel.web.inputs import RecordId
 from openpeel.web.rendering import render
 from openpeel.web.scrutiny_access import (
-    AUDITORS,
+    AUDITOR_MEETING,
     DB,
-    READERS,
-    download,
-    meeting_for,
+    READER_MEETING,
     not_found,
 )
 from openpeel.web.security import protected_router
@@ -37,33 +36,26 @@ def _report_context(built: report.PanelReport) -> dict[str, Any]:
 
 
 @router.get("/scrutiny/meetings/{meeting_id}/report", response_class=HTMLResponse)
-def report_page(
-    request: Request, meeting_id: RecordId, db: DB, user: User = READERS
-) -> HTMLResponse:
+def report_page(request: Request, db: DB, meeting: Meeting = READER_MEETING) -> HTMLResponse:
     """The panel report: weighted shares by group, red records and the force's responses."""
-    meeting = meeting_for(db, user, meeting_id)
-    built = report.build_report(db, meeting)
-    return render(
-        request,
-        "scrutiny/report.html",
-        {"meeting": meeting, **_report_context(built)},
-    )
+    context = _report_context(report.build_report(db, meeting))
+    return render(request, "scrutiny/report.html", {"meeting": meeting, **context})
 
 
 #: The published summary's downloads: how each is written, its media type and what it is.
 DOWNLOADS: dict[str, tuple[Callable[[report.PanelReport], bytes | str], str, str]] = {
-    "csv": (export.summary_csv, "text/csv; charset=utf-8", "CSV"),
-    "html": (export.summary_html, "text/html; charset=utf-8", "one self-contained HTML file"),
-    "pdf": (export.summary_pdf, "application/pdf", "PDF"),
+    "csv": (export.summary_csv, CSV, "CSV"),
+    "html": (export.summary_html, HTML, "one self-contained HTML file"),
+    "pdf": (export.summary_pdf, PDF, "PDF"),
 }
 
 
 def _download_route(ending: str) -> None:
     write, media_type, what = DOWNLOADS[ending]
 
-    def report_download(meeting_id: RecordId, db: DB, user: User = READERS) -> Response:
-        built = report.build_report(db, meeting_for(db, user, meeting_id))
-        return download(write(built), media_type, f"meeting-{meeting_id}.{ending}")
+    def report_download(db: DB, meeting: Meeting = READER_MEETING) -> Response:
+        built = report.build_report(db, meeting)
+        return download(write(built), media_type, f"meeting-{meeting.id}.{ending}")
 
     report_download.__name__ = f"report_{ending}"
     report_download.__doc__ = f"The published summary as {what}."
@@ -75,18 +67,15 @@ for _ending in DOWNLOADS:
 
 
 @router.get("/scrutiny/meetings/{meeting_id}/audit", response_class=HTMLResponse)
-def audit_page(
-    request: Request, meeting_id: RecordId, db: DB, user: User = AUDITORS
-) -> HTMLResponse:
+def audit_page(request: Request, db: DB, meeting: Meeting = AUDITOR_MEETING) -> HTMLResponse:
     """Who changed what in this meeting, when."""
-    meeting = meeting_for(db, user, meeting_id)
-    sample = sampling.sample_of(db, meeting_id)
+    sample = sampling.sample_of(db, meeting.id)
     return render(
         request,
         "scrutiny/audit.html",
         {
             "meeting": meeting,
-            "entries": audit.entries(db, meeting_id=meeting_id),
+            "entries": audit.entries(db, meeting_id=meeting.id),
             "names": queries.usernames(db),
             "sample_info": sampling.sample_info(sample) if sample else None,
             "reproduces": sampling.verify_sample(db, sample) if sample else None,
@@ -121,6 +110,4 @@ def summary_csv(meeting_id: RecordId, db: DB) -> Response:
     if meeting is None:
         raise not_found()
     built = report.build_report(db, meeting)
-    return download(
-        export.summary_csv(built), "text/csv; charset=utf-8", f"summary-{meeting_id}.csv"
-    )
+    return download(export.summary_csv(built), CSV, f"summary-{meeting_id}.csv")

@@ -10,20 +10,22 @@ from fastapi.responses import HTMLResponse, Response
 
 from openpeel.reference.forces import forces
 from openpeel.scrutiny import queries, report, reviews, sampling, users
-from openpeel.scrutiny.models import User
-from openpeel.web.inputs import RecordId
+from openpeel.scrutiny.models import Meeting, Panel, User
 from openpeel.web.rendering import render
 from openpeel.web.scrutiny_access import (
     ADMIN,
+    ADMIN_PANEL,
     ANY_STAFF,
     COORDINATOR,
+    COORDINATOR_MEETING,
+    COORDINATOR_PANEL,
     DB,
     REPORT_READERS,
+    STAFF_MEETING,
+    STAFF_PANEL,
     bad_request,
     change_or_explain,
     form_date,
-    meeting_for,
-    panel_for,
 )
 from openpeel.web.security import protected_router
 
@@ -65,18 +67,17 @@ def create_panel(
 
 @router.get("/scrutiny/panels/{panel_id}", response_class=HTMLResponse)
 def panel_page(
-    request: Request, panel_id: RecordId, db: DB, user: User = ANY_STAFF
+    request: Request, db: DB, user: User = ANY_STAFF, panel: Panel = STAFF_PANEL
 ) -> HTMLResponse:
     """A panel: its meetings and members."""
-    panel = panel_for(db, user, panel_id)
     candidates = queries.member_candidates(db) if user.role == "administrator" else []
     return render(
         request,
         "scrutiny/panel.html",
         {
             "panel": panel,
-            "meetings": queries.panel_meetings(db, panel_id),
-            "members": queries.panel_members(db, panel_id),
+            "meetings": queries.panel_meetings(db, panel.id),
+            "members": queries.panel_members(db, panel.id),
             "candidates": candidates,
         },
     )
@@ -85,14 +86,13 @@ def panel_page(
 @router.post("/scrutiny/panels/{panel_id}/members", response_model=None)
 def add_panel_member(
     request: Request,
-    panel_id: RecordId,
     db: DB,
     user: User = ADMIN,
+    panel: Panel = ADMIN_PANEL,
     username: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     """Attach a user to a panel (administrator)."""
-    panel = panel_for(db, user, panel_id)
-    back = f"/scrutiny/panels/{panel_id}"
+    back = f"/scrutiny/panels/{panel.id}"
     return change_or_explain(
         request,
         db,
@@ -104,31 +104,25 @@ def add_panel_member(
 
 
 @router.get("/scrutiny/panels/{panel_id}/trends", response_class=HTMLResponse)
-def panel_trends(
-    request: Request, panel_id: RecordId, db: DB, user: User = ANY_STAFF
-) -> HTMLResponse:
+def panel_trends(request: Request, db: DB, panel: Panel = STAFF_PANEL) -> HTMLResponse:
     """Shares across the panel's meetings (aggregates only)."""
-    panel = panel_for(db, user, panel_id)
-    return render(
-        request,
-        "scrutiny/trends.html",
-        {"panel": panel, "rows": report.trends(db, panel_id), "measures": report.MEASURES},
-    )
+    rows = report.trends(db, panel.id)
+    context = {"panel": panel, "rows": rows, "measures": report.MEASURES}
+    return render(request, "scrutiny/trends.html", context)
 
 
 @router.post("/scrutiny/panels/{panel_id}/meetings", response_model=None)
 def create_meeting(
     request: Request,
-    panel_id: RecordId,
     db: DB,
     user: User = COORDINATOR,
+    panel: Panel = COORDINATOR_PANEL,
     title: Annotated[str, Form(max_length=200)] = "",
     meeting_date: Annotated[str, Form(max_length=10)] = "",
     period_from: Annotated[str, Form(max_length=10)] = "",
     period_to: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     """Create a meeting of a panel (its coordinator)."""
-    panel = panel_for(db, user, panel_id)
     return change_or_explain(
         request,
         db,
@@ -142,18 +136,17 @@ def create_meeting(
             user.id,
         ),
         sampling.SamplingError,
-        f"/scrutiny/panels/{panel_id}",
+        f"/scrutiny/panels/{panel.id}",
         lambda meeting: f"/scrutiny/meetings/{meeting.id}",
     )
 
 
 @router.get("/scrutiny/meetings/{meeting_id}", response_class=HTMLResponse)
 def meeting_page(
-    request: Request, meeting_id: RecordId, db: DB, user: User = ANY_STAFF
+    request: Request, db: DB, user: User = ANY_STAFF, meeting: Meeting = STAFF_MEETING
 ) -> HTMLResponse:
     """A meeting: its sample, each record's review progress, and the coordinator's actions."""
-    meeting = meeting_for(db, user, meeting_id)
-    sample = sampling.sample_of(db, meeting_id)
+    sample = sampling.sample_of(db, meeting.id)
     return render(
         request,
         "scrutiny/meeting.html",
@@ -172,37 +165,38 @@ def meeting_page(
 @router.post("/scrutiny/meetings/{meeting_id}/sample", response_model=None)
 def draw(
     request: Request,
-    meeting_id: RecordId,
     db: DB,
     user: User = COORDINATOR,
+    meeting: Meeting = COORDINATOR_MEETING,
     design: Annotated[str, Form(max_length=16)] = "simple",
     size: Annotated[str, Form(max_length=6)] = "",
     strata: Annotated[str, Form(max_length=500)] = "",
     seed: Annotated[str, Form(max_length=12)] = "",
 ) -> Response:
     """Draw the meeting's sample (its coordinator)."""
-    meeting = meeting_for(db, user, meeting_id)
+    back = f"/scrutiny/meetings/{meeting.id}"
     try:
         n = int(size) if size.strip() else None
         chosen_seed = int(seed) if seed.strip() else None
     except ValueError:
-        return bad_request(
-            request, "size and seed must be whole numbers", f"/scrutiny/meetings/{meeting_id}"
-        )
+        return bad_request(request, "size and seed must be whole numbers", back)
 
     def draw_it() -> None:
         spec = sampling.parse_strata(strata) if design == "stratified" else None
         sampling.draw_sample(db, meeting, design, n, spec, chosen_seed, user.id)
 
-    back = f"/scrutiny/meetings/{meeting_id}"
     return change_or_explain(request, db, draw_it, sampling.SamplingError, back, back)
 
 
 @router.post("/scrutiny/meetings/{meeting_id}/close", response_model=None)
-def close(request: Request, meeting_id: RecordId, db: DB, user: User = COORDINATOR) -> Response:
+def close(
+    request: Request,
+    db: DB,
+    user: User = COORDINATOR,
+    meeting: Meeting = COORDINATOR_MEETING,
+) -> Response:
     """Close the meeting: reviews are frozen (its coordinator)."""
-    meeting = meeting_for(db, user, meeting_id)
-    back = f"/scrutiny/meetings/{meeting_id}"
+    back = f"/scrutiny/meetings/{meeting.id}"
 
     def close_it() -> None:
         reviews.close_meeting(db, meeting, user.id)

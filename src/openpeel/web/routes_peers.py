@@ -16,6 +16,7 @@ from openpeel.indicators import stop_search as ss
 from openpeel.report.model import Panel
 from openpeel.report.panels import label
 from openpeel.web import public_data
+from openpeel.web.downloads import result_csv
 from openpeel.web.rendering import render
 from openpeel.web.routes_overview import PublicScope, common, query_string
 from openpeel.web.security import protected_router
@@ -53,12 +54,12 @@ def _official_peers(data_dir: Path, force_id: str, period: Period) -> list[Panel
 def _official_panels(request: Request, force_id: str, period: Period) -> list[Panel]:
     data_dir = request.app.state.data_dir
     return public_data.computed(
-        ("peers-official", str(data_dir), force_id, period.start, period.end),
+        data_dir,
+        ("peers-official", force_id, period.start, period.end),
         _official_peers,
         data_dir,
         force_id,
         period,
-        kept=(data_dir, ("peers-official", force_id, period.start, period.end)),
     )
 
 
@@ -74,11 +75,7 @@ def _trend_panel(request: Request, force_id: str) -> Panel:
 def _csv(panel: Panel | None, name: str) -> Response:
     if panel is None or panel.result is None:
         raise HTTPException(status_code=404, detail="no data for this chart")
-    return Response(
-        public_data.csv_text(panel.result),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return result_csv(panel.result, name)
 
 
 @router.get("/peers", response_class=HTMLResponse)

@@ -9,15 +9,17 @@ from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from openpeel.scrutiny import queries, reviews
-from openpeel.scrutiny.models import GOWISELY, User
+from openpeel.scrutiny.models import GOWISELY, Meeting, SampleItem, User
 from openpeel.web.inputs import RecordId
 from openpeel.web.rendering import render
 from openpeel.web.scrutiny_access import (
     ANY_STAFF,
     DB,
     LIAISON,
+    LIAISON_ITEM,
     MEMBER,
     REPORT_READERS,
+    STAFF_ITEM,
     bad_request,
     change_or_explain,
     item_for,
@@ -28,9 +30,14 @@ router = protected_router()
 
 
 @router.get("/scrutiny/items/{item_id}", response_class=HTMLResponse)
-def item_page(request: Request, item_id: RecordId, db: DB, user: User = ANY_STAFF) -> HTMLResponse:
+def item_page(
+    request: Request,
+    db: DB,
+    user: User = ANY_STAFF,
+    found: tuple[SampleItem, Meeting] = STAFF_ITEM,
+) -> HTMLResponse:
     """A sampled record with the member's review form (or the liaison's response form)."""
-    item, meeting = item_for(db, user, item_id)
+    item, meeting = found
     all_reviews = reviews.reviews_of_item(db, item.id) if user.role in REPORT_READERS else []
     return render(
         request,
@@ -80,18 +87,19 @@ def _save_review(request: Request, item_id: int, user: User, form: dict[str, str
 @router.post("/scrutiny/items/{item_id}/response", response_model=None)
 def liaison_response(
     request: Request,
-    item_id: RecordId,
     db: DB,
     user: User = LIAISON,
+    found: tuple[SampleItem, Meeting] = LIAISON_ITEM,
     response: Annotated[str, Form(max_length=reviews.MAX_COMMENT_CHARS)] = "",
 ) -> Response:
     """Record the force's response to a record graded red (force liaison of the panel)."""
-    item, _meeting_found = item_for(db, user, item_id)
+    item, _meeting = found
+    back = f"/scrutiny/items/{item.id}"
     return change_or_explain(
         request,
         db,
         lambda: reviews.respond(db, item, user, response),
         reviews.ReviewError,
-        f"/scrutiny/items/{item_id}",
-        f"/scrutiny/items/{item_id}?saved=1",
+        back,
+        f"{back}?saved=1",
     )

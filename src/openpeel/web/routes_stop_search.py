@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path as FilePath
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import pandas as pd
 from fastapi import Depends, HTTPException, Path, Query, Request
@@ -13,11 +14,12 @@ from openpeel.calendar import Period
 from openpeel.errors import OpenpeelError, UserInputError
 from openpeel.formatting import number_text
 from openpeel.formatting import percent_text as share_text
-from openpeel.indicators.explorer import ExplorerFilters
+from openpeel.indicators.explorer import ExplorerFilters, explore_cube
+from openpeel.indicators.explorer_cube import ExplorerCube
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.forces import force_label
 from openpeel.reference.vocabularies import code_name
-from openpeel.report import charts, stored_views
+from openpeel.report import charts
 from openpeel.report.chart_export import chart_html, chart_png
 from openpeel.report.panels import display, label
 from openpeel.report.wording import plain
@@ -27,6 +29,7 @@ from openpeel.web.rendering import render
 from openpeel.web.routes_overview import PublicScope, common, query_string, scope_of
 from openpeel.web.security import protected_router
 
+T = TypeVar("T")
 router = protected_router()
 Value = Annotated[str, Query(max_length=60, pattern=r"^[a-z0-9_]*$")]
 
@@ -66,14 +69,22 @@ def _options(request: Request, force_id: str, period: Period) -> dict[str, list[
     """The values each filter takes in the force's searches of the period (cached; computed in
     a worker process)."""
     data_dir = request.app.state.data_dir
-    key = _key("options", data_dir, force_id, period)
     return public_data.computed(
-        key,
+        data_dir,
+        ("options", force_id, period.start, period.end),
         _filter_options,
         data_dir,
         force_id,
         period,
-        kept=(data_dir, ("options", force_id, period.start, period.end)),
+    )
+
+
+def _cube(data_dir: FilePath, force_id: str, period: Period) -> ExplorerCube:
+    """The explorer's cube of a force and period (the stored view, held in memory: every
+    filter set of the period is counted from it)."""
+    return public_data.cached(
+        _key("explorer-cube", data_dir, force_id, period),
+        lambda: public_data.views(data_dir).explorer_cube(force_id, period),
     )
 
 
@@ -84,23 +95,22 @@ def _filter_options(data_dir: FilePath, force_id: str, period: Period) -> dict[s
 def _explored(
     data_dir: FilePath, force_id: str, period: Period, filters: ExplorerFilters
 ) -> IndicatorResult:
-    return public_data.views(data_dir).explore(force_id, period, filters)
+    return explore_cube(_cube(data_dir, force_id, period), filters)
 
 
 def _result(
     request: Request, force_id: str, period: Period, filters: ExplorerFilters
 ) -> IndicatorResult:
     data_dir = request.app.state.data_dir
-    key = _key("explore", data_dir, force_id, period, filters)
     try:
         return public_data.computed(
-            key,
+            data_dir,
+            ("explore", force_id, period.start, period.end, filters),
             _explored,
             data_dir,
             force_id,
             period,
             filters,
-            kept=(data_dir, ("explore", force_id, period.start, period.end, filters)),
         )
     except OpenpeelError as error:
         raise HTTPException(status_code=400, detail=str(error).splitlines()[0]) from error
@@ -252,9 +262,12 @@ def _more(
 ) -> dict[str, Any]:
     """The further charts of one filter set (by age, sex, object, outcome; section 60 and strip
     searches; the maps): computed apart from the page, which loads them after its first view."""
+    caveats: list[str] = []
     try:
+        cube = _cube(data_dir, force_id, period)
+        caveats = explore_cube(cube, filters).caveats
         more, problems = explorer_charts(
-            public_data.connection(data_dir), force_id, period, filters, boundaries
+            lambda: public_data.connection(data_dir), cube, filters, boundaries
         )
     except OpenpeelError as error:
         more, problems = [], [f"No further charts: {str(error).splitlines()[0]}"]
@@ -268,36 +281,91 @@ def _more(
         "charts": {v.chart_id: v for v in more},
         "more_charts": [(v, Rows(v.table)) for v in more],
         "chart_problems": problems,
+        "result_caveats": caveats,  # shown once above the charts, not under each
     }
 
 
-def prepared_view(data_dir: FilePath, force_id: str, period: Period) -> dict[str, Any]:
-    """The explorer's first view (no filter set) of a force and period, kept with the stored
-    views of the lake (``openpeel.report.stored_views``): the loads prepare it, so the page's
-    first view reads it rather than drawing its chart."""
-    return stored_views.stored(
+def _kept(
+    data_dir: FilePath,
+    key: tuple[Any, ...],
+    make: Callable[[], T],
+    force_id: str,
+    period: Period,
+    filters: ExplorerFilters,
+) -> T:
+    """A view of the explorer page, stored with the lake's other views when it is what a page
+    shows first (no filter set, a period the pages link to); else only computed."""
+    views = public_data.views(data_dir)
+    return views.kept(key, make, not filters.active() and views.keeps(force_id, period))
+
+
+def prepared_view(
+    data_dir: FilePath, force_id: str, period: Period, filters: ExplorerFilters | None = None
+) -> dict[str, Any]:
+    """The explorer's view of a filter set (``_view``); its first view (no filter set) is kept
+    with the stored views of the lake (``openpeel.report.stored_views``): the loads prepare it,
+    so the page's first view reads it rather than drawing its chart."""
+    filters = filters or ExplorerFilters()
+    return _kept(
         data_dir,
-        ("explore-view", force_id, period.start, period.end),
-        lambda: _view(data_dir, force_id, period, ExplorerFilters()),
+        _view_key(force_id, period, filters),
+        lambda: _view(data_dir, force_id, period, filters),
+        force_id,
+        period,
+        filters,
     )
+
+
+def prepared_more(
+    data_dir: FilePath,
+    force_id: str,
+    period: Period,
+    filters: ExplorerFilters | None = None,
+    boundaries: FilePath | None = None,
+) -> dict[str, Any]:
+    """The further charts of a filter set (``_more``), kept as ``prepared_view`` keeps its
+    view: the loads prepare the first view's, so the further charts' first view reads them."""
+    filters = filters or ExplorerFilters()
+    return _kept(
+        data_dir,
+        _more_key(force_id, period, filters, boundaries),
+        lambda: _more(data_dir, force_id, period, filters, boundaries),
+        force_id,
+        period,
+        filters,
+    )
+
+
+def _view_key(force_id: str, period: Period, filters: ExplorerFilters) -> tuple[Any, ...]:
+    return ("explore-view", force_id, period.start, period.end, filters)
+
+
+def _more_key(
+    force_id: str, period: Period, filters: ExplorerFilters, boundaries: FilePath | None
+) -> tuple[Any, ...]:
+    """The further charts' key: the boundaries file by name and version (its maps change
+    with it)."""
+    version = boundaries.stat().st_mtime_ns if boundaries and boundaries.exists() else 0
+    where = None if boundaries is None else (str(boundaries), version)
+    return ("explore-more", force_id, period.start, period.end, filters, where)
 
 
 def _cached_view(
     request: Request, force_id: str, period: Period, filters: ExplorerFilters
 ) -> dict[str, Any]:
-    """The explorer's view for one filter set, computed once in a worker process; or in the
-    server's own when the load prepared what it shows (the first view, with no filter set:
-    only drawing its chart is left, which is quicker than a worker's answer)."""
+    """The explorer's view for one filter set: the stored one, else computed once in a worker
+    process."""
     data_dir = request.app.state.data_dir
-    key = _key("explore-view", data_dir, force_id, period, filters)
-    prepared = not filters.active() and all(
-        stored_views.is_stored(data_dir, (kind, force_id, period.start, period.end, *rest))
-        for kind, rest in (("explore", (filters,)), ("options", ()))
-    )
     try:
-        if prepared:
-            return public_data.cached(key, lambda: prepared_view(data_dir, force_id, period))
-        return public_data.computed(key, _view, data_dir, force_id, period, filters)
+        return public_data.computed(
+            data_dir,
+            _view_key(force_id, period, filters),
+            prepared_view,
+            data_dir,
+            force_id,
+            period,
+            filters,
+        )
     except OpenpeelError as failure:
         raise HTTPException(status_code=400, detail=str(failure).splitlines()[0]) from failure
 
@@ -305,13 +373,15 @@ def _cached_view(
 def _cached_more(
     request: Request, force_id: str, period: Period, filters: ExplorerFilters
 ) -> dict[str, Any]:
-    """The further charts for one filter set, computed once in a worker process."""
+    """The further charts for one filter set: the stored ones, else computed once in a worker
+    process."""
     data_dir = request.app.state.data_dir
     boundaries = request.app.state.workspace.settings.boundaries
     try:
         return public_data.computed(
-            _key("explore-more", data_dir, force_id, period, filters, boundaries),
-            _more,
+            data_dir,
+            _more_key(force_id, period, filters, boundaries),
+            prepared_more,
             data_dir,
             force_id,
             period,
@@ -411,7 +481,6 @@ def explorer_more_charts(
             "page_title": "Stop and search explorer: more charts",
             **_cached_more(request, force_id, period, filters),
             "heading": heading(force_id, period, filters),
-            "result_caveats": _result(request, force_id, period, filters).caveats,
             "export_query": query_string(force_id, period, **extra),
             "explorer_url": "/stop-search?" + query_string(force_id, period, **extra),
         },

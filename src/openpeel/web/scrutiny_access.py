@@ -4,9 +4,10 @@ cannot be probed)."""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from datetime import date
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from openpeel.scrutiny import reviews, sampling, users
 from openpeel.scrutiny.models import Meeting, Panel, SampleItem, User
+from openpeel.web.inputs import RecordId
 from openpeel.web.rendering import render
 from openpeel.web.security import get_db, require
 
@@ -65,14 +67,61 @@ def item_for(db: Session, user: User, item_id: int) -> tuple[SampleItem, Meeting
     return item, meeting
 
 
+T = TypeVar("T")
+
+
+def _seen(lookup: Callable[[Session, User, int], T], id_name: str, role: Any) -> Any:
+    """A dependency: what ``lookup`` finds for the path's ``id_name`` when the user let through
+    by ``role`` may see it, else 404. The route declares ``role`` for its user too: FastAPI
+    runs the check once a request."""
+
+    def dependency(**given: Any) -> T:
+        return lookup(given["db"], given["user"], given[id_name])
+
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    dependency.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter(id_name, keyword, annotation=RecordId),
+            inspect.Parameter("db", keyword, annotation=DB),
+            inspect.Parameter("user", keyword, annotation=User, default=role),
+        ]
+    )
+    return Depends(dependency)
+
+
+def seen_panel(role: Any) -> Any:
+    """The path's panel (``panel_id``), seen by a user ``role`` lets through."""
+    return _seen(panel_for, "panel_id", role)
+
+
+def seen_meeting(role: Any) -> Any:
+    """The path's meeting (``meeting_id``), seen by a user ``role`` lets through."""
+    return _seen(meeting_for, "meeting_id", role)
+
+
+def seen_item(role: Any) -> Any:
+    """The path's sampled record and its meeting (``item_id``), seen by a user ``role`` lets
+    through."""
+    return _seen(item_for, "item_id", role)
+
+
+#: The path's panel, meeting or sampled record as each kind of route admits it.
+STAFF_PANEL = seen_panel(ANY_STAFF)
+ADMIN_PANEL = seen_panel(ADMIN)
+COORDINATOR_PANEL = seen_panel(COORDINATOR)
+STAFF_MEETING = seen_meeting(ANY_STAFF)
+COORDINATOR_MEETING = seen_meeting(COORDINATOR)
+READER_MEETING = seen_meeting(READERS)
+AUDITOR_MEETING = seen_meeting(AUDITORS)
+STAFF_ITEM = seen_item(ANY_STAFF)
+LIAISON_ITEM = seen_item(LIAISON)
+
+
 def bad_request(request: Request, message: str, back: str) -> HTMLResponse:
     """The error page for a form the user can correct (400, with a way back)."""
     return render(
         request, "error.html", {"status": 400, "message": message, "back": back}, status_code=400
     )
-
-
-T = TypeVar("T")
 
 
 def change_or_explain(
@@ -101,12 +150,3 @@ def form_date(value: str, name: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise sampling.SamplingError(f"{name} is not a date (YYYY-MM-DD)") from None
-
-
-def download(content: bytes | str, media_type: str, filename: str) -> Response:
-    """A file the browser saves rather than shows."""
-    return Response(
-        content,
-        media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )

@@ -15,7 +15,6 @@ from openpeel.formatting import confidence_text
 from openpeel.indicators.calls.common import (
     INDEPENDENCE_CAVEAT,
     WEEKDAYS,
-    add_share_columns,
     flag,
     in_period,
     is_synthetic_table,
@@ -23,6 +22,7 @@ from openpeel.indicators.calls.common import (
 )
 from openpeel.indicators.computed_once import computed_once
 from openpeel.indicators.result import IndicatorResult
+from openpeel.indicators.shares import add_share_columns
 from openpeel.sources.calls_999 import STANDARD_SHARE
 from openpeel.sources.calls_log import LINE_ANSWER_SECONDS
 

@@ -12,7 +12,6 @@ import pandas as pd
 
 from openpeel.calendar import Period
 from openpeel.provenance import any_synthetic_rows
-from openpeel.stats.intervals import wilson_interval
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -60,14 +59,3 @@ def loaded_months(con: Any, table: str, force_ids: Sequence[str] | None = None) 
         t = t.filter(t.force_id.isin(list(force_ids)))
     df = t.select("month").distinct().execute()
     return sorted(pd.to_datetime(df["month"]).dt.date)
-
-
-def add_share_columns(df: pd.DataFrame, x: str, n: str, prefix: str, confidence: float) -> None:
-    xs = df[x].astype(float).to_numpy()
-    ns = df[n].astype(float).to_numpy()
-    ok = np.isfinite(xs) & np.isfinite(ns)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        df[prefix] = np.where(ok & (ns > 0), xs / ns, np.nan)
-    low, high = wilson_interval(np.where(ok, xs, 0), np.where(ok, ns, 0), confidence)
-    df[f"{prefix}_low"] = np.where(ok, low, np.nan)
-    df[f"{prefix}_high"] = np.where(ok, high, np.nan)

@@ -14,7 +14,6 @@ from openpeel.errors import UserInputError
 from openpeel.formatting import confidence_text
 from openpeel.indicators.calls.common import (
     INDEPENDENCE_CAVEAT,
-    add_share_columns,
     flag,
     in_period,
     is_synthetic_table,
@@ -22,6 +21,7 @@ from openpeel.indicators.calls.common import (
 )
 from openpeel.indicators.computed_once import computed_once
 from openpeel.indicators.result import IndicatorResult
+from openpeel.indicators.shares import add_share_columns
 from openpeel.sources.calls_999 import STANDARD_SHARE
 from openpeel.stats.funnel import proportion_funnel
 

@@ -23,14 +23,9 @@ crime and recent months are flagged incomplete. Every public name is importable 
 from openpeel.indicators.investigations.classes import (
     ALL_MONTHS,
     ANY_OUTCOME,
-    AWAITING_COURT,
     AWAITING_COURT_CODES,
     CLASS_OF_GROUP,
-    CLASSES,
     CLOSING_CLASSES,
-    COMPLETE_AFTER_MONTHS,
-    MEASURES,
-    OPEN_OR_AWAITING_COURT,
     month_index,
     months_between,
     outcome_class,
@@ -69,6 +64,13 @@ from openpeel.indicators.investigations.time_to_outcome import (
     last_run,
     time_to_outcome,
     time_to_outcome_counts,
+)
+from openpeel.reference.outcome_classes import (
+    AWAITING_COURT,
+    CLASSES,
+    COMPLETE_AFTER_MONTHS,
+    MEASURES,
+    OPEN_OR_AWAITING_COURT,
 )
 
 __all__ = [

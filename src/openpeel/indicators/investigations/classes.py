@@ -9,6 +9,9 @@ import ibis
 from ibis.expr.types import Column
 
 from openpeel.calendar import Period
+from openpeel.reference.outcome_classes import (
+    CLASSES,
+)
 from openpeel.reference.vocabularies import lookup, vocabulary
 
 #: Home Office outcome group (vocabulary ``crime_outcome``) -> the outcome class reported.
@@ -27,19 +30,6 @@ CLASS_OF_GROUP: dict[str, str] = {
 }
 
 
-#: Outcome classes in reporting order; they partition the crimes.
-CLASSES: tuple[str, ...] = (
-    "charged_summonsed",
-    "out_of_court",
-    "evidential_difficulties",
-    "no_suspect_identified",
-    "other_closed",
-    "under_investigation",
-    "no_status",
-    "unknown",
-)
-
-
 #: Classes that are outcomes (an investigation decision), the events of time to outcome.
 CLOSING_CLASSES: tuple[str, ...] = CLASSES[:5]
 
@@ -52,23 +42,8 @@ ANY_OUTCOME = "any_outcome"
 AWAITING_COURT_CODES: tuple[str, ...] = ("awaiting_court_outcome", "suspect_charged")
 
 
-AWAITING_COURT = "awaiting_court"
-
-
-OPEN_OR_AWAITING_COURT = "under_investigation_or_awaiting_court"
-
-
-#: Measures of the rate tables: the classes, then two that overlap them.
-MEASURES: tuple[str, ...] = (*CLASSES, AWAITING_COURT, OPEN_OR_AWAITING_COURT)
-
-
 #: Every month: for looking up what is loaded whatever the period asked for.
 ALL_MONTHS = Period(date(1900, 1, 1), date(2999, 12, 1), "all months")
-
-
-#: Default follow-up (months from the crime month to the data's as-of month) before a cohort
-#: counts as complete.
-COMPLETE_AFTER_MONTHS = 12
 
 
 def outcome_rank_of_code() -> dict[str, int]:
@@ -98,23 +73,21 @@ def outcome_code(raw: Column) -> Column:
     ``crime_outcome.csv`` applies to data already loaded. The text is normalised as at ingest
     (whitespace and case). Unmapped: ``unknown``; blank: NULL.
     """
-    codes = {k: t.code for k, t in lookup("crime_outcome").items()}
-    value = normalised_text(raw)
-    return ibis.ifelse(
-        value.isnull() | (value == ""),
-        ibis.null("string"),
-        value.substitute(codes, else_="unknown"),
-    )
+    return _published_outcome(raw, {k: t.code for k, t in lookup("crime_outcome").items()})
 
 
 def outcome_group(raw: Column) -> Column:
     """Home Office outcome group of a published outcome category (current vocabulary)."""
-    groups = {k: t.group for k, t in lookup("crime_outcome").items()}
+    return _published_outcome(raw, {k: t.group for k, t in lookup("crime_outcome").items()})
+
+
+def _published_outcome(raw: Column, mapping: dict[str, str]) -> Column:
+    """``mapping`` of the normalised category text: ``unknown`` when unmapped, NULL when blank."""
     value = normalised_text(raw)
     return ibis.ifelse(
         value.isnull() | (value == ""),
         ibis.null("string"),
-        value.substitute(groups, else_="unknown"),
+        value.substitute(mapping, else_="unknown"),
     )
 
 

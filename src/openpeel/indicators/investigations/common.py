@@ -16,10 +16,8 @@ from openpeel.indicators.crime import (
     month_coverage,
     snapshot_caveats,
 )
-from openpeel.indicators.investigations.classes import (
-    ALL_MONTHS,
-    MEASURES,
-)
+from openpeel.indicators.investigations.classes import ALL_MONTHS
+from openpeel.reference.outcome_classes import MEASURES
 from openpeel.store.status import describe_months
 
 

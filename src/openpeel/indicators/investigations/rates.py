@@ -22,13 +22,6 @@ from openpeel.indicators.crime import (
     require_months,
     snapshot_caveats,
 )
-from openpeel.indicators.investigations.classes import (
-    AWAITING_COURT,
-    CLASSES,
-    COMPLETE_AFTER_MONTHS,
-    MEASURES,
-    OPEN_OR_AWAITING_COURT,
-)
 from openpeel.indicators.investigations.common import (
     check_measure,
     complete_caveat,
@@ -40,9 +33,16 @@ from openpeel.indicators.investigations.linkage import (
     outcome_counts,
 )
 from openpeel.indicators.result import IndicatorResult
+from openpeel.indicators.shares import add_share_columns
 from openpeel.provenance import any_synthetic
+from openpeel.reference.outcome_classes import (
+    AWAITING_COURT,
+    CLASSES,
+    COMPLETE_AFTER_MONTHS,
+    MEASURES,
+    OPEN_OR_AWAITING_COURT,
+)
 from openpeel.stats.funnel import funnel_position, proportion_funnel
-from openpeel.stats.intervals import wilson_interval
 
 RATES_DEFINITION = (
     "Each crime (not anti-social behaviour) of the force counts once, in the month it was "
@@ -103,13 +103,7 @@ def rate_table(counts: pd.DataFrame, keys: Sequence[str], confidence: float = 0.
     )
     long = long.merge(total.rename("crimes").reset_index(), on=keys)
     long = long[~((long["measure"] == "unknown") & (long["crimes_in_measure"] == 0))]
-    x = long["crimes_in_measure"].to_numpy(dtype=float)
-    n = long["crimes"].to_numpy(dtype=float)
-    low, high = wilson_interval(x, n, confidence)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        long["share"] = np.where(n > 0, x / n, np.nan)
-    long["share_low"] = low
-    long["share_high"] = high
+    add_share_columns(long, "crimes_in_measure", "crimes", "share", confidence)
     order = {m: i for i, m in enumerate(MEASURES)}
     long = long.sort_values(
         [*keys, "measure"], key=lambda s: s.map(order) if s.name == "measure" else s

@@ -45,9 +45,9 @@ def _nothing(inputs: Inputs) -> list[Any]:
     return []
 
 
-def _value_text(row: Any, column: str, percent: bool) -> str:
+def _value_text(row: Any, column: str, percent: bool, decimals: int = 1) -> str:
     value = getattr(row, column)
-    return share_text(value) if percent else number_text(value)
+    return share_text(value) if percent else number_text(value, decimals)
 
 
 class Estimate(NamedTuple):
@@ -78,7 +78,11 @@ class Bars:
     percent: bool = False
     #: A line across the bars: a fixed level, one drawn from the inputs (the force's overall
     #: figure), or none.
-    reference: float | Callable[[Inputs], float] | None = None
+    reference: float | Callable[[Inputs], float | None] | None = None
+    #: How a bar's value reads in the description: its decimals and what stands before it
+    #: ('£'); a share reads as a percentage.
+    decimals: int = 1
+    prefix: str = ""
 
     def draw(self, shown: pd.DataFrame, inputs: Inputs | None = None) -> Any:
         reference = self.reference
@@ -100,8 +104,8 @@ class Bars:
         )
 
     def item(self, row: Any) -> str:
-        value = _value_text(row, self.estimate.value, self.percent)
-        return f"{getattr(row, self.category)} {value}"
+        value = _value_text(row, self.estimate.value, self.percent, self.decimals)
+        return f"{getattr(row, self.category)} {self.prefix}{value}"
 
 
 @dataclass(frozen=True)
@@ -146,7 +150,7 @@ class PanelSpec:
     Attributes:
         panel_id: the panel's slug.
         heading: its title when it is not available.
-        title: its title when it is.
+        title: its title when it is (or a function of the inputs giving it: the edition).
         indicator: the indicator for a force and period (``con, force_id, period``).
         rows: the indicator's rows the panel is about.
         force_column: for an indicator of every force, the column naming the force: only the
@@ -160,11 +164,13 @@ class PanelSpec:
         if_empty: what the panel says when ``rows`` is empty, or the panel drawn instead from
             another source (None: it is drawn anyway).
         itemise: whether the description lists the rows shown.
+        keep_spec: whether the panel keeps its chart's Vega-Lite specification
+            (``Panel.chart_spec``) beside the SVG.
     """
 
     panel_id: str
     heading: str
-    title: str
+    title: str | Callable[[Inputs], str]
     indicator: Callable[[Any, str, Period], IndicatorResult]
     chart: Bars | Line
     description: str | Callable[[Inputs], str]
@@ -178,6 +184,7 @@ class PanelSpec:
     caveats: Callable[[Inputs], list[str]] = _nothing
     if_empty: str | PanelSpec | None = None
     itemise: bool = True
+    keep_spec: bool = False
 
 
 def build(spec: PanelSpec, con: Any, force_id: str, period: Period) -> Panel:
@@ -199,7 +206,8 @@ def build_from(spec: PanelSpec, inputs: Inputs, earlier: Sequence[str] = ()) -> 
     """The panel of a spec from its inputs; ``earlier``: caveats of a source tried before this
     one, kept when this one is empty too."""
     result, rows = inputs.result, inputs.rows
-    panel = Panel(spec.panel_id, spec.title, result)
+    title = spec.title if isinstance(spec.title, str) else spec.title(inputs)
+    panel = Panel(spec.panel_id, title, result)
     if isinstance(spec.if_empty, PanelSpec) and rows.empty:
         con, force_id, period = inputs.con, inputs.force_id, inputs.period
         fallback = Inputs(con, force_id, period, *_rows(spec.if_empty, con, force_id, period))
@@ -218,6 +226,7 @@ def build_from(spec: PanelSpec, inputs: Inputs, earlier: Sequence[str] = ()) -> 
         description if isinstance(description, str) else description(inputs),
         itemise=spec.itemise,
         inputs=inputs,
+        keep_spec=spec.keep_spec,
     )
     panel.table = display(spec.table_rows(rows), spec.columns)
     panel.caveats = [*result.caveats, *spec.caveats(inputs)]
@@ -231,13 +240,28 @@ def draw(
     description: str,
     itemise: bool = True,
     inputs: Inputs | None = None,
+    keep_spec: bool = False,
 ) -> None:
     """Draw a chart of the rows ``shown`` on a panel: its text alternative (``description``,
-    then one item per row unless ``itemise`` is false) and its SVG carrying that text."""
+    then one item per row unless ``itemise`` is false) and its SVG carrying that text; with
+    ``keep_spec``, its Vega-Lite specification too (``Panel.chart_spec``)."""
     if itemise:
         description += "; ".join(chart.item(row) for row in shown.itertuples())
     panel.chart_description = description
-    panel.chart_svg = charts.to_svg(chart.draw(shown, inputs), description)
+    drawn = chart.draw(shown, inputs)
+    if keep_spec:
+        panel.chart_spec = drawn.to_dict()
+    panel.chart_svg = charts.to_svg(drawn, description)
+
+
+def tabled(
+    panel: Panel, rows: pd.DataFrame, columns: dict[str, tuple[str, str]], source: str
+) -> Panel:
+    """A hand-built panel's last step: its table of ``rows`` (``display``) and its caveats:
+    ``source`` (where the figures come from), then the indicator's own."""
+    panel.table = display(rows, columns)
+    panel.caveats = [source, *(panel.result.caveats if panel.result else [])]
+    return panel
 
 
 @dataclass(frozen=True)

@@ -167,6 +167,24 @@ def _emit(
     rows["source_column"].append(column)
 
 
+def _begin(
+    grid: list[list[Any]], spec: TableSpec, sheet: str
+) -> tuple[SheetResult, list[list[Any]], int]:
+    """A sheet's empty result, its grid with every row padded to the widest, and that width."""
+    width = max((len(r) for r in grid), default=0)
+    padded = [list(r) + [""] * (width - len(r)) for r in grid]
+    return SheetResult(sheet, spec.table_id or sheet.strip()), padded, width
+
+
+def _refused(
+    out: SheetResult, grid: list[list[Any]], markers: dict[str, str], reason: str
+) -> SheetResult:
+    """The sheet refused whole: every row with a figure is read and rejected, for ``reason``."""
+    out.rows_read = out.rows_rejected = sum(any(_is_figure(c, markers) for c in r) for r in grid)
+    out.reject(None, None, reason)
+    return out
+
+
 def _skipped(label: str, patterns: Sequence[str]) -> bool:
     return any(re.search(p, label, re.IGNORECASE) for p in patterns)
 
@@ -175,9 +193,7 @@ def read_areas_in_rows(
     grid: list[list[Any]], spec: TableSpec, sheet: str, markers: dict[str, str]
 ) -> SheetResult:
     """A table with one row per area (see the module docstring)."""
-    out = SheetResult(sheet, spec.table_id or sheet.strip())
-    width = max((len(r) for r in grid), default=0)
-    grid = [list(r) + [""] * (width - len(r)) for r in grid]
+    out, grid, width = _begin(grid, spec, sheet)
     code_col = next(
         (c for c in range(min(4, width)) if sum(bool(_CODE.match(_text(r[c]))) for r in grid) >= 3),
         None,
@@ -194,11 +210,7 @@ def read_areas_in_rows(
         if score[0] >= 3 and (best is None or score > best[:2]):
             best = (*score, c)
     if best is None:
-        out.rows_read = out.rows_rejected = sum(
-            any(_is_figure(c, markers) for c in r) for r in grid
-        )
-        out.reject(None, None, "no column of police force names found in this sheet")
-        return out
+        return _refused(out, grid, markers, "no column of police force names found in this sheet")
     area_col = best[2]
     first_label_end = max(area_col, code_col if code_col is not None else -1)
 
@@ -299,9 +311,7 @@ def read_areas_in_columns(
     grid: list[list[Any]], spec: TableSpec, sheet: str, markers: dict[str, str]
 ) -> SheetResult:
     """A table with one column per force (HMICFRS value for money)."""
-    out = SheetResult(sheet, spec.table_id or sheet.strip())
-    width = max((len(r) for r in grid), default=0)
-    grid = [list(r) + [""] * (width - len(r)) for r in grid]
+    out, grid, width = _begin(grid, spec, sheet)
     header = next(
         (
             i
@@ -311,11 +321,9 @@ def read_areas_in_columns(
         None,
     )
     if header is None:
-        out.rows_read = out.rows_rejected = sum(
-            any(_is_figure(c, markers) for c in r) for r in grid
+        return _refused(
+            out, grid, markers, "no header row naming police forces found in this sheet"
         )
-        out.reject(None, None, "no header row naming police forces found in this sheet")
-        return out
     areas: dict[int, Area] = {}
     for c in range(1, width):
         name = _text(grid[header][c])
@@ -350,9 +358,7 @@ def read_national(
     grid: list[list[Any]], spec: TableSpec, sheet: str, markers: dict[str, str]
 ) -> SheetResult:
     """An England and Wales table: categories in rows, figures in columns."""
-    out = SheetResult(sheet, spec.table_id or sheet.strip())
-    width = max((len(r) for r in grid), default=0)
-    grid = [list(r) + [""] * (width - len(r)) for r in grid]
+    out, grid, width = _begin(grid, spec, sheet)
     first_data = next(
         (i for i, r in enumerate(grid) if i > 0 and any(isinstance(c, int | float) for c in r)),
         None,

@@ -19,6 +19,7 @@ points), ``street`` (crimes and their outcomes), ``searches`` (stop and search) 
 ``archive`` (the files and the marker). Every public name is importable from this package.
 """
 
+from openpeel.provenance import MARKER_FILE
 from openpeel.synth.policeuk.archive import (
     SynthSummary,
     national_force_ids,
@@ -27,7 +28,6 @@ from openpeel.synth.policeuk.archive import (
 from openpeel.synth.policeuk.draws import (
     COLUMNS_BY_KIND,
     KINDS,
-    MARKER_FILE,
     NO_CRIME_ID_FORCES,
     NO_LSOA_FORCES,
     NO_OUTCOMES_FORCES,

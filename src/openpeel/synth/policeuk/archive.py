@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,12 +11,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from openpeel.provenance import write_marker
 from openpeel.reference.forces import force as lookup_force
 from openpeel.reference.forces import forces as all_forces
 from openpeel.synth import profiles as pr
 from openpeel.synth.policeuk.draws import (
     KINDS,
-    MARKER_FILE,
     NO_OUTCOMES_FORCES,
     NO_STOP_AND_SEARCH_FORCES,
     OUTCOMES_COLUMNS,
@@ -33,11 +32,13 @@ from openpeel.synth.policeuk.draws import (
 )
 from openpeel.synth.policeuk.geography import (
     _build_geography,
+    _Geography,
 )
 from openpeel.synth.policeuk.searches import (
     _generate_searches,
 )
 from openpeel.synth.policeuk.street import (
+    _Crimes,
     _generate_crimes,
 )
 
@@ -163,7 +164,6 @@ def write_archive(
         _write_force(plan, fid, summary)
 
     marker = {
-        "synthetic": True,
         "generator": "openpeel",
         "seed": seed,
         "forces": force_ids,
@@ -176,7 +176,7 @@ def write_archive(
         "legacy_vocabulary": legacy_vocabulary,
         "outcome_lead_in": outcome_lead_in,
     }
-    (out_dir / MARKER_FILE).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
+    write_marker(out_dir, marker)
     return summary
 
 
@@ -203,10 +203,29 @@ def _write_csv(
             f.write(memoryview(lines.buffers()[2])[first:last])
 
 
+def _draw_month_crimes(
+    plan: _Plan,
+    force_id: str,
+    month: int,
+    geography: _Geography,
+    available: set[int],
+    pending: dict[int, list[_OutcomeBatch]],
+) -> _Crimes:
+    """Draw a month's crimes (seasonal volume for the force's size) and queue the outcome
+    batches they produce for the months of the window."""
+    size = pr.force_profile(force_id).size_thousands
+    expected = size * pr.STREET_ROWS_PER_THOUSAND * plan.scale * _seasonal(month, 0.07, 7)
+    crimes = _generate_crimes(plan, force_id, month, expected, geography)
+    for target, batch in crimes.outcome_batches.items():
+        if target in available:
+            pending.setdefault(target, []).append(batch)
+    return crimes
+
+
 def _write_force(plan: _Plan, force_id: str, summary: SynthSummary) -> None:
     """Write every month's files of one force."""
     meta = lookup_force(force_id)
-    profile = pr.FORCE_PROFILES.get(force_id, pr.DEFAULT_PROFILE)
+    profile = pr.force_profile(force_id)
     vocab = plan.vocab
     geography = _build_geography(plan, force_id, vocab)
     kinds = [
@@ -222,32 +241,14 @@ def _write_force(plan: _Plan, force_id: str, summary: SynthSummary) -> None:
     # Crimes of the lead-in months are drawn only for the outcomes they produce in the window.
     if "outcomes" in kinds:
         for month in plan.lead_in:
-            expected = (
-                profile.size_thousands
-                * pr.STREET_ROWS_PER_THOUSAND
-                * plan.scale
-                * _seasonal(month, 0.07, 7)
-            )
-            older = _generate_crimes(plan, force_id, month, expected, geography)
-            for target, batch in older.outcome_batches.items():
-                if target in available:
-                    pending.setdefault(target, []).append(batch)
+            _draw_month_crimes(plan, force_id, month, geography, available, pending)
 
     for month in plan.months:
         label = _month_label(month)
         folder = plan.out_dir / label
 
         if wants_crimes:
-            expected = (
-                profile.size_thousands
-                * pr.STREET_ROWS_PER_THOUSAND
-                * plan.scale
-                * _seasonal(month, 0.07, 7)
-            )
-            crimes = _generate_crimes(plan, force_id, month, expected, geography)
-            for target, batch in crimes.outcome_batches.items():
-                if target in available:
-                    pending.setdefault(target, []).append(batch)
+            crimes = _draw_month_crimes(plan, force_id, month, geography, available, pending)
             if "street" in kinds:
                 path = folder / f"{label}-{force_id}-street.csv"
                 columns: list[pa.Array | str | None] = [

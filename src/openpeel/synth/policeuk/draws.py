@@ -35,9 +35,6 @@ COLUMNS_BY_KIND: dict[str, tuple[str, ...]] = {
 }
 
 
-MARKER_FILE = "SYNTHETIC.json"
-
-
 # Per-force publication quirks, as seen in the 2023-03 download of 2022-01 street files
 # (../shared/data/policeuk/download-2023-03): PSNI publishes street files only (method.md §1),
 # with Crime IDs but no LSOA and a blank "Last outcome category"; BTP street rows have a blank

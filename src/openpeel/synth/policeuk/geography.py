@@ -39,7 +39,7 @@ class _Geography:
 
 def _lsoa_count(force_id: str) -> int:
     """Number of synthetic LSOAs of a force: about one per 1,600 resident-equivalents."""
-    profile = pr.FORCE_PROFILES.get(force_id, pr.DEFAULT_PROFILE)
+    profile = pr.force_profile(force_id)
     return max(4, round(profile.size_thousands * 1000 / 1600))
 
 
@@ -66,7 +66,7 @@ def _fixed6(values: np.ndarray) -> pa.Array:
 def _build_geography(plan: _Plan, force_id: str, vocab: _Vocabularies) -> _Geography:
     """Synthetic LSOAs and snap points scattered around the force area's centroid."""
     rng = _rng(plan.seed, force_id, _STREAM_GEOGRAPHY, 0)
-    profile = pr.FORCE_PROFILES.get(force_id, pr.DEFAULT_PROFILE)
+    profile = pr.force_profile(force_id)
     meta = lookup_force(force_id)
 
     n_lsoa = _lsoa_count(force_id)
