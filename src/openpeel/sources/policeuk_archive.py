@@ -495,6 +495,11 @@ def coded(raw: str, vocab: str, part: str = "code") -> str:
     return f"CASE WHEN {as_published} IS NOT NULL THEN {as_published} ELSE {normalised} END"
 
 
+def _published(raw: str, vocab: str) -> str:
+    """A field as published (``<raw>_raw``) and its vocabulary code (``<raw>_code``)."""
+    return f"r.{raw} AS {raw}_raw,\n        {coded(raw, vocab)} AS {raw}_code"
+
+
 def _boolean(raw: str) -> str:
     return f"CASE lower(r.{raw}) WHEN 'true' THEN true WHEN 'false' THEN false END"
 
@@ -572,12 +577,9 @@ def _select_stop_search() -> tuple[str, str]:
         r.policing_operation AS policing_operation,
         TRY_CAST(r.latitude AS DOUBLE) AS latitude,
         TRY_CAST(r.longitude AS DOUBLE) AS longitude,
-        r.gender AS gender_raw,
-        {coded("gender", "gender")} AS gender_code,
-        r.age_range AS age_range_raw,
-        {coded("age_range", "age_range")} AS age_range_code,
-        r.self_defined_ethnicity AS self_defined_ethnicity_raw,
-        {coded("self_defined_ethnicity", "self_defined_ethnicity")} AS self_defined_ethnicity_code,
+        {_published("gender", "gender")},
+        {_published("age_range", "age_range")},
+        {_published("self_defined_ethnicity", "self_defined_ethnicity")},
         CASE
             WHEN r.self_defined_ethnicity IS NOT NULL
                 THEN {coded("self_defined_ethnicity", "self_defined_ethnicity", "group")}
@@ -587,10 +589,8 @@ def _select_stop_search() -> tuple[str, str]:
         r.officer_defined_ethnicity AS officer_defined_ethnicity_raw,
         {coded("officer_defined_ethnicity", "officer_defined_ethnicity")}
             AS officer_defined_ethnic_group,
-        r.legislation AS legislation_raw,
-        {coded("legislation", "legislation")} AS legislation_code,
-        r.object_of_search AS object_of_search_raw,
-        {coded("object_of_search", "object_of_search")} AS object_of_search_code,
+        {_published("legislation", "legislation")},
+        {_published("object_of_search", "object_of_search")},
         r.outcome AS outcome_raw,
         {coded("outcome", "stop_search_outcome")} AS outcome_code,
         {coded("outcome", "stop_search_outcome", "group")} AS outcome_group,
@@ -630,8 +630,7 @@ def _location_columns() -> str:
 
 def _crime_type_columns() -> str:
     return f"""
-        r.crime_type AS crime_type_raw,
-        {coded("crime_type", "crime_type")} AS crime_type_code,
+        {_published("crime_type", "crime_type")},
         r.crime_type = 'Anti-social behaviour' AS is_anti_social_behaviour,"""
 
 

@@ -101,19 +101,18 @@ def _explored(
 def _result(
     request: Request, force_id: str, period: Period, filters: ExplorerFilters
 ) -> IndicatorResult:
+    key = ("explore", force_id, period.start, period.end, filters)
+    return _shown(request, key, _explored, force_id, period, filters)
+
+
+def _shown(request: Request, key: tuple[Any, ...], function: Callable[..., T], *args: Any) -> T:
+    """A view of the explorer (``public_data.computed`` of ``function(data_dir, *args)``); a
+    view that cannot be shown is a 400 with its reason in one line."""
     data_dir = request.app.state.data_dir
     try:
-        return public_data.computed(
-            data_dir,
-            ("explore", force_id, period.start, period.end, filters),
-            _explored,
-            data_dir,
-            force_id,
-            period,
-            filters,
-        )
-    except OpenpeelError as error:
-        raise HTTPException(status_code=400, detail=str(error).splitlines()[0]) from error
+        return public_data.computed(data_dir, key, function, data_dir, *args)
+    except OpenpeelError as failure:
+        raise HTTPException(status_code=400, detail=str(failure).splitlines()[0]) from failure
 
 
 def _chart(result: IndicatorResult) -> ChartView | None:
@@ -355,19 +354,8 @@ def _cached_view(
 ) -> dict[str, Any]:
     """The explorer's view for one filter set: the stored one, else computed once in a worker
     process."""
-    data_dir = request.app.state.data_dir
-    try:
-        return public_data.computed(
-            data_dir,
-            _view_key(force_id, period, filters),
-            prepared_view,
-            data_dir,
-            force_id,
-            period,
-            filters,
-        )
-    except OpenpeelError as failure:
-        raise HTTPException(status_code=400, detail=str(failure).splitlines()[0]) from failure
+    key = _view_key(force_id, period, filters)
+    return _shown(request, key, prepared_view, force_id, period, filters)
 
 
 def _cached_more(
@@ -375,21 +363,9 @@ def _cached_more(
 ) -> dict[str, Any]:
     """The further charts for one filter set: the stored ones, else computed once in a worker
     process."""
-    data_dir = request.app.state.data_dir
     boundaries = request.app.state.workspace.settings.boundaries
-    try:
-        return public_data.computed(
-            data_dir,
-            _more_key(force_id, period, filters, boundaries),
-            prepared_more,
-            data_dir,
-            force_id,
-            period,
-            filters,
-            boundaries,
-        )
-    except OpenpeelError as failure:
-        raise HTTPException(status_code=400, detail=str(failure).splitlines()[0]) from failure
+    key = _more_key(force_id, period, filters, boundaries)
+    return _shown(request, key, prepared_more, force_id, period, filters, boundaries)
 
 
 @router.get("/stop-search", response_class=HTMLResponse)
