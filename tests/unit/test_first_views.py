@@ -20,7 +20,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 import openpeel
-from openpeel.calendar import default_period
+from openpeel.calendar import Period, default_period
 from openpeel.cli.pages import prepare_pages
 from openpeel.database.engine import make_engine, session_scope
 from openpeel.database.migrate import upgrade
@@ -117,6 +117,26 @@ def test_every_public_page_first_view_reads_what_the_load_prepared(
         if seconds > CEILING_SECONDS:
             slow[path] = round(seconds, 2)
     assert not slow, f"first views over {CEILING_SECONDS} s: {slow}"
+
+
+def test_the_explorer_heading_names_the_period_asked_for_not_the_stored_views(
+    data_dir: Path, engine: Any
+) -> None:
+    """The loads store the explorer's first view under its months (labelled "2021-04 to
+    2022-03"); asked for as the financial year of the same months, the page read from it names
+    the financial year, as the further charts page does."""
+    months = stored_views.Views(data_dir, openpeel.connect).loaded_months(FORCE)
+    period = default_period(months[-1])
+    year = Period.financial_year(f"{period.start.year}/{period.end.year % 100:02d}")
+    assert (year.start, year.end) == (period.start, period.end)
+    query = f"?force={FORCE}&fy={year.label}"
+    with _client(engine, data_dir) as client:
+        page = client.get("/stop-search" + query).text
+        more = client.get("/stop-search/charts" + query).text
+    heading = re.search(r'<h2 id="results-title">([^<]*)</h2>', page)
+    assert heading is not None
+    assert heading.group(1).endswith(f", {year.label}"), heading.group(1)
+    assert f"<p>{heading.group(1)}." in more
 
 
 def test_the_assessment_page_first_view_reads_the_stored_indicators(

@@ -406,6 +406,8 @@ def explorer(
             **common(request, force_id, period),
             "page_title": "Stop and search explorer",
             **view,
+            # The period as asked for: a stored view is shared by every label of its months.
+            "heading": heading(force_id, period, filters),
             "filters": filters,
             "filter_titles": FILTER_TITLES,
             "error": error,
