@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from openpeel.scrutiny import queries, reviews
 from openpeel.scrutiny.models import GOWISELY, Meeting, SampleItem, User
+from openpeel.web.forms import ResponseForm
 from openpeel.web.inputs import RecordId
 from openpeel.web.rendering import render
 from openpeel.web.scrutiny_access import (
@@ -88,9 +89,9 @@ def _save_review(request: Request, item_id: int, user: User, form: dict[str, str
 def liaison_response(
     request: Request,
     db: DB,
+    form: Annotated[ResponseForm, Form()],
     user: User = LIAISON,
     found: tuple[SampleItem, Meeting] = LIAISON_ITEM,
-    response: Annotated[str, Form(max_length=reviews.MAX_COMMENT_CHARS)] = "",
 ) -> Response:
     """Record the force's response to a record graded red (force liaison of the panel)."""
     item, _meeting = found
@@ -98,7 +99,7 @@ def liaison_response(
     return change_or_explain(
         request,
         db,
-        lambda: reviews.respond(db, item, user, response),
+        lambda: reviews.respond(db, item, user, form.response),
         reviews.ReviewError,
         back,
         f"{back}?saved=1",
