@@ -5,12 +5,14 @@ crime data integrity audits): one Pydantic model a form, which a route takes as
 Every field is text with a length limit and a default for a field left out or left empty; the
 route or the library parses the text, so a wrong value gets its own message there. A field
 longer than its limit is refused before the route runs (400, naming the field). Fields a model
-does not name (the CSRF token) are ignored."""
+does not name (the CSRF token) are ignored. A form whose fields the library defines is read
+whole by ``text_fields``."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from fastapi import Request
 from pydantic import BaseModel, Field
 
 from openpeel.scrutiny.reviews import MAX_COMMENT_CHARS
@@ -21,6 +23,13 @@ PASSWORD_CHARS = 1000
 def text(max_length: int, default: str = "") -> Any:
     """A text field of at most ``max_length`` characters, ``default`` when left out or empty."""
     return Field(default=default, max_length=max_length)
+
+
+async def text_fields(request: Request) -> dict[str, str]:
+    """Every text field of the posted form (files left out), for a form whose fields the library
+    names and checks itself (a member's review, an auditor's decision)."""
+    form = await request.form()
+    return {name: value for name, value in form.items() if isinstance(value, str)}
 
 
 class UserForm(BaseModel):

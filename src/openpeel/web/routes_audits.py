@@ -25,7 +25,7 @@ from openpeel.scrutiny.models import User
 from openpeel.sources.crime_recording import OFFENCE_GROUPS
 from openpeel.web import downloads
 from openpeel.web.downloads import result_csv
-from openpeel.web.forms import AuditForm, AuditSampleForm
+from openpeel.web.forms import AuditForm, AuditSampleForm, text_fields
 from openpeel.web.inputs import RecordId
 from openpeel.web.rendering import render
 from openpeel.web.scrutiny_access import DB, bad_request, change_or_explain, not_found
@@ -198,8 +198,7 @@ async def decide_record(
     request: Request, audit_id: RecordId, record_id: RecordId, user: Auditor
 ) -> Response:
     """Store the auditor's decision (first, or second on a second-check record; audited)."""
-    form = await request.form()
-    values = {k: v for k, v in form.items() if isinstance(v, str)}
+    values = await text_fields(request)
     from starlette.concurrency import run_in_threadpool
 
     return await run_in_threadpool(_save_decision, request, audit_id, record_id, user, values)
