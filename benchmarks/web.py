@@ -5,12 +5,12 @@ directory (default ./demo-data; built with ``openpeel.demo.build_demo`` when it 
 then runs two bounded phases with httpx and asyncio: the static page (``/static-check``, no data
 behind it) and the stop and search explorer with filters cycling through legislation, sex,
 ethnicity basis and outcome. Before them, one client asks for each filter set once (filter
-changes: views no cache holds) and their p50/p95 is printed; after them, other filter sets
-are asked for once more, on a server whose compute workers have long started. The load generator runs in its
-own process pinned to its own core (the last this process may use; the server and its compute
-workers get the others), so that the clients' own work is not counted as the server's. Prints
-p50/p95/p99 latency, errors, requests per second, and the explorer/static ratio measured in the
-same run. Target: p95 under 300 ms, no errors. Not a test: nothing here asserts.
+changes: views no cache holds) and their p50/p95 is printed; after them, other filter sets are
+asked for once, on a server whose compute workers have long started. The load generator runs in
+its own process pinned to its own core (the last this process may use; the server and its
+compute workers get the others), so that the clients' own work is not counted as the server's.
+Prints p50/p95/p99 latency, errors, requests per second, and the explorer/static ratio measured
+in the same run. Target: p95 under 300 ms, no errors. Not a test: nothing here asserts.
 
     .venv/bin/python benchmarks/web.py [--data-dir demo-data] [--clients 50] [--seconds 30]
         [--workers 1]
