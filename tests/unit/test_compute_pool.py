@@ -86,14 +86,16 @@ def test_no_processes_computes_on_the_calling_thread() -> None:
     assert ComputePool(0).run(threading.get_ident) == threading.get_ident()
 
 
-def test_computed_values_come_from_the_worker_and_are_kept(pool: ComputePool) -> None:
+def test_computed_values_come_from_the_worker_and_are_kept(
+    pool: ComputePool, tmp_path: Path
+) -> None:
     public_data.clear_cache()
     try:
         saved, compute_pool._POOL = compute_pool._POOL, pool
-        pid = public_data.computed(("pid-of-worker",), os.getpid)
+        pid = public_data.computed(tmp_path, ("pid-of-worker",), os.getpid)
         assert pid != os.getpid()
-        assert public_data.is_cached(("pid-of-worker",))
-        assert public_data.computed(("pid-of-worker",), os.getpid) == pid  # not recomputed
+        assert public_data.is_cached(("pid-of-worker", str(tmp_path)))
+        assert public_data.computed(tmp_path, ("pid-of-worker",), os.getpid) == pid  # kept
     finally:
         compute_pool._POOL = saved
         public_data.clear_cache()
