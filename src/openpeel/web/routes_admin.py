@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from openpeel.scrutiny import audit, queries, records, users
 from openpeel.scrutiny.models import ROLES, User
+from openpeel.web.forms import UserForm
 from openpeel.web.rendering import render
 from openpeel.web.scrutiny_access import (
     ADMIN,
@@ -75,19 +76,15 @@ def users_page(request: Request, db: DB, user: User = ADMIN) -> HTMLResponse:
 
 @router.post("/admin/users", response_model=None)
 def create_user(
-    request: Request,
-    db: DB,
-    user: User = ADMIN,
-    username: Annotated[str, Form(max_length=64)] = "",
-    display_name: Annotated[str, Form(max_length=200)] = "",
-    role: Annotated[str, Form(max_length=32)] = "",
-    password: Annotated[str, Form(max_length=1000)] = "",
+    request: Request, db: DB, form: Annotated[UserForm, Form()], user: User = ADMIN
 ) -> Response:
     """Create a user (administrator)."""
     return change_or_explain(
         request,
         db,
-        lambda: users.add_user(db, username, password, role, display_name or None, user.id),
+        lambda: users.add_user(
+            db, form.username, form.password, form.role, form.display_name or None, user.id
+        ),
         users.UserError,
         "/admin/users",
         "/admin/users",

@@ -9,7 +9,7 @@ import json
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import Depends, Form, HTTPException, Request
+from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -25,15 +25,16 @@ from openpeel.scrutiny.models import User
 from openpeel.sources.crime_recording import OFFENCE_GROUPS
 from openpeel.web import downloads
 from openpeel.web.downloads import result_csv
+from openpeel.web.forms import AuditForm, AuditSampleForm, text_fields
 from openpeel.web.inputs import RecordId
 from openpeel.web.rendering import render
-from openpeel.web.security import get_db, protected_router, require
+from openpeel.web.scrutiny_access import DB, bad_request, change_or_explain, not_found
+from openpeel.web.security import protected_router, require
 
 router = protected_router()
 
 #: Who may see audits (auditors decide; administrators manage; analysts read).
 AUDIT_READERS = ("auditor", "administrator", "analyst")
-DB = Annotated[Session, Depends(get_db)]
 Reader = Annotated[User, Depends(require(*AUDIT_READERS))]
 Manager = Annotated[User, Depends(require(*decisions.MANAGING_ROLES))]
 Auditor = Annotated[User, Depends(require(*decisions.DECIDING_ROLES))]
@@ -44,21 +45,15 @@ PAGE = "/staff/audits"
 def _audit(db: Session, audit_id: RecordId) -> CrimeAudit:
     audit = db.get(CrimeAudit, audit_id)
     if audit is None:
-        raise HTTPException(status_code=404, detail="Not found.")
+        raise not_found()
     return audit
 
 
 def _record(db: Session, audit: CrimeAudit, record_id: RecordId) -> AuditRecord:
     record = db.get(AuditRecord, record_id)
     if record is None or record.audit_id != audit.id:
-        raise HTTPException(status_code=404, detail="Not found.")
+        raise not_found()
     return record
-
-
-def _error(request: Request, message: str, back: str) -> HTMLResponse:
-    return render(
-        request, "error.html", {"status": 400, "message": message, "back": back}, status_code=400
-    )
 
 
 def _figure(value: Any, measure: str) -> str:
@@ -89,26 +84,21 @@ def audits_page(request: Request, db: DB, user: Reader) -> HTMLResponse:
 
 @router.post(PAGE, response_model=None)
 def create_audit(
-    request: Request,
-    db: DB,
-    user: Manager,
-    force_id: Annotated[str, Form(max_length=64)] = "",
-    title: Annotated[str, Form(max_length=200)] = "",
-    period_from: Annotated[str, Form(max_length=10)] = "",
-    period_to: Annotated[str, Form(max_length=10)] = "",
+    request: Request, db: DB, user: Manager, form: Annotated[AuditForm, Form()]
 ) -> Response:
     """Create an open audit (then draw its sample on its page)."""
     try:
-        start, end = date.fromisoformat(period_from), date.fromisoformat(period_to)
+        start, end = date.fromisoformat(form.period_from), date.fromisoformat(form.period_to)
     except ValueError:
-        return _error(request, "The period needs two dates (YYYY-MM-DD).", PAGE)
-    try:
-        audit = audits.create_audit(db, force_id, title, start, end, user.id)
-        db.commit()
-    except audits.AuditError as err:
-        db.rollback()
-        return _error(request, str(err), PAGE)
-    return RedirectResponse(f"{PAGE}/{audit.id}", status_code=303)
+        return bad_request(request, "The period needs two dates (YYYY-MM-DD).", PAGE)
+    return change_or_explain(
+        request,
+        db,
+        lambda: audits.create_audit(db, form.force_id, form.title, start, end, user.id),
+        audits.AuditError,
+        PAGE,
+        lambda audit: f"{PAGE}/{audit.id}",
+    )
 
 
 @router.get(PAGE + "/{audit_id}", response_class=HTMLResponse)
@@ -144,21 +134,21 @@ def sample_audit(
     audit_id: RecordId,
     db: DB,
     user: Manager,
-    half_width: Annotated[str, Form(max_length=10)] = "0.02",
-    seed: Annotated[str, Form(max_length=12)] = "",
-    second_share: Annotated[str, Form(max_length=10)] = "0.1",
+    form: Annotated[AuditSampleForm, Form()],
 ) -> Response:
     """Draw the audit's stratified sample (sized for the target half-width)."""
     audit = _audit(db, audit_id)
     back = f"{PAGE}/{audit_id}"
     try:
-        width = float(half_width)
-        share = float(second_share)
-        chosen = int(seed) if seed.strip() else None
+        width = float(form.half_width)
+        share = float(form.second_share)
+        chosen = int(form.seed) if form.seed.strip() else None
     except ValueError:
-        return _error(request, "The half-width, seed and share must be numbers.", back)
-    try:
-        audits.draw_sample(
+        return bad_request(request, "The half-width, seed and share must be numbers.", back)
+    return change_or_explain(
+        request,
+        db,
+        lambda: audits.draw_sample(
             db,
             audit,
             request.app.state.data_dir,
@@ -166,12 +156,11 @@ def sample_audit(
             half_width=width,
             second_share=share,
             actor_id=user.id,
-        )
-        db.commit()
-    except audits.AuditError as err:
-        db.rollback()
-        return _error(request, str(err), back)
-    return RedirectResponse(back, status_code=303)
+        ),
+        audits.AuditError,
+        back,
+        back,
+    )
 
 
 @router.get(PAGE + "/{audit_id}/records/{record_id}", response_class=HTMLResponse)
@@ -209,8 +198,7 @@ async def decide_record(
     request: Request, audit_id: RecordId, record_id: RecordId, user: Auditor
 ) -> Response:
     """Store the auditor's decision (first, or second on a second-check record; audited)."""
-    form = await request.form()
-    values = {k: v for k, v in form.items() if isinstance(v, str)}
+    values = await text_fields(request)
     from starlette.concurrency import run_in_threadpool
 
     return await run_in_threadpool(_save_decision, request, audit_id, record_id, user, values)
@@ -228,7 +216,7 @@ def _save_decision(
             db.commit()
         except audits.AuditError as err:
             db.rollback()
-            return _error(request, str(err), back)
+            return bad_request(request, str(err), back)
         queue = decisions.records_to_decide(db, audit, user)
         target = f"{PAGE}/{audit_id}/records/{queue[0].id}" if queue else f"{PAGE}/{audit_id}"
         return RedirectResponse(f"{target}?saved={record.position}", status_code=303)
@@ -238,13 +226,14 @@ def _save_decision(
 def close_audit(request: Request, audit_id: RecordId, db: DB, user: Manager) -> Response:
     """Close an audit whose every record is decided, and publish its figures."""
     audit = _audit(db, audit_id)
-    try:
-        finish_audit(db, audit, user.id, request.app.state.data_dir)
-        db.commit()
-    except audits.AuditError as err:
-        db.rollback()
-        return _error(request, str(err), f"{PAGE}/{audit_id}")
-    return RedirectResponse(f"{PAGE}/{audit_id}/estimate", status_code=303)
+    return change_or_explain(
+        request,
+        db,
+        lambda: finish_audit(db, audit, user.id, request.app.state.data_dir),
+        audits.AuditError,
+        f"{PAGE}/{audit_id}",
+        f"{PAGE}/{audit_id}/estimate",
+    )
 
 
 @router.get(PAGE + "/{audit_id}/estimate", response_class=HTMLResponse)
@@ -293,7 +282,7 @@ def audit_report_file(
 
     audit = _audit(db, audit_id)
     if kind not in ("html", "pdf") or audit.seed is None:
-        raise HTTPException(status_code=404, detail="Not found.")
+        raise not_found()
     report = audit_report(audit)
     name = f"audit-{audit_id}.{kind}"
     if kind == "pdf":

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from openpeel.scrutiny import audit
 from openpeel.scrutiny.models import User
 from openpeel.scrutiny.users import UserError, authenticate, set_password
+from openpeel.web.forms import LoginForm, PasswordForm
 from openpeel.web.rendering import render
 from openpeel.web.security import (
     ANON_COOKIE,
@@ -47,17 +48,11 @@ async def login_form(request: Request, next: str = "/scrutiny") -> HTMLResponse:
 
 
 @router.post("/login")
-def login(
-    request: Request,
-    db: DB,
-    username: Annotated[str, Form(max_length=200)] = "",
-    password: Annotated[str, Form(max_length=1000)] = "",
-    next: Annotated[str, Form(max_length=500)] = "/scrutiny",
-) -> Response:
+def login(request: Request, db: DB, form: Annotated[LoginForm, Form()]) -> Response:
     """Check the password (rate-limited); on success start a new session."""
-    name = username.strip().lower()[:64]
+    name = form.username.strip().lower()[:64]
     client = client_key(request)
-    context = {"next": safe_next(next), "username": name, "show_feedback": False}
+    context = {"next": safe_next(form.next), "username": name, "show_feedback": False}
     wait = login_wait_seconds(db, name, client)
     if wait:
         return render(
@@ -67,7 +62,7 @@ def login(
             status_code=429,
             headers={"Retry-After": str(wait)},
         )
-    user = authenticate(db, name, password)
+    user = authenticate(db, name, form.password)
     note_login(db, name, client, user is not None)
     if user is None:
         db.commit()
@@ -80,7 +75,7 @@ def login(
     token = start_session(db, user, request.state.session_token)
     audit.record(db, user.id, "login", "user", user.id, {})
     db.commit()
-    target = safe_next(next)
+    target = safe_next(form.next)
     if target == "/scrutiny" and user.role == "auditor":
         target = "/staff/audits"  # auditors have no scrutiny pages: their work is the audits
     response = RedirectResponse(target, status_code=303)
@@ -111,12 +106,7 @@ def password_form(request: Request, user: User = ANY_USER) -> HTMLResponse:
 
 @router.post("/account/password", response_model=None)
 def change_password(
-    request: Request,
-    db: DB,
-    user: User = ANY_USER,
-    current: Annotated[str, Form(max_length=1000)] = "",
-    new: Annotated[str, Form(max_length=1000)] = "",
-    confirm: Annotated[str, Form(max_length=1000)] = "",
+    request: Request, db: DB, form: Annotated[PasswordForm, Form()], user: User = ANY_USER
 ) -> Response:
     """Change the password; every other session of the user ends (``set_password``) and this
     one is renewed."""
@@ -133,16 +123,16 @@ def change_password(
             status_code=429,
             headers={"Retry-After": str(wait)},
         )
-    if authenticate(db, fresh.username, current) is None:
+    if authenticate(db, fresh.username, form.current) is None:
         # A wrong current password counts as a failed login (no guessing through this form).
         note_login(db, fresh.username, client, False)
         db.commit()
         error = "The current password is wrong."
-    elif new != confirm:
+    elif form.new != form.confirm:
         error = "The new passwords differ."
     else:
         try:
-            set_password(db, fresh, new, fresh.id)
+            set_password(db, fresh, form.new, fresh.id)
         except UserError as err:
             error = str(err)
     if error:

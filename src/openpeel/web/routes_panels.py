@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from openpeel.reference.forces import forces
 from openpeel.scrutiny import queries, report, reviews, sampling, users
 from openpeel.scrutiny.models import Meeting, Panel, User
+from openpeel.web.forms import MeetingForm, MemberForm, PanelForm, SampleForm
 from openpeel.web.rendering import render
 from openpeel.web.scrutiny_access import (
     ADMIN,
@@ -48,17 +49,13 @@ def scrutiny_home(request: Request, db: DB, user: User = ANY_STAFF) -> HTMLRespo
 
 @router.post("/scrutiny/panels", response_model=None)
 def create_panel(
-    request: Request,
-    db: DB,
-    user: User = ADMIN,
-    name: Annotated[str, Form(max_length=200)] = "",
-    force_id: Annotated[str, Form(max_length=64)] = "",
+    request: Request, db: DB, form: Annotated[PanelForm, Form()], user: User = ADMIN
 ) -> Response:
     """Create a panel (administrator)."""
     return change_or_explain(
         request,
         db,
-        lambda: users.add_panel(db, name, force_id, user.id),
+        lambda: users.add_panel(db, form.name, form.force_id, user.id),
         users.UserError,
         "/scrutiny",
         lambda panel: f"/scrutiny/panels/{panel.id}",
@@ -87,16 +84,16 @@ def panel_page(
 def add_panel_member(
     request: Request,
     db: DB,
+    form: Annotated[MemberForm, Form()],
     user: User = ADMIN,
     panel: Panel = ADMIN_PANEL,
-    username: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     """Attach a user to a panel (administrator)."""
     back = f"/scrutiny/panels/{panel.id}"
     return change_or_explain(
         request,
         db,
-        lambda: users.add_member(db, panel, users.get_user(db, username), user.id),
+        lambda: users.add_member(db, panel, users.get_user(db, form.username), user.id),
         users.UserError,
         back,
         back,
@@ -115,12 +112,9 @@ def panel_trends(request: Request, db: DB, panel: Panel = STAFF_PANEL) -> HTMLRe
 def create_meeting(
     request: Request,
     db: DB,
+    form: Annotated[MeetingForm, Form()],
     user: User = COORDINATOR,
     panel: Panel = COORDINATOR_PANEL,
-    title: Annotated[str, Form(max_length=200)] = "",
-    meeting_date: Annotated[str, Form(max_length=10)] = "",
-    period_from: Annotated[str, Form(max_length=10)] = "",
-    period_to: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     """Create a meeting of a panel (its coordinator)."""
     return change_or_explain(
@@ -129,10 +123,10 @@ def create_meeting(
         lambda: sampling.add_meeting(
             db,
             panel,
-            title,
-            form_date(meeting_date, "meeting date"),
-            form_date(period_from, "period start"),
-            form_date(period_to, "period end"),
+            form.title,
+            form_date(form.meeting_date, "meeting date"),
+            form_date(form.period_from, "period start"),
+            form_date(form.period_to, "period end"),
             user.id,
         ),
         sampling.SamplingError,
@@ -166,24 +160,21 @@ def meeting_page(
 def draw(
     request: Request,
     db: DB,
+    form: Annotated[SampleForm, Form()],
     user: User = COORDINATOR,
     meeting: Meeting = COORDINATOR_MEETING,
-    design: Annotated[str, Form(max_length=16)] = "simple",
-    size: Annotated[str, Form(max_length=6)] = "",
-    strata: Annotated[str, Form(max_length=500)] = "",
-    seed: Annotated[str, Form(max_length=12)] = "",
 ) -> Response:
     """Draw the meeting's sample (its coordinator)."""
     back = f"/scrutiny/meetings/{meeting.id}"
     try:
-        n = int(size) if size.strip() else None
-        chosen_seed = int(seed) if seed.strip() else None
+        n = int(form.size) if form.size.strip() else None
+        chosen_seed = int(form.seed) if form.seed.strip() else None
     except ValueError:
         return bad_request(request, "size and seed must be whole numbers", back)
 
     def draw_it() -> None:
-        spec = sampling.parse_strata(strata) if design == "stratified" else None
-        sampling.draw_sample(db, meeting, design, n, spec, chosen_seed, user.id)
+        spec = sampling.parse_strata(form.strata) if form.design == "stratified" else None
+        sampling.draw_sample(db, meeting, form.design, n, spec, chosen_seed, user.id)
 
     return change_or_explain(request, db, draw_it, sampling.SamplingError, back, back)
 

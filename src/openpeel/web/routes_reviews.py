@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from openpeel.scrutiny import queries, reviews
 from openpeel.scrutiny.models import GOWISELY, Meeting, SampleItem, User
+from openpeel.web.forms import ResponseForm, text_fields
 from openpeel.web.inputs import RecordId
 from openpeel.web.rendering import render
 from openpeel.web.scrutiny_access import (
@@ -61,8 +62,7 @@ def item_page(
 @router.post("/scrutiny/items/{item_id}/review", response_model=None)
 async def submit_review(request: Request, item_id: RecordId, user: User = MEMBER) -> Response:
     """Store the member's review (one per member per record; audited)."""
-    form = await request.form()
-    values = {k: v for k, v in form.items() if isinstance(v, str)}
+    values = await text_fields(request)
     from starlette.concurrency import run_in_threadpool
 
     return await run_in_threadpool(_save_review, request, item_id, user, values)
@@ -88,9 +88,9 @@ def _save_review(request: Request, item_id: int, user: User, form: dict[str, str
 def liaison_response(
     request: Request,
     db: DB,
+    form: Annotated[ResponseForm, Form()],
     user: User = LIAISON,
     found: tuple[SampleItem, Meeting] = LIAISON_ITEM,
-    response: Annotated[str, Form(max_length=reviews.MAX_COMMENT_CHARS)] = "",
 ) -> Response:
     """Record the force's response to a record graded red (force liaison of the panel)."""
     item, _meeting = found
@@ -98,7 +98,7 @@ def liaison_response(
     return change_or_explain(
         request,
         db,
-        lambda: reviews.respond(db, item, user, response),
+        lambda: reviews.respond(db, item, user, form.response),
         reviews.ReviewError,
         back,
         f"{back}?saved=1",
