@@ -188,11 +188,11 @@ def _reworded_frame(frame: Any, old: str, new: str, done: dict[int, Any]) -> Any
     texts = {}
     for position in range(frame.shape[1]):
         column = frame.iloc[:, position]
-        if column.dtype == object:
+        if column.dtype.kind == "O":  # text: object or string cells
             cells = column.tolist()
             if any(isinstance(c, str) and old in c for c in cells):
                 texts[position] = [_reworded(c, old, new, done) for c in cells]
-    if not texts and all(a is b for a, b in zip(columns, frame.columns, strict=True)):
+    if not texts and columns == list(frame.columns):
         return frame
     found = frame.copy()
     for position, cells in texts.items():
