@@ -221,3 +221,44 @@ def test_serve_prepares_the_missing_views_in_the_background(data_dir: Path, tmp_
     assert process.exitcode == 0
     assert stored_views.is_stored(upgraded, first_view)
     assert stored_views.warm(upgraded)[0].computed == 0  # every default view is kept
+
+
+def _labels(data_dir: Path) -> tuple[Period, Period]:
+    """The default period's months (an April-to-March year in this lake) in both words."""
+    months = stored_views.Views(data_dir, openpeel.connect).loaded_months(FORCE)
+    period = default_period(months[-1])
+    year = Period.financial_year(f"{period.start.year}/{period.end.year % 100:02d}")
+    assert (year.start, year.end) == (period.start, period.end)
+    return period, year
+
+
+def _query(period: Period) -> str:
+    if "/" in period.label:
+        return f"?force={FORCE}&fy={period.label}"
+    return f"?force={FORCE}&from={period.start:%Y-%m}&to={period.end:%Y-%m}"
+
+
+@pytest.mark.parametrize("fy_first", [False, True])
+def test_a_page_names_the_period_in_the_words_asked_whichever_computed_its_views(
+    data_dir: Path, engine: Any, tmp_path: Path, fy_first: bool
+) -> None:
+    """Stored and cached views are kept under the period's months: asked for the same months
+    as a financial year and as a range of months, one after the other on one app (the first
+    computing the views when none is stored), each page names the period as it was asked."""
+    months, year = _labels(data_dir)
+    asked = [year, months] if fy_first else [months, year]
+    lake_dir = _copy(data_dir, tmp_path / "lake") if fy_first else data_dir
+    if fy_first:  # no stored views: the financial-year request computes them
+        shutil.rmtree(lake_dir / stored_views.FOLDER)
+    area = _area_pages(data_dir)[0]
+    with _client(engine, lake_dir) as client:
+        for period in asked:
+            other = months if period is year else year
+            for page in ("/overview", area):
+                html = client.get(page + _query(period)).text
+                # The page's text, without the period control's choices.
+                text = re.sub(r"<option[^>]*>[^<]*</option>|<[^>]+>", " ", html)
+                assert period.label in text, (page, period.label)  # the figures and panels
+                named = r"(?<![Ff]ramework )" + re.escape(other.label)  # not the framework's year
+                wrong = [m.start() for m in re.finditer(named, text)]
+                assert not wrong, (page, period.label, [text[i - 80 : i + 20] for i in wrong])

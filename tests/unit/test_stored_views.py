@@ -96,3 +96,33 @@ def test_a_damaged_file_is_computed_again(tmp_path: Path, damage: bytes) -> None
     file.write_bytes(damage)
     assert stored(tmp_path, ("rate",), lambda: "again") == "again"
     assert stored(tmp_path, ("rate",), lambda: "third") == "again"
+
+
+def test_a_view_is_read_in_the_words_of_the_period_asked_and_left_as_kept() -> None:
+    import pandas as pd
+
+    from openpeel.calendar import Period
+    from openpeel.indicators.result import IndicatorResult
+    from openpeel.report.model import Panel
+
+    months = Period.from_months("2021-04", "2022-03")
+    year = Period.financial_year("2021/22")
+    table = pd.DataFrame({"period": [months.label], "n": [3], "note": ["other words"]})
+    result = IndicatorResult("x", f"Searches, {months.label}", "d", table, meta={"period": months})
+    kept = Panel("p", f"Searches: F, {months.label}", result, caveats=["none", "in 2021-04"])
+    shown = stored_views.worded(kept, year)
+    assert shown.title == "Searches: F, 2021/22"
+    assert shown.result is not None
+    assert shown.result.title == "Searches, 2021/22"
+    assert shown.result.meta["period"] == year
+    assert shown.result.table["period"].tolist() == ["2021/22"]
+    assert shown.result.table["n"].tolist() == [3]
+    assert shown.caveats is kept.caveats  # nothing to reword: shared, not copied
+    assert kept.title == f"Searches: F, {months.label}"  # the kept view is unchanged
+    assert table["period"].tolist() == [months.label]
+    assert stored_views.worded(shown, months).title == kept.title
+    assert stored_views.worded(kept, months) is kept
+    # Months that are not an April-to-March year have one label only.
+    other = Period.from_months("2021-01", "2021-12")
+    assert stored_views.labels(other) == (other.label,)
+    assert stored_views.worded(kept, other) is kept

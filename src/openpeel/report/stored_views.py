@@ -14,12 +14,19 @@ state is never read again (and its folder is removed by the next store); a value
 a load committed is not kept. Files are written to a temporary name and renamed, so a reader
 sees a whole file or none. The folder is a cache: deleting it loses nothing.
 
+A view is kept under its period's months, so a period asked for in other words (the financial
+year ``2021/22`` or the months ``2021-04 to 2022-03``) reads the same view: every view of a
+period is read through :func:`worded`, which puts the words of the period asked for wherever
+the view names its months in the other words (titles, captions, charts, reasons).
+
 The files are Python pickles, read only from the data directory openpeel itself writes (the same
 trust as the lake beside them).
 """
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -106,6 +113,92 @@ def stored(
     if source is not None:
         _write(_path(data_dir, source, key), value)
     return value
+
+
+def labels(period: Period) -> tuple[str, ...]:
+    """Every label of the period's months: the months (``2021-04 to 2022-03``) and, for an
+    April-to-March year, the financial year (``2021/22``)."""
+    found = [Period.from_months(f"{period.start:%Y-%m}", f"{period.end:%Y-%m}").label]
+    if period.start.month == 4 and period.n_months == 12:
+        found.append(Period.financial_year(f"{period.start.year}/{period.end.year}").label)
+    return tuple(found)
+
+
+def worded(value: T, period: Period) -> T:
+    """A view of the period's months in the words of ``period``: wherever it names the months
+    in another label (text, chart specifications and images, text cells of tables, the
+    periods it holds), the label asked for instead. The view itself is left as it is (a
+    stored or cached value is shared); parts that change are copied."""
+    result = value
+    for other in labels(period):
+        if other != period.label:
+            result = _reworded(result, other, period.label, {})
+    return result
+
+
+def _reworded(value: Any, old: str, new: str, done: dict[int, Any]) -> Any:
+    """``value`` with ``old`` replaced by ``new`` in every text it holds (itself when none)."""
+    if isinstance(value, str):
+        return value.replace(old, new) if old in value else value
+    if id(value) in done:
+        return done[id(value)]
+    done[id(value)] = value  # a cycle reads the value as it is
+    found = value
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [_reworded(item, old, new, done) for item in value]
+        if any(a is not b for a, b in zip(items, value, strict=True)):
+            found = type(value)(*items) if hasattr(value, "_fields") else type(value)(items)
+    elif isinstance(value, dict):
+        pairs = [
+            (_reworded(k, old, new, done), _reworded(v, old, new, done)) for k, v in value.items()
+        ]
+        if any(
+            a is not k or b is not v for (a, b), (k, v) in zip(pairs, value.items(), strict=True)
+        ):
+            found = copy.copy(value)
+            found.clear()
+            found.update(pairs)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changed = {}
+        for f in dataclasses.fields(value):
+            before = getattr(value, f.name)
+            after = _reworded(before, old, new, done)
+            if after is not before:
+                changed[f.name] = after
+        if changed:
+            found = copy.copy(value)
+            for name, after in changed.items():
+                object.__setattr__(found, name, after)  # frozen dataclasses too
+    elif _is_frame(value):
+        found = _reworded_frame(value, old, new, done)
+    done[id(value)] = found
+    return found
+
+
+def _is_frame(value: Any) -> bool:
+    import sys
+
+    pandas = sys.modules.get("pandas")  # a frame exists only when pandas is imported
+    return pandas is not None and isinstance(value, pandas.DataFrame)
+
+
+def _reworded_frame(frame: Any, old: str, new: str, done: dict[int, Any]) -> Any:
+    """A table with its column names and text cells reworded (itself when none changes)."""
+    columns = [_reworded(c, old, new, done) for c in frame.columns]
+    texts = {}
+    for position in range(frame.shape[1]):
+        column = frame.iloc[:, position]
+        if column.dtype.kind == "O":  # text: object or string cells
+            cells = column.tolist()
+            if any(isinstance(c, str) and old in c for c in cells):
+                texts[position] = [_reworded(c, old, new, done) for c in cells]
+    if not texts and columns == list(frame.columns):
+        return frame
+    found = frame.copy()
+    for position, cells in texts.items():
+        found.isetitem(position, cells)
+    found.columns = columns
+    return found
 
 
 #: What ``peek`` gives when nothing is kept for a key.
@@ -247,10 +340,13 @@ class Views:
 
             return panels.section_panels(con, section, force_id, period, synthetic)
 
-        return self._stored(
-            ("section", section, force_id, period.start, period.end),
-            make,
-            keep=self.keeps(force_id, period),
+        return worded(
+            self._stored(
+                ("section", section, force_id, period.start, period.end),
+                make,
+                keep=self.keeps(force_id, period),
+            ),
+            period,
         )
 
     def assessment_data(self, force_id: str, period: Period, framework_id: str) -> Any:
@@ -270,10 +366,13 @@ class Views:
             cache.con = None  # kept without its connection
             return cache
 
-        return self._stored(
-            ("assessment-data", force_id, period.start, period.end, framework_id),
-            make,
-            keep=self.keeps(force_id, period),
+        return worded(
+            self._stored(
+                ("assessment-data", force_id, period.start, period.end, framework_id),
+                make,
+                keep=self.keeps(force_id, period),
+            ),
+            period,
         )
 
     def peer_groups(self, period: Period) -> list[str]:
@@ -288,20 +387,26 @@ class Views:
         """Every force's search rate for one group: ranked and in a funnel plot."""
         from openpeel.report.peer_panels import stop_search_peer_panels
 
-        return self._stored(
-            ("peers", force_id, period.start, period.end, group),
-            lambda con: stop_search_peer_panels(con, force_id, period, group),
-            keep=self.keeps(force_id, period),
+        return worded(
+            self._stored(
+                ("peers", force_id, period.start, period.end, group),
+                lambda con: stop_search_peer_panels(con, force_id, period, group),
+                keep=self.keeps(force_id, period),
+            ),
+            period,
         )
 
     def official_peer_panels(self, force_id: str, period: Period) -> list[Panel]:
         """Every force in the official statistics, the force highlighted (peers page)."""
         from openpeel.report.peer_panels import official_peers_panels
 
-        return self._stored(
-            ("peers-official", force_id, period.start, period.end),
-            lambda con: official_peers_panels(con, force_id, period),
-            keep=self.keeps(force_id, period),
+        return worded(
+            self._stored(
+                ("peers-official", force_id, period.start, period.end),
+                lambda con: official_peers_panels(con, force_id, period),
+                keep=self.keeps(force_id, period),
+            ),
+            period,
         )
 
     def trend_panel(self, force_id: str) -> Panel:
@@ -341,7 +446,7 @@ class Views:
         counted from the stored cube."""
         from openpeel.indicators.explorer import explore_cube
 
-        return explore_cube(self.explorer_cube(force_id, period), filters)
+        return worded(explore_cube(self.explorer_cube(force_id, period), filters), period)
 
 
 def assessment_rules(data_dir: Path | str, framework_id: str) -> tuple[Any, ...]:

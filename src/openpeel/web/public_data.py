@@ -365,7 +365,8 @@ def choose(
 def section_panels(data_dir: Path, section: str, force_id: str, period: Period) -> list[Panel]:
     """The report's panels of one section (cached; stored)."""
     key = ("section", section, force_id, period.start, period.end)
-    return computed(data_dir, key, _section_panels, data_dir, section, force_id, period)
+    panels = computed(data_dir, key, _section_panels, data_dir, section, force_id, period)
+    return stored_views.worded(panels, period)  # kept under the months: in the words asked
 
 
 def _section_panels(data_dir: Path, section: str, force_id: str, period: Period) -> list[Panel]:
@@ -393,7 +394,8 @@ def assessment(data_dir: Path, engine: Any, force_id: str, period: Period) -> An
         except RulesError:
             return None
 
-    return cached(("assessment", str(data_dir), force_id, period.start, period.end), make)
+    found = cached(("assessment", str(data_dir), force_id, period.start, period.end), make)
+    return stored_views.worded(found, period)  # kept under the months: in the words asked
 
 
 def financial_years(data_dir: Path, force_id: str) -> list[str]:
