@@ -10,6 +10,7 @@ denominator the Home Office does not, and peers compared a force with itself.
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -95,6 +96,7 @@ def _persons(raw: pd.DataFrame, force_id: str) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- item 1: the chart
 
+SVG_IMAGE = re.compile(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"')
 BAR = re.compile(r'aria-label="Ratio \(1 = the same rate per head\): ([0-9.]+); Group: (\w+)"')
 
 
@@ -105,8 +107,10 @@ def _ratio_panel(con: Any) -> Any:
 
 
 def _bars_match_ratios(html: str, table: pd.DataFrame) -> int:
-    """Every bar drawn in the page is one ratio of the table (to the chart's 1 decimal)."""
-    bars = BAR.findall(html)
+    """Every bar drawn in the page is one ratio of the table (to the chart's 1 decimal); the
+    page's charts are read inline or, as the print version embeds them, from their images."""
+    images = [base64.b64decode(data).decode("utf-8") for data in SVG_IMAGE.findall(html)]
+    bars = BAR.findall("\n".join([html, *images]))
     for value, group in bars:
         ratios = table.loc[table["group"] == group.lower(), "ratio"].dropna()
         assert any(abs(float(value) - round(r, 1)) < 1e-9 for r in ratios), (group, value)
