@@ -40,16 +40,7 @@ from openpeel.report import stored_views
 from openpeel.web import public_data
 
 #: Pages a visitor opens without logging in (each area page is added from the overview's links).
-PAGES = [
-    "/",
-    "/overview",
-    "/crime",
-    "/calls",
-    "/stop-search",
-    "/stop-search/charts",
-    "/peers",
-    "/trends",
-]
+PAGES = list(public_data.PREPARED_PAGES)
 TARGET_SECONDS = 1.0
 USER, PASSWORD = "bench-admin", "first-view-benchmark-pw"
 

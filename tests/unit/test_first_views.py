@@ -37,18 +37,7 @@ from tests.unit.report_lake import FORCE, shared_lake
 #: A first view that reads stored views takes a fraction of this even on a busy machine; one
 #: that computes every section takes several times more.
 CEILING_SECONDS = 3.0
-#: The explorer's further charts (``/stop-search/charts``, asked for by the reader) are
-#: prepared by the loads too.
-PUBLIC_PAGES = [
-    "/",
-    "/overview",
-    "/crime",
-    "/calls",
-    "/stop-search",
-    "/stop-search/charts",
-    "/peers",
-    "/trends",
-]
+PUBLIC_PAGES = list(public_data.PREPARED_PAGES)
 ADMIN, PASSWORD = "first-view-admin", "a long enough password"
 
 

@@ -429,6 +429,20 @@ def indicator_cache(data_dir: Path, force_id: str, period: Period) -> Any:
     )
 
 
+#: The public pages whose first view ``prepare`` makes ready, besides every area page and
+#: /assess (the explorer's further charts, asked for by the reader, included).
+PREPARED_PAGES = (
+    "/",
+    "/overview",
+    "/crime",
+    "/calls",
+    "/stop-search",
+    "/stop-search/charts",
+    "/peers",
+    "/trends",
+)
+
+
 def prepare(where: Any) -> list[Any]:
     """Compute and keep every view the public pages show first, for each force loaded (views
     already kept for the lake and code as they are cost nothing): ``stored_views.warm``, then
