@@ -127,6 +127,19 @@ def test_report_wrong_force_is_one_line_naming_the_nearest_id(lake: Path, tmp_pa
     assert not (tmp_path / "r.html").exists()
 
 
+def test_report_out_naming_a_pdf_is_refused_before_anything_is_written(
+    lake: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "r.pdf"
+    result = run(
+        "--data-dir", str(lake), "report", "--force", "west-yorkshire", "--from", START,
+        "--to", END, "--out", str(out),
+    )  # fmt: skip
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert "--pdf r.pdf" in result.stderr
+    assert not out.exists()
+
+
 def test_report_period_without_data_exits_1_with_the_reason(lake: Path, tmp_path: Path) -> None:
     # West Mercia has police.uk and published 999 data in the lake, none of it in 2015 (and,
     # unlike West Midlands, no offender extract, which is reported as at its own date).

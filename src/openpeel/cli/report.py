@@ -55,6 +55,11 @@ def report_command(
     """Write the PEEL report of a force: one section per PEEL area, charts with tables."""
     from openpeel.report import build_report, write_html, write_pdf
 
+    if out.suffix.lower() == ".pdf":  # --out writes HTML: a PDF named here would be HTML
+        raise click.BadParameter(
+            f"{out.name} is the HTML file; to write a PDF give --out report.html --pdf {out.name}",
+            param_hint="--out",
+        )
     began = time.perf_counter()
     with user_errors():
         period = chosen_period(connect(obj.workspace), start, end, fy, [force_id])
