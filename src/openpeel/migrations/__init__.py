@@ -2,6 +2,6 @@
 
 ``env.py`` migrates towards ``openpeel.database.models.metadata()`` (every model registered);
 one file per revision under ``versions/``, its tables declared in a TOML file beside it and
-turned into DDL by ``shapes`` (frozen with the revisions). May import: ``database``, ``config``, SQLAlchemy and
-Alembic; run by ``openpeel.database.migrate``, imported by nothing.
+turned into DDL by ``shapes`` (frozen with the revisions). May import: ``database``,
+``config``, SQLAlchemy and Alembic; run by ``openpeel.database.migrate``, imported by nothing.
 """
