@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -63,13 +63,20 @@ class StoredFrame:
     frame_sha256: Mapped[str] = mapped_column(String(64), default="")
     drawn_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
 
-    def frame_facts(self) -> dict[str, Any]:
-        """The stored facts of the frame, for status pages and reports: the design spec, the
-        frame's size and its SHA-256."""
+    if TYPE_CHECKING:  # declared by each model, with its own nullability and default
+        seed: int | None
+        drawn_at: datetime | None
+
+    def draw_facts(self, records: int) -> dict[str, Any]:
+        """The stored facts of the draw, for status pages and reports: the seed, the design
+        spec, the frame's size and its SHA-256, when it was drawn and how many units it drew."""
         return {
+            "seed": self.seed,
             "spec": json.loads(self.spec_json),
             "frame_size": self.frame_size,
             "frame_sha256": self.frame_sha256,
+            "drawn_at": self.drawn_at,
+            "records": records,
         }
 
 
