@@ -620,8 +620,13 @@ _LOCATION = """
         coalesce(lower(r.location) <> 'no location', false) AS has_location,"""
 
 
-def _location_columns() -> str:
+def _reported_columns() -> str:
+    """A street or outcomes row's crime, who published it and where it is, read as published
+    (the legacy street files have no crime id, coordinates or LSOA)."""
     return f"""
+        r.crime_id AS crime_id,
+        r.reported_by AS reported_by,
+        r.falls_within AS falls_within,
         TRY_CAST(r.longitude AS DOUBLE) AS longitude,
         TRY_CAST(r.latitude AS DOUBLE) AS latitude,{_LOCATION}
         r.lsoa_code AS lsoa_code,
@@ -646,10 +651,7 @@ def _street_reason(x: str, y: str) -> str:
 
 def _select_street() -> tuple[str, str]:
     columns = f"""
-        r.crime_id AS crime_id,
-        r.reported_by AS reported_by,
-        r.falls_within AS falls_within,
-        {_location_columns()},
+        {_reported_columns()},
         CAST(NULL AS DOUBLE) AS easting,
         CAST(NULL AS DOUBLE) AS northing,{_crime_type_columns()}
         r.last_outcome_category AS last_outcome_category_raw,
@@ -679,10 +681,7 @@ def _select_street_legacy() -> tuple[str, str]:
 
 def _select_outcomes() -> tuple[str, str]:
     columns = f"""
-        r.crime_id AS crime_id,
-        r.reported_by AS reported_by,
-        r.falls_within AS falls_within,
-        {_location_columns()},
+        {_reported_columns()},
         r.outcome_type AS outcome_type_raw,
         {coded("outcome_type", "crime_outcome")} AS outcome_code,
         {coded("outcome_type", "crime_outcome", "group")} AS outcome_group"""
