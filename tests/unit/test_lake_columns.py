@@ -99,3 +99,17 @@ def test_arrow_schemas_come_from_the_catalogue() -> None:
 def test_an_unknown_table_is_named() -> None:
     with pytest.raises(KeyError, match="no_such_table"):
         columns("no_such_table")
+
+
+def test_path_keys_type_the_partition_columns() -> None:
+    from openpeel.store.connection import HIVE_TYPES
+
+    assert HIVE_TYPES == {
+        "table": "VARCHAR",
+        "force_id": "VARCHAR",
+        "month": "DATE",
+        "vintage": "VARCHAR",
+        "publication": "VARCHAR",
+        "period": "VARCHAR",
+    }
+    assert tables.PARTITION_KEYS == ("force_id", "month", "vintage", "publication", "period")

@@ -31,8 +31,9 @@ from openpeel.sources.policeuk_tables import TABLES, table_columns
 from openpeel.sources.vulnerability_extract import TABLES as VULNERABILITY_TABLES
 from openpeel.store.lake import sql_type
 
-#: Columns a table may be partitioned by (the manifest's, or given with a staged part).
-PARTITION_KEYS = ("force_id", "month", "vintage", "publication", "period")
+#: Columns a table may be partitioned by (the manifest's, or given with a staged part): those a
+#: lake path may name (``reference/lake_columns.csv``, ``path_keys``) but the rejects' table.
+PARTITION_KEYS = tuple(c.name for c in columns("path_keys") if c.name != "table")
 
 
 @dataclass(frozen=True)
