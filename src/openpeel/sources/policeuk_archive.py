@@ -306,30 +306,48 @@ def extract_zip(zip_path: Path, into: Path) -> Path:
     return target
 
 
+@dataclass(frozen=True)
+class FileSelection:
+    """Which police.uk files a load keeps, and how it labels them.
+
+    Attributes:
+        force_ids: keep only these forces (all when None).
+        start: first month to keep (inclusive; no limit when None).
+        end: last month to keep (inclusive; no limit when None).
+        snapshot: label all files with this snapshot instead of the detected one.
+    """
+
+    force_ids: Sequence[str] | None = None
+    start: date | None = None
+    end: date | None = None
+    snapshot: str | None = None
+
+    def keeps(self, force_id: str, month: date) -> bool:
+        """The file of this force and month is wanted."""
+        if self.force_ids and force_id not in self.force_ids:
+            return False
+        return not ((self.start and month < self.start) or (self.end and month > self.end))
+
+
 def discover(
     sources: Sequence[Path],
+    selection: FileSelection | None = None,
     *,
-    force_ids: Sequence[str] | None = None,
-    start: date | None = None,
-    end: date | None = None,
-    snapshot: str | None = None,
     unzip_into: Path | None = None,
 ) -> Discovery:
-    """Find the police.uk files in the sources, filtered by force and month range.
+    """Find the police.uk files in the sources that ``selection`` keeps (all by default).
 
     Args:
         sources: zip archives, archive folders, or CSV files.
-        force_ids: keep only these forces (all when None).
-        start: first month to keep (inclusive).
-        end: last month to keep (inclusive).
-        snapshot: label all files with this snapshot instead of the detected one.
+        selection: forces and months to keep, and the snapshot label to give.
         unzip_into: folder where zip archives are unpacked (required for zips).
 
     Raises:
         ArchiveError: a source does not exist or a zip cannot be opened.
     """
+    selection = selection or FileSelection()
+    snapshot = selection.snapshot
     known = forces()
-    wanted = set(force_ids) if force_ids else None
     found = Discovery()
     seen: set[Path] = set()
     for source in sources:
@@ -370,9 +388,7 @@ def discover(
             except ValueError as err:
                 found.refused.append(RefusedFile(path, name, str(err), kind, force_id))
                 continue
-            if wanted is not None and force_id not in wanted:
-                continue
-            if (start and month < start) or (end and month > end):
+            if not selection.keeps(force_id, month):
                 continue
             if force_id not in known:
                 found.refused.append(
