@@ -113,3 +113,22 @@ def test_path_keys_type_the_partition_columns() -> None:
         "period": "VARCHAR",
     }
     assert tables.PARTITION_KEYS == ("force_id", "month", "vintage", "publication", "period")
+
+
+def test_extract_files_are_catalogued_with_key_and_presence() -> None:
+    assert offenders.DEVICE_CHECKS.file_name == "device_checks.csv"
+    assert offenders.DEVICE_CHECKS.key == ("check_id",)
+    assert not offenders.DEVICE_CHECKS.required_file and offenders.OFFENDERS.required_file
+    assert [r.reason for r in offenders.OFFENDERS.rules] == [
+        "registration_ends_on is before registered_on",
+        "status_since is needed when the status is wanted or missing",
+    ]
+    capacity = vulnerability_extract.TABLES["capacity"]
+    assert (capacity.table, capacity.key, capacity.match_headers) == (
+        "vulnerability_capacity",
+        ("team", "month"),
+        True,
+    )
+    assert [r.reason for r in vulnerability_extract.TABLES["marac"].rules] == [
+        "heard_on before referred_on"
+    ]

@@ -9,6 +9,10 @@ spaces), ``minimum``/``maximum`` and ``options`` (``normalise``, ``lenient``). `
 column's SQL type, or for an extract file the kind of value (``pseudonym``, ``code``, ``date``,
 ...) from which the reader derives its type.
 
+``reference/extract_files.csv`` holds one row per file of a force-internal extract: the table it
+loads into, its file name, what one row is, its key (column names separated by spaces),
+whether the file must be present and whether its headers are matched loosely.
+
 A row whose column is ``*<group>`` stands for every column of the group ``<group>`` (written in
 the same file as a table of its own): the lineage every police.uk row carries is declared once
 and included where it is used.
@@ -61,6 +65,16 @@ def catalogue_rows() -> dict[str, tuple[dict[str, str], ...]]:
     for row in csv.DictReader(text.splitlines()):
         out.setdefault(row["table"], []).append(row)
     return {table: tuple(rows) for table, rows in out.items()}
+
+
+@cache
+def extract_file_row(table: str) -> dict[str, str]:
+    """The catalogued file of a force-internal extract that loads into ``table``."""
+    text = resources.files("openpeel.reference").joinpath("extract_files.csv").read_text("utf-8")
+    for row in csv.DictReader(text.splitlines()):
+        if row["table"] == table:
+            return row
+    raise KeyError(f"extract_files.csv declares no file of table {table!r}")
 
 
 def table_rows(table: str) -> tuple[dict[str, str], ...]:

@@ -22,7 +22,7 @@ row is loaded or rejected with its reasons, and a value that looks like personal
 
 from __future__ import annotations
 
-from openpeel.sources.internal_extract import ExtractFile, declared_columns
+from openpeel.sources.internal_extract import ExtractFile, declared_file
 
 #: How the control room typed the incident when it opened it.
 INCIDENT_TYPES: tuple[str, ...] = (
@@ -86,24 +86,8 @@ _VOCABULARIES: dict[str, tuple[str, ...]] = {
 }
 
 
-def _file(file_name: str, table: str, description: str) -> ExtractFile:
-    """A file of the extract, its columns as catalogued (``reference/lake_columns.csv``), keyed
-    by its first column."""
-    columns = declared_columns(table, _VOCABULARIES)
-    return ExtractFile(file_name, table, description, columns, (columns[0].name,))
-
-
-INCIDENTS = _file(
-    "incidents.csv",
-    "recording_incidents",
-    "One row per incident opened by the force in the period the extract covers.",
-)
-
-RECORDED_CRIMES = _file(
-    "recorded_crimes.csv",
-    "recorded_crimes",
-    "One row per crime the force recorded (fraud excluded), linked to its incident.",
-)
+INCIDENTS = declared_file("recording_incidents", _VOCABULARIES)
+RECORDED_CRIMES = declared_file("recorded_crimes", _VOCABULARIES)
 
 #: Both files, in load order (incidents first: crimes refer to them).
 EXTRACT_FILES: tuple[ExtractFile, ...] = (INCIDENTS, RECORDED_CRIMES)

@@ -41,7 +41,7 @@ import numpy as np
 import pyarrow as pa
 
 from openpeel.errors import SourceFormatError
-from openpeel.reference.lake_columns import arrow_schema, table_rows
+from openpeel.reference.lake_columns import arrow_schema, extract_file_row, table_rows
 from openpeel.sources.calls_log import InputField, resolve_columns
 from openpeel.sources.personal_data import personal_data_reason
 
@@ -145,6 +145,26 @@ def declared_columns(
             )
         )
     return tuple(out)
+
+
+def declared_file(
+    table: str,
+    vocabularies: Mapping[str, tuple[str, ...]] | None = None,
+    rules: tuple[RowRule, ...] = (),
+) -> ExtractFile:
+    """The extract file that loads into ``table``, as catalogued (``reference/extract_files.csv``
+    and its columns in ``reference/lake_columns.csv``), with its row rules."""
+    row = extract_file_row(table)
+    return ExtractFile(
+        row["file_name"],
+        table,
+        row["description"],
+        declared_columns(table, vocabularies),
+        tuple(row["key"].split()),
+        rules,
+        required_file=row["required_file"] == "yes",
+        match_headers=row["match_headers"] == "yes",
+    )
 
 
 def _number(text: str) -> float | None:

@@ -22,7 +22,7 @@ Files (the key of each row is given with it; reloading a row with the same key r
 
 from __future__ import annotations
 
-from openpeel.sources.internal_extract import ExtractFile, RowRule, declared_columns
+from openpeel.sources.internal_extract import ExtractFile, RowRule, declared_file
 
 RISK_LEVELS: tuple[str, ...] = ("very_high", "high", "medium", "low")
 STATUSES: tuple[str, ...] = ("community", "custody", "wanted", "missing")
@@ -57,75 +57,25 @@ def _not_before(later: str, earlier: str) -> RowRule:
     )
 
 
-def _file(
-    file_name: str,
-    table: str,
-    description: str,
-    rules: tuple[RowRule, ...] = (),
-    required_file: bool = True,
-) -> ExtractFile:
-    """A file of the extract, its columns as catalogued (``reference/lake_columns.csv``), keyed
-    by its first column."""
-    columns = declared_columns(table, _VOCABULARIES)
-    return ExtractFile(
-        file_name, table, description, columns, (columns[0].name,), rules, required_file
-    )
+def _file(table: str, *rules: RowRule) -> ExtractFile:
+    """The catalogued file of ``table`` (``reference/extract_files.csv``) with its rules."""
+    return declared_file(table, _VOCABULARIES, rules)
 
 
 OFFENDERS = _file(
-    "offenders.csv",
     "offenders",
-    "One row per registered sex offender managed by the force, as at the extract date.",
-    (
-        _not_before("registration_ends_on", "registered_on"),
-        RowRule(
-            "status_since is needed when the status is wanted or missing",
-            lambda f: ~f.status.isin(["wanted", "missing"]) | f.status_since.notna(),
-        ),
+    _not_before("registration_ends_on", "registered_on"),
+    RowRule(
+        "status_since is needed when the status is wanted or missing",
+        lambda f: ~f.status.isin(["wanted", "missing"]) | f.status_since.notna(),
     ),
 )
-
-RISK_ASSESSMENTS = _file(
-    "risk_assessments.csv",
-    "offender_assessments",
-    "One row per ARMS assessment completed.",
-    (_not_before("next_due_on", "completed_on"),),
-)
-
-HOME_VISITS = _file(
-    "home_visits.csv",
-    "offender_visits",
-    "One row per home visit planned (and done, when it was).",
-)
-
-DEVICE_CHECKS = _file(
-    "device_checks.csv",
-    "offender_device_checks",
-    "One row per examination of an offender's internet-enabled devices.",
-    required_file=False,
-)
-
-CIVIL_ORDERS = _file(
-    "civil_orders.csv",
-    "offender_orders",
-    "One row per civil order: sexual harm prevention order (shpo) or sexual risk order (sro).",
-    (_not_before("ends_on", "granted_on"),),
-    required_file=False,
-)
-
-OFFENCE_EVENTS = _file(
-    "offence_events.csv",
-    "offender_events",
-    "One row per breach (of an order or of the notification requirements) or further offence.",
-    required_file=False,
-)
-
-OFFENDER_MANAGERS = _file(
-    "offender_managers.csv",
-    "offender_managers",
-    "One row per offender manager (police officer or staff in the sex offender unit).",
-    (_not_before("ended_on", "started_on"),),
-)
+RISK_ASSESSMENTS = _file("offender_assessments", _not_before("next_due_on", "completed_on"))
+HOME_VISITS = _file("offender_visits")
+DEVICE_CHECKS = _file("offender_device_checks")
+CIVIL_ORDERS = _file("offender_orders", _not_before("ends_on", "granted_on"))
+OFFENCE_EVENTS = _file("offender_events")
+OFFENDER_MANAGERS = _file("offender_managers", _not_before("ended_on", "started_on"))
 
 #: Every file of the extract, in load order (offenders first: the others refer to them).
 EXTRACT_FILES: tuple[ExtractFile, ...] = (
