@@ -27,6 +27,7 @@ from openpeel.report.panels import (
     share_text,
 )
 from openpeel.report.panels.declare import Bars, Estimate, Line, draw, tabled
+from openpeel.report.panels.format import panel_columns
 
 #: A count below this (and above zero) is not shown on its own.
 SMALL_CELL = 5
@@ -190,15 +191,7 @@ def _backlog(shared: _Extract) -> Panel:
     return tabled(
         panel,
         shown,
-        {
-            "month": ("Month", "month"),
-            "offenders_registered": ("Registered", "text"),
-            "arms_overdue": ("ARMS overdue", "text"),
-            "visits_overdue": ("Visits overdue", "text"),
-            "offenders_any_overdue": ("Offenders with either", "text"),
-            "share_any_overdue": ("Share", "share"),
-            "oldest_visit_overdue_days": ("Oldest visit (days)", "int"),
-        },
+        panel_columns("offenders-backlog"),
         EXTRACT_CAVEAT,
     )
 
@@ -232,12 +225,7 @@ def _caseload(shared: _Extract) -> Panel:
     return tabled(
         panel,
         suppressed(t, ["offenders_registered"]),
-        {
-            "month": ("Month", "month"),
-            "offenders_registered": ("Registered", "text"),
-            "manager_fte": ("Manager FTE", "num"),
-            "offenders_per_fte": ("Per FTE", "num"),
-        },
+        panel_columns("offenders-caseload"),
         EXTRACT_CAVEAT,
     )
 
@@ -348,14 +336,7 @@ def _first(con: Any, force_id: str, as_at: date) -> Panel:
     return tabled(
         panel,
         suppressed(t.assign(measure=t["measure"].str.replace("_", " ")), ["offenders", "done"]),
-        {
-            "measure": ("Measure", "text"),
-            "offenders": ("Offenders", "text"),
-            "done": ("Done", "text"),
-            "median_days": ("Median days", "int"),
-            "share_within_28_days": ("Within 28 days", "share"),
-            "share_within_91_days": ("Within 91 days", "share"),
-        },
+        panel_columns("offenders-first"),
         EXTRACT_CAVEAT,
     )
 
@@ -383,13 +364,7 @@ def _orders(con: Any, force_id: str, as_at: date) -> Panel:
     )
     panel.table = display(
         shown,
-        {
-            "measure": ("Measure", "text"),
-            "count": ("Count", "text"),
-            "per_100_offenders": ("Per 100 offenders", "num"),
-            "per_100_low": ("Low", "num"),
-            "per_100_high": ("High", "num"),
-        },
+        panel_columns("offenders-orders"),
     )
     panel.table.loc[small.to_numpy(), ["Low", "High"]] = ""
     bars = shown[~small & (t["count"] > 0)]
@@ -436,12 +411,6 @@ def _wanted_missing(con: Any, force_id: str, as_at: date) -> Panel:
     return tabled(
         panel,
         r.table,
-        {
-            "offender_id": ("Pseudonymous id", "text"),
-            "status": ("Status", "text"),
-            "risk_level": ("Risk level", "text"),
-            "status_since": ("Since", "text"),
-            "days_since": ("Days", "int"),
-        },
+        panel_columns("offenders-wanted-missing"),
         EXTRACT_CAVEAT,
     )
