@@ -172,12 +172,7 @@ def _rates(result: IndicatorResult) -> Panel:
             f"The audit covers incidents opened {_day(latest.period_from.iloc[0])} to "
             f"{_day(latest.period_to.iloc[0])}.",
         ]
-    return tabled(
-        panel,
-        shown,
-        panel_columns("recording-rate"),
-        AUDIT_CAVEAT,
-    )
+    return tabled(panel, shown, AUDIT_CAVEAT)
 
 
 def _process(result: IndicatorResult) -> Panel:

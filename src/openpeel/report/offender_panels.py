@@ -188,12 +188,7 @@ def _backlog(shared: _Extract) -> Panel:
     shown = suppressed(
         t, ["offenders_registered", "arms_overdue", "visits_overdue", "offenders_any_overdue"]
     )
-    return tabled(
-        panel,
-        shown,
-        panel_columns("offenders-backlog"),
-        EXTRACT_CAVEAT,
-    )
+    return tabled(panel, shown, EXTRACT_CAVEAT)
 
 
 def _caseload(shared: _Extract) -> Panel:
@@ -222,12 +217,7 @@ def _caseload(shared: _Extract) -> Panel:
         t,
         "Line chart of registered offenders per manager FTE by month: ",
     )
-    return tabled(
-        panel,
-        suppressed(t, ["offenders_registered"]),
-        panel_columns("offenders-caseload"),
-        EXTRACT_CAVEAT,
-    )
+    return tabled(panel, suppressed(t, ["offenders_registered"]), EXTRACT_CAVEAT)
 
 
 def _forecast(con: Any, force_id: str, shared: _Extract) -> Panel:
@@ -336,7 +326,6 @@ def _first(con: Any, force_id: str, as_at: date) -> Panel:
     return tabled(
         panel,
         suppressed(t.assign(measure=t["measure"].str.replace("_", " ")), ["offenders", "done"]),
-        panel_columns("offenders-first"),
         EXTRACT_CAVEAT,
     )
 
@@ -408,9 +397,4 @@ def _wanted_missing(con: Any, force_id: str, as_at: date) -> Panel:
                 else f"No registered offender is {status}.",
             )
         )
-    return tabled(
-        panel,
-        r.table,
-        panel_columns("offenders-wanted-missing"),
-        EXTRACT_CAVEAT,
-    )
+    return tabled(panel, r.table, EXTRACT_CAVEAT)
