@@ -21,7 +21,6 @@ from openpeel.reference.vocabularies import vocabulary
 if TYPE_CHECKING:
     from openpeel.indicators.result import IndicatorResult
 
-outcome_peers = library("indicators.investigations", "outcome_peers")
 connect = library("store.connection", "connect")
 
 #: The choices and defaults of options come from reference data (the measures and follow-up in
@@ -88,15 +87,17 @@ def _run(fmt: str, compute: Callable[[], IndicatorResult]) -> IndicatorResult:
 
 @dataclass(frozen=True)
 class _ForceIndicator:
-    """A command printing one indicator of one force over a period: every option's value is
-    passed by name to the library function ``openpeel.indicators.<compute>`` (imported when the
-    command runs); ``table_notes`` prints lines after the terminal table."""
+    """A command printing one indicator of one force (or of every force) over a period: every
+    option's value is passed by name to the library function ``openpeel.indicators.<compute>``
+    (imported when the command runs); ``table_notes`` prints lines after the terminal table."""
 
     name: str
     compute: str
     help: str
     options: tuple[Callable[..., Any], ...] = ()
     table_notes: Callable[[IndicatorResult], None] | None = None
+    #: Every force loaded, ``--force`` marking one: ``compute(con, period, force_id=...)``.
+    every_force: bool = False
 
 
 def _force_commands(group: click.Group, specs: tuple[_ForceIndicator, ...]) -> None:
@@ -119,7 +120,9 @@ def _add_force_command(group: click.Group, spec: _ForceIndicator) -> None:
         **choices: Any,
     ) -> None:
         def indicator() -> IndicatorResult:
-            con, period = _inputs(obj, force_id, start, end, fy)
+            con, period = _inputs(obj, force_id, start, end, fy, not spec.every_force)
+            if spec.every_force:
+                return compute(con, period, force_id=force_id, **choices)
             return compute(con, str(force_id), period, **choices)
 
         result = _run(fmt, indicator)
@@ -130,7 +133,8 @@ def _add_force_command(group: click.Group, spec: _ForceIndicator) -> None:
     decorated = click.pass_obj(command)
     for option in reversed(spec.options):
         decorated = option(decorated)
-    group.command(spec.name)(_force_option(required=True)(_period_options(decorated)))
+    force = _force_option(required=not spec.every_force)
+    group.command(spec.name)(force(_period_options(decorated)))
 
 
 def _crime_type_option(help_text: str) -> Callable[..., Any]:
@@ -249,35 +253,15 @@ _force_commands(
             "investigations.outcome_quality",
             "Orphan outcomes, crimes without location or Crime ID, months missing.",
         ),
+        _ForceIndicator(
+            "peers",
+            "investigations.outcome_peers",
+            "Outcome rates of every force loaded, with funnel-plot limits around the pooled rate.",
+            (_measure_option, _complete_option),
+            every_force=True,
+        ),
     ),
 )
-
-
-@outcomes_group.command("peers")
-@_force_option(required=False)
-@_period_options
-@_measure_option
-@_complete_option
-@click.pass_obj
-def outcomes_peers_command(
-    obj: Context,
-    force_id: str | None,
-    start: str | None,
-    end: str | None,
-    fy: str | None,
-    fmt: str,
-    measure: str | None,
-    complete_after: int,
-) -> None:
-    """Outcome rates of every force loaded, with funnel-plot limits around the pooled rate."""
-
-    def compute() -> IndicatorResult:
-        con, period = _inputs(obj, force_id, start, end, fy, force_required=False)
-        return outcome_peers(
-            con, period, force_id=force_id, measure=measure, complete_after=complete_after
-        )
-
-    _run(fmt, compute)
 
 
 COMMANDS = (crime_group, outcomes_group)
