@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from openpeel.indicators.official_strength import ETHNIC_GROUPS
-from openpeel.reference.forces import forces
+from openpeel.reference.forces import Force, forces
 from openpeel.synth.profiles import DEFAULT_PROFILE, FORCE_PROFILES
 
 Row = list[Any]
@@ -103,11 +103,24 @@ class OfficialFiles:
 
 @dataclass(frozen=True)
 class _Force:
-    force_id: str
-    code: str
-    name: str
+    """A force with a resident population (its codes and names from the reference list), with
+    its synthetic population and crime level."""
+
+    force: Force
     population: int
     crime_factor: float
+
+    @property
+    def force_id(self) -> str:
+        return self.force.force_id
+
+    @property
+    def code(self) -> str:
+        return str(self.force.pfa_code)
+
+    @property
+    def name(self) -> str:
+        return str(self.force.pfa_name)
 
 
 def _forces(force_ids: Sequence[str], rng: np.random.Generator) -> list[_Force]:
@@ -118,15 +131,7 @@ def _forces(force_ids: Sequence[str], rng: np.random.Generator) -> list[_Force]:
         if not info.has_resident_population or not info.pfa_code or not info.pfa_name:
             continue
         size = FORCE_PROFILES.get(force_id, DEFAULT_PROFILE).size_thousands * 1000
-        out.append(
-            _Force(
-                force_id,
-                info.pfa_code,
-                info.pfa_name,
-                int(round(size, -2)),
-                float(rng.lognormal(0.0, 0.2)),
-            )
-        )
+        out.append(_Force(info, int(round(size, -2)), float(rng.lognormal(0.0, 0.2))))
     return out
 
 
