@@ -15,15 +15,7 @@ import click
 from openpeel.calendar import Period
 from openpeel.cli.lazy import library, library_module
 from openpeel.cli.options import DATABASE_URL, DEFAULT_FORCE, PERIOD, force_option
-from openpeel.cli.output import (
-    FORMAT,
-    Context,
-    as_rows,
-    console,
-    emit,
-    plain_text,
-    user_errors,
-)
+from openpeel.cli.output import FORMAT, Context, console, emit, plain_text, user_errors
 from openpeel.errors import SourceFormatError, UserInputError
 from openpeel.exports import note_lines
 from openpeel.provenance import SYNTHETIC_MARK
@@ -289,10 +281,6 @@ def afi_list(
         emit([records.as_row(i) for i in records.improvements(s, force_id, status)], fmt)
 
 
-#: The columns of an improvement's actions that ``afi show`` prints.
-ACTION_COLUMNS = ("id", "description", "owner", "due_date", "status")
-
-
 @afi_group.command("show")
 @click.argument("improvement_id", type=int)
 @DATABASE_URL
@@ -304,8 +292,7 @@ def afi_show(obj: Context, improvement_id: int, database_url: str | None, fmt: s
         imp = records.get_improvement(s, improvement_id)
         if fmt == "table":
             emit([records.as_row(imp)], fmt)
-            actions = records.actions(s, improvement_id)
-            emit(as_rows(actions, ACTION_COLUMNS), fmt, title="Actions")
+            emit(records.action_rows(s, improvement_id), fmt, title="Actions")
         emit(
             [
                 {

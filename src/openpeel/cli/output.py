@@ -176,11 +176,7 @@ def emit_extract_load(report: Any, fmt: str, title: str, with_reasons: bool = Fa
     emit(rows, fmt, title=title)
 
 
-def as_rows(items: Sequence[Any], columns: Sequence[str] = ()) -> list[dict[str, Any]]:
-    """Items as rows: dataclasses and mappings whole, or with ``columns`` those attributes of
-    each item (a database record), in that order."""
-    if columns:
-        return [{name: getattr(i, name) for name in columns} for i in items]
+def as_rows(items: Sequence[Any]) -> list[dict[str, Any]]:
     return [asdict(i) if is_dataclass(i) and not isinstance(i, type) else dict(i) for i in items]
 
 
