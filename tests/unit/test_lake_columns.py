@@ -132,3 +132,8 @@ def test_extract_files_are_catalogued_with_key_and_presence() -> None:
     assert [r.reason for r in vulnerability_extract.TABLES["marac"].rules] == [
         "heard_on before referred_on"
     ]
+
+
+def test_an_undeclared_column_is_named_with_the_declared_ones() -> None:
+    with pytest.raises(KeyError, match=r"unknown column of civil_orders\.csv 'x'; known: ends_on"):
+        offenders.CIVIL_ORDERS.column("x")
