@@ -30,11 +30,11 @@ from openpeel.sources.policeuk_archive import (
     SCHEMA_TABLE,
     ArchiveFile,
     Discovery,
+    FileResult,
     FileSelection,
-    RefusedFile,
     csv_columns,
     discover,
-    one_line,
+    refused_file,
     typed_select_sql,
 )
 from openpeel.sources.policeuk_lines import (
@@ -61,23 +61,6 @@ from openpeel.store.migrate import migrate
 from openpeel.store.tables import LAKE_TABLES
 
 Progress = Callable[[int, int], None]
-
-
-@dataclass
-class FileResult:
-    """What happened to one file."""
-
-    source_file: str
-    kind: str | None
-    force_id: str | None
-    month: date | None
-    snapshot: str | None
-    status: str  # loaded | superseded | refused
-    reason: str | None = None
-    rows_read: int = 0
-    rows_loaded: int = 0
-    rows_rejected: int = 0
-    unknown_values: int = 0
 
 
 @dataclass
@@ -602,9 +585,7 @@ def _parser_rejects(
 
 
 def _refused_file(f: ArchiveFile, reason: str) -> FileResult:
-    return FileResult(
-        f.source_file, f.kind, f.force_id, f.month, f.snapshot, "refused", one_line(reason)
-    )
+    return refused_file(f.source_file, reason, f.kind, f.force_id, f.month, f.snapshot)
 
 
 def _not_this_format(f: ArchiveFile, rejected: int, records: int, limit: int) -> FileResult:
@@ -690,12 +671,6 @@ def _commit(
     ]
 
 
-def _refused_result(r: RefusedFile) -> FileResult:
-    return FileResult(
-        r.source_file, r.kind, r.force_id, r.month, None, "refused", one_line(r.reason)
-    )
-
-
 def _write_logs(
     lake: Lake, ingest_id: str, results: list[FileResult], unknown: list[UnknownValue]
 ) -> None:
@@ -775,7 +750,7 @@ def ingest(
             FileSelection(force_ids, start, end, snapshot),
             unzip_into=work / "unzipped",
         )
-        report = IngestReport(ingest_id, [_refused_result(r) for r in found.refused])
+        report = IngestReport(ingest_id, list(found.refused))
         _write_logs(lake, ingest_id, report.files, [])
         total = len(found.files)
         done = 0
