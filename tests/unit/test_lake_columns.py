@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyarrow as pa
 import pytest
 
@@ -137,3 +139,13 @@ def test_extract_files_are_catalogued_with_key_and_presence() -> None:
 def test_an_undeclared_column_is_named_with_the_declared_ones() -> None:
     with pytest.raises(KeyError, match=r"unknown column of civil_orders\.csv 'x'; known: ends_on"):
         offenders.CIVIL_ORDERS.column("x")
+
+
+def test_the_documented_tables_are_the_catalogued_ones() -> None:
+    from openpeel.reference.lake_columns import markdown_table
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "data.md").read_text("utf-8")
+    for table in ("stop_searches", "crimes", "outcomes", "rejects"):
+        assert markdown_table(policeuk_tables.table_columns(table)) in docs, table
+    for table in ("load_log", "unknown_values"):
+        assert markdown_table(table) in docs, table
