@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from openpeel.config import Settings, Where, workspace_for
+from openpeel.reference.lake_columns import arrow_schema
 from openpeel.reference.vocabularies import UNKNOWN
 from openpeel.sources.policeuk_archive import (
     CODED_FIELDS,
@@ -50,7 +51,6 @@ from openpeel.sources.policeuk_tables import KIND_TABLE, TABLES, table_columns
 from openpeel.sql import sql_text as _sql_text
 from openpeel.store.commit import StagedPart, commit
 from openpeel.store.lake import (
-    ARROW_TYPES,
     Lake,
     LoggedFile,
     LoggedUnknown,
@@ -598,8 +598,7 @@ def _not_this_format(f: ArchiveFile, rejected: int, records: int, limit: int) ->
 
 def _empty_table(table: str) -> pa.Table:
     """A table with no rows and the file schema of a partition (partition columns excluded)."""
-    cols = [c for c in table_columns(table) if c.name not in ("force_id", "month")]
-    return pa.table({c.name: pa.array([], ARROW_TYPES[c.type]) for c in cols})
+    return arrow_schema(table_columns(table), without=("force_id", "month")).empty_table()
 
 
 def _rejects_table(f: ArchiveFile, rows: list[tuple[int, str, str]]) -> pa.Table:
