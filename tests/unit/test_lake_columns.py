@@ -147,5 +147,5 @@ def test_the_documented_tables_are_the_catalogued_ones() -> None:
     docs = (Path(__file__).resolve().parents[2] / "docs" / "data.md").read_text("utf-8")
     for table in ("stop_searches", "crimes", "outcomes", "rejects"):
         assert markdown_table(policeuk_tables.table_columns(table)) in docs, table
-    for table in ("load_log", "unknown_values"):
+    for table in ("load_log", "unknown_values", "population"):
         assert markdown_table(table) in docs, table

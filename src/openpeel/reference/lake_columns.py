@@ -122,14 +122,23 @@ def arrow_types() -> dict[str, pa.DataType]:
     }
 
 
-def arrow_schema(table: str | Iterable[Column], *, without: Iterable[str] = ()) -> pa.Schema:
-    """Arrow schema of a catalogued table (or of some columns), leaving out ``without``."""
+def arrow_schema(
+    table: str | Iterable[Column], *, without: Iterable[str] = (), nullable: bool = True
+) -> pa.Schema:
+    """Arrow schema of a catalogued table (or of some columns), leaving out ``without``
+    (``nullable=False``: every column is required)."""
     import pyarrow as pa  # here: reading the catalogue needs no pyarrow
 
     left_out = set(without)
     declared = columns(table) if isinstance(table, str) else tuple(table)
     types = arrow_types()
-    return pa.schema([(c.name, types[c.type]) for c in declared if c.name not in left_out])
+    return pa.schema(
+        [
+            pa.field(c.name, types[c.type], nullable=nullable)
+            for c in declared
+            if c.name not in left_out
+        ]
+    )
 
 
 def markdown_table(declared: str | Iterable[Column]) -> str:
