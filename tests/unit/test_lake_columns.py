@@ -144,8 +144,12 @@ def test_an_undeclared_column_is_named_with_the_declared_ones() -> None:
 def test_the_documented_tables_are_the_catalogued_ones() -> None:
     from openpeel.reference.lake_columns import markdown_table
 
-    docs = (Path(__file__).resolve().parents[2] / "docs" / "data.md").read_text("utf-8")
+    folder = Path(__file__).resolve().parents[2] / "docs"
+    docs = (folder / "data.md").read_text("utf-8")
     for table in ("stop_searches", "crimes", "outcomes", "rejects"):
         assert markdown_table(policeuk_tables.table_columns(table)) in docs, table
     for table in ("load_log", "unknown_values", "population"):
         assert markdown_table(table) in docs, table
+    calls = (folder / "calls.md").read_text("utf-8")
+    for table in ("calls_999_monthly", "call_log", "incidents"):
+        assert markdown_table(table) in calls, table
