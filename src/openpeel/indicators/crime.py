@@ -27,10 +27,9 @@ from numpy.typing import ArrayLike
 from openpeel.calendar import Period, months_between
 from openpeel.errors import DataUnavailableError, UserInputError
 from openpeel.indicators.computed_once import computed_once
-from openpeel.indicators.coverage import missing_months
+from openpeel.indicators.coverage import missing_months, supplied_coverage
 from openpeel.indicators.coverage import snapshot_caveats as coverage_snapshot_caveats
-from openpeel.indicators.result import IndicatorResult, force_period_result
-from openpeel.provenance import any_synthetic
+from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.forces import force as lookup_force
 from openpeel.reference.vocabularies import vocabulary
 from openpeel.stats.control_chart import (
@@ -237,15 +236,12 @@ def crime_volumes(con: Any, force_id: str, period: Period) -> IndicatorResult:
     in_supplied = table["month"].isin(supplied)
     table.loc[in_supplied, "crimes"] = table.loc[in_supplied, "crimes"].fillna(0)
     table = table[["force_id", "month", "crime_type", "crimes"]]
-    return force_period_result(
+    return supplied_coverage(coverage, period, "crimes").force_result(
         "crime.volumes",
         "Crimes and anti-social behaviour by type and month",
-        force_id,
-        period,
         VOLUMES_DEFINITION,
         table.reset_index(drop=True),
         _common_caveats(force_id, period, coverage, counts),
-        is_synthetic=any_synthetic(coverage["snapshot"]),
         months_supplied=len(supplied),
         months_missing=[m.isoformat()[:7] for m in missing_months(period, supplied)],
         snapshots=sorted(set(coverage["snapshot"])),
@@ -363,15 +359,12 @@ def crime_rates(
     ]
     caveats = _common_caveats(force_id, period, coverage, counts)
     caveats += _population_caveats(force_id, population)
-    return force_period_result(
+    return supplied_coverage(coverage, period, "crimes").force_result(
         "crime.rates",
         "Crimes per 1,000 residents a year",
-        force_id,
-        period,
         RATES_DEFINITION,
         table[columns],
         caveats,
-        is_synthetic=any_synthetic(coverage["snapshot"]),
         by=by,
         confidence=confidence,
         population=population,
@@ -509,15 +502,12 @@ def crime_trend(
     table["crimes"] = table["crimes"].astype("Int64")
     for flag in ("is_outside_limits", "is_suspected_partial"):
         table[flag] = table[flag].astype("boolean")
-    return force_period_result(
+    return supplied_coverage(coverage, period, "crimes").force_result(
         "crime.trend",
         "Monthly crime with control limits",
-        force_id,
-        period,
         TREND_DEFINITION,
         table,
         caveats,
-        is_synthetic=any_synthetic(coverage["snapshot"]),
         trend=trends,
     )
 

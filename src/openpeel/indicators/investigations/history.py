@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from openpeel.calendar import Period
+from openpeel.indicators.coverage import supplied_coverage
 from openpeel.indicators.crime import (
     frame,
     require_force,
@@ -24,7 +25,7 @@ from openpeel.indicators.investigations.linkage import (
 from openpeel.indicators.investigations.rates import (
     RATES_DEFINITION,
 )
-from openpeel.indicators.result import IndicatorResult, force_period_result
+from openpeel.indicators.result import IndicatorResult
 from openpeel.provenance import any_synthetic
 
 
@@ -64,11 +65,9 @@ def outcome_history(
     caveats = outcome_caveats(con, force_id, period, coverage)
     if crime_id is not None and df.empty:
         caveats.append(f"No outcome row of crime {crime_id} is loaded.")
-    return force_period_result(
+    return supplied_coverage(coverage, period, "crimes").force_result(
         "outcomes.history",
         "Outcome history of crimes",
-        force_id,
-        period,
         (
             "One row per outcome row of the outcomes files whose Crime ID matches a crime "
             "recorded in the period (street files). months_to_outcome: calendar months from "
@@ -111,11 +110,9 @@ def latest_outcomes(con: Any, force_id: str, period: Period) -> IndicatorResult:
         months_observed="months_observed",
     )
     df = frame(df.order_by(["crime_month", "crime_id"]))
-    return force_period_result(
+    return supplied_coverage(coverage, period, "crimes").force_result(
         "outcomes.latest",
         "Latest known outcome of each crime",
-        force_id,
-        period,
         RATES_DEFINITION,
         df.reset_index(drop=True),
         outcome_caveats(con, force_id, period, coverage),

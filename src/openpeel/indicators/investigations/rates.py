@@ -12,6 +12,7 @@ import pandas as pd
 from openpeel.calendar import Period
 from openpeel.errors import DataUnavailableError
 from openpeel.indicators.computed_once import computed_once
+from openpeel.indicators.coverage import supplied_coverage
 from openpeel.indicators.crime import (
     ALL_CRIME,
     crime_type_codes,
@@ -32,7 +33,7 @@ from openpeel.indicators.investigations.linkage import (
     crime_outcome_rows,
     outcome_counts,
 )
-from openpeel.indicators.result import IndicatorResult, force_period_result
+from openpeel.indicators.result import IndicatorResult
 from openpeel.indicators.shares import add_share_columns
 from openpeel.provenance import any_synthetic
 from openpeel.reference.outcome_classes import (
@@ -131,25 +132,24 @@ def _force_counts(
 
 def _force_result(
     con: Any,
+    coverage: pd.DataFrame,
+    period: Period,
     name: str,
     what: str,
-    force_id: str,
-    period: Period,
     table: pd.DataFrame,
     caveats: list[str],
     **meta: Any,
 ) -> IndicatorResult:
-    """A force's outcome rates (:data:`RATES_DEFINITION`), synthetic when any street or
-    outcomes file it may read is."""
-    return force_period_result(
+    """A force's outcome rates (:data:`RATES_DEFINITION`) over the street months of
+    ``coverage``, synthetic when any street or outcomes file it may read is."""
+    months = supplied_coverage(coverage, period, "crimes")
+    return months.force_result(
         name,
         what,
-        force_id,
-        period,
         RATES_DEFINITION,
         table,
         caveats,
-        is_synthetic=any_synthetic(snapshots_read(con, [force_id], period)),
+        is_synthetic=any_synthetic(snapshots_read(con, months.force_ids, period)),
         **meta,
     )
 
@@ -184,10 +184,10 @@ def outcome_summary(
     table = table.reset_index(drop=True)
     return _force_result(
         con,
+        coverage,
+        period,
         "outcomes.summary",
         "Outcomes of crimes by month recorded",
-        force_id,
-        period,
         table,
         caveats,
         measure=measure,
@@ -239,10 +239,10 @@ def outcomes_by_type(
         )
     return _force_result(
         con,
+        coverage,
+        period,
         "outcomes.by_type",
         "Outcomes of crimes by crime type",
-        force_id,
-        period,
         table,
         caveats,
         measure=measure,
