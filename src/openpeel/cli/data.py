@@ -214,40 +214,29 @@ def synth_group() -> None:
 @synthetic_extract("2021-04", "2022-03", multiple_forces=True)
 @setting_option("--seed", int, 1)
 @setting_option("--scale", float, 1.0, "Multiply volumes.")
-@click.option("--missing-month", multiple=True, metavar="YYYY-MM", help="Leave a month out.")
+@click.option(
+    "--missing-month",
+    "missing_months",
+    multiple=True,
+    metavar="YYYY-MM",
+    help="Leave a month out.",
+)
 @click.option("--legacy-vocabulary", is_flag=True, help="Use the pre-2020 PACE-coded labels.")
-def synth_command(
-    out: Path,
-    force_ids: tuple[str, ...],
-    start: str,
-    end: str,
-    seed: int,
-    scale: float,
-    missing_month: tuple[str, ...],
-    legacy_vocabulary: bool,
-) -> None:
+def synth_command(out: Path, force_ids: tuple[str, ...], **archive: Any) -> None:
     """Write SYNTHETIC police.uk files (street, outcomes, stop-and-search) in archive layout."""
     from openpeel.synth import write_archive
 
+    # The options (--from/--to, --seed, --scale, --missing-month, --legacy-vocabulary) are named
+    # by write_archive's parameters and passed to it whole, once checked.
     with user_errors():
-        for m in (start, end, *missing_month):
+        for m in (archive["start"], archive["end"], *archive["missing_months"]):
             month_date(m)
-        Period.from_months(start, end)  # the period runs forwards
+        Period.from_months(archive["start"], archive["end"])  # the period runs forwards
         for force_id in force_ids:
             force(force_id)
-        if scale < 0 or seed < 0:
+        if archive["scale"] < 0 or archive["seed"] < 0:
             raise UserInputError("--scale and --seed must not be negative")
-        summary = write_archive(
-            out,
-            force_id=force_ids[0],
-            forces=list(force_ids),
-            start=start,
-            end=end,
-            seed=seed,
-            scale=scale,
-            missing_months=missing_month,
-            legacy_vocabulary=legacy_vocabulary,
-        )
+        summary = write_archive(out, force_id=force_ids[0], forces=list(force_ids), **archive)
     click.echo(
         f"Wrote {len(summary.files)} synthetic files to {summary.out_dir} "
         f"({', '.join(f'{k}: {v:,} rows' for k, v in summary.rows.items())}); "
