@@ -332,11 +332,8 @@ def get_audit(session: Session, audit_id: int) -> CrimeAudit:
 def design_info(audit: CrimeAudit) -> dict[str, Any]:
     """The stored facts of the draw, for the status page and the report."""
     return {
-        "seed": audit.seed,
+        **audit.draw_facts(len(audit.records)),
         "second_seed": audit.second_seed,
-        **audit.frame_facts(),
-        "drawn_at": audit.drawn_at,
-        "records": len(audit.records),
         "second_check_records": sum(r.is_second_check for r in audit.records),
         "snapshot": audit.snapshot,
     }

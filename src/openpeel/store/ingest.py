@@ -30,6 +30,7 @@ from openpeel.sources.policeuk_archive import (
     SCHEMA_TABLE,
     ArchiveFile,
     Discovery,
+    FileSelection,
     RefusedFile,
     csv_columns,
     discover,
@@ -771,10 +772,7 @@ def ingest(
         work = lake.staging(ingest_id)
         found: Discovery = discover(
             [Path(s) for s in sources],
-            force_ids=force_ids,
-            start=start,
-            end=end,
-            snapshot=snapshot,
+            FileSelection(force_ids, start, end, snapshot),
             unzip_into=work / "unzipped",
         )
         report = IngestReport(ingest_id, [_refused_result(r) for r in found.refused])
