@@ -534,37 +534,26 @@ def evidence_group() -> None:
 def evidence_add(
     obj: Context,
     force_id: str,
-    characteristic_id: str,
-    finding: str,
-    kind: str,
-    source: str,
-    evidence_date: str,
-    summary: str,
     framework: str | None,
     by: str | None,
     database_url: str | None,
+    **evidence: Any,
 ) -> None:
     """Record evidence for a characteristic that needs it."""
-    when = _date(evidence_date, "--date")
+    # The evidence's options are named by add_evidence's parameters and passed to it whole.
+    when = _date(evidence["evidence_date"], "--date")
     assert when is not None
     # Evidence of January 2022 speaks to the 2021/22 framework's characteristics, whose ids
     # differ from the 2023-25 ones: the date picks the framework unless one is named.
     framework_id = framework or assessed_framework_id(when.replace(day=1))
     with user_errors(), _session(obj, database_url) as s:
         row = records.add_evidence(
-            s,
-            _actor(by),
-            force_id,
-            framework_id,
-            characteristic_id,
-            finding,
-            kind,
-            source,
-            when,
-            summary,
+            s, _actor(by), force_id, framework_id, **{**evidence, "evidence_date": when}
         )
     console.print(
-        plain_text(f"evidence {row.id} recorded for {characteristic_id} ({framework_id})")
+        plain_text(
+            f"evidence {row.id} recorded for {evidence['characteristic_id']} ({framework_id})"
+        )
     )
 
 
