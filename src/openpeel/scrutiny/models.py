@@ -45,13 +45,34 @@ GOWISELY = (
 )
 
 
-class GowiselyGiven:
-    """Whether the officer gave each GOWISELY item: one yes/no column per item of ``GOWISELY``
-    (no until the reviewer ticks it)."""
+#: The review's questions answered from a list: each question's column and its allowed answers.
+ANSWERS: dict[str, tuple[str, ...]] = {
+    "grounds_recorded": YES_NO_UNCLEAR,
+    "grounds_reasonable": YES_NO_UNCLEAR,
+    "bwv_available": ("yes", "no"),
+    "bwv_whole_encounter": YES_NO_NA,
+    "respectful": YES_NO_UNCLEAR,
+    "force_used": ("yes", "no"),
+    "force_justified": YES_NO_NA,
+}
 
 
-for _column, _title in GOWISELY:
-    setattr(GowiselyGiven, _column, columns.flag())
+class ReviewQuestions:
+    """A review's answers, one column per question: a text column per question of ``ANSWERS``
+    (one of its allowed answers) and a yes/no column per item of ``GOWISELY`` (whether the
+    officer gave it; no until the reviewer ticks it)."""
+
+    def answer(self, question: str) -> str:
+        """The answer given to one question of ``ANSWERS``."""
+        if question not in ANSWERS:
+            raise KeyError(question)
+        return str(getattr(self, question))
+
+
+for _question in ANSWERS:
+    setattr(ReviewQuestions, _question, mapped_column(String(16), nullable=False))
+for _item, _title in GOWISELY:
+    setattr(ReviewQuestions, _item, columns.flag())
 
 
 class User(Base, Keyed):
@@ -190,7 +211,7 @@ class SampleItem(Base, Keyed, DrawnUnit):
     record: Mapped[SearchRecord] = relationship()
 
 
-class Review(Base, Keyed, GowiselyGiven, Edited):
+class Review(Base, Keyed, ReviewQuestions, Edited):
     """One member's review of one sampled record (one per member per record)."""
 
     __tablename__ = "reviews"
@@ -198,13 +219,6 @@ class Review(Base, Keyed, GowiselyGiven, Edited):
 
     item_id: Mapped[int] = columns.part_of("sample_items")
     reviewer_id: Mapped[int] = columns.by_user()
-    grounds_recorded: Mapped[str] = mapped_column(String(16))
-    grounds_reasonable: Mapped[str] = mapped_column(String(16))
-    bwv_available: Mapped[str] = mapped_column(String(16))
-    bwv_whole_encounter: Mapped[str] = mapped_column(String(16))
-    respectful: Mapped[str] = mapped_column(String(16))
-    force_used: Mapped[str] = mapped_column(String(16))
-    force_justified: Mapped[str] = mapped_column(String(16))
     rag: Mapped[str] = mapped_column(String(8))
     comments: Mapped[str] = columns.note()
 
