@@ -21,9 +21,10 @@ What is refused, and how:
 
 This is the one validator of force-internal extracts: a source module (offender management
 :mod:`openpeel.sources.offenders`, crime recording :mod:`openpeel.sources.crime_recording`,
-vulnerability :mod:`openpeel.sources.vulnerability_extract`) declares its files with
-:class:`ExtractFile` and :class:`ExtractColumn` (names, kinds, vocabularies, keys, row rules)
-and calls :func:`read_extract_file`. A file may be declared to match its headers loosely
+vulnerability :mod:`openpeel.sources.vulnerability_extract`) has its files and their columns
+catalogued as data (``reference/extract_files.csv``, ``reference/lake_columns.csv``: names,
+kinds, vocabularies, keys), builds each :class:`ExtractFile` with :func:`declared_file` and its
+row rules, and calls :func:`read_extract_file`. A file may be declared to match its headers loosely
 (``match_headers``: case and spacing ignored, ``--columns`` mappings honoured, other columns
 ignored) and its times leniently (``lenient``: any ISO 8601 form, or UK day-first
 ``DD/MM/YYYY HH:MM``).
