@@ -16,6 +16,7 @@ from openpeel.report import charts, peer_charts
 from openpeel.report.model import Headline, Panel
 from openpeel.report.panels import _safe, _ss_trend, display, interval_text, label
 from openpeel.report.panels.declare import show_chart
+from openpeel.report.panels.format import panel_columns
 from openpeel.stats.funnel import MIN_FUNNEL_UNITS, position_words
 
 VALUE_TITLE = "Person searches per 1,000 residents a year"
@@ -96,15 +97,7 @@ def _table(t: pd.DataFrame) -> pd.DataFrame:
     )
     return display(
         shown,
-        {
-            "force": ("Force", "text"),
-            "searches": ("Searches", "int"),
-            "population": ("Residents", "int"),
-            "rate_per_1000": ("Rate per 1,000", "num"),
-            "rate_low": ("Low", "num"),
-            "rate_high": ("High", "num"),
-            "funnel_position": ("Against the funnel limits", "text"),
-        },
+        panel_columns("peers"),
     )
 
 
@@ -272,14 +265,7 @@ def official_peer_panel(
             rate_high=rounded["rate_high"].map(lambda v: number_text(v, decimals)),
             funnel_position=rounded["funnel_position"].map(lambda p: position_words(str(p))),
         ),
-        {
-            "force": ("Force", "text"),
-            "rate": (value_title, "text"),
-            "rate_low": ("Low", "text"),
-            "rate_high": ("High", "text"),
-            "rank": ("Rank", "int"),
-            "funnel_position": ("Against the funnel limits", "text"),
-        },
+        panel_columns("peers-official", value_title=value_title),
     )
     if result.is_synthetic:
         panel.chart_svg = charts.mark_synthetic(panel.chart_svg)

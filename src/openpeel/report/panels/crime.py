@@ -19,7 +19,7 @@ from openpeel.report.panels.declare import (
     population_caveat,
     section,
 )
-from openpeel.report.panels.format import interval_text, label
+from openpeel.report.panels.format import interval_text, label, panel_columns
 
 RATE = Estimate.of("rate_per_1000_per_year")
 
@@ -54,11 +54,7 @@ RATES = PanelSpec(
     ),
     chart=Bars("crime_type", RATE, "Per 1,000 residents a year", "Crime type"),
     table_rows=lambda t: t.assign(crime_type=t.crime_type.map(label)),
-    columns={
-        "crime_type": ("Crime type", "text"),
-        "crimes": ("Crimes", "int"),
-        **RATE.columns("Per 1,000 a year", "num"),
-    },
+    columns=panel_columns("crime-rates"),
     caveats=lambda inputs: population_caveat(inputs.con),
 )
 

@@ -18,7 +18,7 @@ from openpeel.indicators.result import IndicatorResult
 from openpeel.provenance import any_synthetic
 from openpeel.report import charts
 from openpeel.report.model import Headline, Panel
-from openpeel.report.panels.format import display, share_text
+from openpeel.report.panels.format import display, panel_columns, share_text
 from openpeel.stats.control_chart import OUTSIDE_MEANING
 from openpeel.stats.funnel import MIN_FUNNEL_UNITS
 
@@ -259,12 +259,11 @@ def show_chart(panel: Panel, chart: Any, keep_spec: bool = True) -> None:
     panel.chart_svg = charts.to_svg(chart, panel.chart_description)
 
 
-def tabled(
-    panel: Panel, rows: pd.DataFrame, columns: dict[str, tuple[str, str]], source: str
-) -> Panel:
-    """A hand-built panel's last step: its table of ``rows`` (``display``) and its caveats:
-    ``source`` (where the figures come from), then the indicator's own."""
-    panel.table = display(rows, columns)
+def tabled(panel: Panel, rows: pd.DataFrame, source: str, **fields: str) -> Panel:
+    """A hand-built panel's last step: its table of ``rows`` in the columns declared for the
+    panel's id (``panel_columns``, ``fields`` filling their names) and its caveats: ``source``
+    (where the figures come from), then the indicator's own."""
+    panel.table = display(rows, panel_columns(panel.panel_id, **fields))
     panel.caveats = [source, *(panel.result.caveats if panel.result else [])]
     return panel
 

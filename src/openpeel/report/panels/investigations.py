@@ -17,7 +17,7 @@ from openpeel.report.panels.declare import (
     section,
     too_few_forces,
 )
-from openpeel.report.panels.format import interval_text, label, share_text, side
+from openpeel.report.panels.format import interval_text, label, panel_columns, share_text, side
 from openpeel.stats.funnel import MIN_FUNNEL_UNITS, position_words
 
 OUTCOME_MEASURES = (
@@ -87,11 +87,7 @@ OUTCOMES = PanelSpec(
     shown=lambda t: t.assign(measure=t.measure.map(label)),
     chart=Bars("measure", SHARE, "Share of crimes", "Latest outcome", percent=True),
     table_rows=lambda t: t.assign(measure=t.measure.map(label)),
-    columns={
-        "measure": ("Latest outcome", "text"),
-        "crimes_in_measure": ("Crimes", "int"),
-        **SHARE.columns("Share", "share"),
-    },
+    columns=panel_columns("outcomes"),
     caveats=_quality_caveats,
     comparison=_outcome_peer_sentences,
 )
@@ -131,12 +127,7 @@ TIME_TO_OUTCOME = PanelSpec(
     chart=Bars(
         "months", WITH_OUTCOME, "Share with an outcome", "Months since the crime", percent=True
     ),
-    columns={
-        "months_since_crime": ("Months since crime", "int"),
-        "at_risk": ("Followed", "int"),
-        "events": ("Outcomes", "int"),
-        **WITH_OUTCOME.columns("Share with outcome", "share"),
-    },
+    columns=panel_columns("time-to-outcome"),
 )
 
 #: Outcome shares with peers, and time to outcome.

@@ -31,7 +31,14 @@ from openpeel.report.panels.declare import (
     section,
     too_few_forces,
 )
-from openpeel.report.panels.format import display, interval_text, label, share_text, side
+from openpeel.report.panels.format import (
+    display,
+    interval_text,
+    label,
+    panel_columns,
+    share_text,
+    side,
+)
 from openpeel.stats.funnel import MIN_FUNNEL_UNITS, position_words
 
 RATE = Estimate("rate_per_1000", "rate_low", "rate_high")
@@ -69,13 +76,7 @@ RATES = PanelSpec(
     ),
     chart=Bars("group", RATE, "Searches per 1,000 a year", "Self-defined group"),
     table_rows=lambda t: t.assign(group=t.group.map(label)),
-    columns={
-        "group": ("Group", "text"),
-        "searches": ("Searches", "int"),
-        "population": ("Population", "int"),
-        **RATE.columns("Rate per 1,000", "num"),
-        "reason": ("Why empty", "text"),
-    },
+    columns=panel_columns("stop-search-rates"),
     caveats=lambda inputs: population_caveat(inputs.con),
 )
 
@@ -149,18 +150,7 @@ def _ss_ratios(con: Any, force_id: str, period: Period) -> Panel:
             reference=t.reference.map(lambda x: REFERENCE_LABELS[str(x)]),
             group=t.group.map(label),
         ),
-        {
-            "basis": ("Basis", "text"),
-            "reference": ("Reference", "text"),
-            "group": ("Group", "text"),
-            "searches": ("Searches", "int"),
-            "ratio": ("Ratio", "num"),
-            "ratio_low": ("Low", "num"),
-            "ratio_high": ("High", "num"),
-            "ratio_bound_low": ("Bound if no not-stated search were this group", "num"),
-            "ratio_bound_high": ("Bound if every not-stated search were this group", "num"),
-            "reason": ("Why empty", "text"),
-        },
+        panel_columns("stop-search-ratios"),
     )
     panel.caveats = [*r.caveats, *population_caveat(con)]
     panel.comparison = _ss_peer_sentences(con, force_id, period)
@@ -248,14 +238,7 @@ OUTCOMES = PanelSpec(
         reference=lambda inputs: float(_overall(inputs.rows).arrest_rate),
     ),
     table_rows=lambda t: t.assign(ethnic_group=t.ethnic_group.map(label)),
-    columns={
-        "ethnic_group": ("Group", "text"),
-        "searches": ("Searches", "int"),
-        **ARREST.columns("Arrest rate (all searches)", "share"),
-        "arrest_known_outcome_rate": ("Arrest rate (known outcome)", "share"),
-        "any_action_rate": ("Any action (known outcome)", "share"),
-        "linked_rate": ("Finds: positive outcome linked to object (all searches)", "share"),
-    },
+    columns=panel_columns("stop-search-outcomes"),
     comparison=lambda inputs: ["The dashed line is the force's arrest rate over all groups."],
 )
 
