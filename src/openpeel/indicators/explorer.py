@@ -26,7 +26,7 @@ from openpeel.indicators.explorer_filters import (
     ExplorerFilters,
     matching_cells,
 )
-from openpeel.indicators.result import IndicatorResult
+from openpeel.indicators.result import IndicatorResult, force_period_result
 from openpeel.stats.intervals import wilson_interval
 from openpeel.stats.rates import annual_rate_per_1000, person_years
 
@@ -106,9 +106,11 @@ def explore_cube(
         caveats.append(f"Only {total} searches match: intervals are wide.")
     active = filters.active()
     described = ", ".join(f"{k} = {v}" for k, v in active.items()) or "no filters"
-    return cube.result(
+    return force_period_result(
         "stop_search.explorer",
         f"Person searches by {filters.ethnicity.replace('_', '-')} ethnic group ({described})",
+        cube.force_id,
+        cube.period,
         (
             "searches: person searches (vehicle-only excluded) matching the filters, by broad "
             "ethnic group ('not_stated' for not stated or blank). share = searches / all "
@@ -118,6 +120,7 @@ def explore_cube(
         ),
         table,
         caveats,
+        is_synthetic=cube.is_synthetic,
         filters=asdict(filters),
     )
 

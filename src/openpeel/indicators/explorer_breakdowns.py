@@ -23,7 +23,7 @@ from openpeel.indicators.explorer_filters import (
     ExplorerFilters,
     matching_cells,
 )
-from openpeel.indicators.result import IndicatorResult
+from openpeel.indicators.result import IndicatorResult, force_period_result
 from openpeel.indicators.stop_search_outcomes import SECTION_60
 from openpeel.reference.vocabularies import vocabulary
 from openpeel.stats.intervals import wilson_interval
@@ -112,12 +112,15 @@ def breakdown_cube(
     ignored = getattr(filters, skip)
     if ignored:
         caveats.append(f"The {what} filter is not applied to this breakdown (it would be 100%).")
-    return cube.result(
+    return force_period_result(
         f"stop_search.explorer_{dimension}",
         f"Person searches by {what}",
+        cube.force_id,
+        cube.period,
         BREAKDOWN_DEFINITION.format(what=what, level=confidence),
         table[["category", "searches", "share", "share_low", "share_high"]],
         caveats,
+        is_synthetic=cube.is_synthetic,
         dimension=dimension,
         filters=asdict(replace(filters, **{skip: ""})),
     )
@@ -187,12 +190,15 @@ def thorough_searches_cube(
     elif s60 < 20:
         caveats.append(f"Only {s60} section 60 searches match: the shares are imprecise.")
     basis = filters.ethnicity.replace("_", "-")
-    return cube.result(
+    return force_period_result(
         "stop_search.explorer_thorough",
         f"Section 60 and strip searches by {basis} ethnic group",
+        cube.force_id,
+        cube.period,
         THOROUGH_DEFINITION.format(basis=basis, level=confidence),
         table.reset_index(drop=True),
         caveats,
+        is_synthetic=cube.is_synthetic,
         filters=asdict(filters),
     )
 

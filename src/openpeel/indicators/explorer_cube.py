@@ -21,7 +21,6 @@ from openpeel.calendar import Period
 from openpeel.errors import DataUnavailableError
 from openpeel.indicators import stop_search as ss
 from openpeel.indicators.explorer_filters import ETHNICITY_BASES, FILTER_COLUMNS, NOT_RECORDED
-from openpeel.indicators.result import IndicatorResult, force_period_result
 from openpeel.provenance import any_synthetic
 
 #: The fields a cell is one combination of.
@@ -58,29 +57,6 @@ class ExplorerCube:
     population: dict[str, float] | None
     population_synthetic: bool = False
     no_population: str = ""
-
-    def result(
-        self,
-        name: str,
-        what: str,
-        definition: str,
-        table: pd.DataFrame,
-        caveats: list[str],
-        **meta: Any,
-    ) -> IndicatorResult:
-        """An explorer figure over this cube: about its force and period, synthetic when its
-        searches are."""
-        return force_period_result(
-            name,
-            what,
-            self.force_id,
-            self.period,
-            definition,
-            table,
-            caveats,
-            is_synthetic=self.is_synthetic,
-            **meta,
-        )
 
 
 def explorer_cube(con: Any, force_id: str, period: Period) -> ExplorerCube:
