@@ -16,7 +16,6 @@ from openpeel.cli.options import (
     choice_option,
     force_option,
     setting_option,
-    synthetic_extract,
 )
 from openpeel.cli.output import (
     FORMAT,
@@ -28,6 +27,7 @@ from openpeel.cli.output import (
     user_errors,
 )
 from openpeel.cli.pages import prepare_pages
+from openpeel.cli.synth import synth_offenders
 
 FORCE = force_option(default=DEFAULT_FORCE, help="Force id (see docs/forces or 'openpeel status').")
 AS_AT = click.option(
@@ -223,27 +223,6 @@ _simple("further-offending", "further_offending", "Further sexual offending (exa
 _simple("per-100k", "per_100k_residents", "Registered offenders per 100,000 residents.")
 
 
-@click.command("offenders")
-@synthetic_extract("2021-04", "2024-03")
-@setting_option("--seed", int, 1)
-@click.option(
-    "--offenders", "size", default=1500, show_default=True, type=click.IntRange(10, 100_000),
-    help="Registered offenders at the start.",
-)  # fmt: skip
-def synth_offenders(out: Path, force_id: str, start: str, end: str, seed: int, size: int) -> None:
-    """Write a SYNTHETIC offender management extract (the format of docs/offenders.md)."""
-    from openpeel.synth.offenders import write_offender_extract
-
-    with user_errors():
-        summary = write_offender_extract(out, force_id, start, end, seed, size)
-    click.echo(
-        f"Wrote a SYNTHETIC offender extract to {summary.out_dir} as at {summary.as_at} "
-        f"({', '.join(f'{k}: {v:,}' for k, v in summary.rows.items())}); snapshot "
-        f"{summary.snapshot}. Load it with: openpeel offenders load {summary.out_dir} "
-        f"--force {force_id}"
-    )
-
-
-offenders_group.add_command(synth_offenders, "synth")
+offenders_group.add_command(synth_offenders, "synth")  # also 'openpeel synth offenders'
 
 COMMANDS = (offenders_group,)
