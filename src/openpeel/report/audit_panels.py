@@ -66,15 +66,19 @@ def _figure(measure: str, value: Any) -> str:
     return f"{value:.2f}" if measure == "agreement_kappa" else f"{value:.1%}"
 
 
+#: An audit's estimate and its 95% interval.
+ESTIMATE = Estimate("estimate", "low", "high")
+
+
 def _rate_headline(label: str, row: Any) -> Headline:
     if row is None or pd.isna(row.estimate):
         return Headline(label, "no crimes in the sample", "", "")
-    return Headline(
+    return ESTIMATE.headline(
+        row,
         label,
-        f"{row.estimate:.1%}",
-        interval_text(row.low, row.high, share=True),
         f"{int(row.numerator_sampled)} of {int(row.denominator_sampled)} sampled crimes recorded "
         "(design-weighted)",
+        share=True,
     )
 
 
@@ -104,7 +108,7 @@ def _share_bars(reference: float | None = None) -> Bars:
     """Bars of estimated shares of crimes recorded (``label``), with their 95% intervals."""
     return Bars(
         "label",
-        Estimate("estimate", "low", "high"),
+        ESTIMATE,
         "Share of crimes recorded",
         "",
         reference=reference,
@@ -192,11 +196,11 @@ def _process(result: IndicatorResult) -> Panel:
         row = _row(latest, measure)
         if row is not None and pd.notna(row.estimate):
             panel.headlines.append(
-                Headline(
+                ESTIMATE.headline(
+                    row,
                     label,
-                    f"{row.estimate:.1%}",
-                    interval_text(row.low, row.high, share=True),
                     f"of {int(row.denominator_sampled)} sampled crimes that were recorded",
+                    share=True,
                 )
             )
     kappa = _row(latest, "agreement_kappa")

@@ -29,6 +29,8 @@ from openpeel.report.panels import (
 from openpeel.report.panels.declare import Bars, Estimate, Line, draw, tabled
 from openpeel.report.panels.format import panel_columns
 
+#: The share of registered offenders with an overdue ARMS or visit, with its interval.
+OVERDUE = Estimate.of("share_any_overdue")
 #: A count below this (and above zero) is not shown on its own.
 SMALL_CELL = 5
 
@@ -157,14 +159,14 @@ def _backlog(shared: _Extract) -> Panel:
     panel = Panel("offenders-backlog", "Offenders with an overdue ARMS assessment or visit", r)
     last = t.iloc[-1]
     panel.headlines.append(
-        Headline(
+        OVERDUE.headline(
+            last,
             f"Registered offenders with an overdue ARMS or home visit on {as_at:%-d %b %Y}",
-            share_text(last["share_any_overdue"]),
-            interval_text(last["share_any_overdue_low"], last["share_any_overdue_high"], True),
             f"{count_text(last['offenders_any_overdue'])} of "
             f"{count_text(last['offenders_registered'])} registered offenders; "
             f"{count_text(last['backlog_items'])} overdue items; the oldest ARMS overdue "
             f"{number_text(last['oldest_arms_overdue_days'], 0)} days.",
+            share=True,
         )
     )
     peak = t.iloc[int(t["backlog_items"].to_numpy().argmax())]
@@ -177,7 +179,7 @@ def _backlog(shared: _Extract) -> Panel:
         panel,
         Line(
             "month",
-            Estimate.of("share_any_overdue"),
+            OVERDUE,
             "Offenders with an overdue item",
             percent=True,
         ),

@@ -18,7 +18,7 @@ from openpeel.indicators.result import IndicatorResult
 from openpeel.provenance import any_synthetic
 from openpeel.report import charts
 from openpeel.report.model import Headline, Panel
-from openpeel.report.panels.format import display, panel_columns, share_text
+from openpeel.report.panels.format import display, interval_text, panel_columns, share_text
 from openpeel.stats.control_chart import OUTSIDE_MEANING
 from openpeel.stats.funnel import MIN_FUNNEL_UNITS
 
@@ -65,6 +65,17 @@ class Estimate(NamedTuple):
     def columns(self, title: str, kind: str) -> dict[str, tuple[str, str]]:
         """The table columns: the estimate titled ``title``, then 'Low' and 'High'."""
         return {self.value: (title, kind), self.low: ("Low", kind), self.high: ("High", kind)}
+
+    def headline(self, row: Any, label: str, definition: str, share: bool = False) -> Headline:
+        """The estimate in ``row`` (a table row or a mapping) as a headline: its value and
+        interval as text, a percentage when it is a ``share``."""
+        value = row[self.value]
+        return Headline(
+            label,
+            share_text(value) if share else number_text(value),
+            interval_text(row[self.low], row[self.high], share=share),
+            definition,
+        )
 
 
 @dataclass(frozen=True)
@@ -294,6 +305,19 @@ def _maker(
     return lambda: entry.make(con, force_id, period)
 
 
+def headline_where(
+    column: str, value: str, make: Callable[[Any], Headline]
+) -> Callable[[Inputs], list[Headline]]:
+    """A spec's headlines: the one ``make`` writes from the first row whose ``column`` is
+    ``value``, or none when no row is."""
+
+    def headlines(inputs: Inputs) -> list[Headline]:
+        rows = inputs.rows[inputs.rows[column] == value]
+        return [make(rows.iloc[0])] if len(rows) else []
+
+    return headlines
+
+
 def unavailable(panel_id: str, title: str, error: Exception) -> Panel:
     """A panel that says why it has no numbers (the first line of the error)."""
     return Panel(panel_id, title, None, unavailable=str(error).split("\n")[0])
@@ -351,16 +375,17 @@ def outside_sentence(outside: int, what_varies: str) -> list[str]:
 
 @dataclass(frozen=True)
 class ControlLimits:
-    """Monthly counts against their control limits: the columns an indicator names them by."""
+    """Monthly counts against their control limits: the columns an indicator names them by
+    (by default the names ``stats.control_chart`` gives them)."""
 
     count: str
     title: str
-    centre: str
-    lower: str
-    upper: str
-    flag: str
     #: What varies from month to month, for the sentence on months outside the limits.
     varies: str
+    centre: str = "centre"
+    lower: str = "lower"
+    upper: str = "upper"
+    flag: str = "is_outside"
 
 
 def control_chart(

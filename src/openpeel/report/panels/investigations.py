@@ -13,6 +13,7 @@ from openpeel.report.panels.declare import (
     Estimate,
     Inputs,
     PanelSpec,
+    headline_where,
     safe_result,
     section,
     too_few_forces,
@@ -33,22 +34,6 @@ OUTCOME_MEASURES = (
 
 SHARE = Estimate.of("share")
 WITH_OUTCOME = Estimate.of("share_with_outcome")
-
-
-def _outcome_headlines(inputs: Inputs) -> list[Headline]:
-    t = inputs.rows
-    charged = t[t.measure == "charged_summonsed"]
-    if not len(charged):
-        return []
-    c = charged.iloc[0]
-    return [
-        Headline(
-            "Crimes charged or summonsed",
-            share_text(c.share),
-            interval_text(c.share_low, c.share_high, share=True),
-            "Crimes whose latest outcome is a charge or summons / crimes recorded.",
-        )
-    ]
 
 
 def _quality_caveats(inputs: Inputs) -> list[str]:
@@ -82,7 +67,16 @@ OUTCOMES = PanelSpec(
     title="Latest outcome of crimes recorded in the period",
     indicator=investigations.outcomes_by_type,
     rows=lambda t: t[(t.crime_type == "all_crime") & t.measure.isin(OUTCOME_MEASURES)],
-    headlines=_outcome_headlines,
+    headlines=headline_where(
+        "measure",
+        "charged_summonsed",
+        lambda c: SHARE.headline(
+            c,
+            "Crimes charged or summonsed",
+            "Crimes whose latest outcome is a charge or summons / crimes recorded.",
+            share=True,
+        ),
+    ),
     description="Bar chart of the share of crimes by latest outcome: ",
     shown=lambda t: t.assign(measure=t.measure.map(label)),
     chart=Bars("measure", SHARE, "Share of crimes", "Latest outcome", percent=True),

@@ -43,6 +43,7 @@ from openpeel.stats.funnel import MIN_FUNNEL_UNITS, position_words
 
 RATE = Estimate("rate_per_1000", "rate_low", "rate_high")
 ARREST = Estimate("arrest_rate", "arrest_low", "arrest_high")
+LINKED = Estimate("linked_rate", "linked_low", "linked_high")
 
 
 def scope(con: Any, force_id: str, period: Period) -> ss.Scope:
@@ -55,10 +56,9 @@ def _rates_headlines(inputs: Inputs) -> list[Headline]:
     t = inputs.rows
     overall = t[t.group == "all"].iloc[0]
     return [
-        Headline(
+        RATE.headline(
+            overall,
             "Person searches per 1,000 residents a year",
-            number_text(overall.rate_per_1000),
-            interval_text(overall.rate_low, overall.rate_high),
             f"{number_text(overall.searches, 0)} person searches over {int(overall.months)} months",
         )
     ]
@@ -186,13 +186,13 @@ def _overall(by_group: pd.DataFrame) -> Any:
 
 def _outcome_headlines(inputs: Inputs) -> list[Headline]:
     overall = _overall(inputs.rows)
-    arrests = Headline(
+    arrests = ARREST.headline(
+        overall,
         "Searches ending in arrest",
-        share_text(overall.arrest_rate),
-        interval_text(overall.arrest_low, overall.arrest_high, share=True),
         "Arrests / all person searches (the Home Office convention, comparable with its "
         f"published figures). Over searches with a known outcome only: "
         f"{share_text(overall.arrest_known_outcome_rate)}.",
+        share=True,
     )
     if pd.isna(overall.linked_rate):
         finds = f"not shown: {overall.linked_reason}" if overall.linked_reason else "no searches"
@@ -208,12 +208,12 @@ def _outcome_headlines(inputs: Inputs) -> list[Headline]:
         ]
     return [
         arrests,
-        Headline(
+        LINKED.headline(
+            overall,
             "Searches that found what was looked for",
-            share_text(overall.linked_rate),
-            interval_text(overall.linked_low, overall.linked_high, share=True),
             "Positive outcomes (not no further action) linked to the object of search / all "
             "person searches.",
+            share=True,
         ),
     ]
 
@@ -258,15 +258,7 @@ def _quality_caveats(inputs: Inputs) -> list[str]:
     return list(quality.caveats) if quality else []
 
 
-LIMITS = ControlLimits(
-    count="searches",
-    title="Searches",
-    centre="centre",
-    lower="lower",
-    upper="upper",
-    flag="is_outside",
-    varies="searches usually vary",
-)
+LIMITS = ControlLimits(count="searches", title="Searches", varies="searches usually vary")
 
 TREND = control_chart(
     LIMITS,
