@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
@@ -343,98 +344,108 @@ def _meeting(session: Any, meeting_id: int) -> Meeting:
     return meeting
 
 
-@scrutiny_group.command("sample")
-@click.argument("meeting_id", type=int)
-@click.option("--design", type=click.Choice(DESIGNS), default="simple", show_default=True)
-@click.option("--size", type=int, default=None, help="Records to draw (simple design).")
-@click.option("--strata", default=None, help=f"name=N,... with names from: {STRATA_HELP}")
-@click.option("--seed", type=int, default=None, help="Seed (default: a random one, stored).")
-@click.option("--verify", is_flag=True, help="Re-draw the stored sample and check it matches.")
-@FORMAT
-@DATABASE_URL
-@click.pass_obj
+def _meeting_command(
+    name: str, *options: Callable[[Any], Any], with_format: bool = True
+) -> Callable[[Callable[..., None]], click.Command]:
+    """A command on one meeting: ``MEETING_ID``, ``options``, ``--format`` (unless
+    ``with_format`` is False) and ``--database-url``. The function gets a session of the ready
+    database, the meeting (a clear error when there is none) and the options' values."""
+
+    def decorate(func: Callable[..., None]) -> click.Command:
+        @functools.wraps(func)
+        def command(ctx: Context, meeting_id: int, database_url: str | None, **values: Any) -> None:
+            with _session(ctx, database_url) as session:
+                func(session, _meeting(session, meeting_id), **values)
+
+        decorated: Any = click.pass_obj(command)
+        shared = (FORMAT, DATABASE_URL) if with_format else (DATABASE_URL,)
+        for option in reversed((click.argument("meeting_id", type=int), *options, *shared)):
+            decorated = option(decorated)
+        return scrutiny_group.command(name)(decorated)
+
+    return decorate
+
+
+@_meeting_command(
+    "sample",
+    click.option("--design", type=click.Choice(DESIGNS), default="simple", show_default=True),
+    click.option("--size", type=int, default=None, help="Records to draw (simple design)."),
+    click.option("--strata", default=None, help=f"name=N,... with names from: {STRATA_HELP}"),
+    click.option("--seed", type=int, default=None, help="Seed (default: a random one, stored)."),
+    click.option("--verify", is_flag=True, help="Re-draw the stored sample and check it matches."),
+)
 def scrutiny_sample(
-    ctx: Context,
-    meeting_id: int,
+    session: Any,
+    meeting: Meeting,
     design: str,
     size: int | None,
     strata: str | None,
     seed: int | None,
     verify: bool,
     fmt: str,
-    database_url: str | None,
 ) -> None:
     """Draw the sample of a meeting (or --verify the stored one)."""
-    with _session(ctx, database_url) as session:
-        meeting = _meeting(session, meeting_id)
-        if verify:
-            stored = sampling.sample_of(session, meeting_id)
-            if stored is None:
-                raise sampling.SamplingError("this meeting has no sample")
-            if not sampling.verify_sample(session, stored):
-                raise sampling.SamplingError("the stored sample does NOT reproduce")
-            console.print(f"sample of meeting {meeting_id} reproduces (seed {stored.seed})")
-            return
-        parsed = sampling.parse_strata(strata) if design == "stratified" and strata else None
-        sample = sampling.draw_sample(session, meeting, design, size, parsed, seed)
-        emit(as_rows(sampling.summarise_sample(sample)), fmt, title=f"Seed {sample.seed}")
+    if verify:
+        stored = sampling.sample_of(session, meeting.id)
+        if stored is None:
+            raise sampling.SamplingError("this meeting has no sample")
+        if not sampling.verify_sample(session, stored):
+            raise sampling.SamplingError("the stored sample does NOT reproduce")
+        console.print(f"sample of meeting {meeting.id} reproduces (seed {stored.seed})")
+        return
+    parsed = sampling.parse_strata(strata) if design == "stratified" and strata else None
+    sample = sampling.draw_sample(session, meeting, design, size, parsed, seed)
+    emit(as_rows(sampling.summarise_sample(sample)), fmt, title=f"Seed {sample.seed}")
 
 
-@scrutiny_group.command("close")
-@click.argument("meeting_id", type=int)
-@DATABASE_URL
-@click.pass_obj
-def scrutiny_close(ctx: Context, meeting_id: int, database_url: str | None) -> None:
+@_meeting_command("close", with_format=False)
+def scrutiny_close(session: Any, meeting: Meeting) -> None:
     """Close a meeting: reviews can no longer change."""
     from openpeel.scrutiny.reviews import ReviewError, close_meeting
 
-    with _session(ctx, database_url) as session:
-        try:
-            close_meeting(session, _meeting(session, meeting_id), None)
-        except ReviewError as err:
-            raise UserInputError(str(err)) from None
-        console.print(f"meeting {meeting_id} closed")
+    try:
+        close_meeting(session, meeting, None)
+    except ReviewError as err:
+        raise UserInputError(str(err)) from None
+    console.print(f"meeting {meeting.id} closed")
 
 
-@scrutiny_group.command("report")
-@click.argument("meeting_id", type=int)
-@click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path), default=None)
-@click.option("--pdf", "pdf_out", type=click.Path(dir_okay=False, path_type=Path), default=None)
-@click.option("--trends", is_flag=True, help="Print the panel's shares across meetings instead.")
-@FORMAT
-@DATABASE_URL
-@click.pass_obj
+@_meeting_command(
+    "report",
+    click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path)),
+    click.option("--pdf", "pdf_out", type=click.Path(dir_okay=False, path_type=Path)),
+    click.option(
+        "--trends", is_flag=True, help="Print the panel's shares across meetings instead."
+    ),
+)
 def scrutiny_report(
-    ctx: Context,
-    meeting_id: int,
+    session: Any,
+    meeting: Meeting,
     html_out: Path | None,
     pdf_out: Path | None,
     trends: bool,
     fmt: str,
-    database_url: str | None,
 ) -> None:
     """Print the published summary of a meeting; write it as HTML or PDF."""
-    with _session(ctx, database_url) as session:
-        meeting = _meeting(session, meeting_id)
-        if trends:
-            emit(report.trends(session, meeting.panel_id), fmt, title="Trends")
-            return
-        built = report.build_report(session, meeting)
-        if html_out:
-            html_out.write_text(export.summary_html(built), encoding="utf-8")
-        if pdf_out:
-            pdf_out.write_bytes(export.summary_pdf(built))
-        if fmt == "json":
-            click.echo(json.dumps(built.summary(), indent=2, default=str))
-            return
-        if fmt == "csv":  # the same file as the web download, notes first
-            click.echo(export.summary_csv(built), nl=False)
-            return
-        if built.is_synthetic:
-            console.print(f"[bold yellow]{SYNTHETIC_MARK}[/]: not a real force's figures.")
-        rows = [r for r in built.published_rows() if r["grouping"] in ("all", "stratum")]
-        title = f"{built.title}: {built.records_reviewed} records reviewed"
-        emit(rows, fmt, title=title, is_synthetic=built.is_synthetic)
+    if trends:
+        emit(report.trends(session, meeting.panel_id), fmt, title="Trends")
+        return
+    built = report.build_report(session, meeting)
+    if html_out:
+        html_out.write_text(export.summary_html(built), encoding="utf-8")
+    if pdf_out:
+        pdf_out.write_bytes(export.summary_pdf(built))
+    if fmt == "json":
+        click.echo(json.dumps(built.summary(), indent=2, default=str))
+        return
+    if fmt == "csv":  # the same file as the web download, notes first
+        click.echo(export.summary_csv(built), nl=False)
+        return
+    if built.is_synthetic:
+        console.print(f"[bold yellow]{SYNTHETIC_MARK}[/]: not a real force's figures.")
+    rows = [r for r in built.published_rows() if r["grouping"] in ("all", "stratum")]
+    title = f"{built.title}: {built.records_reviewed} records reviewed"
+    emit(rows, fmt, title=title, is_synthetic=built.is_synthetic)
 
 
 @scrutiny_group.command("audit")
