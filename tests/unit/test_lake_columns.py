@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyarrow as pa
 import pytest
 
@@ -132,3 +134,22 @@ def test_extract_files_are_catalogued_with_key_and_presence() -> None:
     assert [r.reason for r in vulnerability_extract.TABLES["marac"].rules] == [
         "heard_on before referred_on"
     ]
+
+
+def test_an_undeclared_column_is_named_with_the_declared_ones() -> None:
+    with pytest.raises(KeyError, match=r"unknown column of civil_orders\.csv 'x'; known: ends_on"):
+        offenders.CIVIL_ORDERS.column("x")
+
+
+def test_the_documented_tables_are_the_catalogued_ones() -> None:
+    from openpeel.reference.lake_columns import markdown_table
+
+    folder = Path(__file__).resolve().parents[2] / "docs"
+    docs = (folder / "data.md").read_text("utf-8")
+    for table in ("stop_searches", "crimes", "outcomes", "rejects"):
+        assert markdown_table(policeuk_tables.table_columns(table)) in docs, table
+    for table in ("load_log", "unknown_values", "population"):
+        assert markdown_table(table) in docs, table
+    calls = (folder / "calls.md").read_text("utf-8")
+    for table in ("calls_999_monthly", "call_log", "incidents"):
+        assert markdown_table(table) in calls, table

@@ -11,8 +11,9 @@ filter change reads it. The counts are those of the lake's person searches
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import pandas as pd
 
@@ -20,6 +21,7 @@ from openpeel.calendar import Period
 from openpeel.errors import DataUnavailableError
 from openpeel.indicators import stop_search as ss
 from openpeel.indicators.explorer_filters import ETHNICITY_BASES, FILTER_COLUMNS, NOT_RECORDED
+from openpeel.indicators.result import IndicatorResult, force_period_result
 from openpeel.provenance import any_synthetic
 
 #: The fields a cell is one combination of.
@@ -27,6 +29,9 @@ DIMENSIONS: tuple[str, ...] = (*ETHNICITY_BASES.values(), *FILTER_COLUMNS.values
 #: What each cell counts: person searches, those recorded as removing more than outer clothing,
 #: and those whose strip-search field is blank.
 MEASURES = ("searches", "strip_search", "strip_unknown")
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,29 @@ class ExplorerCube:
     population: dict[str, float] | None
     population_synthetic: bool = False
     no_population: str = ""
+
+    def result(
+        self,
+        name: str,
+        what: str,
+        definition: str,
+        table: pd.DataFrame,
+        caveats: list[str],
+        **meta: Any,
+    ) -> IndicatorResult:
+        """An explorer figure over this cube: about its force and period, synthetic when its
+        searches are."""
+        return force_period_result(
+            name,
+            what,
+            self.force_id,
+            self.period,
+            definition,
+            table,
+            caveats,
+            is_synthetic=self.is_synthetic,
+            **meta,
+        )
 
 
 def explorer_cube(con: Any, force_id: str, period: Period) -> ExplorerCube:
@@ -101,6 +129,26 @@ def explorer_cube(con: Any, force_id: str, period: Period) -> ExplorerCube:
         synthetic_population,
         missing,
     )
+
+
+def reads_lake(
+    over_cube: Callable[Concatenate[ExplorerCube, P], R],
+) -> Callable[Concatenate[Any, str, Period, P], R]:
+    """A figure written over a cube (``over_cube(cube, ...)``) made to read the lake: called
+    with a connection, a force and a period in place of the cube, it counts the cube
+    (:func:`explorer_cube`, one query) and passes the other arguments on."""
+
+    def from_lake(
+        con: Any, force_id: str, period: Period, /, *args: P.args, **kwargs: P.kwargs
+    ) -> R:
+        return over_cube(explorer_cube(con, force_id, period), *args, **kwargs)
+
+    from_lake.__name__ = from_lake.__qualname__ = over_cube.__name__.removesuffix("_cube")
+    from_lake.__doc__ = (
+        f":func:`{over_cube.__name__}` over the cube of the force's person searches of the "
+        f"period (``explorer_cube(con, force_id, period)``).\n\n{over_cube.__doc__ or ''}"
+    )
+    return from_lake
 
 
 def cube_options(cube: ExplorerCube) -> dict[str, list[str]]:

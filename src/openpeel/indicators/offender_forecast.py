@@ -33,7 +33,7 @@ from openpeel.indicators.offenders import (
     _force,
     caseload,
     extract_as_at,
-    is_synthetic,
+    extract_result,
     overdue,
 )
 from openpeel.indicators.result import IndicatorResult
@@ -174,7 +174,10 @@ def backlog_forecast(
         "When the clearance interval includes zero or less, the backlog may not clear at all "
         "at current capacity (clears_on_latest is then empty).",
     ]
-    return IndicatorResult(
+    return extract_result(
+        con,
+        force_id,
+        as_at,
         name="offenders.forecast",
         title="When the backlog of overdue ARMS and visits clears",
         definition=(
@@ -185,15 +188,10 @@ def backlog_forecast(
         ),
         table=pd.DataFrame([row]),
         caveats=caveats,
-        is_synthetic=is_synthetic(con, force_id),
-        meta={
-            "force_id": force_id,
-            "as_at": as_at.isoformat(),
-            "window_months": window_months,
-            "assumptions": assumptions,
-            "recent_backlog": [
-                {"month": m, "backlog_items": int(b)}
-                for m, b in zip(recent["month"], recent["backlog_items"], strict=True)
-            ],
-        },
+        window_months=window_months,
+        assumptions=assumptions,
+        recent_backlog=[
+            {"month": m, "backlog_items": int(b)}
+            for m, b in zip(recent["month"], recent["backlog_items"], strict=True)
+        ],
     )

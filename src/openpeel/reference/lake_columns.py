@@ -19,7 +19,8 @@ and included where it is used.
 
 :func:`columns` gives a table's columns (sources and store build their tables from them),
 :func:`catalogue_rows` the raw rows (the extract reader builds its declared columns from them),
-and :func:`arrow_schema` the Arrow schema of a table.
+and :func:`arrow_schema` the Arrow schema of a table; :func:`markdown_table` writes a table's
+columns as the documentation shows them (``docs/data.md``, checked by a test).
 """
 
 from __future__ import annotations
@@ -121,11 +122,29 @@ def arrow_types() -> dict[str, pa.DataType]:
     }
 
 
-def arrow_schema(table: str | Iterable[Column], *, without: Iterable[str] = ()) -> pa.Schema:
-    """Arrow schema of a catalogued table (or of some columns), leaving out ``without``."""
+def arrow_schema(
+    table: str | Iterable[Column], *, without: Iterable[str] = (), nullable: bool = True
+) -> pa.Schema:
+    """Arrow schema of a catalogued table (or of some columns), leaving out ``without``
+    (``nullable=False``: every column is required)."""
     import pyarrow as pa  # here: reading the catalogue needs no pyarrow
 
     left_out = set(without)
     declared = columns(table) if isinstance(table, str) else tuple(table)
     types = arrow_types()
-    return pa.schema([(c.name, types[c.type]) for c in declared if c.name not in left_out])
+    return pa.schema(
+        [
+            pa.field(c.name, types[c.type], nullable=nullable)
+            for c in declared
+            if c.name not in left_out
+        ]
+    )
+
+
+def markdown_table(declared: str | Iterable[Column]) -> str:
+    """A table's columns (a catalogued table, or some columns) as a Markdown table: column,
+    type, definition."""
+    listed = columns(declared) if isinstance(declared, str) else tuple(declared)
+    lines = ["| column | type | definition |", "|---|---|---|"]
+    lines += [f"| `{c.name}` | {c.type} | {c.definition} |" for c in listed]
+    return "\n".join(lines)

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyarrow as pa
 
-from openpeel.errors import SourceFormatError
+from openpeel.errors import SourceFormatError, known_id
 from openpeel.reference.lake_columns import arrow_schema, extract_file_row, table_rows
 from openpeel.sources.calls_log import InputField, resolve_columns
 from openpeel.sources.personal_data import personal_data_reason
@@ -204,11 +204,8 @@ class ExtractFile:
     match_headers: bool = False
 
     def column(self, name: str) -> ExtractColumn:
-        """The declared column called ``name``."""
-        for c in self.columns:
-            if c.name == name:
-                return c
-        raise KeyError(name)
+        """The declared column called ``name`` (UnknownIdError, a KeyError, naming the columns)."""
+        return known_id({c.name: c for c in self.columns}, name, f"column of {self.file_name}")
 
     @property
     def schema(self) -> pa.Schema:

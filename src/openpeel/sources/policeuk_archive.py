@@ -132,16 +132,34 @@ class ArchiveFile:
         return snapshot_vintage(self.snapshot)
 
 
-@dataclass(frozen=True)
-class RefusedFile:
-    """A file that was not read, with a one-line reason."""
+@dataclass
+class FileResult:
+    """What happened to one file: refused with its reason (by discovery or by reading), or read
+    and loaded, or loaded and then superseded by a newer snapshot."""
 
-    path: Path
     source_file: str
-    reason: str
-    kind: str | None = None
-    force_id: str | None = None
-    month: date | None = None
+    kind: str | None
+    force_id: str | None
+    month: date | None
+    snapshot: str | None
+    status: str  # loaded | superseded | refused
+    reason: str | None = None
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    unknown_values: int = 0
+
+
+def refused_file(
+    source_file: str,
+    reason: str,
+    kind: str | None = None,
+    force_id: str | None = None,
+    month: date | None = None,
+    snapshot: str | None = None,
+) -> FileResult:
+    """A file refused, with what its name says and its reason as one line."""
+    return FileResult(source_file, kind, force_id, month, snapshot, "refused", one_line(reason))
 
 
 @dataclass
@@ -149,7 +167,7 @@ class Discovery:
     """What a set of sources holds: files to read and files refused."""
 
     files: list[ArchiveFile] = field(default_factory=list)
-    refused: list[RefusedFile] = field(default_factory=list)
+    refused: list[FileResult] = field(default_factory=list)
 
 
 def snapshot_vintage(snapshot: str) -> str:
@@ -374,8 +392,7 @@ def discover(
             m = FILE_NAME.match(path.name)
             if not m:
                 found.refused.append(
-                    RefusedFile(
-                        path,
+                    refused_file(
                         name,
                         "not a police.uk file name (expected YYYY-MM-<force>-street.csv, "
                         "-outcomes.csv or -stop-and-search.csv)",
@@ -386,24 +403,23 @@ def discover(
             try:
                 month = month_date(m.group("month"))
             except ValueError as err:
-                found.refused.append(RefusedFile(path, name, str(err), kind, force_id))
+                found.refused.append(refused_file(name, str(err), kind, force_id))
                 continue
             if not selection.keeps(force_id, month):
                 continue
             if force_id not in known:
                 found.refused.append(
-                    RefusedFile(path, name, unknown_force_message(force_id), kind, None, month)
+                    refused_file(name, unknown_force_message(force_id), kind, None, month)
                 )
                 continue
             try:
                 schema = check_header(path, kind)
             except (OSError, ValueError) as err:
-                found.refused.append(RefusedFile(path, name, str(err), kind, force_id, month))
+                found.refused.append(refused_file(name, str(err), kind, force_id, month))
                 continue
             if SCHEMA_KIND[schema] != kind:
                 found.refused.append(
-                    RefusedFile(
-                        path,
+                    refused_file(
                         name,
                         f"the header is that of a {SCHEMA_KIND[schema]} file, "
                         f"but the name says {kind}",
@@ -446,9 +462,7 @@ def _one_file_per_partition(found: Discovery) -> Discovery:
                 f"({force_id} {month:%Y-%m} {kind}, {snapshot}): {names}; load one of them"
             )
         for f in refused:
-            found.refused.append(
-                RefusedFile(f.path, f.source_file, one_line(reason), kind, force_id, month)
-            )
+            found.refused.append(refused_file(f.source_file, reason, kind, force_id, month))
     keep = {id(f) for f in kept}
     found.files = [f for f in found.files if id(f) in keep]
     return found

@@ -10,7 +10,7 @@ import pyarrow as pa
 
 from openpeel.errors import SourceFormatError
 from openpeel.reference.lake_columns import arrow_schema
-from openpeel.sources.publications.grid import COLUMNS, READERS, SheetResult
+from openpeel.sources.publications.grid import COLUMNS, SheetResult, read_sheet
 from openpeel.sources.publications.long_table import read_long
 from openpeel.sources.publications.spec import Publication, detect_publication, publication
 from openpeel.sources.publications.workbook import read_sheets
@@ -160,7 +160,7 @@ def _read_workbook(path: Path, pub: Publication) -> PublicationRead:
                 continue
             counts.append(TableCount(name, name.strip(), 0, 0, 0, len(grid), 0, reason))
             continue
-        result = READERS[spec.layout](grid, spec, name, pub.markers)
+        result = read_sheet(grid, spec, name, pub.markers)
         results.append(result)
         counts.append(
             TableCount(
