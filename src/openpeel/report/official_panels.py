@@ -547,13 +547,12 @@ def official_headcount_coverage(result: IndicatorResult) -> str:
     )
 
 
-def _workforce_peers(con: Any, force_id: str, period: Period) -> Panel:
-    return peer_panels.official_peer_panel(
-        "official-workforce-peers",
-        official.workforce_peers_for(con, force_id, period),
-        force_id,
-        "Officers per 1,000 residents (headcount)",
-    )
+WORKFORCE_PEERS = peer_panels.OfficialPeer(
+    "official-workforce-peers",
+    "Officers per 1,000 residents by headcount, every force",
+    "workforce_peers_for",
+    "Officers per 1,000 residents (headcount)",
+)
 
 
 #: Ethnic-minority share of officers, joiners and leavers against the area's residents;
@@ -562,11 +561,7 @@ official_workforce_panels = section(
     WORKFORCE,
     RESOURCES,
     HEADCOUNT,
-    HandBuilt(
-        "official-workforce-peers",
-        "Officers per 1,000 residents by headcount, every force",
-        _workforce_peers,
-    ),
+    HandBuilt(WORKFORCE_PEERS.panel_id, WORKFORCE_PEERS.title, WORKFORCE_PEERS.panel),
 )
 
 

@@ -28,6 +28,7 @@ import pandas as pd
 
 from openpeel.provenance import write_marker
 from openpeel.sources.offenders import EXTRACT_FILES, RISK_LEVELS
+from openpeel.synth.extract import ExtractSummary
 
 #: Share of offenders at each risk level (very high, high, medium, low).
 RISK_MIX: tuple[float, ...] = (0.03, 0.17, 0.35, 0.45)
@@ -48,16 +49,11 @@ EVENT_RATES: dict[str, float] = {
 }
 
 
-@dataclass
-class OffenderSynthSummary:
-    """What the generator wrote."""
+@dataclass(kw_only=True)
+class OffenderSynthSummary(ExtractSummary):
+    """What the generator wrote, and the day the extract is as at."""
 
-    out_dir: Path
-    files: dict[str, Path]
-    rows: dict[str, int]
-    snapshot: str
     as_at: date
-    force_id: str
     notes: list[str] = field(default_factory=list)
 
 
@@ -479,7 +475,7 @@ def write_offender_extract(
             "note": "SYNTHETIC data made by openpeel: not a real force's offenders.",
         },
     )
-    return OffenderSynthSummary(out, files, counts, snapshot, as_at, force_id)
+    return OffenderSynthSummary(out, snapshot, force_id, files, counts, as_at=as_at)
 
 
 def _cell(value: object) -> str:

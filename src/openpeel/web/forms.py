@@ -1,10 +1,12 @@
-"""The fields of the staff forms (users, login, password, panels, meetings, samples, responses,
-crime data integrity audits): one Pydantic model a form, which a route takes as
-``Annotated[Model, Form()]``.
+"""The fields of the web forms (users, login, password, panels, meetings, samples, responses,
+crime data integrity audits, assessments and their improvements, public feedback): one Pydantic
+model a form, which a route takes as ``Annotated[Model, Form()]``.
 
 Every field is text with a length limit and a default for a field left out or left empty; the
 route or the library parses the text, so a wrong value gets its own message there. A field
-longer than its limit is refused before the route runs (400, naming the field). Fields a model
+longer than its limit is refused before the route runs (400, naming the field). The assessment
+forms (``RecordForm``) hold text the library checks field by field against its database
+columns, with its own message: their limit only bounds what a request may carry. Fields a model
 does not name (the CSRF token) are ignored. A form whose fields the library defines is read
 whole by ``text_fields``."""
 
@@ -13,11 +15,18 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from openpeel.scrutiny import feedback
 from openpeel.scrutiny.reviews import MAX_COMMENT_CHARS
 
 PASSWORD_CHARS = 1000
+#: The most text an assessment form's field may carry (the library checks each against its
+#: column: a title longer than its column is refused there, with the column's limit named).
+RECORD_CHARS = 20_000
+#: The force and financial year the assessment pages open on.
+DEFAULT_FORCE = "west-midlands"
+DEFAULT_FY = "2021/22"
 
 
 def text(max_length: int, default: str = "") -> Any:
@@ -116,3 +125,103 @@ class ResponseForm(BaseModel):
     """The force liaison's response to a record graded red."""
 
     response: str = text(MAX_COMMENT_CHARS)
+
+
+class FeedbackForm(BaseModel):
+    """A rating of a public page, with an optional comment and contact details (kept only with
+    consent)."""
+
+    page: str = text(300, "/")
+    rating: str = text(4)
+    comment: str = text(feedback.MAX_COMMENT_CHARS)
+    consent: str = text(10)
+    name: str = text(200)
+    email: str = text(320)
+
+
+class RecordForm(BaseModel):
+    """A form of the assessment records: every field text of at most ``RECORD_CHARS``."""
+
+    model_config = ConfigDict(str_max_length=RECORD_CHARS)
+
+
+class AssessedForm(RecordForm):
+    """A change to a force's assessment of a financial year (the page to go back to)."""
+
+    force: str = DEFAULT_FORCE
+    fy: str = DEFAULT_FY
+
+    def recorded(self, **parsed: Any) -> dict[str, Any]:
+        """The fields the library records, as its keyword arguments: every field but the
+        force and the year, those named in ``parsed`` replaced by their parsed values."""
+        return self.model_dump(exclude={"force", "fy"}) | parsed
+
+
+class GradeForm(AssessedForm):
+    """An assessor's (or the inspectorate's) grade of an area, with its reason."""
+
+    area_id: str = ""
+    kind: str = "assessor"
+    grade: str = ""
+    reason: str = ""
+    source: str = ""
+    suggested_grade: str = Field(default="", alias="suggested")
+
+
+class EvidenceForm(AssessedForm):
+    """Evidence that is not data for a characteristic: finding, kind, source, date, summary."""
+
+    characteristic_id: str = ""
+    finding: str = ""
+    kind: str = ""
+    source: str = ""
+    evidence_date: str = ""
+    summary: str = ""
+
+
+class PlannedForm(RecordForm):
+    """Who owns an improvement or action and when it is due (``YYYY-MM-DD``, or empty)."""
+
+    owner: str = ""
+    due_date: str = ""
+
+
+class ImprovementForm(PlannedForm):
+    """A new improvement: from an unmet characteristic (its id and the finding's reason) or by
+    hand (area, title, kind, phase); ``framework`` is the characteristic's framework."""
+
+    force: str = DEFAULT_FORCE
+    area_id: str = ""
+    characteristic_id: str = ""
+    title: str = ""
+    kind: str = "area_for_improvement"
+    monitoring_phase: str = "scan"
+    reason: str = ""
+    framework: str = ""
+
+
+class ImprovementChangeForm(RecordForm):
+    """The editable fields of an improvement, in the order its history lists their changes
+    (closing is ``ClosureForm``)."""
+
+    title: str = ""
+    owner: str = ""
+    status: str = "open"
+    monitoring_phase: str = "scan"
+    due_date: str = ""
+    linked_indicators: str = ""
+    description: str = ""
+
+
+class ActionForm(PlannedForm):
+    """A new action of an improvement, or (with ``action_id``) a new status of one."""
+
+    description: str = ""
+    action_id: str = ""
+    status: str = ""
+
+
+class ClosureForm(RecordForm):
+    """The evidence that an improvement is made."""
+
+    evidence: str = ""

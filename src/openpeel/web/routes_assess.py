@@ -8,7 +8,8 @@ improvements: administrators and analysts. Grades: administrators.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -36,6 +37,16 @@ from openpeel.reference.peel_framework import framework, grades
 from openpeel.report.stored_views import worded
 from openpeel.scrutiny.models import User
 from openpeel.web import public_data
+from openpeel.web.forms import (
+    DEFAULT_FORCE,
+    DEFAULT_FY,
+    ActionForm,
+    ClosureForm,
+    EvidenceForm,
+    GradeForm,
+    ImprovementChangeForm,
+    ImprovementForm,
+)
 from openpeel.web.inputs import MAX_RECORD_ID, RecordId
 from openpeel.web.rendering import render
 from openpeel.web.security import get_db, protected_router, require
@@ -46,8 +57,6 @@ DB = Annotated[Session, Depends(get_db)]
 READERS = Depends(require(*ASSESS_READERS))
 EDITORS = Depends(require(*ASSESSORS))
 GRADER = Depends(require(*GRADERS))
-DEFAULT_FORCE = "west-midlands"
-DEFAULT_FY = "2021/22"
 
 
 def with_indicators(
@@ -86,6 +95,11 @@ def _period(fy: str) -> Period:
         raise HTTPException(status_code=400, detail=str(err)) from None
 
 
+def _framework_of(fy: str) -> str:
+    """The framework a financial year is assessed on (400 for a year that is not one)."""
+    return assessed_framework_id(_period(fy).end)
+
+
 def run_assessment(request: Request, db: Session, force_id: str, period: Period) -> Assessment:
     """The assessment shown on the pages, on the cached indicator results (a hook for other
     pages, such as the report, to call)."""
@@ -112,6 +126,18 @@ def _date(value: str) -> date | None:
         return date.fromisoformat(value.strip())
     except ValueError:
         raise _bad(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+@contextmanager
+def _recorded(db: Session) -> Iterator[None]:
+    """Commit what the block records; a change the library refuses (UserInputError) is rolled
+    back and answered 400 with its reason."""
+    try:
+        yield
+    except UserInputError as err:
+        db.rollback()
+        raise _bad(str(err)) from None
+    db.commit()
 
 
 def _back(force_id: str, fy: str, anchor: str = "") -> RedirectResponse:
@@ -142,74 +168,24 @@ def assess_page(
 
 
 @router.post("/assess/grades")
-def set_grade(
-    request: Request,
-    db: DB,
-    user: User = GRADER,
-    force: Annotated[str, Form()] = DEFAULT_FORCE,
-    fy: Annotated[str, Form()] = DEFAULT_FY,
-    area_id: Annotated[str, Form()] = "",
-    kind: Annotated[str, Form()] = "assessor",
-    grade: Annotated[str, Form()] = "",
-    reason: Annotated[str, Form()] = "",
-    source: Annotated[str, Form()] = "",
-    suggested: Annotated[str, Form()] = "",
-) -> Response:
+def set_grade(db: DB, form: Annotated[GradeForm, Form()], user: User = GRADER) -> Response:
     """Record an assessor's (or the inspectorate's) grade with its reason."""
-    try:
-        records.set_grade(
-            db,
-            _actor(user),
-            force,
-            assessed_framework_id(_period(fy).end),
-            area_id,
-            kind,
-            grade,
-            reason,
-            source,
-            suggested,
-        )
-    except UserInputError as err:
-        raise _bad(str(err)) from None
-    db.commit()
-    return _back(force, fy, f"area-{area_id}")
+    fields = form.recorded()
+    with _recorded(db):
+        records.set_grade(db, _actor(user), form.force, _framework_of(form.fy), **fields)
+    return _back(form.force, form.fy, f"area-{form.area_id}")
 
 
 @router.post("/assess/evidence")
-def add_evidence(
-    request: Request,
-    db: DB,
-    user: User = EDITORS,
-    force: Annotated[str, Form()] = DEFAULT_FORCE,
-    fy: Annotated[str, Form()] = DEFAULT_FY,
-    characteristic_id: Annotated[str, Form()] = "",
-    finding: Annotated[str, Form()] = "",
-    kind: Annotated[str, Form()] = "",
-    source: Annotated[str, Form()] = "",
-    evidence_date: Annotated[str, Form()] = "",
-    summary: Annotated[str, Form()] = "",
-) -> Response:
+def add_evidence(db: DB, form: Annotated[EvidenceForm, Form()], user: User = EDITORS) -> Response:
     """Record evidence that is not data for a characteristic."""
-    when = _date(evidence_date)
+    when = _date(form.evidence_date)
     if when is None:
         raise _bad("evidence needs its date")
-    try:
-        row = records.add_evidence(
-            db,
-            _actor(user),
-            force,
-            assessed_framework_id(_period(fy).end),
-            characteristic_id,
-            finding,
-            kind,
-            source,
-            when,
-            summary,
-        )
-    except UserInputError as err:
-        raise _bad(str(err)) from None
-    db.commit()
-    return _back(force, fy, f"ch-{row.characteristic_id}")
+    fields = form.recorded(evidence_date=when)
+    with _recorded(db):
+        row = records.add_evidence(db, _actor(user), form.force, _framework_of(form.fy), **fields)
+    return _back(form.force, form.fy, f"ch-{row.characteristic_id}")
 
 
 @router.get("/assess/afis", response_class=HTMLResponse)
@@ -238,50 +214,33 @@ def afi_list(
 
 
 @router.post("/assess/afis")
-def afi_create(
-    request: Request,
-    db: DB,
-    user: User = EDITORS,
-    force: Annotated[str, Form()] = DEFAULT_FORCE,
-    area_id: Annotated[str, Form()] = "",
-    characteristic_id: Annotated[str, Form()] = "",
-    title: Annotated[str, Form()] = "",
-    kind: Annotated[str, Form()] = "area_for_improvement",
-    owner: Annotated[str, Form()] = "",
-    due_date: Annotated[str, Form()] = "",
-    monitoring_phase: Annotated[str, Form()] = "scan",
-    reason: Annotated[str, Form()] = "",
-    framework: Annotated[str, Form()] = "",
-) -> Response:
+def afi_create(db: DB, form: Annotated[ImprovementForm, Form()], user: User = EDITORS) -> Response:
     """Create an improvement: from an unmet characteristic (suggested) or by hand. The
     framework is the assessment's that the characteristic belongs to (a characteristic id means
     something else in another framework); by hand, the latest framework with rules."""
-    due = _date(due_date)
-    framework_id = framework.strip() or assessed_framework_id()
+    due = _date(form.due_date)
+    framework_id = form.framework.strip() or assessed_framework_id()
     if framework_id not in RULES_FILES:
         raise _bad(f"no assessment rules for framework {framework_id!r}")
-    try:
-        if characteristic_id and not title:
+    actor, chosen = _actor(user), form.characteristic_id
+    with _recorded(db):
+        if chosen and not form.title:
             imp = records.suggest_from_finding(
-                db, _actor(user), force, framework_id, characteristic_id, reason
+                db, actor, form.force, framework_id, chosen, form.reason
             )
         else:
+            fields = form.model_dump(include={"area_id", "title", "kind", "owner"})
+            phase = form.monitoring_phase
             imp = records.create_improvement(
                 db,
-                _actor(user),
-                force,
+                actor,
+                form.force,
                 framework_id,
-                area_id,
-                title,
-                kind,
-                characteristic_id,
-                owner=owner,
+                **fields,
+                characteristic_id=chosen,
                 due_date=due,
-                monitoring_phase=monitoring_phase,
+                monitoring_phase=phase,
             )
-    except UserInputError as err:
-        raise _bad(str(err)) from None
-    db.commit()
     return RedirectResponse(f"/assess/afis/{imp.id}", status_code=303)
 
 
@@ -369,82 +328,42 @@ def afi_page(
 
 @router.post("/assess/afis/{afi_id}")
 def afi_update(
-    request: Request,
-    afi_id: RecordId,
-    db: DB,
-    user: User = EDITORS,
-    title: Annotated[str, Form()] = "",
-    owner: Annotated[str, Form()] = "",
-    status: Annotated[str, Form()] = "open",
-    monitoring_phase: Annotated[str, Form()] = "scan",
-    due_date: Annotated[str, Form()] = "",
-    linked_indicators: Annotated[str, Form()] = "",
-    description: Annotated[str, Form()] = "",
+    afi_id: RecordId, db: DB, form: Annotated[ImprovementChangeForm, Form()], user: User = EDITORS
 ) -> Response:
     """Change an improvement (each changed field goes into the history)."""
     _improvement(db, afi_id)
-    try:
-        records.update_improvement(
-            db,
-            _actor(user),
-            afi_id,
-            title=title,
-            owner=owner,
-            status=status,
-            monitoring_phase=monitoring_phase,
-            due_date=_date(due_date),
-            linked_indicators=linked_indicators,
-            description=description,
-        )
-    except UserInputError as err:
-        raise _bad(str(err)) from None
-    db.commit()
+    changes = form.model_dump() | {"due_date": _date(form.due_date)}
+    with _recorded(db):
+        records.update_improvement(db, _actor(user), afi_id, **changes)
     return RedirectResponse(f"/assess/afis/{afi_id}", status_code=303)
 
 
 @router.post("/assess/afis/{afi_id}/actions")
 def afi_action(
-    request: Request,
-    afi_id: RecordId,
-    db: DB,
-    user: User = EDITORS,
-    description: Annotated[str, Form()] = "",
-    owner: Annotated[str, Form()] = "",
-    due_date: Annotated[str, Form()] = "",
-    action_id: Annotated[str, Form()] = "",
-    status: Annotated[str, Form()] = "",
+    afi_id: RecordId, db: DB, form: Annotated[ActionForm, Form()], user: User = EDITORS
 ) -> Response:
     """Add an action, or change an action's status."""
     _improvement(db, afi_id)
-    try:
+    action_id = form.action_id
+    with _recorded(db):
         if action_id:
             if not action_id.isdigit() or int(action_id) > MAX_RECORD_ID:
                 raise UserInputError("no such action")
-            action = records.update_action(db, _actor(user), int(action_id), status)
+            action = records.update_action(db, _actor(user), int(action_id), form.status)
             if action.improvement_id != afi_id:
                 raise UserInputError("that action belongs to another improvement")
         else:
-            records.add_action(db, _actor(user), afi_id, description, owner, _date(due_date))
-    except UserInputError as err:
-        db.rollback()
-        raise _bad(str(err)) from None
-    db.commit()
+            due = _date(form.due_date)
+            records.add_action(db, _actor(user), afi_id, form.description, form.owner, due)
     return RedirectResponse(f"/assess/afis/{afi_id}#actions", status_code=303)
 
 
 @router.post("/assess/afis/{afi_id}/close")
 def afi_close(
-    request: Request,
-    afi_id: RecordId,
-    db: DB,
-    user: User = EDITORS,
-    evidence: Annotated[str, Form()] = "",
+    afi_id: RecordId, db: DB, form: Annotated[ClosureForm, Form()], user: User = EDITORS
 ) -> Response:
     """Close an improvement: evidence required."""
     _improvement(db, afi_id)
-    try:
-        records.close_improvement(db, _actor(user), afi_id, evidence)
-    except UserInputError as err:
-        raise _bad(str(err)) from None
-    db.commit()
+    with _recorded(db):
+        records.close_improvement(db, _actor(user), afi_id, form.evidence)
     return RedirectResponse(f"/assess/afis/{afi_id}", status_code=303)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from openpeel.scrutiny import feedback
 from openpeel.scrutiny.models import Feedback, User
 from openpeel.web.downloads import CSV, download
+from openpeel.web.forms import FeedbackForm
 from openpeel.web.rendering import render
 from openpeel.web.security import client_key, get_db, protected_router, require, safe_next
 
@@ -21,28 +22,19 @@ ADMIN = Depends(require("administrator"))
 
 
 @router.post("/feedback", response_model=None)
-def give_feedback(
-    request: Request,
-    db: DB,
-    page: Annotated[str, Form(max_length=300)] = "/",
-    rating: Annotated[str, Form(max_length=4)] = "",
-    comment: Annotated[str, Form(max_length=feedback.MAX_COMMENT_CHARS)] = "",
-    consent: Annotated[str, Form(max_length=10)] = "",
-    name: Annotated[str, Form(max_length=200)] = "",
-    email: Annotated[str, Form(max_length=320)] = "",
-) -> Response:
+def give_feedback(request: Request, db: DB, form: Annotated[FeedbackForm, Form()]) -> Response:
     """Store a rating; htmx gets the thank-you fragment, plain forms a redirect back."""
     status, message = 200, "Thank you for your feedback."
     try:
         feedback.add_feedback(
             db,
-            page,
-            rating,
+            form.page,
+            form.rating,
             client_key(request),
-            comment=comment,
-            consent=consent in ("on", "yes", "true", "1"),
-            name=name,
-            email=email,
+            comment=form.comment,
+            consent=form.consent in ("on", "yes", "true", "1"),
+            name=form.name,
+            email=form.email,
         )
         db.commit()
     except feedback.FeedbackRateLimited as err:
@@ -56,9 +48,12 @@ def give_feedback(
         return render(request, "_feedback_done.html", {"message": message, "ok": status == 200})
     if status != 200:
         return render(
-            request, "feedback_result.html", {"message": message, "back": safe_next(page)}, status
+            request,
+            "feedback_result.html",
+            {"message": message, "back": safe_next(form.page)},
+            status,
         )
-    return RedirectResponse(safe_next(page) + "?feedback=thanks", status_code=303)
+    return RedirectResponse(safe_next(form.page) + "?feedback=thanks", status_code=303)
 
 
 @router.get("/admin/feedback", response_class=HTMLResponse)
