@@ -62,6 +62,23 @@ class ChartView:
     caveats: list[str] = field(default_factory=list)
     is_synthetic: bool = False
 
+    @classmethod
+    def drawn(
+        cls,
+        chart_id: str,
+        title: str,
+        result: IndicatorResult,
+        chart: Any,
+        description: str,
+        table: pd.DataFrame,
+        note: str = "",
+    ) -> ChartView:
+        """The view of an Altair ``chart`` of ``result``: its spec, its SVG (described by
+        ``description`` for screen readers), its table and the result's caveats."""
+        spec = chart.to_dict()
+        svg = charts.to_svg(chart, description)
+        return cls(chart_id, title, result, spec, svg, description, table, note, result.caveats)
+
 
 def category_text(dimension: str, code: str) -> str:
     """A breakdown's category as people read it."""
@@ -110,16 +127,7 @@ def _bars(
             + "."
             for kind, rows in drawn.groupby(facet, sort=False)
         )
-    return ChartView(
-        chart_id,
-        title,
-        result,
-        chart.to_dict(),
-        charts.to_svg(chart, description),
-        description,
-        table,
-        caveats=result.caveats,
-    )
+    return ChartView.drawn(chart_id, title, result, chart, description, table)
 
 
 def breakdown_chart(result: IndicatorResult, dimension: str) -> ChartView | None:
@@ -197,10 +205,7 @@ def _map_view(
         if len(t) > MAP_ROWS
         else ""
     )
-    svg = charts.to_svg(chart, description)
-    return ChartView(
-        chart_id, title, result, chart.to_dict(), svg, description, shown, note, result.caveats
-    )
+    return ChartView.drawn(chart_id, title, result, chart, description, shown, note)
 
 
 def _compass(t: pd.DataFrame) -> pd.Series:

@@ -125,6 +125,15 @@ def computed(data_dir: Path, key: tuple[Any, ...], function: Callable[..., T], *
     return cached(memory, make)
 
 
+def force_view(
+    data_dir: Path, kind: str, function: Callable[..., T], force_id: str, period: Period, *rest: Any
+) -> T:
+    """A view of a force and period (``computed``): the view ``(kind, force_id, period's first
+    and last day, *rest)``, computed as ``function(data_dir, force_id, period, *rest)``."""
+    key = (kind, force_id, period.start, period.end, *rest)
+    return computed(data_dir, key, function, data_dir, force_id, period, *rest)
+
+
 def _compute(key: tuple[Any, ...], function: Callable[..., T], args: tuple[Any, ...]) -> T:
     """Run in a worker: the value for key from the worker's cache, else computed there."""
     return cached(key, lambda: function(*args))

@@ -53,14 +53,7 @@ def _official_peers(data_dir: Path, force_id: str, period: Period) -> list[Panel
 
 def _official_panels(request: Request, force_id: str, period: Period) -> list[Panel]:
     data_dir = request.app.state.data_dir
-    return public_data.computed(
-        data_dir,
-        ("peers-official", force_id, period.start, period.end),
-        _official_peers,
-        data_dir,
-        force_id,
-        period,
-    )
+    return public_data.force_view(data_dir, "peers-official", _official_peers, force_id, period)
 
 
 def _trend_panel(request: Request, force_id: str) -> Panel:
