@@ -27,6 +27,7 @@ from openpeel.reference.boundaries import Boundaries, cached_boundaries
 from openpeel.reference.vocabularies import code_name
 from openpeel.report import charts, map_charts
 from openpeel.report.panels import display, label
+from openpeel.report.panels.declare import Estimate
 
 #: Breakdown -> (chart title, axis title, vocabulary of its codes or None for words).
 BREAKDOWN_TITLES: dict[str, tuple[str, str, str | None]] = {
@@ -43,6 +44,8 @@ MEASURE_NAMES = {
     "section_60": "Section 60 searches (no suspicion needed)",
     "strip_search": "Strip searches (more than outer clothing removed)",
 }
+#: The share of matching searches, with its interval: the bars' and the tables' columns.
+SHARE = Estimate.of("share")
 #: Rows of a map's table shown on the page (the CSV holds them all).
 MAP_ROWS = 15
 
@@ -103,9 +106,7 @@ def _bars(
     chart = charts.interval_bars(
         drawn,
         "name",
-        "share",
-        "share_low",
-        "share_high",
+        *SHARE,
         "Share of matching searches" if facet is None else "Share of the group's searches",
         category_title,
         percent=True,
@@ -139,9 +140,7 @@ def breakdown_chart(result: IndicatorResult, dimension: str) -> ChartView | None
         {
             "name": (axis, "text"),
             "searches": ("Searches", "int"),
-            "share": ("Share", "share"),
-            "share_low": ("Low", "share"),
-            "share_high": ("High", "share"),
+            **SHARE.columns("Share", "share"),
         },
     )
     return _bars(dimension, title, result, t, axis, table)
@@ -159,9 +158,7 @@ def thorough_chart(result: IndicatorResult) -> ChartView | None:
             "name": ("Group", "text"),
             "searches": ("Searches of this kind", "int"),
             "of_searches": ("Of all the group's searches", "int"),
-            "share": ("Share", "share"),
-            "share_low": ("Low", "share"),
-            "share_high": ("High", "share"),
+            **SHARE.columns("Share", "share"),
         },
     )
     title = "Section 60 and strip searches by ethnic group"
@@ -255,9 +252,7 @@ def area_charts(result: IndicatorResult, boundaries: Boundaries) -> list[ChartVi
     columns = {
         "area_name": ("Area", "text"),
         "searches": ("Searches", "int"),
-        "share": ("Share", "share"),
-        "share_low": ("Low", "share"),
-        "share_high": ("High", "share"),
+        **SHARE.columns("Share", "share"),
         "crimes": ("Street crimes", "int"),
     }
     view = _map_view(

@@ -24,7 +24,7 @@ from openpeel.report.chart_export import chart_html, chart_png
 from openpeel.report.panels import display, label
 from openpeel.report.wording import plain
 from openpeel.web import public_data
-from openpeel.web.explorer_charts import ChartView, explorer_charts
+from openpeel.web.explorer_charts import SHARE, ChartView, explorer_charts
 from openpeel.web.rendering import render
 from openpeel.web.routes_overview import PublicScope, common, query_string, scope_of
 from openpeel.web.security import protected_router
@@ -140,9 +140,7 @@ def _chart(result: IndicatorResult) -> ChartView | None:
     chart = charts.interval_bars(
         shown,
         "group",
-        "share",
-        "share_low",
-        "share_high",
+        *SHARE,
         "Share of matching searches",
         "Ethnic group",
         percent=True,
@@ -152,9 +150,7 @@ def _chart(result: IndicatorResult) -> ChartView | None:
         {
             "group": ("Group", "text"),
             "searches": ("Searches", "int"),
-            "share": ("Share", "share"),
-            "share_low": ("Low", "share"),
-            "share_high": ("High", "share"),
+            **SHARE.columns("Share", "share"),
             "rate_per_1000": ("Per 1,000 a year", "num"),
             "rate_low": ("Rate low", "num"),
             "rate_high": ("Rate high", "num"),
