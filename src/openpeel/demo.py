@@ -190,12 +190,12 @@ def _finished_audit(ws: Workspace, force_id: str, end: str, seed: int, incidents
         engine,
         read_truth(folder),
         ws,
-        force_id,
-        first,
-        last_day(last),
-        f"Crime data integrity audit {first:%b %Y} to {last:%b %Y} (synthetic)",
         half_width=0.04,
         seed=seed,
+        force_id=force_id,
+        title=f"Crime data integrity audit {first:%b %Y} to {last:%b %Y} (synthetic)",
+        period_from=first,
+        period_to=last_day(last),
         recorded_crimes_year=float(recorded) if recorded else None,
     )
 

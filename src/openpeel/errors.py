@@ -17,6 +17,11 @@ never shown as missing data.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TypeVar
+
+T = TypeVar("T")
+
 
 class OpenpeelError(Exception):
     """Base class of every error openpeel raises on purpose (its message is for people)."""
@@ -39,6 +44,16 @@ class UnknownIdError(UserInputError, KeyError):
     the known ids. Also a KeyError, for code that looks ids up in a mapping."""
 
     __str__ = Exception.__str__  # the message as written, not KeyError's quoted repr
+
+
+def known_id(known: Mapping[str, T], key: str, what: str) -> T:
+    """``known[key]``, or :class:`UnknownIdError` naming ``what`` is unknown and the known ids
+    (sorted): ``unknown publication 'x'; known: a, b``."""
+    try:
+        return known[key]
+    except KeyError:
+        listed = ", ".join(sorted(known))
+        raise UnknownIdError(f"unknown {what} {key!r}; known: {listed}") from None
 
 
 class SourceFormatError(OpenpeelError, ValueError):

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from openpeel.indicators.official_crime import recorded_crime_peers
+from openpeel.indicators.official_figures import OfficialQuery
 from openpeel.indicators.official_injuries import use_of_force_injuries
 from openpeel.indicators.official_taser import taser_by_ethnicity, taser_peers, taser_use
 from openpeel.indicators.official_use_of_force import use_of_force_peers
@@ -76,19 +77,21 @@ def test_regions_are_those_the_ons_lists_forces_under() -> None:
 @needs_data
 def test_peers_of_west_midlands(data_dir: Path) -> None:
     figures = official_figures(data_dir)
-    crime = recorded_crime_peers(figures, "west-midlands", "December 2019")
+    crime = recorded_crime_peers(OfficialQuery(figures, "west-midlands", "December 2019"))
     t = crime.table.set_index("force_id")
     assert t.loc["west-midlands", "count"] == 259638
     assert t.loc["west-midlands", "value"] == pytest.approx(89.02, abs=0.01)  # ONS: 89.03
     assert t.loc["greater-manchester", "funnel_position"] == "no_value"  # '..' is not zero
     assert crime.meta["forces_compared"] == 42  # 43 less Greater Manchester (BTP: no residents)
-    uof = use_of_force_peers(figures, "west-midlands", "2019/20", population(data_dir))
+    uof = use_of_force_peers(
+        OfficialQuery(figures, "west-midlands", "2019/20", population=population(data_dir))
+    )
     u = uof.table.set_index("force_id")
     assert u.loc["west-midlands", "count"] == 11187
     assert u.loc["west-midlands", "rank_low"] <= u.loc["west-midlands", "rank"]
     assert u.loc["west-midlands", "rank"] <= u.loc["west-midlands", "rank_high"]
     assert uof.meta["forces_compared"] >= 40
-    staff = representation_peers(figures, "west-midlands", "31 March 2017")
+    staff = representation_peers(OfficialQuery(figures, "west-midlands", "31 March 2017"))
     w = staff.table.set_index("force_id")
     assert w.loc["west-midlands", "value"] == pytest.approx(0.0929, abs=0.0005)  # D1: 9.29%
 
@@ -98,13 +101,17 @@ def test_taser_tables_agree(data_dir: Path) -> None:
     figures = official_figures(data_dir)
     residents = population(data_dir)
     for period in ("2018/19", "2019/20"):
-        by_type = taser_use(figures, "west-midlands", period, residents).table
+        by_type = taser_use(
+            OfficialQuery(figures, "west-midlands", period, population=residents)
+        ).table
         total = by_type.set_index("ced_use_type").loc["Total", "uses"]
-        by_group = taser_by_ethnicity(figures, "west-midlands", period, residents).table
+        by_group = taser_by_ethnicity(
+            OfficialQuery(figures, "west-midlands", period, population=residents)
+        ).table
         # Table 16's CED row (by perceived ethnicity) adds up to table 13's total.
         assert by_group.set_index("perceived_ethnicity").loc["all", "tactics"] == total
     assert total == 2427  # 2019/20, table 13
-    peers = taser_peers(figures, "west-midlands", "2019/20", residents)
+    peers = taser_peers(OfficialQuery(figures, "west-midlands", "2019/20", population=residents))
     assert peers.meta["forces_compared"] >= 40
 
 
@@ -120,14 +127,16 @@ def test_injuries_as_published(data_dir: Path) -> None:
 def test_representation_of_west_midlands(data_dir: Path) -> None:
     figures = official_figures(data_dir)
     groups = representation_by_group(
-        figures, "west-midlands", "31 March 2017", population(data_dir)
+        OfficialQuery(figures, "west-midlands", "31 March 2017", population=population(data_dir))
     ).table
     assert groups["share"].sum() == pytest.approx(1.0)
     assert groups["residents_share"].sum() == pytest.approx(1.0)
     white = groups.set_index("ethnic_group").loc["white"]
     assert white["officers_fte"] == pytest.approx(4206.09 + 1837.89)
     assert white["representation_ratio"] > 1 > groups["representation_ratio"].min()
-    outlook = representation_outlook(figures, "west-midlands", "31 March 2017").table.iloc[0]
+    outlook = representation_outlook(
+        OfficialQuery(figures, "west-midlands", "31 March 2017")
+    ).table.iloc[0]
     assert outlook["officers_ethnic_minority_share"] == pytest.approx(0.09287, abs=1e-4)
     assert outlook["steady_state_share"] < outlook["residents_ethnic_minority_share"]
 
@@ -187,7 +196,7 @@ def test_resources_agree_with_the_home_office_workforce_tables(vfm_dir: Path) ->
     from openpeel.indicators.official_resources import workforce_resources
 
     figures = official_figures(vfm_dir)
-    t = workforce_resources(figures, "west-midlands", "VFM profiles 2017").table
+    t = workforce_resources(OfficialQuery(figures, "west-midlands", "VFM profiles 2017")).table
     t = t.set_index("measure")
     officers = t.loc["officers_per_1000"]
     assert officers["workforce_fte"] == pytest.approx(6755.96)  # = table H1, 31 March 2017
@@ -217,14 +226,16 @@ def test_demand_and_money_of_west_midlands(vfm_dir: Path) -> None:
     from openpeel.indicators.official_money import money, money_peers
 
     figures = official_figures(vfm_dir)
-    d = demand(figures, "west-midlands", "VFM profiles 2017").table.set_index("measure")
+    d = demand(OfficialQuery(figures, "west-midlands", "VFM profiles 2017")).table.set_index(
+        "measure"
+    )
     assert d.loc["calls_999", "count"] == 665331 and d.loc["calls_999", "year_to_31_march"] == 2017
     assert d.loc["calls_999", "rate_per_1000"] == pytest.approx(665331 / 2864.925)
     graded = d.drop(index="calls_999")
     assert graded["share"].sum() == pytest.approx(1.0)
-    peers = demand_peers(figures, "west-midlands", "VFM profiles 2017")
+    peers = demand_peers(OfficialQuery(figures, "west-midlands", "VFM profiles 2017"))
     assert peers.meta["forces_compared"] >= 40
-    m = money(figures, "west-midlands", "VFM profiles 2017").table
+    m = money(OfficialQuery(figures, "west-midlands", "VFM profiles 2017")).table
     funding = m[m["section"] == "funding"].set_index("item")["amount"]
     # Central + local funding = total funding, as published (in pounds).
     assert funding["Central Funding"] + funding["Local Funding"] == pytest.approx(
@@ -235,6 +246,10 @@ def test_demand_and_money_of_west_midlands(vfm_dir: Path) -> None:
     assert spending.loc["TOTAL excl NATIONAL POLICING", "amount"] + spending.loc[
         "TOTAL NATIONAL POLICING", "amount"
     ] == pytest.approx(spending.loc["TOTAL", "amount"], rel=1e-6)
-    ranked = money_peers(figures, "west-midlands", "VFM profiles 2017", "funding", "Total funding")
+    ranked = money_peers(
+        OfficialQuery(figures, "west-midlands", "VFM profiles 2017"),
+        section="funding",
+        item="Total funding",
+    )
     assert set(ranked.table["funnel_position"]) <= {"withheld", "no_value"}  # amounts: no funnel
     assert ranked.table["rank"].notna().sum() == ranked.meta["forces_compared"] >= 40

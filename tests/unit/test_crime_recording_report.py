@@ -43,12 +43,12 @@ def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
             engine,
             read_truth(extract),
             folder / "data",
-            FORCE,
-            first,
-            last,
-            f"Audit {seed}",
             half_width=0.05,
             seed=seed,
+            force_id=FORCE,
+            title=f"Audit {seed}",
+            period_from=first,
+            period_to=last,
             recorded_crimes_year=200_700,
         )
     engine.dispose()

@@ -11,6 +11,7 @@ from scipy import stats
 from openpeel.cli import main
 from openpeel.errors import DataUnavailableError, UserInputError
 from openpeel.indicators.official_crime import recorded_crime
+from openpeel.indicators.official_figures import OfficialQuery
 from openpeel.store.official import load_official, official_figures
 from tests.unit.official_fixtures import ons_workbook
 
@@ -24,7 +25,9 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 def test_rate_and_exact_interval(data_dir: Path) -> None:
-    result = recorded_crime(official_figures(data_dir), "west-midlands", "December 2019")
+    result = recorded_crime(
+        OfficialQuery(official_figures(data_dir), "west-midlands", "December 2019")
+    )
     row = result.table.set_index("offence_group").loc[TOTAL]
     assert row["offences"] == 259638 and row["population"] == 2916500
     assert row["rate_per_1000"] == pytest.approx(259638 / 2916.5)
@@ -38,7 +41,9 @@ def test_rate_and_exact_interval(data_dir: Path) -> None:
 
 
 def test_not_supplied_is_not_zero(data_dir: Path) -> None:
-    result = recorded_crime(official_figures(data_dir), "greater-manchester", "December 2019")
+    result = recorded_crime(
+        OfficialQuery(official_figures(data_dir), "greater-manchester", "December 2019")
+    )
     row = result.table.set_index("offence_group").loc[TOTAL]
     assert row["status"] == "not_available"
     assert row["offences"] is None or row["offences"] != row["offences"]  # None or NaN
@@ -49,9 +54,9 @@ def test_not_supplied_is_not_zero(data_dir: Path) -> None:
 def test_errors(data_dir: Path) -> None:
     figures = official_figures(data_dir)
     with pytest.raises(UserInputError):
-        recorded_crime(figures, "atlantis", "December 2019")
+        recorded_crime(OfficialQuery(figures, "atlantis", "December 2019"))
     with pytest.raises(DataUnavailableError, match="loaded periods: December 2019"):
-        recorded_crime(figures, "west-midlands", "June 2019")
+        recorded_crime(OfficialQuery(figures, "west-midlands", "June 2019"))
     with pytest.raises(DataUnavailableError):
         official_figures(data_dir / "empty")
 

@@ -10,6 +10,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from openpeel.cli import main
 from openpeel.errors import UserInputError
+from openpeel.indicators.official_figures import OfficialQuery
 from openpeel.indicators.official_outcomes import outcome_shares
 from openpeel.store.official import load_official, official_figures
 
@@ -42,7 +43,7 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 def test_shares_national_and_rank(data_dir: Path) -> None:
-    result = outcome_shares(official_figures(data_dir), "west-midlands", "2017/18")
+    result = outcome_shares(OfficialQuery(official_figures(data_dir), "west-midlands", "2017/18"))
     charged = result.table.set_index("outcome_group").loc["Charged/Summonsed"]
     assert charged["crimes"] == 40 and charged["share"] == pytest.approx(0.4)
     low, high = proportion_confint(40, 100, alpha=0.05, method="wilson")
@@ -53,11 +54,11 @@ def test_shares_national_and_rank(data_dir: Path) -> None:
 
 def test_one_offence_group(data_dir: Path) -> None:
     figures = official_figures(data_dir)
-    result = outcome_shares(figures, "wiltshire", "2017/18", "Robbery")
+    result = outcome_shares(OfficialQuery(figures, "wiltshire", "2017/18"), offence_group="Robbery")
     charged = result.table.set_index("outcome_group").loc["Charged/Summonsed"]
     assert charged["share"] == pytest.approx(0.1)
     with pytest.raises(UserInputError, match="one of: Robbery, Sexual offences"):
-        outcome_shares(figures, "wiltshire", "2017/18", "Fraud")
+        outcome_shares(OfficialQuery(figures, "wiltshire", "2017/18"), offence_group="Fraud")
 
 
 def test_cli(data_dir: Path) -> None:

@@ -18,6 +18,7 @@ from statsmodels.stats.proportion import proportion_confint
 from openpeel.cli import main
 from openpeel.errors import DataUnavailableError
 from openpeel.exports import strip_notes
+from openpeel.indicators.official_figures import OfficialQuery
 from openpeel.indicators.official_injuries import use_of_force_injuries
 from openpeel.indicators.official_strength import officer_strength
 from openpeel.indicators.official_taser import taser_by_ethnicity, taser_peers, taser_use
@@ -149,7 +150,9 @@ def uof_figures() -> pa.Table:
 
 
 def test_taser_use_takes_the_editions_own_year() -> None:
-    result = taser_use(uof_figures(), "west-midlands", "2019/20", population())
+    result = taser_use(
+        OfficialQuery(uof_figures(), "west-midlands", "2019/20", population=population())
+    )
     t = result.table.set_index("ced_use_type")
     assert t.loc["Total", "uses"] == 2427  # not the repeated 2018/19 row
     low, high = proportion_confint(309, 2427, method="wilson")
@@ -157,13 +160,15 @@ def test_taser_use_takes_the_editions_own_year() -> None:
     assert t.loc["Total discharge", "share_low"] == pytest.approx(low)
     assert t.loc["Total discharge", "share_high"] == pytest.approx(high)
     assert t.loc["Total", "rate_per_1000"] == pytest.approx(2427 / 2930)
-    without = taser_use(uof_figures(), "west-midlands", "2019/20", None)
+    without = taser_use(OfficialQuery(uof_figures(), "west-midlands", "2019/20", population=None))
     assert without.table["rate_per_1000"].isna().all()
     assert any("No Census population" in c for c in without.caveats)
 
 
 def test_taser_by_ethnicity_reuses_the_stop_search_ratio() -> None:
-    result = taser_by_ethnicity(uof_figures(), "west-midlands", "2019/20", population())
+    result = taser_by_ethnicity(
+        OfficialQuery(uof_figures(), "west-midlands", "2019/20", population=population())
+    )
     assert result.name == "official.taser_by_ethnicity"
     black = result.table.set_index("perceived_ethnicity").loc["black"]
     oracle = rate_ratio(600, 240_000, 1500, 1_800_000, "exact")
@@ -174,7 +179,9 @@ def test_taser_by_ethnicity_reuses_the_stop_search_ratio() -> None:
 
 
 def test_taser_peers_ranks_every_force() -> None:
-    result = taser_peers(uof_figures(), "kent", "2019/20", population(FORCES))
+    result = taser_peers(
+        OfficialQuery(uof_figures(), "kent", "2019/20", population=population(FORCES))
+    )
     t = result.table.set_index("force_id")
     assert t.loc["west-midlands", "rank"] == 1 and t.loc["kent", "rank"] == 3
     assert result.meta["forces_compared"] == 5
@@ -184,7 +191,7 @@ def test_taser_peers_ranks_every_force() -> None:
         .all()
     )
     with pytest.raises(DataUnavailableError, match="population"):
-        taser_peers(uof_figures(), "kent", "2019/20", None)
+        taser_peers(OfficialQuery(uof_figures(), "kent", "2019/20", population=None))
 
 
 def test_injuries_shares_of_incidents_answered() -> None:
@@ -237,7 +244,9 @@ def workforce_figures(joiners: tuple[float, float], leavers: tuple[float, float]
 
 def test_representation_by_group_against_residents() -> None:
     figures = workforce_figures((165.36, 41.0), (368.09, 39.0))
-    result = representation_by_group(figures, "west-midlands", "31 March 2017", population())
+    result = representation_by_group(
+        OfficialQuery(figures, "west-midlands", "31 March 2017", population=population())
+    )
     t = result.table.set_index("ethnic_group")
     stated = 6755.96 - 71.91 - 21.29
     asian = 274.19 + 97.15
@@ -251,7 +260,9 @@ def test_representation_by_group_against_residents() -> None:
     assert t.loc["asian", "representation_ratio_low"] == pytest.approx(low / share_of_residents)
     assert any("not stating" in c for c in result.caveats)
     with pytest.raises(DataUnavailableError, match="Census"):
-        representation_by_group(figures, "west-midlands", "31 March 2017", None)
+        representation_by_group(
+            OfficialQuery(figures, "west-midlands", "31 March 2017", population=None)
+        )
 
 
 def test_outlook_matches_the_closed_form() -> None:
@@ -260,7 +271,7 @@ def test_outlook_matches_the_closed_form() -> None:
     minority, white = 99.78 + 371.34 + 13.58 + 134.08, 6043.98
     r = 0.06
     figures = workforce_figures((60.0, 40.0), (white * r, minority * r))
-    result = representation_outlook(figures, "west-midlands", "31 March 2017")
+    result = representation_outlook(OfficialQuery(figures, "west-midlands", "31 March 2017"))
     row = result.table.iloc[0]
     s0, j, target = minority / (minority + white), 0.4, 0.29867858
     expected = math.ceil(math.log((target - j) / (s0 - j)) / math.log(1 - r))
@@ -268,7 +279,9 @@ def test_outlook_matches_the_closed_form() -> None:
     assert row["steady_state_share"] == pytest.approx(j)
     # The year's joiners (19.9% minority, as published) never get West Midlands there.
     published = workforce_figures((165.36, 41.0), (368.09, 39.0))
-    never = representation_outlook(published, "west-midlands", "31 March 2017").table.iloc[0]
+    never = representation_outlook(
+        OfficialQuery(published, "west-midlands", "31 March 2017")
+    ).table.iloc[0]
     assert never["years_to_match"] is None or math.isnan(never["years_to_match"])
     # After 100 years the projection has all but reached its steady state (closed form).
     assert never["share_after_projection"] == pytest.approx(never["steady_state_share"], abs=1e-3)
@@ -283,13 +296,19 @@ def catalogued(result: IndicatorResult) -> IndicatorResult:
 
 def test_every_column_is_catalogued() -> None:
     uof, residents = uof_figures(), population(FORCES)
-    catalogued(taser_use(uof, "west-midlands", "2019/20", residents))
-    catalogued(taser_by_ethnicity(uof, "west-midlands", "2019/20", residents))
-    catalogued(taser_peers(uof, "kent", "2019/20", residents))
+    catalogued(taser_use(OfficialQuery(uof, "west-midlands", "2019/20", population=residents)))
+    catalogued(
+        taser_by_ethnicity(OfficialQuery(uof, "west-midlands", "2019/20", population=residents))
+    )
+    catalogued(taser_peers(OfficialQuery(uof, "kent", "2019/20", population=residents)))
     catalogued(use_of_force_injuries(uof, "2019/20"))
     staff = workforce_figures((165.36, 41.0), (368.09, 39.0))
-    catalogued(representation_by_group(staff, "west-midlands", "31 March 2017", population()))
-    catalogued(representation_outlook(staff, "west-midlands", "31 March 2017"))
+    catalogued(
+        representation_by_group(
+            OfficialQuery(staff, "west-midlands", "31 March 2017", population=population())
+        )
+    )
+    catalogued(representation_outlook(OfficialQuery(staff, "west-midlands", "31 March 2017")))
 
 
 def test_strength_gives_the_issue_check_values_through_the_cli(tmp_path: Path) -> None:
@@ -320,5 +339,7 @@ def test_strength_gives_the_issue_check_values_through_the_cli(tmp_path: Path) -
     assert float(everyone["female_share_low"]) == pytest.approx(low)
     assert float(everyone["female_share_high"]) == pytest.approx(high)
     catalogued(
-        officer_strength(official_figures(tmp_path / "data"), "west-midlands", "31 March 2017")
+        officer_strength(
+            OfficialQuery(official_figures(tmp_path / "data"), "west-midlands", "31 March 2017")
+        )
     )

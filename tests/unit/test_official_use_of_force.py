@@ -11,6 +11,7 @@ from scipy import stats
 
 from openpeel.cli import main
 from openpeel.errors import DataUnavailableError
+from openpeel.indicators.official_figures import OfficialQuery
 from openpeel.indicators.official_use_of_force import group_of, use_of_force
 from openpeel.store.official import load_official, official_figures
 from tests.unit.official_fixtures import use_of_force_workbook
@@ -50,7 +51,9 @@ def test_labels_to_groups() -> None:
 
 
 def test_counts_shares_rates_and_ratios(data_dir: Path) -> None:
-    result = use_of_force(official_figures(data_dir), "west-midlands", PERIOD, _population())
+    result = use_of_force(
+        OfficialQuery(official_figures(data_dir), "west-midlands", PERIOD, population=_population())
+    )
     table = result.table.set_index("perceived_ethnicity")
     assert table.loc["all", "incidents"] == 11187 and table.loc["all", "tactics"] == 18458
     assert table.loc["black", "tactics"] == 3512
@@ -65,11 +68,11 @@ def test_counts_shares_rates_and_ratios(data_dir: Path) -> None:
 
 
 def test_without_population_rates_are_not_available(data_dir: Path) -> None:
-    result = use_of_force(official_figures(data_dir), "west-midlands", PERIOD)
+    result = use_of_force(OfficialQuery(official_figures(data_dir), "west-midlands", PERIOD))
     assert result.table["rate_per_1000"].isna().all()
     assert any("No population loaded" in c for c in result.caveats)
     with pytest.raises(DataUnavailableError, match="loaded: 2019/20"):
-        use_of_force(official_figures(data_dir), "west-midlands", "2015/16")
+        use_of_force(OfficialQuery(official_figures(data_dir), "west-midlands", "2015/16"))
 
 
 def test_cli(data_dir: Path) -> None:

@@ -16,6 +16,7 @@ from scipy import stats
 from openpeel.cli import main
 from openpeel.errors import DataUnavailableError, UserInputError
 from openpeel.exports import strip_notes
+from openpeel.indicators.official_figures import OfficialQuery
 from openpeel.indicators.official_money import money, money_peers
 from openpeel.reference.columns import output_columns
 from tests.unit.official_fixtures import write_workbook
@@ -154,19 +155,25 @@ def poa_figures() -> pa.Table:
 
 
 def test_money_per_resident() -> None:
-    result = money(poa_figures(), "west-midlands", "VFM profiles 2017")
+    result = money(OfficialQuery(poa_figures(), "west-midlands", "VFM profiles 2017"))
     t = result.table.set_index("item")
     assert t.loc["Total funding", "value"] == pytest.approx(150002 * 1000 / 1_000_000)
     assert t.loc["TOTAL LOCAL POLICING", "share_of_spending"] == pytest.approx(60000 / 600000)
     assert t.loc["TOTAL", "rank"] == 3 and t.loc["TOTAL", "forces_compared"] == 5
     assert set(result.table.columns) <= set(output_columns())
     ranked = money_peers(
-        poa_figures(), "west-midlands", "VFM profiles 2017", "funding", "total funding"
+        OfficialQuery(poa_figures(), "west-midlands", "VFM profiles 2017"),
+        section="funding",
+        item="total funding",
     )
     wm = ranked.table.set_index("force_id").loc["west-midlands"]
     assert wm["rank"] == 3 and wm["funnel_position"] == "withheld"
     assert set(ranked.table.columns) <= set(output_columns())
     with pytest.raises(UserInputError, match="TOTAL LOCAL POLICING"):
-        money_peers(poa_figures(), "west-midlands", "VFM profiles 2017", "spending", "piracy")
+        money_peers(
+            OfficialQuery(poa_figures(), "west-midlands", "VFM profiles 2017"),
+            section="spending",
+            item="piracy",
+        )
     with pytest.raises(DataUnavailableError, match="loaded: VFM profiles 2017"):
-        money(poa_figures(), "west-midlands", "VFM profiles 2016")
+        money(OfficialQuery(poa_figures(), "west-midlands", "VFM profiles 2016"))

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from openpeel.cli import main
 from openpeel.errors import DataUnavailableError
+from openpeel.indicators.official_figures import OfficialQuery
 from openpeel.indicators.official_workforce import workforce_representation
 from openpeel.store.official import load_official, official_figures
 from tests.unit.official_fixtures import workforce_bulletin_workbook
@@ -23,7 +24,9 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 def test_officers_share_from_d2(data_dir: Path) -> None:
-    result = workforce_representation(official_figures(data_dir), "west-midlands", "31 March 2017")
+    result = workforce_representation(
+        OfficialQuery(official_figures(data_dir), "west-midlands", "31 March 2017")
+    )
     officers = result.table.set_index("group").loc["officers"]
     minority = 73.0 + 274.19 + 11.0 + 86.0  # the fixture has the male columns only
     assert officers["ethnic_minority_fte"] == pytest.approx(minority)
@@ -33,13 +36,17 @@ def test_officers_share_from_d2(data_dir: Path) -> None:
     assert pd.isna(officers["representation_ratio"])
     assert list(result.table["group"]) == ["officers"]
     with pytest.raises(DataUnavailableError):
-        workforce_representation(official_figures(data_dir), "west-midlands", "31 March 2016")
+        workforce_representation(
+            OfficialQuery(official_figures(data_dir), "west-midlands", "31 March 2016")
+        )
 
 
 def test_real_share_matches_the_published_figure(tmp_path: Path) -> None:
     path = shared_data_file("home-office-workforce/police-workforce-tabs-jul17.ods")
     load_official([path], tmp_path)
-    result = workforce_representation(official_figures(tmp_path), "west-midlands", "31 March 2017")
+    result = workforce_representation(
+        OfficialQuery(official_figures(tmp_path), "west-midlands", "31 March 2017")
+    )
     table = result.table.set_index("group")
     published = result.meta["published_officers_share_percent"]
     assert 100 * table.loc["officers", "ethnic_minority_share"] == pytest.approx(published, 1e-4)

@@ -21,6 +21,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from openpeel.database import columns
 from openpeel.database.base import Base, utcnow
 from openpeel.database.columns import Created, FrameworkScoped, Keyed
 
@@ -48,8 +49,8 @@ class Evidence(Base, Keyed, FrameworkScoped):
     kind: Mapped[str] = mapped_column(String(100))
     source: Mapped[str] = mapped_column(String(500))
     evidence_date: Mapped[date] = mapped_column(Date)
-    summary: Mapped[str] = mapped_column(Text, default="")
-    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    summary: Mapped[str] = columns.note()
+    added_by_id: Mapped[int | None] = columns.by_user(nullable=True)
     added_by_name: Mapped[str] = mapped_column(String(200), default="")
     added_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -66,7 +67,7 @@ class AreaGrade(Base, Keyed, FrameworkScoped):
     suggested_grade: Mapped[str] = mapped_column(String(32), default="")
     reason: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(500), default="")
-    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    set_by_id: Mapped[int | None] = columns.by_user(nullable=True)
     set_by_name: Mapped[str] = mapped_column(String(200), default="")
     set_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -81,16 +82,16 @@ class Improvement(Base, Keyed, FrameworkScoped, Created):
     characteristic_id: Mapped[str] = mapped_column(String(32), default="")
     kind: Mapped[str] = mapped_column(String(32))
     title: Mapped[str] = mapped_column(String(500))
-    description: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = columns.note()
     owner: Mapped[str] = mapped_column(String(200), default="")
     status: Mapped[str] = mapped_column(String(16), default="open")
     monitoring_phase: Mapped[str] = mapped_column(String(16), default="scan")
-    due_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    due_date: Mapped[date | None] = columns.optional(Date)
     linked_indicators: Mapped[str] = mapped_column(String(500), default="")
     origin: Mapped[str] = mapped_column(String(16), default="by_hand")
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("improvements.id"), nullable=True)
-    closure_evidence: Mapped[str] = mapped_column(Text, default="")
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    closure_evidence: Mapped[str] = columns.note()
+    closed_at: Mapped[datetime | None] = columns.optional(DateTime)
     created_by_name: Mapped[str] = mapped_column(String(200), default="")
 
 
@@ -99,12 +100,10 @@ class ImprovementAction(Base, Keyed, Created):
 
     __tablename__ = "improvement_actions"
 
-    improvement_id: Mapped[int] = mapped_column(
-        ForeignKey("improvements.id", ondelete="CASCADE"), index=True
-    )
+    improvement_id: Mapped[int] = columns.part_of("improvements", index=True)
     description: Mapped[str] = mapped_column(Text)
     owner: Mapped[str] = mapped_column(String(200), default="")
-    due_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    due_date: Mapped[date | None] = columns.optional(Date)
     status: Mapped[str] = mapped_column(String(16), default="planned")
 
 
@@ -113,13 +112,11 @@ class ImprovementChange(Base, Keyed):
 
     __tablename__ = "improvement_history"
 
-    improvement_id: Mapped[int] = mapped_column(
-        ForeignKey("improvements.id", ondelete="CASCADE"), index=True
-    )
+    improvement_id: Mapped[int] = columns.part_of("improvements", index=True)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    user_id: Mapped[int | None] = columns.by_user(nullable=True)
     user_name: Mapped[str] = mapped_column(String(200), default="")
     action: Mapped[str] = mapped_column(String(32))
     field: Mapped[str] = mapped_column(String(64), default="")
-    before: Mapped[str | None] = mapped_column(Text, nullable=True)
-    after: Mapped[str | None] = mapped_column(Text, nullable=True)
+    before: Mapped[str | None] = columns.optional(Text)
+    after: Mapped[str | None] = columns.optional(Text)

@@ -529,6 +529,18 @@ def actions(session: Session, improvement_id: int) -> list[ImprovementAction]:
     )
 
 
+#: The columns of an improvement's actions as rows (:func:`action_rows`).
+ACTION_COLUMNS = ("id", "description", "owner", "due_date", "status")
+
+
+def action_rows(session: Session, improvement_id: int) -> list[dict[str, Any]]:
+    """The actions of an improvement as flat rows (for the CLI and CSV), oldest first."""
+    return [
+        {name: getattr(a, name) for name in ACTION_COLUMNS}
+        for a in actions(session, improvement_id)
+    ]
+
+
 def history(session: Session, improvement_id: int) -> list[ImprovementChange]:
     """Every change to an improvement, oldest first."""
     return _oldest_first(

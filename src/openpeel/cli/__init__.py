@@ -21,7 +21,7 @@ COMMAND_MODULES: dict[str, str] = {
     "ingest": "data",
     "status": "data",
     "population": "data",
-    "synth": "data",
+    "synth": "synth",
     "fetch": "data",
     "demo": "data",
     "crime": "crime",

@@ -292,20 +292,7 @@ def afi_show(obj: Context, improvement_id: int, database_url: str | None, fmt: s
         imp = records.get_improvement(s, improvement_id)
         if fmt == "table":
             emit([records.as_row(imp)], fmt)
-            emit(
-                [
-                    {
-                        "id": a.id,
-                        "description": a.description,
-                        "owner": a.owner,
-                        "due_date": a.due_date,
-                        "status": a.status,
-                    }
-                    for a in records.actions(s, improvement_id)
-                ],
-                fmt,
-                title="Actions",
-            )
+            emit(records.action_rows(s, improvement_id), fmt, title="Actions")
         emit(
             [
                 {
@@ -403,9 +390,11 @@ def afi_progress(
 @click.option("--title", default=None)
 @click.option("--owner", default=None)
 @click.option("--status", type=click.Choice(["open", "in_progress"]), default=None)
-@click.option("--phase", type=click.Choice(MONITORING_PHASES), default=None)
-@click.option("--due", default=None, metavar="YYYY-MM-DD")
-@click.option("--indicators", default=None, help="Linked indicators, ';'-separated.")
+@click.option("--phase", "monitoring_phase", type=click.Choice(MONITORING_PHASES), default=None)
+@click.option("--due", "due_date", default=None, metavar="YYYY-MM-DD")
+@click.option(
+    "--indicators", "linked_indicators", default=None, help="Linked indicators, ';'-separated."
+)
 @click.option("--action", "action_text", default=None, help="Add an action.")
 @click.option("--action-owner", default="")
 @click.option("--action-due", default=None, metavar="YYYY-MM-DD")
@@ -424,12 +413,6 @@ def afi_progress(
 def afi_update(
     obj: Context,
     improvement_id: int,
-    title: str | None,
-    owner: str | None,
-    status: str | None,
-    phase: str | None,
-    due: str | None,
-    indicators: str | None,
     action_text: str | None,
     action_owner: str,
     action_due: str | None,
@@ -437,22 +420,17 @@ def afi_update(
     by: str | None,
     database_url: str | None,
     fmt: str,
+    **changes: str | None,
 ) -> None:
     """Change an improvement or add an action; every change goes into the history."""
-    due_date, action_date = _date(due, "--due"), _date(action_due, "--action-due")
+    # The improvement's options are named by its fields, passed whole to update_improvement in
+    # the library's order of fields (the order of the history rows), not the command line's.
+    given: dict[str, Any] = {**changes, "due_date": _date(changes["due_date"], "--due")}
+    fields = {name: given[name] for name in records.EDITABLE if name in given}
+    action_date = _date(action_due, "--action-due")
     actor = _actor(by)
     with user_errors(), _session(obj, database_url) as s:
-        imp = records.update_improvement(
-            s,
-            actor,
-            improvement_id,
-            title=title,
-            owner=owner,
-            status=status,
-            monitoring_phase=phase,
-            due_date=due_date,
-            linked_indicators=indicators,
-        )
+        imp = records.update_improvement(s, actor, improvement_id, **fields)
         if action_text:
             records.add_action(s, actor, improvement_id, action_text, action_owner, action_date)
         if action_done is not None:
@@ -556,37 +534,26 @@ def evidence_group() -> None:
 def evidence_add(
     obj: Context,
     force_id: str,
-    characteristic_id: str,
-    finding: str,
-    kind: str,
-    source: str,
-    evidence_date: str,
-    summary: str,
     framework: str | None,
     by: str | None,
     database_url: str | None,
+    **evidence: Any,
 ) -> None:
     """Record evidence for a characteristic that needs it."""
-    when = _date(evidence_date, "--date")
+    # The evidence's options are named by add_evidence's parameters and passed to it whole.
+    when = _date(evidence["evidence_date"], "--date")
     assert when is not None
     # Evidence of January 2022 speaks to the 2021/22 framework's characteristics, whose ids
     # differ from the 2023-25 ones: the date picks the framework unless one is named.
     framework_id = framework or assessed_framework_id(when.replace(day=1))
     with user_errors(), _session(obj, database_url) as s:
         row = records.add_evidence(
-            s,
-            _actor(by),
-            force_id,
-            framework_id,
-            characteristic_id,
-            finding,
-            kind,
-            source,
-            when,
-            summary,
+            s, _actor(by), force_id, framework_id, **{**evidence, "evidence_date": when}
         )
     console.print(
-        plain_text(f"evidence {row.id} recorded for {characteristic_id} ({framework_id})")
+        plain_text(
+            f"evidence {row.id} recorded for {evidence['characteristic_id']} ({framework_id})"
+        )
     )
 
 

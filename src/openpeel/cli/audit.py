@@ -15,8 +15,6 @@ from openpeel.cli.options import (
     CONFIDENCE,
     DATABASE_URL,
     force_option,
-    setting_option,
-    synthetic_extract,
 )
 from openpeel.cli.output import (
     FORMAT,
@@ -53,32 +51,6 @@ def load(obj: Context, folder: Path, force_id: str, snapshot: str | None, fmt: s
     )
     if report.is_synthetic and fmt == "table":
         console.print("[bold yellow]SYNTHETIC DATA[/]: this extract is not a real force's.")
-
-
-@click.command("crime-recording")
-@synthetic_extract("2021-04", "2021-09")
-@setting_option("--seed", click.IntRange(0, 2**31 - 1), 1)
-@click.option(
-    "--incidents", default=20_000, show_default=True, type=click.IntRange(10, 2_000_000),
-    help="Incidents opened over the period.",
-)  # fmt: skip
-def synth_crime_recording(
-    out: Path, force_id: str, start: str, end: str, seed: int, incidents: int
-) -> None:
-    """Write a SYNTHETIC crime recording extract (the format of docs/crime_recording.md)."""
-    from openpeel.synth.crime_recording import write_crime_recording_extract
-
-    with user_errors():
-        try:
-            summary = write_crime_recording_extract(out, force_id, start, end, seed, incidents)
-        except ValueError as err:
-            raise click.ClickException(str(err)) from None
-    click.echo(
-        f"Wrote a SYNTHETIC crime recording extract to {summary.out_dir} "
-        f"({', '.join(f'{k}: {v:,}' for k, v in summary.rows.items())}); snapshot "
-        f"{summary.snapshot}. Load it with: openpeel audit load {summary.out_dir} "
-        f"--force {force_id}"
-    )
 
 
 def _session(obj: Context, database_url: str | None) -> Any:

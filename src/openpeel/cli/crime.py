@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -20,15 +21,6 @@ from openpeel.reference.vocabularies import vocabulary
 if TYPE_CHECKING:
     from openpeel.indicators.result import IndicatorResult
 
-crime_rates = library("indicators.crime", "crime_rates")
-crime_trend = library("indicators.crime", "crime_trend")
-crime_volumes = library("indicators.crime", "crime_volumes")
-outcome_history = library("indicators.investigations", "outcome_history")
-outcome_peers = library("indicators.investigations", "outcome_peers")
-outcome_quality = library("indicators.investigations", "outcome_quality")
-outcome_summary = library("indicators.investigations", "outcome_summary")
-outcomes_by_type = library("indicators.investigations", "outcomes_by_type")
-time_to_outcome = library("indicators.investigations", "time_to_outcome")
 connect = library("store.connection", "connect")
 
 #: The choices and defaults of options come from reference data (the measures and follow-up in
@@ -93,16 +85,30 @@ def _run(fmt: str, compute: Callable[[], IndicatorResult]) -> IndicatorResult:
     return result
 
 
-def _force_command(
-    group: click.Group,
-    name: str,
-    compute: Callable[..., IndicatorResult],
-    help_text: str,
-    *options: Callable[..., Any],
-    table_notes: Callable[[IndicatorResult], None] | None = None,
-) -> click.Command:
-    """A command printing one indicator of one force over a period: every option's value is
-    passed to ``compute`` by name; ``table_notes`` prints lines after the terminal table."""
+@dataclass(frozen=True)
+class _ForceIndicator:
+    """A command printing one indicator of one force (or of every force) over a period: every
+    option's value is passed by name to the library function ``openpeel.indicators.<compute>``
+    (imported when the command runs); ``table_notes`` prints lines after the terminal table."""
+
+    name: str
+    compute: str
+    help: str
+    options: tuple[Callable[..., Any], ...] = ()
+    table_notes: Callable[[IndicatorResult], None] | None = None
+    #: Every force loaded, ``--force`` marking one: ``compute(con, period, force_id=...)``.
+    every_force: bool = False
+
+
+def _force_commands(group: click.Group, specs: tuple[_ForceIndicator, ...]) -> None:
+    """Add one command to ``group`` for each of ``specs``."""
+    for spec in specs:
+        _add_force_command(group, spec)
+
+
+def _add_force_command(group: click.Group, spec: _ForceIndicator) -> None:
+    module, _, function = spec.compute.rpartition(".")
+    compute = library(f"indicators.{module}", function)
 
     def command(
         obj: Context,
@@ -114,18 +120,21 @@ def _force_command(
         **choices: Any,
     ) -> None:
         def indicator() -> IndicatorResult:
-            con, period = _inputs(obj, force_id, start, end, fy)
+            con, period = _inputs(obj, force_id, start, end, fy, not spec.every_force)
+            if spec.every_force:
+                return compute(con, period, force_id=force_id, **choices)
             return compute(con, str(force_id), period, **choices)
 
         result = _run(fmt, indicator)
-        if fmt == "table" and table_notes is not None:
-            table_notes(result)
+        if fmt == "table" and spec.table_notes is not None:
+            spec.table_notes(result)
 
-    command.__doc__ = help_text
+    command.__doc__ = spec.help
     decorated = click.pass_obj(command)
-    for option in reversed(options):
+    for option in reversed(spec.options):
         decorated = option(decorated)
-    return group.command(name)(_force_option(required=True)(_period_options(decorated)))
+    force = _force_option(required=not spec.every_force)
+    group.command(spec.name)(force(_period_options(decorated)))
 
 
 def _crime_type_option(help_text: str) -> Callable[..., Any]:
@@ -142,29 +151,6 @@ def crime_group() -> None:
     """Crime volumes, rates per 1,000 residents and trends (police.uk street files)."""
 
 
-crime_volumes_command = _force_command(
-    crime_group,
-    "volumes",
-    crime_volumes,
-    """Street-file rows by month and crime type: force_id,month,crime_type,crimes.
-
-    Anti-social behaviour is its own type; a month with no file has empty counts.
-    """,
-)
-crime_rates_command = _force_command(
-    crime_group,
-    "rates",
-    crime_rates,
-    """Crimes per 1,000 residents a year by crime type, with exact Poisson intervals.
-
-    Needs population denominators ('openpeel population load').
-    """,
-    choice_option(
-        "--by", ["period", "month"], "One rate per crime type over the period, or one per month."
-    ),
-)
-
-
 def _trend_notes(result: IndicatorResult) -> None:
     for series, trend in result.meta["trend"].items():
         if trend is None:
@@ -177,13 +163,40 @@ def _trend_notes(result: IndicatorResult) -> None:
         )
 
 
-crime_trend_command = _force_command(
+_force_commands(
     crime_group,
-    "trend",
-    crime_trend,
-    "Monthly counts with Poisson control limits, partial-month flags and a trend line.",
-    _crime_type_option("One series (default: all_crime and anti_social_behaviour)."),
-    table_notes=_trend_notes,
+    (
+        _ForceIndicator(
+            "volumes",
+            "crime.crime_volumes",
+            """Street-file rows by month and crime type: force_id,month,crime_type,crimes.
+
+            Anti-social behaviour is its own type; a month with no file has empty counts.
+            """,
+        ),
+        _ForceIndicator(
+            "rates",
+            "crime.crime_rates",
+            """Crimes per 1,000 residents a year by crime type, with exact Poisson intervals.
+
+            Needs population denominators ('openpeel population load').
+            """,
+            (
+                choice_option(
+                    "--by",
+                    ["period", "month"],
+                    "One rate per crime type over the period, or one per month.",
+                ),
+            ),
+        ),
+        _ForceIndicator(
+            "trend",
+            "crime.crime_trend",
+            "Monthly counts with Poisson control limits, partial-month flags and a trend line.",
+            (_crime_type_option("One series (default: all_crime and anti_social_behaviour)."),),
+            _trend_notes,
+        ),
+    ),
 )
 
 
@@ -195,24 +208,6 @@ def outcomes_group() -> None:
     """What happens to reported crime: outcome rates, time to outcome, peers, data quality."""
 
 
-outcomes_summary_command = _force_command(
-    outcomes_group,
-    "summary",
-    outcome_summary,
-    "Outcome rates by month of the crime, with Wilson intervals; recent months flagged.",
-    _measure_option,
-    _complete_option,
-)
-outcomes_by_type_command = _force_command(
-    outcomes_group,
-    "by-type",
-    outcomes_by_type,
-    "Outcome rates by crime type over the period, with Wilson intervals.",
-    _measure_option,
-    _complete_option,
-)
-
-
 def _event_notes(result: IndicatorResult) -> None:
     for event, facts in result.meta["events"].items():
         median = facts.get("median_months")
@@ -222,58 +217,50 @@ def _event_notes(result: IndicatorResult) -> None:
         )
 
 
-outcomes_time_command = _force_command(
+_force_commands(
     outcomes_group,
-    "time-to-outcome",
-    time_to_outcome,
-    """Months from crime to first outcome of each class (Kaplan–Meier; open cases censored).
+    (
+        _ForceIndicator(
+            "summary",
+            "investigations.outcome_summary",
+            "Outcome rates by month of the crime, with Wilson intervals; recent months flagged.",
+            (_measure_option, _complete_option),
+        ),
+        _ForceIndicator(
+            "by-type",
+            "investigations.outcomes_by_type",
+            "Outcome rates by crime type over the period, with Wilson intervals.",
+            (_measure_option, _complete_option),
+        ),
+        _ForceIndicator(
+            "time-to-outcome",
+            "investigations.time_to_outcome",
+            """Months from crime to first outcome of each class (Kaplan–Meier; open cases censored).
 
-    Needs the outcomes files of the months after the crimes.
-    """,
-    _crime_type_option("Only crimes of this type (default: all crime)."),
-    table_notes=_event_notes,
-)
-
-
-@outcomes_group.command("peers")
-@_force_option(required=False)
-@_period_options
-@_measure_option
-@_complete_option
-@click.pass_obj
-def outcomes_peers_command(
-    obj: Context,
-    force_id: str | None,
-    start: str | None,
-    end: str | None,
-    fy: str | None,
-    fmt: str,
-    measure: str | None,
-    complete_after: int,
-) -> None:
-    """Outcome rates of every force loaded, with funnel-plot limits around the pooled rate."""
-
-    def compute() -> IndicatorResult:
-        con, period = _inputs(obj, force_id, start, end, fy, force_required=False)
-        return outcome_peers(
-            con, period, force_id=force_id, measure=measure, complete_after=complete_after
-        )
-
-    _run(fmt, compute)
-
-
-outcomes_history_command = _force_command(
-    outcomes_group,
-    "history",
-    outcome_history,
-    "Every outcome row of the crimes recorded in the period, linked by Crime ID.",
-    click.option("--crime-id", default=None, help="Only this crime (64-hex Crime ID)."),
-)
-outcomes_quality_command = _force_command(
-    outcomes_group,
-    "quality",
-    outcome_quality,
-    "Orphan outcomes, crimes without location or Crime ID, months missing.",
+            Needs the outcomes files of the months after the crimes.
+            """,
+            (_crime_type_option("Only crimes of this type (default: all crime)."),),
+            _event_notes,
+        ),
+        _ForceIndicator(
+            "history",
+            "investigations.outcome_history",
+            "Every outcome row of the crimes recorded in the period, linked by Crime ID.",
+            (click.option("--crime-id", default=None, help="Only this crime (64-hex Crime ID)."),),
+        ),
+        _ForceIndicator(
+            "quality",
+            "investigations.outcome_quality",
+            "Orphan outcomes, crimes without location or Crime ID, months missing.",
+        ),
+        _ForceIndicator(
+            "peers",
+            "investigations.outcome_peers",
+            "Outcome rates of every force loaded, with funnel-plot limits around the pooled rate.",
+            (_measure_option, _complete_option),
+            every_force=True,
+        ),
+    ),
 )
 
 

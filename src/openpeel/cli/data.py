@@ -13,11 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from openpeel.calendar import Period
-from openpeel.cli.audit import synth_crime_recording
 from openpeel.cli.lazy import library
-from openpeel.cli.offenders import synth_offenders
-from openpeel.cli.options import force_option, setting_option, synthetic_extract
+from openpeel.cli.options import force_option, setting_option
 from openpeel.cli.output import (
     FORMAT,
     Context,
@@ -29,8 +26,6 @@ from openpeel.cli.output import (
     user_errors,
 )
 from openpeel.cli.pages import prepare_pages
-from openpeel.cli.vulnerability import synth_vulnerability
-from openpeel.errors import UserInputError
 
 if TYPE_CHECKING:
     from openpeel.config import Where
@@ -192,72 +187,6 @@ def population_load(obj: Context, ts021_file: Path, lookup_file: Path, fmt: str)
             "population"
         ]
     emit(list(wide.values()), fmt, title="Population (Census 2021)")
-
-
-class SynthGroup(click.Group):
-    """``openpeel synth OUT`` writes police.uk files; ``openpeel synth offenders OUT`` (and any
-    other subcommand) writes another source's SYNTHETIC files."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
-            args = ["police-uk", *args]
-        return super().parse_args(ctx, args)
-
-
-@click.group("synth", cls=SynthGroup)
-def synth_group() -> None:
-    """Write SYNTHETIC data: police.uk files (the default: openpeel synth OUT ...) or another
-    source's extract (openpeel synth offenders|vulnerability|crime-recording OUT ...)."""
-
-
-@synth_group.command("police-uk")
-@synthetic_extract("2021-04", "2022-03", multiple_forces=True)
-@setting_option("--seed", int, 1)
-@setting_option("--scale", float, 1.0, "Multiply volumes.")
-@click.option("--missing-month", multiple=True, metavar="YYYY-MM", help="Leave a month out.")
-@click.option("--legacy-vocabulary", is_flag=True, help="Use the pre-2020 PACE-coded labels.")
-def synth_command(
-    out: Path,
-    force_ids: tuple[str, ...],
-    start: str,
-    end: str,
-    seed: int,
-    scale: float,
-    missing_month: tuple[str, ...],
-    legacy_vocabulary: bool,
-) -> None:
-    """Write SYNTHETIC police.uk files (street, outcomes, stop-and-search) in archive layout."""
-    from openpeel.synth import write_archive
-
-    with user_errors():
-        for m in (start, end, *missing_month):
-            month_date(m)
-        Period.from_months(start, end)  # the period runs forwards
-        for force_id in force_ids:
-            force(force_id)
-        if scale < 0 or seed < 0:
-            raise UserInputError("--scale and --seed must not be negative")
-        summary = write_archive(
-            out,
-            force_id=force_ids[0],
-            forces=list(force_ids),
-            start=start,
-            end=end,
-            seed=seed,
-            scale=scale,
-            missing_months=missing_month,
-            legacy_vocabulary=legacy_vocabulary,
-        )
-    click.echo(
-        f"Wrote {len(summary.files)} synthetic files to {summary.out_dir} "
-        f"({', '.join(f'{k}: {v:,} rows' for k, v in summary.rows.items())}); "
-        f"snapshot {summary.snapshot}"
-    )
-
-
-synth_group.add_command(synth_offenders, "offenders")
-synth_group.add_command(synth_vulnerability, "vulnerability")
-synth_group.add_command(synth_crime_recording, "crime-recording")
 
 
 @click.command("fetch")
@@ -434,7 +363,6 @@ COMMANDS = (
     ingest_command,
     status_command,
     population_group,
-    synth_group,
     fetch_command,
     demo_command,
 )

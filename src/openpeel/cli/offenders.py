@@ -4,6 +4,9 @@ offenders``, the same generator)."""
 
 from __future__ import annotations
 
+import importlib
+import inspect
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,7 +19,6 @@ from openpeel.cli.options import (
     choice_option,
     force_option,
     setting_option,
-    synthetic_extract,
 )
 from openpeel.cli.output import (
     FORMAT,
@@ -28,6 +30,7 @@ from openpeel.cli.output import (
     user_errors,
 )
 from openpeel.cli.pages import prepare_pages
+from openpeel.cli.synth import synth_offenders
 
 FORCE = force_option(default=DEFAULT_FORCE, help="Force id (see docs/forces or 'openpeel status').")
 AS_AT = click.option(
@@ -101,149 +104,150 @@ def load(
             console.print("[bold yellow]SYNTHETIC DATA[/]: not a real force's offenders.")
 
 
-@offenders_group.command("caseload")
-@FORCE
-@AS_AT
-@START
-@click.option(
-    "--guide",
-    default=None,
-    type=click.FloatRange(1, 1000),
-    help="Guide caseload per FTE (default: the project's assumption, 50).",
-)
-@FORMAT
-@click.pass_obj
-def caseload_command(
-    obj: Context, force_id: str, as_at: str | None, start: str | None, guide: float | None,
-    fmt: str,
-) -> None:  # fmt: skip
-    """Registered offenders per offender manager FTE, month by month."""
-    from openpeel.indicators.offenders import CASELOAD_GUIDE_PER_FTE, caseload
+def _indicator(
+    name: str,
+    function: str,
+    doc: str,
+    *options: Callable[[Any], Any],
+    confidence: str = "last",
+    shown_by: Callable[..., None] | None = None,
+) -> click.Command:
+    """A command printing one indicator of a force's extract as at a day: ``--force``,
+    ``--as-at``, ``options``, ``--confidence`` (``confidence``: "first", "last" or "none") and
+    ``--format``.
 
-    with user_errors():
-        result = caseload(
-            _connect(obj),
-            force_id,
-            _day(as_at, "--as-at"),
-            _month(start),
-            guide or CASELOAD_GUIDE_PER_FTE,
-        )
-    emit_result(result, fmt)
+    The options' values go by name to ``openpeel.indicators.<function>`` (``--from`` as a month,
+    ``--target`` as a day, one left unset to the function's default); ``shown_by(result, fmt,
+    **values)`` prints the result instead of the plain table, and its keyword-only parameters
+    are options it takes for itself rather than the function's.
+    """
+    own = set(inspect.signature(shown_by).parameters) - {"result", "fmt"} if shown_by else set()
+
+    def command(obj: Context, force_id: str, as_at: str | None, fmt: str, **values: Any) -> None:
+        module, _, name_in = function.rpartition(".")
+        compute = getattr(importlib.import_module(f"openpeel.indicators.{module}"), name_in)
+        with user_errors():
+            result = compute(
+                _connect(obj),
+                force_id,
+                _day(as_at, "--as-at"),
+                **_passed({k: v for k, v in values.items() if k not in own}),
+            )
+        if shown_by is None:
+            emit_result(result, fmt)
+        else:
+            shown_by(result, fmt, **{k: values[k] for k in own})
+
+    command.__doc__ = doc
+    decorated: Any = click.pass_obj(command)
+    chosen = (CONFIDENCE,) if confidence == "last" else ()
+    for option in reversed((FORCE, AS_AT, *options, *chosen, FORMAT)):
+        decorated = option(decorated)
+    if confidence == "first":
+        decorated = CONFIDENCE(decorated)
+    return offenders_group.command(name)(decorated)
 
 
-@offenders_group.command("overdue")
-@FORCE
-@AS_AT
-@START
-@choice_option(
-    "--risk",
-    ["all", "very_high", "high", "medium", "low", "each"],
-    "Risk level to show ('each': every level and all).",
-)
-@CONFIDENCE
-@FORMAT
-@click.pass_obj
-def overdue_command(
-    obj: Context, force_id: str, as_at: str | None, start: str | None, risk: str,
-    confidence: float, fmt: str,
-) -> None:  # fmt: skip
-    """Overdue ARMS assessments and home visits by month (the backlog curve)."""
-    from openpeel.indicators.offenders import overdue
+def _passed(values: dict[str, Any]) -> dict[str, Any]:
+    """The options' values the indicator function gets: converted, unset ones left out."""
+    converted = {k: _CONVERT[k](v) if k in _CONVERT else v for k, v in values.items()}
+    return {k: v for k, v in converted.items() if v is not None}
 
-    with user_errors():
-        result = overdue(
-            _connect(obj), force_id, _day(as_at, "--as-at"), _month(start), confidence=confidence
-        )
+
+#: Option values converted before they reach the indicator function.
+_CONVERT: dict[str, Callable[[Any], Any]] = {
+    "start": _month,
+    "target": lambda value: _day(value, "--target"),
+}
+
+
+def _risk_rows(result: Any, fmt: str, *, risk: str) -> None:
     if risk != "each":
         result.table = result.table[result.table["risk_level"] == risk].reset_index(drop=True)
     emit_result(result, fmt)
 
 
-@offenders_group.command("forecast")
-@FORCE
-@AS_AT
-@click.option("--target", metavar="YYYY-MM-DD", help="Clear the backlog by (default: +6 months).")
-@setting_option(
-    "--window",
-    click.IntRange(3, 36),
-    6,
-    "Recent months the clearance and capacity are measured over.",
-)
-@CONFIDENCE
-@FORMAT
-@click.pass_obj
-def forecast_command(
-    obj: Context, force_id: str, as_at: str | None, target: str | None, window: int,
-    confidence: float, fmt: str,
-) -> None:  # fmt: skip
-    """When the backlog clears, and the FTE needed to clear it by a target date."""
-    from openpeel.indicators.offender_forecast import backlog_forecast
-
-    with user_errors():
-        result = backlog_forecast(
-            _connect(obj),
-            force_id,
-            _day(as_at, "--as-at"),
-            _day(target, "--target"),
-            window,
-            confidence,
-        )
+def _with_assumptions(result: Any, fmt: str) -> None:
     emit_result(result, fmt)
     if fmt == "table":
         for line in result.meta["assumptions"]:
             console.print(f"[cyan]Assumption:[/] {line}")
 
 
-def _simple(name: str, function: str, doc: str, with_confidence: bool = True) -> click.Command:
-    """A command that prints one indicator of ``openpeel.indicators.offenders``."""
+_indicator(
+    "caseload",
+    "offenders.caseload",
+    "Registered offenders per offender manager FTE, month by month.",
+    START,
+    click.option(
+        "--guide",
+        "guide_per_fte",
+        default=None,
+        type=click.FloatRange(1, 1000),
+        help="Guide caseload per FTE (default: the project's assumption, 50).",
+    ),
+    confidence="none",
+)
+_indicator(
+    "overdue",
+    "offenders.overdue",
+    "Overdue ARMS assessments and home visits by month (the backlog curve).",
+    START,
+    choice_option(
+        "--risk",
+        ["all", "very_high", "high", "medium", "low", "each"],
+        "Risk level to show ('each': every level and all).",
+    ),
+    shown_by=_risk_rows,
+)
+_indicator(
+    "forecast",
+    "offender_forecast.backlog_forecast",
+    "When the backlog clears, and the FTE needed to clear it by a target date.",
+    click.option(
+        "--target", metavar="YYYY-MM-DD", help="Clear the backlog by (default: +6 months)."
+    ),
+    setting_option(
+        "--window",
+        click.IntRange(3, 36),
+        6,
+        "Recent months the clearance and capacity are measured over.",
+        dest="window_months",
+    ),
+    shown_by=_with_assumptions,
+)
+_indicator(
+    "time-to-first",
+    "offenders.time_to_first",
+    "Days from registration to the first ARMS and visit.",
+    confidence="first",
+)
+_indicator(
+    "wanted-missing",
+    "offenders.wanted_missing",
+    "Offenders wanted or missing, with days since.",
+    confidence="none",
+)
+_indicator(
+    "orders",
+    "offenders.orders_and_breaches",
+    "Orders, breaches, device checks per 100 offenders.",
+    confidence="first",
+)
+_indicator(
+    "further-offending",
+    "offenders.further_offending",
+    "Further sexual offending (exact intervals).",
+    confidence="first",
+)
+_indicator(
+    "per-100k",
+    "offenders.per_100k_residents",
+    "Registered offenders per 100,000 residents.",
+    confidence="first",
+)
 
-    @FORCE
-    @AS_AT
-    @FORMAT
-    @click.pass_obj
-    def command(obj: Context, force_id: str, as_at: str | None, fmt: str, **options: Any) -> None:
-        from openpeel.indicators import offenders
 
-        with user_errors():
-            result = getattr(offenders, function)(
-                _connect(obj), force_id, _day(as_at, "--as-at"), **options
-            )
-        emit_result(result, fmt)
-
-    command.__doc__ = doc
-    if with_confidence:
-        command = CONFIDENCE(command)
-    return offenders_group.command(name)(command)
-
-
-_simple("time-to-first", "time_to_first", "Days from registration to the first ARMS and visit.")
-_simple("wanted-missing", "wanted_missing", "Offenders wanted or missing, with days since.", False)
-_simple("orders", "orders_and_breaches", "Orders, breaches, device checks per 100 offenders.")
-_simple("further-offending", "further_offending", "Further sexual offending (exact intervals).")
-_simple("per-100k", "per_100k_residents", "Registered offenders per 100,000 residents.")
-
-
-@click.command("offenders")
-@synthetic_extract("2021-04", "2024-03")
-@setting_option("--seed", int, 1)
-@click.option(
-    "--offenders", "size", default=1500, show_default=True, type=click.IntRange(10, 100_000),
-    help="Registered offenders at the start.",
-)  # fmt: skip
-def synth_offenders(out: Path, force_id: str, start: str, end: str, seed: int, size: int) -> None:
-    """Write a SYNTHETIC offender management extract (the format of docs/offenders.md)."""
-    from openpeel.synth.offenders import write_offender_extract
-
-    with user_errors():
-        summary = write_offender_extract(out, force_id, start, end, seed, size)
-    click.echo(
-        f"Wrote a SYNTHETIC offender extract to {summary.out_dir} as at {summary.as_at} "
-        f"({', '.join(f'{k}: {v:,}' for k, v in summary.rows.items())}); snapshot "
-        f"{summary.snapshot}. Load it with: openpeel offenders load {summary.out_dir} "
-        f"--force {force_id}"
-    )
-
-
-offenders_group.add_command(synth_offenders, "synth")
+offenders_group.add_command(synth_offenders, "synth")  # also 'openpeel synth offenders'
 
 COMMANDS = (offenders_group,)

@@ -222,13 +222,17 @@ def official_crime(
         recorded_crime,
         recorded_crime_peers,
     )
+    from openpeel.indicators.official_figures import OfficialQuery
     from openpeel.store.official import official_figures
 
     figures = official_figures(obj.data_dir, PUBLICATION)
     chosen = period or _latest(crime_periods(figures))
     if versus.wanted:
-        return recorded_crime_peers(figures, force_id, chosen, offence_group, versus.group())
-    return recorded_crime(figures, force_id, chosen)
+        return recorded_crime_peers(
+            OfficialQuery(figures, force_id, chosen, peers=versus.group()),
+            offence_group=offence_group,
+        )
+    return recorded_crime(OfficialQuery(figures, force_id, chosen))
 
 
 def _latest(periods: list[str]) -> str:
@@ -267,6 +271,7 @@ def official_figures_command(
 @comparison_command("use-of-force", FINANCIAL_YEAR)
 def official_use_of_force(obj: Context, force_id: str, period: str | None, versus: Versus) -> Any:
     """Use of force incidents and tactics by perceived ethnicity, with rates per 1,000."""
+    from openpeel.indicators.official_figures import OfficialQuery
     from openpeel.indicators.official_use_of_force import (
         PUBLICATION,
         use_of_force,
@@ -276,8 +281,10 @@ def official_use_of_force(obj: Context, force_id: str, period: str | None, versu
     figures, chosen = _figures_of(obj, PUBLICATION, period)
     residents = _residents(obj)
     if versus.wanted:
-        return use_of_force_peers(figures, force_id, chosen, residents, versus.group())
-    return use_of_force(figures, force_id, chosen, residents)
+        return use_of_force_peers(
+            OfficialQuery(figures, force_id, chosen, population=residents, peers=versus.group())
+        )
+    return use_of_force(OfficialQuery(figures, force_id, chosen, population=residents))
 
 
 @comparison_command(
@@ -301,14 +308,17 @@ def official_outcomes(
     outcome_group: str,
 ) -> Any:
     """Share of recorded crimes with each outcome group, against every force."""
+    from openpeel.indicators.official_figures import OfficialQuery
     from openpeel.indicators.official_outcomes import PUBLICATION, outcome_peers, outcome_shares
 
     figures, chosen = _figures_of(obj, PUBLICATION, period)
     if versus.wanted:
         return outcome_peers(
-            figures, force_id, chosen, outcome_group, offence_group, versus.group()
+            OfficialQuery(figures, force_id, chosen, peers=versus.group()),
+            outcome_group=outcome_group,
+            offence_group=offence_group,
         )
-    return outcome_shares(figures, force_id, chosen, offence_group)
+    return outcome_shares(OfficialQuery(figures, force_id, chosen), offence_group=offence_group)
 
 
 @comparison_command(
@@ -357,6 +367,7 @@ def official_workforce(
 ) -> Any:
     """Ethnic-minority share of officers, joiners and leavers against the population; with
     --view resources, officers, staff, PCSOs and specials per 1,000 residents."""
+    from openpeel.indicators.official_figures import OfficialQuery
     from openpeel.indicators.official_workforce import (
         PUBLICATION,
         representation_by_group,
@@ -376,16 +387,18 @@ def official_workforce(
     figures = official_figures(obj.data_dir, PUBLICATION)
     chosen = period or max(set(figures["period"].to_pylist()), key=lambda p: p[-4:])
     if versus.wanted:
-        return representation_peers(figures, force_id, chosen, versus.group())
+        return representation_peers(OfficialQuery(figures, force_id, chosen, peers=versus.group()))
     if view == "groups":
-        return representation_by_group(figures, force_id, chosen, _residents(obj))
+        return representation_by_group(
+            OfficialQuery(figures, force_id, chosen, population=_residents(obj))
+        )
     if view == "outlook":
-        return representation_outlook(figures, force_id, chosen)
+        return representation_outlook(OfficialQuery(figures, force_id, chosen))
     if view == "strength":
         from openpeel.indicators.official_strength import officer_strength
 
-        return officer_strength(figures, force_id, chosen)
-    return workforce_representation(figures, force_id, chosen)
+        return officer_strength(OfficialQuery(figures, force_id, chosen))
+    return workforce_representation(OfficialQuery(figures, force_id, chosen))
 
 
 @comparison_command(
@@ -402,16 +415,19 @@ def official_taser(
     obj: Context, force_id: str, period: str | None, versus: Versus, by_ethnicity: bool
 ) -> Any:
     """Taser (CED) uses by type, per 1,000 residents, and by perceived ethnicity."""
+    from openpeel.indicators.official_figures import OfficialQuery
     from openpeel.indicators.official_taser import taser_by_ethnicity, taser_peers, taser_use
     from openpeel.indicators.official_use_of_force import PUBLICATION
 
     figures, chosen = _figures_of(obj, PUBLICATION, period)
     residents = _residents(obj)
     if versus.wanted:
-        return taser_peers(figures, force_id, chosen, residents, versus.group())
+        return taser_peers(
+            OfficialQuery(figures, force_id, chosen, population=residents, peers=versus.group())
+        )
     if by_ethnicity:
-        return taser_by_ethnicity(figures, force_id, chosen, residents)
-    return taser_use(figures, force_id, chosen, residents)
+        return taser_by_ethnicity(OfficialQuery(figures, force_id, chosen, population=residents))
+    return taser_use(OfficialQuery(figures, force_id, chosen, population=residents))
 
 
 @official_group.command("injuries")
@@ -461,13 +477,16 @@ def official_demand(
 ) -> Any:
     """999 calls received and incidents by grade per 1,000 residents (HMICFRS ADR)."""
     from openpeel.indicators.official_demand import demand, demand_peers
+    from openpeel.indicators.official_figures import OfficialQuery
     from openpeel.store.official import official_figures
 
     figures = official_figures(obj.data_dir, "hmicfrs-vfm-adr")
     chosen = _vfm_period(figures, period)
     if versus.wanted:
-        return demand_peers(figures, force_id, chosen, measure, versus.group())
-    return demand(figures, force_id, chosen)
+        return demand_peers(
+            OfficialQuery(figures, force_id, chosen, peers=versus.group()), measure=measure
+        )
+    return demand(OfficialQuery(figures, force_id, chosen))
 
 
 @comparison_command(
@@ -492,14 +511,19 @@ def official_money(
     obj: Context, force_id: str, period: str | None, versus: Versus, section: str, item: str
 ) -> Any:
     """Funding, spending, officers and staff by function per resident (HMICFRS POA)."""
+    from openpeel.indicators.official_figures import OfficialQuery
     from openpeel.indicators.official_money import money, money_peers
     from openpeel.store.official import official_figures
 
     figures = official_figures(obj.data_dir)
     chosen = _vfm_period(figures, period)
     if versus.wanted:
-        return money_peers(figures, force_id, chosen, section, item, versus.group())
-    return money(figures, force_id, chosen)
+        return money_peers(
+            OfficialQuery(figures, force_id, chosen, peers=versus.group()),
+            section=section,
+            item=item,
+        )
+    return money(OfficialQuery(figures, force_id, chosen))
 
 
 def _resources(
@@ -513,6 +537,7 @@ def _resources(
 ) -> Any:
     """Workforce per 1,000 residents: FTE from the value for money profiles; headcount (and
     every comparison of forces) from the Home Office police workforce tables."""
+    from openpeel.indicators.official_figures import OfficialQuery
     from openpeel.store.official import official_figures
 
     if versus.wanted:
@@ -537,7 +562,9 @@ def _resources(
     from openpeel.indicators.official_resources import workforce_resources
 
     vfm = official_figures(obj.data_dir, "hmicfrs-vfm-adr")
-    return workforce_resources(vfm, force_id, _vfm_period(vfm, period), base_year)
+    return workforce_resources(
+        OfficialQuery(vfm, force_id, _vfm_period(vfm, period)), base_year=base_year
+    )
 
 
 def _vfm_period(figures: Any, period: str | None) -> str:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
@@ -84,6 +85,28 @@ def _password(password_stdin: bool) -> str:
 # ---- db -------------------------------------------------------------------------------------
 
 
+def _database_command(
+    group: click.Group, name: str, *params: Callable[[Any], Any], with_format: bool = False
+) -> Callable[[Callable[..., None]], click.Command]:
+    """A command of ``group`` on the operational database: ``params``, ``--format`` (with
+    ``with_format``) and ``--database-url``. The function gets a session of the ready database
+    (committed when it returns, user errors reported in one line) and the parameters' values."""
+
+    def decorate(func: Callable[..., None]) -> click.Command:
+        @functools.wraps(func)
+        def command(ctx: Context, database_url: str | None, **values: Any) -> None:
+            with _session(ctx, database_url) as session:
+                func(session, **values)
+
+        decorated: Any = click.pass_obj(command)
+        shared = (FORMAT, DATABASE_URL) if with_format else (DATABASE_URL,)
+        for param in reversed((*params, *shared)):
+            decorated = param(decorated)
+        return group.command(name)(decorated)
+
+    return decorate
+
+
 @click.group("db")
 def db_group() -> None:
     """The operational database (users, panels, reviews, feedback)."""
@@ -137,14 +160,10 @@ def users_add(
             console.print(f"created {user.username} ({user.role})")
 
 
-@users_group.command("list")
-@FORMAT
-@DATABASE_URL
-@click.pass_obj
-def users_list(ctx: Context, fmt: str, database_url: str | None) -> None:
+@_database_command(users_group, "list", with_format=True)
+def users_list(session: Any, fmt: str) -> None:
     """List users, their roles and panels."""
-    with _session(ctx, database_url) as session:
-        emit(as_rows(users.list_users(session)), fmt, title="Users")
+    emit(as_rows(users.list_users(session)), fmt, title="Users")
 
 
 @users_group.command("set-password")
@@ -164,16 +183,16 @@ def users_set_password(
             console.print(f"password of {username} changed")
 
 
-@users_group.command("disable")
-@click.argument("username")
-@click.option("--enable", is_flag=True, help="Enable the user again instead.")
-@DATABASE_URL
-@click.pass_obj
-def users_disable(ctx: Context, username: str, enable: bool, database_url: str | None) -> None:
+@_database_command(
+    users_group,
+    "disable",
+    click.argument("username"),
+    click.option("--enable", is_flag=True, help="Enable the user again instead."),
+)
+def users_disable(session: Any, username: str, enable: bool) -> None:
     """Stop a user from logging in (or allow it again with --enable)."""
-    with _session(ctx, database_url) as session:
-        users.set_active(session, users.get_user(session, username), enable, None)
-        console.print(f"{username} {'enabled' if enable else 'disabled'}")
+    users.set_active(session, users.get_user(session, username), enable, None)
+    console.print(f"{username} {'enabled' if enable else 'disabled'}")
 
 
 # ---- panels ---------------------------------------------------------------------------------
@@ -184,52 +203,41 @@ def panels_group() -> None:
     """Scrutiny panels and their members."""
 
 
-@panels_group.command("add")
-@click.argument("name")
-@force_option(help="data.police.uk force id.")
-@DATABASE_URL
-@click.pass_obj
-def panels_add(ctx: Context, name: str, force_id: str, database_url: str | None) -> None:
+@_database_command(
+    panels_group, "add", click.argument("name"), force_option(help="data.police.uk force id.")
+)
+def panels_add(session: Any, name: str, force_id: str) -> None:
     """Create a panel that scrutinises one force's searches."""
-    with _session(ctx, database_url) as session:
-        panel = users.add_panel(session, name, force_id)
-        console.print(plain_text(f"created panel {panel.id}: {panel.name}"))
+    panel = users.add_panel(session, name, force_id)
+    console.print(plain_text(f"created panel {panel.id}: {panel.name}"))
 
 
-@panels_group.command("add-member")
-@click.argument("panel")
-@click.argument("usernames", nargs=-1, required=True)
-@DATABASE_URL
-@click.pass_obj
-def panels_add_member(
-    ctx: Context, panel: str, usernames: tuple[str, ...], database_url: str | None
-) -> None:
+@_database_command(
+    panels_group,
+    "add-member",
+    click.argument("panel"),
+    click.argument("usernames", nargs=-1, required=True),
+)
+def panels_add_member(session: Any, panel: str, usernames: tuple[str, ...]) -> None:
     """Attach coordinators, members or force liaisons to a panel (by panel name or id)."""
-    with _session(ctx, database_url) as session:
-        found = users.get_panel(session, int(panel) if panel.isdigit() else panel)
-        for username in usernames:
-            users.add_member(session, found, users.get_user(session, username))
-        console.print(plain_text(f"{len(usernames)} added to {found.name}"))
+    found = users.get_panel(session, int(panel) if panel.isdigit() else panel)
+    for username in usernames:
+        users.add_member(session, found, users.get_user(session, username))
+    console.print(plain_text(f"{len(usernames)} added to {found.name}"))
 
 
-@panels_group.command("list")
-@FORMAT
-@DATABASE_URL
-@click.pass_obj
-def panels_list(ctx: Context, fmt: str, database_url: str | None) -> None:
+@_database_command(panels_group, "list", with_format=True)
+def panels_list(session: Any, fmt: str) -> None:
     """List panels and their meetings."""
-    with _session(ctx, database_url) as session:
-        rows = []
-        from sqlalchemy import select
+    rows = []
+    from sqlalchemy import select
 
-        from openpeel.scrutiny.models import Meeting, Panel
+    from openpeel.scrutiny.models import Meeting, Panel
 
-        for p in session.scalars(select(Panel).order_by(Panel.id)):
-            meetings = session.scalars(select(Meeting).where(Meeting.panel_id == p.id)).all()
-            rows.append(
-                {"id": p.id, "name": p.name, "force_id": p.force_id, "meetings": len(meetings)}
-            )
-        emit(rows, fmt, title="Panels")
+    for p in session.scalars(select(Panel).order_by(Panel.id)):
+        meetings = session.scalars(select(Meeting).where(Meeting.panel_id == p.id)).all()
+        rows.append({"id": p.id, "name": p.name, "force_id": p.force_id, "meetings": len(meetings)})
+    emit(rows, fmt, title="Panels")
 
 
 # ---- scrutiny -------------------------------------------------------------------------------
@@ -303,35 +311,29 @@ def scrutiny_synth(out: Path, force_id: str, start: str, end: str, rows: int, se
         console.print(f"wrote {rows} synthetic records to {out}")
 
 
-@scrutiny_group.command("meeting")
-@click.argument("panel")
-@click.option("--title", required=True)
-@click.option("--date", "meeting_date", required=True, help="Meeting date YYYY-MM-DD.")
-@click.option("--from", "start", required=True, help="First day of the searches to sample.")
-@click.option("--to", "end", required=True, help="Last day of the searches to sample.")
-@DATABASE_URL
-@click.pass_obj
+@_database_command(
+    scrutiny_group,
+    "meeting",
+    click.argument("panel"),
+    click.option("--title", required=True),
+    click.option("--date", "meeting_date", required=True, help="Meeting date YYYY-MM-DD."),
+    click.option("--from", "start", required=True, help="First day of the searches to sample."),
+    click.option("--to", "end", required=True, help="Last day of the searches to sample."),
+)
 def scrutiny_meeting(
-    ctx: Context,
-    panel: str,
-    title: str,
-    meeting_date: str,
-    start: str,
-    end: str,
-    database_url: str | None,
+    session: Any, panel: str, title: str, meeting_date: str, start: str, end: str
 ) -> None:
     """Create a meeting of PANEL (name or id)."""
-    with _session(ctx, database_url) as session:
-        found = users.get_panel(session, int(panel) if panel.isdigit() else panel)
-        meeting = sampling.add_meeting(
-            session,
-            found,
-            title,
-            _date(meeting_date, "--date"),
-            _date(start, "--from"),
-            _date(end, "--to"),
-        )
-        console.print(plain_text(f"created meeting {meeting.id}: {meeting.title}"))
+    found = users.get_panel(session, int(panel) if panel.isdigit() else panel)
+    meeting = sampling.add_meeting(
+        session,
+        found,
+        title,
+        _date(meeting_date, "--date"),
+        _date(start, "--from"),
+        _date(end, "--to"),
+    )
+    console.print(plain_text(f"created meeting {meeting.id}: {meeting.title}"))
 
 
 def _meeting(session: Any, meeting_id: int) -> Meeting:
@@ -343,112 +345,116 @@ def _meeting(session: Any, meeting_id: int) -> Meeting:
     return meeting
 
 
-@scrutiny_group.command("sample")
-@click.argument("meeting_id", type=int)
-@click.option("--design", type=click.Choice(DESIGNS), default="simple", show_default=True)
-@click.option("--size", type=int, default=None, help="Records to draw (simple design).")
-@click.option("--strata", default=None, help=f"name=N,... with names from: {STRATA_HELP}")
-@click.option("--seed", type=int, default=None, help="Seed (default: a random one, stored).")
-@click.option("--verify", is_flag=True, help="Re-draw the stored sample and check it matches.")
-@FORMAT
-@DATABASE_URL
-@click.pass_obj
+def _meeting_command(
+    name: str, *options: Callable[[Any], Any], with_format: bool = True
+) -> Callable[[Callable[..., None]], click.Command]:
+    """A command on one meeting: ``MEETING_ID`` then as :func:`_database_command`; the function
+    gets the session, the meeting (a clear error when there is none) and the options' values."""
+
+    def decorate(func: Callable[..., None]) -> click.Command:
+        @functools.wraps(func)
+        def on_meeting(session: Any, meeting_id: int, **values: Any) -> None:
+            func(session, _meeting(session, meeting_id), **values)
+
+        meeting_id = click.argument("meeting_id", type=int)
+        return _database_command(
+            scrutiny_group, name, meeting_id, *options, with_format=with_format
+        )(on_meeting)
+
+    return decorate
+
+
+@_meeting_command(
+    "sample",
+    click.option("--design", type=click.Choice(DESIGNS), default="simple", show_default=True),
+    click.option("--size", type=int, default=None, help="Records to draw (simple design)."),
+    click.option("--strata", default=None, help=f"name=N,... with names from: {STRATA_HELP}"),
+    click.option("--seed", type=int, default=None, help="Seed (default: a random one, stored)."),
+    click.option("--verify", is_flag=True, help="Re-draw the stored sample and check it matches."),
+)
 def scrutiny_sample(
-    ctx: Context,
-    meeting_id: int,
+    session: Any,
+    meeting: Meeting,
     design: str,
     size: int | None,
     strata: str | None,
     seed: int | None,
     verify: bool,
     fmt: str,
-    database_url: str | None,
 ) -> None:
     """Draw the sample of a meeting (or --verify the stored one)."""
-    with _session(ctx, database_url) as session:
-        meeting = _meeting(session, meeting_id)
-        if verify:
-            stored = sampling.sample_of(session, meeting_id)
-            if stored is None:
-                raise sampling.SamplingError("this meeting has no sample")
-            if not sampling.verify_sample(session, stored):
-                raise sampling.SamplingError("the stored sample does NOT reproduce")
-            console.print(f"sample of meeting {meeting_id} reproduces (seed {stored.seed})")
-            return
-        parsed = sampling.parse_strata(strata) if design == "stratified" and strata else None
-        sample = sampling.draw_sample(session, meeting, design, size, parsed, seed)
-        emit(as_rows(sampling.summarise_sample(sample)), fmt, title=f"Seed {sample.seed}")
+    if verify:
+        stored = sampling.sample_of(session, meeting.id)
+        if stored is None:
+            raise sampling.SamplingError("this meeting has no sample")
+        if not sampling.verify_sample(session, stored):
+            raise sampling.SamplingError("the stored sample does NOT reproduce")
+        console.print(f"sample of meeting {meeting.id} reproduces (seed {stored.seed})")
+        return
+    parsed = sampling.parse_strata(strata) if design == "stratified" and strata else None
+    sample = sampling.draw_sample(session, meeting, design, size, parsed, seed)
+    emit(as_rows(sampling.summarise_sample(sample)), fmt, title=f"Seed {sample.seed}")
 
 
-@scrutiny_group.command("close")
-@click.argument("meeting_id", type=int)
-@DATABASE_URL
-@click.pass_obj
-def scrutiny_close(ctx: Context, meeting_id: int, database_url: str | None) -> None:
+@_meeting_command("close", with_format=False)
+def scrutiny_close(session: Any, meeting: Meeting) -> None:
     """Close a meeting: reviews can no longer change."""
     from openpeel.scrutiny.reviews import ReviewError, close_meeting
 
-    with _session(ctx, database_url) as session:
-        try:
-            close_meeting(session, _meeting(session, meeting_id), None)
-        except ReviewError as err:
-            raise UserInputError(str(err)) from None
-        console.print(f"meeting {meeting_id} closed")
+    try:
+        close_meeting(session, meeting, None)
+    except ReviewError as err:
+        raise UserInputError(str(err)) from None
+    console.print(f"meeting {meeting.id} closed")
 
 
-@scrutiny_group.command("report")
-@click.argument("meeting_id", type=int)
-@click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path), default=None)
-@click.option("--pdf", "pdf_out", type=click.Path(dir_okay=False, path_type=Path), default=None)
-@click.option("--trends", is_flag=True, help="Print the panel's shares across meetings instead.")
-@FORMAT
-@DATABASE_URL
-@click.pass_obj
+@_meeting_command(
+    "report",
+    click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path)),
+    click.option("--pdf", "pdf_out", type=click.Path(dir_okay=False, path_type=Path)),
+    click.option(
+        "--trends", is_flag=True, help="Print the panel's shares across meetings instead."
+    ),
+)
 def scrutiny_report(
-    ctx: Context,
-    meeting_id: int,
+    session: Any,
+    meeting: Meeting,
     html_out: Path | None,
     pdf_out: Path | None,
     trends: bool,
     fmt: str,
-    database_url: str | None,
 ) -> None:
     """Print the published summary of a meeting; write it as HTML or PDF."""
-    with _session(ctx, database_url) as session:
-        meeting = _meeting(session, meeting_id)
-        if trends:
-            emit(report.trends(session, meeting.panel_id), fmt, title="Trends")
-            return
-        built = report.build_report(session, meeting)
-        if html_out:
-            html_out.write_text(export.summary_html(built), encoding="utf-8")
-        if pdf_out:
-            pdf_out.write_bytes(export.summary_pdf(built))
-        if fmt == "json":
-            click.echo(json.dumps(built.summary(), indent=2, default=str))
-            return
-        if fmt == "csv":  # the same file as the web download, notes first
-            click.echo(export.summary_csv(built), nl=False)
-            return
-        if built.is_synthetic:
-            console.print(f"[bold yellow]{SYNTHETIC_MARK}[/]: not a real force's figures.")
-        rows = [r for r in built.published_rows() if r["grouping"] in ("all", "stratum")]
-        title = f"{built.title}: {built.records_reviewed} records reviewed"
-        emit(rows, fmt, title=title, is_synthetic=built.is_synthetic)
+    if trends:
+        emit(report.trends(session, meeting.panel_id), fmt, title="Trends")
+        return
+    built = report.build_report(session, meeting)
+    if html_out:
+        html_out.write_text(export.summary_html(built), encoding="utf-8")
+    if pdf_out:
+        pdf_out.write_bytes(export.summary_pdf(built))
+    if fmt == "json":
+        click.echo(json.dumps(built.summary(), indent=2, default=str))
+        return
+    if fmt == "csv":  # the same file as the web download, notes first
+        click.echo(export.summary_csv(built), nl=False)
+        return
+    if built.is_synthetic:
+        console.print(f"[bold yellow]{SYNTHETIC_MARK}[/]: not a real force's figures.")
+    rows = [r for r in built.published_rows() if r["grouping"] in ("all", "stratum")]
+    title = f"{built.title}: {built.records_reviewed} records reviewed"
+    emit(rows, fmt, title=title, is_synthetic=built.is_synthetic)
 
 
-@scrutiny_group.command("audit")
-@click.argument("meeting_id", type=int)
-@FORMAT
-@DATABASE_URL
-@click.pass_obj
-def scrutiny_audit(ctx: Context, meeting_id: int, fmt: str, database_url: str | None) -> None:
+@_database_command(
+    scrutiny_group, "audit", click.argument("meeting_id", type=int), with_format=True
+)
+def scrutiny_audit(session: Any, meeting_id: int, fmt: str) -> None:
     """Print the audit log of a meeting (who changed what, when)."""
-    with _session(ctx, database_url) as session:
-        rows = audit.entries(session, meeting_id=meeting_id)
-        for r in rows:
-            r["detail"] = json.dumps(r["detail"], default=str)
-        emit(rows, fmt, title=f"Audit log of meeting {meeting_id}")
+    rows = audit.entries(session, meeting_id=meeting_id)
+    for r in rows:
+        r["detail"] = json.dumps(r["detail"], default=str)
+    emit(rows, fmt, title=f"Audit log of meeting {meeting_id}")
 
 
 # ---- serve ----------------------------------------------------------------------------------

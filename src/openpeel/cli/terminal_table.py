@@ -3,8 +3,9 @@
 CSV and JSON keep every column, every code and full precision; the terminal shows what a person
 reads:
 
-- the columns declared for the result in :data:`TERMINAL_COLUMNS` (the rest with ``--wide``, or
-  in ``--format csv|json``; a line under the table says how many were left out);
+- the columns declared for the result in ``terminal_columns.csv`` (:data:`TERMINAL_COLUMNS`;
+  the rest with ``--wide``, or in ``--format csv|json``; a line under the table says how many
+  were left out);
 - an interval beside its value in one column, ``13.7% (10.2%–18.1%)``: a ``X_low``/``X_high``
   pair goes with the nearest column before it named ``X`` or ``X_...``;
 - a code column whose value is the same in every row once above the table ("In every row");
@@ -17,47 +18,31 @@ reads:
 
 from __future__ import annotations
 
+import csv
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from importlib import resources
 from typing import Any
 
 from openpeel.formatting import is_missing, percent_text, plain_number_text
 from openpeel.reference.columns import output_columns
 from openpeel.reference.labels import COLUMN_VOCABULARY, FORCE_COLUMNS, code_name
 
+
+def _declared_columns() -> dict[str, tuple[str, ...]]:
+    """``terminal_columns.csv`` (beside this module): one row per indicator, its columns in
+    order, separated by spaces."""
+    text = resources.files(__package__).joinpath("terminal_columns.csv").read_text("utf-8")
+    return {
+        row["indicator"]: tuple(row["columns"].split()) for row in csv.DictReader(text.splitlines())
+    }
+
+
 #: Indicator name -> the columns its terminal table shows, in order (an interval comes with its
-#: value). Results not named here show every column.
-TERMINAL_COLUMNS: dict[str, tuple[str, ...]] = {
-    "stop_search.outcomes": (
-        "ethnic_group", "object_of_search", "legislation", "searches", "arrest_rate",
-        "any_action_rate", "linked_rate", "linked_reason", "is_small",
-    ),
-    "stop_search.ratios": (
-        "basis", "reference", "group", "ratio", "ratio_bound_low", "searches",
-        "reference_searches", "reason",
-    ),
-    "stop_search.s60": (
-        "measure", "group", "searches", "rate_per_1000", "ratio_to_white", "share", "children",
-        "reason",
-    ),
-    "stop_search.peers": (
-        "force_id", "group", "searches", "rate_per_1000", "ratio_to_white", "funnel_position",
-        "is_focus", "reason",
-    ),
-    "stop_search.darkness": (
-        "group", "reference", "odds_ratio", "p_value", "searches", "dark_searches", "status",
-        "reason",
-    ),
-    "stop_search.hit_rate": (
-        "group", "searches", "positives", "hit_rate", "odds_ratio", "p_value", "status", "reason",
-    ),
-    "stop_search.trend": (
-        "force_id", "month", "status", "searches", "person_searches", "centre", "lower", "upper",
-        "is_outside", "is_suspected_partial",
-    ),
-}  # fmt: skip
+#: value), declared in ``terminal_columns.csv``. Results not named there show every column.
+TERMINAL_COLUMNS: dict[str, tuple[str, ...]] = _declared_columns()
 
 #: Columns never shown in the terminal: the synthetic marking is the table's title and caption.
 HIDDEN = frozenset({"synthetic_data"})

@@ -35,7 +35,7 @@ from openpeel.crime_audit.design import (
 from openpeel.crime_audit.models import AuditRecord, CrimeAudit
 from openpeel.database.base import utcnow
 from openpeel.errors import UserInputError
-from openpeel.provenance import is_synthetic_label
+from openpeel.provenance import SnapshotLabelled, any_synthetic, is_synthetic_label
 from openpeel.reference.forces import force as lookup_force
 from openpeel.scrutiny import audit as audit_log
 from openpeel.stats.sampling import MAX_SEED, draw_stratified, frame_sha256, new_seed
@@ -52,17 +52,13 @@ class AuditError(UserInputError):
 
 
 @dataclass(frozen=True)
-class Frame:
-    """The incidents an audit samples from, with their strata, and the crimes recorded."""
+class Frame(SnapshotLabelled):
+    """The incidents an audit samples from, with their strata, and the crimes recorded (synthetic
+    when its snapshot label says so)."""
 
     incidents: pd.DataFrame
     crimes: pd.DataFrame
     snapshot: str
-
-    @property
-    def is_synthetic(self) -> bool:
-        """The extract was made by openpeel's synthetic generator."""
-        return is_synthetic_label(self.snapshot)
 
 
 def create_audit(
@@ -122,7 +118,7 @@ def audit_frame(audit: CrimeAudit, data_dir: Where = None) -> Frame:
     crimes = stored_extract("recorded_crimes", audit.force_id, data_dir)
     snapshots = sorted(set(incidents["snapshot"].dropna()))
     snapshot = " ".join(snapshots)
-    if any(is_synthetic_label(s) for s in snapshots) and not is_synthetic_label(snapshot):
+    if any_synthetic(snapshots) and not is_synthetic_label(snapshot):
         snapshot = f"synthetic {snapshot}"
     return Frame(incidents, crimes, snapshot)
 
@@ -332,11 +328,8 @@ def get_audit(session: Session, audit_id: int) -> CrimeAudit:
 def design_info(audit: CrimeAudit) -> dict[str, Any]:
     """The stored facts of the draw, for the status page and the report."""
     return {
-        "seed": audit.seed,
+        **audit.draw_facts(len(audit.records)),
         "second_seed": audit.second_seed,
-        **audit.frame_facts(),
-        "drawn_at": audit.drawn_at,
-        "records": len(audit.records),
         "second_check_records": sum(r.is_second_check for r in audit.records),
         "snapshot": audit.snapshot,
     }

@@ -10,24 +10,29 @@ created by the Alembic migrations in ``openpeel/migrations``; see ``docs/crime_r
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import (
-    Boolean,
-    Date,
     DateTime,
     Float,
-    ForeignKey,
     Index,
     Integer,
     String,
-    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from openpeel.database import columns
 from openpeel.database.base import Base
-from openpeel.database.columns import Created, DrawnUnit, Edited, ForceScoped, Keyed, StoredFrame
+from openpeel.database.columns import (
+    Created,
+    DrawnUnit,
+    Edited,
+    ForceScoped,
+    Keyed,
+    PeriodOfWork,
+    StoredFrame,
+)
 
 #: An audit is open (no sample yet), reviewing (sample drawn, decisions being made) or closed.
 AUDIT_STATUSES = ("open", "reviewing", "closed")
@@ -35,24 +40,19 @@ AUDIT_STATUSES = ("open", "reviewing", "closed")
 DECISION_ROLES = ("first", "second")
 
 
-class CrimeAudit(Base, Keyed, ForceScoped, StoredFrame, Created):
+class CrimeAudit(Base, Keyed, ForceScoped, PeriodOfWork, StoredFrame, Created):
     """One crime data integrity audit of one force's incidents over a period."""
 
     __tablename__ = "crime_audits"
     __table_args__ = (Index("ix_crime_audits_force", "force_id", "period_to"),)
 
-    title: Mapped[str] = mapped_column(String(200))
-    period_from: Mapped[date] = mapped_column(Date)
-    period_to: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(16), default="open")
-    recorded_crimes_year: Mapped[float | None] = mapped_column(Float, nullable=True)
+    recorded_crimes_year: Mapped[float | None] = columns.optional(Float)
     snapshot: Mapped[str] = mapped_column(String(200), default="")
-    is_synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
-    seed: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    second_seed: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    drawn_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    is_synthetic: Mapped[bool] = columns.flag()
+    seed: Mapped[int | None] = columns.optional(Integer)
+    second_seed: Mapped[int | None] = columns.optional(Integer)
+    drawn_at: Mapped[datetime | None] = columns.optional(DateTime)
+    created_by: Mapped[int | None] = columns.by_user(nullable=True)
     records: Mapped[list[AuditRecord]] = relationship(
         back_populates="audit", order_by="AuditRecord.position"
     )
@@ -64,11 +64,11 @@ class AuditRecord(Base, Keyed, DrawnUnit):
     __tablename__ = "crime_audit_records"
     __table_args__ = (UniqueConstraint("audit_id", "incident_id", name="uq_audit_incident"),)
 
-    audit_id: Mapped[int] = mapped_column(ForeignKey("crime_audits.id", ondelete="CASCADE"))
+    audit_id: Mapped[int] = columns.part_of("crime_audits")
     incident_id: Mapped[str] = mapped_column(String(64))
     stratum: Mapped[str] = mapped_column(String(32))
-    incident_json: Mapped[str] = mapped_column(Text, default="{}")
-    is_second_check: Mapped[bool] = mapped_column(Boolean, default=False)
+    incident_json: Mapped[str] = columns.note("{}")
+    is_second_check: Mapped[bool] = columns.flag()
     audit: Mapped[CrimeAudit] = relationship(back_populates="records")
     decisions: Mapped[list[AuditDecision]] = relationship(
         back_populates="record", order_by="AuditDecision.id"
@@ -81,13 +81,13 @@ class AuditDecision(Base, Keyed, Edited):
     __tablename__ = "crime_audit_decisions"
     __table_args__ = (UniqueConstraint("record_id", "role", name="uq_decision_record_role"),)
 
-    record_id: Mapped[int] = mapped_column(ForeignKey("crime_audit_records.id", ondelete="CASCADE"))
+    record_id: Mapped[int] = columns.part_of("crime_audit_records")
     role: Mapped[str] = mapped_column(String(16))
-    auditor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    auditor_id: Mapped[int] = columns.by_user()
     should_record: Mapped[str] = mapped_column(String(8))
-    offence_group: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    is_recorded: Mapped[str | None] = mapped_column(String(8), nullable=True)
-    is_within_24h: Mapped[str | None] = mapped_column(String(8), nullable=True)
-    is_correctly_classified: Mapped[str | None] = mapped_column(String(8), nullable=True)
-    notes: Mapped[str] = mapped_column(Text, default="")
+    offence_group: Mapped[str | None] = columns.optional(String(64))
+    is_recorded: Mapped[str | None] = columns.optional(String(8))
+    is_within_24h: Mapped[str | None] = columns.optional(String(8))
+    is_correctly_classified: Mapped[str | None] = columns.optional(String(8))
+    notes: Mapped[str] = columns.note()
     record: Mapped[AuditRecord] = relationship(back_populates="decisions")

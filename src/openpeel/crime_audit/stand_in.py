@@ -12,7 +12,7 @@ kappa is below 1 as it is between people. A real audit refuses them.
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -102,21 +102,20 @@ def run_synthetic_audit(
     engine: Engine,
     truth: pd.DataFrame,
     data_dir: Where,
-    force_id: str,
-    period_from: date,
-    period_to: date,
-    title: str,
+    *,
     half_width: float = 0.03,
     seed: int = 1,
-    recorded_crimes_year: float | None = None,
+    **audit: Any,
 ) -> int:
     """A whole audit of a loaded SYNTHETIC extract, decided by two stand-in auditors from its
     truth, closed and published (what the demo shows). Returns the audit's id.
 
     ``truth`` is the generator's truth written beside the extract (``synth.crime_recording.
     read_truth``). The stand-in auditors are users that cannot log in (inactive, random
-    passwords). ``recorded_crimes_year``: the R of U = R(1 - p)/p (default: the extract's
-    recorded crimes in the period, scaled to twelve months).
+    passwords). ``audit`` is passed whole to :func:`~openpeel.crime_audit.audits.create_audit`
+    (``force_id``, ``title``, ``period_from``, ``period_to`` and ``recorded_crimes_year``, the R
+    of U = R(1 - p)/p: by default the extract's recorded crimes in the period, scaled to twelve
+    months); ``half_width`` and ``seed`` to the sample's draw.
     """
     from openpeel.crime_audit.audits import create_audit, draw_sample
     from openpeel.crime_audit.workflow import finish_audit
@@ -132,15 +131,8 @@ def run_synthetic_audit(
                 user = users.add_user(session, name, secrets.token_urlsafe(24), "auditor", display)
                 user.is_active = False
             auditors.append(user)
-        audit = create_audit(
-            session,
-            force_id,
-            title,
-            period_from,
-            period_to,
-            recorded_crimes_year=recorded_crimes_year,
-        )
-        draw_sample(session, audit, data_dir, seed=seed, half_width=half_width)
-        decide_from_truth(session, audit, truth, auditors[0], auditors[1], seed=seed)
-        finish_audit(session, audit, None, data_dir)
-        return audit.id
+        created = create_audit(session, **audit)
+        draw_sample(session, created, data_dir, seed=seed, half_width=half_width)
+        decide_from_truth(session, created, truth, auditors[0], auditors[1], seed=seed)
+        finish_audit(session, created, None, data_dir)
+        return created.id

@@ -7,18 +7,48 @@ names its force and framework the same way. The key, force and framework columns
 their table, as the migrations wrote them; the others follow the model's own columns. The
 migrations create these columns as written here: changing one is a schema change and needs a
 new migration.
+
+The functions declare the column conventions the tables share: a key into the row a row
+belongs to and is deleted with (``part_of``), the user who did something (``by_user``), a yes/no
+that is no until set (``flag``), free text empty unless written (``note``) and a value that may
+be missing (``optional``).
 """
 
 from __future__ import annotations
 
 import json
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import DateTime, Float, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, MappedColumn, mapped_column
 
 from openpeel.database.base import utcnow
+
+
+def part_of(parent: str, **options: Any) -> MappedColumn[Any]:
+    """The key of the row this row belongs to (``parent`` is its table), deleted with it."""
+    return mapped_column(ForeignKey(f"{parent}.id", ondelete="CASCADE"), **options)
+
+
+def by_user(*, nullable: bool = False) -> MappedColumn[Any]:
+    """The user who did something (a key into ``users``): required unless ``nullable``."""
+    return mapped_column(ForeignKey("users.id"), nullable=nullable)
+
+
+def flag() -> MappedColumn[Any]:
+    """A yes/no that is no until set (never NULL)."""
+    return mapped_column(Boolean, default=False, nullable=False)
+
+
+def note(default: str = "") -> MappedColumn[Any]:
+    """Free text, empty unless written."""
+    return mapped_column(Text, default=default)
+
+
+def optional(type_: Any) -> MappedColumn[Any]:
+    """A value that may be missing (NULL)."""
+    return mapped_column(type_, nullable=True)
 
 
 class Keyed:
@@ -61,15 +91,22 @@ class StoredFrame:
     frame_size: Mapped[int] = mapped_column(Integer, default=0)
     frame_json: Mapped[str] = mapped_column(Text, default="[]")
     frame_sha256: Mapped[str] = mapped_column(String(64), default="")
-    drawn_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    drawn_by: Mapped[int | None] = by_user(nullable=True)
 
-    def frame_facts(self) -> dict[str, Any]:
-        """The stored facts of the frame, for status pages and reports: the design spec, the
-        frame's size and its SHA-256."""
+    if TYPE_CHECKING:  # declared by each model, with its own nullability and default
+        seed: int | None
+        drawn_at: datetime | None
+
+    def draw_facts(self, records: int) -> dict[str, Any]:
+        """The stored facts of the draw, for status pages and reports: the seed, the design
+        spec, the frame's size and its SHA-256, when it was drawn and how many units it drew."""
         return {
+            "seed": self.seed,
             "spec": json.loads(self.spec_json),
             "frame_size": self.frame_size,
             "frame_sha256": self.frame_sha256,
+            "drawn_at": self.drawn_at,
+            "records": records,
         }
 
 
@@ -81,3 +118,15 @@ class DrawnUnit:
     stratum_size: Mapped[int] = mapped_column(Integer)
     inclusion_probability: Mapped[float] = mapped_column(Float)
     design_weight: Mapped[float] = mapped_column(Float)
+
+
+class PeriodOfWork:
+    """A piece of work on the records of a period (a panel meeting, a crime audit): its title,
+    the first and last day of the period, its status (``open`` when created) and when it was
+    closed."""
+
+    title: Mapped[str] = mapped_column(String(200))
+    period_from: Mapped[date] = mapped_column(Date)
+    period_to: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    closed_at: Mapped[datetime | None] = optional(DateTime)

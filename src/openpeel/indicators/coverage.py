@@ -13,7 +13,7 @@ caveat.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -21,7 +21,7 @@ import pandas as pd
 
 from openpeel.calendar import Period, default_period
 from openpeel.errors import DataUnavailableError, UserInputError
-from openpeel.indicators.result import IndicatorResult
+from openpeel.indicators.result import IndicatorResult, force_period_result
 from openpeel.indicators.unknown_codes import fields_of, unknown_code_caveats, unknown_code_counts
 from openpeel.provenance import any_synthetic
 from openpeel.reference.forces import forces, unknown_force_message
@@ -135,6 +135,34 @@ class Coverage:
             meta={**self.meta(), **meta},
         )
 
+    def force_result(
+        self,
+        name: str,
+        what: str,
+        definition: str,
+        table: pd.DataFrame,
+        caveats: list[str],
+        *,
+        is_synthetic: bool = False,
+        **meta: Any,
+    ) -> IndicatorResult:
+        """An indicator's result about the one force this coverage holds (crime and outcomes
+        are analysed a force at a time): titled ``what: force, period``, synthetic when any of
+        the coverage's data is (or ``is_synthetic``, for another input such as the outcomes
+        files), its meta the force and the period followed by ``meta``."""
+        (force_id,) = self.force_ids
+        return force_period_result(
+            name,
+            what,
+            force_id,
+            self.period,
+            definition,
+            table,
+            caveats,
+            is_synthetic=self.is_synthetic or is_synthetic,
+            **meta,
+        )
+
 
 def supplied_frame(con: Any, table_name: str, period: Period) -> pd.DataFrame:
     """Current partitions of one table in the period: ``force_id, month, snapshot``."""
@@ -191,6 +219,21 @@ def period_or_default(
     return default_period(latest), True
 
 
+def supplied_coverage(rows: pd.DataFrame, period: Period, table_name: str) -> Coverage:
+    """The coverage of months already looked up: ``rows`` of ``force_id, month, snapshot``
+    (:func:`supplied_frame`, or a table's months read another way)."""
+    months: dict[str, tuple[date, ...]] = {}
+    for force_key, group in rows.groupby("force_id"):
+        months[str(force_key)] = tuple(sorted(_as_date(m) for m in group["month"]))
+    return Coverage(
+        period=period,
+        force_ids=tuple(sorted(months)),
+        months_supplied=months,
+        snapshots=tuple(sorted(set(rows["snapshot"].astype(str)))),
+        table_name=table_name,
+    )
+
+
 def coverage(
     con: Any,
     table_name: str,
@@ -221,20 +264,14 @@ def coverage(
     if rows.empty:
         who = ", ".join(wanted) if wanted else "any force"
         raise DataUnavailableError(f"no {what} data for {who} in {period.label}")
-    months: dict[str, tuple[date, ...]] = {}
-    for force_key, group in rows.groupby("force_id"):
-        months[str(force_key)] = tuple(sorted(_as_date(m) for m in group["month"]))
-    absent = [f for f in wanted if f not in months]
+    found = supplied_coverage(rows, period, table_name)
+    absent = [f for f in wanted if f not in found.months_supplied]
     if absent:
         raise DataUnavailableError(f"no {what} data for {', '.join(absent)} in {period.label}")
-    return Coverage(
-        period=period,
-        force_ids=tuple(sorted(months)),
-        months_supplied=months,
-        snapshots=tuple(sorted(set(rows["snapshot"].astype(str)))),
-        table_name=table_name,
+    return replace(
+        found,
         unknown_codes=unknown_code_counts(
-            con, table_name, sorted(months), period.start, period.end, fields_of(table_name)
+            con, table_name, list(found.force_ids), period.start, period.end, fields_of(table_name)
         ),
     )
 

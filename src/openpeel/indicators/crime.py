@@ -27,10 +27,9 @@ from numpy.typing import ArrayLike
 from openpeel.calendar import Period, months_between
 from openpeel.errors import DataUnavailableError, UserInputError
 from openpeel.indicators.computed_once import computed_once
-from openpeel.indicators.coverage import missing_months
+from openpeel.indicators.coverage import missing_months, supplied_coverage
 from openpeel.indicators.coverage import snapshot_caveats as coverage_snapshot_caveats
 from openpeel.indicators.result import IndicatorResult
-from openpeel.provenance import any_synthetic
 from openpeel.reference.forces import force as lookup_force
 from openpeel.reference.vocabularies import vocabulary
 from openpeel.stats.control_chart import (
@@ -237,20 +236,15 @@ def crime_volumes(con: Any, force_id: str, period: Period) -> IndicatorResult:
     in_supplied = table["month"].isin(supplied)
     table.loc[in_supplied, "crimes"] = table.loc[in_supplied, "crimes"].fillna(0)
     table = table[["force_id", "month", "crime_type", "crimes"]]
-    return IndicatorResult(
-        name="crime.volumes",
-        title=f"Crimes and anti-social behaviour by type and month: {force_id}, {period.label}",
-        definition=VOLUMES_DEFINITION,
-        table=table.reset_index(drop=True),
-        caveats=_common_caveats(force_id, period, coverage, counts),
-        is_synthetic=any_synthetic(coverage["snapshot"]),
-        meta={
-            "force_id": force_id,
-            "period": period.label,
-            "months_supplied": len(supplied),
-            "months_missing": [m.isoformat()[:7] for m in missing_months(period, supplied)],
-            "snapshots": sorted(set(coverage["snapshot"])),
-        },
+    return supplied_coverage(coverage, period, "crimes").force_result(
+        "crime.volumes",
+        "Crimes and anti-social behaviour by type and month",
+        VOLUMES_DEFINITION,
+        table.reset_index(drop=True),
+        _common_caveats(force_id, period, coverage, counts),
+        months_supplied=len(supplied),
+        months_missing=[m.isoformat()[:7] for m in missing_months(period, supplied)],
+        snapshots=sorted(set(coverage["snapshot"])),
     )
 
 
@@ -365,21 +359,16 @@ def crime_rates(
     ]
     caveats = _common_caveats(force_id, period, coverage, counts)
     caveats += _population_caveats(force_id, population)
-    return IndicatorResult(
-        name="crime.rates",
-        title=f"Crimes per 1,000 residents a year: {force_id}, {period.label}",
-        definition=RATES_DEFINITION,
-        table=table[columns],
-        caveats=caveats,
-        is_synthetic=any_synthetic(coverage["snapshot"]),
-        meta={
-            "force_id": force_id,
-            "period": period.label,
-            "by": by,
-            "confidence": confidence,
-            "population": population,
-            "months_supplied": len(supplied),
-        },
+    return supplied_coverage(coverage, period, "crimes").force_result(
+        "crime.rates",
+        "Crimes per 1,000 residents a year",
+        RATES_DEFINITION,
+        table[columns],
+        caveats,
+        by=by,
+        confidence=confidence,
+        population=population,
+        months_supplied=len(supplied),
     )
 
 
@@ -513,14 +502,13 @@ def crime_trend(
     table["crimes"] = table["crimes"].astype("Int64")
     for flag in ("is_outside_limits", "is_suspected_partial"):
         table[flag] = table[flag].astype("boolean")
-    return IndicatorResult(
-        name="crime.trend",
-        title=f"Monthly crime with control limits: {force_id}, {period.label}",
-        definition=TREND_DEFINITION,
-        table=table,
-        caveats=caveats,
-        is_synthetic=any_synthetic(coverage["snapshot"]),
-        meta={"force_id": force_id, "period": period.label, "trend": trends},
+    return supplied_coverage(coverage, period, "crimes").force_result(
+        "crime.trend",
+        "Monthly crime with control limits",
+        TREND_DEFINITION,
+        table,
+        caveats,
+        trend=trends,
     )
 
 

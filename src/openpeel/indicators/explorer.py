@@ -8,18 +8,16 @@ counts exactly the searches the indicators count, and a filter change is a small
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from openpeel.calendar import Period
 from openpeel.indicators import stop_search as ss
 from openpeel.indicators.explorer_cube import (
     ExplorerCube,
     counts_by,
     cube_options,
-    explorer_cube,
+    reads_lake,
 )
 from openpeel.indicators.explorer_filters import (
     ETHNICITY_BASES,
@@ -28,7 +26,7 @@ from openpeel.indicators.explorer_filters import (
     ExplorerFilters,
     matching_cells,
 )
-from openpeel.indicators.result import IndicatorResult
+from openpeel.indicators.result import IndicatorResult, force_period_result
 from openpeel.stats.intervals import wilson_interval
 from openpeel.stats.rates import annual_rate_per_1000, person_years
 
@@ -43,24 +41,17 @@ __all__ = [
 ]
 
 
-def filter_options(con: Any, force_id: str, period: Period) -> dict[str, list[str]]:
-    """The values each filter can take in the force's searches of the period."""
-    return cube_options(explorer_cube(con, force_id, period))
+#: The values each filter can take in the force's searches of the period.
+filter_options = reads_lake(cube_options)
 
 
-def explore(
-    con: Any,
-    force_id: str,
-    period: Period,
-    filters: ExplorerFilters | None = None,
-    confidence: float = 0.95,
+def explore_cube(
+    cube: ExplorerCube, filters: ExplorerFilters | None = None, confidence: float = 0.95
 ) -> IndicatorResult:
     """Person searches by ethnic group with the filters applied, with shares and rates.
 
     Args:
-        con: an ``openpeel.connect()`` connection.
-        force_id: the force.
-        period: the months.
+        cube: the force-period's cube (``explorer_cube``); :func:`explore` counts it.
         filters: ethnicity basis and filter values ('' = all; ``not_recorded`` = blank).
         confidence: level of the intervals.
 
@@ -68,15 +59,7 @@ def explore(
         One row per group (and ``all``): ``group, searches, share, share_low, share_high,
         population, rate_per_1000, rate_low, rate_high``.
     """
-    return explore_cube(explorer_cube(con, force_id, period), filters, confidence)
-
-
-def explore_cube(
-    cube: ExplorerCube, filters: ExplorerFilters | None = None, confidence: float = 0.95
-) -> IndicatorResult:
-    """:func:`explore` over a force-period's cube (``explorer_cube``)."""
     filters = filters or ExplorerFilters()
-    force_id, period = cube.force_id, cube.period
     key = ETHNICITY_BASES[filters.ethnicity]
     not_recorded = _not_recorded(cube, key, filters.ethnicity)
     counts = counts_by(matching_cells(cube.cells, filters), key).reset_index()
@@ -123,22 +106,27 @@ def explore_cube(
         caveats.append(f"Only {total} searches match: intervals are wide.")
     active = filters.active()
     described = ", ".join(f"{k} = {v}" for k, v in active.items()) or "no filters"
-    return IndicatorResult(
-        name="stop_search.explorer",
-        title=f"Person searches by {filters.ethnicity.replace('_', '-')} ethnic group "
-        f"({described}): {force_id}, {period.label}",
-        definition=(
+    return force_period_result(
+        "stop_search.explorer",
+        f"Person searches by {filters.ethnicity.replace('_', '-')} ethnic group ({described})",
+        cube.force_id,
+        cube.period,
+        (
             "searches: person searches (vehicle-only excluded) matching the filters, by broad "
             "ethnic group ('not_stated' for not stated or blank). share = searches / all "
             f"matching searches, Wilson {confidence:.0%} interval. rate_per_1000 = 1000 x "
             "searches / (population x months / 12), exact Poisson interval; population from the "
             "loaded denominators (none for not_stated)."
         ),
-        table=table,
-        caveats=caveats,
+        table,
+        caveats,
         is_synthetic=cube.is_synthetic,
-        meta={"force_id": force_id, "period": period.label, "filters": asdict(filters)},
+        filters=asdict(filters),
     )
+
+
+#: :func:`explore_cube` reading the lake: ``explore(con, force_id, period, filters, confidence)``.
+explore = reads_lake(explore_cube)
 
 
 def _not_recorded(cube: ExplorerCube, key: str, basis: str) -> dict[str, str]:

@@ -10,14 +10,12 @@ explorer's cube (``explorer_cube``), so a filter change queries no lake.
 from __future__ import annotations
 
 from dataclasses import asdict, replace
-from typing import Any
 
 import pandas as pd
 
-from openpeel.calendar import Period
 from openpeel.errors import UserInputError
 from openpeel.indicators import stop_search as ss
-from openpeel.indicators.explorer_cube import ExplorerCube, counts_by, explorer_cube
+from openpeel.indicators.explorer_cube import ExplorerCube, counts_by, reads_lake
 from openpeel.indicators.explorer_filters import (
     ETHNICITY_BASES,
     FILTER_COLUMNS,
@@ -25,7 +23,7 @@ from openpeel.indicators.explorer_filters import (
     ExplorerFilters,
     matching_cells,
 )
-from openpeel.indicators.result import IndicatorResult
+from openpeel.indicators.result import IndicatorResult, force_period_result
 from openpeel.indicators.stop_search_outcomes import SECTION_60
 from openpeel.reference.vocabularies import vocabulary
 from openpeel.stats.intervals import wilson_interval
@@ -69,10 +67,8 @@ def _order(counts: pd.DataFrame, vocabulary_name: str | None) -> pd.DataFrame:
     return pd.concat([head, counts[last].sort_values("category")], ignore_index=True)
 
 
-def breakdown(
-    con: Any,
-    force_id: str,
-    period: Period,
+def breakdown_cube(
+    cube: ExplorerCube,
     dimension: str,
     filters: ExplorerFilters | None = None,
     confidence: float = 0.95,
@@ -80,9 +76,7 @@ def breakdown(
     """Matching person searches by one of age, sex, object of search or outcome.
 
     Args:
-        con: an ``openpeel.connect()`` connection.
-        force_id: the force.
-        period: the months.
+        cube: the force-period's cube (``explorer_cube``); :func:`breakdown` counts it.
         dimension: ``age``, ``sex``, ``object`` or ``outcome``.
         filters: the explorer's filters (this dimension's own is ignored).
         confidence: level of the intervals.
@@ -91,17 +85,6 @@ def breakdown(
         One row per category seen: ``category, searches, share, share_low, share_high`` (codes;
         the pages show names).
     """
-    return breakdown_cube(explorer_cube(con, force_id, period), dimension, filters, confidence)
-
-
-def breakdown_cube(
-    cube: ExplorerCube,
-    dimension: str,
-    filters: ExplorerFilters | None = None,
-    confidence: float = 0.95,
-) -> IndicatorResult:
-    """:func:`breakdown` over a force-period's cube (``explorer_cube``)."""
-    force_id, period = cube.force_id, cube.period
     if dimension not in BREAKDOWNS:
         raise UserInputError(f"breakdown must be one of {', '.join(BREAKDOWNS)}")
     filters = filters or ExplorerFilters()
@@ -129,28 +112,26 @@ def breakdown_cube(
     ignored = getattr(filters, skip)
     if ignored:
         caveats.append(f"The {what} filter is not applied to this breakdown (it would be 100%).")
-    return IndicatorResult(
-        name=f"stop_search.explorer_{dimension}",
-        title=f"Person searches by {what}: {force_id}, {period.label}",
-        definition=BREAKDOWN_DEFINITION.format(what=what, level=confidence),
-        table=table[["category", "searches", "share", "share_low", "share_high"]],
-        caveats=caveats,
+    return force_period_result(
+        f"stop_search.explorer_{dimension}",
+        f"Person searches by {what}",
+        cube.force_id,
+        cube.period,
+        BREAKDOWN_DEFINITION.format(what=what, level=confidence),
+        table[["category", "searches", "share", "share_low", "share_high"]],
+        caveats,
         is_synthetic=cube.is_synthetic,
-        meta={
-            "force_id": force_id,
-            "period": period.label,
-            "dimension": dimension,
-            "filters": asdict(replace(filters, **{skip: ""})),
-        },
+        dimension=dimension,
+        filters=asdict(replace(filters, **{skip: ""})),
     )
 
 
-def thorough_searches(
-    con: Any,
-    force_id: str,
-    period: Period,
-    filters: ExplorerFilters | None = None,
-    confidence: float = 0.95,
+#: :func:`breakdown_cube` reading the lake: ``breakdown(con, force_id, period, dimension, ...)``.
+breakdown = reads_lake(breakdown_cube)
+
+
+def thorough_searches_cube(
+    cube: ExplorerCube, filters: ExplorerFilters | None = None, confidence: float = 0.95
 ) -> IndicatorResult:
     """Section 60 and strip searches among the matching person searches, by ethnic group.
 
@@ -158,14 +139,6 @@ def thorough_searches(
         One row per measure and group (the five broad groups, ``not_stated`` and ``all``):
         ``measure, group, searches, of_searches, share, share_low, share_high``.
     """
-    return thorough_searches_cube(explorer_cube(con, force_id, period), filters, confidence)
-
-
-def thorough_searches_cube(
-    cube: ExplorerCube, filters: ExplorerFilters | None = None, confidence: float = 0.95
-) -> IndicatorResult:
-    """:func:`thorough_searches` over a force-period's cube (``explorer_cube``)."""
-    force_id, period = cube.force_id, cube.period
     filters = filters or ExplorerFilters()
     key = ETHNICITY_BASES[filters.ethnicity]
     matched = matching_cells(cube.cells, filters)
@@ -217,12 +190,19 @@ def thorough_searches_cube(
     elif s60 < 20:
         caveats.append(f"Only {s60} section 60 searches match: the shares are imprecise.")
     basis = filters.ethnicity.replace("_", "-")
-    return IndicatorResult(
-        name="stop_search.explorer_thorough",
-        title=f"Section 60 and strip searches by {basis} ethnic group: {force_id}, {period.label}",
-        definition=THOROUGH_DEFINITION.format(basis=basis, level=confidence),
-        table=table.reset_index(drop=True),
-        caveats=caveats,
+    return force_period_result(
+        "stop_search.explorer_thorough",
+        f"Section 60 and strip searches by {basis} ethnic group",
+        cube.force_id,
+        cube.period,
+        THOROUGH_DEFINITION.format(basis=basis, level=confidence),
+        table.reset_index(drop=True),
+        caveats,
         is_synthetic=cube.is_synthetic,
-        meta={"force_id": force_id, "period": period.label, "filters": asdict(filters)},
+        filters=asdict(filters),
     )
+
+
+#: :func:`thorough_searches_cube` reading the lake: ``thorough_searches(con, force_id, period,
+#: filters, confidence)``.
+thorough_searches = reads_lake(thorough_searches_cube)

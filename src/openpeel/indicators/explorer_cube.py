@@ -11,8 +11,9 @@ filter change reads it. The counts are those of the lake's person searches
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import pandas as pd
 
@@ -27,6 +28,9 @@ DIMENSIONS: tuple[str, ...] = (*ETHNICITY_BASES.values(), *FILTER_COLUMNS.values
 #: What each cell counts: person searches, those recorded as removing more than outer clothing,
 #: and those whose strip-search field is blank.
 MEASURES = ("searches", "strip_search", "strip_unknown")
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,26 @@ def explorer_cube(con: Any, force_id: str, period: Period) -> ExplorerCube:
         synthetic_population,
         missing,
     )
+
+
+def reads_lake(
+    over_cube: Callable[Concatenate[ExplorerCube, P], R],
+) -> Callable[Concatenate[Any, str, Period, P], R]:
+    """A figure written over a cube (``over_cube(cube, ...)``) made to read the lake: called
+    with a connection, a force and a period in place of the cube, it counts the cube
+    (:func:`explorer_cube`, one query) and passes the other arguments on."""
+
+    def from_lake(
+        con: Any, force_id: str, period: Period, /, *args: P.args, **kwargs: P.kwargs
+    ) -> R:
+        return over_cube(explorer_cube(con, force_id, period), *args, **kwargs)
+
+    from_lake.__name__ = from_lake.__qualname__ = over_cube.__name__.removesuffix("_cube")
+    from_lake.__doc__ = (
+        f":func:`{over_cube.__name__}` over the cube of the force's person searches of the "
+        f"period (``explorer_cube(con, force_id, period)``).\n\n{over_cube.__doc__ or ''}"
+    )
+    return from_lake
 
 
 def cube_options(cube: ExplorerCube) -> dict[str, list[str]]:

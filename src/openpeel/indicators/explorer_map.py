@@ -17,7 +17,7 @@ from openpeel.calendar import Period
 from openpeel.indicators import stop_search as ss
 from openpeel.indicators.crime import street_rows
 from openpeel.indicators.explorer_filters import ExplorerFilters, matching
-from openpeel.indicators.result import IndicatorResult
+from openpeel.indicators.result import IndicatorResult, force_period_result
 from openpeel.reference.boundaries import Boundaries, area_of_points
 from openpeel.stats.hexbin import hex_cells
 from openpeel.stats.intervals import wilson_interval
@@ -107,24 +107,22 @@ def hexagon_map(
         "searches",
         *(["crimes"] if crimes is not None else []),
     ]
-    return IndicatorResult(
-        name="stop_search.explorer_hexagons",
-        title=f"Where the matching searches happened: {force_id}, {period.label}",
-        definition=(
+    return force_period_result(
+        "stop_search.explorer_hexagons",
+        "Where the matching searches happened",
+        force_id,
+        period,
+        (
             f"searches: matching person searches per hexagon {size_km:g} km from centre to "
             "corner, placed by their published (anonymised) coordinates; crimes: street crimes "
             "per hexagon likewise. latitude and longitude are the hexagon's centre; cell is its "
             "position on the grid."
         ),
-        table=table[columns],
-        caveats=_caveats(searches, crimes),
+        table[columns],
+        _caveats(searches, crimes),
         is_synthetic=sc.is_synthetic,
-        meta={
-            "force_id": force_id,
-            "period": period.label,
-            "size_km": size_km,
-            "outlines": outlines,
-        },
+        size_km=size_km,
+        outlines=outlines,
     )
 
 
@@ -174,16 +172,18 @@ def area_map(
         caveats.append(
             f"{outside_searches:,} located searches fall outside every area of {boundaries.source}."
         )
-    return IndicatorResult(
-        name="stop_search.explorer_areas",
-        title=f"Matching searches by area ({boundaries.source}): {force_id}, {period.label}",
-        definition=(
+    return force_period_result(
+        "stop_search.explorer_areas",
+        f"Matching searches by area ({boundaries.source})",
+        force_id,
+        period,
+        (
             "searches: matching person searches whose published coordinates fall inside the "
             f"area (boundaries from {boundaries.source}); share = searches / all mapped matching "
             f"searches, Wilson {confidence:.0%} interval; crimes: street crimes inside the area."
         ),
-        table=table[columns],
-        caveats=caveats,
+        table[columns],
+        caveats,
         is_synthetic=sc.is_synthetic,
-        meta={"force_id": force_id, "period": period.label, "boundaries": boundaries.source},
+        boundaries=boundaries.source,
     )

@@ -13,11 +13,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from openpeel.errors import DataUnavailableError, UserInputError
-from openpeel.indicators.official_figures import known_force, period_figures, yearly_counts
-from openpeel.indicators.official_peers import compare_forces
+from openpeel.indicators.official_figures import (
+    OfficialQuery,
+    known_force,
+    period_figures,
+    yearly_counts,
+)
+from openpeel.indicators.official_peers import comparison
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.forces import forces
-from openpeel.reference.peer_groups import PeerGroup
 from openpeel.stats.rates import annual_rate_per_1000, person_years
 
 PUBLICATION = "ons-recorded-crime"
@@ -33,15 +37,15 @@ def crime_periods(figures: pa.Table) -> list[str]:
     return sorted(set(df["period"].to_pylist()))
 
 
-def recorded_crime(
-    figures: pa.Table, force_id: str, period: str, confidence: float = 0.95
-) -> IndicatorResult:
+def recorded_crime(query: OfficialQuery) -> IndicatorResult:
     """Offences by offence group for one force and period, with rates per 1,000 residents.
 
     Raises:
         UserInputError: unknown force.
         DataUnavailableError: the period is not loaded, or the force is not in its tables.
     """
+    figures, force_id, period = query.figures, query.force_id, query.period
+    confidence = query.confidence
     known_force(force_id)
     df = figures.filter(pc.equal(figures["publication"], PUBLICATION)).to_pandas()
     periods = sorted(df["period"].unique())
@@ -176,40 +180,17 @@ def crime_by_force(
     return yearly_counts(counts, pops.groupby("force_id")["value"].first())
 
 
-def recorded_crime_peers(
-    figures: pa.Table,
-    force_id: str,
-    period: str,
-    offence_group: str | None = None,
-    peers: PeerGroup | None = None,
-    confidence: float = 0.95,
-) -> IndicatorResult:
-    """Offences per 1,000 residents of every force against ``force_id``: funnel, rank, peers.
+def recorded_crime_peers(query: OfficialQuery, offence_group: str | None = None) -> IndicatorResult:
+    """Offences per 1,000 residents of every force against the query's force: funnel, rank,
+    peers.
 
     Raises:
         UserInputError: unknown force or offence group.
         DataUnavailableError: the period is not loaded or the force is not in it.
     """
+    figures, period = query.figures, query.period
     values = crime_by_force(figures, period, offence_group)
     measure = _offence_measure(offence_groups(figures, period), offence_group)
-    return compare_forces(
-        values,
-        force_id,
-        kind="rate",
-        name="official.recorded_crime_peers",
-        title=f"Recorded crime per 1,000 residents, all forces, year ending {period}: {measure}",
-        value_words=(
-            f"offences recorded in the 12 months ({measure}, ONS table P1) per 1,000 residents "
-            "(mid-year population, table P3)"
-        ),
-        caveats=[
-            "Police recorded crime reflects recording practice as well as crime: forces differ "
-            "in how fully they record (HMICFRS crime data integrity inspections).",
-            "City of London's resident population is tiny beside its daytime population: its "
-            "rate per resident is not comparable (the ONS does not publish it).",
-            "British Transport Police has no resident population and is left out.",
-        ],
-        peers=peers,
-        confidence=confidence,
-        meta={"period": period, "offence_group": measure},
+    return comparison("recorded-crime").of(
+        values, query, meta={"offence_group": measure}, measure=measure
     )

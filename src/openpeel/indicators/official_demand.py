@@ -11,19 +11,18 @@ import pandas as pd
 import pyarrow as pa
 
 from openpeel.errors import DataUnavailableError, UserInputError
-from openpeel.indicators.official_figures import known_force
-from openpeel.indicators.official_peers import compare_forces
+from openpeel.indicators.official_figures import OfficialQuery
+from openpeel.indicators.official_peers import comparison
 from openpeel.indicators.official_vfm import (
     ADR,
     by_force,
-    force_residents,
+    force_adr,
     population_by_force,
     vfm_rows,
     year_of,
 )
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.forces import forces
-from openpeel.reference.peer_groups import PeerGroup
 from openpeel.stats.intervals import wilson_interval
 from openpeel.stats.rates import annual_rate_per_1000, person_years
 
@@ -83,18 +82,15 @@ def demand_by_force(figures: pa.Table, period: str, measure: str = "calls_999") 
     )
 
 
-def demand(
-    figures: pa.Table, force_id: str, period: str, confidence: float = 0.95
-) -> IndicatorResult:
+def demand(query: OfficialQuery) -> IndicatorResult:
     """999 calls and incidents by grade for one force, per 1,000 residents, against all forces.
 
     Raises:
         UserInputError: unknown force.
         DataUnavailableError: the period is not loaded or the force has no figures in it.
     """
-    known_force(force_id)
-    rows = vfm_rows(figures, ADR, period)
-    population = force_residents(rows, force_id, period)
+    force_id, period, confidence = query.force_id, query.period, query.confidence
+    rows, population = force_adr(query)
     year, labels = _latest_grade_labels(rows)
     calls_label = rows[rows["measure"].str.startswith(CALLS)]["measure"]
     calls_year = year_of(calls_label.iloc[0]) if not calls_label.empty else None
@@ -158,25 +154,10 @@ def demand(
     )
 
 
-def demand_peers(
-    figures: pa.Table,
-    force_id: str,
-    period: str,
-    measure: str = "calls_999",
-    peers: PeerGroup | None = None,
-    confidence: float = 0.95,
-) -> IndicatorResult:
-    """One demand measure per 1,000 residents of every force against ``force_id``."""
+def demand_peers(query: OfficialQuery, measure: str = "calls_999") -> IndicatorResult:
+    """One demand measure per 1,000 residents of every force against the query's force."""
     words = "999 calls received (ADR 441)" if measure == "calls_999" else f"{measure} incidents"
-    return compare_forces(
-        demand_by_force(figures, period, measure),
-        force_id,
-        kind="rate",
-        name="official.demand_peers",
-        title=f"{words} per 1,000 residents, all forces, {period}",
-        value_words=f"{words} in the year per 1,000 residents (ONS mid-year estimate)",
-        caveats=list(CAVEATS),
-        peers=peers,
-        confidence=confidence,
-        meta={"period": period, "measure": measure},
+    values = demand_by_force(query.figures, query.period, measure)
+    return comparison("demand").of(
+        values, query, caveats=CAVEATS, meta={"measure": measure}, words=words
     )

@@ -1,10 +1,13 @@
-"""The loaded figures of one publication, one period and one force: the lookup every official
-statistics indicator starts from, with its two refusals (unknown force, period not loaded); the
-figures of every area in a period; and each force's yearly count beside its residents, what a
-comparison of forces' rates starts from."""
+"""What every official statistics indicator is asked (:class:`OfficialQuery`: the loaded
+figures, one force, the publication's period, and the population, peer group and confidence
+some of them use), and the lookups they start from: the figures of one publication, one period
+and one force, with its two refusals (unknown force, period not loaded); the figures of every
+area in a period; and each force's yearly count beside its residents, what a comparison of
+forces' rates starts from."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -13,6 +16,7 @@ import pyarrow.compute as pc
 
 from openpeel.errors import DataUnavailableError, UserInputError
 from openpeel.reference.forces import forces, unknown_force_message
+from openpeel.reference.peer_groups import PeerGroup
 from openpeel.stats.rates import person_years
 
 
@@ -22,22 +26,42 @@ def known_force(force_id: str) -> None:
         raise UserInputError(unknown_force_message(force_id))
 
 
-def force_figures(
-    figures: pa.Table, publication: str, what: str, force_id: str, period: str
-) -> pd.DataFrame:
-    """The rows of ``publication`` for ``force_id`` in ``period``.
+@dataclass(frozen=True)
+class OfficialQuery:
+    """What an official indicator is asked, passed whole to each of them.
+
+    Attributes:
+        figures: the loaded official figures (one row per published cell).
+        force_id: a data.police.uk force id: the force looked at.
+        period: the publication's period label ('2019/20', 'December 2019', ...).
+        population: the Census population by force area and ethnic group, for the indicators
+            that divide by residents of each group (None: not loaded).
+        peers: a named peer group the force is also ranked in, for the comparisons of every
+            force (None: none).
+        confidence: the confidence level of every interval.
+    """
+
+    figures: pa.Table
+    force_id: str
+    period: str
+    population: pa.Table | None = None
+    peers: PeerGroup | None = None
+    confidence: float = 0.95
+
+
+def force_figures(query: OfficialQuery, publication: str, what: str) -> pd.DataFrame:
+    """The rows of ``publication`` for the query's force in its period.
 
     Args:
-        figures: the loaded official figures (one row per published cell).
+        query: the figures, force and period asked for.
         publication: the publication id.
         what: the publication in words, for the error ("use of force statistics").
-        force_id: a data.police.uk force id.
-        period: the publication's period label.
 
     Raises:
         UserInputError: unknown force.
         DataUnavailableError: the period is not loaded (the message lists those that are).
     """
+    figures, force_id, period = query.figures, query.force_id, query.period
     known_force(force_id)
     mine = figures.filter(pc.equal(figures["publication"], publication))
     periods = sorted(set(mine["period"].to_pylist()))

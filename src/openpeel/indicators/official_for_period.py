@@ -35,6 +35,7 @@ from openpeel.indicators import (
     official_workforce,
 )
 from openpeel.indicators.computed_once import computed_once
+from openpeel.indicators.official_figures import OfficialQuery
 from openpeel.indicators.official_period import (
     Edition,
     edition_for,
@@ -143,7 +144,9 @@ def recorded_crime_for(
         UserInputError: unknown force.
     """
     figures, edition = _edition(con, official_crime.PUBLICATION, period)
-    result = official_crime.recorded_crime(figures, force_id, edition.label, confidence)
+    result = official_crime.recorded_crime(
+        OfficialQuery(figures, force_id, edition.label, confidence=confidence)
+    )
     df = figures.filter(pc.equal(figures["period"], edition.label)).to_pandas()
     rates = df[df["table_id"] == official_crime.RATES_TABLE]
     change = df[df["table_id"] == official_crime.CHANGE_TABLE]
@@ -196,7 +199,9 @@ def crime_outcomes_for(
         official_outcomes.PUBLICATION,
         period,
         lambda figures, label: _with_ratios(
-            official_outcomes.outcome_shares(figures, force_id, label, None, confidence),
+            official_outcomes.outcome_shares(
+                OfficialQuery(figures, force_id, label, confidence=confidence)
+            ),
             "england_and_wales_share",
             {f"share_to_england_and_wales{end}": f"share{end}" for end in BOUNDS},
             " Ratio to England and Wales: the force's share / the England and Wales share (its "
@@ -233,7 +238,9 @@ def use_of_force_for(
     population = _population(con)
     result = _marked_by(
         official_use_of_force.use_of_force(
-            figures, force_id, edition.label, population, confidence
+            OfficialQuery(
+                figures, force_id, edition.label, population=population, confidence=confidence
+            )
         ),
         population,
     )
@@ -267,7 +274,9 @@ def workforce_representation_for(
         official_workforce.PUBLICATION,
         period,
         lambda figures, label: _with_ratios(
-            official_workforce.workforce_representation(figures, force_id, label, confidence),
+            official_workforce.workforce_representation(
+                OfficialQuery(figures, force_id, label, confidence=confidence)
+            ),
             "residents_ethnic_minority_share",
             {f"representation_ratio{end}": f"share{end}" for end in ("_low", "_high")},
             " The interval of the ratio is the share's interval over the residents' share.",
@@ -309,7 +318,9 @@ def money_for(con: Any, force_id: str, period: Period) -> IndicatorResult:
         UserInputError: unknown force.
     """
     figures, edition = _value_for_money(con, period)
-    result = _value_to_national(official_money.money(figures, force_id, edition.label))
+    result = _value_to_national(
+        official_money.money(OfficialQuery(figures, force_id, edition.label))
+    )
     t = result.table
     result = replace(
         result,
@@ -332,7 +343,7 @@ def workforce_resources_for(con: Any, force_id: str, period: Period) -> Indicato
         UserInputError: unknown force.
     """
     figures, edition = _value_for_money(con, period)
-    result = official_resources.workforce_resources(figures, force_id, edition.label)
+    result = official_resources.workforce_resources(OfficialQuery(figures, force_id, edition.label))
     return _finish(_value_to_national(result), edition, period)
 
 
@@ -347,7 +358,7 @@ def demand_for(con: Any, force_id: str, period: Period) -> IndicatorResult:
         UserInputError: unknown force.
     """
     figures, edition = _value_for_money(con, period)
-    result = official_demand.demand(figures, force_id, edition.label)
+    result = official_demand.demand(OfficialQuery(figures, force_id, edition.label))
     return _finish(result, edition, period)
 
 
@@ -436,7 +447,9 @@ def recorded_crime_peers_for(con: Any, force_id: str, period: Period) -> Indicat
         con,
         official_crime.PUBLICATION,
         period,
-        lambda figures, label: official_crime.recorded_crime_peers(figures, force_id, label),
+        lambda figures, label: official_crime.recorded_crime_peers(
+            OfficialQuery(figures, force_id, label)
+        ),
     )
 
 
@@ -452,7 +465,9 @@ def outcome_peers_for(con: Any, force_id: str, period: Period) -> IndicatorResul
         con,
         official_outcomes.PUBLICATION,
         period,
-        lambda figures, label: official_outcomes.outcome_peers(figures, force_id, label, CHARGED),
+        lambda figures, label: official_outcomes.outcome_peers(
+            OfficialQuery(figures, force_id, label), outcome_group=CHARGED
+        ),
     )
 
 
@@ -472,5 +487,7 @@ def use_of_force_peers_for(con: Any, force_id: str, period: Period) -> Indicator
             "use of force per 1,000 residents needs the Census population "
             "('openpeel population load')"
         )
-    result = official_use_of_force.use_of_force_peers(figures, force_id, edition.label, population)
+    result = official_use_of_force.use_of_force_peers(
+        OfficialQuery(figures, force_id, edition.label, population=population)
+    )
     return _finish(_marked_by(result, population), edition, period)

@@ -12,8 +12,8 @@ import pandas as pd
 import pyarrow as pa
 
 from openpeel.errors import UserInputError
-from openpeel.indicators.official_figures import known_force
-from openpeel.indicators.official_peers import compare_forces
+from openpeel.indicators.official_figures import OfficialQuery, known_force
+from openpeel.indicators.official_peers import comparison
 from openpeel.indicators.official_vfm import (
     ADR,
     POA,
@@ -23,7 +23,6 @@ from openpeel.indicators.official_vfm import (
 )
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.forces import forces
-from openpeel.reference.peer_groups import PeerGroup
 
 FUNDING_TABLE = "3_Funding"
 #: Section -> (POA sheet, unit, multiplier to pounds or FTE, per how many residents).
@@ -99,7 +98,7 @@ def money_by_force(
     )
 
 
-def money(figures: pa.Table, force_id: str, period: str) -> IndicatorResult:
+def money(query: OfficialQuery) -> IndicatorResult:
     """Funding, spending, officers and staff by function of one force, per resident, against
     every force.
 
@@ -108,6 +107,7 @@ def money(figures: pa.Table, force_id: str, period: str) -> IndicatorResult:
         DataUnavailableError: the POA or ADR of the period is not loaded, or the force is not
             in them.
     """
+    figures, force_id, period = query.figures, query.force_id, query.period
     known_force(force_id)
     rows = vfm_rows(figures, POA, period)
     population = force_residents(vfm_rows(figures, ADR, period), force_id, period)
@@ -162,27 +162,19 @@ def money(figures: pa.Table, force_id: str, period: str) -> IndicatorResult:
 
 
 def money_peers(
-    figures: pa.Table,
-    force_id: str,
-    period: str,
-    section: str = "spending",
-    item: str = "TOTAL",
-    peers: PeerGroup | None = None,
+    query: OfficialQuery, section: str = "spending", item: str = "TOTAL"
 ) -> IndicatorResult:
     """One funding, spending or staffing item per resident of every force (a ranked dot plot:
     amounts have no funnel)."""
-    values, unit = money_by_force(figures, period, section, item)
+    values, unit = money_by_force(query.figures, query.period, section, item)
     per = SECTIONS[section][3]
-    words = f"{item.rstrip('*').strip()} ({section}, POA)"
-    return compare_forces(
+    return comparison("money").of(
         values,
-        force_id,
-        kind="amount",
-        name="official.money_peers",
-        title=f"{words} per {'resident' if per == 1 else '1,000 residents'}, all forces, {period}",
-        value_words=f"{words} in {unit} per {'resident' if per == 1 else '1,000 residents'}",
-        caveats=list(CAVEATS),
-        peers=peers,
+        query,
+        caveats=CAVEATS,
         per=per,
-        meta={"period": period, "section": section, "item": item},
+        meta={"section": section, "item": item},
+        words=f"{item.rstrip('*').strip()} ({section}, POA)",
+        unit=unit,
+        per_residents="resident" if per == 1 else "1,000 residents",
     )

@@ -10,11 +10,10 @@ import pandas as pd
 import pyarrow as pa
 
 from openpeel.errors import DataUnavailableError, UserInputError
-from openpeel.indicators.official_figures import known_force
-from openpeel.indicators.official_peers import compare_forces
+from openpeel.indicators.official_figures import OfficialQuery, known_force
+from openpeel.indicators.official_peers import comparison
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.forces import forces
-from openpeel.reference.peer_groups import PeerGroup
 from openpeel.stats.intervals import wilson_interval
 
 PUBLICATION = "home-office-crime-outcomes"
@@ -56,19 +55,15 @@ def _periods(con: duckdb.DuckDBPyConnection) -> list[str]:
     return sorted(str(p) for (p,) in found)
 
 
-def outcome_shares(
-    figures: pa.Table,
-    force_id: str,
-    period: str,
-    offence_group: str | None = None,
-    confidence: float = 0.95,
-) -> IndicatorResult:
+def outcome_shares(query: OfficialQuery, offence_group: str | None = None) -> IndicatorResult:
     """Outcome groups of the crimes one force recorded in a financial year.
 
     Raises:
         UserInputError: unknown force or offence group.
         DataUnavailableError: the period is not loaded, or the force has no rows in it.
     """
+    figures, force_id, period = query.figures, query.force_id, query.period
+    confidence = query.confidence
     known_force(force_id)
     con = _outcome_rows(figures)
     periods = _periods(con)
@@ -199,38 +194,19 @@ def outcomes_by_force(
 
 
 def outcome_peers(
-    figures: pa.Table,
-    force_id: str,
-    period: str,
-    outcome_group: str = CHARGED,
-    offence_group: str | None = None,
-    peers: PeerGroup | None = None,
-    confidence: float = 0.95,
+    query: OfficialQuery, outcome_group: str = CHARGED, offence_group: str | None = None
 ) -> IndicatorResult:
-    """The share of recorded crimes with ``outcome_group`` of every force against ``force_id``.
+    """The share of recorded crimes with ``outcome_group`` of every force against the query's
+    force.
 
     Raises:
         UserInputError: unknown force, outcome or offence group.
         DataUnavailableError: the period is not loaded or the force has no crimes in it.
     """
-    what = f"{offence_group} offences" if offence_group else "all offences"
-    return compare_forces(
-        outcomes_by_force(figures, period, outcome_group, offence_group),
-        force_id,
-        kind="proportion",
-        name="official.crime_outcome_peers",
-        title=f"Share of crimes {outcome_group}, all forces, {period} ({what})",
-        value_words=(
-            f"crimes recorded in the financial year with the outcome '{outcome_group}' (so far) "
-            "/ all crimes recorded (Home Office crime outcomes open data)"
-        ),
-        caveats=[
-            "Outcomes are as assigned when the data were extracted: recent crimes are more often "
-            "'not yet assigned an outcome'.",
-            "Forces record different mixes of crime; compare one offence group "
-            "(--offence-group) before reading a difference as performance.",
-        ],
-        peers=peers,
-        confidence=confidence,
-        meta={"period": period, "outcome_group": outcome_group, "offence_group": offence_group},
+    return comparison("crime-outcomes").of(
+        outcomes_by_force(query.figures, query.period, outcome_group, offence_group),
+        query,
+        meta={"outcome_group": outcome_group, "offence_group": offence_group},
+        outcome_group=outcome_group,
+        what=f"{offence_group} offences" if offence_group else "all offences",
     )

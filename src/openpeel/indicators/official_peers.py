@@ -18,6 +18,10 @@ withheld (as for stop and search).
 
 from __future__ import annotations
 
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -25,7 +29,7 @@ import pandas as pd
 from scipy import stats
 
 from openpeel.errors import DataUnavailableError, UserInputError
-from openpeel.indicators.official_figures import known_force
+from openpeel.indicators.official_figures import OfficialQuery, known_force
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.forces import forces
 from openpeel.reference.peer_groups import PeerGroup, region_group, region_of
@@ -255,3 +259,53 @@ def _rank_within(table: pd.DataFrame, members: pd.Series) -> Any:
     out = pd.Series(np.nan, index=table.index)
     out[inside] = stats.rankdata(-table.loc[inside, "value"].to_numpy(dtype=float), "min")
     return out.where(members)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A comparison of every force as an official indicator declares it (one entry of
+    ``reference/official_comparisons.toml``): how its value reads (``kind``), its machine name,
+    its title and what its value is in words (templates: ``{period}`` and the names of the
+    choice made, filled in by :meth:`of`), and its caveats."""
+
+    kind: str
+    name: str
+    title: str
+    value_words: str
+    caveats: tuple[str, ...] = ()
+
+    def of(
+        self,
+        values: pd.DataFrame,
+        query: OfficialQuery,
+        *,
+        caveats: list[str] | tuple[str, ...] = (),
+        per: float = 1000.0,
+        meta: dict[str, Any] | None = None,
+        **words: Any,
+    ) -> IndicatorResult:
+        """:func:`compare_forces` of ``values`` for the query's force, peer group and
+        confidence: the title and value words filled in with the period and ``words``; the
+        indicator's own ``caveats`` before the comparison's; ``meta`` after the period."""
+        fill = {"period": query.period, **words}
+        return compare_forces(
+            values,
+            query.force_id,
+            kind=self.kind,
+            name=self.name,
+            title=self.title.format(**fill),
+            value_words=self.value_words.format(**fill),
+            caveats=[*caveats, *self.caveats],
+            peers=query.peers,
+            per=per,
+            confidence=query.confidence,
+            meta={"period": query.period, **(meta or {})},
+        )
+
+
+@cache
+def comparison(key: str) -> Comparison:
+    """The comparison declared under ``key`` in ``reference/official_comparisons.toml``."""
+    text = resources.files("openpeel.reference").joinpath("official_comparisons.toml")
+    entry = tomllib.loads(text.read_text("utf-8"))[key]
+    return Comparison(**{**entry, "caveats": tuple(entry.get("caveats", ()))})

@@ -10,15 +10,12 @@ import re
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from openpeel.errors import DataUnavailableError, UserInputError
-from openpeel.indicators.official_figures import known_force
+from openpeel.indicators.official_figures import OfficialQuery
 from openpeel.indicators.official_vfm import (
-    ADR,
     by_force,
-    force_residents,
-    vfm_rows,
+    force_adr,
 )
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.forces import forces
@@ -94,13 +91,7 @@ def _specials(rows: pd.DataFrame, force_id: str, population: pd.Series) -> dict 
     }
 
 
-def workforce_resources(
-    figures: pa.Table,
-    force_id: str,
-    period: str,
-    base_year: int | None = None,
-    confidence: float = 0.95,
-) -> IndicatorResult:
+def workforce_resources(query: OfficialQuery, base_year: int | None = None) -> IndicatorResult:
     """Officers, staff, PCSOs and special constables per 1,000 residents with change since
     ``base_year`` (31 March; default: the earliest the ADR gives), and officer sickness,
     joining and leaving as shares.
@@ -109,9 +100,8 @@ def workforce_resources(
         UserInputError: unknown force, or a base year the ADR does not give.
         DataUnavailableError: the period is not loaded or the force has no figures in it.
     """
-    known_force(force_id)
-    rows = vfm_rows(figures, ADR, period)
-    population = force_residents(rows, force_id, period)
+    force_id, period, confidence = query.force_id, query.period, query.confidence
+    rows, population = force_adr(query)
     people = float(population[force_id])
     out = []
     officers_now: float | None = None

@@ -10,11 +10,10 @@ import re
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from openpeel.errors import DataUnavailableError
-from openpeel.indicators.official_figures import force_figures
-from openpeel.indicators.official_workforce import PUBLICATION
+from openpeel.indicators.official_figures import OfficialQuery
+from openpeel.indicators.official_workforce import workforce_tables
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.forces import forces
 from openpeel.stats.intervals import wilson_interval
@@ -46,21 +45,21 @@ def _pick(df: pd.DataFrame, table: str, measure: str) -> float:
     return float(values.iloc[0]) if not values.empty else np.nan
 
 
-def officer_strength(
-    figures: pa.Table, force_id: str, period: str, confidence: float = 0.95
-) -> IndicatorResult:
+def officer_strength(query: OfficialQuery) -> IndicatorResult:
     """Officers by sex, rank and ethnicity of one force at one 31 March.
 
     Raises:
         UserInputError: unknown force.
         DataUnavailableError: the period is not loaded, or the force is not in table H1.
     """
-    df = force_figures(figures, PUBLICATION, "police workforce tables", force_id, period)
+    df = workforce_tables(query)
     male = _pick(df, "H1", "All officers (full-time equivalent) | Male")
     female = _pick(df, "H1", "All officers (full-time equivalent) | Female")
     total = _pick(df, "H1", "All officers (full-time equivalent) | Total")
     if np.isnan(total):
-        raise DataUnavailableError(f"{force_id} is not in table H1 of the {period} tables")
+        raise DataUnavailableError(
+            f"{query.force_id} is not in table H1 of the {query.period} tables"
+        )
     rows = [("all", "all officers", male, female, total)]
     m, f, t = (
         _pick(df, "H1", f"Officers available for duty (full-time equivalent) | {s}")
@@ -82,7 +81,7 @@ def officer_strength(
         low = high = share = np.nan
         if not np.isnan(f) and t and not np.isnan(t):
             share = f / t
-            low, high = wilson_interval(min(round(f), round(t)), round(t), confidence)
+            low, high = wilson_interval(min(round(f), round(t)), round(t), query.confidence)
         out.append(
             {
                 "breakdown": breakdown,
@@ -126,14 +125,15 @@ def officer_strength(
         )
     return IndicatorResult(
         name="official.officer_strength",
-        title=f"Police officers by sex, rank and ethnicity, {forces()[force_id].name}, {period}",
+        title=f"Police officers by sex, rank and ethnicity, {forces()[query.force_id].name}, "
+        f"{query.period}",
         definition=(
             "Officer full-time equivalents at 31 March from the Home Office police workforce "
             "tables: by sex (H1), rank and sex (H4), ethnicity and sex (D2). share_of_officers = "
             "the category's FTE / all officers' FTE; female_share = female FTE / the category's "
-            f"FTE with a Wilson {confidence:.0%} interval."
+            f"FTE with a Wilson {query.confidence:.0%} interval."
         ),
         table=pd.DataFrame(out),
         caveats=caveats,
-        meta={"force_id": force_id, "period": period, "confidence": confidence},
+        meta={"force_id": query.force_id, "period": query.period, "confidence": query.confidence},
     )

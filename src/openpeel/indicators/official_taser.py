@@ -17,8 +17,13 @@ import pandas as pd
 import pyarrow as pa
 
 from openpeel.errors import DataUnavailableError
-from openpeel.indicators.official_figures import force_figures, period_figures, yearly_counts
-from openpeel.indicators.official_peers import compare_forces
+from openpeel.indicators.official_figures import (
+    OfficialQuery,
+    force_figures,
+    period_figures,
+    yearly_counts,
+)
+from openpeel.indicators.official_peers import comparison
 from openpeel.indicators.official_use_of_force import (
     CED_TACTICS,
     PUBLICATION,
@@ -27,7 +32,6 @@ from openpeel.indicators.official_use_of_force import (
 )
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.forces import forces
-from openpeel.reference.peer_groups import PeerGroup
 from openpeel.stats.intervals import wilson_interval
 from openpeel.stats.rates import annual_rate_per_1000, person_years
 
@@ -64,20 +68,16 @@ def ced_by_force(figures: pa.Table, period: str, population: pa.Table | None) ->
     return yearly_counts(rows, residents_by_force(population))
 
 
-def taser_use(
-    figures: pa.Table,
-    force_id: str,
-    period: str,
-    population: pa.Table | None = None,
-    confidence: float = 0.95,
-) -> IndicatorResult:
+def taser_use(query: OfficialQuery) -> IndicatorResult:
     """CED uses of one force in a financial year by type, per 1,000 residents, share discharged.
 
     Raises:
         UserInputError: unknown force.
         DataUnavailableError: the period is not loaded, or the force is not in table 13.
     """
-    df = force_figures(figures, PUBLICATION, "use of force statistics", force_id, period)
+    force_id, period = query.force_id, query.period
+    population, confidence = query.population, query.confidence
+    df = force_figures(query, PUBLICATION, "use of force statistics")
     rows = _ced_rows(df, period)
     rows = rows[rows["use_type"] != ""]
     if rows.empty:
@@ -129,16 +129,11 @@ def taser_use(
     )
 
 
-def taser_by_ethnicity(
-    figures: pa.Table,
-    force_id: str,
-    period: str,
-    population: pa.Table | None = None,
-    confidence: float = 0.95,
-) -> IndicatorResult:
+def taser_by_ethnicity(query: OfficialQuery) -> IndicatorResult:
     """CED uses by perceived ethnicity, rates per 1,000 residents of each group, ratio to White
     (table 16, from 2018/19): :func:`use_of_force` for the CED row."""
-    result = use_of_force(figures, force_id, period, population, confidence, tactic=CED_TACTICS)
+    force_id, period = query.force_id, query.period
+    result = use_of_force(query, tactic=CED_TACTICS)
     return replace(
         result,
         name="official.taser_by_ethnicity",
@@ -147,27 +142,7 @@ def taser_by_ethnicity(
     )
 
 
-def taser_peers(
-    figures: pa.Table,
-    force_id: str,
-    period: str,
-    population: pa.Table | None,
-    peers: PeerGroup | None = None,
-    confidence: float = 0.95,
-) -> IndicatorResult:
-    """CED uses per 1,000 residents of every force against ``force_id``."""
-    return compare_forces(
-        ced_by_force(figures, period, population),
-        force_id,
-        kind="rate",
-        name="official.taser_peers",
-        title=f"Taser (CED) uses per 1,000 residents, all forces, {period}",
-        value_words=(
-            "uses of a conducted energy device in the financial year (Home Office table 13, all "
-            "types) per 1,000 residents (Census 2021)"
-        ),
-        caveats=CAVEATS,
-        peers=peers,
-        confidence=confidence,
-        meta={"period": period},
-    )
+def taser_peers(query: OfficialQuery) -> IndicatorResult:
+    """CED uses per 1,000 residents of every force against the query's force."""
+    values = ced_by_force(query.figures, query.period, query.population)
+    return comparison("taser").of(values, query, caveats=CAVEATS)

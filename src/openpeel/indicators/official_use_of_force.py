@@ -18,11 +18,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from openpeel.errors import DataUnavailableError
-from openpeel.indicators.official_figures import force_figures, period_figures, yearly_counts
-from openpeel.indicators.official_peers import compare_forces
+from openpeel.indicators.official_figures import (
+    OfficialQuery,
+    force_figures,
+    period_figures,
+    yearly_counts,
+)
+from openpeel.indicators.official_peers import comparison
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.forces import forces
-from openpeel.reference.peer_groups import PeerGroup
 from openpeel.stats.intervals import wilson_interval
 from openpeel.stats.rate_ratio import rate_ratio
 from openpeel.stats.rates import annual_rate_per_1000, person_years
@@ -78,12 +82,7 @@ EMPTY_ROW: dict[str, Any] = dict.fromkeys(
 
 
 def use_of_force(
-    figures: pa.Table,
-    force_id: str,
-    period: str,
-    population: pa.Table | None = None,
-    confidence: float = 0.95,
-    tactic: str | tuple[str, ...] = ALL_TACTICS,
+    query: OfficialQuery, tactic: str | tuple[str, ...] = ALL_TACTICS
 ) -> IndicatorResult:
     """Incidents and tactics by perceived ethnicity for one force and financial year.
 
@@ -95,7 +94,9 @@ def use_of_force(
         UserInputError: unknown force.
         DataUnavailableError: the period is not loaded, or the force is not in its tables.
     """
-    df = force_figures(figures, PUBLICATION, "use of force statistics", force_id, period)
+    force_id, period = query.force_id, query.period
+    population, confidence = query.population, query.confidence
+    df = force_figures(query, PUBLICATION, "use of force statistics")
     incidents_rows = df[df["table_id"] == INCIDENTS_TABLE]
     if incidents_rows.empty:
         raise DataUnavailableError(f"{force_id} is not in table 12 of the {period} tables")
@@ -238,37 +239,12 @@ def incidents_by_force(figures: pa.Table, period: str, population: pa.Table | No
     return yearly_counts(mine[mine["force_id"].notna()], residents)
 
 
-def use_of_force_peers(
-    figures: pa.Table,
-    force_id: str,
-    period: str,
-    population: pa.Table | None,
-    peers: PeerGroup | None = None,
-    confidence: float = 0.95,
-) -> IndicatorResult:
-    """Use of force incidents per 1,000 residents of every force against ``force_id``.
+def use_of_force_peers(query: OfficialQuery) -> IndicatorResult:
+    """Use of force incidents per 1,000 residents of every force against the query's force.
 
     Raises:
         UserInputError: unknown force.
         DataUnavailableError: the period or the population is not loaded, or the force has no row.
     """
-    return compare_forces(
-        incidents_by_force(figures, period, population),
-        force_id,
-        kind="rate",
-        name="official.use_of_force_peers",
-        title=f"Use of force incidents per 1,000 residents, all forces, {period}",
-        value_words=(
-            "incidents in which force was used in the financial year (Home Office table 12) per "
-            "1,000 residents (Census 2021)"
-        ),
-        caveats=[
-            "Recording of use of force differs between forces (some record every use, others "
-            "miss many, especially in the first years of the collection): a low rate can be low "
-            "recording.",
-            "Residents from Census 2021: people subject to force need not live in the area.",
-        ],
-        peers=peers,
-        confidence=confidence,
-        meta={"period": period},
-    )
+    values = incidents_by_force(query.figures, query.period, query.population)
+    return comparison("use-of-force").of(values, query)

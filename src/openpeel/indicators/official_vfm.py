@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from openpeel.errors import DataUnavailableError
-from openpeel.indicators.official_figures import period_figures
+from openpeel.indicators.official_figures import OfficialQuery, known_force, period_figures
 
 ADR = "hmicfrs-vfm-adr"
 POA = "hmicfrs-vfm-poa"
@@ -68,6 +68,15 @@ def force_residents(adr_rows: pd.DataFrame, force_id: str, period: str) -> pd.Se
     if pd.isna(population.get(force_id)):
         raise DataUnavailableError(f"{force_id} has no population in the {period} ADR")
     return population
+
+
+def force_adr(query: OfficialQuery) -> tuple[pd.DataFrame, pd.Series]:
+    """The ADR rows of every force in the query's period and their residents, for an indicator
+    of the query's force: refused for an unknown force, a period not loaded, or a force with no
+    residents in it (``force_residents``)."""
+    known_force(query.force_id)
+    rows = vfm_rows(query.figures, ADR, query.period)
+    return rows, force_residents(rows, query.force_id, query.period)
 
 
 def year_of(label: str) -> int | None:

@@ -10,11 +10,10 @@ import pandas as pd
 import pyarrow as pa
 
 from openpeel.errors import DataUnavailableError
-from openpeel.indicators.official_figures import force_figures, period_figures
-from openpeel.indicators.official_peers import compare_forces
+from openpeel.indicators.official_figures import OfficialQuery, force_figures, period_figures
+from openpeel.indicators.official_peers import comparison
 from openpeel.indicators.result import IndicatorResult
 from openpeel.reference.forces import forces
-from openpeel.reference.peer_groups import PeerGroup
 from openpeel.stats.intervals import wilson_interval
 
 PUBLICATION = "home-office-workforce-bulletin"
@@ -33,19 +32,25 @@ def _value(df: pd.DataFrame, table: str, contains: str) -> float | None:
     return float(rows["value"].iloc[0]) if not rows.empty else None
 
 
-def workforce_representation(
-    figures: pa.Table, force_id: str, period: str, confidence: float = 0.95
-) -> IndicatorResult:
+def workforce_tables(query: OfficialQuery) -> pd.DataFrame:
+    """The rows of the police workforce tables for the query's force and period
+    (``force_figures``: refused for an unknown force or a period not loaded)."""
+    return force_figures(query, PUBLICATION, "police workforce tables")
+
+
+def workforce_representation(query: OfficialQuery) -> IndicatorResult:
     """Officers, joiners and leavers by ethnicity for one force at one 31 March.
 
     Raises:
         UserInputError: unknown force.
         DataUnavailableError: the period is not loaded, or the force is not in its tables.
     """
-    df = force_figures(figures, PUBLICATION, "police workforce tables", force_id, period)
+    df = workforce_tables(query)
     d2 = df[df["table_id"] == "D2"]
     if d2.empty:
-        raise DataUnavailableError(f"{force_id} is not in table D2 of the {period} tables")
+        raise DataUnavailableError(
+            f"{query.force_id} is not in table D2 of the {query.period} tables"
+        )
 
     def d2_sum(groups: tuple[str, ...]) -> float:
         labels = {f"{sex} | {g}" for sex in ("Male", "Female") for g in groups}
@@ -72,7 +77,7 @@ def workforce_representation(
         if white is None or minority is None:
             continue
         stated = white + minority
-        low, high = wilson_interval(round(minority), round(stated), confidence)
+        low, high = wilson_interval(round(minority), round(stated), query.confidence)
         share = minority / stated if stated else None
         rows.append(
             {
@@ -105,20 +110,21 @@ def workforce_representation(
         )
     return IndicatorResult(
         name="official.workforce_representation",
-        title=f"Workforce representation, {forces()[force_id].name}, {period}",
+        title=f"Workforce representation, {forces()[query.force_id].name}, {query.period}",
         definition=(
             "Ethnic-minority share = ethnic-minority FTE / FTE with a stated ethnicity, for "
             "officers (table D2), joiners in the year (D3) and leavers (D4), with a Wilson "
-            f"{confidence:.0%} interval; ratio of representation = that share / the share of the "
+            f"{query.confidence:.0%} interval; ratio of representation = that share / the share of "
+            "the "
             "force area's residents from ethnic minorities (1 = the workforce looks like the "
             "community)."
         ),
         table=pd.DataFrame(rows),
         caveats=caveats,
         meta={
-            "force_id": force_id,
-            "period": period,
-            "confidence": confidence,
+            "force_id": query.force_id,
+            "period": query.period,
+            "confidence": query.confidence,
             "published_officers_share_percent": published_share,
         },
     )
@@ -135,13 +141,7 @@ D2_GROUPS = (
 )
 
 
-def representation_by_group(
-    figures: pa.Table,
-    force_id: str,
-    period: str,
-    population: pa.Table | None,
-    confidence: float = 0.95,
-) -> IndicatorResult:
+def representation_by_group(query: OfficialQuery) -> IndicatorResult:
     """Each ethnic group's share of officers (table D2) against its share of the force area's
     residents (Census 2021), with the ratio of representation and its interval.
 
@@ -149,23 +149,25 @@ def representation_by_group(
         UserInputError: unknown force.
         DataUnavailableError: the period, table D2 or the population is not loaded.
     """
-    df = force_figures(figures, PUBLICATION, "police workforce tables", force_id, period)
+    df = workforce_tables(query)
     d2 = df[df["table_id"] == "D2"]
     if d2.empty:
-        raise DataUnavailableError(f"{force_id} is not in table D2 of the {period} tables")
-    if population is None:
+        raise DataUnavailableError(
+            f"{query.force_id} is not in table D2 of the {query.period} tables"
+        )
+    if query.population is None:
         raise DataUnavailableError(
             "representation against residents needs the Census population "
             "('openpeel population load')"
         )
     residents = {
         str(r["ethnic_group"]): float(r["population"])
-        for r in population.to_pylist()
-        if r["force_id"] == force_id
+        for r in query.population.to_pylist()
+        if r["force_id"] == query.force_id
     }
     resident_total = sum(residents.get(g) or 0.0 for _, g in D2_GROUPS)
     if not resident_total:
-        raise DataUnavailableError(f"no Census population for {force_id}")
+        raise DataUnavailableError(f"no Census population for {query.force_id}")
 
     def fte(label: str) -> float:
         cells = d2[d2["measure"].isin({f"Male | {label}", f"Female | {label}"})]["value"]
@@ -179,7 +181,9 @@ def representation_by_group(
         count = officers[group]
         share = count / stated if stated else None
         low, high = (
-            wilson_interval(round(count), round(stated), confidence) if stated else (None, None)
+            wilson_interval(round(count), round(stated), query.confidence)
+            if stated
+            else (None, None)
         )
         resident_share = residents.get(group, 0.0) / resident_total
         rows.append(
@@ -205,10 +209,11 @@ def representation_by_group(
         )
     return IndicatorResult(
         name="official.workforce_representation_by_group",
-        title=f"Officers by ethnic group against residents, {forces()[force_id].name}, {period}",
+        title=f"Officers by ethnic group against residents, {forces()[query.force_id].name}, "
+        f"{query.period}",
         definition=(
             "share = the group's officer FTE / officer FTE with a stated ethnicity (Home Office "
-            f"table D2, both sexes), Wilson {confidence:.0%} interval on the rounded FTE; "
+            f"table D2, both sexes), Wilson {query.confidence:.0%} interval on the rounded FTE; "
             "residents_share = the group's residents / all residents of the force area (Census "
             "2021); representation_ratio = share / residents_share with the share's interval "
             "divided likewise (1 = the force looks like its community; below 1 = "
@@ -216,7 +221,7 @@ def representation_by_group(
         ),
         table=pd.DataFrame(rows),
         caveats=[
-            f"Census 2021 residents against officers at {period}: the population has changed "
+            f"Census 2021 residents against officers at {query.period}: the population has changed "
             "between the two dates (the Home Office's own comparison uses the 2011 Census, "
             "table D1).",
             "Chinese officers are in the workforce tables' 'Chinese or other' group, compared "
@@ -228,13 +233,11 @@ def representation_by_group(
             "The residents are all ages; officers are adults of working age, and the age "
             "profile differs between ethnic groups.",
         ],
-        meta={"force_id": force_id, "period": period, "confidence": confidence},
+        meta={"force_id": query.force_id, "period": query.period, "confidence": query.confidence},
     )
 
 
-def representation_outlook(
-    figures: pa.Table, force_id: str, period: str, max_years: int = 100
-) -> IndicatorResult:
+def representation_outlook(query: OfficialQuery, max_years: int = 100) -> IndicatorResult:
     """Years until the ethnic-minority share of officers reaches the residents' share if the
     year's joining and leaving (tables D3, D4) repeated every year.
 
@@ -243,7 +246,8 @@ def representation_outlook(
     the year's ethnic-minority share of joiners. Never reached (within ``max_years``) when that
     share is too low for the workforce to get there.
     """
-    base = workforce_representation(figures, force_id, period)
+    figures, force_id, period = query.figures, query.force_id, query.period
+    base = workforce_representation(OfficialQuery(figures, force_id, period))
     t = {str(r["group"]): r for r in base.records()}
     needed = {"officers", "joiners", "leavers"}
     if not needed <= set(t) or t["officers"]["residents_ethnic_minority_share"] is None:
@@ -340,30 +344,7 @@ def minority_officers_by_force(figures: pa.Table, period: str) -> pd.DataFrame:
     )
 
 
-def representation_peers(
-    figures: pa.Table,
-    force_id: str,
-    period: str,
-    peers: PeerGroup | None = None,
-    confidence: float = 0.95,
-) -> IndicatorResult:
-    """The ethnic-minority share of officers of every force against ``force_id``."""
-    return compare_forces(
-        minority_officers_by_force(figures, period),
-        force_id,
-        kind="proportion",
-        name="official.workforce_representation_peers",
-        title=f"Ethnic-minority share of officers, all forces, {period}",
-        value_words=(
-            "ethnic-minority officer FTE / officer FTE with a stated ethnicity (Home Office "
-            "table D2, rounded to whole officers)"
-        ),
-        caveats=[
-            "Force areas differ greatly in their residents' ethnic mix: compare each force's "
-            "share with its own residents ('openpeel official workforce') before its peers'.",
-            "Counts are full-time equivalents rounded to whole officers.",
-        ],
-        peers=peers,
-        confidence=confidence,
-        meta={"period": period},
-    )
+def representation_peers(query: OfficialQuery) -> IndicatorResult:
+    """The ethnic-minority share of officers of every force against the query's force."""
+    values = minority_officers_by_force(query.figures, query.period)
+    return comparison("workforce-representation").of(values, query)

@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from openpeel.calendar import Period
 from openpeel.exports import note_lines
 from openpeel.provenance import SYNTHETIC_MARK
 
@@ -69,6 +70,31 @@ class IndicatorResult:
             "meta": self.meta,
             "rows": self.records(),
         }
+
+
+def force_period_result(
+    name: str,
+    what: str,
+    force_id: str,
+    period: Period,
+    definition: str,
+    table: pd.DataFrame,
+    caveats: list[str],
+    *,
+    is_synthetic: bool,
+    **meta: Any,
+) -> IndicatorResult:
+    """The result of an indicator about one force over a period: titled ``what: force,
+    period``, its meta the force and the period followed by ``meta``."""
+    return IndicatorResult(
+        name=name,
+        title=f"{what}: {force_id}, {period.label}",
+        definition=definition,
+        table=table,
+        caveats=caveats,
+        is_synthetic=is_synthetic,
+        meta={"force_id": force_id, "period": period.label, **meta},
+    )
 
 
 def _is_missing(value: Any) -> bool:

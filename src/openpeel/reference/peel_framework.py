@@ -19,7 +19,7 @@ from functools import cache
 from importlib import resources
 
 from openpeel.calendar import parse_month
-from openpeel.errors import UnknownIdError
+from openpeel.errors import UnknownIdError, known_id
 
 TEXT_STATUSES = ("verbatim", "as_reported", "paraphrase", "not_available", "project")
 NOT_AVAILABLE = "Text not available to this project."
@@ -186,10 +186,7 @@ def frameworks() -> dict[str, Framework]:
 
 def framework(framework_id: str) -> Framework:
     """One framework by id (KeyError naming the known ids)."""
-    known = frameworks()
-    if framework_id not in known:
-        raise UnknownIdError(f"unknown PEEL framework {framework_id!r}; known: {', '.join(known)}")
-    return known[framework_id]
+    return known_id(frameworks(), framework_id, "PEEL framework")
 
 
 def framework_for(last_month: date) -> Framework:

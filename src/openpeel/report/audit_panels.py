@@ -19,6 +19,7 @@ from openpeel.indicators.result import IndicatorResult
 from openpeel.report.model import Headline, Panel
 from openpeel.report.panels import EXPECTED_ERRORS, display, interval_text, number_text, safe
 from openpeel.report.panels.declare import Bars, Estimate, draw, tabled
+from openpeel.report.panels.format import panel_columns
 
 #: The recording rate a force is judged against in the assessment rules (openpeel's choice).
 RATE_REFERENCE = 0.90
@@ -65,15 +66,19 @@ def _figure(measure: str, value: Any) -> str:
     return f"{value:.2f}" if measure == "agreement_kappa" else f"{value:.1%}"
 
 
+#: An audit's estimate and its 95% interval.
+ESTIMATE = Estimate("estimate", "low", "high")
+
+
 def _rate_headline(label: str, row: Any) -> Headline:
     if row is None or pd.isna(row.estimate):
         return Headline(label, "no crimes in the sample", "", "")
-    return Headline(
+    return ESTIMATE.headline(
+        row,
         label,
-        f"{row.estimate:.1%}",
-        interval_text(row.low, row.high, share=True),
         f"{int(row.numerator_sampled)} of {int(row.denominator_sampled)} sampled crimes recorded "
         "(design-weighted)",
+        share=True,
     )
 
 
@@ -99,19 +104,11 @@ def crime_recording_panels(con: Any, force_id: str, period: Period) -> list[Pane
     ]  # fmt: skip
 
 
-#: The table columns of an estimated share with its 95% interval.
-ESTIMATE_COLUMNS = {
-    "estimate": ("Recorded", "share"),
-    "low": ("95% low", "share"),
-    "high": ("95% high", "share"),
-}
-
-
 def _share_bars(reference: float | None = None) -> Bars:
     """Bars of estimated shares of crimes recorded (``label``), with their 95% intervals."""
     return Bars(
         "label",
-        Estimate("estimate", "low", "high"),
+        ESTIMATE,
         "Share of crimes recorded",
         "",
         reference=reference,
@@ -179,17 +176,7 @@ def _rates(result: IndicatorResult) -> Panel:
             f"The audit covers incidents opened {_day(latest.period_from.iloc[0])} to "
             f"{_day(latest.period_to.iloc[0])}.",
         ]
-    return tabled(
-        panel,
-        shown,
-        {
-            "label": ("Crimes", "text"),
-            **ESTIMATE_COLUMNS,
-            "numerator_sampled": ("Sampled crimes recorded", "int"),
-            "denominator_sampled": ("Sampled crimes that should have been", "int"),
-        },
-        AUDIT_CAVEAT,
-    )
+    return tabled(panel, shown, AUDIT_CAVEAT)
 
 
 def _process(result: IndicatorResult) -> Panel:
@@ -209,11 +196,11 @@ def _process(result: IndicatorResult) -> Panel:
         row = _row(latest, measure)
         if row is not None and pd.notna(row.estimate):
             panel.headlines.append(
-                Headline(
+                ESTIMATE.headline(
+                    row,
                     label,
-                    f"{row.estimate:.1%}",
-                    interval_text(row.low, row.high, share=True),
                     f"of {int(row.denominator_sampled)} sampled crimes that were recorded",
+                    share=True,
                 )
             )
     kappa = _row(latest, "agreement_kappa")
@@ -249,14 +236,7 @@ def _process(result: IndicatorResult) -> Panel:
     )
     panel.table = display(
         shown,
-        {
-            "label": ("Measure", "text"),
-            "estimate_text": ("Estimate", "text"),
-            "low_text": ("95% low", "text"),
-            "high_text": ("95% high", "text"),
-            "numerator_sampled": ("Sampled records meeting it", "int"),
-            "denominator_sampled": ("Sampled records counted", "int"),
-        },
+        panel_columns("recording-process"),
     )
     panel.caveats = [
         "The National Crime Recording Standard asks for a crime to be recorded within 24 hours "
@@ -288,11 +268,7 @@ def _trend(result: IndicatorResult) -> Panel:
     )
     panel.table = display(
         overall,
-        {
-            "label": ("Audit", "text"),
-            **ESTIMATE_COLUMNS,
-            "denominator_sampled": ("Sampled crimes", "int"),
-        },
+        panel_columns("recording-trend"),
     )
     if len(overall) < 2:
         panel.comparison = ["One audit so far: the trend starts with the next one."]

@@ -27,7 +27,10 @@ from openpeel.report.panels import (
     share_text,
 )
 from openpeel.report.panels.declare import Bars, Estimate, Line, draw, tabled
+from openpeel.report.panels.format import panel_columns
 
+#: The share of registered offenders with an overdue ARMS or visit, with its interval.
+OVERDUE = Estimate.of("share_any_overdue")
 #: A count below this (and above zero) is not shown on its own.
 SMALL_CELL = 5
 
@@ -156,14 +159,14 @@ def _backlog(shared: _Extract) -> Panel:
     panel = Panel("offenders-backlog", "Offenders with an overdue ARMS assessment or visit", r)
     last = t.iloc[-1]
     panel.headlines.append(
-        Headline(
+        OVERDUE.headline(
+            last,
             f"Registered offenders with an overdue ARMS or home visit on {as_at:%-d %b %Y}",
-            share_text(last["share_any_overdue"]),
-            interval_text(last["share_any_overdue_low"], last["share_any_overdue_high"], True),
             f"{count_text(last['offenders_any_overdue'])} of "
             f"{count_text(last['offenders_registered'])} registered offenders; "
             f"{count_text(last['backlog_items'])} overdue items; the oldest ARMS overdue "
             f"{number_text(last['oldest_arms_overdue_days'], 0)} days.",
+            share=True,
         )
     )
     peak = t.iloc[int(t["backlog_items"].to_numpy().argmax())]
@@ -176,7 +179,7 @@ def _backlog(shared: _Extract) -> Panel:
         panel,
         Line(
             "month",
-            Estimate.of("share_any_overdue"),
+            OVERDUE,
             "Offenders with an overdue item",
             percent=True,
         ),
@@ -187,20 +190,7 @@ def _backlog(shared: _Extract) -> Panel:
     shown = suppressed(
         t, ["offenders_registered", "arms_overdue", "visits_overdue", "offenders_any_overdue"]
     )
-    return tabled(
-        panel,
-        shown,
-        {
-            "month": ("Month", "month"),
-            "offenders_registered": ("Registered", "text"),
-            "arms_overdue": ("ARMS overdue", "text"),
-            "visits_overdue": ("Visits overdue", "text"),
-            "offenders_any_overdue": ("Offenders with either", "text"),
-            "share_any_overdue": ("Share", "share"),
-            "oldest_visit_overdue_days": ("Oldest visit (days)", "int"),
-        },
-        EXTRACT_CAVEAT,
-    )
+    return tabled(panel, shown, EXTRACT_CAVEAT)
 
 
 def _caseload(shared: _Extract) -> Panel:
@@ -229,17 +219,7 @@ def _caseload(shared: _Extract) -> Panel:
         t,
         "Line chart of registered offenders per manager FTE by month: ",
     )
-    return tabled(
-        panel,
-        suppressed(t, ["offenders_registered"]),
-        {
-            "month": ("Month", "month"),
-            "offenders_registered": ("Registered", "text"),
-            "manager_fte": ("Manager FTE", "num"),
-            "offenders_per_fte": ("Per FTE", "num"),
-        },
-        EXTRACT_CAVEAT,
-    )
+    return tabled(panel, suppressed(t, ["offenders_registered"]), EXTRACT_CAVEAT)
 
 
 def _forecast(con: Any, force_id: str, shared: _Extract) -> Panel:
@@ -348,14 +328,6 @@ def _first(con: Any, force_id: str, as_at: date) -> Panel:
     return tabled(
         panel,
         suppressed(t.assign(measure=t["measure"].str.replace("_", " ")), ["offenders", "done"]),
-        {
-            "measure": ("Measure", "text"),
-            "offenders": ("Offenders", "text"),
-            "done": ("Done", "text"),
-            "median_days": ("Median days", "int"),
-            "share_within_28_days": ("Within 28 days", "share"),
-            "share_within_91_days": ("Within 91 days", "share"),
-        },
         EXTRACT_CAVEAT,
     )
 
@@ -383,13 +355,7 @@ def _orders(con: Any, force_id: str, as_at: date) -> Panel:
     )
     panel.table = display(
         shown,
-        {
-            "measure": ("Measure", "text"),
-            "count": ("Count", "text"),
-            "per_100_offenders": ("Per 100 offenders", "num"),
-            "per_100_low": ("Low", "num"),
-            "per_100_high": ("High", "num"),
-        },
+        panel_columns("offenders-orders"),
     )
     panel.table.loc[small.to_numpy(), ["Low", "High"]] = ""
     bars = shown[~small & (t["count"] > 0)]
@@ -433,15 +399,4 @@ def _wanted_missing(con: Any, force_id: str, as_at: date) -> Panel:
                 else f"No registered offender is {status}.",
             )
         )
-    return tabled(
-        panel,
-        r.table,
-        {
-            "offender_id": ("Pseudonymous id", "text"),
-            "status": ("Status", "text"),
-            "risk_level": ("Risk level", "text"),
-            "status_since": ("Since", "text"),
-            "days_since": ("Days", "int"),
-        },
-        EXTRACT_CAVEAT,
-    )
+    return tabled(panel, r.table, EXTRACT_CAVEAT)

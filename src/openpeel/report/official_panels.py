@@ -11,8 +11,11 @@ show the same panels.
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Callable
 from dataclasses import replace
+from functools import cache
+from importlib import resources
 from typing import Any
 
 import pandas as pd
@@ -96,10 +99,24 @@ def _no_interval(rows: pd.DataFrame) -> pd.DataFrame:
 AMOUNT = Estimate("value", "no_low", "no_high")
 
 
+@cache
+def _wording() -> dict[str, Any]:
+    """``official_panels.toml`` beside this module: each panel's table columns and the words
+    codes are shown by."""
+    text = resources.files("openpeel.report").joinpath("official_panels.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def _words_for(codes: str) -> dict[str, str]:
+    """The words of each code of ``codes`` (a table of ``words`` in the wording file)."""
+    return dict(_wording()["words"][codes])
+
+
 def _official(**spec: Any) -> PanelSpec:
-    """A panel of official statistics: the chart's Vega-Lite spec is kept (the web pages and
-    tests read each mark)."""
-    return PanelSpec(keep_spec=True, **spec)
+    """A panel of official statistics: its table's columns are those the wording file lists for
+    its id; the chart's Vega-Lite spec is kept (the web pages and tests read each mark)."""
+    columns = {c: (title, kind) for c, title, kind in _wording()["columns"][spec["panel_id"]]}
+    return PanelSpec(keep_spec=True, columns=columns, **spec)
 
 
 # --- Preventing crime: recorded crime (ONS) ---------------------------------------------------
@@ -171,14 +188,6 @@ CRIME = _official(
     description=_words("Bar chart of offences per 1,000 residents by offence group, {edition}: "),
     chart=Bars("group", RATE, "Offences per 1,000 residents", "Offence group"),
     table_rows=lambda t: _fixed(t, (*RATE, "england_and_wales_rate_per_1000")),
-    columns={
-        "group": ("Offence group", "text"),
-        "offences": ("Offences", "int"),
-        **RATE.columns("Per 1,000", "text"),
-        "england_and_wales_rate_per_1000": ("England and Wales per 1,000", "text"),
-        "published_change_percent": ("Change on previous year %", "num"),
-        "rank_among_forces": ("Rank among forces", "int"),
-    },
 )
 
 #: Recorded crime per 1,000 residents by offence group, against England and Wales.
@@ -230,13 +239,6 @@ OUTCOMES = _official(
     comparison=_outcome_comparison,
     description=_words("Bar chart of the share of crimes recorded in {edition} by outcome: "),
     chart=Bars("outcome_group", SHARE, "Share of crimes recorded", "Outcome", percent=True),
-    columns={
-        "outcome_group": ("Outcome", "text"),
-        "crimes": ("Crimes", "int"),
-        **SHARE.columns("Share", "share"),
-        "england_and_wales_share": ("England and Wales", "share"),
-        "rank_among_forces": ("Rank among forces", "int"),
-    },
 )
 
 #: The outcome of every crime recorded in the year, against England and Wales.
@@ -312,15 +314,6 @@ USE_OF_FORCE_BY_RATIO = _official(
     table_rows=lambda t: _fixed(t, tuple(RATIO_TO_WHITE)).assign(
         perceived_ethnicity=t["perceived_ethnicity"].map(label)
     ),
-    columns={
-        "perceived_ethnicity": ("Perceived ethnicity", "text"),
-        "tactics": ("Uses of tactics", "int"),
-        "share": ("Share", "share"),
-        **RATE.columns("Per 1,000 residents", "num"),
-        "ratio_to_white": ("Ratio to White", "text"),
-        "ratio_low": ("Ratio low", "text"),
-        "ratio_high": ("Ratio high", "text"),
-    },
 )
 
 USE_OF_FORCE_BY_SHARE = replace(
@@ -348,7 +341,7 @@ official_use_of_force_panels = section(
 
 # --- Workforce: representation (Home Office police workforce) --------------------------------
 
-GROUP_WORDS = {"officers": "Officers", "joiners": "Joiners in the year", "leavers": "Leavers"}
+GROUP_WORDS = _words_for("workforce-group")
 
 REPRESENTATION = Estimate(
     "representation_ratio", "representation_ratio_low", "representation_ratio_high"
@@ -421,24 +414,9 @@ WORKFORCE = _official(
         percent=True,
     ),
     table_rows=lambda t: _fixed(t, tuple(REPRESENTATION)),
-    columns={
-        "who": ("Group", "text"),
-        "ethnic_minority_fte": ("Ethnic minority (FTE)", "num"),
-        "ethnic_minority_share": ("Share", "share"),
-        "share_low": ("Low", "share"),
-        "share_high": ("High", "share"),
-        "residents_ethnic_minority_share": ("Residents", "share"),
-        "representation_ratio": ("Ratio of representation", "text"),
-        "representation_ratio_low": ("Ratio low", "text"),
-        "representation_ratio_high": ("Ratio high", "text"),
-    },
 )
 
-RESOURCE_WORDS = {
-    "officers_per_1000": "Officers",
-    "police_staff_per_1000": "Police staff",
-    "pcsos_per_1000": "PCSOs",
-}
+RESOURCE_WORDS = _words_for("resource")
 
 
 def _resource_headlines(inputs: Inputs) -> list[Headline]:
@@ -497,23 +475,9 @@ RESOURCES = _official(
     description=_words("Bar chart of the workforce per 1,000 residents, {edition}: "),
     chart=Bars("who", AMOUNT, "Per 1,000 residents (FTE)", "Who", decimals=2),
     table_rows=lambda t: _fixed(t, ("value", "england_and_wales_value")),
-    columns={
-        "who": ("Who", "text"),
-        "workforce_fte": ("FTE", "int"),
-        "value": ("Per 1,000 residents", "text"),
-        "england_and_wales_value": ("England and Wales", "text"),
-        "base_year": ("Base year", "text"),
-        "change_percent": ("Change since base year %", "num"),
-        "rank": ("Rank among forces", "int"),
-    },
 )
 
-WORKER_WORDS = {
-    "officers": "Officers",
-    "police_staff": "Police staff",
-    "pcsos": "PCSOs",
-    "special_constables": "Special constables",
-}
+WORKER_WORDS = _words_for("worker")
 
 HEADCOUNT_RATE = Estimate.of("headcount_per_1000")
 
@@ -573,17 +537,6 @@ HEADCOUNT = _official(
     ),
     chart=Bars("who", HEADCOUNT_RATE, "Per 1,000 residents (headcount)", "Who", decimals=2),
     table_rows=lambda t: _fixed(t, (*HEADCOUNT_RATE, "fte_per_1000", "england_and_wales_value")),
-    columns={
-        "who": ("Who", "text"),
-        "workforce_headcount": ("Headcount", "int"),
-        **HEADCOUNT_RATE.columns("Per 1,000 (headcount)", "text"),
-        "workforce_fte": ("FTE", "int"),
-        "fte_per_1000": ("Per 1,000 (FTE)", "text"),
-        "england_and_wales_value": ("England and Wales (headcount)", "text"),
-        "rank": ("Rank among forces", "int"),
-        "base_as_at": ("Change since", "text"),
-        "change_percent": ("Change %", "num"),
-    },
 )
 
 
@@ -594,13 +547,12 @@ def official_headcount_coverage(result: IndicatorResult) -> str:
     )
 
 
-def _workforce_peers(con: Any, force_id: str, period: Period) -> Panel:
-    return peer_panels.official_peer_panel(
-        "official-workforce-peers",
-        official.workforce_peers_for(con, force_id, period),
-        force_id,
-        "Officers per 1,000 residents (headcount)",
-    )
+WORKFORCE_PEERS = peer_panels.OfficialPeer(
+    "official-workforce-peers",
+    "Officers per 1,000 residents by headcount, every force",
+    "workforce_peers_for",
+    "Officers per 1,000 residents (headcount)",
+)
 
 
 #: Ethnic-minority share of officers, joiners and leavers against the area's residents;
@@ -609,22 +561,14 @@ official_workforce_panels = section(
     WORKFORCE,
     RESOURCES,
     HEADCOUNT,
-    HandBuilt(
-        "official-workforce-peers",
-        "Officers per 1,000 residents by headcount, every force",
-        _workforce_peers,
-    ),
+    HandBuilt(WORKFORCE_PEERS.panel_id, WORKFORCE_PEERS.title, WORKFORCE_PEERS.panel),
 )
 
 
 # --- Strategic planning and value for money: money (HMICFRS value for money profiles) ---------
 
 #: Funding lines shown beside spending: the two sources a force's budget comes from and their sum.
-FUNDING_SHOWN = {
-    "Central Funding": "Funding: central government grants",
-    "Council Tax Precept Income": "Funding: council tax precept",
-    "Total funding": "Funding: total",
-}
+FUNDING_SHOWN = _words_for("funding")
 
 
 def function_label(item: Any) -> str:
@@ -729,13 +673,6 @@ MONEY = _official(
     description=_words("Bar chart of spending per resident by function, {edition}: "),
     chart=Bars("item", AMOUNT, "Pounds per resident", "Function", decimals=0, prefix="£"),
     table_rows=_money_listed,
-    columns={
-        "item": ("Funding or function", "text"),
-        "value": ("£ per resident", "text"),
-        "england_and_wales_value": ("England and Wales", "text"),
-        "share_of_spending": ("Share of spending", "share"),
-        "rank": ("Rank among forces", "int"),
-    },
 )
 
 #: Spending per resident by function against England and Wales.
@@ -744,13 +681,7 @@ official_money_panels = section(MONEY)
 
 # --- Responding to the public: demand (HMICFRS value for money profiles) -----------------------
 
-DEMAND_WORDS = {
-    "calls_999": "999 calls received",
-    "emergency": "Emergency incidents",
-    "priority": "Priority incidents",
-    "scheduled": "Scheduled incidents",
-    "resolved_without_deployment": "Resolved without deployment",
-}
+DEMAND_WORDS = _words_for("demand")
 
 
 def _calls(inputs: Inputs) -> Any:
@@ -785,14 +716,6 @@ DEMAND = _official(
     shown=lambda t: t[t["rate_per_1000"].notna()],
     description=_words("Bar chart of 999 calls and incidents per 1,000 residents, {edition}: "),
     chart=Bars("what", RATE, "Per 1,000 residents a year", "Demand"),
-    columns={
-        "what": ("Demand", "text"),
-        "count": ("Number", "int"),
-        **RATE.columns("Per 1,000", "num"),
-        "england_and_wales_rate_per_1000": ("England and Wales per 1,000", "num"),
-        "share": ("Share of incidents", "share"),
-        "rank": ("Rank among forces", "int"),
-    },
 )
 
 #: 999 calls received and incidents by grade per 1,000 residents.

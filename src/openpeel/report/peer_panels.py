@@ -3,8 +3,8 @@ forces (a funnel plot and ranked dots, the force highlighted) and the multi-year
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from functools import partial
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -14,8 +14,9 @@ from openpeel.indicators import stop_search as ss
 from openpeel.reference.forces import force_label
 from openpeel.report import charts, peer_charts
 from openpeel.report.model import Headline, Panel
-from openpeel.report.panels import _safe, _ss_trend, display, interval_text, label
-from openpeel.report.panels.declare import show_chart
+from openpeel.report.panels import _safe, _ss_trend, display, label
+from openpeel.report.panels.declare import Estimate, show_chart
+from openpeel.report.panels.format import panel_columns
 from openpeel.stats.funnel import MIN_FUNNEL_UNITS, position_words
 
 VALUE_TITLE = "Person searches per 1,000 residents a year"
@@ -70,10 +71,9 @@ def _peer_headline(t: pd.DataFrame, force_id: str, group: str) -> tuple[Headline
     ranked = t.dropna(subset=["rate"]).sort_values("rate", ascending=False)
     rank = int((ranked["force_id"] == force_id).to_numpy().argmax()) + 1
     n = len(ranked)
-    headline = Headline(
+    headline = Estimate("rate", "rate_low", "rate_high").headline(
+        row,
         f"{_group_words(group)}: rate per 1,000 residents a year",
-        number_text(row["rate"]),
-        interval_text(row["rate_low"], row["rate_high"]),
         (
             f"{_ordinal(rank)} highest of {n} forces; the rate of all {n} forces together is "
             f"{number_text(row['target'])}."
@@ -96,15 +96,7 @@ def _table(t: pd.DataFrame) -> pd.DataFrame:
     )
     return display(
         shown,
-        {
-            "force": ("Force", "text"),
-            "searches": ("Searches", "int"),
-            "population": ("Residents", "int"),
-            "rate_per_1000": ("Rate per 1,000", "num"),
-            "rate_low": ("Low", "num"),
-            "rate_high": ("High", "num"),
-            "funnel_position": ("Against the funnel limits", "text"),
-        },
+        panel_columns("peers"),
     )
 
 
@@ -205,17 +197,30 @@ def official_peer_table(result: Any) -> pd.DataFrame:
     return t.sort_values("rate", ascending=False).reset_index(drop=True)
 
 
-def official_peer_panel(
-    panel_id: str,
-    result: Any,
-    force_id: str,
-    value_title: str,
-    decimals: int = 2,
-    scale: float = 1.0,
-) -> Panel:
+class OfficialPeer(NamedTuple):
+    """An official comparison of every force: the panel's id, what it is in words, the function
+    of ``official_for_period`` making it, the value's title, its decimals and the scale that
+    multiplies every value and interval for display (100: a share as a percentage)."""
+
+    panel_id: str
+    title: str
+    function: str
+    value_title: str
+    decimals: int = 2
+    scale: float = 1.0
+
+    def panel(self, con: Any, force_id: str, period: Period) -> Panel:
+        """The comparison for a force and period, as a panel (``official_peer_panel``)."""
+        from openpeel.indicators import official_for_period
+
+        result = getattr(official_for_period, self.function)(con, force_id, period)
+        return official_peer_panel(self, result, force_id)
+
+
+def official_peer_panel(peer: OfficialPeer, result: Any, force_id: str) -> Panel:
     """Every force's value with its interval, ranked, the force highlighted, and a table
-    whose values are the chart's marks (the same rounded numbers). ``scale`` multiplies every
-    value and interval for display (100: a share as a percentage)."""
+    whose values are the chart's marks (the same rounded numbers)."""
+    panel_id, _title, _function, value_title, decimals, scale = peer
     t = official_peer_table(result)
     for column in ("rate", "rate_low", "rate_high", "value_low", "value_high", "target"):
         t[column] = t[column] * scale
@@ -272,14 +277,7 @@ def official_peer_panel(
             rate_high=rounded["rate_high"].map(lambda v: number_text(v, decimals)),
             funnel_position=rounded["funnel_position"].map(lambda p: position_words(str(p))),
         ),
-        {
-            "force": ("Force", "text"),
-            "rate": (value_title, "text"),
-            "rate_low": ("Low", "text"),
-            "rate_high": ("High", "text"),
-            "rank": ("Rank", "int"),
-            "funnel_position": ("Against the funnel limits", "text"),
-        },
+        panel_columns("peers-official", value_title=value_title),
     )
     if result.is_synthetic:
         panel.chart_svg = charts.mark_synthetic(panel.chart_svg)
@@ -287,40 +285,34 @@ def official_peer_panel(
     return panel
 
 
-#: The official comparisons of every force on the peers page: panel id, what it is in words,
-#: the function of ``official_for_period`` making it, the value's title, decimals, scale.
+#: The official comparisons of every force on the peers page.
 OFFICIAL_PEERS = (
-    (
+    OfficialPeer(
         "peers-official-crime",
         "Recorded crime per 1,000 residents, every force",
         "recorded_crime_peers_for",
         "Offences per 1,000 residents (ONS)",
-        1,
-        1.0,
+        decimals=1,
     ),
-    (
+    OfficialPeer(
         "peers-official-charged",
         "Crimes charged or summonsed, every force",
         "outcome_peers_for",
         "Share of crimes charged or summonsed (%)",
-        1,
-        100.0,
+        decimals=1,
+        scale=100.0,
     ),
-    (
+    OfficialPeer(
         "peers-official-use-of-force",
         "Use of force per 1,000 residents, every force",
         "use_of_force_peers_for",
         "Use of force incidents per 1,000 residents",
-        2,
-        1.0,
     ),
-    (
+    OfficialPeer(
         "peers-official-officers",
         "Officers per 1,000 residents by headcount, every force",
         "workforce_peers_for",
         "Officers per 1,000 residents (headcount)",
-        2,
-        1.0,
     ),
 )
 
@@ -328,23 +320,9 @@ OFFICIAL_PEERS = (
 def official_peers_panels(con: Any, force_id: str, period: Period) -> list[Panel]:
     """The official statistics of every force, each ranked with its interval and the force
     highlighted (recorded crime, charge rate, use of force, officers by headcount)."""
-    from openpeel.indicators import official_for_period
-
-    def make(
-        panel_id: str, function: str, value_title: str, decimals: int, scale: float
-    ) -> Callable[[], Panel]:
-        return lambda: official_peer_panel(
-            panel_id,
-            getattr(official_for_period, function)(con, force_id, period),
-            force_id,
-            value_title,
-            decimals,
-            scale,
-        )
-
     return [
-        _safe(panel_id, title, make(panel_id, function, value_title, decimals, scale))
-        for panel_id, title, function, value_title, decimals, scale in OFFICIAL_PEERS
+        _safe(peer.panel_id, peer.title, partial(peer.panel, con, force_id, period))
+        for peer in OFFICIAL_PEERS
     ]
 
 

@@ -67,6 +67,8 @@ def render_html(report: Report, for_print: bool = False, chart_folder: str | Non
             for_print=for_print,
             synthetic_mark=SYNTHETIC_MARK,
             chart_folder=None if for_print else chart_folder,
+            for_report=True,
+            data_is_synthetic=report.is_synthetic,
         )
     )
     if EXTERNAL_REFERENCE.search(html):

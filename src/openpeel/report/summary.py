@@ -90,10 +90,7 @@ class Summary:
 
     def area(self, area_id: str) -> AreaSummary:
         """The summary of one shown area (KeyError when it is not shown)."""
-        for a in self.areas:
-            if a.area_id == area_id:
-                return a
-        raise KeyError(area_id)
+        return {a.area_id: a for a in self.areas}[area_id]
 
     @property
     def shown_area_ids(self) -> set[str]:

@@ -24,8 +24,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
+from openpeel.database import columns
 from openpeel.database.base import Base, utcnow
-from openpeel.database.columns import DrawnUnit, Edited, Keyed, StoredFrame
+from openpeel.database.columns import Created, DrawnUnit, Edited, Keyed, PeriodOfWork, StoredFrame
 from openpeel.scrutiny.roles import ROLES as ROLES  # the models' users hold one of these
 
 RAG_GRADES = ("red", "amber", "green")
@@ -42,6 +43,36 @@ GOWISELY = (
     ("gowisely_legal_power", "Legal power used"),
     ("gowisely_detained", "You are detained for the purpose of a search"),
 )
+
+
+#: The review's questions answered from a list: each question's column and its allowed answers.
+ANSWERS: dict[str, tuple[str, ...]] = {
+    "grounds_recorded": YES_NO_UNCLEAR,
+    "grounds_reasonable": YES_NO_UNCLEAR,
+    "bwv_available": ("yes", "no"),
+    "bwv_whole_encounter": YES_NO_NA,
+    "respectful": YES_NO_UNCLEAR,
+    "force_used": ("yes", "no"),
+    "force_justified": YES_NO_NA,
+}
+
+
+class ReviewQuestions:
+    """A review's answers, one column per question: a text column per question of ``ANSWERS``
+    (one of its allowed answers) and a yes/no column per item of ``GOWISELY`` (whether the
+    officer gave it; no until the reviewer ticks it)."""
+
+    def answer(self, question: str) -> str:
+        """The answer given to one question of ``ANSWERS``."""
+        if question not in ANSWERS:
+            raise KeyError(question)
+        return str(getattr(self, question))
+
+
+for _question in ANSWERS:
+    setattr(ReviewQuestions, _question, mapped_column(String(16), nullable=False))
+for _item, _title in GOWISELY:
+    setattr(ReviewQuestions, _item, columns.flag())
 
 
 class User(Base, Keyed):
@@ -75,8 +106,8 @@ class PanelMembership(Base, Keyed):
     __tablename__ = "panel_memberships"
     __table_args__ = (UniqueConstraint("panel_id", "user_id", name="uq_membership"),)
 
-    panel_id: Mapped[int] = mapped_column(ForeignKey("panels.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    panel_id: Mapped[int] = columns.part_of("panels")
+    user_id: Mapped[int] = columns.part_of("users")
     panel: Mapped[Panel] = relationship(back_populates="memberships")
     user: Mapped[User] = relationship()
 
@@ -91,8 +122,8 @@ class SearchRecord(Base, Keyed):
     force_id: Mapped[str] = mapped_column(String(64))
     officer_pseudonym: Mapped[str] = mapped_column(String(64))
     occurred_at: Mapped[datetime] = mapped_column(DateTime)
-    latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
-    longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    latitude: Mapped[float | None] = columns.optional(Float)
+    longitude: Mapped[float | None] = columns.optional(Float)
     location: Mapped[str] = mapped_column(String(200), default="")
     type_code: Mapped[str] = mapped_column(String(32))
     gender_code: Mapped[str] = mapped_column(String(32))
@@ -104,14 +135,14 @@ class SearchRecord(Base, Keyed):
     legislation_code: Mapped[str] = mapped_column(String(32))
     legislation_group: Mapped[str] = mapped_column(String(32))
     object_of_search_code: Mapped[str] = mapped_column(String(64))
-    grounds_text: Mapped[str] = mapped_column(Text, default="")
+    grounds_text: Mapped[str] = columns.note()
     outcome_code: Mapped[str] = mapped_column(String(64))
     outcome_group: Mapped[str] = mapped_column(String(64))
-    outcome_linked: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
-    is_strip_search: Mapped[bool] = mapped_column(Boolean, default=False)
-    has_bwv: Mapped[bool] = mapped_column(Boolean, default=False)
-    bwv_reference: Mapped[str | None] = mapped_column(String(100), nullable=True)
-    is_synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    outcome_linked: Mapped[bool | None] = columns.optional(Boolean)
+    is_strip_search: Mapped[bool] = columns.flag()
+    has_bwv: Mapped[bool] = columns.flag()
+    bwv_reference: Mapped[str | None] = columns.optional(String(100))
+    is_synthetic: Mapped[bool] = columns.flag()
     source_file: Mapped[str] = mapped_column(String(500))
     source_row: Mapped[int] = mapped_column(Integer)
     import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"), nullable=True)
@@ -128,7 +159,7 @@ class ImportRun(Base, Keyed):
     rows_loaded: Mapped[int] = mapped_column(Integer, default=0)
     rows_already_present: Mapped[int] = mapped_column(Integer, default=0)
     rows_rejected: Mapped[int] = mapped_column(Integer, default=0)
-    is_synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_synthetic: Mapped[bool] = columns.flag()
 
 
 class ImportReject(Base, Keyed):
@@ -136,26 +167,20 @@ class ImportReject(Base, Keyed):
 
     __tablename__ = "import_rejects"
 
-    import_run_id: Mapped[int] = mapped_column(ForeignKey("import_runs.id", ondelete="CASCADE"))
+    import_run_id: Mapped[int] = columns.part_of("import_runs")
     source_row: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(String(500))
     raw: Mapped[str] = mapped_column(Text)
 
 
-class Meeting(Base, Keyed):
+class Meeting(Base, Keyed, PeriodOfWork, Created):
     """One panel meeting: the period its sample is drawn from; open until the coordinator
     closes it (reviews are editable while open)."""
 
     __tablename__ = "meetings"
 
-    panel_id: Mapped[int] = mapped_column(ForeignKey("panels.id", ondelete="CASCADE"))
-    title: Mapped[str] = mapped_column(String(200))
+    panel_id: Mapped[int] = columns.part_of("panels")
     meeting_date: Mapped[date] = mapped_column(Date)
-    period_from: Mapped[date] = mapped_column(Date)
-    period_to: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(16), default="open")
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     panel: Mapped[Panel] = relationship()
 
 
@@ -164,9 +189,7 @@ class Sample(Base, Keyed, StoredFrame):
 
     __tablename__ = "samples"
 
-    meeting_id: Mapped[int] = mapped_column(
-        ForeignKey("meetings.id", ondelete="CASCADE"), unique=True
-    )
+    meeting_id: Mapped[int] = columns.part_of("meetings", unique=True)
     design: Mapped[str] = mapped_column(String(16))
     seed: Mapped[int] = mapped_column(Integer)
     drawn_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -181,38 +204,23 @@ class SampleItem(Base, Keyed, DrawnUnit):
     __tablename__ = "sample_items"
     __table_args__ = (UniqueConstraint("sample_id", "record_id", name="uq_sample_record"),)
 
-    sample_id: Mapped[int] = mapped_column(ForeignKey("samples.id", ondelete="CASCADE"))
+    sample_id: Mapped[int] = columns.part_of("samples")
     record_id: Mapped[int] = mapped_column(ForeignKey("search_records.id"))
     stratum: Mapped[str] = mapped_column(String(64))
     sample: Mapped[Sample] = relationship(back_populates="items")
     record: Mapped[SearchRecord] = relationship()
 
 
-class Review(Base, Keyed, Edited):
+class Review(Base, Keyed, ReviewQuestions, Edited):
     """One member's review of one sampled record (one per member per record)."""
 
     __tablename__ = "reviews"
     __table_args__ = (UniqueConstraint("item_id", "reviewer_id", name="uq_review_item_reviewer"),)
 
-    item_id: Mapped[int] = mapped_column(ForeignKey("sample_items.id", ondelete="CASCADE"))
-    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    grounds_recorded: Mapped[str] = mapped_column(String(16))
-    grounds_reasonable: Mapped[str] = mapped_column(String(16))
-    gowisely_grounds: Mapped[bool] = mapped_column(Boolean, default=False)
-    gowisely_object: Mapped[bool] = mapped_column(Boolean, default=False)
-    gowisely_warrant_card: Mapped[bool] = mapped_column(Boolean, default=False)
-    gowisely_identity: Mapped[bool] = mapped_column(Boolean, default=False)
-    gowisely_station: Mapped[bool] = mapped_column(Boolean, default=False)
-    gowisely_entitlement: Mapped[bool] = mapped_column(Boolean, default=False)
-    gowisely_legal_power: Mapped[bool] = mapped_column(Boolean, default=False)
-    gowisely_detained: Mapped[bool] = mapped_column(Boolean, default=False)
-    bwv_available: Mapped[str] = mapped_column(String(16))
-    bwv_whole_encounter: Mapped[str] = mapped_column(String(16))
-    respectful: Mapped[str] = mapped_column(String(16))
-    force_used: Mapped[str] = mapped_column(String(16))
-    force_justified: Mapped[str] = mapped_column(String(16))
+    item_id: Mapped[int] = columns.part_of("sample_items")
+    reviewer_id: Mapped[int] = columns.by_user()
     rag: Mapped[str] = mapped_column(String(8))
-    comments: Mapped[str] = mapped_column(Text, default="")
+    comments: Mapped[str] = columns.note()
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
@@ -226,10 +234,8 @@ class LiaisonResponse(Base, Keyed):
 
     __tablename__ = "liaison_responses"
 
-    item_id: Mapped[int] = mapped_column(
-        ForeignKey("sample_items.id", ondelete="CASCADE"), unique=True
-    )
-    responder_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    item_id: Mapped[int] = columns.part_of("sample_items", unique=True)
+    responder_id: Mapped[int] = columns.by_user()
     response: Mapped[str] = mapped_column(Text)
     responded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -241,12 +247,12 @@ class AuditEntry(Base, Keyed):
     __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
 
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    user_id: Mapped[int | None] = columns.by_user(nullable=True)
     action: Mapped[str] = mapped_column(String(64))
     entity: Mapped[str] = mapped_column(String(64))
-    entity_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    entity_id: Mapped[int | None] = columns.optional(Integer)
     meeting_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
-    detail_json: Mapped[str] = mapped_column(Text, default="{}")
+    detail_json: Mapped[str] = columns.note("{}")
 
 
 class Feedback(Base, Keyed):
@@ -257,10 +263,10 @@ class Feedback(Base, Keyed):
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     page: Mapped[str] = mapped_column(String(300))
     rating: Mapped[int] = mapped_column(Integer)
-    comment: Mapped[str] = mapped_column(Text, default="")
-    contact_consent: Mapped[bool] = mapped_column(Boolean, default=False)
-    contact_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    contact_email: Mapped[str | None] = mapped_column(String(320), nullable=True)
+    comment: Mapped[str] = columns.note()
+    contact_consent: Mapped[bool] = columns.flag()
+    contact_name: Mapped[str | None] = columns.optional(String(200))
+    contact_email: Mapped[str | None] = columns.optional(String(320))
     client_key: Mapped[str] = mapped_column(String(64), index=True)
 
 
@@ -273,7 +279,7 @@ class LoginAttempt(Base, Keyed):
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     username: Mapped[str] = mapped_column(String(64), index=True)
     client_key: Mapped[str] = mapped_column(String(64), index=True)
-    succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
+    succeeded: Mapped[bool] = columns.flag()
 
 
 class WebSession(Base, Keyed):
@@ -282,7 +288,7 @@ class WebSession(Base, Keyed):
     __tablename__ = "web_sessions"
 
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = columns.part_of("users")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime)
     user: Mapped[User] = relationship()

@@ -177,14 +177,14 @@ class PanelReport:
 
 def _record_outcomes(reviews: Sequence[Review]) -> dict[str, float]:
     n = len(reviews)
-    encounter = [r for r in reviews if r.bwv_whole_encounter != "not_applicable"]
+    encounter = [r for r in reviews if r.answer("bwv_whole_encounter") != "not_applicable"]
     return {
         "red": sum(r.rag == "red" for r in reviews) / n,
         "amber": sum(r.rag == "amber" for r in reviews) / n,
         "green": sum(r.rag == "green" for r in reviews) / n,
-        "grounds_reasonable": sum(r.grounds_reasonable == "yes" for r in reviews) / n,
+        "grounds_reasonable": sum(r.answer("grounds_reasonable") == "yes" for r in reviews) / n,
         "bwv_whole_encounter": (
-            sum(r.bwv_whole_encounter == "yes" for r in encounter) / len(encounter)
+            sum(r.answer("bwv_whole_encounter") == "yes" for r in encounter) / len(encounter)
             if encounter
             else float("nan")
         ),

@@ -14,10 +14,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from openpeel.errors import UserInputError
 from openpeel.scrutiny import audit
 from openpeel.scrutiny.models import (
+    ANSWERS,
     GOWISELY,
     RAG_GRADES,
-    YES_NO_NA,
-    YES_NO_UNCLEAR,
     LiaisonResponse,
     Meeting,
     Review,
@@ -31,16 +30,7 @@ MAX_COMMENT_CHARS = 5000
 #: How many times a submission re-reads a review another submission changed meanwhile.
 UPDATE_ATTEMPTS = 5
 #: Choice fields of the review form and their allowed values.
-CHOICES: dict[str, tuple[str, ...]] = {
-    "grounds_recorded": YES_NO_UNCLEAR,
-    "grounds_reasonable": YES_NO_UNCLEAR,
-    "bwv_available": ("yes", "no"),
-    "bwv_whole_encounter": YES_NO_NA,
-    "respectful": YES_NO_UNCLEAR,
-    "force_used": ("yes", "no"),
-    "force_justified": YES_NO_NA,
-    "rag": RAG_GRADES,
-}
+CHOICES: dict[str, tuple[str, ...]] = {**ANSWERS, "rag": RAG_GRADES}
 FLAGS = tuple(name for name, _ in GOWISELY)
 FIELDS = (*CHOICES, *FLAGS, "comments")
 

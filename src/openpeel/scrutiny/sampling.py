@@ -281,10 +281,4 @@ def summarise_sample(sample: Sample) -> list[SampleSummary]:
 
 def sample_info(sample: Sample) -> dict[str, Any]:
     """The stored facts of a draw, for the audit page and the report."""
-    return {
-        "design": sample.design,
-        "seed": sample.seed,
-        **sample.frame_facts(),
-        "drawn_at": sample.drawn_at,
-        "records": len(sample.items),
-    }
+    return {"design": sample.design, **sample.draw_facts(len(sample.items))}

@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from openpeel.reference.forces import forces
+from openpeel.reference.lake_columns import Column, columns
 from openpeel.reference.standards import national_999_standard
 from openpeel.sources.calls_log import InputField
-from openpeel.sources.policeuk_tables import LINEAGE, Column
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -165,27 +165,8 @@ CALLS_999_FIELDS: tuple[InputField, ...] = (
 #: (count field, share field) pairs: a missing count is derived from its share and the calls.
 BANDS = tuple((band.count, band.share) for band in BAND_SPECS)
 
-CALLS_999_COLUMNS: tuple[Column, ...] = (
-    Column("force_id", "VARCHAR", "data.police.uk force id, matched from the published name"),
-    Column("month", "DATE", "first day of the month the figures cover"),
-    Column("force_raw", "VARCHAR", "the force as published"),
-    Column("calls", "BIGINT", "number of 999 calls received"),
-    Column("mean_answer_seconds", "DOUBLE", "average time to answer, seconds, as published"),
-    Column("answered_under_10s", "BIGINT", "calls answered in under 10 seconds"),
-    Column("answered_10_to_60s", "BIGINT", "calls answered in 10 to under 60 seconds"),
-    Column("answered_60s_and_over", "BIGINT", "calls answered in 60 seconds or more"),
-    Column(
-        "share_under_10s_published",
-        "DOUBLE",
-        "the published share answered in under 10 s as a fraction (NULL if not published)",
-    ),
-    Column(
-        "is_derived_from_shares",
-        "BOOLEAN",
-        "a band count was not published and was computed as round(share x calls)",
-    ),
-    *LINEAGE,
-)
+#: The stored columns (``reference/lake_columns.csv``, table ``calls_999_monthly``).
+CALLS_999_COLUMNS: tuple[Column, ...] = columns("calls_999_monthly")
 
 #: A published share and the share computed from the counts may differ by rounding; beyond
 #: this they contradict each other (usually a column mapped to the wrong field).

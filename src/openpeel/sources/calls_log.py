@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openpeel.errors import SourceFormatError, UserInputError
-from openpeel.sources.policeuk_tables import LINEAGE, Column
+from openpeel.reference.lake_columns import Column, columns
 
 #: The time zone of naive timestamps and of the hour and weekday columns.
 LOCAL_TZ = "Europe/London"
@@ -245,42 +245,9 @@ LINE_CODES: dict[str, str] = {
 LINE_ANSWER_SECONDS: dict[str, float] = {"999": 10.0, "101": 180.0, "chat": 180.0}
 
 
-def event_columns(when: str, key: Column, *columns: Column) -> tuple[Column, ...]:
-    """The stored columns of an export read with :func:`event_select_sql`, in its order: the
-    force and the month of ``when``, the key, the source's own columns, the weekday and hour of
-    ``when``, then the lineage."""
-    return (
-        Column("force_id", "VARCHAR", "data.police.uk force id, given when the file is imported"),
-        Column("month", "DATE", f"first day of the month of {when} (UK clock)"),
-        key,
-        *columns,
-        Column("weekday", "SMALLINT", f"day of the week of {when}, 0 = Monday ... 6 = Sunday"),
-        Column("hour", "SMALLINT", f"hour of the day of {when}, 0-23, UK clock"),
-        *LINEAGE,
-    )
-
-
-CALL_LOG_COLUMNS: tuple[Column, ...] = event_columns(
-    "offered_at",
-    Column("call_id", "VARCHAR", "the call's identifier as exported"),
-    Column("line_raw", "VARCHAR", "line as exported"),
-    Column("line_code", "VARCHAR", "999, 101, chat, or unknown for a value no vocabulary maps"),
-    Column("offered_at", "TIMESTAMP", "when the call reached the force, UK clock time"),
-    Column("answered_at", "TIMESTAMP", "when it was answered, UK clock time (NULL if abandoned)"),
-    Column(
-        "abandoned_at", "TIMESTAMP", "when the caller hung up, UK clock time (NULL if answered)"
-    ),
-    Column("is_answered", "BOOLEAN", "the call was answered"),
-    Column(
-        "answer_seconds", "DOUBLE", "seconds from offered to answered (NULL for abandoned calls)"
-    ),
-    Column(
-        "abandon_seconds",
-        "DOUBLE",
-        "seconds from offered to hanging up (NULL for answered calls)",
-    ),
-    Column("handling_seconds", "DOUBLE", "talk plus wrap-up seconds (NULL when not given)"),
-)
+#: The stored columns (``reference/lake_columns.csv``, table ``call_log``), in the order of
+#: :func:`event_select_sql`.
+CALL_LOG_COLUMNS: tuple[Column, ...] = columns("call_log")
 
 
 def event_select_sql(

@@ -32,6 +32,7 @@ import pyarrow.csv as pacsv
 
 from openpeel.errors import SourceFormatError
 from openpeel.reference.forces import force_id_for_pfa_code
+from openpeel.reference.lake_columns import arrow_schema
 
 SOURCE = "ONS Census 2021 TS021"
 CENSUS_YEAR = 2021
@@ -59,21 +60,8 @@ TS021_COLUMNS: tuple[str, ...] = ("LAD_code", "LAD_name", "eth_code", "eth_label
 LOOKUP_COLUMNS: tuple[str, ...] = ("LAD22CD", "PFA22CD", "PFA22NM")
 """Lookup columns that are read; the others (LAD22NM, CSP22CD, CSP22NM, ObjectId) are ignored."""
 
-#: The population table: every column is required (no nulls).
-POPULATION_SCHEMA = pa.schema(
-    [
-        pa.field(name, type_, nullable=False)
-        for name, type_ in {
-            "force_id": pa.string(),
-            "pfa_code": pa.string(),
-            "pfa_name": pa.string(),
-            "ethnic_group": pa.string(),
-            "population": pa.int64(),
-            "source": pa.string(),
-            "census_year": pa.int32(),
-        }.items()
-    ]
-)
+#: The population table (``reference/lake_columns.csv``): every column is required (no nulls).
+POPULATION_SCHEMA = arrow_schema("population", nullable=False)
 
 _MAX_LISTED = 5
 

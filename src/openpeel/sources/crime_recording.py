@@ -22,7 +22,7 @@ row is loaded or rejected with its reasons, and a value that looks like personal
 
 from __future__ import annotations
 
-from openpeel.sources.internal_extract import ExtractColumn, ExtractFile
+from openpeel.sources.internal_extract import ExtractFile, declared_file
 
 #: How the control room typed the incident when it opened it.
 INCIDENT_TYPES: tuple[str, ...] = (
@@ -77,57 +77,17 @@ VIOLENCE_GROUPS: tuple[str, ...] = (
 SEXUAL_GROUPS: tuple[str, ...] = ("sexual_offences",)
 YES_NO: tuple[str, ...] = ("yes", "no")
 
-INCIDENTS = ExtractFile(
-    "incidents.csv",
-    "recording_incidents",
-    "One row per incident opened by the force in the period the extract covers.",
-    (
-        ExtractColumn(
-            "incident_id",
-            "pseudonym",
-            "pseudonymous incident reference (never the caller's details)",
-        ),
-        ExtractColumn(
-            "opened_at", "timestamp", "when the incident was opened (UK clock time, to the minute)"
-        ),
-        ExtractColumn(
-            "incident_type", "code", "the type the control room gave it", codes=INCIDENT_TYPES
-        ),
-        ExtractColumn("closing_code", "code", "how the incident was closed", codes=CLOSING_CODES),
-        ExtractColumn(
-            "is_domestic_abuse", "code", "flagged as domestic abuse (yes or no)", codes=YES_NO
-        ),
-        ExtractColumn(
-            "is_vulnerable_victim",
-            "code",
-            "flagged as a vulnerable victim (yes or no)",
-            codes=YES_NO,
-        ),
-    ),
-    ("incident_id",),
-)
+#: The vocabularies the catalogue's ``codes`` name.
+_VOCABULARIES: dict[str, tuple[str, ...]] = {
+    "INCIDENT_TYPES": INCIDENT_TYPES,
+    "CLOSING_CODES": CLOSING_CODES,
+    "OFFENCE_GROUPS": OFFENCE_GROUPS,
+    "YES_NO": YES_NO,
+}
 
-RECORDED_CRIMES = ExtractFile(
-    "recorded_crimes.csv",
-    "recorded_crimes",
-    "One row per crime the force recorded (fraud excluded), linked to its incident.",
-    (
-        ExtractColumn("crime_id", "pseudonym", "pseudonymous crime reference"),
-        ExtractColumn(
-            "incident_id",
-            "pseudonym",
-            "the incident the crime was recorded from (empty: not from an incident)",
-            required=False,
-        ),
-        ExtractColumn(
-            "recorded_at", "timestamp", "when the crime was recorded (UK clock time, to the minute)"
-        ),
-        ExtractColumn(
-            "offence_group", "code", "how the crime was classified", codes=OFFENCE_GROUPS
-        ),
-    ),
-    ("crime_id",),
-)
+
+INCIDENTS = declared_file("recording_incidents", _VOCABULARIES)
+RECORDED_CRIMES = declared_file("recorded_crimes", _VOCABULARIES)
 
 #: Both files, in load order (incidents first: crimes refer to them).
 EXTRACT_FILES: tuple[ExtractFile, ...] = (INCIDENTS, RECORDED_CRIMES)

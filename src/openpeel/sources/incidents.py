@@ -12,15 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from openpeel.reference.lake_columns import Column, columns
 from openpeel.sources.calls_log import (
     InputField,
-    event_columns,
     event_select_sql,
     local_sql,
     timestamp_sql,
     vocabulary_sql,
 )
-from openpeel.sources.policeuk_tables import Column
 
 INCIDENT_FIELDS: tuple[InputField, ...] = (
     InputField(
@@ -78,24 +77,9 @@ PRIORITY_CODES: dict[str, str] = {
     ),
 }
 
-INCIDENT_COLUMNS: tuple[Column, ...] = event_columns(
-    "created_at",
-    Column("incident_id", "VARCHAR", "the incident's identifier as exported"),
-    Column("priority_raw", "VARCHAR", "priority as exported"),
-    Column(
-        "priority_code",
-        "VARCHAR",
-        "emergency, priority, appointment, routine, correspondence, or unknown",
-    ),
-    Column("created_at", "TIMESTAMP", "when the incident was created, UK clock time"),
-    Column("arrived_at", "TIMESTAMP", "when the police arrived (or replied), UK clock time"),
-    Column("has_arrival", "BOOLEAN", "an arrival (or reply) time was recorded"),
-    Column(
-        "attend_seconds",
-        "DOUBLE",
-        "seconds from created to arrived (NULL without an arrival)",
-    ),
-)
+#: The stored columns (``reference/lake_columns.csv``, table ``incidents``), in the order of
+#: :func:`~openpeel.sources.calls_log.event_select_sql`.
+INCIDENT_COLUMNS: tuple[Column, ...] = columns("incidents")
 
 
 def incidents_select_sql(source: str, names: Sequence[str]) -> str:

@@ -21,9 +21,10 @@ What is refused, and how:
 
 This is the one validator of force-internal extracts: a source module (offender management
 :mod:`openpeel.sources.offenders`, crime recording :mod:`openpeel.sources.crime_recording`,
-vulnerability :mod:`openpeel.sources.vulnerability_extract`) declares its files with
-:class:`ExtractFile` and :class:`ExtractColumn` (names, kinds, vocabularies, keys, row rules)
-and calls :func:`read_extract_file`. A file may be declared to match its headers loosely
+vulnerability :mod:`openpeel.sources.vulnerability_extract`) has its files and their columns
+catalogued as data (``reference/extract_files.csv``, ``reference/lake_columns.csv``: names,
+kinds, vocabularies, keys), builds each :class:`ExtractFile` with :func:`declared_file` and its
+row rules, and calls :func:`read_extract_file`. A file may be declared to match its headers loosely
 (``match_headers``: case and spacing ignored, ``--columns`` mappings honoured, other columns
 ignored) and its times leniently (``lenient``: any ISO 8601 form, or UK day-first
 ``DD/MM/YYYY HH:MM``).
@@ -40,7 +41,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyarrow as pa
 
-from openpeel.errors import SourceFormatError
+from openpeel.errors import SourceFormatError, known_id
+from openpeel.reference.lake_columns import arrow_schema, extract_file_row, table_rows
 from openpeel.sources.calls_log import InputField, resolve_columns
 from openpeel.sources.personal_data import personal_data_reason
 
@@ -68,20 +70,11 @@ FLAG_FALSE = frozenset({"n", "no", "false", "0", "f"})
 WITHHELD = "[withheld]"
 
 #: Lineage columns every loaded row carries (added by the reader, not in the file).
-LINEAGE_FIELDS: tuple[pa.Field, ...] = (
-    pa.field("source_file", pa.string()),
-    pa.field("source_row", pa.int64()),
-)
+LINEAGE_FIELDS: tuple[pa.Field, ...] = tuple(arrow_schema("lineage", without=("snapshot",)))
 
-REJECT_SCHEMA = pa.schema(
-    [
-        ("table_name", pa.string()),
-        ("source_file", pa.string()),
-        ("source_row", pa.int64()),
-        ("reason", pa.string()),
-        ("raw_row", pa.string()),
-    ]
-)
+#: Rejected rows as the reader gives them: the lake's rejects table without the partition and
+#: the load, which the store adds.
+REJECT_SCHEMA = arrow_schema("rejects", without=("force_id", "month", "snapshot", "load_id"))
 
 
 @dataclass(frozen=True)
@@ -123,6 +116,64 @@ class ExtractColumn:
             raise ValueError(f"code column {self.name} declares no codes")
 
 
+def declared_columns(
+    table: str, vocabularies: Mapping[str, tuple[str, ...]] | None = None
+) -> tuple[ExtractColumn, ...]:
+    """The columns of the extract file that loads into ``table``, as catalogued in
+    ``reference/lake_columns.csv``; a ``codes`` cell in capitals (``RISK_LEVELS``) names one of
+    ``vocabularies``, any other lists the codes separated by spaces."""
+    vocabularies = vocabularies or {}
+    out = []
+    for row in table_rows(table):
+        codes: tuple[str, ...] = tuple(row["codes"].split())
+        if row["codes"].replace("_", "").isalpha() and row["codes"].isupper():
+            try:
+                codes = vocabularies[row["codes"]]
+            except KeyError:
+                raise ValueError(f"{table}.{row['column']}: no vocabulary {row['codes']}") from None
+        options = set(row["options"].split())
+        out.append(
+            ExtractColumn(
+                row["column"],
+                row["type"],
+                row["definition"],
+                required=row["required"] == "yes",
+                codes=codes,
+                minimum=_number(row["minimum"]),
+                maximum=_number(row["maximum"]),
+                normalise="normalise" in options,
+                lenient="lenient" in options,
+            )
+        )
+    return tuple(out)
+
+
+def declared_file(
+    table: str,
+    vocabularies: Mapping[str, tuple[str, ...]] | None = None,
+    rules: tuple[RowRule, ...] = (),
+) -> ExtractFile:
+    """The extract file that loads into ``table``, as catalogued (``reference/extract_files.csv``
+    and its columns in ``reference/lake_columns.csv``), with its row rules."""
+    row = extract_file_row(table)
+    return ExtractFile(
+        row["file_name"],
+        table,
+        row["description"],
+        declared_columns(table, vocabularies),
+        tuple(row["key"].split()),
+        rules,
+        required_file=row["required_file"] == "yes",
+        match_headers=row["match_headers"] == "yes",
+    )
+
+
+def _number(text: str) -> float | None:
+    if not text:
+        return None
+    return int(text) if text.lstrip("-").isdigit() else float(text)
+
+
 @dataclass(frozen=True)
 class RowRule:
     """A rule over several columns of a row; ``holds`` returns True where a row is fine.
@@ -154,11 +205,8 @@ class ExtractFile:
     match_headers: bool = False
 
     def column(self, name: str) -> ExtractColumn:
-        """The declared column called ``name``."""
-        for c in self.columns:
-            if c.name == name:
-                return c
-        raise KeyError(name)
+        """The declared column called ``name`` (UnknownIdError, a KeyError, naming the columns)."""
+        return known_id({c.name: c for c in self.columns}, name, f"column of {self.file_name}")
 
     @property
     def schema(self) -> pa.Schema:

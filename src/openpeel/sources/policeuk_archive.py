@@ -132,16 +132,34 @@ class ArchiveFile:
         return snapshot_vintage(self.snapshot)
 
 
-@dataclass(frozen=True)
-class RefusedFile:
-    """A file that was not read, with a one-line reason."""
+@dataclass
+class FileResult:
+    """What happened to one file: refused with its reason (by discovery or by reading), or read
+    and loaded, or loaded and then superseded by a newer snapshot."""
 
-    path: Path
     source_file: str
-    reason: str
-    kind: str | None = None
-    force_id: str | None = None
-    month: date | None = None
+    kind: str | None
+    force_id: str | None
+    month: date | None
+    snapshot: str | None
+    status: str  # loaded | superseded | refused
+    reason: str | None = None
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    unknown_values: int = 0
+
+
+def refused_file(
+    source_file: str,
+    reason: str,
+    kind: str | None = None,
+    force_id: str | None = None,
+    month: date | None = None,
+    snapshot: str | None = None,
+) -> FileResult:
+    """A file refused, with what its name says and its reason as one line."""
+    return FileResult(source_file, kind, force_id, month, snapshot, "refused", one_line(reason))
 
 
 @dataclass
@@ -149,7 +167,7 @@ class Discovery:
     """What a set of sources holds: files to read and files refused."""
 
     files: list[ArchiveFile] = field(default_factory=list)
-    refused: list[RefusedFile] = field(default_factory=list)
+    refused: list[FileResult] = field(default_factory=list)
 
 
 def snapshot_vintage(snapshot: str) -> str:
@@ -306,30 +324,48 @@ def extract_zip(zip_path: Path, into: Path) -> Path:
     return target
 
 
+@dataclass(frozen=True)
+class FileSelection:
+    """Which police.uk files a load keeps, and how it labels them.
+
+    Attributes:
+        force_ids: keep only these forces (all when None).
+        start: first month to keep (inclusive; no limit when None).
+        end: last month to keep (inclusive; no limit when None).
+        snapshot: label all files with this snapshot instead of the detected one.
+    """
+
+    force_ids: Sequence[str] | None = None
+    start: date | None = None
+    end: date | None = None
+    snapshot: str | None = None
+
+    def keeps(self, force_id: str, month: date) -> bool:
+        """The file of this force and month is wanted."""
+        if self.force_ids and force_id not in self.force_ids:
+            return False
+        return not ((self.start and month < self.start) or (self.end and month > self.end))
+
+
 def discover(
     sources: Sequence[Path],
+    selection: FileSelection | None = None,
     *,
-    force_ids: Sequence[str] | None = None,
-    start: date | None = None,
-    end: date | None = None,
-    snapshot: str | None = None,
     unzip_into: Path | None = None,
 ) -> Discovery:
-    """Find the police.uk files in the sources, filtered by force and month range.
+    """Find the police.uk files in the sources that ``selection`` keeps (all by default).
 
     Args:
         sources: zip archives, archive folders, or CSV files.
-        force_ids: keep only these forces (all when None).
-        start: first month to keep (inclusive).
-        end: last month to keep (inclusive).
-        snapshot: label all files with this snapshot instead of the detected one.
+        selection: forces and months to keep, and the snapshot label to give.
         unzip_into: folder where zip archives are unpacked (required for zips).
 
     Raises:
         ArchiveError: a source does not exist or a zip cannot be opened.
     """
+    selection = selection or FileSelection()
+    snapshot = selection.snapshot
     known = forces()
-    wanted = set(force_ids) if force_ids else None
     found = Discovery()
     seen: set[Path] = set()
     for source in sources:
@@ -356,8 +392,7 @@ def discover(
             m = FILE_NAME.match(path.name)
             if not m:
                 found.refused.append(
-                    RefusedFile(
-                        path,
+                    refused_file(
                         name,
                         "not a police.uk file name (expected YYYY-MM-<force>-street.csv, "
                         "-outcomes.csv or -stop-and-search.csv)",
@@ -368,26 +403,23 @@ def discover(
             try:
                 month = month_date(m.group("month"))
             except ValueError as err:
-                found.refused.append(RefusedFile(path, name, str(err), kind, force_id))
+                found.refused.append(refused_file(name, str(err), kind, force_id))
                 continue
-            if wanted is not None and force_id not in wanted:
-                continue
-            if (start and month < start) or (end and month > end):
+            if not selection.keeps(force_id, month):
                 continue
             if force_id not in known:
                 found.refused.append(
-                    RefusedFile(path, name, unknown_force_message(force_id), kind, None, month)
+                    refused_file(name, unknown_force_message(force_id), kind, None, month)
                 )
                 continue
             try:
                 schema = check_header(path, kind)
             except (OSError, ValueError) as err:
-                found.refused.append(RefusedFile(path, name, str(err), kind, force_id, month))
+                found.refused.append(refused_file(name, str(err), kind, force_id, month))
                 continue
             if SCHEMA_KIND[schema] != kind:
                 found.refused.append(
-                    RefusedFile(
-                        path,
+                    refused_file(
                         name,
                         f"the header is that of a {SCHEMA_KIND[schema]} file, "
                         f"but the name says {kind}",
@@ -430,9 +462,7 @@ def _one_file_per_partition(found: Discovery) -> Discovery:
                 f"({force_id} {month:%Y-%m} {kind}, {snapshot}): {names}; load one of them"
             )
         for f in refused:
-            found.refused.append(
-                RefusedFile(f.path, f.source_file, one_line(reason), kind, force_id, month)
-            )
+            found.refused.append(refused_file(f.source_file, reason, kind, force_id, month))
     keep = {id(f) for f in kept}
     found.files = [f for f in found.files if id(f) in keep]
     return found
@@ -620,8 +650,13 @@ _LOCATION = """
         coalesce(lower(r.location) <> 'no location', false) AS has_location,"""
 
 
-def _location_columns() -> str:
+def _reported_columns() -> str:
+    """A street or outcomes row's crime, who published it and where it is, read as published
+    (the legacy street files have no crime id, coordinates or LSOA)."""
     return f"""
+        r.crime_id AS crime_id,
+        r.reported_by AS reported_by,
+        r.falls_within AS falls_within,
         TRY_CAST(r.longitude AS DOUBLE) AS longitude,
         TRY_CAST(r.latitude AS DOUBLE) AS latitude,{_LOCATION}
         r.lsoa_code AS lsoa_code,
@@ -646,10 +681,7 @@ def _street_reason(x: str, y: str) -> str:
 
 def _select_street() -> tuple[str, str]:
     columns = f"""
-        r.crime_id AS crime_id,
-        r.reported_by AS reported_by,
-        r.falls_within AS falls_within,
-        {_location_columns()},
+        {_reported_columns()},
         CAST(NULL AS DOUBLE) AS easting,
         CAST(NULL AS DOUBLE) AS northing,{_crime_type_columns()}
         r.last_outcome_category AS last_outcome_category_raw,
@@ -679,10 +711,7 @@ def _select_street_legacy() -> tuple[str, str]:
 
 def _select_outcomes() -> tuple[str, str]:
     columns = f"""
-        r.crime_id AS crime_id,
-        r.reported_by AS reported_by,
-        r.falls_within AS falls_within,
-        {_location_columns()},
+        {_reported_columns()},
         r.outcome_type AS outcome_type_raw,
         {coded("outcome_type", "crime_outcome")} AS outcome_code,
         {coded("outcome_type", "crime_outcome", "group")} AS outcome_group"""

@@ -87,8 +87,7 @@ def overdispersed_control_limits(
     """Laney c' limits for monthly counts that vary more than Poisson chance (module docstring).
 
     Args:
-        counts: monthly counts in time order.
-        alpha: two-sided probability outside the limits under a stable process.
+        counts, alpha: as in :func:`poisson_control_limits`.
         baseline: True for the months that set the centre line and sigma_z (e.g. not suspected
             partial submissions); by default every month. The moving ranges are taken between
             consecutive baseline months.

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -107,11 +107,13 @@ def stratified_ratio(
             raise UserInputError(f"stratum {h!r}: {len(rows)} sampled from {stratum_sizes[h]}")
         totals_y += stratum_sizes[h] * float(y[rows].mean())
         totals_x += stratum_sizes[h] * float(x[rows].mean())
+    # The sample's facts; the estimate and interval stay nan when no sampled record is in the
+    # denominator (x ≥ 0, so none has x > 0 then).
     nan = float("nan")
+    sampled = (int((y > 0).sum()), int((x > 0).sum()), len(y))
+    sample = RatioEstimate(nan, nan, nan, nan, totals_y, totals_x, *sampled, confidence)
     if totals_x <= 0:
-        return RatioEstimate(
-            nan, nan, nan, nan, totals_y, totals_x, int((y > 0).sum()), 0, len(y), confidence
-        )
+        return sample
     ratio = totals_y / totals_x
     variance = 0.0
     single: list[str] = []
@@ -131,17 +133,12 @@ def stratified_ratio(
         low, high = (
             float(v) for v in wilson_interval(int((y > 0).sum()), int((x > 0).sum()), confidence)
         )
-    return RatioEstimate(
+    return replace(
+        sample,
         estimate=ratio,
         low=low,
         high=high,
         standard_error=se,
-        numerator_total=totals_y,
-        denominator_total=totals_x,
-        numerator_sampled=int((y > 0).sum()),
-        denominator_sampled=int((x > 0).sum()),
-        records_sampled=len(y),
-        confidence=confidence,
         strata_without_variance=single,
     )
 

@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from openpeel.config import Where, workspace_for
 from openpeel.errors import UserInputError
-from openpeel.sources.policeuk_tables import Column
+from openpeel.reference.lake_columns import Column, columns
 from openpeel.sql import sql_text as _quote
 from openpeel.store.calls import KINDS
 from openpeel.store.calls import LOAD_LOG_SCHEMA as CALLS_LOAD_LOG
@@ -44,15 +44,8 @@ VIEWS = (*(t.name for t in LAKE_TABLES.values() if not t.own_view), "rejects", "
 #: The call-handling tables (their own views of the rejects and the load log).
 CALLS_TABLES = tuple(KINDS)
 
-#: Types of the columns a hive-style path names.
-HIVE_TYPES = {
-    "table": "VARCHAR",
-    "force_id": "VARCHAR",
-    "month": "DATE",
-    "vintage": "VARCHAR",
-    "publication": "VARCHAR",
-    "period": "VARCHAR",
-}
+#: Types of the columns a hive-style path names (``reference/lake_columns.csv``, ``path_keys``).
+HIVE_TYPES = {c.name: c.type for c in columns("path_keys")}
 
 
 def _empty_select(columns: tuple[Column, ...]) -> str:

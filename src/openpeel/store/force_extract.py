@@ -22,11 +22,11 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from openpeel.provenance import SnapshotLabelled
+from openpeel.reference.lake_columns import arrow_schema
 from openpeel.sources.internal_extract import ExtractCounts, ExtractRead
 from openpeel.store.calls import next_generation
 from openpeel.store.commit import StagedPart
 from openpeel.store.lake import (
-    ARROW_TYPES,
     REJECT_SCHEMA,
     Lake,
     LoggedFile,
@@ -56,13 +56,7 @@ class ExtractLoadSummary(SnapshotLabelled):
 
 def stored_schema(table: str) -> pa.Schema:
     """Arrow schema of a stored data file: every column but the force (its path names it)."""
-    return pa.schema(
-        [
-            pa.field(c.name, ARROW_TYPES[c.type])
-            for c in lake_table(table).columns
-            if c.name != "force_id"
-        ]
-    )
+    return arrow_schema(lake_table(table).columns, without=("force_id",))
 
 
 def table_schema(table: str) -> pa.Schema:

@@ -24,16 +24,18 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from openpeel.config import Settings, Where, workspace_for
+from openpeel.reference.lake_columns import arrow_schema
 from openpeel.reference.vocabularies import UNKNOWN
 from openpeel.sources.policeuk_archive import (
     CODED_FIELDS,
     SCHEMA_TABLE,
     ArchiveFile,
     Discovery,
-    RefusedFile,
+    FileResult,
+    FileSelection,
     csv_columns,
     discover,
-    one_line,
+    refused_file,
     typed_select_sql,
 )
 from openpeel.sources.policeuk_lines import (
@@ -49,7 +51,6 @@ from openpeel.sources.policeuk_tables import KIND_TABLE, TABLES, table_columns
 from openpeel.sql import sql_text as _sql_text
 from openpeel.store.commit import StagedPart, commit
 from openpeel.store.lake import (
-    ARROW_TYPES,
     Lake,
     LoggedFile,
     LoggedUnknown,
@@ -60,23 +61,6 @@ from openpeel.store.migrate import migrate
 from openpeel.store.tables import LAKE_TABLES
 
 Progress = Callable[[int, int], None]
-
-
-@dataclass
-class FileResult:
-    """What happened to one file."""
-
-    source_file: str
-    kind: str | None
-    force_id: str | None
-    month: date | None
-    snapshot: str | None
-    status: str  # loaded | superseded | refused
-    reason: str | None = None
-    rows_read: int = 0
-    rows_loaded: int = 0
-    rows_rejected: int = 0
-    unknown_values: int = 0
 
 
 @dataclass
@@ -601,9 +585,7 @@ def _parser_rejects(
 
 
 def _refused_file(f: ArchiveFile, reason: str) -> FileResult:
-    return FileResult(
-        f.source_file, f.kind, f.force_id, f.month, f.snapshot, "refused", one_line(reason)
-    )
+    return refused_file(f.source_file, reason, f.kind, f.force_id, f.month, f.snapshot)
 
 
 def _not_this_format(f: ArchiveFile, rejected: int, records: int, limit: int) -> FileResult:
@@ -616,8 +598,7 @@ def _not_this_format(f: ArchiveFile, rejected: int, records: int, limit: int) ->
 
 def _empty_table(table: str) -> pa.Table:
     """A table with no rows and the file schema of a partition (partition columns excluded)."""
-    cols = [c for c in table_columns(table) if c.name not in ("force_id", "month")]
-    return pa.table({c.name: pa.array([], ARROW_TYPES[c.type]) for c in cols})
+    return arrow_schema(table_columns(table), without=("force_id", "month")).empty_table()
 
 
 def _rejects_table(f: ArchiveFile, rows: list[tuple[int, str, str]]) -> pa.Table:
@@ -687,12 +668,6 @@ def _commit(
         )
         for (f, _), p in zip(kept, rows, strict=True)
     ]
-
-
-def _refused_result(r: RefusedFile) -> FileResult:
-    return FileResult(
-        r.source_file, r.kind, r.force_id, r.month, None, "refused", one_line(r.reason)
-    )
 
 
 def _write_logs(
@@ -771,13 +746,10 @@ def ingest(
         work = lake.staging(ingest_id)
         found: Discovery = discover(
             [Path(s) for s in sources],
-            force_ids=force_ids,
-            start=start,
-            end=end,
-            snapshot=snapshot,
+            FileSelection(force_ids, start, end, snapshot),
             unzip_into=work / "unzipped",
         )
-        report = IngestReport(ingest_id, [_refused_result(r) for r in found.refused])
+        report = IngestReport(ingest_id, list(found.refused))
         _write_logs(lake, ingest_id, report.files, [])
         total = len(found.files)
         done = 0

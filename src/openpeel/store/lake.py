@@ -36,42 +36,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from openpeel.errors import OpenpeelError
-from openpeel.sources.policeuk_tables import Column, table_columns
+from openpeel.reference.lake_columns import Column, arrow_schema, arrow_types
+from openpeel.sources.policeuk_tables import table_columns
 from openpeel.sql import sql_list, sql_text
 
-MANIFEST_SCHEMA = pa.schema(
-    [
-        ("table_name", pa.string()),
-        ("partition", pa.string()),
-        ("force_id", pa.string()),
-        ("month", pa.date32()),
-        ("snapshot", pa.string()),
-        ("vintage", pa.string()),
-        ("status", pa.string()),  # current | superseded
-        ("ingest_id", pa.string()),
-        ("source_file", pa.string()),
-        ("rows_read", pa.int64()),
-        ("rows_loaded", pa.int64()),
-        ("rows_rejected", pa.int64()),
-        ("unknown_values", pa.int64()),
-        ("data_path", pa.string()),
-        ("rejects_path", pa.string()),
-        ("loaded_at", pa.timestamp("us", tz="UTC")),
-    ]
-)
-
+#: The manifest: one row per partition, current or superseded.
+MANIFEST_SCHEMA = arrow_schema("manifest")
 
 #: Arrow types of the lake's column types.
-ARROW_TYPES = {
-    "VARCHAR": pa.string(),
-    "DOUBLE": pa.float64(),
-    "BOOLEAN": pa.bool_(),
-    "TIMESTAMP": pa.timestamp("us"),
-    "BIGINT": pa.int64(),
-    "DATE": pa.date32(),
-    "SMALLINT": pa.int16(),
-    "INTEGER": pa.int32(),
-}
+ARROW_TYPES = arrow_types()
 
 
 def sql_type(arrow: pa.DataType) -> str:
@@ -85,42 +58,13 @@ def sql_type(arrow: pa.DataType) -> str:
 #: The one rejects table: every row of every table that could not be loaded, with its file,
 #: record number, reason and load.
 REJECT_COLUMNS = table_columns("rejects")
-REJECT_SCHEMA = pa.schema([(c.name, ARROW_TYPES[c.type]) for c in REJECT_COLUMNS])
+REJECT_SCHEMA = arrow_schema(REJECT_COLUMNS)
 
 #: The one load log: one row per file a load read or refused.
-LOAD_LOG_SCHEMA = pa.schema(
-    [
-        ("load_id", pa.string()),
-        ("logged_at", pa.timestamp("us", tz="UTC")),
-        ("table_name", pa.string()),
-        ("kind", pa.string()),
-        ("source_file", pa.string()),
-        ("force_id", pa.string()),
-        ("forces", pa.string()),
-        ("month", pa.date32()),
-        ("snapshot", pa.string()),
-        ("status", pa.string()),
-        ("reason", pa.string()),
-        ("rows_read", pa.int64()),
-        ("rows_loaded", pa.int64()),
-        ("rows_rejected", pa.int64()),
-        ("rows_replaced", pa.int64()),
-        ("unknown_values", pa.int64()),
-        ("as_at", pa.date32()),
-    ]
-)
+LOAD_LOG_SCHEMA = arrow_schema("load_log")
 
 #: Raw values no vocabulary knows, per load and file.
-UNKNOWN_LOG_SCHEMA = pa.schema(
-    [
-        ("load_id", pa.string()),
-        ("table_name", pa.string()),
-        ("source_file", pa.string()),
-        ("field", pa.string()),
-        ("raw_value", pa.string()),
-        ("rows", pa.int64()),
-    ]
-)
+UNKNOWN_LOG_SCHEMA = arrow_schema("unknown_values")
 
 
 def cast_sql(columns: Iterable[Column]) -> str:

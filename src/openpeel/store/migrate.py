@@ -23,11 +23,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from openpeel.reference.lake_columns import arrow_schema
 from openpeel.sources.offenders import EXTRACT_FILES as OFFENDER_FILES
 from openpeel.sources.policeuk_tables import KIND_TABLE
 from openpeel.sources.vulnerability_extract import TABLES as VULNERABILITY_TABLES
 from openpeel.store.lake import (
-    ARROW_TYPES,
     LOAD_LOG_SCHEMA,
     REJECT_SCHEMA,
     UNKNOWN_LOG_SCHEMA,
@@ -276,10 +276,8 @@ def _adopt(
     manifest row (not yet written)."""
     table = LAKE_TABLES[name]
     partition = table.partition({"force_id": force_id})
-    stored = [c for c in table.columns if c.name != "force_id"]
-    data = data.select([c.name for c in stored]).cast(
-        pa.schema([(c.name, ARROW_TYPES[c.type]) for c in stored])
-    )
+    stored = arrow_schema(table.columns, without=("force_id",))
+    data = data.select(stored.names).cast(stored)
     data_rel = f"{table.data_dir(partition)}/part-{generation}-migrated.parquet"
     atomic_write_parquet(data, lake.path(data_rel))
     rejects_rel = None

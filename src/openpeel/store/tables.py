@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from openpeel.reference.lake_columns import Column, columns
 from openpeel.sources.calls_999 import CALLS_999_COLUMNS
 from openpeel.sources.calls_log import CALL_LOG_COLUMNS
 from openpeel.sources.crime_recording import INCIDENTS as RECORDING_INCIDENTS
@@ -26,13 +27,13 @@ from openpeel.sources.crime_recording import RECORDED_CRIMES
 from openpeel.sources.incidents import INCIDENT_COLUMNS
 from openpeel.sources.internal_extract import KIND_TYPES, ExtractFile
 from openpeel.sources.offenders import EXTRACT_FILES as OFFENDER_FILES
-from openpeel.sources.policeuk_tables import TABLES, Column, table_columns
-from openpeel.sources.publications.reader import TIDY_SCHEMA
+from openpeel.sources.policeuk_tables import TABLES, table_columns
 from openpeel.sources.vulnerability_extract import TABLES as VULNERABILITY_TABLES
 from openpeel.store.lake import sql_type
 
-#: Columns a table may be partitioned by (the manifest's, or given with a staged part).
-PARTITION_KEYS = ("force_id", "month", "vintage", "publication", "period")
+#: Columns a table may be partitioned by (the manifest's, or given with a staged part): those a
+#: lake path may name (``reference/lake_columns.csv``, ``path_keys``) but the rejects' table.
+PARTITION_KEYS = tuple(c.name for c in columns("path_keys") if c.name != "table")
 
 
 @dataclass(frozen=True)
@@ -121,35 +122,11 @@ def force_extract_table(name: str, columns: tuple[Column, ...], key: tuple[str, 
 
 #: The figures of closed crime data integrity audits (published by ``crime_audit`` on closing,
 #: one partition per force, keyed by audit, measure and domain).
-CRIME_AUDIT_COLUMNS: tuple[Column, ...] = (
-    Column("force_id", "VARCHAR", "the force audited"),
-    Column("audit_id", "BIGINT", "the audit's id in the operational database"),
-    Column("title", "VARCHAR", "the audit's title"),
-    Column("period_from", "DATE", "first day of the incidents audited"),
-    Column("period_to", "DATE", "last day of the incidents audited"),
-    Column("closed_at", "TIMESTAMP", "when the audit closed (UTC)"),
-    Column("measure", "VARCHAR", "recording_rate, recorded_within_24h, correctly_classified, ..."),
-    Column("domain", "VARCHAR", "all, violence, sexual_offences or stratum:<name>"),
-    Column("estimate", "DOUBLE", "the design-weighted estimate"),
-    Column("low", "DOUBLE", "lower bound of its interval"),
-    Column("high", "DOUBLE", "upper bound of its interval"),
-    Column("standard_error", "DOUBLE", "its standard error"),
-    Column("numerator_sampled", "BIGINT", "sampled records in the numerator"),
-    Column("denominator_sampled", "BIGINT", "sampled records in the denominator"),
-    Column("records_sampled", "BIGINT", "records decided"),
-    Column("confidence", "DOUBLE", "level of the interval"),
-    Column("snapshot", "VARCHAR", "the extract's snapshot (synthetic-... for synthetic data)"),
-)
-
-#: SQL types of the Arrow types of published official figures.
-_OFFICIAL_TYPES = {"string": "VARCHAR", "double": "DOUBLE", "int64": "BIGINT"}
+CRIME_AUDIT_COLUMNS: tuple[Column, ...] = columns("crime_recording_audits")
 
 #: Official statistics (``store/official.py``): every published cell, one partition per
 #: publication and period (the files keep both columns, as published).
-OFFICIAL_COLUMNS: tuple[Column, ...] = tuple(
-    Column(f.name, _OFFICIAL_TYPES[str(f.type)], f"published {f.name.replace('_', ' ')}")
-    for f in TIDY_SCHEMA
-)
+OFFICIAL_COLUMNS: tuple[Column, ...] = columns("official")
 
 #: Every table, by name. A new source adds its tables here.
 LAKE_TABLES: dict[str, LakeTable] = {

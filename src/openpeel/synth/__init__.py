@@ -4,24 +4,8 @@ below it (``assess``, ``scrutiny``, ``indicators``, ``store``, ``sources``, ...)
 and tests import it.
 """
 
-from openpeel.synth.policeuk import (
-    KINDS,
-    MARKER_FILE,
-    OUTCOMES_COLUMNS,
-    STOP_AND_SEARCH_COLUMNS,
-    STREET_COLUMNS,
-    SynthSummary,
-    national_force_ids,
-    write_archive,
-)
+# The police.uk generator's public names, declared once in its own ``__all__``.
+from openpeel.synth import policeuk as _policeuk
+from openpeel.synth.policeuk import *  # noqa: F403
 
-__all__ = [
-    "KINDS",
-    "MARKER_FILE",
-    "OUTCOMES_COLUMNS",
-    "STOP_AND_SEARCH_COLUMNS",
-    "STREET_COLUMNS",
-    "SynthSummary",
-    "national_force_ids",
-    "write_archive",
-]
+__all__ = list(_policeuk.__all__)

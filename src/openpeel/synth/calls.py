@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import heapq
 import zlib
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -36,6 +35,7 @@ from openpeel.provenance import write_marker
 from openpeel.reference.forces import force as lookup_force
 from openpeel.reference.forces import forces as all_forces
 from openpeel.stats.erlang import required_agents
+from openpeel.synth.extract import ExtractSummary
 from openpeel.synth.profiles import force_profile
 
 TZ = "Europe/London"
@@ -94,14 +94,8 @@ def expected_rate(
     )
 
 
-@dataclass
-class CallsSynthSummary:
+class CallsSynthSummary(ExtractSummary):
     """What ``write_calls_demo`` wrote."""
-
-    out_dir: Path
-    snapshot: str
-    files: dict[str, Path] = field(default_factory=dict)
-    rows: dict[str, int] = field(default_factory=dict)
 
 
 def _rng(seed: int, *parts: str) -> np.random.Generator:
@@ -414,7 +408,7 @@ def write_calls_demo(
     snapshot = f"synthetic-calls-{end}"
     calls = make_call_log(force_id, start, end, seed, scale)
     incidents = make_incidents(calls, force_id, seed, end)
-    summary = CallsSynthSummary(out, snapshot)
+    summary = CallsSynthSummary(out, snapshot, force_id)
 
     log = pd.DataFrame(
         {

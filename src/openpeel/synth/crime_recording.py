@@ -34,6 +34,7 @@ from openpeel.sources.crime_recording import (
     OFFENCE_GROUPS,
     RECORDED_CRIMES,
 )
+from openpeel.synth.extract import ExtractSummary
 
 #: File of the truth, beside the extract (not part of the extract).
 TRUTH_FILE = "SYNTHETIC_TRUTH.csv"
@@ -111,15 +112,10 @@ CORRECT_CLASSIFICATION_SHARE = 0.95
 UNLINKED_CRIME_SHARE = 0.10
 
 
-@dataclass
-class RecordingSynthSummary:
+@dataclass(kw_only=True)
+class RecordingSynthSummary(ExtractSummary):
     """What the generator wrote, and the truth."""
 
-    out_dir: Path
-    files: dict[str, Path]
-    rows: dict[str, int]
-    snapshot: str
-    force_id: str
     truth: pd.DataFrame
 
     def true_recording_rate(self, incident_types: tuple[str, ...] | None = None) -> float:
@@ -284,11 +280,11 @@ def write_crime_recording_extract(
     )
     return RecordingSynthSummary(
         out,
-        files,
-        {"incidents": len(incident_frame), "recorded_crimes": len(crimes)},
         snapshot,
         force_id,
-        truth,
+        files,
+        {"incidents": len(incident_frame), "recorded_crimes": len(crimes)},
+        truth=truth,
     )
 
 

@@ -27,7 +27,7 @@ rates near national levels, varied by force with a seeded generator.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from openpeel.indicators.official_strength import ETHNIC_GROUPS
-from openpeel.reference.forces import forces
+from openpeel.reference.forces import Force, forces
 from openpeel.synth.profiles import DEFAULT_PROFILE, FORCE_PROFILES
 
 Row = list[Any]
@@ -102,10 +102,10 @@ class OfficialFiles:
 
 
 @dataclass(frozen=True)
-class _Force:
-    force_id: str
-    code: str
-    name: str
+class _Force(Force):
+    """A force with a resident population (the reference list's codes and names), with its
+    synthetic population and crime level."""
+
     population: int
     crime_factor: float
 
@@ -120,11 +120,9 @@ def _forces(force_ids: Sequence[str], rng: np.random.Generator) -> list[_Force]:
         size = FORCE_PROFILES.get(force_id, DEFAULT_PROFILE).size_thousands * 1000
         out.append(
             _Force(
-                force_id,
-                info.pfa_code,
-                info.pfa_name,
-                int(round(size, -2)),
-                float(rng.lognormal(0.0, 0.2)),
+                **asdict(info),
+                population=int(round(size, -2)),
+                crime_factor=float(rng.lognormal(0.0, 0.2)),
             )
         )
     return out
@@ -229,8 +227,13 @@ def _ons_tables(
         (*ENGLAND_AND_WALES, {g: float(national[g]) for g in groups}, national_population)
     ]
     rows += [
-        (f.code, f.name, {g: float(offences[f.force_id][g]) for g in groups}, f.population)
-        for f in listed
+        (
+            str(f.pfa_code),
+            str(f.pfa_name),
+            {g: float(offences[f.force_id][g]) for g in groups},
+            f.population,
+        )
+        for f in listed  # every listed force has a code and name (_forces)
     ]
     change = {
         code: {
@@ -336,7 +339,7 @@ def _outcomes(
                         [
                             financial_year,
                             quarter,
-                            f.name,
+                            f.pfa_name,
                             group,
                             group,
                             group,
@@ -393,7 +396,7 @@ def _use_of_force(path: Path, listed: list[_Force], year: int, rng: np.random.Ge
         not_reported = int(sum(tactics) * 0.02)
         t16.append(
             [
-                f.name,
+                f.pfa_name,
                 "Total (excluding not reported and tactical communication)",
                 "*Total Tactics",
                 *tactics,
@@ -402,7 +405,7 @@ def _use_of_force(path: Path, listed: list[_Force], year: int, rng: np.random.Ge
             ]
         )
     t12.append(["England and Wales", "Total England and Wales", sum(incidents.values()) * 6])
-    t12 += [["", f.name, incidents[f.force_id]] for f in listed]
+    t12 += [["", f.pfa_name, incidents[f.force_id]] for f in listed]
     t12 += [[], ["Notes"], ["SYNTHETIC figures made up by openpeel for its demo (not real)."]]
     return _write(
         path,
@@ -473,18 +476,20 @@ def _workforce(path: Path, listed: list[_Force], year: int, rng: np.random.Gener
             groups = [white, *(round(minority * s, 2) for s in split), not_stated]
             by_sex.append([*groups, round(sum(groups), 2)])
         total = round(by_sex[0][-1] + by_sex[1][-1], 2)
-        d2.append([f.name, *by_sex[0], *by_sex[1], total])
+        d2.append([f.pfa_name, *by_sex[0], *by_sex[1], total])
         minority_fte = sum(by_sex[s][g] for s in (0, 1) for g in (1, 2, 3, 4))
         stated = total - by_sex[0][5] - by_sex[1][5]
-        d1.append([f.name, round(minority_fte, 2), minority_fte / stated * 100, residents * 100])
-        h1.append([f.name, by_sex[0][-1], by_sex[1][-1], total])
+        d1.append(
+            [f.pfa_name, round(minority_fte, 2), minority_fte / stated * 100, residents * 100]
+        )
+        h1.append([f.pfa_name, by_sex[0][-1], by_sex[1][-1], total])
         # Headcount above FTE by the part-time officers (about 2.5%, as in the real tables);
         # no random draw, so every other synthetic figure stays as it was.
         part_time = [round(by_sex[0][-1] * 0.01), round(by_sex[1][-1] * 0.06)]
         full_time = [round(by_sex[0][-1] - 0.5 * part_time[0]), 0]
         full_time[1] = round(by_sex[1][-1] - 0.5 * part_time[1])
         heads = [full_time[0], part_time[0], "", full_time[1], part_time[1], ""]
-        s2.append([f.name, *heads, sum(full_time) + sum(part_time)])
+        s2.append([f.pfa_name, *heads, sum(full_time) + sum(part_time)])
         for table, size, share in (
             (joiners, 0.08, residents * float(rng.uniform(0.5, 1.0))),
             (leavers, 0.06, officer_share * float(rng.uniform(0.8, 1.2))),
@@ -493,7 +498,7 @@ def _workforce(path: Path, listed: list[_Force], year: int, rng: np.random.Gener
             minority = round(people * share, 2)
             not_stated = round(people * 0.01, 2)
             white = round(people - minority - not_stated, 2)
-            table.append([f.name, white, minority, not_stated, round(people, 2)])
+            table.append([f.pfa_name, white, minority, not_stated, round(people, 2)])
 
     def movers(number: str, who: str) -> list[Row]:
         return [
@@ -545,7 +550,7 @@ NATIONAL_FUNCTION = "TOTAL NATIONAL POLICING"
 def _value_for_money(
     out: Path, listed: list[_Force], year: int, rng: np.random.Generator
 ) -> list[Path]:
-    names = [f.name for f in listed]
+    names = [f.pfa_name for f in listed]
     header: Row = ["", *names]
     officers_now = {
         f.force_id: f.population / 1000 * 2.1 * float(rng.lognormal(0, 0.1)) for f in listed

@@ -12,7 +12,9 @@ Police: the railways; sizes set so monthly volumes come out near their published
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
+from importlib import resources
 
 
 @dataclass(frozen=True)
@@ -35,73 +37,26 @@ class ForceProfile:
     local_authorities: tuple[str, ...] = ()
 
 
-# Sizes: ONS mid-2021 population estimates by police force area, rounded (approximate).
-FORCE_PROFILES: dict[str, ForceProfile] = {
-    "avon-and-somerset": ForceProfile(1750, 51.35, -2.75, 0.20),
-    "bedfordshire": ForceProfile(690, 52.05, -0.45, 0.10),
-    "cambridgeshire": ForceProfile(870, 52.35, 0.05, 0.15),
-    "cheshire": ForceProfile(1090, 53.20, -2.55, 0.12),
-    "city-of-london": ForceProfile(96, 51.515, -0.092, 0.004, ("City of London",)),
-    "cleveland": ForceProfile(570, 54.57, -1.20, 0.06),
-    "cumbria": ForceProfile(500, 54.50, -3.00, 0.25),
-    "derbyshire": ForceProfile(1060, 53.05, -1.55, 0.15),
-    "devon-and-cornwall": ForceProfile(1800, 50.60, -4.20, 0.30),
-    "dorset": ForceProfile(780, 50.75, -2.20, 0.10),
-    "durham": ForceProfile(650, 54.70, -1.70, 0.10),
-    "dyfed-powys": ForceProfile(520, 52.20, -3.90, 0.30),
-    "essex": ForceProfile(1880, 51.80, 0.55, 0.15),
-    "gloucestershire": ForceProfile(650, 51.85, -2.20, 0.12),
-    "greater-manchester": ForceProfile(2870, 53.48, -2.24, 0.08, ("Manchester", "Salford")),
-    "gwent": ForceProfile(600, 51.70, -3.00, 0.10),
-    "hampshire": ForceProfile(2030, 51.00, -1.30, 0.18),
-    "hertfordshire": ForceProfile(1200, 51.80, -0.25, 0.10),
-    "humberside": ForceProfile(940, 53.75, -0.50, 0.15),
-    "kent": ForceProfile(1870, 51.20, 0.75, 0.15),
-    "lancashire": ForceProfile(1530, 53.80, -2.60, 0.15),
-    "leicestershire": ForceProfile(1120, 52.65, -1.10, 0.12),
-    "lincolnshire": ForceProfile(770, 53.10, -0.25, 0.25),
-    "merseyside": ForceProfile(1430, 53.42, -2.95, 0.06, ("Liverpool", "Wirral", "Sefton")),
-    "metropolitan": ForceProfile(
-        8800, 51.50, -0.12, 0.10, ("Westminster", "Lambeth", "Newham", "Croydon", "Barnet")
-    ),
-    "norfolk": ForceProfile(920, 52.65, 1.00, 0.20),
-    "north-wales": ForceProfile(690, 53.10, -3.60, 0.20),
-    "north-yorkshire": ForceProfile(830, 54.10, -1.30, 0.25),
-    "northamptonshire": ForceProfile(790, 52.30, -0.90, 0.12),
-    "northumbria": ForceProfile(1480, 55.00, -1.65, 0.12),
-    "nottinghamshire": ForceProfile(1170, 53.10, -1.05, 0.12),
-    "south-wales": ForceProfile(1330, 51.60, -3.50, 0.12, ("Cardiff", "Swansea")),
-    "south-yorkshire": ForceProfile(1410, 53.45, -1.35, 0.10, ("Sheffield", "Doncaster")),
-    "staffordshire": ForceProfile(1140, 52.85, -2.05, 0.15),
-    "suffolk": ForceProfile(760, 52.20, 1.00, 0.15),
-    "surrey": ForceProfile(1210, 51.25, -0.45, 0.10),
-    "sussex": ForceProfile(1710, 50.95, -0.30, 0.15),
-    "thames-valley": ForceProfile(2450, 51.65, -1.00, 0.20),
-    "warwickshire": ForceProfile(600, 52.30, -1.55, 0.12),
-    "west-mercia": ForceProfile(1310, 52.35, -2.55, 0.25),
-    "west-midlands": ForceProfile(
-        2920,
-        52.48,
-        -1.89,
-        0.08,
-        (
-            "Birmingham",
-            "Birmingham",
-            "Birmingham",
-            "Coventry",
-            "Dudley",
-            "Sandwell",
-            "Solihull",
-            "Walsall",
-            "Wolverhampton",
-        ),
-    ),
-    "west-yorkshire": ForceProfile(2350, 53.75, -1.65, 0.10, ("Leeds", "Bradford", "Kirklees")),
-    "wiltshire": ForceProfile(730, 51.35, -1.95, 0.15),
-    # Railways across Great Britain: a wide spread around the Midlands.
-    "btp": ForceProfile(600, 52.50, -1.50, 1.20, ("Westminster", "Manchester", "Birmingham")),
-    "northern-ireland": ForceProfile(1900, 54.60, -6.70, 0.30),
-}
+def _read_profiles() -> dict[str, ForceProfile]:
+    """The profiles declared in ``force_profiles.csv`` (beside this module), one row a force:
+    sizes are ONS mid-2021 population estimates by police force area, rounded (approximate),
+    except City of London and British Transport Police (module docstring); BTP's railways across
+    Great Britain get a wide spread around the Midlands. ``local_authorities`` is a
+    ``;``-separated list (a name repeated weighs it more)."""
+    text = resources.files(__package__).joinpath("force_profiles.csv").read_text(encoding="utf-8")
+    return {
+        row["force_id"]: ForceProfile(
+            float(row["size_thousands"]),
+            float(row["latitude"]),
+            float(row["longitude"]),
+            float(row["spread_degrees"]),
+            tuple(filter(None, row["local_authorities"].split(";"))),
+        )
+        for row in csv.DictReader(text.splitlines())
+    }
+
+
+FORCE_PROFILES: dict[str, ForceProfile] = _read_profiles()
 
 DEFAULT_PROFILE = ForceProfile(1000, 52.50, -1.50, 0.20)
 

@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
@@ -140,6 +141,13 @@ def create_app(
         app.state.secret = load_secret(session)
     web = resources.files("openpeel.web")
     app.state.templates = Jinja2Templates(directory=str(web.joinpath("templates")))
+    # The panels are the report's: one template shows a panel in both (report/_panel.html).
+    app.state.templates.env.loader = jinja2.ChoiceLoader(
+        [
+            app.state.templates.env.loader,
+            jinja2.PrefixLoader({"report": jinja2.PackageLoader("openpeel.report", "templates")}),
+        ]
+    )
     app.state.templates.env.globals["pct"] = pct
     app.state.templates.env.globals["synthetic_mark"] = SYNTHETIC_MARK
     app.state.templates.env.globals["grade_meaning"] = GRADE_MEANING

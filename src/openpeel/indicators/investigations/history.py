@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from openpeel.calendar import Period
+from openpeel.indicators.coverage import supplied_coverage
 from openpeel.indicators.crime import (
     frame,
     require_force,
@@ -64,19 +65,19 @@ def outcome_history(
     caveats = outcome_caveats(con, force_id, period, coverage)
     if crime_id is not None and df.empty:
         caveats.append(f"No outcome row of crime {crime_id} is loaded.")
-    return IndicatorResult(
-        name="outcomes.history",
-        title=f"Outcome history of crimes: {force_id}, {period.label}",
-        definition=(
+    return supplied_coverage(coverage, period, "crimes").force_result(
+        "outcomes.history",
+        "Outcome history of crimes",
+        (
             "One row per outcome row of the outcomes files whose Crime ID matches a crime "
             "recorded in the period (street files). months_to_outcome: calendar months from "
             "the crime month to the outcome month. Several rows per crime are usual (charge, "
             "then court result; several suspects)."
         ),
-        table=df.reset_index(drop=True),
-        caveats=caveats,
+        df.reset_index(drop=True),
+        caveats,
         is_synthetic=any_synthetic(snapshots_read(con, [force_id], period)),
-        meta={"force_id": force_id, "period": period.label, "crime_id": crime_id},
+        crime_id=crime_id,
     )
 
 
@@ -109,12 +110,11 @@ def latest_outcomes(con: Any, force_id: str, period: Period) -> IndicatorResult:
         months_observed="months_observed",
     )
     df = frame(df.order_by(["crime_month", "crime_id"]))
-    return IndicatorResult(
-        name="outcomes.latest",
-        title=f"Latest known outcome of each crime: {force_id}, {period.label}",
-        definition=RATES_DEFINITION,
-        table=df.reset_index(drop=True),
-        caveats=outcome_caveats(con, force_id, period, coverage),
+    return supplied_coverage(coverage, period, "crimes").force_result(
+        "outcomes.latest",
+        "Latest known outcome of each crime",
+        RATES_DEFINITION,
+        df.reset_index(drop=True),
+        outcome_caveats(con, force_id, period, coverage),
         is_synthetic=any_synthetic(snapshots_read(con, [force_id], period)),
-        meta={"force_id": force_id, "period": period.label},
     )

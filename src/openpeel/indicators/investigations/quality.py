@@ -31,7 +31,7 @@ from openpeel.indicators.investigations.linkage import (
     link_outcomes,
     outcomes_runs,
 )
-from openpeel.indicators.result import IndicatorResult
+from openpeel.indicators.result import IndicatorResult, force_period_result
 from openpeel.provenance import any_synthetic
 from openpeel.store.status import describe_months
 
@@ -221,12 +221,13 @@ def outcome_quality(con: Any, force_id: str, period: Period) -> IndicatorResult:
             "Orphan outcomes are expected when the street files of earlier months are not "
             "loaded: outcomes often come months or years after the crime."
         )
-    return IndicatorResult(
-        name="outcomes.quality",
-        title=f"Data quality of crimes and outcomes: {force_id}, {period.label}",
-        definition=QUALITY_DEFINITION,
-        table=table,
-        caveats=caveats,
+    return force_period_result(
+        "outcomes.quality",
+        "Data quality of crimes and outcomes",
+        force_id,
+        period,
+        QUALITY_DEFINITION,
+        table,
+        caveats,
         is_synthetic=any_synthetic([*street["snapshot"], *outcome_months["snapshot"]]),
-        meta={"force_id": force_id, "period": period.label},
     )

@@ -12,6 +12,7 @@ import pandas as pd
 from openpeel.calendar import Period
 from openpeel.errors import DataUnavailableError
 from openpeel.indicators.computed_once import computed_once
+from openpeel.indicators.coverage import supplied_coverage
 from openpeel.indicators.crime import (
     ALL_CRIME,
     crime_type_codes,
@@ -129,16 +130,28 @@ def _force_counts(
     return force_id, coverage, counts
 
 
-def _meta(
-    force_id: str, period: Period, measure: str | None, complete_after: int, confidence: float
-) -> dict[str, Any]:
-    return {
-        "force_id": force_id,
-        "period": period.label,
-        "measure": measure,
-        "complete_after_months": complete_after,
-        "confidence": confidence,
-    }
+def _force_result(
+    con: Any,
+    coverage: pd.DataFrame,
+    period: Period,
+    name: str,
+    what: str,
+    table: pd.DataFrame,
+    caveats: list[str],
+    **meta: Any,
+) -> IndicatorResult:
+    """A force's outcome rates (:data:`RATES_DEFINITION`) over the street months of
+    ``coverage``, synthetic when any street or outcomes file it may read is."""
+    months = supplied_coverage(coverage, period, "crimes")
+    return months.force_result(
+        name,
+        what,
+        RATES_DEFINITION,
+        table,
+        caveats,
+        is_synthetic=any_synthetic(snapshots_read(con, months.force_ids, period)),
+        **meta,
+    )
 
 
 @computed_once
@@ -169,17 +182,18 @@ def outcome_summary(
     if measure is not None:
         table = table[table["measure"] == measure]
     table = table.reset_index(drop=True)
-    return IndicatorResult(
-        name="outcomes.summary",
-        title=f"Outcomes of crimes by month recorded: {force_id}, {period.label}",
-        definition=RATES_DEFINITION,
-        table=table,
-        caveats=caveats,
-        is_synthetic=any_synthetic(snapshots_read(con, [force_id], period)),
-        meta={
-            **_meta(force_id, period, measure, complete_after, confidence),
-            "as_of_month": str(counts["as_of_month"].max())[:7],
-        },
+    return _force_result(
+        con,
+        coverage,
+        period,
+        "outcomes.summary",
+        "Outcomes of crimes by month recorded",
+        table,
+        caveats,
+        measure=measure,
+        complete_after_months=complete_after,
+        confidence=confidence,
+        as_of_month=str(counts["as_of_month"].max())[:7],
     )
 
 
@@ -223,14 +237,17 @@ def outcomes_by_type(
             "before the data's as-of month: more outcomes are to come, so charge and "
             "out-of-court rates are understated and under_investigation overstated."
         )
-    return IndicatorResult(
-        name="outcomes.by_type",
-        title=f"Outcomes of crimes by crime type: {force_id}, {period.label}",
-        definition=RATES_DEFINITION,
-        table=table,
-        caveats=caveats,
-        is_synthetic=any_synthetic(snapshots_read(con, [force_id], period)),
-        meta=_meta(force_id, period, measure, complete_after, confidence),
+    return _force_result(
+        con,
+        coverage,
+        period,
+        "outcomes.by_type",
+        "Outcomes of crimes by crime type",
+        table,
+        caveats,
+        measure=measure,
+        complete_after_months=complete_after,
+        confidence=confidence,
     )
 
 

@@ -7,7 +7,7 @@ from openpeel.formatting import number_text
 from openpeel.indicators import calls, charter
 from openpeel.report.model import Headline
 from openpeel.report.panels.declare import Bars, Estimate, Inputs, Line, PanelSpec, section
-from openpeel.report.panels.format import share_text
+from openpeel.report.panels.format import panel_columns, share_text
 
 UNDER_10S = Estimate.of("share_under_10s")
 WITHIN = Estimate.of("share_within")
@@ -24,11 +24,7 @@ PUBLISHED_999 = PanelSpec(
     " in under 10 seconds, with the 90% target.",
     itemise=False,
     chart=Line("month", UNDER_10S, "Under 10 s", target=0.9, percent=True),
-    columns={
-        "month": ("Month", "month"),
-        "calls": ("Calls", "int"),
-        **UNDER_10S.columns("Share", "share"),
-    },
+    columns=panel_columns("calls-999-published"),
 )
 
 
@@ -65,13 +61,7 @@ CALL_LOG_999 = PanelSpec(
     description="Line chart of the monthly share of 999 calls answered within 10 seconds, with "
     "its interval and the 90% target: ",
     chart=Line("month", WITHIN, "Answered within 10 s", target=0.9, percent=True),
-    columns={
-        "month": ("Month", "month"),
-        "offered": ("Offered", "int"),
-        "answered_within": ("Within 10 s", "int"),
-        **WITHIN.columns("Share", "share"),
-        "abandonment_share": ("Abandoned", "share"),
-    },
+    columns=panel_columns("calls-999"),
 )
 
 
@@ -93,13 +83,7 @@ CHARTER = PanelSpec(
     if_empty="No records to measure the Charter standards in this period.",
     description="Bar chart of the share of each Charter standard met: ",
     chart=Bars("standard", COMPLIANCE, "Share met", "Standard", percent=True),
-    columns={
-        "standard": ("Standard", "text"),
-        "measured": ("Measured", "int"),
-        "met": ("Met", "int"),
-        **COMPLIANCE.columns("Share met", "share"),
-        "target_share": ("Target", "share"),
-    },
+    columns=panel_columns("charter"),
     comparison=_against_targets,
 )
 

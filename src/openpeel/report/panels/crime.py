@@ -15,29 +15,14 @@ from openpeel.report.panels.declare import (
     Inputs,
     PanelSpec,
     control_chart,
+    headline_where,
     months_outside,
     population_caveat,
     section,
 )
-from openpeel.report.panels.format import interval_text, label
+from openpeel.report.panels.format import interval_text, label, panel_columns
 
 RATE = Estimate.of("rate_per_1000_per_year")
-
-
-def _rates_headlines(inputs: Inputs) -> list[Headline]:
-    t = inputs.rows
-    allc = t[t.crime_type == "all_crime"]
-    if not len(allc):
-        return []
-    a = allc.iloc[0]
-    return [
-        Headline(
-            "All crime per 1,000 residents a year",
-            number_text(a[RATE.value]),
-            interval_text(a[RATE.low], a[RATE.high]),
-            f"{number_text(a.crimes, 0)} crimes (anti-social behaviour excluded)",
-        )
-    ]
 
 
 RATES = PanelSpec(
@@ -45,7 +30,15 @@ RATES = PanelSpec(
     heading="Crimes per 1,000 residents",
     title="Crimes per 1,000 residents a year, by type",
     indicator=crime.crime_rates,
-    headlines=_rates_headlines,
+    headlines=headline_where(
+        "crime_type",
+        "all_crime",
+        lambda a: RATE.headline(
+            a,
+            "All crime per 1,000 residents a year",
+            f"{number_text(a.crimes, 0)} crimes (anti-social behaviour excluded)",
+        ),
+    ),
     description="Bar chart of crimes per 1,000 residents a year by type: ",
     shown=lambda t: (
         t[t.crime_type != "all_crime"]
@@ -54,11 +47,7 @@ RATES = PanelSpec(
     ),
     chart=Bars("crime_type", RATE, "Per 1,000 residents a year", "Crime type"),
     table_rows=lambda t: t.assign(crime_type=t.crime_type.map(label)),
-    columns={
-        "crime_type": ("Crime type", "text"),
-        "crimes": ("Crimes", "int"),
-        **RATE.columns("Per 1,000 a year", "num"),
-    },
+    columns=panel_columns("crime-rates"),
     caveats=lambda inputs: population_caveat(inputs.con),
 )
 
@@ -90,14 +79,14 @@ def _trend_description(inputs: Inputs) -> str:
     )
 
 
+#: The crime indicator gives the control chart's limits names of its own.
 LIMITS = ControlLimits(
     count="crimes",
     title="Crimes",
-    centre="centre",
+    varies="crime usually varies",
     lower="lower_limit",
     upper="upper_limit",
     flag="is_outside_limits",
-    varies="crime usually varies",
 )
 
 TREND = control_chart(

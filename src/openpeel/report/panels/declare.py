@@ -18,7 +18,7 @@ from openpeel.indicators.result import IndicatorResult
 from openpeel.provenance import any_synthetic
 from openpeel.report import charts
 from openpeel.report.model import Headline, Panel
-from openpeel.report.panels.format import display, share_text
+from openpeel.report.panels.format import display, interval_text, panel_columns, share_text
 from openpeel.stats.control_chart import OUTSIDE_MEANING
 from openpeel.stats.funnel import MIN_FUNNEL_UNITS
 
@@ -65,6 +65,17 @@ class Estimate(NamedTuple):
     def columns(self, title: str, kind: str) -> dict[str, tuple[str, str]]:
         """The table columns: the estimate titled ``title``, then 'Low' and 'High'."""
         return {self.value: (title, kind), self.low: ("Low", kind), self.high: ("High", kind)}
+
+    def headline(self, row: Any, label: str, definition: str, share: bool = False) -> Headline:
+        """The estimate in ``row`` (a table row or a mapping) as a headline: its value and
+        interval as text, a percentage when it is a ``share``."""
+        value = row[self.value]
+        return Headline(
+            label,
+            share_text(value) if share else number_text(value),
+            interval_text(row[self.low], row[self.high], share=share),
+            definition,
+        )
 
 
 @dataclass(frozen=True)
@@ -259,12 +270,11 @@ def show_chart(panel: Panel, chart: Any, keep_spec: bool = True) -> None:
     panel.chart_svg = charts.to_svg(chart, panel.chart_description)
 
 
-def tabled(
-    panel: Panel, rows: pd.DataFrame, columns: dict[str, tuple[str, str]], source: str
-) -> Panel:
-    """A hand-built panel's last step: its table of ``rows`` (``display``) and its caveats:
-    ``source`` (where the figures come from), then the indicator's own."""
-    panel.table = display(rows, columns)
+def tabled(panel: Panel, rows: pd.DataFrame, source: str, **fields: str) -> Panel:
+    """A hand-built panel's last step: its table of ``rows`` in the columns declared for the
+    panel's id (``panel_columns``, ``fields`` filling their names) and its caveats: ``source``
+    (where the figures come from), then the indicator's own."""
+    panel.table = display(rows, panel_columns(panel.panel_id, **fields))
     panel.caveats = [source, *(panel.result.caveats if panel.result else [])]
     return panel
 
@@ -293,6 +303,19 @@ def _maker(
     if isinstance(entry, PanelSpec):
         return lambda: build(entry, con, force_id, period)
     return lambda: entry.make(con, force_id, period)
+
+
+def headline_where(
+    column: str, value: str, make: Callable[[Any], Headline]
+) -> Callable[[Inputs], list[Headline]]:
+    """A spec's headlines: the one ``make`` writes from the first row whose ``column`` is
+    ``value``, or none when no row is."""
+
+    def headlines(inputs: Inputs) -> list[Headline]:
+        rows = inputs.rows[inputs.rows[column] == value]
+        return [make(rows.iloc[0])] if len(rows) else []
+
+    return headlines
 
 
 def unavailable(panel_id: str, title: str, error: Exception) -> Panel:
@@ -352,16 +375,17 @@ def outside_sentence(outside: int, what_varies: str) -> list[str]:
 
 @dataclass(frozen=True)
 class ControlLimits:
-    """Monthly counts against their control limits: the columns an indicator names them by."""
+    """Monthly counts against their control limits: the columns an indicator names them by
+    (by default the names ``stats.control_chart`` gives them)."""
 
     count: str
     title: str
-    centre: str
-    lower: str
-    upper: str
-    flag: str
     #: What varies from month to month, for the sentence on months outside the limits.
     varies: str
+    centre: str = "centre"
+    lower: str = "lower"
+    upper: str = "upper"
+    flag: str = "is_outside"
 
 
 def control_chart(

@@ -3,6 +3,9 @@ words and the formatted table beside each chart."""
 
 from __future__ import annotations
 
+import csv
+from functools import cache
+from importlib import resources
 from typing import Any
 
 import pandas as pd
@@ -18,6 +21,32 @@ def interval_text(low: Any, high: Any, share: bool = False, confidence: float = 
         return "no interval"
     fmt = share_text if share else number_text
     return f"{confidence:.0%} interval {fmt(low)} to {fmt(high)}"
+
+
+#: How a table column can be formatted (``display``).
+KINDS = ("share", "int", "num", "month", "limits", "text")
+
+
+@cache
+def _tables() -> dict[str, list[tuple[str, str, str]]]:
+    text = resources.files("openpeel.report.panels").joinpath("tables.csv").read_text("utf-8")
+    out: dict[str, list[tuple[str, str, str]]] = {}
+    for row in csv.DictReader(text.splitlines()):
+        if row["kind"] not in KINDS:
+            raise ValueError(f"tables.csv: {row['table']} has unknown kind {row['kind']!r}")
+        out.setdefault(row["table"], []).append((row["column"], row["title"], row["kind"]))
+    return out
+
+
+def panel_columns(table: str, **fields: str) -> dict[str, tuple[str, str]]:
+    """The columns of a panel's table, declared in ``tables.csv`` (one row per column, in the
+    order shown: the indicator's column, its title and how ``display`` formats it). ``{name}``
+    in a column or title is filled from ``fields`` (a title that depends on the scenario, a
+    column named after the standard). KeyError for a table not declared."""
+    return {
+        column.format(**fields): (title.format(**fields), kind)
+        for column, title, kind in _tables()[table]
+    }
 
 
 def display(df: pd.DataFrame, columns: dict[str, tuple[str, str]]) -> pd.DataFrame:

@@ -13,11 +13,12 @@ from openpeel.report.panels.declare import (
     Estimate,
     Inputs,
     PanelSpec,
+    headline_where,
     safe_result,
     section,
     too_few_forces,
 )
-from openpeel.report.panels.format import interval_text, label, share_text, side
+from openpeel.report.panels.format import interval_text, label, panel_columns, share_text, side
 from openpeel.stats.funnel import MIN_FUNNEL_UNITS, position_words
 
 OUTCOME_MEASURES = (
@@ -33,22 +34,6 @@ OUTCOME_MEASURES = (
 
 SHARE = Estimate.of("share")
 WITH_OUTCOME = Estimate.of("share_with_outcome")
-
-
-def _outcome_headlines(inputs: Inputs) -> list[Headline]:
-    t = inputs.rows
-    charged = t[t.measure == "charged_summonsed"]
-    if not len(charged):
-        return []
-    c = charged.iloc[0]
-    return [
-        Headline(
-            "Crimes charged or summonsed",
-            share_text(c.share),
-            interval_text(c.share_low, c.share_high, share=True),
-            "Crimes whose latest outcome is a charge or summons / crimes recorded.",
-        )
-    ]
 
 
 def _quality_caveats(inputs: Inputs) -> list[str]:
@@ -82,16 +67,21 @@ OUTCOMES = PanelSpec(
     title="Latest outcome of crimes recorded in the period",
     indicator=investigations.outcomes_by_type,
     rows=lambda t: t[(t.crime_type == "all_crime") & t.measure.isin(OUTCOME_MEASURES)],
-    headlines=_outcome_headlines,
+    headlines=headline_where(
+        "measure",
+        "charged_summonsed",
+        lambda c: SHARE.headline(
+            c,
+            "Crimes charged or summonsed",
+            "Crimes whose latest outcome is a charge or summons / crimes recorded.",
+            share=True,
+        ),
+    ),
     description="Bar chart of the share of crimes by latest outcome: ",
     shown=lambda t: t.assign(measure=t.measure.map(label)),
     chart=Bars("measure", SHARE, "Share of crimes", "Latest outcome", percent=True),
     table_rows=lambda t: t.assign(measure=t.measure.map(label)),
-    columns={
-        "measure": ("Latest outcome", "text"),
-        "crimes_in_measure": ("Crimes", "int"),
-        **SHARE.columns("Share", "share"),
-    },
+    columns=panel_columns("outcomes"),
     caveats=_quality_caveats,
     comparison=_outcome_peer_sentences,
 )
@@ -131,12 +121,7 @@ TIME_TO_OUTCOME = PanelSpec(
     chart=Bars(
         "months", WITH_OUTCOME, "Share with an outcome", "Months since the crime", percent=True
     ),
-    columns={
-        "months_since_crime": ("Months since crime", "int"),
-        "at_risk": ("Followed", "int"),
-        "events": ("Outcomes", "int"),
-        **WITH_OUTCOME.columns("Share with outcome", "share"),
-    },
+    columns=panel_columns("time-to-outcome"),
 )
 
 #: Outcome shares with peers, and time to outcome.

@@ -31,11 +31,19 @@ from openpeel.report.panels.declare import (
     section,
     too_few_forces,
 )
-from openpeel.report.panels.format import display, interval_text, label, share_text, side
+from openpeel.report.panels.format import (
+    display,
+    interval_text,
+    label,
+    panel_columns,
+    share_text,
+    side,
+)
 from openpeel.stats.funnel import MIN_FUNNEL_UNITS, position_words
 
 RATE = Estimate("rate_per_1000", "rate_low", "rate_high")
 ARREST = Estimate("arrest_rate", "arrest_low", "arrest_high")
+LINKED = Estimate("linked_rate", "linked_low", "linked_high")
 
 
 def scope(con: Any, force_id: str, period: Period) -> ss.Scope:
@@ -48,10 +56,9 @@ def _rates_headlines(inputs: Inputs) -> list[Headline]:
     t = inputs.rows
     overall = t[t.group == "all"].iloc[0]
     return [
-        Headline(
+        RATE.headline(
+            overall,
             "Person searches per 1,000 residents a year",
-            number_text(overall.rate_per_1000),
-            interval_text(overall.rate_low, overall.rate_high),
             f"{number_text(overall.searches, 0)} person searches over {int(overall.months)} months",
         )
     ]
@@ -69,13 +76,7 @@ RATES = PanelSpec(
     ),
     chart=Bars("group", RATE, "Searches per 1,000 a year", "Self-defined group"),
     table_rows=lambda t: t.assign(group=t.group.map(label)),
-    columns={
-        "group": ("Group", "text"),
-        "searches": ("Searches", "int"),
-        "population": ("Population", "int"),
-        **RATE.columns("Rate per 1,000", "num"),
-        "reason": ("Why empty", "text"),
-    },
+    columns=panel_columns("stop-search-rates"),
     caveats=lambda inputs: population_caveat(inputs.con),
 )
 
@@ -149,18 +150,7 @@ def _ss_ratios(con: Any, force_id: str, period: Period) -> Panel:
             reference=t.reference.map(lambda x: REFERENCE_LABELS[str(x)]),
             group=t.group.map(label),
         ),
-        {
-            "basis": ("Basis", "text"),
-            "reference": ("Reference", "text"),
-            "group": ("Group", "text"),
-            "searches": ("Searches", "int"),
-            "ratio": ("Ratio", "num"),
-            "ratio_low": ("Low", "num"),
-            "ratio_high": ("High", "num"),
-            "ratio_bound_low": ("Bound if no not-stated search were this group", "num"),
-            "ratio_bound_high": ("Bound if every not-stated search were this group", "num"),
-            "reason": ("Why empty", "text"),
-        },
+        panel_columns("stop-search-ratios"),
     )
     panel.caveats = [*r.caveats, *population_caveat(con)]
     panel.comparison = _ss_peer_sentences(con, force_id, period)
@@ -196,13 +186,13 @@ def _overall(by_group: pd.DataFrame) -> Any:
 
 def _outcome_headlines(inputs: Inputs) -> list[Headline]:
     overall = _overall(inputs.rows)
-    arrests = Headline(
+    arrests = ARREST.headline(
+        overall,
         "Searches ending in arrest",
-        share_text(overall.arrest_rate),
-        interval_text(overall.arrest_low, overall.arrest_high, share=True),
         "Arrests / all person searches (the Home Office convention, comparable with its "
         f"published figures). Over searches with a known outcome only: "
         f"{share_text(overall.arrest_known_outcome_rate)}.",
+        share=True,
     )
     if pd.isna(overall.linked_rate):
         finds = f"not shown: {overall.linked_reason}" if overall.linked_reason else "no searches"
@@ -218,12 +208,12 @@ def _outcome_headlines(inputs: Inputs) -> list[Headline]:
         ]
     return [
         arrests,
-        Headline(
+        LINKED.headline(
+            overall,
             "Searches that found what was looked for",
-            share_text(overall.linked_rate),
-            interval_text(overall.linked_low, overall.linked_high, share=True),
             "Positive outcomes (not no further action) linked to the object of search / all "
             "person searches.",
+            share=True,
         ),
     ]
 
@@ -248,14 +238,7 @@ OUTCOMES = PanelSpec(
         reference=lambda inputs: float(_overall(inputs.rows).arrest_rate),
     ),
     table_rows=lambda t: t.assign(ethnic_group=t.ethnic_group.map(label)),
-    columns={
-        "ethnic_group": ("Group", "text"),
-        "searches": ("Searches", "int"),
-        **ARREST.columns("Arrest rate (all searches)", "share"),
-        "arrest_known_outcome_rate": ("Arrest rate (known outcome)", "share"),
-        "any_action_rate": ("Any action (known outcome)", "share"),
-        "linked_rate": ("Finds: positive outcome linked to object (all searches)", "share"),
-    },
+    columns=panel_columns("stop-search-outcomes"),
     comparison=lambda inputs: ["The dashed line is the force's arrest rate over all groups."],
 )
 
@@ -275,15 +258,7 @@ def _quality_caveats(inputs: Inputs) -> list[str]:
     return list(quality.caveats) if quality else []
 
 
-LIMITS = ControlLimits(
-    count="searches",
-    title="Searches",
-    centre="centre",
-    lower="lower",
-    upper="upper",
-    flag="is_outside",
-    varies="searches usually vary",
-)
+LIMITS = ControlLimits(count="searches", title="Searches", varies="searches usually vary")
 
 TREND = control_chart(
     LIMITS,

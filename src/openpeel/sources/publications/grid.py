@@ -32,6 +32,9 @@ from openpeel.reference.official_areas import (
 from openpeel.sources.publications.spec import TableSpec
 from openpeel.sources.publications.values import BLANK, cell_text, column_letter, parse_cell
 
+#: A sheet as rows of cells.
+Grid = list[list[Any]]
+
 _CODE = re.compile(r"^[EWKNS]\d{8}\d{0,2}$")
 NATIONAL = Area("national", "england-and-wales", "K04000001")
 #: Tidy columns a grid produces (the reader adds publication, period and file).
@@ -167,15 +170,6 @@ def _emit(
     rows["source_column"].append(column)
 
 
-def _begin(
-    grid: list[list[Any]], spec: TableSpec, sheet: str
-) -> tuple[SheetResult, list[list[Any]], int]:
-    """A sheet's empty result, its grid with every row padded to the widest, and that width."""
-    width = max((len(r) for r in grid), default=0)
-    padded = [list(r) + [""] * (width - len(r)) for r in grid]
-    return SheetResult(sheet, spec.table_id or sheet.strip()), padded, width
-
-
 def _refused(
     out: SheetResult, grid: list[list[Any]], markers: dict[str, str], reason: str
 ) -> SheetResult:
@@ -189,11 +183,10 @@ def _skipped(label: str, patterns: Sequence[str]) -> bool:
     return any(re.search(p, label, re.IGNORECASE) for p in patterns)
 
 
-def read_areas_in_rows(
-    grid: list[list[Any]], spec: TableSpec, sheet: str, markers: dict[str, str]
+def _areas_in_rows(
+    out: SheetResult, grid: Grid, width: int, spec: TableSpec, markers: dict[str, str]
 ) -> SheetResult:
     """A table with one row per area (see the module docstring)."""
-    out, grid, width = _begin(grid, spec, sheet)
     code_col = next(
         (c for c in range(min(4, width)) if sum(bool(_CODE.match(_text(r[c]))) for r in grid) >= 3),
         None,
@@ -307,11 +300,10 @@ def read_areas_in_rows(
     return out
 
 
-def read_areas_in_columns(
-    grid: list[list[Any]], spec: TableSpec, sheet: str, markers: dict[str, str]
+def _areas_in_columns(
+    out: SheetResult, grid: Grid, width: int, spec: TableSpec, markers: dict[str, str]
 ) -> SheetResult:
     """A table with one column per force (HMICFRS value for money)."""
-    out, grid, width = _begin(grid, spec, sheet)
     header = next(
         (
             i
@@ -354,11 +346,10 @@ def read_areas_in_columns(
     return out
 
 
-def read_national(
-    grid: list[list[Any]], spec: TableSpec, sheet: str, markers: dict[str, str]
+def _national(
+    out: SheetResult, grid: Grid, width: int, spec: TableSpec, markers: dict[str, str]
 ) -> SheetResult:
     """An England and Wales table: categories in rows, figures in columns."""
-    out, grid, width = _begin(grid, spec, sheet)
     first_data = next(
         (i for i, r in enumerate(grid) if i > 0 and any(isinstance(c, int | float) for c in r)),
         None,
@@ -391,10 +382,23 @@ def read_national(
     return out
 
 
+#: The reader of each layout: it gets the sheet's empty result, its grid with every row padded
+#: to the widest, and that width.
 READERS = {
-    "areas_in_rows": read_areas_in_rows,
-    "areas_in_columns": read_areas_in_columns,
-    "national": read_national,
+    "areas_in_rows": _areas_in_rows,
+    "areas_in_columns": _areas_in_columns,
+    "national": _national,
 }
 
-__all__ = ["BLANK", "COLUMNS", "READERS", "SheetResult"]
+
+def read_sheet(
+    grid: list[list[Any]], spec: TableSpec, sheet: str, markers: dict[str, str]
+) -> SheetResult:
+    """One sheet read as its table's layout declares (see the module docstring)."""
+    width = max((len(r) for r in grid), default=0)
+    padded = [list(r) + [""] * (width - len(r)) for r in grid]
+    out = SheetResult(sheet, spec.table_id or sheet.strip())
+    return READERS[spec.layout](out, padded, width, spec, markers)
+
+
+__all__ = ["BLANK", "COLUMNS", "READERS", "SheetResult", "read_sheet"]

@@ -9,44 +9,16 @@ from pathlib import Path
 import pyarrow as pa
 
 from openpeel.errors import SourceFormatError
-from openpeel.sources.publications.grid import COLUMNS, READERS, SheetResult
+from openpeel.reference.lake_columns import arrow_schema
+from openpeel.sources.publications.grid import COLUMNS, SheetResult, read_sheet
 from openpeel.sources.publications.long_table import read_long
 from openpeel.sources.publications.spec import Publication, detect_publication, publication
 from openpeel.sources.publications.workbook import read_sheets
 
-TIDY_SCHEMA = pa.schema(
-    [
-        ("publication", pa.string()),
-        ("period", pa.string()),
-        ("table_id", pa.string()),
-        ("area_type", pa.string()),
-        ("area_id", pa.string()),
-        ("area_code", pa.string()),
-        ("area_name_raw", pa.string()),
-        ("force_id", pa.string()),
-        ("measure", pa.string()),
-        ("dimensions", pa.string()),
-        ("value", pa.float64()),
-        ("value_status", pa.string()),
-        ("value_raw", pa.string()),
-        ("unit", pa.string()),
-        ("source_file", pa.string()),
-        ("source_sheet", pa.string()),
-        ("source_row", pa.int64()),
-        ("source_column", pa.string()),
-    ]
-)
-REJECTS_SCHEMA = pa.schema(
-    [
-        ("publication", pa.string()),
-        ("source_file", pa.string()),
-        ("source_sheet", pa.string()),
-        ("source_row", pa.int64()),
-        ("source_column", pa.string()),
-        ("reason", pa.string()),
-        ("raw", pa.string()),
-    ]
-)
+#: A tidy published cell, and a cell that could not be read (``reference/lake_columns.csv``,
+#: tables ``official`` and ``official_rejects``).
+TIDY_SCHEMA = arrow_schema("official")
+REJECTS_SCHEMA = arrow_schema("official_rejects")
 
 
 @dataclass(frozen=True)
@@ -188,7 +160,7 @@ def _read_workbook(path: Path, pub: Publication) -> PublicationRead:
                 continue
             counts.append(TableCount(name, name.strip(), 0, 0, 0, len(grid), 0, reason))
             continue
-        result = READERS[spec.layout](grid, spec, name, pub.markers)
+        result = read_sheet(grid, spec, name, pub.markers)
         results.append(result)
         counts.append(
             TableCount(

@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from openpeel.errors import SourceFormatError, UserInputError
+from openpeel.errors import SourceFormatError, known_id
 
 LAYOUTS = ("areas_in_rows", "areas_in_columns", "national")
 
@@ -154,10 +154,7 @@ def publications() -> dict[str, Publication]:
 
 def publication(name: str) -> Publication:
     """One declared publication; a clear error naming the known ones when unknown."""
-    known = publications()
-    if name not in known:
-        raise UserInputError(f"unknown publication {name!r}; known: {', '.join(sorted(known))}")
-    return known[name]
+    return known_id(publications(), name, "publication")
 
 
 def detect_publication(path: Path, sheet_names: list[str] | None = None) -> Publication:
