@@ -20,6 +20,7 @@ import csv
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +115,45 @@ def _keyed(
         {column: ids[k], "offender_id": people[int(x["offender"])].offender_id, **fields(x)}
         for k, x in enumerate(items)
     ]
+
+
+#: A keyed row's own fields from its item (``rng`` for the draws, ``rows`` for ids made before).
+_Fields = Callable[..., dict[str, Any]]
+
+
+def _by(items: list[dict[str, Any]], field: str) -> list[dict[str, Any]]:
+    return sorted(items, key=lambda item: item[field])
+
+
+def _assessment_fields(a: dict[str, Any], rng: np.random.Generator, rows: Any) -> dict[str, Any]:
+    return {
+        "completed_on": a["completed_on"],
+        "next_due_on": a["next_due_on"],
+        "risk_level": a["risk"] if rng.random() > 0.02 else None,
+    }
+
+
+def _visit_fields(v: dict[str, Any], rng: np.random.Generator, rows: Any) -> dict[str, Any]:
+    return {
+        "planned_on": v["planned_on"],
+        "done_on": v["done_on"],
+        "visit_type": "unannounced" if rng.random() < 0.3 else "announced",
+        "offender_manager_id": v["manager"],
+    }
+
+
+def _check_fields(c: dict[str, Any], rng: np.random.Generator, rows: Any) -> dict[str, Any]:
+    return {"checked_on": c["checked_on"], "outcome": c["outcome"]}
+
+
+def _order_fields(o: dict[str, Any], rng: np.random.Generator, rows: Any) -> dict[str, Any]:
+    return {"order_type": o["type"], "granted_on": o["granted_on"], "ends_on": o["ends_on"]}
+
+
+def _event_fields(e: dict[str, Any], rng: np.random.Generator, rows: Any) -> dict[str, Any]:
+    """An event names its order by the order's id (the orders are keyed before the events)."""
+    order = None if e["order"] is None else rows["offender_orders"][int(e["order"])]["order_id"]
+    return {"event_type": e["type"], "occurred_on": e["day"], "order_id": order}
 
 
 def _fte_profile(months: int) -> np.ndarray:
@@ -404,55 +444,22 @@ def write_offender_extract(
         ],
         "offender_managers": [dict(x) for x in managers],
     }
-    rows["offender_assessments"] = _keyed(
-        rng,
-        ("arms", "assessment_id"),
-        people,
-        sorted(assessments, key=lambda a: a["completed_on"]),
-        lambda a: {
-            "completed_on": a["completed_on"],
-            "next_due_on": a["next_due_on"],
-            "risk_level": a["risk"] if rng.random() > 0.02 else None,
-        },
-    )
-    rows["offender_visits"] = _keyed(
-        rng,
-        ("hv", "visit_id"),
-        people,
-        sorted(visits, key=lambda v: v["planned_on"]),
-        lambda v: {
-            "planned_on": v["planned_on"],
-            "done_on": v["done_on"],
-            "visit_type": "unannounced" if rng.random() < 0.3 else "announced",
-            "offender_manager_id": v["manager"],
-        },
-    )
-    rows["offender_device_checks"] = _keyed(
-        rng,
-        ("dc", "check_id"),
-        people,
-        checks,
-        lambda c: {"checked_on": c["checked_on"], "outcome": c["outcome"]},
-    )
-    rows["offender_orders"] = _keyed(
-        rng,
-        ("ord", "order_id"),
-        people,
-        orders,
-        lambda o: {"order_type": o["type"], "granted_on": o["granted_on"], "ends_on": o["ends_on"]},
-    )
-    order_ids = [o["order_id"] for o in rows["offender_orders"]]
-    rows["offender_events"] = _keyed(
-        rng,
-        ("ev", "event_id"),
-        people,
-        events,
-        lambda e: {
-            "event_type": e["type"],
-            "occurred_on": e["day"],
-            "order_id": None if e["order"] is None else order_ids[int(e["order"])],
-        },
-    )
+    # The records keyed to an offender, drawn table by table in this order (the same seed gives
+    # the same rows): table, id prefix and column, the items in order, each row's own fields.
+    keyed: list[tuple[str, tuple[str, str], list[dict[str, Any]], _Fields]] = [
+        (
+            "offender_assessments",
+            ("arms", "assessment_id"),
+            _by(assessments, "completed_on"),
+            _assessment_fields,
+        ),
+        ("offender_visits", ("hv", "visit_id"), _by(visits, "planned_on"), _visit_fields),
+        ("offender_device_checks", ("dc", "check_id"), checks, _check_fields),
+        ("offender_orders", ("ord", "order_id"), orders, _order_fields),
+        ("offender_events", ("ev", "event_id"), events, _event_fields),
+    ]
+    for table, key, items, fields in keyed:
+        rows[table] = _keyed(rng, key, people, items, partial(fields, rng=rng, rows=rows))
     files: dict[str, Path] = {}
     counts: dict[str, int] = {}
     for spec in EXTRACT_FILES:

@@ -27,6 +27,7 @@ from openpeel.reference.boundaries import Boundaries, cached_boundaries
 from openpeel.reference.vocabularies import code_name
 from openpeel.report import charts, map_charts
 from openpeel.report.panels import display, label
+from openpeel.report.panels.declare import Estimate
 
 #: Breakdown -> (chart title, axis title, vocabulary of its codes or None for words).
 BREAKDOWN_TITLES: dict[str, tuple[str, str, str | None]] = {
@@ -43,6 +44,8 @@ MEASURE_NAMES = {
     "section_60": "Section 60 searches (no suspicion needed)",
     "strip_search": "Strip searches (more than outer clothing removed)",
 }
+#: The share of matching searches, with its interval: the bars' and the tables' columns.
+SHARE = Estimate.of("share")
 #: Rows of a map's table shown on the page (the CSV holds them all).
 MAP_ROWS = 15
 
@@ -61,6 +64,23 @@ class ChartView:
     note: str = ""
     caveats: list[str] = field(default_factory=list)
     is_synthetic: bool = False
+
+    @classmethod
+    def drawn(
+        cls,
+        chart_id: str,
+        title: str,
+        result: IndicatorResult,
+        chart: Any,
+        description: str,
+        table: pd.DataFrame,
+        note: str = "",
+    ) -> ChartView:
+        """The view of an Altair ``chart`` of ``result``: its spec, its SVG (described by
+        ``description`` for screen readers), its table and the result's caveats."""
+        spec = chart.to_dict()
+        svg = charts.to_svg(chart, description)
+        return cls(chart_id, title, result, spec, svg, description, table, note, result.caveats)
 
 
 def category_text(dimension: str, code: str) -> str:
@@ -86,9 +106,7 @@ def _bars(
     chart = charts.interval_bars(
         drawn,
         "name",
-        "share",
-        "share_low",
-        "share_high",
+        *SHARE,
         "Share of matching searches" if facet is None else "Share of the group's searches",
         category_title,
         percent=True,
@@ -110,16 +128,7 @@ def _bars(
             + "."
             for kind, rows in drawn.groupby(facet, sort=False)
         )
-    return ChartView(
-        chart_id,
-        title,
-        result,
-        chart.to_dict(),
-        charts.to_svg(chart, description),
-        description,
-        table,
-        caveats=result.caveats,
-    )
+    return ChartView.drawn(chart_id, title, result, chart, description, table)
 
 
 def breakdown_chart(result: IndicatorResult, dimension: str) -> ChartView | None:
@@ -131,9 +140,7 @@ def breakdown_chart(result: IndicatorResult, dimension: str) -> ChartView | None
         {
             "name": (axis, "text"),
             "searches": ("Searches", "int"),
-            "share": ("Share", "share"),
-            "share_low": ("Low", "share"),
-            "share_high": ("High", "share"),
+            **SHARE.columns("Share", "share"),
         },
     )
     return _bars(dimension, title, result, t, axis, table)
@@ -151,9 +158,7 @@ def thorough_chart(result: IndicatorResult) -> ChartView | None:
             "name": ("Group", "text"),
             "searches": ("Searches of this kind", "int"),
             "of_searches": ("Of all the group's searches", "int"),
-            "share": ("Share", "share"),
-            "share_low": ("Low", "share"),
-            "share_high": ("High", "share"),
+            **SHARE.columns("Share", "share"),
         },
     )
     title = "Section 60 and strip searches by ethnic group"
@@ -197,10 +202,7 @@ def _map_view(
         if len(t) > MAP_ROWS
         else ""
     )
-    svg = charts.to_svg(chart, description)
-    return ChartView(
-        chart_id, title, result, chart.to_dict(), svg, description, shown, note, result.caveats
-    )
+    return ChartView.drawn(chart_id, title, result, chart, description, shown, note)
 
 
 def _compass(t: pd.DataFrame) -> pd.Series:
@@ -250,9 +252,7 @@ def area_charts(result: IndicatorResult, boundaries: Boundaries) -> list[ChartVi
     columns = {
         "area_name": ("Area", "text"),
         "searches": ("Searches", "int"),
-        "share": ("Share", "share"),
-        "share_low": ("Low", "share"),
-        "share_high": ("High", "share"),
+        **SHARE.columns("Share", "share"),
         "crimes": ("Street crimes", "int"),
     }
     view = _map_view(

@@ -34,7 +34,6 @@ from openpeel.calendar import Period
 from openpeel.errors import UnknownIdError, UserInputError
 from openpeel.reference.forces import force as force_record
 from openpeel.reference.peel_framework import framework, grades
-from openpeel.report.stored_views import worded
 from openpeel.scrutiny.models import User
 from openpeel.web import public_data
 from openpeel.web.forms import (
@@ -78,7 +77,7 @@ def with_indicators(
         cache: IndicatorCache = public_data.cached(
             key, lambda: public_data.indicator_cache(data_dir, force_id, period)
         )
-        return use(worded(cache, period))  # kept under the months: in the words asked
+        return use(public_data.in_words(key, cache, period))  # kept under the months
 
 
 def _force(force_id: str) -> str:
@@ -326,16 +325,28 @@ def afi_page(
     )
 
 
+def _change(
+    db: Session, user: User, afi_id: int, change: Callable[[records.Actor], Any], anchor: str = ""
+) -> RedirectResponse:
+    """Make ``change`` (called with who makes it) to an improvement that exists (else 404),
+    then go back to its page (at ``anchor``)."""
+    _improvement(db, afi_id)
+    with _recorded(db):
+        change(_actor(user))
+    return RedirectResponse(f"/assess/afis/{afi_id}{anchor}", status_code=303)
+
+
 @router.post("/assess/afis/{afi_id}")
 def afi_update(
     afi_id: RecordId, db: DB, form: Annotated[ImprovementChangeForm, Form()], user: User = EDITORS
 ) -> Response:
     """Change an improvement (each changed field goes into the history)."""
-    _improvement(db, afi_id)
-    changes = form.model_dump() | {"due_date": _date(form.due_date)}
-    with _recorded(db):
-        records.update_improvement(db, _actor(user), afi_id, **changes)
-    return RedirectResponse(f"/assess/afis/{afi_id}", status_code=303)
+
+    def update(by: records.Actor) -> None:
+        changes = form.model_dump() | {"due_date": _date(form.due_date)}
+        records.update_improvement(db, by, afi_id, **changes)
+
+    return _change(db, user, afi_id, update)
 
 
 @router.post("/assess/afis/{afi_id}/actions")
@@ -343,19 +354,18 @@ def afi_action(
     afi_id: RecordId, db: DB, form: Annotated[ActionForm, Form()], user: User = EDITORS
 ) -> Response:
     """Add an action, or change an action's status."""
-    _improvement(db, afi_id)
-    action_id = form.action_id
-    with _recorded(db):
-        if action_id:
-            if not action_id.isdigit() or int(action_id) > MAX_RECORD_ID:
-                raise UserInputError("no such action")
-            action = records.update_action(db, _actor(user), int(action_id), form.status)
-            if action.improvement_id != afi_id:
-                raise UserInputError("that action belongs to another improvement")
-        else:
-            due = _date(form.due_date)
-            records.add_action(db, _actor(user), afi_id, form.description, form.owner, due)
-    return RedirectResponse(f"/assess/afis/{afi_id}#actions", status_code=303)
+
+    def act(by: records.Actor) -> None:
+        if not form.action_id:
+            records.add_action(db, by, afi_id, form.description, form.owner, _date(form.due_date))
+            return
+        if not form.action_id.isdigit() or int(form.action_id) > MAX_RECORD_ID:
+            raise UserInputError("no such action")
+        action = records.update_action(db, by, int(form.action_id), form.status)
+        if action.improvement_id != afi_id:
+            raise UserInputError("that action belongs to another improvement")
+
+    return _change(db, user, afi_id, act, "#actions")
 
 
 @router.post("/assess/afis/{afi_id}/close")
@@ -363,7 +373,6 @@ def afi_close(
     afi_id: RecordId, db: DB, form: Annotated[ClosureForm, Form()], user: User = EDITORS
 ) -> Response:
     """Close an improvement: evidence required."""
-    _improvement(db, afi_id)
-    with _recorded(db):
-        records.close_improvement(db, _actor(user), afi_id, form.evidence)
-    return RedirectResponse(f"/assess/afis/{afi_id}", status_code=303)
+    return _change(
+        db, user, afi_id, lambda by: records.close_improvement(db, by, afi_id, form.evidence)
+    )

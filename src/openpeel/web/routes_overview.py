@@ -4,6 +4,7 @@ outcomes, calls, and a CSV download of every panel. The force and period are GET
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -24,7 +25,28 @@ from openpeel.web.security import protected_router
 router = protected_router()
 
 Text = Annotated[str | None, Query(max_length=40)]
-SECTION_PAGES = {"crime": ("crime", "investigations"), "calls": ("calls",)}
+
+
+@dataclass(frozen=True)
+class SectionPage:
+    """A public page of report sections: its address (``/{page}``), title and sections."""
+
+    page: str
+    title: str
+    summary: str
+    sections: tuple[str, ...]
+
+
+#: The pages of report sections outside the PEEL areas' pages.
+SECTION_PAGES = (
+    SectionPage("crime", "Crime and outcomes", "Crime and outcomes.", ("crime", "investigations")),
+    SectionPage(
+        "calls",
+        "Calls from the public",
+        "Calls: 999 answering and the Citizens' Charter.",
+        ("calls",),
+    ),
+)
 
 
 def scope_of(
@@ -176,38 +198,34 @@ def area_page(
     )
 
 
-def _section_page(
-    request: Request, page: str, title: str, scope: tuple[str, Period]
-) -> HTMLResponse:
-    force_id, period = scope
-    return render(
-        request,
-        "public/section.html",
-        {
-            **common(request, force_id, period),
-            "page_title": title,
-            "panels": panels_for(request, SECTION_PAGES[page], force_id, period),
-            "sections": [sections()[s] for s in SECTION_PAGES[page]],
-        },
+def _section_route(shown: SectionPage) -> None:
+    """Add the route of a page of report sections."""
+
+    def section_page(request: Request, scope: PublicScope) -> HTMLResponse:
+        force_id, period = scope
+        return render(
+            request,
+            "public/section.html",
+            {
+                **common(request, force_id, period),
+                "page_title": shown.title,
+                "panels": panels_for(request, shown.sections, force_id, period),
+                "sections": [sections()[s] for s in shown.sections],
+            },
+        )
+
+    section_page.__doc__ = shown.summary
+    router.add_api_route(
+        f"/{shown.page}",
+        section_page,
+        methods=["GET"],
+        response_class=HTMLResponse,
+        name=f"{shown.page}_page",
     )
 
 
-@router.get("/crime", response_class=HTMLResponse)
-def crime_page(
-    request: Request,
-    scope: PublicScope,
-) -> HTMLResponse:
-    """Crime and outcomes."""
-    return _section_page(request, "crime", "Crime and outcomes", scope)
-
-
-@router.get("/calls", response_class=HTMLResponse)
-def calls_page(
-    request: Request,
-    scope: PublicScope,
-) -> HTMLResponse:
-    """Calls: 999 answering and the Citizens' Charter."""
-    return _section_page(request, "calls", "Calls from the public", scope)
+for _shown in SECTION_PAGES:
+    _section_route(_shown)
 
 
 @router.get("/data/{panel_id}.csv")

@@ -24,7 +24,7 @@ from openpeel.report.chart_export import chart_html, chart_png
 from openpeel.report.panels import display, label
 from openpeel.report.wording import plain
 from openpeel.web import public_data
-from openpeel.web.explorer_charts import ChartView, explorer_charts
+from openpeel.web.explorer_charts import SHARE, ChartView, explorer_charts
 from openpeel.web.rendering import render
 from openpeel.web.routes_overview import PublicScope, common, query_string, scope_of
 from openpeel.web.security import protected_router
@@ -32,6 +32,22 @@ from openpeel.web.security import protected_router
 T = TypeVar("T")
 router = protected_router()
 Value = Annotated[str, Query(max_length=60, pattern=r"^[a-z0-9_]*$")]
+
+
+def _asked(
+    ethnicity: Value = "self_defined",
+    legislation: Value = "",
+    object_: Annotated[str, Query(alias="object", max_length=60, pattern=r"^[a-z0-9_]*$")] = "",
+    outcome: Value = "",
+    age: Value = "",
+    sex: Value = "",
+) -> tuple[str, str, str, str, str, str]:
+    """The filter values of an explorer URL as asked (checked by ``_filters``): ethnicity
+    basis, legislation, object, outcome, age, sex."""
+    return ethnicity, legislation, object_, outcome, age, sex
+
+
+Asked = Annotated[tuple[str, str, str, str, str, str], Depends(_asked)]
 
 
 def _filters(
@@ -69,14 +85,7 @@ def _options(request: Request, force_id: str, period: Period) -> dict[str, list[
     """The values each filter takes in the force's searches of the period (cached; computed in
     a worker process)."""
     data_dir = request.app.state.data_dir
-    return public_data.computed(
-        data_dir,
-        ("options", force_id, period.start, period.end),
-        _filter_options,
-        data_dir,
-        force_id,
-        period,
-    )
+    return public_data.force_view(data_dir, "options", _filter_options, force_id, period)
 
 
 def _cube(data_dir: FilePath, force_id: str, period: Period) -> ExplorerCube:
@@ -101,16 +110,17 @@ def _explored(
 def _result(
     request: Request, force_id: str, period: Period, filters: ExplorerFilters
 ) -> IndicatorResult:
-    key = ("explore", force_id, period.start, period.end, filters)
-    return _shown(request, key, _explored, force_id, period, filters)
-
-
-def _shown(request: Request, key: tuple[Any, ...], function: Callable[..., T], *args: Any) -> T:
-    """A view of the explorer (``public_data.computed`` of ``function(data_dir, *args)``); a
-    view that cannot be shown is a 400 with its reason in one line."""
     data_dir = request.app.state.data_dir
+    return _shown(
+        lambda: public_data.force_view(data_dir, "explore", _explored, force_id, period, filters)
+    )
+
+
+def _shown(view: Callable[[], T]) -> T:
+    """A view of the explorer (``public_data.force_view`` or ``computed``); a view that cannot
+    be shown is a 400 with its reason in one line."""
     try:
-        return public_data.computed(data_dir, key, function, data_dir, *args)
+        return view()
     except OpenpeelError as failure:
         raise HTTPException(status_code=400, detail=str(failure).splitlines()[0]) from failure
 
@@ -130,9 +140,7 @@ def _chart(result: IndicatorResult) -> ChartView | None:
     chart = charts.interval_bars(
         shown,
         "group",
-        "share",
-        "share_low",
-        "share_high",
+        *SHARE,
         "Share of matching searches",
         "Ethnic group",
         percent=True,
@@ -142,25 +150,15 @@ def _chart(result: IndicatorResult) -> ChartView | None:
         {
             "group": ("Group", "text"),
             "searches": ("Searches", "int"),
-            "share": ("Share", "share"),
-            "share_low": ("Low", "share"),
-            "share_high": ("High", "share"),
+            **SHARE.columns("Share", "share"),
             "rate_per_1000": ("Per 1,000 a year", "num"),
             "rate_low": ("Rate low", "num"),
             "rate_high": ("Rate high", "num"),
             "reason": ("Why empty", "text"),
         },
     )
-    return ChartView(
-        "ethnicity",
-        "Matching searches by ethnic group",
-        result,
-        chart.to_dict(),
-        charts.to_svg(chart, description),
-        description,
-        table,
-        caveats=result.caveats,
-    )
+    title = "Matching searches by ethnic group"
+    return ChartView.drawn("ethnicity", title, result, chart, description, table)
 
 
 #: The vocabulary of each explorer filter whose values are codes (``outcome`` is a group).
@@ -335,8 +333,12 @@ def prepared_more(
     )
 
 
+#: The kind of the explorer's view of a filter set (``_view``) among the views of a lake.
+_VIEW = "explore-view"
+
+
 def _view_key(force_id: str, period: Period, filters: ExplorerFilters) -> tuple[Any, ...]:
-    return ("explore-view", force_id, period.start, period.end, filters)
+    return (_VIEW, force_id, period.start, period.end, filters)
 
 
 def _more_key(
@@ -354,8 +356,10 @@ def _cached_view(
 ) -> dict[str, Any]:
     """The explorer's view for one filter set: the stored one, else computed once in a worker
     process."""
-    key = _view_key(force_id, period, filters)
-    return _shown(request, key, prepared_view, force_id, period, filters)
+    data_dir = request.app.state.data_dir
+    return _shown(
+        lambda: public_data.force_view(data_dir, _VIEW, prepared_view, force_id, period, filters)
+    )
 
 
 def _cached_more(
@@ -363,24 +367,24 @@ def _cached_more(
 ) -> dict[str, Any]:
     """The further charts for one filter set: the stored ones, else computed once in a worker
     process."""
+    data_dir = request.app.state.data_dir
     boundaries = request.app.state.workspace.settings.boundaries
     key = _more_key(force_id, period, filters, boundaries)
-    return _shown(request, key, prepared_more, force_id, period, filters, boundaries)
+    return _shown(
+        lambda: public_data.computed(
+            data_dir, key, prepared_more, data_dir, force_id, period, filters, boundaries
+        )
+    )
 
 
 @router.get("/stop-search", response_class=HTMLResponse)
 def explorer(
     request: Request,
+    asked: Asked,
     force_id: Annotated[str | None, Query(alias="force", max_length=40)] = None,
     fy: Annotated[str | None, Query(max_length=40)] = None,
     start: Annotated[str | None, Query(alias="from", max_length=40)] = None,
     end: Annotated[str | None, Query(alias="to", max_length=40)] = None,
-    ethnicity: Value = "self_defined",
-    legislation: Value = "",
-    object_: Annotated[str, Query(alias="object", max_length=60, pattern=r"^[a-z0-9_]*$")] = "",
-    outcome: Value = "",
-    age: Value = "",
-    sex: Value = "",
 ) -> HTMLResponse:
     """Person searches by ethnic group under the filters chosen. A force or period that cannot
     be shown gives the page with the reason in place of the results (never the last results
@@ -393,9 +397,7 @@ def explorer(
         loaded = public_data.loaded_forces(request.app.state.data_dir)
         known = force_id if force_id in loaded else None
         force_id, period = scope_of(request, known, None, None, None)
-    filters = _filters(
-        request, force_id, period, (ethnicity, legislation, object_, outcome, age, sex)
-    )
+    filters = _filters(request, force_id, period, asked)
     view = _cached_view(request, force_id, period, filters)
     extra = {"ethnicity": filters.ethnicity, **filters.active()}
     status = 400 if error and not request.headers.get("HX-Request") else 200
@@ -420,23 +422,12 @@ def explorer(
 
 
 def _chosen(
-    request: Request,
-    scope: PublicScope,
-    ethnicity: Value = "self_defined",
-    legislation: Value = "",
-    object_: Annotated[str, Query(alias="object", max_length=60, pattern=r"^[a-z0-9_]*$")] = "",
-    outcome: Value = "",
-    age: Value = "",
-    sex: Value = "",
+    request: Request, scope: PublicScope, asked: Asked
 ) -> tuple[str, Period, ExplorerFilters]:
     """The force, period and filters of an explorer URL (a dependency of the routes below
     that take them; the explorer page itself shows a bad force or period in place)."""
     force_id, period = scope
-    return (
-        force_id,
-        period,
-        _filters(request, force_id, period, (ethnicity, legislation, object_, outcome, age, sex)),
-    )
+    return force_id, period, _filters(request, force_id, period, asked)
 
 
 Chosen = Annotated[tuple[str, Period, ExplorerFilters], Depends(_chosen)]
