@@ -36,6 +36,7 @@ from openpeel.report.panels.declare import (
     build_from,
     section,
 )
+from openpeel.report.panels.format import panel_columns
 
 #: A figure that is a count of a whole population or an amount of money: no sampling interval.
 NO_INTERVAL = "no interval: not a sample"
@@ -101,8 +102,7 @@ AMOUNT = Estimate("value", "no_low", "no_high")
 
 @cache
 def _wording() -> dict[str, Any]:
-    """``official_panels.toml`` beside this module: each panel's table columns and the words
-    codes are shown by."""
+    """``official_panels.toml`` beside this module: the words codes are shown by."""
     text = resources.files("openpeel.report").joinpath("official_panels.toml").read_text("utf-8")
     return tomllib.loads(text)
 
@@ -113,10 +113,10 @@ def _words_for(codes: str) -> dict[str, str]:
 
 
 def _official(**spec: Any) -> PanelSpec:
-    """A panel of official statistics: its table's columns are those the wording file lists for
-    its id; the chart's Vega-Lite spec is kept (the web pages and tests read each mark)."""
-    columns = {c: (title, kind) for c, title, kind in _wording()["columns"][spec["panel_id"]]}
-    return PanelSpec(keep_spec=True, columns=columns, **spec)
+    """A panel of official statistics: its table's columns are those declared for its id
+    (``panel_columns``); the chart's Vega-Lite spec is kept (the web pages and tests read each
+    mark)."""
+    return PanelSpec(keep_spec=True, columns=panel_columns(spec["panel_id"]), **spec)
 
 
 # --- Preventing crime: recorded crime (ONS) ---------------------------------------------------
