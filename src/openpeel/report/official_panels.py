@@ -26,7 +26,7 @@ from openpeel.indicators import official_for_period as official
 from openpeel.indicators.result import IndicatorResult
 from openpeel.report import peer_panels
 from openpeel.report.model import Headline, Panel
-from openpeel.report.panels import interval_text, label
+from openpeel.report.panels import label
 from openpeel.report.panels.declare import (
     Bars,
     Estimate,
@@ -134,10 +134,9 @@ def _crime_headlines(inputs: Inputs) -> list[Headline]:
         return []
     edition = _edition(inputs.result)
     headlines = [
-        Headline(
+        RATE.headline(
+            a,
             f"Recorded crime per 1,000 residents ({edition}, excluding fraud)",
-            number_text(a["rate_per_1000"]),
-            interval_text(a["rate_per_1000_low"], a["rate_per_1000_high"]),
             f"{number_text(a['offences'], 0)} offences recorded; England and Wales "
             f"{number_text(a['england_and_wales_rate_per_1000'])} per 1,000.",
         )
@@ -208,12 +207,12 @@ def _outcome_headlines(inputs: Inputs) -> list[Headline]:
     if c is None:
         return []
     return [
-        Headline(
+        SHARE.headline(
+            c,
             f"Crimes recorded in {_edition(inputs.result)} ending in a charge or summons",
-            percent_text(c["share"]),
-            interval_text(c["share_low"], c["share_high"], share=True),
             f"{number_text(c['crimes'], 0)} crimes; England and Wales "
             f"{percent_text(c['england_and_wales_share'])}.",
+            share=True,
         )
     ]
 
@@ -343,6 +342,7 @@ official_use_of_force_panels = section(
 
 GROUP_WORDS = _words_for("workforce-group")
 
+MINORITY_SHARE = Estimate("ethnic_minority_share", "share_low", "share_high")
 REPRESENTATION = Estimate(
     "representation_ratio", "representation_ratio_low", "representation_ratio_high"
 )
@@ -365,11 +365,11 @@ def _representation_headlines(inputs: Inputs) -> list[Headline]:
         return []
     residents = o["residents_ethnic_minority_share"]
     headlines = [
-        Headline(
+        MINORITY_SHARE.headline(
+            o,
             f"Officers from ethnic minorities ({_edition(inputs.result)})",
-            percent_text(o["ethnic_minority_share"]),
-            interval_text(o["share_low"], o["share_high"], share=True),
             f"Residents of the force area: {percent_text(residents)} (2011 Census).",
+            share=True,
         )
     ]
     if pd.notna(o["representation_ratio"]):
@@ -407,7 +407,7 @@ WORKFORCE = _official(
     description=_representation_description,
     chart=Bars(
         "who",
-        Estimate("ethnic_minority_share", "share_low", "share_high"),
+        MINORITY_SHARE,
         "Share from ethnic minorities",
         "Group",
         reference=_residents,
@@ -693,10 +693,9 @@ def _demand_headlines(inputs: Inputs) -> list[Headline]:
     if c is None:
         return []
     return [
-        Headline(
+        RATE.headline(
+            c,
             f"999 calls received per 1,000 residents ({_edition(inputs.result)})",
-            number_text(c["rate_per_1000"]),
-            interval_text(c["rate_per_1000_low"], c["rate_per_1000_high"]),
             f"{number_text(c['count'], 0)} calls; England and Wales "
             f"{number_text(c['england_and_wales_rate_per_1000'])} per 1,000.",
         )

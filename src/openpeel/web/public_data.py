@@ -61,6 +61,8 @@ ATTEMPTS = 3
 _MISSING = object()
 _LOCK = threading.RLock()
 _CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+#: Views in the words of a label (``in_words``): (key, label) -> (the view, it reworded).
+_WORDED: OrderedDict[tuple[Any, ...], tuple[Any, Any]] = OrderedDict()
 #: key -> [its lock, how many threads want it]: one computation per key at a time.
 _KEY_LOCKS: dict[tuple[Any, ...], list[Any]] = {}
 #: data directory -> (when last checked, version of its lake).
@@ -195,10 +197,28 @@ def _key_lock(key: tuple[Any, ...]) -> Iterator[None]:
                 _KEY_LOCKS.pop(key, None)
 
 
+def in_words(key: tuple[Any, ...], view: T, period: Period) -> T:
+    """``view`` (kept under ``key``, which names its months, not their label) in the words of
+    ``period`` (``stored_views.worded``), reworded once per label: kept until the view under
+    the key is another object (computed again, or of a new lake), at most ``CACHE_SIZE``."""
+    place = (*key, period.label)
+    found = _WORDED.get(place)
+    if found is not None and found[0] is view:
+        return found[1]
+    worded = stored_views.worded(view, period)
+    with _LOCK:
+        _WORDED[place] = (view, worded)
+        _WORDED.move_to_end(place)
+        while len(_WORDED) > CACHE_SIZE:
+            _WORDED.popitem(last=False)
+    return worded
+
+
 def clear_cache() -> None:
     """Forget every cached result and connection (after loading new data)."""
     with _LOCK:
         _CACHE.clear()
+        _WORDED.clear()
         _STAMPS.clear()
         _POOLS.clear()
 
@@ -375,7 +395,7 @@ def section_panels(data_dir: Path, section: str, force_id: str, period: Period) 
     """The report's panels of one section (cached; stored)."""
     key = ("section", section, force_id, period.start, period.end)
     panels = computed(data_dir, key, _section_panels, data_dir, section, force_id, period)
-    return stored_views.worded(panels, period)  # kept under the months: in the words asked
+    return in_words((str(data_dir), *key), panels, period)  # kept under the months
 
 
 def _section_panels(data_dir: Path, section: str, force_id: str, period: Period) -> list[Panel]:
@@ -403,8 +423,8 @@ def assessment(data_dir: Path, engine: Any, force_id: str, period: Period) -> An
         except RulesError:
             return None
 
-    found = cached(("assessment", str(data_dir), force_id, period.start, period.end), make)
-    return stored_views.worded(found, period)  # kept under the months: in the words asked
+    key = ("assessment", str(data_dir), force_id, period.start, period.end)
+    return in_words(key, cached(key, make), period)  # kept under the months
 
 
 def financial_years(data_dir: Path, force_id: str) -> list[str]:

@@ -34,7 +34,6 @@ from openpeel.calendar import Period
 from openpeel.errors import UnknownIdError, UserInputError
 from openpeel.reference.forces import force as force_record
 from openpeel.reference.peel_framework import framework, grades
-from openpeel.report.stored_views import worded
 from openpeel.scrutiny.models import User
 from openpeel.web import public_data
 from openpeel.web.forms import (
@@ -78,7 +77,7 @@ def with_indicators(
         cache: IndicatorCache = public_data.cached(
             key, lambda: public_data.indicator_cache(data_dir, force_id, period)
         )
-        return use(worded(cache, period))  # kept under the months: in the words asked
+        return use(public_data.in_words(key, cache, period))  # kept under the months
 
 
 def _force(force_id: str) -> str:

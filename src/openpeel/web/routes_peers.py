@@ -40,10 +40,11 @@ def _peer_panels(request: Request, force_id: str, period: Period, group: str) ->
     if group not in _groups(request, period):
         raise HTTPException(status_code=400, detail=f"no group {group!r} to compare")
     data_dir = request.app.state.data_dir
-    return public_data.cached(
-        ("peers", str(data_dir), force_id, period.start, period.end, group),
-        lambda: public_data.views(data_dir).peer_panels(force_id, period, group),
+    key = ("peers", str(data_dir), force_id, period.start, period.end, group)
+    panels = public_data.cached(
+        key, lambda: public_data.views(data_dir).peer_panels(force_id, period, group)
     )
+    return public_data.in_words(key, panels, period)  # kept under the months
 
 
 def _official_peers(data_dir: Path, force_id: str, period: Period) -> list[Panel]:
@@ -53,7 +54,9 @@ def _official_peers(data_dir: Path, force_id: str, period: Period) -> list[Panel
 
 def _official_panels(request: Request, force_id: str, period: Period) -> list[Panel]:
     data_dir = request.app.state.data_dir
-    return public_data.force_view(data_dir, "peers-official", _official_peers, force_id, period)
+    panels = public_data.force_view(data_dir, "peers-official", _official_peers, force_id, period)
+    key = ("peers-official", str(data_dir), force_id, period.start, period.end)
+    return public_data.in_words(key, panels, period)  # kept under the months
 
 
 def _trend_panel(request: Request, force_id: str) -> Panel:
