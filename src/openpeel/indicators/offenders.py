@@ -121,8 +121,24 @@ def _registered(offenders: Any, months: Any) -> Any:
     )
 
 
-def _meta(force_id: str, as_at: date, **extra: Any) -> dict[str, Any]:
-    return {"force_id": force_id, "as_at": as_at.isoformat(), **extra}
+def force_result(
+    con: Any,
+    force_id: str,
+    as_at: date,
+    meta: dict[str, Any] | None = None,
+    synthetic: bool = False,
+    **fields: Any,
+) -> IndicatorResult:
+    """An offender indicator's result for one force's extract.
+
+    The synthetic flag comes from the force's extract (or ``synthetic`` for another synthetic
+    input); meta starts with the force and extract date, then ``meta``.
+    """
+    return IndicatorResult(
+        **fields,
+        is_synthetic=is_synthetic(con, force_id) or synthetic,
+        meta={"force_id": force_id, "as_at": as_at.isoformat(), **(meta or {})},
+    )
 
 
 # --- caseload ---------------------------------------------------------------------------------
@@ -174,7 +190,11 @@ def caseload(
     df["guide_per_fte"] = guide_per_fte
     df["share_above_guide"] = (df["offenders_per_fte"] / guide_per_fte - 1).round(3)
     df.insert(0, "month", [date(d.year, d.month, 1) for d in df["day"]])
-    return IndicatorResult(
+    return force_result(
+        con,
+        force_id,
+        as_at,
+        meta={"guide_per_fte": guide_per_fte},
         name="offenders.caseload",
         title="Registered sex offenders per offender manager (FTE)",
         definition=(
@@ -192,8 +212,6 @@ def caseload(
             "FTE is time on offender management as the extract records it; sickness, training "
             "and vacancies held open are not visible.",
         ],
-        is_synthetic=is_synthetic(con, force_id),
-        meta=_meta(force_id, as_at, guide_per_fte=guide_per_fte),
     )
 
 
@@ -311,7 +329,11 @@ def overdue(
     df["share_arms_overdue"] = np.where(n > 0, df["arms_overdue"] / np.maximum(n, 1), np.nan)
     df["share_arms_overdue"] = df["share_arms_overdue"].round(4)
     df.insert(0, "month", [date(d.year, d.month, 1) for d in df["day"]])
-    return IndicatorResult(
+    return force_result(
+        con,
+        force_id,
+        as_at,
+        meta={"first_arms_days": first_arms_days, "confidence": confidence},
         name="offenders.overdue",
         title="Overdue risk assessments (ARMS) and home visits",
         definition=(
@@ -335,8 +357,6 @@ def overdue(
             "The interval treats offenders as independent; one manager's absence makes many "
             "items overdue together, so the real uncertainty is wider.",
         ],
-        is_synthetic=is_synthetic(con, force_id),
-        meta=_meta(force_id, as_at, first_arms_days=first_arms_days, confidence=confidence),
     )
 
 
@@ -424,7 +444,11 @@ def time_to_first(
             row[f"share_within_{day}_days_low"] = round(1 - float(at["survival_high"].iloc[k]), 4)
             row[f"share_within_{day}_days_high"] = round(1 - float(at["survival_low"].iloc[k]), 4)
         rows.append(row)
-    return IndicatorResult(
+    return force_result(
+        con,
+        force_id,
+        as_at,
+        meta={"registered_from": registered_from.isoformat()},
         name="offenders.time_to_first",
         title="Time from registration to the first ARMS assessment and the first home visit",
         definition=(
@@ -443,8 +467,6 @@ def time_to_first(
             "Censoring assumes offenders not yet assessed are like those assessed at the same "
             "time since registration; a backlog that targets the newest cases breaks this.",
         ],
-        is_synthetic=is_synthetic(con, force_id),
-        meta=_meta(force_id, as_at, registered_from=registered_from.isoformat()),
     )
 
 
@@ -477,7 +499,11 @@ def wanted_missing(con: Any, force_id: str, as_at: date | None = None) -> Indica
         }
         for status in ("wanted", "missing")
     }
-    return IndicatorResult(
+    return force_result(
+        con,
+        force_id,
+        as_at,
+        meta={"summary": summary},
         name="offenders.wanted_missing",
         title="Registered sex offenders wanted or missing",
         definition=(
@@ -491,8 +517,6 @@ def wanted_missing(con: Any, force_id: str, as_at: date | None = None) -> Indica
             "Measured at an earlier date, only those whose status began by then are listed, and "
             "someone found since then is missed.",
         ],
-        is_synthetic=is_synthetic(con, force_id),
-        meta=_meta(force_id, as_at, summary=summary),
     )
 
 
@@ -573,7 +597,11 @@ def orders_and_breaches(
             "per_100_high": np.round(np.asarray(rate.high) / 10, 2),
         }
     )
-    return IndicatorResult(
+    return force_result(
+        con,
+        force_id,
+        as_at,
+        meta={"period_start": start.isoformat(), "months": months},
         name="offenders.orders_breaches",
         title="Civil orders, breaches and device checks per 100 registered offenders",
         definition=(
@@ -588,8 +616,6 @@ def orders_and_breaches(
             "period; with a growing register the rates are slightly understated.",
             "A breach is counted when recorded; investigation may later find no breach.",
         ],
-        is_synthetic=is_synthetic(con, force_id),
-        meta=_meta(force_id, as_at, period_start=start.isoformat(), months=months),
     )
 
 
@@ -653,7 +679,11 @@ def further_offending(
             }
         ]
     )
-    return IndicatorResult(
+    return force_result(
+        con,
+        force_id,
+        as_at,
+        meta={"period_start": start.isoformat(), "months": months},
         name="offenders.further_offending",
         title="Further sexual offending by registered offenders",
         definition=(
@@ -669,8 +699,6 @@ def further_offending(
             "the most recent months are undercounted.",
             "A low rate does not show that management works: there is no comparison group.",
         ],
-        is_synthetic=is_synthetic(con, force_id),
-        meta=_meta(force_id, as_at, period_start=start.isoformat(), months=months),
     )
 
 
@@ -721,7 +749,11 @@ def per_100k_residents(
     ]
     if is_synthetic_label(source):
         caveats.append("The population table is SYNTHETIC (demo), not the Census.")
-    return IndicatorResult(
+    return force_result(
+        con,
+        force_id,
+        as_at,
+        synthetic=is_synthetic_label(source),
         name="offenders.per_100k",
         title="Registered sex offenders per 100,000 residents",
         definition=(
@@ -730,6 +762,4 @@ def per_100k_residents(
         ),
         table=df,
         caveats=caveats,
-        is_synthetic=is_synthetic(con, force_id) or is_synthetic_label(source),
-        meta=_meta(force_id, as_at),
     )
