@@ -18,6 +18,7 @@ Figures stated as the project's assumptions (not official standards):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -523,9 +524,30 @@ def wanted_missing(con: Any, force_id: str, as_at: date | None = None) -> Indica
 # --- orders, breaches, device checks ----------------------------------------------------------
 
 
-def _period_start(as_at: date, months: int) -> date:
-    start = pd.Timestamp(as_at) - pd.DateOffset(months=months) + pd.Timedelta(days=1)
-    return start.date()
+@dataclass(frozen=True)
+class _Window:
+    """The ``months`` to a force's extract date that a period indicator counts over."""
+
+    con: Any
+    force_id: str
+    as_at: date
+    months: int
+
+    @classmethod
+    def of(cls, con: Any, force_id: str, as_at: date | None, months: int) -> _Window:
+        """The window ending on ``as_at`` (default: the latest load's extract date)."""
+        return cls(con, force_id, as_at or extract_as_at(con, force_id), months)
+
+    @property
+    def start(self) -> date:
+        """The first day of the window."""
+        start = pd.Timestamp(self.as_at) - pd.DateOffset(months=self.months) + pd.Timedelta(days=1)
+        return start.date()
+
+    def result(self, **fields: Any) -> IndicatorResult:
+        """The force's result over the window, its start and length in the meta."""
+        meta = {"period_start": self.start.isoformat(), "months": self.months}
+        return force_result(self.con, self.force_id, self.as_at, meta=meta, **fields)
 
 
 def orders_and_breaches(
@@ -536,8 +558,8 @@ def orders_and_breaches(
     confidence: float = 0.95,
 ) -> IndicatorResult:
     """Civil orders, breaches and device checks per 100 registered offenders."""
-    as_at = as_at or extract_as_at(con, force_id)
-    start = _period_start(as_at, months)
+    window = _Window.of(con, force_id, as_at, months)
+    as_at, start = window.as_at, window.start
     reg = _registered(_force(con, "offenders", force_id), _months_table([as_at]))
     denominator = int(reg.count().execute())
     orders = _force(con, "offender_orders", force_id)
@@ -597,11 +619,7 @@ def orders_and_breaches(
             "per_100_high": np.round(np.asarray(rate.high) / 10, 2),
         }
     )
-    return force_result(
-        con,
-        force_id,
-        as_at,
-        meta={"period_start": start.isoformat(), "months": months},
+    return window.result(
         name="offenders.orders_breaches",
         title="Civil orders, breaches and device checks per 100 registered offenders",
         definition=(
@@ -635,8 +653,8 @@ def further_offending(
     offenders registered at any time in the period (Clopper-Pearson), and further sexual
     offences per 100 offender-years registered in the period (Garwood).
     """
-    as_at = as_at or extract_as_at(con, force_id)
-    start = _period_start(as_at, months)
+    window = _Window.of(con, force_id, as_at, months)
+    as_at, start = window.as_at, window.start
     off = _force(con, "offenders", force_id)
     managed = off.filter(
         [
@@ -679,11 +697,7 @@ def further_offending(
             }
         ]
     )
-    return force_result(
-        con,
-        force_id,
-        as_at,
-        meta={"period_start": start.isoformat(), "months": months},
+    return window.result(
         name="offenders.further_offending",
         title="Further sexual offending by registered offenders",
         definition=(
