@@ -18,6 +18,7 @@ Figures stated as the project's assumptions (not official standards):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -538,6 +539,10 @@ class _Window:
         """The window ending on ``as_at`` (default: the latest load's extract date)."""
         return cls(con, force_id, as_at or extract_as_at(con, force_id), months)
 
+    def astuple(self) -> tuple[Any, str, date, date]:
+        """``(con, force_id, as_at, start)``."""
+        return self.con, self.force_id, self.as_at, self.start
+
     @property
     def start(self) -> date:
         """The first day of the window."""
@@ -550,16 +555,33 @@ class _Window:
         return force_result(self.con, self.force_id, self.as_at, meta=meta, **fields)
 
 
-def orders_and_breaches(
-    con: Any,
-    force_id: str,
-    as_at: date | None = None,
-    months: int = 12,
-    confidence: float = 0.95,
-) -> IndicatorResult:
+def _over_window(
+    compute: Callable[[_Window, float], IndicatorResult],
+) -> Callable[..., IndicatorResult]:
+    """The public form of an indicator over the months to the extract date.
+
+    The indicator is called ``(con, force_id, as_at=None, months=12, confidence=0.95)``:
+    ``as_at`` defaults to the latest load's extract date, ``months`` is the window's length.
+    """
+
+    def indicator(
+        con: Any,
+        force_id: str,
+        as_at: date | None = None,
+        months: int = 12,
+        confidence: float = 0.95,
+    ) -> IndicatorResult:
+        return compute(_Window.of(con, force_id, as_at, months), confidence)
+
+    indicator.__name__ = indicator.__qualname__ = compute.__name__
+    indicator.__doc__ = compute.__doc__
+    return indicator
+
+
+@_over_window
+def orders_and_breaches(window: _Window, confidence: float) -> IndicatorResult:
     """Civil orders, breaches and device checks per 100 registered offenders."""
-    window = _Window.of(con, force_id, as_at, months)
-    as_at, start = window.as_at, window.start
+    con, force_id, as_at, start = window.astuple()
     reg = _registered(_force(con, "offenders", force_id), _months_table([as_at]))
     denominator = int(reg.count().execute())
     orders = _force(con, "offender_orders", force_id)
@@ -625,7 +647,8 @@ def orders_and_breaches(
         definition=(
             "Per 100 offenders registered on the extract date. *_in_force: orders granted by the "
             "extract date and not ended; orders_granted, breaches and device checks: in the "
-            f"{months} months to the extract date ({start.isoformat()} to {as_at.isoformat()}). "
+            f"{window.months} months to the extract date "
+            f"({start.isoformat()} to {as_at.isoformat()}). "
             f"{confidence_text(confidence)} exact (Garwood) Poisson interval on the count."
         ),
         table=df,
@@ -640,21 +663,15 @@ def orders_and_breaches(
 # --- further sexual offending -----------------------------------------------------------------
 
 
-def further_offending(
-    con: Any,
-    force_id: str,
-    as_at: date | None = None,
-    months: int = 12,
-    confidence: float = 0.95,
-) -> IndicatorResult:
+@_over_window
+def further_offending(window: _Window, confidence: float) -> IndicatorResult:
     """Share of registered offenders with a further sexual offence, with exact intervals.
 
     Two views of the same events: offenders with at least one further sexual offence among
     offenders registered at any time in the period (Clopper-Pearson), and further sexual
     offences per 100 offender-years registered in the period (Garwood).
     """
-    window = _Window.of(con, force_id, as_at, months)
-    as_at, start = window.as_at, window.start
+    con, force_id, as_at, start = window.astuple()
     off = _force(con, "offenders", force_id)
     managed = off.filter(
         [
