@@ -3,7 +3,8 @@ and funnel limits."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -155,58 +156,105 @@ def outcomes_result(
     )
 
 
-@computed_once
-def outcome_summary(
-    con: Any,
-    force_id: str,
-    period: Period,
-    measure: str | None = None,
-    complete_after: int = COMPLETE_AFTER_MONTHS,
-    confidence: float = 0.95,
-) -> IndicatorResult:
+@dataclass(frozen=True)
+class _ForceOutcomes:
+    """A force's crimes' outcome counts by one column, and the options they were asked with."""
+
+    con: Any
+    force_id: str
+    period: Period
+    coverage: pd.DataFrame
+    counts: pd.DataFrame
+    measure: str | None
+    complete_after: int
+    confidence: float
+
+    def caveats(self) -> list[str]:
+        """The caveats of the force's outcomes over the period."""
+        return outcome_caveats(self.con, self.force_id, self.period, self.coverage)
+
+    def result(
+        self, name: str, what: str, table: pd.DataFrame, caveats: list[str], **meta: Any
+    ) -> IndicatorResult:
+        """The rates ``table`` (only the measure's rows, when one was asked for) as a result."""
+        if self.measure is not None:
+            table = table[table["measure"] == self.measure]
+        return outcomes_result(
+            self.con,
+            self.coverage,
+            self.period,
+            name,
+            what,
+            table.reset_index(drop=True),
+            caveats,
+            measure=self.measure,
+            complete_after_months=self.complete_after,
+            confidence=self.confidence,
+            **meta,
+        )
+
+
+def _force_rates(
+    by: str,
+) -> Callable[[Callable[[_ForceOutcomes], IndicatorResult]], Callable[..., IndicatorResult]]:
+    """Make a force's outcome rates by ``by`` into a public indicator (computed once).
+
+    The indicator is called ``(con, force_id, period, measure=None,
+    complete_after=COMPLETE_AFTER_MONTHS, confidence=0.95)``.
+    """
+
+    def public(
+        compute: Callable[[_ForceOutcomes], IndicatorResult],
+    ) -> Callable[..., IndicatorResult]:
+        def indicator(
+            con: Any,
+            force_id: str,
+            period: Period,
+            measure: str | None = None,
+            complete_after: int = COMPLETE_AFTER_MONTHS,
+            confidence: float = 0.95,
+        ) -> IndicatorResult:
+            force_id, coverage, counts = _force_counts(
+                con, force_id, period, measure, by, complete_after
+            )
+            outcomes = _ForceOutcomes(
+                con, force_id, period, coverage, counts, measure, complete_after, confidence
+            )
+            return compute(outcomes)
+
+        indicator.__name__ = indicator.__qualname__ = compute.__name__
+        indicator.__doc__ = compute.__doc__
+        return computed_once(indicator)
+
+    return public
+
+
+@_force_rates("month")
+def outcome_summary(outcomes: _ForceOutcomes) -> IndicatorResult:
     """Outcome rates by month of the crime, recent cohorts flagged incomplete.
 
     Returns:
         ``force_id, crime_month, months_observed, is_incomplete, measure, crimes,
         crimes_in_measure, share, share_low, share_high``.
     """
-    force_id, coverage, counts = _force_counts(
-        con, force_id, period, measure, "month", complete_after
-    )
-    table = rate_table(counts, ["force_id", "month"], confidence)
+    counts, complete_after = outcomes.counts, outcomes.complete_after
+    table = rate_table(counts, ["force_id", "month"], outcomes.confidence)
     observed = counts.groupby("month")["months_observed"].min()
     table.insert(2, "months_observed", table["month"].map(observed).astype("int64"))
     table.insert(3, "is_incomplete", table["months_observed"] < complete_after)
     table = table.rename(columns={"month": "crime_month"})
-    caveats = outcome_caveats(con, force_id, period, coverage)
-    caveats += complete_caveat(table, complete_after)
-    if measure is not None:
-        table = table[table["measure"] == measure]
-    table = table.reset_index(drop=True)
-    return outcomes_result(
-        con,
-        coverage,
-        period,
+    caveats = outcomes.caveats() + complete_caveat(table, complete_after)
+    return outcomes.result(
         "outcomes.summary",
         "Outcomes of crimes by month recorded",
         table,
         caveats,
-        measure=measure,
-        complete_after_months=complete_after,
-        confidence=confidence,
         as_of_month=str(counts["as_of_month"].max())[:7],
     )
 
 
-@computed_once
-def outcomes_by_type(
-    con: Any,
-    force_id: str,
-    period: Period,
-    measure: str | None = None,
-    complete_after: int = COMPLETE_AFTER_MONTHS,
-    confidence: float = 0.95,
-) -> IndicatorResult:
+@_force_rates("crime_type_code")
+def outcomes_by_type(outcomes: _ForceOutcomes) -> IndicatorResult:
     """Outcome rates by crime type over the period, with an ``all_crime`` total.
 
     Returns:
@@ -214,23 +262,18 @@ def outcomes_by_type(
         share_low, share_high``; ``crimes_incomplete`` counts the type's crimes whose cohort
         is still incomplete.
     """
-    force_id, coverage, counts = _force_counts(
-        con, force_id, period, measure, "crime_type_code", complete_after
-    )
+    counts, complete_after = outcomes.counts, outcomes.complete_after
     total = counts.assign(crime_type_code=ALL_CRIME)
     both = pd.concat([total, counts], ignore_index=True)
     both = both.rename(columns={"crime_type_code": "crime_type"})
-    table = rate_table(both, ["force_id", "crime_type"], confidence)
+    table = rate_table(both, ["force_id", "crime_type"], outcomes.confidence)
     incomplete = both.groupby("crime_type")["crimes_incomplete"].sum()
     table.insert(2, "crimes_incomplete", table["crime_type"].map(incomplete).astype("int64"))
     order = {t: i for i, t in enumerate(crime_type_codes())}
     table = table.sort_values(
         "crime_type", key=lambda s: s.map(order).fillna(len(order)), kind="stable"
     )
-    if measure is not None:
-        table = table[table["measure"] == measure]
-    table = table.reset_index(drop=True)
-    caveats = outcome_caveats(con, force_id, period, coverage)
+    caveats = outcomes.caveats()
     n_incomplete = int(incomplete.get(ALL_CRIME, 0))
     if n_incomplete:
         caveats.append(
@@ -238,18 +281,7 @@ def outcomes_by_type(
             "before the data's as-of month: more outcomes are to come, so charge and "
             "out-of-court rates are understated and under_investigation overstated."
         )
-    return outcomes_result(
-        con,
-        coverage,
-        period,
-        "outcomes.by_type",
-        "Outcomes of crimes by crime type",
-        table,
-        caveats,
-        measure=measure,
-        complete_after_months=complete_after,
-        confidence=confidence,
-    )
+    return outcomes.result("outcomes.by_type", "Outcomes of crimes by crime type", table, caveats)
 
 
 @computed_once
