@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -40,6 +40,8 @@ from openpeel.reference.peel_framework import (
     published_improvements,
 )
 
+Row = TypeVar("Row")
+
 #: Fields of an improvement that ``update_improvement`` may change.
 EDITABLE = (
     "title",
@@ -65,6 +67,20 @@ def _check(value: str, allowed: Sequence[str], what: str) -> str:
     if value not in allowed:
         raise UserInputError(f"{what} must be one of {', '.join(allowed)}, not {value!r}")
     return value
+
+
+def _required(text: str, message: str) -> str:
+    """``text`` without its surrounding white space; ``message`` is the error when that is empty."""
+    if not text.strip():
+        raise UserInputError(message)
+    return text.strip()
+
+
+def _added(session: Session, row: Row) -> Row:
+    """Add a new row and flush it (so it has its id)."""
+    session.add(row)
+    session.flush()
+    return row
 
 
 def _area(framework_id: str, area_id: str) -> None:
@@ -134,23 +150,21 @@ def add_evidence(
     """Record evidence that is not data for a characteristic (source and date required)."""
     _characteristic(framework_id, characteristic_id)
     _check(finding, EVIDENCE_FINDINGS, "finding")
-    if not kind.strip() or not source.strip():
-        raise UserInputError("evidence needs its kind and its source")
+    kind = _required(kind, "evidence needs its kind and its source")
+    source = _required(source, "evidence needs its kind and its source")
     row = Evidence(
         force_id=force_id,
         framework_id=framework_id,
         characteristic_id=characteristic_id,
         finding=finding,
-        kind=kind.strip(),
-        source=source.strip(),
+        kind=kind,
+        source=source,
         evidence_date=evidence_date,
         summary=summary.strip(),
         added_by_id=actor.user_id,
         added_by_name=actor.name,
     )
-    session.add(row)
-    session.flush()
-    return row
+    return _added(session, row)
 
 
 def recorded_evidence(
@@ -198,23 +212,20 @@ def set_grade(
     _area(framework_id, area_id)
     _check(kind, GRADE_KINDS, "kind")
     _check(grade, [g.grade for g in grades()] + ["not graded"], "grade")
-    if not reason.strip():
-        raise UserInputError("a grade needs its reason")
+    reason = _required(reason, "a grade needs its reason")
     row = AreaGrade(
         force_id=force_id,
         framework_id=framework_id,
         area_id=area_id,
         kind=kind,
         grade=grade,
-        reason=reason.strip(),
+        reason=reason,
         source=source.strip(),
         suggested_grade=suggested_grade,
         set_by_id=actor.user_id,
         set_by_name=actor.name,
     )
-    session.add(row)
-    session.flush()
-    return row
+    return _added(session, row)
 
 
 def latest_grades(
@@ -325,8 +336,7 @@ def create_improvement(
             raise UserInputError(f"characteristic {characteristic_id} belongs to {rule.area_id}")
         if not linked_indicators and rule.indicator:
             linked_indicators = rule.indicator
-    if not title.strip():
-        raise UserInputError("an improvement needs a title")
+    title = _required(title, "an improvement needs a title")
     if parent_id is not None and session.get(Improvement, parent_id) is None:
         raise UserInputError(f"no improvement {parent_id}")
     imp = Improvement(
@@ -335,7 +345,7 @@ def create_improvement(
         area_id=area_id,
         characteristic_id=characteristic_id,
         kind=kind,
-        title=title.strip(),
+        title=title,
         description=description.strip(),
         owner=owner.strip(),
         due_date=due_date,
@@ -347,8 +357,7 @@ def create_improvement(
         created_by_name=actor.name,
         closure_evidence="",
     )
-    session.add(imp)
-    session.flush()
+    _added(session, imp)
     _log(session, imp, actor, "created", "", None, f"{kind}: {imp.title}")
     return imp
 
@@ -386,6 +395,16 @@ def get_improvement(session: Session, improvement_id: int) -> Improvement:
     return imp
 
 
+def _improvement_in(
+    session: Session, improvement_id: int, *, closed: bool, otherwise: str
+) -> Improvement:
+    """The improvement, which must be closed (``closed``) or not; ``otherwise`` ends the error."""
+    imp = get_improvement(session, improvement_id)
+    if (imp.status == "closed") != closed:
+        raise UserInputError(f"improvement {improvement_id} {otherwise}")
+    return imp
+
+
 def update_improvement(
     session: Session, actor: Actor, improvement_id: int, **changes: Any
 ) -> Improvement:
@@ -393,9 +412,9 @@ def update_improvement(
 
     Closing goes through ``close_improvement`` (it needs evidence).
     """
-    imp = get_improvement(session, improvement_id)
-    if imp.status == "closed":
-        raise UserInputError(f"improvement {improvement_id} is closed; reopen it first")
+    imp = _improvement_in(
+        session, improvement_id, closed=False, otherwise="is closed; reopen it first"
+    )
     for field, value in changes.items():
         if field not in EDITABLE:
             raise UserInputError(f"cannot change {field!r}")
@@ -421,14 +440,11 @@ def close_improvement(
     session: Session, actor: Actor, improvement_id: int, evidence: str
 ) -> Improvement:
     """Close an improvement: the evidence that it is done is required and kept."""
-    imp = get_improvement(session, improvement_id)
-    if imp.status == "closed":
-        raise UserInputError(f"improvement {improvement_id} is already closed")
-    if not evidence.strip():
-        raise UserInputError("closing needs evidence that the improvement is made")
+    imp = _improvement_in(session, improvement_id, closed=False, otherwise="is already closed")
+    evidence = _required(evidence, "closing needs evidence that the improvement is made")
     before = imp.status
     imp.status = "closed"
-    imp.closure_evidence = evidence.strip()
+    imp.closure_evidence = evidence
     imp.closed_at = utcnow()
     _log(session, imp, actor, "closed", "status", before, "closed")
     _log(session, imp, actor, "closed", "closure_evidence", None, imp.closure_evidence)
@@ -440,14 +456,11 @@ def reopen_improvement(
     session: Session, actor: Actor, improvement_id: int, reason: str
 ) -> Improvement:
     """Reopen a closed improvement (the reason goes into the history)."""
-    imp = get_improvement(session, improvement_id)
-    if imp.status != "closed":
-        raise UserInputError(f"improvement {improvement_id} is not closed")
-    if not reason.strip():
-        raise UserInputError("reopening needs a reason")
+    imp = _improvement_in(session, improvement_id, closed=True, otherwise="is not closed")
+    reason = _required(reason, "reopening needs a reason")
     imp.status = "open"
     imp.closed_at = None
-    _log(session, imp, actor, "reopened", "status", "closed", f"open ({reason.strip()})")
+    _log(session, imp, actor, "reopened", "status", "closed", f"open ({reason})")
     session.flush()
     return imp
 
@@ -461,20 +474,16 @@ def add_action(
     due_date: date | None = None,
 ) -> ImprovementAction:
     """Add an action to an open improvement."""
-    imp = get_improvement(session, improvement_id)
-    if imp.status == "closed":
-        raise UserInputError(f"improvement {improvement_id} is closed")
-    if not description.strip():
-        raise UserInputError("an action needs a description")
+    imp = _improvement_in(session, improvement_id, closed=False, otherwise="is closed")
+    description = _required(description, "an action needs a description")
     action = ImprovementAction(
         improvement_id=imp.id,
-        description=description.strip(),
+        description=description,
         owner=owner.strip(),
         due_date=due_date,
         status="planned",
     )
-    session.add(action)
-    session.flush()
+    _added(session, action)
     due = f" (due {due_date:%Y-%m-%d})" if due_date else ""
     _log(
         session,
