@@ -16,8 +16,8 @@ from openpeel.web.scrutiny_access import (
     DB,
     MAX_UPLOAD_BYTES,
     RECORD_VIEWERS,
+    Change,
     bad_request,
-    change_or_explain,
     router,
 )
 
@@ -73,15 +73,11 @@ def users_page(request: Request, db: DB, user: User = ADMIN) -> HTMLResponse:
 
 
 @router.post("/admin/users", response_model=None)
-def create_user(
-    request: Request, db: DB, form: Annotated[UserForm, Form()], user: User = ADMIN
-) -> Response:
+def create_user(change: Change, form: Annotated[UserForm, Form()], user: User = ADMIN) -> Response:
     """Create a user (administrator)."""
-    return change_or_explain(
-        request,
-        db,
+    return change.make(
         lambda: users.add_user(
-            db, form.username, form.password, form.role, form.display_name or None, user.id
+            change.db, form.username, form.password, form.role, form.display_name or None, user.id
         ),
         users.UserError,
         "/admin/users",

@@ -28,7 +28,7 @@ from openpeel.web.downloads import result_csv
 from openpeel.web.forms import AuditForm, AuditSampleForm, text_fields
 from openpeel.web.inputs import RecordId
 from openpeel.web.rendering import render
-from openpeel.web.scrutiny_access import DB, bad_request, change_or_explain, not_found
+from openpeel.web.scrutiny_access import DB, Change, bad_request, not_found
 from openpeel.web.security import protected_router, require
 
 router = protected_router()
@@ -83,18 +83,14 @@ def audits_page(request: Request, db: DB, user: Reader) -> HTMLResponse:
 
 
 @router.post(PAGE, response_model=None)
-def create_audit(
-    request: Request, db: DB, user: Manager, form: Annotated[AuditForm, Form()]
-) -> Response:
+def create_audit(change: Change, user: Manager, form: Annotated[AuditForm, Form()]) -> Response:
     """Create an open audit (then draw its sample on its page)."""
     try:
         start, end = date.fromisoformat(form.period_from), date.fromisoformat(form.period_to)
     except ValueError:
-        return bad_request(request, "The period needs two dates (YYYY-MM-DD).", PAGE)
-    return change_or_explain(
-        request,
-        db,
-        lambda: audits.create_audit(db, form.force_id, form.title, start, end, user.id),
+        return bad_request(change.request, "The period needs two dates (YYYY-MM-DD).", PAGE)
+    return change.make(
+        lambda: audits.create_audit(change.db, form.force_id, form.title, start, end, user.id),
         audits.AuditError,
         PAGE,
         lambda audit: f"{PAGE}/{audit.id}",
@@ -130,28 +126,25 @@ def audit_page(request: Request, audit_id: RecordId, db: DB, user: Reader) -> HT
 
 @router.post(PAGE + "/{audit_id}/sample", response_model=None)
 def sample_audit(
-    request: Request,
+    change: Change,
     audit_id: RecordId,
-    db: DB,
     user: Manager,
     form: Annotated[AuditSampleForm, Form()],
 ) -> Response:
     """Draw the audit's stratified sample (sized for the target half-width)."""
-    audit = _audit(db, audit_id)
+    audit = _audit(change.db, audit_id)
     back = f"{PAGE}/{audit_id}"
     try:
         width = float(form.half_width)
         share = float(form.second_share)
         chosen = int(form.seed) if form.seed.strip() else None
     except ValueError:
-        return bad_request(request, "The half-width, seed and share must be numbers.", back)
-    return change_or_explain(
-        request,
-        db,
+        return bad_request(change.request, "The half-width, seed and share must be numbers.", back)
+    return change.make(
         lambda: audits.draw_sample(
-            db,
+            change.db,
             audit,
-            request.app.state.data_dir,
+            change.request.app.state.data_dir,
             seed=chosen,
             half_width=width,
             second_share=share,
@@ -223,13 +216,11 @@ def _save_decision(
 
 
 @router.post(PAGE + "/{audit_id}/close", response_model=None)
-def close_audit(request: Request, audit_id: RecordId, db: DB, user: Manager) -> Response:
+def close_audit(change: Change, audit_id: RecordId, user: Manager) -> Response:
     """Close an audit whose every record is decided, and publish its figures."""
-    audit = _audit(db, audit_id)
-    return change_or_explain(
-        request,
-        db,
-        lambda: finish_audit(db, audit, user.id, request.app.state.data_dir),
+    audit = _audit(change.db, audit_id)
+    return change.make(
+        lambda: finish_audit(change.db, audit, user.id, change.request.app.state.data_dir),
         audits.AuditError,
         f"{PAGE}/{audit_id}",
         f"{PAGE}/{audit_id}/estimate",

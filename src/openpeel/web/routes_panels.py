@@ -24,8 +24,8 @@ from openpeel.web.scrutiny_access import (
     REPORT_READERS,
     STAFF_MEETING,
     STAFF_PANEL,
+    Change,
     bad_request,
-    change_or_explain,
     form_date,
     router,
 )
@@ -47,13 +47,11 @@ def scrutiny_home(request: Request, db: DB, user: User = ANY_STAFF) -> HTMLRespo
 
 @router.post("/scrutiny/panels", response_model=None)
 def create_panel(
-    request: Request, db: DB, form: Annotated[PanelForm, Form()], user: User = ADMIN
+    change: Change, form: Annotated[PanelForm, Form()], user: User = ADMIN
 ) -> Response:
     """Create a panel (administrator)."""
-    return change_or_explain(
-        request,
-        db,
-        lambda: users.add_panel(db, form.name, form.force_id, user.id),
+    return change.make(
+        lambda: users.add_panel(change.db, form.name, form.force_id, user.id),
         users.UserError,
         "/scrutiny",
         lambda panel: f"/scrutiny/panels/{panel.id}",
@@ -80,18 +78,17 @@ def panel_page(
 
 @router.post("/scrutiny/panels/{panel_id}/members", response_model=None)
 def add_panel_member(
-    request: Request,
-    db: DB,
+    change: Change,
     form: Annotated[MemberForm, Form()],
     user: User = ADMIN,
     panel: Panel = ADMIN_PANEL,
 ) -> Response:
     """Attach a user to a panel (administrator)."""
     back = f"/scrutiny/panels/{panel.id}"
-    return change_or_explain(
-        request,
-        db,
-        lambda: users.add_member(db, panel, users.get_user(db, form.username), user.id),
+    return change.make(
+        lambda: users.add_member(
+            change.db, panel, users.get_user(change.db, form.username), user.id
+        ),
         users.UserError,
         back,
         back,
@@ -108,18 +105,15 @@ def panel_trends(request: Request, db: DB, panel: Panel = STAFF_PANEL) -> HTMLRe
 
 @router.post("/scrutiny/panels/{panel_id}/meetings", response_model=None)
 def create_meeting(
-    request: Request,
-    db: DB,
+    change: Change,
     form: Annotated[MeetingForm, Form()],
     user: User = COORDINATOR,
     panel: Panel = COORDINATOR_PANEL,
 ) -> Response:
     """Create a meeting of a panel (its coordinator)."""
-    return change_or_explain(
-        request,
-        db,
+    return change.make(
         lambda: sampling.add_meeting(
-            db,
+            change.db,
             panel,
             form.title,
             form_date(form.meeting_date, "meeting date"),
@@ -156,8 +150,7 @@ def meeting_page(
 
 @router.post("/scrutiny/meetings/{meeting_id}/sample", response_model=None)
 def draw(
-    request: Request,
-    db: DB,
+    change: Change,
     form: Annotated[SampleForm, Form()],
     user: User = COORDINATOR,
     meeting: Meeting = COORDINATOR_MEETING,
@@ -168,19 +161,18 @@ def draw(
         n = int(form.size) if form.size.strip() else None
         chosen_seed = int(form.seed) if form.seed.strip() else None
     except ValueError:
-        return bad_request(request, "size and seed must be whole numbers", back)
+        return bad_request(change.request, "size and seed must be whole numbers", back)
 
     def draw_it() -> None:
         spec = sampling.parse_strata(form.strata) if form.design == "stratified" else None
-        sampling.draw_sample(db, meeting, form.design, n, spec, chosen_seed, user.id)
+        sampling.draw_sample(change.db, meeting, form.design, n, spec, chosen_seed, user.id)
 
-    return change_or_explain(request, db, draw_it, sampling.SamplingError, back, back)
+    return change.make(draw_it, sampling.SamplingError, back, back)
 
 
 @router.post("/scrutiny/meetings/{meeting_id}/close", response_model=None)
 def close(
-    request: Request,
-    db: DB,
+    change: Change,
     user: User = COORDINATOR,
     meeting: Meeting = COORDINATOR_MEETING,
 ) -> Response:
@@ -188,6 +180,6 @@ def close(
     back = f"/scrutiny/meetings/{meeting.id}"
 
     def close_it() -> None:
-        reviews.close_meeting(db, meeting, user.id)
+        reviews.close_meeting(change.db, meeting, user.id)
 
-    return change_or_explain(request, db, close_it, reviews.ReviewError, back, back)
+    return change.make(close_it, reviews.ReviewError, back, back)

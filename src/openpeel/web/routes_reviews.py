@@ -21,8 +21,8 @@ from openpeel.web.scrutiny_access import (
     MEMBER,
     REPORT_READERS,
     STAFF_ITEM,
+    Change,
     bad_request,
-    change_or_explain,
     item_for,
     router,
 )
@@ -84,8 +84,7 @@ def _save_review(request: Request, item_id: int, user: User, form: dict[str, str
 
 @router.post("/scrutiny/items/{item_id}/response", response_model=None)
 def liaison_response(
-    request: Request,
-    db: DB,
+    change: Change,
     form: Annotated[ResponseForm, Form()],
     user: User = LIAISON,
     found: tuple[SampleItem, Meeting] = LIAISON_ITEM,
@@ -93,10 +92,8 @@ def liaison_response(
     """Record the force's response to a record graded red (force liaison of the panel)."""
     item, _meeting = found
     back = f"/scrutiny/items/{item.id}"
-    return change_or_explain(
-        request,
-        db,
-        lambda: reviews.respond(db, item, user, form.response),
+    return change.make(
+        lambda: reviews.respond(change.db, item, user, form.response),
         reviews.ReviewError,
         back,
         f"{back}?saved=1",

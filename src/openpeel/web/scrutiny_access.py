@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, TypeVar
 
@@ -127,24 +128,40 @@ def bad_request(request: Request, message: str, back: str) -> HTMLResponse:
     )
 
 
-def change_or_explain(
-    request: Request,
-    db: Session,
-    change: Callable[[], T],
-    refused: type[Exception],
-    back: str,
-    then: str | Callable[[T], str],
-) -> Response:
-    """Make a change a form asked for: when the library refuses it (``refused``), roll back and
-    show why with a way back to ``back``; otherwise commit and go to ``then`` (303), or to the
-    address ``then`` gives for what the change made."""
-    try:
-        made = change()
-    except refused as err:
-        db.rollback()
-        return bad_request(request, str(err), back)
-    db.commit()
-    return RedirectResponse(then if isinstance(then, str) else then(made), status_code=303)
+@dataclass(frozen=True)
+class FormChange:
+    """The request a form posted and its database session, which a change the form asks for is
+    made in (a route takes it as ``Change``)."""
+
+    request: Request
+    db: Session
+
+    def make(
+        self,
+        change: Callable[[], T],
+        refused: type[Exception],
+        back: str,
+        then: str | Callable[[T], str],
+    ) -> Response:
+        """Make the change: when the library refuses it (``refused``), roll back and show why
+        with a way back to ``back``; otherwise commit and go to ``then`` (303), or to the
+        address ``then`` gives for what the change made."""
+        try:
+            made = change()
+        except refused as err:
+            self.db.rollback()
+            return bad_request(self.request, str(err), back)
+        self.db.commit()
+        return RedirectResponse(then if isinstance(then, str) else then(made), status_code=303)
+
+
+def _form_change(request: Request, db: DB) -> FormChange:
+    return FormChange(request, db)
+
+
+#: The request and session a route's change is made in (the session every other dependency of
+#: the request is given too).
+Change = Annotated[FormChange, Depends(_form_change)]
 
 
 def form_date(value: str, name: str) -> date:
