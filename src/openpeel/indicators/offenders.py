@@ -18,6 +18,8 @@ Figures stated as the project's assumptions (not official standards):
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -121,8 +123,24 @@ def _registered(offenders: Any, months: Any) -> Any:
     )
 
 
-def _meta(force_id: str, as_at: date, **extra: Any) -> dict[str, Any]:
-    return {"force_id": force_id, "as_at": as_at.isoformat(), **extra}
+def force_result(
+    con: Any,
+    force_id: str,
+    as_at: date,
+    meta: dict[str, Any] | None = None,
+    synthetic: bool = False,
+    **fields: Any,
+) -> IndicatorResult:
+    """An offender indicator's result for one force's extract.
+
+    The synthetic flag comes from the force's extract (or ``synthetic`` for another synthetic
+    input); meta starts with the force and extract date, then ``meta``.
+    """
+    return IndicatorResult(
+        **fields,
+        is_synthetic=is_synthetic(con, force_id) or synthetic,
+        meta={"force_id": force_id, "as_at": as_at.isoformat(), **(meta or {})},
+    )
 
 
 # --- caseload ---------------------------------------------------------------------------------
@@ -174,7 +192,11 @@ def caseload(
     df["guide_per_fte"] = guide_per_fte
     df["share_above_guide"] = (df["offenders_per_fte"] / guide_per_fte - 1).round(3)
     df.insert(0, "month", [date(d.year, d.month, 1) for d in df["day"]])
-    return IndicatorResult(
+    return force_result(
+        con,
+        force_id,
+        as_at,
+        meta={"guide_per_fte": guide_per_fte},
         name="offenders.caseload",
         title="Registered sex offenders per offender manager (FTE)",
         definition=(
@@ -192,8 +214,6 @@ def caseload(
             "FTE is time on offender management as the extract records it; sickness, training "
             "and vacancies held open are not visible.",
         ],
-        is_synthetic=is_synthetic(con, force_id),
-        meta=_meta(force_id, as_at, guide_per_fte=guide_per_fte),
     )
 
 
@@ -311,7 +331,11 @@ def overdue(
     df["share_arms_overdue"] = np.where(n > 0, df["arms_overdue"] / np.maximum(n, 1), np.nan)
     df["share_arms_overdue"] = df["share_arms_overdue"].round(4)
     df.insert(0, "month", [date(d.year, d.month, 1) for d in df["day"]])
-    return IndicatorResult(
+    return force_result(
+        con,
+        force_id,
+        as_at,
+        meta={"first_arms_days": first_arms_days, "confidence": confidence},
         name="offenders.overdue",
         title="Overdue risk assessments (ARMS) and home visits",
         definition=(
@@ -335,8 +359,6 @@ def overdue(
             "The interval treats offenders as independent; one manager's absence makes many "
             "items overdue together, so the real uncertainty is wider.",
         ],
-        is_synthetic=is_synthetic(con, force_id),
-        meta=_meta(force_id, as_at, first_arms_days=first_arms_days, confidence=confidence),
     )
 
 
@@ -424,7 +446,11 @@ def time_to_first(
             row[f"share_within_{day}_days_low"] = round(1 - float(at["survival_high"].iloc[k]), 4)
             row[f"share_within_{day}_days_high"] = round(1 - float(at["survival_low"].iloc[k]), 4)
         rows.append(row)
-    return IndicatorResult(
+    return force_result(
+        con,
+        force_id,
+        as_at,
+        meta={"registered_from": registered_from.isoformat()},
         name="offenders.time_to_first",
         title="Time from registration to the first ARMS assessment and the first home visit",
         definition=(
@@ -443,8 +469,6 @@ def time_to_first(
             "Censoring assumes offenders not yet assessed are like those assessed at the same "
             "time since registration; a backlog that targets the newest cases breaks this.",
         ],
-        is_synthetic=is_synthetic(con, force_id),
-        meta=_meta(force_id, as_at, registered_from=registered_from.isoformat()),
     )
 
 
@@ -477,7 +501,11 @@ def wanted_missing(con: Any, force_id: str, as_at: date | None = None) -> Indica
         }
         for status in ("wanted", "missing")
     }
-    return IndicatorResult(
+    return force_result(
+        con,
+        force_id,
+        as_at,
+        meta={"summary": summary},
         name="offenders.wanted_missing",
         title="Registered sex offenders wanted or missing",
         definition=(
@@ -491,29 +519,69 @@ def wanted_missing(con: Any, force_id: str, as_at: date | None = None) -> Indica
             "Measured at an earlier date, only those whose status began by then are listed, and "
             "someone found since then is missed.",
         ],
-        is_synthetic=is_synthetic(con, force_id),
-        meta=_meta(force_id, as_at, summary=summary),
     )
 
 
 # --- orders, breaches, device checks ----------------------------------------------------------
 
 
-def _period_start(as_at: date, months: int) -> date:
-    start = pd.Timestamp(as_at) - pd.DateOffset(months=months) + pd.Timedelta(days=1)
-    return start.date()
+@dataclass(frozen=True)
+class _Window:
+    """The ``months`` to a force's extract date that a period indicator counts over."""
+
+    con: Any
+    force_id: str
+    as_at: date
+    months: int
+
+    @classmethod
+    def of(cls, con: Any, force_id: str, as_at: date | None, months: int) -> _Window:
+        """The window ending on ``as_at`` (default: the latest load's extract date)."""
+        return cls(con, force_id, as_at or extract_as_at(con, force_id), months)
+
+    def astuple(self) -> tuple[Any, str, date, date]:
+        """``(con, force_id, as_at, start)``."""
+        return self.con, self.force_id, self.as_at, self.start
+
+    @property
+    def start(self) -> date:
+        """The first day of the window."""
+        start = pd.Timestamp(self.as_at) - pd.DateOffset(months=self.months) + pd.Timedelta(days=1)
+        return start.date()
+
+    def result(self, **fields: Any) -> IndicatorResult:
+        """The force's result over the window, its start and length in the meta."""
+        meta = {"period_start": self.start.isoformat(), "months": self.months}
+        return force_result(self.con, self.force_id, self.as_at, meta=meta, **fields)
 
 
-def orders_and_breaches(
-    con: Any,
-    force_id: str,
-    as_at: date | None = None,
-    months: int = 12,
-    confidence: float = 0.95,
-) -> IndicatorResult:
+def _over_window(
+    compute: Callable[[_Window, float], IndicatorResult],
+) -> Callable[..., IndicatorResult]:
+    """The public form of an indicator over the months to the extract date.
+
+    The indicator is called ``(con, force_id, as_at=None, months=12, confidence=0.95)``:
+    ``as_at`` defaults to the latest load's extract date, ``months`` is the window's length.
+    """
+
+    def indicator(
+        con: Any,
+        force_id: str,
+        as_at: date | None = None,
+        months: int = 12,
+        confidence: float = 0.95,
+    ) -> IndicatorResult:
+        return compute(_Window.of(con, force_id, as_at, months), confidence)
+
+    indicator.__name__ = indicator.__qualname__ = compute.__name__
+    indicator.__doc__ = compute.__doc__
+    return indicator
+
+
+@_over_window
+def orders_and_breaches(window: _Window, confidence: float) -> IndicatorResult:
     """Civil orders, breaches and device checks per 100 registered offenders."""
-    as_at = as_at or extract_as_at(con, force_id)
-    start = _period_start(as_at, months)
+    con, force_id, as_at, start = window.astuple()
     reg = _registered(_force(con, "offenders", force_id), _months_table([as_at]))
     denominator = int(reg.count().execute())
     orders = _force(con, "offender_orders", force_id)
@@ -573,13 +641,14 @@ def orders_and_breaches(
             "per_100_high": np.round(np.asarray(rate.high) / 10, 2),
         }
     )
-    return IndicatorResult(
+    return window.result(
         name="offenders.orders_breaches",
         title="Civil orders, breaches and device checks per 100 registered offenders",
         definition=(
             "Per 100 offenders registered on the extract date. *_in_force: orders granted by the "
             "extract date and not ended; orders_granted, breaches and device checks: in the "
-            f"{months} months to the extract date ({start.isoformat()} to {as_at.isoformat()}). "
+            f"{window.months} months to the extract date "
+            f"({start.isoformat()} to {as_at.isoformat()}). "
             f"{confidence_text(confidence)} exact (Garwood) Poisson interval on the count."
         ),
         table=df,
@@ -588,29 +657,21 @@ def orders_and_breaches(
             "period; with a growing register the rates are slightly understated.",
             "A breach is counted when recorded; investigation may later find no breach.",
         ],
-        is_synthetic=is_synthetic(con, force_id),
-        meta=_meta(force_id, as_at, period_start=start.isoformat(), months=months),
     )
 
 
 # --- further sexual offending -----------------------------------------------------------------
 
 
-def further_offending(
-    con: Any,
-    force_id: str,
-    as_at: date | None = None,
-    months: int = 12,
-    confidence: float = 0.95,
-) -> IndicatorResult:
+@_over_window
+def further_offending(window: _Window, confidence: float) -> IndicatorResult:
     """Share of registered offenders with a further sexual offence, with exact intervals.
 
     Two views of the same events: offenders with at least one further sexual offence among
     offenders registered at any time in the period (Clopper-Pearson), and further sexual
     offences per 100 offender-years registered in the period (Garwood).
     """
-    as_at = as_at or extract_as_at(con, force_id)
-    start = _period_start(as_at, months)
+    con, force_id, as_at, start = window.astuple()
     off = _force(con, "offenders", force_id)
     managed = off.filter(
         [
@@ -653,7 +714,7 @@ def further_offending(
             }
         ]
     )
-    return IndicatorResult(
+    return window.result(
         name="offenders.further_offending",
         title="Further sexual offending by registered offenders",
         definition=(
@@ -669,8 +730,6 @@ def further_offending(
             "the most recent months are undercounted.",
             "A low rate does not show that management works: there is no comparison group.",
         ],
-        is_synthetic=is_synthetic(con, force_id),
-        meta=_meta(force_id, as_at, period_start=start.isoformat(), months=months),
     )
 
 
@@ -721,7 +780,11 @@ def per_100k_residents(
     ]
     if is_synthetic_label(source):
         caveats.append("The population table is SYNTHETIC (demo), not the Census.")
-    return IndicatorResult(
+    return force_result(
+        con,
+        force_id,
+        as_at,
+        synthetic=is_synthetic_label(source),
         name="offenders.per_100k",
         title="Registered sex offenders per 100,000 residents",
         definition=(
@@ -730,6 +793,4 @@ def per_100k_residents(
         ),
         table=df,
         caveats=caveats,
-        is_synthetic=is_synthetic(con, force_id) or is_synthetic_label(source),
-        meta=_meta(force_id, as_at),
     )

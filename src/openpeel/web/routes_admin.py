@@ -18,10 +18,8 @@ from openpeel.web.scrutiny_access import (
     RECORD_VIEWERS,
     bad_request,
     change_or_explain,
+    router,
 )
-from openpeel.web.security import protected_router
-
-router = protected_router()
 
 
 @router.get("/scrutiny/records", response_class=HTMLResponse)

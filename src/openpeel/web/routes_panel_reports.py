@@ -19,10 +19,8 @@ from openpeel.web.scrutiny_access import (
     DB,
     READER_MEETING,
     not_found,
+    router,
 )
-from openpeel.web.security import protected_router
-
-router = protected_router()
 
 
 def _report_context(built: report.PanelReport) -> dict[str, Any]:

@@ -27,10 +27,8 @@ from openpeel.web.scrutiny_access import (
     bad_request,
     change_or_explain,
     form_date,
+    router,
 )
-from openpeel.web.security import protected_router
-
-router = protected_router()
 
 
 @router.get("/scrutiny", response_class=HTMLResponse)

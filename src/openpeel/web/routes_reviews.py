@@ -24,10 +24,8 @@ from openpeel.web.scrutiny_access import (
     bad_request,
     change_or_explain,
     item_for,
+    router,
 )
-from openpeel.web.security import protected_router
-
-router = protected_router()
 
 
 @router.get("/scrutiny/items/{item_id}", response_class=HTMLResponse)

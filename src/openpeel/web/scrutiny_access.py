@@ -1,6 +1,6 @@
-"""What every scrutiny route shares: the database session, the roles each kind of page admits,
-and the lookups that answer 404 when the user may not see a panel, meeting or record (so ids
-cannot be probed)."""
+"""What every scrutiny route shares: the one router they are added to (CSRF-checked, inputs
+checked), the database session, the roles each kind of page admits, and the lookups that answer
+404 when the user may not see a panel, meeting or record (so ids cannot be probed)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,10 @@ from openpeel.scrutiny import reviews, sampling, users
 from openpeel.scrutiny.models import Meeting, Panel, SampleItem, User
 from openpeel.web.inputs import RecordId
 from openpeel.web.rendering import render
-from openpeel.web.security import get_db, require
+from openpeel.web.security import get_db, protected_router, require
+
+#: The scrutiny area's router: every scrutiny route module adds its routes to this one.
+router = protected_router()
 
 DB = Annotated[Session, Depends(get_db)]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from openpeel.calendar import Period
-from openpeel.indicators.coverage import supplied_coverage
 from openpeel.indicators.crime import (
     frame,
     require_force,
@@ -13,7 +12,6 @@ from openpeel.indicators.crime import (
 )
 from openpeel.indicators.investigations.common import (
     outcome_caveats,
-    snapshots_read,
 )
 from openpeel.indicators.investigations.linkage import (
     crime_keys,
@@ -22,11 +20,8 @@ from openpeel.indicators.investigations.linkage import (
     link_outcomes,
     outcome_rows,
 )
-from openpeel.indicators.investigations.rates import (
-    RATES_DEFINITION,
-)
+from openpeel.indicators.investigations.rates import outcomes_result
 from openpeel.indicators.result import IndicatorResult
-from openpeel.provenance import any_synthetic
 
 
 def outcome_history(
@@ -65,18 +60,20 @@ def outcome_history(
     caveats = outcome_caveats(con, force_id, period, coverage)
     if crime_id is not None and df.empty:
         caveats.append(f"No outcome row of crime {crime_id} is loaded.")
-    return supplied_coverage(coverage, period, "crimes").force_result(
+    return outcomes_result(
+        con,
+        coverage,
+        period,
         "outcomes.history",
         "Outcome history of crimes",
-        (
+        df.reset_index(drop=True),
+        caveats,
+        definition=(
             "One row per outcome row of the outcomes files whose Crime ID matches a crime "
             "recorded in the period (street files). months_to_outcome: calendar months from "
             "the crime month to the outcome month. Several rows per crime are usual (charge, "
             "then court result; several suspects)."
         ),
-        df.reset_index(drop=True),
-        caveats,
-        is_synthetic=any_synthetic(snapshots_read(con, [force_id], period)),
         crime_id=crime_id,
     )
 
@@ -110,11 +107,12 @@ def latest_outcomes(con: Any, force_id: str, period: Period) -> IndicatorResult:
         months_observed="months_observed",
     )
     df = frame(df.order_by(["crime_month", "crime_id"]))
-    return supplied_coverage(coverage, period, "crimes").force_result(
+    return outcomes_result(
+        con,
+        coverage,
+        period,
         "outcomes.latest",
         "Latest known outcome of each crime",
-        RATES_DEFINITION,
         df.reset_index(drop=True),
         outcome_caveats(con, force_id, period, coverage),
-        is_synthetic=any_synthetic(snapshots_read(con, [force_id], period)),
     )

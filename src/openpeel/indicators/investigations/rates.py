@@ -130,7 +130,7 @@ def _force_counts(
     return force_id, coverage, counts
 
 
-def _force_result(
+def outcomes_result(
     con: Any,
     coverage: pd.DataFrame,
     period: Period,
@@ -138,15 +138,16 @@ def _force_result(
     what: str,
     table: pd.DataFrame,
     caveats: list[str],
+    definition: str = RATES_DEFINITION,
     **meta: Any,
 ) -> IndicatorResult:
-    """A force's outcome rates (:data:`RATES_DEFINITION`) over the street months of
-    ``coverage``, synthetic when any street or outcomes file it may read is."""
+    """A force's outcomes of crimes (by default its rates, :data:`RATES_DEFINITION`) over the
+    street months of ``coverage``, synthetic when any street or outcomes file it may read is."""
     months = supplied_coverage(coverage, period, "crimes")
     return months.force_result(
         name,
         what,
-        RATES_DEFINITION,
+        definition,
         table,
         caveats,
         is_synthetic=any_synthetic(snapshots_read(con, months.force_ids, period)),
@@ -182,7 +183,7 @@ def outcome_summary(
     if measure is not None:
         table = table[table["measure"] == measure]
     table = table.reset_index(drop=True)
-    return _force_result(
+    return outcomes_result(
         con,
         coverage,
         period,
@@ -237,7 +238,7 @@ def outcomes_by_type(
             "before the data's as-of month: more outcomes are to come, so charge and "
             "out-of-court rates are understated and under_investigation overstated."
         )
-    return _force_result(
+    return outcomes_result(
         con,
         coverage,
         period,
