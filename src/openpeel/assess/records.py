@@ -150,15 +150,13 @@ def add_evidence(
     """Record evidence that is not data for a characteristic (source and date required)."""
     _characteristic(framework_id, characteristic_id)
     _check(finding, EVIDENCE_FINDINGS, "finding")
-    kind = _required(kind, "evidence needs its kind and its source")
-    source = _required(source, "evidence needs its kind and its source")
     row = Evidence(
         force_id=force_id,
         framework_id=framework_id,
         characteristic_id=characteristic_id,
         finding=finding,
-        kind=kind,
-        source=source,
+        kind=_required(kind, "evidence needs its kind and its source"),
+        source=_required(source, "evidence needs its kind and its source"),
         evidence_date=evidence_date,
         summary=summary.strip(),
         added_by_id=actor.user_id,
@@ -212,14 +210,13 @@ def set_grade(
     _area(framework_id, area_id)
     _check(kind, GRADE_KINDS, "kind")
     _check(grade, [g.grade for g in grades()] + ["not graded"], "grade")
-    reason = _required(reason, "a grade needs its reason")
     row = AreaGrade(
         force_id=force_id,
         framework_id=framework_id,
         area_id=area_id,
         kind=kind,
         grade=grade,
-        reason=reason,
+        reason=_required(reason, "a grade needs its reason"),
         source=source.strip(),
         suggested_grade=suggested_grade,
         set_by_id=actor.user_id,
@@ -336,7 +333,8 @@ def create_improvement(
             raise UserInputError(f"characteristic {characteristic_id} belongs to {rule.area_id}")
         if not linked_indicators and rule.indicator:
             linked_indicators = rule.indicator
-    title = _required(title, "an improvement needs a title")
+    if not title.strip():
+        raise UserInputError("an improvement needs a title")
     if parent_id is not None and session.get(Improvement, parent_id) is None:
         raise UserInputError(f"no improvement {parent_id}")
     imp = Improvement(
@@ -345,7 +343,7 @@ def create_improvement(
         area_id=area_id,
         characteristic_id=characteristic_id,
         kind=kind,
-        title=title,
+        title=title.strip(),
         description=description.strip(),
         owner=owner.strip(),
         due_date=due_date,
